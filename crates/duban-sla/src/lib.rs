@@ -1,0 +1,525 @@
+//! SLA rules and clocks.
+//!
+//! A [`RuleSet`] gives each [`Stage`] of a case a time [`Limit`] (minutes, hours,
+//! working hours, natural days or working days on the Chinese official calendar),
+//! optionally depending on urgency and the nature of the request. A [`Clock`] is one
+//! stage's timer: started at an instant, paused and resumed, extended, stopped. Its
+//! [`ClockStatus`] at any instant is on time, warning (past the rule set's warning share,
+//! default 80%) or overdue, with the time left. The same code runs in the browser (live
+//! countdown) and on the server.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use duban_calendar::Calendar;
+//! use duban_sla::{defaults, Facts, Stage, Status};
+//!
+//! let cal = Calendar::official();
+//! let rules = defaults::hotline_12345();
+//! let facts = Facts { urgent: true, ..Facts::default() };
+//! let received = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap(); // 09:00 in Beijing
+//! let clock = rules.start(Stage::Dispatch, &facts, received, cal).unwrap();
+//! // Urgent 12345 orders are dispatched within 2 hours.
+//! assert_eq!(clock.due_at(), Utc.with_ymd_and_hms(2025, 3, 3, 3, 0, 0).unwrap());
+//! let at = Utc.with_ymd_and_hms(2025, 3, 3, 2, 40, 0).unwrap();
+//! assert_eq!(clock.status(at, cal).status, Status::Warning);
+//! ```
+//!
+//! Invariant: no IO and no clock; every instant is an argument. Defaults are data
+//! ([`defaults`]) and name their source.
+
+pub mod defaults;
+
+use chrono::{DateTime, Utc};
+use duban_calendar::{Basis, Calendar, Measure};
+use serde::{Deserialize, Serialize};
+
+/// A stage of a case with its own clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// 分辦: from received to dispatched.
+    Dispatch,
+    /// 受理告知: telling the petitioner whether it is accepted (from received).
+    Acceptance,
+    /// 簽收: from dispatched to signed for.
+    SignFor,
+    /// 首次聯(lián)系: first contact with the complainant (from signed for).
+    FirstContact,
+    /// 辦理上報: from signed for to result reported.
+    Report,
+    /// 審核: from reported to reviewed.
+    Review,
+    /// 回訪: from closed to the return visit.
+    ReturnVisit,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 7] = [
+        Stage::Dispatch,
+        Stage::Acceptance,
+        Stage::SignFor,
+        Stage::FirstContact,
+        Stage::Report,
+        Stage::Review,
+        Stage::ReturnVisit,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Dispatch => "dispatch",
+            Stage::Acceptance => "acceptance",
+            Stage::SignFor => "sign_for",
+            Stage::FirstContact => "first_contact",
+            Stage::Report => "report",
+            Stage::Review => "review",
+            Stage::ReturnVisit => "return_visit",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Stage::Dispatch => "分辦",
+            Stage::Acceptance => "受理告知",
+            Stage::SignFor => "簽收",
+            Stage::FirstContact => "首次聯(lián)系",
+            Stage::Report => "辦理上報",
+            Stage::Review => "審核",
+            Stage::ReturnVisit => "回訪",
+        }
+    }
+}
+
+/// The unit of a time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    Minutes,
+    Hours,
+    WorkingHours,
+    NaturalDays,
+    WorkingDays,
+}
+
+/// A time limit such as "5 working days". Its serde form is
+/// `{"amount":5,"unit":"working_days"}`; the amount is at least 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "LimitRepr")]
+pub struct Limit {
+    amount: u32,
+    unit: TimeUnit,
+}
+
+#[derive(Deserialize)]
+struct LimitRepr {
+    amount: u32,
+    unit: TimeUnit,
+}
+
+impl TryFrom<LimitRepr> for Limit {
+    type Error = SlaError;
+    fn try_from(r: LimitRepr) -> Result<Self, Self::Error> {
+        Limit::new(r.amount, r.unit)
+    }
+}
+
+/// China Standard Time offset in seconds.
+const CST: i64 = 8 * 3600;
+
+/// Limits above this many units are refused (a 10-year clock is a typo).
+const MAX_AMOUNT: u32 = 100_000;
+
+impl Limit {
+    pub fn new(amount: u32, unit: TimeUnit) -> Result<Limit, SlaError> {
+        if amount == 0 || amount > MAX_AMOUNT {
+            return Err(SlaError::LimitOutOfRange { amount });
+        }
+        Ok(Limit { amount, unit })
+    }
+    pub fn amount(self) -> u32 {
+        self.amount
+    }
+    pub fn unit(self) -> TimeUnit {
+        self.unit
+    }
+    /// The calendar measure this limit is counted in.
+    pub fn measure(self) -> Measure {
+        match self.unit {
+            TimeUnit::Minutes | TimeUnit::Hours | TimeUnit::NaturalDays => Measure::Natural,
+            TimeUnit::WorkingHours => Measure::OfficeHours,
+            TimeUnit::WorkingDays => Measure::WorkdayTime,
+        }
+    }
+    /// The deadline of this limit started at `from`.
+    pub fn due_from(self, from: DateTime<Utc>, cal: &Calendar) -> (DateTime<Utc>, Basis) {
+        let n = i64::from(self.amount);
+        let r = match self.unit {
+            TimeUnit::Minutes => cal.add(from, n * 60, Measure::Natural),
+            TimeUnit::Hours => cal.add(from, n * 3600, Measure::Natural),
+            TimeUnit::WorkingHours => cal.add(from, n * 3600, Measure::OfficeHours),
+            // "Within N days" ends with the Nth day after the start day (期間開始之日不計(jì)入).
+            TimeUnit::NaturalDays => {
+                let local = from.timestamp() + CST;
+                let end = local - local.rem_euclid(86_400) - CST + (n + 1) * 86_400;
+                let end = DateTime::from_timestamp(end, 0).unwrap_or(from);
+                // Natural days need no holiday data.
+                return (end, Basis::Official);
+            }
+            TimeUnit::WorkingDays => cal.add_working_days(from, self.amount),
+        };
+        (r.value, r.basis)
+    }
+    /// English text, such as `5 working days`.
+    pub fn to_en(self) -> String {
+        let unit = match self.unit {
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::WorkingHours => "working hours",
+            TimeUnit::NaturalDays => "days",
+            TimeUnit::WorkingDays => "working days",
+        };
+        format!("{} {unit}", self.amount)
+    }
+    /// Chinese text, such as `5個(gè)工作日`.
+    pub fn to_zh(self) -> String {
+        let unit = match self.unit {
+            TimeUnit::Minutes => "分鐘",
+            TimeUnit::Hours => "小時(shí)",
+            TimeUnit::WorkingHours => "個(gè)工作小時(shí)",
+            TimeUnit::NaturalDays => "日",
+            TimeUnit::WorkingDays => "個(gè)工作日",
+        };
+        format!("{}{unit}", self.amount)
+    }
+}
+
+/// The nature of a request, which some rule sets distinguish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// 舉報: a report of a violation.
+    #[default]
+    Report,
+    /// 投訴
+    Complaint,
+    /// 咨詢
+    Inquiry,
+    /// 建議
+    Suggestion,
+}
+
+/// What a rule may depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Facts {
+    pub urgent: bool,
+    pub kind: RequestKind,
+}
+
+/// When a rule applies; absent fields match anything.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Condition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgent: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<RequestKind>,
+}
+
+impl Condition {
+    fn matches(&self, f: &Facts) -> bool {
+        self.urgent.is_none_or(|u| u == f.urgent) && (self.kinds.is_empty() || self.kinds.contains(&f.kind))
+    }
+}
+
+/// One stage's limit under a condition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRule {
+    pub stage: Stage,
+    #[serde(default)]
+    pub when: Condition,
+    pub limit: Limit,
+}
+
+/// A named set of stage rules; for each stage the first matching rule wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RuleSetRepr")]
+pub struct RuleSet {
+    id: String,
+    name_zh: String,
+    name_en: String,
+    /// Where the figures come from (a regulation, a notice, or local practice).
+    source: String,
+    warn_percent: u8,
+    max_extension: Option<Limit>,
+    rules: Vec<StageRule>,
+}
+
+#[derive(Deserialize)]
+struct RuleSetRepr {
+    id: String,
+    name_zh: String,
+    name_en: String,
+    source: String,
+    #[serde(default = "default_warn")]
+    warn_percent: u8,
+    #[serde(default)]
+    max_extension: Option<Limit>,
+    rules: Vec<StageRule>,
+}
+
+fn default_warn() -> u8 {
+    80
+}
+
+impl TryFrom<RuleSetRepr> for RuleSet {
+    type Error = SlaError;
+    fn try_from(r: RuleSetRepr) -> Result<Self, Self::Error> {
+        RuleSet::new(r.id, r.name_zh, r.name_en, r.source, r.warn_percent, r.max_extension, r.rules)
+    }
+}
+
+impl RuleSet {
+    pub fn new(
+        id: String,
+        name_zh: String,
+        name_en: String,
+        source: String,
+        warn_percent: u8,
+        max_extension: Option<Limit>,
+        rules: Vec<StageRule>,
+    ) -> Result<RuleSet, SlaError> {
+        let valid_id = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !valid_id {
+            return Err(SlaError::InvalidId);
+        }
+        if name_zh.trim().is_empty() || name_en.trim().is_empty() {
+            return Err(SlaError::MissingName);
+        }
+        if !(1..=99).contains(&warn_percent) {
+            return Err(SlaError::WarnPercentOutOfRange { percent: warn_percent });
+        }
+        if rules.is_empty() {
+            return Err(SlaError::NoRules);
+        }
+        Ok(RuleSet { id, name_zh, name_en, source, warn_percent, max_extension, rules })
+    }
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn name_zh(&self) -> &str {
+        &self.name_zh
+    }
+    pub fn name_en(&self) -> &str {
+        &self.name_en
+    }
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+    pub fn warn_percent(&self) -> u8 {
+        self.warn_percent
+    }
+    pub fn max_extension(&self) -> Option<Limit> {
+        self.max_extension
+    }
+    pub fn rules(&self) -> &[StageRule] {
+        &self.rules
+    }
+    /// The limit for `stage` given the facts: the first matching rule.
+    pub fn limit_for(&self, stage: Stage, facts: &Facts) -> Option<Limit> {
+        self.rules.iter().find(|r| r.stage == stage && r.when.matches(facts)).map(|r| r.limit)
+    }
+    /// Start the clock for `stage`, or `None` when this rule set gives that stage no limit.
+    pub fn start(&self, stage: Stage, facts: &Facts, at: DateTime<Utc>, cal: &Calendar) -> Option<Clock> {
+        self.limit_for(stage, facts).map(|limit| Clock::start(stage, limit, self.warn_percent, at, cal))
+    }
+}
+
+/// One stage's timer. Its serde form is stable and carries everything needed to compute
+/// status anywhere (the browser recomputes it every second).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    stage: Stage,
+    limit: Limit,
+    warn_percent: u8,
+    started_at: DateTime<Utc>,
+    /// Time budget in the limit's measure, grown by pauses and extensions.
+    budget_secs: i64,
+    due_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    paused_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stopped_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    extensions: u32,
+    basis: Basis,
+}
+
+/// Where a clock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    OnTime,
+    Warning,
+    Overdue,
+    Paused,
+    /// Stopped by or at the deadline.
+    Met,
+    /// Stopped after the deadline.
+    Missed,
+}
+
+/// A clock's status at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClockStatus {
+    pub status: Status,
+    /// Share of the budget used, in percent (may exceed 100).
+    pub used_percent: f64,
+    /// Natural seconds until the deadline (negative when past it).
+    pub seconds_left: i64,
+    pub due_at: DateTime<Utc>,
+    pub basis: Basis,
+}
+
+impl Clock {
+    pub fn start(stage: Stage, limit: Limit, warn_percent: u8, at: DateTime<Utc>, cal: &Calendar) -> Clock {
+        let (due_at, basis) = limit.due_from(at, cal);
+        let budget_secs = cal.elapsed(at, due_at, limit.measure()).value;
+        Clock { stage, limit, warn_percent, started_at: at, budget_secs, due_at, paused_at: None, stopped_at: None, extensions: 0, basis }
+    }
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+    pub fn limit(&self) -> Limit {
+        self.limit
+    }
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.started_at
+    }
+    pub fn due_at(&self) -> DateTime<Utc> {
+        self.due_at
+    }
+    pub fn is_running(&self) -> bool {
+        self.stopped_at.is_none() && self.paused_at.is_none()
+    }
+    pub fn is_stopped(&self) -> bool {
+        self.stopped_at.is_some()
+    }
+    pub fn paused_at(&self) -> Option<DateTime<Utc>> {
+        self.paused_at
+    }
+    pub fn stopped_at(&self) -> Option<DateTime<Utc>> {
+        self.stopped_at
+    }
+    pub fn extensions(&self) -> u32 {
+        self.extensions
+    }
+
+    /// Pause (掛起): time stops counting until [`Clock::resume`].
+    pub fn pause(&mut self, at: DateTime<Utc>) -> Result<(), SlaError> {
+        if self.stopped_at.is_some() {
+            return Err(SlaError::ClockStopped);
+        }
+        if self.paused_at.is_some() {
+            return Err(SlaError::AlreadyPaused);
+        }
+        self.paused_at = Some(at.max(self.started_at));
+        Ok(())
+    }
+
+    /// Resume after a pause; the paused time is added to the budget.
+    pub fn resume(&mut self, at: DateTime<Utc>, cal: &Calendar) -> Result<(), SlaError> {
+        let Some(since) = self.paused_at else { return Err(SlaError::NotPaused) };
+        let paused = cal.elapsed(since, at.max(since), self.limit.measure());
+        self.budget_secs += paused.value;
+        self.paused_at = None;
+        self.recompute(cal);
+        Ok(())
+    }
+
+    /// An approved extension (延期) moves the deadline by `by`, counted from the current
+    /// deadline in `by`'s own unit.
+    pub fn extend(&mut self, by: Limit, cal: &Calendar) -> Result<(), SlaError> {
+        if self.stopped_at.is_some() {
+            return Err(SlaError::ClockStopped);
+        }
+        let (later, _) = by.due_from(self.due_at, cal);
+        self.budget_secs += cal.elapsed(self.due_at, later, self.limit.measure()).value.max(0);
+        self.extensions += 1;
+        self.recompute(cal);
+        Ok(())
+    }
+
+    /// Stop the clock: the stage is done.
+    pub fn stop(&mut self, at: DateTime<Utc>, cal: &Calendar) {
+        if self.paused_at.is_some() {
+            let _ = self.resume(at, cal);
+        }
+        if self.stopped_at.is_none() {
+            self.stopped_at = Some(at);
+        }
+    }
+
+    fn recompute(&mut self, cal: &Calendar) {
+        let r = cal.add(self.started_at, self.budget_secs, self.limit.measure());
+        self.due_at = r.value;
+        self.basis = r.basis;
+    }
+
+    /// Status at `now`.
+    pub fn status(&self, now: DateTime<Utc>, cal: &Calendar) -> ClockStatus {
+        let measure = self.limit.measure();
+        let counted_until = self.stopped_at.or(self.paused_at).map_or(now, |t| t.min(now));
+        let used = cal.elapsed(self.started_at, counted_until, measure).value.max(0);
+        let used_percent = if self.budget_secs > 0 { used as f64 * 100.0 / self.budget_secs as f64 } else { 100.0 };
+        let status = match (self.stopped_at, self.paused_at) {
+            (Some(t), _) if t <= self.due_at => Status::Met,
+            (Some(_), _) => Status::Missed,
+            (None, Some(_)) => Status::Paused,
+            (None, None) if now >= self.due_at => Status::Overdue,
+            (None, None) if used_percent >= f64::from(self.warn_percent) => Status::Warning,
+            (None, None) => Status::OnTime,
+        };
+        let seconds_left = match self.paused_at {
+            // While paused the deadline floats: report the budget left.
+            Some(p) if self.stopped_at.is_none() => (self.due_at - p).num_seconds(),
+            _ => (self.due_at - now).num_seconds(),
+        };
+        ClockStatus { status, used_percent, seconds_left, due_at: self.due_at, basis: self.basis }
+    }
+}
+
+/// SLA errors, each with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SlaError {
+    #[error("a time limit must be between 1 and 100000 units, got {amount}")]
+    LimitOutOfRange { amount: u32 },
+    #[error("warning share must be between 1 and 99 percent, got {percent}")]
+    WarnPercentOutOfRange { percent: u8 },
+    #[error("rule set id must be 1-64 lowercase letters, digits or underscores")]
+    InvalidId,
+    #[error("rule set needs a Chinese and an English name")]
+    MissingName,
+    #[error("rule set has no rules")]
+    NoRules,
+    #[error("the clock is already paused")]
+    AlreadyPaused,
+    #[error("the clock is not paused")]
+    NotPaused,
+    #[error("the clock has stopped")]
+    ClockStopped,
+}
+
+impl SlaError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SlaError::LimitOutOfRange { .. } => "limit.out_of_range",
+            SlaError::WarnPercentOutOfRange { .. } => "warn_percent.out_of_range",
+            SlaError::InvalidId => "id.invalid",
+            SlaError::MissingName => "name.required",
+            SlaError::NoRules => "rules.empty",
+            SlaError::AlreadyPaused => "clock.already_paused",
+            SlaError::NotPaused => "clock.not_paused",
+            SlaError::ClockStopped => "clock.stopped",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
