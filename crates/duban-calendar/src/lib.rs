@@ -1,6 +1,6 @@
 //! The Chinese official working-day calendar and deadline arithmetic.
 //!
-//! Public holidays and the make-up working weekends (調(diào)休上班) are data, one entry per
+//! Public holidays and the make-up working weekends (調休上班) are data, one entry per
 //! State Council General Office notice, for 2020 through 2026. For any other year the
 //! calendar falls back to "Monday to Friday" and says so: every computed result carries
 //! a [`Basis`] telling whether official data covered the whole span.
@@ -24,7 +24,7 @@
 //! // Sunday 26 January 2025 was a make-up working day for the Spring Festival.
 //! let day = cal.day(chrono::NaiveDate::from_ymd_opt(2025, 1, 26).unwrap());
 //! assert_eq!(day.kind, DayKind::MakeupWorkday);
-//! assert_eq!(day.name, Some("春節(jié)"));
+//! assert_eq!(day.name, Some("春節"));
 //!
 //! // Received on Friday 30 Sep 2022 at 10:00 Beijing time (02:00 UTC);
 //! // 1 working day later is the end of Saturday 8 Oct (a make-up working day).
@@ -51,7 +51,7 @@ pub enum DayKind {
     Weekend,
     /// Inside an official holiday break (including the weekend days within it).
     Holiday,
-    /// A weekend day worked to make up for a holiday (調(diào)休上班).
+    /// A weekend day worked to make up for a holiday (調休上班).
     MakeupWorkday,
 }
 
@@ -67,7 +67,7 @@ pub struct DayInfo {
     pub date: NaiveDate,
     pub workday: bool,
     pub kind: DayKind,
-    /// The holiday's name for holidays and make-up working days (`春節(jié)`).
+    /// The holiday's name for holidays and make-up working days (`春節`).
     pub name: Option<&'static str>,
 }
 

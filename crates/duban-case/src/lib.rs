@@ -1,0 +1,72 @@
+//! The environmental complaint case (信訪件): its validated model, its life cycle and
+//! its errors.
+//!
+//! - [`draft`]: raw input ([`draft::CaseDraft`]) parsed into a [`draft::NewCase`]; every
+//!   problem is a [`error::CaseError`] with a field path, a stable code
+//!   (`content.too_short`, `division.unknown`) and a message in Chinese and English.
+//! - [`lifecycle`]: `decide(&case, &command, &ctx) -> events` and
+//!   `apply(case, &event) -> case`; illegal transitions are `transition.not_allowed`.
+//! - [`model`]: channels, categories, key classes, statuses, references.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use duban_calendar::Calendar;
+//! use duban_case::draft::{CaseDraft, NewCase};
+//! use duban_case::lifecycle::{self, Command, Ctx};
+//! use duban_case::model::{CaseId, Reference, Status};
+//! use duban_case::Lang;
+//!
+//! let now = Utc.with_ymd_and_hms(2025, 6, 3, 2, 0, 0).unwrap();
+//! let mut draft = CaseDraft {
+//!     channel: "hotline_12345".into(),
+//!     content: "短".into(),
+//!     address: "鎮江市京口區象山街道".into(),
+//!     division: "321102".into(),
+//!     categories: vec!["noise".into()],
+//!     ..CaseDraft::default()
+//! };
+//! let errors = NewCase::parse(&draft, now).unwrap_err();
+//! let e = errors.iter().next().unwrap();
+//! assert_eq!((e.field().as_str(), e.code().as_str()), ("content", "content.too_short"));
+//! assert_eq!(e.message(Lang::Zh), "舉報內容至少10個字,當前1個字");
+//!
+//! draft.content = "夜間施工噪聲擾民,持續到凌晨兩點。".into();
+//! let new_case = NewCase::parse(&draft, now).unwrap();
+//! let rules = duban_sla::defaults::hotline_12345();
+//! let ctx = Ctx { now, actor: "coordinator", rules: &rules, calendar: Calendar::official() };
+//! let id = CaseId::from_uuid(uuid::Uuid::nil());
+//! let opened = lifecycle::receive(id, Reference::for_channel(2025, new_case.channel(), 1), new_case, &ctx);
+//! let case = lifecycle::open(&opened).unwrap();
+//! assert_eq!(case.status(), Status::Received);
+//!
+//! // Signing for a case that was never dispatched is refused.
+//! let err = lifecycle::decide(&case, &Command::SignFor, &ctx).unwrap_err();
+//! assert_eq!(err.iter().next().unwrap().code(), "transition.not_allowed");
+//!
+//! let cmd = Command::Dispatch { lead_unit: "gov-3211".into(), co_units: vec![], note: String::new() };
+//! let events = lifecycle::decide(&case, &cmd, &ctx).unwrap();
+//! let case = events.iter().fold(case, lifecycle::apply);
+//! assert_eq!(case.status(), Status::Dispatched);
+//! ```
+//!
+//! Invariant: no IO, no clock, no randomness. Ids, instants and the actor are arguments.
+
+pub mod draft;
+pub mod error;
+pub mod lifecycle;
+pub mod model;
+
+use serde::{Deserialize, Serialize};
+
+/// Display language. Chinese first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,8 +2,8 @@
 //! names for the province, its 13 prefecture-level cities and their 95 county-level
 //! divisions, as static data with lookup by code and by name.
 //!
-//! Codes may be given in short form: `"32"` is the province, `"3211"` is 鎮(zhèn)江市
-//! (`321100`), `"321102"` is 京口區(qū). They serialize as six-digit strings.
+//! Codes may be given in short form: `"32"` is the province, `"3211"` is 鎮江市
+//! (`321100`), `"321102"` is 京口區. They serialize as six-digit strings.
 //!
 //! ```
 //! use duban_divisions::{DivisionCode, Level};
@@ -11,7 +11,7 @@
 //! let code: DivisionCode = "3211".parse().unwrap();
 //! assert_eq!(code.as_str(), "321100");
 //! let zhenjiang = code.division();
-//! assert_eq!(zhenjiang.name(), "鎮(zhèn)江市");
+//! assert_eq!(zhenjiang.name(), "鎮江市");
 //! assert_eq!(zhenjiang.level(), Level::City);
 //!
 //! let kunshan = duban_divisions::by_name("昆山市").unwrap();
@@ -34,7 +34,7 @@ pub enum Level {
     Province,
     /// 地級市
     City,
-    /// 縣級: district (區(qū)), county (縣) or county-level city (縣級市)
+    /// 縣級: district (區), county (縣) or county-level city (縣級市)
     County,
 }
 
@@ -53,12 +53,12 @@ impl Division {
     pub fn code(&self) -> DivisionCode {
         DivisionCode(self.code)
     }
-    /// The official Chinese name (e.g. `鎮(zhèn)江市`).
+    /// The official Chinese name (e.g. `鎮江市`).
     pub fn name(&self) -> &'static str {
         self.name
     }
     /// Name with its city prefixed for county-level divisions (`蘇州市昆山市`), so that
-    /// same-named districts such as 南京 and 徐州's 鼓樓區(qū) are told apart.
+    /// same-named districts such as 南京 and 徐州's 鼓樓區 are told apart.
     pub fn full_name(&self) -> String {
         match (self.level, self.city()) {
             (Level::County, Some(city)) => format!("{}{}", city.name, self.name),
@@ -217,7 +217,7 @@ pub fn children(code: DivisionCode) -> impl Iterator<Item = &'static Division> {
 }
 
 /// Look a division up by its name: exact (`昆山市`), or with its city prefixed
-/// (`南京市鼓樓區(qū)`). A bare name shared by two divisions (`鼓樓區(qū)`) is ambiguous and
+/// (`南京市鼓樓區`). A bare name shared by two divisions (`鼓樓區`) is ambiguous and
 /// gives `None`.
 pub fn by_name(name: &str) -> Option<&'static Division> {
     let name = name.trim();
@@ -262,12 +262,12 @@ mod tests {
 
     #[test]
     fn names_and_tree() {
-        assert_eq!(by_name("鼓樓區(qū)"), None);
-        assert_eq!(by_name("徐州市鼓樓區(qū)").map(|d| d.code), Some(320302));
+        assert_eq!(by_name("鼓樓區"), None);
+        assert_eq!(by_name("徐州市鼓樓區").map(|d| d.code), Some(320302));
         assert_eq!(children(DivisionCode::JIANGSU).count(), 13);
         let nanjing: DivisionCode = "3201".parse().expect("nanjing");
         assert_eq!(children(nanjing).count(), 11);
-        let xuanwu = by_name("玄武區(qū)").expect("xuanwu");
+        let xuanwu = by_name("玄武區").expect("xuanwu");
         assert!(xuanwu.is_within(nanjing.division()));
         assert!(!xuanwu.is_within(by_name("無錫市").expect("wuxi")));
         assert_eq!(DivisionCode::JIANGSU.short(), "32");

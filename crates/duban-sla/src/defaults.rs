@@ -33,8 +33,8 @@ pub fn inspection_transfer() -> RuleSet {
         "inspection_transfer",
         "督察交辦件",
         "Inspection transfers",
-        "Duban default after provincial practice during central inspections: dispatched the day received (當(dāng)日分辦), \
-         handling reported within 7 working days (邊督邊改、限期報(bào)送); adjust to the coordination group's notice",
+        "Duban default after provincial practice during central inspections: dispatched the day received (當日分辦), \
+         handling reported within 7 working days (邊督邊改、限期報送); adjust to the coordination group's notice",
         Limit::new(10, WorkingDays).ok(),
         vec![
             rule(Stage::Dispatch, 24, Hours),
@@ -47,13 +47,13 @@ pub fn inspection_transfer() -> RuleSet {
     )
 }
 
-/// Key items (重點(diǎn)信訪事項(xiàng)): stricter than ordinary transfers.
+/// Key items (重點信訪事項): stricter than ordinary transfers.
 pub fn key_items() -> RuleSet {
     set(
         "key_items",
-        "重點(diǎn)信訪事項(xiàng)",
+        "重點信訪事項",
         "Key items",
-        "Duban default for key items under follow-up supervision (重點(diǎn)事項(xiàng)跟進(jìn)督辦): stricter than ordinary transfers; \
+        "Duban default for key items under follow-up supervision (重點事項跟進督辦): stricter than ordinary transfers; \
          adjust to the coordination group's notice",
         Limit::new(5, WorkingDays).ok(),
         vec![
@@ -75,7 +75,7 @@ pub fn hotline_12345() -> RuleSet {
         "hotline_12345",
         "12345熱線工單",
         "12345 hotline work orders",
-        "國務(wù)院辦公廳關(guān)于進(jìn)一步優(yōu)化地方政務(wù)服務(wù)便民熱線的指導(dǎo)意見(國辦發(fā)〔2020〕53號) and common local 12345 rules: \
+        "國務院辦公廳關于進一步優化地方政務服務便民熱線的指導意見(國辦發〔2020〕53號) and common local 12345 rules: \
          urgent orders dispatched within 2 hours, others within 24 hours; signed for within 1 working day; \
          inquiries answered within 5 working days, complaints and reports within 15",
         Limit::new(15, WorkingDays).ok(),
@@ -97,7 +97,7 @@ pub fn hotline_12345() -> RuleSet {
 pub fn petitions_2022() -> RuleSet {
     set(
         "petitions_2022",
-        "信訪事項(xiàng)(信訪工作條例)",
+        "信訪事項(信訪工作條例)",
         "Petitions (2022 regulations)",
         "信訪工作條例(2022年): 15 days to route (第二十二條) and to tell the petitioner whether the matter is \
          accepted (第二十四條), 60 days to handle from acceptance, extendable by at most 30 days (第三十二條)",

@@ -43,7 +43,7 @@ pub enum Stage {
     Acceptance,
     /// 簽收: from dispatched to signed for.
     SignFor,
-    /// 首次聯(lián)系: first contact with the complainant (from signed for).
+    /// 首次聯系: first contact with the complainant (from signed for).
     FirstContact,
     /// 辦理上報: from signed for to result reported.
     Report,
@@ -79,7 +79,7 @@ impl Stage {
             Stage::Dispatch => "分辦",
             Stage::Acceptance => "受理告知",
             Stage::SignFor => "簽收",
-            Stage::FirstContact => "首次聯(lián)系",
+            Stage::FirstContact => "首次聯系",
             Stage::Report => "辦理上報",
             Stage::Review => "審核",
             Stage::ReturnVisit => "回訪",
@@ -154,7 +154,7 @@ impl Limit {
             TimeUnit::Minutes => cal.add(from, n * 60, Measure::Natural),
             TimeUnit::Hours => cal.add(from, n * 3600, Measure::Natural),
             TimeUnit::WorkingHours => cal.add(from, n * 3600, Measure::OfficeHours),
-            // "Within N days" ends with the Nth day after the start day (期間開始之日不計(jì)入).
+            // "Within N days" ends with the Nth day after the start day (期間開始之日不計入).
             TimeUnit::NaturalDays => {
                 let local = from.timestamp() + CST;
                 let end = local - local.rem_euclid(86_400) - CST + (n + 1) * 86_400;
@@ -177,14 +177,14 @@ impl Limit {
         };
         format!("{} {unit}", self.amount)
     }
-    /// Chinese text, such as `5個(gè)工作日`.
+    /// Chinese text, such as `5個工作日`.
     pub fn to_zh(self) -> String {
         let unit = match self.unit {
             TimeUnit::Minutes => "分鐘",
-            TimeUnit::Hours => "小時(shí)",
-            TimeUnit::WorkingHours => "個(gè)工作小時(shí)",
+            TimeUnit::Hours => "小時",
+            TimeUnit::WorkingHours => "個工作小時",
             TimeUnit::NaturalDays => "日",
-            TimeUnit::WorkingDays => "個(gè)工作日",
+            TimeUnit::WorkingDays => "個工作日",
         };
         format!("{}{unit}", self.amount)
     }

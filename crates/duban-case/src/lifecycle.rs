@@ -1,0 +1,722 @@
+//! The life cycle as pure functions: [`decide`] turns a command into events or an error,
+//! [`apply`] folds an event into the state. Time, ids, the actor, the rule set and the
+//! calendar all come in through [`Ctx`]; nothing here reads a clock.
+//!
+//! Events carry the SLA clocks they start or change, so replaying a log needs neither
+//! the calendar nor the rule set and gives the same state even after either changed.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use duban_calendar::Calendar;
+use duban_sla::{Clock, Facts, Limit, RequestKind, RuleSet, Stage, TimeUnit};
+
+use crate::Lang;
+use crate::draft::{NewCase, Outcome, OutcomeDraft};
+use crate::error::{CaseError, Errors};
+use crate::model::{Batch, CaseId, Category, Channel, Closure, Complainant, Coordinates, KeyClass, Reference, Satisfaction, Status, UnitId};
+
+/// What a decision needs from outside.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub now: DateTime<Utc>,
+    /// Who acts (a user id or `system`).
+    pub actor: &'a str,
+    /// The rule set the case runs under.
+    pub rules: &'a RuleSet,
+    pub calendar: &'a Calendar,
+}
+
+/// The rule set a new case runs under (an id of [`duban_sla::defaults`]).
+pub fn rule_set_for(case: &NewCase) -> &'static str {
+    if case.is_key() {
+        "key_items"
+    } else {
+        match case.channel {
+            Channel::Hotline12345 => "hotline_12345",
+            Channel::LetterVisit | Channel::Online => "petitions_2022",
+            _ => "inspection_transfer",
+        }
+    }
+}
+
+/// A case's current state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    id: CaseId,
+    reference: Reference,
+    #[serde(flatten)]
+    data: NewCase,
+    status: Status,
+    paused: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lead_unit: Option<UnitId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    co_units: Vec<UnitId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    satisfaction: Option<Satisfaction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merged_into: Option<CaseId>,
+    /// The last reason given (return, send-back comments, pause, reopen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_reason: Option<String>,
+    rule_set: String,
+    clocks: Vec<Clock>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    extensions: Vec<Limit>,
+    /// Number of events applied: the optimistic-concurrency version.
+    version: u64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl Case {
+    pub fn id(&self) -> CaseId {
+        self.id
+    }
+    pub fn reference(&self) -> &Reference {
+        &self.reference
+    }
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+    pub fn channel(&self) -> Channel {
+        self.data.channel
+    }
+    pub fn request_kind(&self) -> RequestKind {
+        self.data.request_kind
+    }
+    pub fn urgent(&self) -> bool {
+        self.data.urgent
+    }
+    pub fn batch(&self) -> Option<Batch> {
+        self.data.batch
+    }
+    pub fn sender_ref(&self) -> Option<&str> {
+        self.data.sender_ref.as_deref()
+    }
+    pub fn complainant(&self) -> &Complainant {
+        &self.data.complainant
+    }
+    pub fn content(&self) -> &str {
+        &self.data.content
+    }
+    pub fn address(&self) -> &str {
+        &self.data.address
+    }
+    pub fn division(&self) -> duban_divisions::DivisionCode {
+        self.data.division
+    }
+    pub fn coordinates(&self) -> Option<Coordinates> {
+        self.data.coordinates
+    }
+    pub fn categories(&self) -> &[Category] {
+        &self.data.categories
+    }
+    pub fn key_classes(&self) -> &[KeyClass] {
+        &self.data.key_classes
+    }
+    pub fn is_key(&self) -> bool {
+        self.data.is_key()
+    }
+    pub fn received_at(&self) -> DateTime<Utc> {
+        self.data.received_at
+    }
+    pub fn lead_unit(&self) -> Option<&UnitId> {
+        self.lead_unit.as_ref()
+    }
+    pub fn co_units(&self) -> &[UnitId] {
+        &self.co_units
+    }
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+    pub fn satisfaction(&self) -> Option<Satisfaction> {
+        self.satisfaction
+    }
+    pub fn merged_into(&self) -> Option<CaseId> {
+        self.merged_into
+    }
+    pub fn last_reason(&self) -> Option<&str> {
+        self.last_reason.as_deref()
+    }
+    pub fn rule_set(&self) -> &str {
+        &self.rule_set
+    }
+    pub fn clocks(&self) -> &[Clock] {
+        &self.clocks
+    }
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+    /// The running clock that is due first: what the case is waiting for now.
+    pub fn current_clock(&self) -> Option<&Clock> {
+        self.clocks.iter().filter(|c| !c.is_stopped()).min_by_key(|c| c.due_at())
+    }
+    /// The actions allowed now; [`decide`] refuses every other.
+    pub fn allowed_actions(&self) -> Vec<ActionKind> {
+        use ActionKind as A;
+        if self.paused {
+            return vec![A::Resume];
+        }
+        match self.status {
+            Status::Received | Status::Returned => vec![A::Dispatch, A::Pause, A::Merge],
+            Status::Dispatched => vec![A::SignFor, A::Return, A::Pause, A::Extend, A::Merge],
+            Status::SignedFor => vec![A::StartHandling, A::Report, A::Pause, A::Extend, A::Merge],
+            Status::InProgress => vec![A::Report, A::Pause, A::Extend, A::Merge],
+            Status::Reported => vec![A::Approve, A::SendBack],
+            Status::StageClosed => vec![A::Close, A::ReturnVisit, A::Reopen],
+            Status::Closed => vec![A::ReturnVisit, A::Reopen],
+            Status::Archived => vec![A::Reopen],
+            Status::Merged => vec![],
+        }
+    }
+    fn facts(&self) -> Facts {
+        Facts { urgent: self.data.urgent, kind: self.data.request_kind }
+    }
+}
+
+macro_rules! actions {
+    ($($variant:ident = $code:literal, $zh:literal, $en:literal;)+) => {
+        /// The kinds of life-cycle action.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ActionKind { $($variant,)+ }
+        impl ActionKind {
+            pub const ALL: &'static [ActionKind] = &[$(ActionKind::$variant,)+];
+            pub fn code(self) -> &'static str { match self { $(ActionKind::$variant => $code,)+ } }
+            pub fn label(self, lang: Lang) -> &'static str {
+                match (self, lang) { $((ActionKind::$variant, Lang::Zh) => $zh, (ActionKind::$variant, Lang::En) => $en,)+ }
+            }
+        }
+    };
+}
+
+actions! {
+    Dispatch = "dispatch", "交辦", "Dispatch";
+    SignFor = "sign_for", "簽收", "Sign for";
+    Return = "return", "退回(錯派)", "Return as misrouted";
+    StartHandling = "start_handling", "開始辦理", "Start handling";
+    Report = "report", "上報結果", "Report result";
+    Approve = "approve", "審核通過", "Approve";
+    SendBack = "send_back", "退回重辦", "Send back to redo";
+    Close = "close", "辦結", "Close";
+    ReturnVisit = "return_visit", "回訪", "Return visit";
+    Reopen = "reopen", "重新辦理", "Reopen";
+    Pause = "pause", "掛起", "Pause";
+    Resume = "resume", "恢復", "Resume";
+    Extend = "extend", "延期", "Extend deadline";
+    Merge = "merge", "合并到主件", "Merge into primary";
+}
+
+/// A command as sent by a person. Free text is validated by [`decide`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    Dispatch {
+        lead_unit: String,
+        #[serde(default)]
+        co_units: Vec<String>,
+        #[serde(default)]
+        note: String,
+    },
+    SignFor,
+    Return {
+        #[serde(default)]
+        reason: String,
+    },
+    StartHandling {
+        #[serde(default)]
+        note: String,
+    },
+    Report {
+        #[serde(default)]
+        outcome: OutcomeDraft,
+    },
+    Approve {
+        #[serde(default)]
+        closure: String,
+    },
+    SendBack {
+        #[serde(default)]
+        comments: String,
+    },
+    Close,
+    ReturnVisit {
+        #[serde(default)]
+        satisfaction: String,
+        #[serde(default)]
+        note: String,
+    },
+    Reopen {
+        #[serde(default)]
+        reason: String,
+    },
+    Pause {
+        #[serde(default)]
+        reason: String,
+    },
+    Resume,
+    Extend {
+        #[serde(default)]
+        amount: u32,
+        #[serde(default)]
+        unit: String,
+        #[serde(default)]
+        reason: String,
+    },
+    Merge {
+        primary: CaseId,
+    },
+}
+
+impl Command {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Command::Dispatch { .. } => ActionKind::Dispatch,
+            Command::SignFor => ActionKind::SignFor,
+            Command::Return { .. } => ActionKind::Return,
+            Command::StartHandling { .. } => ActionKind::StartHandling,
+            Command::Report { .. } => ActionKind::Report,
+            Command::Approve { .. } => ActionKind::Approve,
+            Command::SendBack { .. } => ActionKind::SendBack,
+            Command::Close => ActionKind::Close,
+            Command::ReturnVisit { .. } => ActionKind::ReturnVisit,
+            Command::Reopen { .. } => ActionKind::Reopen,
+            Command::Pause { .. } => ActionKind::Pause,
+            Command::Resume => ActionKind::Resume,
+            Command::Extend { .. } => ActionKind::Extend,
+            Command::Merge { .. } => ActionKind::Merge,
+        }
+    }
+    /// Unit ids the command names (the caller checks they exist).
+    pub fn unit_ids(&self) -> Vec<(String, &str)> {
+        match self {
+            Command::Dispatch { lead_unit, co_units, .. } => std::iter::once(("lead_unit".to_owned(), lead_unit.as_str()))
+                .chain(co_units.iter().enumerate().map(|(i, u)| (format!("co_units[{i}]"), u.as_str())))
+                .collect(),
+            _ => vec![],
+        }
+    }
+}
+
+/// A recorded change: who, when, what, and the clocks it started or changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clocks: Vec<Clock>,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Received { id: CaseId, reference: Reference, rule_set: String, case: NewCase },
+    Dispatched { lead_unit: UnitId, co_units: Vec<UnitId>, note: String },
+    SignedFor,
+    Returned { reason: String },
+    HandlingStarted { note: String },
+    Reported { outcome: Outcome },
+    Approved { closure: Closure },
+    SentBack { comments: String },
+    Closed,
+    ReturnVisited { satisfaction: Satisfaction, note: String },
+    Reopened { reason: String },
+    Paused { reason: String },
+    Resumed,
+    Extended { by: Limit, reason: String },
+    Merged { primary: CaseId },
+}
+
+impl EventKind {
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventKind::Received { .. } => "received",
+            EventKind::Dispatched { .. } => "dispatched",
+            EventKind::SignedFor => "signed_for",
+            EventKind::Returned { .. } => "returned",
+            EventKind::HandlingStarted { .. } => "handling_started",
+            EventKind::Reported { .. } => "reported",
+            EventKind::Approved { .. } => "approved",
+            EventKind::SentBack { .. } => "sent_back",
+            EventKind::Closed => "closed",
+            EventKind::ReturnVisited { .. } => "return_visited",
+            EventKind::Reopened { .. } => "reopened",
+            EventKind::Paused { .. } => "paused",
+            EventKind::Resumed => "resumed",
+            EventKind::Extended { .. } => "extended",
+            EventKind::Merged { .. } => "merged",
+        }
+    }
+    pub fn label(&self, lang: Lang) -> &'static str {
+        let zh = matches!(lang, Lang::Zh);
+        match self {
+            EventKind::Received { .. } => if zh { "收件登記" } else { "Received" },
+            EventKind::Dispatched { .. } => if zh { "交辦" } else { "Dispatched" },
+            EventKind::SignedFor => if zh { "簽收" } else { "Signed for" },
+            EventKind::Returned { .. } => if zh { "退回(錯派)" } else { "Returned as misrouted" },
+            EventKind::HandlingStarted { .. } => if zh { "開始辦理" } else { "Handling started" },
+            EventKind::Reported { .. } => if zh { "上報辦理結果" } else { "Result reported" },
+            EventKind::Approved { .. } => if zh { "審核通過" } else { "Approved" },
+            EventKind::SentBack { .. } => if zh { "退回重辦" } else { "Sent back to redo" },
+            EventKind::Closed => if zh { "辦結" } else { "Closed" },
+            EventKind::ReturnVisited { .. } => if zh { "回訪" } else { "Return visit" },
+            EventKind::Reopened { .. } => if zh { "重新辦理" } else { "Reopened" },
+            EventKind::Paused { .. } => if zh { "掛起" } else { "Paused" },
+            EventKind::Resumed => if zh { "恢復" } else { "Resumed" },
+            EventKind::Extended { .. } => if zh { "延期" } else { "Deadline extended" },
+            EventKind::Merged { .. } => if zh { "合并到主件" } else { "Merged into primary" },
+        }
+    }
+}
+
+/// The event that opens a case; its clocks start at the receipt time.
+pub fn receive(id: CaseId, reference: Reference, case: NewCase, ctx: &Ctx<'_>) -> Event {
+    let facts = Facts { urgent: case.urgent, kind: case.request_kind };
+    let clocks = [Stage::Dispatch, Stage::Acceptance]
+        .into_iter()
+        .filter_map(|s| ctx.rules.start(s, &facts, case.received_at, ctx.calendar))
+        .collect();
+    Event {
+        at: ctx.now,
+        actor: ctx.actor.to_owned(),
+        kind: EventKind::Received { id, reference, rule_set: ctx.rules.id().to_owned(), case },
+        clocks,
+    }
+}
+
+/// The state after the opening event; `None` when it is not a `Received` event.
+pub fn open(ev: &Event) -> Option<Case> {
+    let EventKind::Received { id, reference, rule_set, case } = &ev.kind else { return None };
+    Some(Case {
+        id: *id,
+        reference: reference.clone(),
+        data: case.clone(),
+        status: Status::Received,
+        paused: false,
+        lead_unit: None,
+        co_units: vec![],
+        outcome: None,
+        satisfaction: None,
+        merged_into: None,
+        last_reason: None,
+        rule_set: rule_set.clone(),
+        clocks: ev.clocks.clone(),
+        extensions: vec![],
+        version: 1,
+        created_at: ev.at,
+        updated_at: ev.at,
+    })
+}
+
+/// Rebuild a state from its whole log.
+pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<Case> {
+    let mut it = events.into_iter();
+    let first = open(it.next()?)?;
+    Some(it.fold(first, apply))
+}
+
+const REASON_MIN: usize = 2;
+const REASON_MAX: usize = 1000;
+
+fn reason(field: &str, s: &str) -> Result<String, CaseError> {
+    let t = s.trim();
+    let n = t.chars().count();
+    if n == 0 {
+        Err(CaseError::Required { field: field.into() })
+    } else if n < REASON_MIN {
+        Err(CaseError::TooShort { field: field.into(), min: REASON_MIN, actual: n })
+    } else if n > REASON_MAX {
+        Err(CaseError::TooLong { field: field.into(), max: REASON_MAX, actual: n })
+    } else {
+        Ok(t.to_owned())
+    }
+}
+
+fn note(field: &str, s: &str) -> Result<String, CaseError> {
+    if s.trim().is_empty() { Ok(String::new()) } else { reason(field, s) }
+}
+
+fn unit(field: &str, s: &str) -> Result<UnitId, CaseError> {
+    if s.trim().is_empty() {
+        return Err(CaseError::Required { field: field.into() });
+    }
+    UnitId::parse(s).ok_or_else(|| CaseError::UnknownUnit { field: field.into(), value: s.into() })
+}
+
+/// Decide what a command does to a case: the events to record, or why not.
+pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, Errors> {
+    let kind = cmd.kind();
+    if !case.allowed_actions().contains(&kind) {
+        return Err(if case.paused && kind == ActionKind::Pause {
+            CaseError::Paused
+        } else if !case.paused && kind == ActionKind::Resume {
+            CaseError::NotPaused
+        } else {
+            CaseError::TransitionNotAllowed { action: kind.code().into(), from: case.status }
+        }
+        .into());
+    }
+    let now = ctx.now;
+    let cal = ctx.calendar;
+    let facts = case.facts();
+    let start = |stage: Stage| ctx.rules.start(stage, &facts, now, cal);
+    let stop = |stages: &[Stage]| -> Vec<Clock> {
+        case.clocks
+            .iter()
+            .filter(|c| stages.contains(&c.stage()) && !c.is_stopped())
+            .cloned()
+            .map(|mut c| {
+                c.stop(now, cal);
+                c
+            })
+            .collect()
+    };
+    let event = |kind: EventKind, clocks: Vec<Clock>| Event { at: now, actor: ctx.actor.to_owned(), kind, clocks };
+
+    let events = match cmd {
+        Command::Dispatch { lead_unit, co_units, note: n } => {
+            let mut errs = Errors::default();
+            let lead = unit("lead_unit", lead_unit).map_err(|e| errs.push(e)).ok();
+            let mut cos: Vec<UnitId> = Vec::new();
+            for (i, u) in co_units.iter().enumerate() {
+                let field = format!("co_units[{i}]");
+                match unit(&field, u) {
+                    Ok(u) if Some(&u) == lead.as_ref() || cos.contains(&u) => {
+                        errs.push(CaseError::Duplicate { field, value: u.to_string() })
+                    }
+                    Ok(u) => cos.push(u),
+                    Err(e) => errs.push(e),
+                }
+            }
+            let n = note("note", n).map_err(|e| errs.push(e)).ok();
+            let (Some(lead), Some(n)) = (lead, n) else { return Err(errs) };
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            let clocks = stop(&[Stage::Dispatch]).into_iter().chain(start(Stage::SignFor)).collect();
+            vec![event(EventKind::Dispatched { lead_unit: lead, co_units: cos, note: n }, clocks)]
+        }
+        Command::SignFor => {
+            let clocks = stop(&[Stage::SignFor])
+                .into_iter()
+                .chain(start(Stage::FirstContact))
+                .chain(start(Stage::Report))
+                .collect();
+            vec![event(EventKind::SignedFor, clocks)]
+        }
+        Command::Return { reason: r } => {
+            let r = reason("reason", r)?;
+            let clocks = stop(&[Stage::SignFor]).into_iter().chain(start(Stage::Dispatch)).collect();
+            vec![event(EventKind::Returned { reason: r }, clocks)]
+        }
+        Command::StartHandling { note: n } => {
+            let n = note("note", n)?;
+            vec![event(EventKind::HandlingStarted { note: n }, stop(&[Stage::FirstContact, Stage::Acceptance]))]
+        }
+        Command::Report { outcome } => {
+            let outcome = Outcome::parse(outcome)?;
+            let clocks = stop(&[Stage::Report, Stage::FirstContact, Stage::Acceptance])
+                .into_iter()
+                .chain(start(Stage::Review))
+                .collect();
+            vec![event(EventKind::Reported { outcome }, clocks)]
+        }
+        Command::Approve { closure } => {
+            let closure = match closure.trim() {
+                "" => Closure::Closed,
+                s => s
+                    .parse::<Closure>()
+                    .map_err(|_| CaseError::UnknownValue { field: "closure".into(), value: s.into() })?,
+            };
+            let clocks = stop(&[Stage::Review]).into_iter().chain(start(Stage::ReturnVisit)).collect();
+            vec![event(EventKind::Approved { closure }, clocks)]
+        }
+        Command::SendBack { comments } => {
+            let c = reason("comments", comments)?;
+            let clocks = stop(&[Stage::Review]).into_iter().chain(start(Stage::Report)).collect();
+            vec![event(EventKind::SentBack { comments: c }, clocks)]
+        }
+        Command::Close => vec![event(EventKind::Closed, vec![])],
+        Command::ReturnVisit { satisfaction, note: n } => {
+            let s = match satisfaction.trim() {
+                "" => return Err(CaseError::Required { field: "satisfaction".into() }.into()),
+                s => s
+                    .parse::<Satisfaction>()
+                    .map_err(|_| CaseError::UnknownValue { field: "satisfaction".into(), value: s.into() })?,
+            };
+            let n = if s == Satisfaction::Unsatisfied { reason("note", n)? } else { note("note", n)? };
+            let visited = event(EventKind::ReturnVisited { satisfaction: s, note: n.clone() }, stop(&[Stage::ReturnVisit]));
+            if s == Satisfaction::Unsatisfied {
+                vec![visited, event(EventKind::Reopened { reason: n }, start(Stage::Report).into_iter().collect())]
+            } else {
+                vec![visited]
+            }
+        }
+        Command::Reopen { reason: r } => {
+            let r = reason("reason", r)?;
+            let clocks = stop(&[Stage::ReturnVisit]).into_iter().chain(start(Stage::Report)).collect();
+            vec![event(EventKind::Reopened { reason: r }, clocks)]
+        }
+        Command::Pause { reason: r } => {
+            let r = reason("reason", r)?;
+            let clocks = running(case)
+                .map(|mut c| {
+                    let _ = c.pause(now);
+                    c
+                })
+                .collect();
+            vec![event(EventKind::Paused { reason: r }, clocks)]
+        }
+        Command::Resume => {
+            let clocks = case
+                .clocks
+                .iter()
+                .filter(|c| c.paused_at().is_some() && !c.is_stopped())
+                .cloned()
+                .map(|mut c| {
+                    let _ = c.resume(now, cal);
+                    c
+                })
+                .collect();
+            vec![event(EventKind::Resumed, clocks)]
+        }
+        Command::Extend { amount, unit: u, reason: r } => {
+            let mut errs = Errors::default();
+            let unit = parse_unit(u).map_err(|e| errs.push(e)).ok();
+            let r = reason("reason", r).map_err(|e| errs.push(e)).ok();
+            let (Some(unit), Some(r)) = (unit, r) else { return Err(errs) };
+            let by = Limit::new(*amount, unit)
+                .map_err(|_| CaseError::OutOfRange { field: "extension.amount".into(), min: 1, max: 100_000 })?;
+            let max = ctx.rules.max_extension().ok_or(CaseError::ExtensionNotAllowed)?;
+            // Compare lengths from now so that different units compare fairly.
+            let used = case.extensions.iter().fold(now, |t, l| l.due_from(t, cal).0);
+            let total = by.due_from(used, cal).0;
+            if total > max.due_from(now, cal).0 {
+                return Err(CaseError::ExtensionTooLong.into());
+            }
+            let clocks: Vec<Clock> = running(case)
+                .map(|mut c| {
+                    let _ = c.extend(by, cal);
+                    c
+                })
+                .collect();
+            if clocks.is_empty() {
+                return Err(CaseError::NothingToExtend.into());
+            }
+            vec![event(EventKind::Extended { by, reason: r }, clocks)]
+        }
+        Command::Merge { primary } => {
+            if *primary == case.id {
+                return Err(CaseError::MergeIntoSelf.into());
+            }
+            let all: Vec<Stage> = Stage::ALL.to_vec();
+            vec![event(EventKind::Merged { primary: *primary }, stop(&all))]
+        }
+    };
+    Ok(events)
+}
+
+fn running(case: &Case) -> impl Iterator<Item = Clock> + '_ {
+    case.clocks.iter().filter(|c| c.is_running()).cloned()
+}
+
+fn parse_unit(s: &str) -> Result<TimeUnit, CaseError> {
+    let v = serde_plain_unit(s.trim());
+    v.ok_or_else(|| {
+        if s.trim().is_empty() {
+            CaseError::Required { field: "extension.unit".into() }
+        } else {
+            CaseError::UnknownValue { field: "extension.unit".into(), value: s.into() }
+        }
+    })
+}
+
+fn serde_plain_unit(s: &str) -> Option<TimeUnit> {
+    Some(match s {
+        "minutes" => TimeUnit::Minutes,
+        "hours" => TimeUnit::Hours,
+        "working_hours" => TimeUnit::WorkingHours,
+        "natural_days" => TimeUnit::NaturalDays,
+        "working_days" => TimeUnit::WorkingDays,
+        _ => return None,
+    })
+}
+
+/// Fold one event into the state. Total: an event that does not fit is still recorded
+/// in the version (the log is the truth; `decide` keeps it consistent).
+pub fn apply(mut case: Case, ev: &Event) -> Case {
+    match &ev.kind {
+        EventKind::Received { .. } => {}
+        EventKind::Dispatched { lead_unit, co_units, .. } => {
+            case.status = Status::Dispatched;
+            case.lead_unit = Some(lead_unit.clone());
+            case.co_units = co_units.clone();
+        }
+        EventKind::SignedFor => case.status = Status::SignedFor,
+        EventKind::Returned { reason } => {
+            case.status = Status::Returned;
+            case.last_reason = Some(reason.clone());
+        }
+        EventKind::HandlingStarted { .. } => case.status = Status::InProgress,
+        EventKind::Reported { outcome } => {
+            case.status = Status::Reported;
+            case.outcome = Some(outcome.clone());
+        }
+        EventKind::Approved { closure } => {
+            case.status = match closure {
+                Closure::Closed => Status::Closed,
+                Closure::StageClosed => Status::StageClosed,
+            }
+        }
+        EventKind::SentBack { comments } => {
+            case.status = Status::InProgress;
+            case.last_reason = Some(comments.clone());
+        }
+        EventKind::Closed => case.status = Status::Closed,
+        EventKind::ReturnVisited { satisfaction, .. } => {
+            case.satisfaction = Some(*satisfaction);
+            if *satisfaction != Satisfaction::Unsatisfied {
+                case.status = Status::Archived;
+            }
+        }
+        EventKind::Reopened { reason } => {
+            case.status = Status::InProgress;
+            case.last_reason = Some(reason.clone());
+        }
+        EventKind::Paused { reason } => {
+            case.paused = true;
+            case.last_reason = Some(reason.clone());
+        }
+        EventKind::Resumed => case.paused = false,
+        EventKind::Extended { by, .. } => case.extensions.push(*by),
+        EventKind::Merged { primary } => {
+            case.status = Status::Merged;
+            case.merged_into = Some(*primary);
+        }
+    }
+    for clock in &ev.clocks {
+        match case.clocks.iter_mut().find(|c| c.stage() == clock.stage()) {
+            Some(slot) => *slot = clock.clone(),
+            None => case.clocks.push(clock.clone()),
+        }
+    }
+    case.version += 1;
+    case.updated_at = ev.at;
+    case
+}

@@ -1,0 +1,344 @@
+//! Value types of a case. Each enum has a stable snake_case serde form, used on the
+//! wire and in storage, and Chinese and English names for display.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+            /// The stable snake_case code (the serde form).
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+            pub fn label(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $(($name::$variant, Lang::Zh) => $zh, ($name::$variant, Lang::En) => $en,)+
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ();
+            fn from_str(s: &str) -> Result<Self, ()> {
+                match s { $($code => Ok($name::$variant),)+ _ => Err(()) }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+labelled_enum! {
+    /// How a case reached the office.
+    Channel {
+        InspectionPhone = "inspection_phone", "督察組交辦(來電)", "Inspection transfer (phone)";
+        InspectionLetter = "inspection_letter", "督察組交辦(來信)", "Inspection transfer (letter)";
+        Hotline12345 = "hotline_12345", "12345熱線", "12345 hotline";
+        LetterVisit = "letter_visit", "來信來訪", "Letter or visit";
+        Online = "online", "網上信訪", "Online";
+        Media = "media", "媒體曝光", "Media";
+        LeaderInstruction = "leader_instruction", "領導批示", "Leader instruction";
+        SelfDiscovered = "self_discovered", "自行發現", "Self-discovered";
+    }
+}
+
+impl Channel {
+    /// Cases handed over by a central inspection team come in numbered batches.
+    pub fn is_inspection(self) -> bool {
+        matches!(self, Channel::InspectionPhone | Channel::InspectionLetter)
+    }
+    /// The letter used in references of cases outside inspection batches.
+    pub fn letter(self) -> char {
+        match self {
+            Channel::InspectionPhone | Channel::InspectionLetter => 'B',
+            Channel::Hotline12345 => 'H',
+            Channel::LetterVisit => 'X',
+            Channel::Online => 'W',
+            Channel::Media => 'M',
+            Channel::LeaderInstruction => 'L',
+            Channel::SelfDiscovered => 'S',
+        }
+    }
+}
+
+labelled_enum! {
+    /// Pollution category (污染類型).
+    Category {
+        Air = "air", "大氣", "Air";
+        Water = "water", "水", "Water";
+        Noise = "noise", "噪聲", "Noise";
+        SolidWaste = "solid_waste", "固廢", "Solid waste";
+        Soil = "soil", "土壤", "Soil";
+        Ecology = "ecology", "生態", "Ecology";
+        Radiation = "radiation", "輻射", "Radiation";
+        Other = "other", "其他", "Other";
+    }
+}
+
+labelled_enum! {
+    /// Key-item class (重點信訪事項).
+    KeyClass {
+        InspectionKey = "inspection_key", "督察組交辦重點件", "Key case named by the inspection team";
+        LeaderInstructed = "leader_instructed", "領導批示件", "Leader-instructed";
+        Repeated = "repeated", "重復信訪件", "Repeated complaint";
+        Collective = "collective", "群體性聯名件", "Collective or joint";
+        PublicOpinion = "public_opinion", "輿情關注件", "Media or public-opinion attention";
+        SensitiveArea = "sensitive_area", "敏感區域件", "Sensitive area";
+        SuddenIncident = "sudden_incident", "突發事件件", "Sudden incident";
+    }
+}
+
+/// Chinese or English name of a request kind.
+pub fn request_kind_label(kind: duban_sla::RequestKind, lang: Lang) -> &'static str {
+    use duban_sla::RequestKind as K;
+    match (kind, lang) {
+        (K::Report, Lang::Zh) => "舉報",
+        (K::Report, Lang::En) => "Report",
+        (K::Complaint, Lang::Zh) => "投訴",
+        (K::Complaint, Lang::En) => "Complaint",
+        (K::Inquiry, Lang::Zh) => "咨詢",
+        (K::Inquiry, Lang::En) => "Inquiry",
+        (K::Suggestion, Lang::Zh) => "建議",
+        (K::Suggestion, Lang::En) => "Suggestion",
+    }
+}
+
+/// Parse a request kind's snake_case code.
+pub fn parse_request_kind(s: &str) -> Option<duban_sla::RequestKind> {
+    use duban_sla::RequestKind as K;
+    [K::Report, K::Complaint, K::Inquiry, K::Suggestion].into_iter().find(|k| request_kind_code(*k) == s)
+}
+
+pub fn request_kind_code(kind: duban_sla::RequestKind) -> &'static str {
+    use duban_sla::RequestKind as K;
+    match kind {
+        K::Report => "report",
+        K::Complaint => "complaint",
+        K::Inquiry => "inquiry",
+        K::Suggestion => "suggestion",
+    }
+}
+
+labelled_enum! {
+    /// Where a case is in its life cycle.
+    Status {
+        Received = "received", "待分辦", "Received";
+        Dispatched = "dispatched", "待簽收", "Dispatched";
+        Returned = "returned", "已退回", "Returned";
+        SignedFor = "signed_for", "已簽收", "Signed for";
+        InProgress = "in_progress", "辦理中", "In progress";
+        Reported = "reported", "待審核", "Reported";
+        StageClosed = "stage_closed", "階段辦結", "Stage-closed";
+        Closed = "closed", "已辦結", "Closed";
+        Archived = "archived", "已歸檔", "Archived";
+        Merged = "merged", "已合并", "Merged";
+    }
+}
+
+labelled_enum! {
+    /// Verification finding (調查核實情況).
+    Finding {
+        Substantiated = "substantiated", "屬實", "Substantiated";
+        PartlySubstantiated = "partly_substantiated", "部分屬實", "Partly substantiated";
+        Unsubstantiated = "unsubstantiated", "不屬實", "Unsubstantiated";
+    }
+}
+
+labelled_enum! {
+    /// Complainant's satisfaction at the return visit (回訪).
+    Satisfaction {
+        Satisfied = "satisfied", "滿意", "Satisfied";
+        BasicallySatisfied = "basically_satisfied", "基本滿意", "Basically satisfied";
+        Unsatisfied = "unsatisfied", "不滿意", "Unsatisfied";
+    }
+}
+
+labelled_enum! {
+    /// How an approved report closes the case.
+    Closure {
+        Closed = "closed", "辦結", "Closed";
+        StageClosed = "stage_closed", "階段辦結", "Stage-closed";
+    }
+}
+
+/// Stable case id, made by the caller (the server) and passed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CaseId(uuid::Uuid);
+
+impl CaseId {
+    pub fn from_uuid(id: uuid::Uuid) -> CaseId {
+        CaseId(id)
+    }
+    pub fn as_uuid(self) -> uuid::Uuid {
+        self.0
+    }
+}
+
+impl FromStr for CaseId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        uuid::Uuid::parse_str(s).map(CaseId)
+    }
+}
+
+impl fmt::Display for CaseId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Human reference: `JS-2026-B03-0123` for inspection batch 3, serial 123; other
+/// channels use their letter and five digits (`JS-2026-H-00042`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Reference(String);
+
+impl Reference {
+    pub fn for_batch(year: i32, batch: u16, serial: u32) -> Reference {
+        Reference(format!("JS-{year}-B{batch:02}-{serial:04}"))
+    }
+    pub fn for_channel(year: i32, channel: Channel, serial: u32) -> Reference {
+        Reference(format!("JS-{year}-{}-{serial:05}", channel.letter()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A unit (單位) id such as `gov-3211` or `dept-sthjt`: 1-64 ASCII letters, digits, `-`
+/// or `_`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String")]
+pub struct UnitId(String);
+
+impl UnitId {
+    pub fn parse(s: &str) -> Option<UnitId> {
+        let s = s.trim();
+        let ok = !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| UnitId(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for UnitId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        UnitId::parse(&s).ok_or_else(|| "invalid unit id".to_owned())
+    }
+}
+
+impl fmt::Display for UnitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An inspection batch: its number and the date it was handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Batch {
+    pub(crate) number: u16,
+    pub(crate) date: chrono::NaiveDate,
+}
+
+impl Batch {
+    pub fn number(self) -> u16 {
+        self.number
+    }
+    pub fn date(self) -> chrono::NaiveDate {
+        self.date
+    }
+}
+
+/// Latitude and longitude (WGS-84), within Jiangsu's bounding box.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Coordinates {
+    pub(crate) lat: f64,
+    pub(crate) lon: f64,
+}
+
+impl Coordinates {
+    pub fn lat(self) -> f64 {
+        self.lat
+    }
+    pub fn lon(self) -> f64 {
+        self.lon
+    }
+}
+
+/// A mainland phone number: mobile `1[3-9]` + 9 digits, or landline `0` + area code +
+/// number, with an optional `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(s: &str) -> Option<Phone> {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits: String = s.chars().filter(|&c| c != '-').collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || s.matches('-').count() > 1 {
+            return None;
+        }
+        let b = digits.as_bytes();
+        let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && !s.contains('-');
+        let landline = (10..=12).contains(&b.len()) && b[0] == b'0' && b.get(1) != Some(&b'0');
+        (mobile || landline).then_some(Phone(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// `138****5678`: for roles that need not see the number.
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        let n = chars.len();
+        chars
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i >= 3 && i + 4 < n { '*' } else { *c })
+            .collect()
+    }
+}
+
+/// The person who complained; either part may be absent (anonymous complaints).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Complainant {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) phone: Option<Phone>,
+}
+
+impl Complainant {
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    pub fn phone(&self) -> Option<&Phone> {
+        self.phone.as_ref()
+    }
+    pub fn is_anonymous(&self) -> bool {
+        self.name.is_none() && self.phone.is_none()
+    }
+}
