@@ -1,0 +1,182 @@
+//! The wire types of Duban's HTTP API (`/api/v1`), shared by the server and the browser
+//! so that both sides agree by construction.
+//!
+//! Errors always take one shape:
+//!
+//! ```
+//! use duban_api::{ApiError, ErrorBody};
+//! use duban_case::draft::{CaseDraft, NewCase};
+//! use duban_case::Lang;
+//!
+//! let now = chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap();
+//! let errors = NewCase::parse(&CaseDraft::default(), now).unwrap_err();
+//! let body = ErrorBody::from_case_errors(&errors, Lang::En);
+//! let json = serde_json::to_value(&body).unwrap();
+//! assert_eq!(json["errors"][0]["field"], "channel");
+//! assert_eq!(json["errors"][0]["code"], "channel.required");
+//! assert_eq!(json["errors"][0]["message"], "Channel is required");
+//! ```
+//!
+//! Invariant: types only; no HTTP client or server, no IO.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use duban_case::Lang;
+use duban_case::error::Errors;
+use duban_case::lifecycle::{ActionKind, Case, Event};
+use duban_case::model::{Batch, CaseId, Category, Channel, KeyClass, Reference, Status};
+use duban_sla::Clock;
+
+/// One error: the field path it belongs to, a stable code, a message for people.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// The body of every 4xx response: `{"errors":[{"field","code","message"}]}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub errors: Vec<ApiError>,
+}
+
+impl ErrorBody {
+    pub fn single(field: &str, code: &str, message: impl Into<String>) -> ErrorBody {
+        ErrorBody { errors: vec![ApiError { field: field.into(), code: code.into(), message: message.into() }] }
+    }
+    pub fn from_case_errors(errors: &Errors, lang: Lang) -> ErrorBody {
+        ErrorBody {
+            errors: errors
+                .iter()
+                .map(|e| ApiError { field: e.field(), code: e.code(), message: e.message(lang) })
+                .collect(),
+        }
+    }
+}
+
+/// A case as the API returns it: its whole state plus what the reader may do next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    pub allowed_actions: Vec<ActionKind>,
+    pub division_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_unit_name: Option<String>,
+}
+
+/// A row of the case list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub reference: Reference,
+    pub status: Status,
+    pub paused: bool,
+    pub channel: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Batch>,
+    pub division: duban_divisions::DivisionCode,
+    pub division_name: String,
+    pub categories: Vec<Category>,
+    pub key_classes: Vec<KeyClass>,
+    /// The first characters of the content.
+    pub excerpt: String,
+    pub received_at: DateTime<Utc>,
+    /// The running clock due first, for the SLA badge the browser computes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    pub version: u64,
+}
+
+const EXCERPT_CHARS: usize = 60;
+
+impl CaseSummary {
+    pub fn of(case: &Case) -> CaseSummary {
+        let mut excerpt: String = case.content().chars().take(EXCERPT_CHARS).collect();
+        if case.content().chars().count() > EXCERPT_CHARS {
+            excerpt.push('…');
+        }
+        CaseSummary {
+            id: case.id(),
+            reference: case.reference().clone(),
+            status: case.status(),
+            paused: case.is_paused(),
+            channel: case.channel(),
+            batch: case.batch(),
+            division: case.division(),
+            division_name: case.division().division().full_name(),
+            categories: case.categories().to_vec(),
+            key_classes: case.key_classes().to_vec(),
+            excerpt,
+            received_at: case.received_at(),
+            clock: case.current_clock().cloned(),
+            version: case.version(),
+        }
+    }
+}
+
+/// A page of results with a cursor for the next one (keyset pagination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of `GET /api/v1/cases`.
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    /// A division code (2, 4 or 6 digits): cases in it or below it.
+    pub division: Option<String>,
+    pub category: Option<String>,
+    pub key: Option<bool>,
+    pub batch: Option<u16>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+pub const DEFAULT_PAGE: u32 = 50;
+pub const MAX_PAGE: u32 = 200;
+
+/// One entry of a case's event log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// A unit (單位) of the organisation tree.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitView {
+    pub id: String,
+    pub name: String,
+    /// `coordination`, `department`, `government` or `zone`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division: Option<String>,
+}
+
+/// `GET /healthz`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub database: String,
+    pub version: String,
+}
+
+/// Header naming the basis of `GET /api/v1/calendar/{year}`: `official` or
+/// `weekends_only`.
+pub const CALENDAR_BASIS_HEADER: &str = "x-duban-calendar-basis";

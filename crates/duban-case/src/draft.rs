@@ -27,6 +27,7 @@ const LON: (f64, f64) = (116.2, 122.1);
 
 /// A new case as entered. Every field is optional text or a plain number so that every
 /// problem, including an unknown enum value, is reported against its field.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CaseDraft {
@@ -292,6 +293,7 @@ fn enum_list<T: std::str::FromStr + PartialEq + Ord + Copy>(errs: &mut Errors, f
 }
 
 /// A handling outcome as entered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OutcomeDraft {

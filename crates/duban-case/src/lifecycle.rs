@@ -221,6 +221,7 @@ actions! {
 }
 
 /// A command as sent by a person. Free text is validated by [`decide`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
@@ -277,6 +278,7 @@ pub enum Command {
         reason: String,
     },
     Merge {
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
         primary: CaseId,
     },
 }

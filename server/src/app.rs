@@ -1,0 +1,374 @@
+//! The router and its handlers.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use chrono::{DateTime, Utc};
+use tower_http::services::{ServeDir, ServeFile};
+
+use duban_api::{CaseSummary, CaseView, ErrorBody, Health, ListQuery, Page, UnitView};
+use duban_calendar::Calendar;
+use duban_case::Lang;
+use duban_case::draft::{CaseDraft, NewCase};
+use duban_case::error::{CaseError, Errors};
+use duban_case::lifecycle::{self, Case, Command, Ctx};
+use duban_case::model::{CaseId, Category, Reference, Status};
+use duban_divisions::{DivisionCode, Level};
+use duban_sla::RuleSet;
+
+use crate::error::{ApiFailure, ApiJson, ApiQuery, ReqLang};
+use crate::store::{CaseFilter, Store};
+
+/// Who acts until accounts exist (see the accounts issue): every HTTP request.
+pub const ANONYMOUS: &str = "anonymous";
+/// Largest accepted request body.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Shared state of the server.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    rules: Arc<RwLock<HashMap<String, RuleSet>>>,
+    units: Arc<RwLock<HashMap<String, UnitView>>>,
+    /// The clock: `Utc::now` in production; tests may pin it.
+    now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+}
+
+impl AppState {
+    /// Seed reference data (units, default rule sets) and load it.
+    pub async fn new(store: Arc<dyn Store>) -> anyhow::Result<AppState> {
+        Self::with_clock(store, Arc::new(Utc::now)).await
+    }
+
+    pub async fn with_clock(
+        store: Arc<dyn Store>,
+        now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    ) -> anyhow::Result<AppState> {
+        crate::seed::reference_data(store.as_ref(), now()).await?;
+        let rules = store.rule_sets().await?.into_iter().map(|r| (r.id().to_owned(), r)).collect();
+        let units = store.units().await?.into_iter().map(|u| (u.id.clone(), u)).collect();
+        Ok(AppState { store, rules: Arc::new(RwLock::new(rules)), units: Arc::new(RwLock::new(units)), now })
+    }
+
+    /// The current instant, to the millisecond (what storage keeps).
+    pub fn now(&self) -> DateTime<Utc> {
+        let now = (self.now)();
+        DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+    }
+
+    pub fn rule_set(&self, id: &str) -> Option<RuleSet> {
+        let map = self.rules.read().ok()?;
+        map.get(id).cloned()
+    }
+
+    fn unit_name(&self, id: &str) -> Option<String> {
+        self.units.read().ok()?.get(id).map(|u| u.name.clone())
+    }
+
+    fn unit_exists(&self, id: &str) -> bool {
+        self.units.read().is_ok_and(|m| m.contains_key(id))
+    }
+
+    pub fn view(&self, case: Case) -> CaseView {
+        CaseView {
+            allowed_actions: case.allowed_actions(),
+            division_name: case.division().division().full_name(),
+            lead_unit_name: case.lead_unit().and_then(|u| self.unit_name(u.as_str())),
+            case,
+        }
+    }
+
+    /// Create a case from a draft: validate, number, store with its opening event.
+    pub async fn create_case(&self, draft: &CaseDraft, actor: &str) -> Result<Case, CreateError> {
+        let now = self.now();
+        let new = NewCase::parse(draft, now).map_err(CreateError::Invalid)?;
+        let rules = self
+            .rule_set(lifecycle::rule_set_for(&new))
+            .ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("rule set missing".into())))?;
+        let year = chrono::Datelike::year(&(new.received_at() + chrono::TimeDelta::hours(8)));
+        let (counter, batch) = match new.batch() {
+            Some(b) => (format!("{year}-B{:02}", b.number()), Some(b.number())),
+            None => (format!("{year}-{}", new.channel().letter()), None),
+        };
+        let serial = u32::try_from(self.store.next_serial(&counter).await.map_err(CreateError::Store)?).unwrap_or(u32::MAX);
+        let reference = match batch {
+            Some(n) => Reference::for_batch(year, n, serial),
+            None => Reference::for_channel(year, new.channel(), serial),
+        };
+        let id = CaseId::from_uuid(uuid::Uuid::now_v7());
+        let ctx = Ctx { now, actor, rules: &rules, calendar: Calendar::official() };
+        let opening = lifecycle::receive(id, reference, new, &ctx);
+        let case = lifecycle::open(&opening).ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("open".into())))?;
+        self.store.insert_case(&case, &opening).await.map_err(CreateError::Store)?;
+        Ok(case)
+    }
+
+    /// Run a command on a stored case: decide, apply, store events and state together.
+    pub async fn act(&self, case: Case, cmd: &Command, actor: &str, at: DateTime<Utc>) -> Result<Case, ActError> {
+        let mut errs = Errors::default();
+        for (field, unit) in cmd.unit_ids() {
+            if !unit.trim().is_empty() && !self.unit_exists(unit.trim()) {
+                errs.0.push(CaseError::UnknownUnit { field, value: unit.to_owned() });
+            }
+        }
+        if !errs.is_empty() {
+            return Err(ActError::Invalid(errs));
+        }
+        let rules = self.rule_set(case.rule_set()).ok_or_else(|| ActError::Store(crate::store::StoreError::Corrupt("rule set missing".into())))?;
+        let ctx = Ctx { now: at, actor, rules: &rules, calendar: Calendar::official() };
+        let events = lifecycle::decide(&case, cmd, &ctx).map_err(ActError::Invalid)?;
+        let expected = case.version();
+        let next = events.iter().fold(case, lifecycle::apply);
+        self.store.update_case(expected, &next, &events).await.map_err(ActError::Store)?;
+        Ok(next)
+    }
+}
+
+#[derive(Debug)]
+pub enum CreateError {
+    Invalid(Errors),
+    Store(crate::store::StoreError),
+}
+
+#[derive(Debug)]
+pub enum ActError {
+    Invalid(Errors),
+    Store(crate::store::StoreError),
+}
+
+/// The whole router: API, health, and the single-page app from `dist` (if given).
+pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
+    let api = Router::new()
+        .route("/cases", get(list_cases).post(create_case))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/actions", post(act_on_case))
+        .route("/cases/{id}/events", get(case_events))
+        .route("/calendar/{year}", get(calendar_year))
+        .route("/units", get(units))
+        .route("/sla/rule-sets", get(rule_sets))
+        .route("/openapi.json", get(openapi))
+        .route("/{*rest}", any(api_not_found))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    let app = Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api)
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found));
+    let app = match dist {
+        Some(dist) => {
+            let index = dist.join("index.html");
+            app.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)))
+        }
+        None => app,
+    };
+    app.with_state(state).layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+async fn healthz(State(s): State<AppState>) -> Response {
+    let db = s.store.ping().await;
+    let body = Health {
+        status: if db.is_ok() { "ok".into() } else { "degraded".into() },
+        database: s.store.kind().into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let code = if db.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (code, axum::Json(body)).into_response()
+}
+
+async fn api_not_found(ReqLang(lang): ReqLang) -> ApiFailure {
+    ApiFailure::not_found("path", "route.not_found", lang)
+}
+
+async fn create_case(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiJson(draft): ApiJson<CaseDraft>,
+) -> Result<(StatusCode, axum::Json<CaseView>), ApiFailure> {
+    match s.create_case(&draft, ANONYMOUS).await {
+        Ok(case) => Ok((StatusCode::CREATED, axum::Json(s.view(case)))),
+        Err(CreateError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
+        Err(CreateError::Store(e)) => Err(e.into()),
+    }
+}
+
+fn parse_id(id: &str, lang: Lang) -> Result<CaseId, ApiFailure> {
+    id.parse().map_err(|_| ApiFailure::not_found("id", "case.not_found", lang))
+}
+
+async fn load(s: &AppState, id: &str, lang: Lang) -> Result<Case, ApiFailure> {
+    let id = parse_id(id, lang)?;
+    s.store
+        .get_case(&id.to_string())
+        .await?
+        .ok_or_else(|| ApiFailure::not_found("id", "case.not_found", lang))
+}
+
+async fn get_case(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+) -> Result<axum::Json<CaseView>, ApiFailure> {
+    Ok(axum::Json(s.view(load(&s, &id, lang).await?)))
+}
+
+async fn act_on_case(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<axum::Json<CaseView>, ApiFailure> {
+    let case = load(&s, &id, lang).await?;
+    let cmd = parse_command(body, lang)?;
+    if let Some(expected) = headers.get(axum::http::header::IF_MATCH) {
+        let expected = expected.to_str().ok().map(|v| v.trim().trim_matches('"')).and_then(|v| v.parse::<u64>().ok());
+        match expected {
+            Some(v) if v == case.version() => {}
+            Some(_) => return Err(conflict(&s, case)),
+            None => return Err(ApiFailure::bad_field("if-match", "version.invalid", "If-Match must be a case version number")),
+        }
+    }
+    let at = s.now();
+    match s.act(case, &cmd, ANONYMOUS, at).await {
+        Ok(next) => Ok(axum::Json(s.view(next))),
+        Err(ActError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
+        Err(ActError::Store(crate::store::StoreError::Conflict { .. })) => {
+            let current = load(&s, &id, lang).await?;
+            Err(conflict(&s, current))
+        }
+        Err(ActError::Store(e)) => Err(e.into()),
+    }
+}
+
+fn conflict(s: &AppState, current: Case) -> ApiFailure {
+    let version = current.version();
+    ApiFailure::Conflict(
+        ErrorBody::single("version", "version.conflict", format!("the case changed meanwhile (now version {version})")),
+        serde_json::to_value(s.view(current)).ok(),
+    )
+}
+
+/// Commands arrive as JSON objects tagged by `action`; an unknown action gets its own code.
+fn parse_command(body: serde_json::Value, lang: Lang) -> Result<Command, ApiFailure> {
+    let action = body.get("action").and_then(|a| a.as_str()).map(str::to_owned);
+    let known = action
+        .as_deref()
+        .is_some_and(|a| lifecycle::ActionKind::ALL.iter().any(|k| k.code() == a));
+    if !known {
+        let (code, msg) = match (action, lang) {
+            (None, Lang::Zh) => ("action.required", "請指定操作(action)".to_owned()),
+            (None, Lang::En) => ("action.required", "Name the action".to_owned()),
+            (Some(a), Lang::Zh) => ("action.unknown", format!("不支持的操作:{a}")),
+            (Some(a), Lang::En) => ("action.unknown", format!("Unknown action: {a}")),
+        };
+        return Err(ApiFailure::bad_field("action", code, msg));
+    }
+    serde_json::from_value(body).map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))
+}
+
+async fn case_events(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<duban_api::EventView>>, ApiFailure> {
+    let case = load(&s, &id, lang).await?;
+    Ok(axum::Json(s.store.events(&case.id().to_string()).await?))
+}
+
+async fn list_cases(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<axum::Json<Page<CaseSummary>>, ApiFailure> {
+    let mut f = CaseFilter { limit: i64::from(duban_api::DEFAULT_PAGE), ..CaseFilter::default() };
+    let mut errs = Errors::default();
+    let unknown = |field: &str, v: &str| CaseError::UnknownValue { field: field.into(), value: v.into() };
+    if let Some(st) = q.status.as_deref().filter(|v| !v.is_empty()) {
+        match st.parse::<Status>() {
+            Ok(st) => f.status = Some(st.code().to_owned()),
+            Err(()) => errs.0.push(unknown("status", st)),
+        }
+    }
+    if let Some(c) = q.category.as_deref().filter(|v| !v.is_empty()) {
+        match c.parse::<Category>() {
+            Ok(c) => f.category = Some(c.code().to_owned()),
+            Err(()) => errs.0.push(unknown("category", c)),
+        }
+    }
+    if let Some(d) = q.division.as_deref().filter(|v| !v.is_empty()) {
+        match d.parse::<DivisionCode>() {
+            Ok(code) => {
+                let n = i64::from(code.as_u32());
+                f.division = Some(match code.division().level() {
+                    Level::Province => (n, n + 10_000),
+                    Level::City => (n, n + 100),
+                    Level::County => (n, n + 1),
+                });
+            }
+            Err(_) => errs.0.push(CaseError::UnknownDivision { value: d.into() }),
+        }
+    }
+    f.key = q.key;
+    f.batch = q.batch.map(i64::from);
+    if let Some(limit) = q.limit {
+        if !(1..=duban_api::MAX_PAGE).contains(&limit) {
+            errs.0.push(CaseError::OutOfRange { field: "limit".into(), min: 1, max: i64::from(duban_api::MAX_PAGE) });
+        }
+        f.limit = i64::from(limit);
+    }
+    if let Some(c) = q.cursor.as_deref().filter(|v| !v.is_empty()) {
+        match decode_cursor(c) {
+            Some(after) => f.after = Some(after),
+            None => errs.0.push(CaseError::InvalidTime { field: "cursor".into(), value: c.into() }),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(ApiFailure::invalid(&errs, lang));
+    }
+    let (items, total) = s.store.list_cases(&f).await?;
+    let next_cursor = (items.len() as i64 == f.limit)
+        .then(|| items.last().map(|c| format!("{}_{}", c.received_at.timestamp_millis(), c.id)))
+        .flatten();
+    Ok(axum::Json(Page { items, total, next_cursor }))
+}
+
+fn decode_cursor(c: &str) -> Option<(i64, String)> {
+    let (ms, id) = c.split_once('_')?;
+    let id: CaseId = id.parse().ok()?;
+    Some((ms.parse().ok()?, id.to_string()))
+}
+
+async fn calendar_year(ReqLang(lang): ReqLang, Path(year): Path<String>) -> Result<Response, ApiFailure> {
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2199).contains(y))
+        .ok_or_else(|| ApiFailure::not_found("year", "year.out_of_range", lang))?;
+    let cal = Calendar::official();
+    let days: Vec<_> = cal.year(year).collect();
+    let basis = match cal.coverage(year) {
+        duban_calendar::Basis::Official => "official",
+        duban_calendar::Basis::WeekendsOnly => "weekends_only",
+    };
+    let mut resp = axum::Json(days).into_response();
+    resp.headers_mut().insert(duban_api::CALENDAR_BASIS_HEADER, HeaderValue::from_static(basis));
+    Ok(resp)
+}
+
+async fn units(State(s): State<AppState>) -> Result<axum::Json<Vec<UnitView>>, ApiFailure> {
+    Ok(axum::Json(s.store.units().await?))
+}
+
+async fn rule_sets(State(s): State<AppState>) -> Result<axum::Json<Vec<RuleSet>>, ApiFailure> {
+    Ok(axum::Json(s.store.rule_sets().await?))
+}
+
+async fn openapi() -> axum::Json<serde_json::Value> {
+    axum::Json(crate::openapi::document())
+}

@@ -1,0 +1,154 @@
+//! The only place that maps errors to HTTP statuses. Every error body has the shape
+//! `{"errors":[{"field","code","message"}]}`.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use duban_api::ErrorBody;
+use duban_case::Lang;
+use duban_case::error::Errors;
+
+use crate::store::StoreError;
+
+/// A failed request.
+#[derive(Debug)]
+pub enum ApiFailure {
+    /// 400: the request is malformed (JSON syntax, query string).
+    BadRequest(ErrorBody),
+    /// 404
+    NotFound(ErrorBody),
+    /// 409: the case changed meanwhile; carries the current state.
+    Conflict(ErrorBody, Option<serde_json::Value>),
+    /// 413
+    TooLarge(ErrorBody),
+    /// 415
+    UnsupportedMediaType(ErrorBody),
+    /// 422: well-formed but invalid.
+    Invalid(ErrorBody),
+    /// 503: the database failed; nothing was written.
+    Unavailable(String),
+}
+
+impl ApiFailure {
+    pub fn invalid(errors: &Errors, lang: Lang) -> ApiFailure {
+        ApiFailure::Invalid(ErrorBody::from_case_errors(errors, lang))
+    }
+    pub fn not_found(field: &str, code: &str, lang: Lang) -> ApiFailure {
+        let message = match lang {
+            Lang::Zh => "未找到",
+            Lang::En => "Not found",
+        };
+        ApiFailure::NotFound(ErrorBody::single(field, code, message))
+    }
+    pub fn bad_field(field: &str, code: &str, message: impl Into<String>) -> ApiFailure {
+        ApiFailure::Invalid(ErrorBody::single(field, code, message))
+    }
+}
+
+impl From<StoreError> for ApiFailure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { current } => ApiFailure::Conflict(
+                ErrorBody::single("version", "version.conflict", format!("the case changed meanwhile (now version {current})")),
+                None,
+            ),
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                ApiFailure::Unavailable(other.to_string())
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            ApiFailure::BadRequest(b) => (StatusCode::BAD_REQUEST, serde_json::to_value(b)),
+            ApiFailure::NotFound(b) => (StatusCode::NOT_FOUND, serde_json::to_value(b)),
+            ApiFailure::TooLarge(b) => (StatusCode::PAYLOAD_TOO_LARGE, serde_json::to_value(b)),
+            ApiFailure::UnsupportedMediaType(b) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, serde_json::to_value(b)),
+            ApiFailure::Invalid(b) => (StatusCode::UNPROCESSABLE_ENTITY, serde_json::to_value(b)),
+            ApiFailure::Conflict(b, current) => {
+                let mut v = serde_json::to_value(b).unwrap_or_default();
+                if let (Some(obj), Some(cur)) = (v.as_object_mut(), current) {
+                    obj.insert("current".into(), cur);
+                }
+                (StatusCode::CONFLICT, Ok(v))
+            }
+            ApiFailure::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::to_value(ErrorBody::single("", "storage.unavailable", "storage is unavailable; nothing was written")),
+            ),
+        };
+        (status, axum::Json(body.unwrap_or_default())).into_response()
+    }
+}
+
+/// The reader's language from `Accept-Language`: English if it prefers `en`, else Chinese.
+pub struct ReqLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let en = parts
+            .headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"));
+        Ok(ReqLang(if en { Lang::En } else { Lang::Zh }))
+    }
+}
+
+/// `axum::Json` whose rejection uses our error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiFailure;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiFailure {
+    let text = r.body_text();
+    match r {
+        JsonRejection::JsonDataError(_) => ApiFailure::Invalid(ErrorBody::single("body", "json.invalid", text)),
+        JsonRejection::JsonSyntaxError(_) => ApiFailure::BadRequest(ErrorBody::single("body", "json.syntax", text)),
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiFailure::UnsupportedMediaType(ErrorBody::single("body", "json.content_type", text))
+        }
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiFailure::TooLarge(ErrorBody::single("body", "body.too_large", text))
+        }
+        _ => ApiFailure::BadRequest(ErrorBody::single("body", "body.unreadable", text)),
+    }
+}
+
+/// `axum::extract::Query` whose rejection uses our error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiFailure;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(r @ QueryRejection::FailedToDeserializeQueryString(_)) => {
+                Err(ApiFailure::BadRequest(ErrorBody::single("query", "query.invalid", r.body_text())))
+            }
+            Err(r) => Err(ApiFailure::BadRequest(ErrorBody::single("query", "query.invalid", r.body_text()))),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Duban's server: the axum router over a storage trait with SQLite and PostgreSQL
+//! implementations. The domain crates make every decision; this crate stores, serves
+//! and maps errors to HTTP.
+//!
+//! Invariant: the only place with HTTP status codes is `error.rs`; the only place with
+//! SQL is `store.rs` and the migrations.
+
+pub mod app;
+pub mod error;
+pub mod openapi;
+pub mod seed;
+pub mod store;

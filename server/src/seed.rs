@@ -1,0 +1,233 @@
+//! Reference data every database gets (the Jiangsu units tree and the default SLA rule
+//! sets), and the demo set `duban serve --demo` loads once.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use duban_api::UnitView;
+use duban_case::draft::{CaseDraft, OutcomeDraft};
+use duban_case::lifecycle::Command;
+use duban_divisions::Level;
+
+use crate::app::AppState;
+use crate::store::Store;
+
+const COORDINATION: &str = "prov-coord";
+
+/// Provincial departments: (id, name).
+pub const DEPARTMENTS: &[(&str, &str)] = &[
+    ("dept-sthjt", "江蘇省生態環境廳"),
+    ("dept-zjt", "江蘇省住房和城鄉建設廳"),
+    ("dept-lyj", "江蘇省林業局"),
+    ("dept-slt", "江蘇省水利廳"),
+    ("dept-jtyst", "江蘇省交通運輸廳"),
+    ("dept-nynct", "江蘇省農業農村廳"),
+    ("dept-zrzyt", "江蘇省自然資源廳"),
+    ("dept-yjglt", "江蘇省應急管理廳"),
+    ("dept-wsjkw", "江蘇省衛生健康委員會"),
+    ("dept-gat", "江蘇省公安廳"),
+    ("dept-xfj", "江蘇省信訪局"),
+];
+
+/// The unit id of the government of a division (`gov-3211`, `gov-320583`).
+pub fn government_of(code: duban_divisions::DivisionCode) -> String {
+    format!("gov-{}", code.short())
+}
+
+/// The default units tree: the coordination group, departments, the 13 city
+/// governments, every county-level government, and 昆山開發區.
+pub fn default_units() -> Vec<UnitView> {
+    let mut units = vec![UnitView {
+        id: COORDINATION.into(),
+        name: "省督察協調聯絡組信訪組".into(),
+        kind: "coordination".into(),
+        parent: None,
+        division: Some("320000".into()),
+    }];
+    units.extend(DEPARTMENTS.iter().map(|(id, name)| UnitView {
+        id: (*id).into(),
+        name: (*name).into(),
+        kind: "department".into(),
+        parent: Some(COORDINATION.into()),
+        division: Some("320000".into()),
+    }));
+    for d in duban_divisions::all().iter().filter(|d| d.level() != Level::Province) {
+        let parent = match d.level() {
+            Level::County => d.parent().map(|p| government_of(p.code())),
+            _ => Some(COORDINATION.into()),
+        };
+        units.push(UnitView {
+            id: government_of(d.code()),
+            name: format!("{}人民政府", d.name()),
+            kind: "government".into(),
+            parent,
+            division: Some(d.code().as_str()),
+        });
+    }
+    units.push(UnitView {
+        id: "zone-kskfq".into(),
+        name: "昆山開發區管委會".into(),
+        kind: "zone".into(),
+        parent: Some("gov-320583".into()),
+        division: Some("320583".into()),
+    });
+    units
+}
+
+/// Units and default rule sets; existing rows are kept (edits survive restarts).
+pub async fn reference_data(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+    for (i, u) in default_units().iter().enumerate() {
+        store.upsert_unit(u, i as i64).await?;
+    }
+    for set in duban_sla::defaults::all() {
+        store.seed_rule_set(&set, now.timestamp_millis()).await?;
+    }
+    Ok(())
+}
+
+/// A small deterministic generator (SplitMix64) so the demo is the same every time.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+/// (category, complaint templates with `{p}` for the place).
+const TEMPLATES: &[(&str, &[&str])] = &[
+    ("air", &[
+        "{p}附近一家化工企業夜間偷排廢氣,氣味刺鼻,周邊居民晚上不敢開窗。",
+        "{p}有家具廠噴漆車間無組織排放,油漆味很重,要求查處。",
+        "{p}一家混凝土攪拌站揚塵嚴重,道路和居民樓都落滿灰。",
+    ]),
+    ("water", &[
+        "{p}河道邊有企業通過暗管排放污水,河水發黑發臭,出現死魚。",
+        "{p}小區生活污水直排雨水管網,最終流入附近河道。",
+        "{p}養殖塘尾水未經處理直接排入內河,水面漂浮大量藻類。",
+    ]),
+    ("noise", &[
+        "{p}建筑工地夜間施工,噪聲持續到凌晨兩點,嚴重影響休息。",
+        "{p}一家金屬加工廠24小時生產,機器轟鳴擾民。",
+    ]),
+    ("solid_waste", &[
+        "{p}農田旁有人長期傾倒建筑垃圾和工業固廢,已堆成小山。",
+        "{p}一家廢品回收站露天堆放廢舊電瓶,雨后滲液流入溝渠。",
+    ]),
+    ("soil", &["{p}原化工廠地塊未經修復就開工建設,挖出的土壤散發異味。"]),
+    ("ecology", &[
+        "{p}自然保護區范圍內有人違規采砂,濕地植被被大面積破壞。",
+        "{p}飲用水水源保護區內新建農家樂,生活污水直排水庫。",
+    ]),
+    ("radiation", &["{p}居民樓頂新建通信基站,居民擔心電磁輻射影響健康,要求公開檢測結果。"]),
+    ("other", &["{p}规模化养猪场粪污处理不当，臭味影响周边三个村庄。"]),
+];
+
+const STREETS: &[&str] = &["工業園區", "城南街道", "新城街道", "開發區", "沿江鎮", "高新區", "湖濱路", "經濟開發區"];
+const NAMES: &[&str] = &["張先生", "李女士", "王先生", "劉女士", "陳先生", "周女士"];
+const REPORT_SUMMARY: &str = "經現場核查,反映問題基本屬實。已責令企業停產整改并立案處罰,整改完成后將組織復查。";
+
+/// Load the demo set once: three inspection batches of cases across cities and
+/// categories, some key, some handled, some overdue. Returns the number of cases made.
+pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
+    if state.store.meta("demo_loaded").await?.is_some() {
+        return Ok(0);
+    }
+    let now = state.now();
+    let mut rng = Mix(20_261_122);
+    let counties: Vec<_> = duban_divisions::all().iter().filter(|d| d.level() == Level::County).collect();
+    let mut made = 0;
+    // Batches handed over 16, 9 and 2 days ago.
+    for (batch, days_ago, count) in [(1_i64, 16_i64, 24_usize), (2, 9, 22), (3, 2, 20)] {
+        let batch_at = now - TimeDelta::days(days_ago);
+        let batch_date = (batch_at + TimeDelta::hours(8)).date_naive();
+        for i in 0..count {
+            let county = *rng.pick(&counties);
+            let (cat, texts) = rng.pick(TEMPLATES);
+            let place = format!("{}{}{}", county.city().map(|c| c.name()).unwrap_or(""), county.name(), rng.pick(STREETS));
+            let content = rng.pick(texts).replace("{p}", &place);
+            let key = rng.below(10) == 0;
+            let (lat, lon) = county.centroid();
+            let jitter = |r: &mut Mix| (r.below(200) as f64 - 100.0) / 10_000.0;
+            let draft = CaseDraft {
+                channel: if i % 3 == 0 { "inspection_letter".into() } else { "inspection_phone".into() },
+                batch_number: Some(batch),
+                batch_date: batch_date.to_string(),
+                sender_ref: format!("D{batch:02}{:04}", i + 1),
+                complainant_name: if rng.below(3) == 0 { String::new() } else { (*rng.pick(NAMES)).into() },
+                complainant_phone: if rng.below(2) == 0 { String::new() } else { format!("139{:08}", rng.below(100_000_000)) },
+                content,
+                address: place,
+                division: county.code().as_str(),
+                lat: Some(lat + jitter(&mut rng)),
+                lon: Some(lon + jitter(&mut rng)),
+                categories: vec![(*cat).to_owned()],
+                key_classes: if key { vec!["inspection_key".into()] } else { vec![] },
+                received_at: (batch_at + TimeDelta::minutes(10 * i as i64)).to_rfc3339(),
+                ..CaseDraft::default()
+            };
+            let case = match state.create_case(&draft, "system").await {
+                Ok(c) => c,
+                Err(e) => anyhow::bail!("demo case does not validate: {e:?}"),
+            };
+            let received = case.received_at();
+            let lead = crate::seed::government_of(county.city().map_or(county.code(), |c| c.code()));
+            // How far this case has come: older batches further along; a few stay behind
+            // so that the demo has overdue clocks.
+            let stage = match (batch, rng.below(10)) {
+                (1, 0) => 0,
+                (1, 1..=2) => 3,
+                (1, _) => 5,
+                (2, 0..=1) => 1,
+                (2, 2..=6) => 2,
+                (2, _) => 3,
+                (_, 0..=3) => 0,
+                (_, _) => 1,
+            };
+            let mut steps: Vec<(i64, Command)> = Vec::new();
+            if stage >= 1 {
+                steps.push((3, Command::Dispatch { lead_unit: lead, co_units: if *cat == "water" { vec!["dept-zjt".into()] } else { vec![] }, note: String::new() }));
+            }
+            if stage >= 2 {
+                steps.push((20, Command::SignFor));
+            }
+            if stage >= 3 {
+                steps.push((30, Command::StartHandling { note: "已聯系舉報人,安排現場核查".into() }));
+            }
+            if stage >= 5 {
+                steps.push((24 * 5, Command::Report { outcome: OutcomeDraft {
+                    finding: if rng.below(4) == 0 { "partly_substantiated".into() } else { "substantiated".into() },
+                    rectification_orders: 1,
+                    penalty_cases: u32::from(rng.below(2) == 0),
+                    fines_yuan: 0,
+                    criminal_cases: 0,
+                    officials_summoned: 0,
+                    officials_accountable: 0,
+                    measures: "責令立即停止違法行為,限期整改".into(),
+                    public_summary: REPORT_SUMMARY.into(),
+                } }));
+                steps.push((24 * 6, Command::Approve { closure: if rng.below(3) == 0 { "stage_closed".into() } else { "closed".into() } }));
+            }
+            let mut case = case;
+            for (hours, cmd) in steps {
+                let at = (received + TimeDelta::hours(hours)).min(now);
+                case = match state.act(case, &cmd, "system", at).await {
+                    Ok(c) => c,
+                    Err(e) => anyhow::bail!("demo step {cmd:?} failed: {e:?}"),
+                };
+            }
+            made += 1;
+        }
+    }
+    state.store.set_meta("demo_loaded", &now.to_rfc3339()).await?;
+    Ok(made)
+}

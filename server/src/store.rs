@@ -1,0 +1,446 @@
+//! Storage behind one trait, with a SQLite and a PostgreSQL implementation, each with
+//! its own migrations. Both run the same SQL text (numbered `$1` placeholders, integer
+//! milliseconds for time, JSON as text), generated once by `sql_store!`.
+
+use async_trait::async_trait;
+use duban_api::{CaseSummary, EventView, UnitView};
+use duban_case::lifecycle::{Case, Event};
+use duban_sla::RuleSet;
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The case changed since it was read (optimistic concurrency).
+    #[error("version conflict (current version {current})")]
+    Conflict { current: u64 },
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+    #[error("stored data does not parse: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(e)
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Filters for listing, already parsed.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<String>,
+    /// Half-open range of six-digit division codes.
+    pub division: Option<(i64, i64)>,
+    pub category: Option<String>,
+    pub key: Option<bool>,
+    pub batch: Option<i64>,
+    /// Keyset: strictly after this (received_at ms, id) in descending order.
+    pub after: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+/// What a new case needs besides its opening event: the counter key for its reference.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn kind(&self) -> &'static str;
+    async fn ping(&self) -> StoreResult<()>;
+    /// Next value of a named counter (reference serials), atomically.
+    async fn next_serial(&self, name: &str) -> StoreResult<i64>;
+    /// Store a new case and its opening event in one transaction.
+    async fn insert_case(&self, case: &Case, opening: &Event) -> StoreResult<()>;
+    async fn get_case(&self, id: &str) -> StoreResult<Option<Case>>;
+    /// Append events and store the new state in one transaction, if the stored version
+    /// is still `expected`.
+    async fn update_case(&self, expected: u64, case: &Case, events: &[Event]) -> StoreResult<()>;
+    async fn events(&self, id: &str) -> StoreResult<Vec<EventView>>;
+    async fn list_cases(&self, f: &CaseFilter) -> StoreResult<(Vec<CaseSummary>, u64)>;
+    async fn units(&self) -> StoreResult<Vec<UnitView>>;
+    async fn upsert_unit(&self, unit: &UnitView, sort: i64) -> StoreResult<()>;
+    async fn rule_sets(&self) -> StoreResult<Vec<RuleSet>>;
+    /// Store a rule set unless one with its id exists (defaults never overwrite edits).
+    async fn seed_rule_set(&self, set: &RuleSet, now_ms: i64) -> StoreResult<()>;
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+}
+
+fn ms(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Columns derived from a case for filtering and listing.
+struct Row {
+    id: String,
+    reference: String,
+    status: &'static str,
+    channel: &'static str,
+    batch: Option<i64>,
+    division: i64,
+    categories: String,
+    is_key: i64,
+    received_at: i64,
+    due_at: Option<i64>,
+    version: i64,
+    state: String,
+    summary: String,
+    updated_at: i64,
+}
+
+impl Row {
+    fn of(case: &Case) -> StoreResult<Row> {
+        let cats: Vec<&str> = case.categories().iter().map(|c| c.code()).collect();
+        Ok(Row {
+            id: case.id().to_string(),
+            reference: case.reference().to_string(),
+            status: case.status().code(),
+            channel: case.channel().code(),
+            batch: case.batch().map(|b| i64::from(b.number())),
+            division: i64::from(case.division().as_u32()),
+            categories: format!(",{},", cats.join(",")),
+            is_key: i64::from(case.is_key()),
+            received_at: ms(case.received_at()),
+            due_at: case.current_clock().map(|c| ms(c.due_at())),
+            version: i64::try_from(case.version()).unwrap_or(i64::MAX),
+            state: serde_json::to_string(case)?,
+            summary: serde_json::to_string(&CaseSummary::of(case))?,
+            updated_at: ms(case.updated_at()),
+        })
+    }
+}
+
+const INSERT_CASE: &str = "INSERT INTO cases (id, reference, status, channel, batch_number, division, categories, \
+    is_key, received_at, due_at, version, state, summary, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+const UPDATE_CASE: &str = "UPDATE cases SET status = $2, due_at = $3, version = $4, state = $5, summary = $6, \
+    updated_at = $7, is_key = $8, categories = $9 WHERE id = $1 AND version = $10";
+const INSERT_EVENT: &str = "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
+const NEXT_SERIAL: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
+    ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value";
+
+/// The WHERE clause and its text/integer arguments, in placeholder order.
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
+    // Fragments use `?`; each is numbered `$n` in argument order below.
+    let mut parts: Vec<&str> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    if let Some(s) = &f.status {
+        parts.push("status = ?");
+        args.push(Arg::Text(s.clone()));
+    }
+    if let Some((lo, hi)) = f.division {
+        parts.push("division >= ? AND division < ?");
+        args.extend([Arg::Int(lo), Arg::Int(hi)]);
+    }
+    if let Some(c) = &f.category {
+        parts.push("categories LIKE ?");
+        args.push(Arg::Text(format!("%,{c},%")));
+    }
+    if let Some(k) = f.key {
+        parts.push("is_key = ?");
+        args.push(Arg::Int(i64::from(k)));
+    }
+    if let Some(b) = f.batch {
+        parts.push("batch_number = ?");
+        args.push(Arg::Int(b));
+    }
+    if let (true, Some((at, id))) = (with_cursor, &f.after) {
+        parts.push("(received_at < ? OR (received_at = ? AND id < ?))");
+        args.extend([Arg::Int(*at), Arg::Int(*at), Arg::Text(id.clone())]);
+    }
+    if parts.is_empty() {
+        return (String::new(), args);
+    }
+    let mut sql = String::from(" WHERE ");
+    let mut n = 0;
+    for ch in parts.join(" AND ").chars() {
+        if ch == '?' {
+            n += 1;
+            sql.push_str(&format!("${n}"));
+        } else {
+            sql.push(ch);
+        }
+    }
+    (sql, args)
+}
+
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.clone()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }};
+}
+
+macro_rules! sql_store {
+    ($name:ident, $db:ty, $pool:ty, $kind:literal) => {
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            pool: $pool,
+        }
+
+        impl $name {
+            pub fn pool(&self) -> &$pool {
+                &self.pool
+            }
+        }
+
+        #[async_trait]
+        impl Store for $name {
+            fn kind(&self) -> &'static str {
+                $kind
+            }
+
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn next_serial(&self, name: &str) -> StoreResult<i64> {
+                let v: i64 = sqlx::query_scalar(NEXT_SERIAL).bind(name).fetch_one(&self.pool).await?;
+                Ok(v)
+            }
+
+            async fn insert_case(&self, case: &Case, opening: &Event) -> StoreResult<()> {
+                let r = Row::of(case)?;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(INSERT_CASE)
+                    .bind(&r.id)
+                    .bind(&r.reference)
+                    .bind(r.status)
+                    .bind(r.channel)
+                    .bind(r.batch)
+                    .bind(r.division)
+                    .bind(&r.categories)
+                    .bind(r.is_key)
+                    .bind(r.received_at)
+                    .bind(r.due_at)
+                    .bind(r.version)
+                    .bind(&r.state)
+                    .bind(&r.summary)
+                    .bind(r.updated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(INSERT_EVENT)
+                    .bind(&r.id)
+                    .bind(1_i64)
+                    .bind(ms(opening.at))
+                    .bind(&opening.actor)
+                    .bind(opening.kind.code())
+                    .bind(serde_json::to_string(opening)?)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn get_case(&self, id: &str) -> StoreResult<Option<Case>> {
+                let state: Option<String> =
+                    sqlx::query_scalar("SELECT state FROM cases WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+                Ok(state.map(|s| serde_json::from_str(&s)).transpose()?)
+            }
+
+            async fn update_case(&self, expected: u64, case: &Case, events: &[Event]) -> StoreResult<()> {
+                let r = Row::of(case)?;
+                let expected_i = i64::try_from(expected).unwrap_or(i64::MAX);
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(UPDATE_CASE)
+                    .bind(&r.id)
+                    .bind(r.status)
+                    .bind(r.due_at)
+                    .bind(r.version)
+                    .bind(&r.state)
+                    .bind(&r.summary)
+                    .bind(r.updated_at)
+                    .bind(r.is_key)
+                    .bind(&r.categories)
+                    .bind(expected_i)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    tx.rollback().await?;
+                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+                        .bind(&r.id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    return Err(StoreError::Conflict { current: current.and_then(|v| u64::try_from(v).ok()).unwrap_or(0) });
+                }
+                for (i, ev) in events.iter().enumerate() {
+                    sqlx::query(INSERT_EVENT)
+                        .bind(&r.id)
+                        .bind(expected_i + 1 + i as i64)
+                        .bind(ms(ev.at))
+                        .bind(&ev.actor)
+                        .bind(ev.kind.code())
+                        .bind(serde_json::to_string(ev)?)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn events(&self, id: &str) -> StoreResult<Vec<EventView>> {
+                let rows: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT seq, body FROM case_events WHERE case_id = $1 ORDER BY seq")
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(|(seq, body)| {
+                        Ok(EventView { seq: u64::try_from(seq).unwrap_or(0), event: serde_json::from_str(&body)? })
+                    })
+                    .collect()
+            }
+
+            async fn list_cases(&self, f: &CaseFilter) -> StoreResult<(Vec<CaseSummary>, u64)> {
+                let (w, args) = where_clause(f, true);
+                let sql = format!(
+                    "SELECT summary FROM cases{w} ORDER BY received_at DESC, id DESC LIMIT {}",
+                    f.limit.clamp(1, 1000)
+                );
+                let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
+                let rows: Vec<String> = q.fetch_all(&self.pool).await?;
+                let (cw, cargs) = where_clause(f, false);
+                let csql = format!("SELECT COUNT(*) FROM cases{cw}");
+                let cq = bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(csql)), &cargs);
+                let total: i64 = cq.fetch_one(&self.pool).await?;
+                let items = rows.iter().map(|s| serde_json::from_str(s)).collect::<Result<Vec<_>, _>>()?;
+                Ok((items, u64::try_from(total).unwrap_or(0)))
+            }
+
+            async fn units(&self) -> StoreResult<Vec<UnitView>> {
+                let rows: Vec<(String, String, String, Option<String>, Option<String>)> =
+                    sqlx::query_as("SELECT id, name, kind, parent, division FROM units ORDER BY sort, id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, name, kind, parent, division)| UnitView { id, name, kind, parent, division })
+                    .collect())
+            }
+
+            async fn upsert_unit(&self, u: &UnitView, sort: i64) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO units (id, name, kind, parent, division, sort) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(&u.id)
+                .bind(&u.name)
+                .bind(&u.kind)
+                .bind(&u.parent)
+                .bind(&u.division)
+                .bind(sort)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn rule_sets(&self) -> StoreResult<Vec<RuleSet>> {
+                let rows: Vec<String> =
+                    sqlx::query_scalar("SELECT body FROM rule_sets ORDER BY id").fetch_all(&self.pool).await?;
+                rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
+            }
+
+            async fn seed_rule_set(&self, set: &RuleSet, now_ms: i64) -> StoreResult<()> {
+                sqlx::query("INSERT INTO rule_sets (id, body, updated_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+                    .bind(set.id())
+                    .bind(serde_json::to_string(set)?)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
+            }
+
+            async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+                sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+                    .bind(key)
+                    .bind(value)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+sql_store!(SqliteStore, sqlx::Sqlite, sqlx::SqlitePool, "sqlite");
+sql_store!(PgStore, sqlx::Postgres, sqlx::PgPool, "postgres");
+
+impl SqliteStore {
+    /// Open (creating the file and its folder) and migrate. WAL mode with
+    /// `synchronous = FULL`: a committed change survives power loss.
+    pub async fn open(url: &str) -> anyhow::Result<SqliteStore> {
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+        use std::str::FromStr;
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        if let Some(path) = opts.get_filename().parent() {
+            if !path.as_os_str().is_empty() {
+                std::fs::create_dir_all(path)?;
+            }
+        }
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> anyhow::Result<PgStore> {
+        Self::open_in_schema(url, None).await
+    }
+
+    /// Open with every connection's `search_path` set to `schema` (created if missing):
+    /// tests use a fresh schema each so that runs never see each other's rows.
+    pub async fn open_in_schema(url: &str, schema: Option<&str>) -> anyhow::Result<PgStore> {
+        use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+        use std::str::FromStr;
+        let mut opts = PgConnectOptions::from_str(url)?;
+        if let Some(schema) = schema {
+            anyhow::ensure!(schema.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "bad schema name");
+            let admin = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}"))).execute(&admin).await?;
+            admin.close().await;
+            opts = opts.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(opts).await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+}
+
+/// Open the store a URL names: `postgres://…` or `sqlite://…` (a bare path is SQLite).
+pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(PgStore::open(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
+    } else {
+        Ok(std::sync::Arc::new(SqliteStore::open(&format!("sqlite://{url}")).await?))
+    }
+}
