@@ -51,9 +51,24 @@ impl AppState {
         now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     ) -> anyhow::Result<AppState> {
         crate::seed::reference_data(store.as_ref(), now()).await?;
-        let rules = store.rule_sets().await?.into_iter().map(|r| (r.id().to_owned(), r)).collect();
-        let units = store.units().await?.into_iter().map(|u| (u.id.clone(), u)).collect();
-        Ok(AppState { store, rules: Arc::new(RwLock::new(rules)), units: Arc::new(RwLock::new(units)), now })
+        let rules = store
+            .rule_sets()
+            .await?
+            .into_iter()
+            .map(|r| (r.id().to_owned(), r))
+            .collect();
+        let units = store
+            .units()
+            .await?
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect();
+        Ok(AppState {
+            store,
+            rules: Arc::new(RwLock::new(rules)),
+            units: Arc::new(RwLock::new(units)),
+            now,
+        })
     }
 
     /// The current instant, to the millisecond (what storage keeps).
@@ -90,42 +105,78 @@ impl AppState {
         let new = NewCase::parse(draft, now).map_err(CreateError::Invalid)?;
         let rules = self
             .rule_set(lifecycle::rule_set_for(&new))
-            .ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("rule set missing".into())))?;
+            .ok_or_else(|| {
+                CreateError::Store(crate::store::StoreError::Corrupt("rule set missing".into()))
+            })?;
         let year = chrono::Datelike::year(&(new.received_at() + chrono::TimeDelta::hours(8)));
         let (counter, batch) = match new.batch() {
             Some(b) => (format!("{year}-B{:02}", b.number()), Some(b.number())),
             None => (format!("{year}-{}", new.channel().letter()), None),
         };
-        let serial = u32::try_from(self.store.next_serial(&counter).await.map_err(CreateError::Store)?).unwrap_or(u32::MAX);
+        let serial = u32::try_from(
+            self.store
+                .next_serial(&counter)
+                .await
+                .map_err(CreateError::Store)?,
+        )
+        .unwrap_or(u32::MAX);
         let reference = match batch {
             Some(n) => Reference::for_batch(year, n, serial),
             None => Reference::for_channel(year, new.channel(), serial),
         };
         let id = CaseId::from_uuid(uuid::Uuid::now_v7());
-        let ctx = Ctx { now, actor, rules: &rules, calendar: Calendar::official() };
+        let ctx = Ctx {
+            now,
+            actor,
+            rules: &rules,
+            calendar: Calendar::official(),
+        };
         let opening = lifecycle::receive(id, reference, new, &ctx);
-        let case = lifecycle::open(&opening).ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("open".into())))?;
-        self.store.insert_case(&case, &opening).await.map_err(CreateError::Store)?;
+        let case = lifecycle::open(&opening)
+            .ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("open".into())))?;
+        self.store
+            .insert_case(&case, &opening)
+            .await
+            .map_err(CreateError::Store)?;
         Ok(case)
     }
 
     /// Run a command on a stored case: decide, apply, store events and state together.
-    pub async fn act(&self, case: Case, cmd: &Command, actor: &str, at: DateTime<Utc>) -> Result<Case, ActError> {
+    pub async fn act(
+        &self,
+        case: Case,
+        cmd: &Command,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Case, ActError> {
         let mut errs = Errors::default();
         for (field, unit) in cmd.unit_ids() {
             if !unit.trim().is_empty() && !self.unit_exists(unit.trim()) {
-                errs.0.push(CaseError::UnknownUnit { field, value: unit.to_owned() });
+                errs.0.push(CaseError::UnknownUnit {
+                    field,
+                    value: unit.to_owned(),
+                });
             }
         }
         if !errs.is_empty() {
             return Err(ActError::Invalid(errs));
         }
-        let rules = self.rule_set(case.rule_set()).ok_or_else(|| ActError::Store(crate::store::StoreError::Corrupt("rule set missing".into())))?;
-        let ctx = Ctx { now: at, actor, rules: &rules, calendar: Calendar::official() };
+        let rules = self.rule_set(case.rule_set()).ok_or_else(|| {
+            ActError::Store(crate::store::StoreError::Corrupt("rule set missing".into()))
+        })?;
+        let ctx = Ctx {
+            now: at,
+            actor,
+            rules: &rules,
+            calendar: Calendar::official(),
+        };
         let events = lifecycle::decide(&case, cmd, &ctx).map_err(ActError::Invalid)?;
         let expected = case.version();
         let next = events.iter().fold(case, lifecycle::apply);
-        self.store.update_case(expected, &next, &events).await.map_err(ActError::Store)?;
+        self.store
+            .update_case(expected, &next, &events)
+            .await
+            .map_err(ActError::Store)?;
         Ok(next)
     }
 }
@@ -167,17 +218,26 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         }
         None => app,
     };
-    app.with_state(state).layer(tower_http::trace::TraceLayer::new_for_http())
+    app.with_state(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
 async fn healthz(State(s): State<AppState>) -> Response {
     let db = s.store.ping().await;
     let body = Health {
-        status: if db.is_ok() { "ok".into() } else { "degraded".into() },
+        status: if db.is_ok() {
+            "ok".into()
+        } else {
+            "degraded".into()
+        },
         database: s.store.kind().into(),
         version: env!("CARGO_PKG_VERSION").into(),
     };
-    let code = if db.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let code = if db.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (code, axum::Json(body)).into_response()
 }
 
@@ -198,7 +258,8 @@ async fn create_case(
 }
 
 fn parse_id(id: &str, lang: Lang) -> Result<CaseId, ApiFailure> {
-    id.parse().map_err(|_| ApiFailure::not_found("id", "case.not_found", lang))
+    id.parse()
+        .map_err(|_| ApiFailure::not_found("id", "case.not_found", lang))
 }
 
 async fn load(s: &AppState, id: &str, lang: Lang) -> Result<Case, ApiFailure> {
@@ -227,11 +288,21 @@ async fn act_on_case(
     let case = load(&s, &id, lang).await?;
     let cmd = parse_command(body, lang)?;
     if let Some(expected) = headers.get(axum::http::header::IF_MATCH) {
-        let expected = expected.to_str().ok().map(|v| v.trim().trim_matches('"')).and_then(|v| v.parse::<u64>().ok());
+        let expected = expected
+            .to_str()
+            .ok()
+            .map(|v| v.trim().trim_matches('"'))
+            .and_then(|v| v.parse::<u64>().ok());
         match expected {
             Some(v) if v == case.version() => {}
             Some(_) => return Err(conflict(&s, case)),
-            None => return Err(ApiFailure::bad_field("if-match", "version.invalid", "If-Match must be a case version number")),
+            None => {
+                return Err(ApiFailure::bad_field(
+                    "if-match",
+                    "version.invalid",
+                    "If-Match must be a case version number",
+                ));
+            }
         }
     }
     let at = s.now();
@@ -249,27 +320,35 @@ async fn act_on_case(
 fn conflict(s: &AppState, current: Case) -> ApiFailure {
     let version = current.version();
     ApiFailure::Conflict(
-        ErrorBody::single("version", "version.conflict", format!("the case changed meanwhile (now version {version})")),
+        ErrorBody::single(
+            "version",
+            "version.conflict",
+            format!("the case changed meanwhile (now version {version})"),
+        ),
         serde_json::to_value(s.view(current)).ok(),
     )
 }
 
 /// Commands arrive as JSON objects tagged by `action`; an unknown action gets its own code.
 fn parse_command(body: serde_json::Value, lang: Lang) -> Result<Command, ApiFailure> {
-    let action = body.get("action").and_then(|a| a.as_str()).map(str::to_owned);
+    let action = body
+        .get("action")
+        .and_then(|a| a.as_str())
+        .map(str::to_owned);
     let known = action
         .as_deref()
         .is_some_and(|a| lifecycle::ActionKind::ALL.iter().any(|k| k.code() == a));
     if !known {
         let (code, msg) = match (action, lang) {
-            (None, Lang::Zh) => ("action.required", "請指定操作(action)".to_owned()),
+            (None, Lang::Zh) => ("action.required", "请指定操作(action)".to_owned()),
             (None, Lang::En) => ("action.required", "Name the action".to_owned()),
             (Some(a), Lang::Zh) => ("action.unknown", format!("不支持的操作:{a}")),
             (Some(a), Lang::En) => ("action.unknown", format!("Unknown action: {a}")),
         };
         return Err(ApiFailure::bad_field("action", code, msg));
     }
-    serde_json::from_value(body).map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))
+    serde_json::from_value(body)
+        .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))
 }
 
 async fn case_events(
@@ -286,9 +365,15 @@ async fn list_cases(
     ReqLang(lang): ReqLang,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<axum::Json<Page<CaseSummary>>, ApiFailure> {
-    let mut f = CaseFilter { limit: i64::from(duban_api::DEFAULT_PAGE), ..CaseFilter::default() };
+    let mut f = CaseFilter {
+        limit: i64::from(duban_api::DEFAULT_PAGE),
+        ..CaseFilter::default()
+    };
     let mut errs = Errors::default();
-    let unknown = |field: &str, v: &str| CaseError::UnknownValue { field: field.into(), value: v.into() };
+    let unknown = |field: &str, v: &str| CaseError::UnknownValue {
+        field: field.into(),
+        value: v.into(),
+    };
     if let Some(st) = q.status.as_deref().filter(|v| !v.is_empty()) {
         match st.parse::<Status>() {
             Ok(st) => f.status = Some(st.code().to_owned()),
@@ -318,14 +403,21 @@ async fn list_cases(
     f.batch = q.batch.map(i64::from);
     if let Some(limit) = q.limit {
         if !(1..=duban_api::MAX_PAGE).contains(&limit) {
-            errs.0.push(CaseError::OutOfRange { field: "limit".into(), min: 1, max: i64::from(duban_api::MAX_PAGE) });
+            errs.0.push(CaseError::OutOfRange {
+                field: "limit".into(),
+                min: 1,
+                max: i64::from(duban_api::MAX_PAGE),
+            });
         }
         f.limit = i64::from(limit);
     }
     if let Some(c) = q.cursor.as_deref().filter(|v| !v.is_empty()) {
         match decode_cursor(c) {
             Some(after) => f.after = Some(after),
-            None => errs.0.push(CaseError::InvalidTime { field: "cursor".into(), value: c.into() }),
+            None => errs.0.push(CaseError::InvalidTime {
+                field: "cursor".into(),
+                value: c.into(),
+            }),
         }
     }
     if !errs.is_empty() {
@@ -333,9 +425,17 @@ async fn list_cases(
     }
     let (items, total) = s.store.list_cases(&f).await?;
     let next_cursor = (items.len() as i64 == f.limit)
-        .then(|| items.last().map(|c| format!("{}_{}", c.received_at.timestamp_millis(), c.id)))
+        .then(|| {
+            items
+                .last()
+                .map(|c| format!("{}_{}", c.received_at.timestamp_millis(), c.id))
+        })
         .flatten();
-    Ok(axum::Json(Page { items, total, next_cursor }))
+    Ok(axum::Json(Page {
+        items,
+        total,
+        next_cursor,
+    }))
 }
 
 fn decode_cursor(c: &str) -> Option<(i64, String)> {
@@ -344,7 +444,10 @@ fn decode_cursor(c: &str) -> Option<(i64, String)> {
     Some((ms.parse().ok()?, id.to_string()))
 }
 
-async fn calendar_year(ReqLang(lang): ReqLang, Path(year): Path<String>) -> Result<Response, ApiFailure> {
+async fn calendar_year(
+    ReqLang(lang): ReqLang,
+    Path(year): Path<String>,
+) -> Result<Response, ApiFailure> {
     let year: i32 = year
         .parse()
         .ok()
@@ -357,7 +460,10 @@ async fn calendar_year(ReqLang(lang): ReqLang, Path(year): Path<String>) -> Resu
         duban_calendar::Basis::WeekendsOnly => "weekends_only",
     };
     let mut resp = axum::Json(days).into_response();
-    resp.headers_mut().insert(duban_api::CALENDAR_BASIS_HEADER, HeaderValue::from_static(basis));
+    resp.headers_mut().insert(
+        duban_api::CALENDAR_BASIS_HEADER,
+        HeaderValue::from_static(basis),
+    );
     Ok(resp)
 }
 

@@ -51,7 +51,11 @@ impl From<StoreError> for ApiFailure {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict { current } => ApiFailure::Conflict(
-                ErrorBody::single("version", "version.conflict", format!("the case changed meanwhile (now version {current})")),
+                ErrorBody::single(
+                    "version",
+                    "version.conflict",
+                    format!("the case changed meanwhile (now version {current})"),
+                ),
                 None,
             ),
             other => {
@@ -68,7 +72,9 @@ impl IntoResponse for ApiFailure {
             ApiFailure::BadRequest(b) => (StatusCode::BAD_REQUEST, serde_json::to_value(b)),
             ApiFailure::NotFound(b) => (StatusCode::NOT_FOUND, serde_json::to_value(b)),
             ApiFailure::TooLarge(b) => (StatusCode::PAYLOAD_TOO_LARGE, serde_json::to_value(b)),
-            ApiFailure::UnsupportedMediaType(b) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, serde_json::to_value(b)),
+            ApiFailure::UnsupportedMediaType(b) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, serde_json::to_value(b))
+            }
             ApiFailure::Invalid(b) => (StatusCode::UNPROCESSABLE_ENTITY, serde_json::to_value(b)),
             ApiFailure::Conflict(b, current) => {
                 let mut v = serde_json::to_value(b).unwrap_or_default();
@@ -79,7 +85,11 @@ impl IntoResponse for ApiFailure {
             }
             ApiFailure::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                serde_json::to_value(ErrorBody::single("", "storage.unavailable", "storage is unavailable; nothing was written")),
+                serde_json::to_value(ErrorBody::single(
+                    "",
+                    "storage.unavailable",
+                    "storage is unavailable; nothing was written",
+                )),
             ),
         };
         (status, axum::Json(body.unwrap_or_default())).into_response()
@@ -121,8 +131,12 @@ where
 fn json_rejection(r: JsonRejection) -> ApiFailure {
     let text = r.body_text();
     match r {
-        JsonRejection::JsonDataError(_) => ApiFailure::Invalid(ErrorBody::single("body", "json.invalid", text)),
-        JsonRejection::JsonSyntaxError(_) => ApiFailure::BadRequest(ErrorBody::single("body", "json.syntax", text)),
+        JsonRejection::JsonDataError(_) => {
+            ApiFailure::Invalid(ErrorBody::single("body", "json.invalid", text))
+        }
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiFailure::BadRequest(ErrorBody::single("body", "json.syntax", text))
+        }
         JsonRejection::MissingJsonContentType(_) => {
             ApiFailure::UnsupportedMediaType(ErrorBody::single("body", "json.content_type", text))
         }
@@ -145,10 +159,14 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(r @ QueryRejection::FailedToDeserializeQueryString(_)) => {
-                Err(ApiFailure::BadRequest(ErrorBody::single("query", "query.invalid", r.body_text())))
-            }
-            Err(r) => Err(ApiFailure::BadRequest(ErrorBody::single("query", "query.invalid", r.body_text()))),
+            Err(r @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(
+                ApiFailure::BadRequest(ErrorBody::single("query", "query.invalid", r.body_text())),
+            ),
+            Err(r) => Err(ApiFailure::BadRequest(ErrorBody::single(
+                "query",
+                "query.invalid",
+                r.body_text(),
+            ))),
         }
     }
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "duban", version, about = "督辦 Duban: environmental complaint case handling")]
+#[command(
+    name = "duban",
+    version,
+    about = "督办 Duban: environmental complaint case handling"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -20,7 +24,11 @@ enum Cmd {
         #[arg(long, env = "DUBAN_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
         /// `postgres://…` for PostgreSQL; otherwise a SQLite URL or file path.
-        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://duban-data/duban.db")]
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://duban-data/duban.db"
+        )]
         database_url: String,
         /// Folder of the built web app (from `cargo xtask build-web`).
         #[arg(long, env = "DUBAN_DIST", default_value = "dist")]
@@ -35,15 +43,26 @@ enum Cmd {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     match Cli::parse().command {
-        Cmd::Serve { addr, database_url, dist, demo } => serve(addr, &database_url, dist, demo).await,
+        Cmd::Serve {
+            addr,
+            database_url,
+            dist,
+            demo,
+        } => serve(addr, &database_url, dist, demo).await,
     }
 }
 
-async fn serve(addr: SocketAddr, database_url: &str, dist: PathBuf, demo: bool) -> anyhow::Result<()> {
+async fn serve(
+    addr: SocketAddr,
+    database_url: &str,
+    dist: PathBuf,
+    demo: bool,
+) -> anyhow::Result<()> {
     let store = duban_server::store::open(database_url).await?;
     tracing::info!(database = store.kind(), "storage ready");
     let state = duban_server::app::AppState::new(store).await?;

@@ -10,9 +10,31 @@ use duban_case::lifecycle::Command;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Duban API", description = "督辦: environmental complaint case handling"),
-    paths(healthz, list_cases, create_case, get_case, act_on_case, case_events, calendar_year, units, rule_sets, openapi_json),
-    components(schemas(ApiError, ErrorBody, Health, UnitView, CaseDraft, OutcomeDraft, Command))
+    info(
+        title = "Duban API",
+        description = "督办: environmental complaint case handling"
+    ),
+    paths(
+        healthz,
+        list_cases,
+        create_case,
+        get_case,
+        act_on_case,
+        case_events,
+        calendar_year,
+        units,
+        rule_sets,
+        openapi_json
+    ),
+    components(schemas(
+        ApiError,
+        ErrorBody,
+        Health,
+        UnitView,
+        CaseDraft,
+        OutcomeDraft,
+        Command
+    ))
 )]
 struct Doc;
 
@@ -33,7 +55,11 @@ pub fn operations() -> Vec<(String, String)> {
             ("DELETE", item.delete.is_some()),
             ("PATCH", item.patch.is_some()),
         ];
-        out.extend(ops.iter().filter(|(_, on)| *on).map(|(m, _)| ((*m).to_owned(), path.clone())));
+        out.extend(
+            ops.iter()
+                .filter(|(_, on)| *on)
+                .map(|(m, _)| ((*m).to_owned(), path.clone())),
+        );
     }
     out
 }

@@ -15,17 +15,17 @@ const COORDINATION: &str = "prov-coord";
 
 /// Provincial departments: (id, name).
 pub const DEPARTMENTS: &[(&str, &str)] = &[
-    ("dept-sthjt", "江蘇省生態環境廳"),
-    ("dept-zjt", "江蘇省住房和城鄉建設廳"),
-    ("dept-lyj", "江蘇省林業局"),
-    ("dept-slt", "江蘇省水利廳"),
-    ("dept-jtyst", "江蘇省交通運輸廳"),
-    ("dept-nynct", "江蘇省農業農村廳"),
-    ("dept-zrzyt", "江蘇省自然資源廳"),
-    ("dept-yjglt", "江蘇省應急管理廳"),
-    ("dept-wsjkw", "江蘇省衛生健康委員會"),
-    ("dept-gat", "江蘇省公安廳"),
-    ("dept-xfj", "江蘇省信訪局"),
+    ("dept-sthjt", "江苏省生态环境厅"),
+    ("dept-zjt", "江苏省住房和城乡建设厅"),
+    ("dept-lyj", "江苏省林业局"),
+    ("dept-slt", "江苏省水利厅"),
+    ("dept-jtyst", "江苏省交通运输厅"),
+    ("dept-nynct", "江苏省农业农村厅"),
+    ("dept-zrzyt", "江苏省自然资源厅"),
+    ("dept-yjglt", "江苏省应急管理厅"),
+    ("dept-wsjkw", "江苏省卫生健康委员会"),
+    ("dept-gat", "江苏省公安厅"),
+    ("dept-xfj", "江苏省信访局"),
 ];
 
 /// The unit id of the government of a division (`gov-3211`, `gov-320583`).
@@ -34,11 +34,11 @@ pub fn government_of(code: duban_divisions::DivisionCode) -> String {
 }
 
 /// The default units tree: the coordination group, departments, the 13 city
-/// governments, every county-level government, and 昆山開發區.
+/// governments, every county-level government, and 昆山开发区.
 pub fn default_units() -> Vec<UnitView> {
     let mut units = vec![UnitView {
         id: COORDINATION.into(),
-        name: "省督察協調聯絡組信訪組".into(),
+        name: "省督察协调联络组信访组".into(),
         kind: "coordination".into(),
         parent: None,
         division: Some("320000".into()),
@@ -50,7 +50,10 @@ pub fn default_units() -> Vec<UnitView> {
         parent: Some(COORDINATION.into()),
         division: Some("320000".into()),
     }));
-    for d in duban_divisions::all().iter().filter(|d| d.level() != Level::Province) {
+    for d in duban_divisions::all()
+        .iter()
+        .filter(|d| d.level() != Level::Province)
+    {
         let parent = match d.level() {
             Level::County => d.parent().map(|p| government_of(p.code())),
             _ => Some(COORDINATION.into()),
@@ -65,7 +68,7 @@ pub fn default_units() -> Vec<UnitView> {
     }
     units.push(UnitView {
         id: "zone-kskfq".into(),
-        name: "昆山開發區管委會".into(),
+        name: "昆山开发区管委会".into(),
         kind: "zone".into(),
         parent: Some("gov-320583".into()),
         division: Some("320583".into()),
@@ -105,36 +108,70 @@ impl Mix {
 
 /// (category, complaint templates with `{p}` for the place).
 const TEMPLATES: &[(&str, &[&str])] = &[
-    ("air", &[
-        "{p}附近一家化工企業夜間偷排廢氣,氣味刺鼻,周邊居民晚上不敢開窗。",
-        "{p}有家具廠噴漆車間無組織排放,油漆味很重,要求查處。",
-        "{p}一家混凝土攪拌站揚塵嚴重,道路和居民樓都落滿灰。",
-    ]),
-    ("water", &[
-        "{p}河道邊有企業通過暗管排放污水,河水發黑發臭,出現死魚。",
-        "{p}小區生活污水直排雨水管網,最終流入附近河道。",
-        "{p}養殖塘尾水未經處理直接排入內河,水面漂浮大量藻類。",
-    ]),
-    ("noise", &[
-        "{p}建筑工地夜間施工,噪聲持續到凌晨兩點,嚴重影響休息。",
-        "{p}一家金屬加工廠24小時生產,機器轟鳴擾民。",
-    ]),
-    ("solid_waste", &[
-        "{p}農田旁有人長期傾倒建筑垃圾和工業固廢,已堆成小山。",
-        "{p}一家廢品回收站露天堆放廢舊電瓶,雨后滲液流入溝渠。",
-    ]),
-    ("soil", &["{p}原化工廠地塊未經修復就開工建設,挖出的土壤散發異味。"]),
-    ("ecology", &[
-        "{p}自然保護區范圍內有人違規采砂,濕地植被被大面積破壞。",
-        "{p}飲用水水源保護區內新建農家樂,生活污水直排水庫。",
-    ]),
-    ("radiation", &["{p}居民樓頂新建通信基站,居民擔心電磁輻射影響健康,要求公開檢測結果。"]),
-    ("other", &["{p}规模化养猪场粪污处理不当，臭味影响周边三个村庄。"]),
+    (
+        "air",
+        &[
+            "{p}附近一家化工企业夜间偷排废气,气味刺鼻,周边居民晚上不敢开窗。",
+            "{p}有家具厂喷漆车间无组织排放,油漆味很重,要求查处。",
+            "{p}一家混凝土搅拌站扬尘严重,道路和居民楼都落满灰。",
+        ],
+    ),
+    (
+        "water",
+        &[
+            "{p}河道边有企业通过暗管排放污水,河水发黑发臭,出现死鱼。",
+            "{p}小区生活污水直排雨水管网,最终流入附近河道。",
+            "{p}养殖塘尾水未经处理直接排入内河,水面漂浮大量藻类。",
+        ],
+    ),
+    (
+        "noise",
+        &[
+            "{p}建筑工地夜间施工,噪声持续到凌晨两点,严重影响休息。",
+            "{p}一家金属加工厂24小时生产,机器轰鸣扰民。",
+        ],
+    ),
+    (
+        "solid_waste",
+        &[
+            "{p}农田旁有人长期倾倒建筑垃圾和工业固废,已堆成小山。",
+            "{p}一家废品回收站露天堆放废旧电瓶,雨后渗液流入沟渠。",
+        ],
+    ),
+    (
+        "soil",
+        &["{p}原化工厂地块未经修复就开工建设,挖出的土壤散发异味。"],
+    ),
+    (
+        "ecology",
+        &[
+            "{p}自然保护区范围内有人违规采砂,湿地植被被大面积破坏。",
+            "{p}饮用水水源保护区内新建农家乐,生活污水直排水库。",
+        ],
+    ),
+    (
+        "radiation",
+        &["{p}居民楼顶新建通信基站,居民担心电磁辐射影响健康,要求公开检测结果。"],
+    ),
+    (
+        "other",
+        &["{p}规模化养猪场粪污处理不当，臭味影响周边三个村庄。"],
+    ),
 ];
 
-const STREETS: &[&str] = &["工業園區", "城南街道", "新城街道", "開發區", "沿江鎮", "高新區", "湖濱路", "經濟開發區"];
-const NAMES: &[&str] = &["張先生", "李女士", "王先生", "劉女士", "陳先生", "周女士"];
-const REPORT_SUMMARY: &str = "經現場核查,反映問題基本屬實。已責令企業停產整改并立案處罰,整改完成后將組織復查。";
+const STREETS: &[&str] = &[
+    "工业园区",
+    "城南街道",
+    "新城街道",
+    "开发区",
+    "沿江镇",
+    "高新区",
+    "湖滨路",
+    "经济开发区",
+];
+const NAMES: &[&str] = &["张先生", "李女士", "王先生", "刘女士", "陈先生", "周女士"];
+const REPORT_SUMMARY: &str =
+    "经现场核查,反映问题基本属实。已责令企业停产整改并立案处罚,整改完成后将组织复查。";
 
 /// Load the demo set once: three inspection batches of cases across cities and
 /// categories, some key, some handled, some overdue. Returns the number of cases made.
@@ -144,7 +181,10 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
     }
     let now = state.now();
     let mut rng = Mix(20_261_122);
-    let counties: Vec<_> = duban_divisions::all().iter().filter(|d| d.level() == Level::County).collect();
+    let counties: Vec<_> = duban_divisions::all()
+        .iter()
+        .filter(|d| d.level() == Level::County)
+        .collect();
     let mut made = 0;
     // Batches handed over 16, 9 and 2 days ago.
     for (batch, days_ago, count) in [(1_i64, 16_i64, 24_usize), (2, 9, 22), (3, 2, 20)] {
@@ -153,25 +193,46 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
         for i in 0..count {
             let county = *rng.pick(&counties);
             let (cat, texts) = rng.pick(TEMPLATES);
-            let place = format!("{}{}{}", county.city().map(|c| c.name()).unwrap_or(""), county.name(), rng.pick(STREETS));
+            let place = format!(
+                "{}{}{}",
+                county.city().map(|c| c.name()).unwrap_or(""),
+                county.name(),
+                rng.pick(STREETS)
+            );
             let content = rng.pick(texts).replace("{p}", &place);
             let key = rng.below(10) == 0;
             let (lat, lon) = county.centroid();
             let jitter = |r: &mut Mix| (r.below(200) as f64 - 100.0) / 10_000.0;
             let draft = CaseDraft {
-                channel: if i % 3 == 0 { "inspection_letter".into() } else { "inspection_phone".into() },
+                channel: if i % 3 == 0 {
+                    "inspection_letter".into()
+                } else {
+                    "inspection_phone".into()
+                },
                 batch_number: Some(batch),
                 batch_date: batch_date.to_string(),
                 sender_ref: format!("D{batch:02}{:04}", i + 1),
-                complainant_name: if rng.below(3) == 0 { String::new() } else { (*rng.pick(NAMES)).into() },
-                complainant_phone: if rng.below(2) == 0 { String::new() } else { format!("139{:08}", rng.below(100_000_000)) },
+                complainant_name: if rng.below(3) == 0 {
+                    String::new()
+                } else {
+                    (*rng.pick(NAMES)).into()
+                },
+                complainant_phone: if rng.below(2) == 0 {
+                    String::new()
+                } else {
+                    format!("139{:08}", rng.below(100_000_000))
+                },
                 content,
                 address: place,
                 division: county.code().as_str(),
                 lat: Some(lat + jitter(&mut rng)),
                 lon: Some(lon + jitter(&mut rng)),
                 categories: vec![(*cat).to_owned()],
-                key_classes: if key { vec!["inspection_key".into()] } else { vec![] },
+                key_classes: if key {
+                    vec!["inspection_key".into()]
+                } else {
+                    vec![]
+                },
                 received_at: (batch_at + TimeDelta::minutes(10 * i as i64)).to_rfc3339(),
                 ..CaseDraft::default()
             };
@@ -180,7 +241,8 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
                 Err(e) => anyhow::bail!("demo case does not validate: {e:?}"),
             };
             let received = case.received_at();
-            let lead = crate::seed::government_of(county.city().map_or(county.code(), |c| c.code()));
+            let lead =
+                crate::seed::government_of(county.city().map_or(county.code(), |c| c.code()));
             // How far this case has come: older batches further along; a few stay behind
             // so that the demo has overdue clocks.
             let stage = match (batch, rng.below(10)) {
@@ -195,27 +257,61 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
             };
             let mut steps: Vec<(i64, Command)> = Vec::new();
             if stage >= 1 {
-                steps.push((3, Command::Dispatch { lead_unit: lead, co_units: if *cat == "water" { vec!["dept-zjt".into()] } else { vec![] }, note: String::new() }));
+                steps.push((
+                    3,
+                    Command::Dispatch {
+                        lead_unit: lead,
+                        co_units: if *cat == "water" {
+                            vec!["dept-zjt".into()]
+                        } else {
+                            vec![]
+                        },
+                        note: String::new(),
+                    },
+                ));
             }
             if stage >= 2 {
                 steps.push((20, Command::SignFor));
             }
             if stage >= 3 {
-                steps.push((30, Command::StartHandling { note: "已聯系舉報人,安排現場核查".into() }));
+                steps.push((
+                    30,
+                    Command::StartHandling {
+                        note: "已联系举报人,安排现场核查".into(),
+                    },
+                ));
             }
             if stage >= 5 {
-                steps.push((24 * 5, Command::Report { outcome: OutcomeDraft {
-                    finding: if rng.below(4) == 0 { "partly_substantiated".into() } else { "substantiated".into() },
-                    rectification_orders: 1,
-                    penalty_cases: u32::from(rng.below(2) == 0),
-                    fines_yuan: 0,
-                    criminal_cases: 0,
-                    officials_summoned: 0,
-                    officials_accountable: 0,
-                    measures: "責令立即停止違法行為,限期整改".into(),
-                    public_summary: REPORT_SUMMARY.into(),
-                } }));
-                steps.push((24 * 6, Command::Approve { closure: if rng.below(3) == 0 { "stage_closed".into() } else { "closed".into() } }));
+                steps.push((
+                    24 * 5,
+                    Command::Report {
+                        outcome: OutcomeDraft {
+                            finding: if rng.below(4) == 0 {
+                                "partly_substantiated".into()
+                            } else {
+                                "substantiated".into()
+                            },
+                            rectification_orders: 1,
+                            penalty_cases: u32::from(rng.below(2) == 0),
+                            fines_yuan: 0,
+                            criminal_cases: 0,
+                            officials_summoned: 0,
+                            officials_accountable: 0,
+                            measures: "责令立即停止违法行为,限期整改".into(),
+                            public_summary: REPORT_SUMMARY.into(),
+                        },
+                    },
+                ));
+                steps.push((
+                    24 * 6,
+                    Command::Approve {
+                        closure: if rng.below(3) == 0 {
+                            "stage_closed".into()
+                        } else {
+                            "closed".into()
+                        },
+                    },
+                ));
             }
             let mut case = case;
             for (hours, cmd) in steps {
@@ -228,6 +324,9 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
             made += 1;
         }
     }
-    state.store.set_meta("demo_loaded", &now.to_rfc3339()).await?;
+    state
+        .store
+        .set_meta("demo_loaded", &now.to_rfc3339())
+        .await?;
     Ok(made)
 }

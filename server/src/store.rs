@@ -121,7 +121,8 @@ const INSERT_CASE: &str = "INSERT INTO cases (id, reference, status, channel, ba
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 const UPDATE_CASE: &str = "UPDATE cases SET status = $2, due_at = $3, version = $4, state = $5, summary = $6, \
     updated_at = $7, is_key = $8, categories = $9 WHERE id = $1 AND version = $10";
-const INSERT_EVENT: &str = "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
+const INSERT_EVENT: &str =
+    "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
 const NEXT_SERIAL: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value";
 
@@ -391,7 +392,9 @@ impl SqliteStore {
     /// Open (creating the file and its folder) and migrate. WAL mode with
     /// `synchronous = FULL`: a committed change survives power loss.
     pub async fn open(url: &str) -> anyhow::Result<SqliteStore> {
-        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+        use sqlx::sqlite::{
+            SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+        };
         use std::str::FromStr;
         let opts = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -404,7 +407,10 @@ impl SqliteStore {
                 std::fs::create_dir_all(path)?;
             }
         }
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore { pool })
     }
@@ -422,13 +428,28 @@ impl PgStore {
         use std::str::FromStr;
         let mut opts = PgConnectOptions::from_str(url)?;
         if let Some(schema) = schema {
-            anyhow::ensure!(schema.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "bad schema name");
-            let admin = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}"))).execute(&admin).await?;
+            anyhow::ensure!(
+                schema
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+                "bad schema name"
+            );
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}"
+            )))
+            .execute(&admin)
+            .await?;
             admin.close().await;
             opts = opts.options([("search_path", schema)]);
         }
-        let pool = PgPoolOptions::new().max_connections(16).connect_with(opts).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(opts)
+            .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PgStore { pool })
     }
@@ -441,6 +462,8 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     } else if url.starts_with("sqlite:") {
         Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
     } else {
-        Ok(std::sync::Arc::new(SqliteStore::open(&format!("sqlite://{url}")).await?))
+        Ok(std::sync::Arc::new(
+            SqliteStore::open(&format!("sqlite://{url}")).await?,
+        ))
     }
 }

@@ -17,7 +17,13 @@ async fn call(app: &Router, method: &str, uri: &str, body: Option<Value>) -> (St
     call_with(app, method, uri, body.map(|b| b.to_string()), &[]).await
 }
 
-async fn call_with(app: &Router, method: &str, uri: &str, body: Option<String>, headers: &[(&str, &str)]) -> (StatusCode, Value) {
+async fn call_with(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    body: Option<String>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(uri);
     if body.is_some() {
         req = req.header("content-type", "application/json");
@@ -25,7 +31,9 @@ async fn call_with(app: &Router, method: &str, uri: &str, body: Option<String>, 
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let req = req.body(body.map(Body::from).unwrap_or_else(Body::empty)).expect("request");
+    let req = req
+        .body(body.map(Body::from).unwrap_or_else(Body::empty))
+        .expect("request");
     let resp = app.clone().oneshot(req).await.expect("response");
     let status = resp.status();
     let bytes = resp.into_body().collect().await.expect("body").to_bytes();
@@ -34,7 +42,14 @@ async fn call_with(app: &Router, method: &str, uri: &str, body: Option<String>, 
 }
 
 fn codes(v: &Value) -> Vec<String> {
-    v["errors"].as_array().map(|a| a.iter().map(|e| e["code"].as_str().unwrap_or("").to_owned()).collect()).unwrap_or_default()
+    v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn valid_case() -> Value {
@@ -43,10 +58,10 @@ fn valid_case() -> Value {
         "batch_number": 3,
         "batch_date": "2025-06-02",
         "sender_ref": "D030123",
-        "complainant_name": "張先生",
+        "complainant_name": "张先生",
         "complainant_phone": "13912345678",
-        "content": "鎮江市京口區某化工企業夜間偷排廢氣,氣味刺鼻,周邊居民晚上不敢開窗。",
-        "address": "鎮江市京口區象山街道",
+        "content": "镇江市京口区某化工企业夜间偷排废气,气味刺鼻,周边居民晚上不敢开窗。",
+        "address": "镇江市京口区象山街道",
         "division": "321102",
         "lat": 32.2, "lon": 119.47,
         "categories": ["air"],
@@ -56,7 +71,9 @@ fn valid_case() -> Value {
 }
 
 async fn total(app: &Router) -> u64 {
-    call(app, "GET", "/api/v1/cases", None).await.1["total"].as_u64().expect("total")
+    call(app, "GET", "/api/v1/cases", None).await.1["total"]
+        .as_u64()
+        .expect("total")
 }
 
 async fn story(store: Arc<dyn Store>) {
@@ -75,36 +92,110 @@ async fn story(store: Arc<dyn Store>) {
     bad["categories"] = json!(["air", "smog"]);
     let (s, v) = call(&app, "POST", "/api/v1/cases", Some(bad)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(codes(&v), ["content.too_short", "division.unknown", "categories.unknown", "complainant.phone.invalid"]);
+    assert_eq!(
+        codes(&v),
+        [
+            "content.too_short",
+            "division.unknown",
+            "categories.unknown",
+            "complainant.phone.invalid"
+        ]
+    );
     assert_eq!(v["errors"][0]["field"], "content");
     assert_eq!(v["errors"][2]["field"], "categories[1]");
 
     let mut unknown_enum = valid_case();
     unknown_enum["channel"] = json!("carrier_pigeon");
     let (s, v) = call(&app, "POST", "/api/v1/cases", Some(unknown_enum)).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["channel.unknown".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["channel.unknown".to_owned()]
+        )
+    );
 
     let mut impossible = valid_case();
     impossible["batch_date"] = json!("2025-02-30");
     let (s, v) = call(&app, "POST", "/api/v1/cases", Some(impossible)).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["batch.date.invalid".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["batch.date.invalid".to_owned()]
+        )
+    );
 
     let mut oversized = valid_case();
     oversized["content"] = json!("污".repeat(6000));
     let (s, v) = call(&app, "POST", "/api/v1/cases", Some(oversized)).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["content.too_long".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["content.too_long".to_owned()]
+        )
+    );
 
-    let (s, v) = call_with(&app, "POST", "/api/v1/cases", Some("{\"channel\": ".into()), &[]).await;
-    assert_eq!((s, codes(&v)), (StatusCode::BAD_REQUEST, vec!["json.syntax".to_owned()]));
-    let (s, v) = call_with(&app, "POST", "/api/v1/cases", Some("x".repeat(300 * 1024)), &[]).await;
-    assert_eq!((s, codes(&v)), (StatusCode::PAYLOAD_TOO_LARGE, vec!["body.too_large".to_owned()]));
-    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(json!({"channel": "online", "colour": "red"}))).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["json.invalid".to_owned()]));
+    let (s, v) = call_with(
+        &app,
+        "POST",
+        "/api/v1/cases",
+        Some("{\"channel\": ".into()),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["json.syntax".to_owned()])
+    );
+    let (s, v) = call_with(
+        &app,
+        "POST",
+        "/api/v1/cases",
+        Some("x".repeat(300 * 1024)),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            vec!["body.too_large".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &app,
+        "POST",
+        "/api/v1/cases",
+        Some(json!({"channel": "online", "colour": "red"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["json.invalid".to_owned()]
+        )
+    );
     let (s, v) = call(&app, "POST", "/api/v1/cases", Some(json!([1, 2]))).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["json.invalid".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["json.invalid".to_owned()]
+        )
+    );
 
     // English on request.
-    let (_, v) = call_with(&app, "POST", "/api/v1/cases", Some("{}".into()), &[("accept-language", "en-GB,en")]).await;
+    let (_, v) = call_with(
+        &app,
+        "POST",
+        "/api/v1/cases",
+        Some("{}".into()),
+        &[("accept-language", "en-GB,en")],
+    )
+    .await;
     assert_eq!(v["errors"][0]["message"], "Channel is required");
     assert_eq!(total(&app).await, 0, "nothing may be written by bad input");
 
@@ -113,34 +204,77 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["reference"], "JS-2025-B03-0001");
     assert_eq!(created["status"], "received");
-    assert_eq!(created["division_name"], "鎮江市京口區");
+    assert_eq!(created["division_name"], "镇江市京口区");
     assert_eq!(created["clocks"][0]["stage"], "dispatch");
-    assert_eq!(created["allowed_actions"], json!(["dispatch", "pause", "merge"]));
+    assert_eq!(
+        created["allowed_actions"],
+        json!(["dispatch", "pause", "merge"])
+    );
     let id = created["id"].as_str().expect("id").to_owned();
     let (_, second) = call(&app, "POST", "/api/v1/cases", Some(valid_case())).await;
     assert_eq!(second["reference"], "JS-2025-B03-0002");
 
     // Listing and filters.
-    let (s, page) = call(&app, "GET", "/api/v1/cases?division=3211&category=air&batch=3&limit=1", None).await;
+    let (s, page) = call(
+        &app,
+        "GET",
+        "/api/v1/cases?division=3211&category=air&batch=3&limit=1",
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!((page["total"].as_u64(), page["items"].as_array().map(Vec::len)), (Some(2), Some(1)));
+    assert_eq!(
+        (
+            page["total"].as_u64(),
+            page["items"].as_array().map(Vec::len)
+        ),
+        (Some(2), Some(1))
+    );
     let cursor = page["next_cursor"].as_str().expect("cursor").to_owned();
-    let (_, page2) = call(&app, "GET", &format!("/api/v1/cases?division=3211&limit=1&cursor={cursor}"), None).await;
-    assert_eq!(page2["items"][0]["id"], json!(id), "the second page holds the older case");
+    let (_, page2) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/cases?division=3211&limit=1&cursor={cursor}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        page2["items"][0]["id"],
+        json!(id),
+        "the second page holds the older case"
+    );
     let (_, none) = call(&app, "GET", "/api/v1/cases?division=3201", None).await;
     assert_eq!(none["total"], 0);
     let (s, v) = call(&app, "GET", "/api/v1/cases?status=lost&limit=0", None).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["status.unknown".to_owned(), "limit.out_of_range".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["status.unknown".to_owned(), "limit.out_of_range".to_owned()]
+        )
+    );
     let (s, _) = call(&app, "GET", "/api/v1/cases?limit=many", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // Unknown ids.
     let (s, v) = call(&app, "GET", "/api/v1/cases/not-a-uuid", None).await;
-    assert_eq!((s, codes(&v)), (StatusCode::NOT_FOUND, vec!["case.not_found".to_owned()]));
-    let (s, _) = call(&app, "GET", "/api/v1/cases/01a200b4-f0de-72fe-9cbb-5f2a55872ed5", None).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::NOT_FOUND, vec!["case.not_found".to_owned()])
+    );
+    let (s, _) = call(
+        &app,
+        "GET",
+        "/api/v1/cases/01a200b4-f0de-72fe-9cbb-5f2a55872ed5",
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, v) = call(&app, "GET", "/api/v1/nowhere", None).await;
-    assert_eq!((s, codes(&v)), (StatusCode::NOT_FOUND, vec!["route.not_found".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::NOT_FOUND, vec!["route.not_found".to_owned()])
+    );
 
     // The life cycle.
     let act = |body: Value| {
@@ -149,41 +283,104 @@ async fn story(store: Arc<dyn Store>) {
         async move { call(&app, "POST", &uri, Some(body)).await }
     };
     let (s, v) = act(json!({"action": "sign_for"})).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["transition.not_allowed".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["transition.not_allowed".to_owned()]
+        )
+    );
     let (s, v) = act(json!({"action": "teleport"})).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["action.unknown".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["action.unknown".to_owned()]
+        )
+    );
     let (s, v) = act(json!({"action": "dispatch", "lead_unit": "gov-9999"})).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["lead_unit.unknown".to_owned()]));
-    let (s, v) = act(json!({"action": "dispatch", "lead_unit": "gov-3211", "co_units": ["dept-zjt"]})).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["lead_unit.unknown".to_owned()]
+        )
+    );
+    let (s, v) =
+        act(json!({"action": "dispatch", "lead_unit": "gov-3211", "co_units": ["dept-zjt"]})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!((v["status"].as_str(), v["lead_unit_name"].as_str()), (Some("dispatched"), Some("鎮江市人民政府")));
+    assert_eq!(
+        (v["status"].as_str(), v["lead_unit_name"].as_str()),
+        (Some("dispatched"), Some("镇江市人民政府"))
+    );
     assert_eq!(v["version"], 2);
 
     // A stale version is refused with the current state.
     let uri = format!("/api/v1/cases/{id}/actions");
-    let (s, v) = call_with(&app, "POST", &uri, Some(json!({"action": "sign_for"}).to_string()), &[("if-match", "1")]).await;
-    assert_eq!((s, codes(&v)), (StatusCode::CONFLICT, vec!["version.conflict".to_owned()]));
+    let (s, v) = call_with(
+        &app,
+        "POST",
+        &uri,
+        Some(json!({"action": "sign_for"}).to_string()),
+        &[("if-match", "1")],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::CONFLICT, vec!["version.conflict".to_owned()])
+    );
     assert_eq!(v["current"]["version"], 2);
-    let (s, _) = call_with(&app, "POST", &uri, Some(json!({"action": "sign_for"}).to_string()), &[("if-match", "2")]).await;
+    let (s, _) = call_with(
+        &app,
+        "POST",
+        &uri,
+        Some(json!({"action": "sign_for"}).to_string()),
+        &[("if-match", "2")],
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
 
-    let (s, _) = act(json!({"action": "start_handling", "note": "已聯系舉報人"})).await;
+    let (s, _) = act(json!({"action": "start_handling", "note": "已联系举报人"})).await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = act(json!({"action": "report", "outcome": {"finding": "maybe", "fines_yuan": 5000, "public_summary": "短"}})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(codes(&v), ["outcome.finding.unknown", "outcome.public_summary.too_short", "outcome.fines_yuan.without_penalty"]);
+    assert_eq!(
+        codes(&v),
+        [
+            "outcome.finding.unknown",
+            "outcome.public_summary.too_short",
+            "outcome.fines_yuan.without_penalty"
+        ]
+    );
     let outcome = json!({"finding": "substantiated", "rectification_orders": 1, "penalty_cases": 1, "fines_yuan": 50000,
-        "measures": "責令停產整改", "public_summary": "經核查反映問題屬實,已責令整改并立案處罰。"});
+        "measures": "责令停产整改", "public_summary": "经核查反映问题属实,已责令整改并立案处罚。"});
     let (s, v) = act(json!({"action": "report", "outcome": outcome})).await;
-    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("reported")));
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("reported"))
+    );
     let (s, v) = act(json!({"action": "send_back", "comments": ""})).await;
-    assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["comments.required".to_owned()]));
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["comments.required".to_owned()]
+        )
+    );
     let (_, v) = act(json!({"action": "approve", "closure": "closed"})).await;
     assert_eq!(v["status"], "closed");
-    let (_, v) = act(json!({"action": "return_visit", "satisfaction": "unsatisfied", "note": "異味仍在"})).await;
-    assert_eq!((v["status"].as_str(), v["satisfaction"].as_str()), (Some("in_progress"), Some("unsatisfied")));
-    let (_, v) = act(json!({"action": "pause", "reason": "等待監測報告"})).await;
-    assert_eq!((v["paused"].as_bool(), v["allowed_actions"].clone()), (Some(true), json!(["resume"])));
+    let (_, v) =
+        act(json!({"action": "return_visit", "satisfaction": "unsatisfied", "note": "异味仍在"}))
+            .await;
+    assert_eq!(
+        (v["status"].as_str(), v["satisfaction"].as_str()),
+        (Some("in_progress"), Some("unsatisfied"))
+    );
+    let (_, v) = act(json!({"action": "pause", "reason": "等待监测报告"})).await;
+    assert_eq!(
+        (v["paused"].as_bool(), v["allowed_actions"].clone()),
+        (Some(true), json!(["resume"]))
+    );
     let (_, v) = act(json!({"action": "resume"})).await;
     assert_eq!(v["paused"], false);
 
@@ -191,14 +388,39 @@ async fn story(store: Arc<dyn Store>) {
     let (s, events) = call(&app, "GET", &format!("/api/v1/cases/{id}/events"), None).await;
     assert_eq!(s, StatusCode::OK);
     let events = events.as_array().expect("events").clone();
-    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap_or("")).collect();
-    assert_eq!(kinds, ["received", "dispatched", "signed_for", "handling_started", "reported", "approved", "return_visited", "reopened", "paused", "resumed"]);
-    assert!(events.iter().enumerate().all(|(i, e)| e["seq"] == json!(i + 1)));
-    let parsed: Vec<duban_case::lifecycle::Event> =
-        events.iter().map(|e| serde_json::from_value(e.clone()).expect("event")).collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "received",
+            "dispatched",
+            "signed_for",
+            "handling_started",
+            "reported",
+            "approved",
+            "return_visited",
+            "reopened",
+            "paused",
+            "resumed"
+        ]
+    );
+    assert!(
+        events
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e["seq"] == json!(i + 1))
+    );
+    let parsed: Vec<duban_case::lifecycle::Event> = events
+        .iter()
+        .map(|e| serde_json::from_value(e.clone()).expect("event"))
+        .collect();
     let replayed = duban_case::lifecycle::replay(&parsed).expect("replay");
     let (_, current) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
-    let stored: duban_case::lifecycle::Case = serde_json::from_value(current.clone()).expect("case");
+    let stored: duban_case::lifecycle::Case =
+        serde_json::from_value(current.clone()).expect("case");
     assert_eq!(replayed, stored);
     assert_eq!(current["version"], json!(events.len()));
 
@@ -206,7 +428,10 @@ async fn story(store: Arc<dyn Store>) {
     let (s, days) = call(&app, "GET", "/api/v1/calendar/2025", None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(days.as_array().map(Vec::len), Some(365));
-    assert_eq!(days[25], json!({"date": "2025-01-26", "workday": true, "kind": "makeup_workday", "name": "春節"}));
+    assert_eq!(
+        days[25],
+        json!({"date": "2025-01-26", "workday": true, "kind": "makeup_workday", "name": "春节"})
+    );
     let (s, _) = call(&app, "GET", "/api/v1/calendar/1900", None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
@@ -221,7 +446,10 @@ async fn story(store: Arc<dyn Store>) {
         let uri = path.replace("{id}", &id).replace("{year}", "2026");
         let body = (method == "POST").then(|| json!({}));
         let (s, v) = call(&app, &method, &uri, body).await;
-        assert!(s != StatusCode::METHOD_NOT_ALLOWED && codes(&v) != ["route.not_found"], "{method} {uri}: {s}");
+        assert!(
+            s != StatusCode::METHOD_NOT_ALLOWED && codes(&v) != ["route.not_found"],
+            "{method} {uri}: {s}"
+        );
         assert!(!s.is_server_error(), "{method} {uri}: {s}");
     }
 }
@@ -242,26 +470,40 @@ async fn story_on_postgres() {
         return;
     };
     let schema = format!("duban_test_{}", uuid_like());
-    let store = PgStore::open_in_schema(&url, Some(&schema)).await.expect("postgres");
+    let store = PgStore::open_in_schema(&url, Some(&schema))
+        .await
+        .expect("postgres");
     story(Arc::new(store.clone())).await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(store.pool()).await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(store.pool())
+        .await;
 }
 
 #[tokio::test]
 async fn demo_loads_once() {
     let dir = std::env::temp_dir().join(format!("duban-demo-{}", uuid_like()));
-    let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display())).await.expect("sqlite");
+    let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
+        .await
+        .expect("sqlite");
     let state = AppState::new(Arc::new(store)).await.expect("state");
     let first = duban_server::seed::load_demo(&state).await.expect("demo");
     assert!(first >= 60);
-    assert_eq!(duban_server::seed::load_demo(&state).await.expect("again"), 0);
+    assert_eq!(
+        duban_server::seed::load_demo(&state).await.expect("again"),
+        0
+    );
     let app = router(state, None);
     let (_, page) = call(&app, "GET", "/api/v1/cases?limit=200", None).await;
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), first);
-    let statuses: std::collections::HashSet<&str> = items.iter().filter_map(|c| c["status"].as_str()).collect();
+    let statuses: std::collections::HashSet<&str> =
+        items.iter().filter_map(|c| c["status"].as_str()).collect();
     assert!(statuses.len() >= 4, "{statuses:?}");
-    assert!(items.iter().any(|c| !c["key_classes"].as_array().is_some_and(Vec::is_empty)));
+    assert!(
+        items
+            .iter()
+            .any(|c| !c["key_classes"].as_array().is_some_and(Vec::is_empty))
+    );
     let now = chrono::Utc::now();
     let overdue = items
         .iter()
@@ -273,6 +515,9 @@ async fn demo_loads_once() {
 }
 
 fn uuid_like() -> String {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     format!("{}_{t}", std::process::id())
 }

@@ -29,7 +29,11 @@ fn draft(base: &Value, patch: &Value) -> Result<CaseDraft, String> {
     if let (Some(obj), Some(p)) = (d.as_object_mut(), patch.as_object()) {
         for (k, v) in p {
             // "@N" stands for a text of N characters.
-            let v = match v.as_str().and_then(|s| s.strip_prefix('@')).and_then(|n| n.parse::<usize>().ok()) {
+            let v = match v
+                .as_str()
+                .and_then(|s| s.strip_prefix('@'))
+                .and_then(|n| n.parse::<usize>().ok())
+            {
                 Some(n) => Value::String("污".repeat(n)),
                 None => v.clone(),
             };
@@ -42,8 +46,12 @@ fn draft(base: &Value, patch: &Value) -> Result<CaseDraft, String> {
 /// Validation vectors: each draft gives exactly the listed (field, code) pairs.
 pub fn run_validation() -> Vec<String> {
     let mut fails = Vec::new();
-    let Ok(doc) = serde_json::from_str::<Value>(VALIDATION) else { return vec!["validation.json does not parse".into()] };
-    let Ok(now) = time(&doc["now"]) else { return vec!["bad now".into()] };
+    let Ok(doc) = serde_json::from_str::<Value>(VALIDATION) else {
+        return vec!["validation.json does not parse".into()];
+    };
+    let Ok(now) = time(&doc["now"]) else {
+        return vec!["bad now".into()];
+    };
     if doc["cases"].as_array().is_none_or(Vec::is_empty) {
         fails.push("no validation vectors".into());
     }
@@ -60,7 +68,12 @@ pub fn run_validation() -> Vec<String> {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|p| (p[0].as_str().unwrap_or("").to_owned(), p[1].as_str().unwrap_or("").to_owned()))
+            .map(|p| {
+                (
+                    p[0].as_str().unwrap_or("").to_owned(),
+                    p[1].as_str().unwrap_or("").to_owned(),
+                )
+            })
             .collect();
         let got: Vec<(String, String)> = match NewCase::parse(&d, now) {
             Ok(_) => vec![],
@@ -69,7 +82,10 @@ pub fn run_validation() -> Vec<String> {
                     for (key, lang) in [("message_zh", Lang::Zh), ("message_en", Lang::En)] {
                         if let Some(m) = case[key].as_str() {
                             if first.message(lang) != m {
-                                fails.push(format!("{name}: {key} {:?} != {m:?}", first.message(lang)));
+                                fails.push(format!(
+                                    "{name}: {key} {:?} != {m:?}",
+                                    first.message(lang)
+                                ));
                             }
                         }
                     }
@@ -87,12 +103,21 @@ pub fn run_validation() -> Vec<String> {
 /// Life-cycle vectors: each step ends in the listed status, or fails with `!code`.
 pub fn run_lifecycle() -> Vec<String> {
     let mut fails = Vec::new();
-    let (Ok(doc), Ok(base)) = (serde_json::from_str::<Value>(LIFECYCLE), serde_json::from_str::<Value>(VALIDATION)) else {
+    let (Ok(doc), Ok(base)) = (
+        serde_json::from_str::<Value>(LIFECYCLE),
+        serde_json::from_str::<Value>(VALIDATION),
+    ) else {
         return vec!["vectors do not parse".into()];
     };
-    let Ok(now) = time(&doc["now"]) else { return vec!["bad now".into()] };
-    let Ok(d) = draft(&base["base"], &Value::Null) else { return vec!["bad base".into()] };
-    let Ok(new) = NewCase::parse(&d, now) else { return vec!["base case invalid".into()] };
+    let Ok(now) = time(&doc["now"]) else {
+        return vec!["bad now".into()];
+    };
+    let Ok(d) = draft(&base["base"], &Value::Null) else {
+        return vec!["bad base".into()];
+    };
+    let Ok(new) = NewCase::parse(&d, now) else {
+        return vec!["base case invalid".into()];
+    };
     let rules = duban_sla::defaults::all()
         .into_iter()
         .find(|r| r.id() == lifecycle::rule_set_for(&new))
@@ -102,9 +127,21 @@ pub fn run_lifecycle() -> Vec<String> {
     }
     for case in doc["cases"].as_array().into_iter().flatten() {
         let name = case["name"].as_str().unwrap_or("?");
-        let ctx = Ctx { now, actor: "vector", rules: &rules, calendar: Calendar::official() };
-        let opening = lifecycle::receive(CaseId::from_uuid(uuid::Uuid::nil()), Reference::for_batch(2025, 3, 1), new.clone(), &ctx);
-        let Some(mut state) = lifecycle::open(&opening) else { return vec!["open failed".into()] };
+        let ctx = Ctx {
+            now,
+            actor: "vector",
+            rules: &rules,
+            calendar: Calendar::official(),
+        };
+        let opening = lifecycle::receive(
+            CaseId::from_uuid(uuid::Uuid::nil()),
+            Reference::for_batch(2025, 3, 1),
+            new.clone(),
+            &ctx,
+        );
+        let Some(mut state) = lifecycle::open(&opening) else {
+            return vec!["open failed".into()];
+        };
         let mut log = vec![opening];
         for (i, step) in case["steps"].as_array().into_iter().flatten().enumerate() {
             let at = now + chrono::TimeDelta::minutes(10 * (i as i64 + 1));
@@ -117,22 +154,32 @@ pub fn run_lifecycle() -> Vec<String> {
                     break;
                 }
             };
-            match (lifecycle::decide(&state, &cmd, &ctx), expect.strip_prefix('!')) {
+            match (
+                lifecycle::decide(&state, &cmd, &ctx),
+                expect.strip_prefix('!'),
+            ) {
                 (Ok(events), None) => {
                     state = events.iter().fold(state, lifecycle::apply);
                     log.extend(events);
                     if state.status().code() != expect {
-                        fails.push(format!("{name} step {i}: status {} != {expect}", state.status().code()));
+                        fails.push(format!(
+                            "{name} step {i}: status {} != {expect}",
+                            state.status().code()
+                        ));
                     }
                 }
-                (Ok(_), Some(code)) => fails.push(format!("{name} step {i}: expected error {code}, it succeeded")),
+                (Ok(_), Some(code)) => fails.push(format!(
+                    "{name} step {i}: expected error {code}, it succeeded"
+                )),
                 (Err(errs), Some(code)) => {
                     let codes: Vec<String> = errs.iter().map(|e| e.code()).collect();
                     if codes != [code] {
                         fails.push(format!("{name} step {i}: expected [{code}], got {codes:?}"));
                     }
                 }
-                (Err(errs), None) => fails.push(format!("{name} step {i}: unexpected error {:?}", errs)),
+                (Err(errs), None) => {
+                    fails.push(format!("{name} step {i}: unexpected error {:?}", errs))
+                }
             }
         }
         if lifecycle::replay(&log).as_ref() != Some(&state) {
@@ -145,7 +192,9 @@ pub fn run_lifecycle() -> Vec<String> {
 /// Deadline, status and calendar vectors.
 pub fn run_deadlines() -> Vec<String> {
     let mut fails = Vec::new();
-    let Ok(doc) = serde_json::from_str::<Value>(DEADLINES) else { return vec!["deadlines.json does not parse".into()] };
+    let Ok(doc) = serde_json::from_str::<Value>(DEADLINES) else {
+        return vec!["deadlines.json does not parse".into()];
+    };
     let cal = Calendar::official();
     for key in ["limits", "statuses", "days"] {
         if doc[key].as_array().is_none_or(Vec::is_empty) {
@@ -154,7 +203,11 @@ pub fn run_deadlines() -> Vec<String> {
     }
     for v in doc["limits"].as_array().into_iter().flatten() {
         let name = v["name"].as_str().unwrap_or("?");
-        let (Ok(from), Ok(due), Ok(limit)) = (time(&v["from"]), time(&v["due"]), serde_json::from_value::<Limit>(v["limit"].clone())) else {
+        let (Ok(from), Ok(due), Ok(limit)) = (
+            time(&v["from"]),
+            time(&v["due"]),
+            serde_json::from_value::<Limit>(v["limit"].clone()),
+        ) else {
             fails.push(format!("{name}: bad vector"));
             continue;
         };
@@ -162,14 +215,22 @@ pub fn run_deadlines() -> Vec<String> {
         if got != due {
             fails.push(format!("{name}: due {got} != {due}"));
         }
-        let want_basis = if v["basis"] == "weekends_only" { Basis::WeekendsOnly } else { Basis::Official };
+        let want_basis = if v["basis"] == "weekends_only" {
+            Basis::WeekendsOnly
+        } else {
+            Basis::Official
+        };
         if basis != want_basis {
             fails.push(format!("{name}: basis {basis:?} != {want_basis:?}"));
         }
     }
     for v in doc["statuses"].as_array().into_iter().flatten() {
         let name = v["name"].as_str().unwrap_or("?");
-        let (Ok(from), Ok(at), Ok(limit)) = (time(&v["from"]), time(&v["at"]), serde_json::from_value::<Limit>(v["limit"].clone())) else {
+        let (Ok(from), Ok(at), Ok(limit)) = (
+            time(&v["from"]),
+            time(&v["at"]),
+            serde_json::from_value::<Limit>(v["limit"].clone()),
+        ) else {
             fails.push(format!("{name}: bad vector"));
             continue;
         };
@@ -180,14 +241,20 @@ pub fn run_deadlines() -> Vec<String> {
         }
     }
     for v in doc["days"].as_array().into_iter().flatten() {
-        let Some(date) = v["date"].as_str().and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) else {
+        let Some(date) = v["date"]
+            .as_str()
+            .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        else {
             fails.push(format!("bad date {v}"));
             continue;
         };
         let info = cal.day(date);
         let kind = serde_json::to_value(info.kind).unwrap_or_default();
         if kind != v["kind"] || info.name != v["name"].as_str() {
-            fails.push(format!("{date}: {kind} {:?} != {} {}", info.name, v["kind"], v["name"]));
+            fails.push(format!(
+                "{date}: {kind} {:?} != {} {}",
+                info.name, v["kind"], v["name"]
+            ));
         }
     }
     fails

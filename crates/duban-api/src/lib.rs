@@ -46,13 +46,23 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn single(field: &str, code: &str, message: impl Into<String>) -> ErrorBody {
-        ErrorBody { errors: vec![ApiError { field: field.into(), code: code.into(), message: message.into() }] }
+        ErrorBody {
+            errors: vec![ApiError {
+                field: field.into(),
+                code: code.into(),
+                message: message.into(),
+            }],
+        }
     }
     pub fn from_case_errors(errors: &Errors, lang: Lang) -> ErrorBody {
         ErrorBody {
             errors: errors
                 .iter()
-                .map(|e| ApiError { field: e.field(), code: e.code(), message: e.message(lang) })
+                .map(|e| ApiError {
+                    field: e.field(),
+                    code: e.code(),
+                    message: e.message(lang),
+                })
                 .collect(),
         }
     }
@@ -154,7 +164,7 @@ pub struct EventView {
     pub event: Event,
 }
 
-/// A unit (單位) of the organisation tree.
+/// A unit (单位) of the organisation tree.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitView {

@@ -1,6 +1,6 @@
 //! The Chinese official working-day calendar and deadline arithmetic.
 //!
-//! Public holidays and the make-up working weekends (調休上班) are data, one entry per
+//! Public holidays and the make-up working weekends (调休上班) are data, one entry per
 //! State Council General Office notice, for 2020 through 2026. For any other year the
 //! calendar falls back to "Monday to Friday" and says so: every computed result carries
 //! a [`Basis`] telling whether official data covered the whole span.
@@ -24,7 +24,7 @@
 //! // Sunday 26 January 2025 was a make-up working day for the Spring Festival.
 //! let day = cal.day(chrono::NaiveDate::from_ymd_opt(2025, 1, 26).unwrap());
 //! assert_eq!(day.kind, DayKind::MakeupWorkday);
-//! assert_eq!(day.name, Some("春節"));
+//! assert_eq!(day.name, Some("春节"));
 //!
 //! // Received on Friday 30 Sep 2022 at 10:00 Beijing time (02:00 UTC);
 //! // 1 working day later is the end of Saturday 8 Oct (a make-up working day).
@@ -51,7 +51,7 @@ pub enum DayKind {
     Weekend,
     /// Inside an official holiday break (including the weekend days within it).
     Holiday,
-    /// A weekend day worked to make up for a holiday (調休上班).
+    /// A weekend day worked to make up for a holiday (调休上班).
     MakeupWorkday,
 }
 
@@ -67,7 +67,7 @@ pub struct DayInfo {
     pub date: NaiveDate,
     pub workday: bool,
     pub kind: DayKind,
-    /// The holiday's name for holidays and make-up working days (`春節`).
+    /// The holiday's name for holidays and make-up working days (`春节`).
     pub name: Option<&'static str>,
 }
 
@@ -113,7 +113,10 @@ const EPOCH_LOCAL_OFFSET: i64 = 946_684_800 - 8 * 3_600;
 const FIRST_YEAR: i32 = 2000;
 const LAST_YEAR: i32 = 2199;
 /// Office hours as seconds after local midnight: 08:30–12:00 and 13:30–17:30.
-const OFFICE: [(i64, i64); 2] = [(8 * 3600 + 1800, 12 * 3600), (13 * 3600 + 1800, 17 * 3600 + 1800)];
+const OFFICE: [(i64, i64); 2] = [
+    (8 * 3600 + 1800, 12 * 3600),
+    (13 * 3600 + 1800, 17 * 3600 + 1800),
+];
 const OFFICE_DAY: i64 = (OFFICE[0].1 - OFFICE[0].0) + (OFFICE[1].1 - OFFICE[1].0);
 
 /// The calendar: one byte per day from 2000 to 2199 (kind and holiday name) and
@@ -143,7 +146,11 @@ impl Calendar {
         let mut d = epoch;
         while d < end {
             let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-            days.push(if weekend { kind_bits(DayKind::Weekend) } else { kind_bits(DayKind::Workday) });
+            days.push(if weekend {
+                kind_bits(DayKind::Weekend)
+            } else {
+                kind_bits(DayKind::Workday)
+            });
             d = d.succ_opt().unwrap_or(d);
         }
         let mut names: Vec<&'static str> = Vec::new();
@@ -180,7 +187,12 @@ impl Calendar {
             count += u32::from(decode_kind(b).is_workday());
             prefix.push(count);
         }
-        Calendar { epoch, days, prefix, names }
+        Calendar {
+            epoch,
+            days,
+            prefix,
+            names,
+        }
     }
 
     /// Years for which a State Council notice is in the data.
@@ -190,7 +202,10 @@ impl Calendar {
 
     /// The notice a year's data comes from, if any.
     pub fn source(&self, year: i32) -> Option<&'static str> {
-        data::NOTICES.iter().find(|n| n.year == year).map(|n| n.source)
+        data::NOTICES
+            .iter()
+            .find(|n| n.year == year)
+            .map(|n| n.source)
     }
 
     /// Whether official data covers `year`.
@@ -206,13 +221,23 @@ impl Calendar {
     pub fn day(&self, date: NaiveDate) -> DayInfo {
         let (kind, name) = match index(self.epoch, date).and_then(|i| self.days.get(i)) {
             Some(&b) => {
-                let name = usize::from(b >> 2).checked_sub(1).and_then(|i| self.names.get(i)).copied();
+                let name = usize::from(b >> 2)
+                    .checked_sub(1)
+                    .and_then(|i| self.names.get(i))
+                    .copied();
                 (decode_kind(b), name)
             }
-            None if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) => (DayKind::Weekend, None),
+            None if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) => {
+                (DayKind::Weekend, None)
+            }
             None => (DayKind::Workday, None),
         };
-        DayInfo { date, workday: kind.is_workday(), kind, name }
+        DayInfo {
+            date,
+            workday: kind.is_workday(),
+            kind,
+            name,
+        }
     }
 
     /// Every date of a year.
@@ -233,21 +258,35 @@ impl Calendar {
     /// does not count); `n = 0` gives `from` itself.
     pub fn add_working_days(&self, from: DateTime<Utc>, n: u32) -> Reckoned<DateTime<Utc>> {
         if n == 0 {
-            return Reckoned { value: from, basis: self.basis_between(from, from) };
+            return Reckoned {
+                value: from,
+                basis: self.basis_between(from, from),
+            };
         }
         let (day, _) = self.split(from);
         let target = self.prefix[day + 1] + n;
         let due = self
             .day_reaching(target)
             .map_or_else(|| self.end_instant(), |j| self.day_start(j + 1));
-        Reckoned { value: due, basis: self.basis_between(from, due) }
+        Reckoned {
+            value: due,
+            basis: self.basis_between(from, due),
+        }
     }
 
     /// `from` plus `seconds` of time counted in `measure`: the earliest instant at which
     /// that much time has passed.
-    pub fn add(&self, from: DateTime<Utc>, seconds: i64, measure: Measure) -> Reckoned<DateTime<Utc>> {
+    pub fn add(
+        &self,
+        from: DateTime<Utc>,
+        seconds: i64,
+        measure: Measure,
+    ) -> Reckoned<DateTime<Utc>> {
         let due = self.instant_at(self.position(from, measure) + seconds.max(0), measure);
-        Reckoned { value: due, basis: self.basis_between(from, due) }
+        Reckoned {
+            value: due,
+            basis: self.basis_between(from, due),
+        }
     }
 
     /// Time counted in `measure` from `a` to `b`, in seconds (negative if `b < a`).
@@ -278,7 +317,9 @@ impl Calendar {
     }
 
     fn workday_at(&self, day: usize) -> bool {
-        self.days.get(day).is_some_and(|&b| decode_kind(b).is_workday())
+        self.days
+            .get(day)
+            .is_some_and(|&b| decode_kind(b).is_workday())
     }
 
     fn day_start(&self, day: usize) -> DateTime<Utc> {
@@ -326,7 +367,9 @@ impl Calendar {
             };
         }
         match self.day_reaching(full + 1) {
-            Some(j) if measure == Measure::OfficeHours => self.day_start(j) + secs(office_instant(rest)),
+            Some(j) if measure == Measure::OfficeHours => {
+                self.day_start(j) + secs(office_instant(rest))
+            }
             Some(j) => self.day_start(j) + secs(rest),
             None => self.end_instant(),
         }

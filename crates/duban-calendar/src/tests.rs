@@ -3,7 +3,10 @@ use chrono::TimeZone;
 
 fn cst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     // China Standard Time to UTC.
-    Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("valid") - chrono::TimeDelta::hours(8)
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .expect("valid")
+        - chrono::TimeDelta::hours(8)
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -16,7 +19,10 @@ fn notices_are_consistent() {
     for notice in data::NOTICES {
         for &(name, at) in notice.makeup {
             let d = from_date(at);
-            assert!(matches!(d.weekday(), Weekday::Sat | Weekday::Sun), "{d} makeup for {name} is a weekday");
+            assert!(
+                matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+                "{d} makeup for {name} is a weekday"
+            );
             assert_eq!(cal.day(d).kind, DayKind::MakeupWorkday);
         }
         for &(_, from, to) in notice.holidays {
@@ -25,14 +31,20 @@ fn notices_are_consistent() {
             assert_eq!(cal.day(from_date(to)).kind, DayKind::Holiday);
         }
     }
-    assert_eq!(cal.official_years().collect::<Vec<_>>(), (2020..=2026).collect::<Vec<_>>());
+    assert_eq!(
+        cal.official_years().collect::<Vec<_>>(),
+        (2020..=2026).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn known_days() {
     let cal = Calendar::official();
     let d = cal.day(date(2025, 1, 26));
-    assert_eq!((d.kind, d.workday, d.name), (DayKind::MakeupWorkday, true, Some("春節")));
+    assert_eq!(
+        (d.kind, d.workday, d.name),
+        (DayKind::MakeupWorkday, true, Some("春节"))
+    );
     assert_eq!(cal.day(date(2025, 1, 29)).kind, DayKind::Holiday);
     assert_eq!(cal.day(date(2025, 1, 25)).kind, DayKind::Weekend);
     assert_eq!(cal.day(date(2025, 1, 24)).kind, DayKind::Workday);
@@ -54,10 +66,19 @@ fn working_days_skip_holidays_and_count_makeup_days() {
     assert_eq!(r.value, cst(2025, 1, 27, 0, 0));
     assert_eq!(r.basis, Basis::Official);
     // Two working days: 26 Jan, 27 Jan, then the break until 4 Feb; 3rd is 5 Feb.
-    assert_eq!(cal.add_working_days(cst(2025, 1, 24, 15, 0), 3).value, cst(2025, 2, 6, 0, 0));
+    assert_eq!(
+        cal.add_working_days(cst(2025, 1, 24, 15, 0), 3).value,
+        cst(2025, 2, 6, 0, 0)
+    );
     // The start day does not count, even early in the morning.
-    assert_eq!(cal.add_working_days(cst(2025, 3, 3, 0, 1), 1).value, cst(2025, 3, 5, 0, 0));
-    assert_eq!(cal.add_working_days(cst(2025, 3, 3, 0, 1), 0).value, cst(2025, 3, 3, 0, 1));
+    assert_eq!(
+        cal.add_working_days(cst(2025, 3, 3, 0, 1), 1).value,
+        cst(2025, 3, 5, 0, 0)
+    );
+    assert_eq!(
+        cal.add_working_days(cst(2025, 3, 3, 0, 1), 0).value,
+        cst(2025, 3, 3, 0, 1)
+    );
 }
 
 #[test]
@@ -78,19 +99,40 @@ fn office_hours() {
     let r = cal.add(cst(2025, 3, 3, 11, 0), 2 * 3600, Measure::OfficeHours);
     assert_eq!(r.value, cst(2025, 3, 3, 14, 30));
     // Friday 16:30 + 2 hours = Monday 09:30.
-    assert_eq!(cal.add(cst(2025, 3, 7, 16, 30), 2 * 3600, Measure::OfficeHours).value, cst(2025, 3, 10, 9, 30));
+    assert_eq!(
+        cal.add(cst(2025, 3, 7, 16, 30), 2 * 3600, Measure::OfficeHours)
+            .value,
+        cst(2025, 3, 10, 9, 30)
+    );
     // Exactly to the close: ends at 17:30, not the next morning.
-    assert_eq!(cal.add(cst(2025, 3, 7, 16, 30), 3600, Measure::OfficeHours).value, cst(2025, 3, 7, 17, 30));
+    assert_eq!(
+        cal.add(cst(2025, 3, 7, 16, 30), 3600, Measure::OfficeHours)
+            .value,
+        cst(2025, 3, 7, 17, 30)
+    );
     // Starting at night counts from the next opening.
-    assert_eq!(cal.add(cst(2025, 3, 7, 20, 0), 3600, Measure::OfficeHours).value, cst(2025, 3, 10, 9, 30));
-    let e = cal.elapsed(cst(2025, 3, 7, 16, 30), cst(2025, 3, 10, 9, 30), Measure::OfficeHours);
+    assert_eq!(
+        cal.add(cst(2025, 3, 7, 20, 0), 3600, Measure::OfficeHours)
+            .value,
+        cst(2025, 3, 10, 9, 30)
+    );
+    let e = cal.elapsed(
+        cst(2025, 3, 7, 16, 30),
+        cst(2025, 3, 10, 9, 30),
+        Measure::OfficeHours,
+    );
     assert_eq!(e.value, 2 * 3600);
 }
 
 #[test]
 fn measures_are_inverse_of_elapsed() {
     let cal = Calendar::official();
-    let starts = [cst(2025, 1, 24, 15, 0), cst(2024, 9, 30, 23, 59), cst(2026, 10, 9, 12, 30), cst(2020, 1, 1, 0, 0)];
+    let starts = [
+        cst(2025, 1, 24, 15, 0),
+        cst(2024, 9, 30, 23, 59),
+        cst(2026, 10, 9, 12, 30),
+        cst(2020, 1, 1, 0, 0),
+    ];
     for m in [Measure::Natural, Measure::WorkdayTime, Measure::OfficeHours] {
         for &s in &starts {
             for secs in [1, 59, 3600, 27_000, 86_400, 86_401, 10 * 86_400, 123_457] {
@@ -121,5 +163,8 @@ fn working_days_match_workday_time() {
 fn serde_forms() {
     let info = Calendar::official().day(date(2025, 1, 26));
     let json = serde_json::to_string(&info).expect("json");
-    assert_eq!(json, r#"{"date":"2025-01-26","workday":true,"kind":"makeup_workday","name":"春節"}"#);
+    assert_eq!(
+        json,
+        r#"{"date":"2025-01-26","workday":true,"kind":"makeup_workday","name":"春节"}"#
+    );
 }

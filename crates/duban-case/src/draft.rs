@@ -9,7 +9,9 @@ use duban_divisions::{DivisionCode, ParseDivisionError};
 use duban_sla::RequestKind;
 
 use crate::error::{CaseError, Errors};
-use crate::model::{Batch, Category, Channel, Complainant, Coordinates, KeyClass, Phone, parse_request_kind};
+use crate::model::{
+    Batch, Category, Channel, Complainant, Coordinates, KeyClass, Phone, parse_request_kind,
+};
 
 pub const CONTENT_MIN: usize = 10;
 pub const CONTENT_MAX: usize = 5000;
@@ -78,7 +80,10 @@ impl NewCase {
             Some(RequestKind::default())
         } else {
             parse_request_kind(d.request_kind.trim()).or_else(|| {
-                errs.push(CaseError::UnknownValue { field: "request_kind".into(), value: d.request_kind.clone() });
+                errs.push(CaseError::UnknownValue {
+                    field: "request_kind".into(),
+                    value: d.request_kind.clone(),
+                });
                 None
             })
         };
@@ -86,7 +91,9 @@ impl NewCase {
         let address = text(&mut errs, "address", &d.address, ADDRESS_MIN, ADDRESS_MAX);
         let division = match d.division.trim() {
             "" => {
-                errs.push(CaseError::Required { field: "division".into() });
+                errs.push(CaseError::Required {
+                    field: "division".into(),
+                });
                 None
             }
             s => match s.parse::<DivisionCode>() {
@@ -107,7 +114,9 @@ impl NewCase {
                 errs.push(CaseError::InvalidCoordinates);
                 None
             }
-            (Some(lat), Some(lon)) if (LAT.0..=LAT.1).contains(&lat) && (LON.0..=LON.1).contains(&lon) => {
+            (Some(lat), Some(lon))
+                if (LAT.0..=LAT.1).contains(&lat) && (LON.0..=LON.1).contains(&lon) =>
+            {
                 Some(Coordinates { lat, lon })
             }
             (Some(lat), Some(lon)) => {
@@ -121,7 +130,9 @@ impl NewCase {
         };
         let categories = enum_list::<Category>(&mut errs, "categories", &d.categories);
         if d.categories.is_empty() {
-            errs.push(CaseError::Required { field: "categories".into() });
+            errs.push(CaseError::Required {
+                field: "categories".into(),
+            });
         }
         let key_classes = enum_list::<KeyClass>(&mut errs, "key_classes", &d.key_classes);
 
@@ -141,17 +152,24 @@ impl NewCase {
                 Ok(t) => {
                     let t = t.with_timezone(&Utc);
                     if (t - now).num_seconds() > SKEW_SECONDS {
-                        errs.push(CaseError::InFuture { field: "received_at".into() });
+                        errs.push(CaseError::InFuture {
+                            field: "received_at".into(),
+                        });
                         None
                     } else if t.timestamp() < 946_684_800 {
-                        errs.push(CaseError::TooEarly { field: "received_at".into() });
+                        errs.push(CaseError::TooEarly {
+                            field: "received_at".into(),
+                        });
                         None
                     } else {
                         Some(t)
                     }
                 }
                 Err(_) => {
-                    errs.push(CaseError::InvalidTime { field: "received_at".into(), value: s.into() });
+                    errs.push(CaseError::InvalidTime {
+                        field: "received_at".into(),
+                        value: s.into(),
+                    });
                     None
                 }
             },
@@ -160,29 +178,44 @@ impl NewCase {
         let inspection = channel.is_some_and(Channel::is_inspection);
         let batch_date = match d.batch_date.trim() {
             "" => None,
-            s => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).unwrap_or_else(|_| {
-                errs.push(CaseError::InvalidDate { field: "batch.date".into(), value: s.into() });
-                None
-            }),
+            s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .unwrap_or_else(|_| {
+                    errs.push(CaseError::InvalidDate {
+                        field: "batch.date".into(),
+                        value: s.into(),
+                    });
+                    None
+                }),
         };
         let mut batch = None;
         if inspection {
             let number = match d.batch_number {
                 None => {
-                    errs.push(CaseError::Required { field: "batch.number".into() });
+                    errs.push(CaseError::Required {
+                        field: "batch.number".into(),
+                    });
                     None
                 }
                 Some(n) if !(1..=99).contains(&n) => {
-                    errs.push(CaseError::OutOfRange { field: "batch.number".into(), min: 1, max: 99 });
+                    errs.push(CaseError::OutOfRange {
+                        field: "batch.number".into(),
+                        min: 1,
+                        max: 99,
+                    });
                     None
                 }
                 Some(n) => u16::try_from(n).ok(),
             };
             if d.batch_date.trim().is_empty() {
-                errs.push(CaseError::Required { field: "batch.date".into() });
+                errs.push(CaseError::Required {
+                    field: "batch.date".into(),
+                });
             }
             if sender_ref.is_none() && d.sender_ref.trim().is_empty() {
-                errs.push(CaseError::Required { field: "sender_ref".into() });
+                errs.push(CaseError::Required {
+                    field: "sender_ref".into(),
+                });
             }
             if let (Some(date), Some(at)) = (batch_date, received_at) {
                 let received_local = (at + chrono::TimeDelta::hours(8)).date_naive();
@@ -195,33 +228,47 @@ impl NewCase {
             }
         } else if channel.is_some() {
             if d.batch_number.is_some() {
-                errs.push(CaseError::NotApplicable { field: "batch.number".into() });
+                errs.push(CaseError::NotApplicable {
+                    field: "batch.number".into(),
+                });
             }
             if !d.batch_date.trim().is_empty() {
-                errs.push(CaseError::NotApplicable { field: "batch.date".into() });
+                errs.push(CaseError::NotApplicable {
+                    field: "batch.date".into(),
+                });
             }
         }
 
-        match (channel, request_kind, content, address, division, received_at) {
-            (Some(channel), Some(request_kind), Some(content), Some(address), Some(division), Some(received_at))
-                if errs.is_empty() =>
-            {
-                Ok(NewCase {
-                    channel,
-                    request_kind,
-                    urgent: d.urgent,
-                    batch,
-                    sender_ref,
-                    complainant: Complainant { name, phone },
-                    content,
-                    address,
-                    division,
-                    coordinates,
-                    categories,
-                    key_classes,
-                    received_at,
-                })
-            }
+        match (
+            channel,
+            request_kind,
+            content,
+            address,
+            division,
+            received_at,
+        ) {
+            (
+                Some(channel),
+                Some(request_kind),
+                Some(content),
+                Some(address),
+                Some(division),
+                Some(received_at),
+            ) if errs.is_empty() => Ok(NewCase {
+                channel,
+                request_kind,
+                urgent: d.urgent,
+                batch,
+                sender_ref,
+                complainant: Complainant { name, phone },
+                content,
+                address,
+                division,
+                coordinates,
+                categories,
+                key_classes,
+                received_at,
+            }),
             _ => Err(errs),
         }
     }
@@ -249,13 +296,23 @@ fn text(errs: &mut Errors, field: &str, s: &str, min: usize, max: usize) -> Opti
     let t = s.trim();
     let n = t.chars().count();
     if n == 0 {
-        errs.push(CaseError::Required { field: field.into() });
+        errs.push(CaseError::Required {
+            field: field.into(),
+        });
         None
     } else if n < min {
-        errs.push(CaseError::TooShort { field: field.into(), min, actual: n });
+        errs.push(CaseError::TooShort {
+            field: field.into(),
+            min,
+            actual: n,
+        });
         None
     } else if n > max {
-        errs.push(CaseError::TooLong { field: field.into(), max, actual: n });
+        errs.push(CaseError::TooLong {
+            field: field.into(),
+            max,
+            actual: n,
+        });
         None
     } else {
         Some(t.to_owned())
@@ -263,29 +320,48 @@ fn text(errs: &mut Errors, field: &str, s: &str, min: usize, max: usize) -> Opti
 }
 
 fn optional_text(errs: &mut Errors, field: &str, s: &str, max: usize) -> Option<String> {
-    if s.trim().is_empty() { None } else { text(errs, field, s, 1, max) }
+    if s.trim().is_empty() {
+        None
+    } else {
+        text(errs, field, s, 1, max)
+    }
 }
 
 fn required_enum<T: std::str::FromStr>(errs: &mut Errors, field: &str, s: &str) -> Option<T> {
     let s = s.trim();
     if s.is_empty() {
-        errs.push(CaseError::Required { field: field.into() });
+        errs.push(CaseError::Required {
+            field: field.into(),
+        });
         return None;
     }
     s.parse::<T>().ok().or_else(|| {
-        errs.push(CaseError::UnknownValue { field: field.into(), value: s.into() });
+        errs.push(CaseError::UnknownValue {
+            field: field.into(),
+            value: s.into(),
+        });
         None
     })
 }
 
-fn enum_list<T: std::str::FromStr + PartialEq + Ord + Copy>(errs: &mut Errors, field: &str, items: &[String]) -> Vec<T> {
+fn enum_list<T: std::str::FromStr + PartialEq + Ord + Copy>(
+    errs: &mut Errors,
+    field: &str,
+    items: &[String],
+) -> Vec<T> {
     let mut out: Vec<T> = Vec::with_capacity(items.len());
     for (i, raw) in items.iter().enumerate() {
         let path = format!("{field}[{i}]");
         match raw.trim().parse::<T>() {
-            Ok(v) if out.contains(&v) => errs.push(CaseError::Duplicate { field: path, value: raw.clone() }),
+            Ok(v) if out.contains(&v) => errs.push(CaseError::Duplicate {
+                field: path,
+                value: raw.clone(),
+            }),
             Ok(v) => out.push(v),
-            Err(_) => errs.push(CaseError::UnknownValue { field: path, value: raw.clone() }),
+            Err(_) => errs.push(CaseError::UnknownValue {
+                field: path,
+                value: raw.clone(),
+            }),
         }
     }
     out.sort();
@@ -308,7 +384,7 @@ pub struct OutcomeDraft {
     pub public_summary: String,
 }
 
-/// A validated outcome (處理結果).
+/// A validated outcome (处理结果).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub(crate) finding: crate::model::Finding,
@@ -325,9 +401,17 @@ pub struct Outcome {
 impl Outcome {
     pub fn parse(d: &OutcomeDraft) -> Result<Outcome, Errors> {
         let mut errs = Errors::default();
-        let finding = required_enum::<crate::model::Finding>(&mut errs, "outcome.finding", &d.finding);
-        let measures = optional_text(&mut errs, "outcome.measures", &d.measures, TEXT_MAX).unwrap_or_default();
-        let summary = text(&mut errs, "outcome.public_summary", &d.public_summary, 10, SUMMARY_MAX);
+        let finding =
+            required_enum::<crate::model::Finding>(&mut errs, "outcome.finding", &d.finding);
+        let measures =
+            optional_text(&mut errs, "outcome.measures", &d.measures, TEXT_MAX).unwrap_or_default();
+        let summary = text(
+            &mut errs,
+            "outcome.public_summary",
+            &d.public_summary,
+            10,
+            SUMMARY_MAX,
+        );
         if d.fines_yuan > 0 && d.penalty_cases == 0 {
             errs.push(CaseError::FinesWithoutPenalty);
         }

@@ -11,9 +11,17 @@ pub enum CaseError {
     #[error("{field} is required")]
     Required { field: String },
     #[error("{field} is too short: at least {min} characters, got {actual}")]
-    TooShort { field: String, min: usize, actual: usize },
+    TooShort {
+        field: String,
+        min: usize,
+        actual: usize,
+    },
     #[error("{field} is too long: at most {max} characters, got {actual}")]
-    TooLong { field: String, max: usize, actual: usize },
+    TooLong {
+        field: String,
+        max: usize,
+        actual: usize,
+    },
     #[error("{field}: unknown value {value:?}")]
     UnknownValue { field: String, value: String },
     #[error("{field}: duplicate value {value:?}")]
@@ -84,7 +92,9 @@ impl CaseError {
             | UnknownUnit { field, .. } => field.clone(),
             UnknownDivision { .. } | MalformedDivision { .. } => "division".into(),
             InvalidPhone { .. } => "complainant.phone".into(),
-            InvalidCoordinates | CoordinatesOutsideJiangsu { .. } | CoordinatesIncomplete => "coordinates".into(),
+            InvalidCoordinates | CoordinatesOutsideJiangsu { .. } | CoordinatesIncomplete => {
+                "coordinates".into()
+            }
             BatchAfterReceipt => "batch.date".into(),
             FinesWithoutPenalty => "outcome.fines_yuan".into(),
             ExtensionTooLong | ExtensionNotAllowed | NothingToExtend => "extension".into(),
@@ -103,7 +113,9 @@ impl CaseError {
             UnknownValue { .. } | UnknownDivision { .. } | UnknownUnit { .. } => "unknown",
             Duplicate { .. } => "duplicate",
             MalformedDivision { .. } => "malformed",
-            InvalidPhone { .. } | InvalidCoordinates | InvalidDate { .. } | InvalidTime { .. } => "invalid",
+            InvalidPhone { .. } | InvalidCoordinates | InvalidDate { .. } | InvalidTime { .. } => {
+                "invalid"
+            }
             CoordinatesOutsideJiangsu { .. } => "outside_jiangsu",
             CoordinatesIncomplete => "incomplete",
             InFuture { .. } => "in_future",
@@ -130,61 +142,87 @@ impl CaseError {
         match (self, lang) {
             (Required { .. }, Lang::Zh) => format!("{f}不能为空"),
             (Required { .. }, Lang::En) => format!("{f} is required"),
-            (TooShort { min, actual, .. }, Lang::Zh) => format!("{f}至少{min}個字,當前{actual}個字"),
-            (TooShort { min, actual, .. }, Lang::En) => format!("{f} needs at least {min} characters (now {actual})"),
-            (TooLong { max, actual, .. }, Lang::Zh) => format!("{f}最多{max}個字,當前{actual}個字"),
-            (TooLong { max, actual, .. }, Lang::En) => format!("{f} allows at most {max} characters (now {actual})"),
+            (TooShort { min, actual, .. }, Lang::Zh) => {
+                format!("{f}至少{min}个字,当前{actual}个字")
+            }
+            (TooShort { min, actual, .. }, Lang::En) => {
+                format!("{f} needs at least {min} characters (now {actual})")
+            }
+            (TooLong { max, actual, .. }, Lang::Zh) => format!("{f}最多{max}个字,当前{actual}个字"),
+            (TooLong { max, actual, .. }, Lang::En) => {
+                format!("{f} allows at most {max} characters (now {actual})")
+            }
             (UnknownValue { value, .. }, Lang::Zh) => format!("{f}不支持“{value}”"),
             (UnknownValue { value, .. }, Lang::En) => format!("{f}: unknown value “{value}”"),
-            (Duplicate { value, .. }, Lang::Zh) => format!("{f}重復:“{value}”"),
+            (Duplicate { value, .. }, Lang::Zh) => format!("{f}重复:“{value}”"),
             (Duplicate { value, .. }, Lang::En) => format!("{f}: “{value}” appears twice"),
-            (UnknownDivision { value }, Lang::Zh) => format!("“{value}”不是江蘇省的行政區劃代碼"),
-            (UnknownDivision { value }, Lang::En) => format!("“{value}” is not a Jiangsu division code"),
-            (MalformedDivision { value }, Lang::Zh) => format!("行政區劃代碼應為2、4或6位數字,“{value}”不符合"),
-            (MalformedDivision { value }, Lang::En) => format!("A division code has 2, 4 or 6 digits, not “{value}”"),
-            (InvalidPhone { .. }, Lang::Zh) => "聯系電話應為11位手機號或帶區號的固定電話".into(),
-            (InvalidPhone { .. }, Lang::En) => "Phone must be an 11-digit mobile or a landline with area code".into(),
-            (InvalidCoordinates, Lang::Zh) => "經緯度不是有效數字".into(),
+            (UnknownDivision { value }, Lang::Zh) => format!("“{value}”不是江苏省的行政区划代码"),
+            (UnknownDivision { value }, Lang::En) => {
+                format!("“{value}” is not a Jiangsu division code")
+            }
+            (MalformedDivision { value }, Lang::Zh) => {
+                format!("行政区划代码应为2、4或6位数字,“{value}”不符合")
+            }
+            (MalformedDivision { value }, Lang::En) => {
+                format!("A division code has 2, 4 or 6 digits, not “{value}”")
+            }
+            (InvalidPhone { .. }, Lang::Zh) => "联系电话应为11位手机号或带区号的固定电话".into(),
+            (InvalidPhone { .. }, Lang::En) => {
+                "Phone must be an 11-digit mobile or a landline with area code".into()
+            }
+            (InvalidCoordinates, Lang::Zh) => "经纬度不是有效数字".into(),
             (InvalidCoordinates, Lang::En) => "Coordinates are not valid numbers".into(),
-            (CoordinatesOutsideJiangsu { .. }, Lang::Zh) => "經緯度不在江蘇省范圍內".into(),
-            (CoordinatesOutsideJiangsu { .. }, Lang::En) => "Coordinates lie outside Jiangsu".into(),
-            (CoordinatesIncomplete, Lang::Zh) => "經度和緯度需同時填寫".into(),
+            (CoordinatesOutsideJiangsu { .. }, Lang::Zh) => "经纬度不在江苏省范围内".into(),
+            (CoordinatesOutsideJiangsu { .. }, Lang::En) => {
+                "Coordinates lie outside Jiangsu".into()
+            }
+            (CoordinatesIncomplete, Lang::Zh) => "经度和纬度需同时填写".into(),
             (CoordinatesIncomplete, Lang::En) => "Give both latitude and longitude".into(),
             (InvalidDate { .. }, Lang::Zh) => format!("{f}不是有效日期(年-月-日)"),
             (InvalidDate { .. }, Lang::En) => format!("{f} is not a valid date (YYYY-MM-DD)"),
-            (InvalidTime { .. }, Lang::Zh) => format!("{f}不是有效時間"),
+            (InvalidTime { .. }, Lang::Zh) => format!("{f}不是有效时间"),
             (InvalidTime { .. }, Lang::En) => format!("{f} is not a valid time"),
-            (InFuture { .. }, Lang::Zh) => format!("{f}不能晚于當前時間"),
+            (InFuture { .. }, Lang::Zh) => format!("{f}不能晚于当前时间"),
             (InFuture { .. }, Lang::En) => format!("{f} cannot be in the future"),
             (TooEarly { .. }, Lang::Zh) => format!("{f}不能早于2000年"),
             (TooEarly { .. }, Lang::En) => format!("{f} cannot be before 2000"),
-            (OutOfRange { min, max, .. }, Lang::Zh) => format!("{f}應在{min}至{max}之間"),
-            (OutOfRange { min, max, .. }, Lang::En) => format!("{f} must be between {min} and {max}"),
-            (NotApplicable { .. }, Lang::Zh) => format!("{f}僅適用于督察組交辦件"),
+            (OutOfRange { min, max, .. }, Lang::Zh) => format!("{f}应在{min}至{max}之间"),
+            (OutOfRange { min, max, .. }, Lang::En) => {
+                format!("{f} must be between {min} and {max}")
+            }
+            (NotApplicable { .. }, Lang::Zh) => format!("{f}仅适用于督察组交办件"),
             (NotApplicable { .. }, Lang::En) => format!("{f} applies to inspection transfers only"),
-            (BatchAfterReceipt, Lang::Zh) => "交辦日期不能晚于收件時間".into(),
+            (BatchAfterReceipt, Lang::Zh) => "交办日期不能晚于收件时间".into(),
             (BatchAfterReceipt, Lang::En) => "The batch date cannot be after the receipt".into(),
-            (FinesWithoutPenalty, Lang::Zh) => "有罰款金額時立案處罰數至少為1".into(),
+            (FinesWithoutPenalty, Lang::Zh) => "有罚款金额时立案处罚数至少为1".into(),
             (FinesWithoutPenalty, Lang::En) => "Fines need at least one penalty case".into(),
             (TransitionNotAllowed { action, from }, Lang::Zh) => {
-                format!("案件處于“{}”狀態,不能執行“{}”", from.label(Lang::Zh), action_label(action, Lang::Zh))
+                format!(
+                    "案件处于“{}”状态,不能执行“{}”",
+                    from.label(Lang::Zh),
+                    action_label(action, Lang::Zh)
+                )
             }
             (TransitionNotAllowed { action, from }, Lang::En) => {
-                format!("“{}” is not allowed while the case is {}", action_label(action, Lang::En), from.label(Lang::En))
+                format!(
+                    "“{}” is not allowed while the case is {}",
+                    action_label(action, Lang::En),
+                    from.label(Lang::En)
+                )
             }
-            (Paused, Lang::Zh) => "案件已掛起,請先恢復".into(),
+            (Paused, Lang::Zh) => "案件已挂起,请先恢复".into(),
             (Paused, Lang::En) => "The case is paused; resume it first".into(),
-            (NotPaused, Lang::Zh) => "案件未掛起".into(),
+            (NotPaused, Lang::Zh) => "案件未挂起".into(),
             (NotPaused, Lang::En) => "The case is not paused".into(),
-            (ExtensionTooLong, Lang::Zh) => "延期超過規則允許的最長期限".into(),
+            (ExtensionTooLong, Lang::Zh) => "延期超过规则允许的最长期限".into(),
             (ExtensionTooLong, Lang::En) => "The extension exceeds the rule set's maximum".into(),
-            (ExtensionNotAllowed, Lang::Zh) => "該規則不允許延期".into(),
+            (ExtensionNotAllowed, Lang::Zh) => "该规则不允许延期".into(),
             (ExtensionNotAllowed, Lang::En) => "This rule set allows no extension".into(),
-            (NothingToExtend, Lang::Zh) => "當前沒有正在計時的環節".into(),
+            (NothingToExtend, Lang::Zh) => "当前没有正在计时的环节".into(),
             (NothingToExtend, Lang::En) => "No running clock to extend".into(),
-            (MergeIntoSelf, Lang::Zh) => "不能與自身合并".into(),
+            (MergeIntoSelf, Lang::Zh) => "不能与自身合并".into(),
             (MergeIntoSelf, Lang::En) => "A case cannot be merged into itself".into(),
-            (UnknownUnit { value, .. }, Lang::Zh) => format!("單位“{value}”不存在"),
+            (UnknownUnit { value, .. }, Lang::Zh) => format!("单位“{value}”不存在"),
             (UnknownUnit { value, .. }, Lang::En) => format!("Unit “{value}” does not exist"),
         }
     }
@@ -199,31 +237,181 @@ fn base(field: &str) -> &str {
 pub fn field_label(field: &str, lang: Lang) -> &'static str {
     let zh = matches!(lang, Lang::Zh);
     match base(field) {
-        "channel" => if zh { "來源渠道" } else { "Channel" },
-        "request_kind" => if zh { "訴求類型" } else { "Request kind" },
-        "batch.number" => if zh { "批次號" } else { "Batch number" },
-        "batch.date" => if zh { "交辦日期" } else { "Batch date" },
-        "sender_ref" => if zh { "交辦編號" } else { "Sender's number" },
-        "complainant.name" => if zh { "舉報人" } else { "Complainant" },
-        "complainant.phone" => if zh { "聯系電話" } else { "Phone" },
-        "content" => if zh { "舉報內容" } else { "Content" },
-        "address" => if zh { "地址" } else { "Address" },
-        "division" => if zh { "行政區域" } else { "Division" },
-        "coordinates" => if zh { "經緯度" } else { "Coordinates" },
-        "categories" => if zh { "污染類型" } else { "Categories" },
-        "key_classes" => if zh { "重點類別" } else { "Key classes" },
-        "received_at" => if zh { "收件時間" } else { "Received at" },
-        "reason" => if zh { "原因" } else { "Reason" },
-        "comments" => if zh { "審核意見" } else { "Comments" },
-        "lead_unit" => if zh { "牽頭單位" } else { "Lead unit" },
-        "co_units" => if zh { "協辦單位" } else { "Cooperating units" },
-        "outcome.measures" => if zh { "整改措施" } else { "Measures" },
-        "outcome.public_summary" => if zh { "公開摘要" } else { "Public summary" },
-        "outcome.fines_yuan" => if zh { "罰款金額" } else { "Fines" },
-        "outcome.finding" => if zh { "核實情況" } else { "Finding" },
-        "note" => if zh { "說明" } else { "Note" },
-        "extension" => if zh { "延期" } else { "Extension" },
-        _ => if zh { "該項" } else { "This field" },
+        "channel" => {
+            if zh {
+                "来源渠道"
+            } else {
+                "Channel"
+            }
+        }
+        "request_kind" => {
+            if zh {
+                "诉求类型"
+            } else {
+                "Request kind"
+            }
+        }
+        "batch.number" => {
+            if zh {
+                "批次号"
+            } else {
+                "Batch number"
+            }
+        }
+        "batch.date" => {
+            if zh {
+                "交办日期"
+            } else {
+                "Batch date"
+            }
+        }
+        "sender_ref" => {
+            if zh {
+                "交办编号"
+            } else {
+                "Sender's number"
+            }
+        }
+        "complainant.name" => {
+            if zh {
+                "举报人"
+            } else {
+                "Complainant"
+            }
+        }
+        "complainant.phone" => {
+            if zh {
+                "联系电话"
+            } else {
+                "Phone"
+            }
+        }
+        "content" => {
+            if zh {
+                "举报内容"
+            } else {
+                "Content"
+            }
+        }
+        "address" => {
+            if zh {
+                "地址"
+            } else {
+                "Address"
+            }
+        }
+        "division" => {
+            if zh {
+                "行政区域"
+            } else {
+                "Division"
+            }
+        }
+        "coordinates" => {
+            if zh {
+                "经纬度"
+            } else {
+                "Coordinates"
+            }
+        }
+        "categories" => {
+            if zh {
+                "污染类型"
+            } else {
+                "Categories"
+            }
+        }
+        "key_classes" => {
+            if zh {
+                "重点类别"
+            } else {
+                "Key classes"
+            }
+        }
+        "received_at" => {
+            if zh {
+                "收件时间"
+            } else {
+                "Received at"
+            }
+        }
+        "reason" => {
+            if zh {
+                "原因"
+            } else {
+                "Reason"
+            }
+        }
+        "comments" => {
+            if zh {
+                "审核意见"
+            } else {
+                "Comments"
+            }
+        }
+        "lead_unit" => {
+            if zh {
+                "牵头单位"
+            } else {
+                "Lead unit"
+            }
+        }
+        "co_units" => {
+            if zh {
+                "协办单位"
+            } else {
+                "Cooperating units"
+            }
+        }
+        "outcome.measures" => {
+            if zh {
+                "整改措施"
+            } else {
+                "Measures"
+            }
+        }
+        "outcome.public_summary" => {
+            if zh {
+                "公开摘要"
+            } else {
+                "Public summary"
+            }
+        }
+        "outcome.fines_yuan" => {
+            if zh {
+                "罚款金额"
+            } else {
+                "Fines"
+            }
+        }
+        "outcome.finding" => {
+            if zh {
+                "核实情况"
+            } else {
+                "Finding"
+            }
+        }
+        "note" => {
+            if zh {
+                "说明"
+            } else {
+                "Note"
+            }
+        }
+        "extension" => {
+            if zh {
+                "延期"
+            } else {
+                "Extension"
+            }
+        }
+        _ => {
+            if zh {
+                "该项"
+            } else {
+                "This field"
+            }
+        }
     }
 }
 
@@ -232,7 +420,14 @@ pub fn action_label(action: &str, lang: Lang) -> &'static str {
     crate::lifecycle::ActionKind::ALL
         .iter()
         .find(|a| a.code() == action)
-        .map_or(if matches!(lang, Lang::Zh) { "操作" } else { "action" }, |a| a.label(lang))
+        .map_or(
+            if matches!(lang, Lang::Zh) {
+                "操作"
+            } else {
+                "action"
+            },
+            |a| a.label(lang),
+        )
 }
 
 /// Errors of one validation, all reported together.

@@ -1,4 +1,4 @@
-//! The environmental complaint case (信訪件): its validated model, its life cycle and
+//! The environmental complaint case (信访件): its validated model, its life cycle and
 //! its errors.
 //!
 //! - [`draft`]: raw input ([`draft::CaseDraft`]) parsed into a [`draft::NewCase`]; every
@@ -20,7 +20,7 @@
 //! let mut draft = CaseDraft {
 //!     channel: "hotline_12345".into(),
 //!     content: "短".into(),
-//!     address: "鎮江市京口區象山街道".into(),
+//!     address: "镇江市京口区象山街道".into(),
 //!     division: "321102".into(),
 //!     categories: vec!["noise".into()],
 //!     ..CaseDraft::default()
@@ -28,9 +28,9 @@
 //! let errors = NewCase::parse(&draft, now).unwrap_err();
 //! let e = errors.iter().next().unwrap();
 //! assert_eq!((e.field().as_str(), e.code().as_str()), ("content", "content.too_short"));
-//! assert_eq!(e.message(Lang::Zh), "舉報內容至少10個字,當前1個字");
+//! assert_eq!(e.message(Lang::Zh), "举报内容至少10个字,当前1个字");
 //!
-//! draft.content = "夜間施工噪聲擾民,持續到凌晨兩點。".into();
+//! draft.content = "夜间施工噪声扰民,持续到凌晨两点。".into();
 //! let new_case = NewCase::parse(&draft, now).unwrap();
 //! let rules = duban_sla::defaults::hotline_12345();
 //! let ctx = Ctx { now, actor: "coordinator", rules: &rules, calendar: Calendar::official() };

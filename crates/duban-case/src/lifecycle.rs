@@ -14,7 +14,10 @@ use duban_sla::{Clock, Facts, Limit, RequestKind, RuleSet, Stage, TimeUnit};
 use crate::Lang;
 use crate::draft::{NewCase, Outcome, OutcomeDraft};
 use crate::error::{CaseError, Errors};
-use crate::model::{Batch, CaseId, Category, Channel, Closure, Complainant, Coordinates, KeyClass, Reference, Satisfaction, Status, UnitId};
+use crate::model::{
+    Batch, CaseId, Category, Channel, Closure, Complainant, Coordinates, KeyClass, Reference,
+    Satisfaction, Status, UnitId,
+};
 
 /// What a decision needs from outside.
 #[derive(Debug, Clone, Copy)]
@@ -162,7 +165,10 @@ impl Case {
     }
     /// The running clock that is due first: what the case is waiting for now.
     pub fn current_clock(&self) -> Option<&Clock> {
-        self.clocks.iter().filter(|c| !c.is_stopped()).min_by_key(|c| c.due_at())
+        self.clocks
+            .iter()
+            .filter(|c| !c.is_stopped())
+            .min_by_key(|c| c.due_at())
     }
     /// The actions allowed now; [`decide`] refuses every other.
     pub fn allowed_actions(&self) -> Vec<ActionKind> {
@@ -183,7 +189,10 @@ impl Case {
         }
     }
     fn facts(&self) -> Facts {
-        Facts { urgent: self.data.urgent, kind: self.data.request_kind }
+        Facts {
+            urgent: self.data.urgent,
+            kind: self.data.request_kind,
+        }
     }
 }
 
@@ -204,18 +213,18 @@ macro_rules! actions {
 }
 
 actions! {
-    Dispatch = "dispatch", "交辦", "Dispatch";
-    SignFor = "sign_for", "簽收", "Sign for";
-    Return = "return", "退回(錯派)", "Return as misrouted";
-    StartHandling = "start_handling", "開始辦理", "Start handling";
-    Report = "report", "上報結果", "Report result";
-    Approve = "approve", "審核通過", "Approve";
-    SendBack = "send_back", "退回重辦", "Send back to redo";
-    Close = "close", "辦結", "Close";
-    ReturnVisit = "return_visit", "回訪", "Return visit";
-    Reopen = "reopen", "重新辦理", "Reopen";
-    Pause = "pause", "掛起", "Pause";
-    Resume = "resume", "恢復", "Resume";
+    Dispatch = "dispatch", "交办", "Dispatch";
+    SignFor = "sign_for", "签收", "Sign for";
+    Return = "return", "退回(错派)", "Return as misrouted";
+    StartHandling = "start_handling", "开始办理", "Start handling";
+    Report = "report", "上报结果", "Report result";
+    Approve = "approve", "审核通过", "Approve";
+    SendBack = "send_back", "退回重办", "Send back to redo";
+    Close = "close", "办结", "Close";
+    ReturnVisit = "return_visit", "回访", "Return visit";
+    Reopen = "reopen", "重新办理", "Reopen";
+    Pause = "pause", "挂起", "Pause";
+    Resume = "resume", "恢复", "Resume";
     Extend = "extend", "延期", "Extend deadline";
     Merge = "merge", "合并到主件", "Merge into primary";
 }
@@ -305,8 +314,17 @@ impl Command {
     /// Unit ids the command names (the caller checks they exist).
     pub fn unit_ids(&self) -> Vec<(String, &str)> {
         match self {
-            Command::Dispatch { lead_unit, co_units, .. } => std::iter::once(("lead_unit".to_owned(), lead_unit.as_str()))
-                .chain(co_units.iter().enumerate().map(|(i, u)| (format!("co_units[{i}]"), u.as_str())))
+            Command::Dispatch {
+                lead_unit,
+                co_units,
+                ..
+            } => std::iter::once(("lead_unit".to_owned(), lead_unit.as_str()))
+                .chain(
+                    co_units
+                        .iter()
+                        .enumerate()
+                        .map(|(i, u)| (format!("co_units[{i}]"), u.as_str())),
+                )
                 .collect(),
             _ => vec![],
         }
@@ -328,21 +346,52 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
-    Received { id: CaseId, reference: Reference, rule_set: String, case: NewCase },
-    Dispatched { lead_unit: UnitId, co_units: Vec<UnitId>, note: String },
+    Received {
+        id: CaseId,
+        reference: Reference,
+        rule_set: String,
+        case: NewCase,
+    },
+    Dispatched {
+        lead_unit: UnitId,
+        co_units: Vec<UnitId>,
+        note: String,
+    },
     SignedFor,
-    Returned { reason: String },
-    HandlingStarted { note: String },
-    Reported { outcome: Outcome },
-    Approved { closure: Closure },
-    SentBack { comments: String },
+    Returned {
+        reason: String,
+    },
+    HandlingStarted {
+        note: String,
+    },
+    Reported {
+        outcome: Outcome,
+    },
+    Approved {
+        closure: Closure,
+    },
+    SentBack {
+        comments: String,
+    },
     Closed,
-    ReturnVisited { satisfaction: Satisfaction, note: String },
-    Reopened { reason: String },
-    Paused { reason: String },
+    ReturnVisited {
+        satisfaction: Satisfaction,
+        note: String,
+    },
+    Reopened {
+        reason: String,
+    },
+    Paused {
+        reason: String,
+    },
     Resumed,
-    Extended { by: Limit, reason: String },
-    Merged { primary: CaseId },
+    Extended {
+        by: Limit,
+        reason: String,
+    },
+    Merged {
+        primary: CaseId,
+    },
 }
 
 impl EventKind {
@@ -368,28 +417,121 @@ impl EventKind {
     pub fn label(&self, lang: Lang) -> &'static str {
         let zh = matches!(lang, Lang::Zh);
         match self {
-            EventKind::Received { .. } => if zh { "收件登記" } else { "Received" },
-            EventKind::Dispatched { .. } => if zh { "交辦" } else { "Dispatched" },
-            EventKind::SignedFor => if zh { "簽收" } else { "Signed for" },
-            EventKind::Returned { .. } => if zh { "退回(錯派)" } else { "Returned as misrouted" },
-            EventKind::HandlingStarted { .. } => if zh { "開始辦理" } else { "Handling started" },
-            EventKind::Reported { .. } => if zh { "上報辦理結果" } else { "Result reported" },
-            EventKind::Approved { .. } => if zh { "審核通過" } else { "Approved" },
-            EventKind::SentBack { .. } => if zh { "退回重辦" } else { "Sent back to redo" },
-            EventKind::Closed => if zh { "辦結" } else { "Closed" },
-            EventKind::ReturnVisited { .. } => if zh { "回訪" } else { "Return visit" },
-            EventKind::Reopened { .. } => if zh { "重新辦理" } else { "Reopened" },
-            EventKind::Paused { .. } => if zh { "掛起" } else { "Paused" },
-            EventKind::Resumed => if zh { "恢復" } else { "Resumed" },
-            EventKind::Extended { .. } => if zh { "延期" } else { "Deadline extended" },
-            EventKind::Merged { .. } => if zh { "合并到主件" } else { "Merged into primary" },
+            EventKind::Received { .. } => {
+                if zh {
+                    "收件登记"
+                } else {
+                    "Received"
+                }
+            }
+            EventKind::Dispatched { .. } => {
+                if zh {
+                    "交办"
+                } else {
+                    "Dispatched"
+                }
+            }
+            EventKind::SignedFor => {
+                if zh {
+                    "签收"
+                } else {
+                    "Signed for"
+                }
+            }
+            EventKind::Returned { .. } => {
+                if zh {
+                    "退回(错派)"
+                } else {
+                    "Returned as misrouted"
+                }
+            }
+            EventKind::HandlingStarted { .. } => {
+                if zh {
+                    "开始办理"
+                } else {
+                    "Handling started"
+                }
+            }
+            EventKind::Reported { .. } => {
+                if zh {
+                    "上报办理结果"
+                } else {
+                    "Result reported"
+                }
+            }
+            EventKind::Approved { .. } => {
+                if zh {
+                    "审核通过"
+                } else {
+                    "Approved"
+                }
+            }
+            EventKind::SentBack { .. } => {
+                if zh {
+                    "退回重办"
+                } else {
+                    "Sent back to redo"
+                }
+            }
+            EventKind::Closed => {
+                if zh {
+                    "办结"
+                } else {
+                    "Closed"
+                }
+            }
+            EventKind::ReturnVisited { .. } => {
+                if zh {
+                    "回访"
+                } else {
+                    "Return visit"
+                }
+            }
+            EventKind::Reopened { .. } => {
+                if zh {
+                    "重新办理"
+                } else {
+                    "Reopened"
+                }
+            }
+            EventKind::Paused { .. } => {
+                if zh {
+                    "挂起"
+                } else {
+                    "Paused"
+                }
+            }
+            EventKind::Resumed => {
+                if zh {
+                    "恢复"
+                } else {
+                    "Resumed"
+                }
+            }
+            EventKind::Extended { .. } => {
+                if zh {
+                    "延期"
+                } else {
+                    "Deadline extended"
+                }
+            }
+            EventKind::Merged { .. } => {
+                if zh {
+                    "合并到主件"
+                } else {
+                    "Merged into primary"
+                }
+            }
         }
     }
 }
 
 /// The event that opens a case; its clocks start at the receipt time.
 pub fn receive(id: CaseId, reference: Reference, case: NewCase, ctx: &Ctx<'_>) -> Event {
-    let facts = Facts { urgent: case.urgent, kind: case.request_kind };
+    let facts = Facts {
+        urgent: case.urgent,
+        kind: case.request_kind,
+    };
     let clocks = [Stage::Dispatch, Stage::Acceptance]
         .into_iter()
         .filter_map(|s| ctx.rules.start(s, &facts, case.received_at, ctx.calendar))
@@ -397,14 +539,27 @@ pub fn receive(id: CaseId, reference: Reference, case: NewCase, ctx: &Ctx<'_>) -
     Event {
         at: ctx.now,
         actor: ctx.actor.to_owned(),
-        kind: EventKind::Received { id, reference, rule_set: ctx.rules.id().to_owned(), case },
+        kind: EventKind::Received {
+            id,
+            reference,
+            rule_set: ctx.rules.id().to_owned(),
+            case,
+        },
         clocks,
     }
 }
 
 /// The state after the opening event; `None` when it is not a `Received` event.
 pub fn open(ev: &Event) -> Option<Case> {
-    let EventKind::Received { id, reference, rule_set, case } = &ev.kind else { return None };
+    let EventKind::Received {
+        id,
+        reference,
+        rule_set,
+        case,
+    } = &ev.kind
+    else {
+        return None;
+    };
     Some(Case {
         id: *id,
         reference: reference.clone(),
@@ -440,25 +595,44 @@ fn reason(field: &str, s: &str) -> Result<String, CaseError> {
     let t = s.trim();
     let n = t.chars().count();
     if n == 0 {
-        Err(CaseError::Required { field: field.into() })
+        Err(CaseError::Required {
+            field: field.into(),
+        })
     } else if n < REASON_MIN {
-        Err(CaseError::TooShort { field: field.into(), min: REASON_MIN, actual: n })
+        Err(CaseError::TooShort {
+            field: field.into(),
+            min: REASON_MIN,
+            actual: n,
+        })
     } else if n > REASON_MAX {
-        Err(CaseError::TooLong { field: field.into(), max: REASON_MAX, actual: n })
+        Err(CaseError::TooLong {
+            field: field.into(),
+            max: REASON_MAX,
+            actual: n,
+        })
     } else {
         Ok(t.to_owned())
     }
 }
 
 fn note(field: &str, s: &str) -> Result<String, CaseError> {
-    if s.trim().is_empty() { Ok(String::new()) } else { reason(field, s) }
+    if s.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        reason(field, s)
+    }
 }
 
 fn unit(field: &str, s: &str) -> Result<UnitId, CaseError> {
     if s.trim().is_empty() {
-        return Err(CaseError::Required { field: field.into() });
+        return Err(CaseError::Required {
+            field: field.into(),
+        });
     }
-    UnitId::parse(s).ok_or_else(|| CaseError::UnknownUnit { field: field.into(), value: s.into() })
+    UnitId::parse(s).ok_or_else(|| CaseError::UnknownUnit {
+        field: field.into(),
+        value: s.into(),
+    })
 }
 
 /// Decide what a command does to a case: the events to record, or why not.
@@ -470,7 +644,10 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
         } else if !case.paused && kind == ActionKind::Resume {
             CaseError::NotPaused
         } else {
-            CaseError::TransitionNotAllowed { action: kind.code().into(), from: case.status }
+            CaseError::TransitionNotAllowed {
+                action: kind.code().into(),
+                from: case.status,
+            }
         }
         .into());
     }
@@ -489,10 +666,19 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
             })
             .collect()
     };
-    let event = |kind: EventKind, clocks: Vec<Clock>| Event { at: now, actor: ctx.actor.to_owned(), kind, clocks };
+    let event = |kind: EventKind, clocks: Vec<Clock>| Event {
+        at: now,
+        actor: ctx.actor.to_owned(),
+        kind,
+        clocks,
+    };
 
     let events = match cmd {
-        Command::Dispatch { lead_unit, co_units, note: n } => {
+        Command::Dispatch {
+            lead_unit,
+            co_units,
+            note: n,
+        } => {
             let mut errs = Errors::default();
             let lead = unit("lead_unit", lead_unit).map_err(|e| errs.push(e)).ok();
             let mut cos: Vec<UnitId> = Vec::new();
@@ -500,19 +686,34 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                 let field = format!("co_units[{i}]");
                 match unit(&field, u) {
                     Ok(u) if Some(&u) == lead.as_ref() || cos.contains(&u) => {
-                        errs.push(CaseError::Duplicate { field, value: u.to_string() })
+                        errs.push(CaseError::Duplicate {
+                            field,
+                            value: u.to_string(),
+                        })
                     }
                     Ok(u) => cos.push(u),
                     Err(e) => errs.push(e),
                 }
             }
             let n = note("note", n).map_err(|e| errs.push(e)).ok();
-            let (Some(lead), Some(n)) = (lead, n) else { return Err(errs) };
+            let (Some(lead), Some(n)) = (lead, n) else {
+                return Err(errs);
+            };
             if !errs.is_empty() {
                 return Err(errs);
             }
-            let clocks = stop(&[Stage::Dispatch]).into_iter().chain(start(Stage::SignFor)).collect();
-            vec![event(EventKind::Dispatched { lead_unit: lead, co_units: cos, note: n }, clocks)]
+            let clocks = stop(&[Stage::Dispatch])
+                .into_iter()
+                .chain(start(Stage::SignFor))
+                .collect();
+            vec![event(
+                EventKind::Dispatched {
+                    lead_unit: lead,
+                    co_units: cos,
+                    note: n,
+                },
+                clocks,
+            )]
         }
         Command::SignFor => {
             let clocks = stop(&[Stage::SignFor])
@@ -524,12 +725,18 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
         }
         Command::Return { reason: r } => {
             let r = reason("reason", r)?;
-            let clocks = stop(&[Stage::SignFor]).into_iter().chain(start(Stage::Dispatch)).collect();
+            let clocks = stop(&[Stage::SignFor])
+                .into_iter()
+                .chain(start(Stage::Dispatch))
+                .collect();
             vec![event(EventKind::Returned { reason: r }, clocks)]
         }
         Command::StartHandling { note: n } => {
             let n = note("note", n)?;
-            vec![event(EventKind::HandlingStarted { note: n }, stop(&[Stage::FirstContact, Stage::Acceptance]))]
+            vec![event(
+                EventKind::HandlingStarted { note: n },
+                stop(&[Stage::FirstContact, Stage::Acceptance]),
+            )]
         }
         Command::Report { outcome } => {
             let outcome = Outcome::parse(outcome)?;
@@ -542,37 +749,74 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
         Command::Approve { closure } => {
             let closure = match closure.trim() {
                 "" => Closure::Closed,
-                s => s
-                    .parse::<Closure>()
-                    .map_err(|_| CaseError::UnknownValue { field: "closure".into(), value: s.into() })?,
+                s => s.parse::<Closure>().map_err(|_| CaseError::UnknownValue {
+                    field: "closure".into(),
+                    value: s.into(),
+                })?,
             };
-            let clocks = stop(&[Stage::Review]).into_iter().chain(start(Stage::ReturnVisit)).collect();
+            let clocks = stop(&[Stage::Review])
+                .into_iter()
+                .chain(start(Stage::ReturnVisit))
+                .collect();
             vec![event(EventKind::Approved { closure }, clocks)]
         }
         Command::SendBack { comments } => {
             let c = reason("comments", comments)?;
-            let clocks = stop(&[Stage::Review]).into_iter().chain(start(Stage::Report)).collect();
+            let clocks = stop(&[Stage::Review])
+                .into_iter()
+                .chain(start(Stage::Report))
+                .collect();
             vec![event(EventKind::SentBack { comments: c }, clocks)]
         }
         Command::Close => vec![event(EventKind::Closed, vec![])],
-        Command::ReturnVisit { satisfaction, note: n } => {
+        Command::ReturnVisit {
+            satisfaction,
+            note: n,
+        } => {
             let s = match satisfaction.trim() {
-                "" => return Err(CaseError::Required { field: "satisfaction".into() }.into()),
+                "" => {
+                    return Err(CaseError::Required {
+                        field: "satisfaction".into(),
+                    }
+                    .into());
+                }
                 s => s
                     .parse::<Satisfaction>()
-                    .map_err(|_| CaseError::UnknownValue { field: "satisfaction".into(), value: s.into() })?,
+                    .map_err(|_| CaseError::UnknownValue {
+                        field: "satisfaction".into(),
+                        value: s.into(),
+                    })?,
             };
-            let n = if s == Satisfaction::Unsatisfied { reason("note", n)? } else { note("note", n)? };
-            let visited = event(EventKind::ReturnVisited { satisfaction: s, note: n.clone() }, stop(&[Stage::ReturnVisit]));
+            let n = if s == Satisfaction::Unsatisfied {
+                reason("note", n)?
+            } else {
+                note("note", n)?
+            };
+            let visited = event(
+                EventKind::ReturnVisited {
+                    satisfaction: s,
+                    note: n.clone(),
+                },
+                stop(&[Stage::ReturnVisit]),
+            );
             if s == Satisfaction::Unsatisfied {
-                vec![visited, event(EventKind::Reopened { reason: n }, start(Stage::Report).into_iter().collect())]
+                vec![
+                    visited,
+                    event(
+                        EventKind::Reopened { reason: n },
+                        start(Stage::Report).into_iter().collect(),
+                    ),
+                ]
             } else {
                 vec![visited]
             }
         }
         Command::Reopen { reason: r } => {
             let r = reason("reason", r)?;
-            let clocks = stop(&[Stage::ReturnVisit]).into_iter().chain(start(Stage::Report)).collect();
+            let clocks = stop(&[Stage::ReturnVisit])
+                .into_iter()
+                .chain(start(Stage::Report))
+                .collect();
             vec![event(EventKind::Reopened { reason: r }, clocks)]
         }
         Command::Pause { reason: r } => {
@@ -598,16 +842,31 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                 .collect();
             vec![event(EventKind::Resumed, clocks)]
         }
-        Command::Extend { amount, unit: u, reason: r } => {
+        Command::Extend {
+            amount,
+            unit: u,
+            reason: r,
+        } => {
             let mut errs = Errors::default();
             let unit = parse_unit(u).map_err(|e| errs.push(e)).ok();
             let r = reason("reason", r).map_err(|e| errs.push(e)).ok();
-            let (Some(unit), Some(r)) = (unit, r) else { return Err(errs) };
-            let by = Limit::new(*amount, unit)
-                .map_err(|_| CaseError::OutOfRange { field: "extension.amount".into(), min: 1, max: 100_000 })?;
-            let max = ctx.rules.max_extension().ok_or(CaseError::ExtensionNotAllowed)?;
+            let (Some(unit), Some(r)) = (unit, r) else {
+                return Err(errs);
+            };
+            let by = Limit::new(*amount, unit).map_err(|_| CaseError::OutOfRange {
+                field: "extension.amount".into(),
+                min: 1,
+                max: 100_000,
+            })?;
+            let max = ctx
+                .rules
+                .max_extension()
+                .ok_or(CaseError::ExtensionNotAllowed)?;
             // Compare lengths from now so that different units compare fairly.
-            let used = case.extensions.iter().fold(now, |t, l| l.due_from(t, cal).0);
+            let used = case
+                .extensions
+                .iter()
+                .fold(now, |t, l| l.due_from(t, cal).0);
             let total = by.due_from(used, cal).0;
             if total > max.due_from(now, cal).0 {
                 return Err(CaseError::ExtensionTooLong.into());
@@ -642,9 +901,14 @@ fn parse_unit(s: &str) -> Result<TimeUnit, CaseError> {
     let v = serde_plain_unit(s.trim());
     v.ok_or_else(|| {
         if s.trim().is_empty() {
-            CaseError::Required { field: "extension.unit".into() }
+            CaseError::Required {
+                field: "extension.unit".into(),
+            }
         } else {
-            CaseError::UnknownValue { field: "extension.unit".into(), value: s.into() }
+            CaseError::UnknownValue {
+                field: "extension.unit".into(),
+                value: s.into(),
+            }
         }
     })
 }
@@ -665,7 +929,11 @@ fn serde_plain_unit(s: &str) -> Option<TimeUnit> {
 pub fn apply(mut case: Case, ev: &Event) -> Case {
     match &ev.kind {
         EventKind::Received { .. } => {}
-        EventKind::Dispatched { lead_unit, co_units, .. } => {
+        EventKind::Dispatched {
+            lead_unit,
+            co_units,
+            ..
+        } => {
             case.status = Status::Dispatched;
             case.lead_unit = Some(lead_unit.clone());
             case.co_units = co_units.clone();

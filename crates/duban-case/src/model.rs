@@ -46,14 +46,14 @@ macro_rules! labelled_enum {
 labelled_enum! {
     /// How a case reached the office.
     Channel {
-        InspectionPhone = "inspection_phone", "督察組交辦(來電)", "Inspection transfer (phone)";
-        InspectionLetter = "inspection_letter", "督察組交辦(來信)", "Inspection transfer (letter)";
-        Hotline12345 = "hotline_12345", "12345熱線", "12345 hotline";
-        LetterVisit = "letter_visit", "來信來訪", "Letter or visit";
-        Online = "online", "網上信訪", "Online";
-        Media = "media", "媒體曝光", "Media";
-        LeaderInstruction = "leader_instruction", "領導批示", "Leader instruction";
-        SelfDiscovered = "self_discovered", "自行發現", "Self-discovered";
+        InspectionPhone = "inspection_phone", "督察组交办(来电)", "Inspection transfer (phone)";
+        InspectionLetter = "inspection_letter", "督察组交办(来信)", "Inspection transfer (letter)";
+        Hotline12345 = "hotline_12345", "12345热线", "12345 hotline";
+        LetterVisit = "letter_visit", "来信来访", "Letter or visit";
+        Online = "online", "网上信访", "Online";
+        Media = "media", "媒体曝光", "Media";
+        LeaderInstruction = "leader_instruction", "领导批示", "Leader instruction";
+        SelfDiscovered = "self_discovered", "自行发现", "Self-discovered";
     }
 }
 
@@ -77,29 +77,29 @@ impl Channel {
 }
 
 labelled_enum! {
-    /// Pollution category (污染類型).
+    /// Pollution category (污染类型).
     Category {
-        Air = "air", "大氣", "Air";
+        Air = "air", "大气", "Air";
         Water = "water", "水", "Water";
-        Noise = "noise", "噪聲", "Noise";
-        SolidWaste = "solid_waste", "固廢", "Solid waste";
+        Noise = "noise", "噪声", "Noise";
+        SolidWaste = "solid_waste", "固废", "Solid waste";
         Soil = "soil", "土壤", "Soil";
-        Ecology = "ecology", "生態", "Ecology";
-        Radiation = "radiation", "輻射", "Radiation";
+        Ecology = "ecology", "生态", "Ecology";
+        Radiation = "radiation", "辐射", "Radiation";
         Other = "other", "其他", "Other";
     }
 }
 
 labelled_enum! {
-    /// Key-item class (重點信訪事項).
+    /// Key-item class (重点信访事项).
     KeyClass {
-        InspectionKey = "inspection_key", "督察組交辦重點件", "Key case named by the inspection team";
-        LeaderInstructed = "leader_instructed", "領導批示件", "Leader-instructed";
-        Repeated = "repeated", "重復信訪件", "Repeated complaint";
-        Collective = "collective", "群體性聯名件", "Collective or joint";
-        PublicOpinion = "public_opinion", "輿情關注件", "Media or public-opinion attention";
-        SensitiveArea = "sensitive_area", "敏感區域件", "Sensitive area";
-        SuddenIncident = "sudden_incident", "突發事件件", "Sudden incident";
+        InspectionKey = "inspection_key", "督察组交办重点件", "Key case named by the inspection team";
+        LeaderInstructed = "leader_instructed", "领导批示件", "Leader-instructed";
+        Repeated = "repeated", "重复信访件", "Repeated complaint";
+        Collective = "collective", "群体性联名件", "Collective or joint";
+        PublicOpinion = "public_opinion", "舆情关注件", "Media or public-opinion attention";
+        SensitiveArea = "sensitive_area", "敏感区域件", "Sensitive area";
+        SuddenIncident = "sudden_incident", "突发事件件", "Sudden incident";
     }
 }
 
@@ -107,13 +107,13 @@ labelled_enum! {
 pub fn request_kind_label(kind: duban_sla::RequestKind, lang: Lang) -> &'static str {
     use duban_sla::RequestKind as K;
     match (kind, lang) {
-        (K::Report, Lang::Zh) => "舉報",
+        (K::Report, Lang::Zh) => "举报",
         (K::Report, Lang::En) => "Report",
-        (K::Complaint, Lang::Zh) => "投訴",
+        (K::Complaint, Lang::Zh) => "投诉",
         (K::Complaint, Lang::En) => "Complaint",
-        (K::Inquiry, Lang::Zh) => "咨詢",
+        (K::Inquiry, Lang::Zh) => "咨询",
         (K::Inquiry, Lang::En) => "Inquiry",
-        (K::Suggestion, Lang::Zh) => "建議",
+        (K::Suggestion, Lang::Zh) => "建议",
         (K::Suggestion, Lang::En) => "Suggestion",
     }
 }
@@ -121,7 +121,9 @@ pub fn request_kind_label(kind: duban_sla::RequestKind, lang: Lang) -> &'static 
 /// Parse a request kind's snake_case code.
 pub fn parse_request_kind(s: &str) -> Option<duban_sla::RequestKind> {
     use duban_sla::RequestKind as K;
-    [K::Report, K::Complaint, K::Inquiry, K::Suggestion].into_iter().find(|k| request_kind_code(*k) == s)
+    [K::Report, K::Complaint, K::Inquiry, K::Suggestion]
+        .into_iter()
+        .find(|k| request_kind_code(*k) == s)
 }
 
 pub fn request_kind_code(kind: duban_sla::RequestKind) -> &'static str {
@@ -137,42 +139,42 @@ pub fn request_kind_code(kind: duban_sla::RequestKind) -> &'static str {
 labelled_enum! {
     /// Where a case is in its life cycle.
     Status {
-        Received = "received", "待分辦", "Received";
-        Dispatched = "dispatched", "待簽收", "Dispatched";
+        Received = "received", "待分办", "Received";
+        Dispatched = "dispatched", "待签收", "Dispatched";
         Returned = "returned", "已退回", "Returned";
-        SignedFor = "signed_for", "已簽收", "Signed for";
-        InProgress = "in_progress", "辦理中", "In progress";
-        Reported = "reported", "待審核", "Reported";
-        StageClosed = "stage_closed", "階段辦結", "Stage-closed";
-        Closed = "closed", "已辦結", "Closed";
-        Archived = "archived", "已歸檔", "Archived";
+        SignedFor = "signed_for", "已签收", "Signed for";
+        InProgress = "in_progress", "办理中", "In progress";
+        Reported = "reported", "待审核", "Reported";
+        StageClosed = "stage_closed", "阶段办结", "Stage-closed";
+        Closed = "closed", "已办结", "Closed";
+        Archived = "archived", "已归档", "Archived";
         Merged = "merged", "已合并", "Merged";
     }
 }
 
 labelled_enum! {
-    /// Verification finding (調查核實情況).
+    /// Verification finding (调查核实情况).
     Finding {
-        Substantiated = "substantiated", "屬實", "Substantiated";
-        PartlySubstantiated = "partly_substantiated", "部分屬實", "Partly substantiated";
-        Unsubstantiated = "unsubstantiated", "不屬實", "Unsubstantiated";
+        Substantiated = "substantiated", "属实", "Substantiated";
+        PartlySubstantiated = "partly_substantiated", "部分属实", "Partly substantiated";
+        Unsubstantiated = "unsubstantiated", "不属实", "Unsubstantiated";
     }
 }
 
 labelled_enum! {
-    /// Complainant's satisfaction at the return visit (回訪).
+    /// Complainant's satisfaction at the return visit (回访).
     Satisfaction {
-        Satisfied = "satisfied", "滿意", "Satisfied";
-        BasicallySatisfied = "basically_satisfied", "基本滿意", "Basically satisfied";
-        Unsatisfied = "unsatisfied", "不滿意", "Unsatisfied";
+        Satisfied = "satisfied", "满意", "Satisfied";
+        BasicallySatisfied = "basically_satisfied", "基本满意", "Basically satisfied";
+        Unsatisfied = "unsatisfied", "不满意", "Unsatisfied";
     }
 }
 
 labelled_enum! {
     /// How an approved report closes the case.
     Closure {
-        Closed = "closed", "辦結", "Closed";
-        StageClosed = "stage_closed", "階段辦結", "Stage-closed";
+        Closed = "closed", "办结", "Closed";
+        StageClosed = "stage_closed", "阶段办结", "Stage-closed";
     }
 }
 
@@ -227,7 +229,7 @@ impl fmt::Display for Reference {
     }
 }
 
-/// A unit (單位) id such as `gov-3211` or `dept-sthjt`: 1-64 ASCII letters, digits, `-`
+/// A unit (单位) id such as `gov-3211` or `dept-sthjt`: 1-64 ASCII letters, digits, `-`
 /// or `_`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String")]
@@ -236,7 +238,10 @@ pub struct UnitId(String);
 impl UnitId {
     pub fn parse(s: &str) -> Option<UnitId> {
         let s = s.trim();
-        let ok = !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         ok.then(|| UnitId(s.to_owned()))
     }
     pub fn as_str(&self) -> &str {
@@ -303,7 +308,8 @@ impl Phone {
             return None;
         }
         let b = digits.as_bytes();
-        let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && !s.contains('-');
+        let mobile =
+            b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && !s.contains('-');
         let landline = (10..=12).contains(&b.len()) && b[0] == b'0' && b.get(1) != Some(&b'0');
         (mobile || landline).then_some(Phone(s))
     }

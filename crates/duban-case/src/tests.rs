@@ -9,5 +9,8 @@ fn phones() {
     assert!(Phone::parse("12812345678").is_none());
     assert!(Phone::parse("1381234567").is_none());
     assert!(Phone::parse("138-1234-5678").is_none());
-    assert_eq!(Phone::parse("13812345678").map(|p| p.masked()), Some("138****5678".into()));
+    assert_eq!(
+        Phone::parse("13812345678").map(|p| p.masked()),
+        Some("138****5678".into())
+    );
 }

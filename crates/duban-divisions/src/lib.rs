@@ -1,9 +1,9 @@
-//! Jiangsu province (江蘇省) administrative divisions: GB/T 2260 six-digit codes and
+//! Jiangsu province (江苏省) administrative divisions: GB/T 2260 six-digit codes and
 //! names for the province, its 13 prefecture-level cities and their 95 county-level
 //! divisions, as static data with lookup by code and by name.
 //!
-//! Codes may be given in short form: `"32"` is the province, `"3211"` is 鎮江市
-//! (`321100`), `"321102"` is 京口區. They serialize as six-digit strings.
+//! Codes may be given in short form: `"32"` is the province, `"3211"` is 镇江市
+//! (`321100`), `"321102"` is 京口区. They serialize as six-digit strings.
 //!
 //! ```
 //! use duban_divisions::{DivisionCode, Level};
@@ -11,11 +11,11 @@
 //! let code: DivisionCode = "3211".parse().unwrap();
 //! assert_eq!(code.as_str(), "321100");
 //! let zhenjiang = code.division();
-//! assert_eq!(zhenjiang.name(), "鎮江市");
+//! assert_eq!(zhenjiang.name(), "镇江市");
 //! assert_eq!(zhenjiang.level(), Level::City);
 //!
 //! let kunshan = duban_divisions::by_name("昆山市").unwrap();
-//! assert_eq!(kunshan.city().map(|c| c.name()), Some("蘇州市"));
+//! assert_eq!(kunshan.city().map(|c| c.name()), Some("苏州市"));
 //! assert_eq!(duban_divisions::cities().count(), 13);
 //! ```
 //!
@@ -32,9 +32,9 @@ use std::str::FromStr;
 pub enum Level {
     /// 省
     Province,
-    /// 地級市
+    /// 地级市
     City,
-    /// 縣級: district (區), county (縣) or county-level city (縣級市)
+    /// 县级: district (区), county (县) or county-level city (县级市)
     County,
 }
 
@@ -53,12 +53,12 @@ impl Division {
     pub fn code(&self) -> DivisionCode {
         DivisionCode(self.code)
     }
-    /// The official Chinese name (e.g. `鎮江市`).
+    /// The official Chinese name (e.g. `镇江市`).
     pub fn name(&self) -> &'static str {
         self.name
     }
-    /// Name with its city prefixed for county-level divisions (`蘇州市昆山市`), so that
-    /// same-named districts such as 南京 and 徐州's 鼓樓區 are told apart.
+    /// Name with its city prefixed for county-level divisions (`苏州市昆山市`), so that
+    /// same-named districts such as 南京 and 徐州's 鼓楼区 are told apart.
     pub fn full_name(&self) -> String {
         match (self.level, self.city()) {
             (Level::County, Some(city)) => format!("{}{}", city.name, self.name),
@@ -122,7 +122,7 @@ impl fmt::Display for ParseDivisionError {
 impl std::error::Error for ParseDivisionError {}
 
 impl DivisionCode {
-    /// The province, 江蘇省 (`320000`).
+    /// The province, 江苏省 (`320000`).
     pub const JIANGSU: DivisionCode = DivisionCode(320000);
 
     /// The division this code names (always present: codes are only made from data).
@@ -161,14 +161,18 @@ impl FromStr for DivisionCode {
             4 => n * 100,
             _ => n,
         };
-        find(six).map(|d| DivisionCode(d.code)).ok_or(ParseDivisionError::Unknown)
+        find(six)
+            .map(|d| DivisionCode(d.code))
+            .ok_or(ParseDivisionError::Unknown)
     }
 }
 
 impl TryFrom<u32> for DivisionCode {
     type Error = ParseDivisionError;
     fn try_from(n: u32) -> Result<Self, Self::Error> {
-        find(n).map(|d| DivisionCode(d.code)).ok_or(ParseDivisionError::Unknown)
+        find(n)
+            .map(|d| DivisionCode(d.code))
+            .ok_or(ParseDivisionError::Unknown)
     }
 }
 
@@ -217,13 +221,17 @@ pub fn children(code: DivisionCode) -> impl Iterator<Item = &'static Division> {
 }
 
 /// Look a division up by its name: exact (`昆山市`), or with its city prefixed
-/// (`南京市鼓樓區`). A bare name shared by two divisions (`鼓樓區`) is ambiguous and
+/// (`南京市鼓楼区`). A bare name shared by two divisions (`鼓楼区`) is ambiguous and
 /// gives `None`.
 pub fn by_name(name: &str) -> Option<&'static Division> {
     let name = name.trim();
     let mut exact = data::DIVISIONS.iter().filter(|d| d.name == name);
     if let Some(first) = exact.next() {
-        return if exact.next().is_none() { Some(first) } else { None };
+        return if exact.next().is_none() {
+            Some(first)
+        } else {
+            None
+        };
     }
     data::DIVISIONS
         .iter()
@@ -245,31 +253,55 @@ mod tests {
                 assert!(d.parent().is_some(), "{} has no parent", d.code);
             }
             let (lat, lon) = d.centroid();
-            assert!((30.7..35.2).contains(&lat) && (116.3..121.98).contains(&lon), "{}", d.name);
+            assert!(
+                (30.7..35.2).contains(&lat) && (116.3..121.98).contains(&lon),
+                "{}",
+                d.name
+            );
         }
     }
 
     #[test]
     fn parses_short_and_long_codes() {
         assert_eq!("32".parse::<DivisionCode>().map(|c| c.as_u32()), Ok(320000));
-        assert_eq!("3205".parse::<DivisionCode>().map(|c| c.as_u32()), Ok(320500));
-        assert_eq!("320583".parse::<DivisionCode>().map(|c| c.division().name()), Ok("昆山市"));
-        assert_eq!("3299".parse::<DivisionCode>(), Err(ParseDivisionError::Unknown));
-        assert_eq!("110000".parse::<DivisionCode>(), Err(ParseDivisionError::Unknown));
-        assert_eq!("32a".parse::<DivisionCode>(), Err(ParseDivisionError::Malformed));
-        assert_eq!("".parse::<DivisionCode>(), Err(ParseDivisionError::Malformed));
+        assert_eq!(
+            "3205".parse::<DivisionCode>().map(|c| c.as_u32()),
+            Ok(320500)
+        );
+        assert_eq!(
+            "320583"
+                .parse::<DivisionCode>()
+                .map(|c| c.division().name()),
+            Ok("昆山市")
+        );
+        assert_eq!(
+            "3299".parse::<DivisionCode>(),
+            Err(ParseDivisionError::Unknown)
+        );
+        assert_eq!(
+            "110000".parse::<DivisionCode>(),
+            Err(ParseDivisionError::Unknown)
+        );
+        assert_eq!(
+            "32a".parse::<DivisionCode>(),
+            Err(ParseDivisionError::Malformed)
+        );
+        assert_eq!(
+            "".parse::<DivisionCode>(),
+            Err(ParseDivisionError::Malformed)
+        );
     }
 
     #[test]
     fn names_and_tree() {
-        assert_eq!(by_name("鼓樓區"), None);
-        assert_eq!(by_name("徐州市鼓樓區").map(|d| d.code), Some(320302));
+        assert_eq!(by_name("鼓楼区"), None);
+        assert_eq!(by_name("徐州市鼓楼区").map(|d| d.code), Some(320302));
         assert_eq!(children(DivisionCode::JIANGSU).count(), 13);
         let nanjing: DivisionCode = "3201".parse().expect("nanjing");
         assert_eq!(children(nanjing).count(), 11);
-        let xuanwu = by_name("玄武區").expect("xuanwu");
+        let xuanwu = by_name("玄武区").expect("xuanwu");
         assert!(xuanwu.is_within(nanjing.division()));
-        assert!(!xuanwu.is_within(by_name("無錫市").expect("wuxi")));
+        assert!(!xuanwu.is_within(by_name("无锡市").expect("wuxi")));
         assert_eq!(DivisionCode::JIANGSU.short(), "32");
         assert_eq!(nanjing.short(), "3201");
     }

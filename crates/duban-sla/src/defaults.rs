@@ -13,7 +13,14 @@ fn when(stage: Stage, when: Condition, amount: u32, unit: TimeUnit) -> StageRule
     StageRule { stage, when, limit }
 }
 
-fn set(id: &str, zh: &str, en: &str, source: &str, max_ext: Option<Limit>, rules: Vec<StageRule>) -> RuleSet {
+fn set(
+    id: &str,
+    zh: &str,
+    en: &str,
+    source: &str,
+    max_ext: Option<Limit>,
+    rules: Vec<StageRule>,
+) -> RuleSet {
     RuleSet {
         id: id.to_owned(),
         name_zh: zh.to_owned(),
@@ -27,14 +34,14 @@ fn set(id: &str, zh: &str, en: &str, source: &str, max_ext: Option<Limit>, rules
 
 use TimeUnit::{Hours, NaturalDays, WorkingDays, WorkingHours};
 
-/// Cases transferred by a central inspection team (督察交辦件).
+/// Cases transferred by a central inspection team (督察交办件).
 pub fn inspection_transfer() -> RuleSet {
     set(
         "inspection_transfer",
-        "督察交辦件",
+        "督察交办件",
         "Inspection transfers",
-        "Duban default after provincial practice during central inspections: dispatched the day received (當日分辦), \
-         handling reported within 7 working days (邊督邊改、限期報送); adjust to the coordination group's notice",
+        "Duban default after provincial practice during central inspections: dispatched the day received (当日分办), \
+         handling reported within 7 working days (边督边改、限期报送); adjust to the coordination group's notice",
         Limit::new(10, WorkingDays).ok(),
         vec![
             rule(Stage::Dispatch, 24, Hours),
@@ -47,13 +54,13 @@ pub fn inspection_transfer() -> RuleSet {
     )
 }
 
-/// Key items (重點信訪事項): stricter than ordinary transfers.
+/// Key items (重点信访事项): stricter than ordinary transfers.
 pub fn key_items() -> RuleSet {
     set(
         "key_items",
-        "重點信訪事項",
+        "重点信访事项",
         "Key items",
-        "Duban default for key items under follow-up supervision (重點事項跟進督辦): stricter than ordinary transfers; \
+        "Duban default for key items under follow-up supervision (重点事项跟进督办): stricter than ordinary transfers; \
          adjust to the coordination group's notice",
         Limit::new(5, WorkingDays).ok(),
         vec![
@@ -69,13 +76,19 @@ pub fn key_items() -> RuleSet {
 
 /// 12345 government service hotline work orders.
 pub fn hotline_12345() -> RuleSet {
-    let urgent = Condition { urgent: Some(true), kinds: vec![] };
-    let inquiry = Condition { urgent: None, kinds: vec![RequestKind::Inquiry] };
+    let urgent = Condition {
+        urgent: Some(true),
+        kinds: vec![],
+    };
+    let inquiry = Condition {
+        urgent: None,
+        kinds: vec![RequestKind::Inquiry],
+    };
     set(
         "hotline_12345",
-        "12345熱線工單",
+        "12345热线工单",
         "12345 hotline work orders",
-        "國務院辦公廳關于進一步優化地方政務服務便民熱線的指導意見(國辦發〔2020〕53號) and common local 12345 rules: \
+        "国务院办公厅关于进一步优化地方政务服务便民热线的指导意见(国办发〔2020〕53号) and common local 12345 rules: \
          urgent orders dispatched within 2 hours, others within 24 hours; signed for within 1 working day; \
          inquiries answered within 5 working days, complaints and reports within 15",
         Limit::new(15, WorkingDays).ok(),
@@ -93,14 +106,14 @@ pub fn hotline_12345() -> RuleSet {
     )
 }
 
-/// Letters and visits under the 2022 Regulations on Letters and Visits (信訪工作條例).
+/// Letters and visits under the 2022 Regulations on Letters and Visits (信访工作条例).
 pub fn petitions_2022() -> RuleSet {
     set(
         "petitions_2022",
-        "信訪事項(信訪工作條例)",
+        "信访事项(信访工作条例)",
         "Petitions (2022 regulations)",
-        "信訪工作條例(2022年): 15 days to route (第二十二條) and to tell the petitioner whether the matter is \
-         accepted (第二十四條), 60 days to handle from acceptance, extendable by at most 30 days (第三十二條)",
+        "信访工作条例(2022年): 15 days to route (第二十二条) and to tell the petitioner whether the matter is \
+         accepted (第二十四条), 60 days to handle from acceptance, extendable by at most 30 days (第三十二条)",
         Limit::new(30, NaturalDays).ok(),
         vec![
             rule(Stage::Dispatch, 15, NaturalDays),
@@ -114,5 +127,10 @@ pub fn petitions_2022() -> RuleSet {
 
 /// All shipped rule sets.
 pub fn all() -> Vec<RuleSet> {
-    vec![inspection_transfer(), key_items(), hotline_12345(), petitions_2022()]
+    vec![
+        inspection_transfer(),
+        key_items(),
+        hotline_12345(),
+        petitions_2022(),
+    ]
 }

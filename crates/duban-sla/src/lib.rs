@@ -37,19 +37,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
-    /// 分辦: from received to dispatched.
+    /// 分办: from received to dispatched.
     Dispatch,
     /// 受理告知: telling the petitioner whether it is accepted (from received).
     Acceptance,
-    /// 簽收: from dispatched to signed for.
+    /// 签收: from dispatched to signed for.
     SignFor,
-    /// 首次聯系: first contact with the complainant (from signed for).
+    /// 首次联系: first contact with the complainant (from signed for).
     FirstContact,
-    /// 辦理上報: from signed for to result reported.
+    /// 办理上报: from signed for to result reported.
     Report,
-    /// 審核: from reported to reviewed.
+    /// 审核: from reported to reviewed.
     Review,
-    /// 回訪: from closed to the return visit.
+    /// 回访: from closed to the return visit.
     ReturnVisit,
 }
 
@@ -76,13 +76,13 @@ impl Stage {
     }
     pub fn name_zh(self) -> &'static str {
         match self {
-            Stage::Dispatch => "分辦",
+            Stage::Dispatch => "分办",
             Stage::Acceptance => "受理告知",
-            Stage::SignFor => "簽收",
-            Stage::FirstContact => "首次聯系",
-            Stage::Report => "辦理上報",
-            Stage::Review => "審核",
-            Stage::ReturnVisit => "回訪",
+            Stage::SignFor => "签收",
+            Stage::FirstContact => "首次联系",
+            Stage::Report => "办理上报",
+            Stage::Review => "审核",
+            Stage::ReturnVisit => "回访",
         }
     }
 }
@@ -154,7 +154,7 @@ impl Limit {
             TimeUnit::Minutes => cal.add(from, n * 60, Measure::Natural),
             TimeUnit::Hours => cal.add(from, n * 3600, Measure::Natural),
             TimeUnit::WorkingHours => cal.add(from, n * 3600, Measure::OfficeHours),
-            // "Within N days" ends with the Nth day after the start day (期間開始之日不計入).
+            // "Within N days" ends with the Nth day after the start day (期间开始之日不计入).
             TimeUnit::NaturalDays => {
                 let local = from.timestamp() + CST;
                 let end = local - local.rem_euclid(86_400) - CST + (n + 1) * 86_400;
@@ -177,14 +177,14 @@ impl Limit {
         };
         format!("{} {unit}", self.amount)
     }
-    /// Chinese text, such as `5個工作日`.
+    /// Chinese text, such as `5个工作日`.
     pub fn to_zh(self) -> String {
         let unit = match self.unit {
-            TimeUnit::Minutes => "分鐘",
-            TimeUnit::Hours => "小時",
-            TimeUnit::WorkingHours => "個工作小時",
+            TimeUnit::Minutes => "分钟",
+            TimeUnit::Hours => "小时",
+            TimeUnit::WorkingHours => "个工作小时",
             TimeUnit::NaturalDays => "日",
-            TimeUnit::WorkingDays => "個工作日",
+            TimeUnit::WorkingDays => "个工作日",
         };
         format!("{}{unit}", self.amount)
     }
@@ -194,14 +194,14 @@ impl Limit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestKind {
-    /// 舉報: a report of a violation.
+    /// 举报: a report of a violation.
     #[default]
     Report,
-    /// 投訴
+    /// 投诉
     Complaint,
-    /// 咨詢
+    /// 咨询
     Inquiry,
-    /// 建議
+    /// 建议
     Suggestion,
 }
 
@@ -223,7 +223,8 @@ pub struct Condition {
 
 impl Condition {
     fn matches(&self, f: &Facts) -> bool {
-        self.urgent.is_none_or(|u| u == f.urgent) && (self.kinds.is_empty() || self.kinds.contains(&f.kind))
+        self.urgent.is_none_or(|u| u == f.urgent)
+            && (self.kinds.is_empty() || self.kinds.contains(&f.kind))
     }
 }
 
@@ -270,7 +271,15 @@ fn default_warn() -> u8 {
 impl TryFrom<RuleSetRepr> for RuleSet {
     type Error = SlaError;
     fn try_from(r: RuleSetRepr) -> Result<Self, Self::Error> {
-        RuleSet::new(r.id, r.name_zh, r.name_en, r.source, r.warn_percent, r.max_extension, r.rules)
+        RuleSet::new(
+            r.id,
+            r.name_zh,
+            r.name_en,
+            r.source,
+            r.warn_percent,
+            r.max_extension,
+            r.rules,
+        )
     }
 }
 
@@ -284,7 +293,11 @@ impl RuleSet {
         max_extension: Option<Limit>,
         rules: Vec<StageRule>,
     ) -> Result<RuleSet, SlaError> {
-        let valid_id = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let valid_id = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !valid_id {
             return Err(SlaError::InvalidId);
         }
@@ -292,12 +305,22 @@ impl RuleSet {
             return Err(SlaError::MissingName);
         }
         if !(1..=99).contains(&warn_percent) {
-            return Err(SlaError::WarnPercentOutOfRange { percent: warn_percent });
+            return Err(SlaError::WarnPercentOutOfRange {
+                percent: warn_percent,
+            });
         }
         if rules.is_empty() {
             return Err(SlaError::NoRules);
         }
-        Ok(RuleSet { id, name_zh, name_en, source, warn_percent, max_extension, rules })
+        Ok(RuleSet {
+            id,
+            name_zh,
+            name_en,
+            source,
+            warn_percent,
+            max_extension,
+            rules,
+        })
     }
     pub fn id(&self) -> &str {
         &self.id
@@ -322,11 +345,21 @@ impl RuleSet {
     }
     /// The limit for `stage` given the facts: the first matching rule.
     pub fn limit_for(&self, stage: Stage, facts: &Facts) -> Option<Limit> {
-        self.rules.iter().find(|r| r.stage == stage && r.when.matches(facts)).map(|r| r.limit)
+        self.rules
+            .iter()
+            .find(|r| r.stage == stage && r.when.matches(facts))
+            .map(|r| r.limit)
     }
     /// Start the clock for `stage`, or `None` when this rule set gives that stage no limit.
-    pub fn start(&self, stage: Stage, facts: &Facts, at: DateTime<Utc>, cal: &Calendar) -> Option<Clock> {
-        self.limit_for(stage, facts).map(|limit| Clock::start(stage, limit, self.warn_percent, at, cal))
+    pub fn start(
+        &self,
+        stage: Stage,
+        facts: &Facts,
+        at: DateTime<Utc>,
+        cal: &Calendar,
+    ) -> Option<Clock> {
+        self.limit_for(stage, facts)
+            .map(|limit| Clock::start(stage, limit, self.warn_percent, at, cal))
     }
 }
 
@@ -377,10 +410,27 @@ pub struct ClockStatus {
 }
 
 impl Clock {
-    pub fn start(stage: Stage, limit: Limit, warn_percent: u8, at: DateTime<Utc>, cal: &Calendar) -> Clock {
+    pub fn start(
+        stage: Stage,
+        limit: Limit,
+        warn_percent: u8,
+        at: DateTime<Utc>,
+        cal: &Calendar,
+    ) -> Clock {
         let (due_at, basis) = limit.due_from(at, cal);
         let budget_secs = cal.elapsed(at, due_at, limit.measure()).value;
-        Clock { stage, limit, warn_percent, started_at: at, budget_secs, due_at, paused_at: None, stopped_at: None, extensions: 0, basis }
+        Clock {
+            stage,
+            limit,
+            warn_percent,
+            started_at: at,
+            budget_secs,
+            due_at,
+            paused_at: None,
+            stopped_at: None,
+            extensions: 0,
+            basis,
+        }
     }
     pub fn stage(&self) -> Stage {
         self.stage
@@ -410,7 +460,7 @@ impl Clock {
         self.extensions
     }
 
-    /// Pause (掛起): time stops counting until [`Clock::resume`].
+    /// Pause (挂起): time stops counting until [`Clock::resume`].
     pub fn pause(&mut self, at: DateTime<Utc>) -> Result<(), SlaError> {
         if self.stopped_at.is_some() {
             return Err(SlaError::ClockStopped);
@@ -424,7 +474,9 @@ impl Clock {
 
     /// Resume after a pause; the paused time is added to the budget.
     pub fn resume(&mut self, at: DateTime<Utc>, cal: &Calendar) -> Result<(), SlaError> {
-        let Some(since) = self.paused_at else { return Err(SlaError::NotPaused) };
+        let Some(since) = self.paused_at else {
+            return Err(SlaError::NotPaused);
+        };
         let paused = cal.elapsed(since, at.max(since), self.limit.measure());
         self.budget_secs += paused.value;
         self.paused_at = None;
@@ -439,7 +491,10 @@ impl Clock {
             return Err(SlaError::ClockStopped);
         }
         let (later, _) = by.due_from(self.due_at, cal);
-        self.budget_secs += cal.elapsed(self.due_at, later, self.limit.measure()).value.max(0);
+        self.budget_secs += cal
+            .elapsed(self.due_at, later, self.limit.measure())
+            .value
+            .max(0);
         self.extensions += 1;
         self.recompute(cal);
         Ok(())
@@ -464,9 +519,19 @@ impl Clock {
     /// Status at `now`.
     pub fn status(&self, now: DateTime<Utc>, cal: &Calendar) -> ClockStatus {
         let measure = self.limit.measure();
-        let counted_until = self.stopped_at.or(self.paused_at).map_or(now, |t| t.min(now));
-        let used = cal.elapsed(self.started_at, counted_until, measure).value.max(0);
-        let used_percent = if self.budget_secs > 0 { used as f64 * 100.0 / self.budget_secs as f64 } else { 100.0 };
+        let counted_until = self
+            .stopped_at
+            .or(self.paused_at)
+            .map_or(now, |t| t.min(now));
+        let used = cal
+            .elapsed(self.started_at, counted_until, measure)
+            .value
+            .max(0);
+        let used_percent = if self.budget_secs > 0 {
+            used as f64 * 100.0 / self.budget_secs as f64
+        } else {
+            100.0
+        };
         let status = match (self.stopped_at, self.paused_at) {
             (Some(t), _) if t <= self.due_at => Status::Met,
             (Some(_), _) => Status::Missed,
@@ -480,7 +545,13 @@ impl Clock {
             Some(p) if self.stopped_at.is_none() => (self.due_at - p).num_seconds(),
             _ => (self.due_at - now).num_seconds(),
         };
-        ClockStatus { status, used_percent, seconds_left, due_at: self.due_at, basis: self.basis }
+        ClockStatus {
+            status,
+            used_percent,
+            seconds_left,
+            due_at: self.due_at,
+            basis: self.basis,
+        }
     }
 }
 

@@ -2,7 +2,10 @@ use super::*;
 use chrono::TimeZone;
 
 fn cst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("valid") - chrono::TimeDelta::hours(8)
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .expect("valid")
+        - chrono::TimeDelta::hours(8)
 }
 
 fn cal() -> &'static Calendar {
@@ -13,12 +16,30 @@ fn cal() -> &'static Calendar {
 fn hotline_limits_depend_on_urgency_and_kind() {
     let r = defaults::hotline_12345();
     let normal = Facts::default();
-    let urgent = Facts { urgent: true, ..Facts::default() };
-    let inquiry = Facts { kind: RequestKind::Inquiry, ..Facts::default() };
-    assert_eq!(r.limit_for(Stage::Dispatch, &urgent), Limit::new(2, TimeUnit::Hours).ok());
-    assert_eq!(r.limit_for(Stage::Dispatch, &normal), Limit::new(24, TimeUnit::Hours).ok());
-    assert_eq!(r.limit_for(Stage::Report, &inquiry), Limit::new(5, TimeUnit::WorkingDays).ok());
-    assert_eq!(r.limit_for(Stage::Report, &normal), Limit::new(15, TimeUnit::WorkingDays).ok());
+    let urgent = Facts {
+        urgent: true,
+        ..Facts::default()
+    };
+    let inquiry = Facts {
+        kind: RequestKind::Inquiry,
+        ..Facts::default()
+    };
+    assert_eq!(
+        r.limit_for(Stage::Dispatch, &urgent),
+        Limit::new(2, TimeUnit::Hours).ok()
+    );
+    assert_eq!(
+        r.limit_for(Stage::Dispatch, &normal),
+        Limit::new(24, TimeUnit::Hours).ok()
+    );
+    assert_eq!(
+        r.limit_for(Stage::Report, &inquiry),
+        Limit::new(5, TimeUnit::WorkingDays).ok()
+    );
+    assert_eq!(
+        r.limit_for(Stage::Report, &normal),
+        Limit::new(15, TimeUnit::WorkingDays).ok()
+    );
     assert_eq!(r.limit_for(Stage::Acceptance, &normal), None);
 }
 
@@ -28,8 +49,14 @@ fn status_moves_from_on_time_to_warning_to_overdue() {
     let start = cst(2025, 3, 3, 9, 0);
     let c = Clock::start(Stage::Dispatch, limit, 80, start, cal());
     assert_eq!(c.due_at(), cst(2025, 3, 3, 19, 0));
-    assert_eq!(c.status(cst(2025, 3, 3, 16, 59), cal()).status, Status::OnTime);
-    assert_eq!(c.status(cst(2025, 3, 3, 17, 0), cal()).status, Status::Warning);
+    assert_eq!(
+        c.status(cst(2025, 3, 3, 16, 59), cal()).status,
+        Status::OnTime
+    );
+    assert_eq!(
+        c.status(cst(2025, 3, 3, 17, 0), cal()).status,
+        Status::Warning
+    );
     let s = c.status(cst(2025, 3, 3, 19, 0), cal());
     assert_eq!((s.status, s.seconds_left), (Status::Overdue, 0));
 }
@@ -43,11 +70,15 @@ fn pauses_and_extensions_move_the_deadline() {
     // Paused Tuesday 00:00 to Thursday 00:00: two working days stopped.
     c.pause(cst(2025, 3, 4, 0, 0)).expect("pause");
     assert_eq!(c.pause(cst(2025, 3, 4, 1, 0)), Err(SlaError::AlreadyPaused));
-    assert_eq!(c.status(cst(2025, 3, 10, 0, 0), cal()).status, Status::Paused);
+    assert_eq!(
+        c.status(cst(2025, 3, 10, 0, 0), cal()).status,
+        Status::Paused
+    );
     c.resume(cst(2025, 3, 6, 0, 0), cal()).expect("resume");
     // Two more working days: Thursday and Friday; due end of Friday.
     assert_eq!(c.due_at(), cst(2025, 3, 8, 0, 0));
-    c.extend(Limit::new(1, TimeUnit::WorkingDays).expect("limit"), cal()).expect("extend");
+    c.extend(Limit::new(1, TimeUnit::WorkingDays).expect("limit"), cal())
+        .expect("extend");
     // The weekend is skipped: due end of Monday.
     assert_eq!(c.due_at(), cst(2025, 3, 11, 0, 0));
     c.stop(cst(2025, 3, 10, 12, 0), cal());
@@ -74,14 +105,18 @@ fn working_day_clock_does_not_advance_over_the_spring_festival() {
 
 #[test]
 fn bad_rules_are_refused() {
-    assert_eq!(Limit::new(0, TimeUnit::Hours), Err(SlaError::LimitOutOfRange { amount: 0 }));
+    assert_eq!(
+        Limit::new(0, TimeUnit::Hours),
+        Err(SlaError::LimitOutOfRange { amount: 0 })
+    );
     let bad: Result<Limit, _> = serde_json::from_str(r#"{"amount":0,"unit":"hours"}"#);
     assert!(bad.is_err());
     let mut json = serde_json::to_value(defaults::key_items()).expect("json");
     json["warn_percent"] = 120.into();
     assert!(serde_json::from_value::<RuleSet>(json).is_err());
     for set in defaults::all() {
-        let back: RuleSet = serde_json::from_value(serde_json::to_value(&set).expect("json")).expect("parse");
+        let back: RuleSet =
+            serde_json::from_value(serde_json::to_value(&set).expect("json")).expect("parse");
         assert_eq!(back, set);
         assert!(!set.source().is_empty());
     }

@@ -1,0 +1,89 @@
+//! Calls to the server's `/api/v1`. Every failure comes back in the server's error shape
+//! (`{"errors":[{field, code, message}]}`); network failures get the code
+//! `network.unreachable`.
+
+use duban_api::{ApiError, ErrorBody};
+use gloo_net::http::{Request, RequestBuilder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::i18n::Lang;
+
+/// A failed call: the HTTP status (0 when the server was not reached) and the errors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub status: u16,
+    pub body: ErrorBody,
+    /// The raw body, for 409 responses that carry the current state.
+    pub raw: serde_json::Value,
+}
+
+impl Failure {
+    fn network(e: impl std::fmt::Display, lang: Lang) -> Failure {
+        let message = match lang {
+            Lang::ZhCn => format!("无法连接服务器:{e}"),
+            Lang::En => format!("Cannot reach the server: {e}"),
+        };
+        Failure {
+            status: 0,
+            body: ErrorBody::single("", "network.unreachable", message),
+            raw: serde_json::Value::Null,
+        }
+    }
+    pub fn errors(&self) -> &[ApiError] {
+        &self.body.errors
+    }
+    /// All messages joined, for a banner.
+    pub fn summary(&self) -> String {
+        self.body
+            .errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+}
+
+fn with_lang(r: RequestBuilder, lang: Lang) -> RequestBuilder {
+    r.header("Accept-Language", lang.code())
+}
+
+async fn finish<T: DeserializeOwned>(
+    resp: Result<gloo_net::http::Response, gloo_net::Error>,
+    lang: Lang,
+) -> Result<T, Failure> {
+    let resp = resp.map_err(|e| Failure::network(e, lang))?;
+    let status = resp.status();
+    let text = resp.text().await.map_err(|e| Failure::network(e, lang))?;
+    if (200..300).contains(&status) {
+        return serde_json::from_str(&text).map_err(|e| Failure {
+            status,
+            body: ErrorBody::single("", "response.unreadable", e.to_string()),
+            raw: serde_json::Value::Null,
+        });
+    }
+    let raw: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let body = serde_json::from_value(raw.clone())
+        .unwrap_or_else(|_| ErrorBody::single("", "http.error", format!("HTTP {status}")));
+    Err(Failure { status, body, raw })
+}
+
+pub async fn get<T: DeserializeOwned>(url: &str, lang: Lang) -> Result<T, Failure> {
+    finish(with_lang(Request::get(url), lang).send().await, lang).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    if_match: Option<u64>,
+    lang: Lang,
+) -> Result<T, Failure> {
+    let mut req = with_lang(Request::post(url), lang);
+    if let Some(v) = if_match {
+        req = req.header("If-Match", &v.to_string());
+    }
+    match req.json(body) {
+        Ok(r) => finish(r.send().await, lang).await,
+        Err(e) => Err(Failure::network(e, lang)),
+    }
+}

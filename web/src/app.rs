@@ -1,0 +1,77 @@
+//! Application shell: router, navigation bar and route table.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{Lang, provide_i18n, use_i18n};
+use crate::pages::{CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage, NotFoundPage};
+
+/// Root component: provides the language context, then the router with the nav bar
+/// above the routed page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    crate::sla_view::provide_now();
+
+    view! {
+        <Router>
+            <NavBar/>
+            <main class="page">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=CaseListPage/>
+                    <Route path=path!("/cases/new") view=CaseNewPage/>
+                    <Route path=path!("/cases/:id") view=CaseDetailPage/>
+                    <Route path=path!("/calendar") view=CalendarPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Top navigation bar: brand, section links, today's date and the language switch.
+#[component]
+pub fn NavBar() -> impl IntoView {
+    let i18n = use_i18n();
+    // Browser-local date (chrono `wasmbind` reads the JS clock).
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+
+    view! {
+        <header class="topbar">
+            <div class="topbar-inner">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark">"督办"</span>
+                    <span class="brand-name">{move || i18n.t("app.subtitle")}</span>
+                </A>
+                <nav class="nav">
+                    // `<A>` sets aria-current="page" on the active link; CSS styles it.
+                    <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
+                    <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
+                    <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
+                </nav>
+                <div class="topbar-right">
+                    <span class="today" title=move || i18n.t("nav.today")>{today}</span>
+                    <LangSwitch/>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+/// The "中文 / EN" toggle; the active language is bold.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="button"
+            class="lang-switch"
+            title=move || i18n.t("nav.switch_lang")
+            on:click=move |_| i18n.toggle()
+        >
+            <span class:active=move || i18n.lang() == Lang::ZhCn>"中文"</span>
+            " / "
+            <span class:active=move || i18n.lang() == Lang::En>"EN"</span>
+        </button>
+    }
+}

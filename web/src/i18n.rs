@@ -1,0 +1,361 @@
+//! UI language: the [`Lang`] enum, a reactive language context persisted in
+//! `localStorage`, and the string table behind [`I18n::t`].
+//!
+//! Usage in a component:
+//! ```ignore
+//! let i18n = use_i18n();
+//! view! { <h1>{move || i18n.t("cases.title")}</h1> }
+//! ```
+//! Wrap lookups in a closure (`move || i18n.t(..)`) so the text follows language
+//! changes. Add new strings to [`STRINGS`]: Chinese (zh-CN, simplified) first, then
+//! English. A key missing from the table renders as the key itself.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+
+/// `localStorage` key holding the chosen language code (`"zh-CN"` or `"en"`).
+pub const STORAGE_KEY: &str = "duban.lang";
+
+/// Interface language. Chinese (simplified, mainland) is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    /// BCP 47 tag, also used for `<html lang>` and the stored value.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a stored/BCP 47 code; anything Chinese maps to `ZhCn`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        let lower = code.trim().to_ascii_lowercase();
+        if lower == "en" || lower.starts_with("en-") {
+            Some(Lang::En)
+        } else if lower == "zh" || lower.starts_with("zh-") {
+            Some(Lang::ZhCn)
+        } else {
+            None
+        }
+    }
+
+    /// The domain crates' language, for their labels and error messages.
+    pub const fn domain(self) -> duban_case::Lang {
+        match self {
+            Lang::ZhCn => duban_case::Lang::Zh,
+            Lang::En => duban_case::Lang::En,
+        }
+    }
+
+    /// The other language (there are two).
+    pub const fn toggled(self) -> Self {
+        match self {
+            Lang::ZhCn => Lang::En,
+            Lang::En => Lang::ZhCn,
+        }
+    }
+}
+
+/// String table: `(key, zh-CN, en)`. Keep keys grouped by page, dotted.
+pub const STRINGS: &[(&str, &str, &str)] = &[
+    // shell
+    (
+        "app.title",
+        "督办 · 生态环境信访件办理",
+        "Duban · Environmental complaint handling",
+    ),
+    (
+        "app.subtitle",
+        "生态环境信访办理系统",
+        "Environmental complaint case handling",
+    ),
+    ("nav.cases", "信访件", "Cases"),
+    ("nav.new_case", "登记", "Intake"),
+    ("nav.calendar", "工作日历", "Calendar"),
+    ("nav.today", "今天", "Today"),
+    (
+        "nav.switch_lang",
+        "切换语言 / Switch language",
+        "Switch language / 切换语言",
+    ),
+    (
+        "common.under_construction",
+        "此页面正在建设中。",
+        "This page is under construction.",
+    ),
+    // statuses (badge text)
+    ("status.on_time", "按期办理", "On time"),
+    ("status.due_soon", "临期", "Due soon"),
+    ("status.overdue", "超期", "Overdue"),
+    // case list
+    ("cases.title", "信访件列表", "Cases"),
+    ("cases.col.reference", "编号", "Reference"),
+    ("cases.col.channel", "来源渠道", "Channel"),
+    ("cases.col.category", "污染类别", "Category"),
+    ("cases.col.lead_unit", "承办单位", "Lead unit"),
+    ("cases.col.deadline", "办理期限", "Deadline"),
+    ("cases.col.status", "状态", "Status"),
+    ("cases.empty", "暂无信访件。", "No cases yet."),
+    ("cases.legend", "状态说明", "Status legend"),
+    // intake
+    ("new.title", "信访件登记", "Case intake"),
+    // detail
+    ("detail.title", "信访件详情", "Case detail"),
+    ("detail.id", "案件标识", "Case id"),
+    ("detail.back", "返回列表", "Back to the list"),
+    // calendar
+    ("calendar.title", "工作日历", "Working-day calendar"),
+    (
+        "calendar.hint",
+        "办理期限按工作日计算，法定节假日与调休上班日在此维护。",
+        "Deadlines count working days; public holidays and make-up working days are kept here.",
+    ),
+    // pages
+    ("action.amount", "延期数量", "Amount"),
+    ("action.cancel", "取消", "Cancel"),
+    ("action.closure", "办结方式", "Closure"),
+    (
+        "action.co_units",
+        "协办单位(可多选)",
+        "Cooperating units (multiple)",
+    ),
+    ("action.comments", "审核意见", "Review comments"),
+    ("action.confirm", "确认", "Confirm"),
+    ("action.done", "操作已完成。", "Done."),
+    ("action.lead_unit", "牵头单位", "Lead unit"),
+    ("action.note", "说明(可选)", "Note (optional)"),
+    ("action.primary", "主件案件标识", "Primary case id"),
+    ("action.reason", "原因", "Reason"),
+    ("action.satisfaction", "满意度", "Satisfaction"),
+    ("action.unit", "单位", "Unit"),
+    ("action.visit_note", "回访记录", "Visit notes"),
+    (
+        "calendar.fallback",
+        "该年份尚无国务院办公厅放假通知数据,暂按周一至周五为工作日计算。",
+        "No State Council notice for this year yet: Monday to Friday are taken as working days.",
+    ),
+    ("calendar.source", "数据来源:", "Source: "),
+    ("cases.col.content", "举报内容", "Content"),
+    ("cases.col.division", "行政区域", "Division"),
+    ("cases.col.received", "收件时间", "Received"),
+    ("cases.key", "重点", "Key"),
+    ("cases.more", "加载更多", "Load more"),
+    ("cases.paused", "已挂起", "Paused"),
+    ("cases.total", "共", "Total"),
+    ("clock.due", "期限", "Due"),
+    ("clock.limit", "时限", "Limit"),
+    ("clock.stage", "环节", "Stage"),
+    ("clock.started", "起算时间", "Started"),
+    ("clock.status", "状态", "Status"),
+    ("common.choose", "请选择", "Choose"),
+    ("common.saving", "正在提交…", "Saving…"),
+    ("day.holiday", "法定节假日", "Holiday"),
+    ("day.makeup", "调休上班", "Make-up workday"),
+    ("day.weekend", "周末", "Weekend"),
+    ("day.workday", "工作日", "Workday"),
+    ("detail.actions", "可办理操作", "Next actions"),
+    ("detail.clocks", "办理时限", "SLA clocks"),
+    ("detail.last_reason", "最近说明", "Latest reason"),
+    ("detail.lead_unit", "牵头单位", "Lead unit"),
+    (
+        "detail.no_actions",
+        "当前无可办理操作",
+        "No actions available",
+    ),
+    ("detail.outcome", "办理结果", "Outcome"),
+    ("detail.timeline", "办理记录", "Timeline"),
+    ("field.address", "地址", "Address"),
+    ("field.batch_date", "交办日期", "Batch date"),
+    ("field.batch_number", "批次号", "Batch number"),
+    ("field.categories", "污染类型", "Categories"),
+    ("field.channel", "来源渠道", "Channel"),
+    ("field.complainant_name", "举报人", "Complainant"),
+    ("field.complainant_phone", "联系电话", "Phone"),
+    ("field.content", "举报内容", "Content"),
+    ("field.division", "行政区域", "Division"),
+    ("field.key_classes", "重点类别", "Key classes"),
+    ("field.lat", "纬度(可选)", "Latitude (optional)"),
+    ("field.lon", "经度(可选)", "Longitude (optional)"),
+    ("field.received_at", "收件时间", "Received at"),
+    (
+        "field.received_at.hint",
+        "不填则为当前时间(北京时间)",
+        "Empty means now (Beijing time)",
+    ),
+    ("field.request_kind", "诉求类型", "Request kind"),
+    ("field.sender_ref", "交办编号", "Sender's number"),
+    ("field.urgent", "紧急", "Urgent"),
+    ("filter.all_categories", "全部类型", "All categories"),
+    ("filter.all_cities", "全部设区市", "All cities"),
+    ("filter.all_status", "全部状态", "All statuses"),
+    ("filter.batch", "批次", "Batch"),
+    ("filter.key_any", "重点与否", "Key or not"),
+    ("filter.key_none", "非重点件", "Not key"),
+    ("filter.key_only", "仅重点件", "Key only"),
+    ("new.errors_left", "处需要修改", "problems to fix"),
+    (
+        "new.server_refused",
+        "服务器未接受提交,请按提示修改。",
+        "The server refused the case; see the messages.",
+    ),
+    ("new.submit", "提交登记", "Submit"),
+    ("outcome.accountable", "问责人数", "Held accountable"),
+    ("outcome.criminal", "立案侦查", "Criminal cases"),
+    ("outcome.finding", "核实情况", "Finding"),
+    ("outcome.fines", "罚款(元)", "Fines (yuan)"),
+    ("outcome.measures", "整改措施", "Measures"),
+    ("outcome.penalties", "立案处罚", "Penalty cases"),
+    ("outcome.public_summary", "公开摘要", "Public summary"),
+    ("outcome.rectification", "责令整改", "Ordered to rectify"),
+    ("outcome.summoned", "约谈人数", "Summoned"),
+    (
+        "rules.hint",
+        "默认时限为数据,由管理员维护;修改仅对新开始的计时生效。",
+        "Defaults are data kept by administrators; edits apply to new clocks only.",
+    ),
+    ("rules.inquiry", "咨询类", "Inquiries"),
+    ("rules.source", "依据:", "Source: "),
+    ("rules.title", "办理时限规则", "SLA rule sets"),
+    ("rules.urgent", "紧急件", "Urgent"),
+    ("rules.warn", "预警比例", "Warning at"),
+    ("sla.due", "期限", "Due"),
+    ("unit.hours", "小时", "Hours"),
+    ("unit.natural_days", "自然日", "Natural days"),
+    ("unit.working_days", "工作日", "Working days"),
+    ("unit.working_hours", "工作小时", "Working hours"),
+    // not found
+    ("notfound.title", "页面不存在", "Page not found"),
+    ("notfound.back", "返回信访件列表", "Back to the case list"),
+];
+
+/// Looks `key` up for `lang`; `None` if the key is not in [`STRINGS`].
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    STRINGS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|&(_, zh, en)| match lang {
+            Lang::ZhCn => zh,
+            Lang::En => en,
+        })
+}
+
+/// Reactive language handle, provided as context by [`provide_i18n`]. `Copy`, so it
+/// can be moved into any number of closures.
+#[derive(Clone, Copy, Debug)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Current language (tracked: re-runs the enclosing closure on change).
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// Current language, without tracking (for event handlers).
+    pub fn lang_untracked(&self) -> Lang {
+        self.lang.get_untracked()
+    }
+
+    /// Sets the language; persisted and applied to `<html lang>` by an effect.
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
+
+    /// Switches between Chinese and English.
+    pub fn toggle(&self) {
+        self.lang.update(|l| *l = l.toggled());
+    }
+
+    /// The UI string for `key` in the current language (tracked). Falls back to the
+    /// key itself, so a missing entry is visible rather than blank.
+    pub fn t(&self, key: &'static str) -> &'static str {
+        match lookup(self.lang.get(), key) {
+            Some(s) => s,
+            None => {
+                leptos::logging::warn!("i18n: missing key {key:?}");
+                key
+            }
+        }
+    }
+
+    /// The underlying signal, for components that need it directly.
+    pub fn signal(&self) -> RwSignal<Lang> {
+        self.lang
+    }
+}
+
+/// Reads the stored language (default `ZhCn`), provides an [`I18n`] context and keeps
+/// `localStorage` and `<html lang>` in step with it. Call once, at the root.
+pub fn provide_i18n() -> I18n {
+    let initial = LocalStorage::get::<String>(STORAGE_KEY)
+        .ok()
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or_default();
+    let i18n = I18n {
+        lang: RwSignal::new(initial),
+    };
+    provide_context(i18n);
+
+    Effect::new(move |_| {
+        let lang = i18n.lang.get();
+        if let Err(e) = LocalStorage::set(STORAGE_KEY, lang.code()) {
+            leptos::logging::warn!("i18n: cannot persist language: {e}");
+        }
+        if let Some(root) = document().document_element() {
+            // `lang` lets the browser pick CJK fonts and line breaking correctly.
+            let _ = root.set_attribute("lang", lang.code());
+        }
+        if let Some(title) = lookup(lang, "app.title") {
+            document().set_title(title);
+        }
+    });
+
+    i18n
+}
+
+/// The [`I18n`] context. Panics if [`provide_i18n`] was not called above.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn keys_are_unique_and_strings_non_empty() {
+        let mut seen = HashSet::new();
+        for &(key, zh, en) in STRINGS {
+            assert!(seen.insert(key), "duplicate i18n key {key}");
+            assert!(!zh.trim().is_empty(), "empty zh-CN string for {key}");
+            assert!(!en.trim().is_empty(), "empty en string for {key}");
+        }
+    }
+
+    #[test]
+    fn lang_codes_round_trip() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(lang.toggled().toggled(), lang);
+        }
+        assert_eq!(Lang::from_code("zh-Hans-CN"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_code("EN-gb"), Some(Lang::En));
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::default(), Lang::ZhCn);
+    }
+
+    #[test]
+    fn lookup_picks_language() {
+        assert_eq!(lookup(Lang::ZhCn, "nav.cases"), Some("信访件"));
+        assert_eq!(lookup(Lang::En, "nav.cases"), Some("Cases"));
+        assert_eq!(lookup(Lang::En, "no.such.key"), None);
+    }
+}

@@ -1,0 +1,27 @@
+//! Duban (督办) browser front end.
+//!
+//! A Leptos 0.8 client-side rendered (CSR) application compiled to
+//! `wasm32-unknown-unknown`. `cargo xtask build-web [--release]` builds it and runs
+//! wasm-bindgen (and wasm-opt for release) into `dist/` at the workspace root.
+//!
+//! Layout:
+//! - [`app`]: the shell (`<App/>`): router, top navigation bar, route table.
+//! - [`i18n`]: UI language (`Lang`), the reactive language context and the string table.
+//! - [`pages`]: one module per route; each is a placeholder to be filled in.
+
+pub mod api;
+pub mod app;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod sla_view;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Entry point, called by the generated JS glue (`init()` in `index.html`) once the
+/// module is instantiated: mounts `<App/>` to `<body>`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

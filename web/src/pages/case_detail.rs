@@ -1,0 +1,538 @@
+//! `/cases/:id`: a case with its clocks, its timeline and the legal next actions.
+//! Action forms are checked in the browser by `duban_case::lifecycle::decide`, the
+//! function the server runs, before anything is sent.
+
+use chrono::Utc;
+use duban_api::{ApiError, CaseView, EventView, UnitView};
+use duban_calendar::Calendar;
+use duban_case::draft::OutcomeDraft;
+use duban_case::lifecycle::{self, ActionKind, Command, Ctx, EventKind};
+use duban_case::model::{Closure, Finding, Satisfaction};
+use duban_sla::RuleSet;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::format::local_time;
+use crate::i18n::{Lang, use_i18n};
+use crate::sla_view::{SlaBadge, stage_label};
+
+/// Inputs of the action forms.
+#[derive(Clone, Default)]
+struct ActionForm {
+    lead_unit: String,
+    co_units: Vec<String>,
+    text: String,
+    closure: String,
+    satisfaction: String,
+    amount: String,
+    unit: String,
+    primary: String,
+    outcome: OutcomeDraft,
+}
+
+impl ActionForm {
+    fn command(&self, kind: ActionKind) -> Result<Command, String> {
+        let f = self.clone();
+        Ok(match kind {
+            ActionKind::Dispatch => Command::Dispatch {
+                lead_unit: f.lead_unit,
+                co_units: f.co_units,
+                note: f.text,
+            },
+            ActionKind::SignFor => Command::SignFor,
+            ActionKind::Return => Command::Return { reason: f.text },
+            ActionKind::StartHandling => Command::StartHandling { note: f.text },
+            ActionKind::Report => Command::Report { outcome: f.outcome },
+            ActionKind::Approve => Command::Approve { closure: f.closure },
+            ActionKind::SendBack => Command::SendBack { comments: f.text },
+            ActionKind::Close => Command::Close,
+            ActionKind::ReturnVisit => Command::ReturnVisit {
+                satisfaction: f.satisfaction,
+                note: f.text,
+            },
+            ActionKind::Reopen => Command::Reopen { reason: f.text },
+            ActionKind::Pause => Command::Pause { reason: f.text },
+            ActionKind::Resume => Command::Resume,
+            ActionKind::Extend => Command::Extend {
+                amount: f.amount.trim().parse().unwrap_or(0),
+                unit: f.unit,
+                reason: f.text,
+            },
+            ActionKind::Merge => Command::Merge {
+                primary: f.primary.trim().parse().map_err(|_| "primary".to_owned())?,
+            },
+        })
+    }
+}
+
+/// What the free-text box of an action is called, if it has one.
+fn text_label(kind: ActionKind) -> Option<&'static str> {
+    match kind {
+        ActionKind::Dispatch | ActionKind::StartHandling => Some("action.note"),
+        ActionKind::Return | ActionKind::Reopen | ActionKind::Pause | ActionKind::Extend => {
+            Some("action.reason")
+        }
+        ActionKind::SendBack => Some("action.comments"),
+        ActionKind::ReturnVisit => Some("action.visit_note"),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn CaseDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let case = RwSignal::new(None::<CaseView>);
+    let events = RwSignal::new(Vec::<EventView>::new());
+    let load_error = RwSignal::new(None::<String>);
+    let units = RwSignal::new(Vec::<UnitView>::new());
+    let rule_sets = RwSignal::new(Vec::<RuleSet>::new());
+    let open = RwSignal::new(None::<ActionKind>);
+    let form = RwSignal::new(ActionForm::default());
+    let action_errors = RwSignal::new(Vec::<ApiError>::new());
+    let notice = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+
+    let reload = move || {
+        let id = id();
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            match api::get::<CaseView>(&format!("/api/v1/cases/{id}"), lang).await {
+                Ok(v) => {
+                    case.set(Some(v));
+                    load_error.set(None);
+                }
+                Err(f) => load_error.set(Some(f.summary())),
+            }
+            if let Ok(evs) =
+                api::get::<Vec<EventView>>(&format!("/api/v1/cases/{id}/events"), lang).await
+            {
+                events.set(evs);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        let _ = id();
+        reload();
+    });
+    spawn_local(async move {
+        let lang = i18n.lang_untracked();
+        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+            units.set(u);
+        }
+        if let Ok(r) = api::get::<Vec<RuleSet>>("/api/v1/sla/rule-sets", lang).await {
+            rule_sets.set(r);
+        }
+    });
+
+    let submit = move |kind: ActionKind| {
+        let Some(view) = case.get_untracked() else {
+            return;
+        };
+        let lang = i18n.lang_untracked();
+        let cmd = match form.get_untracked().command(kind) {
+            Ok(c) => c,
+            Err(field) => {
+                let message = if lang == Lang::ZhCn {
+                    "案件标识无效"
+                } else {
+                    "Enter a valid case id"
+                };
+                action_errors.set(vec![ApiError {
+                    field,
+                    code: "primary.invalid".into(),
+                    message: message.into(),
+                }]);
+                return;
+            }
+        };
+        // The same decision the server makes, first in the browser.
+        if let Some(rules) = rule_sets
+            .get_untracked()
+            .into_iter()
+            .find(|r| r.id() == view.case.rule_set())
+        {
+            let ctx = Ctx {
+                now: Utc::now(),
+                actor: "browser",
+                rules: &rules,
+                calendar: Calendar::official(),
+            };
+            if let Err(errs) = lifecycle::decide(&view.case, &cmd, &ctx) {
+                action_errors
+                    .set(duban_api::ErrorBody::from_case_errors(&errs, lang.domain()).errors);
+                return;
+            }
+        }
+        busy.set(true);
+        let version = view.case.version();
+        let id = view.case.id();
+        spawn_local(async move {
+            match api::post::<_, CaseView>(
+                &format!("/api/v1/cases/{id}/actions"),
+                &cmd,
+                Some(version),
+                lang,
+            )
+            .await
+            {
+                Ok(v) => {
+                    case.set(Some(v));
+                    open.set(None);
+                    form.set(ActionForm::default());
+                    action_errors.set(Vec::new());
+                    notice.set(Some("action.done"));
+                    reload();
+                }
+                Err(f) if f.status == 409 => {
+                    if let Ok(current) =
+                        serde_json::from_value::<CaseView>(f.raw["current"].clone())
+                    {
+                        case.set(Some(current));
+                    }
+                    action_errors.set(f.errors().to_vec());
+                    reload();
+                }
+                Err(f) => action_errors.set(f.errors().to_vec()),
+            }
+            busy.set(false);
+        });
+    };
+
+    let choose = move |kind: ActionKind| {
+        action_errors.set(Vec::new());
+        notice.set(None);
+        let needs_form = !matches!(
+            kind,
+            ActionKind::SignFor | ActionKind::Close | ActionKind::Resume
+        );
+        if needs_form {
+            form.set(ActionForm {
+                closure: "closed".into(),
+                satisfaction: "satisfied".into(),
+                unit: "working_days".into(),
+                ..ActionForm::default()
+            });
+            open.set(Some(kind));
+        } else {
+            open.set(None);
+            submit(kind);
+        }
+    };
+
+    view! {
+        <section>
+            <p><A href="/">{move || i18n.t("detail.back")}</A></p>
+            <Show when=move || load_error.get().is_some()>
+                <p class="banner banner-error">{move || load_error.get()}</p>
+            </Show>
+            {move || case.get().map(|v| {
+                let c = v.case.clone();
+                let lang = i18n.lang().domain();
+                let status = c.status();
+                view! {
+                    <div class="page-head">
+                        <h1>
+                            <span class="reference">{c.reference().to_string()}</span>
+                            " "
+                            <span class="status case-status" data-status=status.code()>{status.label(lang)}</span>
+                            {c.is_paused().then(|| view! { <span class="tag">{i18n.t("cases.paused")}</span> })}
+                        </h1>
+                        <span class="muted">{format!("v{}", c.version())}</span>
+                    </div>
+                    <div class="detail-grid">
+                        <dl class="facts">
+                            <dt>{i18n.t("field.channel")}</dt><dd>{c.channel().label(lang)}</dd>
+                            {c.batch().map(|b| view! {
+                                <dt>{i18n.t("field.batch_number")}</dt>
+                                <dd>{format!("{} · {}", b.number(), b.date())}</dd>
+                            })}
+                            {c.sender_ref().map(|s| view! { <dt>{i18n.t("field.sender_ref")}</dt><dd>{s.to_owned()}</dd> })}
+                            <dt>{i18n.t("field.division")}</dt><dd>{v.division_name.clone()}</dd>
+                            <dt>{i18n.t("field.address")}</dt><dd>{c.address().to_owned()}</dd>
+                            <dt>{i18n.t("field.categories")}</dt>
+                            <dd>{c.categories().iter().map(|k| k.label(lang)).collect::<Vec<_>>().join("、")}</dd>
+                            {(!c.key_classes().is_empty()).then(|| view! {
+                                <dt>{i18n.t("field.key_classes")}</dt>
+                                <dd>{c.key_classes().iter().map(|k| k.label(lang)).collect::<Vec<_>>().join("、")}</dd>
+                            })}
+                            <dt>{i18n.t("field.received_at")}</dt><dd>{local_time(c.received_at())}</dd>
+                            <dt>{i18n.t("detail.lead_unit")}</dt>
+                            <dd>{v.lead_unit_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                            {c.complainant().name().map(|n| view! { <dt>{i18n.t("field.complainant_name")}</dt><dd>{n.to_owned()}</dd> })}
+                            {c.complainant().phone().map(|p| view! { <dt>{i18n.t("field.complainant_phone")}</dt><dd>{p.masked()}</dd> })}
+                            {c.last_reason().map(|r| view! { <dt>{i18n.t("detail.last_reason")}</dt><dd>{r.to_owned()}</dd> })}
+                        </dl>
+                        <div>
+                            <h2>{i18n.t("field.content")}</h2>
+                            <p class="content">{c.content().to_owned()}</p>
+                            {c.outcome().map(|o| view! {
+                                <h2>{i18n.t("detail.outcome")}</h2>
+                                <p>{format!("{} · {} {} · {} {} · {} ¥{}",
+                                    o.finding().label(lang),
+                                    i18n.t("outcome.rectification"), o.rectification_orders(),
+                                    i18n.t("outcome.penalties"), o.penalty_cases(),
+                                    i18n.t("outcome.fines"), o.fines_yuan())}</p>
+                                <p class="content">{o.public_summary().to_owned()}</p>
+                            })}
+                        </div>
+                    </div>
+                    <h2>{i18n.t("detail.clocks")}</h2>
+                    <table class="data-table" id="clocks">
+                        <thead><tr>
+                            <th>{i18n.t("clock.stage")}</th><th>{i18n.t("clock.limit")}</th>
+                            <th>{i18n.t("clock.started")}</th><th>{i18n.t("clock.due")}</th><th>{i18n.t("clock.status")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {c.clocks().iter().cloned().map(|clock| {
+                                let limit = if lang == duban_case::Lang::Zh { clock.limit().to_zh() } else { clock.limit().to_en() };
+                                let (stage, started, due) = (clock.stage(), clock.started_at(), clock.due_at());
+                                view! {
+                                    <tr data-stage=stage.code()>
+                                        <td>{stage_label(stage, i18n.lang())}</td>
+                                        <td>{limit}</td>
+                                        <td>{local_time(started)}</td>
+                                        <td>{local_time(due)}</td>
+                                        <td><SlaBadge clock=clock/></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <h2>{i18n.t("detail.actions")}</h2>
+                    <div class="actions" id="actions">
+                        {v.allowed_actions.iter().map(|&kind| view! {
+                            <button type="button" class="btn" data-action=kind.code()
+                                class:btn-primary=move || open.get() == Some(kind)
+                                disabled=move || busy.get()
+                                on:click=move |_| choose(kind)>
+                                {kind.label(lang)}
+                            </button>
+                        }).collect_view()}
+                        {v.allowed_actions.is_empty().then(|| view! { <span class="muted">{i18n.t("detail.no_actions")}</span> })}
+                    </div>
+                }
+            })}
+            {move || open.get().map(|kind| view! { <ActionPanel kind form units errors=action_errors busy on_submit=move || submit(kind) on_cancel=move || open.set(None)/> })}
+            <Show when=move || open.get().is_none() && !action_errors.get().is_empty()>
+                <div class="banner banner-error" id="action-errors">
+                    {move || action_errors.get().into_iter().map(|e| view! { <p data-code=e.code.clone()>{e.message.clone()}</p> }).collect_view()}
+                </div>
+            </Show>
+            {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="action-notice">{i18n.t(n)}</p> })}
+            <h2>{move || i18n.t("detail.timeline")}</h2>
+            <ol class="timeline" id="timeline">
+                {move || events.get().into_iter().map(|e| {
+                    let lang = i18n.lang().domain();
+                    let detail = event_detail(&e.event.kind, lang);
+                    view! {
+                        <li data-type=e.event.kind.code()>
+                            <span class="when">{local_time(e.event.at)}</span>
+                            <span class="what">{e.event.kind.label(lang)}</span>
+                            <span class="who">{e.event.actor.clone()}</span>
+                            {(!detail.is_empty()).then(|| view! { <span class="detail">{detail}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+fn event_detail(kind: &EventKind, lang: duban_case::Lang) -> String {
+    match kind {
+        EventKind::Dispatched {
+            lead_unit,
+            co_units,
+            note,
+        } => {
+            let mut s = lead_unit.to_string();
+            if !co_units.is_empty() {
+                s.push_str(&format!(
+                    " + {}",
+                    co_units
+                        .iter()
+                        .map(|u| u.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if !note.is_empty() {
+                s.push_str(&format!(" · {note}"));
+            }
+            s
+        }
+        EventKind::Returned { reason }
+        | EventKind::Reopened { reason }
+        | EventKind::Paused { reason } => reason.clone(),
+        EventKind::SentBack { comments } => comments.clone(),
+        EventKind::HandlingStarted { note } => note.clone(),
+        EventKind::Reported { outcome } => format!(
+            "{} · {}",
+            outcome.finding().label(lang),
+            outcome.public_summary()
+        ),
+        EventKind::Approved { closure } => closure.label(lang).to_owned(),
+        EventKind::ReturnVisited { satisfaction, note } => {
+            format!("{} {note}", satisfaction.label(lang))
+        }
+        EventKind::Extended { by, reason } => {
+            let by = if lang == duban_case::Lang::Zh {
+                by.to_zh()
+            } else {
+                by.to_en()
+            };
+            format!("+{by} · {reason}")
+        }
+        EventKind::Merged { primary } => primary.to_string(),
+        _ => String::new(),
+    }
+}
+
+#[component]
+fn ActionPanel(
+    kind: ActionKind,
+    form: RwSignal<ActionForm>,
+    units: RwSignal<Vec<UnitView>>,
+    errors: RwSignal<Vec<ApiError>>,
+    busy: RwSignal<bool>,
+    on_submit: impl Fn() + Clone + Send + Sync + 'static,
+    on_cancel: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = move || i18n.lang().domain();
+    let num =
+        move |ev: leptos::ev::Event| event_target_value(&ev).trim().parse::<u64>().unwrap_or(0);
+    let field_errors = move |field: &'static str| {
+        move || {
+            errors
+                .get()
+                .into_iter()
+                .filter(|e| e.field == field || e.field.starts_with(&format!("{field}[")) || e.field.starts_with(&format!("{field}.")))
+                .map(|e| view! { <p class="field-error" data-field=e.field.clone() data-code=e.code.clone()>{e.message.clone()}</p> })
+                .collect_view()
+        }
+    };
+    let submit = on_submit.clone();
+    view! {
+        <form class="form action-panel" id="action-form" data-action=kind.code() novalidate
+            on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <h3>{move || kind.label(lang())}</h3>
+            {(kind == ActionKind::Dispatch).then(|| view! {
+                <label class="field">
+                    <span class="label">{move || i18n.t("action.lead_unit")}</span>
+                    <select name="lead_unit" on:change=move |ev| form.update(|f| f.lead_unit = event_target_value(&ev))>
+                        <option value="">{move || i18n.t("common.choose")}</option>
+                        {move || units.get().into_iter().filter(|u| u.kind != "coordination").map(|u| view! {
+                            <option value=u.id.clone()>{u.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    {field_errors("lead_unit")}
+                </label>
+                <label class="field">
+                    <span class="label">{move || i18n.t("action.co_units")}</span>
+                    <select name="co_units" multiple size="5" on:change=move |ev| {
+                        use leptos::wasm_bindgen::JsCast;
+                        let chosen = ev.target()
+                            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlSelectElement>().ok())
+                            .map(|sel| {
+                                let opts = sel.selected_options();
+                                (0..opts.length()).filter_map(|i| opts.item(i)).filter_map(|o| o.get_attribute("value")).collect::<Vec<_>>()
+                            })
+                            .unwrap_or_default();
+                        form.update(|f| f.co_units = chosen);
+                    }>
+                        {move || units.get().into_iter().filter(|u| u.kind == "department").map(|u| view! {
+                            <option value=u.id.clone()>{u.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    {field_errors("co_units")}
+                </label>
+            })}
+            {(kind == ActionKind::Report).then(|| view! {
+                <div class="form-grid">
+                    <label class="field">
+                        <span class="label">{move || i18n.t("outcome.finding")}</span>
+                        <select name="finding" on:change=move |ev| form.update(|f| f.outcome.finding = event_target_value(&ev))>
+                            <option value="">{move || i18n.t("common.choose")}</option>
+                            {Finding::ALL.iter().map(|x| view! { <option value=x.code()>{move || x.label(lang())}</option> }).collect_view()}
+                        </select>
+                        {field_errors("outcome.finding")}
+                    </label>
+                    <label class="field"><span class="label">{move || i18n.t("outcome.rectification")}</span>
+                        <input type="number" min="0" name="rectification_orders" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.rectification_orders = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                    <label class="field"><span class="label">{move || i18n.t("outcome.penalties")}</span>
+                        <input type="number" min="0" name="penalty_cases" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.penalty_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                    <label class="field"><span class="label">{move || i18n.t("outcome.fines")}</span>
+                        <input type="number" min="0" name="fines_yuan" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.fines_yuan = n) }/>
+                        {field_errors("outcome.fines_yuan")}</label>
+                    <label class="field"><span class="label">{move || i18n.t("outcome.criminal")}</span>
+                        <input type="number" min="0" name="criminal_cases" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.criminal_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                    <label class="field"><span class="label">{move || i18n.t("outcome.summoned")}</span>
+                        <input type="number" min="0" name="officials_summoned" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_summoned = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                    <label class="field"><span class="label">{move || i18n.t("outcome.accountable")}</span>
+                        <input type="number" min="0" name="officials_accountable" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_accountable = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                </div>
+                <label class="field field-wide"><span class="label">{move || i18n.t("outcome.measures")}</span>
+                    <textarea name="measures" rows="3" on:input=move |ev| form.update(|f| f.outcome.measures = event_target_value(&ev))></textarea>
+                    {field_errors("outcome.measures")}</label>
+                <label class="field field-wide"><span class="label">{move || i18n.t("outcome.public_summary")}</span>
+                    <textarea name="public_summary" rows="3" on:input=move |ev| form.update(|f| f.outcome.public_summary = event_target_value(&ev))></textarea>
+                    {field_errors("outcome.public_summary")}</label>
+            })}
+            {(kind == ActionKind::Approve).then(|| view! {
+                <label class="field"><span class="label">{move || i18n.t("action.closure")}</span>
+                    <select name="closure" on:change=move |ev| form.update(|f| f.closure = event_target_value(&ev))>
+                        {Closure::ALL.iter().map(|x| view! { <option value=x.code()>{move || x.label(lang())}</option> }).collect_view()}
+                    </select>
+                    {field_errors("closure")}</label>
+            })}
+            {(kind == ActionKind::ReturnVisit).then(|| view! {
+                <label class="field"><span class="label">{move || i18n.t("action.satisfaction")}</span>
+                    <select name="satisfaction" on:change=move |ev| form.update(|f| f.satisfaction = event_target_value(&ev))>
+                        {Satisfaction::ALL.iter().map(|x| view! { <option value=x.code()>{move || x.label(lang())}</option> }).collect_view()}
+                    </select>
+                    {field_errors("satisfaction")}</label>
+            })}
+            {(kind == ActionKind::Extend).then(|| view! {
+                <div class="form-grid">
+                    <label class="field"><span class="label">{move || i18n.t("action.amount")}</span>
+                        <input type="number" min="1" name="amount" on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev))/>
+                        {field_errors("extension")}</label>
+                    <label class="field"><span class="label">{move || i18n.t("action.unit")}</span>
+                        <select name="unit" on:change=move |ev| form.update(|f| f.unit = event_target_value(&ev))>
+                            <option value="working_days">{move || i18n.t("unit.working_days")}</option>
+                            <option value="natural_days">{move || i18n.t("unit.natural_days")}</option>
+                            <option value="working_hours">{move || i18n.t("unit.working_hours")}</option>
+                            <option value="hours">{move || i18n.t("unit.hours")}</option>
+                        </select></label>
+                </div>
+            })}
+            {(kind == ActionKind::Merge).then(|| view! {
+                <label class="field"><span class="label">{move || i18n.t("action.primary")}</span>
+                    <input type="text" name="primary" on:input=move |ev| form.update(|f| f.primary = event_target_value(&ev))/>
+                    {field_errors("primary")}</label>
+            })}
+            {text_label(kind).map(|label| view! {
+                <label class="field field-wide"><span class="label">{move || i18n.t(label)}</span>
+                    <textarea name="text" rows="2" on:input=move |ev| form.update(|f| f.text = event_target_value(&ev))></textarea>
+                    {field_errors("reason")}{field_errors("comments")}{field_errors("note")}</label>
+            })}
+            {move || {
+                let shown = ["lead_unit", "co_units", "outcome", "closure", "satisfaction", "extension", "primary", "reason", "comments", "note"];
+                errors.get().into_iter()
+                    .filter(|e| !shown.iter().any(|s| e.field.starts_with(s)))
+                    .map(|e| view! { <p class="banner banner-error" data-code=e.code.clone()>{e.message.clone()}</p> })
+                    .collect_view()
+            }}
+            <div class="actions">
+                <button type="submit" class="btn btn-primary" id="confirm-action" disabled=move || busy.get()>{move || i18n.t("action.confirm")}</button>
+                <button type="button" class="btn" on:click=move |_| on_cancel()>{move || i18n.t("action.cancel")}</button>
+            </div>
+        </form>
+    }
+}

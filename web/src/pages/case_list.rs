@@ -1,0 +1,190 @@
+//! `/`: the case list (信访件列表) with filters, keyset paging and live SLA badges.
+
+use duban_api::{CaseSummary, Page};
+use duban_case::model::{Category, Status};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::i18n::use_i18n;
+use crate::sla_view::SlaBadge;
+
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    status: String,
+    division: String,
+    category: String,
+    key: String,
+    batch: String,
+}
+
+impl Filters {
+    fn query(&self, cursor: Option<&str>) -> String {
+        let mut q = vec![format!("limit={}", duban_api::DEFAULT_PAGE)];
+        for (k, v) in [
+            ("status", &self.status),
+            ("division", &self.division),
+            ("category", &self.category),
+            ("key", &self.key),
+            ("batch", &self.batch),
+        ] {
+            if !v.is_empty() {
+                q.push(format!("{k}={v}"));
+            }
+        }
+        if let Some(c) = cursor {
+            q.push(format!("cursor={c}"));
+        }
+        format!("/api/v1/cases?{}", q.join("&"))
+    }
+}
+
+#[component]
+pub fn CaseListPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let filters = RwSignal::new(Filters::default());
+    let rows = RwSignal::new(Vec::<CaseSummary>::new());
+    let total = RwSignal::new(None::<u64>);
+    let cursor = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+
+    let load = move |append: bool| {
+        let url = filters
+            .get_untracked()
+            .query(if append { cursor.get_untracked() } else { None }.as_deref());
+        let lang = i18n.lang_untracked();
+        loading.set(true);
+        spawn_local(async move {
+            match api::get::<Page<CaseSummary>>(&url, lang).await {
+                Ok(page) => {
+                    error.set(None);
+                    total.set(Some(page.total));
+                    cursor.set(page.next_cursor);
+                    if append {
+                        rows.update(|r| r.extend(page.items));
+                    } else {
+                        rows.set(page.items);
+                    }
+                }
+                Err(f) => error.set(Some(f.summary())),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        filters.track();
+        load(false);
+    });
+
+    let set = move |apply: fn(&mut Filters, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            filters.update(|f| apply(f, v));
+        }
+    };
+
+    view! {
+        <section>
+            <div class="page-head">
+                <h1>{move || i18n.t("cases.title")}</h1>
+                <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t("nav.new_case")}</A>
+            </div>
+            <div class="filters">
+                <select name="status" on:change=set(|f, v| f.status = v)>
+                    <option value="">{move || i18n.t("filter.all_status")}</option>
+                    {Status::ALL.iter().map(|s| view! {
+                        <option value=s.code()>{move || s.label(i18n.lang().domain())}</option>
+                    }).collect_view()}
+                </select>
+                <select name="division" on:change=set(|f, v| f.division = v)>
+                    <option value="">{move || i18n.t("filter.all_cities")}</option>
+                    {duban_divisions::cities().map(|c| view! {
+                        <option value=c.code().short()>{c.name()}</option>
+                    }).collect_view()}
+                </select>
+                <select name="category" on:change=set(|f, v| f.category = v)>
+                    <option value="">{move || i18n.t("filter.all_categories")}</option>
+                    {Category::ALL.iter().map(|c| view! {
+                        <option value=c.code()>{move || c.label(i18n.lang().domain())}</option>
+                    }).collect_view()}
+                </select>
+                <select name="key" on:change=set(|f, v| f.key = v)>
+                    <option value="">{move || i18n.t("filter.key_any")}</option>
+                    <option value="true">{move || i18n.t("filter.key_only")}</option>
+                    <option value="false">{move || i18n.t("filter.key_none")}</option>
+                </select>
+                <input type="number" name="batch" min="1" max="99" placeholder=move || i18n.t("filter.batch")
+                    on:change=set(|f, v| f.batch = v.trim().to_owned())/>
+                <span class="count">
+                    {move || total.get().map(|n| format!("{} {n}", i18n.t("cases.total")))}
+                </span>
+            </div>
+            <Show when=move || error.get().is_some()>
+                <p class="banner banner-error">{move || error.get()}</p>
+            </Show>
+            <table class="data-table" id="case-table">
+                <thead>
+                    <tr>
+                        <th>{move || i18n.t("cases.col.reference")}</th>
+                        <th>{move || i18n.t("cases.col.division")}</th>
+                        <th>{move || i18n.t("cases.col.category")}</th>
+                        <th>{move || i18n.t("cases.col.content")}</th>
+                        <th>{move || i18n.t("cases.col.received")}</th>
+                        <th>{move || i18n.t("cases.col.status")}</th>
+                        <th>{move || i18n.t("cases.col.deadline")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|c| (c.id, c.version) let:c>
+                        <CaseRow c=c/>
+                    </For>
+                    <Show when=move || rows.with(Vec::is_empty) && !loading.get()>
+                        <tr><td class="empty" colspan="7">{move || i18n.t("cases.empty")}</td></tr>
+                    </Show>
+                </tbody>
+            </table>
+            <Show when=move || cursor.get().is_some()>
+                <div class="actions">
+                    <button type="button" class="btn" on:click=move |_| load(true) disabled=move || loading.get()>
+                        {move || i18n.t("cases.more")}
+                    </button>
+                </div>
+            </Show>
+            <p class="legend">
+                <span class="legend-label">{move || i18n.t("cases.legend")}</span>
+                <span class="badge badge-ok">{move || i18n.t("status.on_time")}</span>
+                <span class="badge badge-warn">{move || i18n.t("status.due_soon")}</span>
+                <span class="badge badge-overdue">{move || i18n.t("status.overdue")}</span>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn CaseRow(c: CaseSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/cases/{}", c.id);
+    let status = c.status;
+    let paused = c.paused;
+    let key = !c.key_classes.is_empty();
+    let cats = c.categories.clone();
+    view! {
+        <tr class="case-row" data-id=c.id.to_string() data-status=status.code()>
+            <td class="nowrap">
+                <A href=href attr:class="case-link">{c.reference.to_string()}</A>
+                {key.then(|| view! { <span class="tag tag-key">{move || i18n.t("cases.key")}</span> })}
+            </td>
+            <td>{c.division_name.clone()}</td>
+            <td>{move || cats.iter().map(|k| k.label(i18n.lang().domain())).collect::<Vec<_>>().join("、")}</td>
+            <td class="excerpt">{c.excerpt.clone()}</td>
+            <td class="nowrap">{crate::format::local_time(c.received_at)}</td>
+            <td class="nowrap">
+                <span class="status" data-status=status.code()>{move || status.label(i18n.lang().domain())}</span>
+                {paused.then(|| view! { <span class="tag">{move || i18n.t("cases.paused")}</span> })}
+            </td>
+            <td class="nowrap">{c.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>
+        </tr>
+    }
+}

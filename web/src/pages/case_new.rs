@@ -1,0 +1,344 @@
+//! `/cases/new`: case intake (信访件登记). Every keystroke re-runs
+//! `duban_case::draft::NewCase::parse`, the function the server runs, so the form shows
+//! the server's own codes and messages before anything is sent.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use duban_api::{ApiError, CaseView};
+use duban_case::draft::{CaseDraft, NewCase};
+use duban_case::model::{Category, Channel, KeyClass};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::i18n::use_i18n;
+
+/// The errors shown under each field: (field path, code, message).
+type Shown = Vec<(String, String, String)>;
+
+fn belongs(path: &str, field: &str) -> bool {
+    path == field
+        || path
+            .strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with('[') || rest.starts_with('.'))
+}
+
+#[component]
+fn FieldErrors(field: &'static str, errors: Signal<Shown>) -> impl IntoView {
+    view! {
+        {move || {
+            errors
+                .get()
+                .into_iter()
+                .filter(|(path, _, _)| belongs(path, field))
+                .map(|(path, code, message)| {
+                    view! { <p class="field-error" data-field=path data-code=code>{message}</p> }
+                })
+                .collect_view()
+        }}
+    }
+}
+
+#[component]
+pub fn CaseNewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let draft = RwSignal::new(CaseDraft {
+        channel: "inspection_phone".into(),
+        ..CaseDraft::default()
+    });
+    let touched = RwSignal::new(HashSet::<&'static str>::new());
+    let submitted = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let server_errors = RwSignal::new(Vec::<ApiError>::new());
+
+    // The same validation as the server, as you type.
+    let client_errors = Memo::new(move |_| {
+        let lang = i18n.lang().domain();
+        match NewCase::parse(&draft.get(), Utc::now()) {
+            Ok(_) => Vec::new(),
+            Err(errs) => errs
+                .iter()
+                .map(|e| (e.field(), e.code(), e.message(lang)))
+                .collect::<Shown>(),
+        }
+    });
+    let shown = Signal::derive(move || {
+        let all = submitted.get();
+        let touched = touched.get();
+        let mut out: Shown = client_errors
+            .get()
+            .into_iter()
+            .filter(|(path, _, _)| all || touched.iter().any(|f| belongs(path, f)))
+            .collect();
+        out.extend(
+            server_errors
+                .get()
+                .into_iter()
+                .map(|e| (e.field, e.code, e.message)),
+        );
+        out
+    });
+
+    let touch = move |f: &'static str| {
+        touched.update(|t| {
+            t.insert(f);
+        })
+    };
+    let set_text = move |f: &'static str, apply: fn(&mut CaseDraft, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            server_errors.set(Vec::new());
+            draft.update(|d| apply(d, v));
+            touch(f);
+        }
+    };
+    let inspection = move || {
+        draft.with(|d| {
+            d.channel
+                .parse::<Channel>()
+                .is_ok_and(Channel::is_inspection)
+        })
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        if !client_errors.get_untracked().is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let body = draft.get_untracked();
+        let lang = i18n.lang_untracked();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::post::<_, CaseView>("/api/v1/cases", &body, None, lang).await {
+                Ok(view) => navigate(&format!("/cases/{}", view.case.id()), Default::default()),
+                Err(f) => server_errors.set(f.errors().to_vec()),
+            }
+            busy.set(false);
+        });
+    };
+
+    let content_len = move || draft.with(|d| d.content.trim().chars().count());
+
+    view! {
+        <section>
+            <h1>{move || i18n.t("new.title")}</h1>
+            <form id="case-form" class="form" novalidate on:submit=on_submit>
+                <div class="form-grid">
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.channel")}</span>
+                        <select name="channel" on:change=set_text("channel", |d, v| d.channel = v)>
+                            {Channel::ALL.iter().map(|c| {
+                                let code = c.code();
+                                view! {
+                                    <option value=code selected=move || draft.with(|d| d.channel == code)>
+                                        {move || c.label(i18n.lang().domain())}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                        <FieldErrors field="channel" errors=shown/>
+                    </label>
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.request_kind")}</span>
+                        <select name="request_kind" on:change=set_text("request_kind", |d, v| d.request_kind = v)>
+                            {["report", "complaint", "inquiry", "suggestion"].into_iter().map(|code| {
+                                let kind = duban_case::model::parse_request_kind(code).unwrap_or_default();
+                                view! { <option value=code>{move || duban_case::model::request_kind_label(kind, i18n.lang().domain())}</option> }
+                            }).collect_view()}
+                        </select>
+                        <FieldErrors field="request_kind" errors=shown/>
+                    </label>
+                    <label class="field field-check">
+                        <input type="checkbox" name="urgent"
+                            prop:checked=move || draft.with(|d| d.urgent)
+                            on:change=move |ev| draft.update(|d| d.urgent = event_target_checked(&ev))/>
+                        <span>{move || i18n.t("field.urgent")}</span>
+                    </label>
+                </div>
+
+                <Show when=inspection>
+                    <div class="form-grid">
+                        <label class="field">
+                            <span class="label">{move || i18n.t("field.batch_number")}</span>
+                            <input type="number" name="batch_number" min="1" max="99"
+                                prop:value=move || draft.with(|d| d.batch_number.map(|n| n.to_string()).unwrap_or_default())
+                                on:input=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    draft.update(|d| d.batch_number = v.trim().parse().ok());
+                                    touch("batch.number");
+                                }/>
+                            <FieldErrors field="batch.number" errors=shown/>
+                        </label>
+                        <label class="field">
+                            <span class="label">{move || i18n.t("field.batch_date")}</span>
+                            <input type="date" name="batch_date"
+                                prop:value=move || draft.with(|d| d.batch_date.clone())
+                                on:input=set_text("batch.date", |d, v| d.batch_date = v)/>
+                            <FieldErrors field="batch.date" errors=shown/>
+                        </label>
+                        <label class="field">
+                            <span class="label">{move || i18n.t("field.sender_ref")}</span>
+                            <input type="text" name="sender_ref" maxlength="64"
+                                prop:value=move || draft.with(|d| d.sender_ref.clone())
+                                on:input=set_text("sender_ref", |d, v| d.sender_ref = v)/>
+                            <FieldErrors field="sender_ref" errors=shown/>
+                        </label>
+                    </div>
+                </Show>
+
+                <label class="field field-wide">
+                    <span class="label">
+                        {move || i18n.t("field.content")}
+                        <span class="counter">{move || format!("{} / {}", content_len(), duban_case::draft::CONTENT_MAX)}</span>
+                    </span>
+                    <textarea name="content" rows="5"
+                        prop:value=move || draft.with(|d| d.content.clone())
+                        on:input=set_text("content", |d, v| d.content = v)></textarea>
+                    <FieldErrors field="content" errors=shown/>
+                </label>
+
+                <div class="form-grid">
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.division")}</span>
+                        <select name="division" on:change=set_text("division", |d, v| d.division = v)>
+                            <option value="">{move || i18n.t("common.choose")}</option>
+                            {duban_divisions::cities().map(|city| {
+                                let code = city.code();
+                                view! {
+                                    <optgroup label=city.name()>
+                                        <option value=code.as_str()>{format!("{}(全市)", city.name())}</option>
+                                        {duban_divisions::children(code).map(|d| view! {
+                                            <option value=d.code().as_str()>{d.full_name()}</option>
+                                        }).collect_view()}
+                                    </optgroup>
+                                }
+                            }).collect_view()}
+                        </select>
+                        <FieldErrors field="division" errors=shown/>
+                    </label>
+                    <label class="field field-wide2">
+                        <span class="label">{move || i18n.t("field.address")}</span>
+                        <input type="text" name="address" maxlength="200"
+                            prop:value=move || draft.with(|d| d.address.clone())
+                            on:input=set_text("address", |d, v| d.address = v)/>
+                        <FieldErrors field="address" errors=shown/>
+                    </label>
+                </div>
+
+                <div class="form-grid">
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.lat")}</span>
+                        <input type="number" step="0.000001" name="lat"
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                draft.update(|d| d.lat = v.trim().parse().ok());
+                                touch("coordinates");
+                            }/>
+                    </label>
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.lon")}</span>
+                        <input type="number" step="0.000001" name="lon"
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                draft.update(|d| d.lon = v.trim().parse().ok());
+                                touch("coordinates");
+                            }/>
+                        <FieldErrors field="coordinates" errors=shown/>
+                    </label>
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.received_at")}</span>
+                        <input type="datetime-local" name="received_at"
+                            on:input=move |ev| {
+                                let v = crate::format::from_input_time(&event_target_value(&ev));
+                                draft.update(|d| d.received_at = v);
+                                touch("received_at");
+                            }/>
+                        <span class="hint">{move || i18n.t("field.received_at.hint")}</span>
+                        <FieldErrors field="received_at" errors=shown/>
+                    </label>
+                </div>
+
+                <fieldset class="field">
+                    <legend class="label">{move || i18n.t("field.categories")}</legend>
+                    <div class="checks">
+                        {Category::ALL.iter().map(|c| {
+                            let code = c.code();
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" name="categories" value=code
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            draft.update(|d| {
+                                                d.categories.retain(|x| x != code);
+                                                if on { d.categories.push(code.to_owned()); }
+                                            });
+                                            touch("categories");
+                                        }/>
+                                    {move || c.label(i18n.lang().domain())}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <FieldErrors field="categories" errors=shown/>
+                </fieldset>
+
+                <fieldset class="field">
+                    <legend class="label">{move || i18n.t("field.key_classes")}</legend>
+                    <div class="checks">
+                        {KeyClass::ALL.iter().map(|k| {
+                            let code = k.code();
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" name="key_classes" value=code
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            draft.update(|d| {
+                                                d.key_classes.retain(|x| x != code);
+                                                if on { d.key_classes.push(code.to_owned()); }
+                                            });
+                                        }/>
+                                    {move || k.label(i18n.lang().domain())}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <FieldErrors field="key_classes" errors=shown/>
+                </fieldset>
+
+                <div class="form-grid">
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.complainant_name")}</span>
+                        <input type="text" name="complainant_name" maxlength="50"
+                            on:input=set_text("complainant.name", |d, v| d.complainant_name = v)/>
+                        <FieldErrors field="complainant.name" errors=shown/>
+                    </label>
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.complainant_phone")}</span>
+                        <input type="tel" name="complainant_phone"
+                            on:input=set_text("complainant.phone", |d, v| d.complainant_phone = v)/>
+                        <FieldErrors field="complainant.phone" errors=shown/>
+                    </label>
+                </div>
+
+                <Show when=move || !server_errors.get().is_empty()>
+                    <p class="banner banner-error" id="server-errors">{move || i18n.t("new.server_refused")}</p>
+                </Show>
+                <div class="actions">
+                    <button type="submit" id="submit-case" class="btn btn-primary" disabled=move || busy.get()>
+                        {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("new.submit") }}
+                    </button>
+                    <Show when=move || submitted.get() && !client_errors.get().is_empty()>
+                        <span class="hint hint-error">
+                            {move || format!("{} {}", client_errors.get().len(), i18n.t("new.errors_left"))}
+                        </span>
+                    </Show>
+                </div>
+            </form>
+        </section>
+    }
+}

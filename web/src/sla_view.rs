@@ -1,0 +1,113 @@
+//! SLA badges computed in the browser by `duban-sla`, every second, from the clock the
+//! server sent: the same code the server runs.
+
+use chrono::{DateTime, Utc};
+use duban_calendar::Calendar;
+use duban_sla::{Clock, Status};
+use leptos::prelude::*;
+
+use crate::i18n::{Lang, use_i18n};
+
+/// The current instant, ticking every second; provided once at the root.
+#[derive(Clone, Copy)]
+pub struct Now(pub RwSignal<DateTime<Utc>>);
+
+pub fn provide_now() {
+    let now = RwSignal::new(Utc::now());
+    set_interval(
+        move || now.set(Utc::now()),
+        std::time::Duration::from_secs(1),
+    );
+    provide_context(Now(now));
+}
+
+pub fn use_now() -> RwSignal<DateTime<Utc>> {
+    expect_context::<Now>().0
+}
+
+/// "2天3小时" / "2d 3h": a compact duration.
+pub fn span(secs: i64, lang: Lang) -> String {
+    let s = secs.abs();
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    let zh = lang == Lang::ZhCn;
+    match (d, h) {
+        (0, 0) if zh => format!("{m}分钟"),
+        (0, 0) => format!("{m}m"),
+        (0, _) if zh => format!("{h}小时{m}分"),
+        (0, _) => format!("{h}h {m}m"),
+        _ if zh => format!("{d}天{h}小时"),
+        _ => format!("{d}d {h}h"),
+    }
+}
+
+pub fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::OnTime | Status::Met => "badge badge-ok",
+        Status::Warning => "badge badge-warn",
+        Status::Overdue | Status::Missed => "badge badge-overdue",
+        Status::Paused => "badge badge-paused",
+    }
+}
+
+pub fn status_code(s: Status) -> &'static str {
+    match s {
+        Status::OnTime => "on_time",
+        Status::Warning => "warning",
+        Status::Overdue => "overdue",
+        Status::Paused => "paused",
+        Status::Met => "met",
+        Status::Missed => "missed",
+    }
+}
+
+fn status_text(s: Status, left: i64, lang: Lang) -> String {
+    let zh = lang == Lang::ZhCn;
+    match s {
+        Status::OnTime | Status::Warning if zh => format!("剩余{}", span(left, lang)),
+        Status::OnTime | Status::Warning => format!("{} left", span(left, lang)),
+        Status::Overdue if zh => format!("超期{}", span(left, lang)),
+        Status::Overdue => format!("overdue {}", span(left, lang)),
+        Status::Paused if zh => "已挂起".into(),
+        Status::Paused => "paused".into(),
+        Status::Met if zh => "按期完成".into(),
+        Status::Met => "met".into(),
+        Status::Missed if zh => "超期完成".into(),
+        Status::Missed => "missed".into(),
+    }
+}
+
+/// A live badge for one clock: stage name, time left or overdue, coloured by status.
+#[component]
+pub fn SlaBadge(clock: Clock, #[prop(optional)] with_stage: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let now = use_now();
+    let stage = clock.stage();
+    let c = clock.clone();
+    let status = Memo::new(move |_| c.status(now.get(), Calendar::official()));
+    view! {
+        <span
+            class=move || status_class(status.get().status)
+            data-sla=move || status_code(status.get().status)
+            title=move || format!("{} {}", i18n.t("sla.due"), crate::format::local_time(status.get().due_at))
+        >
+            {move || with_stage.then(|| format!("{} · ", stage_label(stage, i18n.lang())))}
+            {move || { let s = status.get(); status_text(s.status, s.seconds_left, i18n.lang()) }}
+        </span>
+    }
+}
+
+pub fn stage_label(stage: duban_sla::Stage, lang: Lang) -> &'static str {
+    use duban_sla::Stage as S;
+    if lang == Lang::ZhCn {
+        return stage.name_zh();
+    }
+    match stage {
+        S::Dispatch => "Dispatch",
+        S::Acceptance => "Acceptance notice",
+        S::SignFor => "Sign for",
+        S::FirstContact => "First contact",
+        S::Report => "Report",
+        S::Review => "Review",
+        S::ReturnVisit => "Return visit",
+    }
+}
