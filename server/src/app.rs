@@ -101,7 +101,11 @@ impl AppState {
 
     /// Create a case from a draft: validate, number, store with its opening event.
     pub async fn create_case(&self, draft: &CaseDraft, actor: &str) -> Result<Case, CreateError> {
-        let now = self.now();
+        self.create_case_at(draft, actor, self.now()).await
+    }
+
+    /// As [`AppState::create_case`], registered at `now` (the demo back-dates its cases).
+    pub async fn create_case_at(&self, draft: &CaseDraft, actor: &str, now: DateTime<Utc>) -> Result<Case, CreateError> {
         let new = NewCase::parse(draft, now).map_err(CreateError::Invalid)?;
         let rules = self
             .rule_set(lifecycle::rule_set_for(&new))

@@ -236,7 +236,8 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
                 received_at: (batch_at + TimeDelta::minutes(10 * i as i64)).to_rfc3339(),
                 ..CaseDraft::default()
             };
-            let case = match state.create_case(&draft, "system").await {
+            let registered = batch_at + TimeDelta::minutes(10 * i as i64);
+            let case = match state.create_case_at(&draft, "system", registered).await {
                 Ok(c) => c,
                 Err(e) => anyhow::bail!("demo case does not validate: {e:?}"),
             };

@@ -1,6 +1,8 @@
 //! The API story, through the real router, on SQLite and (when
 //! `DUBAN_TEST_POSTGRES_URL` is set) on PostgreSQL.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
+
 use std::sync::Arc;
 
 use axum::Router;

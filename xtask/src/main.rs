@@ -43,6 +43,12 @@ usage: cargo xtask <command>
 
 commands:
   build-web [--release]   build the web app into dist/ (release: wasm-release profile + wasm-opt -Oz)
+  demo                    set up, build the web app and run Duban with SQLite and demo data
+                          on http://127.0.0.1:8080 (extra arguments go to `duban serve`)
+  test                    set up, then run every check and test: formatting, clippy, the
+                          wasm32 build and dependency checks, all native tests (PostgreSQL
+                          too when DUBAN_TEST_POSTGRES_URL is set), the shared vectors on
+                          wasm32 under node, and the browser test in headless Chromium
   setup                   install the wasm target, wasm-bindgen-cli, chromium, chromedriver,
                           CJK fonts and npm binaryen if missing (Debian, root)
   help                    this text";
@@ -79,6 +85,13 @@ fn run() -> Result<()> {
                 bail!("setup: unknown argument {arg:?}\n\n{USAGE}");
             }
             setup()
+        }
+        "demo" => demo(rest),
+        "test" => {
+            if let Some(arg) = rest.first() {
+                bail!("test: unknown argument {arg:?}\n\n{USAGE}");
+            }
+            test()
         }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
@@ -414,11 +427,95 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
 }
 
 // ---------------------------------------------------------------------------
+// demo and test
+
+fn demo(args: &[String]) -> Result<()> {
+    let root = workspace_root();
+    setup_web_tools(&root)?;
+    build_web(true)?;
+    run_cmd(
+        cargo()
+            .current_dir(&root)
+            .args(["run", "--package", "duban-server", "--bin", "duban", "--", "serve", "--demo"])
+            .args(args),
+    )
+}
+
+/// Crates that must build for wasm32 without tokio, mio, sqlx or axum.
+const WASM_CRATES: &[&str] = &[
+    "duban-divisions",
+    "duban-calendar",
+    "duban-sla",
+    "duban-case",
+    "duban-api",
+    "duban-web",
+];
+const SERVER_ONLY: &[&str] = &["tokio", "mio", "sqlx", "axum"];
+
+fn test() -> Result<()> {
+    let root = workspace_root();
+    setup()?;
+
+    println!("== formatting");
+    run_cmd(cargo().current_dir(&root).args(["fmt", "--all", "--", "--check"]))?;
+
+    println!("== clippy");
+    run_cmd(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+
+    println!("== wasm32 builds and dependency trees");
+    let mut build = cargo();
+    build.current_dir(&root).args(["build", "--target", WASM_TARGET]);
+    for krate in WASM_CRATES {
+        build.args(["--package", krate]);
+    }
+    run_cmd(&mut build)?;
+    for krate in WASM_CRATES {
+        for dep in SERVER_ONLY {
+            let out = cargo()
+                .current_dir(&root)
+                .args(["tree", "--package", krate, "--target", WASM_TARGET, "--edges", "normal,build", "--invert", dep])
+                .output()
+                .context("cannot run cargo tree")?;
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let absent = !out.status.success() && stderr.contains("did not match any packages");
+            if !absent || !stdout.trim().is_empty() {
+                bail!("{krate} pulls {dep} into its wasm32 build:\n{stdout}{stderr}");
+            }
+        }
+        println!("ok: {krate} builds for {WASM_TARGET} without {}", SERVER_ONLY.join(", "));
+    }
+
+    println!("== web app (release)");
+    build_web(true)?;
+
+    println!("== native tests");
+    if env::var_os("DUBAN_TEST_POSTGRES_URL").is_none() {
+        println!("notice: DUBAN_TEST_POSTGRES_URL is not set; PostgreSQL tests will be skipped");
+    }
+    run_cmd(
+        cargo()
+            .current_dir(&root)
+            .env("DUBAN_DIST", root.join("dist"))
+            .args(["test", "--workspace"]),
+    )?;
+
+    println!("== shared vectors on wasm32 (node)");
+    run_cmd(
+        cargo()
+            .current_dir(&root)
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .args(["test", "--package", "duban-tests", "--target", WASM_TARGET]),
+    )?;
+    println!("all checks passed");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
 // setup
 
-fn setup() -> Result<()> {
-    let root = workspace_root();
-
+/// What the web build needs: the wasm32 target and npm binaryen's wasm-opt.
+fn setup_web_tools(root: &Path) -> Result<()> {
     println!("== rust target {WASM_TARGET}");
     let installed = output_of("rustup", ["target", "list", "--installed"]).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
@@ -426,10 +523,27 @@ fn setup() -> Result<()> {
     } else {
         run_cmd(
             Command::new("rustup")
-                .current_dir(&root)
+                .current_dir(root)
                 .args(["target", "add", WASM_TARGET]),
         )?;
     }
+    if output_of("npm", ["--version"]).is_none() {
+        run_cmd(&mut apt_get(&["update"]))?;
+        run_cmd(&mut apt_get(&["install", "-y", "npm"]))?;
+    }
+    println!("== npm binaryen@{BINARYEN_VERSION} (wasm-opt)");
+    let wasm_opt = ensure_wasm_opt(root)?;
+    println!(
+        "ok: {} ({})",
+        wasm_opt.display(),
+        wasm_opt_version(&wasm_opt).unwrap_or_default()
+    );
+    Ok(())
+}
+
+fn setup() -> Result<()> {
+    let root = workspace_root();
+    setup_web_tools(&root)?;
 
     println!("== wasm-bindgen-cli {WASM_BINDGEN_VERSION} (wasm-bindgen-test-runner)");
     let runner = output_of("wasm-bindgen-test-runner", ["--version"]).unwrap_or_default();
@@ -444,11 +558,10 @@ fn setup() -> Result<()> {
             "wasm-bindgen-cli",
             "--version",
             &format!("={WASM_BINDGEN_VERSION}"),
-            "--locked",
         ]))?;
     }
 
-    println!("== apt packages: chromium, chromium-driver, fonts-noto-cjk, npm");
+    println!("== apt packages: chromium, chromium-driver, fonts-noto-cjk");
     let mut missing: Vec<&str> = Vec::new();
     if !Path::new("/usr/bin/chromium").exists() {
         missing.push("chromium");
@@ -461,9 +574,6 @@ fn setup() -> Result<()> {
     if cjk.trim().is_empty() {
         missing.push("fonts-noto-cjk");
     }
-    if output_of("npm", ["--version"]).is_none() {
-        missing.push("npm");
-    }
     if missing.is_empty() {
         println!("ok: all present");
     } else {
@@ -473,14 +583,6 @@ fn setup() -> Result<()> {
         args.extend(&missing);
         run_cmd(&mut apt_get(&args))?;
     }
-
-    println!("== npm binaryen@{BINARYEN_VERSION} (wasm-opt)");
-    let wasm_opt = ensure_wasm_opt(&root)?;
-    println!(
-        "ok: {} ({})",
-        wasm_opt.display(),
-        wasm_opt_version(&wasm_opt).unwrap_or_default()
-    );
 
     println!("setup done");
     Ok(())

@@ -2,13 +2,16 @@
 //! (国务院办公厅关于<年>部分节假日安排的通知). Holiday spans include the weekend days
 //! that fall inside the break; make-up working days (调休上班) are weekend days.
 
+/// (year, month, day).
+pub(crate) type Ymd = (i32, u32, u32);
+
 pub(crate) struct Notice {
     pub year: i32,
     pub source: &'static str,
     /// (name, first day, last day) as (year, month, day).
-    pub holidays: &'static [(&'static str, (i32, u32, u32), (i32, u32, u32))],
+    pub holidays: &'static [(&'static str, Ymd, Ymd)],
     /// (name of the holiday it makes up for, day).
-    pub makeup: &'static [(&'static str, (i32, u32, u32))],
+    pub makeup: &'static [(&'static str, Ymd)],
 }
 
 pub(crate) static NOTICES: &[Notice] = &[

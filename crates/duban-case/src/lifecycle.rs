@@ -350,7 +350,7 @@ pub enum EventKind {
         id: CaseId,
         reference: Reference,
         rule_set: String,
-        case: NewCase,
+        case: Box<NewCase>,
     },
     Dispatched {
         lead_unit: UnitId,
@@ -543,7 +543,7 @@ pub fn receive(id: CaseId, reference: Reference, case: NewCase, ctx: &Ctx<'_>) -
             id,
             reference,
             rule_set: ctx.rules.id().to_owned(),
-            case,
+            case: Box::new(case),
         },
         clocks,
     }
@@ -563,7 +563,7 @@ pub fn open(ev: &Event) -> Option<Case> {
     Some(Case {
         id: *id,
         reference: reference.clone(),
-        data: case.clone(),
+        data: (**case).clone(),
         status: Status::Received,
         paused: false,
         lead_unit: None,

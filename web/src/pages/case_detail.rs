@@ -328,7 +328,10 @@ pub fn CaseDetailPage() -> impl IntoView {
             <ol class="timeline" id="timeline">
                 {move || events.get().into_iter().map(|e| {
                     let lang = i18n.lang().domain();
-                    let detail = event_detail(&e.event.kind, lang);
+                    let names = units.get();
+                    let detail = event_detail(&e.event.kind, lang, &|id: &str| {
+                        names.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.name.clone())
+                    });
                     view! {
                         <li data-type=e.event.kind.code()>
                             <span class="when">{local_time(e.event.at)}</span>
@@ -343,22 +346,26 @@ pub fn CaseDetailPage() -> impl IntoView {
     }
 }
 
-fn event_detail(kind: &EventKind, lang: duban_case::Lang) -> String {
+fn event_detail(
+    kind: &EventKind,
+    lang: duban_case::Lang,
+    unit_name: &dyn Fn(&str) -> String,
+) -> String {
     match kind {
         EventKind::Dispatched {
             lead_unit,
             co_units,
             note,
         } => {
-            let mut s = lead_unit.to_string();
+            let mut s = unit_name(lead_unit.as_str());
             if !co_units.is_empty() {
                 s.push_str(&format!(
                     " + {}",
                     co_units
                         .iter()
-                        .map(|u| u.as_str())
+                        .map(|u| unit_name(u.as_str()))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join("、")
                 ));
             }
             if !note.is_empty() {
