@@ -80,14 +80,13 @@ pub fn run_validation() -> Vec<String> {
             Err(errs) => {
                 if let Some(first) = errs.iter().next() {
                     for (key, lang) in [("message_zh", Lang::Zh), ("message_en", Lang::En)] {
-                        if let Some(m) = case[key].as_str() {
-                            if first.message(lang) != m {
+                        if let Some(m) = case[key].as_str()
+                            && first.message(lang) != m {
                                 fails.push(format!(
                                     "{name}: {key} {:?} != {m:?}",
                                     first.message(lang)
                                 ));
                             }
-                        }
                     }
                 }
                 errs.iter().map(|e| (e.field(), e.code())).collect()
