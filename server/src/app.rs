@@ -105,7 +105,12 @@ impl AppState {
     }
 
     /// As [`AppState::create_case`], registered at `now` (the demo back-dates its cases).
-    pub async fn create_case_at(&self, draft: &CaseDraft, actor: &str, now: DateTime<Utc>) -> Result<Case, CreateError> {
+    pub async fn create_case_at(
+        &self,
+        draft: &CaseDraft,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, CreateError> {
         let new = NewCase::parse(draft, now).map_err(CreateError::Invalid)?;
         let rules = self
             .rule_set(lifecycle::rule_set_for(&new))

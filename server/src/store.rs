@@ -402,7 +402,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10));
-        if let Some(path) = opts.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(path) = opts
+            .get_filename()
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(path)?;
         }
         let pool = SqlitePoolOptions::new()

@@ -81,12 +81,10 @@ pub fn run_validation() -> Vec<String> {
                 if let Some(first) = errs.iter().next() {
                     for (key, lang) in [("message_zh", Lang::Zh), ("message_en", Lang::En)] {
                         if let Some(m) = case[key].as_str()
-                            && first.message(lang) != m {
-                                fails.push(format!(
-                                    "{name}: {key} {:?} != {m:?}",
-                                    first.message(lang)
-                                ));
-                            }
+                            && first.message(lang) != m
+                        {
+                            fails.push(format!("{name}: {key} {:?} != {m:?}", first.message(lang)));
+                        }
                     }
                 }
                 errs.iter().map(|e| (e.field(), e.code())).collect()
