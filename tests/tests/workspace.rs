@@ -22,6 +22,9 @@ mod vectors {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+mod browser;
+
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use wasm_bindgen_test::wasm_bindgen_test;

@@ -1,0 +1,583 @@
+//! The browser test: the real server (in-process, fresh SQLite database) serving the built
+//! web app (`dist/`), driven in headless Chromium through chromedriver with fantoccini.
+//!
+//! The story: an invalid case is refused in the browser (validation compiled to WASM),
+//! fixed and registered, found again in the list, dispatched to a unit; the API then holds
+//! exactly that one case, dispatched. A screenshot of the detail page is written to
+//! `target/browser-test/detail.png` (on failure: `failure.png`).
+//!
+//! Needs `dist/index.html` (`cargo xtask build-web --release`; or `DUBAN_DIST`),
+//! chromedriver and Chromium (`cargo xtask setup`; or `CHROMEDRIVER` / `CHROME_BIN`).
+//! Without them the test prints a notice and passes, except under `CI`, where it fails.
+//!
+//! Run: `cargo test -p duban-tests --test workspace browser -- --nocapture`
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, anyhow, bail, ensure};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// How long to wait for any one element (the WASM app renders after load).
+const WAIT: Duration = Duration::from_secs(20);
+const DIVISION: &str = "321102";
+const LEAD_UNIT: &str = "gov-3211";
+const SENDER_REF: &str = "D030001";
+const SHORT_CONTENT: &str = "太短";
+const CONTENT: &str = "镇江市京口区某化工企业夜间偷排废气,气味刺鼻。";
+const ADDRESS: &str = "镇江市京口区象山街道";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_story() -> Result<()> {
+    let Some(env) = Env::find()? else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    let tmp = TempDir::new()?;
+
+    // The real server on a free port, with a fresh database.
+    let url = format!("sqlite://{}/duban.db", tmp.path().display());
+    let store = duban_server::store::SqliteStore::open(&url).await?;
+    let state = duban_server::app::AppState::new(Arc::new(store)).await?;
+    let app = duban_server::app::router(state, Some(env.dist.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{addr}");
+
+    // chromedriver on a free port, killed on every way out of this function.
+    let driver = Driver::start(&env.chromedriver, tmp.path())?;
+    driver.wait_ready().await?;
+    let client = connect(&driver, &env.chromium, tmp.path()).await?;
+
+    let result = story(&client, addr, &base, &env.shots).await;
+    if let Err(e) = &result {
+        let at = client.current_url().await.map(|u| u.to_string());
+        eprintln!("browser test failed at {at:?}: {e:#}");
+        if let Ok(png) = client.screenshot().await {
+            let path = env.shots.join("failure.png");
+            if std::fs::write(&path, png).is_ok() {
+                eprintln!("screenshot: {}", path.display());
+            }
+        }
+    }
+    let closed = client.close().await;
+    drop(driver);
+    server.abort();
+    result?;
+    closed.context("closing the browser session")?;
+    println!("browser test passed in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+/// The user's story, step by step.
+async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result<()> {
+    // 1. An invalid case: refused in the browser, nothing sent.
+    c.goto(&format!("{base}/cases/new")).await?;
+    wait(c, "form#case-form").await?;
+    let content = wait(c, "textarea[name=content]").await?;
+    content.send_keys(SHORT_CONTENT).await?;
+    wait(c, "button#submit-case").await?.click().await?;
+    wait(
+        c,
+        r#"p.field-error[data-field="content"][data-code="content.too_short"]"#,
+    )
+    .await?;
+    let page = cases(addr).await?;
+    ensure!(
+        page["total"] == 0,
+        "an invalid case must not reach the server: {page}"
+    );
+
+    // 2. Fix it: every error goes away, then it is registered.
+    content.clear().await?;
+    content.send_keys(CONTENT).await?;
+    ensure!(
+        content.prop("value").await?.as_deref() == Some(CONTENT),
+        "the content field does not hold what was typed"
+    );
+    wait(c, "input[name=batch_number]")
+        .await?
+        .send_keys("3")
+        .await?;
+    set_value(c, "input[name=batch_date]", &today_utc8(), "input").await?;
+    wait(c, "input[name=sender_ref]")
+        .await?
+        .send_keys(SENDER_REF)
+        .await?;
+    let division = wait(c, "select[name=division]").await?;
+    division.select_by_value(DIVISION).await?;
+    wait(c, "input[name=address]")
+        .await?
+        .send_keys(ADDRESS)
+        .await?;
+    let air = wait(c, r#"input[name=categories][value="air"]"#).await?;
+    air.click().await?;
+    ensure!(air.is_selected().await?, "the air category is not ticked");
+    no_field_errors(c).await?;
+    wait(c, "button#submit-case").await?.click().await?;
+
+    // 3. The detail page of the new case.
+    let reference = wait(c, "span.reference").await?.text().await?;
+    ensure!(
+        reference.starts_with("JS-"),
+        "unexpected reference {reference:?}"
+    );
+    wait(c, r#"span.case-status[data-status="received"]"#).await?;
+    wait(c, "table#clocks span[data-sla]").await?;
+    let detail = c.current_url().await?;
+    let id = detail
+        .path()
+        .strip_prefix("/cases/")
+        .filter(|id| !id.is_empty() && *id != "new")
+        .with_context(|| format!("not a case page: {detail}"))?
+        .to_owned();
+
+    // 4. The list shows it; its link leads back to the detail page.
+    c.goto(&format!("{base}/")).await?;
+    wait(c, "tr.case-row").await?;
+    let mut link = None;
+    for a in c.find_all(Locator::Css("tr.case-row a.case-link")).await? {
+        if a.text().await?.trim() == reference {
+            link = Some(a);
+        }
+    }
+    let link = link.with_context(|| format!("no row for {reference} in the list"))?;
+    let row = c
+        .find(Locator::Css(&format!(r#"tr.case-row[data-id="{id}"]"#)))
+        .await
+        .with_context(|| format!("no row with data-id {id}"))?;
+    ensure!(
+        row.attr("data-status").await?.as_deref() == Some("received"),
+        "the list row is not `received`"
+    );
+    link.click().await?;
+    let again = wait(c, "span.reference").await?.text().await?;
+    ensure!(
+        again == reference,
+        "the link led to {again:?}, not {reference:?}"
+    );
+    let at = c.current_url().await?;
+    ensure!(at.path() == format!("/cases/{id}"), "the link led to {at}");
+
+    // 5. Dispatch it to the city government.
+    wait(c, r#"button[data-action="dispatch"]"#)
+        .await?
+        .click()
+        .await?;
+    wait(c, r#"form#action-form[data-action="dispatch"]"#).await?;
+    wait(
+        c,
+        &format!(r#"select[name=lead_unit] option[value="{LEAD_UNIT}"]"#),
+    )
+    .await?;
+    wait(c, "select[name=lead_unit]")
+        .await?
+        .select_by_value(LEAD_UNIT)
+        .await?;
+    wait(c, "button#confirm-action").await?.click().await?;
+    wait(c, r#"span.case-status[data-status="dispatched"]"#).await?;
+    wait(c, r#"ol#timeline li[data-type="dispatched"]"#).await?;
+    wait(c, r#"ol#timeline li[data-type="received"]"#).await?;
+
+    // 6. The server holds exactly that case, dispatched.
+    let page = cases(addr).await?;
+    ensure!(page["total"] == 1, "expected exactly one case: {page}");
+    let items = page["items"].as_array().context("no items")?;
+    ensure!(items.len() == 1, "expected exactly one item: {page}");
+    ensure!(
+        items[0]["id"] == id.as_str(),
+        "the case listed is not ours: {page}"
+    );
+    ensure!(
+        items[0]["reference"] == reference.as_str(),
+        "reference differs: {page}"
+    );
+    ensure!(
+        items[0]["status"] == "dispatched",
+        "the case is not dispatched: {page}"
+    );
+
+    c.execute("window.scrollTo(0, 0);", vec![]).await?;
+    let png = c.screenshot().await?;
+    std::fs::write(shots.join("detail.png"), png)?;
+    println!("case {reference} ({id}) registered and dispatched");
+    println!("screenshot: {}", shots.join("detail.png").display());
+    Ok(())
+}
+
+/// Wait for an element, naming the selector if it never comes.
+async fn wait(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting {WAIT:?} for `{css}`"))
+}
+
+/// Set an input's value from script and fire the event the app listens to (date inputs
+/// do not take typed text reliably; everything else is typed, clicked or selected).
+async fn set_value(c: &Client, css: &str, value: &str, event: &str) -> Result<()> {
+    wait(c, css).await?;
+    let found = c
+        .execute(
+            "const el = document.querySelector(arguments[0]);
+             if (!el) return false;
+             el.value = arguments[1];
+             el.dispatchEvent(new Event(arguments[2], { bubbles: true }));
+             return el.value === arguments[1];",
+            vec![json!(css), json!(value), json!(event)],
+        )
+        .await?;
+    ensure!(found == json!(true), "could not set `{css}` to {value:?}");
+    Ok(())
+}
+
+/// Wait (bounded) until the form shows no field error; name the ones left.
+async fn no_field_errors(c: &Client) -> Result<()> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let mut left = Vec::new();
+        for p in c
+            .find_all(Locator::Css("form#case-form .field-error"))
+            .await?
+        {
+            left.push(format!(
+                "{}: {}",
+                p.attr("data-code").await?.unwrap_or_default(),
+                p.text().await?
+            ));
+        }
+        if left.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("errors still shown after fixing the form: {left:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `GET /api/v1/cases` as JSON.
+async fn cases(addr: SocketAddr) -> Result<Value> {
+    let (status, body) = http_get(addr, "/api/v1/cases").await?;
+    ensure!(status == 200, "GET /api/v1/cases: {status} {body}");
+    Ok(serde_json::from_str(&body)?)
+}
+
+/// A minimal HTTP/1.1 GET, enough for our own server and chromedriver's `/status`
+/// (which keeps the connection open: the body ends at its `Content-Length`).
+async fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String)> {
+    let exchange = async {
+        let mut s = tokio::net::TcpStream::connect(addr).await?;
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).await?;
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            let n = s.read(&mut chunk).await?;
+            buf.extend_from_slice(&chunk[..n]);
+            if n == 0 || response_complete(&buf) {
+                return anyhow::Ok(buf);
+            }
+        }
+    };
+    let buf = tokio::time::timeout(Duration::from_secs(10), exchange)
+        .await
+        .with_context(|| format!("GET {path} timed out"))??;
+    let (head, body) = split_response(&buf).context("no end of headers")?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .context("bad status line")?;
+    let body = if is_chunked(&head) {
+        dechunk(body)?
+    } else {
+        body.to_vec()
+    };
+    Ok((status, String::from_utf8(body)?))
+}
+
+/// The head (lower-cased) and the raw body of a response.
+fn split_response(buf: &[u8]) -> Option<(String, &[u8])> {
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+    Some((head, &buf[end + 4..]))
+}
+
+fn is_chunked(head: &str) -> bool {
+    head.lines()
+        .any(|l| l.starts_with("transfer-encoding:") && l.contains("chunked"))
+}
+
+/// Whether the whole response has arrived (by `Content-Length` or the last chunk).
+fn response_complete(buf: &[u8]) -> bool {
+    let Some((head, body)) = split_response(buf) else {
+        return false;
+    };
+    if is_chunked(&head) {
+        return body.ends_with(b"0\r\n\r\n");
+    }
+    head.lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .is_some_and(|n| body.len() >= n)
+}
+
+fn dechunk(mut rest: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let eol = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .context("bad chunk")?;
+        let size = std::str::from_utf8(&rest[..eol])?;
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)?;
+        rest = &rest[eol + 2..];
+        if size == 0 {
+            return Ok(out);
+        }
+        let chunk = rest.get(..size).context("short chunk")?;
+        out.extend_from_slice(chunk);
+        rest = rest.get(size + 2..).context("short chunk")?;
+    }
+}
+
+/// Today's date in China (UTC+8), as a date input wants it.
+fn today_utc8() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let secs = i64::try_from(secs).unwrap_or(0) + 8 * 3600;
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.date_naive().format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// What the test needs from the machine.
+struct Env {
+    dist: PathBuf,
+    chromedriver: PathBuf,
+    chromium: PathBuf,
+    /// Where screenshots go.
+    shots: PathBuf,
+}
+
+impl Env {
+    /// `None` (with a notice) when something is missing outside CI; an error under CI.
+    fn find() -> Result<Option<Env>> {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .context("no workspace above tests/")?
+            .to_path_buf();
+        let dist = std::env::var_os("DUBAN_DIST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace.join("dist"));
+        let chromedriver = std::env::var_os("CHROMEDRIVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
+        let chromium = std::env::var_os("CHROME_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+
+        let mut missing = Vec::new();
+        if !dist.join("index.html").is_file() {
+            missing.push(format!(
+                "{} (run `cargo xtask build-web --release` or set DUBAN_DIST)",
+                dist.join("index.html").display()
+            ));
+        }
+        for (what, path) in [("chromedriver", &chromedriver), ("chromium", &chromium)] {
+            if !path.is_file() {
+                missing.push(format!(
+                    "{what} at {} (run `cargo xtask setup`)",
+                    path.display()
+                ));
+            }
+        }
+        if !missing.is_empty() {
+            let why = missing.join("; ");
+            if std::env::var_os("CI").is_some() {
+                panic!("the browser test must run in CI, but it is missing: {why}");
+            }
+            eprintln!("skipping browser test: missing {why}");
+            return Ok(None);
+        }
+        if let Some(newer) = newer_source(&workspace, &dist) {
+            eprintln!(
+                "note: {} is newer than {}; run `cargo xtask build-web --release` to test current code",
+                newer.display(),
+                dist.display()
+            );
+        }
+
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|t| {
+                if t.is_relative() {
+                    workspace.join(t)
+                } else {
+                    t
+                }
+            })
+            .unwrap_or_else(|| workspace.join("target"));
+        let shots = target.join("browser-test");
+        std::fs::create_dir_all(&shots).with_context(|| format!("creating {}", shots.display()))?;
+        Ok(Some(Env {
+            dist,
+            chromedriver,
+            chromium,
+            shots,
+        }))
+    }
+}
+
+/// A web or domain source file changed after the bundle was built, if any.
+fn newer_source(workspace: &Path, dist: &Path) -> Option<PathBuf> {
+    let built = std::fs::metadata(dist.join("index.html"))
+        .and_then(|m| m.modified())
+        .ok()?;
+    let mut dirs = vec![workspace.join("web")];
+    if let Ok(crates) = std::fs::read_dir(workspace.join("crates")) {
+        dirs.extend(crates.flatten().map(|e| e.path()));
+    }
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|m| m > built)
+            {
+                return Some(path);
+            }
+        }
+    }
+    None
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir> {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let path =
+            std::env::temp_dir().join(format!("duban-browser-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&path)?;
+        Ok(TempDir(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A chromedriver process on a free port, killed on drop.
+struct Driver {
+    child: Child,
+    addr: SocketAddr,
+    log: PathBuf,
+}
+
+impl Driver {
+    fn start(chromedriver: &Path, tmp: &Path) -> Result<Driver> {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let log = tmp.join("chromedriver.log");
+        let out = std::fs::File::create(&log)?;
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={}", addr.port()))
+            .stdin(Stdio::null())
+            .stdout(out.try_clone()?)
+            .stderr(out)
+            .spawn()
+            .with_context(|| format!("starting {}", chromedriver.display()))?;
+        Ok(Driver { child, addr, log })
+    }
+
+    /// Poll `/status` until chromedriver says it is ready.
+    async fn wait_ready(&self) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok((200, body)) = http_get(self.addr, "/status").await {
+                let status: Value = serde_json::from_str(&body).unwrap_or_default();
+                if status["value"]["ready"] == true {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("chromedriver did not become ready: {}", self.log_text());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A new headless Chromium session with a profile of its own.
+async fn connect(driver: &Driver, chromium: &Path, tmp: &Path) -> Result<Client> {
+    let profile = tmp.join("profile");
+    std::fs::create_dir_all(&profile)?;
+    let options = json!({
+        "binary": chromium,
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            format!("--user-data-dir={}", profile.display()),
+            "--window-size=1400,1000",
+            "--lang=zh-CN",
+        ],
+    });
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::rustls()?
+        .capabilities(caps)
+        .connect(&driver.url())
+        .await
+        .map_err(|e| {
+            anyhow!(
+                "starting Chromium via chromedriver: {e}\n{}",
+                driver.log_text()
+            )
+        })
+}
