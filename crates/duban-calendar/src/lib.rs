@@ -81,16 +81,6 @@ pub enum Basis {
     WeekendsOnly,
 }
 
-impl Basis {
-    fn and(self, other: Basis) -> Basis {
-        if self == Basis::Official && other == Basis::Official {
-            Basis::Official
-        } else {
-            Basis::WeekendsOnly
-        }
-    }
-}
-
 /// A computed value and the basis it rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Reckoned<T> {
@@ -128,6 +118,8 @@ pub struct Calendar {
     days: Vec<u8>,
     /// `prefix[i]`: working days in `[0, i)`.
     prefix: Vec<u32>,
+    /// `uncovered[i]`: days in `[0, i)` of years without official data.
+    uncovered: Vec<u32>,
     names: Vec<&'static str>,
 }
 
@@ -187,10 +179,20 @@ impl Calendar {
             count += u32::from(decode_kind(b).is_workday());
             prefix.push(count);
         }
+        let mut uncovered = Vec::with_capacity(days.len() + 1);
+        let mut count = 0u32;
+        uncovered.push(0);
+        let mut d = epoch;
+        for _ in &days {
+            count += u32::from(!data::NOTICES.iter().any(|n| n.year == d.year()));
+            uncovered.push(count);
+            d = d.succ_opt().unwrap_or(d);
+        }
         Calendar {
             epoch,
             days,
             prefix,
+            uncovered,
             names,
         }
     }
@@ -266,7 +268,7 @@ impl Calendar {
         let (day, _) = self.split(from);
         let target = self.prefix[day + 1] + n;
         let due = self
-            .day_reaching(target)
+            .day_reaching(target, day)
             .map_or_else(|| self.end_instant(), |j| self.day_start(j + 1));
         Reckoned {
             value: due,
@@ -282,7 +284,8 @@ impl Calendar {
         seconds: i64,
         measure: Measure,
     ) -> Reckoned<DateTime<Utc>> {
-        let due = self.instant_at(self.position(from, measure) + seconds.max(0), measure);
+        let hint = self.split(from).0;
+        let due = self.instant_at(self.position(from, measure) + seconds.max(0), measure, hint);
         Reckoned {
             value: due,
             basis: self.basis_between(from, due),
@@ -298,8 +301,12 @@ impl Calendar {
     }
 
     fn basis_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Basis {
-        let (ya, yb) = (local_year(a), local_year(b));
-        (ya..=yb).fold(Basis::Official, |acc, y| acc.and(self.coverage(y)))
+        let (da, db) = (self.split(a).0, self.split(b).0);
+        if self.uncovered[db + 1] == self.uncovered[da] {
+            Basis::Official
+        } else {
+            Basis::WeekendsOnly
+        }
     }
 
     /// Day index and seconds into the day, clamped to the calendar's range.
@@ -330,10 +337,24 @@ impl Calendar {
         self.day_start(self.days.len())
     }
 
-    /// The day on which the working-day count reaches `n` (n ≥ 1).
-    fn day_reaching(&self, n: u32) -> Option<usize> {
-        let p = self.prefix.partition_point(|&c| c < n);
-        (p >= 1 && p < self.prefix.len()).then(|| p - 1)
+    /// The day on which the working-day count reaches `n` (n ≥ 1), searching from day
+    /// `lo` (a hint: any day not after the answer) in a window that holidays cannot
+    /// outrun, so the search stays in a few cache lines.
+    fn day_reaching(&self, n: u32, lo: usize) -> Option<usize> {
+        let len = self.prefix.len();
+        let lo = if lo < len && self.prefix[lo] < n {
+            lo
+        } else {
+            0
+        };
+        let need = (n - self.prefix[lo]) as usize;
+        let hi = lo.saturating_add(2 * need + 64).min(len);
+        let p = if self.prefix[hi - 1] >= n {
+            lo + self.prefix[lo..hi].partition_point(|&c| c < n)
+        } else {
+            self.prefix.partition_point(|&c| c < n)
+        };
+        (p >= 1 && p < len).then(|| p - 1)
     }
 
     fn position(&self, t: DateTime<Utc>, measure: Measure) -> i64 {
@@ -347,7 +368,7 @@ impl Calendar {
         }
     }
 
-    fn instant_at(&self, pos: i64, measure: Measure) -> DateTime<Utc> {
+    fn instant_at(&self, pos: i64, measure: Measure, hint: usize) -> DateTime<Utc> {
         let per_day = match measure {
             Measure::Natural => return from_ts(pos + EPOCH_LOCAL_OFFSET),
             Measure::WorkdayTime => DAY,
@@ -360,13 +381,13 @@ impl Calendar {
                 return self.day_start(0);
             }
             // The earliest instant is the close of the `full`th working day.
-            return match self.day_reaching(full) {
+            return match self.day_reaching(full, hint) {
                 Some(j) if measure == Measure::OfficeHours => self.day_start(j) + secs(OFFICE[1].1),
                 Some(j) => self.day_start(j + 1),
                 None => self.end_instant(),
             };
         }
-        match self.day_reaching(full + 1) {
+        match self.day_reaching(full + 1, hint) {
             Some(j) if measure == Measure::OfficeHours => {
                 self.day_start(j) + secs(office_instant(rest))
             }
@@ -420,10 +441,6 @@ fn office_instant(mut office: i64) -> i64 {
         office -= b - a;
     }
     OFFICE[1].1
-}
-
-fn local_year(t: DateTime<Utc>) -> i32 {
-    from_ts(t.timestamp() + 8 * 3600).year()
 }
 
 fn from_ts(ts: i64) -> DateTime<Utc> {
