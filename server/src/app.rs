@@ -214,6 +214,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/sla/rule-sets", get(rule_sets))
         .route("/openapi.json", get(openapi))
         .route("/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = Router::new()
         .route("/healthz", get(healthz))
@@ -248,6 +249,14 @@ async fn healthz(State(s): State<AppState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (code, axum::Json(body)).into_response()
+}
+
+async fn method_not_allowed(ReqLang(lang): ReqLang) -> ApiFailure {
+    let message = match lang {
+        Lang::Zh => "不支持该请求方法",
+        Lang::En => "Method not allowed",
+    };
+    ApiFailure::MethodNotAllowed(ErrorBody::single("method", "method.not_allowed", message))
 }
 
 async fn api_not_found(ReqLang(lang): ReqLang) -> ApiFailure {

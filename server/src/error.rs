@@ -19,6 +19,8 @@ pub enum ApiFailure {
     BadRequest(ErrorBody),
     /// 404
     NotFound(ErrorBody),
+    /// 405
+    MethodNotAllowed(ErrorBody),
     /// 409: the case changed meanwhile; carries the current state.
     Conflict(ErrorBody, Option<serde_json::Value>),
     /// 413
@@ -71,6 +73,9 @@ impl IntoResponse for ApiFailure {
         let (status, body) = match self {
             ApiFailure::BadRequest(b) => (StatusCode::BAD_REQUEST, serde_json::to_value(b)),
             ApiFailure::NotFound(b) => (StatusCode::NOT_FOUND, serde_json::to_value(b)),
+            ApiFailure::MethodNotAllowed(b) => {
+                (StatusCode::METHOD_NOT_ALLOWED, serde_json::to_value(b))
+            }
             ApiFailure::TooLarge(b) => (StatusCode::PAYLOAD_TOO_LARGE, serde_json::to_value(b)),
             ApiFailure::UnsupportedMediaType(b) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, serde_json::to_value(b))

@@ -413,7 +413,7 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(opts)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        migrator(SQLITE_MIGRATIONS).run(&pool).await?;
         Ok(SqliteStore { pool })
     }
 }
@@ -452,9 +452,42 @@ impl PgStore {
             .max_connections(16)
             .connect_with(opts)
             .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        migrator(POSTGRES_MIGRATIONS).run(&pool).await?;
         Ok(PgStore { pool })
     }
+}
+
+/// Migrations, embedded: (version, description, SQL). Each database has its own.
+type Migrations = &'static [(i64, &'static str, &'static str)];
+const SQLITE_MIGRATIONS: Migrations = &[(
+    1,
+    "init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+)];
+const POSTGRES_MIGRATIONS: Migrations = &[(
+    1,
+    "init",
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+/// sqlx's migrator over embedded files (what `sqlx::migrate!` generates, without the
+/// proc-macro and its build cost).
+fn migrator(files: Migrations) -> sqlx::migrate::Migrator {
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    Migrator::with_migrations(
+        files
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    sqlx::SqlStr::from_static(sql),
+                    false,
+                )
+            })
+            .collect(),
+    )
 }
 
 /// Open the store a URL names: `postgres://…` or `sqlite://…` (a bare path is SQLite).

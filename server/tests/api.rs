@@ -272,6 +272,14 @@ async fn story(store: Arc<dyn Store>) {
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = call(&app, "DELETE", "/api/v1/cases", None).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            vec!["method.not_allowed".to_owned()]
+        )
+    );
     let (s, v) = call(&app, "GET", "/api/v1/nowhere", None).await;
     assert_eq!(
         (s, codes(&v)),
