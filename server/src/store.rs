@@ -200,6 +200,27 @@ macro_rules! sql_store {
             pub fn pool(&self) -> &$pool {
                 &self.pool
             }
+
+            /// Append events numbered from `first_seq`, inside the caller's transaction.
+            async fn append_events(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                id: &str,
+                first_seq: i64,
+                events: &[Event],
+            ) -> StoreResult<()> {
+                for (i, ev) in events.iter().enumerate() {
+                    sqlx::query(INSERT_EVENT)
+                        .bind(id)
+                        .bind(first_seq + i as i64)
+                        .bind(ms(ev.at))
+                        .bind(&ev.actor)
+                        .bind(ev.kind.code())
+                        .bind(serde_json::to_string(ev)?)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
         }
 
         #[async_trait]
@@ -238,15 +259,7 @@ macro_rules! sql_store {
                     .bind(r.updated_at)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(INSERT_EVENT)
-                    .bind(&r.id)
-                    .bind(1_i64)
-                    .bind(ms(opening.at))
-                    .bind(&opening.actor)
-                    .bind(opening.kind.code())
-                    .bind(serde_json::to_string(opening)?)
-                    .execute(&mut *tx)
-                    .await?;
+                Self::append_events(&mut tx, &r.id, 1, std::slice::from_ref(opening)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -282,17 +295,7 @@ macro_rules! sql_store {
                         .await?;
                     return Err(StoreError::Conflict { current: current.and_then(|v| u64::try_from(v).ok()).unwrap_or(0) });
                 }
-                for (i, ev) in events.iter().enumerate() {
-                    sqlx::query(INSERT_EVENT)
-                        .bind(&r.id)
-                        .bind(expected_i + 1 + i as i64)
-                        .bind(ms(ev.at))
-                        .bind(&ev.actor)
-                        .bind(ev.kind.code())
-                        .bind(serde_json::to_string(ev)?)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                Self::append_events(&mut tx, &r.id, expected_i + 1, events).await?;
                 tx.commit().await?;
                 Ok(())
             }

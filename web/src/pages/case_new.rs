@@ -41,6 +41,50 @@ fn FieldErrors(field: &'static str, errors: Signal<Shown>) -> impl IntoView {
     }
 }
 
+/// A group of checkboxes editing one list of codes in the draft.
+#[component]
+fn CheckGroup(
+    /// The field name (and the error path it owns).
+    name: &'static str,
+    /// i18n key of the legend.
+    legend: &'static str,
+    /// (code, Chinese label, English label).
+    options: Vec<(&'static str, &'static str, &'static str)>,
+    list: fn(&mut CaseDraft) -> &mut Vec<String>,
+    draft: RwSignal<CaseDraft>,
+    touched: RwSignal<HashSet<&'static str>>,
+    errors: Signal<Shown>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="field">
+            <legend class="label">{move || i18n.t(legend)}</legend>
+            <div class="checks">
+                {options.into_iter().map(|(code, zh, en)| view! {
+                    <label class="check">
+                        <input type="checkbox" name=name value=code
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                draft.update(|d| {
+                                    let l = list(d);
+                                    l.retain(|x| x != code);
+                                    if on {
+                                        l.push(code.to_owned());
+                                    }
+                                });
+                                touched.update(|t| {
+                                    t.insert(name);
+                                });
+                            }/>
+                        {move || if i18n.lang() == crate::i18n::Lang::ZhCn { zh } else { en }}
+                    </label>
+                }).collect_view()}
+            </div>
+            <FieldErrors field=name errors/>
+        </fieldset>
+    }
+}
+
 #[component]
 pub fn CaseNewPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -263,52 +307,12 @@ pub fn CaseNewPage() -> impl IntoView {
                     </label>
                 </div>
 
-                <fieldset class="field">
-                    <legend class="label">{move || i18n.t("field.categories")}</legend>
-                    <div class="checks">
-                        {Category::ALL.iter().map(|c| {
-                            let code = c.code();
-                            view! {
-                                <label class="check">
-                                    <input type="checkbox" name="categories" value=code
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            draft.update(|d| {
-                                                d.categories.retain(|x| x != code);
-                                                if on { d.categories.push(code.to_owned()); }
-                                            });
-                                            touch("categories");
-                                        }/>
-                                    {move || c.label(i18n.lang().domain())}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </div>
-                    <FieldErrors field="categories" errors=shown/>
-                </fieldset>
-
-                <fieldset class="field">
-                    <legend class="label">{move || i18n.t("field.key_classes")}</legend>
-                    <div class="checks">
-                        {KeyClass::ALL.iter().map(|k| {
-                            let code = k.code();
-                            view! {
-                                <label class="check">
-                                    <input type="checkbox" name="key_classes" value=code
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            draft.update(|d| {
-                                                d.key_classes.retain(|x| x != code);
-                                                if on { d.key_classes.push(code.to_owned()); }
-                                            });
-                                        }/>
-                                    {move || k.label(i18n.lang().domain())}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </div>
-                    <FieldErrors field="key_classes" errors=shown/>
-                </fieldset>
+                <CheckGroup name="categories" legend="field.categories" draft touched errors=shown
+                    options=Category::ALL.iter().map(|c| (c.code(), c.label(duban_case::Lang::Zh), c.label(duban_case::Lang::En))).collect()
+                    list=|d| &mut d.categories/>
+                <CheckGroup name="key_classes" legend="field.key_classes" draft touched errors=shown
+                    options=KeyClass::ALL.iter().map(|k| (k.code(), k.label(duban_case::Lang::Zh), k.label(duban_case::Lang::En))).collect()
+                    list=|d| &mut d.key_classes/>
 
                 <div class="form-grid">
                     <label class="field">
