@@ -313,7 +313,7 @@ async fn act_on_case(
             .and_then(|v| v.parse::<u64>().ok());
         match expected {
             Some(v) if v == case.version() => {}
-            Some(_) => return Err(conflict(&s, case)),
+            Some(_) => return Err(conflict(&s, case, lang)),
             None => {
                 return Err(ApiFailure::bad_field(
                     "if-match",
@@ -329,20 +329,22 @@ async fn act_on_case(
         Err(ActError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
         Err(ActError::Store(crate::store::StoreError::Conflict { .. })) => {
             let current = load(&s, &id, lang).await?;
-            Err(conflict(&s, current))
+            Err(conflict(&s, current, lang))
         }
         Err(ActError::Store(e)) => Err(e.into()),
     }
 }
 
-fn conflict(s: &AppState, current: Case) -> ApiFailure {
+fn conflict(s: &AppState, current: Case, lang: Lang) -> ApiFailure {
     let version = current.version();
+    let message = match lang {
+        Lang::Zh => format!("案件已被他人更新（当前版本 {version}），请查看最新内容后再操作"),
+        Lang::En => {
+            format!("The case changed meanwhile (now version {version}); review it and try again")
+        }
+    };
     ApiFailure::Conflict(
-        ErrorBody::single(
-            "version",
-            "version.conflict",
-            format!("the case changed meanwhile (now version {version})"),
-        ),
+        ErrorBody::single("version", "version.conflict", message),
         serde_json::to_value(s.view(current)).ok(),
     )
 }
@@ -360,7 +362,7 @@ fn parse_command(body: serde_json::Value, lang: Lang) -> Result<Command, ApiFail
         let (code, msg) = match (action, lang) {
             (None, Lang::Zh) => ("action.required", "请指定操作(action)".to_owned()),
             (None, Lang::En) => ("action.required", "Name the action".to_owned()),
-            (Some(a), Lang::Zh) => ("action.unknown", format!("不支持的操作:{a}")),
+            (Some(a), Lang::Zh) => ("action.unknown", format!("不支持的操作：{a}")),
             (Some(a), Lang::En) => ("action.unknown", format!("Unknown action: {a}")),
         };
         return Err(ApiFailure::bad_field("action", code, msg));
@@ -418,7 +420,16 @@ async fn list_cases(
         }
     }
     f.key = q.key;
-    f.batch = q.batch.map(i64::from);
+    if let Some(b) = q.batch {
+        if !(1..=99).contains(&b) {
+            errs.0.push(CaseError::OutOfRange {
+                field: "batch".into(),
+                min: 1,
+                max: 99,
+            });
+        }
+        f.batch = Some(i64::from(b));
+    }
     if let Some(limit) = q.limit {
         if !(1..=duban_api::MAX_PAGE).contains(&limit) {
             errs.0.push(CaseError::OutOfRange {

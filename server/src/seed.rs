@@ -60,7 +60,7 @@ pub fn default_units() -> Vec<UnitView> {
         };
         units.push(UnitView {
             id: government_of(d.code()),
-            name: format!("{}人民政府", d.name()),
+            name: format!("{}人民政府", d.full_name()),
             kind: "government".into(),
             parent,
             division: Some(d.code().as_str()),
@@ -111,47 +111,47 @@ const TEMPLATES: &[(&str, &[&str])] = &[
     (
         "air",
         &[
-            "{p}附近一家化工企业夜间偷排废气,气味刺鼻,周边居民晚上不敢开窗。",
-            "{p}有家具厂喷漆车间无组织排放,油漆味很重,要求查处。",
-            "{p}一家混凝土搅拌站扬尘严重,道路和居民楼都落满灰。",
+            "{p}附近一家化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。",
+            "{p}有家具厂喷漆车间无组织排放，油漆味很重，要求查处。",
+            "{p}一家混凝土搅拌站扬尘严重，道路和居民楼都落满灰。",
         ],
     ),
     (
         "water",
         &[
-            "{p}河道边有企业通过暗管排放污水,河水发黑发臭,出现死鱼。",
-            "{p}小区生活污水直排雨水管网,最终流入附近河道。",
-            "{p}养殖塘尾水未经处理直接排入内河,水面漂浮大量藻类。",
+            "{p}河道边有企业通过暗管排放污水，河水发黑发臭，出现死鱼。",
+            "{p}小区生活污水直排雨水管网，最终流入附近河道。",
+            "{p}养殖塘尾水未经处理直接排入内河，水面漂浮大量藻类。",
         ],
     ),
     (
         "noise",
         &[
-            "{p}建筑工地夜间施工,噪声持续到凌晨两点,严重影响休息。",
-            "{p}一家金属加工厂24小时生产,机器轰鸣扰民。",
+            "{p}建筑工地夜间施工，噪声持续到凌晨两点，严重影响休息。",
+            "{p}一家金属加工厂24小时生产，机器轰鸣扰民。",
         ],
     ),
     (
         "solid_waste",
         &[
-            "{p}农田旁有人长期倾倒建筑垃圾和工业固废,已堆成小山。",
-            "{p}一家废品回收站露天堆放废旧电瓶,雨后渗液流入沟渠。",
+            "{p}农田旁有人长期倾倒建筑垃圾和工业固废，已堆成小山。",
+            "{p}一家废品回收站露天堆放废旧电瓶，雨后渗液流入沟渠。",
         ],
     ),
     (
         "soil",
-        &["{p}原化工厂地块未经修复就开工建设,挖出的土壤散发异味。"],
+        &["{p}原化工厂地块未经修复就开工建设，挖出的土壤散发异味。"],
     ),
     (
         "ecology",
         &[
-            "{p}自然保护区范围内有人违规采砂,湿地植被被大面积破坏。",
-            "{p}饮用水水源保护区内新建农家乐,生活污水直排水库。",
+            "{p}自然保护区范围内有人违规采砂，湿地植被被大面积破坏。",
+            "{p}饮用水水源保护区内新建农家乐，生活污水直排水库。",
         ],
     ),
     (
         "radiation",
-        &["{p}居民楼顶新建通信基站,居民担心电磁辐射影响健康,要求公开检测结果。"],
+        &["{p}居民楼顶新建通信基站，居民担心电磁辐射影响健康，要求公开检测结果。"],
     ),
     (
         "other",
@@ -170,8 +170,10 @@ const STREETS: &[&str] = &[
     "经济开发区",
 ];
 const NAMES: &[&str] = &["张先生", "李女士", "王先生", "刘女士", "陈先生", "周女士"];
+const RECTIFY_SUMMARY: &str =
+    "经现场核查，反映问题部分属实。已责令企业限期整改，属地将跟踪复查整改情况。";
 const REPORT_SUMMARY: &str =
-    "经现场核查,反映问题基本属实。已责令企业停产整改并立案处罚,整改完成后将组织复查。";
+    "经现场核查，反映问题基本属实。已责令企业停产整改并立案处罚，整改完成后将组织复查。";
 
 /// Load the demo set once: three inspection batches of cases across cities and
 /// categories, some key, some handled, some overdue. Returns the number of cases made.
@@ -248,10 +250,12 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
             // so that the demo has overdue clocks.
             let stage = match (batch, rng.below(10)) {
                 (1, 0) => 0,
-                (1, 1..=2) => 3,
+                (1, 1) => 3,
+                (1, 2) => 4,
                 (1, _) => 5,
                 (2, 0..=1) => 1,
-                (2, 2..=6) => 2,
+                (2, 2..=5) => 2,
+                (2, 6) => 6,
                 (2, _) => 3,
                 (_, 0..=3) => 0,
                 (_, _) => 1,
@@ -278,11 +282,20 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
                 steps.push((
                     30,
                     Command::StartHandling {
-                        note: "已联系举报人,安排现场核查".into(),
+                        note: "已联系举报人，安排现场核查".into(),
                     },
                 ));
             }
-            if stage >= 5 {
+            if stage == 6 {
+                steps.push((
+                    40,
+                    Command::Pause {
+                        reason: "等待第三方监测报告".into(),
+                    },
+                ));
+            }
+            let penalised = rng.below(2) == 0;
+            if (4..=5).contains(&stage) {
                 steps.push((
                     24 * 5,
                     Command::Report {
@@ -293,16 +306,23 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
                                 "substantiated".into()
                             },
                             rectification_orders: 1,
-                            penalty_cases: u32::from(rng.below(2) == 0),
-                            fines_yuan: 0,
+                            penalty_cases: u32::from(penalised),
+                            fines_yuan: if penalised { 50_000 } else { 0 },
                             criminal_cases: 0,
                             officials_summoned: 0,
                             officials_accountable: 0,
-                            measures: "责令立即停止违法行为,限期整改".into(),
-                            public_summary: REPORT_SUMMARY.into(),
+                            measures: "责令立即停止违法行为，限期整改".into(),
+                            public_summary: if penalised {
+                                REPORT_SUMMARY
+                            } else {
+                                RECTIFY_SUMMARY
+                            }
+                            .into(),
                         },
                     },
                 ));
+            }
+            if stage == 5 {
                 steps.push((
                     24 * 6,
                     Command::Approve {

@@ -62,7 +62,7 @@ fn valid_case() -> Value {
         "sender_ref": "D030123",
         "complainant_name": "张先生",
         "complainant_phone": "13912345678",
-        "content": "镇江市京口区某化工企业夜间偷排废气,气味刺鼻,周边居民晚上不敢开窗。",
+        "content": "镇江市京口区某化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。",
         "address": "镇江市京口区象山街道",
         "division": "321102",
         "lat": 32.2, "lon": 119.47,
@@ -363,7 +363,7 @@ async fn story(store: Arc<dyn Store>) {
         ]
     );
     let outcome = json!({"finding": "substantiated", "rectification_orders": 1, "penalty_cases": 1, "fines_yuan": 50000,
-        "measures": "责令停产整改", "public_summary": "经核查反映问题属实,已责令整改并立案处罚。"});
+        "measures": "责令停产整改", "public_summary": "经核查反映问题属实，已责令整改并立案处罚。"});
     let (s, v) = act(json!({"action": "report", "outcome": outcome})).await;
     assert_eq!(
         (s, v["status"].as_str()),

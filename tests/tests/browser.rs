@@ -29,7 +29,7 @@ const DIVISION: &str = "321102";
 const LEAD_UNIT: &str = "gov-3211";
 const SENDER_REF: &str = "D030001";
 const SHORT_CONTENT: &str = "太短";
-const CONTENT: &str = "镇江市京口区某化工企业夜间偷排废气,气味刺鼻。";
+const CONTENT: &str = "镇江市京口区某化工企业夜间偷排废气，气味刺鼻。";
 const ADDRESS: &str = "镇江市京口区象山街道";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

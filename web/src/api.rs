@@ -21,7 +21,7 @@ pub struct Failure {
 impl Failure {
     fn network(e: impl std::fmt::Display, lang: Lang) -> Failure {
         let message = match lang {
-            Lang::ZhCn => format!("无法连接服务器:{e}"),
+            Lang::ZhCn => format!("无法连接服务器：{e}"),
             Lang::En => format!("Cannot reach the server: {e}"),
         };
         Failure {

@@ -34,7 +34,11 @@ pub fn App() -> impl IntoView {
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
     // Browser-local date (chrono `wasmbind` reads the JS clock).
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    // Beijing date, like every other time in the app.
+    let today = crate::format::local_time(chrono::Utc::now())
+        .chars()
+        .take(10)
+        .collect::<String>();
 
     view! {
         <header class="topbar">

@@ -12,6 +12,32 @@ pub fn local_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&CST).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A deadline: one that falls on midnight is shown as 24:00 of the day before
+/// (`2025-06-03 24:00`), as official notices write it, so that "end of Tuesday" does
+/// not read as Wednesday.
+pub fn deadline(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&CST);
+    if local.format("%H:%M:%S").to_string() == "00:00:00" {
+        let day = local.date_naive().pred_opt().unwrap_or(local.date_naive());
+        format!("{day} 24:00")
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// An amount of yuan with thousands separators (`50,000`).
+pub fn yuan(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// The `datetime-local` input value for an instant (Beijing time).
 pub fn input_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&CST).format("%Y-%m-%dT%H:%M").to_string()

@@ -66,13 +66,13 @@ fn status_text(s: Status, left: i64, lang: Lang) -> String {
         Status::OnTime | Status::Warning if zh => format!("剩余{}", span(left, lang)),
         Status::OnTime | Status::Warning => format!("{} left", span(left, lang)),
         Status::Overdue if zh => format!("超期{}", span(left, lang)),
-        Status::Overdue => format!("overdue {}", span(left, lang)),
+        Status::Overdue => format!("Overdue {}", span(left, lang)),
         Status::Paused if zh => "已挂起".into(),
-        Status::Paused => "paused".into(),
+        Status::Paused => "Paused".into(),
         Status::Met if zh => "按期完成".into(),
-        Status::Met => "met".into(),
+        Status::Met => "Met".into(),
         Status::Missed if zh => "超期完成".into(),
-        Status::Missed => "missed".into(),
+        Status::Missed => "Missed".into(),
     }
 }
 
@@ -88,7 +88,7 @@ pub fn SlaBadge(clock: Clock, #[prop(optional)] with_stage: bool) -> impl IntoVi
         <span
             class=move || status_class(status.get().status)
             data-sla=move || status_code(status.get().status)
-            title=move || format!("{} {}", i18n.t("sla.due"), crate::format::local_time(status.get().due_at))
+            title=move || format!("{} {}", i18n.t("sla.due"), crate::format::deadline(status.get().due_at))
         >
             {move || with_stage.then(|| format!("{} · ", stage_label(stage, i18n.lang())))}
             {move || { let s = status.get(); status_text(s.status, s.seconds_left, i18n.lang()) }}

@@ -18,7 +18,7 @@ fn bench(c: &mut Criterion) {
         sender_ref: "D030123".into(),
         complainant_name: "Zhang".into(),
         complainant_phone: "13912345678".into(),
-        content: "镇江市京口区某化工企业夜间偷排废气,气味刺鼻,周边居民晚上不敢开窗。".repeat(4),
+        content: "镇江市京口区某化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。".repeat(4),
         address: "镇江市京口区象山街道".into(),
         division: "321102".into(),
         lat: Some(32.2),

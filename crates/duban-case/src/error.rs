@@ -143,25 +143,27 @@ impl CaseError {
             (Required { .. }, Lang::Zh) => format!("{f}不能为空"),
             (Required { .. }, Lang::En) => format!("{f} is required"),
             (TooShort { min, actual, .. }, Lang::Zh) => {
-                format!("{f}至少{min}个字,当前{actual}个字")
+                format!("{f}至少{min}个字，当前{actual}个字")
             }
             (TooShort { min, actual, .. }, Lang::En) => {
                 format!("{f} needs at least {min} characters (now {actual})")
             }
-            (TooLong { max, actual, .. }, Lang::Zh) => format!("{f}最多{max}个字,当前{actual}个字"),
+            (TooLong { max, actual, .. }, Lang::Zh) => {
+                format!("{f}最多{max}个字，当前{actual}个字")
+            }
             (TooLong { max, actual, .. }, Lang::En) => {
                 format!("{f} allows at most {max} characters (now {actual})")
             }
             (UnknownValue { value, .. }, Lang::Zh) => format!("{f}不支持“{value}”"),
             (UnknownValue { value, .. }, Lang::En) => format!("{f}: unknown value “{value}”"),
-            (Duplicate { value, .. }, Lang::Zh) => format!("{f}重复:“{value}”"),
+            (Duplicate { value, .. }, Lang::Zh) => format!("{f}重复：“{value}”"),
             (Duplicate { value, .. }, Lang::En) => format!("{f}: “{value}” appears twice"),
             (UnknownDivision { value }, Lang::Zh) => format!("“{value}”不是江苏省的行政区划代码"),
             (UnknownDivision { value }, Lang::En) => {
                 format!("“{value}” is not a Jiangsu division code")
             }
             (MalformedDivision { value }, Lang::Zh) => {
-                format!("行政区划代码应为2、4或6位数字,“{value}”不符合")
+                format!("行政区划代码应为2、4或6位数字，“{value}”不符合")
             }
             (MalformedDivision { value }, Lang::En) => {
                 format!("A division code has 2, 4 or 6 digits, not “{value}”")
@@ -178,7 +180,7 @@ impl CaseError {
             }
             (CoordinatesIncomplete, Lang::Zh) => "经度和纬度需同时填写".into(),
             (CoordinatesIncomplete, Lang::En) => "Give both latitude and longitude".into(),
-            (InvalidDate { .. }, Lang::Zh) => format!("{f}不是有效日期(年-月-日)"),
+            (InvalidDate { .. }, Lang::Zh) => format!("{f}不是有效日期（年-月-日）"),
             (InvalidDate { .. }, Lang::En) => format!("{f} is not a valid date (YYYY-MM-DD)"),
             (InvalidTime { .. }, Lang::Zh) => format!("{f}不是有效时间"),
             (InvalidTime { .. }, Lang::En) => format!("{f} is not a valid time"),
@@ -198,7 +200,7 @@ impl CaseError {
             (FinesWithoutPenalty, Lang::En) => "Fines need at least one penalty case".into(),
             (TransitionNotAllowed { action, from }, Lang::Zh) => {
                 format!(
-                    "案件处于“{}”状态,不能执行“{}”",
+                    "案件处于“{}”状态，不能执行“{}”",
                     from.label(Lang::Zh),
                     action_label(action, Lang::Zh)
                 )
@@ -210,7 +212,7 @@ impl CaseError {
                     from.label(Lang::En)
                 )
             }
-            (Paused, Lang::Zh) => "案件已挂起,请先恢复".into(),
+            (Paused, Lang::Zh) => "案件已挂起，请先恢复".into(),
             (Paused, Lang::En) => "The case is paused; resume it first".into(),
             (NotPaused, Lang::Zh) => "案件未挂起".into(),
             (NotPaused, Lang::En) => "The case is not paused".into(),

@@ -28,9 +28,9 @@
 //! let errors = NewCase::parse(&draft, now).unwrap_err();
 //! let e = errors.iter().next().unwrap();
 //! assert_eq!((e.field().as_str(), e.code().as_str()), ("content", "content.too_short"));
-//! assert_eq!(e.message(Lang::Zh), "举报内容至少10个字,当前1个字");
+//! assert_eq!(e.message(Lang::Zh), "举报内容至少10个字，当前1个字");
 //!
-//! draft.content = "夜间施工噪声扰民,持续到凌晨两点。".into();
+//! draft.content = "夜间施工噪声扰民，持续到凌晨两点。".into();
 //! let new_case = NewCase::parse(&draft, now).unwrap();
 //! let rules = duban_sla::defaults::hotline_12345();
 //! let ctx = Ctx { now, actor: "coordinator", rules: &rules, calendar: Calendar::official() };

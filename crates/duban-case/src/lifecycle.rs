@@ -215,7 +215,7 @@ macro_rules! actions {
 actions! {
     Dispatch = "dispatch", "交办", "Dispatch";
     SignFor = "sign_for", "签收", "Sign for";
-    Return = "return", "退回(错派)", "Return as misrouted";
+    Return = "return", "退回（错派）", "Return as misrouted";
     StartHandling = "start_handling", "开始办理", "Start handling";
     Report = "report", "上报结果", "Report result";
     Approve = "approve", "审核通过", "Approve";
@@ -440,7 +440,7 @@ impl EventKind {
             }
             EventKind::Returned { .. } => {
                 if zh {
-                    "退回(错派)"
+                    "退回（错派）"
                 } else {
                     "Returned as misrouted"
                 }
@@ -866,9 +866,9 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
             let used = case
                 .extensions
                 .iter()
-                .fold(now, |t, l| l.due_from(t, cal).0);
-            let total = by.due_from(used, cal).0;
-            if total > max.due_from(now, cal).0 {
+                .fold(now, |t, l| l.extend_from(t, cal));
+            let total = by.extend_from(used, cal);
+            if total > max.extend_from(now, cal) {
                 return Err(CaseError::ExtensionTooLong.into());
             }
             let clocks: Vec<Clock> = running(case)
@@ -956,6 +956,7 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
         }
         EventKind::SentBack { comments } => {
             case.status = Status::InProgress;
+            case.outcome = None;
             case.last_reason = Some(comments.clone());
         }
         EventKind::Closed => case.status = Status::Closed,
@@ -966,15 +967,23 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
             }
         }
         EventKind::Reopened { reason } => {
+            // The earlier outcome stays in the log; the case needs a new one.
             case.status = Status::InProgress;
+            case.outcome = None;
             case.last_reason = Some(reason.clone());
         }
         EventKind::Paused { reason } => {
             case.paused = true;
             case.last_reason = Some(reason.clone());
         }
-        EventKind::Resumed => case.paused = false,
-        EventKind::Extended { by, .. } => case.extensions.push(*by),
+        EventKind::Resumed => {
+            case.paused = false;
+            case.last_reason = None;
+        }
+        EventKind::Extended { by, reason } => {
+            case.extensions.push(*by);
+            case.last_reason = Some(reason.clone());
+        }
         EventKind::Merged { primary } => {
             case.status = Status::Merged;
             case.merged_into = Some(*primary);

@@ -46,8 +46,8 @@ macro_rules! labelled_enum {
 labelled_enum! {
     /// How a case reached the office.
     Channel {
-        InspectionPhone = "inspection_phone", "督察组交办(来电)", "Inspection transfer (phone)";
-        InspectionLetter = "inspection_letter", "督察组交办(来信)", "Inspection transfer (letter)";
+        InspectionPhone = "inspection_phone", "督察组交办（来电）", "Inspection transfer (phone)";
+        InspectionLetter = "inspection_letter", "督察组交办（来信）", "Inspection transfer (letter)";
         Hotline12345 = "hotline_12345", "12345热线", "12345 hotline";
         LetterVisit = "letter_visit", "来信来访", "Letter or visit";
         Online = "online", "网上信访", "Online";

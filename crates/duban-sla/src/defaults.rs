@@ -40,8 +40,7 @@ pub fn inspection_transfer() -> RuleSet {
         "inspection_transfer",
         "督察交办件",
         "Inspection transfers",
-        "Duban default after provincial practice during central inspections: dispatched the day received (当日分办), \
-         handling reported within 7 working days (边督边改、限期报送); adjust to the coordination group's notice",
+        "Duban 默认值，参照中央生态环境保护督察期间省级做法：交办当日分办，7个工作日内报送办理情况（边督边改）；请按协调联络组通知调整",
         Limit::new(10, WorkingDays).ok(),
         vec![
             rule(Stage::Dispatch, 24, Hours),
@@ -60,8 +59,7 @@ pub fn key_items() -> RuleSet {
         "key_items",
         "重点信访事项",
         "Key items",
-        "Duban default for key items under follow-up supervision (重点事项跟进督办): stricter than ordinary transfers; \
-         adjust to the coordination group's notice",
+        "Duban 默认值：重点信访事项跟进督办，各环节时限严于一般交办件；请按协调联络组通知调整",
         Limit::new(5, WorkingDays).ok(),
         vec![
             rule(Stage::Dispatch, 4, Hours),
@@ -88,9 +86,7 @@ pub fn hotline_12345() -> RuleSet {
         "hotline_12345",
         "12345热线工单",
         "12345 hotline work orders",
-        "国务院办公厅关于进一步优化地方政务服务便民热线的指导意见(国办发〔2020〕53号) and common local 12345 rules: \
-         urgent orders dispatched within 2 hours, others within 24 hours; signed for within 1 working day; \
-         inquiries answered within 5 working days, complaints and reports within 15",
+        "《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》（国办发〔2020〕53号）及各地12345热线工单办理规定：紧急工单2小时内派单，一般工单24小时内派单；1个工作日内签收；咨询类5个工作日内、投诉举报类15个工作日内办结",
         Limit::new(15, WorkingDays).ok(),
         vec![
             when(Stage::Dispatch, urgent.clone(), 2, Hours),
@@ -110,10 +106,9 @@ pub fn hotline_12345() -> RuleSet {
 pub fn petitions_2022() -> RuleSet {
     set(
         "petitions_2022",
-        "信访事项(信访工作条例)",
+        "信访事项（信访工作条例）",
         "Petitions (2022 regulations)",
-        "信访工作条例(2022年): 15 days to route (第二十二条) and to tell the petitioner whether the matter is \
-         accepted (第二十四条), 60 days to handle from acceptance, extendable by at most 30 days (第三十二条)",
+        "《信访工作条例》（2022年）：自收到信访事项之日起15日内转送、交办并告知信访人是否受理；自受理之日起60日内办结，情况复杂的经批准可适当延长，延长期限不得超过30日",
         Limit::new(30, NaturalDays).ok(),
         vec![
             rule(Stage::Dispatch, 15, NaturalDays),

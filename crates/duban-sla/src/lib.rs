@@ -166,16 +166,37 @@ impl Limit {
         };
         (r.value, r.basis)
     }
+    /// This limit as an amount of time in its own measure (a working day is 24 hours
+    /// of working-day time; a working hour, an office hour).
+    pub fn duration(self) -> (i64, Measure) {
+        let n = i64::from(self.amount);
+        match self.unit {
+            TimeUnit::Minutes => (n * 60, Measure::Natural),
+            TimeUnit::Hours => (n * 3600, Measure::Natural),
+            TimeUnit::NaturalDays => (n * 86_400, Measure::Natural),
+            TimeUnit::WorkingHours => (n * 3600, Measure::OfficeHours),
+            TimeUnit::WorkingDays => (n * 86_400, Measure::WorkdayTime),
+        }
+    }
+
+    /// `from` moved on by this limit as an amount of time: what an extension does to a
+    /// deadline (unlike [`Limit::due_from`], the day of `from` counts).
+    pub fn extend_from(self, from: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+        let (secs, measure) = self.duration();
+        cal.add(from, secs, measure).value
+    }
+
     /// English text, such as `5 working days`.
     pub fn to_en(self) -> String {
         let unit = match self.unit {
-            TimeUnit::Minutes => "minutes",
-            TimeUnit::Hours => "hours",
-            TimeUnit::WorkingHours => "working hours",
-            TimeUnit::NaturalDays => "days",
-            TimeUnit::WorkingDays => "working days",
+            TimeUnit::Minutes => "minute",
+            TimeUnit::Hours => "hour",
+            TimeUnit::WorkingHours => "working hour",
+            TimeUnit::NaturalDays => "day",
+            TimeUnit::WorkingDays => "working day",
         };
-        format!("{} {unit}", self.amount)
+        let plural = if self.amount == 1 { "" } else { "s" };
+        format!("{} {unit}{plural}", self.amount)
     }
     /// Chinese text, such as `5个工作日`.
     pub fn to_zh(self) -> String {
@@ -490,7 +511,7 @@ impl Clock {
         if self.stopped_at.is_some() {
             return Err(SlaError::ClockStopped);
         }
-        let (later, _) = by.due_from(self.due_at, cal);
+        let later = by.extend_from(self.due_at, cal);
         self.budget_secs += cal
             .elapsed(self.due_at, later, self.limit.measure())
             .value

@@ -121,3 +121,24 @@ fn bad_rules_are_refused() {
         assert!(!set.source().is_empty());
     }
 }
+
+#[test]
+fn extensions_add_exactly_their_amount() {
+    // Due end of Monday 10 March 2025; +1 working day is the end of Tuesday, +5 the end
+    // of the following Monday; +1 natural day the end of Tuesday.
+    let limit = Limit::new(1, TimeUnit::WorkingDays).expect("limit");
+    let start = cst(2025, 3, 7, 10, 0);
+    let base = Clock::start(Stage::Report, limit, 80, start, cal());
+    assert_eq!(base.due_at(), cst(2025, 3, 11, 0, 0));
+    for (amount, unit, due) in [
+        (1, TimeUnit::WorkingDays, cst(2025, 3, 12, 0, 0)),
+        (5, TimeUnit::WorkingDays, cst(2025, 3, 18, 0, 0)),
+        (1, TimeUnit::NaturalDays, cst(2025, 3, 12, 0, 0)),
+        (2, TimeUnit::WorkingHours, cst(2025, 3, 11, 10, 30)),
+    ] {
+        let mut c = base.clone();
+        c.extend(Limit::new(amount, unit).expect("limit"), cal())
+            .expect("extend");
+        assert_eq!(c.due_at(), due, "{amount} {unit:?}");
+    }
+}

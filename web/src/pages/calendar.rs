@@ -33,6 +33,7 @@ pub fn CalendarPage() -> impl IntoView {
         }
     });
     let cal = Calendar::official();
+    let today = (Utc::now() + chrono::TimeDelta::hours(8)).date_naive();
 
     view! {
         <section>
@@ -70,9 +71,11 @@ pub fn CalendarPage() -> impl IntoView {
                             <div class="month">
                                 <h3>{if zh { format!("{m}月") } else { format!("{y}-{m:02}") }}</h3>
                                 <div class="month-grid">
+                                    {(if zh { ["一", "二", "三", "四", "五", "六", "日"] } else { ["M", "T", "W", "T", "F", "S", "S"] })
+                                        .into_iter().map(|w| view! { <span class="day day-head">{w}</span> }).collect_view()}
                                     {(0..offset).map(|_| view! { <span class="day day-blank"></span> }).collect_view()}
                                     {days.into_iter().map(|d| view! {
-                                        <span class=kind_class(d.kind) title=d.name.unwrap_or("") data-date=d.date.to_string()>{d.date.day()}</span>
+                                        <span class=kind_class(d.kind) class:day-today=d.date == today title=d.name.unwrap_or("") data-date=d.date.to_string()>{d.date.day()}</span>
                                     }).collect_view()}
                                 </div>
                             </div>
@@ -89,7 +92,12 @@ pub fn CalendarPage() -> impl IntoView {
                     <div class="rule-set" data-id=set.id().to_owned()>
                         <h3>{name}</h3>
                         <p class="muted">{format!("{}{}", i18n.t("rules.source"), set.source())}</p>
-                        <table class="data-table">
+                        <table class="data-table rules-table">
+                            <thead><tr>
+                                <th>{i18n.t("clock.stage")}</th>
+                                <th>{i18n.t("rules.when")}</th>
+                                <th>{i18n.t("clock.limit")}</th>
+                            </tr></thead>
                             <tbody>
                                 {set.rules().iter().map(|r| {
                                     let when = match (r.when.urgent, r.when.kinds.is_empty()) {

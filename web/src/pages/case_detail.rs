@@ -194,6 +194,8 @@ pub fn CaseDetailPage() -> impl IntoView {
                     {
                         case.set(Some(current));
                     }
+                    // The form was for the old state: close it and show why.
+                    open.set(None);
                     action_errors.set(f.errors().to_vec());
                     reload();
                 }
@@ -211,7 +213,20 @@ pub fn CaseDetailPage() -> impl IntoView {
             ActionKind::SignFor | ActionKind::Close | ActionKind::Resume
         );
         if needs_form {
+            // Dispatch proposes the government of the case's city.
+            let lead_unit = case
+                .get_untracked()
+                .filter(|_| kind == ActionKind::Dispatch)
+                .and_then(|v| {
+                    v.case
+                        .division()
+                        .division()
+                        .city()
+                        .map(|c| format!("gov-{}", c.code().short()))
+                })
+                .unwrap_or_default();
             form.set(ActionForm {
+                lead_unit,
                 closure: "closed".into(),
                 satisfaction: "satisfied".into(),
                 unit: "working_days".into(),
@@ -272,11 +287,11 @@ pub fn CaseDetailPage() -> impl IntoView {
                             <p class="content">{c.content().to_owned()}</p>
                             {c.outcome().map(|o| view! {
                                 <h2>{i18n.t("detail.outcome")}</h2>
-                                <p>{format!("{} · {} {} · {} {} · {} ¥{}",
+                                <p>{format!("{} · {} {} · {} {} · {} {} {}",
                                     o.finding().label(lang),
                                     i18n.t("outcome.rectification"), o.rectification_orders(),
                                     i18n.t("outcome.penalties"), o.penalty_cases(),
-                                    i18n.t("outcome.fines"), o.fines_yuan())}</p>
+                                    i18n.t("outcome.fines_total"), crate::format::yuan(o.fines_yuan()), i18n.t("unit.yuan"))}</p>
                                 <p class="content">{o.public_summary().to_owned()}</p>
                             })}
                         </div>
@@ -289,14 +304,17 @@ pub fn CaseDetailPage() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {c.clocks().iter().cloned().map(|clock| {
-                                let limit = if lang == duban_case::Lang::Zh { clock.limit().to_zh() } else { clock.limit().to_en() };
+                                let mut limit = if lang == duban_case::Lang::Zh { clock.limit().to_zh() } else { clock.limit().to_en() };
+                                if clock.extensions() > 0 {
+                                    limit.push_str(&format!(" {}{}", i18n.t("clock.extended"), clock.extensions()));
+                                }
                                 let (stage, started, due) = (clock.stage(), clock.started_at(), clock.due_at());
                                 view! {
                                     <tr data-stage=stage.code()>
                                         <td>{stage_label(stage, i18n.lang())}</td>
                                         <td>{limit}</td>
                                         <td>{local_time(started)}</td>
-                                        <td>{local_time(due)}</td>
+                                        <td>{crate::format::deadline(due)}</td>
                                         <td><SlaBadge clock=clock/></td>
                                     </tr>
                                 }
@@ -324,7 +342,9 @@ pub fn CaseDetailPage() -> impl IntoView {
                 </div>
             </Show>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="action-notice">{i18n.t(n)}</p> })}
-            <h2>{move || i18n.t("detail.timeline")}</h2>
+            <Show when=move || case.get().is_some()>
+                <h2>{move || i18n.t("detail.timeline")}</h2>
+            </Show>
             <ol class="timeline" id="timeline">
                 {move || events.get().into_iter().map(|e| {
                     let lang = i18n.lang().domain();
@@ -336,13 +356,27 @@ pub fn CaseDetailPage() -> impl IntoView {
                         <li data-type=e.event.kind.code()>
                             <span class="when">{local_time(e.event.at)}</span>
                             <span class="what">{e.event.kind.label(lang)}</span>
-                            <span class="who">{e.event.actor.clone()}</span>
+                            <span class="who">{actor_label(&e.event.actor, i18n.lang())}</span>
                             {(!detail.is_empty()).then(|| view! { <span class="detail">{detail}</span> })}
                         </li>
                     }
                 }).collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// A labelled group of units in the lead-unit list.
+type UnitGroup = (&'static str, fn(&UnitView) -> bool);
+
+/// Who acted, for people: the built-in actors in the reader's language.
+fn actor_label(actor: &str, lang: Lang) -> String {
+    match (actor, lang) {
+        ("anonymous", Lang::ZhCn) => "匿名用户".into(),
+        ("anonymous", Lang::En) => "Anonymous".into(),
+        ("system", Lang::ZhCn) => "系统".into(),
+        ("system", Lang::En) => "System".into(),
+        (other, _) => other.to_owned(),
     }
 }
 
@@ -385,7 +419,11 @@ fn event_detail(
         ),
         EventKind::Approved { closure } => closure.label(lang).to_owned(),
         EventKind::ReturnVisited { satisfaction, note } => {
-            format!("{} {note}", satisfaction.label(lang))
+            if note.is_empty() {
+                satisfaction.label(lang).to_owned()
+            } else {
+                format!("{}：{note}", satisfaction.label(lang))
+            }
         }
         EventKind::Extended { by, reason } => {
             let by = if lang == duban_case::Lang::Zh {
@@ -434,9 +472,27 @@ fn ActionPanel(
                     <span class="label">{move || i18n.t("action.lead_unit")}</span>
                     <select name="lead_unit" on:change=move |ev| form.update(|f| f.lead_unit = event_target_value(&ev))>
                         <option value="">{move || i18n.t("common.choose")}</option>
-                        {move || units.get().into_iter().filter(|u| u.kind != "coordination").map(|u| view! {
-                            <option value=u.id.clone()>{u.name.clone()}</option>
-                        }).collect_view()}
+                        {move || {
+                            let all = units.get();
+                            // Cities, their counties, provincial departments, zones.
+                            let groups: [UnitGroup; 4] = [
+                                ("unit.group.city", |u| u.kind == "government" && u.parent.as_deref() == Some("prov-coord")),
+                                ("unit.group.county", |u| u.kind == "government" && u.parent.as_deref() != Some("prov-coord")),
+                                ("unit.group.department", |u| u.kind == "department"),
+                                ("unit.group.zone", |u| u.kind == "zone"),
+                            ];
+                            groups.into_iter().map(|(label, keep)| view! {
+                                <optgroup label=i18n.t(label)>
+                                    {all.iter().filter(|u| keep(u)).map(|u| {
+                                        let id = u.id.clone();
+                                        let chosen = id.clone();
+                                        view! {
+                                            <option value=id selected=move || form.with(|f| f.lead_unit == chosen)>{u.name.clone()}</option>
+                                        }
+                                    }).collect_view()}
+                                </optgroup>
+                            }).collect_view()
+                        }}
                     </select>
                     {field_errors("lead_unit")}
                 </label>

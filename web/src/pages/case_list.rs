@@ -116,7 +116,7 @@ pub fn CaseListPage() -> impl IntoView {
                     <option value="false">{move || i18n.t("filter.key_none")}</option>
                 </select>
                 <input type="number" name="batch" min="1" max="99" placeholder=move || i18n.t("filter.batch")
-                    on:change=set(|f, v| f.batch = v.trim().to_owned())/>
+                    on:input=set(|f, v| f.batch = v.trim().to_owned())/>
                 <span class="count">
                     {move || total.get().map(|n| format!("{} {n}", i18n.t("cases.total")))}
                 </span>
@@ -141,7 +141,9 @@ pub fn CaseListPage() -> impl IntoView {
                         <CaseRow c=c/>
                     </For>
                     <Show when=move || rows.with(Vec::is_empty) && !loading.get()>
-                        <tr><td class="empty" colspan="7">{move || i18n.t("cases.empty")}</td></tr>
+                        <tr><td class="empty" colspan="7">
+                            {move || if filters.get() == Filters::default() { i18n.t("cases.empty") } else { i18n.t("cases.no_match") }}
+                        </td></tr>
                     </Show>
                 </tbody>
             </table>

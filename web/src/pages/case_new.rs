@@ -175,7 +175,14 @@ pub fn CaseNewPage() -> impl IntoView {
                 <div class="form-grid">
                     <label class="field">
                         <span class="label">{move || i18n.t("field.channel")}</span>
-                        <select name="channel" on:change=set_text("channel", |d, v| d.channel = v)>
+                        <select name="channel" on:change=set_text("channel", |d, v| {
+                            // Batch fields vanish for other channels: drop what they held.
+                            if !v.parse::<Channel>().is_ok_and(Channel::is_inspection) {
+                                d.batch_number = None;
+                                d.batch_date.clear();
+                            }
+                            d.channel = v;
+                        })>
                             {Channel::ALL.iter().map(|c| {
                                 let code = c.code();
                                 view! {
@@ -255,7 +262,7 @@ pub fn CaseNewPage() -> impl IntoView {
                                 let code = city.code();
                                 view! {
                                     <optgroup label=city.name()>
-                                        <option value=code.as_str()>{format!("{}(全市)", city.name())}</option>
+                                        <option value=code.as_str()>{format!("{}（全市）", city.name())}</option>
                                         {duban_divisions::children(code).map(|d| view! {
                                             <option value=d.code().as_str()>{d.full_name()}</option>
                                         }).collect_view()}
