@@ -38,6 +38,7 @@ pub struct AppState {
     units: Arc<RwLock<HashMap<String, UnitView>>>,
     /// The clock: `Utc::now` in production; tests may pin it.
     now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    throttle: Arc<crate::auth::Throttle>,
 }
 
 impl AppState {
@@ -68,7 +69,63 @@ impl AppState {
             rules: Arc::new(RwLock::new(rules)),
             units: Arc::new(RwLock::new(units)),
             now,
+            throttle: Arc::default(),
         })
+    }
+
+    /// Create an account. The username is 2-32 letters, digits, `.`, `_` or `-`; the
+    /// password at least 4 characters (`demo` is the demo password); a unit, if given,
+    /// must exist.
+    pub async fn create_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: crate::auth::Role,
+        unit_id: Option<&str>,
+        password: &str,
+    ) -> Result<crate::store::UserRecord, UserError> {
+        let username = username.trim();
+        let ok = (2..=32).contains(&username.len())
+            && username
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !ok {
+            return Err(UserError::Invalid(
+                "username",
+                "username must be 2-32 letters, digits, '.', '_' or '-'",
+            ));
+        }
+        if password.chars().count() < 4 {
+            return Err(UserError::Invalid(
+                "password",
+                "password must have at least 4 characters",
+            ));
+        }
+        if let Some(u) = unit_id
+            && !self.unit_exists(u)
+        {
+            return Err(UserError::Invalid("unit", "unknown unit"));
+        }
+        let hash = crate::auth::hash_password(password)
+            .map_err(|_| UserError::Invalid("password", "cannot hash the password"))?;
+        let user = crate::store::UserRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: username.to_owned(),
+            display_name: if display_name.trim().is_empty() {
+                username.to_owned()
+            } else {
+                display_name.trim().to_owned()
+            },
+            role: role.code().to_owned(),
+            unit_id: unit_id.map(str::to_owned),
+            password_hash: hash,
+            disabled: false,
+        };
+        self.store
+            .insert_user(&user, self.now().timestamp_millis())
+            .await
+            .map_err(UserError::Store)?;
+        Ok(user)
     }
 
     /// The current instant, to the millisecond (what storage keeps).
@@ -191,6 +248,13 @@ impl AppState {
 }
 
 #[derive(Debug)]
+pub enum UserError {
+    /// (field, message)
+    Invalid(&'static str, &'static str),
+    Store(crate::store::StoreError),
+}
+
+#[derive(Debug)]
 pub enum CreateError {
     Invalid(Errors),
     Store(crate::store::StoreError),
@@ -213,6 +277,9 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/units", get(units))
         .route("/sla/rule-sets", get(rule_sets))
         .route("/openapi.json", get(openapi))
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
         .route("/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
@@ -502,6 +569,138 @@ async fn units(State(s): State<AppState>) -> Result<axum::Json<Vec<UnitView>>, A
 
 async fn rule_sets(State(s): State<AppState>) -> Result<axum::Json<Vec<RuleSet>>, ApiFailure> {
     Ok(axum::Json(s.store.rule_sets().await?))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(serde::Serialize)]
+struct LoginOk {
+    user: crate::auth::Me,
+    csrf_token: String,
+}
+
+fn auth_error(code: &str, lang: Lang) -> ErrorBody {
+    let message = match (code, lang) {
+        ("auth.invalid_credentials", Lang::Zh) => "用户名或密码错误",
+        ("auth.invalid_credentials", Lang::En) => "Wrong username or password",
+        ("auth.throttled", Lang::Zh) => "登录失败次数过多，请15分钟后再试",
+        ("auth.throttled", Lang::En) => "Too many failed logins; try again in 15 minutes",
+        ("auth.required", Lang::Zh) => "请先登录",
+        ("auth.required", Lang::En) => "Please sign in",
+        (_, Lang::Zh) => "CSRF 校验失败，请刷新页面后重试",
+        (_, Lang::En) => "CSRF check failed; reload the page and try again",
+    };
+    ErrorBody::single("auth", code, message)
+}
+
+async fn login(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Response, ApiFailure> {
+    let now = s.now();
+    if s.throttle.locked(&body.username, now) {
+        return Err(ApiFailure::TooManyRequests(auth_error(
+            "auth.throttled",
+            lang,
+        )));
+    }
+    let user = s.store.user_by_username(body.username.trim()).await?;
+    let hash = user
+        .as_ref()
+        .map_or(crate::auth::dummy_hash(), |u| u.password_hash.as_str());
+    let ok = crate::auth::verify_password(&body.password, hash);
+    let Some(user) = user.filter(|u| ok && !u.disabled) else {
+        s.throttle.fail(&body.username, now);
+        return Err(ApiFailure::Unauthorized(auth_error(
+            "auth.invalid_credentials",
+            lang,
+        )));
+    };
+    s.throttle.succeed(&body.username);
+    let token = crate::auth::random_token();
+    let csrf = crate::auth::random_token();
+    let expires = now + chrono::TimeDelta::hours(crate::auth::SESSION_HOURS);
+    s.store
+        .insert_session(
+            &crate::auth::token_hash(&token),
+            &user.id,
+            &csrf,
+            now.timestamp_millis(),
+            expires.timestamp_millis(),
+        )
+        .await?;
+    let mut resp = axum::Json(LoginOk {
+        user: (&user).into(),
+        csrf_token: csrf.clone(),
+    })
+    .into_response();
+    let max_age = crate::auth::SESSION_HOURS * 3600;
+    for c in crate::auth::session_cookies(&token, &csrf, max_age, crate::auth::is_https(&headers)) {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// The session behind a request, if any: (user, CSRF token, token hash).
+async fn session_of(
+    s: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(crate::store::UserRecord, String, String)>, ApiFailure> {
+    let Some(token) = crate::auth::cookie(headers, crate::auth::SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = crate::auth::token_hash(&token);
+    Ok(s.store
+        .session(&hash, s.now().timestamp_millis())
+        .await?
+        .map(|(u, csrf)| (u, csrf, hash)))
+}
+
+async fn me(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+) -> Result<axum::Json<crate::auth::Me>, ApiFailure> {
+    match session_of(&s, &headers).await? {
+        Some((user, _, _)) => Ok(axum::Json((&user).into())),
+        None => Err(ApiFailure::Unauthorized(auth_error("auth.required", lang))),
+    }
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+) -> Result<Response, ApiFailure> {
+    let Some((_, csrf, hash)) = session_of(&s, &headers).await? else {
+        return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
+    };
+    let sent = headers
+        .get(crate::auth::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if sent.is_empty() || sent != csrf {
+        return Err(ApiFailure::Forbidden(auth_error("csrf.invalid", lang)));
+    }
+    s.store.delete_session(&hash).await?;
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    for c in crate::auth::session_cookies("", "", 0, crate::auth::is_https(&headers)) {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
 }
 
 async fn openapi() -> axum::Json<serde_json::Value> {

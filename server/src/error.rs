@@ -19,8 +19,14 @@ pub enum ApiFailure {
     BadRequest(ErrorBody),
     /// 404
     NotFound(ErrorBody),
+    /// 401: not signed in, or wrong credentials.
+    Unauthorized(ErrorBody),
+    /// 403: signed in but not allowed (or a missing CSRF token).
+    Forbidden(ErrorBody),
     /// 405
     MethodNotAllowed(ErrorBody),
+    /// 429
+    TooManyRequests(ErrorBody),
     /// 409: the case changed meanwhile; carries the current state.
     Conflict(ErrorBody, Option<serde_json::Value>),
     /// 413
@@ -73,6 +79,11 @@ impl IntoResponse for ApiFailure {
         let (status, body) = match self {
             ApiFailure::BadRequest(b) => (StatusCode::BAD_REQUEST, serde_json::to_value(b)),
             ApiFailure::NotFound(b) => (StatusCode::NOT_FOUND, serde_json::to_value(b)),
+            ApiFailure::Unauthorized(b) => (StatusCode::UNAUTHORIZED, serde_json::to_value(b)),
+            ApiFailure::Forbidden(b) => (StatusCode::FORBIDDEN, serde_json::to_value(b)),
+            ApiFailure::TooManyRequests(b) => {
+                (StatusCode::TOO_MANY_REQUESTS, serde_json::to_value(b))
+            }
             ApiFailure::MethodNotAllowed(b) => {
                 (StatusCode::METHOD_NOT_ALLOWED, serde_json::to_value(b))
             }

@@ -6,6 +6,7 @@
 //! SQL is `store.rs` and the migrations.
 
 pub mod app;
+pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod seed;

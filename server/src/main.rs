@@ -33,9 +33,38 @@ enum Cmd {
         /// Folder of the built web app (from `cargo xtask build-web`).
         #[arg(long, env = "DUBAN_DIST", default_value = "dist")]
         dist: PathBuf,
-        /// Load the demo data set (once).
+        /// Load the demo data set (once) and the demo users (password `demo`).
         #[arg(long)]
         demo: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add an account. The password comes from DUBAN_USER_PASSWORD, or a one-time
+    /// password is generated and printed.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, coordinator, supervisor, handler or leader.
+        #[arg(long)]
+        role: String,
+        /// The unit the account belongs to (required for handlers), e.g. gov-3211.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, default_value = "")]
+        display_name: String,
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://duban-data/duban.db"
+        )]
+        database_url: String,
     },
 }
 
@@ -54,6 +83,50 @@ async fn main() -> anyhow::Result<()> {
             dist,
             demo,
         } => serve(addr, &database_url, dist, demo).await,
+        Cmd::User {
+            command:
+                UserCmd::Add {
+                    username,
+                    role,
+                    unit,
+                    display_name,
+                    database_url,
+                },
+        } => {
+            let role = duban_server::auth::Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown role {role:?}: admin, coordinator, supervisor, handler or leader"
+                )
+            })?;
+            if role == duban_server::auth::Role::Handler && unit.is_none() {
+                anyhow::bail!("a handler needs --unit");
+            }
+            let store = duban_server::store::open(&database_url).await?;
+            let state = duban_server::app::AppState::new(store).await?;
+            let (password, generated) = match std::env::var("DUBAN_USER_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (duban_server::auth::one_time_password(), true),
+            };
+            let user = state
+                .create_user(&username, &display_name, role, unit.as_deref(), &password)
+                .await
+                .map_err(|e| match e {
+                    duban_server::app::UserError::Invalid(field, message) => {
+                        anyhow::anyhow!("{field}: {message}")
+                    }
+                    duban_server::app::UserError::Store(
+                        duban_server::store::StoreError::Duplicate(_),
+                    ) => {
+                        anyhow::anyhow!("username {username:?} is taken")
+                    }
+                    duban_server::app::UserError::Store(e) => anyhow::anyhow!(e),
+                })?;
+            println!("added {} ({})", user.username, user.role);
+            if generated {
+                println!("one-time password: {password}");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -66,6 +139,31 @@ async fn serve(
     let store = duban_server::store::open(database_url).await?;
     tracing::info!(database = store.kind(), "storage ready");
     let state = duban_server::app::AppState::new(store).await?;
+    if demo {
+        duban_server::seed::demo_users(&state).await?;
+    }
+    if state.store.count_users().await? == 0 {
+        // First start: an administrator, so that someone can sign in.
+        let (password, generated) = match std::env::var("DUBAN_ADMIN_PASSWORD") {
+            Ok(p) if !p.is_empty() => (p, false),
+            _ => (duban_server::auth::one_time_password(), true),
+        };
+        state
+            .create_user(
+                "admin",
+                "管理员",
+                duban_server::auth::Role::Admin,
+                None,
+                &password,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the administrator: {e:?}"))?;
+        if generated {
+            println!("created administrator `admin` with one-time password: {password}");
+        } else {
+            tracing::info!("created administrator `admin` from DUBAN_ADMIN_PASSWORD");
+        }
+    }
     if demo {
         let n = duban_server::seed::load_demo(&state).await?;
         if n > 0 {

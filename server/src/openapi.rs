@@ -24,7 +24,10 @@ use duban_case::lifecycle::Command;
         calendar_year,
         units,
         rule_sets,
-        openapi_json
+        openapi_json,
+        login,
+        logout,
+        me
     ),
     components(schemas(
         ApiError,
@@ -117,3 +120,21 @@ fn rule_sets() {}
 #[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "This document")))]
 #[allow(dead_code)]
 fn openapi_json() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/login",
+    request_body(content = Object, description = "{\"username\": \"…\", \"password\": \"…\"}"),
+    responses((status = 200, description = "{user, csrf_token}; sets the HttpOnly session cookie and the CSRF cookie"),
+              (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[allow(dead_code)]
+fn login() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout",
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses((status = 204, description = "Signed out; cookies cleared"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[allow(dead_code)]
+fn logout() {}
+
+#[utoipa::path(get, path = "/api/v1/auth/me",
+    responses((status = 200, description = "The signed-in user"), (status = 401, body = ErrorBody)))]
+#[allow(dead_code)]
+fn me() {}

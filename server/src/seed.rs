@@ -87,6 +87,37 @@ pub async fn reference_data(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Re
     Ok(())
 }
 
+/// Demo accounts, one per role, password `demo` (demo mode only). Existing usernames
+/// are left alone.
+pub async fn demo_users(state: &AppState) -> anyhow::Result<()> {
+    use crate::auth::Role;
+    let users = [
+        ("admin", "管理员", Role::Admin, None),
+        (
+            "coordinator",
+            "省协调联络组 分办员",
+            Role::Coordinator,
+            Some("prov-coord"),
+        ),
+        (
+            "supervisor",
+            "督办专员",
+            Role::Supervisor,
+            Some("prov-coord"),
+        ),
+        ("handler", "镇江市承办人", Role::Handler, Some("gov-3211")),
+        ("leader", "领导", Role::Leader, Some("prov-coord")),
+    ];
+    for (username, name, role, unit) in users {
+        if state.store.user_by_username(username).await?.is_none()
+            && let Err(e) = state.create_user(username, name, role, unit, "demo").await
+        {
+            anyhow::bail!("demo user {username}: {e:?}");
+        }
+    }
+    Ok(())
+}
+
 /// A small deterministic generator (SplitMix64) so the demo is the same every time.
 struct Mix(u64);
 

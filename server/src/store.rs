@@ -17,13 +17,52 @@ pub enum StoreError {
     Database(sqlx::Error),
     #[error("stored data does not parse: {0}")]
     Corrupt(String),
+    /// A unique key is taken (a username, say).
+    #[error("already exists: {0}")]
+    Duplicate(String),
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Database(e)
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Duplicate(db.message().to_owned())
+            }
+            _ => StoreError::Database(e),
+        }
     }
 }
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    /// A role code (`admin`, `coordinator`, `supervisor`, `handler`, `leader`).
+    pub role: String,
+    pub unit_id: Option<String>,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+type UserRow = (String, String, String, String, Option<String>, String, i64);
+
+fn user_of(r: UserRow) -> UserRecord {
+    UserRecord {
+        id: r.0,
+        username: r.1,
+        display_name: r.2,
+        role: r.3,
+        unit_id: r.4,
+        password_hash: r.5,
+        disabled: r.6 != 0,
+    }
+}
+
+const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.role, u.unit_id, u.password_hash, u.disabled";
 
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> Self {
@@ -68,6 +107,25 @@ pub trait Store: Send + Sync + 'static {
     async fn rule_sets(&self) -> StoreResult<Vec<RuleSet>>;
     /// Store a rule set unless one with its id exists (defaults never overwrite edits).
     async fn seed_rule_set(&self, set: &RuleSet, now_ms: i64) -> StoreResult<()>;
+    async fn count_users(&self) -> StoreResult<u64>;
+    /// Store a new account; a taken username is `StoreError::Duplicate`.
+    async fn insert_user(&self, user: &UserRecord, now_ms: i64) -> StoreResult<()>;
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>>;
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf: &str,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> StoreResult<()>;
+    /// The live session's user and CSRF token (expired sessions and disabled users give `None`).
+    async fn session(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<(UserRecord, String)>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
 }
@@ -372,6 +430,62 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn count_users(&self) -> StoreResult<u64> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+
+            async fn insert_user(&self, u: &UserRecord, now_ms: i64) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO users (id, username, display_name, role, unit_id, password_hash, disabled, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&u.id)
+                .bind(&u.username)
+                .bind(&u.display_name)
+                .bind(&u.role)
+                .bind(&u.unit_id)
+                .bind(&u.password_hash)
+                .bind(i64::from(u.disabled))
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
+                let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;
+                Ok(row.map(user_of))
+            }
+
+            async fn insert_session(&self, token_hash: &str, user_id: &str, csrf: &str, now_ms: i64, expires_ms: i64) -> StoreResult<()> {
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(csrf)
+                    .bind(now_ms)
+                    .bind(expires_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str, now_ms: i64) -> StoreResult<Option<(UserRecord, String)>> {
+                let sql = format!(
+                    "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+                );
+                let row: Option<(String, String, String, String, Option<String>, String, i64, String)> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now_ms).fetch_optional(&self.pool).await?;
+                Ok(row.map(|r| (user_of((r.0, r.1, r.2, r.3, r.4, r.5, r.6)), r.7)))
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+                Ok(())
+            }
+
             async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
                 Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
             }
@@ -462,16 +576,30 @@ impl PgStore {
 
 /// Migrations, embedded: (version, description, SQL). Each database has its own.
 type Migrations = &'static [(i64, &'static str, &'static str)];
-const SQLITE_MIGRATIONS: Migrations = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES_MIGRATIONS: Migrations = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const SQLITE_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
+];
 
 /// sqlx's migrator over embedded files (what `sqlx::migrate!` generates, without the
 /// proc-macro and its build cost).

@@ -531,3 +531,254 @@ fn uuid_like() -> String {
         .unwrap_or(0);
     format!("{}_{t}", std::process::id())
 }
+
+/// A request returning status, JSON body and the `Set-Cookie` values.
+async fn call_raw(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value, Vec<String>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let req = req
+        .body(
+            body.map(|b| Body::from(b.to_string()))
+                .unwrap_or_else(Body::empty),
+        )
+        .expect("request");
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let cookies = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        cookies,
+    )
+}
+
+async fn accounts(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    state
+        .create_user(
+            "zhang.san",
+            "张三",
+            Role::Coordinator,
+            Some("prov-coord"),
+            "correct horse",
+        )
+        .await
+        .expect("user");
+    assert!(matches!(
+        state
+            .create_user("zhang.san", "again", Role::Leader, None, "whatever")
+            .await,
+        Err(duban_server::app::UserError::Store(
+            duban_server::store::StoreError::Duplicate(_)
+        ))
+    ));
+    assert!(
+        state
+            .create_user("x", "", Role::Leader, None, "long enough")
+            .await
+            .is_err()
+    );
+    assert!(
+        state
+            .create_user("nobody", "", Role::Handler, Some("gov-9999"), "long enough")
+            .await
+            .is_err()
+    );
+    let app = router(state, None);
+
+    let (s, v, _) = call_raw(&app, "GET", "/api/v1/auth/me", None, &[]).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::UNAUTHORIZED, vec!["auth.required".to_owned()])
+    );
+
+    // Wrong password and unknown user look the same.
+    let (s, v, cookies) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        Some(json!({"username": "zhang.san", "password": "wrong"})),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNAUTHORIZED,
+            vec!["auth.invalid_credentials".to_owned()]
+        )
+    );
+    assert!(cookies.is_empty());
+    let (s, v, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        Some(json!({"username": "li.si", "password": "wrong"})),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNAUTHORIZED,
+            vec!["auth.invalid_credentials".to_owned()]
+        )
+    );
+
+    // Signing in sets an HttpOnly, SameSite=Strict session cookie and a CSRF token.
+    let (s, v, cookies) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        Some(json!({"username": "zhang.san", "password": "correct horse"})),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (
+            v["user"]["role"].as_str(),
+            v["user"]["display_name"].as_str()
+        ),
+        (Some("coordinator"), Some("张三"))
+    );
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("duban_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Strict")
+            && !session.contains("Secure")
+    );
+    let token = session.split(';').next().expect("pair").to_owned();
+    let csrf = v["csrf_token"].as_str().expect("csrf").to_owned();
+    let (_, _, https) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        Some(json!({"username": "zhang.san", "password": "correct horse"})),
+        &[("x-forwarded-proto", "https")],
+    )
+    .await;
+    assert!(https.iter().all(|c| c.contains("; Secure")), "{https:?}");
+
+    let (s, v, _) = call_raw(&app, "GET", "/api/v1/auth/me", None, &[("cookie", &token)]).await;
+    assert_eq!(
+        (s, v["username"].as_str()),
+        (StatusCode::OK, Some("zhang.san"))
+    );
+
+    // Logging out needs the CSRF token.
+    let (s, v, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/logout",
+        None,
+        &[("cookie", &token)],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::FORBIDDEN, vec!["csrf.invalid".to_owned()])
+    );
+    let (s, _, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/logout",
+        None,
+        &[("cookie", &token), ("x-csrf-token", "forged")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, cleared) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/logout",
+        None,
+        &[("cookie", &token), ("x-csrf-token", &csrf)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("duban_session=;") && c.contains("Max-Age=0"))
+    );
+    let (s, _, _) = call_raw(&app, "GET", "/api/v1/auth/me", None, &[("cookie", &token)]).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "the session is gone");
+
+    // Throttling: after 5 failures even the right password is refused for a while.
+    for _ in 0..5 {
+        let (s, _, _) = call_raw(
+            &app,
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"username": "zhang.san", "password": "nope"})),
+            &[],
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+    let (s, v, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        Some(json!({"username": "ZHANG.SAN", "password": "correct horse"})),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            vec!["auth.throttled".to_owned()]
+        )
+    );
+}
+
+#[tokio::test]
+async fn accounts_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("duban-acct-{}", uuid_like()));
+    let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
+        .await
+        .expect("sqlite");
+    accounts(Arc::new(store)).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn accounts_on_postgres() {
+    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
+        eprintln!(
+            "notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL accounts test"
+        );
+        return;
+    };
+    let schema = format!("duban_acct_{}", uuid_like());
+    let store = PgStore::open_in_schema(&url, Some(&schema))
+        .await
+        .expect("postgres");
+    accounts(Arc::new(store.clone())).await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(store.pool())
+        .await;
+}

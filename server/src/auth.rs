@@ -1,0 +1,198 @@
+//! Accounts, passwords, sessions and CSRF protection.
+//!
+//! Passwords are argon2id; a session is a random 256-bit token in an HttpOnly,
+//! SameSite=Strict cookie, stored server-side by its SHA-256; every state-changing
+//! request of a session must echo the session's CSRF token in `X-CSRF-Token`. Repeated
+//! failed logins for one username are refused for a while.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::http::HeaderMap;
+use chrono::{DateTime, TimeDelta, Utc};
+use rand_core::{OsRng, RngCore};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Session cookie name.
+pub const SESSION_COOKIE: &str = "duban_session";
+/// Readable cookie holding the CSRF token for the browser app.
+pub const CSRF_COOKIE: &str = "duban_csrf";
+/// Header a state-changing request must carry.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// How long a session lives.
+pub const SESSION_HOURS: i64 = 12;
+/// Failed logins allowed per username within [`THROTTLE_MINUTES`].
+pub const MAX_FAILURES: usize = 5;
+pub const THROTTLE_MINUTES: i64 = 15;
+
+/// Roles of DOMAIN.md. The public has no account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 管理员
+    Admin,
+    /// 省协调联络组(分办、审核)
+    Coordinator,
+    /// 督办专员
+    Supervisor,
+    /// 承办人: sees only its own unit's subtree.
+    Handler,
+    /// 领导: read-only dashboards.
+    Leader,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Supervisor,
+        Role::Handler,
+        Role::Leader,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Supervisor => "supervisor",
+            Role::Handler => "handler",
+            Role::Leader => "leader",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s.trim())
+    }
+}
+
+/// The signed-in user as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
+}
+
+impl From<&crate::store::UserRecord> for Me {
+    fn from(u: &crate::store::UserRecord) -> Self {
+        Me {
+            id: u.id.clone(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.clone(),
+            unit_id: u.unit_id.clone(),
+        }
+    }
+}
+
+/// argon2id PHC string of a password.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `password` matches a stored PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A PHC string of no password, verified against when a username is unknown so that a
+/// wrong username takes as long as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+/// 256 random bits, hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A readable one-time password (for bootstrap and `duban user add`).
+pub fn one_time_password() -> String {
+    random_token().chars().take(16).collect()
+}
+
+/// What sessions are stored under.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// `Set-Cookie` values for a new session (`max_age` 0 clears them). `Secure` is added
+/// when the request came over https (directly or through a proxy that says so).
+pub fn session_cookies(token: &str, csrf: &str, max_age: i64, secure: bool) -> [String; 2] {
+    let secure = if secure { "; Secure" } else { "" };
+    [
+        format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+        ),
+        format!("{CSRF_COOKIE}={csrf}; Path=/; SameSite=Strict; Max-Age={max_age}{secure}"),
+    ]
+}
+
+/// Whether the request arrived over https.
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// Failed logins per username in a sliding window.
+#[derive(Debug, Default)]
+pub struct Throttle {
+    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
+}
+
+impl Throttle {
+    fn key(username: &str) -> String {
+        username.trim().to_lowercase()
+    }
+    /// Whether `username` is locked out at `now`.
+    pub fn locked(&self, username: &str, now: DateTime<Utc>) -> bool {
+        let window = now - TimeDelta::minutes(THROTTLE_MINUTES);
+        self.failures
+            .lock()
+            .map(|mut m| {
+                let list = m.entry(Self::key(username)).or_default();
+                list.retain(|t| *t > window);
+                list.len() >= MAX_FAILURES
+            })
+            .unwrap_or(true)
+    }
+    pub fn fail(&self, username: &str, now: DateTime<Utc>) {
+        if let Ok(mut m) = self.failures.lock() {
+            m.entry(Self::key(username)).or_default().push(now);
+        }
+    }
+    pub fn succeed(&self, username: &str) {
+        if let Ok(mut m) = self.failures.lock() {
+            m.remove(&Self::key(username));
+        }
+    }
+}
