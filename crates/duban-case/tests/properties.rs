@@ -1,0 +1,174 @@
+//! Properties of the life cycle over random command sequences: no sequence reaches an
+//! inconsistent state, a refused command changes nothing, and replaying the log always
+//! gives the state.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use duban_calendar::Calendar;
+use duban_case::draft::{CaseDraft, NewCase, OutcomeDraft};
+use duban_case::lifecycle::{self, ActionKind, Case, Command, Ctx, Event};
+use duban_case::model::{CaseId, Reference, Status};
+use proptest::prelude::*;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 9, 26, 2, 0, 0)
+        .single()
+        .expect("time")
+}
+
+fn new_case(hotline: bool) -> NewCase {
+    let draft = CaseDraft {
+        channel: if hotline {
+            "hotline_12345"
+        } else {
+            "inspection_phone"
+        }
+        .into(),
+        batch_number: (!hotline).then_some(3),
+        batch_date: if hotline {
+            String::new()
+        } else {
+            "2025-09-25".into()
+        },
+        sender_ref: "D030001".into(),
+        content: "镇江市京口区某化工企业夜间偷排废气，气味刺鼻。".into(),
+        address: "镇江市京口区象山街道".into(),
+        division: "321102".into(),
+        categories: vec!["air".into()],
+        ..CaseDraft::default()
+    };
+    NewCase::parse(&draft, start()).expect("valid case")
+}
+
+fn outcome(good: bool) -> OutcomeDraft {
+    OutcomeDraft {
+        finding: if good { "substantiated" } else { "" }.into(),
+        penalty_cases: 1,
+        fines_yuan: 1000,
+        public_summary: "经核查反映问题属实，已责令整改。".into(),
+        ..OutcomeDraft::default()
+    }
+}
+
+/// Commands with valid and invalid payloads.
+fn command() -> impl Strategy<Value = Command> {
+    let text = prop_oneof![Just(String::new()), Just("原因说明".to_owned())];
+    prop_oneof![
+        prop_oneof![Just("gov-3211"), Just(""), Just("bad unit!")].prop_map(|u| {
+            Command::Dispatch {
+                lead_unit: u.into(),
+                co_units: vec![],
+                note: String::new(),
+            }
+        }),
+        Just(Command::SignFor),
+        text.clone().prop_map(|reason| Command::Return { reason }),
+        Just(Command::StartHandling {
+            note: String::new()
+        }),
+        any::<bool>().prop_map(|g| Command::Report {
+            outcome: outcome(g)
+        }),
+        prop_oneof![Just(""), Just("stage_closed"), Just("bogus")]
+            .prop_map(|c| Command::Approve { closure: c.into() }),
+        text.clone()
+            .prop_map(|comments| Command::SendBack { comments }),
+        Just(Command::Close),
+        (
+            prop_oneof![Just("satisfied"), Just("unsatisfied"), Just("")],
+            text.clone()
+        )
+            .prop_map(|(s, note)| Command::ReturnVisit {
+                satisfaction: s.into(),
+                note
+            }),
+        text.clone().prop_map(|reason| Command::Reopen { reason }),
+        text.clone().prop_map(|reason| Command::Pause { reason }),
+        Just(Command::Resume),
+        (
+            0u32..12,
+            prop_oneof![Just("working_days"), Just("hours"), Just("eons")],
+            text
+        )
+            .prop_map(|(amount, unit, reason)| Command::Extend {
+                amount,
+                unit: unit.into(),
+                reason
+            }),
+        Just(Command::Merge {
+            primary: CaseId::from_uuid(uuid::Uuid::from_u128(7))
+        }),
+    ]
+}
+
+fn check(case: &Case, log: &[Event]) {
+    assert_eq!(case.version(), log.len() as u64);
+    assert_eq!(
+        lifecycle::replay(log).as_ref(),
+        Some(case),
+        "replay differs"
+    );
+    let mut stages: Vec<_> = case.clocks().iter().map(|c| c.stage()).collect();
+    stages.sort();
+    stages.dedup();
+    assert_eq!(stages.len(), case.clocks().len(), "one clock per stage");
+    for c in case.clocks() {
+        assert!(c.due_at() >= c.started_at(), "deadline before start");
+        if case.is_paused() && !c.is_stopped() {
+            assert!(c.paused_at().is_some(), "a paused case has a running clock");
+        }
+    }
+    if case.is_paused() {
+        assert_eq!(case.allowed_actions(), vec![ActionKind::Resume]);
+    }
+    if case.status() == Status::Merged {
+        assert!(case.allowed_actions().is_empty() && case.merged_into().is_some());
+        assert!(case.clocks().iter().all(|c| c.is_stopped()));
+    }
+    if matches!(
+        case.status(),
+        Status::Reported | Status::Closed | Status::StageClosed
+    ) {
+        assert!(
+            case.outcome().is_some(),
+            "{:?} without an outcome",
+            case.status()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn random_command_sequences_keep_the_case_consistent(
+        hotline in any::<bool>(),
+        steps in proptest::collection::vec((command(), 1i64..600), 1..40),
+    ) {
+        let cal = Calendar::official();
+        let rules = duban_sla::defaults::all();
+        let new = new_case(hotline);
+        let set = rules.iter().find(|r| r.id() == lifecycle::rule_set_for(&new)).expect("rule set");
+        let mut now = start();
+        let ctx = Ctx { now, actor: "prop", rules: set, calendar: cal };
+        let opening = lifecycle::receive(CaseId::from_uuid(uuid::Uuid::nil()), Reference::for_batch(2025, 3, 1), new, &ctx);
+        let mut case = lifecycle::open(&opening).expect("open");
+        let mut log = vec![opening];
+        for (cmd, minutes) in steps {
+            now += TimeDelta::minutes(minutes);
+            let ctx = Ctx { now, ..ctx };
+            let allowed = case.allowed_actions().contains(&cmd.kind());
+            match lifecycle::decide(&case, &cmd, &ctx) {
+                Ok(events) => {
+                    prop_assert!(allowed, "{:?} accepted in {:?}", cmd.kind(), case.status());
+                    prop_assert!(!events.is_empty());
+                    case = events.iter().fold(case, lifecycle::apply);
+                    log.extend(events);
+                }
+                Err(errs) => prop_assert!(!errs.is_empty()),
+            }
+            check(&case, &log);
+        }
+    }
+}
