@@ -25,8 +25,6 @@ use duban_sla::RuleSet;
 use crate::error::{ApiFailure, ApiJson, ApiQuery, ReqLang};
 use crate::store::{CaseFilter, Store};
 
-/// Who acts until accounts exist (see the accounts issue): every HTTP request.
-pub const ANONYMOUS: &str = "anonymous";
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -143,13 +141,47 @@ impl AppState {
         self.units.read().ok()?.get(id).map(|u| u.name.clone())
     }
 
+    /// A unit and every unit below it.
+    pub fn subtree(&self, root: &str) -> Vec<String> {
+        let Ok(units) = self.units.read() else {
+            return vec![];
+        };
+        if !units.contains_key(root) {
+            return vec![];
+        }
+        let mut out = vec![root.to_owned()];
+        let mut i = 0;
+        while i < out.len() {
+            let parent = out[i].clone();
+            out.extend(
+                units
+                    .values()
+                    .filter(|u| u.parent.as_deref() == Some(parent.as_str()))
+                    .map(|u| u.id.clone()),
+            );
+            i += 1;
+        }
+        out
+    }
+
     fn unit_exists(&self, id: &str) -> bool {
         self.units.read().is_ok_and(|m| m.contains_key(id))
     }
 
-    pub fn view(&self, case: Case) -> CaseView {
+    /// A case as `actor` may see it: actions limited to the role, complainant masked
+    /// for roles that do not need the person.
+    pub fn view(&self, case: Case, actor: &Actor) -> CaseView {
+        let case = if actor.sees_complainant() {
+            case
+        } else {
+            case.with_complainant_masked()
+        };
         CaseView {
-            allowed_actions: case.allowed_actions(),
+            allowed_actions: case
+                .allowed_actions()
+                .into_iter()
+                .filter(|a| actor.may(*a))
+                .collect(),
             division_name: case.division().division().full_name(),
             lead_unit_name: case.lead_unit().and_then(|u| self.unit_name(u.as_str())),
             case,
@@ -266,6 +298,101 @@ pub enum ActError {
     Store(crate::store::StoreError),
 }
 
+/// The signed-in user behind a request. Every API route but sign-in, health, the
+/// calendar and the OpenAPI document needs one; state-changing requests must also send
+/// the session's CSRF token in `X-CSRF-Token`.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: crate::store::UserRecord,
+    pub role: crate::auth::Role,
+    /// For handlers: the units of their jurisdiction (their unit and all below it).
+    pub jurisdiction: Option<Vec<String>>,
+}
+
+impl Actor {
+    /// Whether the role may run this kind of action at all.
+    pub fn may(&self, action: lifecycle::ActionKind) -> bool {
+        use crate::auth::Role;
+        use lifecycle::ActionKind as A;
+        match self.role {
+            Role::Admin | Role::Coordinator => true,
+            Role::Handler => matches!(
+                action,
+                A::SignFor | A::Return | A::StartHandling | A::Report
+            ),
+            Role::Supervisor | Role::Leader => false,
+        }
+    }
+    pub fn may_create(&self) -> bool {
+        matches!(
+            self.role,
+            crate::auth::Role::Admin | crate::auth::Role::Coordinator
+        )
+    }
+    /// Whether the complainant's name and phone are shown unmasked.
+    pub fn sees_complainant(&self) -> bool {
+        use crate::auth::Role;
+        matches!(self.role, Role::Admin | Role::Coordinator | Role::Handler)
+    }
+    /// Whether the case lies in the actor's jurisdiction.
+    pub fn can_see(&self, case: &Case) -> bool {
+        match &self.jurisdiction {
+            None => true,
+            Some(units) => case
+                .lead_unit()
+                .into_iter()
+                .chain(case.co_units())
+                .any(|u| units.iter().any(|j| j == u.as_str())),
+        }
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for Actor {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        s: &AppState,
+    ) -> Result<Self, ApiFailure> {
+        let lang = match ReqLang::from_request_parts(parts, s).await {
+            Ok(ReqLang(l)) => l,
+            Err(never) => match never {},
+        };
+        let Some((user, csrf, _)) = session_of(s, &parts.headers).await? else {
+            return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
+        };
+        let safe = matches!(
+            parts.method,
+            axum::http::Method::GET | axum::http::Method::HEAD
+        );
+        let sent = parts
+            .headers
+            .get(crate::auth::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !safe && (sent.is_empty() || sent != csrf) {
+            return Err(ApiFailure::Forbidden(auth_error("csrf.invalid", lang)));
+        }
+        let role = crate::auth::Role::parse(&user.role)
+            .ok_or_else(|| ApiFailure::Forbidden(forbidden(lang)))?;
+        let jurisdiction = (role == crate::auth::Role::Handler)
+            .then(|| s.subtree(user.unit_id.as_deref().unwrap_or("")));
+        Ok(Actor {
+            user,
+            role,
+            jurisdiction,
+        })
+    }
+}
+
+fn forbidden(lang: Lang) -> ErrorBody {
+    let message = match lang {
+        Lang::Zh => "当前角色无权执行此操作",
+        Lang::En => "Your role may not do this",
+    };
+    ErrorBody::single("role", "role.forbidden", message)
+}
+
 /// The whole router: API, health, and the single-page app from `dist` (if given).
 pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     let api = Router::new()
@@ -333,10 +460,14 @@ async fn api_not_found(ReqLang(lang): ReqLang) -> ApiFailure {
 async fn create_case(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
+    actor: Actor,
     ApiJson(draft): ApiJson<CaseDraft>,
 ) -> Result<(StatusCode, axum::Json<CaseView>), ApiFailure> {
-    match s.create_case(&draft, ANONYMOUS).await {
-        Ok(case) => Ok((StatusCode::CREATED, axum::Json(s.view(case)))),
+    if !actor.may_create() {
+        return Err(ApiFailure::Forbidden(forbidden(lang)));
+    }
+    match s.create_case(&draft, &actor.user.username).await {
+        Ok(case) => Ok((StatusCode::CREATED, axum::Json(s.view(case, &actor)))),
         Err(CreateError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
         Err(CreateError::Store(e)) => Err(e.into()),
     }
@@ -347,31 +478,41 @@ fn parse_id(id: &str, lang: Lang) -> Result<CaseId, ApiFailure> {
         .map_err(|_| ApiFailure::not_found("id", "case.not_found", lang))
 }
 
-async fn load(s: &AppState, id: &str, lang: Lang) -> Result<Case, ApiFailure> {
+/// A case the actor may see; one outside the jurisdiction is "not found" so that its
+/// existence does not leak.
+async fn load(s: &AppState, id: &str, lang: Lang, actor: &Actor) -> Result<Case, ApiFailure> {
     let id = parse_id(id, lang)?;
     s.store
         .get_case(&id.to_string())
         .await?
+        .filter(|c| actor.can_see(c))
         .ok_or_else(|| ApiFailure::not_found("id", "case.not_found", lang))
 }
 
 async fn get_case(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
-    Ok(axum::Json(s.view(load(&s, &id, lang).await?)))
+    Ok(axum::Json(
+        s.view(load(&s, &id, lang, &actor).await?, &actor),
+    ))
 }
 
 async fn act_on_case(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
-    let case = load(&s, &id, lang).await?;
+    let case = load(&s, &id, lang, &actor).await?;
     let cmd = parse_command(body, lang)?;
+    if !actor.may(cmd.kind()) {
+        return Err(ApiFailure::Forbidden(forbidden(lang)));
+    }
     if let Some(expected) = headers.get(axum::http::header::IF_MATCH) {
         let expected = expected
             .to_str()
@@ -380,7 +521,7 @@ async fn act_on_case(
             .and_then(|v| v.parse::<u64>().ok());
         match expected {
             Some(v) if v == case.version() => {}
-            Some(_) => return Err(conflict(&s, case, lang)),
+            Some(_) => return Err(conflict(&s, case, lang, &actor)),
             None => {
                 return Err(ApiFailure::bad_field(
                     "if-match",
@@ -391,18 +532,18 @@ async fn act_on_case(
         }
     }
     let at = s.now();
-    match s.act(case, &cmd, ANONYMOUS, at).await {
-        Ok(next) => Ok(axum::Json(s.view(next))),
+    match s.act(case, &cmd, &actor.user.username, at).await {
+        Ok(next) => Ok(axum::Json(s.view(next, &actor))),
         Err(ActError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
         Err(ActError::Store(crate::store::StoreError::Conflict { .. })) => {
-            let current = load(&s, &id, lang).await?;
-            Err(conflict(&s, current, lang))
+            let current = load(&s, &id, lang, &actor).await?;
+            Err(conflict(&s, current, lang, &actor))
         }
         Err(ActError::Store(e)) => Err(e.into()),
     }
 }
 
-fn conflict(s: &AppState, current: Case, lang: Lang) -> ApiFailure {
+fn conflict(s: &AppState, current: Case, lang: Lang, actor: &Actor) -> ApiFailure {
     let version = current.version();
     let message = match lang {
         Lang::Zh => format!("案件已被他人更新（当前版本 {version}），请查看最新内容后再操作"),
@@ -412,7 +553,7 @@ fn conflict(s: &AppState, current: Case, lang: Lang) -> ApiFailure {
     };
     ApiFailure::Conflict(
         ErrorBody::single("version", "version.conflict", message),
-        serde_json::to_value(s.view(current)).ok(),
+        serde_json::to_value(s.view(current, actor)).ok(),
     )
 }
 
@@ -441,19 +582,28 @@ fn parse_command(body: serde_json::Value, lang: Lang) -> Result<Command, ApiFail
 async fn case_events(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<duban_api::EventView>>, ApiFailure> {
-    let case = load(&s, &id, lang).await?;
-    Ok(axum::Json(s.store.events(&case.id().to_string()).await?))
+    let case = load(&s, &id, lang, &actor).await?;
+    let mut events = s.store.events(&case.id().to_string()).await?;
+    if !actor.sees_complainant() {
+        for e in &mut events {
+            e.event = e.event.clone().with_complainant_masked();
+        }
+    }
+    Ok(axum::Json(events))
 }
 
 async fn list_cases(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
+    actor: Actor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<axum::Json<Page<CaseSummary>>, ApiFailure> {
     let mut f = CaseFilter {
         limit: i64::from(duban_api::DEFAULT_PAGE),
+        units: actor.jurisdiction.clone(),
         ..CaseFilter::default()
     };
     let mut errs = Errors::default();
@@ -563,28 +713,21 @@ async fn calendar_year(
     Ok(resp)
 }
 
-async fn units(State(s): State<AppState>) -> Result<axum::Json<Vec<UnitView>>, ApiFailure> {
+async fn units(
+    State(s): State<AppState>,
+    _actor: Actor,
+) -> Result<axum::Json<Vec<UnitView>>, ApiFailure> {
     Ok(axum::Json(s.store.units().await?))
 }
 
-async fn rule_sets(State(s): State<AppState>) -> Result<axum::Json<Vec<RuleSet>>, ApiFailure> {
+async fn rule_sets(
+    State(s): State<AppState>,
+    _actor: Actor,
+) -> Result<axum::Json<Vec<RuleSet>>, ApiFailure> {
     Ok(axum::Json(s.store.rule_sets().await?))
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LoginBody {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-}
-
-#[derive(serde::Serialize)]
-struct LoginOk {
-    user: crate::auth::Me,
-    csrf_token: String,
-}
+use duban_api::{LoginRequest as LoginBody, LoginResponse as LoginOk};
 
 fn auth_error(code: &str, lang: Lang) -> ErrorBody {
     let message = match (code, lang) {
@@ -671,7 +814,7 @@ async fn me(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
-) -> Result<axum::Json<crate::auth::Me>, ApiFailure> {
+) -> Result<axum::Json<duban_api::Me>, ApiFailure> {
     match session_of(&s, &headers).await? {
         Some((user, _, _)) => Ok(axum::Json((&user).into())),
         None => Err(ApiFailure::Unauthorized(auth_error("auth.required", lang))),

@@ -66,16 +66,7 @@ impl Role {
     }
 }
 
-/// The signed-in user as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Me {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit_id: Option<String>,
-}
+use duban_api::Me;
 
 impl From<&crate::store::UserRecord> for Me {
     fn from(u: &crate::store::UserRecord) -> Self {

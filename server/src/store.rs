@@ -81,6 +81,8 @@ pub struct CaseFilter {
     pub category: Option<String>,
     pub key: Option<bool>,
     pub batch: Option<i64>,
+    /// Only cases dispatched to one of these units (a handler's jurisdiction).
+    pub units: Option<Vec<String>>,
     /// Keyset: strictly after this (received_at ms, id) in descending order.
     pub after: Option<(i64, String)>,
     pub limit: i64,
@@ -150,6 +152,7 @@ struct Row {
     state: String,
     summary: String,
     updated_at: i64,
+    units: String,
 }
 
 impl Row {
@@ -170,15 +173,28 @@ impl Row {
             state: serde_json::to_string(case)?,
             summary: serde_json::to_string(&CaseSummary::of(case))?,
             updated_at: ms(case.updated_at()),
+            units: {
+                let all: Vec<&str> = case
+                    .lead_unit()
+                    .into_iter()
+                    .chain(case.co_units())
+                    .map(|u| u.as_str())
+                    .collect();
+                if all.is_empty() {
+                    String::new()
+                } else {
+                    format!(",{},", all.join(","))
+                }
+            },
         })
     }
 }
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, reference, status, channel, batch_number, division, categories, \
-    is_key, received_at, due_at, version, state, summary, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    is_key, received_at, due_at, version, state, summary, updated_at, units) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 const UPDATE_CASE: &str = "UPDATE cases SET status = $2, due_at = $3, version = $4, state = $5, summary = $6, \
-    updated_at = $7, is_key = $8, categories = $9 WHERE id = $1 AND version = $10";
+    updated_at = $7, is_key = $8, categories = $9, units = $11 WHERE id = $1 AND version = $10";
 const INSERT_EVENT: &str =
     "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
 const NEXT_SERIAL: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
@@ -192,30 +208,39 @@ enum Arg {
 
 fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
     // Fragments use `?`; each is numbered `$n` in argument order below.
-    let mut parts: Vec<&str> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     if let Some(s) = &f.status {
-        parts.push("status = ?");
+        parts.push("status = ?".to_owned());
         args.push(Arg::Text(s.clone()));
     }
     if let Some((lo, hi)) = f.division {
-        parts.push("division >= ? AND division < ?");
+        parts.push("division >= ? AND division < ?".to_owned());
         args.extend([Arg::Int(lo), Arg::Int(hi)]);
     }
     if let Some(c) = &f.category {
-        parts.push("categories LIKE ?");
+        parts.push("categories LIKE ?".to_owned());
         args.push(Arg::Text(format!("%,{c},%")));
     }
     if let Some(k) = f.key {
-        parts.push("is_key = ?");
+        parts.push("is_key = ?".to_owned());
         args.push(Arg::Int(i64::from(k)));
     }
     if let Some(b) = f.batch {
-        parts.push("batch_number = ?");
+        parts.push("batch_number = ?".to_owned());
         args.push(Arg::Int(b));
     }
+    if let Some(units) = &f.units {
+        let ors: Vec<&str> = units.iter().map(|_| "units LIKE ?").collect();
+        parts.push(if ors.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("({})", ors.join(" OR "))
+        });
+        args.extend(units.iter().map(|u| Arg::Text(format!("%,{u},%"))));
+    }
     if let (true, Some((at, id))) = (with_cursor, &f.after) {
-        parts.push("(received_at < ? OR (received_at = ? AND id < ?))");
+        parts.push("(received_at < ? OR (received_at = ? AND id < ?))".to_owned());
         args.extend([Arg::Int(*at), Arg::Int(*at), Arg::Text(id.clone())]);
     }
     if parts.is_empty() {
@@ -315,6 +340,7 @@ macro_rules! sql_store {
                     .bind(&r.state)
                     .bind(&r.summary)
                     .bind(r.updated_at)
+                    .bind(&r.units)
                     .execute(&mut *tx)
                     .await?;
                 Self::append_events(&mut tx, &r.id, 1, std::slice::from_ref(opening)).await?;
@@ -343,6 +369,7 @@ macro_rules! sql_store {
                     .bind(r.is_key)
                     .bind(&r.categories)
                     .bind(expected_i)
+                    .bind(&r.units)
                     .execute(&mut *tx)
                     .await?;
                 if done.rows_affected() != 1 {
@@ -587,6 +614,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "accounts",
         include_str!("../migrations/sqlite/0002_accounts.sql"),
     ),
+    (
+        3,
+        "case units",
+        include_str!("../migrations/sqlite/0003_case_units.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -598,6 +630,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         2,
         "accounts",
         include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
+    (
+        3,
+        "case units",
+        include_str!("../migrations/postgres/0003_case_units.sql"),
     ),
 ];
 

@@ -15,20 +15,75 @@ use tower::ServiceExt;
 use duban_server::app::{AppState, router};
 use duban_server::store::{PgStore, SqliteStore, Store};
 
-async fn call(app: &Router, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+/// The router and, when signed in, the session cookie and CSRF token it sends.
+#[derive(Clone)]
+struct Client {
+    app: Router,
+    session: Option<(String, String)>,
+}
+
+impl Client {
+    fn anonymous(app: &Router) -> Client {
+        Client {
+            app: app.clone(),
+            session: None,
+        }
+    }
+
+    /// Create an account and sign in as it.
+    async fn signed_in(
+        app: &Router,
+        state: &AppState,
+        username: &str,
+        role: duban_server::auth::Role,
+        unit: Option<&str>,
+    ) -> Client {
+        state
+            .create_user(username, username, role, unit, "password")
+            .await
+            .expect("user");
+        let (s, v, cookies) = call_raw(
+            app,
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"username": username, "password": "password"})),
+            &[],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let cookie = cookies
+            .iter()
+            .find(|c| c.starts_with("duban_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        Client {
+            app: app.clone(),
+            session: Some((cookie, v["csrf_token"].as_str().expect("csrf").to_owned())),
+        }
+    }
+}
+
+async fn call(app: &Client, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
     call_with(app, method, uri, body.map(|b| b.to_string()), &[]).await
 }
 
 async fn call_with(
-    app: &Router,
+    client: &Client,
     method: &str,
     uri: &str,
     body: Option<String>,
     headers: &[(&str, &str)],
 ) -> (StatusCode, Value) {
+    let app = &client.app;
     let mut req = Request::builder().method(method).uri(uri);
     if body.is_some() {
         req = req.header("content-type", "application/json");
+    }
+    if let Some((cookie, csrf)) = &client.session {
+        req = req
+            .header("cookie", cookie.as_str())
+            .header("x-csrf-token", csrf.as_str());
     }
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -72,15 +127,51 @@ fn valid_case() -> Value {
     })
 }
 
-async fn total(app: &Router) -> u64 {
+async fn total(app: &Client) -> u64 {
     call(app, "GET", "/api/v1/cases", None).await.1["total"]
         .as_u64()
         .expect("total")
 }
 
 async fn story(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
     let state = AppState::new(store).await.expect("state");
-    let app = router(state, None);
+    let router_ = router(state.clone(), None);
+    let app = Client::signed_in(
+        &router_,
+        &state,
+        "coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let anonymous = Client::anonymous(&router_);
+
+    // Without a session only health, sign-in, the calendar and the OpenAPI document answer.
+    let (s, v) = call(&anonymous, "GET", "/api/v1/cases", None).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::UNAUTHORIZED, vec!["auth.required".to_owned()])
+    );
+    let (s, _) = call(&anonymous, "POST", "/api/v1/cases", Some(valid_case())).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    for open in ["/healthz", "/api/v1/calendar/2026", "/api/v1/openapi.json"] {
+        assert_eq!(
+            call(&anonymous, "GET", open, None).await.0,
+            StatusCode::OK,
+            "{open}"
+        );
+    }
+    // A session without its CSRF token cannot change anything.
+    let no_csrf = Client {
+        app: router_.clone(),
+        session: app.session.clone().map(|(c, _)| (c, "forged".to_owned())),
+    };
+    let (s, v) = call(&no_csrf, "POST", "/api/v1/cases", Some(valid_case())).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::FORBIDDEN, vec!["csrf.invalid".to_owned()])
+    );
 
     let (s, v) = call(&app, "GET", "/healthz", None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -451,6 +542,103 @@ async fn story(store: Arc<dyn Store>) {
     let (_, sets) = call(&app, "GET", "/api/v1/sla/rule-sets", None).await;
     assert_eq!(sets.as_array().map(Vec::len), Some(4));
 
+    // Roles and jurisdiction. The case above is dispatched to 镇江市 (gov-3211) with 住建厅.
+    let leader =
+        Client::signed_in(&router_, &state, "leader", Role::Leader, Some("prov-coord")).await;
+    let (s, page) = call(&leader, "GET", "/api/v1/cases", None).await;
+    assert_eq!((s, page["total"].as_u64()), (StatusCode::OK, Some(2)));
+    let (_, seen) = call(&leader, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!(
+        seen["complainant"]["phone"], "139****5678",
+        "leaders see masked personal data"
+    );
+    assert_eq!(seen["complainant"]["name"], "张**");
+    assert_eq!(seen["allowed_actions"], json!([]));
+    let (_, log) = call(&leader, "GET", &format!("/api/v1/cases/{id}/events"), None).await;
+    assert_eq!(log[0]["case"]["complainant"]["phone"], "139****5678");
+    let (s, v) = call(&leader, "POST", "/api/v1/cases", Some(valid_case())).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::FORBIDDEN, vec!["role.forbidden".to_owned()])
+    );
+    let (s, _) = call(
+        &leader,
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(json!({"action": "pause", "reason": "试试"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, full) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!(
+        full["complainant"]["phone"], "13912345678",
+        "coordinators see the person"
+    );
+
+    // Jurisdiction runs down the unit tree: a handler of 南京 sees nothing of 镇江; a
+    // handler of 镇江市, or of 住建厅 (co-handling), sees the case.
+    let nanjing = Client::signed_in(
+        &router_,
+        &state,
+        "nj.handler",
+        Role::Handler,
+        Some("gov-3201"),
+    )
+    .await;
+    let (_, page) = call(&nanjing, "GET", "/api/v1/cases", None).await;
+    assert_eq!(page["total"], 0);
+    let (s, _) = call(&nanjing, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "outside the jurisdiction a case does not exist"
+    );
+    let zhenjiang = Client::signed_in(
+        &router_,
+        &state,
+        "zj.handler",
+        Role::Handler,
+        Some("gov-3211"),
+    )
+    .await;
+    let (_, page) = call(&zhenjiang, "GET", "/api/v1/cases", None).await;
+    assert_eq!(
+        (page["total"].as_u64(), page["items"][0]["id"].as_str()),
+        (Some(1), Some(id.as_str()))
+    );
+    let (_, seen) = call(&zhenjiang, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!(
+        seen["allowed_actions"],
+        json!(["report"]),
+        "a handler reports but does not pause or extend"
+    );
+    let (s, v) = call(
+        &zhenjiang,
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(
+            json!({"action": "extend", "amount": 1, "unit": "working_days", "reason": "需要时间"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::FORBIDDEN, vec!["role.forbidden".to_owned()])
+    );
+    let ministry = Client::signed_in(
+        &router_,
+        &state,
+        "zjt.handler",
+        Role::Handler,
+        Some("dept-zjt"),
+    )
+    .await;
+    let (_, page) = call(&ministry, "GET", "/api/v1/cases", None).await;
+    assert_eq!(
+        page["total"], 1,
+        "a co-handling department sees the case too"
+    );
+
     // Every documented operation answers (none is a stray 404 or 405).
     for (method, path) in duban_server::openapi::operations() {
         let uri = path.replace("{id}", &id).replace("{year}", "2026");
@@ -502,7 +690,15 @@ async fn demo_loads_once() {
         duban_server::seed::load_demo(&state).await.expect("again"),
         0
     );
-    let app = router(state, None);
+    let router_ = router(state.clone(), None);
+    let app = Client::signed_in(
+        &router_,
+        &state,
+        "coordinator",
+        duban_server::auth::Role::Coordinator,
+        None,
+    )
+    .await;
     let (_, page) = call(&app, "GET", "/api/v1/cases?limit=200", None).await;
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), first);

@@ -44,6 +44,16 @@ async fn browser_story() -> Result<()> {
     let url = format!("sqlite://{}/duban.db", tmp.path().display());
     let store = duban_server::store::SqliteStore::open(&url).await?;
     let state = duban_server::app::AppState::new(Arc::new(store)).await?;
+    state
+        .create_user(
+            "coordinator",
+            "分办员",
+            duban_server::auth::Role::Coordinator,
+            Some("prov-coord"),
+            PASSWORD,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the test user: {e:?}"))?;
     let app = duban_server::app::router(state, Some(env.dist.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -75,8 +85,25 @@ async fn browser_story() -> Result<()> {
     Ok(())
 }
 
+/// The test user's password.
+const PASSWORD: &str = "browser-test";
+
 /// The user's story, step by step.
 async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result<()> {
+    // 0. Any page without a session leads to sign-in; signing in comes back.
+    c.goto(&format!("{base}/cases/new")).await?;
+    wait(c, "form#login-form").await?;
+    wait(c, "input[name=username]")
+        .await?
+        .send_keys("coordinator")
+        .await?;
+    wait(c, "input[name=password]")
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    wait(c, "button#login-submit").await?.click().await?;
+    wait(c, r#"#current-user[data-role="coordinator"]"#).await?;
+
     // 1. An invalid case: refused in the browser, nothing sent.
     c.goto(&format!("{base}/cases/new")).await?;
     wait(c, "form#case-form").await?;
@@ -88,7 +115,7 @@ async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result
         r#"p.field-error[data-field="content"][data-code="content.too_short"]"#,
     )
     .await?;
-    let page = cases(addr).await?;
+    let page = cases(addr, c).await?;
     ensure!(
         page["total"] == 0,
         "an invalid case must not reach the server: {page}"
@@ -186,7 +213,7 @@ async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result
     wait(c, r#"ol#timeline li[data-type="received"]"#).await?;
 
     // 6. The server holds exactly that case, dispatched.
-    let page = cases(addr).await?;
+    let page = cases(addr, c).await?;
     ensure!(page["total"] == 1, "expected exactly one case: {page}");
     let items = page["items"].as_array().context("no items")?;
     ensure!(items.len() == 1, "expected exactly one item: {page}");
@@ -263,9 +290,14 @@ async fn no_field_errors(c: &Client) -> Result<()> {
     }
 }
 
-/// `GET /api/v1/cases` as JSON.
-async fn cases(addr: SocketAddr) -> Result<Value> {
-    let (status, body) = http_get(addr, "/api/v1/cases").await?;
+/// `GET /api/v1/cases` as JSON, with the browser's session.
+async fn cases(addr: SocketAddr, c: &Client) -> Result<Value> {
+    let session = c
+        .get_named_cookie("duban_session")
+        .await
+        .context("no session cookie")?;
+    let header = format!("Cookie: duban_session={}\r\n", session.value());
+    let (status, body) = http_get_with(addr, "/api/v1/cases", &header).await?;
     ensure!(status == 200, "GET /api/v1/cases: {status} {body}");
     Ok(serde_json::from_str(&body)?)
 }
@@ -273,10 +305,15 @@ async fn cases(addr: SocketAddr) -> Result<Value> {
 /// A minimal HTTP/1.1 GET, enough for our own server and chromedriver's `/status`
 /// (which keeps the connection open: the body ends at its `Content-Length`).
 async fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String)> {
+    http_get_with(addr, path, "").await
+}
+
+/// As [`http_get`], with extra header lines (each ending in `\r\n`).
+async fn http_get_with(addr: SocketAddr, path: &str, headers: &str) -> Result<(u16, String)> {
     let exchange = async {
         let mut s = tokio::net::TcpStream::connect(addr).await?;
         let req = format!(
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n{headers}Connection: close\r\n\r\n"
         );
         s.write_all(req.as_bytes()).await?;
         let mut buf = Vec::new();

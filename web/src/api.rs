@@ -48,6 +48,33 @@ fn with_lang(r: RequestBuilder, lang: Lang) -> RequestBuilder {
     r.header("Accept-Language", lang.code())
 }
 
+/// The session's CSRF token, from the readable `duban_csrf` cookie.
+fn csrf_token() -> Option<String> {
+    let doc = leptos::prelude::document();
+    let cookies = leptos::wasm_bindgen::JsValue::from(doc);
+    let raw = js_sys_cookie(&cookies)?;
+    raw.split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == "duban_csrf")
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn js_sys_cookie(doc: &leptos::wasm_bindgen::JsValue) -> Option<String> {
+    leptos::web_sys::js_sys::Reflect::get(doc, &"cookie".into())
+        .ok()?
+        .as_string()
+}
+
+/// Not signed in (or the session expired): go to the sign-in page, then come back.
+fn to_login() {
+    let window = leptos::prelude::window();
+    let here = window.location().pathname().unwrap_or_default();
+    if here != "/login" {
+        let _ = window.location().set_href(&format!("/login?next={here}"));
+    }
+}
+
 async fn finish<T: DeserializeOwned>(
     resp: Result<gloo_net::http::Response, gloo_net::Error>,
     lang: Lang,
@@ -55,6 +82,11 @@ async fn finish<T: DeserializeOwned>(
     let resp = resp.map_err(|e| Failure::network(e, lang))?;
     let status = resp.status();
     let text = resp.text().await.map_err(|e| Failure::network(e, lang))?;
+    // Every page asks who is signed in (`/auth/me`) when it opens, so any page without
+    // a session leads to sign-in; the sign-in page itself stays put.
+    if status == 401 {
+        to_login();
+    }
     if (200..300).contains(&status) {
         return serde_json::from_str(&text).map_err(|e| Failure {
             status,
@@ -79,6 +111,9 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     lang: Lang,
 ) -> Result<T, Failure> {
     let mut req = with_lang(Request::post(url), lang);
+    if let Some(token) = csrf_token() {
+        req = req.header("X-CSRF-Token", &token);
+    }
     if let Some(v) = if_match {
         req = req.header("If-Match", &v.to_string());
     }

@@ -5,7 +5,9 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::{Lang, provide_i18n, use_i18n};
-use crate::pages::{CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage, NotFoundPage};
+use crate::pages::{
+    CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage, LoginPage, NotFoundPage,
+};
 
 /// Root component: provides the language context, then the router with the nav bar
 /// above the routed page.
@@ -23,6 +25,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/new") view=CaseNewPage/>
                     <Route path=path!("/cases/:id") view=CaseDetailPage/>
                     <Route path=path!("/calendar") view=CalendarPage/>
+                    <Route path=path!("/login") view=LoginPage/>
                 </Routes>
             </main>
         </Router>
@@ -55,10 +58,44 @@ pub fn NavBar() -> impl IntoView {
                 </nav>
                 <div class="topbar-right">
                     <span class="today" title=move || i18n.t("nav.today")>{today}</span>
+                    <UserMenu/>
                     <LangSwitch/>
                 </div>
             </div>
         </header>
+    }
+}
+
+/// Who is signed in, and the sign-out button.
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    use leptos::task::spawn_local;
+    let i18n = use_i18n();
+    let me = RwSignal::new(None::<duban_api::Me>);
+    spawn_local(async move {
+        if let Ok(m) =
+            crate::api::get::<duban_api::Me>("/api/v1/auth/me", i18n.lang_untracked()).await
+        {
+            me.set(Some(m));
+        }
+    });
+    let logout = move |_| {
+        spawn_local(async move {
+            let _ = crate::api::post::<_, serde_json::Value>(
+                "/api/v1/auth/logout",
+                &serde_json::json!({}),
+                None,
+                i18n.lang_untracked(),
+            )
+            .await;
+            let _ = window().location().set_href("/login");
+        });
+    };
+    view! {
+        {move || me.get().map(|m| view! {
+            <span class="user" id="current-user" data-role=m.role.clone()>{m.display_name.clone()}</span>
+            <button type="button" class="lang-switch" id="logout" on:click=logout>{move || i18n.t("nav.logout")}</button>
+        })}
     }
 }
 

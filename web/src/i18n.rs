@@ -250,6 +250,16 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("unit.group.zone", "园区", "Zones"),
     ("rules.when", "适用条件", "Applies to"),
+    ("login.title", "登录", "Sign in"),
+    ("login.username", "用户名", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    (
+        "login.demo_hint",
+        "演示环境账号：coordinator、handler、supervisor、leader、admin，密码均为 demo",
+        "Demo accounts: coordinator, handler, supervisor, leader, admin; password demo",
+    ),
+    ("nav.logout", "退出", "Sign out"),
     // not found
     ("notfound.title", "页面不存在", "Page not found"),
     ("notfound.back", "返回信访件列表", "Back to the case list"),

@@ -178,6 +178,35 @@ pub struct UnitView {
     pub division: Option<String>,
 }
 
+/// The signed-in user (`GET /api/v1/auth/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    /// `admin`, `coordinator`, `supervisor`, `handler` or `leader`.
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
+}
+
+/// `POST /api/v1/auth/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/auth/login` answer; the session itself travels in an HttpOnly cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub user: Me,
+    /// Send back in `X-CSRF-Token` on every state-changing request (also in the
+    /// `duban_csrf` cookie).
+    pub csrf_token: String,
+}
+
 /// `GET /healthz`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -163,6 +163,12 @@ impl Case {
     pub fn updated_at(&self) -> DateTime<Utc> {
         self.updated_at
     }
+    /// The same case with the complainant masked (see [`crate::model::Complainant::masked`]).
+    pub fn with_complainant_masked(mut self) -> Case {
+        self.data.complainant = self.data.complainant.masked();
+        self
+    }
+
     /// The running clock that is due first: what the case is waiting for now.
     pub fn current_clock(&self) -> Option<&Clock> {
         self.clocks
@@ -392,6 +398,16 @@ pub enum EventKind {
     Merged {
         primary: CaseId,
     },
+}
+
+impl Event {
+    /// The same event with any complainant data masked.
+    pub fn with_complainant_masked(mut self) -> Event {
+        if let EventKind::Received { case, .. } = &mut self.kind {
+            case.complainant = case.complainant.masked();
+        }
+        self
+    }
 }
 
 impl EventKind {

@@ -338,6 +338,17 @@ pub struct Complainant {
 }
 
 impl Complainant {
+    /// The same person with name and phone masked (`张**`, `139****5678`), for readers
+    /// who do not need them.
+    pub fn masked(&self) -> Complainant {
+        Complainant {
+            name: self.name.as_ref().map(|n| {
+                let first: String = n.chars().take(1).collect();
+                format!("{first}**")
+            }),
+            phone: self.phone.as_ref().map(|p| Phone(p.masked())),
+        }
+    }
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
