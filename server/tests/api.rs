@@ -978,3 +978,129 @@ async fn accounts_on_postgres() {
         .execute(store.pool())
         .await;
 }
+
+/// Who may call what: every documented operation for every role, a handler of another
+/// unit, and no session at all. A new route fails here until it is given a row.
+async fn access_matrix(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let router_ = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &router_,
+        &state,
+        "m.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let (s, _) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+
+    let mut clients = vec![("anonymous", Client::anonymous(&router_))];
+    for (name, role, unit) in [
+        ("m.admin", Role::Admin, None),
+        ("m.supervisor", Role::Supervisor, Some("prov-coord")),
+        ("m.leader", Role::Leader, Some("prov-coord")),
+        ("m.handler", Role::Handler, Some("gov-3211")),
+        ("m.foreign", Role::Handler, Some("gov-3201")),
+    ] {
+        clients.push((
+            name,
+            Client::signed_in(&router_, &state, name, role, unit).await,
+        ));
+    }
+    clients.push(("m.coordinator", coordinator));
+
+    // Expected outcome per (operation, caller): Allow means neither 401, 403 nor 404.
+    #[derive(Debug, PartialEq)]
+    enum Want {
+        Allow,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+    }
+    use Want::*;
+    let want =
+        |op: &str, who: &str| -> Want {
+            let public = matches!(
+                op,
+                "GET /healthz"
+                    | "GET /api/v1/calendar/{year}"
+                    | "GET /api/v1/openapi.json"
+                    | "POST /api/v1/auth/login"
+            );
+            if public {
+                return Allow;
+            }
+            if who == "anonymous" {
+                return Unauthorized;
+            }
+            match op {
+                "POST /api/v1/cases" => {
+                    if matches!(who, "m.admin" | "m.coordinator") {
+                        Allow
+                    } else {
+                        Forbidden
+                    }
+                }
+                "GET /api/v1/cases/{id}" | "GET /api/v1/cases/{id}/events" => {
+                    if who == "m.foreign" { NotFound } else { Allow }
+                }
+                // The probe action is a sign-for: handlers of the unit may, readers may not.
+                "POST /api/v1/cases/{id}/actions" => match who {
+                    "m.foreign" => NotFound,
+                    "m.admin" | "m.coordinator" | "m.handler" => Allow,
+                    _ => Forbidden,
+                },
+                "GET /api/v1/cases"
+                | "GET /api/v1/units"
+                | "GET /api/v1/sla/rule-sets"
+                | "GET /api/v1/auth/me"
+                | "POST /api/v1/auth/logout" => Allow,
+                other => panic!("{other} has no row in the access matrix: decide who may call it"),
+            }
+        };
+    for (method, path) in duban_server::openapi::operations() {
+        let op = format!("{method} {path}");
+        if op == "POST /api/v1/auth/logout" {
+            continue; // would end the sessions the rest of the matrix uses; covered by `accounts`
+        }
+        let uri = path.replace("{id}", &id).replace("{year}", "2026");
+        for (who, client) in &clients {
+            let body = match op.as_str() {
+                "POST /api/v1/cases/{id}/actions" => Some(json!({"action": "sign_for"})),
+                "POST /api/v1/auth/login" => Some(json!({"username": "nobody", "password": "x"})),
+                _ if method == "POST" => Some(json!({})),
+                _ => None,
+            };
+            // After the first sign-for the case refuses it (422): access passed all the same.
+            let (s, _) = call(client, &method, &uri, body).await;
+            let got = match s {
+                StatusCode::UNAUTHORIZED if op != "POST /api/v1/auth/login" => Unauthorized,
+                StatusCode::FORBIDDEN => Forbidden,
+                StatusCode::NOT_FOUND => NotFound,
+                _ => Allow,
+            };
+            assert_eq!(got, want(&op, who), "{op} as {who}: HTTP {s}");
+            assert!(!s.is_server_error(), "{op} as {who}: HTTP {s}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn access_matrix_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("duban-matrix-{}", uuid_like()));
+    let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
+        .await
+        .expect("sqlite");
+    access_matrix(Arc::new(store)).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
