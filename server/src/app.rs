@@ -428,7 +428,9 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
 
 async fn healthz(State(s): State<AppState>) -> Response {
     let db = s.store.ping().await;
+    let demo = matches!(s.store.meta("demo_loaded").await, Ok(Some(_)));
     let body = Health {
+        demo,
         status: if db.is_ok() {
             "ok".into()
         } else {

@@ -27,6 +27,8 @@ pub const SESSION_HOURS: i64 = 12;
 /// Failed logins allowed per username within [`THROTTLE_MINUTES`].
 pub const MAX_FAILURES: usize = 5;
 pub const THROTTLE_MINUTES: i64 = 15;
+/// Usernames tracked before stale entries are dropped.
+const MAX_TRACKED: usize = 10_000;
 
 /// Roles of DOMAIN.md. The public has no account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -178,6 +180,11 @@ impl Throttle {
     }
     pub fn fail(&self, username: &str, now: DateTime<Utc>) {
         if let Ok(mut m) = self.failures.lock() {
+            // Guessed usernames must not grow the table without bound.
+            if m.len() >= MAX_TRACKED {
+                let window = now - TimeDelta::minutes(THROTTLE_MINUTES);
+                m.retain(|_, list| list.iter().any(|t| *t > window));
+            }
             m.entry(Self::key(username)).or_default().push(now);
         }
     }

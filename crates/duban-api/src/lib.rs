@@ -214,6 +214,9 @@ pub struct Health {
     pub status: String,
     pub database: String,
     pub version: String,
+    /// Whether the demo data and demo accounts are loaded.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 /// Header naming the basis of `GET /api/v1/calendar/{year}`: `official` or

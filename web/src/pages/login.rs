@@ -16,6 +16,13 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // The demo accounts are named only where they exist.
+    let demo = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(h) = api::get::<duban_api::Health>("/healthz", i18n.lang_untracked()).await {
+            demo.set(h.demo);
+        }
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
@@ -63,7 +70,9 @@ pub fn LoginPage() -> impl IntoView {
                         {move || i18n.t("login.submit")}
                     </button>
                 </div>
-                <p class="hint">{move || i18n.t("login.demo_hint")}</p>
+                <Show when=move || demo.get()>
+                    <p class="hint" id="demo-hint">{move || i18n.t("login.demo_hint")}</p>
+                </Show>
             </form>
         </section>
     }
