@@ -1104,3 +1104,21 @@ async fn access_matrix_on_sqlite() {
     access_matrix(Arc::new(store)).await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn access_matrix_on_postgres() {
+    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
+        eprintln!(
+            "notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL access matrix"
+        );
+        return;
+    };
+    let schema = format!("duban_matrix_{}", uuid_like());
+    let store = PgStore::open_in_schema(&url, Some(&schema))
+        .await
+        .expect("postgres");
+    access_matrix(Arc::new(store.clone())).await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(store.pool())
+        .await;
+}
