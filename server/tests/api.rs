@@ -653,31 +653,6 @@ async fn story(store: Arc<dyn Store>) {
 }
 
 #[tokio::test]
-async fn story_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("duban-test-{}", uuid_like()));
-    let url = format!("sqlite://{}/duban.db", dir.display());
-    let store = SqliteStore::open(&url).await.expect("sqlite");
-    story(Arc::new(store)).await;
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[tokio::test]
-async fn story_on_postgres() {
-    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
-        eprintln!("notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL story");
-        return;
-    };
-    let schema = format!("duban_test_{}", uuid_like());
-    let store = PgStore::open_in_schema(&url, Some(&schema))
-        .await
-        .expect("postgres");
-    story(Arc::new(store.clone())).await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-        .execute(store.pool())
-        .await;
-}
-
-#[tokio::test]
 async fn demo_loads_once() {
     let dir = std::env::temp_dir().join(format!("duban-demo-{}", uuid_like()));
     let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
@@ -951,34 +926,6 @@ async fn accounts(store: Arc<dyn Store>) {
     );
 }
 
-#[tokio::test]
-async fn accounts_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("duban-acct-{}", uuid_like()));
-    let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
-        .await
-        .expect("sqlite");
-    accounts(Arc::new(store)).await;
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[tokio::test]
-async fn accounts_on_postgres() {
-    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
-        eprintln!(
-            "notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL accounts test"
-        );
-        return;
-    };
-    let schema = format!("duban_acct_{}", uuid_like());
-    let store = PgStore::open_in_schema(&url, Some(&schema))
-        .await
-        .expect("postgres");
-    accounts(Arc::new(store.clone())).await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-        .execute(store.pool())
-        .await;
-}
-
 /// Who may call what: every documented operation for every role, a handler of another
 /// unit, and no session at all. A new route fails here until it is given a row.
 async fn access_matrix(store: Arc<dyn Store>) {
@@ -1095,30 +1042,64 @@ async fn access_matrix(store: Arc<dyn Store>) {
     }
 }
 
-#[tokio::test]
-async fn access_matrix_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("duban-matrix-{}", uuid_like()));
+/// Run a scenario on a fresh SQLite database in a temporary folder.
+async fn on_sqlite<F: std::future::Future<Output = ()>>(
+    scenario: impl FnOnce(Arc<dyn Store>) -> F,
+) {
+    let dir = std::env::temp_dir().join(format!("duban-test-{}", uuid_like()));
     let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
         .await
         .expect("sqlite");
-    access_matrix(Arc::new(store)).await;
+    scenario(Arc::new(store)).await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Run a scenario on PostgreSQL in a fresh schema (dropped afterwards), or print a
+/// notice and skip without `DUBAN_TEST_POSTGRES_URL`.
+async fn on_postgres<F: std::future::Future<Output = ()>>(
+    what: &str,
+    scenario: impl FnOnce(Arc<dyn Store>) -> F,
+) {
+    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
+        eprintln!("notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL {what}");
+        return;
+    };
+    let schema = format!("duban_test_{}", uuid_like());
+    let store = PgStore::open_in_schema(&url, Some(&schema))
+        .await
+        .expect("postgres");
+    scenario(Arc::new(store.clone())).await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(store.pool())
+        .await;
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    on_sqlite(story).await;
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    on_postgres("story", story).await;
+}
+
+#[tokio::test]
+async fn accounts_on_sqlite() {
+    on_sqlite(accounts).await;
+}
+
+#[tokio::test]
+async fn accounts_on_postgres() {
+    on_postgres("accounts test", accounts).await;
+}
+
+#[tokio::test]
+async fn access_matrix_on_sqlite() {
+    on_sqlite(access_matrix).await;
 }
 
 #[tokio::test]
 async fn access_matrix_on_postgres() {
-    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
-        eprintln!(
-            "notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL access matrix"
-        );
-        return;
-    };
-    let schema = format!("duban_matrix_{}", uuid_like());
-    let store = PgStore::open_in_schema(&url, Some(&schema))
-        .await
-        .expect("postgres");
-    access_matrix(Arc::new(store.clone())).await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-        .execute(store.pool())
-        .await;
+    on_postgres("access matrix", access_matrix).await;
 }
