@@ -75,26 +75,11 @@ async fn call_with(
     body: Option<String>,
     headers: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let app = &client.app;
-    let mut req = Request::builder().method(method).uri(uri);
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
+    let mut all: Vec<(&str, &str)> = headers.to_vec();
     if let Some((cookie, csrf)) = &client.session {
-        req = req
-            .header("cookie", cookie.as_str())
-            .header("x-csrf-token", csrf.as_str());
+        all.extend([("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())]);
     }
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let req = req
-        .body(body.map(Body::from).unwrap_or_else(Body::empty))
-        .expect("request");
-    let resp = app.clone().oneshot(req).await.expect("response");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let (status, value, _) = send(&client.app, method, uri, body, &all).await;
     (status, value)
 }
 
@@ -711,6 +696,17 @@ async fn call_raw(
     body: Option<Value>,
     headers: &[(&str, &str)],
 ) -> (StatusCode, Value, Vec<String>) {
+    send(app, method, uri, body.map(|b| b.to_string()), headers).await
+}
+
+/// The one place a test request is built and its answer read.
+async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    body: Option<String>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value, Vec<String>) {
     let mut req = Request::builder().method(method).uri(uri);
     if body.is_some() {
         req = req.header("content-type", "application/json");
@@ -719,10 +715,7 @@ async fn call_raw(
         req = req.header(*k, *v);
     }
     let req = req
-        .body(
-            body.map(|b| Body::from(b.to_string()))
-                .unwrap_or_else(Body::empty),
-        )
+        .body(body.map(Body::from).unwrap_or_else(Body::empty))
         .expect("request");
     let resp = app.clone().oneshot(req).await.expect("response");
     let status = resp.status();
