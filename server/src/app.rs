@@ -73,7 +73,8 @@ impl AppState {
 
     /// Create an account. The username is 2-32 letters, digits, `.`, `_` or `-`; the
     /// password at least 4 characters (`demo` is the demo password); a unit, if given,
-    /// must exist.
+    /// must exist, and a handler needs one.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_user(
         &self,
         username: &str,
@@ -81,6 +82,8 @@ impl AppState {
         role: crate::auth::Role,
         unit_id: Option<&str>,
         password: &str,
+        by: &Who,
+        reason: &str,
     ) -> Result<crate::store::UserRecord, UserError> {
         let username = username.trim();
         let ok = (2..=32).contains(&username.len())
@@ -88,42 +91,217 @@ impl AppState {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
         if !ok {
-            return Err(UserError::Invalid(
-                "username",
-                "username must be 2-32 letters, digits, '.', '_' or '-'",
-            ));
+            return Err(UserError::invalid("username", "username.invalid"));
         }
-        if password.chars().count() < 4 {
-            return Err(UserError::Invalid(
-                "password",
-                "password must have at least 4 characters",
-            ));
-        }
+        check_password(password)?;
+        let unit_id = unit_id.map(str::trim).filter(|u| !u.is_empty());
         if let Some(u) = unit_id
             && !self.unit_exists(u)
         {
-            return Err(UserError::Invalid("unit", "unknown unit"));
+            return Err(UserError::invalid("unit_id", "unit.unknown"));
+        }
+        if role == crate::auth::Role::Handler && unit_id.is_none() {
+            return Err(UserError::invalid("unit_id", "unit.required"));
+        }
+        let display_name = display_name.trim();
+        if display_name.chars().count() > 50 {
+            return Err(UserError::invalid("display_name", "display_name.too_long"));
         }
         let hash = crate::auth::hash_password(password)
-            .map_err(|_| UserError::Invalid("password", "cannot hash the password"))?;
+            .map_err(|_| UserError::invalid("password", "password.invalid"))?;
         let user = crate::store::UserRecord {
             id: uuid::Uuid::now_v7().to_string(),
             username: username.to_owned(),
-            display_name: if display_name.trim().is_empty() {
+            display_name: if display_name.is_empty() {
                 username.to_owned()
             } else {
-                display_name.trim().to_owned()
+                display_name.to_owned()
             },
             role: role.code().to_owned(),
             unit_id: unit_id.map(str::to_owned),
             password_hash: hash,
             disabled: false,
         };
+        let now = self.now();
+        let audit = by.entry(
+            now,
+            "user.create",
+            None,
+            &user.username,
+            reason,
+            serde_json::json!({ "role": user.role, "unit_id": user.unit_id }),
+        );
         self.store
-            .insert_user(&user, self.now().timestamp_millis())
+            .insert_user(&user, now.timestamp_millis(), &audit)
+            .await
+            .map_err(|e| match e {
+                crate::store::StoreError::Duplicate(_) => {
+                    UserError::invalid("username", "username.taken")
+                }
+                e => UserError::Store(e),
+            })?;
+        Ok(user)
+    }
+
+    /// Change an account as an administrator asked, recording why. Nobody can disable
+    /// themselves or take away their own administrator role.
+    pub async fn update_user(
+        &self,
+        id: &str,
+        patch: &duban_api::UserPatch,
+        by: &Actor,
+    ) -> Result<crate::store::UserRecord, UserError> {
+        let reason = patch.reason.trim();
+        if reason.is_empty() {
+            return Err(UserError::invalid("reason", "reason.required"));
+        }
+        let Some(mut user) = self.store.user_by_id(id).await.map_err(UserError::Store)? else {
+            return Err(UserError::invalid("id", "user.not_found"));
+        };
+        let mut changed = serde_json::Map::new();
+        if let Some(name) = &patch.display_name {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 50 {
+                return Err(UserError::invalid("display_name", "display_name.invalid"));
+            }
+            changed.insert("display_name".into(), name.into());
+            user.display_name = name.to_owned();
+        }
+        if let Some(role) = &patch.role {
+            let role =
+                crate::auth::Role::parse(role).ok_or(UserError::invalid("role", "role.unknown"))?;
+            changed.insert("role".into(), role.code().into());
+            user.role = role.code().to_owned();
+        }
+        if let Some(unit) = &patch.unit_id {
+            let unit = unit.trim();
+            if !unit.is_empty() && !self.unit_exists(unit) {
+                return Err(UserError::invalid("unit_id", "unit.unknown"));
+            }
+            changed.insert("unit_id".into(), unit.into());
+            user.unit_id = (!unit.is_empty()).then(|| unit.to_owned());
+        }
+        if user.role == crate::auth::Role::Handler.code() && user.unit_id.is_none() {
+            return Err(UserError::invalid("unit_id", "unit.required"));
+        }
+        if let Some(disabled) = patch.disabled {
+            changed.insert("disabled".into(), disabled.into());
+            user.disabled = disabled;
+        }
+        let mut end_sessions = user.disabled;
+        if let Some(pw) = &patch.password {
+            check_password(pw)?;
+            user.password_hash = crate::auth::hash_password(pw)
+                .map_err(|_| UserError::invalid("password", "password.invalid"))?;
+            // Only the fact of a reset is recorded, never the password.
+            changed.insert("password".into(), "reset".into());
+            end_sessions = true;
+        }
+        if user.id == by.user.id && (user.disabled || user.role != crate::auth::Role::Admin.code())
+        {
+            return Err(UserError::invalid("id", "user.self_lockout"));
+        }
+        let audit = by.who.entry(
+            self.now(),
+            "user.update",
+            None,
+            &user.username,
+            reason,
+            serde_json::Value::Object(changed),
+        );
+        self.store
+            .update_user(&user, end_sessions, &audit)
             .await
             .map_err(UserError::Store)?;
         Ok(user)
+    }
+
+    /// Add a unit to the tree (`id` given) or change one (`existing`), recording why.
+    pub async fn save_unit(
+        &self,
+        existing: Option<&str>,
+        d: &duban_api::UnitDraft,
+        by: &Who,
+    ) -> Result<UnitView, UserError> {
+        let reason = d.reason.trim();
+        if reason.is_empty() {
+            return Err(UserError::invalid("reason", "reason.required"));
+        }
+        let id = existing.unwrap_or(d.id.trim()).to_owned();
+        let id_ok = (2..=40).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if existing.is_none() && !id_ok {
+            return Err(UserError::invalid("id", "unit.id_invalid"));
+        }
+        if existing.is_some() && !self.unit_exists(&id) {
+            return Err(UserError::invalid("id", "unit.not_found"));
+        }
+        let name = d.name.trim();
+        if name.chars().count() < 2 || name.chars().count() > 60 {
+            return Err(UserError::invalid("name", "unit.name_invalid"));
+        }
+        if !duban_api::UNIT_KINDS.contains(&d.kind.trim()) {
+            return Err(UserError::invalid("kind", "unit.kind_unknown"));
+        }
+        let parent = d.parent.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        if let Some(p) = parent {
+            if !self.unit_exists(p) {
+                return Err(UserError::invalid("parent", "unit.parent_unknown"));
+            }
+            // A unit cannot sit below itself or its own descendants.
+            if existing.is_some() && self.subtree(&id).iter().any(|u| u == p) {
+                return Err(UserError::invalid("parent", "unit.parent_cycle"));
+            }
+        }
+        let division = match d
+            .division
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => Some(
+                v.parse::<DivisionCode>()
+                    .map_err(|_| UserError::invalid("division", "division.unknown"))?
+                    .as_str(),
+            ),
+            None => None,
+        };
+        let unit = UnitView {
+            id: id.clone(),
+            name: name.to_owned(),
+            kind: d.kind.trim().to_owned(),
+            parent: parent.map(str::to_owned),
+            division,
+        };
+        let before = self.units.read().ok().and_then(|m| m.get(&id).cloned());
+        let audit = by.entry(
+            self.now(),
+            if existing.is_some() {
+                "unit.update"
+            } else {
+                "unit.create"
+            },
+            None,
+            &id,
+            reason,
+            serde_json::json!({ "before": before, "after": unit }),
+        );
+        let stored = if existing.is_some() {
+            self.store.update_unit(&unit, &audit).await
+        } else {
+            self.store.insert_unit(&unit, &audit).await
+        };
+        stored.map_err(|e| match e {
+            crate::store::StoreError::Duplicate(_) => UserError::invalid("id", "unit.id_taken"),
+            crate::store::StoreError::NotFound(_) => UserError::invalid("id", "unit.not_found"),
+            e => UserError::Store(e),
+        })?;
+        if let Ok(mut units) = self.units.write() {
+            units.insert(id, unit.clone());
+        }
+        Ok(unit)
     }
 
     /// The current instant, to the millisecond (what storage keeps).
@@ -168,14 +346,10 @@ impl AppState {
         self.units.read().is_ok_and(|m| m.contains_key(id))
     }
 
-    /// A case as `actor` may see it: actions limited to the role, complainant masked
-    /// for roles that do not need the person.
+    /// A case as `actor` may see it: actions limited to the role, complainant always
+    /// masked (the person is read through the audited complainant endpoint).
     pub fn view(&self, case: Case, actor: &Actor) -> CaseView {
-        let case = if actor.sees_complainant() {
-            case
-        } else {
-            case.with_complainant_masked()
-        };
+        let case = case.with_complainant_masked();
         CaseView {
             allowed_actions: case
                 .allowed_actions()
@@ -189,15 +363,15 @@ impl AppState {
     }
 
     /// Create a case from a draft: validate, number, store with its opening event.
-    pub async fn create_case(&self, draft: &CaseDraft, actor: &str) -> Result<Case, CreateError> {
-        self.create_case_at(draft, actor, self.now()).await
+    pub async fn create_case(&self, draft: &CaseDraft, by: &Who) -> Result<Case, CreateError> {
+        self.create_case_at(draft, by, self.now()).await
     }
 
     /// As [`AppState::create_case`], registered at `now` (the demo back-dates its cases).
     pub async fn create_case_at(
         &self,
         draft: &CaseDraft,
-        actor: &str,
+        by: &Who,
         now: DateTime<Utc>,
     ) -> Result<Case, CreateError> {
         let new = NewCase::parse(draft, now).map_err(CreateError::Invalid)?;
@@ -225,15 +399,23 @@ impl AppState {
         let id = CaseId::from_uuid(uuid::Uuid::now_v7());
         let ctx = Ctx {
             now,
-            actor,
+            actor: &by.username,
             rules: &rules,
             calendar: Calendar::official(),
         };
         let opening = lifecycle::receive(id, reference, new, &ctx);
         let case = lifecycle::open(&opening)
             .ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("open".into())))?;
+        let audit = by.entry(
+            now,
+            "case.create",
+            Some(case.id().to_string()),
+            &case.reference().to_string(),
+            "",
+            serde_json::json!({ "channel": case.channel().code(), "division": case.division().as_str() }),
+        );
         self.store
-            .insert_case(&case, &opening)
+            .insert_case(&case, &opening, &audit)
             .await
             .map_err(CreateError::Store)?;
         Ok(case)
@@ -244,7 +426,7 @@ impl AppState {
         &self,
         case: Case,
         cmd: &Command,
-        actor: &str,
+        by: &Who,
         at: DateTime<Utc>,
     ) -> Result<Case, ActError> {
         let mut errs = Errors::default();
@@ -264,26 +446,196 @@ impl AppState {
         })?;
         let ctx = Ctx {
             now: at,
-            actor,
+            actor: &by.username,
             rules: &rules,
             calendar: Calendar::official(),
         };
         let events = lifecycle::decide(&case, cmd, &ctx).map_err(ActError::Invalid)?;
         let expected = case.version();
+        let from = case.status();
         let next = events.iter().fold(case, lifecycle::apply);
+        let audit = by.entry(
+            at,
+            &format!("case.{}", cmd.kind().code()),
+            Some(next.id().to_string()),
+            &next.reference().to_string(),
+            cmd.reason(),
+            serde_json::json!({ "from": from.code(), "to": next.status().code(), "version": next.version() }),
+        );
         self.store
-            .update_case(expected, &next, &events)
+            .update_case(expected, &next, &events, &audit)
             .await
             .map_err(ActError::Store)?;
         Ok(next)
     }
 }
 
+fn check_password(pw: &str) -> Result<(), UserError> {
+    if pw.chars().count() < 4 {
+        return Err(UserError::invalid("password", "password.too_short"));
+    }
+    if pw.len() > 256 {
+        return Err(UserError::invalid("password", "password.too_long"));
+    }
+    Ok(())
+}
+
+/// A refused account or unit change.
 #[derive(Debug)]
 pub enum UserError {
-    /// (field, message)
-    Invalid(&'static str, &'static str),
+    Invalid {
+        field: &'static str,
+        code: &'static str,
+    },
     Store(crate::store::StoreError),
+}
+
+impl UserError {
+    fn invalid(field: &'static str, code: &'static str) -> UserError {
+        UserError::Invalid { field, code }
+    }
+    /// The message for a person, by code.
+    pub fn message(code: &str, lang: Lang) -> &'static str {
+        let (zh, en) = match code {
+            "username.invalid" => (
+                "用户名应为2-32位字母、数字或 . _ -",
+                "A username is 2-32 letters, digits, '.', '_' or '-'",
+            ),
+            "username.taken" => ("该用户名已被使用", "This username is taken"),
+            "password.too_short" => ("密码至少4个字符", "A password has at least 4 characters"),
+            "password.too_long" => ("密码过长", "The password is too long"),
+            "password.invalid" => ("无法设置该密码", "This password cannot be set"),
+            "role.unknown" => ("未知角色", "Unknown role"),
+            "unit.unknown" => ("单位不存在", "The unit does not exist"),
+            "unit.required" => ("承办人必须属于一个单位", "A handler belongs to a unit"),
+            "display_name.too_long" | "display_name.invalid" => {
+                ("姓名应为1-50个字符", "A display name has 1-50 characters")
+            }
+            "reason.required" => ("请填写变更原因", "Give a reason for the change"),
+            "user.not_found" => ("账号不存在", "No such account"),
+            "user.self_lockout" => (
+                "不能停用自己或取消自己的管理员角色",
+                "You cannot disable yourself or drop your own administrator role",
+            ),
+            "unit.id_invalid" => (
+                "单位代码应为2-40位小写字母、数字或 -",
+                "A unit id is 2-40 lower-case letters, digits or '-'",
+            ),
+            "unit.id_taken" => ("该单位代码已存在", "This unit id is taken"),
+            "unit.not_found" => ("单位不存在", "No such unit"),
+            "unit.name_invalid" => ("单位名称应为2-60个字符", "A unit name has 2-60 characters"),
+            "unit.kind_unknown" => ("未知单位类型", "Unknown unit kind"),
+            "unit.parent_unknown" => ("上级单位不存在", "The parent unit does not exist"),
+            "unit.parent_cycle" => (
+                "上级单位不能是本单位或其下级",
+                "A unit cannot sit below itself or its own sub-units",
+            ),
+            "division.unknown" => ("不是江苏省的行政区划代码", "Not a Jiangsu division code"),
+            _ => ("无效", "Invalid"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+    fn into_failure(self, lang: Lang) -> ApiFailure {
+        match self {
+            UserError::Invalid { field, code } if code.ends_with("not_found") => {
+                ApiFailure::NotFound(ErrorBody::single(field, code, Self::message(code, lang)))
+            }
+            UserError::Invalid { field, code } => {
+                ApiFailure::bad_field(field, code, Self::message(code, lang))
+            }
+            UserError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Who does something, for the audit trail: the account and where the request came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    pub username: String,
+    pub role: String,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Who {
+    /// The server itself (bootstrap, demo data, the command line).
+    pub fn system() -> Who {
+        Who {
+            username: "system".into(),
+            role: "system".into(),
+            ip: String::new(),
+            user_agent: String::new(),
+        }
+    }
+    pub fn entry(
+        &self,
+        at: DateTime<Utc>,
+        action: &str,
+        case_id: Option<String>,
+        target: &str,
+        reason: &str,
+        detail: serde_json::Value,
+    ) -> duban_api::AuditEntry {
+        duban_api::AuditEntry {
+            at,
+            actor: self.username.clone(),
+            role: self.role.clone(),
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+            action: action.to_owned(),
+            case_id,
+            target: target.chars().take(200).collect(),
+            reason: reason.trim().chars().take(500).collect(),
+            detail,
+        }
+    }
+}
+
+/// [`origin`] as an extractor, for routes without a signed-in actor (sign-in).
+pub struct Origin(pub String, pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Origin {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let (ip, ua) = origin(parts);
+        Ok(Origin(ip, ua))
+    }
+}
+
+/// Where a request came from: the peer address (or, from a proxy on this machine, the
+/// first `X-Forwarded-For` entry) and the user agent.
+pub fn origin(parts: &axum::http::request::Parts) -> (String, String) {
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
+    let ip = match (peer, forwarded) {
+        (Some(p), Some(f)) if p.is_loopback() => f,
+        (Some(p), _) => p.to_string(),
+        (None, _) => String::new(),
+    };
+    let ua = parts
+        .headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    (ip, ua)
 }
 
 #[derive(Debug)]
@@ -307,6 +659,8 @@ pub struct Actor {
     pub role: crate::auth::Role,
     /// For handlers: the units of their jurisdiction (their unit and all below it).
     pub jurisdiction: Option<Vec<String>>,
+    /// The same person for the audit trail, with where the request came from.
+    pub who: Who,
 }
 
 impl Actor {
@@ -329,10 +683,19 @@ impl Actor {
             crate::auth::Role::Admin | crate::auth::Role::Coordinator
         )
     }
-    /// Whether the complainant's name and phone are shown unmasked.
-    pub fn sees_complainant(&self) -> bool {
+    /// Whether the role may read the complainant's name, phone and ID number (each
+    /// read is recorded); supervisors and leaders only ever see them masked.
+    pub fn may_read_personal_data(&self) -> bool {
         use crate::auth::Role;
         matches!(self.role, Role::Admin | Role::Coordinator | Role::Handler)
+    }
+    /// Refuse unless the actor has one of `roles`.
+    pub fn require(&self, roles: &[crate::auth::Role], lang: Lang) -> Result<(), ApiFailure> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiFailure::Forbidden(forbidden(lang)))
+        }
     }
     /// Whether the case lies in the actor's jurisdiction.
     pub fn can_see(&self, case: &Case) -> bool {
@@ -377,10 +740,18 @@ impl axum::extract::FromRequestParts<AppState> for Actor {
             .ok_or_else(|| ApiFailure::Forbidden(forbidden(lang)))?;
         let jurisdiction = (role == crate::auth::Role::Handler)
             .then(|| s.subtree(user.unit_id.as_deref().unwrap_or("")));
+        let (ip, user_agent) = origin(parts);
+        let who = Who {
+            username: user.username.clone(),
+            role: role.code().to_owned(),
+            ip,
+            user_agent,
+        };
         Ok(Actor {
             user,
             role,
             jurisdiction,
+            who,
         })
     }
 }
@@ -400,6 +771,14 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/actions", post(act_on_case))
         .route("/cases/{id}/events", get(case_events))
+        .route("/cases/{id}/complainant", get(case_complainant))
+        .route("/cases/{id}/audit", get(case_audit))
+        .route("/cases/export.csv", get(export_csv))
+        .route("/audit", get(audit_search))
+        .route("/admin/users", get(admin_users).post(admin_create_user))
+        .route("/admin/users/{id}", axum::routing::patch(admin_update_user))
+        .route("/admin/units", post(admin_create_unit))
+        .route("/admin/units/{id}", axum::routing::patch(admin_update_unit))
         .route("/calendar/{year}", get(calendar_year))
         .route("/units", get(units))
         .route("/sla/rule-sets", get(rule_sets))
@@ -468,7 +847,7 @@ async fn create_case(
     if !actor.may_create() {
         return Err(ApiFailure::Forbidden(forbidden(lang)));
     }
-    match s.create_case(&draft, &actor.user.username).await {
+    match s.create_case(&draft, &actor.who).await {
         Ok(case) => Ok((StatusCode::CREATED, axum::Json(s.view(case, &actor)))),
         Err(CreateError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
         Err(CreateError::Store(e)) => Err(e.into()),
@@ -534,7 +913,7 @@ async fn act_on_case(
         }
     }
     let at = s.now();
-    match s.act(case, &cmd, &actor.user.username, at).await {
+    match s.act(case, &cmd, &actor.who, at).await {
         Ok(next) => Ok(axum::Json(s.view(next, &actor))),
         Err(ActError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
         Err(ActError::Store(crate::store::StoreError::Conflict { .. })) => {
@@ -589,20 +968,240 @@ async fn case_events(
 ) -> Result<axum::Json<Vec<duban_api::EventView>>, ApiFailure> {
     let case = load(&s, &id, lang, &actor).await?;
     let mut events = s.store.events(&case.id().to_string()).await?;
-    if !actor.sees_complainant() {
-        for e in &mut events {
-            e.event = e.event.clone().with_complainant_masked();
-        }
+    for e in &mut events {
+        e.event = e.event.clone().with_complainant_masked();
     }
     Ok(axum::Json(events))
 }
 
-async fn list_cases(
+/// Query of `GET /api/v1/cases/{id}/complainant`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PurposeQuery {
+    purpose: String,
+}
+
+/// The complainant unmasked, for roles that need the person; every read is recorded.
+async fn case_complainant(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<axum::Json<Page<CaseSummary>>, ApiFailure> {
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PurposeQuery>,
+) -> Result<Response, ApiFailure> {
+    if !actor.may_read_personal_data() {
+        return Err(ApiFailure::Forbidden(forbidden(lang)));
+    }
+    let case = load(&s, &id, lang, &actor).await?;
+    let c = case.complainant();
+    let fields: Vec<&str> = [
+        c.name().map(|_| "name"),
+        c.phone().map(|_| "phone"),
+        c.id_number().map(|_| "id_number"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    s.store
+        .record_audit(&actor.who.entry(
+            s.now(),
+            "personal_data.read",
+            Some(case.id().to_string()),
+            &case.reference().to_string(),
+            &q.purpose,
+            serde_json::json!({ "fields": fields }),
+        ))
+        .await?;
+    let mut resp = axum::Json(c.clone()).into_response();
+    // Personal data must not linger in shared caches or the browser's disk cache.
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    Ok(resp)
+}
+
+/// The audit trail of one case (administrators and coordinators).
+async fn case_audit(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<duban_api::AuditRecord>>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    let case = load(&s, &id, lang, &actor).await?;
+    let f = crate::store::AuditFilter {
+        case_id: Some(case.id().to_string()),
+        limit: 1000,
+        ..Default::default()
+    };
+    Ok(axum::Json(s.store.audit(&f).await?.0))
+}
+
+/// The whole audit trail, searchable (administrators).
+async fn audit_search(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<duban_api::AuditQuery>,
+) -> Result<axum::Json<Page<duban_api::AuditRecord>>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let mut errs = Errors::default();
+    let mut day = |field: &str, v: &Option<String>, next: bool| -> Option<i64> {
+        let v = text(v)?;
+        match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+            Ok(d) => {
+                let d = if next { d.succ_opt()? } else { d };
+                // Dates are China time (UTC+8).
+                Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis() - 8 * 3_600_000)
+            }
+            Err(_) => {
+                errs.0.push(CaseError::InvalidDate {
+                    field: field.into(),
+                    value: v,
+                });
+                None
+            }
+        }
+    };
+    let from_ms = day("from", &q.from, false);
+    let to_ms = day("to", &q.to, true);
+    let limit = q.limit.unwrap_or(duban_api::DEFAULT_PAGE);
+    if !(1..=duban_api::MAX_PAGE).contains(&limit) {
+        errs.0.push(CaseError::OutOfRange {
+            field: "limit".into(),
+            min: 1,
+            max: i64::from(duban_api::MAX_PAGE),
+        });
+    }
+    if !errs.is_empty() {
+        return Err(ApiFailure::invalid(&errs, lang));
+    }
+    let f = crate::store::AuditFilter {
+        actor: text(&q.actor),
+        action: text(&q.action),
+        case_id: text(&q.case_id),
+        q: text(&q.q),
+        from_ms,
+        to_ms,
+        before: q.before.and_then(|b| i64::try_from(b).ok()),
+        limit: i64::from(limit),
+    };
+    let (items, total) = s.store.audit(&f).await?;
+    let next_cursor = (items.len() as i64 == f.limit)
+        .then(|| items.last().map(|r| r.seq.to_string()))
+        .flatten();
+    Ok(axum::Json(Page {
+        items,
+        total,
+        next_cursor,
+    }))
+}
+
+fn user_view(u: &crate::store::UserRecord) -> duban_api::UserView {
+    duban_api::UserView {
+        id: u.id.clone(),
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role.clone(),
+        unit_id: u.unit_id.clone(),
+        disabled: u.disabled,
+    }
+}
+
+async fn admin_users(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+) -> Result<axum::Json<Vec<duban_api::UserView>>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    Ok(axum::Json(
+        s.store.users().await?.iter().map(user_view).collect(),
+    ))
+}
+
+async fn admin_create_user(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(d): ApiJson<duban_api::UserDraft>,
+) -> Result<(StatusCode, axum::Json<duban_api::UserView>), ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let role = crate::auth::Role::parse(&d.role).ok_or_else(|| {
+        UserError::Invalid {
+            field: "role",
+            code: "role.unknown",
+        }
+        .into_failure(lang)
+    })?;
+    let user = s
+        .create_user(
+            &d.username,
+            &d.display_name,
+            role,
+            d.unit_id.as_deref(),
+            &d.password,
+            &actor.who,
+            &d.reason,
+        )
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok((StatusCode::CREATED, axum::Json(user_view(&user))))
+}
+
+async fn admin_update_user(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<duban_api::UserPatch>,
+) -> Result<axum::Json<duban_api::UserView>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let user = s
+        .update_user(&id, &patch, &actor)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(user_view(&user)))
+}
+
+async fn admin_create_unit(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(d): ApiJson<duban_api::UnitDraft>,
+) -> Result<(StatusCode, axum::Json<UnitView>), ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let unit = s
+        .save_unit(None, &d, &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok((StatusCode::CREATED, axum::Json(unit)))
+}
+
+async fn admin_update_unit(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<duban_api::UnitDraft>,
+) -> Result<axum::Json<UnitView>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let unit = s
+        .save_unit(Some(&id), &d, &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(unit))
+}
+
+/// The list filters of a query, limited to the actor's jurisdiction.
+fn case_filter(q: &ListQuery, actor: &Actor, lang: Lang) -> Result<CaseFilter, ApiFailure> {
     let mut f = CaseFilter {
         limit: i64::from(duban_api::DEFAULT_PAGE),
         units: actor.jurisdiction.clone(),
@@ -671,6 +1270,16 @@ async fn list_cases(
     if !errs.is_empty() {
         return Err(ApiFailure::invalid(&errs, lang));
     }
+    Ok(f)
+}
+
+async fn list_cases(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<axum::Json<Page<CaseSummary>>, ApiFailure> {
+    let f = case_filter(&q, &actor, lang)?;
     let (items, total) = s.store.list_cases(&f).await?;
     let next_cursor = (items.len() as i64 == f.limit)
         .then(|| {
@@ -684,6 +1293,118 @@ async fn list_cases(
         total,
         next_cursor,
     }))
+}
+
+/// Most rows one export carries; a larger selection is refused with a hint to filter.
+pub const EXPORT_MAX_ROWS: u64 = 50_000;
+
+/// The case list with the current filters as CSV (UTF-8 with BOM, so that Excel reads
+/// the Chinese). Exports never carry personal data: no complainant columns, and long
+/// digit runs in the text (phone or ID numbers typed into it) are masked.
+async fn export_csv(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiFailure> {
+    let mut f = case_filter(&q, &actor, lang)?;
+    f.limit = 1000;
+    f.after = None;
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header: [&str; 10] = match lang {
+        Lang::Zh => [
+            "交办编号",
+            "接收时间",
+            "来源渠道",
+            "批次",
+            "行政区域",
+            "污染类型",
+            "重点",
+            "状态",
+            "办理期限",
+            "举报内容摘要",
+        ],
+        Lang::En => [
+            "Reference",
+            "Received",
+            "Channel",
+            "Batch",
+            "Division",
+            "Categories",
+            "Key",
+            "Status",
+            "Due",
+            "Content excerpt",
+        ],
+    };
+    let csv_err = |e: csv::Error| ApiFailure::Unavailable(e.to_string());
+    out.write_record(header).map_err(csv_err)?;
+    let mut rows = 0u64;
+    loop {
+        let (items, total) = s.store.list_cases(&f).await?;
+        if total > EXPORT_MAX_ROWS {
+            let message = match lang {
+                Lang::Zh => format!("导出最多{EXPORT_MAX_ROWS}条，当前筛选有{total}条，请缩小范围"),
+                Lang::En => format!(
+                    "An export holds at most {EXPORT_MAX_ROWS} cases; this selection has {total}. Narrow the filters."
+                ),
+            };
+            return Err(ApiFailure::bad_field("limit", "export.too_large", message));
+        }
+        for c in &items {
+            let local = |t: DateTime<Utc>| {
+                (t + chrono::TimeDelta::hours(8))
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            };
+            let cats: Vec<&str> = c.categories.iter().map(|x| x.label(lang)).collect();
+            out.write_record([
+                c.reference.to_string(),
+                local(c.received_at),
+                c.channel.label(lang).to_owned(),
+                c.batch.map(|b| b.number().to_string()).unwrap_or_default(),
+                c.division_name.clone(),
+                cats.join("、"),
+                if c.key_classes.is_empty() { "" } else { "★" }.to_owned(),
+                c.status.label(lang).to_owned(),
+                c.clock
+                    .as_ref()
+                    .map(|k| local(k.due_at()))
+                    .unwrap_or_default(),
+                duban_case::model::mask_digit_runs(&c.excerpt),
+            ])
+            .map_err(csv_err)?;
+            rows += 1;
+        }
+        match items.last() {
+            Some(last) if items.len() as i64 == f.limit => {
+                f.after = Some((last.received_at.timestamp_millis(), last.id.to_string()));
+            }
+            _ => break,
+        }
+    }
+    let body = out
+        .into_inner()
+        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    let name = format!(
+        "duban-cases-{}.csv",
+        (s.now() + chrono::TimeDelta::hours(8)).format("%Y%m%d-%H%M")
+    );
+    tracing::info!(rows, "case export");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 fn decode_cursor(c: &str) -> Option<(i64, String)> {
@@ -748,10 +1469,18 @@ fn auth_error(code: &str, lang: Lang) -> ErrorBody {
 async fn login(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
+    Origin(ip, user_agent): Origin,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiFailure> {
     let now = s.now();
+    let attempted: String = body.username.trim().chars().take(64).collect();
+    let who = |username: &str, role: &str| Who {
+        username: username.to_owned(),
+        role: role.to_owned(),
+        ip: ip.clone(),
+        user_agent: user_agent.clone(),
+    };
     if s.throttle.locked(&body.username, now) {
         return Err(ApiFailure::TooManyRequests(auth_error(
             "auth.throttled",
@@ -765,12 +1494,36 @@ async fn login(
     let ok = crate::auth::verify_password(&body.password, hash);
     let Some(user) = user.filter(|u| ok && !u.disabled) else {
         s.throttle.fail(&body.username, now);
+        s.store
+            .record_audit(&who("", "").entry(
+                now,
+                "auth.login_failed",
+                None,
+                &attempted,
+                "",
+                serde_json::Value::Null,
+            ))
+            .await?;
         return Err(ApiFailure::Unauthorized(auth_error(
             "auth.invalid_credentials",
             lang,
         )));
     };
     s.throttle.succeed(&body.username);
+    // Sign-in is rare enough to sweep expired sessions here.
+    s.store
+        .delete_expired_sessions(now.timestamp_millis())
+        .await?;
+    s.store
+        .record_audit(&who(&user.username, &user.role).entry(
+            now,
+            "auth.login",
+            None,
+            &user.username,
+            "",
+            serde_json::Value::Null,
+        ))
+        .await?;
     let token = crate::auth::random_token();
     let csrf = crate::auth::random_token();
     let expires = now + chrono::TimeDelta::hours(crate::auth::SESSION_HOURS);
@@ -826,9 +1579,10 @@ async fn me(
 async fn logout(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
+    Origin(ip, user_agent): Origin,
     headers: HeaderMap,
 ) -> Result<Response, ApiFailure> {
-    let Some((_, csrf, hash)) = session_of(&s, &headers).await? else {
+    let Some((user, csrf, hash)) = session_of(&s, &headers).await? else {
         return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
     };
     let sent = headers
@@ -839,6 +1593,22 @@ async fn logout(
         return Err(ApiFailure::Forbidden(auth_error("csrf.invalid", lang)));
     }
     s.store.delete_session(&hash).await?;
+    let who = Who {
+        username: user.username.clone(),
+        role: user.role.clone(),
+        ip,
+        user_agent,
+    };
+    s.store
+        .record_audit(&who.entry(
+            s.now(),
+            "auth.logout",
+            None,
+            &user.username,
+            "",
+            serde_json::Value::Null,
+        ))
+        .await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
     for c in crate::auth::session_cookies("", "", 0, crate::auth::is_https(&headers)) {
         if let Ok(v) = HeaderValue::from_str(&c) {

@@ -107,18 +107,32 @@ async fn main() -> anyhow::Result<()> {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (duban_server::auth::one_time_password(), true),
             };
+            // The audit trail names the operating-system account that ran the command.
+            let who = duban_server::app::Who {
+                username: format!(
+                    "cli:{}",
+                    std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+                ),
+                role: "system".into(),
+                ip: String::new(),
+                user_agent: "duban user add".into(),
+            };
             let user = state
-                .create_user(&username, &display_name, role, unit.as_deref(), &password)
+                .create_user(
+                    &username,
+                    &display_name,
+                    role,
+                    unit.as_deref(),
+                    &password,
+                    &who,
+                    "duban user add",
+                )
                 .await
                 .map_err(|e| match e {
-                    duban_server::app::UserError::Invalid(field, message) => {
-                        anyhow::anyhow!("{field}: {message}")
-                    }
-                    duban_server::app::UserError::Store(
-                        duban_server::store::StoreError::Duplicate(_),
-                    ) => {
-                        anyhow::anyhow!("username {username:?} is taken")
-                    }
+                    duban_server::app::UserError::Invalid { field, code } => anyhow::anyhow!(
+                        "{field}: {}",
+                        duban_server::app::UserError::message(code, duban_case::Lang::En)
+                    ),
                     duban_server::app::UserError::Store(e) => anyhow::anyhow!(e),
                 })?;
             println!("added {} ({})", user.username, user.role);
@@ -155,6 +169,8 @@ async fn serve(
                 duban_server::auth::Role::Admin,
                 None,
                 &password,
+                &duban_server::app::Who::system(),
+                "first start",
             )
             .await
             .map_err(|e| anyhow::anyhow!("cannot create the administrator: {e:?}"))?;
@@ -181,9 +197,12 @@ async fn serve(
     let app = duban_server::app::router(state, dist);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Duban listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -4,7 +4,10 @@
 
 use utoipa::OpenApi;
 
-use duban_api::{ApiError, ErrorBody, Health, ListQuery, UnitView};
+use duban_api::{
+    ApiError, AuditEntry, AuditQuery, AuditRecord, ErrorBody, Health, ListQuery, UnitDraft,
+    UnitView, UserDraft, UserPatch, UserView,
+};
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
 
@@ -21,6 +24,15 @@ use duban_case::lifecycle::Command;
         get_case,
         act_on_case,
         case_events,
+        case_complainant,
+        case_audit,
+        export_csv,
+        audit_search,
+        admin_users,
+        admin_create_user,
+        admin_update_user,
+        admin_create_unit,
+        admin_update_unit,
         calendar_year,
         units,
         rule_sets,
@@ -34,6 +46,12 @@ use duban_case::lifecycle::Command;
         ErrorBody,
         Health,
         UnitView,
+        UnitDraft,
+        UserView,
+        UserDraft,
+        UserPatch,
+        AuditEntry,
+        AuditRecord,
         CaseDraft,
         OutcomeDraft,
         Command
@@ -138,3 +156,57 @@ fn logout() {}
     responses((status = 200, description = "The signed-in user"), (status = 401, body = ErrorBody)))]
 #[allow(dead_code)]
 fn me() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/complainant",
+    params(("id" = String, Path, description = "Case id (UUID)"),
+           ("purpose" = Option<String>, Query, description = "Why the person is read (kept in the audit trail)")),
+    responses((status = 200, description = "The complainant unmasked: {name, phone, id_number}; the read is recorded"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn case_complainant() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/audit", params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 200, body = [AuditRecord]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn case_audit() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/export.csv", params(ListQuery),
+    responses((status = 200, description = "The filtered case list as CSV (UTF-8 with BOM), without personal data", content_type = "text/csv"),
+              (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn export_csv() {}
+
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery),
+    responses((status = 200, description = "A page of audit records, newest first: {items, total, next_cursor}"),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn audit_search() {}
+
+#[utoipa::path(get, path = "/api/v1/admin/users",
+    responses((status = 200, body = [UserView]), (status = 403, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_users() {}
+
+#[utoipa::path(post, path = "/api/v1/admin/users", request_body = UserDraft,
+    responses((status = 201, body = UserView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_create_user() {}
+
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", request_body = UserPatch,
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = UserView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_update_user() {}
+
+#[utoipa::path(post, path = "/api/v1/admin/units", request_body = UnitDraft,
+    responses((status = 201, body = UnitView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_create_unit() {}
+
+#[utoipa::path(patch, path = "/api/v1/admin/units/{id}", request_body = UnitDraft,
+    params(("id" = String, Path, description = "Unit id")),
+    responses((status = 200, body = UnitView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_update_unit() {}

@@ -108,9 +108,12 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<()> {
         ("handler", "镇江市承办人", Role::Handler, Some("gov-3211")),
         ("leader", "领导", Role::Leader, Some("prov-coord")),
     ];
+    let system = crate::app::Who::system();
     for (username, name, role, unit) in users {
         if state.store.user_by_username(username).await?.is_none()
-            && let Err(e) = state.create_user(username, name, role, unit, "demo").await
+            && let Err(e) = state
+                .create_user(username, name, role, unit, "demo", &system, "demo mode")
+                .await
         {
             anyhow::bail!("demo user {username}: {e:?}");
         }
@@ -213,6 +216,7 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
         return Ok(0);
     }
     let now = state.now();
+    let system = crate::app::Who::system();
     let mut rng = Mix(20_261_122);
     let counties: Vec<_> = duban_divisions::all()
         .iter()
@@ -270,7 +274,7 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
                 ..CaseDraft::default()
             };
             let registered = batch_at + TimeDelta::minutes(10 * i as i64);
-            let case = match state.create_case_at(&draft, "system", registered).await {
+            let case = match state.create_case_at(&draft, &system, registered).await {
                 Ok(c) => c,
                 Err(e) => anyhow::bail!("demo case does not validate: {e:?}"),
             };
@@ -368,7 +372,7 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
             let mut case = case;
             for (hours, cmd) in steps {
                 let at = (received + TimeDelta::hours(hours)).min(now);
-                case = match state.act(case, &cmd, "system", at).await {
+                case = match state.act(case, &cmd, &system, at).await {
                     Ok(c) => c,
                     Err(e) => anyhow::bail!("demo step {cmd:?} failed: {e:?}"),
                 };

@@ -3,7 +3,7 @@
 //! milliseconds for time, JSON as text), generated once by `sql_store!`.
 
 use async_trait::async_trait;
-use duban_api::{CaseSummary, EventView, UnitView};
+use duban_api::{AuditEntry, AuditRecord, CaseSummary, EventView, UnitView};
 use duban_case::lifecycle::{Case, Event};
 use duban_sla::RuleSet;
 
@@ -20,6 +20,9 @@ pub enum StoreError {
     /// A unique key is taken (a username, say).
     #[error("already exists: {0}")]
     Duplicate(String),
+    /// A row the change needs is not there (an unknown user or unit id).
+    #[error("not found: {0}")]
+    NotFound(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -88,7 +91,23 @@ pub struct CaseFilter {
     pub limit: i64,
 }
 
-/// What a new case needs besides its opening event: the counter key for its reference.
+/// Filters of the audit trail, already parsed.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    /// Exact action code, or a prefix when it ends in `.`.
+    pub action: Option<String>,
+    pub case_id: Option<String>,
+    /// Substring of target or reason.
+    pub q: Option<String>,
+    /// Half-open range of milliseconds.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    /// Keyset: entries with a smaller sequence number.
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
@@ -96,23 +115,54 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> StoreResult<()>;
     /// Next value of a named counter (reference serials), atomically.
     async fn next_serial(&self, name: &str) -> StoreResult<i64>;
-    /// Store a new case and its opening event in one transaction.
-    async fn insert_case(&self, case: &Case, opening: &Event) -> StoreResult<()>;
+    /// Store a new case, its opening event and its audit entry in one transaction.
+    async fn insert_case(
+        &self,
+        case: &Case,
+        opening: &Event,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     async fn get_case(&self, id: &str) -> StoreResult<Option<Case>>;
-    /// Append events and store the new state in one transaction, if the stored version
-    /// is still `expected`.
-    async fn update_case(&self, expected: u64, case: &Case, events: &[Event]) -> StoreResult<()>;
+    /// Append events, store the new state and the audit entry in one transaction, if
+    /// the stored version is still `expected`.
+    async fn update_case(
+        &self,
+        expected: u64,
+        case: &Case,
+        events: &[Event],
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     async fn events(&self, id: &str) -> StoreResult<Vec<EventView>>;
     async fn list_cases(&self, f: &CaseFilter) -> StoreResult<(Vec<CaseSummary>, u64)>;
     async fn units(&self) -> StoreResult<Vec<UnitView>>;
+    /// Seed a unit unless its id exists (reference data, not audited).
     async fn upsert_unit(&self, unit: &UnitView, sort: i64) -> StoreResult<()>;
+    /// Add a unit (a taken id is `Duplicate`) with its audit entry.
+    async fn insert_unit(&self, unit: &UnitView, audit: &AuditEntry) -> StoreResult<()>;
+    /// Change a unit's name, kind, parent or division, with its audit entry.
+    async fn update_unit(&self, unit: &UnitView, audit: &AuditEntry) -> StoreResult<()>;
     async fn rule_sets(&self) -> StoreResult<Vec<RuleSet>>;
     /// Store a rule set unless one with its id exists (defaults never overwrite edits).
     async fn seed_rule_set(&self, set: &RuleSet, now_ms: i64) -> StoreResult<()>;
     async fn count_users(&self) -> StoreResult<u64>;
-    /// Store a new account; a taken username is `StoreError::Duplicate`.
-    async fn insert_user(&self, user: &UserRecord, now_ms: i64) -> StoreResult<()>;
+    /// Store a new account with its audit entry; a taken username is `Duplicate`.
+    async fn insert_user(
+        &self,
+        user: &UserRecord,
+        now_ms: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>>;
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
+    async fn users(&self) -> StoreResult<Vec<UserRecord>>;
+    /// Store a changed account with its audit entry; `end_sessions` signs the user out
+    /// everywhere (new password, disabled).
+    async fn update_user(
+        &self,
+        user: &UserRecord,
+        end_sessions: bool,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     async fn insert_session(
         &self,
         token_hash: &str,
@@ -128,6 +178,12 @@ pub trait Store: Send + Sync + 'static {
         now_ms: i64,
     ) -> StoreResult<Option<(UserRecord, String)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Drop sessions that expired before `now_ms`; how many went.
+    async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64>;
+    /// Append one audit entry on its own (reads, sign-ins).
+    async fn record_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// Audit entries, newest first, and how many match in all.
+    async fn audit(&self, f: &AuditFilter) -> StoreResult<(Vec<AuditRecord>, u64)>;
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
 }
@@ -243,8 +299,13 @@ fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
         parts.push("(received_at < ? OR (received_at = ? AND id < ?))".to_owned());
         args.extend([Arg::Int(*at), Arg::Int(*at), Arg::Text(id.clone())]);
     }
+    (numbered_where(&parts), args)
+}
+
+/// ` WHERE a AND b` with each `?` numbered `$1`, `$2` … in order; empty for no parts.
+fn numbered_where(parts: &[String]) -> String {
     if parts.is_empty() {
-        return (String::new(), args);
+        return String::new();
     }
     let mut sql = String::from(" WHERE ");
     let mut n = 0;
@@ -256,7 +317,109 @@ fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
             sql.push(ch);
         }
     }
-    (sql, args)
+    sql
+}
+
+fn audit_where(f: &AuditFilter, with_cursor: bool) -> (String, Vec<Arg>) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    if let Some(a) = &f.actor {
+        parts.push("actor = ?".to_owned());
+        args.push(Arg::Text(a.clone()));
+    }
+    match f.action.as_deref() {
+        Some(a) if a.ends_with('.') => {
+            parts.push("action LIKE ? ESCAPE '\\'".to_owned());
+            args.push(Arg::Text(format!("{}%", like_escape(a))));
+        }
+        Some(a) => {
+            parts.push("action = ?".to_owned());
+            args.push(Arg::Text(a.to_owned()));
+        }
+        None => {}
+    }
+    if let Some(c) = &f.case_id {
+        parts.push("case_id = ?".to_owned());
+        args.push(Arg::Text(c.clone()));
+    }
+    if let Some(q) = &f.q {
+        parts.push("(target LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\')".to_owned());
+        let pat = format!("%{}%", like_escape(q));
+        args.extend([Arg::Text(pat.clone()), Arg::Text(pat)]);
+    }
+    if let Some(t) = f.from_ms {
+        parts.push("at >= ?".to_owned());
+        args.push(Arg::Int(t));
+    }
+    if let Some(t) = f.to_ms {
+        parts.push("at < ?".to_owned());
+        args.push(Arg::Int(t));
+    }
+    if let (true, Some(b)) = (with_cursor, f.before) {
+        parts.push("seq < ?".to_owned());
+        args.push(Arg::Int(b));
+    }
+    (numbered_where(&parts), args)
+}
+
+/// A LIKE pattern matching `s` literally (with `ESCAPE '\'`).
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, role, ip, user_agent, action, case_id, target, reason, detail) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// Bind an [`AuditEntry`] to [`INSERT_AUDIT`].
+macro_rules! bind_audit {
+    ($e:expr) => {{
+        let e: &AuditEntry = $e;
+        sqlx::query(INSERT_AUDIT)
+            .bind(ms(e.at))
+            .bind(e.actor.clone())
+            .bind(e.role.clone())
+            .bind(e.ip.clone())
+            .bind(e.user_agent.clone())
+            .bind(e.action.clone())
+            .bind(e.case_id.clone())
+            .bind(e.target.clone())
+            .bind(e.reason.clone())
+            .bind(e.detail.to_string())
+    }};
+}
+
+type AuditRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+fn audit_of(r: AuditRow) -> AuditRecord {
+    AuditRecord {
+        seq: u64::try_from(r.0).unwrap_or(0),
+        entry: AuditEntry {
+            at: chrono::DateTime::from_timestamp_millis(r.1).unwrap_or_default(),
+            actor: r.2,
+            role: r.3,
+            ip: r.4,
+            user_agent: r.5,
+            action: r.6,
+            case_id: r.7,
+            target: r.8,
+            reason: r.9,
+            detail: serde_json::from_str(&r.10).unwrap_or(serde_json::Value::Null),
+        },
+    }
 }
 
 macro_rules! bind_args {
@@ -322,7 +485,7 @@ macro_rules! sql_store {
                 Ok(v)
             }
 
-            async fn insert_case(&self, case: &Case, opening: &Event) -> StoreResult<()> {
+            async fn insert_case(&self, case: &Case, opening: &Event, audit: &AuditEntry) -> StoreResult<()> {
                 let r = Row::of(case)?;
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(INSERT_CASE)
@@ -344,6 +507,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 Self::append_events(&mut tx, &r.id, 1, std::slice::from_ref(opening)).await?;
+                bind_audit!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -354,7 +518,7 @@ macro_rules! sql_store {
                 Ok(state.map(|s| serde_json::from_str(&s)).transpose()?)
             }
 
-            async fn update_case(&self, expected: u64, case: &Case, events: &[Event]) -> StoreResult<()> {
+            async fn update_case(&self, expected: u64, case: &Case, events: &[Event], audit: &AuditEntry) -> StoreResult<()> {
                 let r = Row::of(case)?;
                 let expected_i = i64::try_from(expected).unwrap_or(i64::MAX);
                 let mut tx = self.pool.begin().await?;
@@ -381,6 +545,7 @@ macro_rules! sql_store {
                     return Err(StoreError::Conflict { current: current.and_then(|v| u64::try_from(v).ok()).unwrap_or(0) });
                 }
                 Self::append_events(&mut tx, &r.id, expected_i + 1, events).await?;
+                bind_audit!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -441,6 +606,42 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn insert_unit(&self, u: &UnitView, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO units (id, name, kind, parent, division, sort) \
+                     VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(sort), 0) + 1 FROM units))",
+                )
+                .bind(&u.id)
+                .bind(&u.name)
+                .bind(&u.kind)
+                .bind(&u.parent)
+                .bind(&u.division)
+                .execute(&mut *tx)
+                .await?;
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_unit(&self, u: &UnitView, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE units SET name = $2, kind = $3, parent = $4, division = $5 WHERE id = $1")
+                    .bind(&u.id)
+                    .bind(&u.name)
+                    .bind(&u.kind)
+                    .bind(&u.parent)
+                    .bind(&u.division)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound(u.id.clone()));
+                }
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn rule_sets(&self) -> StoreResult<Vec<RuleSet>> {
                 let rows: Vec<String> =
                     sqlx::query_scalar("SELECT body FROM rule_sets ORDER BY id").fetch_all(&self.pool).await?;
@@ -462,7 +663,8 @@ macro_rules! sql_store {
                 Ok(u64::try_from(n).unwrap_or(0))
             }
 
-            async fn insert_user(&self, u: &UserRecord, now_ms: i64) -> StoreResult<()> {
+            async fn insert_user(&self, u: &UserRecord, now_ms: i64, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO users (id, username, display_name, role, unit_id, password_hash, disabled, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -475,8 +677,46 @@ macro_rules! sql_store {
                 .bind(&u.password_hash)
                 .bind(i64::from(u.disabled))
                 .bind(now_ms)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+                let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+                Ok(row.map(user_of))
+            }
+
+            async fn users(&self) -> StoreResult<Vec<UserRecord>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username");
+                let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(user_of).collect())
+            }
+
+            async fn update_user(&self, u: &UserRecord, end_sessions: bool, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE users SET display_name = $2, role = $3, unit_id = $4, password_hash = $5, disabled = $6 WHERE id = $1",
+                )
+                .bind(&u.id)
+                .bind(&u.display_name)
+                .bind(&u.role)
+                .bind(&u.unit_id)
+                .bind(&u.password_hash)
+                .bind(i64::from(u.disabled))
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound(u.id.clone()));
+                }
+                if end_sessions {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&u.id).execute(&mut *tx).await?;
+                }
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -511,6 +751,32 @@ macro_rules! sql_store {
             async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(&self.pool).await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn record_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+                bind_audit!(entry).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn audit(&self, f: &AuditFilter) -> StoreResult<(Vec<AuditRecord>, u64)> {
+                let (w, args) = audit_where(f, true);
+                let sql = format!(
+                    "SELECT seq, at, actor, role, ip, user_agent, action, case_id, target, reason, detail \
+                     FROM audit_log{w} ORDER BY seq DESC LIMIT {}",
+                    f.limit.clamp(1, 1000)
+                );
+                let q = bind_args!(sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql)), &args);
+                let rows: Vec<AuditRow> = q.fetch_all(&self.pool).await?;
+                let (cw, cargs) = audit_where(f, false);
+                let csql = format!("SELECT COUNT(*) FROM audit_log{cw}");
+                let cq = bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(csql)), &cargs);
+                let total: i64 = cq.fetch_one(&self.pool).await?;
+                Ok((rows.into_iter().map(audit_of).collect(), u64::try_from(total).unwrap_or(0)))
             }
 
             async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
@@ -619,6 +885,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "case units",
         include_str!("../migrations/sqlite/0003_case_units.sql"),
     ),
+    (
+        4,
+        "audit",
+        include_str!("../migrations/sqlite/0004_audit.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -635,6 +906,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         3,
         "case units",
         include_str!("../migrations/postgres/0003_case_units.sql"),
+    ),
+    (
+        4,
+        "audit",
+        include_str!("../migrations/postgres/0004_audit.sql"),
     ),
 ];
 

@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use duban_server::app::{AppState, router};
+use duban_server::app::{AppState, Who, router};
 use duban_server::store::{PgStore, SqliteStore, Store};
 
 /// The router and, when signed in, the session cookie and CSRF token it sends.
@@ -39,7 +39,15 @@ impl Client {
         unit: Option<&str>,
     ) -> Client {
         state
-            .create_user(username, username, role, unit, "password")
+            .create_user(
+                username,
+                username,
+                role,
+                unit,
+                "password",
+                &Who::system(),
+                "test",
+            )
             .await
             .expect("user");
         let (s, v, cookies) = call_raw(
@@ -556,8 +564,20 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (_, full) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
     assert_eq!(
-        full["complainant"]["phone"], "13912345678",
-        "coordinators see the person"
+        full["complainant"]["phone"], "139****5678",
+        "case views mask the person for everyone"
+    );
+    let (s, person) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/cases/{id}/complainant?purpose=callback"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, &person["phone"]),
+        (StatusCode::OK, &json!("13912345678")),
+        "coordinators read the person through the audited endpoint"
     );
 
     // Jurisdiction runs down the unit tree: a handler of 南京 sees nothing of 镇江; a
@@ -714,9 +734,15 @@ async fn send(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let req = req
+    let mut req = req
         .body(body.map(Body::from).unwrap_or_else(Body::empty))
         .expect("request");
+    // What `into_make_service_with_connect_info` adds in production.
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [192, 0, 2, 7],
+            40_000,
+        ))));
     let resp = app.clone().oneshot(req).await.expect("response");
     let status = resp.status();
     let cookies = resp
@@ -743,28 +769,63 @@ async fn accounts(store: Arc<dyn Store>) {
             Role::Coordinator,
             Some("prov-coord"),
             "correct horse",
+            &Who::system(),
+            "test",
         )
         .await
         .expect("user");
-    assert!(matches!(
-        state
-            .create_user("zhang.san", "again", Role::Leader, None, "whatever")
-            .await,
-        Err(duban_server::app::UserError::Store(
-            duban_server::store::StoreError::Duplicate(_)
-        ))
-    ));
-    assert!(
-        state
-            .create_user("x", "", Role::Leader, None, "long enough")
-            .await
-            .is_err()
+    let refused = |r: Result<_, duban_server::app::UserError>| match r {
+        Err(duban_server::app::UserError::Invalid { code, .. }) => code,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let sys = Who::system();
+    assert_eq!(
+        refused(
+            state
+                .create_user(
+                    "zhang.san",
+                    "again",
+                    Role::Leader,
+                    None,
+                    "whatever",
+                    &sys,
+                    ""
+                )
+                .await
+        ),
+        "username.taken"
     );
-    assert!(
-        state
-            .create_user("nobody", "", Role::Handler, Some("gov-9999"), "long enough")
-            .await
-            .is_err()
+    assert_eq!(
+        refused(
+            state
+                .create_user("x", "", Role::Leader, None, "long enough", &sys, "")
+                .await
+        ),
+        "username.invalid"
+    );
+    assert_eq!(
+        refused(
+            state
+                .create_user(
+                    "nobody",
+                    "",
+                    Role::Handler,
+                    Some("gov-9999"),
+                    "long enough",
+                    &sys,
+                    ""
+                )
+                .await
+        ),
+        "unit.unknown"
+    );
+    assert_eq!(
+        refused(
+            state
+                .create_user("nobody", "", Role::Handler, None, "long enough", &sys, "")
+                .await
+        ),
+        "unit.required"
     );
     let app = router(state, None);
 
@@ -994,6 +1055,28 @@ async fn access_matrix(store: Arc<dyn Store>) {
                 "GET /api/v1/cases/{id}" | "GET /api/v1/cases/{id}/events" => {
                     if who == "m.foreign" { NotFound } else { Allow }
                 }
+                // Personal data: roles that work the case, within their jurisdiction.
+                "GET /api/v1/cases/{id}/complainant" => match who {
+                    "m.foreign" => NotFound,
+                    "m.admin" | "m.coordinator" | "m.handler" => Allow,
+                    _ => Forbidden,
+                },
+                "GET /api/v1/cases/{id}/audit" => match who {
+                    "m.admin" | "m.coordinator" => Allow,
+                    _ => Forbidden,
+                },
+                "GET /api/v1/audit"
+                | "GET /api/v1/admin/users"
+                | "POST /api/v1/admin/users"
+                | "PATCH /api/v1/admin/users/{id}"
+                | "POST /api/v1/admin/units"
+                | "PATCH /api/v1/admin/units/{id}" => {
+                    if who == "m.admin" {
+                        Allow
+                    } else {
+                        Forbidden
+                    }
+                }
                 // The probe action is a sign-for: handlers of the unit may, readers may not.
                 "POST /api/v1/cases/{id}/actions" => match who {
                     "m.foreign" => NotFound,
@@ -1001,6 +1084,7 @@ async fn access_matrix(store: Arc<dyn Store>) {
                     _ => Forbidden,
                 },
                 "GET /api/v1/cases"
+                | "GET /api/v1/cases/export.csv"
                 | "GET /api/v1/units"
                 | "GET /api/v1/sla/rule-sets"
                 | "GET /api/v1/auth/me"
@@ -1018,7 +1102,7 @@ async fn access_matrix(store: Arc<dyn Store>) {
             let body = match op.as_str() {
                 "POST /api/v1/cases/{id}/actions" => Some(json!({"action": "sign_for"})),
                 "POST /api/v1/auth/login" => Some(json!({"username": "nobody", "password": "x"})),
-                _ if method == "POST" => Some(json!({})),
+                _ if method == "POST" || method == "PATCH" => Some(json!({})),
                 _ => None,
             };
             // After the first sign-for the case refuses it (422): access passed all the same.
@@ -1035,10 +1119,467 @@ async fn access_matrix(store: Arc<dyn Store>) {
     }
 }
 
+/// Personal data is masked everywhere but the audited complainant endpoint, every read
+/// and change is in the audit trail, exports and public outputs and logs carry none.
+async fn privacy_and_audit(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    const NAME: &str = "欧阳明远";
+    const PHONE: &str = "13955501234";
+    const ID: &str = "11010519491231002X";
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "p.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let admin = Client::signed_in(&app, &state, "p.admin", Role::Admin, None).await;
+    let supervisor = Client::signed_in(
+        &app,
+        &state,
+        "p.supervisor",
+        Role::Supervisor,
+        Some("prov-coord"),
+    )
+    .await;
+    let handler =
+        Client::signed_in(&app, &state, "p.handler", Role::Handler, Some("gov-3211")).await;
+
+    let mut case = valid_case();
+    case["complainant_name"] = json!(NAME);
+    case["complainant_phone"] = json!(PHONE);
+    case["complainant_id_number"] = json!(ID.to_lowercase());
+    case["content"] = json!("京口区某厂夜间偷排废气，我的电话13955501234，请尽快处理，谢谢。");
+    let (s, created) = call(&coordinator, "POST", "/api/v1/cases", Some(case.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    let reference = created["reference"].as_str().expect("reference").to_owned();
+    assert_eq!(created["complainant"]["name"], "欧**");
+    assert_eq!(created["complainant"]["id_number"], "1101************2X");
+    let mut bad = case.clone();
+    bad["complainant_id_number"] = json!("110105194912310021");
+    let (s, v) = call(&coordinator, "POST", "/api/v1/cases", Some(bad)).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["complainant.id_number.invalid".to_owned()]
+        )
+    );
+    assert!(
+        !v.to_string().contains("110105194912310021"),
+        "errors do not echo ID numbers"
+    );
+
+    let (s, _) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(json!({"action": "dispatch", "lead_unit": "gov-3211", "note": "属地办理"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // Reading the person: allowed roles get it, each read is recorded; others never.
+    let person_uri = format!("/api/v1/cases/{id}/complainant?purpose=%E5%9B%9E%E8%AE%BF");
+    let (s, person) = call(&handler, "GET", &person_uri, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (&person["name"], &person["phone"], &person["id_number"]),
+        (&json!(NAME), &json!(PHONE), &json!(ID))
+    );
+    let (s, v) = call(&supervisor, "GET", &person_uri, None).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::FORBIDDEN, vec!["role.forbidden".to_owned()])
+    );
+    let (_, events) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{id}/events"),
+        None,
+    )
+    .await;
+    let opening = events[0]["case"]["complainant"].to_string();
+    assert!(!opening.contains(PHONE) && !opening.contains(NAME) && !opening.contains(ID));
+
+    // The case's audit trail: who, when, from where and why.
+    let (s, trail) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{id}/audit"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{trail}");
+    let actions: Vec<&str> = trail
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        actions,
+        ["personal_data.read", "case.dispatch", "case.create"],
+        "newest first; the refused supervisor read is not a read"
+    );
+    assert_eq!(
+        (
+            trail[0]["actor"].as_str(),
+            trail[0]["role"].as_str(),
+            trail[0]["ip"].as_str(),
+            trail[0]["reason"].as_str(),
+            trail[0]["target"].as_str()
+        ),
+        (
+            Some("p.handler"),
+            Some("handler"),
+            Some("192.0.2.7"),
+            Some("回访"),
+            Some(reference.as_str())
+        )
+    );
+    assert_eq!(trail[1]["reason"], "属地办理");
+    assert_eq!(trail[1]["detail"]["to"], "dispatched");
+    assert!(
+        !trail.to_string().contains(PHONE),
+        "the trail holds no personal data"
+    );
+    let (s, _) = call(
+        &supervisor,
+        "GET",
+        &format!("/api/v1/cases/{id}/audit"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The searchable trail for administrators.
+    let (s, page) = call(&admin, "GET", "/api/v1/audit?action=case.&limit=1", None).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_eq!(
+        (page["total"].as_u64(), page["items"][0]["action"].as_str()),
+        (Some(2), Some("case.dispatch"))
+    );
+    let before = page["next_cursor"].as_str().expect("cursor");
+    let (_, next) = call(
+        &admin,
+        "GET",
+        &format!("/api/v1/audit?action=case.&before={before}"),
+        None,
+    )
+    .await;
+    assert_eq!(next["items"][0]["action"], "case.create");
+    let (_, logins) = call(
+        &admin,
+        "GET",
+        "/api/v1/audit?action=auth.login&actor=p.handler",
+        None,
+    )
+    .await;
+    assert_eq!(logins["total"], 1);
+    let (_, found) = call(&admin, "GET", &format!("/api/v1/audit?q={reference}"), None).await;
+    assert_eq!(found["total"], 3);
+    let (_, none) = call(&admin, "GET", "/api/v1/audit?q=%25", None).await;
+    assert_eq!(none["total"], 0, "% is matched literally");
+    let (_, old) = call(&admin, "GET", "/api/v1/audit?to=2000-01-01", None).await;
+    assert_eq!(old["total"], 0);
+    let (_, recent) = call(
+        &admin,
+        "GET",
+        "/api/v1/audit?from=2000-01-01&to=2199-12-31",
+        None,
+    )
+    .await;
+    assert!(recent["total"].as_u64() > Some(5));
+    let (s, v) = call(&admin, "GET", "/api/v1/audit?from=2025-13-01", None).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["from.invalid".to_owned()]
+        )
+    );
+    let (s, _) = call(&coordinator, "GET", "/api/v1/audit", None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Exports: the filtered list, no complainant, digit runs in the text masked.
+    let (s, csv_text) = get_text(&coordinator, "/api/v1/cases/export.csv?batch=3").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(csv_text.starts_with('\u{feff}') && csv_text.contains("交办编号"));
+    assert!(
+        csv_text.contains(&reference) && csv_text.contains("139******34"),
+        "{csv_text}"
+    );
+    for pd in [NAME, PHONE, ID, "张先生"] {
+        assert!(!csv_text.contains(pd), "export leaks {pd}");
+    }
+    let (s, v) = call(
+        &coordinator,
+        "GET",
+        "/api/v1/cases/export.csv?batch=0",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["batch.out_of_range".to_owned()]
+        )
+    );
+    let foreign =
+        Client::signed_in(&app, &state, "p.foreign", Role::Handler, Some("gov-3201")).await;
+    let (_, theirs) = get_text(&foreign, "/api/v1/cases/export.csv").await;
+    assert!(
+        !theirs.contains(&reference),
+        "exports keep to the jurisdiction"
+    );
+
+    // Whatever the public can reach carries no personal data.
+    let public = Client::anonymous(&app);
+    for (method, path) in duban_server::openapi::operations() {
+        let uri = path.replace("{id}", &id).replace("{year}", "2026");
+        let (_, body) = get_text_with(&public, &method, &uri).await;
+        for pd in [NAME, PHONE, ID] {
+            assert!(
+                !body.contains(pd),
+                "{method} {uri} shows {pd} to the public"
+            );
+        }
+    }
+
+    // Accounts through the API, every change with a reason and an audit entry.
+    let (s, made) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/users",
+        Some(
+            json!({"username": "wang.wu", "display_name": "王五", "role": "handler",
+                    "unit_id": "gov-3211", "password": "first pass", "reason": "新到岗"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{made}");
+    let uid = made["id"].as_str().expect("id").to_owned();
+    assert!(made.get("password_hash").is_none());
+    let (s, v) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/users",
+        Some(json!({"username": "wang.wu", "role": "leader", "password": "whatever"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["username.taken".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/users",
+        Some(json!({"username": "zhao.liu", "role": "chief", "password": "whatever"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["role.unknown".to_owned()]
+        )
+    );
+    let wang = {
+        let (s, v, cookies) = call_raw(
+            &app,
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"username": "wang.wu", "password": "first pass"})),
+            &[],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let cookie = cookies[0].split(';').next().expect("cookie").to_owned();
+        Client {
+            app: app.clone(),
+            session: Some((cookie, v["csrf_token"].as_str().expect("csrf").to_owned())),
+        }
+    };
+    assert_eq!(
+        call(&wang, "GET", "/api/v1/auth/me", None).await.0,
+        StatusCode::OK
+    );
+    let patch_uri = format!("/api/v1/admin/users/{uid}");
+    let (s, v) = call(&admin, "PATCH", &patch_uri, Some(json!({"role": "leader"}))).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["reason.required".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &admin,
+        "PATCH",
+        &patch_uri,
+        Some(json!({"role": "leader", "unit_id": "prov-coord", "reason": "调任"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["role"].as_str()),
+        (StatusCode::OK, Some("leader")),
+        "{v}"
+    );
+    assert_eq!(
+        call(&wang, "GET", "/api/v1/auth/me", None).await.0,
+        StatusCode::OK
+    );
+    let (s, _) = call(
+        &admin,
+        "PATCH",
+        &patch_uri,
+        Some(json!({"disabled": true, "reason": "离职"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        call(&wang, "GET", "/api/v1/auth/me", None).await.0,
+        StatusCode::UNAUTHORIZED,
+        "disabling ends the sessions"
+    );
+    let (_, me) = call(&admin, "GET", "/api/v1/auth/me", None).await;
+    let (s, v) = call(
+        &admin,
+        "PATCH",
+        &format!("/api/v1/admin/users/{}", me["id"].as_str().expect("id")),
+        Some(json!({"role": "leader", "reason": "试试"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["user.self_lockout".to_owned()]
+        )
+    );
+    let (s, _) = call(
+        &admin,
+        "PATCH",
+        "/api/v1/admin/users/nobody",
+        Some(json!({"reason": "x"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, users) = call(&admin, "GET", "/api/v1/admin/users", None).await;
+    assert!(users.as_array().is_some_and(|u| {
+        u.iter()
+            .any(|u| u["username"] == "wang.wu" && u["disabled"] == true)
+    }));
+    let (_, changes) = call(&admin, "GET", "/api/v1/audit?action=user.&q=wang.wu", None).await;
+    let reasons: Vec<&str> = changes["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(reasons, ["离职", "调任", "新到岗"]);
+    assert!(
+        !changes.to_string().contains("first pass"),
+        "passwords never reach the trail"
+    );
+
+    // Units: add one below 镇江市; the handler's jurisdiction grows with it.
+    let (s, unit) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/units",
+        Some(
+            json!({"id": "dept-zj-hb", "name": "镇江市生态环境局", "kind": "department",
+                    "parent": "gov-3211", "reason": "新增承办单位"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{unit}");
+    assert!(state.subtree("gov-3211").iter().any(|u| u == "dept-zj-hb"));
+    let (s, v) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/units",
+        Some(json!({"id": "dept-zj-hb", "name": "重复", "kind": "department", "reason": "x"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["unit.id_taken".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &admin,
+        "PATCH",
+        "/api/v1/admin/units/gov-3211",
+        Some(json!({"name": "镇江市人民政府", "kind": "government", "parent": "dept-zj-hb", "reason": "x"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["unit.parent_cycle".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &admin,
+        "PATCH",
+        "/api/v1/admin/units/dept-zj-hb",
+        Some(json!({"name": "镇江市生态环境局（京口）", "kind": "department", "parent": "gov-3211", "reason": "更名"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["name"].as_str()),
+        (StatusCode::OK, Some("镇江市生态环境局（京口）"))
+    );
+    let (_, units) = call(&coordinator, "GET", "/api/v1/units", None).await;
+    assert!(units.as_array().is_some_and(|u| {
+        u.iter()
+            .any(|u| u["id"] == "dept-zj-hb" && u["name"] == "镇江市生态环境局（京口）")
+    }));
+    let (_, trail) = call(&admin, "GET", "/api/v1/audit?action=unit.", None).await;
+    assert_eq!(trail["total"], 2);
+}
+
+async fn get_text(client: &Client, uri: &str) -> (StatusCode, String) {
+    get_text_with(client, "GET", uri).await
+}
+
+/// A request whose answer is read as text (CSV, HTML).
+async fn get_text_with(client: &Client, method: &str, uri: &str) -> (StatusCode, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some((cookie, csrf)) = &client.session {
+        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
+    }
+    let resp = client
+        .app
+        .clone()
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Run a scenario on a fresh SQLite database in a temporary folder.
 async fn on_sqlite<F: std::future::Future<Output = ()>>(
     scenario: impl FnOnce(Arc<dyn Store>) -> F,
 ) {
+    captured_logs();
     let dir = std::env::temp_dir().join(format!("duban-test-{}", uuid_like()));
     let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
         .await
@@ -1057,6 +1598,7 @@ async fn on_postgres<F: std::future::Future<Output = ()>>(
         eprintln!("notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL {what}");
         return;
     };
+    captured_logs();
     let schema = format!("duban_test_{}", uuid_like());
     let store = PgStore::open_in_schema(&url, Some(&schema))
         .await
@@ -1085,6 +1627,118 @@ async fn accounts_on_sqlite() {
 #[tokio::test]
 async fn accounts_on_postgres() {
     on_postgres("accounts test", accounts).await;
+}
+
+#[tokio::test]
+async fn privacy_and_audit_on_sqlite() {
+    on_sqlite(privacy_and_audit).await;
+}
+
+#[tokio::test]
+async fn privacy_and_audit_on_postgres() {
+    on_postgres("privacy and audit test", privacy_and_audit).await;
+}
+
+/// Everything every test of this binary logs, at debug level and above: one global
+/// subscriber (a scoped one misses events whose callsites other threads registered).
+fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
+    use std::sync::{Mutex, OnceLock};
+    static LOGS: OnceLock<&'static Mutex<Vec<u8>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf: &'static Mutex<Vec<u8>> = Box::leak(Box::new(Mutex::new(Vec::new())));
+        struct W(&'static Mutex<Vec<u8>>);
+        impl std::io::Write for W {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                if let Ok(mut v) = self.0.lock() {
+                    v.extend_from_slice(b);
+                }
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || W(buf))
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buf
+    })
+}
+
+/// The logs of the privacy scenario (and of every other test so far) hold no personal data.
+#[tokio::test]
+async fn logs_carry_no_personal_data() {
+    on_sqlite(privacy_and_audit).await;
+    let logs = String::from_utf8_lossy(&captured_logs().lock().expect("lock")).into_owned();
+    assert!(logs.contains("/api/v1/cases"), "the requests were logged");
+    for pd in [
+        "欧阳明远",
+        "13955501234",
+        "11010519491231002X",
+        "110105194912310021",
+    ] {
+        assert!(!logs.contains(pd), "the log shows {pd}");
+    }
+}
+
+/// Case events and the audit trail refuse UPDATE and DELETE, whatever the caller.
+#[tokio::test]
+async fn history_is_append_only() {
+    let dir = std::env::temp_dir().join(format!("duban-test-{}", uuid_like()));
+    let sqlite = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
+        .await
+        .expect("sqlite");
+    let state = AppState::new(Arc::new(sqlite.clone()))
+        .await
+        .expect("state");
+    let draft: duban_case::draft::CaseDraft = serde_json::from_value(valid_case()).expect("draft");
+    state
+        .create_case(&draft, &Who::system())
+        .await
+        .expect("case");
+    for sql in [
+        "UPDATE case_events SET actor = 'x'",
+        "DELETE FROM case_events",
+        "UPDATE audit_log SET reason = 'x'",
+        "DELETE FROM audit_log",
+    ] {
+        let err = sqlx::query(sql)
+            .execute(sqlite.pool())
+            .await
+            .expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
+        eprintln!(
+            "notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL append-only check"
+        );
+        return;
+    };
+    let schema = format!("duban_test_{}", uuid_like());
+    let pg = PgStore::open_in_schema(&url, Some(&schema))
+        .await
+        .expect("postgres");
+    let state = AppState::new(Arc::new(pg.clone())).await.expect("state");
+    state
+        .create_case(&draft, &Who::system())
+        .await
+        .expect("case");
+    for sql in [
+        "UPDATE case_events SET actor = 'x'",
+        "DELETE FROM case_events",
+        "UPDATE audit_log SET reason = 'x'",
+        "DELETE FROM audit_log",
+    ] {
+        let err = sqlx::query(sql).execute(pg.pool()).await.expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(pg.pool())
+        .await;
 }
 
 #[tokio::test]

@@ -222,3 +222,116 @@ pub struct Health {
 /// Header naming the basis of `GET /api/v1/calendar/{year}`: `official` or
 /// `weekends_only`.
 pub const CALENDAR_BASIS_HEADER: &str = "x-duban-calendar-basis";
+
+/// One entry of the audit trail: who did what, when, from where and why. Append-only;
+/// `detail` never holds personal data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// Username, or `system` for the server itself.
+    pub actor: String,
+    pub role: String,
+    /// The client's address as the server saw it (empty for the command line).
+    pub ip: String,
+    pub user_agent: String,
+    /// `case.create`, `case.<action>`, `personal_data.read`, `user.create`,
+    /// `user.update`, `unit.create`, `unit.update`, `auth.login`, `auth.login_failed`,
+    /// `auth.logout`.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    /// What was touched: a case reference, a username, a unit id.
+    pub target: String,
+    /// Why, in the actor's words (may be empty for reads and sign-ins).
+    pub reason: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub detail: serde_json::Value,
+}
+
+/// A stored audit entry with its sequence number (newest first in listings).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+}
+
+/// Filters of `GET /api/v1/audit`.
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Exact username.
+    pub actor: Option<String>,
+    /// An action code, or a prefix ending in `.` (`case.`).
+    pub action: Option<String>,
+    pub case_id: Option<String>,
+    /// Text contained in the target or the reason.
+    pub q: Option<String>,
+    /// Dates (YYYY-MM-DD, China time), inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Keyset cursor: entries with a smaller sequence number.
+    pub before: Option<u64>,
+    pub limit: Option<u32>,
+}
+
+/// An account as administrators see it (never the password hash).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
+    pub disabled: bool,
+}
+
+/// `POST /api/v1/admin/users` body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UserDraft {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit_id: Option<String>,
+    pub password: String,
+    pub reason: String,
+}
+
+/// `PATCH /api/v1/admin/users/{id}` body: the fields to change and why. `unit_id: ""`
+/// removes the unit; a new password or disabling ends the user's sessions.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub unit_id: Option<String>,
+    pub disabled: Option<bool>,
+    pub password: Option<String>,
+    pub reason: String,
+}
+
+/// `POST /api/v1/admin/units` body, and `PATCH /api/v1/admin/units/{id}` (id ignored).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UnitDraft {
+    pub id: String,
+    pub name: String,
+    /// `coordination`, `department`, `government` or `zone`.
+    pub kind: String,
+    pub parent: Option<String>,
+    /// A division code for governments and zones.
+    pub division: Option<String>,
+    pub reason: String,
+}
+
+/// Unit kinds of [`UnitView::kind`].
+pub const UNIT_KINDS: [&str; 4] = ["coordination", "department", "government", "zone"];

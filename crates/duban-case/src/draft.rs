@@ -10,7 +10,8 @@ use duban_sla::RequestKind;
 
 use crate::error::{CaseError, Errors};
 use crate::model::{
-    Batch, Category, Channel, Complainant, Coordinates, KeyClass, Phone, parse_request_kind,
+    Batch, Category, Channel, Complainant, Coordinates, IdNumber, KeyClass, Phone,
+    parse_request_kind,
 };
 
 pub const CONTENT_MIN: usize = 10;
@@ -41,6 +42,8 @@ pub struct CaseDraft {
     pub sender_ref: String,
     pub complainant_name: String,
     pub complainant_phone: String,
+    /// Resident identity card number (18 characters), optional.
+    pub complainant_id_number: String,
     pub content: String,
     pub address: String,
     pub division: String,
@@ -141,6 +144,13 @@ impl NewCase {
             "" => None,
             s => Phone::parse(s).or_else(|| {
                 errs.push(CaseError::InvalidPhone { value: s.into() });
+                None
+            }),
+        };
+        let id_number = match d.complainant_id_number.trim() {
+            "" => None,
+            s => IdNumber::parse(s).or_else(|| {
+                errs.push(CaseError::InvalidIdNumber);
                 None
             }),
         };
@@ -260,7 +270,11 @@ impl NewCase {
                 urgent: d.urgent,
                 batch,
                 sender_ref,
-                complainant: Complainant { name, phone },
+                complainant: Complainant {
+                    name,
+                    phone,
+                    id_number,
+                },
                 content,
                 address,
                 division,

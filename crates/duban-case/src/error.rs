@@ -32,6 +32,9 @@ pub enum CaseError {
     MalformedDivision { value: String },
     #[error("phone number {value:?} is not a mainland mobile or landline number")]
     InvalidPhone { value: String },
+    /// The number itself is not kept: it is personal data.
+    #[error("identity card number is not valid")]
+    InvalidIdNumber,
     #[error("coordinates are not valid numbers")]
     InvalidCoordinates,
     #[error("coordinates ({lat}, {lon}) lie outside Jiangsu")]
@@ -92,6 +95,7 @@ impl CaseError {
             | UnknownUnit { field, .. } => field.clone(),
             UnknownDivision { .. } | MalformedDivision { .. } => "division".into(),
             InvalidPhone { .. } => "complainant.phone".into(),
+            InvalidIdNumber => "complainant.id_number".into(),
             InvalidCoordinates | CoordinatesOutsideJiangsu { .. } | CoordinatesIncomplete => {
                 "coordinates".into()
             }
@@ -113,9 +117,11 @@ impl CaseError {
             UnknownValue { .. } | UnknownDivision { .. } | UnknownUnit { .. } => "unknown",
             Duplicate { .. } => "duplicate",
             MalformedDivision { .. } => "malformed",
-            InvalidPhone { .. } | InvalidCoordinates | InvalidDate { .. } | InvalidTime { .. } => {
-                "invalid"
-            }
+            InvalidPhone { .. }
+            | InvalidIdNumber
+            | InvalidCoordinates
+            | InvalidDate { .. }
+            | InvalidTime { .. } => "invalid",
             CoordinatesOutsideJiangsu { .. } => "outside_jiangsu",
             CoordinatesIncomplete => "incomplete",
             InFuture { .. } => "in_future",
@@ -171,6 +177,10 @@ impl CaseError {
             (InvalidPhone { .. }, Lang::Zh) => "联系电话应为11位手机号或带区号的固定电话".into(),
             (InvalidPhone { .. }, Lang::En) => {
                 "Phone must be an 11-digit mobile or a landline with area code".into()
+            }
+            (InvalidIdNumber, Lang::Zh) => "身份证号应为18位，且校验位正确".into(),
+            (InvalidIdNumber, Lang::En) => {
+                "An identity card number has 18 characters and a valid check digit".into()
             }
             (InvalidCoordinates, Lang::Zh) => "经纬度不是有效数字".into(),
             (InvalidCoordinates, Lang::En) => "Coordinates are not valid numbers".into(),
@@ -286,6 +296,13 @@ pub fn field_label(field: &str, lang: Lang) -> &'static str {
                 "联系电话"
             } else {
                 "Phone"
+            }
+        }
+        "complainant.id_number" => {
+            if zh {
+                "身份证号"
+            } else {
+                "ID number"
             }
         }
         "content" => {

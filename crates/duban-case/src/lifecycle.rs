@@ -317,6 +317,26 @@ impl Command {
             Command::Merge { .. } => ActionKind::Merge,
         }
     }
+    /// The reason or note a person gave with the command (for the audit trail); empty
+    /// when the command carries none.
+    pub fn reason(&self) -> &str {
+        match self {
+            Command::Dispatch { note, .. }
+            | Command::StartHandling { note }
+            | Command::ReturnVisit { note, .. } => note,
+            Command::Return { reason }
+            | Command::Reopen { reason }
+            | Command::Pause { reason }
+            | Command::Extend { reason, .. } => reason,
+            Command::SendBack { comments } => comments,
+            Command::Report { .. }
+            | Command::SignFor
+            | Command::Approve { .. }
+            | Command::Close
+            | Command::Resume
+            | Command::Merge { .. } => "",
+        }
+    }
     /// Unit ids the command names (the caller checks they exist).
     pub fn unit_ids(&self) -> Vec<(String, &str)> {
         match self {

@@ -328,13 +328,53 @@ impl Phone {
     }
 }
 
-/// The person who complained; either part may be absent (anonymous complaints).
+/// A resident identity card number (GB 11643-1999): 17 digits and a check character
+/// (ISO 7064 MOD 11-2), with a real birth date in positions 7-14.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IdNumber(String);
+
+impl IdNumber {
+    pub fn parse(s: &str) -> Option<IdNumber> {
+        let s = s.trim().to_ascii_uppercase();
+        let b = s.as_bytes();
+        if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = b[..17]
+            .iter()
+            .zip(WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        let check = b"10X98765432"[(sum % 11) as usize];
+        let birth = chrono::NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").ok()?;
+        let plausible = (1900..=2100).contains(&chrono::Datelike::year(&birth));
+        (b[17] == check && plausible && b[0] != b'0').then_some(IdNumber(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// `3201************1X`: region and birth date hidden.
+    pub fn masked(&self) -> String {
+        let n = self.0.chars().count();
+        self.0
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i >= 4 && i + 2 < n { '*' } else { c })
+            .collect()
+    }
+}
+
+/// The person who complained; any part may be absent (anonymous complaints).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Complainant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) phone: Option<Phone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) id_number: Option<IdNumber>,
 }
 
 impl Complainant {
@@ -347,7 +387,11 @@ impl Complainant {
                 format!("{first}**")
             }),
             phone: self.phone.as_ref().map(|p| Phone(p.masked())),
+            id_number: self.id_number.as_ref().map(|n| IdNumber(n.masked())),
         }
+    }
+    pub fn id_number(&self) -> Option<&IdNumber> {
+        self.id_number.as_ref()
     }
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
@@ -356,6 +400,71 @@ impl Complainant {
         self.phone.as_ref()
     }
     pub fn is_anonymous(&self) -> bool {
-        self.name.is_none() && self.phone.is_none()
+        self.name.is_none() && self.phone.is_none() && self.id_number.is_none()
+    }
+}
+
+/// `text` with every run of seven or more digits (a phone or identity card number typed
+/// into free text) masked but its first three and last two characters, for output that
+/// must carry no personal data (exports, public pages).
+pub fn mask_digit_runs(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        // An identity card number may end in X.
+        if j > i && j < chars.len() && matches!(chars[j], 'X' | 'x') {
+            j += 1;
+        }
+        if j - i >= 7 {
+            for (k, c) in chars[i..j].iter().enumerate() {
+                out.push(if k >= 3 && k + 2 < j - i { '*' } else { *c });
+            }
+            i = j;
+        } else if j > i {
+            out.extend(&chars[i..j]);
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod id_number_tests {
+    use super::IdNumber;
+
+    #[test]
+    fn check_digit_birth_date_and_mask() {
+        let n = IdNumber::parse(" 11010519491231002x ").expect("valid");
+        assert_eq!(n.as_str(), "11010519491231002X");
+        assert_eq!(n.masked(), "1101************2X");
+        assert!(
+            IdNumber::parse("110105194912310021").is_none(),
+            "check digit"
+        );
+        assert!(
+            IdNumber::parse("110105194902310026").is_none(),
+            "31 February"
+        );
+        assert!(IdNumber::parse("1101051949123100").is_none(), "length");
+        assert!(
+            IdNumber::parse("32011119800101123４").is_none(),
+            "non-ASCII"
+        );
+    }
+
+    #[test]
+    fn digit_runs_are_masked() {
+        assert_eq!(
+            super::mask_digit_runs("电话13912345678，身份证11010519491231002X，2024年3号"),
+            "电话139******78，身份证110*************2X，2024年3号"
+        );
     }
 }
