@@ -51,13 +51,21 @@ async fn browser_story() -> Result<()> {
             duban_server::auth::Role::Coordinator,
             Some("prov-coord"),
             PASSWORD,
+            &duban_server::app::Who::system(),
+            "browser test",
         )
         .await
         .map_err(|e| anyhow::anyhow!("cannot create the test user: {e:?}"))?;
     let app = duban_server::app::router(state, Some(env.dist.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     let base = format!("http://{addr}");
 
     // chromedriver on a free port, killed on every way out of this function.
