@@ -456,6 +456,7 @@ const WASM_CRATES: &[&str] = &[
     "duban-calendar",
     "duban-sla",
     "duban-case",
+    "duban-dispatch",
     "duban-api",
     "duban-web",
 ];

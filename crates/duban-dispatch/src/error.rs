@@ -1,0 +1,83 @@
+//! Errors of routing-rule validation, each with a field path and a stable code.
+
+use duban_case::Lang;
+
+/// Why a routing rule set was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    #[error("rules[{index}].{field} is required")]
+    Required { index: usize, field: &'static str },
+    #[error("rules[{index}].id {id:?} is used twice")]
+    DuplicateId { index: usize, id: String },
+    #[error("rules[{index}].id must be 1-40 letters, digits, '-' or '_'")]
+    InvalidId { index: usize },
+    #[error("rules[{index}]: a {kind} rule cannot target {target}")]
+    TargetMismatch {
+        index: usize,
+        kind: &'static str,
+        target: &'static str,
+    },
+    #[error("rules[{index}].then.unit {unit:?} does not exist")]
+    UnknownUnit { index: usize, unit: String },
+    #[error("rules[{index}].when.keywords has an empty keyword")]
+    EmptyKeyword { index: usize },
+    #[error("at most {max} rules")]
+    TooMany { max: usize },
+}
+
+impl RuleError {
+    pub fn field(&self) -> String {
+        match self {
+            RuleError::Required { index, field } => format!("rules[{index}].{field}"),
+            RuleError::DuplicateId { index, .. } | RuleError::InvalidId { index } => {
+                format!("rules[{index}].id")
+            }
+            RuleError::TargetMismatch { index, .. } => format!("rules[{index}].then"),
+            RuleError::UnknownUnit { index, .. } => format!("rules[{index}].then.unit"),
+            RuleError::EmptyKeyword { index } => format!("rules[{index}].when.keywords"),
+            RuleError::TooMany { .. } => "rules".into(),
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleError::Required { .. } => "rule.required",
+            RuleError::DuplicateId { .. } => "rule.id_duplicate",
+            RuleError::InvalidId { .. } => "rule.id_invalid",
+            RuleError::TargetMismatch { .. } => "rule.target_mismatch",
+            RuleError::UnknownUnit { .. } => "rule.unit_unknown",
+            RuleError::EmptyKeyword { .. } => "rule.keyword_empty",
+            RuleError::TooMany { .. } => "rules.too_many",
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RuleError::Required { .. }, Lang::Zh) => "必填".into(),
+            (RuleError::Required { .. }, Lang::En) => "Required".into(),
+            (RuleError::DuplicateId { id, .. }, Lang::Zh) => format!("规则编号“{id}”重复"),
+            (RuleError::DuplicateId { id, .. }, Lang::En) => {
+                format!("Rule id “{id}” is used twice")
+            }
+            (RuleError::InvalidId { .. }, Lang::Zh) => {
+                "规则编号应为1-40位字母、数字、- 或 _".into()
+            }
+            (RuleError::InvalidId { .. }, Lang::En) => {
+                "A rule id is 1-40 letters, digits, '-' or '_'".into()
+            }
+            (RuleError::TargetMismatch { .. }, Lang::Zh) => {
+                "牵头和抄送规则指向单位，督办规则指向督办专员".into()
+            }
+            (RuleError::TargetMismatch { .. }, Lang::En) => {
+                "Lead and notify rules name a unit; supervise rules name a supervisor".into()
+            }
+            (RuleError::UnknownUnit { unit, .. }, Lang::Zh) => format!("单位“{unit}”不存在"),
+            (RuleError::UnknownUnit { unit, .. }, Lang::En) => {
+                format!("Unit “{unit}” does not exist")
+            }
+            (RuleError::EmptyKeyword { .. }, Lang::Zh) => "关键词不能为空".into(),
+            (RuleError::EmptyKeyword { .. }, Lang::En) => "A keyword cannot be empty".into(),
+            (RuleError::TooMany { max }, Lang::Zh) => format!("规则最多{max}条"),
+            (RuleError::TooMany { max }, Lang::En) => format!("At most {max} rules"),
+        }
+    }
+}

@@ -1,0 +1,589 @@
+//! Routing rules: data, ordered, each explaining what it decided.
+
+use duban_case::Lang;
+use duban_case::lifecycle::{Case, Command};
+use duban_case::model::{Category, Channel, KeyClass};
+use duban_divisions::{DivisionCode, Level};
+use serde::{Deserialize, Serialize};
+
+use crate::error::RuleError;
+
+/// What a rule decides.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// The lead unit (牵头单位): the first matching rule wins.
+    Lead,
+    /// A department notified to co-handle (抄送/协办): every matching rule adds one.
+    Notify,
+    /// The named supervisor of a key case (督办专员): the first matching rule wins.
+    Supervise,
+}
+
+impl RuleKind {
+    fn code(self) -> &'static str {
+        match self {
+            RuleKind::Lead => "lead",
+            RuleKind::Notify => "notify",
+            RuleKind::Supervise => "supervise",
+        }
+    }
+}
+
+/// When a rule applies: every non-empty list must match (any one of its entries).
+/// An empty `When` matches every case.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct When {
+    /// The case lies in one of these divisions (a city code covers its counties).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub divisions: Vec<DivisionCode>,
+    pub categories: Vec<Category>,
+    pub key_classes: Vec<KeyClass>,
+    /// The content contains one of these words.
+    pub keywords: Vec<String>,
+    pub channels: Vec<Channel>,
+}
+
+/// Which level's government a territorial rule picks.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GovLevel {
+    City,
+    County,
+}
+
+/// Whom a rule names.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Target {
+    /// A fixed unit.
+    Unit { unit: String },
+    /// The government of the city or county the case lies in (属地管理).
+    TerritorialGovernment { level: GovLevel },
+    /// A supervisor's username.
+    Person { username: String },
+}
+
+/// One routing rule.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// What the rule is for, in the office's words (shown in every explanation).
+    pub name: String,
+    pub kind: RuleKind,
+    #[serde(default)]
+    pub when: When,
+    pub then: Target,
+}
+
+/// A unit of the organisation as routing needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    /// `government` units are found by their division.
+    pub kind: String,
+    pub division: Option<DivisionCode>,
+}
+
+impl Unit {
+    /// A unit; an unknown division code counts as none.
+    pub fn new(id: &str, name: &str, kind: &str, division: Option<&str>) -> Unit {
+        Unit {
+            id: id.into(),
+            name: name.into(),
+            kind: kind.into(),
+            division: division.and_then(|d| d.parse().ok()),
+        }
+    }
+}
+
+/// A validated, ordered rule set. Build with [`RoutingRules::parse`] (structure and
+/// units) or deserialize (structure only).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<Rule>", into = "Vec<Rule>")]
+#[cfg_attr(feature = "openapi", schema(value_type = Vec<Rule>))]
+pub struct RoutingRules(Vec<Rule>);
+
+const MAX_RULES: usize = 500;
+
+impl RoutingRules {
+    /// Check a rule list: ids present, well-formed and unique, names present, targets
+    /// fitting their kind, keywords not empty and, when `units` is given, every named
+    /// unit known.
+    pub fn parse(rules: Vec<Rule>, units: Option<&[Unit]>) -> Result<RoutingRules, Vec<RuleError>> {
+        let mut errs = Vec::new();
+        if rules.len() > MAX_RULES {
+            errs.push(RuleError::TooMany { max: MAX_RULES });
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (index, r) in rules.iter().enumerate() {
+            let id = r.id.trim();
+            if id.is_empty() {
+                errs.push(RuleError::Required { index, field: "id" });
+            } else if id.len() > 40
+                || !id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                errs.push(RuleError::InvalidId { index });
+            } else if !seen.insert(id.to_owned()) {
+                errs.push(RuleError::DuplicateId {
+                    index,
+                    id: id.to_owned(),
+                });
+            }
+            if r.name.trim().is_empty() {
+                errs.push(RuleError::Required {
+                    index,
+                    field: "name",
+                });
+            }
+            let target = match &r.then {
+                Target::Unit { .. } => "unit",
+                Target::TerritorialGovernment { .. } => "territorial_government",
+                Target::Person { .. } => "person",
+            };
+            let fits = match r.kind {
+                RuleKind::Lead | RuleKind::Notify => target != "person",
+                RuleKind::Supervise => target == "person",
+            };
+            if !fits {
+                errs.push(RuleError::TargetMismatch {
+                    index,
+                    kind: r.kind.code(),
+                    target,
+                });
+            }
+            match &r.then {
+                Target::Unit { unit } if unit.trim().is_empty() => errs.push(RuleError::Required {
+                    index,
+                    field: "then.unit",
+                }),
+                Target::Unit { unit } => {
+                    if let Some(units) = units
+                        && !units.iter().any(|u| u.id == unit.trim())
+                    {
+                        errs.push(RuleError::UnknownUnit {
+                            index,
+                            unit: unit.clone(),
+                        });
+                    }
+                }
+                Target::Person { username } if username.trim().is_empty() => {
+                    errs.push(RuleError::Required {
+                        index,
+                        field: "then.username",
+                    })
+                }
+                _ => {}
+            }
+            if r.when.keywords.iter().any(|k| k.trim().is_empty()) {
+                errs.push(RuleError::EmptyKeyword { index });
+            }
+        }
+        if errs.is_empty() {
+            Ok(RoutingRules(rules))
+        } else {
+            Err(errs)
+        }
+    }
+    pub fn rules(&self) -> &[Rule] {
+        &self.0
+    }
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.0.iter().find(|r| r.id == id)
+    }
+}
+
+impl TryFrom<Vec<Rule>> for RoutingRules {
+    type Error = String;
+    fn try_from(rules: Vec<Rule>) -> Result<Self, Self::Error> {
+        RoutingRules::parse(rules, None).map_err(|errs| {
+            errs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+}
+
+impl From<RoutingRules> for Vec<Rule> {
+    fn from(r: RoutingRules) -> Self {
+        r.0
+    }
+}
+
+/// The facts of a case routing looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub division: DivisionCode,
+    pub categories: &'a [Category],
+    pub key_classes: &'a [KeyClass],
+    pub channel: Channel,
+    pub content: &'a str,
+}
+
+impl<'a> Facts<'a> {
+    pub fn of(case: &'a Case) -> Facts<'a> {
+        Facts {
+            division: case.division(),
+            categories: case.categories(),
+            key_classes: case.key_classes(),
+            channel: case.channel(),
+            content: case.content(),
+        }
+    }
+}
+
+/// One reason a rule matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Because {
+    /// The case's division lies in `within`.
+    Division {
+        case: DivisionCode,
+        within: DivisionCode,
+    },
+    /// The government of `government_of` is responsible for the case's division.
+    Territory {
+        case: DivisionCode,
+        government_of: DivisionCode,
+    },
+    Category {
+        category: Category,
+    },
+    KeyClass {
+        key_class: KeyClass,
+    },
+    Keyword {
+        word: String,
+    },
+    Channel {
+        channel: Channel,
+    },
+    /// The rule applies to every case.
+    Always,
+}
+
+impl Because {
+    fn explain(&self, lang: Lang) -> String {
+        let name = |d: &DivisionCode| d.division().full_name();
+        match (self, lang) {
+            (Because::Division { case, within }, Lang::Zh) => {
+                format!("行政区域{case}在{}（{within}）范围内", name(within))
+            }
+            (Because::Division { case, within }, Lang::En) => {
+                format!("division {case} lies in {within} ({})", name(within))
+            }
+            (
+                Because::Territory {
+                    case,
+                    government_of,
+                },
+                Lang::Zh,
+            ) => {
+                format!(
+                    "行政区域{case}属{}（{}）属地管理",
+                    name(government_of),
+                    government_of.short()
+                )
+            }
+            (
+                Because::Territory {
+                    case,
+                    government_of,
+                },
+                Lang::En,
+            ) => format!(
+                "division {case} is governed by {} ({})",
+                name(government_of),
+                government_of.short()
+            ),
+            (Because::Category { category }, l) => match l {
+                Lang::Zh => format!("污染类型为{}", category.label(l)),
+                Lang::En => format!("category {}", category.label(l)),
+            },
+            (Because::KeyClass { key_class }, l) => match l {
+                Lang::Zh => format!("重点类别为{}", key_class.label(l)),
+                Lang::En => format!("key class {}", key_class.label(l)),
+            },
+            (Because::Keyword { word }, Lang::Zh) => format!("内容含“{word}”"),
+            (Because::Keyword { word }, Lang::En) => format!("the content mentions “{word}”"),
+            (Because::Channel { channel }, l) => match l {
+                Lang::Zh => format!("来源为{}", channel.label(l)),
+                Lang::En => format!("channel {}", channel.label(l)),
+            },
+            (Because::Always, Lang::Zh) => "适用于所有案件".into(),
+            (Because::Always, Lang::En) => "applies to every case".into(),
+        }
+    }
+}
+
+/// What one rule proposes, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub kind: RuleKind,
+    /// A unit id, or a username for supervisors.
+    pub unit: String,
+    /// The unit's name (the username for supervisors).
+    pub name: String,
+    pub rule: String,
+    pub rule_name: String,
+    pub because: Vec<Because>,
+}
+
+impl Proposal {
+    /// "牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域321102属镇江市（3211）属地管理".
+    pub fn explain(&self, lang: Lang) -> String {
+        let reasons: Vec<String> = self.because.iter().map(|b| b.explain(lang)).collect();
+        match lang {
+            Lang::Zh => {
+                let role = match self.kind {
+                    RuleKind::Lead => "牵头",
+                    RuleKind::Notify => "抄送",
+                    RuleKind::Supervise => "督办",
+                };
+                format!(
+                    "{role}：{}，依据规则“{}”：{}",
+                    self.name,
+                    self.rule_name,
+                    reasons.join("；")
+                )
+            }
+            Lang::En => {
+                let role = match self.kind {
+                    RuleKind::Lead => "lead",
+                    RuleKind::Notify => "notify",
+                    RuleKind::Supervise => "supervisor",
+                };
+                format!(
+                    "{role} {} because {} (rule “{}”)",
+                    self.name,
+                    reasons.join(" and "),
+                    self.rule_name
+                )
+            }
+        }
+    }
+}
+
+/// The outcome of routing one case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Routing {
+    pub lead: Option<Proposal>,
+    pub notify: Vec<Proposal>,
+    pub supervisor: Option<Proposal>,
+}
+
+impl Routing {
+    /// The dispatch command this routing proposes (none without a lead unit).
+    pub fn dispatch_command(&self, note: &str) -> Option<Command> {
+        let lead = self.lead.as_ref()?;
+        Some(Command::Dispatch {
+            lead_unit: lead.unit.clone(),
+            co_units: self.notify.iter().map(|p| p.unit.clone()).collect(),
+            note: note.to_owned(),
+        })
+    }
+    /// The ids of the rules that decided, lead first.
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.lead
+            .iter()
+            .chain(&self.notify)
+            .chain(&self.supervisor)
+            .map(|p| p.rule.clone())
+            .collect()
+    }
+}
+
+/// Why `when` matches the facts, or `None` when it does not.
+fn matches(when: &When, f: &Facts<'_>) -> Option<Vec<Because>> {
+    let mut because = Vec::new();
+    if !when.divisions.is_empty() {
+        let here = f.division.division();
+        let within = when
+            .divisions
+            .iter()
+            .find(|d| here.is_within(d.division()))?;
+        because.push(Because::Division {
+            case: f.division,
+            within: *within,
+        });
+    }
+    if !when.categories.is_empty() {
+        let c = when.categories.iter().find(|c| f.categories.contains(c))?;
+        because.push(Because::Category { category: *c });
+    }
+    if !when.key_classes.is_empty() {
+        let k = when
+            .key_classes
+            .iter()
+            .find(|k| f.key_classes.contains(k))?;
+        because.push(Because::KeyClass { key_class: *k });
+    }
+    if !when.keywords.is_empty() {
+        let w = when
+            .keywords
+            .iter()
+            .find(|w| !w.trim().is_empty() && f.content.contains(w.trim()))?;
+        because.push(Because::Keyword {
+            word: w.trim().to_owned(),
+        });
+    }
+    if !when.channels.is_empty() {
+        let c = when.channels.iter().find(|c| **c == f.channel)?;
+        because.push(Because::Channel { channel: *c });
+    }
+    Some(because)
+}
+
+/// The government unit of the case's city or county, if the directory has one.
+fn territorial(
+    level: GovLevel,
+    division: DivisionCode,
+    units: &[Unit],
+) -> Option<(&Unit, DivisionCode)> {
+    let d = division.division();
+    let at = match (level, d.level()) {
+        (_, Level::Province) => return None,
+        (GovLevel::City, _) => d.city().unwrap_or(d).code(),
+        (GovLevel::County, Level::County) => d.code(),
+        (GovLevel::County, Level::City) => return None,
+    };
+    units
+        .iter()
+        .find(|u| u.kind == "government" && u.division == Some(at))
+        .map(|u| (u, at))
+}
+
+/// Route a case: the first lead rule whose target exists, every notify rule (each unit
+/// once, never the lead), the first supervise rule.
+pub fn route(facts: &Facts<'_>, rules: &RoutingRules, units: &[Unit]) -> Routing {
+    let mut out = Routing::default();
+    for rule in rules.rules() {
+        let taken = match rule.kind {
+            RuleKind::Lead => out.lead.is_some(),
+            RuleKind::Supervise => out.supervisor.is_some(),
+            RuleKind::Notify => false,
+        };
+        if taken {
+            continue;
+        }
+        let Some(mut because) = matches(&rule.when, facts) else {
+            continue;
+        };
+        let (unit, name) = match &rule.then {
+            Target::Unit { unit } => match units.iter().find(|u| u.id == unit.trim()) {
+                Some(u) => (u.id.clone(), u.name.clone()),
+                None => continue,
+            },
+            Target::TerritorialGovernment { level } => {
+                match territorial(*level, facts.division, units) {
+                    Some((u, at)) => {
+                        because.push(Because::Territory {
+                            case: facts.division,
+                            government_of: at,
+                        });
+                        (u.id.clone(), u.name.clone())
+                    }
+                    None => continue,
+                }
+            }
+            Target::Person { username } => (username.trim().to_owned(), username.trim().to_owned()),
+        };
+        if because.is_empty() {
+            because.push(Because::Always);
+        }
+        let p = Proposal {
+            kind: rule.kind,
+            unit,
+            name,
+            rule: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            because,
+        };
+        match rule.kind {
+            RuleKind::Lead => out.lead = Some(p),
+            RuleKind::Supervise => out.supervisor = Some(p),
+            RuleKind::Notify => out.notify.push(p),
+        }
+    }
+    // A department named both lead and notified leads; each notified unit once.
+    let lead = out.lead.as_ref().map(|p| p.unit.clone());
+    let mut seen = std::collections::HashSet::new();
+    out.notify
+        .retain(|p| Some(&p.unit) != lead.as_ref() && seen.insert(p.unit.clone()));
+    out
+}
+
+/// The default rules: the city government leads (属地管理); departments are notified by
+/// what the content is about, as the seed report describes (sewage and garbage to 住建厅,
+/// nature reserves to 林业局 …). Supervise rules name people, so there are none by default.
+pub fn default_rules() -> RoutingRules {
+    let notify = |id: &str, name: &str, words: &[&str], unit: &str| Rule {
+        id: id.into(),
+        name: name.into(),
+        kind: RuleKind::Notify,
+        when: When {
+            keywords: words.iter().map(|w| (*w).to_owned()).collect(),
+            ..When::default()
+        },
+        then: Target::Unit { unit: unit.into() },
+    };
+    RoutingRules(vec![
+        Rule {
+            id: "lead-city".into(),
+            name: "属地政府牵头（设区市）".into(),
+            kind: RuleKind::Lead,
+            when: When::default(),
+            then: Target::TerritorialGovernment {
+                level: GovLevel::City,
+            },
+        },
+        notify(
+            "notify-housing",
+            "生活污水、垃圾问题抄送住建厅",
+            &["污水", "垃圾", "黑臭", "管网", "化粪池"],
+            "dept-zjt",
+        ),
+        notify(
+            "notify-forestry",
+            "自然保护区、湿地、林地问题抄送林业局",
+            &["自然保护区", "湿地", "林地", "森林公园", "毁林"],
+            "dept-lyj",
+        ),
+        notify(
+            "notify-water",
+            "河湖、水库、采砂问题抄送水利厅",
+            &["河道", "河湖", "水库", "采砂", "岸线"],
+            "dept-slt",
+        ),
+        notify(
+            "notify-agriculture",
+            "畜禽养殖、秸秆问题抄送农业农村厅",
+            &["畜禽", "养殖场", "养猪", "秸秆"],
+            "dept-nynct",
+        ),
+        notify(
+            "notify-transport",
+            "港口码头、船舶问题抄送交通运输厅",
+            &["码头", "港口", "船舶"],
+            "dept-jtyst",
+        ),
+        notify(
+            "notify-resources",
+            "矿山、非法占地问题抄送自然资源厅",
+            &["矿山", "采石", "非法占地", "宕口"],
+            "dept-zrzyt",
+        ),
+    ])
+}
