@@ -37,7 +37,21 @@ pub struct AppState {
     /// The clock: `Utc::now` in production; tests may pin it.
     now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     throttle: Arc<crate::auth::Throttle>,
+    routing: Arc<RwLock<duban_dispatch::RoutingRules>>,
 }
+
+/// A case change decided but not yet stored: expected version, new state, events,
+/// audit entry, counters.
+type Decided = (
+    u64,
+    Case,
+    Vec<lifecycle::Event>,
+    duban_api::AuditEntry,
+    Vec<String>,
+);
+
+/// Where the edited routing rules are kept (the defaults until someone edits them).
+const ROUTING_RULES_KEY: &str = "routing_rules";
 
 impl AppState {
     /// Seed reference data (units, default rule sets) and load it.
@@ -62,12 +76,18 @@ impl AppState {
             .into_iter()
             .map(|u| (u.id.clone(), u))
             .collect();
+        let routing = match store.meta(ROUTING_RULES_KEY).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| anyhow::anyhow!("stored routing rules do not parse: {e}"))?,
+            None => duban_dispatch::default_rules(),
+        };
         Ok(AppState {
             store,
             rules: Arc::new(RwLock::new(rules)),
             units: Arc::new(RwLock::new(units)),
             now,
             throttle: Arc::default(),
+            routing: Arc::new(RwLock::new(routing)),
         })
     }
 
@@ -319,6 +339,237 @@ impl AppState {
         self.units.read().ok()?.get(id).map(|u| u.name.clone())
     }
 
+    /// The units as routing sees them.
+    fn dispatch_units(&self) -> Vec<duban_dispatch::Unit> {
+        self.units
+            .read()
+            .map(|m| {
+                m.values()
+                    .map(|u| {
+                        duban_dispatch::Unit::new(&u.id, &u.name, &u.kind, u.division.as_deref())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn routing_rules(&self) -> duban_dispatch::RoutingRules {
+        self.routing
+            .read()
+            .map(|r| r.clone())
+            .unwrap_or_else(|_| duban_dispatch::default_rules())
+    }
+
+    /// What the routing rules propose for a case.
+    pub fn route(&self, case: &Case) -> duban_dispatch::Routing {
+        let units = self.dispatch_units();
+        let rules = self.routing_rules();
+        duban_dispatch::route(&duban_dispatch::Facts::of(case), &rules, &units)
+    }
+
+    /// Replace the routing rules (checked against the unit tree), recording why.
+    pub async fn set_routing_rules(
+        &self,
+        rules: Vec<duban_dispatch::Rule>,
+        reason: &str,
+        by: &Who,
+    ) -> Result<duban_dispatch::RoutingRules, Vec<(String, String, String)>> {
+        let lang = Lang::Zh;
+        if reason.trim().is_empty() {
+            return Err(vec![(
+                "reason".into(),
+                "reason.required".into(),
+                UserError::message("reason.required", lang).into(),
+            )]);
+        }
+        let units = self.dispatch_units();
+        let parsed = duban_dispatch::RoutingRules::parse(rules, Some(&units)).map_err(|errs| {
+            errs.iter()
+                .map(|e| (e.field(), e.code().to_owned(), e.message(lang)))
+                .collect::<Vec<_>>()
+        })?;
+        let before = self.routing_rules();
+        let body = serde_json::to_string(&parsed).unwrap_or_default();
+        let audit = by.entry(
+            self.now(),
+            "routing.update",
+            None,
+            "routing_rules",
+            reason,
+            serde_json::json!({ "before": before.rules().len(), "after": parsed.rules().len() }),
+        );
+        self.store
+            .set_config(ROUTING_RULES_KEY, &body, &audit)
+            .await
+            .map_err(|e| vec![("".into(), "storage.unavailable".into(), e.to_string())])?;
+        if let Ok(mut r) = self.routing.write() {
+            *r = parsed.clone();
+        }
+        Ok(parsed)
+    }
+
+    /// The routing rules behind a dispatch a person chose: those whose proposal is
+    /// among the chosen units (so that returns can be charged to the rule).
+    fn attribute(&self, case: &Case, cmd: &Command) -> Command {
+        let Command::Dispatch {
+            lead_unit,
+            co_units,
+            note,
+            ..
+        } = cmd
+        else {
+            return cmd.clone();
+        };
+        let routing = self.route(case);
+        let routed_by = routing
+            .lead
+            .iter()
+            .filter(|p| p.unit == lead_unit.trim())
+            .chain(
+                routing
+                    .notify
+                    .iter()
+                    .filter(|p| co_units.iter().any(|u| u.trim() == p.unit)),
+            )
+            .map(|p| p.rule.clone())
+            .collect();
+        Command::Dispatch {
+            lead_unit: lead_unit.clone(),
+            co_units: co_units.clone(),
+            note: note.clone(),
+            routed_by,
+        }
+    }
+
+    /// Counters a change bumps: dispatches and misrouting returns per routing rule.
+    fn routing_counters(before: &Case, events: &[lifecycle::Event]) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in events {
+            match &e.kind {
+                lifecycle::EventKind::Dispatched { routed_by, .. } => {
+                    out.extend(routed_by.iter().map(|r| format!("route:{r}:dispatched")));
+                }
+                lifecycle::EventKind::Returned { .. } => {
+                    out.extend(
+                        before
+                            .routed_by()
+                            .iter()
+                            .map(|r| format!("route:{r}:returned")),
+                    );
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Dispatch every case of a selection still waiting for it as the routing rules
+    /// propose, in one transaction; cases without a proposal are reported, not touched.
+    pub async fn dispatch_selection(
+        &self,
+        cases: Vec<Case>,
+        note: &str,
+        by: &Who,
+        lang: Lang,
+    ) -> Result<duban_api::BatchDispatchResult, ActError> {
+        let at = self.now();
+        let mut result = duban_api::BatchDispatchResult::default();
+        let mut decided: Vec<Decided> = Vec::new();
+        for case in cases {
+            let skip = |code: &str, message: String| duban_api::SkippedCase {
+                id: case.id().to_string(),
+                reference: case.reference().to_string(),
+                code: code.to_owned(),
+                message,
+            };
+            if !matches!(case.status(), Status::Received | Status::Returned) || case.is_paused() {
+                result.skipped.push(skip(
+                    "transition.not_allowed",
+                    match lang {
+                        Lang::Zh => format!("案件当前为“{}”，不能交办", case.status().label(lang)),
+                        Lang::En => format!(
+                            "The case is {}; it cannot be dispatched",
+                            case.status().label(lang)
+                        ),
+                    },
+                ));
+                continue;
+            }
+            let routing = self.route(&case);
+            let Some(cmd) = routing.dispatch_command(note) else {
+                result.skipped.push(skip(
+                    "routing.no_lead",
+                    match lang {
+                        Lang::Zh => "没有规则能确定牵头单位，请逐件交办".into(),
+                        Lang::En => "No rule names a lead unit; dispatch it by hand".into(),
+                    },
+                ));
+                continue;
+            };
+            let rules = self.rule_set(case.rule_set()).ok_or_else(|| {
+                ActError::Store(crate::store::StoreError::Corrupt("rule set missing".into()))
+            })?;
+            let ctx = Ctx {
+                now: at,
+                actor: &by.username,
+                rules: &rules,
+                calendar: Calendar::official(),
+            };
+            let events = match lifecycle::decide(&case, &cmd, &ctx) {
+                Ok(ev) => ev,
+                Err(errs) => {
+                    let first = errs.iter().next().map(|e| (e.code(), e.message(lang)));
+                    let (code, message) = first.unwrap_or_default();
+                    result.skipped.push(skip(&code, message));
+                    continue;
+                }
+            };
+            let expected = case.version();
+            let counters = Self::routing_counters(&case, &events);
+            let next = events.iter().fold(case, lifecycle::apply);
+            let audit = by.entry(
+                at,
+                "case.dispatch",
+                Some(next.id().to_string()),
+                &next.reference().to_string(),
+                note,
+                serde_json::json!({ "from": "received", "to": "dispatched", "version": next.version(), "batch": true, "rules": routing.rule_ids() }),
+            );
+            let lead = routing
+                .lead
+                .as_ref()
+                .map(|p| (p.unit.clone(), p.name.clone()))
+                .unwrap_or_default();
+            result.dispatched.push(duban_api::DispatchedCase {
+                id: next.id().to_string(),
+                reference: next.reference().to_string(),
+                lead_unit: lead.0,
+                lead_unit_name: lead.1,
+                co_units: next.co_units().iter().map(|u| u.to_string()).collect(),
+            });
+            decided.push((expected, next, events, audit, counters));
+        }
+        let changes: Vec<crate::store::Change<'_>> = decided
+            .iter()
+            .map(
+                |(expected, case, events, audit, counters)| crate::store::Change {
+                    expected: *expected,
+                    case,
+                    events,
+                    audit,
+                    counters,
+                },
+            )
+            .collect();
+        if !changes.is_empty() {
+            self.store
+                .update_cases(&changes)
+                .await
+                .map_err(ActError::Store)?;
+        }
+        Ok(result)
+    }
+
     /// A unit and every unit below it.
     pub fn subtree(&self, root: &str) -> Vec<String> {
         let Ok(units) = self.units.read() else {
@@ -450,9 +701,11 @@ impl AppState {
             rules: &rules,
             calendar: Calendar::official(),
         };
+        let cmd = &self.attribute(&case, cmd);
         let events = lifecycle::decide(&case, cmd, &ctx).map_err(ActError::Invalid)?;
         let expected = case.version();
         let from = case.status();
+        let counters = Self::routing_counters(&case, &events);
         let next = events.iter().fold(case, lifecycle::apply);
         let audit = by.entry(
             at,
@@ -463,7 +716,13 @@ impl AppState {
             serde_json::json!({ "from": from.code(), "to": next.status().code(), "version": next.version() }),
         );
         self.store
-            .update_case(expected, &next, &events, &audit)
+            .update_cases(&[crate::store::Change {
+                expected,
+                case: &next,
+                events: &events,
+                audit: &audit,
+                counters: &counters,
+            }])
             .await
             .map_err(ActError::Store)?;
         Ok(next)
@@ -775,6 +1034,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/cases/{id}/audit", get(case_audit))
         .route("/cases/export.csv", get(export_csv))
         .route("/audit", get(audit_search))
+        .route("/cases/{id}/routing", get(case_routing))
+        .route("/routing/rules", get(routing_rules).put(put_routing_rules))
+        .route("/dispatch", post(dispatch_batch))
+        .route("/clearing", get(clearing))
         .route("/admin/users", get(admin_users).post(admin_create_user))
         .route("/admin/users/{id}", axum::routing::patch(admin_update_user))
         .route("/admin/units", post(admin_create_unit))
@@ -1102,6 +1365,324 @@ async fn audit_search(
         items,
         total,
         next_cursor,
+    }))
+}
+
+/// What the routing rules propose for one case, explained (administrators, coordinators).
+async fn case_routing(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<duban_api::RoutingView>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    let case = load(&s, &id, lang, &actor).await?;
+    Ok(axum::Json(duban_api::RoutingView::of(
+        &s.route(&case),
+        lang,
+    )))
+}
+
+/// The routing rules in force with how often each one's dispatches came back.
+async fn routing_rules(
+    State(s): State<AppState>,
+    _actor: Actor,
+) -> Result<axum::Json<duban_api::RoutingRulesView>, ApiFailure> {
+    let rules = s.routing_rules();
+    let counts: HashMap<String, i64> = s.store.counters("route:").await?.into_iter().collect();
+    let count = |rule: &str, what: &str| {
+        counts
+            .get(&format!("route:{rule}:{what}"))
+            .and_then(|v| u64::try_from(*v).ok())
+            .unwrap_or(0)
+    };
+    let stats = rules
+        .rules()
+        .iter()
+        .map(|r| {
+            duban_api::RuleStats::new(
+                r.id.clone(),
+                count(&r.id, "dispatched"),
+                count(&r.id, "returned"),
+            )
+        })
+        .collect();
+    Ok(axum::Json(duban_api::RoutingRulesView { rules, stats }))
+}
+
+/// Replace the routing rules (administrators); they apply to dispatches from now on.
+async fn put_routing_rules(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(body): ApiJson<duban_api::RoutingRulesUpdate>,
+) -> Result<axum::Json<duban_api::RoutingRulesView>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    match s
+        .set_routing_rules(body.rules, &body.reason, &actor.who)
+        .await
+    {
+        Ok(rules) => {
+            let stats = rules
+                .rules()
+                .iter()
+                .map(|r| duban_api::RuleStats::new(r.id.clone(), 0, 0))
+                .collect();
+            // Fresh figures come with the next GET; the rules are what changed.
+            Ok(axum::Json(duban_api::RoutingRulesView { rules, stats }))
+        }
+        Err(errs) if errs.iter().any(|e| e.1 == "storage.unavailable") => {
+            Err(ApiFailure::Unavailable("storage".into()))
+        }
+        Err(errs) => {
+            let lang_errs = errs
+                .into_iter()
+                .map(|(field, code, message)| {
+                    let message = match (code.as_str(), lang) {
+                        ("reason.required", _) => {
+                            UserError::message("reason.required", lang).to_owned()
+                        }
+                        (_, Lang::Zh) => message,
+                        (_, Lang::En) => message_en(&field, &code).unwrap_or(message),
+                    };
+                    duban_api::ApiError {
+                        field,
+                        code,
+                        message,
+                    }
+                })
+                .collect();
+            Err(ApiFailure::Invalid(ErrorBody { errors: lang_errs }))
+        }
+    }
+}
+
+/// English messages of routing-rule errors (the domain gives both; the list above
+/// carries the Chinese one).
+fn message_en(_field: &str, code: &str) -> Option<String> {
+    let m = match code {
+        "rule.required" => "Required",
+        "rule.id_duplicate" => "This rule id is used twice",
+        "rule.id_invalid" => "A rule id is 1-40 letters, digits, '-' or '_'",
+        "rule.target_mismatch" => {
+            "Lead and notify rules name a unit; supervise rules name a supervisor"
+        }
+        "rule.unit_unknown" => "The unit does not exist",
+        "rule.keyword_empty" => "A keyword cannot be empty",
+        "rules.too_many" => "Too many rules",
+        _ => return None,
+    };
+    Some(m.to_owned())
+}
+
+/// Most cases one batch dispatch takes.
+const DISPATCH_MAX: usize = 5_000;
+
+/// Dispatch a batch, or chosen cases, as the routing rules propose; one transaction.
+async fn dispatch_batch(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(body): ApiJson<duban_api::BatchDispatch>,
+) -> Result<axum::Json<duban_api::BatchDispatchResult>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    let mut cases = Vec::new();
+    match (body.batch, body.case_ids.is_empty()) {
+        (Some(b), true) => {
+            if !(1..=99).contains(&b) {
+                return Err(ApiFailure::invalid(
+                    &Errors(vec![CaseError::OutOfRange {
+                        field: "batch".into(),
+                        min: 1,
+                        max: 99,
+                    }]),
+                    lang,
+                ));
+            }
+            for status in [Status::Received, Status::Returned] {
+                let f = CaseFilter {
+                    batch: Some(i64::from(b)),
+                    status: Some(status.code().to_owned()),
+                    ..CaseFilter::default()
+                };
+                cases.extend(s.store.cases(&f).await?);
+            }
+        }
+        (None, false) => {
+            if body.case_ids.len() > DISPATCH_MAX {
+                return Err(ApiFailure::invalid(
+                    &Errors(vec![CaseError::OutOfRange {
+                        field: "case_ids".into(),
+                        min: 1,
+                        max: DISPATCH_MAX as i64,
+                    }]),
+                    lang,
+                ));
+            }
+            let mut seen = std::collections::HashSet::new();
+            for (i, id) in body.case_ids.iter().enumerate() {
+                let case = match id.parse::<CaseId>() {
+                    Ok(cid) if seen.insert(cid) => s.store.get_case(&cid.to_string()).await?,
+                    Ok(_) => continue,
+                    Err(_) => None,
+                };
+                match case {
+                    Some(c) => cases.push(c),
+                    None => {
+                        return Err(ApiFailure::NotFound(ErrorBody::single(
+                            &format!("case_ids[{i}]"),
+                            "case.not_found",
+                            match lang {
+                                Lang::Zh => "未找到",
+                                Lang::En => "Not found",
+                            },
+                        )));
+                    }
+                }
+            }
+        }
+        _ => {
+            let message = match lang {
+                Lang::Zh => "请指定批次号或案件（二选一）",
+                Lang::En => "Name a batch or cases, one of the two",
+            };
+            return Err(ApiFailure::bad_field(
+                "batch",
+                "dispatch.selection_required",
+                message,
+            ));
+        }
+    }
+    if cases.len() > DISPATCH_MAX {
+        return Err(ApiFailure::invalid(
+            &Errors(vec![CaseError::OutOfRange {
+                field: "batch".into(),
+                min: 1,
+                max: DISPATCH_MAX as i64,
+            }]),
+            lang,
+        ));
+    }
+    let note = body.note.trim();
+    if note.chars().count() > 500 {
+        return Err(ApiFailure::invalid(
+            &Errors(vec![CaseError::TooLong {
+                field: "note".into(),
+                max: 500,
+                actual: note.chars().count(),
+            }]),
+            lang,
+        ));
+    }
+    match s.dispatch_selection(cases, note, &actor.who, lang).await {
+        Ok(r) => Ok(axum::Json(r)),
+        Err(ActError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
+        Err(ActError::Store(crate::store::StoreError::Conflict { .. })) => {
+            let message = match lang {
+                Lang::Zh => "有案件刚被他人更新，整批未交办，请重试",
+                Lang::En => "A case changed meanwhile; nothing was dispatched. Try again.",
+            };
+            Err(ApiFailure::Conflict(
+                ErrorBody::single("batch", "version.conflict", message),
+                None,
+            ))
+        }
+        Err(ActError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Rows of the clearing view read at most.
+const CLEARING_MAX: i64 = 20_000;
+
+/// The daily clearing view (日有日清): per lead unit, what waits for dispatch or
+/// sign-for, what is due today and what is overdue; handlers see their own units.
+async fn clearing(
+    State(s): State<AppState>,
+    actor: Actor,
+) -> Result<axum::Json<duban_api::ClearingView>, ApiFailure> {
+    let now = s.now();
+    let end_of_day = {
+        let local = (now + chrono::TimeDelta::hours(8)).date_naive();
+        local
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc() - chrono::TimeDelta::hours(8))
+            .unwrap_or(now)
+    };
+    let rows = s
+        .store
+        .open_work(
+            actor.jurisdiction.as_deref(),
+            end_of_day.timestamp_millis(),
+            CLEARING_MAX + 1,
+        )
+        .await?;
+    let truncated = rows.len() as i64 > CLEARING_MAX;
+    let mut per_unit: Vec<duban_api::ClearingRow> = Vec::new();
+    let mut cases = Vec::new();
+    for (summary, units) in rows.into_iter().take(CLEARING_MAX as usize) {
+        let due = summary
+            .clock
+            .as_ref()
+            .filter(|c| c.is_running())
+            .map(|c| c.due_at());
+        let buckets = duban_dispatch::buckets(summary.status, summary.paused, due, now);
+        if buckets.is_empty() {
+            continue;
+        }
+        let lead = units
+            .trim_matches(',')
+            .split(',')
+            .next()
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned);
+        let row = match per_unit.iter_mut().position(|r| r.unit_id == lead) {
+            Some(i) => &mut per_unit[i],
+            None => {
+                let unit_name = match &lead {
+                    Some(u) => s.unit_name(u).unwrap_or_else(|| u.clone()),
+                    None => "待分办".to_owned(),
+                };
+                per_unit.push(duban_api::ClearingRow {
+                    unit_id: lead.clone(),
+                    unit_name,
+                    not_dispatched: 0,
+                    not_signed: 0,
+                    due_today: 0,
+                    overdue: 0,
+                });
+                let last = per_unit.len() - 1;
+                &mut per_unit[last]
+            }
+        };
+        for b in &buckets {
+            match b {
+                duban_dispatch::Bucket::NotDispatched => row.not_dispatched += 1,
+                duban_dispatch::Bucket::NotSigned => row.not_signed += 1,
+                duban_dispatch::Bucket::DueToday => row.due_today += 1,
+                duban_dispatch::Bucket::Overdue => row.overdue += 1,
+            }
+        }
+        cases.push(duban_api::ClearingCase {
+            summary,
+            unit_id: lead,
+            buckets,
+        });
+    }
+    per_unit.sort_by(|a, b| {
+        (b.overdue, b.due_today, b.not_signed + b.not_dispatched).cmp(&(
+            a.overdue,
+            a.due_today,
+            a.not_signed + a.not_dispatched,
+        ))
+    });
+    Ok(axum::Json(duban_api::ClearingView {
+        as_of: now,
+        rows: per_unit,
+        cases,
+        truncated,
     }))
 }
 

@@ -5,8 +5,9 @@
 use utoipa::OpenApi;
 
 use duban_api::{
-    ApiError, AuditEntry, AuditQuery, AuditRecord, ErrorBody, Health, ListQuery, UnitDraft,
-    UnitView, UserDraft, UserPatch, UserView,
+    ApiError, AuditEntry, AuditQuery, AuditRecord, BatchDispatch, BatchDispatchResult,
+    DispatchedCase, ErrorBody, Health, ListQuery, RoutingRulesUpdate, RoutingRulesView, RuleStats,
+    SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
 };
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
@@ -28,6 +29,11 @@ use duban_case::lifecycle::Command;
         case_audit,
         export_csv,
         audit_search,
+        case_routing,
+        routing_rules,
+        put_routing_rules,
+        dispatch_batch,
+        clearing,
         admin_users,
         admin_create_user,
         admin_update_user,
@@ -52,6 +58,19 @@ use duban_case::lifecycle::Command;
         UserPatch,
         AuditEntry,
         AuditRecord,
+        RuleStats,
+        RoutingRulesView,
+        RoutingRulesUpdate,
+        BatchDispatch,
+        BatchDispatchResult,
+        DispatchedCase,
+        SkippedCase,
+        duban_dispatch::Rule,
+        duban_dispatch::RoutingRules,
+        duban_dispatch::RuleKind,
+        duban_dispatch::When,
+        duban_dispatch::Target,
+        duban_dispatch::GovLevel,
         CaseDraft,
         OutcomeDraft,
         Command
@@ -210,3 +229,31 @@ fn admin_create_unit() {}
               (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn admin_update_unit() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/routing", params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 200, description = "What the routing rules propose: {lead, notify, supervisor}, each with its rule and explanation"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn case_routing() {}
+
+#[utoipa::path(get, path = "/api/v1/routing/rules",
+    responses((status = 200, body = RoutingRulesView, description = "The routing rules in order, with dispatches and misrouting returns per rule")))]
+#[allow(dead_code)]
+fn routing_rules() {}
+
+#[utoipa::path(put, path = "/api/v1/routing/rules", request_body = RoutingRulesUpdate,
+    responses((status = 200, body = RoutingRulesView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn put_routing_rules() {}
+
+#[utoipa::path(post, path = "/api/v1/dispatch", request_body = BatchDispatch,
+    responses((status = 200, body = BatchDispatchResult, description = "Dispatched and skipped cases; all dispatches in one transaction"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn dispatch_batch() {}
+
+#[utoipa::path(get, path = "/api/v1/clearing",
+    responses((status = 200, description = "The daily clearing view: per lead unit not dispatched, not signed, due today, overdue; with the cases")))]
+#[allow(dead_code)]
+fn clearing() {}

@@ -307,6 +307,7 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
                             vec![]
                         },
                         note: String::new(),
+                        routed_by: vec![],
                     },
                 ));
             }

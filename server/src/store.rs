@@ -108,6 +108,18 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
+/// One case's change: its new state, the events that led there, the audit entry, and
+/// named counters to bump (routing statistics), all stored together.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    /// The version the change was decided on (optimistic concurrency).
+    pub expected: u64,
+    pub case: &'a Case,
+    pub events: &'a [Event],
+    pub audit: &'a AuditEntry,
+    pub counters: &'a [String],
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
@@ -123,6 +135,9 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEntry,
     ) -> StoreResult<()>;
     async fn get_case(&self, id: &str) -> StoreResult<Option<Case>>;
+    /// Store changes to several cases in one transaction: all of them, or none when any
+    /// case's stored version is no longer the one its change expected (`Conflict`).
+    async fn update_cases(&self, changes: &[Change<'_>]) -> StoreResult<()>;
     /// Append events, store the new state and the audit entry in one transaction, if
     /// the stored version is still `expected`.
     async fn update_case(
@@ -131,7 +146,31 @@ pub trait Store: Send + Sync + 'static {
         case: &Case,
         events: &[Event],
         audit: &AuditEntry,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<()> {
+        self.update_cases(&[Change {
+            expected,
+            case,
+            events,
+            audit,
+            counters: &[],
+        }])
+        .await
+    }
+    /// Full cases matching a filter (no paging; callers bound the selection).
+    async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>>;
+    /// Open work for the daily clearing view: cases waiting for dispatch or sign-for,
+    /// and cases whose running clock falls due before `before_ms`; with their units
+    /// column (`,lead,co,…,`). At most `limit` rows, most urgent first.
+    async fn open_work(
+        &self,
+        units: Option<&[String]>,
+        before_ms: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(CaseSummary, String)>>;
+    /// Named counters whose name starts with `prefix`.
+    async fn counters(&self, prefix: &str) -> StoreResult<Vec<(String, i64)>>;
+    /// Set a configuration value (routing rules …) with its audit entry.
+    async fn set_config(&self, key: &str, value: &str, audit: &AuditEntry) -> StoreResult<()>;
     async fn events(&self, id: &str) -> StoreResult<Vec<EventView>>;
     async fn list_cases(&self, f: &CaseFilter) -> StoreResult<(Vec<CaseSummary>, u64)>;
     async fn units(&self) -> StoreResult<Vec<UnitView>>;
@@ -253,6 +292,8 @@ const UPDATE_CASE: &str = "UPDATE cases SET status = $2, due_at = $3, version = 
     updated_at = $7, is_key = $8, categories = $9, units = $11 WHERE id = $1 AND version = $10";
 const INSERT_EVENT: &str =
     "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
+const BUMP_COUNTER: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
+    ON CONFLICT (name) DO UPDATE SET value = counters.value + 1";
 const NEXT_SERIAL: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value";
 
@@ -518,33 +559,83 @@ macro_rules! sql_store {
                 Ok(state.map(|s| serde_json::from_str(&s)).transpose()?)
             }
 
-            async fn update_case(&self, expected: u64, case: &Case, events: &[Event], audit: &AuditEntry) -> StoreResult<()> {
-                let r = Row::of(case)?;
-                let expected_i = i64::try_from(expected).unwrap_or(i64::MAX);
+            async fn update_cases(&self, changes: &[Change<'_>]) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                let done = sqlx::query(UPDATE_CASE)
-                    .bind(&r.id)
-                    .bind(r.status)
-                    .bind(r.due_at)
-                    .bind(r.version)
-                    .bind(&r.state)
-                    .bind(&r.summary)
-                    .bind(r.updated_at)
-                    .bind(r.is_key)
-                    .bind(&r.categories)
-                    .bind(expected_i)
-                    .bind(&r.units)
+                for ch in changes {
+                    let r = Row::of(ch.case)?;
+                    let expected_i = i64::try_from(ch.expected).unwrap_or(i64::MAX);
+                    let done = sqlx::query(UPDATE_CASE)
+                        .bind(&r.id)
+                        .bind(r.status)
+                        .bind(r.due_at)
+                        .bind(r.version)
+                        .bind(&r.state)
+                        .bind(&r.summary)
+                        .bind(r.updated_at)
+                        .bind(r.is_key)
+                        .bind(&r.categories)
+                        .bind(expected_i)
+                        .bind(&r.units)
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await?;
+                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+                            .bind(&r.id)
+                            .fetch_optional(&self.pool)
+                            .await?;
+                        return Err(StoreError::Conflict { current: current.and_then(|v| u64::try_from(v).ok()).unwrap_or(0) });
+                    }
+                    Self::append_events(&mut tx, &r.id, expected_i + 1, ch.events).await?;
+                    bind_audit!(ch.audit).execute(&mut *tx).await?;
+                    for name in ch.counters {
+                        sqlx::query(BUMP_COUNTER).bind(name).execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>> {
+                let (w, args) = where_clause(f, true);
+                let sql = format!("SELECT state FROM cases{w} ORDER BY received_at, id");
+                let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
+                let rows: Vec<String> = q.fetch_all(&self.pool).await?;
+                rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
+            }
+
+            async fn open_work(&self, units: Option<&[String]>, before_ms: i64, limit: i64) -> StoreResult<Vec<(CaseSummary, String)>> {
+                let mut sql = String::from(
+                    "SELECT summary, units FROM cases WHERE (status IN ('received', 'returned', 'dispatched') \
+                     OR (due_at IS NOT NULL AND due_at < $1))",
+                );
+                let mut args = vec![Arg::Int(before_ms)];
+                if let Some(units) = units {
+                    let ors: Vec<String> = (0..units.len()).map(|i| format!("units LIKE ${}", i + 2)).collect();
+                    sql.push_str(&if ors.is_empty() { " AND 1 = 0".to_owned() } else { format!(" AND ({})", ors.join(" OR ")) });
+                    args.extend(units.iter().map(|u| Arg::Text(format!("%,{u},%"))));
+                }
+                sql.push_str(&format!(" ORDER BY due_at IS NULL, due_at, received_at LIMIT {}", limit.clamp(1, 100_000)));
+                let q = bind_args!(sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)), &args);
+                let rows: Vec<(String, String)> = q.fetch_all(&self.pool).await?;
+                rows.into_iter().map(|(s, u)| Ok((serde_json::from_str(&s)?, u))).collect()
+            }
+
+            async fn counters(&self, prefix: &str) -> StoreResult<Vec<(String, i64)>> {
+                let rows: Vec<(String, i64)> = sqlx::query_as("SELECT name, value FROM counters WHERE name LIKE $1 ESCAPE '\\' ORDER BY name")
+                    .bind(format!("{}%", like_escape(prefix)))
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows)
+            }
+
+            async fn set_config(&self, key: &str, value: &str, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+                    .bind(key)
+                    .bind(value)
                     .execute(&mut *tx)
                     .await?;
-                if done.rows_affected() != 1 {
-                    tx.rollback().await?;
-                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
-                        .bind(&r.id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    return Err(StoreError::Conflict { current: current.and_then(|v| u64::try_from(v).ok()).unwrap_or(0) });
-                }
-                Self::append_events(&mut tx, &r.id, expected_i + 1, events).await?;
                 bind_audit!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
@@ -890,6 +981,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "audit",
         include_str!("../migrations/sqlite/0004_audit.sql"),
     ),
+    (
+        5,
+        "due index",
+        include_str!("../migrations/sqlite/0005_due_index.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -911,6 +1007,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         4,
         "audit",
         include_str!("../migrations/postgres/0004_audit.sql"),
+    ),
+    (
+        5,
+        "due index",
+        include_str!("../migrations/postgres/0005_due_index.sql"),
     ),
 ];
 

@@ -335,3 +335,147 @@ pub struct UnitDraft {
 
 /// Unit kinds of [`UnitView::kind`].
 pub const UNIT_KINDS: [&str; 4] = ["coordination", "department", "government", "zone"];
+
+/// One routing proposal with its explanation in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    #[serde(flatten)]
+    pub proposal: duban_dispatch::Proposal,
+    pub explanation: String,
+}
+
+/// `GET /api/v1/cases/{id}/routing`: what the routing rules propose for a case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoutingView {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<ProposalView>,
+    pub notify: Vec<ProposalView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor: Option<ProposalView>,
+}
+
+impl RoutingView {
+    pub fn of(r: &duban_dispatch::Routing, lang: Lang) -> RoutingView {
+        let view = |p: &duban_dispatch::Proposal| ProposalView {
+            explanation: p.explain(lang),
+            proposal: p.clone(),
+        };
+        RoutingView {
+            lead: r.lead.as_ref().map(view),
+            notify: r.notify.iter().map(view).collect(),
+            supervisor: r.supervisor.as_ref().map(view),
+        }
+    }
+}
+
+/// How often a routing rule's dispatches were signed for or returned as misrouted.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleStats {
+    pub rule: String,
+    pub dispatched: u64,
+    pub returned: u64,
+    /// Returned at least 3 times and in at least a fifth of its dispatches.
+    pub misrouting: bool,
+}
+
+impl RuleStats {
+    pub fn new(rule: String, dispatched: u64, returned: u64) -> RuleStats {
+        RuleStats {
+            misrouting: returned >= 3 && returned * 5 >= dispatched,
+            rule,
+            dispatched,
+            returned,
+        }
+    }
+}
+
+/// `GET /api/v1/routing/rules`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutingRulesView {
+    pub rules: duban_dispatch::RoutingRules,
+    pub stats: Vec<RuleStats>,
+}
+
+/// `PUT /api/v1/routing/rules` body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoutingRulesUpdate {
+    pub rules: Vec<duban_dispatch::Rule>,
+    pub reason: String,
+}
+
+/// `POST /api/v1/dispatch` body: a whole batch, or chosen cases, dispatched as the
+/// routing rules propose, all in one transaction.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BatchDispatch {
+    pub batch: Option<u16>,
+    pub case_ids: Vec<String>,
+    pub note: String,
+}
+
+/// A case a batch dispatch sent on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispatchedCase {
+    pub id: String,
+    pub reference: String,
+    pub lead_unit: String,
+    pub lead_unit_name: String,
+    pub co_units: Vec<String>,
+}
+
+/// A case a batch dispatch left alone, and why (a stable code).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedCase {
+    pub id: String,
+    pub reference: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// `POST /api/v1/dispatch` answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BatchDispatchResult {
+    pub dispatched: Vec<DispatchedCase>,
+    pub skipped: Vec<SkippedCase>,
+}
+
+/// One unit's row of the daily clearing view (日有日清).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearingRow {
+    /// The lead unit; none for cases not yet dispatched (the coordination group's work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
+    pub unit_name: String,
+    pub not_dispatched: u64,
+    pub not_signed: u64,
+    pub due_today: u64,
+    pub overdue: u64,
+}
+
+/// A case of the daily clearing view with the columns it falls in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClearingCase {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
+    pub buckets: Vec<duban_dispatch::Bucket>,
+}
+
+/// `GET /api/v1/clearing`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClearingView {
+    pub as_of: DateTime<Utc>,
+    pub rows: Vec<ClearingRow>,
+    pub cases: Vec<ClearingCase>,
+    /// More open work exists than one view shows.
+    pub truncated: bool,
+}

@@ -43,7 +43,7 @@
 //! let err = lifecycle::decide(&case, &Command::SignFor, &ctx).unwrap_err();
 //! assert_eq!(err.iter().next().unwrap().code(), "transition.not_allowed");
 //!
-//! let cmd = Command::Dispatch { lead_unit: "gov-3211".into(), co_units: vec![], note: String::new() };
+//! let cmd = Command::Dispatch { lead_unit: "gov-3211".into(), co_units: vec![], note: String::new(), routed_by: vec![] };
 //! let events = lifecycle::decide(&case, &cmd, &ctx).unwrap();
 //! let case = events.iter().fold(case, lifecycle::apply);
 //! assert_eq!(case.status(), Status::Dispatched);

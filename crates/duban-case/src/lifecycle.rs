@@ -56,6 +56,9 @@ pub struct Case {
     lead_unit: Option<UnitId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     co_units: Vec<UnitId>,
+    /// The routing rules behind the last dispatch (to see which rules misroute).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    routed_by: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +135,10 @@ impl Case {
     }
     pub fn lead_unit(&self) -> Option<&UnitId> {
         self.lead_unit.as_ref()
+    }
+    /// The routing rules behind the last dispatch.
+    pub fn routed_by(&self) -> &[String] {
+        &self.routed_by
     }
     pub fn co_units(&self) -> &[UnitId] {
         &self.co_units
@@ -246,6 +253,9 @@ pub enum Command {
         co_units: Vec<String>,
         #[serde(default)]
         note: String,
+        /// Ids of the routing rules that proposed these units (set by the server).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        routed_by: Vec<String>,
     },
     SignFor,
     Return {
@@ -382,6 +392,8 @@ pub enum EventKind {
         lead_unit: UnitId,
         co_units: Vec<UnitId>,
         note: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        routed_by: Vec<String>,
     },
     SignedFor,
     Returned {
@@ -604,6 +616,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         paused: false,
         lead_unit: None,
         co_units: vec![],
+        routed_by: vec![],
         outcome: None,
         satisfaction: None,
         merged_into: None,
@@ -714,6 +727,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
             lead_unit,
             co_units,
             note: n,
+            routed_by,
         } => {
             let mut errs = Errors::default();
             let lead = unit("lead_unit", lead_unit).map_err(|e| errs.push(e)).ok();
@@ -732,6 +746,18 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                 }
             }
             let n = note("note", n).map_err(|e| errs.push(e)).ok();
+            for (i, r) in routed_by.iter().enumerate() {
+                let ok = !r.is_empty()
+                    && r.len() <= 40
+                    && r.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                if !ok || i >= 20 {
+                    errs.push(CaseError::UnknownValue {
+                        field: format!("routed_by[{i}]"),
+                        value: r.clone(),
+                    });
+                }
+            }
             let (Some(lead), Some(n)) = (lead, n) else {
                 return Err(errs);
             };
@@ -747,6 +773,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                     lead_unit: lead,
                     co_units: cos,
                     note: n,
+                    routed_by: routed_by.clone(),
                 },
                 clocks,
             )]
@@ -968,11 +995,13 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
         EventKind::Dispatched {
             lead_unit,
             co_units,
+            routed_by,
             ..
         } => {
             case.status = Status::Dispatched;
             case.lead_unit = Some(lead_unit.clone());
             case.co_units = co_units.clone();
+            case.routed_by = routed_by.clone();
         }
         EventKind::SignedFor => case.status = Status::SignedFor,
         EventKind::Returned { reason } => {

@@ -60,6 +60,7 @@ fn command() -> impl Strategy<Value = Command> {
                 lead_unit: u.into(),
                 co_units: vec![],
                 note: String::new(),
+                routed_by: vec![],
             }
         }),
         Just(Command::SignFor),

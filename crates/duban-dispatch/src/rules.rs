@@ -40,10 +40,13 @@ pub struct When {
     /// The case lies in one of these divisions (a city code covers its counties).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub divisions: Vec<DivisionCode>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub categories: Vec<Category>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub key_classes: Vec<KeyClass>,
     /// The content contains one of these words.
     pub keywords: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub channels: Vec<Channel>,
 }
 
@@ -392,6 +395,12 @@ impl Routing {
             lead_unit: lead.unit.clone(),
             co_units: self.notify.iter().map(|p| p.unit.clone()).collect(),
             note: note.to_owned(),
+            routed_by: self
+                .lead
+                .iter()
+                .chain(&self.notify)
+                .map(|p| p.rule.clone())
+                .collect(),
         })
     }
     /// The ids of the rules that decided, lead first.
