@@ -31,6 +31,8 @@ const SENDER_REF: &str = "D030001";
 const SHORT_CONTENT: &str = "太短";
 const CONTENT: &str = "镇江市京口区某化工企业夜间偷排废气，气味刺鼻。";
 const ADDRESS: &str = "镇江市京口区象山街道";
+const COMPLAINANT: &str = "欧阳明远";
+const PHONE: &str = "13955501234";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_story() -> Result<()> {
@@ -56,6 +58,18 @@ async fn browser_story() -> Result<()> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("cannot create the test user: {e:?}"))?;
+    state
+        .create_user(
+            "admin",
+            "管理员",
+            duban_server::auth::Role::Admin,
+            None,
+            PASSWORD,
+            &duban_server::app::Who::system(),
+            "browser test",
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the test administrator: {e:?}"))?;
     let app = duban_server::app::router(state, Some(env.dist.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -151,6 +165,14 @@ async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result
         .await?
         .send_keys(ADDRESS)
         .await?;
+    wait(c, "input[name=complainant_name]")
+        .await?
+        .send_keys(COMPLAINANT)
+        .await?;
+    wait(c, "input[name=complainant_phone]")
+        .await?
+        .send_keys(PHONE)
+        .await?;
     let air = wait(c, r#"input[name=categories][value="air"]"#).await?;
     air.click().await?;
     ensure!(air.is_selected().await?, "the air category is not ticked");
@@ -220,7 +242,32 @@ async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result
     wait(c, r#"ol#timeline li[data-type="dispatched"]"#).await?;
     wait(c, r#"ol#timeline li[data-type="received"]"#).await?;
 
-    // 6. The server holds exactly that case, dispatched.
+    // 6. The complainant is masked until asked for; the read lands in the audit trail.
+    let masked = wait(c, "#complainant-phone").await?.text().await?;
+    ensure!(
+        masked == "139****1234",
+        "the phone is not masked: {masked:?}"
+    );
+    ensure!(
+        !c.source().await?.contains(PHONE),
+        "the full phone is in the page before anyone asked for it"
+    );
+    wait(c, "button#show-contact").await?.click().await?;
+    wait(c, "#contact-logged").await?;
+    let full = wait(c, "#complainant-phone.unmasked").await?.text().await?;
+    ensure!(full == PHONE, "the revealed phone is {full:?}");
+    wait(
+        c,
+        r#"#case-audit tr.audit-row[data-action="personal_data.read"]"#,
+    )
+    .await?;
+    wait(
+        c,
+        r#"#case-audit tr.audit-row[data-action="case.dispatch"]"#,
+    )
+    .await?;
+
+    // 7. The server holds exactly that case, dispatched.
     let page = cases(addr, c).await?;
     ensure!(page["total"] == 1, "expected exactly one case: {page}");
     let items = page["items"].as_array().context("no items")?;
@@ -243,6 +290,69 @@ async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result
     std::fs::write(shots.join("detail.png"), png)?;
     println!("case {reference} ({id}) registered and dispatched");
     println!("screenshot: {}", shots.join("detail.png").display());
+
+    // 8. A coordinator has no administration; an administrator adds an account with a
+    //    reason, and finds the change in the audit trail.
+    c.goto(&format!("{base}/admin/users")).await?;
+    wait(c, "#no-permission").await?;
+    c.delete_all_cookies().await?;
+    c.goto(&format!("{base}/admin/users")).await?;
+    wait(c, "form#login-form").await?;
+    wait(c, "input[name=username]")
+        .await?
+        .send_keys("admin")
+        .await?;
+    wait(c, "input[name=password]")
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    wait(c, "button#login-submit").await?.click().await?;
+    wait(c, r#"#current-user[data-role="admin"]"#).await?;
+    wait(c, "table#user-table").await?;
+    let form = "form#user-form";
+    wait(c, &format!("{form} input[name=username]"))
+        .await?
+        .send_keys("wang.wu")
+        .await?;
+    wait(c, &format!("{form} input[name=display_name]"))
+        .await?
+        .send_keys("王五")
+        .await?;
+    wait(c, &format!("{form} select[name=role]"))
+        .await?
+        .select_by_value("handler")
+        .await?;
+    wait(
+        c,
+        &format!(r#"{form} select[name=unit_id] option[value="{LEAD_UNIT}"]"#),
+    )
+    .await?;
+    wait(c, &format!("{form} select[name=unit_id]"))
+        .await?
+        .select_by_value(LEAD_UNIT)
+        .await?;
+    wait(c, &format!("{form} input[name=password]"))
+        .await?
+        .send_keys("first pass")
+        .await?;
+    // Without a reason the browser refuses, naming the field.
+    wait(c, "button#create-user").await?.click().await?;
+    wait(c, r#"p.field-error[data-code="reason.required"]"#).await?;
+    wait(c, &format!("{form} input[name=reason]"))
+        .await?
+        .send_keys("新到岗承办人")
+        .await?;
+    wait(c, "button#create-user").await?.click().await?;
+    wait(c, r#"tr.user-row[data-username="wang.wu"]"#).await?;
+    c.goto(&format!("{base}/admin/audit?action=user.create"))
+        .await?;
+    let row = wait(c, r#"tr.audit-row[data-action="user.create"]"#).await?;
+    let text = row.text().await?;
+    ensure!(
+        text.contains("wang.wu") && text.contains("新到岗承办人") && text.contains("admin"),
+        "the audit row does not say who, what and why: {text:?}"
+    );
+    println!("administrator added wang.wu; the audit trail shows it");
     Ok(())
 }
 

@@ -110,7 +110,26 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     if_match: Option<u64>,
     lang: Lang,
 ) -> Result<T, Failure> {
-    let mut req = with_lang(Request::post(url), lang);
+    send_json(Request::post(url), body, if_match, lang).await
+}
+
+pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    lang: Lang,
+) -> Result<T, Failure> {
+    send_json(Request::patch(url), body, None, lang).await
+}
+
+/// A state-changing request with a JSON body, the CSRF token and an optional
+/// `If-Match` version.
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    req: RequestBuilder,
+    body: &B,
+    if_match: Option<u64>,
+    lang: Lang,
+) -> Result<T, Failure> {
+    let mut req = with_lang(req, lang);
     if let Some(token) = csrf_token() {
         req = req.header("X-CSRF-Token", &token);
     }
@@ -120,5 +139,21 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     match req.json(body) {
         Ok(r) => finish(r.send().await, lang).await,
         Err(e) => Err(Failure::network(e, lang)),
+    }
+}
+
+/// A query string (`?a=1&b=x%20y`, or empty) from the pairs whose value is not blank,
+/// values trimmed and escaped.
+pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    use leptos_router::location::Url;
+    let parts: Vec<String> = pairs
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", Url::escape(v.trim())))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
     }
 }

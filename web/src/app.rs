@@ -6,15 +6,18 @@ use leptos_router::path;
 
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::{
-    CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage, LoginPage, NotFoundPage,
+    AdminAuditPage, AdminUnitsPage, AdminUsersPage, CalendarPage, CaseDetailPage, CaseListPage,
+    CaseNewPage, LoginPage, NotFoundPage,
 };
+use crate::session::{provide_current_user, use_current_user};
 
 /// Root component: provides the language context, then the router with the nav bar
 /// above the routed page.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_i18n();
+    let i18n = provide_i18n();
     crate::sla_view::provide_now();
+    provide_current_user(i18n.lang_untracked());
 
     view! {
         <Router>
@@ -26,6 +29,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=CaseDetailPage/>
                     <Route path=path!("/calendar") view=CalendarPage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage/>
+                    <Route path=path!("/admin/units") view=AdminUnitsPage/>
+                    <Route path=path!("/admin/audit") view=AdminAuditPage/>
                 </Routes>
             </main>
         </Router>
@@ -33,9 +39,11 @@ pub fn App() -> impl IntoView {
 }
 
 /// Top navigation bar: brand, section links, today's date and the language switch.
+/// Administration links appear for administrators only.
 #[component]
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
+    let user = use_current_user();
     // Browser-local date (chrono `wasmbind` reads the JS clock).
     // Beijing date, like every other time in the app.
     let today = crate::format::local_time(chrono::Utc::now())
@@ -55,6 +63,11 @@ pub fn NavBar() -> impl IntoView {
                     <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
                     <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
                     <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
+                    <Show when=move || user.has_role(&["admin"])>
+                        <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
+                        <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
+                        <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t("nav.admin_audit")}</A>
+                    </Show>
                 </nav>
                 <div class="topbar-right">
                     <span class="today" title=move || i18n.t("nav.today")>{today}</span>
@@ -71,14 +84,7 @@ pub fn NavBar() -> impl IntoView {
 pub fn UserMenu() -> impl IntoView {
     use leptos::task::spawn_local;
     let i18n = use_i18n();
-    let me = RwSignal::new(None::<duban_api::Me>);
-    spawn_local(async move {
-        if let Ok(m) =
-            crate::api::get::<duban_api::Me>("/api/v1/auth/me", i18n.lang_untracked()).await
-        {
-            me.set(Some(m));
-        }
-    });
+    let user = use_current_user();
     let logout = move |_| {
         spawn_local(async move {
             let _ = crate::api::post::<_, serde_json::Value>(
@@ -92,7 +98,7 @@ pub fn UserMenu() -> impl IntoView {
         });
     };
     view! {
-        {move || me.get().map(|m| view! {
+        {move || user.get().map(|m| view! {
             <span class="user" id="current-user" data-role=m.role.clone()>{m.display_name.clone()}</span>
             <button type="button" class="lang-switch" id="logout" on:click=logout>{move || i18n.t("nav.logout")}</button>
         })}

@@ -260,6 +260,184 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Demo accounts: coordinator, handler, supervisor, leader, admin; password demo",
     ),
     ("nav.logout", "退出", "Sign out"),
+    // administration
+    ("nav.admin_users", "用户管理", "Users"),
+    ("nav.admin_units", "单位管理", "Units"),
+    ("nav.admin_audit", "审计日志", "Audit log"),
+    ("common.loading", "正在加载…", "Loading…"),
+    (
+        "admin.forbidden",
+        "当前账号无权访问此页面，仅管理员可用。",
+        "You have no permission to open this page: it is for administrators only.",
+    ),
+    ("admin.col.actions", "操作", "Actions"),
+    ("admin.edit", "编辑", "Edit"),
+    ("admin.save", "保存", "Save"),
+    (
+        "admin.reason",
+        "变更原因（必填）",
+        "Reason for the change (required)",
+    ),
+    ("role.admin", "管理员", "Administrator"),
+    ("role.coordinator", "协调员", "Coordinator"),
+    ("role.supervisor", "督办专员", "Supervisor"),
+    ("role.handler", "承办人", "Handler"),
+    ("role.leader", "领导", "Leader"),
+    ("users.title", "用户管理", "Users"),
+    ("users.display_name", "姓名", "Display name"),
+    ("users.role", "角色", "Role"),
+    ("users.unit", "所属单位", "Unit"),
+    ("users.state", "状态", "Status"),
+    ("users.active", "正常", "Active"),
+    ("users.disabled", "已停用", "Disabled"),
+    ("users.empty", "暂无用户。", "No users yet."),
+    ("users.new", "新建用户", "New user"),
+    ("users.no_unit", "无", "None"),
+    ("users.initial_password", "初始密码", "Initial password"),
+    ("users.create", "创建用户", "Create user"),
+    ("users.created", "用户已创建。", "User created."),
+    ("users.saved", "用户信息已保存。", "User saved."),
+    ("users.reset_password", "重置密码", "Reset password"),
+    (
+        "users.reset_password.hint",
+        "留空则不修改",
+        "Leave empty to keep it",
+    ),
+    ("users.disable", "停用此账号", "Disable this account"),
+    ("units.title", "单位管理", "Units"),
+    ("units.new", "新增单位", "New unit"),
+    ("units.new_title", "新增单位", "Add a unit"),
+    ("units.edit", "修改", "Edit"),
+    (
+        "units.edit_title",
+        "修改单位名称或上级单位",
+        "Rename or move the unit",
+    ),
+    ("units.add_child", "添加下级", "Add child"),
+    ("units.name", "单位名称", "Name"),
+    ("units.id", "单位标识", "Unit id"),
+    ("units.id.hint", "如 gov-3201", "e.g. gov-3201"),
+    ("units.kind", "类型", "Kind"),
+    ("units.parent", "上级单位", "Parent unit"),
+    ("units.no_parent", "无（顶级单位）", "None (top level)"),
+    ("units.division", "行政区域", "Division"),
+    (
+        "units.division_optional",
+        "行政区划代码（可选）",
+        "Division code (optional)",
+    ),
+    (
+        "units.division_unknown",
+        "未知的行政区划代码",
+        "Unknown division code",
+    ),
+    ("units.created", "单位已新增。", "Unit added."),
+    ("units.saved", "单位已保存。", "Unit saved."),
+    ("units.empty", "暂无单位。", "No units yet."),
+    ("unit_kind.coordination", "协调", "Coordination"),
+    ("unit_kind.department", "部门", "Department"),
+    ("unit_kind.government", "政府", "Government"),
+    ("unit_kind.zone", "园区", "Zone"),
+    ("audit.title", "审计日志", "Audit log"),
+    ("audit.filter.actor", "操作人用户名", "Actor (username)"),
+    ("audit.filter.all_actions", "全部操作", "All actions"),
+    ("audit.filter.case", "案件标识", "Case id"),
+    (
+        "audit.filter.q",
+        "对象或原因包含",
+        "Target or reason contains",
+    ),
+    ("audit.filter.from", "起", "From"),
+    ("audit.filter.to", "止", "To"),
+    ("audit.search", "查询", "Search"),
+    ("audit.reset", "清除条件", "Clear"),
+    (
+        "audit.empty",
+        "没有符合条件的审计记录。",
+        "No audit records match.",
+    ),
+    ("audit.col.at", "时间", "Time"),
+    ("audit.col.actor", "操作人", "Actor"),
+    ("audit.col.role", "角色", "Role"),
+    ("audit.col.ip", "IP 地址", "IP address"),
+    ("audit.col.action", "操作", "Action"),
+    ("audit.col.target", "对象", "Target"),
+    ("audit.col.reason", "原因", "Reason"),
+    ("audit.action.case", "信访件·", "Case: "),
+    (
+        "audit.action.case_any",
+        "全部信访件操作",
+        "All case actions",
+    ),
+    ("audit.action.case.create", "登记信访件", "Case intake"),
+    (
+        "audit.action.personal_data.read",
+        "查看举报人信息",
+        "Personal data read",
+    ),
+    ("audit.action.user.create", "新建用户", "User created"),
+    ("audit.action.user.update", "修改用户", "User changed"),
+    ("audit.action.unit.create", "新增单位", "Unit added"),
+    ("audit.action.unit.update", "修改单位", "Unit changed"),
+    ("audit.action.auth.login", "登录", "Sign-in"),
+    (
+        "audit.action.auth.login_failed",
+        "登录失败",
+        "Failed sign-in",
+    ),
+    ("audit.action.auth.logout", "退出登录", "Sign-out"),
+    // case pages: personal data, audit trail, export
+    ("field.complainant_id_number", "身份证号", "ID number"),
+    (
+        "detail.show_contact",
+        "查看完整联系方式",
+        "Show contact details",
+    ),
+    (
+        "detail.contact_logged",
+        "此次查看已记入审计日志",
+        "This view is recorded in the audit log",
+    ),
+    ("detail.audit", "审计记录", "Audit trail"),
+    ("cases.export_csv", "导出 CSV", "Export CSV"),
+    // error codes (`err.<code>`), shown instead of the server's message when known
+    (
+        "err.user.username_taken",
+        "用户名已被使用",
+        "This username is already taken",
+    ),
+    (
+        "err.username.invalid",
+        "用户名格式不正确",
+        "The username is not valid",
+    ),
+    (
+        "err.password.too_short",
+        "密码太短",
+        "The password is too short",
+    ),
+    ("err.role.unknown", "未知的角色", "Unknown role"),
+    ("err.unit.unknown", "单位不存在", "No such unit"),
+    (
+        "err.reason.required",
+        "请填写变更原因",
+        "A reason is required",
+    ),
+    (
+        "err.role.forbidden",
+        "当前角色无权执行此操作",
+        "Your role may not do this",
+    ),
+    (
+        "err.users.no_change",
+        "没有需要保存的修改",
+        "Nothing has changed",
+    ),
+    (
+        "err.complainant.id_number.invalid",
+        "身份证号应为18位，且校验位正确",
+        "An identity card number has 18 characters and a valid check digit",
+    ),
     // not found
     ("notfound.title", "页面不存在", "Page not found"),
     ("notfound.back", "返回信访件列表", "Back to the case list"),
@@ -314,6 +492,18 @@ impl I18n {
                 key
             }
         }
+    }
+
+    /// The UI string for a key built at run time (tracked), if the table has it.
+    pub fn try_t(&self, key: &str) -> Option<&'static str> {
+        lookup(self.lang.get(), key)
+    }
+
+    /// An error from the server for people: the table's `err.<code>` text when there
+    /// is one (tracked), the server's own message otherwise.
+    pub fn error(&self, e: &duban_api::ApiError) -> String {
+        self.try_t(&format!("err.{}", e.code))
+            .map_or_else(|| e.message.clone(), str::to_owned)
     }
 
     /// The underlying signal, for components that need it directly.

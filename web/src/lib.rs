@@ -7,13 +7,15 @@
 //! Layout:
 //! - [`app`]: the shell (`<App/>`): router, top navigation bar, route table.
 //! - [`i18n`]: UI language (`Lang`), the reactive language context and the string table.
-//! - [`pages`]: one module per route; each is a placeholder to be filled in.
+//! - [`pages`]: one module per route.
+//! - [`session`]: the signed-in user, shared as context.
 
 pub mod api;
 pub mod app;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod session;
 pub mod sla_view;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,22 +1,28 @@
 //! `/cases/:id`: a case with its clocks, its timeline and the legal next actions.
 //! Action forms are checked in the browser by `duban_case::lifecycle::decide`, the
 //! function the server runs, before anything is sent.
+//!
+//! The complainant arrives masked; roles that may contact them can ask for the full
+//! details (the server records each such read in the audit trail). Administrators and
+//! coordinators also see the case's audit trail.
 
 use chrono::Utc;
-use duban_api::{ApiError, CaseView, EventView, UnitView};
+use duban_api::{ApiError, AuditRecord, CaseView, EventView, UnitView};
 use duban_calendar::Calendar;
 use duban_case::draft::OutcomeDraft;
 use duban_case::lifecycle::{self, ActionKind, Command, Ctx, EventKind};
-use duban_case::model::{Closure, Finding, Satisfaction};
+use duban_case::model::{Closure, Complainant, Finding, Satisfaction};
 use duban_sla::RuleSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::admin::{AuditTable, OtherErrors};
 use crate::api;
 use crate::format::local_time;
 use crate::i18n::{Lang, use_i18n};
+use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, use_current_user};
 use crate::sla_view::{SlaBadge, stage_label};
 
 /// Inputs of the action forms.
@@ -41,6 +47,8 @@ impl ActionForm {
                 lead_unit: f.lead_unit,
                 co_units: f.co_units,
                 note: f.text,
+                // The server works out which routing rules proposed these units.
+                routed_by: vec![],
             },
             ActionKind::SignFor => Command::SignFor,
             ActionKind::Return => Command::Return { reason: f.text },
@@ -96,6 +104,14 @@ pub fn CaseDetailPage() -> impl IntoView {
     let action_errors = RwSignal::new(Vec::<ApiError>::new());
     let notice = RwSignal::new(None::<&'static str>);
     let busy = RwSignal::new(false);
+    let user = use_current_user();
+    // The complainant's full details, once asked for.
+    let revealed = RwSignal::new(None::<Complainant>);
+    let reveal_errors = RwSignal::new(Vec::<ApiError>::new());
+    let audit = RwSignal::new(Vec::<AuditRecord>::new());
+    let audit_errors = RwSignal::new(Vec::<ApiError>::new());
+    // Bumped whenever the audit trail may have grown.
+    let audit_tick = RwSignal::new(0u32);
 
     let reload = move || {
         let id = id();
@@ -114,11 +130,46 @@ pub fn CaseDetailPage() -> impl IntoView {
                 events.set(evs);
             }
         });
+        audit_tick.update(|t| *t += 1);
     };
     Effect::new(move |_| {
         let _ = id();
+        revealed.set(None);
+        reveal_errors.set(Vec::new());
         reload();
     });
+    Effect::new(move |_| {
+        audit_tick.track();
+        if !user.has_role(CASE_AUDIT_ROLES) {
+            return;
+        }
+        let id = params.read_untracked().get("id").unwrap_or_default();
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            match api::get::<Vec<AuditRecord>>(&format!("/api/v1/cases/{id}/audit"), lang).await {
+                Ok(records) => {
+                    audit.set(records);
+                    audit_errors.set(Vec::new());
+                }
+                Err(f) => audit_errors.set(f.errors().to_vec()),
+            }
+        });
+    });
+    let reveal = move || {
+        let id = params.read_untracked().get("id").unwrap_or_default();
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            let url = format!("/api/v1/cases/{id}/complainant?purpose=case_detail");
+            match api::get::<Complainant>(&url, lang).await {
+                Ok(full) => {
+                    revealed.set(Some(full));
+                    reveal_errors.set(Vec::new());
+                    audit_tick.update(|t| *t += 1);
+                }
+                Err(f) => reveal_errors.set(f.errors().to_vec()),
+            }
+        });
+    };
     spawn_local(async move {
         let lang = i18n.lang_untracked();
         if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
@@ -278,8 +329,9 @@ pub fn CaseDetailPage() -> impl IntoView {
                             <dt>{i18n.t("field.received_at")}</dt><dd>{local_time(c.received_at())}</dd>
                             <dt>{i18n.t("detail.lead_unit")}</dt>
                             <dd>{v.lead_unit_name.clone().unwrap_or_else(|| "—".into())}</dd>
-                            {c.complainant().name().map(|n| view! { <dt>{i18n.t("field.complainant_name")}</dt><dd>{n.to_owned()}</dd> })}
-                            {c.complainant().phone().map(|p| view! { <dt>{i18n.t("field.complainant_phone")}</dt><dd>{p.masked()}</dd> })}
+                            {(!c.complainant().is_anonymous()).then(|| view! {
+                                <ComplainantFacts masked=c.complainant().clone() revealed errors=reveal_errors on_reveal=reveal/>
+                            })}
                             {c.last_reason().map(|r| view! { <dt>{i18n.t("detail.last_reason")}</dt><dd>{r.to_owned()}</dd> })}
                         </dl>
                         <div>
@@ -362,7 +414,93 @@ pub fn CaseDetailPage() -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
+            <Show when=move || user.has_role(CASE_AUDIT_ROLES) && case.with(Option::is_some)>
+                <h2>{move || i18n.t("detail.audit")}</h2>
+                <OtherErrors fields=&[] errors=audit_errors/>
+                <div id="case-audit">
+                    <AuditTable rows=audit.into() with_target=false/>
+                </div>
+                <Show when=move || audit.with(Vec::is_empty) && audit_errors.with(Vec::is_empty)>
+                    <p class="muted empty-note">{move || i18n.t("audit.empty")}</p>
+                </Show>
+            </Show>
         </section>
+    }
+}
+
+/// The complainant's facts: masked as the case view carries them, or in full once the
+/// reader asked (roles that may contact complainants only). Each full read is recorded
+/// by the server, and the page says so.
+#[component]
+fn ComplainantFacts(
+    masked: Complainant,
+    revealed: RwSignal<Option<Complainant>>,
+    errors: RwSignal<Vec<ApiError>>,
+    on_reveal: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let lines = move || {
+        let (name, phone, id_number, full) = match revealed.get() {
+            Some(c) => (
+                c.name().map(str::to_owned),
+                c.phone().map(|p| p.as_str().to_owned()),
+                c.id_number().map(|n| n.as_str().to_owned()),
+                true,
+            ),
+            // Masked by the server already; masking again is harmless.
+            None => (
+                masked.name().map(str::to_owned),
+                masked.phone().map(|p| p.masked()),
+                masked.id_number().map(|n| n.masked()),
+                false,
+            ),
+        };
+        [
+            ("field.complainant_name", "complainant-name", name),
+            ("field.complainant_phone", "complainant-phone", phone),
+            (
+                "field.complainant_id_number",
+                "complainant-id-number",
+                id_number,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(label, id, value)| {
+            value.map(|v| {
+                view! {
+                    <dt>{move || i18n.t(label)}</dt>
+                    <dd id=id class:unmasked=full>{v}</dd>
+                }
+            })
+        })
+        .collect_view()
+    };
+    view! {
+        {lines}
+        <Show when=move || user.has_role(CONTACT_ROLES)>
+            <dt></dt>
+            <dd class="contact-actions">
+                {
+                    let on_reveal = on_reveal.clone();
+                    move || match revealed.with(Option::is_some) {
+                        false => {
+                            let on_reveal = on_reveal.clone();
+                            view! {
+                                <button type="button" class="btn btn-small" id="show-contact" on:click=move |_| on_reveal()>
+                                    {move || i18n.t("detail.show_contact")}
+                                </button>
+                            }.into_any()
+                        }
+                        true => view! { <span class="hint" id="contact-logged">{move || i18n.t("detail.contact_logged")}</span> }.into_any(),
+                    }
+                }
+                {move || errors.get().into_iter().map(|e| {
+                    let text = i18n.error(&e);
+                    view! { <p class="field-error" data-code=e.code>{text}</p> }
+                }).collect_view()}
+            </dd>
+        </Show>
     }
 }
 
@@ -390,6 +528,7 @@ fn event_detail(
             lead_unit,
             co_units,
             note,
+            ..
         } => {
             let mut s = unit_name(lead_unit.as_str());
             if !co_units.is_empty() {

@@ -38,6 +38,18 @@ impl Filters {
         }
         format!("/api/v1/cases?{}", q.join("&"))
     }
+
+    /// The CSV export of every case these filters match (no paging).
+    fn export_href(&self) -> String {
+        let q = crate::api::query_string([
+            ("status", self.status.as_str()),
+            ("division", self.division.as_str()),
+            ("category", self.category.as_str()),
+            ("key", self.key.as_str()),
+            ("batch", self.batch.as_str()),
+        ]);
+        format!("/api/v1/cases/export.csv{q}")
+    }
 }
 
 #[component]
@@ -89,7 +101,14 @@ pub fn CaseListPage() -> impl IntoView {
         <section>
             <div class="page-head">
                 <h1>{move || i18n.t("cases.title")}</h1>
-                <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t("nav.new_case")}</A>
+                <div class="actions">
+                    // A plain link: `download` keeps the router out and saves the file.
+                    <a class="btn" id="export-csv" rel="external" download=""
+                        href=move || filters.with(Filters::export_href)>
+                        {move || i18n.t("cases.export_csv")}
+                    </a>
+                    <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t("nav.new_case")}</A>
+                </div>
             </div>
             <div class="filters">
                 <select name="status" on:change=set(|f, v| f.status = v)>

@@ -334,6 +334,12 @@ pub fn CaseNewPage() -> impl IntoView {
                             on:input=set_text("complainant.phone", |d, v| d.complainant_phone = v)/>
                         <FieldErrors field="complainant.phone" errors=shown/>
                     </label>
+                    <label class="field">
+                        <span class="label">{move || i18n.t("field.complainant_id_number")}</span>
+                        <input type="text" name="complainant_id_number" maxlength="18" autocomplete="off"
+                            on:input=set_text("complainant.id_number", |d, v| d.complainant_id_number = v)/>
+                        <FieldErrors field="complainant.id_number" errors=shown/>
+                    </label>
                 </div>
 
                 <Show when=move || !server_errors.get().is_empty()>

@@ -1,5 +1,6 @@
-//! One module per route. Each page is a placeholder to be filled in.
+//! One module per route.
 
+mod admin;
 mod calendar;
 mod case_detail;
 mod case_list;
@@ -7,6 +8,7 @@ mod case_new;
 mod login;
 mod not_found;
 
+pub use admin::{AdminAuditPage, AdminUnitsPage, AdminUsersPage};
 pub use calendar::CalendarPage;
 pub use case_detail::CaseDetailPage;
 pub use case_list::CaseListPage;

@@ -1,0 +1,59 @@
+//! Who is signed in: `GET /api/v1/auth/me`, asked once by the shell and shared as
+//! context, so that the navigation and the pages can show what the role may use. The
+//! server checks every request anyway; this only hides what would be refused.
+
+use duban_api::Me;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::i18n::Lang;
+
+/// Roles that may see a complainant's full contact details (handlers only within their
+/// jurisdiction, which the server checks).
+pub const CONTACT_ROLES: &[&str] = &["admin", "coordinator", "handler"];
+/// Roles that may read a case's audit trail.
+pub const CASE_AUDIT_ROLES: &[&str] = &["admin", "coordinator"];
+
+/// The signed-in user, provided as context by [`provide_current_user`]. `Copy`.
+#[derive(Clone, Copy, Debug)]
+pub struct CurrentUser {
+    me: RwSignal<Option<Me>>,
+}
+
+impl CurrentUser {
+    /// The user, once known (tracked).
+    pub fn get(&self) -> Option<Me> {
+        self.me.get()
+    }
+
+    /// The role code, once known (tracked).
+    pub fn role(&self) -> Option<String> {
+        self.me.with(|m| m.as_ref().map(|m| m.role.clone()))
+    }
+
+    /// Whether the user is known and has one of `roles` (tracked).
+    pub fn has_role(&self, roles: &[&str]) -> bool {
+        self.me
+            .with(|m| m.as_ref().is_some_and(|m| roles.contains(&m.role.as_str())))
+    }
+}
+
+/// Asks the server who is signed in and provides the answer as context. Without a
+/// session the call leads to the sign-in page (see `api::get`).
+pub fn provide_current_user(lang: Lang) -> CurrentUser {
+    let user = CurrentUser {
+        me: RwSignal::new(None),
+    };
+    provide_context(user);
+    spawn_local(async move {
+        if let Ok(m) = crate::api::get::<Me>("/api/v1/auth/me", lang).await {
+            user.me.set(Some(m));
+        }
+    });
+    user
+}
+
+/// The [`CurrentUser`] context. Panics if [`provide_current_user`] was not called above.
+pub fn use_current_user() -> CurrentUser {
+    expect_context::<CurrentUser>()
+}
