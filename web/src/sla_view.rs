@@ -97,17 +97,9 @@ pub fn SlaBadge(clock: Clock, #[prop(optional)] with_stage: bool) -> impl IntoVi
 }
 
 pub fn stage_label(stage: duban_sla::Stage, lang: Lang) -> &'static str {
-    use duban_sla::Stage as S;
     if lang == Lang::ZhCn {
-        return stage.name_zh();
-    }
-    match stage {
-        S::Dispatch => "Dispatch",
-        S::Acceptance => "Acceptance notice",
-        S::SignFor => "Sign for",
-        S::FirstContact => "First contact",
-        S::Report => "Report",
-        S::Review => "Review",
-        S::ReturnVisit => "Return visit",
+        stage.name_zh()
+    } else {
+        stage.name_en()
     }
 }

@@ -457,6 +457,7 @@ const WASM_CRATES: &[&str] = &[
     "duban-sla",
     "duban-case",
     "duban-dispatch",
+    "duban-supervision",
     "duban-api",
     "duban-web",
 ];

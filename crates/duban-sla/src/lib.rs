@@ -51,9 +51,16 @@ pub enum Stage {
     Review,
     /// 回访: from closed to the return visit.
     ReturnVisit,
+    /// 督办单: a supervision order's deadline (follow-up supervision).
+    SupervisionOrder,
+    /// 横向推送答复: the response a referred department owes.
+    Referral,
+    /// 应急响应确认: a department's acknowledgement of an emergency linkage.
+    EmergencyAck,
 }
 
 impl Stage {
+    /// The stages of a case's own life cycle (the mechanisms' stages are not in it).
     pub const ALL: [Stage; 7] = [
         Stage::Dispatch,
         Stage::Acceptance,
@@ -72,6 +79,9 @@ impl Stage {
             Stage::Report => "report",
             Stage::Review => "review",
             Stage::ReturnVisit => "return_visit",
+            Stage::SupervisionOrder => "supervision_order",
+            Stage::Referral => "referral",
+            Stage::EmergencyAck => "emergency_ack",
         }
     }
     pub fn name_zh(self) -> &'static str {
@@ -83,6 +93,23 @@ impl Stage {
             Stage::Report => "办理上报",
             Stage::Review => "审核",
             Stage::ReturnVisit => "回访",
+            Stage::SupervisionOrder => "督办单",
+            Stage::Referral => "横向推送答复",
+            Stage::EmergencyAck => "应急响应确认",
+        }
+    }
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Stage::Dispatch => "Dispatch",
+            Stage::Acceptance => "Acceptance notice",
+            Stage::SignFor => "Sign for",
+            Stage::FirstContact => "First contact",
+            Stage::Report => "Report",
+            Stage::Review => "Review",
+            Stage::ReturnVisit => "Return visit",
+            Stage::SupervisionOrder => "Supervision order",
+            Stage::Referral => "Referral response",
+            Stage::EmergencyAck => "Emergency acknowledgement",
         }
     }
 }

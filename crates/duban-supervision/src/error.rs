@@ -1,0 +1,175 @@
+//! Errors of supervision steps: a field path, a stable code, zh/en messages.
+
+use duban_case::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SupervisionError {
+    #[error("{field} is required")]
+    Required { field: String },
+    #[error("{field} is too short (at least {min} characters)")]
+    TooShort { field: String, min: usize },
+    #[error("{field} is too long (at most {max} characters)")]
+    TooLong { field: String, max: usize },
+    #[error("{field}: {value:?} is not valid")]
+    Invalid { field: String, value: String },
+    #[error("no supervisor is assigned yet")]
+    NoSupervisor,
+    #[error("supervision order {number} does not exist")]
+    UnknownOrder { number: String },
+    #[error("supervision order {number} is {status}, not {needed}")]
+    OrderState {
+        number: String,
+        status: &'static str,
+        needed: &'static str,
+    },
+    #[error("report {id} does not exist")]
+    UnknownReport { id: u32 },
+    #[error("report {id} was already reviewed")]
+    AlreadyReviewed { id: u32 },
+    #[error("a report is waiting for review")]
+    ReportPending,
+    #[error("attachment {id:?} is unknown or belongs to another case")]
+    UnknownAttachment { field: String, id: String },
+    #[error("the server gave no order number")]
+    NoOrderNumber,
+}
+
+impl SupervisionError {
+    pub fn field(&self) -> String {
+        use SupervisionError::*;
+        match self {
+            Required { field }
+            | TooShort { field, .. }
+            | TooLong { field, .. }
+            | Invalid { field, .. }
+            | UnknownAttachment { field, .. } => field.clone(),
+            NoSupervisor => "supervisor".into(),
+            UnknownOrder { .. } | OrderState { .. } | NoOrderNumber => "number".into(),
+            UnknownReport { .. } | AlreadyReviewed { .. } | ReportPending => "report".into(),
+        }
+    }
+    pub fn code(&self) -> String {
+        use SupervisionError::*;
+        let base = |f: &str| {
+            f.rsplit('.')
+                .next()
+                .unwrap_or(f)
+                .split('[')
+                .next()
+                .unwrap_or(f)
+                .to_owned()
+        };
+        match self {
+            Required { field } => format!("{}.required", base(field)),
+            TooShort { field, .. } => format!("{}.too_short", base(field)),
+            TooLong { field, .. } => format!("{}.too_long", base(field)),
+            Invalid { field, .. } => format!("{}.invalid", base(field)),
+            UnknownAttachment { .. } => "attachment.unknown".into(),
+            NoSupervisor => "supervisor.required".into(),
+            UnknownOrder { .. } => "order.not_found".into(),
+            OrderState { .. } => "order.wrong_state".into(),
+            UnknownReport { .. } => "report.not_found".into(),
+            AlreadyReviewed { .. } => "report.already_reviewed".into(),
+            ReportPending => "report.pending".into(),
+            NoOrderNumber => "order.number_missing".into(),
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        use SupervisionError::*;
+        let zh = lang == Lang::Zh;
+        match self {
+            Required { .. } => if zh { "必填" } else { "Required" }.into(),
+            TooShort { min, .. } => {
+                if zh {
+                    format!("至少{min}个字")
+                } else {
+                    format!("At least {min} characters")
+                }
+            }
+            TooLong { max, .. } => {
+                if zh {
+                    format!("最多{max}个字")
+                } else {
+                    format!("At most {max} characters")
+                }
+            }
+            Invalid { value, .. } => {
+                if zh {
+                    format!("“{value}”无效")
+                } else {
+                    format!("“{value}” is not valid")
+                }
+            }
+            NoSupervisor => if zh {
+                "请先指定督办专员"
+            } else {
+                "Assign a supervisor first"
+            }
+            .into(),
+            UnknownOrder { number } => {
+                if zh {
+                    format!("督办单{number}不存在")
+                } else {
+                    format!("Supervision order {number} does not exist")
+                }
+            }
+            OrderState { number, .. } => {
+                if zh {
+                    format!("督办单{number}当前状态不允许此操作")
+                } else {
+                    format!("Supervision order {number} does not allow this now")
+                }
+            }
+            UnknownReport { .. } => if zh {
+                "报告不存在"
+            } else {
+                "No such report"
+            }
+            .into(),
+            AlreadyReviewed { .. } => if zh {
+                "该报告已审核"
+            } else {
+                "This report was already reviewed"
+            }
+            .into(),
+            ReportPending => if zh {
+                "上一份报告尚未审核"
+            } else {
+                "The previous report is still waiting for review"
+            }
+            .into(),
+            UnknownAttachment { .. } => if zh {
+                "附件不存在或不属于本案"
+            } else {
+                "The attachment is unknown or belongs to another case"
+            }
+            .into(),
+            NoOrderNumber => if zh {
+                "未能生成督办单编号"
+            } else {
+                "No order number"
+            }
+            .into(),
+        }
+    }
+}
+
+/// Every problem of one command.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Errors(pub Vec<SupervisionError>);
+
+impl Errors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &SupervisionError> {
+        self.0.iter()
+    }
+}
+
+impl From<SupervisionError> for Errors {
+    fn from(e: SupervisionError) -> Self {
+        Errors(vec![e])
+    }
+}

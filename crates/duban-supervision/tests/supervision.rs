@@ -1,0 +1,286 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, TimeDelta, Utc};
+use duban_calendar::Calendar;
+use duban_supervision::{
+    Attachment, Command, Ctx, Errors, Event, OrderStatus, Supervision, apply, decide,
+};
+
+fn t0() -> DateTime<Utc> {
+    // Monday 2025-06-09 09:00 China time.
+    DateTime::parse_from_rfc3339("2025-06-09T09:00:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct Run {
+    state: Supervision,
+    log: Vec<Event>,
+    now: DateTime<Utc>,
+    photos: Vec<Attachment>,
+}
+
+impl Run {
+    fn new() -> Run {
+        Run {
+            state: Supervision::new("case-1".into()),
+            log: vec![],
+            now: t0(),
+            photos: vec![Attachment {
+                id: "att-1".into(),
+                name: "现场.jpg".into(),
+                content_type: "image/jpeg".into(),
+                size: 120_000,
+            }],
+        }
+    }
+    fn try_do(&mut self, actor: &str, cmd: Command) -> Result<(), Errors> {
+        let number = format!("苏督〔2025〕{}号", self.state.orders().len() + 1);
+        let ctx = Ctx {
+            now: self.now,
+            actor,
+            calendar: Calendar::official(),
+            order_number: Some(&number),
+            attachments: &self.photos,
+        };
+        let events = decide(&self.state, &cmd, &ctx)?;
+        for e in events {
+            self.state = apply(self.state.clone(), &e);
+            self.log.push(e);
+        }
+        Ok(())
+    }
+    fn act(&mut self, actor: &str, cmd: Command) {
+        self.try_do(actor, cmd).expect("allowed");
+    }
+    fn refused(&mut self, cmd: Command) -> Vec<String> {
+        self.try_do("someone", cmd)
+            .expect_err("refused")
+            .iter()
+            .map(|e| e.code())
+            .collect()
+    }
+}
+
+fn order(unit: &str) -> Command {
+    Command::IssueOrder {
+        target_unit: unit.into(),
+        demands: "请于3个工作日内查明偷排情况并报送整改方案".into(),
+        amount: 3,
+        unit: "working_days".into(),
+    }
+}
+
+#[test]
+fn a_key_case_is_followed_to_the_end() {
+    let mut r = Run::new();
+    assert_eq!(r.refused(order("gov-3211")), ["supervisor.required"]);
+    r.act(
+        "coordinator",
+        Command::Assign {
+            supervisor: "supervisor".into(),
+        },
+    );
+
+    // The order's clock counts working days on the official calendar.
+    r.act("supervisor", order("gov-3211"));
+    let o = &r.state.orders()[0];
+    assert_eq!(
+        (o.number.as_str(), o.status),
+        ("苏督〔2025〕1号", OrderStatus::Open)
+    );
+    let due = (o.clock.due_at() + TimeDelta::hours(8))
+        .format("%F %R")
+        .to_string();
+    assert_eq!(due, "2025-06-13 00:00", "the end of the third working day after");
+    assert_eq!(
+        r.refused(Command::CloseOrder {
+            number: o.number.clone(),
+            accept: true,
+            comments: String::new()
+        }),
+        ["order.wrong_state"]
+    );
+
+    // Answered, sent back (the clock restarts), answered again, closed.
+    r.now += TimeDelta::days(1);
+    let number = r.state.orders()[0].number.clone();
+    r.act(
+        "handler",
+        Command::AnswerOrder {
+            number: number.clone(),
+            answer: "已现场查处，企业停产整改。".into(),
+        },
+    );
+    assert!(r.state.orders()[0].clock.is_stopped());
+    assert_eq!(
+        r.refused(Command::CloseOrder {
+            number: number.clone(),
+            accept: false,
+            comments: String::new()
+        }),
+        ["comments.required"]
+    );
+    r.act(
+        "supervisor",
+        Command::CloseOrder {
+            number: number.clone(),
+            accept: false,
+            comments: "缺少整改方案".into(),
+        },
+    );
+    let reopened = &r.state.orders()[0];
+    assert_eq!(reopened.status, OrderStatus::Open);
+    assert_eq!(
+        reopened.clock.started_at(),
+        r.now,
+        "a fresh clock from the send-back"
+    );
+    r.act(
+        "handler",
+        Command::AnswerOrder {
+            number: number.clone(),
+            answer: "已补充整改方案，限期两周完成。".into(),
+        },
+    );
+    r.act(
+        "supervisor",
+        Command::CloseOrder {
+            number: number.clone(),
+            accept: true,
+            comments: String::new(),
+        },
+    );
+    assert_eq!(r.state.orders()[0].status, OrderStatus::Closed);
+
+    // On-site verification with a photo that belongs to the case.
+    let visit = |attachments: Vec<&str>, date: &str| Command::RecordVisit {
+        date: date.into(),
+        inspectors: vec!["李明".into(), "王芳".into()],
+        findings: "现场发现企业雨水排口有废水外排痕迹，已取样送检。".into(),
+        finding: "substantiated".into(),
+        attachments: attachments.into_iter().map(str::to_owned).collect(),
+    };
+    assert_eq!(
+        r.refused(visit(vec!["att-9"], "2025-06-10")),
+        ["attachment.unknown"]
+    );
+    assert_eq!(
+        r.refused(visit(vec![], "2025-06-30")),
+        ["date.invalid"],
+        "not in the future"
+    );
+    r.act("supervisor", visit(vec!["att-1", "att-1"], "2025-06-10"));
+    assert_eq!(r.state.visits()[0].attachments.len(), 1);
+
+    // Reports are reviewed one by one.
+    let report = |text: &str| Command::SubmitReport {
+        kind: "progress".into(),
+        text: text.into(),
+    };
+    r.act("handler", report("企业已停产，正在拆除违规管道。"));
+    assert_eq!(
+        r.refused(report("第二份进展报告内容足够长")),
+        ["report.pending"]
+    );
+    assert_eq!(
+        r.refused(Command::ReviewReport {
+            report: 1,
+            approve: false,
+            comments: String::new()
+        }),
+        ["comments.required"]
+    );
+    r.act(
+        "supervisor",
+        Command::ReviewReport {
+            report: 1,
+            approve: false,
+            comments: "请附整改照片".into(),
+        },
+    );
+    r.act(
+        "handler",
+        Command::SubmitReport {
+            kind: "result".into(),
+            text: "整改完成，照片已上传，监测达标。".into(),
+        },
+    );
+    r.act(
+        "supervisor",
+        Command::ReviewReport {
+            report: 2,
+            approve: true,
+            comments: String::new(),
+        },
+    );
+    assert_eq!(
+        r.refused(Command::ReviewReport {
+            report: 2,
+            approve: true,
+            comments: String::new()
+        }),
+        ["report.already_reviewed"]
+    );
+    assert!(r.state.reports().iter().all(|x| x.review.is_some()));
+
+    // Replaying the log gives the same state; state and events survive JSON.
+    let replayed = r.log.iter().fold(Supervision::new("case-1".into()), apply);
+    assert_eq!(replayed, r.state);
+    let json = serde_json::to_string(&r.log).unwrap();
+    let back: Vec<Event> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, r.log);
+    assert_eq!(r.state.version(), r.log.len() as u64);
+}
+
+#[test]
+fn bad_input_names_every_field() {
+    let mut r = Run::new();
+    r.act(
+        "coordinator",
+        Command::Assign {
+            supervisor: "supervisor".into(),
+        },
+    );
+    let codes = r.refused(Command::IssueOrder {
+        target_unit: " ".into(),
+        demands: "太短".into(),
+        amount: 0,
+        unit: "fortnights".into(),
+    });
+    assert_eq!(
+        codes,
+        [
+            "target_unit.required",
+            "demands.too_short",
+            "unit.invalid",
+            "amount.invalid"
+        ]
+    );
+    let codes = r.refused(Command::RecordVisit {
+        date: "2025-02-30".into(),
+        inspectors: vec![],
+        findings: String::new(),
+        finding: "maybe".into(),
+        attachments: vec![],
+    });
+    assert_eq!(
+        codes,
+        [
+            "date.invalid",
+            "inspectors.required",
+            "findings.required",
+            "finding.invalid"
+        ]
+    );
+    assert_eq!(
+        r.refused(Command::AnswerOrder {
+            number: "nope".into(),
+            answer: "x".into()
+        }),
+        ["order.not_found"]
+    );
+    let cmd: Result<Command, _> =
+        serde_json::from_str(r#"{"action":"assign","supervisor":"s","extra":1}"#);
+    assert!(cmd.is_err(), "unknown fields are refused");
+}
