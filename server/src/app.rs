@@ -24,6 +24,7 @@ use duban_sla::RuleSet;
 
 use crate::error::{ApiFailure, ApiJson, ApiQuery, ReqLang};
 use crate::store::{CaseFilter, Store};
+use sha2::Digest as _;
 
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -1038,6 +1039,19 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/routing/rules", get(routing_rules).put(put_routing_rules))
         .route("/dispatch", post(dispatch_batch))
         .route("/clearing", get(clearing))
+        .route(
+            "/cases/{id}/supervision",
+            get(case_supervision).post(supervise),
+        )
+        .route(
+            "/cases/{id}/attachments",
+            get(case_attachments)
+                .post(upload_attachment)
+                .layer(DefaultBodyLimit::max(
+                    duban_api::ATTACHMENT_MAX_BYTES + 1024,
+                )),
+        )
+        .route("/attachments/{id}", get(download_attachment))
         .route("/admin/users", get(admin_users).post(admin_create_user))
         .route("/admin/users/{id}", axum::routing::patch(admin_update_user))
         .route("/admin/units", post(admin_create_unit))
@@ -1684,6 +1698,486 @@ async fn clearing(
         cases,
         truncated,
     }))
+}
+
+const SUPERVISION: &str = "supervision";
+
+/// The commands of follow-up supervision a role may run on a case.
+fn supervision_allowed(
+    actor: &Actor,
+    s: &duban_supervision::Supervision,
+    case: &Case,
+) -> Vec<String> {
+    use crate::auth::Role;
+    let named = s.supervisor() == Some(actor.user.username.as_str());
+    let mut out: Vec<&str> = Vec::new();
+    match actor.role {
+        Role::Admin | Role::Coordinator => out.extend([
+            "assign",
+            "issue_order",
+            "answer_order",
+            "close_order",
+            "record_visit",
+            "submit_report",
+            "review_report",
+        ]),
+        Role::Supervisor if named => {
+            out.extend([
+                "issue_order",
+                "close_order",
+                "record_visit",
+                "review_report",
+            ]);
+        }
+        Role::Handler => out.extend(["answer_order", "submit_report"]),
+        _ => {}
+    }
+    if !case.is_key() {
+        // Only key cases are supervised.
+        out.clear();
+    }
+    out.into_iter().map(str::to_owned).collect()
+}
+
+async fn load_supervision(
+    s: &AppState,
+    case: &Case,
+) -> Result<(duban_supervision::Supervision, u64), ApiFailure> {
+    match s
+        .store
+        .aggregate(SUPERVISION, &case.id().to_string())
+        .await?
+    {
+        Some((json, version)) => Ok((
+            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?,
+            version,
+        )),
+        None => Ok((
+            duban_supervision::Supervision::new(case.id().to_string()),
+            0,
+        )),
+    }
+}
+
+async fn supervision_view(
+    s: &AppState,
+    case: &Case,
+    actor: &Actor,
+) -> Result<duban_api::SupervisionView, ApiFailure> {
+    let (supervision, _) = load_supervision(s, case).await?;
+    let events = s
+        .store
+        .aggregate_events(SUPERVISION, &case.id().to_string())
+        .await?
+        .into_iter()
+        .map(|(seq, body)| {
+            Ok(duban_api::SupervisionEventView {
+                seq,
+                event: serde_json::from_str(&body).map_err(crate::store::StoreError::from)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiFailure>>()?;
+    Ok(duban_api::SupervisionView {
+        allowed: supervision_allowed(actor, &supervision, case),
+        supervision,
+        events,
+    })
+}
+
+async fn case_supervision(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<duban_api::SupervisionView>, ApiFailure> {
+    let case = load(&s, &id, lang, &actor).await?;
+    Ok(axum::Json(supervision_view(&s, &case, &actor).await?))
+}
+
+fn supervision_errors(errs: &duban_supervision::Errors, lang: Lang) -> ApiFailure {
+    ApiFailure::Invalid(ErrorBody {
+        errors: errs
+            .iter()
+            .map(|e| duban_api::ApiError {
+                field: e.field(),
+                code: e.code(),
+                message: e.message(lang),
+            })
+            .collect(),
+    })
+}
+
+/// Run a follow-up supervision command on a key case.
+async fn supervise(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<axum::Json<duban_api::SupervisionView>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(
+        &[
+            Role::Admin,
+            Role::Coordinator,
+            Role::Supervisor,
+            Role::Handler,
+        ],
+        lang,
+    )?;
+    let case = load(&s, &id, lang, &actor).await?;
+    let cmd: duban_supervision::Command = serde_json::from_value(body)
+        .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
+    if !case.is_key() {
+        let message = match lang {
+            Lang::Zh => "只有重点信访事项才跟进督办",
+            Lang::En => "Only key cases are supervised",
+        };
+        return Err(ApiFailure::bad_field("case", "case.not_key", message));
+    }
+    let (state, version) = load_supervision(&s, &case).await?;
+    if !supervision_allowed(&actor, &state, &case)
+        .iter()
+        .any(|c| c == cmd.code())
+    {
+        return Err(ApiFailure::Forbidden(forbidden(lang)));
+    }
+    // Names in the command must exist: a supervisor account, a target unit.
+    match &cmd {
+        duban_supervision::Command::Assign { supervisor } => {
+            let ok = s
+                .store
+                .user_by_username(supervisor.trim())
+                .await?
+                .is_some_and(|u| {
+                    !u.disabled && matches!(u.role.as_str(), "supervisor" | "coordinator" | "admin")
+                });
+            if !ok {
+                let message = match lang {
+                    Lang::Zh => "督办专员账号不存在或不可用",
+                    Lang::En => "No such supervisor account",
+                };
+                return Err(ApiFailure::bad_field(
+                    "supervisor",
+                    "supervisor.unknown",
+                    message,
+                ));
+            }
+        }
+        duban_supervision::Command::IssueOrder { target_unit, .. }
+            if !target_unit.trim().is_empty() && !s.unit_exists(target_unit.trim()) =>
+        {
+            return Err(ApiFailure::bad_field(
+                "target_unit",
+                "unit.unknown",
+                UserError::message("unit.unknown", lang),
+            ));
+        }
+        duban_supervision::Command::AnswerOrder { number, .. } => {
+            // A handler answers only orders to its own units.
+            let target = state
+                .orders()
+                .iter()
+                .find(|o| o.number == number.trim())
+                .map(|o| o.target_unit.clone());
+            if let (Some(units), Some(t)) = (&actor.jurisdiction, target)
+                && !units.contains(&t)
+            {
+                return Err(ApiFailure::Forbidden(forbidden(lang)));
+            }
+        }
+        _ => {}
+    }
+    let now = s.now();
+    let number = match &cmd {
+        duban_supervision::Command::IssueOrder { .. } => {
+            let year = chrono::Datelike::year(&(now + chrono::TimeDelta::hours(8)));
+            let n = s.store.next_serial(&format!("order-{year}")).await?;
+            Some(format!("苏督〔{year}〕{n}号"))
+        }
+        _ => None,
+    };
+    let attachments: Vec<duban_supervision::Attachment> = s
+        .store
+        .attachments(&case.id().to_string())
+        .await?
+        .into_iter()
+        .map(|a| duban_supervision::Attachment {
+            id: a.id,
+            name: a.name,
+            content_type: a.content_type,
+            size: a.size,
+        })
+        .collect();
+    let ctx = duban_supervision::Ctx {
+        now,
+        actor: &actor.user.username,
+        calendar: Calendar::official(),
+        order_number: number.as_deref(),
+        attachments: &attachments,
+    };
+    let events =
+        duban_supervision::decide(&state, &cmd, &ctx).map_err(|e| supervision_errors(&e, lang))?;
+    let next = events.iter().fold(state, duban_supervision::apply);
+    let stored: Vec<crate::store::AggregateEvent> = events
+        .iter()
+        .map(|e| {
+            Ok(crate::store::AggregateEvent {
+                at: e.at,
+                actor: e.actor.clone(),
+                kind: e.kind.code().to_owned(),
+                body: serde_json::to_string(e)?,
+            })
+        })
+        .collect::<Result<_, serde_json::Error>>()
+        .map_err(crate::store::StoreError::from)?;
+    let reason = match &cmd {
+        duban_supervision::Command::CloseOrder { comments, .. }
+        | duban_supervision::Command::ReviewReport { comments, .. } => comments.clone(),
+        duban_supervision::Command::IssueOrder { demands, .. } => demands.clone(),
+        _ => String::new(),
+    };
+    let audit = actor.who.entry(
+        now,
+        &format!("supervision.{}", cmd.code()),
+        Some(case.id().to_string()),
+        &case.reference().to_string(),
+        &reason,
+        serde_json::json!({ "events": events.iter().map(|e| e.kind.code()).collect::<Vec<_>>() }),
+    );
+    let state_json = serde_json::to_string(&next).map_err(crate::store::StoreError::from)?;
+    match s
+        .store
+        .save_aggregate(
+            SUPERVISION,
+            &case.id().to_string(),
+            Some(&case.id().to_string()),
+            version,
+            &state_json,
+            &stored,
+            &audit,
+        )
+        .await
+    {
+        Ok(()) => Ok(axum::Json(supervision_view(&s, &case, &actor).await?)),
+        Err(crate::store::StoreError::Conflict { .. }) => {
+            let message = match lang {
+                Lang::Zh => "督办记录已被他人更新，请刷新后重试",
+                Lang::En => "The supervision changed meanwhile; reload and try again",
+            };
+            Err(ApiFailure::Conflict(
+                ErrorBody::single("version", "version.conflict", message),
+                None,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn attachment_view(a: crate::store::AttachmentRecord) -> duban_api::AttachmentView {
+    duban_api::AttachmentView {
+        id: a.id,
+        name: a.name,
+        content_type: a.content_type,
+        size: a.size,
+        uploaded_by: a.uploaded_by,
+        uploaded_at: a.uploaded_at,
+    }
+}
+
+async fn case_attachments(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<duban_api::AttachmentView>>, ApiFailure> {
+    let case = load(&s, &id, lang, &actor).await?;
+    Ok(axum::Json(
+        s.store
+            .attachments(&case.id().to_string())
+            .await?
+            .into_iter()
+            .map(attachment_view)
+            .collect(),
+    ))
+}
+
+/// The type a file's first bytes say it is, among the accepted ones.
+fn sniff(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.len() > 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if data.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+/// Upload a file to a case: the raw bytes as the body, `Content-Type` one of the
+/// accepted types (and matching the bytes), the file name in `X-File-Name`
+/// (percent-encoded UTF-8). Anyone who may act on the case may attach.
+async fn upload_attachment(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, axum::Json<duban_api::AttachmentView>), ApiFailure> {
+    use crate::auth::Role;
+    actor.require(
+        &[
+            Role::Admin,
+            Role::Coordinator,
+            Role::Supervisor,
+            Role::Handler,
+        ],
+        lang,
+    )?;
+    let case = load(&s, &id, lang, &actor).await?;
+    let declared = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let (zh, en, code, field) = if body.is_empty() {
+        ("文件为空", "The file is empty", "file.empty", "file")
+    } else if body.len() > duban_api::ATTACHMENT_MAX_BYTES {
+        (
+            "文件不能超过5 MB",
+            "Files are at most 5 MB",
+            "file.too_large",
+            "file",
+        )
+    } else if !duban_api::ATTACHMENT_TYPES.contains(&declared.as_str()) {
+        (
+            "只接受JPEG、PNG、WebP图片或PDF",
+            "Only JPEG, PNG, WebP images or PDF",
+            "file.type_unsupported",
+            "content-type",
+        )
+    } else if sniff(&body) != Some(declared.as_str()) {
+        (
+            "文件内容与类型不符",
+            "The file's content does not match its type",
+            "file.type_mismatch",
+            "file",
+        )
+    } else {
+        ("", "", "", "")
+    };
+    if !code.is_empty() {
+        let message = if lang == Lang::Zh { zh } else { en };
+        return Err(ApiFailure::bad_field(field, code, message));
+    }
+    let raw_name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = percent_decode(raw_name)
+        .map(|n| {
+            n.replace(['/', '\\', '\0'], "_")
+                .trim()
+                .chars()
+                .take(120)
+                .collect::<String>()
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "attachment".to_owned());
+    let now = s.now();
+    let record = crate::store::AttachmentRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        case_id: case.id().to_string(),
+        name,
+        content_type: declared,
+        size: body.len() as u64,
+        sha256: hex::encode(sha2::Sha256::digest(&body)),
+        uploaded_by: actor.user.username.clone(),
+        uploaded_at: now,
+    };
+    let audit = actor.who.entry(
+        now,
+        "attachment.upload",
+        Some(case.id().to_string()),
+        &case.reference().to_string(),
+        "",
+        serde_json::json!({ "attachment": record.id, "name": record.name, "size": record.size, "type": record.content_type }),
+    );
+    s.store.insert_attachment(&record, &body, &audit).await?;
+    Ok((StatusCode::CREATED, axum::Json(attachment_view(record))))
+}
+
+/// `%E7%8E%B0…` → text; `None` when it is not valid percent-encoded UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A case's file, to those who may see the case.
+async fn download_attachment(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiFailure> {
+    let not_found = || ApiFailure::not_found("id", "attachment.not_found", lang);
+    let Some((a, data)) = s.store.attachment(id.trim()).await? else {
+        return Err(not_found());
+    };
+    // The case decides who may see its files; a foreign case is "not found".
+    load(&s, &a.case_id, lang, &actor)
+        .await
+        .map_err(|_| not_found())?;
+    let disposition = format!(
+        "inline; filename=\"attachment\"; filename*=UTF-8''{}",
+        a.name
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            })
+            .collect::<String>()
+    );
+    let mut resp = data.into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&a.content_type) {
+        h.insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(resp)
 }
 
 fn user_view(u: &crate::store::UserRecord) -> duban_api::UserView {

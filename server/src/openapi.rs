@@ -5,9 +5,9 @@
 use utoipa::OpenApi;
 
 use duban_api::{
-    ApiError, AuditEntry, AuditQuery, AuditRecord, BatchDispatch, BatchDispatchResult,
-    DispatchedCase, ErrorBody, Health, ListQuery, RoutingRulesUpdate, RoutingRulesView, RuleStats,
-    SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
+    ApiError, AttachmentView, AuditEntry, AuditQuery, AuditRecord, BatchDispatch,
+    BatchDispatchResult, DispatchedCase, ErrorBody, Health, ListQuery, RoutingRulesUpdate,
+    RoutingRulesView, RuleStats, SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
 };
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
@@ -34,6 +34,11 @@ use duban_case::lifecycle::Command;
         put_routing_rules,
         dispatch_batch,
         clearing,
+        case_supervision,
+        supervise,
+        case_attachments,
+        upload_attachment,
+        download_attachment,
         admin_users,
         admin_create_user,
         admin_update_user,
@@ -65,6 +70,8 @@ use duban_case::lifecycle::Command;
         BatchDispatchResult,
         DispatchedCase,
         SkippedCase,
+        AttachmentView,
+        duban_supervision::Command,
         duban_dispatch::Rule,
         duban_dispatch::RoutingRules,
         duban_dispatch::RuleKind,
@@ -257,3 +264,36 @@ fn dispatch_batch() {}
     responses((status = 200, description = "The daily clearing view: per lead unit not dispatched, not signed, due today, overdue; with the cases")))]
 #[allow(dead_code)]
 fn clearing() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/supervision", params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 200, description = "The case's follow-up supervision: supervisor, orders, visits, reports, events, allowed commands"),
+              (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn case_supervision() {}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/supervision", request_body = duban_supervision::Command,
+    params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 200, description = "The supervision after the command"), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn supervise() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 200, body = [AttachmentView]), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn case_attachments() {}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments",
+    request_body(content = Vec<u8>, description = "The file's bytes; Content-Type image/jpeg, image/png, image/webp or application/pdf (matching the bytes); at most 5 MB",
+                 content_type = "application/octet-stream"),
+    params(("id" = String, Path, description = "Case id (UUID)"),
+           ("X-File-Name" = Option<String>, Header, description = "The file name, percent-encoded UTF-8")),
+    responses((status = 201, body = AttachmentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn upload_attachment() {}
+
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = String, Path, description = "Attachment id")),
+    responses((status = 200, description = "The file, with its type"), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn download_attachment() {}

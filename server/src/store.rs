@@ -120,6 +120,30 @@ pub struct Change<'a> {
     pub counters: &'a [String],
 }
 
+/// An event of a mechanism aggregate, serialized by its crate.
+#[derive(Debug, Clone)]
+pub struct AggregateEvent {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    /// The event's type code.
+    pub kind: String,
+    /// The event as JSON.
+    pub body: String,
+}
+
+/// A file attached to a case, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: String,
+    pub case_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
@@ -169,6 +193,32 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<(CaseSummary, String)>>;
     /// Named counters whose name starts with `prefix`.
     async fn counters(&self, prefix: &str) -> StoreResult<Vec<(String, i64)>>;
+    /// A mechanism aggregate's state (JSON) and version.
+    async fn aggregate(&self, kind: &str, key: &str) -> StoreResult<Option<(String, u64)>>;
+    /// Store an aggregate's new state and events with the audit entry, if its stored
+    /// version is still `expected` (0: not stored yet).
+    #[allow(clippy::too_many_arguments)]
+    async fn save_aggregate(
+        &self,
+        kind: &str,
+        key: &str,
+        case_id: Option<&str>,
+        expected: u64,
+        state: &str,
+        events: &[AggregateEvent],
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// An aggregate's events as stored JSON, oldest first, with their sequence numbers.
+    async fn aggregate_events(&self, kind: &str, key: &str) -> StoreResult<Vec<(u64, String)>>;
+    /// Store an uploaded file with its audit entry.
+    async fn insert_attachment(
+        &self,
+        a: &AttachmentRecord,
+        data: &[u8],
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    async fn attachments(&self, case_id: &str) -> StoreResult<Vec<AttachmentRecord>>;
+    async fn attachment(&self, id: &str) -> StoreResult<Option<(AttachmentRecord, Vec<u8>)>>;
     /// Set a configuration value (routing rules …) with its audit entry.
     async fn set_config(&self, key: &str, value: &str, audit: &AuditEntry) -> StoreResult<()>;
     async fn events(&self, id: &str) -> StoreResult<Vec<EventView>>;
@@ -431,6 +481,21 @@ macro_rules! bind_audit {
     }};
 }
 
+type AttachmentRow = (String, String, String, String, i64, String, String, i64);
+
+fn attachment_of(r: AttachmentRow) -> AttachmentRecord {
+    AttachmentRecord {
+        id: r.0,
+        case_id: r.1,
+        name: r.2,
+        content_type: r.3,
+        size: u64::try_from(r.4).unwrap_or(0),
+        sha256: r.5,
+        uploaded_by: r.6,
+        uploaded_at: chrono::DateTime::from_timestamp_millis(r.7).unwrap_or_default(),
+    }
+}
+
 type AuditRow = (
     i64,
     i64,
@@ -627,6 +692,127 @@ macro_rules! sql_store {
                     .fetch_all(&self.pool)
                     .await?;
                 Ok(rows)
+            }
+
+            async fn aggregate(&self, kind: &str, key: &str) -> StoreResult<Option<(String, u64)>> {
+                let row: Option<(String, i64)> = sqlx::query_as("SELECT state, version FROM aggregates WHERE kind = $1 AND key = $2")
+                    .bind(kind)
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|(s, v)| (s, u64::try_from(v).unwrap_or(0))))
+            }
+
+            async fn save_aggregate(
+                &self,
+                kind: &str,
+                key: &str,
+                case_id: Option<&str>,
+                expected: u64,
+                state: &str,
+                events: &[AggregateEvent],
+                audit: &AuditEntry,
+            ) -> StoreResult<()> {
+                let expected_i = i64::try_from(expected).unwrap_or(i64::MAX);
+                let version = expected_i + events.len() as i64;
+                let now = audit.at.timestamp_millis();
+                let mut tx = self.pool.begin().await?;
+                let done = if expected == 0 {
+                    sqlx::query(
+                        "INSERT INTO aggregates (kind, key, case_id, state, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (kind, key) DO NOTHING",
+                    )
+                    .bind(kind)
+                    .bind(key)
+                    .bind(case_id)
+                    .bind(state)
+                    .bind(version)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                } else {
+                    sqlx::query("UPDATE aggregates SET state = $3, version = $4, updated_at = $5 WHERE kind = $1 AND key = $2 AND version = $6")
+                        .bind(kind)
+                        .bind(key)
+                        .bind(state)
+                        .bind(version)
+                        .bind(now)
+                        .bind(expected_i)
+                        .execute(&mut *tx)
+                        .await?
+                };
+                if done.rows_affected() != 1 {
+                    tx.rollback().await?;
+                    let current = self.aggregate(kind, key).await?.map_or(0, |(_, v)| v);
+                    return Err(StoreError::Conflict { current });
+                }
+                for (i, e) in events.iter().enumerate() {
+                    sqlx::query("INSERT INTO aggregate_events (kind, key, seq, at, actor, type, body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(kind)
+                        .bind(key)
+                        .bind(expected_i + 1 + i as i64)
+                        .bind(e.at.timestamp_millis())
+                        .bind(&e.actor)
+                        .bind(&e.kind)
+                        .bind(&e.body)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn aggregate_events(&self, kind: &str, key: &str) -> StoreResult<Vec<(u64, String)>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as("SELECT seq, body FROM aggregate_events WHERE kind = $1 AND key = $2 ORDER BY seq")
+                    .bind(kind)
+                    .bind(key)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|(s, b)| (u64::try_from(s).unwrap_or(0), b)).collect())
+            }
+
+            async fn insert_attachment(&self, a: &AttachmentRecord, data: &[u8], audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO attachments (id, case_id, name, content_type, size, sha256, data, uploaded_by, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&a.id)
+                .bind(&a.case_id)
+                .bind(&a.name)
+                .bind(&a.content_type)
+                .bind(i64::try_from(a.size).unwrap_or(i64::MAX))
+                .bind(&a.sha256)
+                .bind(data)
+                .bind(&a.uploaded_by)
+                .bind(a.uploaded_at.timestamp_millis())
+                .execute(&mut *tx)
+                .await?;
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn attachments(&self, case_id: &str) -> StoreResult<Vec<AttachmentRecord>> {
+                let rows: Vec<AttachmentRow> = sqlx::query_as(
+                    "SELECT id, case_id, name, content_type, size, sha256, uploaded_by, uploaded_at FROM attachments \
+                     WHERE case_id = $1 ORDER BY uploaded_at, id",
+                )
+                .bind(case_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(attachment_of).collect())
+            }
+
+            async fn attachment(&self, id: &str) -> StoreResult<Option<(AttachmentRecord, Vec<u8>)>> {
+                let row: Option<(String, String, String, String, i64, String, String, i64, Vec<u8>)> = sqlx::query_as(
+                    "SELECT id, case_id, name, content_type, size, sha256, uploaded_by, uploaded_at, data FROM attachments WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|r| (attachment_of((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7)), r.8)))
             }
 
             async fn set_config(&self, key: &str, value: &str, audit: &AuditEntry) -> StoreResult<()> {
@@ -986,6 +1172,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "due index",
         include_str!("../migrations/sqlite/0005_due_index.sql"),
     ),
+    (
+        6,
+        "mechanisms",
+        include_str!("../migrations/sqlite/0006_mechanisms.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -1012,6 +1203,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         5,
         "due index",
         include_str!("../migrations/postgres/0005_due_index.sql"),
+    ),
+    (
+        6,
+        "mechanisms",
+        include_str!("../migrations/postgres/0006_mechanisms.sql"),
     ),
 ];
 

@@ -1004,6 +1004,16 @@ async fn access_matrix(store: Arc<dyn Store>) {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
+    let (s, file) = upload(
+        &coordinator,
+        &format!("/api/v1/cases/{id}/attachments"),
+        PNG,
+        "image/png",
+        "a.png",
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{file}");
+    let attachment = file["id"].as_str().expect("id").to_owned();
 
     let mut clients = vec![("anonymous", Client::anonymous(&router_))];
     for (name, role, unit) in [
@@ -1029,88 +1039,106 @@ async fn access_matrix(store: Arc<dyn Store>) {
         NotFound,
     }
     use Want::*;
-    let want =
-        |op: &str, who: &str| -> Want {
-            let public = matches!(
-                op,
-                "GET /healthz"
-                    | "GET /api/v1/calendar/{year}"
-                    | "GET /api/v1/openapi.json"
-                    | "POST /api/v1/auth/login"
-            );
-            if public {
-                return Allow;
-            }
-            if who == "anonymous" {
-                return Unauthorized;
-            }
-            match op {
-                "POST /api/v1/cases" => {
-                    if matches!(who, "m.admin" | "m.coordinator") {
-                        Allow
-                    } else {
-                        Forbidden
-                    }
+    let want = |op: &str, who: &str| -> Want {
+        let public = matches!(
+            op,
+            "GET /healthz"
+                | "GET /api/v1/calendar/{year}"
+                | "GET /api/v1/openapi.json"
+                | "POST /api/v1/auth/login"
+        );
+        if public {
+            return Allow;
+        }
+        if who == "anonymous" {
+            return Unauthorized;
+        }
+        match op {
+            "POST /api/v1/cases" => {
+                if matches!(who, "m.admin" | "m.coordinator") {
+                    Allow
+                } else {
+                    Forbidden
                 }
-                "GET /api/v1/cases/{id}" | "GET /api/v1/cases/{id}/events" => {
-                    if who == "m.foreign" { NotFound } else { Allow }
+            }
+            "GET /api/v1/cases/{id}"
+            | "GET /api/v1/cases/{id}/events"
+            | "GET /api/v1/cases/{id}/supervision"
+            | "GET /api/v1/cases/{id}/attachments"
+            | "GET /api/v1/attachments/{id}" => {
+                if who == "m.foreign" {
+                    NotFound
+                } else {
+                    Allow
                 }
-                // Personal data: roles that work the case, within their jurisdiction.
-                "GET /api/v1/cases/{id}/complainant" => match who {
+            }
+            "POST /api/v1/cases/{id}/supervision" | "POST /api/v1/cases/{id}/attachments" => {
+                match who {
                     "m.foreign" => NotFound,
-                    "m.admin" | "m.coordinator" | "m.handler" => Allow,
-                    _ => Forbidden,
-                },
-                "GET /api/v1/cases/{id}/audit" => match who {
-                    "m.admin" | "m.coordinator" => Allow,
-                    _ => Forbidden,
-                },
-                "GET /api/v1/audit"
-                | "GET /api/v1/admin/users"
-                | "POST /api/v1/admin/users"
-                | "PATCH /api/v1/admin/users/{id}"
-                | "POST /api/v1/admin/units"
-                | "PATCH /api/v1/admin/units/{id}" => {
-                    if who == "m.admin" {
-                        Allow
-                    } else {
-                        Forbidden
-                    }
+                    "m.leader" => Forbidden,
+                    _ => Allow,
                 }
-                // The probe action is a sign-for: handlers of the unit may, readers may not.
-                "POST /api/v1/cases/{id}/actions" => match who {
-                    "m.foreign" => NotFound,
-                    "m.admin" | "m.coordinator" | "m.handler" => Allow,
-                    _ => Forbidden,
-                },
-                "GET /api/v1/cases/{id}/routing" | "POST /api/v1/dispatch" => match who {
-                    "m.admin" | "m.coordinator" => Allow,
-                    _ => Forbidden,
-                },
-                "PUT /api/v1/routing/rules" => {
-                    if who == "m.admin" {
-                        Allow
-                    } else {
-                        Forbidden
-                    }
-                }
-                "GET /api/v1/cases"
-                | "GET /api/v1/routing/rules"
-                | "GET /api/v1/clearing"
-                | "GET /api/v1/cases/export.csv"
-                | "GET /api/v1/units"
-                | "GET /api/v1/sla/rule-sets"
-                | "GET /api/v1/auth/me"
-                | "POST /api/v1/auth/logout" => Allow,
-                other => panic!("{other} has no row in the access matrix: decide who may call it"),
             }
-        };
+            // Personal data: roles that work the case, within their jurisdiction.
+            "GET /api/v1/cases/{id}/complainant" => match who {
+                "m.foreign" => NotFound,
+                "m.admin" | "m.coordinator" | "m.handler" => Allow,
+                _ => Forbidden,
+            },
+            "GET /api/v1/cases/{id}/audit" => match who {
+                "m.admin" | "m.coordinator" => Allow,
+                _ => Forbidden,
+            },
+            "GET /api/v1/audit"
+            | "GET /api/v1/admin/users"
+            | "POST /api/v1/admin/users"
+            | "PATCH /api/v1/admin/users/{id}"
+            | "POST /api/v1/admin/units"
+            | "PATCH /api/v1/admin/units/{id}" => {
+                if who == "m.admin" {
+                    Allow
+                } else {
+                    Forbidden
+                }
+            }
+            // The probe action is a sign-for: handlers of the unit may, readers may not.
+            "POST /api/v1/cases/{id}/actions" => match who {
+                "m.foreign" => NotFound,
+                "m.admin" | "m.coordinator" | "m.handler" => Allow,
+                _ => Forbidden,
+            },
+            "GET /api/v1/cases/{id}/routing" | "POST /api/v1/dispatch" => match who {
+                "m.admin" | "m.coordinator" => Allow,
+                _ => Forbidden,
+            },
+            "PUT /api/v1/routing/rules" => {
+                if who == "m.admin" {
+                    Allow
+                } else {
+                    Forbidden
+                }
+            }
+            "GET /api/v1/cases"
+            | "GET /api/v1/routing/rules"
+            | "GET /api/v1/clearing"
+            | "GET /api/v1/cases/export.csv"
+            | "GET /api/v1/units"
+            | "GET /api/v1/sla/rule-sets"
+            | "GET /api/v1/auth/me"
+            | "POST /api/v1/auth/logout" => Allow,
+            other => panic!("{other} has no row in the access matrix: decide who may call it"),
+        }
+    };
     for (method, path) in duban_server::openapi::operations() {
         let op = format!("{method} {path}");
         if op == "POST /api/v1/auth/logout" {
             continue; // would end the sessions the rest of the matrix uses; covered by `accounts`
         }
-        let uri = path.replace("{id}", &id).replace("{year}", "2026");
+        let uri = if path == "/api/v1/attachments/{id}" {
+            path.replace("{id}", &attachment)
+        } else {
+            path.replace("{id}", &id).replace("{year}", "2026")
+        };
         for (who, client) in &clients {
             let body = match op.as_str() {
                 "POST /api/v1/cases/{id}/actions" => Some(json!({"action": "sign_for"})),
@@ -1881,6 +1909,322 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     assert_eq!(before, after, "the first change was rolled back");
 }
 
+/// A one-pixel PNG.
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+/// Upload a file as the browser does: raw bytes, a type and a percent-encoded name.
+async fn upload(
+    client: &Client,
+    uri: &str,
+    data: &[u8],
+    content_type: &str,
+    name: &str,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("content-type", content_type)
+        .header("x-file-name", name);
+    if let Some((cookie, csrf)) = &client.session {
+        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
+    }
+    let resp = client
+        .app
+        .clone()
+        .oneshot(req.body(Body::from(data.to_vec())).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// Follow-up supervision of a key case: supervisor, order with its clock, answer by the
+/// unit, on-site visit with a photo, reports reviewed one by one.
+async fn follow_up_supervision(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "s.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let supervisor = Client::signed_in(
+        &app,
+        &state,
+        "s.supervisor",
+        Role::Supervisor,
+        Some("prov-coord"),
+    )
+    .await;
+    let other_sup = Client::signed_in(
+        &app,
+        &state,
+        "s.other",
+        Role::Supervisor,
+        Some("prov-coord"),
+    )
+    .await;
+    let zhenjiang =
+        Client::signed_in(&app, &state, "s.zhenjiang", Role::Handler, Some("gov-3211")).await;
+    let leader =
+        Client::signed_in(&app, &state, "s.leader", Role::Leader, Some("prov-coord")).await;
+
+    let mut key = valid_case();
+    key["key_classes"] = json!(["inspection_key"]);
+    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(key)).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let (_, plain) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let plain_id = plain["id"].as_str().expect("id").to_owned();
+    call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
+    )
+    .await;
+    let sup_uri = format!("/api/v1/cases/{id}/supervision");
+
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{plain_id}/supervision"),
+        Some(json!({"action": "assign", "supervisor": "s.supervisor"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["case.not_key".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "assign", "supervisor": "nobody"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["supervisor.unknown".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &supervisor,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "assign", "supervisor": "s.supervisor"})),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "supervisors do not assign themselves: {v}"
+    );
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "assign", "supervisor": "s.supervisor"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["supervision"]["supervisor"].as_str()),
+        (StatusCode::OK, Some("s.supervisor")),
+        "{v}"
+    );
+
+    // Only the named supervisor issues the order; its number and clock come from the server.
+    let order = json!({"action": "issue_order", "target_unit": "gov-3211",
+        "demands": "请于3个工作日内查明偷排情况并报送整改方案", "amount": 3, "unit": "working_days"});
+    let (s, _) = call(&other_sup, "POST", &sup_uri, Some(order.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(order.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let number = v["supervision"]["orders"][0]["number"]
+        .as_str()
+        .expect("number")
+        .to_owned();
+    assert!(
+        number.starts_with("苏督〔") && number.ends_with("1号"),
+        "{number}"
+    );
+    assert_eq!(
+        v["supervision"]["orders"][0]["clock"]["stage"],
+        "supervision_order"
+    );
+    let mut bad = order.clone();
+    bad["target_unit"] = json!("gov-9999");
+    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(bad)).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["unit.unknown".to_owned()]
+        )
+    );
+
+    // The unit answers; the supervisor accepts.
+    let (s, v) = call(&zhenjiang, "POST", &sup_uri, Some(json!({"action": "answer_order", "number": number, "answer": "已现场查处，企业停产整改。"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["supervision"]["orders"][0]["clock"]["stopped_at"].is_string());
+    let (s, _) = call(
+        &supervisor,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "close_order", "number": number, "accept": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // A photo: type and size are checked against the bytes.
+    let files = format!("/api/v1/cases/{id}/attachments");
+    let (s, v) = upload(&supervisor, &files, b"not an image", "image/jpeg", "x.jpg").await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["file.type_mismatch".to_owned()]
+        )
+    );
+    let (s, v) = upload(
+        &supervisor,
+        &files,
+        b"MZ\x90\0",
+        "application/x-msdownload",
+        "x.exe",
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["file.type_unsupported".to_owned()]
+        )
+    );
+    let big = vec![0xFFu8; duban_api::ATTACHMENT_MAX_BYTES + 1];
+    let (s, _) = upload(&supervisor, &files, &big, "image/jpeg", "big.jpg").await;
+    assert!(
+        s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::PAYLOAD_TOO_LARGE,
+        "{s}"
+    );
+    let (s, photo) = upload(
+        &supervisor,
+        &files,
+        PNG,
+        "image/png",
+        "%E7%8E%B0%E5%9C%BA.png",
+    )
+    .await;
+    assert_eq!(
+        (s, photo["name"].as_str()),
+        (StatusCode::CREATED, Some("现场.png")),
+        "{photo}"
+    );
+    let photo_id = photo["id"].as_str().expect("id").to_owned();
+    let (s, bytes) = get_text(&zhenjiang, &format!("/api/v1/attachments/{photo_id}")).await;
+    assert_eq!(
+        (s, bytes.len()),
+        (StatusCode::OK, String::from_utf8_lossy(PNG).len())
+    );
+    let nanjing =
+        Client::signed_in(&app, &state, "s.nanjing", Role::Handler, Some("gov-3201")).await;
+    let (s, _) = get_text(&nanjing, &format!("/api/v1/attachments/{photo_id}")).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "files keep to the case's jurisdiction"
+    );
+
+    let visit = json!({"action": "record_visit", "date": "2025-06-04", "inspectors": ["李明", "王芳"],
+        "findings": "现场发现企业雨水排口有废水外排痕迹，已取样送检。", "finding": "substantiated",
+        "attachments": [photo_id]});
+    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(visit)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["supervision"]["visits"][0]["attachments"][0]["name"],
+        "现场.png"
+    );
+
+    // Reports, reviewed one by one; the leader only reads.
+    let (s, _) = call(&zhenjiang, "POST", &sup_uri, Some(json!({"action": "submit_report", "kind": "progress", "text": "企业已停产，正在拆除违规管道。"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = call(
+        &supervisor,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "review_report", "report": 1, "approve": false})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["comments.required".to_owned()]
+        )
+    );
+    let (s, _) = call(&supervisor, "POST", &sup_uri, Some(json!({"action": "review_report", "report": 1, "approve": false, "comments": "请附整改照片"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = call(
+        &leader,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "review_report", "report": 1, "approve": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, view) = call(&leader, "GET", &sup_uri, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(view["allowed"], json!([]));
+    let kinds: Vec<&str> = view["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "supervisor_assigned",
+            "order_issued",
+            "order_answered",
+            "order_closed",
+            "visit_recorded",
+            "report_submitted",
+            "report_reviewed"
+        ]
+    );
+    let (_, trail) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{id}/audit"),
+        None,
+    )
+    .await;
+    let actions: Vec<&str> = trail
+        .as_array()
+        .expect("trail")
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        actions.contains(&"supervision.review_report") && actions.contains(&"attachment.upload"),
+        "{actions:?}"
+    );
+}
+
 async fn get_text(client: &Client, uri: &str) -> (StatusCode, String) {
     get_text_with(client, "GET", uri).await
 }
@@ -2076,6 +2420,16 @@ async fn quick_dispatch_on_sqlite() {
 #[tokio::test]
 async fn quick_dispatch_on_postgres() {
     on_postgres("quick dispatch test", quick_dispatch).await;
+}
+
+#[tokio::test]
+async fn follow_up_supervision_on_sqlite() {
+    on_sqlite(follow_up_supervision).await;
+}
+
+#[tokio::test]
+async fn follow_up_supervision_on_postgres() {
+    on_postgres("supervision test", follow_up_supervision).await;
 }
 
 #[tokio::test]

@@ -479,3 +479,38 @@ pub struct ClearingView {
     /// More open work exists than one view shows.
     pub truncated: bool,
 }
+
+/// One event of a case's supervision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisionEventView {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub event: duban_supervision::Event,
+}
+
+/// `GET /api/v1/cases/{id}/supervision`: the supervision of a key case, its events and
+/// the commands the reader may run now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisionView {
+    pub supervision: duban_supervision::Supervision,
+    pub events: Vec<SupervisionEventView>,
+    /// Command codes (`assign`, `issue_order`, …) the reader's role allows.
+    pub allowed: Vec<String>,
+}
+
+/// A file attached to a case (`POST /api/v1/cases/{id}/attachments`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// Largest attachment accepted.
+pub const ATTACHMENT_MAX_BYTES: usize = 5 * 1024 * 1024;
+/// Types accepted, checked against the file's first bytes.
+pub const ATTACHMENT_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
