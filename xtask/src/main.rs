@@ -458,6 +458,7 @@ const WASM_CRATES: &[&str] = &[
     "duban-case",
     "duban-dispatch",
     "duban-supervision",
+    "duban-referral",
     "duban-api",
     "duban-web",
 ];

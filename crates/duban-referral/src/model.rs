@@ -1,0 +1,595 @@
+//! The referral aggregate.
+
+use chrono::{DateTime, Utc};
+use duban_calendar::Calendar;
+use duban_case::Lang;
+use duban_sla::{Clock, Limit, Stage, TimeUnit};
+use serde::{Deserialize, Serialize};
+
+const WARN_PERCENT: u8 = 80;
+const TEXT_MAX: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Sent; the receiver has not acknowledged yet.
+    Sent,
+    /// Acknowledged; the answer is due by the clock.
+    Acknowledged,
+    /// Answered; the sender may close it.
+    Answered,
+    Closed,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Sent => "sent",
+            Status::Acknowledged => "acknowledged",
+            Status::Answered => "answered",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+/// One message of a referral's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub unit: String,
+    pub text: String,
+    /// The receiver's answer (stops the clock).
+    #[serde(default)]
+    pub answer: bool,
+}
+
+/// A referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    case_id: Option<String>,
+    from_unit: String,
+    to_unit: String,
+    subject: String,
+    status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    clock: Option<Clock>,
+    thread: Vec<Message>,
+    /// Joint handling: the lead unit, and co-handlers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    joint_lead: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    co_handlers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    version: u64,
+}
+
+impl Referral {
+    /// Before its first event.
+    pub fn empty(id: &str) -> Referral {
+        Referral {
+            id: id.to_owned(),
+            case_id: None,
+            from_unit: String::new(),
+            to_unit: String::new(),
+            subject: String::new(),
+            status: Status::Sent,
+            clock: None,
+            thread: vec![],
+            joint_lead: None,
+            co_handlers: vec![],
+            summary: None,
+            version: 0,
+        }
+    }
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn case_id(&self) -> Option<&str> {
+        self.case_id.as_deref()
+    }
+    pub fn from_unit(&self) -> &str {
+        &self.from_unit
+    }
+    pub fn to_unit(&self) -> &str {
+        &self.to_unit
+    }
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    pub fn clock(&self) -> Option<&Clock> {
+        self.clock.as_ref()
+    }
+    pub fn thread(&self) -> &[Message] {
+        &self.thread
+    }
+    pub fn joint_lead(&self) -> Option<&str> {
+        self.joint_lead.as_deref()
+    }
+    pub fn co_handlers(&self) -> &[String] {
+        &self.co_handlers
+    }
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    /// Every unit taking part: sender, receiver and co-handlers.
+    pub fn units(&self) -> Vec<&str> {
+        let mut out = vec![self.from_unit.as_str(), self.to_unit.as_str()];
+        out.extend(self.co_handlers.iter().map(String::as_str));
+        out.dedup();
+        out
+    }
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// Refer a problem (opens the referral).
+    Send {
+        from_unit: String,
+        to_unit: String,
+        subject: String,
+        text: String,
+        amount: u32,
+        /// `hours`, `working_hours`, `natural_days` or `working_days`.
+        unit: String,
+    },
+    /// The receiver acknowledges (签收).
+    Acknowledge,
+    /// A message in the thread, from either side.
+    Reply { text: String },
+    /// The receiver's answer: stops the clock.
+    Answer { text: String },
+    /// Make handling joint: one lead unit and co-handlers.
+    SetJoint {
+        lead: String,
+        #[serde(default)]
+        co_handlers: Vec<String>,
+    },
+    /// The sender closes it with a summary.
+    Close { summary: String },
+}
+
+impl Command {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Command::Send { .. } => "send",
+            Command::Acknowledge => "acknowledge",
+            Command::Reply { .. } => "reply",
+            Command::Answer { .. } => "answer",
+            Command::SetJoint { .. } => "set_joint",
+            Command::Close { .. } => "close",
+        }
+    }
+}
+
+/// The instant, the actor and the units the actor speaks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a str,
+    /// The actor's units (their jurisdiction); the provincial coordination group speaks
+    /// for every unit.
+    pub actor_units: &'a [String],
+    pub calendar: &'a Calendar,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Sent {
+        case_id: Option<String>,
+        from_unit: String,
+        to_unit: String,
+        subject: String,
+        text: String,
+        clock: Clock,
+    },
+    Acknowledged {
+        unit: String,
+    },
+    Replied {
+        unit: String,
+        text: String,
+    },
+    Answered {
+        unit: String,
+        text: String,
+        clock: Clock,
+    },
+    JointSet {
+        lead: String,
+        co_handlers: Vec<String>,
+    },
+    Closed {
+        summary: String,
+    },
+}
+
+impl EventKind {
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventKind::Sent { .. } => "sent",
+            EventKind::Acknowledged { .. } => "acknowledged",
+            EventKind::Replied { .. } => "replied",
+            EventKind::Answered { .. } => "answered",
+            EventKind::JointSet { .. } => "joint_set",
+            EventKind::Closed { .. } => "closed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why a referral step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReferralError {
+    #[error("{field} is required")]
+    Required { field: String },
+    #[error("{field} is too long")]
+    TooLong { field: String, max: usize },
+    #[error("{field} is not valid")]
+    Invalid { field: String },
+    #[error("a referral goes to another unit")]
+    SameUnit,
+    #[error("not allowed while the referral is {status}")]
+    WrongState { status: &'static str },
+    #[error("only {side} may do this")]
+    WrongSide { side: &'static str },
+}
+
+impl ReferralError {
+    pub fn field(&self) -> String {
+        match self {
+            ReferralError::Required { field }
+            | ReferralError::TooLong { field, .. }
+            | ReferralError::Invalid { field } => field.clone(),
+            ReferralError::SameUnit => "to_unit".into(),
+            ReferralError::WrongState { .. } | ReferralError::WrongSide { .. } => "action".into(),
+        }
+    }
+    pub fn code(&self) -> String {
+        let base = |f: &str| f.split('[').next().unwrap_or(f).to_owned();
+        match self {
+            ReferralError::Required { field } => format!("{}.required", base(field)),
+            ReferralError::TooLong { field, .. } => format!("{}.too_long", base(field)),
+            ReferralError::Invalid { field } => format!("{}.invalid", base(field)),
+            ReferralError::SameUnit => "to_unit.same_as_sender".into(),
+            ReferralError::WrongState { .. } => "referral.wrong_state".into(),
+            ReferralError::WrongSide { .. } => "referral.wrong_side".into(),
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            ReferralError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
+            ReferralError::TooLong { max, .. } => {
+                if zh {
+                    format!("最多{max}个字")
+                } else {
+                    format!("At most {max} characters")
+                }
+            }
+            ReferralError::Invalid { .. } => if zh { "无效" } else { "Not valid" }.into(),
+            ReferralError::SameUnit => if zh {
+                "不能推送给本单位"
+            } else {
+                "A referral goes to another unit"
+            }
+            .into(),
+            ReferralError::WrongState { .. } => if zh {
+                "当前状态不允许此操作"
+            } else {
+                "Not allowed in the referral's current state"
+            }
+            .into(),
+            ReferralError::WrongSide { side } => match (*side, zh) {
+                ("receiver", true) => "只有接收单位可以执行此操作".into(),
+                ("sender", true) => "只有推送单位可以执行此操作".into(),
+                (_, true) => "本单位未参与该推送".into(),
+                (side, false) => format!("Only the {side} may do this"),
+            },
+        }
+    }
+}
+
+fn text(errs: &mut Vec<ReferralError>, field: &str, s: &str, max: usize) -> String {
+    let t = s.trim();
+    if t.is_empty() {
+        errs.push(ReferralError::Required {
+            field: field.into(),
+        });
+    } else if t.chars().count() > max {
+        errs.push(ReferralError::TooLong {
+            field: field.into(),
+            max,
+        });
+    }
+    t.to_owned()
+}
+
+fn unit_id(errs: &mut Vec<ReferralError>, field: &str, s: &str) -> String {
+    let t = s.trim();
+    if t.is_empty() {
+        errs.push(ReferralError::Required {
+            field: field.into(),
+        });
+    } else if t.len() > 64
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        errs.push(ReferralError::Invalid {
+            field: field.into(),
+        });
+    }
+    t.to_owned()
+}
+
+fn speaks_for(ctx: &Ctx<'_>, unit: &str) -> bool {
+    ctx.actor_units.iter().any(|u| u == unit)
+}
+
+/// Open a referral: the `Send` command on an empty referral.
+pub fn open(
+    case_id: Option<&str>,
+    cmd: &Command,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Event>, Vec<ReferralError>> {
+    let Command::Send {
+        from_unit,
+        to_unit,
+        subject,
+        text: body,
+        amount,
+        unit,
+    } = cmd
+    else {
+        return Err(vec![ReferralError::WrongState { status: "new" }]);
+    };
+    let mut errs = Vec::new();
+    let from = unit_id(&mut errs, "from_unit", from_unit);
+    let to = unit_id(&mut errs, "to_unit", to_unit);
+    if !from.is_empty() && from == to {
+        errs.push(ReferralError::SameUnit);
+    }
+    if !from.is_empty() && !speaks_for(ctx, &from) {
+        errs.push(ReferralError::WrongSide { side: "sender" });
+    }
+    let subject = text(&mut errs, "subject", subject, 100);
+    let body = text(&mut errs, "text", body, TEXT_MAX);
+    let unit = match unit.trim() {
+        "hours" => Some(TimeUnit::Hours),
+        "working_hours" => Some(TimeUnit::WorkingHours),
+        "natural_days" => Some(TimeUnit::NaturalDays),
+        "working_days" => Some(TimeUnit::WorkingDays),
+        _ => {
+            errs.push(ReferralError::Invalid {
+                field: "unit".into(),
+            });
+            None
+        }
+    };
+    let limit = unit.and_then(|u| {
+        let max = if matches!(u, TimeUnit::Hours | TimeUnit::WorkingHours) {
+            720
+        } else {
+            90
+        };
+        (1..=max)
+            .contains(amount)
+            .then(|| Limit::new(*amount, u).ok())
+            .flatten()
+    });
+    if unit.is_some() && limit.is_none() {
+        errs.push(ReferralError::Invalid {
+            field: "amount".into(),
+        });
+    }
+    let Some(limit) = limit.filter(|_| errs.is_empty()) else {
+        return Err(errs);
+    };
+    let clock = Clock::start(Stage::Referral, limit, WARN_PERCENT, ctx.now, ctx.calendar);
+    Ok(vec![Event {
+        at: ctx.now,
+        actor: ctx.actor.to_owned(),
+        kind: EventKind::Sent {
+            case_id: case_id.map(str::to_owned),
+            from_unit: from,
+            to_unit: to,
+            subject,
+            text: body,
+            clock,
+        },
+    }])
+}
+
+/// Decide a step on an open referral.
+pub fn decide(
+    r: &Referral,
+    cmd: &Command,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Event>, Vec<ReferralError>> {
+    let mut errs = Vec::new();
+    let receiver = speaks_for(ctx, &r.to_unit) || r.co_handlers.iter().any(|u| speaks_for(ctx, u));
+    let sender = speaks_for(ctx, &r.from_unit);
+    let state = |allowed: &[Status]| {
+        if allowed.contains(&r.status) {
+            Ok(())
+        } else {
+            Err(vec![ReferralError::WrongState {
+                status: r.status.code(),
+            }])
+        }
+    };
+    let kind = match cmd {
+        Command::Send { .. } => {
+            return Err(vec![ReferralError::WrongState {
+                status: r.status.code(),
+            }]);
+        }
+        Command::Acknowledge => {
+            state(&[Status::Sent])?;
+            if !speaks_for(ctx, &r.to_unit) {
+                return Err(vec![ReferralError::WrongSide { side: "receiver" }]);
+            }
+            EventKind::Acknowledged {
+                unit: r.to_unit.clone(),
+            }
+        }
+        Command::Reply { text: t } => {
+            state(&[Status::Sent, Status::Acknowledged, Status::Answered])?;
+            if !(receiver || sender) {
+                return Err(vec![ReferralError::WrongSide { side: "party" }]);
+            }
+            let t = text(&mut errs, "text", t, TEXT_MAX);
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            let unit = if sender { &r.from_unit } else { &r.to_unit };
+            EventKind::Replied {
+                unit: unit.clone(),
+                text: t,
+            }
+        }
+        Command::Answer { text: t } => {
+            state(&[Status::Acknowledged])?;
+            if !speaks_for(ctx, &r.to_unit) {
+                return Err(vec![ReferralError::WrongSide { side: "receiver" }]);
+            }
+            let t = text(&mut errs, "text", t, TEXT_MAX);
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            let mut clock = r.clock.clone().ok_or_else(|| {
+                vec![ReferralError::WrongState {
+                    status: r.status.code(),
+                }]
+            })?;
+            clock.stop(ctx.now, ctx.calendar);
+            EventKind::Answered {
+                unit: r.to_unit.clone(),
+                text: t,
+                clock,
+            }
+        }
+        Command::SetJoint { lead, co_handlers } => {
+            state(&[Status::Sent, Status::Acknowledged])?;
+            if !sender {
+                return Err(vec![ReferralError::WrongSide { side: "sender" }]);
+            }
+            let lead = unit_id(&mut errs, "lead", lead);
+            let mut cos: Vec<String> = Vec::new();
+            for (i, u) in co_handlers.iter().enumerate() {
+                let u = unit_id(&mut errs, &format!("co_handlers[{i}]"), u);
+                if u == lead || cos.contains(&u) {
+                    errs.push(ReferralError::Invalid {
+                        field: format!("co_handlers[{i}]"),
+                    });
+                } else {
+                    cos.push(u);
+                }
+            }
+            if lead != r.to_unit && !cos.contains(&r.to_unit) && !lead.is_empty() {
+                // The receiver stays in: as lead or as co-handler.
+                errs.push(ReferralError::Invalid {
+                    field: "lead".into(),
+                });
+            }
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            EventKind::JointSet {
+                lead,
+                co_handlers: cos,
+            }
+        }
+        Command::Close { summary } => {
+            state(&[Status::Answered])?;
+            if !sender {
+                return Err(vec![ReferralError::WrongSide { side: "sender" }]);
+            }
+            let summary = text(&mut errs, "summary", summary, TEXT_MAX);
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            EventKind::Closed { summary }
+        }
+    };
+    Ok(vec![Event {
+        at: ctx.now,
+        actor: ctx.actor.to_owned(),
+        kind,
+    }])
+}
+
+/// Fold one event in (events carry their clocks: no calendar needed).
+pub fn apply(mut r: Referral, ev: &Event) -> Referral {
+    match &ev.kind {
+        EventKind::Sent {
+            case_id,
+            from_unit,
+            to_unit,
+            subject,
+            text,
+            clock,
+        } => {
+            r.case_id = case_id.clone();
+            r.from_unit = from_unit.clone();
+            r.to_unit = to_unit.clone();
+            r.subject = subject.clone();
+            r.status = Status::Sent;
+            r.clock = Some(clock.clone());
+            r.thread.push(Message {
+                at: ev.at,
+                by: ev.actor.clone(),
+                unit: from_unit.clone(),
+                text: text.clone(),
+                answer: false,
+            });
+        }
+        EventKind::Acknowledged { .. } => r.status = Status::Acknowledged,
+        EventKind::Replied { unit, text } => r.thread.push(Message {
+            at: ev.at,
+            by: ev.actor.clone(),
+            unit: unit.clone(),
+            text: text.clone(),
+            answer: false,
+        }),
+        EventKind::Answered { unit, text, clock } => {
+            r.status = Status::Answered;
+            r.clock = Some(clock.clone());
+            r.thread.push(Message {
+                at: ev.at,
+                by: ev.actor.clone(),
+                unit: unit.clone(),
+                text: text.clone(),
+                answer: true,
+            });
+        }
+        EventKind::JointSet { lead, co_handlers } => {
+            r.joint_lead = Some(lead.clone());
+            r.co_handlers = co_handlers.clone();
+        }
+        EventKind::Closed { summary } => {
+            r.status = Status::Closed;
+            r.summary = Some(summary.clone());
+        }
+    }
+    r.version += 1;
+    r
+}
