@@ -1052,6 +1052,9 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
                 )),
         )
         .route("/attachments/{id}", get(download_attachment))
+        .route("/cases/{id}/referrals", get(case_referrals).post(refer))
+        .route("/referrals", get(my_referrals))
+        .route("/referrals/{id}", get(get_referral).post(act_on_referral))
         .route("/admin/users", get(admin_users).post(admin_create_user))
         .route("/admin/users/{id}", axum::routing::patch(admin_update_user))
         .route("/admin/units", post(admin_create_unit))
@@ -1140,11 +1143,23 @@ fn parse_id(id: &str, lang: Lang) -> Result<CaseId, ApiFailure> {
 /// existence does not leak.
 async fn load(s: &AppState, id: &str, lang: Lang, actor: &Actor) -> Result<Case, ApiFailure> {
     let id = parse_id(id, lang)?;
-    s.store
+    let not_found = || ApiFailure::not_found("id", "case.not_found", lang);
+    let case = s
+        .store
         .get_case(&id.to_string())
         .await?
-        .filter(|c| actor.can_see(c))
-        .ok_or_else(|| ApiFailure::not_found("id", "case.not_found", lang))
+        .ok_or_else(not_found)?;
+    if actor.can_see(&case) {
+        return Ok(case);
+    }
+    // A department sees what was referred to it.
+    let referred = s.store.referred_units(&id.to_string()).await?;
+    let units = actor.jurisdiction.as_deref().unwrap_or_default();
+    if units.iter().any(|u| referred.contains(&format!(",{u},"))) {
+        Ok(case)
+    } else {
+        Err(not_found())
+    }
 }
 
 async fn get_case(
@@ -1956,6 +1971,7 @@ async fn supervise(
             &state_json,
             &stored,
             &audit,
+            &crate::store::AggregateAccess::default(),
         )
         .await
     {
@@ -1972,6 +1988,339 @@ async fn supervise(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+const REFERRAL: &str = "referral";
+
+/// The units an actor speaks for in a referral: administrators and coordinators for
+/// every unit, handlers for their jurisdiction, readers for none.
+fn speaking_units(s: &AppState, actor: &Actor) -> Vec<String> {
+    use crate::auth::Role;
+    match actor.role {
+        Role::Admin | Role::Coordinator => s
+            .units
+            .read()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default(),
+        Role::Handler => actor.jurisdiction.clone().unwrap_or_default(),
+        Role::Supervisor | Role::Leader => vec![],
+    }
+}
+
+/// The referral commands the actor could send now (each still checked by the crate).
+fn referral_allowed(r: &duban_referral::Referral, units: &[String]) -> Vec<String> {
+    use duban_referral::Status;
+    let speaks = |u: &str| units.iter().any(|x| x == u);
+    let receiver = speaks(r.to_unit());
+    let party = receiver || speaks(r.from_unit()) || r.co_handlers().iter().any(|u| speaks(u));
+    let sender = speaks(r.from_unit());
+    let mut out = Vec::new();
+    match r.status() {
+        Status::Sent if receiver => out.push("acknowledge"),
+        Status::Acknowledged if receiver => out.push("answer"),
+        Status::Answered if sender => out.push("close"),
+        _ => {}
+    }
+    if party && r.status() != Status::Closed {
+        out.push("reply");
+    }
+    if sender && matches!(r.status(), Status::Sent | Status::Acknowledged) {
+        out.push("set_joint");
+    }
+    out.into_iter().map(str::to_owned).collect()
+}
+
+async fn referral_view(
+    s: &AppState,
+    r: duban_referral::Referral,
+    actor: &Actor,
+) -> Result<duban_api::ReferralView, ApiFailure> {
+    let events = s
+        .store
+        .aggregate_events(REFERRAL, r.id())
+        .await?
+        .into_iter()
+        .map(|(seq, body)| {
+            Ok(duban_api::ReferralEventView {
+                seq,
+                event: serde_json::from_str(&body).map_err(crate::store::StoreError::from)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiFailure>>()?;
+    Ok(duban_api::ReferralView {
+        allowed: referral_allowed(&r, &speaking_units(s, actor)),
+        referral: r,
+        events,
+    })
+}
+
+fn referral_errors(errs: &[duban_referral::ReferralError], lang: Lang) -> ApiFailure {
+    ApiFailure::Invalid(ErrorBody {
+        errors: errs
+            .iter()
+            .map(|e| duban_api::ApiError {
+                field: e.field(),
+                code: e.code(),
+                message: e.message(lang),
+            })
+            .collect(),
+    })
+}
+
+/// Store a referral's new events with its audit entry; the receiver and co-handlers
+/// are given sight of the case in the same transaction.
+async fn save_referral(
+    s: &AppState,
+    expected: u64,
+    next: &duban_referral::Referral,
+    events: &[duban_referral::Event],
+    actor: &Actor,
+    reference: &str,
+    lang: Lang,
+) -> Result<(), ApiFailure> {
+    let stored: Vec<crate::store::AggregateEvent> = events
+        .iter()
+        .map(|e| {
+            Ok(crate::store::AggregateEvent {
+                at: e.at,
+                actor: e.actor.clone(),
+                kind: e.kind.code().to_owned(),
+                body: serde_json::to_string(e)?,
+            })
+        })
+        .collect::<Result<_, serde_json::Error>>()
+        .map_err(crate::store::StoreError::from)?;
+    let code = events.first().map(|e| e.kind.code()).unwrap_or("");
+    let reason = events
+        .iter()
+        .find_map(|e| match &e.kind {
+            duban_referral::EventKind::Sent { subject, .. } => Some(subject.clone()),
+            duban_referral::EventKind::Closed { summary } => Some(summary.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let audit = actor.who.entry(
+        s.now(),
+        &format!("referral.{code}"),
+        next.case_id().map(str::to_owned),
+        reference,
+        &reason,
+        serde_json::json!({ "referral": next.id(), "to_unit": next.to_unit(), "status": next.status().code() }),
+    );
+    let mut grant = vec![next.to_unit().to_owned()];
+    grant.extend(next.co_handlers().iter().cloned());
+    let access = crate::store::AggregateAccess {
+        parties: next.units().into_iter().map(str::to_owned).collect(),
+        grant_case_to: grant,
+    };
+    let state = serde_json::to_string(next).map_err(crate::store::StoreError::from)?;
+    match s
+        .store
+        .save_aggregate(
+            REFERRAL,
+            next.id(),
+            next.case_id(),
+            expected,
+            &state,
+            &stored,
+            &audit,
+            &access,
+        )
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(crate::store::StoreError::Conflict { .. }) => {
+            let message = match lang {
+                Lang::Zh => "推送记录已被他人更新，请刷新后重试",
+                Lang::En => "The referral changed meanwhile; reload and try again",
+            };
+            Err(ApiFailure::Conflict(
+                ErrorBody::single("version", "version.conflict", message),
+                None,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn case_referrals(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<duban_api::ReferralView>>, ApiFailure> {
+    let case = load(&s, &id, lang, &actor).await?;
+    let mut out = Vec::new();
+    for json in s
+        .store
+        .aggregates(REFERRAL, Some(&case.id().to_string()), None, 1000)
+        .await?
+    {
+        let r: duban_referral::Referral =
+            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+        out.push(referral_view(&s, r, &actor).await?);
+    }
+    Ok(axum::Json(out))
+}
+
+/// Refer a problem of a case to another department.
+async fn refer(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<(StatusCode, axum::Json<duban_api::ReferralView>), ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator, Role::Handler], lang)?;
+    let case = load(&s, &id, lang, &actor).await?;
+    let cmd: duban_referral::Command = serde_json::from_value(body)
+        .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
+    if let duban_referral::Command::Send { to_unit, .. } = &cmd
+        && !to_unit.trim().is_empty()
+        && !s.unit_exists(to_unit.trim())
+    {
+        return Err(ApiFailure::bad_field(
+            "to_unit",
+            "unit.unknown",
+            UserError::message("unit.unknown", lang),
+        ));
+    }
+    let units = speaking_units(&s, &actor);
+    let ctx = duban_referral::Ctx {
+        now: s.now(),
+        actor: &actor.user.username,
+        actor_units: &units,
+        calendar: Calendar::official(),
+    };
+    let case_id = case.id().to_string();
+    let events =
+        duban_referral::open(Some(&case_id), &cmd, &ctx).map_err(|e| referral_errors(&e, lang))?;
+    let rid = uuid::Uuid::now_v7().to_string();
+    let next = events
+        .iter()
+        .fold(duban_referral::Referral::empty(&rid), duban_referral::apply);
+    save_referral(
+        &s,
+        0,
+        &next,
+        &events,
+        &actor,
+        &case.reference().to_string(),
+        lang,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(referral_view(&s, next, &actor).await?),
+    ))
+}
+
+/// A referral the actor takes part in (or may read as a coordinator, supervisor, leader).
+async fn load_referral(
+    s: &AppState,
+    id: &str,
+    actor: &Actor,
+    lang: Lang,
+) -> Result<(duban_referral::Referral, u64, String), ApiFailure> {
+    let not_found = || ApiFailure::not_found("id", "referral.not_found", lang);
+    let Some((json, version)) = s.store.aggregate(REFERRAL, id.trim()).await? else {
+        return Err(not_found());
+    };
+    let r: duban_referral::Referral =
+        serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+    let party = match &actor.jurisdiction {
+        None => true,
+        Some(units) => r.units().iter().any(|u| units.iter().any(|j| j == u)),
+    };
+    if !party {
+        return Err(not_found());
+    }
+    let reference = match r.case_id() {
+        Some(c) => s
+            .store
+            .get_case(c)
+            .await?
+            .map(|c| c.reference().to_string())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok((r, version, reference))
+}
+
+async fn get_referral(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<duban_api::ReferralView>, ApiFailure> {
+    let (r, _, _) = load_referral(&s, &id, &actor, lang).await?;
+    Ok(axum::Json(referral_view(&s, r, &actor).await?))
+}
+
+async fn act_on_referral(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<axum::Json<duban_api::ReferralView>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator, Role::Handler], lang)?;
+    let (r, version, reference) = load_referral(&s, &id, &actor, lang).await?;
+    let cmd: duban_referral::Command = serde_json::from_value(body)
+        .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
+    if let duban_referral::Command::SetJoint { lead, co_handlers } = &cmd {
+        for (field, u) in std::iter::once(("lead".to_owned(), lead)).chain(
+            co_handlers
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (format!("co_handlers[{i}]"), u)),
+        ) {
+            if !u.trim().is_empty() && !s.unit_exists(u.trim()) {
+                return Err(ApiFailure::bad_field(
+                    &field,
+                    "unit.unknown",
+                    UserError::message("unit.unknown", lang),
+                ));
+            }
+        }
+    }
+    let units = speaking_units(&s, &actor);
+    let ctx = duban_referral::Ctx {
+        now: s.now(),
+        actor: &actor.user.username,
+        actor_units: &units,
+        calendar: Calendar::official(),
+    };
+    let events = duban_referral::decide(&r, &cmd, &ctx).map_err(|e| {
+        if e.iter().any(|x| x.code() == "referral.wrong_side") {
+            ApiFailure::Forbidden(forbidden(lang))
+        } else {
+            referral_errors(&e, lang)
+        }
+    })?;
+    let next = events.iter().fold(r, duban_referral::apply);
+    save_referral(&s, version, &next, &events, &actor, &reference, lang).await?;
+    Ok(axum::Json(referral_view(&s, next, &actor).await?))
+}
+
+/// Referrals the actor's units take part in (everything for coordinators), newest first.
+async fn my_referrals(
+    State(s): State<AppState>,
+    actor: Actor,
+) -> Result<axum::Json<Vec<duban_api::ReferralView>>, ApiFailure> {
+    let mut out = Vec::new();
+    for json in s
+        .store
+        .aggregates(REFERRAL, None, actor.jurisdiction.as_deref(), 500)
+        .await?
+    {
+        let r: duban_referral::Referral =
+            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+        out.push(referral_view(&s, r, &actor).await?);
+    }
+    Ok(axum::Json(out))
 }
 
 fn attachment_view(a: crate::store::AttachmentRecord) -> duban_api::AttachmentView {

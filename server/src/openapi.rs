@@ -39,6 +39,11 @@ use duban_case::lifecycle::Command;
         case_attachments,
         upload_attachment,
         download_attachment,
+        case_referrals,
+        refer,
+        my_referrals,
+        get_referral,
+        act_on_referral,
         admin_users,
         admin_create_user,
         admin_update_user,
@@ -72,6 +77,7 @@ use duban_case::lifecycle::Command;
         SkippedCase,
         AttachmentView,
         duban_supervision::Command,
+        duban_referral::Command,
         duban_dispatch::Rule,
         duban_dispatch::RoutingRules,
         duban_dispatch::RuleKind,
@@ -297,3 +303,32 @@ fn upload_attachment() {}
     responses((status = 200, description = "The file, with its type"), (status = 404, body = ErrorBody)))]
 #[allow(dead_code)]
 fn download_attachment() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/referrals", params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 200, description = "The case's referrals with their threads and allowed commands"), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn case_referrals() {}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", request_body = duban_referral::Command,
+    params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 201, description = "The new referral"), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn refer() {}
+
+#[utoipa::path(get, path = "/api/v1/referrals",
+    responses((status = 200, description = "Referrals the reader's units take part in, newest first")))]
+#[allow(dead_code)]
+fn my_referrals() {}
+
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", params(("id" = String, Path, description = "Referral id")),
+    responses((status = 200, description = "The referral"), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn get_referral() {}
+
+#[utoipa::path(post, path = "/api/v1/referrals/{id}", request_body = duban_referral::Command,
+    params(("id" = String, Path, description = "Referral id")),
+    responses((status = 200, description = "The referral after the command"), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn act_on_referral() {}

@@ -131,6 +131,14 @@ pub struct AggregateEvent {
     pub body: String,
 }
 
+/// Who takes part in an aggregate: its parties (for inboxes) and units to be given
+/// sight of its case (a referral's receiver and co-handlers).
+#[derive(Debug, Clone, Default)]
+pub struct AggregateAccess {
+    pub parties: Vec<String>,
+    pub grant_case_to: Vec<String>,
+}
+
 /// A file attached to a case, without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentRecord {
@@ -207,7 +215,19 @@ pub trait Store: Send + Sync + 'static {
         state: &str,
         events: &[AggregateEvent],
         audit: &AuditEntry,
+        access: &AggregateAccess,
     ) -> StoreResult<()>;
+    /// States of the aggregates of a kind that a case has, or that these units take
+    /// part in (newest first, at most `limit`).
+    async fn aggregates(
+        &self,
+        kind: &str,
+        case_id: Option<&str>,
+        units: Option<&[String]>,
+        limit: i64,
+    ) -> StoreResult<Vec<String>>;
+    /// The units a case was referred to (`,dept-zjt,`).
+    async fn referred_units(&self, case_id: &str) -> StoreResult<String>;
     /// An aggregate's events as stored JSON, oldest first, with their sequence numbers.
     async fn aggregate_events(&self, kind: &str, key: &str) -> StoreResult<Vec<(u64, String)>>;
     /// Store an uploaded file with its audit entry.
@@ -378,13 +398,18 @@ fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
         args.push(Arg::Int(b));
     }
     if let Some(units) = &f.units {
-        let ors: Vec<&str> = units.iter().map(|_| "units LIKE ?").collect();
+        let ors: Vec<&str> = units
+            .iter()
+            .map(|_| "(units LIKE ? OR referred_units LIKE ?)")
+            .collect();
         parts.push(if ors.is_empty() {
             "1 = 0".to_owned()
         } else {
             format!("({})", ors.join(" OR "))
         });
-        args.extend(units.iter().map(|u| Arg::Text(format!("%,{u},%"))));
+        for u in units {
+            args.extend([Arg::Text(format!("%,{u},%")), Arg::Text(format!("%,{u},%"))]);
+        }
     }
     if let (true, Some((at, id))) = (with_cursor, &f.after) {
         parts.push("(received_at < ? OR (received_at = ? AND id < ?))".to_owned());
@@ -676,7 +701,9 @@ macro_rules! sql_store {
                 );
                 let mut args = vec![Arg::Int(before_ms)];
                 if let Some(units) = units {
-                    let ors: Vec<String> = (0..units.len()).map(|i| format!("units LIKE ${}", i + 2)).collect();
+                    let ors: Vec<String> = (0..units.len())
+                        .map(|i| format!("(units LIKE ${n} OR referred_units LIKE ${n})", n = i + 2))
+                        .collect();
                     sql.push_str(&if ors.is_empty() { " AND 1 = 0".to_owned() } else { format!(" AND ({})", ors.join(" OR ")) });
                     args.extend(units.iter().map(|u| Arg::Text(format!("%,{u},%"))));
                 }
@@ -712,14 +739,16 @@ macro_rules! sql_store {
                 state: &str,
                 events: &[AggregateEvent],
                 audit: &AuditEntry,
+                access: &AggregateAccess,
             ) -> StoreResult<()> {
+                let parties = if access.parties.is_empty() { String::new() } else { format!(",{},", access.parties.join(",")) };
                 let expected_i = i64::try_from(expected).unwrap_or(i64::MAX);
                 let version = expected_i + events.len() as i64;
                 let now = audit.at.timestamp_millis();
                 let mut tx = self.pool.begin().await?;
                 let done = if expected == 0 {
                     sqlx::query(
-                        "INSERT INTO aggregates (kind, key, case_id, state, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                        "INSERT INTO aggregates (kind, key, case_id, state, version, updated_at, parties) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                          ON CONFLICT (kind, key) DO NOTHING",
                     )
                     .bind(kind)
@@ -728,16 +757,18 @@ macro_rules! sql_store {
                     .bind(state)
                     .bind(version)
                     .bind(now)
+                    .bind(&parties)
                     .execute(&mut *tx)
                     .await?
                 } else {
-                    sqlx::query("UPDATE aggregates SET state = $3, version = $4, updated_at = $5 WHERE kind = $1 AND key = $2 AND version = $6")
+                    sqlx::query("UPDATE aggregates SET state = $3, version = $4, updated_at = $5, parties = $7 WHERE kind = $1 AND key = $2 AND version = $6")
                         .bind(kind)
                         .bind(key)
                         .bind(state)
                         .bind(version)
                         .bind(now)
                         .bind(expected_i)
+                        .bind(&parties)
                         .execute(&mut *tx)
                         .await?
                 };
@@ -758,9 +789,52 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                if let Some(case_id) = case_id {
+                    for unit in &access.grant_case_to {
+                        let tag = format!(",{unit},");
+                        sqlx::query(
+                            "UPDATE cases SET referred_units = CASE WHEN referred_units = '' THEN $2 ELSE referred_units || $3 END \
+                             WHERE id = $1 AND referred_units NOT LIKE $4",
+                        )
+                        .bind(case_id)
+                        .bind(&tag)
+                        .bind(format!("{unit},"))
+                        .bind(format!("%{tag}%"))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
                 bind_audit!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn aggregates(&self, kind: &str, case_id: Option<&str>, units: Option<&[String]>, limit: i64) -> StoreResult<Vec<String>> {
+                let mut sql = String::from("SELECT state FROM aggregates WHERE kind = $1");
+                let mut args = vec![Arg::Text(kind.to_owned())];
+                if let Some(c) = case_id {
+                    args.push(Arg::Text(c.to_owned()));
+                    sql.push_str(&format!(" AND case_id = ${}", args.len()));
+                }
+                if let Some(units) = units {
+                    let mut ors = Vec::new();
+                    for u in units {
+                        args.push(Arg::Text(format!("%,{u},%")));
+                        ors.push(format!("parties LIKE ${}", args.len()));
+                    }
+                    sql.push_str(&if ors.is_empty() { " AND 1 = 0".to_owned() } else { format!(" AND ({})", ors.join(" OR ")) });
+                }
+                sql.push_str(&format!(" ORDER BY updated_at DESC LIMIT {}", limit.clamp(1, 10_000)));
+                let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
+                Ok(q.fetch_all(&self.pool).await?)
+            }
+
+            async fn referred_units(&self, case_id: &str) -> StoreResult<String> {
+                let v: Option<String> = sqlx::query_scalar("SELECT referred_units FROM cases WHERE id = $1")
+                    .bind(case_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(v.unwrap_or_default())
             }
 
             async fn aggregate_events(&self, kind: &str, key: &str) -> StoreResult<Vec<(u64, String)>> {
@@ -1177,6 +1251,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "mechanisms",
         include_str!("../migrations/sqlite/0006_mechanisms.sql"),
     ),
+    (
+        7,
+        "referrals",
+        include_str!("../migrations/sqlite/0007_referrals.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -1208,6 +1287,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         6,
         "mechanisms",
         include_str!("../migrations/postgres/0006_mechanisms.sql"),
+    ),
+    (
+        7,
+        "referrals",
+        include_str!("../migrations/postgres/0007_referrals.sql"),
     ),
 ];
 

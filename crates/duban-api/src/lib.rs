@@ -514,3 +514,20 @@ pub struct AttachmentView {
 pub const ATTACHMENT_MAX_BYTES: usize = 5 * 1024 * 1024;
 /// Types accepted, checked against the file's first bytes.
 pub const ATTACHMENT_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+
+/// One event of a referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralEventView {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub event: duban_referral::Event,
+}
+
+/// A referral with its events and what the reader may do now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralView {
+    pub referral: duban_referral::Referral,
+    pub events: Vec<ReferralEventView>,
+    /// Command codes the reader may send (`acknowledge`, `reply`, …).
+    pub allowed: Vec<String>,
+}
