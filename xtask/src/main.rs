@@ -459,6 +459,7 @@ const WASM_CRATES: &[&str] = &[
     "duban-dispatch",
     "duban-supervision",
     "duban-referral",
+    "duban-emergency",
     "duban-api",
     "duban-web",
 ];

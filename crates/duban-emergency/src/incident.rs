@@ -1,0 +1,593 @@
+//! The incident aggregate and its linkage board.
+
+use chrono::{DateTime, Utc};
+use duban_calendar::Calendar;
+use duban_case::Lang;
+use duban_divisions::DivisionCode;
+use duban_sla::{Clock, Limit, Stage, TimeUnit};
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{IncidentType, Plan, Plans, Severity};
+
+const WARN_PERCENT: u8 = 80;
+const TEXT_MAX: usize = 2000;
+/// A closing summary says what happened and what was done.
+const SUMMARY_MIN: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub division: DivisionCode,
+    pub address: String,
+}
+
+/// One department's part in an incident: its tasks and acknowledgement clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Linkage {
+    pub unit: String,
+    pub tasks: Vec<String>,
+    pub clock: Clock,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_by: Option<String>,
+}
+
+/// A situation report (续报).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SituationReport {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub unit: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    case_id: Option<String>,
+    title: String,
+    incident_type: IncidentType,
+    severity: Severity,
+    place: Place,
+    plan_id: String,
+    plan_name: String,
+    declared_at: DateTime<Utc>,
+    declared_by: String,
+    linkages: Vec<Linkage>,
+    reports: Vec<SituationReport>,
+    status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    version: u64,
+}
+
+impl Incident {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn case_id(&self) -> Option<&str> {
+        self.case_id.as_deref()
+    }
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    pub fn incident_type(&self) -> IncidentType {
+        self.incident_type
+    }
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+    pub fn place(&self) -> &Place {
+        &self.place
+    }
+    pub fn plan_id(&self) -> &str {
+        &self.plan_id
+    }
+    pub fn linkages(&self) -> &[Linkage] {
+        &self.linkages
+    }
+    pub fn reports(&self) -> &[SituationReport] {
+        &self.reports
+    }
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    /// The linked departments.
+    pub fn units(&self) -> Vec<&str> {
+        self.linkages.iter().map(|l| l.unit.as_str()).collect()
+    }
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// Declare an incident (opens it).
+    Declare {
+        title: String,
+        /// `water_pollution`, `air_pollution`, `hazardous_chemicals`, `solid_waste`,
+        /// `radiation` or `other`.
+        incident_type: String,
+        /// `I`, `II`, `III` or `IV`.
+        severity: String,
+        division: String,
+        #[serde(default)]
+        address: String,
+    },
+    /// A department acknowledges its part.
+    Acknowledge { unit: String },
+    /// A situation report (续报) from a department or the coordinators.
+    Report { unit: String, text: String },
+    /// Change the severity; departments the new plan adds are linked with fresh clocks.
+    Escalate { severity: String },
+    /// Close with a summary.
+    Close { summary: String },
+}
+
+impl Command {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Command::Declare { .. } => "declare",
+            Command::Acknowledge { .. } => "acknowledge",
+            Command::Report { .. } => "report",
+            Command::Escalate { .. } => "escalate",
+            Command::Close { .. } => "close",
+        }
+    }
+}
+
+/// The instant, the actor and the units the actor speaks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a str,
+    pub actor_units: &'a [String],
+    pub calendar: &'a Calendar,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Declared {
+        case_id: Option<String>,
+        title: String,
+        incident_type: IncidentType,
+        severity: Severity,
+        place: Place,
+        plan_id: String,
+        plan_name: String,
+        linkages: Vec<Linkage>,
+    },
+    /// Carries the unit's stopped clock, so that replay needs no calendar.
+    Acknowledged {
+        unit: String,
+        clock: Clock,
+    },
+    Reported {
+        unit: String,
+        text: String,
+    },
+    Escalated {
+        severity: Severity,
+        plan_id: String,
+        plan_name: String,
+        added: Vec<Linkage>,
+    },
+    Closed {
+        summary: String,
+    },
+}
+
+impl EventKind {
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventKind::Declared { .. } => "declared",
+            EventKind::Acknowledged { .. } => "acknowledged",
+            EventKind::Reported { .. } => "reported",
+            EventKind::Escalated { .. } => "escalated",
+            EventKind::Closed { .. } => "closed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmergencyError {
+    #[error("{field} is required")]
+    Required { field: String },
+    #[error("{field} is too short")]
+    TooShort { field: String, min: usize },
+    #[error("{field} is too long")]
+    TooLong { field: String, max: usize },
+    #[error("{field} is not valid")]
+    Invalid { field: String },
+    #[error("no plan fits this incident")]
+    NoPlan,
+    #[error("{unit} is not linked to this incident")]
+    NotLinked { unit: String },
+    #[error("{unit} has acknowledged already")]
+    AlreadyAcknowledged { unit: String },
+    #[error("the incident is closed")]
+    Closed,
+    #[error("the actor does not speak for {unit}")]
+    NotYourUnit { unit: String },
+}
+
+impl EmergencyError {
+    pub fn field(&self) -> String {
+        match self {
+            EmergencyError::Required { field }
+            | EmergencyError::TooShort { field, .. }
+            | EmergencyError::TooLong { field, .. }
+            | EmergencyError::Invalid { field } => field.clone(),
+            EmergencyError::NoPlan => "incident_type".into(),
+            EmergencyError::NotLinked { .. }
+            | EmergencyError::AlreadyAcknowledged { .. }
+            | EmergencyError::NotYourUnit { .. } => "unit".into(),
+            EmergencyError::Closed => "action".into(),
+        }
+    }
+    pub fn code(&self) -> String {
+        match self {
+            EmergencyError::Required { field } => format!("{field}.required"),
+            EmergencyError::TooShort { field, .. } => format!("{field}.too_short"),
+            EmergencyError::TooLong { field, .. } => format!("{field}.too_long"),
+            EmergencyError::Invalid { field } => format!("{field}.invalid"),
+            EmergencyError::NoPlan => "plan.none".into(),
+            EmergencyError::NotLinked { .. } => "unit.not_linked".into(),
+            EmergencyError::AlreadyAcknowledged { .. } => "unit.already_acknowledged".into(),
+            EmergencyError::Closed => "incident.closed".into(),
+            EmergencyError::NotYourUnit { .. } => "unit.not_yours".into(),
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            EmergencyError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
+            EmergencyError::TooShort { min, .. } => {
+                if zh {
+                    format!("至少{min}个字")
+                } else {
+                    format!("At least {min} characters")
+                }
+            }
+            EmergencyError::TooLong { max, .. } => {
+                if zh {
+                    format!("最多{max}个字")
+                } else {
+                    format!("At most {max} characters")
+                }
+            }
+            EmergencyError::Invalid { .. } => if zh { "无效" } else { "Not valid" }.into(),
+            EmergencyError::NoPlan => if zh {
+                "没有适用于该类型和级别的预案"
+            } else {
+                "No plan fits this type and severity"
+            }
+            .into(),
+            EmergencyError::NotLinked { .. } => if zh {
+                "该单位未纳入本次联动"
+            } else {
+                "This unit is not linked to the incident"
+            }
+            .into(),
+            EmergencyError::AlreadyAcknowledged { .. } => if zh {
+                "该单位已确认响应"
+            } else {
+                "This unit has acknowledged already"
+            }
+            .into(),
+            EmergencyError::Closed => if zh {
+                "事件已关闭"
+            } else {
+                "The incident is closed"
+            }
+            .into(),
+            EmergencyError::NotYourUnit { .. } => if zh {
+                "只能代表本单位操作"
+            } else {
+                "You can only act for your own unit"
+            }
+            .into(),
+        }
+    }
+}
+
+fn text(errs: &mut Vec<EmergencyError>, field: &str, s: &str, min: usize, max: usize) -> String {
+    let t = s.trim();
+    let n = t.chars().count();
+    if n == 0 {
+        errs.push(EmergencyError::Required {
+            field: field.into(),
+        });
+    } else if n < min {
+        errs.push(EmergencyError::TooShort {
+            field: field.into(),
+            min,
+        });
+    } else if n > max {
+        errs.push(EmergencyError::TooLong {
+            field: field.into(),
+            max,
+        });
+    }
+    t.to_owned()
+}
+
+fn linkages(plan: &Plan, now: DateTime<Utc>, cal: &Calendar, skip: &[&str]) -> Vec<Linkage> {
+    plan.departments
+        .iter()
+        .filter(|d| !skip.contains(&d.unit.as_str()))
+        .filter_map(|d| {
+            let limit = Limit::new(d.ack_minutes, TimeUnit::Minutes).ok()?;
+            Some(Linkage {
+                unit: d.unit.clone(),
+                tasks: d.tasks.clone(),
+                clock: Clock::start(Stage::EmergencyAck, limit, WARN_PERCENT, now, cal),
+                acknowledged_at: None,
+                acknowledged_by: None,
+            })
+        })
+        .collect()
+}
+
+fn speaks_for(ctx: &Ctx<'_>, unit: &str) -> bool {
+    ctx.actor_units.iter().any(|u| u == unit)
+}
+
+/// Declare an incident: pick its plan and start every department's clock.
+pub fn declare(
+    case_id: Option<&str>,
+    cmd: &Command,
+    plans: &Plans,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Event>, Vec<EmergencyError>> {
+    let Command::Declare {
+        title,
+        incident_type,
+        severity,
+        division,
+        address,
+    } = cmd
+    else {
+        return Err(vec![EmergencyError::Invalid {
+            field: "action".into(),
+        }]);
+    };
+    let mut errs = Vec::new();
+    let title = text(&mut errs, "title", title, 4, 100);
+    let t = IncidentType::parse(incident_type);
+    if t.is_none() {
+        errs.push(EmergencyError::Invalid {
+            field: "incident_type".into(),
+        });
+    }
+    let s = Severity::parse(severity);
+    if s.is_none() {
+        errs.push(EmergencyError::Invalid {
+            field: "severity".into(),
+        });
+    }
+    let division = division.trim().parse::<DivisionCode>().ok();
+    if division.is_none() {
+        errs.push(EmergencyError::Invalid {
+            field: "division".into(),
+        });
+    }
+    if address.trim().chars().count() > 200 {
+        errs.push(EmergencyError::TooLong {
+            field: "address".into(),
+            max: 200,
+        });
+    }
+    let (Some(t), Some(s), Some(division)) = (t, s, division) else {
+        return Err(errs);
+    };
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let plan = plans
+        .pick(t, s)
+        .ok_or_else(|| vec![EmergencyError::NoPlan])?;
+    Ok(vec![Event {
+        at: ctx.now,
+        actor: ctx.actor.to_owned(),
+        kind: EventKind::Declared {
+            case_id: case_id.map(str::to_owned),
+            title,
+            incident_type: t,
+            severity: s,
+            place: Place {
+                division,
+                address: address.trim().to_owned(),
+            },
+            plan_id: plan.id.clone(),
+            plan_name: plan.name.clone(),
+            linkages: linkages(plan, ctx.now, ctx.calendar, &[]),
+        },
+    }])
+}
+
+/// Decide a step on a declared incident.
+pub fn decide(
+    i: &Incident,
+    cmd: &Command,
+    plans: &Plans,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Event>, Vec<EmergencyError>> {
+    if i.status == Status::Closed {
+        return Err(vec![EmergencyError::Closed]);
+    }
+    let mut errs = Vec::new();
+    let kind = match cmd {
+        Command::Declare { .. } => {
+            return Err(vec![EmergencyError::Invalid {
+                field: "action".into(),
+            }]);
+        }
+        Command::Acknowledge { unit } => {
+            let unit = unit.trim();
+            let Some(l) = i.linkages.iter().find(|l| l.unit == unit) else {
+                return Err(vec![EmergencyError::NotLinked { unit: unit.into() }]);
+            };
+            if !speaks_for(ctx, unit) {
+                return Err(vec![EmergencyError::NotYourUnit { unit: unit.into() }]);
+            }
+            if l.acknowledged_at.is_some() {
+                return Err(vec![EmergencyError::AlreadyAcknowledged {
+                    unit: unit.into(),
+                }]);
+            }
+            let mut clock = l.clock.clone();
+            clock.stop(ctx.now, ctx.calendar);
+            EventKind::Acknowledged {
+                unit: unit.into(),
+                clock,
+            }
+        }
+        Command::Report { unit, text: t } => {
+            let unit = unit.trim();
+            if !speaks_for(ctx, unit) {
+                return Err(vec![EmergencyError::NotYourUnit { unit: unit.into() }]);
+            }
+            let t = text(&mut errs, "text", t, 5, TEXT_MAX);
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            EventKind::Reported {
+                unit: unit.into(),
+                text: t,
+            }
+        }
+        Command::Escalate { severity } => {
+            let s = Severity::parse(severity).ok_or_else(|| {
+                vec![EmergencyError::Invalid {
+                    field: "severity".into(),
+                }]
+            })?;
+            if s == i.severity {
+                return Err(vec![EmergencyError::Invalid {
+                    field: "severity".into(),
+                }]);
+            }
+            let plan = plans
+                .pick(i.incident_type, s)
+                .ok_or_else(|| vec![EmergencyError::NoPlan])?;
+            let linked = i.units();
+            EventKind::Escalated {
+                severity: s,
+                plan_id: plan.id.clone(),
+                plan_name: plan.name.clone(),
+                added: linkages(plan, ctx.now, ctx.calendar, &linked),
+            }
+        }
+        Command::Close { summary } => {
+            let summary = text(&mut errs, "summary", summary, SUMMARY_MIN, TEXT_MAX);
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            EventKind::Closed { summary }
+        }
+    };
+    Ok(vec![Event {
+        at: ctx.now,
+        actor: ctx.actor.to_owned(),
+        kind,
+    }])
+}
+
+/// Fold one event in. The first event must be `Declared`; `apply` starts from it.
+pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
+    let mut i = match (&ev.kind, i) {
+        (
+            EventKind::Declared {
+                case_id,
+                title,
+                incident_type,
+                severity,
+                place,
+                plan_id,
+                plan_name,
+                linkages,
+            },
+            None,
+        ) => {
+            return Some(Incident {
+                id: id.to_owned(),
+                case_id: case_id.clone(),
+                title: title.clone(),
+                incident_type: *incident_type,
+                severity: *severity,
+                place: place.clone(),
+                plan_id: plan_id.clone(),
+                plan_name: plan_name.clone(),
+                declared_at: ev.at,
+                declared_by: ev.actor.clone(),
+                linkages: linkages.clone(),
+                reports: vec![],
+                status: Status::Active,
+                summary: None,
+                version: 1,
+            });
+        }
+        (_, Some(i)) => i,
+        (_, None) => return None,
+    };
+    match &ev.kind {
+        EventKind::Declared { .. } => {}
+        EventKind::Acknowledged { unit, clock } => {
+            if let Some(l) = i.linkages.iter_mut().find(|l| &l.unit == unit) {
+                l.acknowledged_at = Some(ev.at);
+                l.acknowledged_by = Some(ev.actor.clone());
+                l.clock = clock.clone();
+            }
+        }
+        EventKind::Reported { unit, text } => i.reports.push(SituationReport {
+            seq: u32::try_from(i.reports.len()).unwrap_or(u32::MAX) + 1,
+            at: ev.at,
+            by: ev.actor.clone(),
+            unit: unit.clone(),
+            text: text.clone(),
+        }),
+        EventKind::Escalated {
+            severity,
+            plan_id,
+            plan_name,
+            added,
+        } => {
+            i.severity = *severity;
+            i.plan_id = plan_id.clone();
+            i.plan_name = plan_name.clone();
+            i.linkages.extend(added.iter().cloned());
+        }
+        EventKind::Closed { summary } => {
+            i.status = Status::Closed;
+            i.summary = Some(summary.clone());
+        }
+    }
+    i.version += 1;
+    Some(i)
+}
