@@ -39,7 +39,11 @@ pub struct AppState {
     now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     throttle: Arc<crate::auth::Throttle>,
     routing: Arc<RwLock<duban_dispatch::RoutingRules>>,
+    plans: Arc<RwLock<duban_emergency::Plans>>,
 }
+
+/// Where the edited emergency plans are kept (the defaults until someone edits them).
+const PLANS_KEY: &str = "plan_templates";
 
 /// A case change decided but not yet stored: expected version, new state, events,
 /// audit entry, counters.
@@ -82,6 +86,11 @@ impl AppState {
                 .map_err(|e| anyhow::anyhow!("stored routing rules do not parse: {e}"))?,
             None => duban_dispatch::default_rules(),
         };
+        let plans = match store.meta(PLANS_KEY).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| anyhow::anyhow!("stored emergency plans do not parse: {e}"))?,
+            None => duban_emergency::default_plans(),
+        };
         Ok(AppState {
             store,
             rules: Arc::new(RwLock::new(rules)),
@@ -89,6 +98,7 @@ impl AppState {
             now,
             throttle: Arc::default(),
             routing: Arc::new(RwLock::new(routing)),
+            plans: Arc::new(RwLock::new(plans)),
         })
     }
 
@@ -1053,6 +1063,13 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         )
         .route("/attachments/{id}", get(download_attachment))
         .route("/cases/{id}/referrals", get(case_referrals).post(refer))
+        .route(
+            "/emergency/plans",
+            get(emergency_plans).put(put_emergency_plans),
+        )
+        .route("/incidents", get(incidents).post(declare_incident))
+        .route("/cases/{id}/incidents", post(declare_incident_from_case))
+        .route("/incidents/{id}", get(get_incident).post(act_on_incident))
         .route("/referrals", get(my_referrals))
         .route("/referrals/{id}", get(get_referral).post(act_on_referral))
         .route("/admin/users", get(admin_users).post(admin_create_user))
@@ -1988,6 +2005,381 @@ async fn supervise(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+const INCIDENT: &str = "incident";
+
+impl AppState {
+    pub fn plans(&self) -> duban_emergency::Plans {
+        self.plans
+            .read()
+            .map(|p| p.clone())
+            .unwrap_or_else(|_| duban_emergency::default_plans())
+    }
+}
+
+async fn emergency_plans(
+    State(s): State<AppState>,
+    _actor: Actor,
+) -> axum::Json<duban_emergency::Plans> {
+    axum::Json(s.plans())
+}
+
+/// Replace the plan templates (administrators); they apply to incidents declared from
+/// now on.
+async fn put_emergency_plans(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(body): ApiJson<duban_api::PlansUpdate>,
+) -> Result<axum::Json<duban_emergency::Plans>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    if body.reason.trim().is_empty() {
+        return Err(ApiFailure::bad_field(
+            "reason",
+            "reason.required",
+            UserError::message("reason.required", lang),
+        ));
+    }
+    let units: Vec<String> = s
+        .units
+        .read()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let plans = duban_emergency::Plans::parse(body.plans, Some(&units)).map_err(|errs| {
+        ApiFailure::Invalid(ErrorBody {
+            errors: errs
+                .iter()
+                .map(|e| duban_api::ApiError {
+                    field: e.field(),
+                    code: e.code().to_owned(),
+                    message: e.message(lang),
+                })
+                .collect(),
+        })
+    })?;
+    let before = s.plans().plans().len();
+    let audit = actor.who.entry(
+        s.now(),
+        "emergency.plans_update",
+        None,
+        "plan_templates",
+        &body.reason,
+        serde_json::json!({ "before": before, "after": plans.plans().len() }),
+    );
+    let json = serde_json::to_string(&plans).map_err(crate::store::StoreError::from)?;
+    s.store.set_config(PLANS_KEY, &json, &audit).await?;
+    if let Ok(mut p) = s.plans.write() {
+        *p = plans.clone();
+    }
+    Ok(axum::Json(plans))
+}
+
+fn emergency_errors(errs: &[duban_emergency::EmergencyError], lang: Lang) -> ApiFailure {
+    if errs.iter().any(|e| e.code() == "unit.not_yours") {
+        return ApiFailure::Forbidden(forbidden(lang));
+    }
+    ApiFailure::Invalid(ErrorBody {
+        errors: errs
+            .iter()
+            .map(|e| duban_api::ApiError {
+                field: e.field(),
+                code: e.code(),
+                message: e.message(lang),
+            })
+            .collect(),
+    })
+}
+
+fn incident_allowed(
+    i: &duban_emergency::Incident,
+    actor: &Actor,
+    units: &[String],
+) -> (Vec<String>, Vec<String>) {
+    use crate::auth::Role;
+    if i.status() == duban_emergency::Status::Closed {
+        return (vec![], vec![]);
+    }
+    let mine: Vec<String> = i
+        .units()
+        .into_iter()
+        .filter(|u| units.iter().any(|x| x == u))
+        .map(str::to_owned)
+        .collect();
+    let mut allowed = Vec::new();
+    if i.linkages()
+        .iter()
+        .any(|l| l.acknowledged_at.is_none() && mine.contains(&l.unit))
+    {
+        allowed.push("acknowledge".to_owned());
+    }
+    if !mine.is_empty() {
+        allowed.push("report".to_owned());
+    }
+    if matches!(actor.role, Role::Admin | Role::Coordinator) {
+        allowed.extend(["escalate".to_owned(), "close".to_owned()]);
+    }
+    (allowed, mine)
+}
+
+async fn incident_view(
+    s: &AppState,
+    i: duban_emergency::Incident,
+    actor: &Actor,
+) -> Result<duban_api::IncidentView, ApiFailure> {
+    let events = s
+        .store
+        .aggregate_events(INCIDENT, i.id())
+        .await?
+        .into_iter()
+        .map(|(seq, body)| {
+            Ok(duban_api::IncidentEventView {
+                seq,
+                event: serde_json::from_str(&body).map_err(crate::store::StoreError::from)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiFailure>>()?;
+    let (allowed, my_units) = incident_allowed(&i, actor, &speaking_units(s, actor));
+    Ok(duban_api::IncidentView {
+        incident: i,
+        events,
+        allowed,
+        my_units,
+    })
+}
+
+async fn save_incident(
+    s: &AppState,
+    expected: u64,
+    next: &duban_emergency::Incident,
+    events: &[duban_emergency::Event],
+    actor: &Actor,
+    lang: Lang,
+) -> Result<(), ApiFailure> {
+    let stored: Vec<crate::store::AggregateEvent> = events
+        .iter()
+        .map(|e| {
+            Ok(crate::store::AggregateEvent {
+                at: e.at,
+                actor: e.actor.clone(),
+                kind: e.kind.code().to_owned(),
+                body: serde_json::to_string(e)?,
+            })
+        })
+        .collect::<Result<_, serde_json::Error>>()
+        .map_err(crate::store::StoreError::from)?;
+    let code = events.first().map(|e| e.kind.code()).unwrap_or("");
+    let reason = events
+        .iter()
+        .find_map(|e| match &e.kind {
+            duban_emergency::EventKind::Closed { summary } => Some(summary.clone()),
+            duban_emergency::EventKind::Reported { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let audit = actor.who.entry(
+        s.now(),
+        &format!("incident.{code}"),
+        next.case_id().map(str::to_owned),
+        next.title(),
+        &reason,
+        serde_json::json!({ "incident": next.id(), "severity": next.severity().code() }),
+    );
+    let units: Vec<String> = next.units().into_iter().map(str::to_owned).collect();
+    let access = crate::store::AggregateAccess {
+        parties: units.clone(),
+        grant_case_to: units,
+    };
+    let state = serde_json::to_string(next).map_err(crate::store::StoreError::from)?;
+    match s
+        .store
+        .save_aggregate(
+            INCIDENT,
+            next.id(),
+            next.case_id(),
+            expected,
+            &state,
+            &stored,
+            &audit,
+            &access,
+        )
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(crate::store::StoreError::Conflict { .. }) => {
+            let message = match lang {
+                Lang::Zh => "事件已被他人更新，请刷新后重试",
+                Lang::En => "The incident changed meanwhile; reload and try again",
+            };
+            Err(ApiFailure::Conflict(
+                ErrorBody::single("version", "version.conflict", message),
+                None,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn declare_in(
+    s: &AppState,
+    actor: &Actor,
+    case: Option<&Case>,
+    body: serde_json::Value,
+    lang: Lang,
+) -> Result<(StatusCode, axum::Json<duban_api::IncidentView>), ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    let cmd: duban_emergency::Command = serde_json::from_value(body)
+        .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
+    let units = speaking_units(s, actor);
+    let ctx = duban_emergency::Ctx {
+        now: s.now(),
+        actor: &actor.user.username,
+        actor_units: &units,
+        calendar: Calendar::official(),
+    };
+    let case_id = case.map(|c| c.id().to_string());
+    let plans = s.plans();
+    let events = duban_emergency::declare(case_id.as_deref(), &cmd, &plans, &ctx)
+        .map_err(|e| emergency_errors(&e, lang))?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let next = events
+        .iter()
+        .fold(None, |i, e| duban_emergency::apply(i, &id, e))
+        .ok_or_else(|| ApiFailure::Unavailable("incident".into()))?;
+    save_incident(s, 0, &next, &events, actor, lang).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(incident_view(s, next, actor).await?),
+    ))
+}
+
+/// Declare an incident on its own.
+async fn declare_incident(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<(StatusCode, axum::Json<duban_api::IncidentView>), ApiFailure> {
+    declare_in(&s, &actor, None, body, lang).await
+}
+
+/// Declare an incident from a case; the linked departments see the case.
+async fn declare_incident_from_case(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<(StatusCode, axum::Json<duban_api::IncidentView>), ApiFailure> {
+    let case = load(&s, &id, lang, &actor).await?;
+    declare_in(&s, &actor, Some(&case), body, lang).await
+}
+
+async fn load_incident(
+    s: &AppState,
+    id: &str,
+    actor: &Actor,
+    lang: Lang,
+) -> Result<(duban_emergency::Incident, u64), ApiFailure> {
+    let not_found = || ApiFailure::not_found("id", "incident.not_found", lang);
+    let Some((json, version)) = s.store.aggregate(INCIDENT, id.trim()).await? else {
+        return Err(not_found());
+    };
+    let i: duban_emergency::Incident =
+        serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+    let linked = match &actor.jurisdiction {
+        None => true,
+        Some(units) => i.units().iter().any(|u| units.iter().any(|j| j == u)),
+    };
+    if linked {
+        Ok((i, version))
+    } else {
+        Err(not_found())
+    }
+}
+
+/// The linkage board of one incident. Polling is cheap: send the `ETag` back in
+/// `If-None-Match` and an unchanged incident answers 304.
+async fn get_incident(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiFailure> {
+    let (i, version) = load_incident(&s, &id, &actor, lang).await?;
+    let etag = format!("\"v{version}\"");
+    let unchanged = headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut resp = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        axum::Json(incident_view(&s, i, &actor).await?).into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        resp.headers_mut().insert(axum::http::header::ETAG, v);
+    }
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
+    Ok(resp)
+}
+
+async fn act_on_incident(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<axum::Json<duban_api::IncidentView>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator, Role::Handler], lang)?;
+    let (i, version) = load_incident(&s, &id, &actor, lang).await?;
+    let cmd: duban_emergency::Command = serde_json::from_value(body)
+        .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
+    if matches!(
+        cmd,
+        duban_emergency::Command::Escalate { .. } | duban_emergency::Command::Close { .. }
+    ) {
+        actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    }
+    let units = speaking_units(&s, &actor);
+    let ctx = duban_emergency::Ctx {
+        now: s.now(),
+        actor: &actor.user.username,
+        actor_units: &units,
+        calendar: Calendar::official(),
+    };
+    let plans = s.plans();
+    let events =
+        duban_emergency::decide(&i, &cmd, &plans, &ctx).map_err(|e| emergency_errors(&e, lang))?;
+    let iid = i.id().to_owned();
+    let next = events
+        .iter()
+        .try_fold(i, |i, e| duban_emergency::apply(Some(i), &iid, e))
+        .ok_or_else(|| ApiFailure::Unavailable("incident".into()))?;
+    save_incident(&s, version, &next, &events, &actor, lang).await?;
+    Ok(axum::Json(incident_view(&s, next, &actor).await?))
+}
+
+/// Incidents, newest first: handlers see those their units are linked to.
+async fn incidents(
+    State(s): State<AppState>,
+    actor: Actor,
+) -> Result<axum::Json<Vec<duban_emergency::Incident>>, ApiFailure> {
+    let mut out = Vec::new();
+    for json in s
+        .store
+        .aggregates(INCIDENT, None, actor.jurisdiction.as_deref(), 500)
+        .await?
+    {
+        out.push(serde_json::from_str(&json).map_err(crate::store::StoreError::from)?);
+    }
+    Ok(axum::Json(out))
 }
 
 const REFERRAL: &str = "referral";

@@ -6,8 +6,9 @@ use utoipa::OpenApi;
 
 use duban_api::{
     ApiError, AttachmentView, AuditEntry, AuditQuery, AuditRecord, BatchDispatch,
-    BatchDispatchResult, DispatchedCase, ErrorBody, Health, ListQuery, RoutingRulesUpdate,
-    RoutingRulesView, RuleStats, SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
+    BatchDispatchResult, DispatchedCase, ErrorBody, Health, ListQuery, PlansUpdate,
+    RoutingRulesUpdate, RoutingRulesView, RuleStats, SkippedCase, UnitDraft, UnitView, UserDraft,
+    UserPatch, UserView,
 };
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
@@ -44,6 +45,13 @@ use duban_case::lifecycle::Command;
         my_referrals,
         get_referral,
         act_on_referral,
+        emergency_plans,
+        put_emergency_plans,
+        incidents,
+        declare_incident,
+        declare_incident_from_case,
+        get_incident,
+        act_on_incident,
         admin_users,
         admin_create_user,
         admin_update_user,
@@ -78,6 +86,13 @@ use duban_case::lifecycle::Command;
         AttachmentView,
         duban_supervision::Command,
         duban_referral::Command,
+        duban_emergency::Command,
+        duban_emergency::Plan,
+        duban_emergency::Plans,
+        duban_emergency::PlanDepartment,
+        duban_emergency::IncidentType,
+        duban_emergency::Severity,
+        PlansUpdate,
         duban_dispatch::Rule,
         duban_dispatch::RoutingRules,
         duban_dispatch::RuleKind,
@@ -332,3 +347,45 @@ fn get_referral() {}
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn act_on_referral() {}
+
+#[utoipa::path(get, path = "/api/v1/emergency/plans",
+    responses((status = 200, body = duban_emergency::Plans, description = "The plan templates (预案) in order")))]
+#[allow(dead_code)]
+fn emergency_plans() {}
+
+#[utoipa::path(put, path = "/api/v1/emergency/plans", request_body = PlansUpdate,
+    responses((status = 200, body = duban_emergency::Plans), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn put_emergency_plans() {}
+
+#[utoipa::path(get, path = "/api/v1/incidents",
+    responses((status = 200, description = "Incidents, newest first (handlers: those their units are linked to)")))]
+#[allow(dead_code)]
+fn incidents() {}
+
+#[utoipa::path(post, path = "/api/v1/incidents", request_body = duban_emergency::Command,
+    responses((status = 201, description = "The declared incident's board"), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn declare_incident() {}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/incidents", request_body = duban_emergency::Command,
+    params(("id" = String, Path, description = "Case id (UUID)")),
+    responses((status = 201, description = "The declared incident's board"), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn declare_incident_from_case() {}
+
+#[utoipa::path(get, path = "/api/v1/incidents/{id}",
+    params(("id" = String, Path, description = "Incident id"),
+           ("If-None-Match" = Option<String>, Header, description = "The ETag of the last answer: 304 when unchanged")),
+    responses((status = 200, description = "The linkage board: incident, timeline, allowed commands"),
+              (status = 304, description = "Unchanged since the ETag"), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn get_incident() {}
+
+#[utoipa::path(post, path = "/api/v1/incidents/{id}", request_body = duban_emergency::Command,
+    params(("id" = String, Path, description = "Incident id")),
+    responses((status = 200, description = "The board after the command"), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn act_on_incident() {}

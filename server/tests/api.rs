@@ -1024,6 +1024,18 @@ async fn access_matrix(store: Arc<dyn Store>) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{referral}");
     let referral = referral["referral"]["id"].as_str().expect("id").to_owned();
+    let (s, incident) = call(
+        &coordinator,
+        "POST",
+        "/api/v1/incidents",
+        Some(
+            json!({"action": "declare", "title": "河道发现死鱼", "incident_type": "water_pollution",
+                    "severity": "IV", "division": "321102"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{incident}");
+    let incident = incident["incident"]["id"].as_str().expect("id").to_owned();
 
     let mut clients = vec![("anonymous", Client::anonymous(&router_))];
     for (name, role, unit) in [
@@ -1082,6 +1094,30 @@ async fn access_matrix(store: Arc<dyn Store>) {
                     Allow
                 }
             }
+            "POST /api/v1/incidents" | "PUT /api/v1/emergency/plans" if who == "m.admin" => Allow,
+            "POST /api/v1/incidents" => {
+                if who == "m.coordinator" {
+                    Allow
+                } else {
+                    Forbidden
+                }
+            }
+            "PUT /api/v1/emergency/plans" => Forbidden,
+            "POST /api/v1/cases/{id}/incidents" => match who {
+                "m.foreign" => NotFound,
+                "m.admin" | "m.coordinator" => Allow,
+                _ => Forbidden,
+            },
+            // Handlers see incidents their units are linked to.
+            "GET /api/v1/incidents/{id}" => match who {
+                "m.foreign" | "m.handler" => NotFound,
+                _ => Allow,
+            },
+            "POST /api/v1/incidents/{id}" => match who {
+                "m.leader" | "m.supervisor" => Forbidden,
+                "m.foreign" | "m.handler" => NotFound,
+                _ => Allow,
+            },
             "GET /api/v1/cases/{id}/referrals" => {
                 if who == "m.foreign" {
                     NotFound
@@ -1153,6 +1189,8 @@ async fn access_matrix(store: Arc<dyn Store>) {
             "GET /api/v1/cases"
             | "GET /api/v1/routing/rules"
             | "GET /api/v1/referrals"
+            | "GET /api/v1/incidents"
+            | "GET /api/v1/emergency/plans"
             | "GET /api/v1/clearing"
             | "GET /api/v1/cases/export.csv"
             | "GET /api/v1/units"
@@ -1171,6 +1209,8 @@ async fn access_matrix(store: Arc<dyn Store>) {
             path.replace("{id}", &attachment)
         } else if path == "/api/v1/referrals/{id}" {
             path.replace("{id}", &referral)
+        } else if path == "/api/v1/incidents/{id}" {
+            path.replace("{id}", &incident)
         } else {
             path.replace("{id}", &id).replace("{year}", "2026")
         };
@@ -2465,6 +2505,237 @@ async fn horizontal_referral(store: Arc<dyn Store>) {
     );
 }
 
+/// Emergency linkage: an incident declared from a case links the plan's departments
+/// with minute clocks; they acknowledge and report; escalation adds departments; the
+/// board is cheap to poll; closing needs a summary; plans are data.
+async fn emergency_linkage(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "e.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let admin = Client::signed_in(&app, &state, "e.admin", Role::Admin, None).await;
+    let env = Client::signed_in(&app, &state, "e.env", Role::Handler, Some("dept-sthjt")).await;
+    let zhenjiang =
+        Client::signed_in(&app, &state, "e.zhenjiang", Role::Handler, Some("gov-3211")).await;
+    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+
+    let declare = json!({"action": "declare", "title": "化工园区废水泄漏入河", "incident_type": "water_pollution",
+        "severity": "III", "division": "321102", "address": "京口区某化工园区排口"});
+    let (s, v) = call(
+        &zhenjiang,
+        "POST",
+        "/api/v1/incidents",
+        Some(declare.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let mut bad = declare.clone();
+    bad["severity"] = json!("V");
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/incidents"),
+        Some(bad),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["severity.invalid".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/incidents"),
+        Some(declare),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["incident"]["plan_id"], "water");
+    let units: Vec<&str> = v["incident"]["linkages"]
+        .as_array()
+        .expect("linkages")
+        .iter()
+        .map(|l| l["unit"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(units, ["dept-sthjt", "dept-slt", "dept-xfj"]);
+    assert_eq!(
+        v["incident"]["linkages"][0]["clock"]["stage"],
+        "emergency_ack"
+    );
+    let iid = v["incident"]["id"].as_str().expect("id").to_owned();
+    let uri = format!("/api/v1/incidents/{iid}");
+
+    // The linked department sees the incident and its case, acknowledges and reports.
+    let (_, mine) = call(&env, "GET", "/api/v1/incidents", None).await;
+    assert_eq!(mine[0]["id"].as_str(), Some(iid.as_str()));
+    assert_eq!(
+        call(&env, "GET", &format!("/api/v1/cases/{id}"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (_, board) = call(&env, "GET", &uri, None).await;
+    assert_eq!(
+        (&board["allowed"], &board["my_units"]),
+        (&json!(["acknowledge", "report"]), &json!(["dept-sthjt"]))
+    );
+    let (s, _) = call(
+        &env,
+        "POST",
+        &uri,
+        Some(json!({"action": "acknowledge", "unit": "dept-slt"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only for its own unit");
+    assert_eq!(
+        call(
+            &env,
+            "POST",
+            &uri,
+            Some(json!({"action": "acknowledge", "unit": "dept-sthjt"}))
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (s, v) = call(&env, "POST", &uri, Some(json!({"action": "report", "unit": "dept-sthjt", "text": "已在下游500米处设置监测点，COD超标3倍。"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["incident"]["linkages"][0]["acknowledged_at"].is_string());
+    assert_eq!(
+        call(&zhenjiang, "GET", &uri, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Polling: an unchanged board is a 304.
+    let (s, etag) = {
+        let mut req = Request::builder().method("GET").uri(&uri);
+        if let Some((cookie, csrf)) = &env.session {
+            req = req.header("cookie", cookie).header("x-csrf-token", csrf);
+        }
+        let resp = app
+            .clone()
+            .oneshot(req.body(Body::empty()).expect("req"))
+            .await
+            .expect("resp");
+        (
+            resp.status(),
+            resp.headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+        )
+    };
+    assert_eq!((s, etag.as_str()), (StatusCode::OK, "\"v3\""));
+    let (s, _) = call_with(&env, "GET", &uri, None, &[("if-none-match", &etag)]).await;
+    assert_eq!(s, StatusCode::NOT_MODIFIED);
+
+    // Escalation adds the graver plan's departments.
+    let (s, _) = call(
+        &env,
+        "POST",
+        &uri,
+        Some(json!({"action": "escalate", "severity": "II"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &uri,
+        Some(json!({"action": "escalate", "severity": "II"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["incident"]["linkages"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(6))
+    );
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &uri,
+        Some(json!({"action": "close", "summary": "已处置"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["summary.too_short".to_owned()]
+        )
+    );
+    let (s, v) = call(&coordinator, "POST", &uri, Some(json!({"action": "close", "summary": "泄漏点已封堵，下游水质于次日恢复达标，责任企业已立案调查。"}))).await;
+    assert_eq!(
+        (s, v["incident"]["status"].as_str(), &v["allowed"]),
+        (StatusCode::OK, Some("closed"), &json!([]))
+    );
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "declared",
+            "acknowledged",
+            "reported",
+            "escalated",
+            "closed"
+        ]
+    );
+
+    // Plans are data, checked against the unit tree, edited with a reason.
+    let (_, plans) = call(&coordinator, "GET", "/api/v1/emergency/plans", None).await;
+    let mut edited = plans.as_array().expect("plans").clone();
+    edited.reverse();
+    let mut bad = edited.clone();
+    bad[0]["departments"][0]["unit"] = json!("dept-nowhere");
+    let (s, v) = call(
+        &admin,
+        "PUT",
+        "/api/v1/emergency/plans",
+        Some(json!({"plans": bad, "reason": "试试"})),
+    )
+    .await;
+    assert_eq!(
+        (
+            s,
+            v["errors"][0]["field"].as_str(),
+            v["errors"][0]["code"].as_str()
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("plans[0].departments[0].unit"),
+            Some("plan.unit_unknown")
+        )
+    );
+    let (s, _) = call(
+        &admin,
+        "PUT",
+        "/api/v1/emergency/plans",
+        Some(json!({"plans": edited, "reason": "通用预案优先"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, plans) = call(&coordinator, "GET", "/api/v1/emergency/plans", None).await;
+    assert_eq!(plans[0]["id"], "general");
+    let (_, trail) = call(&admin, "GET", "/api/v1/audit?action=emergency.", None).await;
+    assert_eq!(trail["items"][0]["reason"], "通用预案优先");
+}
+
 async fn get_text(client: &Client, uri: &str) -> (StatusCode, String) {
     get_text_with(client, "GET", uri).await
 }
@@ -2680,6 +2951,16 @@ async fn horizontal_referral_on_sqlite() {
 #[tokio::test]
 async fn horizontal_referral_on_postgres() {
     on_postgres("referral test", horizontal_referral).await;
+}
+
+#[tokio::test]
+async fn emergency_linkage_on_sqlite() {
+    on_sqlite(emergency_linkage).await;
+}
+
+#[tokio::test]
+async fn emergency_linkage_on_postgres() {
+    on_postgres("emergency test", emergency_linkage).await;
 }
 
 #[tokio::test]

@@ -531,3 +531,31 @@ pub struct ReferralView {
     /// Command codes the reader may send (`acknowledge`, `reply`, …).
     pub allowed: Vec<String>,
 }
+
+/// One event of an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentEventView {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub event: duban_emergency::Event,
+}
+
+/// An incident's linkage board: the incident, its timeline and what the reader may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentView {
+    pub incident: duban_emergency::Incident,
+    pub events: Vec<IncidentEventView>,
+    /// Command codes the reader may send (`acknowledge`, `report`, `escalate`, `close`).
+    pub allowed: Vec<String>,
+    /// Units the reader may acknowledge or report for.
+    pub my_units: Vec<String>,
+}
+
+/// `PUT /api/v1/emergency/plans` body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlansUpdate {
+    pub plans: Vec<duban_emergency::Plan>,
+    pub reason: String,
+}
