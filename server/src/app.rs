@@ -55,6 +55,17 @@ type Decided = (
     Vec<String>,
 );
 
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepReport {
+    /// Cases that climbed at least one step.
+    pub cases: u64,
+    /// Steps fired.
+    pub steps: u64,
+    /// Cases skipped because they changed during the sweep.
+    pub conflicts: u64,
+}
+
 /// Where the edited routing rules are kept (the defaults until someone edits them).
 const ROUTING_RULES_KEY: &str = "routing_rules";
 
@@ -581,6 +592,69 @@ impl AppState {
         Ok(result)
     }
 
+    /// Fire every escalation step that is due at `now`, case by case, each in its own
+    /// transaction with a version check: steps fire once even when two sweepers race,
+    /// and a sweep after downtime catches up on everything passed meanwhile.
+    pub async fn sweep(&self, now: DateTime<Utc>) -> Result<SweepReport, crate::store::StoreError> {
+        let cal = Calendar::official();
+        let system = Who::system();
+        let mut report = SweepReport::default();
+        loop {
+            let due = self
+                .store
+                .due_escalations(now.timestamp_millis(), 500)
+                .await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for case in due {
+                let events = lifecycle::escalate(&case, now, cal, &system.username);
+                let expected = case.version();
+                let steps: Vec<String> = events
+                    .iter()
+                    .filter_map(|e| match &e.kind {
+                        lifecycle::EventKind::Escalated { stage, step, .. } => {
+                            Some(format!("{}:{}", stage.code(), step.code()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                // A due row with nothing to fire only needs its next instant rewritten.
+                let next = events.iter().fold(case, lifecycle::apply);
+                let audit = system.entry(
+                    now,
+                    "case.escalate",
+                    Some(next.id().to_string()),
+                    &next.reference().to_string(),
+                    "",
+                    serde_json::json!({ "steps": steps }),
+                );
+                let change = crate::store::Change {
+                    expected,
+                    case: &next,
+                    events: &events,
+                    audit: &audit,
+                    counters: &[],
+                };
+                match self.store.update_cases(&[change]).await {
+                    Ok(()) => {
+                        progressed = true;
+                        report.cases += u64::from(!events.is_empty());
+                        report.steps += events.len() as u64;
+                    }
+                    // Someone changed the case meanwhile; the next sweep sees it fresh.
+                    Err(crate::store::StoreError::Conflict { .. }) => report.conflicts += 1,
+                    Err(e) => return Err(e),
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
     /// A unit and every unit below it.
     pub fn subtree(&self, root: &str) -> Vec<String> {
         let Ok(units) = self.units.read() else {
@@ -1070,6 +1144,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/incidents", get(incidents).post(declare_incident))
         .route("/cases/{id}/incidents", post(declare_incident_from_case))
         .route("/incidents/{id}", get(get_incident).post(act_on_incident))
+        .route("/inbox", get(inbox))
+        .route("/admin/sweep", post(run_sweep))
         .route("/referrals", get(my_referrals))
         .route("/referrals/{id}", get(get_referral).post(act_on_referral))
         .route("/admin/users", get(admin_users).post(admin_create_user))
@@ -1988,7 +2064,16 @@ async fn supervise(
             &state_json,
             &stored,
             &audit,
-            &crate::store::AggregateAccess::default(),
+            &crate::store::AggregateAccess {
+                // Inboxes find orders by target unit and reviews by supervisor.
+                parties: next
+                    .orders()
+                    .iter()
+                    .map(|o| o.target_unit.clone())
+                    .chain(next.supervisor().map(|u| format!("user:{u}")))
+                    .collect(),
+                grant_case_to: vec![],
+            },
         )
         .await
     {
@@ -2380,6 +2465,201 @@ async fn incidents(
         out.push(serde_json::from_str(&json).map_err(crate::store::StoreError::from)?);
     }
     Ok(axum::Json(out))
+}
+
+/// Run an SLA sweep now (administrators; the server also sweeps on a timer).
+async fn run_sweep(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+) -> Result<axum::Json<SweepReport>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    Ok(axum::Json(s.sweep(s.now()).await?))
+}
+
+/// Rows of each inbox source read at most.
+const INBOX_MAX: i64 = 200;
+
+/// What needs the actor's action now: cases by role and status, supervision orders and
+/// reports, referrals and incidents of the actor's units; most urgent first.
+async fn inbox(
+    State(s): State<AppState>,
+    actor: Actor,
+) -> Result<axum::Json<duban_api::Inbox>, ApiFailure> {
+    use crate::auth::Role;
+    let now = s.now();
+    let mut items: Vec<duban_api::InboxItem> = Vec::new();
+    let wanted: &[(Status, &str)] = match actor.role {
+        Role::Admin | Role::Coordinator => &[
+            (Status::Received, "dispatch"),
+            (Status::Returned, "dispatch"),
+            (Status::Reported, "review"),
+            (Status::Closed, "return_visit"),
+            (Status::StageClosed, "return_visit"),
+        ],
+        Role::Handler => &[
+            (Status::Dispatched, "sign_for"),
+            (Status::SignedFor, "report"),
+            (Status::InProgress, "report"),
+        ],
+        Role::Supervisor | Role::Leader => &[],
+    };
+    for (status, action) in wanted {
+        let f = CaseFilter {
+            status: Some(status.code().to_owned()),
+            units: actor.jurisdiction.clone(),
+            limit: INBOX_MAX,
+            ..CaseFilter::default()
+        };
+        for c in s.store.cases(&f).await? {
+            // Closed cases wait for a return visit only while its clock runs.
+            let clock = c.current_clock();
+            if *action == "return_visit" && clock.is_none() {
+                continue;
+            }
+            items.push(duban_api::InboxItem {
+                kind: "case".into(),
+                id: c.id().to_string(),
+                case_id: Some(c.id().to_string()),
+                title: c.reference().to_string(),
+                action: (*action).to_owned(),
+                due_at: clock.map(|k| k.due_at()),
+                escalation: c
+                    .escalations()
+                    .iter()
+                    .map(|e| e.step)
+                    .max()
+                    .map(|st| st.code().to_owned()),
+            });
+        }
+    }
+    let mine = speaking_units(&s, &actor);
+    let my_units: Vec<String> = match actor.role {
+        Role::Admin | Role::Coordinator => vec![],
+        _ => actor.jurisdiction.clone().unwrap_or_default(),
+    };
+    // Supervision: orders to my units; for supervisors, what waits for their review.
+    let sup_parties: Vec<String> = my_units
+        .iter()
+        .cloned()
+        .chain(std::iter::once(format!("user:{}", actor.user.username)))
+        .collect();
+    let sup_filter =
+        (!matches!(actor.role, Role::Admin | Role::Coordinator)).then_some(sup_parties.as_slice());
+    for json in s
+        .store
+        .aggregates(SUPERVISION, None, sup_filter, INBOX_MAX)
+        .await?
+    {
+        let sv: duban_supervision::Supervision =
+            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+        let is_supervisor = sv.supervisor() == Some(actor.user.username.as_str())
+            || matches!(actor.role, Role::Admin | Role::Coordinator);
+        let title = s
+            .store
+            .get_case(sv.case_id())
+            .await?
+            .map(|c| c.reference().to_string())
+            .unwrap_or_default();
+        for o in sv.orders() {
+            let action = match o.status {
+                duban_supervision::OrderStatus::Open
+                    if mine.contains(&o.target_unit) && actor.role == Role::Handler =>
+                {
+                    "answer_order"
+                }
+                duban_supervision::OrderStatus::Answered if is_supervisor => "close_order",
+                _ => continue,
+            };
+            items.push(duban_api::InboxItem {
+                kind: "supervision".into(),
+                id: sv.case_id().to_owned(),
+                case_id: Some(sv.case_id().to_owned()),
+                title: format!("{title} {}", o.number),
+                action: action.into(),
+                due_at: o.clock.is_running().then(|| o.clock.due_at()),
+                escalation: None,
+            });
+        }
+        if is_supervisor && sv.reports().iter().any(|r| r.review.is_none()) {
+            items.push(duban_api::InboxItem {
+                kind: "supervision".into(),
+                id: sv.case_id().to_owned(),
+                case_id: Some(sv.case_id().to_owned()),
+                title,
+                action: "review_report".into(),
+                due_at: None,
+                escalation: None,
+            });
+        }
+    }
+    // Referrals: to acknowledge or answer (receivers), to close (senders).
+    if actor.role != Role::Leader && actor.role != Role::Supervisor {
+        for json in s
+            .store
+            .aggregates(REFERRAL, None, actor.jurisdiction.as_deref(), INBOX_MAX)
+            .await?
+        {
+            let r: duban_referral::Referral =
+                serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+            let receiver = actor.role == Role::Handler && mine.iter().any(|u| u == r.to_unit());
+            let sender = actor.role != Role::Handler || mine.iter().any(|u| u == r.from_unit());
+            let action = match r.status() {
+                duban_referral::Status::Sent if receiver => "acknowledge_referral",
+                duban_referral::Status::Acknowledged if receiver => "answer_referral",
+                duban_referral::Status::Answered if sender => "close_referral",
+                _ => continue,
+            };
+            items.push(duban_api::InboxItem {
+                kind: "referral".into(),
+                id: r.id().to_owned(),
+                case_id: r.case_id().map(str::to_owned),
+                title: r.subject().to_owned(),
+                action: action.into(),
+                due_at: r.clock().filter(|c| c.is_running()).map(|c| c.due_at()),
+                escalation: None,
+            });
+        }
+        // Incidents: my units' acknowledgements.
+        if actor.role == Role::Handler {
+            for json in s
+                .store
+                .aggregates(INCIDENT, None, actor.jurisdiction.as_deref(), INBOX_MAX)
+                .await?
+            {
+                let i: duban_emergency::Incident =
+                    serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+                if i.status() == duban_emergency::Status::Closed {
+                    continue;
+                }
+                for l in i
+                    .linkages()
+                    .iter()
+                    .filter(|l| l.acknowledged_at.is_none() && mine.contains(&l.unit))
+                {
+                    items.push(duban_api::InboxItem {
+                        kind: "incident".into(),
+                        id: i.id().to_owned(),
+                        case_id: i.case_id().map(str::to_owned),
+                        title: i.title().to_owned(),
+                        action: "acknowledge_incident".into(),
+                        due_at: Some(l.clock.due_at()),
+                        escalation: None,
+                    });
+                }
+            }
+        }
+    }
+    items.sort_by_key(|i| (i.due_at.is_none(), i.due_at));
+    let overdue = items
+        .iter()
+        .filter(|i| i.due_at.is_some_and(|d| d <= now))
+        .count() as u64;
+    Ok(axum::Json(duban_api::Inbox {
+        total: items.len() as u64,
+        overdue,
+        items,
+    }))
 }
 
 const REFERRAL: &str = "referral";

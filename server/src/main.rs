@@ -36,6 +36,9 @@ enum Cmd {
         /// Load the demo data set (once) and the demo users (password `demo`).
         #[arg(long)]
         demo: bool,
+        /// Seconds between SLA sweeps that fire escalation steps (0: no sweeper).
+        #[arg(long, env = "DUBAN_SWEEP_SECONDS", default_value_t = 60)]
+        sweep_seconds: u64,
     },
     /// Manage accounts.
     User {
@@ -82,7 +85,8 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             dist,
             demo,
-        } => serve(addr, &database_url, dist, demo).await,
+            sweep_seconds,
+        } => serve(addr, &database_url, dist, demo, sweep_seconds).await,
         Cmd::User {
             command:
                 UserCmd::Add {
@@ -149,6 +153,7 @@ async fn serve(
     database_url: &str,
     dist: PathBuf,
     demo: bool,
+    sweep_seconds: u64,
 ) -> anyhow::Result<()> {
     let store = duban_server::store::open(database_url).await?;
     tracing::info!(database = store.kind(), "storage ready");
@@ -194,6 +199,30 @@ async fn serve(
         tracing::warn!(dist = %dist.display(), "no built web app found; run `cargo xtask build-web` (serving the API only)");
         None
     };
+    if sweep_seconds > 0 {
+        let sweeper = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(sweep_seconds));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match sweeper.sweep(sweeper.now()).await {
+                    Ok(r) if r.steps > 0 || r.conflicts > 0 => {
+                        tracing::info!(
+                            cases = r.cases,
+                            steps = r.steps,
+                            conflicts = r.conflicts,
+                            "SLA sweep"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "SLA sweep failed; retrying at the next tick")
+                    }
+                }
+            }
+        });
+    }
     let app = duban_server::app::router(state, dist);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Duban listening on http://{addr}");

@@ -52,6 +52,8 @@ use duban_case::lifecycle::Command;
         declare_incident_from_case,
         get_incident,
         act_on_incident,
+        inbox,
+        run_sweep,
         admin_users,
         admin_create_user,
         admin_update_user,
@@ -389,3 +391,13 @@ fn get_incident() {}
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn act_on_incident() {}
+
+#[utoipa::path(get, path = "/api/v1/inbox",
+    responses((status = 200, description = "What needs the reader's action now: {total, overdue, items}, most urgent first")))]
+#[allow(dead_code)]
+fn inbox() {}
+
+#[utoipa::path(post, path = "/api/v1/admin/sweep",
+    responses((status = 200, description = "Run the SLA sweep now: {cases, steps, conflicts}"), (status = 403, body = ErrorBody)))]
+#[allow(dead_code)]
+fn run_sweep() {}

@@ -199,6 +199,8 @@ pub trait Store: Send + Sync + 'static {
         before_ms: i64,
         limit: i64,
     ) -> StoreResult<Vec<(CaseSummary, String)>>;
+    /// Cases with an escalation step due by `now_ms`, most overdue first.
+    async fn due_escalations(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<Case>>;
     /// Named counters whose name starts with `prefix`.
     async fn counters(&self, prefix: &str) -> StoreResult<Vec<(String, i64)>>;
     /// A mechanism aggregate's state (JSON) and version.
@@ -318,6 +320,7 @@ struct Row {
     summary: String,
     updated_at: i64,
     units: String,
+    next_escalation_at: Option<i64>,
 }
 
 impl Row {
@@ -338,6 +341,9 @@ impl Row {
             state: serde_json::to_string(case)?,
             summary: serde_json::to_string(&CaseSummary::of(case))?,
             updated_at: ms(case.updated_at()),
+            next_escalation_at: case
+                .next_escalation_at(duban_calendar::Calendar::official())
+                .map(ms),
             units: {
                 let all: Vec<&str> = case
                     .lead_unit()
@@ -356,10 +362,10 @@ impl Row {
 }
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, reference, status, channel, batch_number, division, categories, \
-    is_key, received_at, due_at, version, state, summary, updated_at, units) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+    is_key, received_at, due_at, version, state, summary, updated_at, units, next_escalation_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 const UPDATE_CASE: &str = "UPDATE cases SET status = $2, due_at = $3, version = $4, state = $5, summary = $6, \
-    updated_at = $7, is_key = $8, categories = $9, units = $11 WHERE id = $1 AND version = $10";
+    updated_at = $7, is_key = $8, categories = $9, units = $11, next_escalation_at = $12 WHERE id = $1 AND version = $10";
 const INSERT_EVENT: &str =
     "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
 const BUMP_COUNTER: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
@@ -633,8 +639,9 @@ macro_rules! sql_store {
                     .bind(r.version)
                     .bind(&r.state)
                     .bind(&r.summary)
-                    .bind(r.updated_at)
+                                        .bind(r.updated_at)
                     .bind(&r.units)
+                    .bind(r.next_escalation_at)
                     .execute(&mut *tx)
                     .await?;
                 Self::append_events(&mut tx, &r.id, 1, std::slice::from_ref(opening)).await?;
@@ -664,8 +671,9 @@ macro_rules! sql_store {
                         .bind(r.updated_at)
                         .bind(r.is_key)
                         .bind(&r.categories)
-                        .bind(expected_i)
+                                                .bind(expected_i)
                         .bind(&r.units)
+                        .bind(r.next_escalation_at)
                         .execute(&mut *tx)
                         .await?;
                     if done.rows_affected() != 1 {
@@ -711,6 +719,15 @@ macro_rules! sql_store {
                 let q = bind_args!(sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)), &args);
                 let rows: Vec<(String, String)> = q.fetch_all(&self.pool).await?;
                 rows.into_iter().map(|(s, u)| Ok((serde_json::from_str(&s)?, u))).collect()
+            }
+
+                        async fn due_escalations(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<Case>> {
+                let sql = format!(
+                    "SELECT state FROM cases WHERE next_escalation_at <= $1 ORDER BY next_escalation_at, id LIMIT {}",
+                    limit.clamp(1, 10_000)
+                );
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now_ms).fetch_all(&self.pool).await?;
+                rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
             }
 
             async fn counters(&self, prefix: &str) -> StoreResult<Vec<(String, i64)>> {
@@ -1256,6 +1273,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "referrals",
         include_str!("../migrations/sqlite/0007_referrals.sql"),
     ),
+    (
+        8,
+        "escalation",
+        include_str!("../migrations/sqlite/0008_escalation.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -1292,6 +1314,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         7,
         "referrals",
         include_str!("../migrations/postgres/0007_referrals.sql"),
+    ),
+    (
+        8,
+        "escalation",
+        include_str!("../migrations/postgres/0008_escalation.sql"),
     ),
 ];
 

@@ -1103,6 +1103,13 @@ async fn access_matrix(store: Arc<dyn Store>) {
                 }
             }
             "PUT /api/v1/emergency/plans" => Forbidden,
+            "POST /api/v1/admin/sweep" => {
+                if who == "m.admin" {
+                    Allow
+                } else {
+                    Forbidden
+                }
+            }
             "POST /api/v1/cases/{id}/incidents" => match who {
                 "m.foreign" => NotFound,
                 "m.admin" | "m.coordinator" => Allow,
@@ -1189,6 +1196,7 @@ async fn access_matrix(store: Arc<dyn Store>) {
             "GET /api/v1/cases"
             | "GET /api/v1/routing/rules"
             | "GET /api/v1/referrals"
+            | "GET /api/v1/inbox"
             | "GET /api/v1/incidents"
             | "GET /api/v1/emergency/plans"
             | "GET /api/v1/clearing"

@@ -121,6 +121,14 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(
     send_json(Request::patch(url), body, None, lang).await
 }
 
+pub async fn put<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    lang: Lang,
+) -> Result<T, Failure> {
+    send_json(Request::put(url), body, None, lang).await
+}
+
 /// A state-changing request with a JSON body, the CSRF token and an optional
 /// `If-Match` version.
 async fn send_json<B: Serialize, T: DeserializeOwned>(

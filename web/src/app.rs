@@ -6,10 +6,10 @@ use leptos_router::path;
 
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::{
-    AdminAuditPage, AdminUnitsPage, AdminUsersPage, CalendarPage, CaseDetailPage, CaseListPage,
-    CaseNewPage, LoginPage, NotFoundPage,
+    AdminAuditPage, AdminRoutingPage, AdminUnitsPage, AdminUsersPage, CalendarPage, CaseDetailPage,
+    CaseListPage, CaseNewPage, ClearingPage, LoginPage, NotFoundPage,
 };
-use crate::session::{provide_current_user, use_current_user};
+use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
 
 /// Root component: provides the language context, then the router with the nav bar
 /// above the routed page.
@@ -28,10 +28,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/new") view=CaseNewPage/>
                     <Route path=path!("/cases/:id") view=CaseDetailPage/>
                     <Route path=path!("/calendar") view=CalendarPage/>
+                    <Route path=path!("/clearing") view=ClearingPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
                     <Route path=path!("/admin/units") view=AdminUnitsPage/>
                     <Route path=path!("/admin/audit") view=AdminAuditPage/>
+                    <Route path=path!("/admin/routing") view=AdminRoutingPage/>
                 </Routes>
             </main>
         </Router>
@@ -39,7 +41,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// Top navigation bar: brand, section links, today's date and the language switch.
-/// Administration links appear for administrators only.
+/// The daily clearing view is for everyone signed in; administration links appear for
+/// administrators only, the routing rules for administrators and coordinators.
 #[component]
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
@@ -62,10 +65,18 @@ pub fn NavBar() -> impl IntoView {
                     // `<A>` sets aria-current="page" on the active link; CSS styles it.
                     <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
                     <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
+                    <Show when=move || user.get().is_some()>
+                        <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>
+                    </Show>
                     <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
                     <Show when=move || user.has_role(&["admin"])>
                         <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
                         <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
+                    </Show>
+                    <Show when=move || user.has_role(DISPATCH_ROLES)>
+                        <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>
+                    </Show>
+                    <Show when=move || user.has_role(&["admin"])>
                         <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t("nav.admin_audit")}</A>
                     </Show>
                 </nav>

@@ -9,9 +9,11 @@
 //! - [`i18n`]: UI language (`Lang`), the reactive language context and the string table.
 //! - [`pages`]: one module per route.
 //! - [`session`]: the signed-in user, shared as context.
+//! - [`dispatch_view`]: quick dispatch for people: rule kinds, clearing buckets, lists.
 
 pub mod api;
 pub mod app;
+pub mod dispatch_view;
 pub mod format;
 pub mod i18n;
 pub mod pages;

@@ -13,6 +13,8 @@ use crate::i18n::Lang;
 pub const CONTACT_ROLES: &[&str] = &["admin", "coordinator", "handler"];
 /// Roles that may read a case's audit trail.
 pub const CASE_AUDIT_ROLES: &[&str] = &["admin", "coordinator"];
+/// Roles that may see routing proposals and dispatch (one case or a whole batch).
+pub const DISPATCH_ROLES: &[&str] = &["admin", "coordinator"];
 
 /// The signed-in user, provided as context by [`provide_current_user`]. `Copy`.
 #[derive(Clone, Copy, Debug)]

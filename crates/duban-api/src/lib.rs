@@ -559,3 +559,36 @@ pub struct PlansUpdate {
     pub plans: Vec<duban_emergency::Plan>,
     pub reason: String,
 }
+
+/// One thing waiting for the reader (`GET /api/v1/inbox`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxItem {
+    /// `case`, `supervision`, `referral` or `incident`.
+    pub kind: String,
+    /// The case, referral or incident id (supervision: the case id).
+    pub id: String,
+    /// What to open: the case id for cases and supervision, else none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    /// A case reference, a referral subject or an incident title.
+    pub title: String,
+    /// What is expected: an action code (`dispatch`, `sign_for`, `report`, `review`,
+    /// `return_visit`, `answer_order`, `close_order`, `review_report`,
+    /// `acknowledge_referral`, `answer_referral`, `close_referral`,
+    /// `acknowledge_incident`).
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// The highest escalation step the case's clocks have fired (`remind`, `chase`,
+    /// `supervise`, `summon`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
+}
+
+/// `GET /api/v1/inbox`: what needs the reader's action now, most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Inbox {
+    pub total: u64,
+    pub overdue: u64,
+    pub items: Vec<InboxItem>,
+}

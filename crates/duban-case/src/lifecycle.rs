@@ -72,6 +72,9 @@ pub struct Case {
     clocks: Vec<Clock>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     extensions: Vec<Limit>,
+    /// Escalation steps fired, per clock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    escalations: Vec<Escalation>,
     /// Number of events applied: the optimistic-concurrency version.
     version: u64,
     created_at: DateTime<Utc>,
@@ -135,6 +138,28 @@ impl Case {
     }
     pub fn lead_unit(&self) -> Option<&UnitId> {
         self.lead_unit.as_ref()
+    }
+    /// Escalation steps fired so far.
+    pub fn escalations(&self) -> &[Escalation] {
+        &self.escalations
+    }
+    fn fired(&self, clock: &Clock) -> Vec<duban_sla::Step> {
+        self.escalations
+            .iter()
+            .filter(|e| e.stage == clock.stage() && e.clock_started == clock.started_at())
+            .map(|e| e.step)
+            .collect()
+    }
+    /// When the sweeper next has something to fire for this case (none when no clock
+    /// runs, or every step has fired).
+    pub fn next_escalation_at(&self, cal: &duban_calendar::Calendar) -> Option<DateTime<Utc>> {
+        if self.paused {
+            return None;
+        }
+        self.clocks
+            .iter()
+            .filter_map(|c| c.next_step_at(cal, &self.fired(c)))
+            .min()
     }
     /// The routing rules behind the last dispatch.
     pub fn routed_by(&self) -> &[String] {
@@ -430,6 +455,25 @@ pub enum EventKind {
     Merged {
         primary: CaseId,
     },
+    /// A clock climbed a rung of the escalation ladder (fired by the server's sweeper).
+    Escalated {
+        stage: Stage,
+        /// When the clock it belongs to started (a restarted clock climbs anew).
+        clock_started: DateTime<Utc>,
+        step: duban_sla::Step,
+        /// When the step was reached (earlier than the event after downtime).
+        reached_at: DateTime<Utc>,
+    },
+}
+
+/// A step of the escalation ladder a clock has fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub stage: Stage,
+    pub clock_started: DateTime<Utc>,
+    pub step: duban_sla::Step,
+    pub reached_at: DateTime<Utc>,
+    pub fired_at: DateTime<Utc>,
 }
 
 impl Event {
@@ -460,6 +504,7 @@ impl EventKind {
             EventKind::Resumed => "resumed",
             EventKind::Extended { .. } => "extended",
             EventKind::Merged { .. } => "merged",
+            EventKind::Escalated { .. } => "escalated",
         }
     }
     pub fn label(&self, lang: Lang) -> &'static str {
@@ -570,6 +615,13 @@ impl EventKind {
                     "Merged into primary"
                 }
             }
+            EventKind::Escalated { step, .. } => {
+                if zh {
+                    step.name_zh()
+                } else {
+                    step.name_en()
+                }
+            }
         }
     }
 }
@@ -624,6 +676,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         rule_set: rule_set.clone(),
         clocks: ev.clocks.clone(),
         extensions: vec![],
+        escalations: vec![],
         version: 1,
         created_at: ev.at,
         updated_at: ev.at,
@@ -956,6 +1009,37 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
     Ok(events)
 }
 
+/// The escalation steps the case's running clocks have reached by `now` and not fired:
+/// one event each, in ladder order, by `actor` (the sweeper). Firing them again finds
+/// nothing: each step fires once per clock.
+pub fn escalate(
+    case: &Case,
+    now: DateTime<Utc>,
+    cal: &duban_calendar::Calendar,
+    actor: &str,
+) -> Vec<Event> {
+    if case.paused {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for clock in &case.clocks {
+        for (step, reached_at) in clock.due_steps(now, cal, &case.fired(clock)) {
+            out.push(Event {
+                at: now,
+                actor: actor.to_owned(),
+                kind: EventKind::Escalated {
+                    stage: clock.stage(),
+                    clock_started: clock.started_at(),
+                    step,
+                    reached_at,
+                },
+                clocks: vec![],
+            });
+        }
+    }
+    out
+}
+
 fn running(case: &Case) -> impl Iterator<Item = Clock> + '_ {
     case.clocks.iter().filter(|c| c.is_running()).cloned()
 }
@@ -1053,6 +1137,18 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
             case.status = Status::Merged;
             case.merged_into = Some(*primary);
         }
+        EventKind::Escalated {
+            stage,
+            clock_started,
+            step,
+            reached_at,
+        } => case.escalations.push(Escalation {
+            stage: *stage,
+            clock_started: *clock_started,
+            step: *step,
+            reached_at: *reached_at,
+            fired_at: ev.at,
+        }),
     }
     for clock in &ev.clocks {
         match case.clocks.iter_mut().find(|c| c.stage() == clock.stage()) {

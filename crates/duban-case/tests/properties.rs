@@ -167,9 +167,96 @@ proptest! {
                     case = events.iter().fold(case, lifecycle::apply);
                     log.extend(events);
                 }
-                Err(errs) => prop_assert!(!errs.is_empty()),
+                                Err(errs) => prop_assert!(!errs.is_empty()),
             }
+            // The sweeper may run between any two commands: what it fires is final,
+            // and running it again at the same instant fires nothing.
+            let fired = lifecycle::escalate(&case, now, cal, "system");
+            case = fired.iter().fold(case, lifecycle::apply);
+            log.extend(fired);
+            prop_assert!(lifecycle::escalate(&case, now, cal, "system").is_empty());
             check(&case, &log);
         }
     }
+}
+
+/// The ladder fires each step once per clock, in order, and catches up after downtime.
+#[test]
+fn escalation_fires_each_step_once_and_catches_up() {
+    let cal = Calendar::official();
+    let rules = duban_sla::defaults::all();
+    let new = new_case(false);
+    let set = rules
+        .iter()
+        .find(|r| r.id() == lifecycle::rule_set_for(&new))
+        .expect("rule set");
+    let t0 = start();
+    let ctx = Ctx {
+        now: t0,
+        actor: "c",
+        rules: set,
+        calendar: cal,
+    };
+    let opening = lifecycle::receive(
+        CaseId::from_uuid(uuid::Uuid::nil()),
+        Reference::for_batch(2025, 3, 1),
+        new,
+        &ctx,
+    );
+    let case = lifecycle::open(&opening).expect("open");
+    let dispatch = case
+        .clocks()
+        .iter()
+        .find(|c| c.stage() == duban_sla::Stage::Dispatch)
+        .expect("dispatch clock")
+        .clone();
+    let next = case.next_escalation_at(cal).expect("a step ahead");
+    assert!(next > t0);
+    assert!(
+        lifecycle::escalate(&case, t0, cal, "system").is_empty(),
+        "nothing yet"
+    );
+
+    // Down for three times the dispatch limit: every step the clock passed fires now,
+    // once, in ladder order, each saying when it was reached.
+    let later = t0 + (dispatch.due_at() - t0) * 3;
+    let fired = lifecycle::escalate(&case, later, cal, "system");
+    let steps: Vec<(duban_sla::Stage, duban_sla::Step)> = fired
+        .iter()
+        .filter_map(|e| match &e.kind {
+            lifecycle::EventKind::Escalated { stage, step, .. } => Some((*stage, *step)),
+            _ => None,
+        })
+        .filter(|(stage, _)| *stage == duban_sla::Stage::Dispatch)
+        .collect();
+    use duban_sla::Step::*;
+    assert_eq!(
+        steps,
+        [Remind, Chase, Supervise, Summon]
+            .map(|s| (duban_sla::Stage::Dispatch, s))
+            .to_vec()
+    );
+    let chase_at = fired.iter().find_map(|e| match &e.kind {
+        lifecycle::EventKind::Escalated {
+            stage: duban_sla::Stage::Dispatch,
+            step: Chase,
+            reached_at,
+            ..
+        } => Some(*reached_at),
+        _ => None,
+    });
+    assert_eq!(
+        chase_at,
+        Some(dispatch.due_at()),
+        "the chase is due at the deadline"
+    );
+    let case = fired.iter().fold(case, lifecycle::apply);
+    assert!(
+        lifecycle::escalate(&case, later, cal, "system").is_empty(),
+        "fired once"
+    );
+    assert!(
+        case.next_escalation_at(cal).is_none_or(|t| t > later),
+        "nothing left behind"
+    );
 }

@@ -603,6 +603,101 @@ impl Clock {
     }
 }
 
+/// A rung of the escalation ladder an overrunning clock climbs, each fired once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// 提醒: at the warning share, to the handling unit.
+    Remind,
+    /// 催办通知: at the deadline, to the handling unit and the coordinators.
+    Chase,
+    /// 督办: at one and a half times the limit, a supervision order.
+    Supervise,
+    /// 约谈: at twice the limit, the responsible officials are summoned.
+    Summon,
+}
+
+impl Step {
+    pub const ALL: [Step; 4] = [Step::Remind, Step::Chase, Step::Supervise, Step::Summon];
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Remind => "remind",
+            Step::Chase => "chase",
+            Step::Supervise => "supervise",
+            Step::Summon => "summon",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Step::Remind => "临期提醒",
+            Step::Chase => "超期催办",
+            Step::Supervise => "督办",
+            Step::Summon => "约谈",
+        }
+    }
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Step::Remind => "Reminder",
+            Step::Chase => "Chase notice",
+            Step::Supervise => "Supervision order",
+            Step::Summon => "Summon talk",
+        }
+    }
+    /// Share of the clock's budget at which the step fires.
+    fn percent(self, warn_percent: u8) -> i64 {
+        match self {
+            Step::Remind => i64::from(warn_percent),
+            Step::Chase => 100,
+            Step::Supervise => 150,
+            Step::Summon => 200,
+        }
+    }
+}
+
+impl Clock {
+    /// When `step` is reached: the instant the given share of the budget is used.
+    pub fn step_at(&self, step: Step, cal: &Calendar) -> DateTime<Utc> {
+        let pct = step.percent(self.warn_percent);
+        if pct == 100 {
+            return self.due_at;
+        }
+        cal.add(self.started_at, self.budget_secs * pct / 100, self.limit.measure())
+            .value
+    }
+
+    /// Steps a running clock has reached by `now` and that are not in `fired`, in
+    /// ladder order with the instant each was reached. A clock that was down for a
+    /// while catches up: every step passed meanwhile, once.
+    pub fn due_steps(
+        &self,
+        now: DateTime<Utc>,
+        cal: &Calendar,
+        fired: &[Step],
+    ) -> Vec<(Step, DateTime<Utc>)> {
+        if !self.is_running() || self.paused_at.is_some() {
+            return vec![];
+        }
+        Step::ALL
+            .into_iter()
+            .filter(|s| !fired.contains(s))
+            .map(|s| (s, self.step_at(s, cal)))
+            .filter(|(_, at)| *at <= now)
+            .collect()
+    }
+
+    /// The instant of the next step not yet fired, for a running clock.
+    pub fn next_step_at(&self, cal: &Calendar, fired: &[Step]) -> Option<DateTime<Utc>> {
+        if !self.is_running() || self.paused_at.is_some() {
+            return None;
+        }
+        Step::ALL
+            .into_iter()
+            .filter(|s| !fired.contains(s))
+            .map(|s| self.step_at(s, cal))
+            .min()
+    }
+}
+
 /// SLA errors, each with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -5,9 +5,13 @@
 //! The complainant arrives masked; roles that may contact them can ask for the full
 //! details (the server records each such read in the audit trail). Administrators and
 //! coordinators also see the case's audit trail.
+//!
+//! Administrators and coordinators see what the routing rules propose for a case that
+//! waits for dispatch, each unit with the reason; the dispatch form starts from that
+//! proposal, and one button dispatches the case exactly as proposed.
 
 use chrono::Utc;
-use duban_api::{ApiError, AuditRecord, CaseView, EventView, UnitView};
+use duban_api::{ApiError, AuditRecord, CaseView, EventView, ProposalView, RoutingView, UnitView};
 use duban_calendar::Calendar;
 use duban_case::draft::OutcomeDraft;
 use duban_case::lifecycle::{self, ActionKind, Command, Ctx, EventKind};
@@ -20,9 +24,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::admin::{AuditTable, OtherErrors};
 use crate::api;
+use crate::dispatch_view::{rule_kind_code, rule_kind_key};
 use crate::format::local_time;
 use crate::i18n::{Lang, use_i18n};
-use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, use_current_user};
+use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, DISPATCH_ROLES, use_current_user};
 use crate::sla_view::{SlaBadge, stage_label};
 
 /// Inputs of the action forms.
@@ -76,6 +81,16 @@ impl ActionForm {
     }
 }
 
+/// The units a routing proposes: the lead unit and the notified departments; `None`
+/// without a lead.
+fn proposed_units(r: &RoutingView) -> Option<(String, Vec<String>)> {
+    let lead = r.lead.as_ref()?;
+    Some((
+        lead.proposal.unit.clone(),
+        r.notify.iter().map(|p| p.proposal.unit.clone()).collect(),
+    ))
+}
+
 /// What the free-text box of an action is called, if it has one.
 fn text_label(kind: ActionKind) -> Option<&'static str> {
     match kind {
@@ -112,6 +127,9 @@ pub fn CaseDetailPage() -> impl IntoView {
     let audit_errors = RwSignal::new(Vec::<ApiError>::new());
     // Bumped whenever the audit trail may have grown.
     let audit_tick = RwSignal::new(0u32);
+    // What the routing rules propose, for a case that waits for dispatch.
+    let routing = RwSignal::new(None::<RoutingView>);
+    let routing_errors = RwSignal::new(Vec::<ApiError>::new());
 
     let reload = move || {
         let id = id();
@@ -152,6 +170,44 @@ pub fn CaseDetailPage() -> impl IntoView {
                     audit_errors.set(Vec::new());
                 }
                 Err(f) => audit_errors.set(f.errors().to_vec()),
+            }
+        });
+    });
+    // The proposal is asked for again when the case changes or the language does (the
+    // explanations come in the reader's language).
+    let routing_key = Memo::new(move |_| {
+        if !user.has_role(DISPATCH_ROLES) {
+            return None;
+        }
+        let lang = i18n.lang();
+        case.with(|c| {
+            c.as_ref()
+                .filter(|v| v.allowed_actions.contains(&ActionKind::Dispatch))
+                .map(|v| (v.case.id().to_string(), v.case.version(), lang))
+        })
+    });
+    Effect::new(move |_| {
+        let Some(key) = routing_key.get() else {
+            routing.set(None);
+            routing_errors.set(Vec::new());
+            return;
+        };
+        spawn_local(async move {
+            let url = format!("/api/v1/cases/{}/routing", key.0);
+            let result = api::get::<RoutingView>(&url, key.2).await;
+            // An answer for a case or version no longer shown is dropped.
+            if routing_key.get_untracked().as_ref() != Some(&key) {
+                return;
+            }
+            match result {
+                Ok(r) => {
+                    routing.set(Some(r));
+                    routing_errors.set(Vec::new());
+                }
+                Err(f) => {
+                    routing.set(None);
+                    routing_errors.set(f.errors().to_vec());
+                }
             }
         });
     });
@@ -264,20 +320,32 @@ pub fn CaseDetailPage() -> impl IntoView {
             ActionKind::SignFor | ActionKind::Close | ActionKind::Resume
         );
         if needs_form {
-            // Dispatch proposes the government of the case's city.
-            let lead_unit = case
+            // Dispatch starts from the routing proposal; without one, from the
+            // government of the case's city.
+            let proposed = routing
                 .get_untracked()
                 .filter(|_| kind == ActionKind::Dispatch)
-                .and_then(|v| {
-                    v.case
-                        .division()
-                        .division()
-                        .city()
-                        .map(|c| format!("gov-{}", c.code().short()))
-                })
-                .unwrap_or_default();
+                .as_ref()
+                .and_then(proposed_units);
+            let (lead_unit, co_units) = match proposed {
+                Some(units) => units,
+                None => (
+                    case.get_untracked()
+                        .filter(|_| kind == ActionKind::Dispatch)
+                        .and_then(|v| {
+                            v.case
+                                .division()
+                                .division()
+                                .city()
+                                .map(|c| format!("gov-{}", c.code().short()))
+                        })
+                        .unwrap_or_default(),
+                    Vec::new(),
+                ),
+            };
             form.set(ActionForm {
                 lead_unit,
+                co_units,
                 closure: "closed".into(),
                 satisfaction: "satisfied".into(),
                 unit: "working_days".into(),
@@ -288,6 +356,29 @@ pub fn CaseDetailPage() -> impl IntoView {
             open.set(None);
             submit(kind);
         }
+    };
+
+    // One click: the proposal's units, the note typed so far (if the dispatch form is
+    // open), the same local check as the form, then the command.
+    let dispatch_as_proposed = move || {
+        let Some((lead_unit, co_units)) = routing.get_untracked().as_ref().and_then(proposed_units)
+        else {
+            return;
+        };
+        let text = if open.get_untracked() == Some(ActionKind::Dispatch) {
+            form.get_untracked().text
+        } else {
+            String::new()
+        };
+        action_errors.set(Vec::new());
+        notice.set(None);
+        form.set(ActionForm {
+            lead_unit,
+            co_units,
+            text,
+            ..ActionForm::default()
+        });
+        submit(ActionKind::Dispatch);
     };
 
     view! {
@@ -373,6 +464,9 @@ pub fn CaseDetailPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {v.allowed_actions.contains(&ActionKind::Dispatch).then(|| view! {
+                        <RoutingProposal routing errors=routing_errors busy on_dispatch=dispatch_as_proposed/>
+                    })}
                     <h2>{i18n.t("detail.actions")}</h2>
                     <div class="actions" id="actions">
                         {v.allowed_actions.iter().map(|&kind| view! {
@@ -504,6 +598,71 @@ fn ComplainantFacts(
     }
 }
 
+/// What the routing rules propose for a case waiting for dispatch (administrators and
+/// coordinators): each unit with the rule and the reason, and a button that dispatches
+/// the case as proposed.
+#[component]
+fn RoutingProposal(
+    routing: RwSignal<Option<RoutingView>>,
+    errors: RwSignal<Vec<ApiError>>,
+    busy: RwSignal<bool>,
+    on_dispatch: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let item = move |p: ProposalView| {
+        let kind = p.proposal.kind;
+        view! {
+            <li data-kind=rule_kind_code(kind) data-unit=p.proposal.unit.clone() data-rule=p.proposal.rule.clone()>
+                <span class="proposal-kind">{move || i18n.t(rule_kind_key(kind))}</span>
+                <span class="proposal-name">{p.proposal.name.clone()}</span>
+                <span class="tag proposal-rule" title=move || i18n.t("routing.rule")>{p.proposal.rule_name.clone()}</span>
+                <p class="explanation">{p.explanation.clone()}</p>
+            </li>
+        }
+    };
+    view! {
+        <Show when=move || user.has_role(DISPATCH_ROLES)>
+            <div class="routing-proposal" id="routing-proposal">
+                <h2>{move || i18n.t("routing.title")}</h2>
+                <OtherErrors fields=&[] errors/>
+                {
+                    let on_dispatch = on_dispatch.clone();
+                    move || routing.get().map(|r| {
+                        let has_lead = r.lead.is_some();
+                        let on_dispatch = on_dispatch.clone();
+                        view! {
+                            <ul class="proposals">
+                                {r.lead.clone().map(item)}
+                                {r.notify.clone().into_iter().map(item).collect_view()}
+                                {r.supervisor.clone().map(item)}
+                            </ul>
+                            {match has_lead {
+                                true => view! {
+                                    <div class="actions">
+                                        <button type="button" class="btn btn-primary" id="dispatch-as-proposed"
+                                            disabled=move || busy.get()
+                                            on:click=move |_| on_dispatch()>
+                                            {move || i18n.t("routing.dispatch_as_proposed")}
+                                        </button>
+                                        <span class="hint">{move || i18n.t("routing.adjust_hint")}</span>
+                                    </div>
+                                }.into_any(),
+                                false => view! {
+                                    <p class="banner banner-warn" id="routing-no-lead">{move || i18n.t("routing.no_lead")}</p>
+                                }.into_any(),
+                            }}
+                        }
+                    })
+                }
+                <Show when=move || routing.with(Option::is_none) && errors.with(Vec::is_empty)>
+                    <p class="muted">{move || i18n.t("common.loading")}</p>
+                </Show>
+            </div>
+        </Show>
+    }
+}
+
 /// A labelled group of units in the lead-unit list.
 type UnitGroup = (&'static str, fn(&UnitView) -> bool);
 
@@ -602,6 +761,7 @@ fn ActionPanel(
         }
     };
     let submit = on_submit.clone();
+    let initial_co = StoredValue::new(form.with_untracked(|f| f.co_units.clone()));
     view! {
         <form class="form action-panel" id="action-form" data-action=kind.code() novalidate
             on:submit=move |ev| { ev.prevent_default(); submit(); }>
@@ -648,9 +808,17 @@ fn ActionPanel(
                             .unwrap_or_default();
                         form.update(|f| f.co_units = chosen);
                     }>
-                        {move || units.get().into_iter().filter(|u| u.kind == "department").map(|u| view! {
-                            <option value=u.id.clone()>{u.name.clone()}</option>
-                        }).collect_view()}
+                        // Departments, and whichever other units the form started with
+                        // (a routing proposal may notify a government or a zone).
+                        {move || {
+                            let initial = initial_co.get_value();
+                            units.get().into_iter().filter(|u| u.kind == "department" || initial.contains(&u.id)).map(|u| {
+                                let id = u.id.clone();
+                                view! {
+                                    <option value=u.id.clone() selected=move || form.with(|f| f.co_units.contains(&id))>{u.name.clone()}</option>
+                                }
+                            }).collect_view()
+                        }}
                     </select>
                     {field_errors("co_units")}
                 </label>

@@ -1,13 +1,17 @@
 //! `/`: the case list (信访件列表) with filters, keyset paging and live SLA badges.
+//! With a batch chosen, administrators and coordinators can dispatch the whole batch as
+//! the routing rules propose (整批交办), after confirming on the page.
 
-use duban_api::{CaseSummary, Page};
+use duban_api::{ApiError, BatchDispatch, BatchDispatchResult, CaseSummary, Page};
 use duban_case::model::{Category, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::admin::{ApiFieldErrors, OtherErrors, local_error};
 use crate::api;
 use crate::i18n::use_i18n;
+use crate::session::{DISPATCH_ROLES, use_current_user};
 use crate::sla_view::SlaBadge;
 
 #[derive(Clone, Default, PartialEq)]
@@ -90,6 +94,50 @@ pub fn CaseListPage() -> impl IntoView {
         load(false);
     });
 
+    // Dispatching the chosen batch: confirm, send, report.
+    let user = use_current_user();
+    let batch = Memo::new(move |_| filters.with(|f| f.batch.clone()));
+    let confirming = RwSignal::new(false);
+    let dispatch_note = RwSignal::new(String::new());
+    let dispatch_busy = RwSignal::new(false);
+    let dispatch_errors = RwSignal::new(Vec::<ApiError>::new());
+    let dispatch_result = RwSignal::new(None::<BatchDispatchResult>);
+    Effect::new(move |_| {
+        batch.track();
+        confirming.set(false);
+        dispatch_errors.set(Vec::new());
+        dispatch_result.set(None);
+    });
+    let dispatch_batch = move || {
+        if dispatch_busy.get_untracked() {
+            return;
+        }
+        let Ok(number) = batch.get_untracked().trim().parse::<u16>() else {
+            dispatch_errors.set(vec![local_error(i18n, "batch", "batch.out_of_range")]);
+            return;
+        };
+        let body = BatchDispatch {
+            batch: Some(number),
+            case_ids: Vec::new(),
+            note: dispatch_note.get_untracked().trim().to_owned(),
+        };
+        let lang = i18n.lang_untracked();
+        dispatch_busy.set(true);
+        spawn_local(async move {
+            match api::post::<_, BatchDispatchResult>("/api/v1/dispatch", &body, None, lang).await {
+                Ok(r) => {
+                    dispatch_result.set(Some(r));
+                    dispatch_errors.set(Vec::new());
+                    confirming.set(false);
+                    dispatch_note.set(String::new());
+                    load(false);
+                }
+                Err(f) => dispatch_errors.set(f.errors().to_vec()),
+            }
+            dispatch_busy.set(false);
+        });
+    };
+
     let set = move |apply: fn(&mut Filters, String)| {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
@@ -107,6 +155,17 @@ pub fn CaseListPage() -> impl IntoView {
                         href=move || filters.with(Filters::export_href)>
                         {move || i18n.t("cases.export_csv")}
                     </a>
+                    <Show when=move || user.has_role(DISPATCH_ROLES) && batch.with(|b| !b.is_empty())>
+                        <button type="button" class="btn" id="dispatch-batch"
+                            disabled=move || dispatch_busy.get() || confirming.get()
+                            on:click=move |_| {
+                                dispatch_result.set(None);
+                                dispatch_errors.set(Vec::new());
+                                confirming.set(true);
+                            }>
+                            {move || i18n.t("dispatch.batch")}
+                        </button>
+                    </Show>
                     <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t("nav.new_case")}</A>
                 </div>
             </div>
@@ -143,6 +202,33 @@ pub fn CaseListPage() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="banner banner-error">{move || error.get()}</p>
             </Show>
+            <Show when=move || confirming.get()>
+                <form class="form action-panel" id="dispatch-confirm" novalidate
+                    on:submit=move |ev| { ev.prevent_default(); dispatch_batch(); }>
+                    <h3>{move || i18n.t("dispatch.batch")}</h3>
+                    <p id="dispatch-confirm-text">
+                        {move || format!("{}{}{}", i18n.t("dispatch.confirm_before"), batch.get().trim(), i18n.t("dispatch.confirm_after"))}
+                    </p>
+                    <label class="field field-wide">
+                        <span class="label">{move || i18n.t("action.note")}</span>
+                        <textarea name="note" id="dispatch-note" rows="2" maxlength="500"
+                            prop:value=move || dispatch_note.get()
+                            on:input=move |ev| dispatch_note.set(event_target_value(&ev))></textarea>
+                        <ApiFieldErrors field="note" errors=dispatch_errors/>
+                    </label>
+                    <OtherErrors fields=&["note"] errors=dispatch_errors/>
+                    <div class="actions">
+                        <button type="submit" class="btn btn-primary" id="dispatch-batch-confirm" disabled=move || dispatch_busy.get()>
+                            {move || if dispatch_busy.get() { i18n.t("common.saving") } else { i18n.t("dispatch.confirm") }}
+                        </button>
+                        <button type="button" class="btn" id="dispatch-batch-cancel"
+                            on:click=move |_| { confirming.set(false); dispatch_errors.set(Vec::new()); }>
+                            {move || i18n.t("action.cancel")}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+            {move || dispatch_result.get().map(|r| view! { <DispatchResult result=r on_close=move || dispatch_result.set(None)/> })}
             <table class="data-table" id="case-table">
                 <thead>
                     <tr>
@@ -180,6 +266,73 @@ pub fn CaseListPage() -> impl IntoView {
                 <span class="badge badge-overdue">{move || i18n.t("status.overdue")}</span>
             </p>
         </section>
+    }
+}
+
+/// What a batch dispatch did: how many cases went out, and which were left alone and
+/// why.
+#[component]
+fn DispatchResult(
+    result: BatchDispatchResult,
+    on_close: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let BatchDispatchResult {
+        dispatched: sent,
+        skipped: left,
+    } = result;
+    let (done, skipped) = (sent.len(), left.len());
+    let class = if skipped == 0 {
+        "banner banner-ok dispatch-result"
+    } else {
+        "banner banner-warn dispatch-result"
+    };
+    view! {
+        <div class=class id="dispatch-result" data-dispatched=done data-skipped=skipped>
+            <p>
+                {move || i18n.t("dispatch.result_dispatched")}
+                " "<strong id="dispatched-count">{done}</strong>" "
+                {move || i18n.t("dispatch.cases")}
+                {move || i18n.t("dispatch.result_sep")}
+                {move || i18n.t("dispatch.result_skipped")}
+                " "<strong id="skipped-count">{skipped}</strong>" "
+                {move || i18n.t("dispatch.cases")}
+                <button type="button" class="btn btn-small result-close" id="dispatch-result-close" on:click=move |_| on_close()>
+                    {move || i18n.t("dispatch.close")}
+                </button>
+            </p>
+            {(done == 0 && skipped == 0).then(|| view! {
+                <p id="dispatch-nothing">{move || i18n.t("dispatch.nothing")}</p>
+            })}
+            {(skipped > 0).then(move || view! {
+                <p class="result-head">{move || i18n.t("dispatch.skipped_title")}</p>
+                <ul class="result-list" id="skipped-list">
+                    {left.into_iter().map(|s| {
+                        let reason = ApiError { field: String::new(), code: s.code.clone(), message: s.message };
+                        view! {
+                            <li class="skipped-case" data-id=s.id.clone() data-code=s.code>
+                                <A href=format!("/cases/{}", s.id) attr:class="case-link">{s.reference}</A>
+                                "："
+                                <span class="reason">{move || i18n.error(&reason)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {(done > 0).then(move || view! {
+                <details class="result-details">
+                    <summary>{move || i18n.t("dispatch.dispatched_title")}</summary>
+                    <ul class="result-list" id="dispatched-list">
+                        {sent.into_iter().map(|d| view! {
+                            <li class="dispatched-case" data-id=d.id.clone() data-unit=d.lead_unit>
+                                <A href=format!("/cases/{}", d.id) attr:class="case-link">{d.reference}</A>
+                                " → "{d.lead_unit_name}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
+        </div>
     }
 }
 

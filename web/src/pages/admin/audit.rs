@@ -14,12 +14,13 @@ use crate::format::local_time;
 use crate::i18n::{I18n, use_i18n};
 
 /// Audit action codes that are not case actions, in the order the filter lists them.
-const OTHER_ACTIONS: [&str; 8] = [
+const OTHER_ACTIONS: [&str; 9] = [
     "personal_data.read",
     "user.create",
     "user.update",
     "unit.create",
     "unit.update",
+    "routing.update",
     "auth.login",
     "auth.login_failed",
     "auth.logout",

@@ -1,13 +1,17 @@
-//! `/admin/*`: accounts, units and the audit trail, for administrators. The server
-//! refuses these calls to everyone else; the pages say so before asking.
+//! `/admin/*`: accounts, units, routing rules and the audit trail, for administrators.
+//! The server refuses these calls to everyone else; the pages say so before asking
+//! (routing rules are shown to everyone read-only, and edited by administrators).
 
 mod audit;
+mod routing;
 mod units;
 mod users;
 
 pub use audit::{AdminAuditPage, AuditTable};
+pub use routing::AdminRoutingPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
+pub(crate) use users::local_error;
 
 use duban_api::{ApiError, UnitView};
 use leptos::prelude::*;

@@ -22,7 +22,7 @@ const USER_FIELDS: &[&str] = &[
 ];
 
 /// An error found in the browser, in the server's shape (so it shows the same way).
-pub(super) fn local_error(i18n: I18n, field: &str, code: &str) -> ApiError {
+pub(crate) fn local_error(i18n: I18n, field: &str, code: &str) -> ApiError {
     let message = i18n
         .try_t(&format!("err.{code}"))
         .unwrap_or(code)

@@ -1,0 +1,930 @@
+//! `/admin/routing`: the routing rules (分办规则) of quick dispatch, in the order they
+//! are tried, with how often each one's dispatches came back as misrouted.
+//! Administrators reorder, add, change and delete rules in the page, then save the
+//! whole list with a reason (the server checks it and records it in the audit trail);
+//! everyone else reads the rules.
+
+use duban_api::{ApiError, RoutingRulesUpdate, RoutingRulesView, RuleStats, UnitView};
+use duban_case::model::{Category, Channel, KeyClass};
+use duban_dispatch::{GovLevel, Rule, RuleKind, Target, When};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{ApiFieldErrors, OtherErrors, local_error, unit_name, unit_options};
+use crate::api;
+use crate::dispatch_view::{
+    RULE_KINDS, division_text, level_code, parse_divisions, parse_rule_kind, rule_error_path,
+    rule_kind_code, rule_kind_key, split_list, target_code,
+};
+use crate::i18n::{I18n, Lang, use_i18n};
+use crate::session::use_current_user;
+
+const RULES_URL: &str = "/api/v1/routing/rules";
+
+/// Fields of the rule form that show their own errors.
+const RULE_FIELDS: &[&str] = &["id", "name", "kind", "then", "when"];
+
+/// Which rule the form changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Editing {
+    /// A rule added at the end of the list.
+    New,
+    /// The rule at this position.
+    At(usize),
+}
+
+/// A change to the order of the list, by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reorder {
+    Up(usize),
+    Down(usize),
+    Delete(usize),
+}
+
+impl Reorder {
+    fn apply(self, all: &mut Vec<Rule>) {
+        match self {
+            Reorder::Up(i) if i > 0 && i < all.len() => all.swap(i - 1, i),
+            Reorder::Down(i) if i + 1 < all.len() => all.swap(i, i + 1),
+            Reorder::Delete(i) if i < all.len() => {
+                all.remove(i);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The condition lists of a rule that are chosen with check boxes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Checks {
+    Categories,
+    KeyClasses,
+    Channels,
+}
+
+/// The rule form's inputs, as typed.
+#[derive(Clone, Debug, PartialEq)]
+struct RuleDraft {
+    id: String,
+    name: String,
+    /// `lead`, `notify` or `supervise`.
+    kind: String,
+    /// `unit`, `territorial_government` or `person`.
+    target: String,
+    unit: String,
+    /// `city` or `county`.
+    level: String,
+    username: String,
+    keywords: String,
+    divisions: String,
+    categories: Vec<String>,
+    key_classes: Vec<String>,
+    channels: Vec<String>,
+}
+
+impl Default for RuleDraft {
+    fn default() -> Self {
+        RuleDraft {
+            id: String::new(),
+            name: String::new(),
+            kind: "notify".into(),
+            target: "unit".into(),
+            unit: String::new(),
+            level: "city".into(),
+            username: String::new(),
+            keywords: String::new(),
+            divisions: String::new(),
+            categories: Vec::new(),
+            key_classes: Vec::new(),
+            channels: Vec::new(),
+        }
+    }
+}
+
+impl RuleDraft {
+    fn of(r: &Rule) -> RuleDraft {
+        let mut d = RuleDraft {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            kind: rule_kind_code(r.kind).into(),
+            target: target_code(&r.then).into(),
+            keywords: r.when.keywords.join("、"),
+            divisions: r
+                .when
+                .divisions
+                .iter()
+                .map(|d| d.short())
+                .collect::<Vec<_>>()
+                .join(", "),
+            categories: r.when.categories.iter().map(|c| c.code().into()).collect(),
+            key_classes: r.when.key_classes.iter().map(|c| c.code().into()).collect(),
+            channels: r.when.channels.iter().map(|c| c.code().into()).collect(),
+            ..RuleDraft::default()
+        };
+        match &r.then {
+            Target::Unit { unit } => d.unit = unit.clone(),
+            Target::TerritorialGovernment { level } => d.level = level_code(*level).into(),
+            Target::Person { username } => d.username = username.clone(),
+        }
+        d
+    }
+
+    fn checks(&self, which: Checks) -> &Vec<String> {
+        match which {
+            Checks::Categories => &self.categories,
+            Checks::KeyClasses => &self.key_classes,
+            Checks::Channels => &self.channels,
+        }
+    }
+
+    fn checks_mut(&mut self, which: Checks) -> &mut Vec<String> {
+        match which {
+            Checks::Categories => &mut self.categories,
+            Checks::KeyClasses => &mut self.key_classes,
+            Checks::Channels => &mut self.channels,
+        }
+    }
+
+    /// The rule the form describes, or its problems as `(field, code)` in the server's
+    /// terms. `others`: the ids of the other rules of the list.
+    fn rule(&self, others: &[String]) -> Result<Rule, Vec<(&'static str, &'static str)>> {
+        let mut errs = Vec::new();
+        let id = self.id.trim().to_owned();
+        if id.is_empty() {
+            errs.push(("id", "rule.required"));
+        } else if id.len() > 40
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            errs.push(("id", "rule.id_invalid"));
+        } else if others.iter().any(|o| o.trim() == id) {
+            errs.push(("id", "rule.id_duplicate"));
+        }
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            errs.push(("name", "rule.required"));
+        }
+        let kind = parse_rule_kind(&self.kind).unwrap_or(RuleKind::Notify);
+        let then = match self.target.as_str() {
+            "person" => Target::Person {
+                username: self.username.trim().to_owned(),
+            },
+            "territorial_government" => Target::TerritorialGovernment {
+                level: if self.level == "county" {
+                    GovLevel::County
+                } else {
+                    GovLevel::City
+                },
+            },
+            _ => Target::Unit {
+                unit: self.unit.trim().to_owned(),
+            },
+        };
+        match &then {
+            Target::Unit { unit } if unit.is_empty() => errs.push(("then.unit", "rule.required")),
+            Target::Person { username } if username.is_empty() => {
+                errs.push(("then.username", "rule.required"));
+            }
+            _ => {}
+        }
+        let fits = match kind {
+            RuleKind::Supervise => matches!(then, Target::Person { .. }),
+            RuleKind::Lead | RuleKind::Notify => !matches!(then, Target::Person { .. }),
+        };
+        if !fits {
+            errs.push(("then", "rule.target_mismatch"));
+        }
+        let divisions = parse_divisions(&self.divisions).unwrap_or_else(|_| {
+            errs.push(("when.divisions", "rule.division_unknown"));
+            Vec::new()
+        });
+        let when = When {
+            divisions,
+            categories: self
+                .categories
+                .iter()
+                .filter_map(|c| c.parse().ok())
+                .collect(),
+            key_classes: self
+                .key_classes
+                .iter()
+                .filter_map(|c| c.parse().ok())
+                .collect(),
+            keywords: split_list(&self.keywords, false),
+            channels: self
+                .channels
+                .iter()
+                .filter_map(|c| c.parse().ok())
+                .collect(),
+        };
+        if errs.is_empty() {
+            Ok(Rule {
+                id,
+                name,
+                kind,
+                when,
+                then,
+            })
+        } else {
+            Err(errs)
+        }
+    }
+}
+
+/// The conditions of a rule for people, one `(code, text)` per list that is not
+/// empty; none for a rule that applies to every case.
+fn conditions(when: &When, lang: duban_case::Lang) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut push = |code: &'static str, items: Vec<String>| {
+        if !items.is_empty() {
+            out.push((code, items.join("、")));
+        }
+    };
+    push(
+        "divisions",
+        when.divisions.iter().map(|d| division_text(*d)).collect(),
+    );
+    push(
+        "categories",
+        when.categories
+            .iter()
+            .map(|c| c.label(lang).to_owned())
+            .collect(),
+    );
+    push(
+        "key_classes",
+        when.key_classes
+            .iter()
+            .map(|c| c.label(lang).to_owned())
+            .collect(),
+    );
+    push("keywords", when.keywords.clone());
+    push(
+        "channels",
+        when.channels
+            .iter()
+            .map(|c| c.label(lang).to_owned())
+            .collect(),
+    );
+    out
+}
+
+/// Whom a rule names, for people.
+fn target_text(i18n: I18n, then: &Target, units: &[UnitView]) -> String {
+    match then {
+        Target::Unit { unit } => unit_name(units, unit),
+        Target::TerritorialGovernment {
+            level: GovLevel::City,
+        } => i18n.t("routing.target.city").to_owned(),
+        Target::TerritorialGovernment {
+            level: GovLevel::County,
+        } => i18n.t("routing.target.county").to_owned(),
+        Target::Person { username } => username.clone(),
+    }
+}
+
+/// An error of the rules list for people: `第4条 notify-x · 单位：单位不存在`.
+fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
+    let message = i18n.error(e);
+    let Some((index, rest)) = rule_error_path(&e.field) else {
+        return message;
+    };
+    let id = rules.get(index).map(|r| r.id.as_str()).unwrap_or_default();
+    let field = i18n
+        .try_t(&format!("routing.field.{rest}"))
+        .map(|f| format!("{f}{}", i18n.t("routing.colon")))
+        .unwrap_or_default();
+    let n = index + 1;
+    let which = match i18n.lang() {
+        Lang::ZhCn => format!("第{n}条"),
+        Lang::En => format!("Rule {n}"),
+    };
+    format!("{which} {id} · {field}{message}")
+}
+
+#[component]
+pub fn AdminRoutingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let admin = move || user.has_role(&["admin"]);
+    // The list as edited, and as the server holds it.
+    let rules = RwSignal::new(Vec::<Rule>::new());
+    let saved = RwSignal::new(Vec::<Rule>::new());
+    let stats = RwSignal::new(Vec::<RuleStats>::new());
+    let units = RwSignal::new(Vec::<UnitView>::new());
+    let load_errors = RwSignal::new(Vec::<ApiError>::new());
+    let loaded = RwSignal::new(false);
+    // Errors of the last save, by the server's field paths.
+    let errors = RwSignal::new(Vec::<ApiError>::new());
+    let editing = RwSignal::new(None::<(Editing, RuleDraft)>);
+    let reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let notice = RwSignal::new(None::<&'static str>);
+    let dirty = Memo::new(move |_| rules.with(|r| saved.with(|s| r != s)));
+
+    let load = move || {
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            match api::get::<RoutingRulesView>(RULES_URL, lang).await {
+                Ok(v) => {
+                    let list = v.rules.rules().to_vec();
+                    saved.set(list.clone());
+                    rules.set(list);
+                    stats.set(v.stats);
+                    load_errors.set(Vec::new());
+                }
+                Err(f) => load_errors.set(f.errors().to_vec()),
+            }
+            loaded.set(true);
+        });
+    };
+    load();
+    spawn_local(async move {
+        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", i18n.lang_untracked()).await {
+            units.set(u);
+        }
+    });
+
+    // Moving or deleting renumbers the rules: the old errors no longer point right.
+    let reorder = move |op: Reorder| {
+        notice.set(None);
+        editing.set(None);
+        errors.set(Vec::new());
+        rules.update(|all| op.apply(all));
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        notice.set(None);
+        let mut local = Vec::new();
+        if !dirty.get_untracked() {
+            local.push(local_error(i18n, "", "rules.no_change"));
+        }
+        if reason.with_untracked(|r| r.trim().is_empty()) {
+            local.push(local_error(i18n, "reason", "reason.required"));
+        }
+        if !local.is_empty() {
+            errors.set(local);
+            return;
+        }
+        let body = RoutingRulesUpdate {
+            rules: rules.get_untracked(),
+            reason: reason.get_untracked().trim().to_owned(),
+        };
+        let lang = i18n.lang_untracked();
+        busy.set(true);
+        spawn_local(async move {
+            match api::put::<_, RoutingRulesView>(RULES_URL, &body, lang).await {
+                Ok(v) => {
+                    let list = v.rules.rules().to_vec();
+                    saved.set(list.clone());
+                    rules.set(list);
+                    errors.set(Vec::new());
+                    reason.set(String::new());
+                    editing.set(None);
+                    notice.set(Some("routing.saved"));
+                    // The figures come with a fresh read.
+                    load();
+                }
+                Err(f) => errors.set(f.errors().to_vec()),
+            }
+            busy.set(false);
+        });
+    };
+
+    let columns = move || if admin() { 8 } else { 7 };
+
+    view! {
+        <section>
+            <div class="page-head">
+                <h1>{move || i18n.t("routing.rules_title")}</h1>
+                <Show when=admin>
+                    <div class="actions">
+                        <button type="button" class="btn btn-primary" id="add-rule"
+                            on:click=move |_| {
+                                notice.set(None);
+                                editing.set(Some((Editing::New, RuleDraft::default())));
+                            }>
+                            {move || i18n.t("routing.add_rule")}
+                        </button>
+                    </div>
+                </Show>
+            </div>
+            <p class="hint">{move || i18n.t("routing.rules_hint")}</p>
+            <Show when=move || !admin() && user.role().is_some()>
+                <p class="hint" id="rules-readonly">{move || i18n.t("routing.readonly")}</p>
+            </Show>
+            <OtherErrors fields=&[] errors=load_errors/>
+            {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
+            {move || editing.get().map(|(mode, draft)| view! { <RuleForm mode draft rules units editing errors notice/> })}
+            <table class="data-table rules-list" id="rules-table">
+                <thead>
+                    <tr>
+                        <th class="num">"#"</th>
+                        <th>{move || i18n.t("routing.col.kind")}</th>
+                        <th>{move || i18n.t("routing.col.name")}</th>
+                        <th>{move || i18n.t("routing.col.when")}</th>
+                        <th>{move || i18n.t("routing.col.target")}</th>
+                        <th class="num">{move || i18n.t("routing.col.dispatched")}</th>
+                        <th class="num">{move || i18n.t("routing.col.returned")}</th>
+                        <Show when=admin><th>{move || i18n.t("admin.col.actions")}</th></Show>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let all = rules.get();
+                        let count = all.len();
+                        let lang = i18n.lang().domain();
+                        let names = units.get();
+                        let figures = stats.get();
+                        let errs = errors.get();
+                        let before = saved.get();
+                        let open = editing.with(|e| e.as_ref().map(|(m, _)| *m));
+                        let can_edit = admin();
+                        all.iter().enumerate().map(|(i, r)| {
+                            let kind = r.kind;
+                            let stat = figures.iter().find(|s| s.rule == r.id).cloned();
+                            let changed = !before.iter().any(|b| b == r);
+                            let row_errors: Vec<ApiError> = errs.iter()
+                                .filter(|e| rule_error_path(&e.field).is_some_and(|(j, _)| j == i))
+                                .cloned()
+                                .collect();
+                            let has_errors = !row_errors.is_empty();
+                            let when = conditions(&r.when, lang);
+                            let target = target_text(i18n, &r.then, &names);
+                            let draft = RuleDraft::of(r);
+                            view! {
+                                <tr class="rule-row" data-rule=r.id.clone() data-index=i data-kind=rule_kind_code(kind)
+                                    class:row-changed=changed class:row-error=has_errors
+                                    class:row-editing={open == Some(Editing::At(i))}>
+                                    <td class="num rule-order">{i + 1}</td>
+                                    <td class="nowrap"><span class="rule-kind" data-kind=rule_kind_code(kind)>{i18n.t(rule_kind_key(kind))}</span></td>
+                                    <td class="rule-name">{r.name.clone()}<br/><code class="muted">{r.id.clone()}</code></td>
+                                    <td class="rule-when">
+                                        {match when.is_empty() {
+                                            true => view! { <span class="cond cond-always">{i18n.t("routing.cond.always")}</span> }.into_any(),
+                                            false => when.into_iter().map(|(code, text)| view! {
+                                                <span class="cond" data-cond=code>
+                                                    <span class="cond-label">{i18n.try_t(&format!("routing.cond.{code}")).unwrap_or(code)}{i18n.t("routing.colon")}</span>
+                                                    {text}
+                                                </span>
+                                            }).collect_view().into_any(),
+                                        }}
+                                    </td>
+                                    <td class="rule-target" data-target=target_code(&r.then)>{target}</td>
+                                    <td class="num rule-dispatched">{stat.as_ref().map_or_else(|| "—".to_owned(), |s| s.dispatched.to_string())}</td>
+                                    <td class="num rule-returned">
+                                        {stat.as_ref().map_or_else(|| "—".to_owned(), |s| s.returned.to_string())}
+                                        {stat.as_ref().filter(|s| s.misrouting).map(|_| view! {
+                                            <span class="tag tag-misrouting" title=i18n.t("routing.misrouting_hint")>{i18n.t("routing.misrouting")}</span>
+                                        })}
+                                    </td>
+                                    {can_edit.then(|| view! {
+                                        <td class="nowrap rule-actions">
+                                            <button type="button" class="btn btn-small rule-up" disabled={i == 0}
+                                                title=i18n.t("routing.up")
+                                                on:click=move |_| reorder(Reorder::Up(i))>
+                                                "↑"
+                                            </button>
+                                            <button type="button" class="btn btn-small rule-down" disabled={i + 1 >= count}
+                                                title=i18n.t("routing.down")
+                                                on:click=move |_| reorder(Reorder::Down(i))>
+                                                "↓"
+                                            </button>
+                                            <button type="button" class="btn btn-small rule-edit"
+                                                on:click=move |_| {
+                                                    notice.set(None);
+                                                    editing.set(Some((Editing::At(i), draft.clone())));
+                                                }>
+                                                {i18n.t("admin.edit")}
+                                            </button>
+                                            <button type="button" class="btn btn-small rule-delete"
+                                                on:click=move |_| reorder(Reorder::Delete(i))>
+                                                {i18n.t("routing.delete")}
+                                            </button>
+                                        </td>
+                                    })}
+                                </tr>
+                                {has_errors.then(|| view! {
+                                    <tr class="rule-errors" data-index=i>
+                                        <td colspan=columns()>
+                                            {row_errors.iter().map(|e| view! {
+                                                <p class="field-error" data-field=e.field.clone() data-code=e.code.clone()>
+                                                    {rule_error_text(i18n, e, &all)}
+                                                </p>
+                                            }).collect_view()}
+                                        </td>
+                                    </tr>
+                                })}
+                            }
+                        }).collect_view()
+                    }}
+                    <Show when=move || loaded.get() && rules.with(Vec::is_empty)>
+                        <tr><td class="empty" colspan=columns>{move || i18n.t("routing.empty")}</td></tr>
+                    </Show>
+                </tbody>
+            </table>
+            <Show when=admin>
+                <form class="form action-panel rules-save" id="rules-save" novalidate on:submit=save>
+                    <Show when=move || dirty.get()>
+                        <p class="banner banner-warn" id="rules-dirty">{move || i18n.t("routing.unsaved")}</p>
+                    </Show>
+                    <label class="field field-wide">
+                        <span class="label">{move || i18n.t("admin.reason")}</span>
+                        <input type="text" name="reason" id="rules-reason" maxlength="200"
+                            prop:value=move || reason.get()
+                            on:input=move |ev| reason.set(event_target_value(&ev))/>
+                        <ApiFieldErrors field="reason" errors/>
+                    </label>
+                    {move || {
+                        let list: Vec<ApiError> = errors.get().into_iter().filter(|e| e.field.starts_with("rules")).collect();
+                        (!list.is_empty()).then(|| {
+                            let all = rules.get();
+                            view! {
+                                <div class="banner banner-error" id="rule-errors">
+                                    {list.into_iter().map(|e| {
+                                        let text = rule_error_text(i18n, &e, &all);
+                                        view! { <p data-field=e.field data-code=e.code>{text}</p> }
+                                    }).collect_view()}
+                                </div>
+                            }
+                        })
+                    }}
+                    <OtherErrors fields=&["reason", "rules"] errors/>
+                    <div class="actions">
+                        <button type="submit" class="btn btn-primary" id="save-rules" disabled=move || busy.get()>
+                            {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("admin.save") }}
+                        </button>
+                        <button type="button" class="btn" id="discard-rules" disabled=move || !dirty.get() || busy.get()
+                            on:click=move |_| {
+                                editing.set(None);
+                                errors.set(Vec::new());
+                                rules.set(saved.get_untracked());
+                            }>
+                            {move || i18n.t("routing.discard")}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// Adds a rule to the list or changes one; the list is saved separately.
+#[component]
+fn RuleForm(
+    mode: Editing,
+    draft: RuleDraft,
+    rules: RwSignal<Vec<Rule>>,
+    units: RwSignal<Vec<UnitView>>,
+    editing: RwSignal<Option<(Editing, RuleDraft)>>,
+    errors: RwSignal<Vec<ApiError>>,
+    notice: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = RwSignal::new(draft);
+    let form_errors = RwSignal::new(Vec::<ApiError>::new());
+    let target = Memo::new(move |_| form.with(|d| d.target.clone()));
+    let supervise = Memo::new(move |_| form.with(|d| d.kind == "supervise"));
+    let node = NodeRef::<leptos::html::Form>::new();
+    // Editing a rule far down the list: bring the form into view.
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            el.scroll_into_view();
+        }
+    });
+    let at = match mode {
+        Editing::At(i) => Some(i),
+        Editing::New => None,
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let others: Vec<String> = rules.with_untracked(|all| {
+            all.iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != at)
+                .map(|(_, r)| r.id.clone())
+                .collect()
+        });
+        match form.with_untracked(|d| d.rule(&others)) {
+            Ok(rule) => {
+                rules.update(|all| match at {
+                    Some(i) if i < all.len() => all[i] = rule,
+                    _ => all.push(rule),
+                });
+                // The server's complaints about this rule are answered (or not) by the next save.
+                if let Some(i) = at {
+                    errors.update(|es| {
+                        es.retain(|e| rule_error_path(&e.field).is_none_or(|(j, _)| j != i));
+                    });
+                }
+                notice.set(None);
+                editing.set(None);
+            }
+            Err(problems) => form_errors.set(
+                problems
+                    .into_iter()
+                    .map(|(field, code)| local_error(i18n, field, code))
+                    .collect(),
+            ),
+        }
+    };
+
+    let set = move |apply: fn(&mut RuleDraft, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            form.update(|d| apply(d, v));
+        }
+    };
+    let title = if at.is_some() {
+        "routing.edit_rule"
+    } else {
+        "routing.new_rule"
+    };
+
+    view! {
+        <form id="rule-form" class="form action-panel" novalidate node_ref=node on:submit=on_submit
+            data-mode={if at.is_some() { "edit" } else { "new" }} data-index=at.map(|i| i.to_string())>
+            <h3>
+                {move || i18n.t(title)}
+                {at.map(|i| format!(" #{}", i + 1))}
+            </h3>
+            <div class="form-grid">
+                <label class="field">
+                    <span class="label">{move || i18n.t("routing.id")}</span>
+                    <input type="text" name="id" maxlength="40" autocomplete="off"
+                        placeholder=move || i18n.t("routing.id.hint")
+                        prop:value=move || form.with(|d| d.id.clone())
+                        on:input=set(|d, v| d.id = v)/>
+                    <ApiFieldErrors field="id" errors=form_errors/>
+                </label>
+                <label class="field field-wide2">
+                    <span class="label">{move || i18n.t("routing.name")}</span>
+                    <input type="text" name="name" maxlength="100"
+                        prop:value=move || form.with(|d| d.name.clone())
+                        on:input=set(|d, v| d.name = v)/>
+                    <ApiFieldErrors field="name" errors=form_errors/>
+                </label>
+                <label class="field">
+                    <span class="label">{move || i18n.t("routing.col.kind")}</span>
+                    <select name="kind" on:change=set(|d, v| {
+                        // Supervise rules name a person, the others a unit.
+                        if v == "supervise" {
+                            d.target = "person".into();
+                        } else if d.target == "person" {
+                            d.target = "unit".into();
+                        }
+                        d.kind = v;
+                    })>
+                        {RULE_KINDS.into_iter().map(|k| {
+                            let code = rule_kind_code(k);
+                            view! { <option value=code selected=move || form.with(|d| d.kind == code)>{move || i18n.t(rule_kind_key(k))}</option> }
+                        }).collect_view()}
+                    </select>
+                    <ApiFieldErrors field="kind" errors=form_errors/>
+                </label>
+                <label class="field">
+                    <span class="label">{move || i18n.t("routing.col.target")}</span>
+                    <select name="target" on:change=set(|d, v| d.target = v)>
+                        {move || {
+                            let codes: &[&'static str] = if supervise.get() { &["person"] } else { &["unit", "territorial_government"] };
+                            codes.iter().map(|&code| view! {
+                                <option value=code selected=move || target.with(|t| t == code)>
+                                    {move || i18n.try_t(&format!("routing.target.{code}")).unwrap_or(code)}
+                                </option>
+                            }).collect_view()
+                        }}
+                    </select>
+                    <ApiFieldErrors field="then" errors=form_errors/>
+                </label>
+                {move || match target.get().as_str() {
+                    "territorial_government" => view! {
+                        <label class="field">
+                            <span class="label">{move || i18n.t("routing.level")}</span>
+                            <select name="level" on:change=set(|d, v| d.level = v)>
+                                {["city", "county"].into_iter().map(|code| view! {
+                                    <option value=code selected=move || form.with(|d| d.level == code)>
+                                        {move || i18n.try_t(&format!("routing.level.{code}")).unwrap_or(code)}
+                                    </option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }.into_any(),
+                    "person" => view! {
+                        <label class="field">
+                            <span class="label">{move || i18n.t("routing.username")}</span>
+                            <input type="text" name="username" maxlength="64" autocomplete="off"
+                                prop:value=move || form.with(|d| d.username.clone())
+                                on:input=set(|d, v| d.username = v)/>
+                        </label>
+                    }.into_any(),
+                    _ => view! {
+                        <label class="field">
+                            <span class="label">{move || i18n.t("action.unit")}</span>
+                            <select name="unit" on:change=set(|d, v| d.unit = v)>
+                                <option value="">{move || i18n.t("common.choose")}</option>
+                                {move || unit_options(&units.get(), |_| false).into_iter().map(|(id, label)| {
+                                    let chosen = id.clone();
+                                    view! { <option value=id selected=move || form.with(|d| d.unit == chosen)>{label}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }.into_any(),
+                }}
+            </div>
+            <div class="form-grid">
+                <label class="field field-wide2">
+                    <span class="label">{move || i18n.t("routing.cond.keywords")}</span>
+                    <input type="text" name="keywords"
+                        placeholder=move || i18n.t("routing.keywords.hint")
+                        prop:value=move || form.with(|d| d.keywords.clone())
+                        on:input=set(|d, v| d.keywords = v)/>
+                    <ApiFieldErrors field="when.keywords" errors=form_errors/>
+                </label>
+                <label class="field field-wide2">
+                    <span class="label">{move || i18n.t("routing.cond.divisions")}</span>
+                    <input type="text" name="divisions" inputmode="numeric"
+                        placeholder=move || i18n.t("routing.divisions.hint")
+                        prop:value=move || form.with(|d| d.divisions.clone())
+                        on:input=set(|d, v| d.divisions = v)/>
+                    <span class="hint division-names">
+                        {move || form.with(|d| match parse_divisions(&d.divisions) {
+                            Ok(codes) => codes.into_iter().map(division_text).collect::<Vec<_>>().join("、"),
+                            Err(bad) => format!("{}{}", i18n.t("routing.divisions.unknown"), bad.join("、")),
+                        })}
+                    </span>
+                    <ApiFieldErrors field="when.divisions" errors=form_errors/>
+                </label>
+            </div>
+            <CheckGroup label="routing.cond.categories" name="categories" which=Checks::Categories form
+                codes=Category::ALL.iter().map(|c| c.code()).collect()
+                text=category_text/>
+            <CheckGroup label="routing.cond.key_classes" name="key_classes" which=Checks::KeyClasses form
+                codes=KeyClass::ALL.iter().map(|c| c.code()).collect()
+                text=key_class_text/>
+            <CheckGroup label="routing.cond.channels" name="channels" which=Checks::Channels form
+                codes=Channel::ALL.iter().map(|c| c.code()).collect()
+                text=channel_text/>
+            <OtherErrors fields=RULE_FIELDS errors=form_errors/>
+            <p class="hint">{move || i18n.t("routing.apply_hint")}</p>
+            <div class="actions">
+                <button type="submit" class="btn btn-primary" id="apply-rule">{move || i18n.t("routing.apply")}</button>
+                <button type="button" class="btn" id="cancel-rule" on:click=move |_| editing.set(None)>{move || i18n.t("action.cancel")}</button>
+            </div>
+        </form>
+    }
+}
+
+fn category_text(code: &str, lang: duban_case::Lang) -> &'static str {
+    code.parse::<Category>().map_or("", |c| c.label(lang))
+}
+
+fn key_class_text(code: &str, lang: duban_case::Lang) -> &'static str {
+    code.parse::<KeyClass>().map_or("", |c| c.label(lang))
+}
+
+fn channel_text(code: &str, lang: duban_case::Lang) -> &'static str {
+    code.parse::<Channel>().map_or("", |c| c.label(lang))
+}
+
+/// A condition list chosen with check boxes (`input[name=<name>][value=<code>]`).
+#[component]
+fn CheckGroup(
+    label: &'static str,
+    name: &'static str,
+    which: Checks,
+    form: RwSignal<RuleDraft>,
+    codes: Vec<&'static str>,
+    text: fn(&str, duban_case::Lang) -> &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="field" data-checks=name>
+            <span class="label">{move || i18n.t(label)}</span>
+            <div class="checks">
+                {codes.into_iter().map(|code| view! {
+                    <label class="check">
+                        <input type="checkbox" name=name value=code
+                            prop:checked=move || form.with(|d| d.checks(which).iter().any(|c| c == code))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                form.update(|d| {
+                                    let list = d.checks_mut(which);
+                                    list.retain(|c| c != code);
+                                    if on {
+                                        list.push(code.to_owned());
+                                    }
+                                });
+                            }/>
+                        <span>{move || text(code, i18n.lang().domain())}</span>
+                    </label>
+                }).collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(id: &str, kind: RuleKind, then: Target) -> Rule {
+        Rule {
+            id: id.into(),
+            name: format!("规则{id}"),
+            kind,
+            when: When::default(),
+            then,
+        }
+    }
+
+    #[test]
+    fn a_rule_survives_the_form_unchanged() {
+        let mut r = rule(
+            "notify-housing",
+            RuleKind::Notify,
+            Target::Unit {
+                unit: "dept-zjt".into(),
+            },
+        );
+        r.when.keywords = vec!["污水".into(), "垃圾".into()];
+        r.when.divisions = vec![
+            "3201"
+                .parse()
+                .unwrap_or(duban_divisions::DivisionCode::JIANGSU),
+        ];
+        r.when.categories = vec![Category::Water, Category::Air];
+        r.when.channels = vec![Channel::Hotline12345];
+        let back = RuleDraft::of(&r).rule(&[]);
+        assert_eq!(back, Ok(r));
+        let lead = rule(
+            "lead-county",
+            RuleKind::Lead,
+            Target::TerritorialGovernment {
+                level: GovLevel::County,
+            },
+        );
+        assert_eq!(RuleDraft::of(&lead).rule(&["other".into()]), Ok(lead));
+        let sup = rule(
+            "sup",
+            RuleKind::Supervise,
+            Target::Person {
+                username: "supervisor".into(),
+            },
+        );
+        assert_eq!(RuleDraft::of(&sup).rule(&[]), Ok(sup));
+    }
+
+    #[test]
+    fn the_form_names_its_problems_like_the_server() {
+        let d = RuleDraft {
+            id: "bad id".into(),
+            divisions: "3201, 9999".into(),
+            ..RuleDraft::default()
+        };
+        let errs = d.rule(&[]).err().unwrap_or_default();
+        assert!(errs.contains(&("id", "rule.id_invalid")));
+        assert!(errs.contains(&("name", "rule.required")));
+        assert!(errs.contains(&("then.unit", "rule.required")));
+        assert!(errs.contains(&("when.divisions", "rule.division_unknown")));
+        let dup = RuleDraft {
+            id: "a".into(),
+            name: "A".into(),
+            unit: "u".into(),
+            ..RuleDraft::default()
+        };
+        assert_eq!(
+            dup.rule(&["a".into()]).err(),
+            Some(vec![("id", "rule.id_duplicate")])
+        );
+        let mismatch = RuleDraft {
+            kind: "supervise".into(),
+            ..dup
+        };
+        assert_eq!(
+            mismatch.rule(&[]).err(),
+            Some(vec![("then", "rule.target_mismatch")])
+        );
+    }
+
+    #[test]
+    fn conditions_list_what_is_set() {
+        let mut w = When::default();
+        assert!(conditions(&w, duban_case::Lang::Zh).is_empty());
+        w.keywords = vec!["污水".into(), "垃圾".into()];
+        w.categories = vec![Category::Water];
+        let c = conditions(&w, duban_case::Lang::Zh);
+        assert_eq!(
+            c,
+            vec![
+                ("categories", "水".to_owned()),
+                ("keywords", "污水、垃圾".to_owned())
+            ]
+        );
+    }
+}
