@@ -30,6 +30,29 @@ impl Client {
         }
     }
 
+    /// Sign in again as an existing account (sessions expire when tests move the clock).
+    async fn login(app: &Router, username: &str) -> Client {
+        let (s, v, cookies) = call_raw(
+            app,
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"username": username, "password": "password"})),
+            &[],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let cookie = cookies
+            .iter()
+            .find(|c| c.starts_with("duban_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        Client {
+            app: app.clone(),
+            session: Some((cookie, v["csrf_token"].as_str().expect("csrf").to_owned())),
+        }
+    }
+
     /// Create an account and sign in as it.
     async fn signed_in(
         app: &Router,
@@ -2744,6 +2767,176 @@ async fn emergency_linkage(store: Arc<dyn Store>) {
     assert_eq!(trail["items"][0]["reason"], "通用预案优先");
 }
 
+/// The SLA sweeper: each escalation step fires once per clock, a sweep after downtime
+/// catches up, two sweepers racing fire nothing twice; the inbox shows what waits.
+async fn sla_sweeper(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    use std::sync::Mutex;
+    let t0: chrono::DateTime<chrono::Utc> = "2025-06-03T01:30:00Z".parse().expect("time");
+    let clock = Arc::new(Mutex::new(t0 + chrono::TimeDelta::minutes(1)));
+    let c2 = clock.clone();
+    let state = AppState::with_clock(store, Arc::new(move || *c2.lock().expect("clock")))
+        .await
+        .expect("state");
+    let set = |t: chrono::DateTime<chrono::Utc>| *clock.lock().expect("clock") = t;
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "w.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    // Accounts used after the clock moves (sessions expire; they sign in again).
+    let _ = Client::signed_in(&app, &state, "w.admin", Role::Admin, None).await;
+    let _ = Client::signed_in(&app, &state, "w.zhenjiang", Role::Handler, Some("gov-3211")).await;
+    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let dispatch_due: chrono::DateTime<chrono::Utc> = created["clocks"]
+        .as_array()
+        .expect("clocks")
+        .iter()
+        .find(|c| c["stage"] == "dispatch")
+        .and_then(|c| c["due_at"].as_str())
+        .expect("dispatch clock")
+        .parse()
+        .expect("time");
+    let steps_of = |events: &Value| -> Vec<String> {
+        events
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["type"] == "escalated" && e["stage"] == "dispatch")
+            .map(|e| e["step"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let events_uri = format!("/api/v1/cases/{id}/events");
+
+    assert_eq!(
+        state.sweep(state.now()).await.expect("sweep").steps,
+        0,
+        "nothing due yet"
+    );
+    // 90% of the time used: the reminder, once.
+    set(t0 + (dispatch_due - t0) * 9 / 10);
+    let coordinator = Client::login(&app, "w.coordinator").await;
+    let r = state.sweep(state.now()).await.expect("sweep");
+    assert!(r.steps >= 1, "{r:?}");
+    assert_eq!(
+        state.sweep(state.now()).await.expect("sweep").steps,
+        0,
+        "fired once"
+    );
+    assert_eq!(
+        steps_of(&call(&coordinator, "GET", &events_uri, None).await.1),
+        ["remind"]
+    );
+
+    // Down for three limits: the sweep catches up on every step passed, each once.
+    set(t0 + (dispatch_due - t0) * 3);
+    let (coordinator, admin, zhenjiang) = (
+        Client::login(&app, "w.coordinator").await,
+        Client::login(&app, "w.admin").await,
+        Client::login(&app, "w.zhenjiang").await,
+    );
+    let (s, r) = call(&admin, "POST", "/api/v1/admin/sweep", None).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, events) = call(&coordinator, "GET", &events_uri, None).await;
+    assert_eq!(
+        steps_of(&events),
+        ["remind", "chase", "supervise", "summon"]
+    );
+    let chase = events
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["step"] == "chase")
+        .expect("chase");
+    assert_eq!(
+        chase["reached_at"]
+            .as_str()
+            .map(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok()),
+        Some(Some(dispatch_due))
+    );
+    let (_, trail) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{id}/audit"),
+        None,
+    )
+    .await;
+    assert!(
+        trail
+            .as_array()
+            .expect("trail")
+            .iter()
+            .any(|r| r["action"] == "case.escalate" && r["actor"] == "system")
+    );
+
+    // The coordinators' inbox shows it, with its highest step.
+    let (_, inbox) = call(&coordinator, "GET", "/api/v1/inbox", None).await;
+    let item = inbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .cloned()
+        .expect("in the inbox");
+    assert_eq!(
+        (item["action"].as_str(), item["escalation"].as_str()),
+        (Some("dispatch"), Some("summon"))
+    );
+    assert!(inbox["overdue"].as_u64() >= Some(1));
+    assert_eq!(
+        call(&zhenjiang, "GET", "/api/v1/inbox", None).await.1["total"],
+        0
+    );
+    call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
+    )
+    .await;
+    let (_, theirs) = call(&zhenjiang, "GET", "/api/v1/inbox", None).await;
+    assert_eq!(
+        (
+            theirs["total"].as_u64(),
+            theirs["items"][0]["action"].as_str()
+        ),
+        (Some(1), Some("sign_for"))
+    );
+
+    // Two sweepers racing over a batch of due cases fire every step exactly once.
+    let mut ids = Vec::new();
+    set(t0 + chrono::TimeDelta::minutes(1));
+    let coordinator = Client::login(&app, "w.coordinator").await;
+    for _ in 0..6 {
+        let (_, v) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+        ids.push(v["id"].as_str().expect("id").to_owned());
+    }
+    set(t0 + (dispatch_due - t0) * 3);
+    let coordinator = Client::login(&app, "w.coordinator").await;
+    let (a, b) = tokio::join!(state.sweep(state.now()), state.sweep(state.now()));
+    let (a, b) = (a.expect("sweep a"), b.expect("sweep b"));
+    assert!(a.steps + b.steps >= 24, "{a:?} {b:?}");
+    for id in &ids {
+        let (_, events) = call(
+            &coordinator,
+            "GET",
+            &format!("/api/v1/cases/{id}/events"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            steps_of(&events),
+            ["remind", "chase", "supervise", "summon"],
+            "case {id}"
+        );
+    }
+}
+
 async fn get_text(client: &Client, uri: &str) -> (StatusCode, String) {
     get_text_with(client, "GET", uri).await
 }
@@ -2969,6 +3162,16 @@ async fn emergency_linkage_on_sqlite() {
 #[tokio::test]
 async fn emergency_linkage_on_postgres() {
     on_postgres("emergency test", emergency_linkage).await;
+}
+
+#[tokio::test]
+async fn sla_sweeper_on_sqlite() {
+    on_sqlite(sla_sweeper).await;
+}
+
+#[tokio::test]
+async fn sla_sweeper_on_postgres() {
+    on_postgres("sweeper test", sla_sweeper).await;
 }
 
 #[tokio::test]
