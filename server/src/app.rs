@@ -1016,7 +1016,7 @@ impl Actor {
             Role::Admin | Role::Coordinator => true,
             Role::Handler => matches!(
                 action,
-                A::SignFor | A::Return | A::StartHandling | A::Report
+                A::SignFor | A::Return | A::StartHandling | A::Report | A::RequestExtension
             ),
             Role::Supervisor | Role::Leader => false,
         }
@@ -1627,6 +1627,7 @@ async fn dispatch_batch(
                 let f = CaseFilter {
                     batch: Some(i64::from(b)),
                     status: Some(status.code().to_owned()),
+                    limit: DISPATCH_MAX as i64 + 1,
                     ..CaseFilter::default()
                 };
                 cases.extend(s.store.cases(&f).await?);
@@ -2531,6 +2532,30 @@ async fn inbox(
                     .max()
                     .map(|st| st.code().to_owned()),
             });
+        }
+    }
+    // Extension requests wait for a coordinator.
+    if matches!(actor.role, Role::Admin | Role::Coordinator) {
+        for status in [Status::Dispatched, Status::SignedFor, Status::InProgress] {
+            let f = CaseFilter {
+                status: Some(status.code().to_owned()),
+                pending_extension: true,
+                limit: INBOX_MAX,
+                ..CaseFilter::default()
+            };
+            for c in s.store.cases(&f).await? {
+                if c.pending_extension().is_some() {
+                    items.push(duban_api::InboxItem {
+                        kind: "case".into(),
+                        id: c.id().to_string(),
+                        case_id: Some(c.id().to_string()),
+                        title: c.reference().to_string(),
+                        action: "decide_extension".into(),
+                        due_at: c.current_clock().map(|k| k.due_at()),
+                        escalation: None,
+                    });
+                }
+            }
         }
     }
     let mine = speaking_units(&s, &actor);

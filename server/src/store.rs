@@ -84,6 +84,8 @@ pub struct CaseFilter {
     pub category: Option<String>,
     pub key: Option<bool>,
     pub batch: Option<i64>,
+    /// Only cases with an extension request waiting for a decision.
+    pub pending_extension: bool,
     /// Only cases dispatched to one of these units (a handler's jurisdiction).
     pub units: Option<Vec<String>>,
     /// Keyset: strictly after this (received_at ms, id) in descending order.
@@ -403,6 +405,10 @@ fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
         parts.push("batch_number = ?".to_owned());
         args.push(Arg::Int(b));
     }
+    if f.pending_extension {
+        parts.push("state LIKE ?".to_owned());
+        args.push(Arg::Text("%\"pending_extension\":%".to_owned()));
+    }
     if let Some(units) = &f.units {
         let ors: Vec<&str> = units
             .iter()
@@ -696,7 +702,8 @@ macro_rules! sql_store {
 
             async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>> {
                 let (w, args) = where_clause(f, true);
-                let sql = format!("SELECT state FROM cases{w} ORDER BY received_at, id");
+                                let limit = if f.limit > 0 { format!(" LIMIT {}", f.limit) } else { String::new() };
+                let sql = format!("SELECT state FROM cases{w} ORDER BY received_at, id{limit}");
                 let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
                 let rows: Vec<String> = q.fetch_all(&self.pool).await?;
                 rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()

@@ -637,8 +637,8 @@ async fn story(store: Arc<dyn Store>) {
     let (_, seen) = call(&zhenjiang, "GET", &format!("/api/v1/cases/{id}"), None).await;
     assert_eq!(
         seen["allowed_actions"],
-        json!(["report"]),
-        "a handler reports but does not pause or extend"
+        json!(["report", "request_extension"]),
+        "a handler reports and may ask for more time, but does not pause or extend"
     );
     let (s, v) = call(
         &zhenjiang,
@@ -2937,6 +2937,148 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     }
 }
 
+/// Extensions: the handler asks, a coordinator grants or refuses; both in the inbox.
+async fn extension_requests(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "x.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let handler =
+        Client::signed_in(&app, &state, "x.handler", Role::Handler, Some("gov-3211")).await;
+    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let act = format!("/api/v1/cases/{id}/actions");
+    call(
+        &coordinator,
+        "POST",
+        &act,
+        Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
+    )
+    .await;
+    let (s, v) = call(&handler, "POST", &act, Some(json!({"action": "sign_for"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let due_before = v["clocks"]
+        .as_array()
+        .expect("clocks")
+        .iter()
+        .find(|c| c["stage"] == "report")
+        .expect("report clock")["due_at"]
+        .clone();
+
+    let ask = json!({"action": "request_extension", "amount": 5, "unit": "working_days", "reason": "需要等待第三方监测报告"});
+    let (s, _) = call(
+        &handler,
+        "POST",
+        &act,
+        Some(
+            json!({"action": "extend", "amount": 5, "unit": "working_days", "reason": "自己延期"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "handlers ask, they do not extend");
+    let (s, v) = call(
+        &handler,
+        "POST",
+        &act,
+        Some(json!({"action": "request_extension", "amount": 5, "unit": "working_days"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["reason.required".to_owned()]
+        )
+    );
+    let (s, v) = call(&handler, "POST", &act, Some(ask.clone())).await;
+    assert_eq!(
+        (s, v["pending_extension"]["reason"].as_str()),
+        (StatusCode::OK, Some("需要等待第三方监测报告")),
+        "{v}"
+    );
+    assert_eq!(
+        v["allowed_actions"]
+            .as_array()
+            .map(|a| a.contains(&json!("request_extension"))),
+        Some(false)
+    );
+    let (_, inbox) = call(&coordinator, "GET", "/api/v1/inbox", None).await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["id"] == id.as_str() && i["action"] == "decide_extension"),
+        "{inbox}"
+    );
+
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &act,
+        Some(json!({"action": "refuse_extension", "reason": "理由不充分，请按期办结"})),
+    )
+    .await;
+    assert_eq!(
+        (s, &v["pending_extension"]),
+        (StatusCode::OK, &Value::Null),
+        "{v}"
+    );
+    let (s, _) = call(&handler, "POST", &act, Some(ask)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &act,
+        Some(
+            json!({"action": "extend", "amount": 5, "unit": "working_days", "reason": "同意延期"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (s, &v["pending_extension"]),
+        (StatusCode::OK, &Value::Null),
+        "{v}"
+    );
+    let due_after = v["clocks"]
+        .as_array()
+        .expect("clocks")
+        .iter()
+        .find(|c| c["stage"] == "report")
+        .expect("report clock")["due_at"]
+        .clone();
+    assert_ne!(due_before, due_after, "the deadline moved");
+    let (_, events) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{id}/events"),
+        None,
+    )
+    .await;
+    let kinds: Vec<&str> = events
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        &kinds[3..],
+        [
+            "extension_requested",
+            "extension_refused",
+            "extension_requested",
+            "extended"
+        ]
+    );
+}
+
 async fn get_text(client: &Client, uri: &str) -> (StatusCode, String) {
     get_text_with(client, "GET", uri).await
 }
@@ -3172,6 +3314,16 @@ async fn sla_sweeper_on_sqlite() {
 #[tokio::test]
 async fn sla_sweeper_on_postgres() {
     on_postgres("sweeper test", sla_sweeper).await;
+}
+
+#[tokio::test]
+async fn extension_requests_on_sqlite() {
+    on_sqlite(extension_requests).await;
+}
+
+#[tokio::test]
+async fn extension_requests_on_postgres() {
+    on_postgres("extension test", extension_requests).await;
 }
 
 #[tokio::test]

@@ -72,6 +72,9 @@ pub struct Case {
     clocks: Vec<Clock>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     extensions: Vec<Limit>,
+    /// An extension the handler asked for, waiting for a coordinator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pending_extension: Option<ExtensionRequest>,
     /// Escalation steps fired, per clock.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     escalations: Vec<Escalation>,
@@ -138,6 +141,10 @@ impl Case {
     }
     pub fn lead_unit(&self) -> Option<&UnitId> {
         self.lead_unit.as_ref()
+    }
+    /// The extension a handler asked for, if a coordinator has not decided yet.
+    pub fn pending_extension(&self) -> Option<&ExtensionRequest> {
+        self.pending_extension.as_ref()
     }
     /// Escalation steps fired so far.
     pub fn escalations(&self) -> &[Escalation] {
@@ -216,9 +223,22 @@ impl Case {
         }
         match self.status {
             Status::Received | Status::Returned => vec![A::Dispatch, A::Pause, A::Merge],
-            Status::Dispatched => vec![A::SignFor, A::Return, A::Pause, A::Extend, A::Merge],
-            Status::SignedFor => vec![A::StartHandling, A::Report, A::Pause, A::Extend, A::Merge],
-            Status::InProgress => vec![A::Report, A::Pause, A::Extend, A::Merge],
+            Status::Dispatched | Status::SignedFor | Status::InProgress => {
+                let mut v = match self.status {
+                    Status::Dispatched => vec![A::SignFor, A::Return],
+                    Status::SignedFor => vec![A::StartHandling, A::Report],
+                    _ => vec![A::Report],
+                };
+                v.extend([A::Pause, A::Extend]);
+                // The handler asks; a coordinator grants (extend) or refuses.
+                v.push(if self.pending_extension.is_some() {
+                    A::RefuseExtension
+                } else {
+                    A::RequestExtension
+                });
+                v.push(A::Merge);
+                v
+            }
             Status::Reported => vec![A::Approve, A::SendBack],
             Status::StageClosed => vec![A::Close, A::ReturnVisit, A::Reopen],
             Status::Closed => vec![A::ReturnVisit, A::Reopen],
@@ -263,7 +283,9 @@ actions! {
     Reopen = "reopen", "重新办理", "Reopen";
     Pause = "pause", "挂起", "Pause";
     Resume = "resume", "恢复", "Resume";
-    Extend = "extend", "延期", "Extend deadline";
+        Extend = "extend", "延期", "Extend deadline";
+    RequestExtension = "request_extension", "申请延期", "Request an extension";
+    RefuseExtension = "refuse_extension", "驳回延期申请", "Refuse the extension";
     Merge = "merge", "合并到主件", "Merge into primary";
 }
 
@@ -327,6 +349,18 @@ pub enum Command {
         #[serde(default)]
         reason: String,
     },
+    RequestExtension {
+        #[serde(default)]
+        amount: u32,
+        #[serde(default)]
+        unit: String,
+        #[serde(default)]
+        reason: String,
+    },
+    RefuseExtension {
+        #[serde(default)]
+        reason: String,
+    },
     Merge {
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
         primary: CaseId,
@@ -349,6 +383,8 @@ impl Command {
             Command::Pause { .. } => ActionKind::Pause,
             Command::Resume => ActionKind::Resume,
             Command::Extend { .. } => ActionKind::Extend,
+            Command::RequestExtension { .. } => ActionKind::RequestExtension,
+            Command::RefuseExtension { .. } => ActionKind::RefuseExtension,
             Command::Merge { .. } => ActionKind::Merge,
         }
     }
@@ -362,7 +398,9 @@ impl Command {
             Command::Return { reason }
             | Command::Reopen { reason }
             | Command::Pause { reason }
-            | Command::Extend { reason, .. } => reason,
+            | Command::Extend { reason, .. }
+            | Command::RequestExtension { reason, .. }
+            | Command::RefuseExtension { reason } => reason,
             Command::SendBack { comments } => comments,
             Command::Report { .. }
             | Command::SignFor
@@ -455,6 +493,14 @@ pub enum EventKind {
     Merged {
         primary: CaseId,
     },
+    /// The handler asks for more time; a coordinator extends or refuses.
+    ExtensionRequested {
+        by: Limit,
+        reason: String,
+    },
+    ExtensionRefused {
+        reason: String,
+    },
     /// A clock climbed a rung of the escalation ladder (fired by the server's sweeper).
     Escalated {
         stage: Stage,
@@ -464,6 +510,15 @@ pub enum EventKind {
         /// When the step was reached (earlier than the event after downtime).
         reached_at: DateTime<Utc>,
     },
+}
+
+/// An extension asked for and not yet decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionRequest {
+    pub by: Limit,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
 }
 
 /// A step of the escalation ladder a clock has fired.
@@ -505,6 +560,8 @@ impl EventKind {
             EventKind::Extended { .. } => "extended",
             EventKind::Merged { .. } => "merged",
             EventKind::Escalated { .. } => "escalated",
+            EventKind::ExtensionRequested { .. } => "extension_requested",
+            EventKind::ExtensionRefused { .. } => "extension_refused",
         }
     }
     pub fn label(&self, lang: Lang) -> &'static str {
@@ -622,6 +679,20 @@ impl EventKind {
                     step.name_en()
                 }
             }
+            EventKind::ExtensionRequested { .. } => {
+                if zh {
+                    "申请延期"
+                } else {
+                    "Extension requested"
+                }
+            }
+            EventKind::ExtensionRefused { .. } => {
+                if zh {
+                    "延期申请被驳回"
+                } else {
+                    "Extension refused"
+                }
+            }
         }
     }
 }
@@ -676,6 +747,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         rule_set: rule_set.clone(),
         clocks: ev.clocks.clone(),
         extensions: vec![],
+        pending_extension: None,
         escalations: vec![],
         version: 1,
         created_at: ev.at,
@@ -958,35 +1030,37 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                 .collect();
             vec![event(EventKind::Resumed, clocks)]
         }
+        Command::RequestExtension {
+            amount,
+            unit: u,
+            reason: r,
+        } => {
+            let (by, r) = extension(case, *amount, u, r, ctx)?;
+            if running(case).next().is_none() {
+                return Err(CaseError::NothingToExtend.into());
+            }
+            vec![event(
+                EventKind::ExtensionRequested { by, reason: r },
+                vec![],
+            )]
+        }
+        Command::RefuseExtension { reason: r } => {
+            if case.pending_extension.is_none() {
+                return Err(CaseError::TransitionNotAllowed {
+                    action: ActionKind::RefuseExtension.code().into(),
+                    from: case.status,
+                }
+                .into());
+            }
+            let r = reason("reason", r)?;
+            vec![event(EventKind::ExtensionRefused { reason: r }, vec![])]
+        }
         Command::Extend {
             amount,
             unit: u,
             reason: r,
         } => {
-            let mut errs = Errors::default();
-            let unit = parse_unit(u).map_err(|e| errs.push(e)).ok();
-            let r = reason("reason", r).map_err(|e| errs.push(e)).ok();
-            let (Some(unit), Some(r)) = (unit, r) else {
-                return Err(errs);
-            };
-            let by = Limit::new(*amount, unit).map_err(|_| CaseError::OutOfRange {
-                field: "extension.amount".into(),
-                min: 1,
-                max: 100_000,
-            })?;
-            let max = ctx
-                .rules
-                .max_extension()
-                .ok_or(CaseError::ExtensionNotAllowed)?;
-            // Compare lengths from now so that different units compare fairly.
-            let used = case
-                .extensions
-                .iter()
-                .fold(now, |t, l| l.extend_from(t, cal));
-            let total = by.extend_from(used, cal);
-            if total > max.extend_from(now, cal) {
-                return Err(CaseError::ExtensionTooLong.into());
-            }
+            let (by, r) = extension(case, *amount, u, r, ctx)?;
             let clocks: Vec<Clock> = running(case)
                 .map(|mut c| {
                     let _ = c.extend(by, cal);
@@ -1007,6 +1081,43 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
         }
     };
     Ok(events)
+}
+
+/// A valid extension of the running clocks: a known unit, a reason, and within the rule
+/// set's maximum counted together with earlier extensions.
+fn extension(
+    case: &Case,
+    amount: u32,
+    unit: &str,
+    r: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(Limit, String), Errors> {
+    let (now, cal) = (ctx.now, ctx.calendar);
+    let mut errs = Errors::default();
+    let unit = parse_unit(unit).map_err(|e| errs.push(e)).ok();
+    let r = reason("reason", r).map_err(|e| errs.push(e)).ok();
+    let (Some(unit), Some(r)) = (unit, r) else {
+        return Err(errs);
+    };
+    let by = Limit::new(amount, unit).map_err(|_| CaseError::OutOfRange {
+        field: "extension.amount".into(),
+        min: 1,
+        max: 100_000,
+    })?;
+    let max = ctx
+        .rules
+        .max_extension()
+        .ok_or(CaseError::ExtensionNotAllowed)?;
+    // Compare lengths from now so that different units compare fairly.
+    let used = case
+        .extensions
+        .iter()
+        .fold(now, |t, l| l.extend_from(t, cal));
+    let total = by.extend_from(used, cal);
+    if total > max.extend_from(now, cal) {
+        return Err(CaseError::ExtensionTooLong.into());
+    }
+    Ok((by, r))
 }
 
 /// The escalation steps the case's running clocks have reached by `now` and not fired:
@@ -1132,6 +1243,19 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
         EventKind::Extended { by, reason } => {
             case.extensions.push(*by);
             case.last_reason = Some(reason.clone());
+            case.pending_extension = None;
+        }
+        EventKind::ExtensionRequested { by, reason } => {
+            case.pending_extension = Some(ExtensionRequest {
+                by: *by,
+                reason: reason.clone(),
+                requested_by: ev.actor.clone(),
+                requested_at: ev.at,
+            });
+        }
+        EventKind::ExtensionRefused { reason } => {
+            case.pending_extension = None;
+            case.last_reason = Some(reason.clone());
         }
         EventKind::Merged { primary } => {
             case.status = Status::Merged;
@@ -1149,6 +1273,13 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
             reached_at: *reached_at,
             fired_at: ev.at,
         }),
+    }
+    // A request nobody decided lapses when the case moves past handling.
+    if !matches!(
+        case.status,
+        Status::Dispatched | Status::SignedFor | Status::InProgress
+    ) {
+        case.pending_extension = None;
     }
     for clock in &ev.clocks {
         match case.clocks.iter_mut().find(|c| c.stage() == clock.stage()) {

@@ -100,6 +100,15 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Command::Merge {
             primary: CaseId::from_uuid(uuid::Uuid::from_u128(7))
         }),
+        (0u32..6, prop_oneof![Just("working_days"), Just("")]).prop_map(|(amount, unit)| {
+            Command::RequestExtension {
+                amount,
+                unit: unit.into(),
+                reason: "需要补充监测数据".into(),
+            }
+        }),
+        prop_oneof![Just(""), Just("理由不充分")]
+            .prop_map(|r| Command::RefuseExtension { reason: r.into() }),
     ]
 }
 
@@ -122,6 +131,12 @@ fn check(case: &Case, log: &[Event]) {
     }
     if case.is_paused() {
         assert_eq!(case.allowed_actions(), vec![ActionKind::Resume]);
+    }
+    if case.pending_extension().is_some() {
+        assert!(matches!(
+            case.status(),
+            Status::Dispatched | Status::SignedFor | Status::InProgress
+        ));
     }
     if case.status() == Status::Merged {
         assert!(case.allowed_actions().is_empty() && case.merged_into().is_some());
