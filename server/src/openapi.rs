@@ -62,6 +62,7 @@ use duban_case::lifecycle::Command;
         calendar_year,
         units,
         rule_sets,
+        put_rule_set,
         openapi_json,
         login,
         logout,
@@ -401,3 +402,11 @@ fn inbox() {}
     responses((status = 200, description = "Run the SLA sweep now: {cases, steps, conflicts}"), (status = 403, body = ErrorBody)))]
 #[allow(dead_code)]
 fn run_sweep() {}
+
+#[utoipa::path(put, path = "/api/v1/sla/rule-sets/{id}",
+    params(("id" = String, Path, description = "Rule set id")),
+    request_body(content = Object, description = "{\"rule_set\": {id, name_zh, name_en, source, warn_percent, max_extension, rules}, \"reason\": \"…\"}"),
+    responses((status = 200, description = "The rule set in force; new clocks use it"), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn put_rule_set() {}

@@ -257,6 +257,13 @@ pub trait Store: Send + Sync + 'static {
     async fn rule_sets(&self) -> StoreResult<Vec<RuleSet>>;
     /// Store a rule set unless one with its id exists (defaults never overwrite edits).
     async fn seed_rule_set(&self, set: &RuleSet, now_ms: i64) -> StoreResult<()>;
+    /// Replace an existing rule set with its audit entry.
+    async fn save_rule_set(
+        &self,
+        set: &RuleSet,
+        now_ms: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     async fn count_users(&self) -> StoreResult<u64>;
     /// Store a new account with its audit entry; a taken username is `Duplicate`.
     async fn insert_user(
@@ -1030,6 +1037,22 @@ macro_rules! sql_store {
                     .bind(now_ms)
                     .execute(&self.pool)
                     .await?;
+                Ok(())
+            }
+
+                        async fn save_rule_set(&self, set: &RuleSet, now_ms: i64, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE rule_sets SET body = $2, updated_at = $3 WHERE id = $1")
+                    .bind(set.id())
+                    .bind(serde_json::to_string(set)?)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound(set.id().to_owned()));
+                }
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
                 Ok(())
             }
 

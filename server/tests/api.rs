@@ -1126,6 +1126,13 @@ async fn access_matrix(store: Arc<dyn Store>) {
                 }
             }
             "PUT /api/v1/emergency/plans" => Forbidden,
+            "PUT /api/v1/sla/rule-sets/{id}" => {
+                if who == "m.admin" {
+                    Allow
+                } else {
+                    Forbidden
+                }
+            }
             "POST /api/v1/admin/sweep" => {
                 if who == "m.admin" {
                     Allow
@@ -1242,6 +1249,8 @@ async fn access_matrix(store: Arc<dyn Store>) {
             path.replace("{id}", &referral)
         } else if path == "/api/v1/incidents/{id}" {
             path.replace("{id}", &incident)
+        } else if path == "/api/v1/sla/rule-sets/{id}" {
+            path.replace("{id}", "inspection_transfer")
         } else {
             path.replace("{id}", &id).replace("{year}", "2026")
         };
@@ -3076,6 +3085,95 @@ async fn extension_requests(store: Arc<dyn Store>) {
             "extension_requested",
             "extended"
         ]
+    );
+
+    // Administrators edit rule sets; running clocks keep their limits, new ones use the edit.
+    let admin = Client::signed_in(&app, &state, "x.admin", Role::Admin, None).await;
+    let (_, sets) = call(&admin, "GET", "/api/v1/sla/rule-sets", None).await;
+    let mut set = sets
+        .as_array()
+        .expect("sets")
+        .iter()
+        .find(|s| s["id"] == "inspection_transfer")
+        .cloned()
+        .expect("set");
+    for r in set["rules"].as_array_mut().expect("rules") {
+        if r["stage"] == "dispatch" {
+            r["limit"] = json!({"amount": 2, "unit": "hours"});
+        }
+    }
+    let uri = "/api/v1/sla/rule-sets/inspection_transfer";
+    let (s, v) = call(
+        &admin,
+        "PUT",
+        uri,
+        Some(json!({"rule_set": set, "reason": ""})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["reason.required".to_owned()]
+        )
+    );
+    let mut bad = set.clone();
+    bad["warn_percent"] = json!(0);
+    let (s, v) = call(
+        &admin,
+        "PUT",
+        uri,
+        Some(json!({"rule_set": bad, "reason": "试试"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["rule_set.warn_percent.out_of_range".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &coordinator,
+        "PUT",
+        uri,
+        Some(json!({"rule_set": set, "reason": "加快分办"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = call(
+        &admin,
+        "PUT",
+        uri,
+        Some(json!({"rule_set": set, "reason": "加快分办"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, old) = call(&coordinator, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let old_dispatch = old["clocks"]
+        .as_array()
+        .expect("clocks")
+        .iter()
+        .find(|c| c["stage"] == "dispatch")
+        .cloned()
+        .expect("clock");
+    assert_eq!(
+        old_dispatch["limit"],
+        json!({"amount": 24, "unit": "hours"}),
+        "started clocks keep their limit"
+    );
+    let (_, fresh) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let dispatch = fresh["clocks"]
+        .as_array()
+        .expect("clocks")
+        .iter()
+        .find(|c| c["stage"] == "dispatch")
+        .cloned()
+        .expect("clock");
+    assert_eq!(
+        dispatch["limit"],
+        json!({"amount": 2, "unit": "hours"}),
+        "new clocks use the edit"
     );
 }
 

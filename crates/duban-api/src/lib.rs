@@ -592,3 +592,12 @@ pub struct Inbox {
     pub overdue: u64,
     pub items: Vec<InboxItem>,
 }
+
+/// `PUT /api/v1/sla/rule-sets/{id}` body: the edited rule set and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetUpdate {
+    pub rule_set: duban_sla::RuleSetDraft,
+    #[serde(default)]
+    pub reason: String,
+}

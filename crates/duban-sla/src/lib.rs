@@ -287,7 +287,7 @@ pub struct StageRule {
 
 /// A named set of stage rules; for each stage the first matching rule wins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "RuleSetRepr")]
+#[serde(try_from = "RuleSetDraft")]
 pub struct RuleSet {
     id: String,
     name_zh: String,
@@ -299,26 +299,28 @@ pub struct RuleSet {
     rules: Vec<StageRule>,
 }
 
-#[derive(Deserialize)]
-struct RuleSetRepr {
-    id: String,
-    name_zh: String,
-    name_en: String,
-    source: String,
+/// A rule set as entered (an administrator's edit); [`RuleSet::try_from`] checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetDraft {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub source: String,
     #[serde(default = "default_warn")]
-    warn_percent: u8,
+    pub warn_percent: u8,
     #[serde(default)]
-    max_extension: Option<Limit>,
-    rules: Vec<StageRule>,
+    pub max_extension: Option<Limit>,
+    pub rules: Vec<StageRule>,
 }
 
 fn default_warn() -> u8 {
     80
 }
 
-impl TryFrom<RuleSetRepr> for RuleSet {
+impl TryFrom<RuleSetDraft> for RuleSet {
     type Error = SlaError;
-    fn try_from(r: RuleSetRepr) -> Result<Self, Self::Error> {
+    fn try_from(r: RuleSetDraft) -> Result<Self, Self::Error> {
         RuleSet::new(
             r.id,
             r.name_zh,
