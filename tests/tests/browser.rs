@@ -36,9 +36,33 @@ const PHONE: &str = "13955501234";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_story() -> Result<()> {
+    in_browser("story", story).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_dispatch_in_browser() -> Result<()> {
+    in_browser("dispatch", dispatch_story).await
+}
+
+/// One browser test at a time: two Chromiums on two cores only slow each other down.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Run a story against the real server (fresh SQLite database, accounts `coordinator`
+/// and `admin`) in headless Chromium; on failure keep a screenshot `<name>-failure.png`.
+async fn in_browser(
+    name: &str,
+    story: impl AsyncFnOnce(
+        &Client,
+        SocketAddr,
+        &str,
+        &Path,
+        &duban_server::app::AppState,
+    ) -> Result<()>,
+) -> Result<()> {
     let Some(env) = Env::find()? else {
         return Ok(());
     };
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     let tmp = TempDir::new()?;
 
@@ -46,31 +70,53 @@ async fn browser_story() -> Result<()> {
     let url = format!("sqlite://{}/duban.db", tmp.path().display());
     let store = duban_server::store::SqliteStore::open(&url).await?;
     let state = duban_server::app::AppState::new(Arc::new(store)).await?;
-    state
-        .create_user(
+    for (username, display, role, unit) in [
+        (
             "coordinator",
             "分办员",
             duban_server::auth::Role::Coordinator,
             Some("prov-coord"),
-            PASSWORD,
-            &duban_server::app::Who::system(),
-            "browser test",
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot create the test user: {e:?}"))?;
-    state
-        .create_user(
-            "admin",
-            "管理员",
-            duban_server::auth::Role::Admin,
-            None,
-            PASSWORD,
-            &duban_server::app::Who::system(),
-            "browser test",
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot create the test administrator: {e:?}"))?;
-    let app = duban_server::app::router(state, Some(env.dist.clone()));
+        ),
+        ("admin", "管理员", duban_server::auth::Role::Admin, None),
+        (
+            "supervisor",
+            "督办专员",
+            duban_server::auth::Role::Supervisor,
+            Some("prov-coord"),
+        ),
+        (
+            "zhenjiang",
+            "镇江市承办人",
+            duban_server::auth::Role::Handler,
+            Some("gov-3211"),
+        ),
+        (
+            "housing",
+            "住建厅承办人",
+            duban_server::auth::Role::Handler,
+            Some("dept-zjt"),
+        ),
+        (
+            "env",
+            "生态环境厅值班员",
+            duban_server::auth::Role::Handler,
+            Some("dept-sthjt"),
+        ),
+    ] {
+        state
+            .create_user(
+                username,
+                display,
+                role,
+                unit,
+                PASSWORD,
+                &duban_server::app::Who::system(),
+                "browser test",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the test user {username}: {e:?}"))?;
+    }
+    let app = duban_server::app::router(state.clone(), Some(env.dist.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move {
@@ -87,12 +133,12 @@ async fn browser_story() -> Result<()> {
     driver.wait_ready().await?;
     let client = connect(&driver, &env.chromium, tmp.path()).await?;
 
-    let result = story(&client, addr, &base, &env.shots).await;
+    let result = story(&client, addr, &base, &env.shots, &state).await;
     if let Err(e) = &result {
         let at = client.current_url().await.map(|u| u.to_string());
-        eprintln!("browser test failed at {at:?}: {e:#}");
+        eprintln!("browser test {name} failed at {at:?}: {e:#}");
         if let Ok(png) = client.screenshot().await {
-            let path = env.shots.join("failure.png");
+            let path = env.shots.join(format!("{name}-failure.png"));
             if std::fs::write(&path, png).is_ok() {
                 eprintln!("screenshot: {}", path.display());
             }
@@ -103,7 +149,120 @@ async fn browser_story() -> Result<()> {
     server.abort();
     result?;
     closed.context("closing the browser session")?;
-    println!("browser test passed in {:.1?}", started.elapsed());
+    println!("browser test {name} passed in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+/// Sign in through the page (after dropping any session).
+async fn sign_in(c: &Client, base: &str, username: &str, next: &str) -> Result<()> {
+    c.delete_all_cookies().await?;
+    c.goto(&format!("{base}{next}")).await?;
+    wait(c, "form#login-form").await?;
+    wait(c, "input[name=username]")
+        .await?
+        .send_keys(username)
+        .await?;
+    wait(c, "input[name=password]")
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    wait(c, "button#login-submit").await?.click().await?;
+    wait(c, "#current-user").await?;
+    Ok(())
+}
+
+/// A case registered through the server (the intake form has its own story).
+async fn register(
+    state: &duban_server::app::AppState,
+    batch: i64,
+    content: &str,
+) -> Result<duban_case::lifecycle::Case> {
+    let draft = duban_case::draft::CaseDraft {
+        channel: "inspection_phone".into(),
+        batch_number: Some(batch),
+        batch_date: today_utc8(),
+        sender_ref: format!("D{batch:02}{:04}", content.chars().count()),
+        content: content.into(),
+        address: ADDRESS.into(),
+        division: DIVISION.into(),
+        categories: vec!["water".into()],
+        key_classes: vec!["inspection_key".into()],
+        ..duban_case::draft::CaseDraft::default()
+    };
+    state
+        .create_case(&draft, &duban_server::app::Who::system())
+        .await
+        .map_err(|e| anyhow!("cannot register a case: {e:?}"))
+}
+
+/// Quick dispatch: a case goes where its explained proposal says in one click; a whole
+/// batch goes at once; the daily clearing view counts what waits for sign-for; the
+/// routing rules and their figures are there to read.
+async fn dispatch_story(
+    c: &Client,
+    _addr: SocketAddr,
+    base: &str,
+    shots: &Path,
+    state: &duban_server::app::AppState,
+) -> Result<()> {
+    let one = register(state, 7, "京口区某小区生活污水直排入河，夏天臭味很重。").await?;
+    register(state, 7, "京口区某厂夜间排放刺鼻废气，周边居民难以入睡。").await?;
+    register(state, 7, "京口区某工地夜间施工噪声扰民，持续一个月。").await?;
+    sign_in(c, base, "coordinator", &format!("/cases/{}", one.id())).await?;
+
+    // The proposal explains itself; one click dispatches as proposed.
+    let lead = wait(
+        c,
+        r#"#routing-proposal li[data-kind="lead"][data-unit="gov-3211"]"#,
+    )
+    .await?;
+    let why = lead.text().await?;
+    ensure!(
+        why.contains("321102") && why.contains("镇江市"),
+        "the lead proposal does not explain itself: {why:?}"
+    );
+    wait(
+        c,
+        r#"#routing-proposal li[data-kind="notify"][data-unit="dept-zjt"]"#,
+    )
+    .await?;
+    wait(c, "button#dispatch-as-proposed")
+        .await?
+        .click()
+        .await?;
+    wait(c, r#"span.case-status[data-status="dispatched"]"#).await?;
+
+    // The rest of batch 7 in one action.
+    c.goto(&format!("{base}/")).await?;
+    wait(c, "input[name=batch]").await?.send_keys("7").await?;
+    wait(c, "button#dispatch-batch").await?.click().await?;
+    wait(c, "#dispatch-batch-confirm").await?.click().await?;
+    let result = wait(c, "#dispatch-result").await?;
+    let sent = result.attr("data-dispatched").await?;
+    ensure!(
+        sent.as_deref() == Some("2"),
+        "the batch dispatch sent {sent:?} cases, not 2"
+    );
+
+    // Daily clearing: 镇江 has three cases to sign for today.
+    c.goto(&format!("{base}/clearing")).await?;
+    let cell = wait(
+        c,
+        r#"tr.clearing-row[data-unit="gov-3211"] td[data-bucket="not_signed"]"#,
+    )
+    .await?;
+    let count = cell.attr("data-count").await?;
+    ensure!(
+        count.as_deref() == Some("3"),
+        "the clearing view counts {count:?} cases to sign for"
+    );
+
+    // The rules, with how often each dispatched.
+    c.goto(&format!("{base}/admin/routing")).await?;
+    wait(c, r#"tr.rule-row[data-rule="lead-city"]"#).await?;
+    let png = c.screenshot().await?;
+    std::fs::write(shots.join("routing.png"), png)?;
+    println!("quick dispatch: one case as proposed, the rest of the batch at once");
     Ok(())
 }
 
@@ -111,7 +270,13 @@ async fn browser_story() -> Result<()> {
 const PASSWORD: &str = "browser-test";
 
 /// The user's story, step by step.
-async fn story(c: &Client, addr: SocketAddr, base: &str, shots: &Path) -> Result<()> {
+async fn story(
+    c: &Client,
+    addr: SocketAddr,
+    base: &str,
+    shots: &Path,
+    _state: &duban_server::app::AppState,
+) -> Result<()> {
     // 0. Any page without a session leads to sign-in; signing in comes back.
     c.goto(&format!("{base}/cases/new")).await?;
     wait(c, "form#login-form").await?;

@@ -74,6 +74,12 @@ impl ActionForm {
                 unit: f.unit,
                 reason: f.text,
             },
+            ActionKind::RequestExtension => Command::RequestExtension {
+                amount: f.amount.trim().parse().unwrap_or(0),
+                unit: f.unit,
+                reason: f.text,
+            },
+            ActionKind::RefuseExtension => Command::RefuseExtension { reason: f.text },
             ActionKind::Merge => Command::Merge {
                 primary: f.primary.trim().parse().map_err(|_| "primary".to_owned())?,
             },
@@ -95,9 +101,12 @@ fn proposed_units(r: &RoutingView) -> Option<(String, Vec<String>)> {
 fn text_label(kind: ActionKind) -> Option<&'static str> {
     match kind {
         ActionKind::Dispatch | ActionKind::StartHandling => Some("action.note"),
-        ActionKind::Return | ActionKind::Reopen | ActionKind::Pause | ActionKind::Extend => {
-            Some("action.reason")
-        }
+        ActionKind::Return
+        | ActionKind::Reopen
+        | ActionKind::Pause
+        | ActionKind::Extend
+        | ActionKind::RequestExtension
+        | ActionKind::RefuseExtension => Some("action.reason"),
         ActionKind::SendBack => Some("action.comments"),
         ActionKind::ReturnVisit => Some("action.visit_note"),
         _ => None,
@@ -868,7 +877,7 @@ fn ActionPanel(
                     </select>
                     {field_errors("satisfaction")}</label>
             })}
-            {(kind == ActionKind::Extend).then(|| view! {
+            {matches!(kind, ActionKind::Extend | ActionKind::RequestExtension).then(|| view! {
                 <div class="form-grid">
                     <label class="field"><span class="label">{move || i18n.t("action.amount")}</span>
                         <input type="number" min="1" name="amount" on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev))/>
