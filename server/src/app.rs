@@ -1918,7 +1918,7 @@ fn supervision_errors(errs: &duban_supervision::Errors, lang: Lang) -> ApiFailur
 }
 
 /// Run a follow-up supervision command on a key case.
-async fn supervise(
+pub(crate) async fn supervise(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
@@ -2352,7 +2352,7 @@ async fn declare_incident(
 }
 
 /// Declare an incident from a case; the linked departments see the case.
-async fn declare_incident_from_case(
+pub(crate) async fn declare_incident_from_case(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
@@ -2416,7 +2416,7 @@ async fn get_incident(
     Ok(resp)
 }
 
-async fn act_on_incident(
+pub(crate) async fn act_on_incident(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
@@ -2862,7 +2862,7 @@ async fn case_referrals(
 }
 
 /// Refer a problem of a case to another department.
-async fn refer(
+pub(crate) async fn refer(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
@@ -2956,7 +2956,7 @@ async fn get_referral(
     Ok(axum::Json(referral_view(&s, r, &actor).await?))
 }
 
-async fn act_on_referral(
+pub(crate) async fn act_on_referral(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,

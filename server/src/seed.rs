@@ -381,9 +381,154 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
             made += 1;
         }
     }
+    // The mechanisms name the demo supervisor.
+    demo_users(state).await?;
+    demo_mechanisms(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo mechanisms: {e:?}"))?;
     state
         .store
         .set_meta("demo_loaded", &now.to_rfc3339())
         .await?;
     Ok(made)
+}
+
+/// The four mechanisms at work in the demo: a supervise rule for key cases, supervised key
+/// cases with orders and a visit, a referral to 住建厅, an active incident. Everything
+/// goes through the same handlers as the browser, as the server itself.
+async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailure> {
+    use axum::extract::{Path, State};
+    use duban_case::Lang;
+    use serde_json::json;
+
+    use crate::error::{ApiJson, ReqLang};
+    let actor = crate::app::Actor {
+        user: crate::store::UserRecord {
+            id: "system".into(),
+            username: "system".into(),
+            display_name: "系统".into(),
+            role: "admin".into(),
+            unit_id: None,
+            password_hash: String::new(),
+            disabled: false,
+        },
+        role: crate::auth::Role::Admin,
+        jurisdiction: None,
+        who: crate::app::Who::system(),
+    };
+    let mut rules: Vec<duban_dispatch::Rule> = state.routing_rules().into();
+    rules.push(duban_dispatch::Rule {
+        id: "supervise-key".into(),
+        name: "督察组交办重点件由督办专员跟进".into(),
+        kind: duban_dispatch::RuleKind::Supervise,
+        when: duban_dispatch::When {
+            key_classes: vec![duban_case::model::KeyClass::InspectionKey],
+            ..duban_dispatch::When::default()
+        },
+        then: duban_dispatch::Target::Person {
+            username: "supervisor".into(),
+        },
+    });
+    if let Err(e) = state
+        .set_routing_rules(rules, "演示：重点件由督办专员跟进", &actor.who)
+        .await
+    {
+        tracing::warn!(?e, "demo routing rule not added");
+    }
+    let f = crate::store::CaseFilter {
+        limit: 500,
+        ..crate::store::CaseFilter::default()
+    };
+    let cases = state.store.cases(&f).await?;
+    let lang = || ReqLang(Lang::Zh);
+    let id_of = |c: &duban_case::lifecycle::Case| Path(c.id().to_string());
+
+    // Follow-up supervision of the first dispatched key cases.
+    let key: Vec<_> = cases
+        .iter()
+        .filter(|c| c.is_key() && c.lead_unit().is_some())
+        .take(3)
+        .collect();
+    for (n, case) in key.iter().enumerate() {
+        let lead = case.lead_unit().map(|u| u.to_string()).unwrap_or_default();
+        let _ = crate::app::supervise(
+            State(state.clone()),
+            lang(),
+            actor.clone(),
+            id_of(case),
+            ApiJson(json!({"action": "assign", "supervisor": "supervisor"})),
+        )
+        .await?;
+        let _ = crate::app::supervise(
+            State(state.clone()),
+            lang(),
+            actor.clone(),
+            id_of(case),
+            ApiJson(json!({"action": "issue_order", "target_unit": lead,
+                "demands": "请于3个工作日内查明情况，报送调查处理结果和整改方案", "amount": 3, "unit": "working_days"})),
+        )
+        .await?;
+        if n == 0 {
+            let date = (state.now() + TimeDelta::hours(8)).date_naive().to_string();
+            let _ = crate::app::supervise(
+                State(state.clone()),
+                lang(),
+                actor.clone(),
+                id_of(case),
+                ApiJson(json!({"action": "record_visit", "date": date, "inspectors": ["李明", "王芳"],
+                    "findings": "现场核查发现企业废气收集设施未正常运行，已责令立即整改。", "finding": "substantiated"})),
+            )
+            .await?;
+        }
+    }
+
+    // A referral of a sewage problem to 住建厅, acknowledged.
+    if let Some(case) = cases
+        .iter()
+        .find(|c| c.lead_unit().is_some() && c.content().contains("污水"))
+    {
+        let (_, axum::Json(view)) = crate::app::refer(
+            State(state.clone()),
+            lang(),
+            actor.clone(),
+            id_of(case),
+            ApiJson(json!({"action": "send", "from_unit": "prov-coord", "to_unit": "dept-zjt",
+                "subject": "生活污水管网问题", "text": "该件涉及城镇生活污水管网，请住建厅协同核查并答复。",
+                "amount": 3, "unit": "working_days"})),
+        )
+        .await?;
+        let _ = crate::app::act_on_referral(
+            State(state.clone()),
+            lang(),
+            actor.clone(),
+            Path(view.referral.id().to_owned()),
+            ApiJson(json!({"action": "acknowledge"})),
+        )
+        .await?;
+    }
+
+    // An active incident, from a case, with one department acknowledged.
+    if let Some(case) = cases
+        .iter()
+        .find(|c| c.categories().contains(&duban_case::model::Category::Water))
+    {
+        let (_, axum::Json(view)) = crate::app::declare_incident_from_case(
+            State(state.clone()),
+            lang(),
+            actor.clone(),
+            id_of(case),
+            ApiJson(json!({"action": "declare", "title": "河道出现大面积死鱼", "incident_type": "water_pollution",
+                "severity": "III", "division": case.division().as_str(), "address": case.address()})),
+        )
+        .await?;
+        let _ = crate::app::act_on_incident(
+            State(state.clone()),
+            lang(),
+            actor.clone(),
+            Path(view.incident.id().to_owned()),
+            ApiJson(json!({"action": "acknowledge", "unit": "dept-sthjt"})),
+        )
+        .await?;
+    }
+    Ok(())
 }

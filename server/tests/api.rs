@@ -697,11 +697,20 @@ async fn demo_loads_once() {
     let app = Client::signed_in(
         &router_,
         &state,
-        "coordinator",
+        "t.coordinator",
         duban_server::auth::Role::Coordinator,
         None,
     )
     .await;
+    // The mechanisms are at work too.
+    let (_, incidents) = call(&app, "GET", "/api/v1/incidents", None).await;
+    assert_eq!(incidents.as_array().map(Vec::len), Some(1));
+    let (_, referrals) = call(&app, "GET", "/api/v1/referrals", None).await;
+    assert_eq!(referrals.as_array().map(Vec::len), Some(1));
+    let (_, inbox) = call(&app, "GET", "/api/v1/inbox", None).await;
+    assert!(inbox["total"].as_u64() > Some(0));
+    let (_, rules) = call(&app, "GET", "/api/v1/routing/rules", None).await;
+    assert!(rules["rules"].as_array().is_some_and(|r| r.iter().any(|r| r["kind"] == "supervise")));
     let (_, page) = call(&app, "GET", "/api/v1/cases?limit=200", None).await;
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), first);
