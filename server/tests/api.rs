@@ -710,7 +710,11 @@ async fn demo_loads_once() {
     let (_, inbox) = call(&app, "GET", "/api/v1/inbox", None).await;
     assert!(inbox["total"].as_u64() > Some(0));
     let (_, rules) = call(&app, "GET", "/api/v1/routing/rules", None).await;
-    assert!(rules["rules"].as_array().is_some_and(|r| r.iter().any(|r| r["kind"] == "supervise")));
+    assert!(
+        rules["rules"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["kind"] == "supervise"))
+    );
     let (_, page) = call(&app, "GET", "/api/v1/cases?limit=200", None).await;
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), first);

@@ -513,7 +513,8 @@ pub struct AttachmentView {
 /// Largest attachment accepted.
 pub const ATTACHMENT_MAX_BYTES: usize = 5 * 1024 * 1024;
 /// Types accepted, checked against the file's first bytes.
-pub const ATTACHMENT_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+pub const ATTACHMENT_TYPES: [&str; 4] =
+    ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 
 /// One event of a referral.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -663,8 +663,12 @@ impl Clock {
         if pct == 100 {
             return self.due_at;
         }
-        cal.add(self.started_at, self.budget_secs * pct / 100, self.limit.measure())
-            .value
+        cal.add(
+            self.started_at,
+            self.budget_secs * pct / 100,
+            self.limit.measure(),
+        )
+        .value
     }
 
     /// Steps a running clock has reached by `now` and that are not in `fired`, in

@@ -92,7 +92,10 @@ fn a_key_case_is_followed_to_the_end() {
     let due = (o.clock.due_at() + TimeDelta::hours(8))
         .format("%F %R")
         .to_string();
-    assert_eq!(due, "2025-06-13 00:00", "the end of the third working day after");
+    assert_eq!(
+        due, "2025-06-13 00:00",
+        "the end of the third working day after"
+    );
     assert_eq!(
         r.refused(Command::CloseOrder {
             number: o.number.clone(),
