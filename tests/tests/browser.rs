@@ -45,7 +45,7 @@ async fn quick_dispatch_in_browser() -> Result<()> {
 }
 
 /// One browser test at a time: two Chromiums on two cores only slow each other down.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Run a story against the real server (fresh SQLite database, accounts `coordinator`
 /// and `admin`) in headless Chromium; on failure keep a screenshot `<name>-failure.png`.
@@ -62,7 +62,7 @@ async fn in_browser(
     let Some(env) = Env::find()? else {
         return Ok(());
     };
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = ONE_AT_A_TIME.lock().await;
     let started = Instant::now();
     let tmp = TempDir::new()?;
 
