@@ -104,13 +104,41 @@ pub async fn get<T: DeserializeOwned>(url: &str, lang: Lang) -> Result<T, Failur
     finish(with_lang(Request::get(url), lang).send().await, lang).await
 }
 
+/// The answer of a conditional read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched<T> {
+    /// New content, with its `ETag` (if the server sent one).
+    Changed(T, Option<String>),
+    /// `304 Not Modified`: what the page holds is current.
+    Unchanged,
+}
+
+/// A read with `If-None-Match: <etag>`, for polling: an unchanged resource costs the
+/// server one comparison and comes back as [`Fetched::Unchanged`].
+pub async fn get_if_changed<T: DeserializeOwned>(
+    url: &str,
+    etag: Option<&str>,
+    lang: Lang,
+) -> Result<Fetched<T>, Failure> {
+    let mut req = with_lang(Request::get(url), lang);
+    if let Some(tag) = etag {
+        req = req.header("If-None-Match", tag);
+    }
+    let resp = req.send().await;
+    if resp.as_ref().is_ok_and(|r| r.status() == 304) {
+        return Ok(Fetched::Unchanged);
+    }
+    let tag = resp.as_ref().ok().and_then(|r| r.headers().get("etag"));
+    finish(resp, lang).await.map(|v| Fetched::Changed(v, tag))
+}
+
 pub async fn post<B: Serialize, T: DeserializeOwned>(
     url: &str,
     body: &B,
     if_match: Option<u64>,
     lang: Lang,
 ) -> Result<T, Failure> {
-    send_json(Request::post(url), body, if_match, lang).await
+    send_json(url, Request::post(url), body, if_match, lang).await
 }
 
 pub async fn patch<B: Serialize, T: DeserializeOwned>(
@@ -118,7 +146,7 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(
     body: &B,
     lang: Lang,
 ) -> Result<T, Failure> {
-    send_json(Request::patch(url), body, None, lang).await
+    send_json(url, Request::patch(url), body, None, lang).await
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(
@@ -126,12 +154,13 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     body: &B,
     lang: Lang,
 ) -> Result<T, Failure> {
-    send_json(Request::put(url), body, None, lang).await
+    send_json(url, Request::put(url), body, None, lang).await
 }
 
 /// A state-changing request with a JSON body, the CSRF token and an optional
 /// `If-Match` version.
 async fn send_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
     req: RequestBuilder,
     body: &B,
     if_match: Option<u64>,
@@ -144,9 +173,56 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
     if let Some(v) = if_match {
         req = req.header("If-Match", &v.to_string());
     }
-    match req.json(body) {
+    let result = match req.json(body) {
         Ok(r) => finish(r.send().await, lang).await,
         Err(e) => Err(Failure::network(e, lang)),
+    };
+    if result.is_ok() {
+        announce_change(url);
+    }
+    result
+}
+
+/// Uploads a file as the raw body (`POST /api/v1/cases/{id}/attachments`): its type as
+/// `Content-Type`, its name percent-encoded in `X-File-Name`.
+pub async fn upload<T: DeserializeOwned>(
+    url: &str,
+    file: &leptos::web_sys::File,
+    lang: Lang,
+) -> Result<T, Failure> {
+    let kind = match file.type_() {
+        t if t.is_empty() => "application/octet-stream".to_owned(),
+        t => t,
+    };
+    let mut req = with_lang(Request::post(url), lang)
+        .header("Content-Type", &kind)
+        .header(
+            "X-File-Name",
+            &crate::mechanism_view::percent_encode(&file.name()),
+        );
+    if let Some(token) = csrf_token() {
+        req = req.header("X-CSRF-Token", &token);
+    }
+    let result = match req.body(file.clone()) {
+        Ok(r) => finish(r.send().await, lang).await,
+        Err(e) => Err(Failure::network(e, lang)),
+    };
+    if result.is_ok() {
+        announce_change(url);
+    }
+    result
+}
+
+/// The window event fired after every change the user made on the server (not
+/// sign-in or sign-out): the shell refreshes the inbox count on it.
+pub const CHANGED_EVENT: &str = "duban-changed";
+
+fn announce_change(url: &str) {
+    if url.starts_with("/api/v1/auth/") {
+        return;
+    }
+    if let Ok(ev) = leptos::web_sys::Event::new(CHANGED_EVENT) {
+        let _ = leptos::prelude::window().dispatch_event(&ev);
     }
 }
 

@@ -6,8 +6,9 @@ use leptos_router::path;
 
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::{
-    AdminAuditPage, AdminRoutingPage, AdminUnitsPage, AdminUsersPage, CalendarPage, CaseDetailPage,
-    CaseListPage, CaseNewPage, ClearingPage, LoginPage, NotFoundPage,
+    AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminUnitsPage, AdminUsersPage, CalendarPage,
+    CaseDetailPage, CaseListPage, CaseNewPage, ClearingPage, InboxNavLink, InboxPage,
+    IncidentBoardPage, IncidentsPage, LoginPage, NotFoundPage, ReferralsPage, provide_inbox,
 };
 use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
 
@@ -17,7 +18,8 @@ use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     crate::sla_view::provide_now();
-    provide_current_user(i18n.lang_untracked());
+    let user = provide_current_user(i18n.lang_untracked());
+    provide_inbox(i18n, user);
 
     view! {
         <Router>
@@ -29,11 +31,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=CaseDetailPage/>
                     <Route path=path!("/calendar") view=CalendarPage/>
                     <Route path=path!("/clearing") view=ClearingPage/>
+                    <Route path=path!("/inbox") view=InboxPage/>
+                    <Route path=path!("/referrals") view=ReferralsPage/>
+                    <Route path=path!("/incidents") view=IncidentsPage/>
+                    <Route path=path!("/incidents/:id") view=IncidentBoardPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
                     <Route path=path!("/admin/units") view=AdminUnitsPage/>
                     <Route path=path!("/admin/audit") view=AdminAuditPage/>
                     <Route path=path!("/admin/routing") view=AdminRoutingPage/>
+                    <Route path=path!("/admin/plans") view=AdminPlansPage/>
                 </Routes>
             </main>
         </Router>
@@ -41,8 +48,10 @@ pub fn App() -> impl IntoView {
 }
 
 /// Top navigation bar: brand, section links, today's date and the language switch.
-/// The daily clearing view is for everyone signed in; administration links appear for
-/// administrators only, the routing rules for administrators and coordinators.
+/// The inbox (with its count) and the daily clearing view are for everyone signed in,
+/// referrals for everyone signed in but leaders, incidents for everyone; administration
+/// links appear for administrators only, the routing rules for administrators and
+/// coordinators.
 #[component]
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
@@ -66,12 +75,18 @@ pub fn NavBar() -> impl IntoView {
                     <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
                     <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
                     <Show when=move || user.get().is_some()>
+                        <InboxNavLink/>
                         <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>
                     </Show>
+                    <Show when=move || user.get().is_some_and(|m| m.role != "leader")>
+                        <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
+                    </Show>
+                    <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
                     <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
                     <Show when=move || user.has_role(&["admin"])>
                         <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
                         <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
+                        <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t("nav.admin_plans")}</A>
                     </Show>
                     <Show when=move || user.has_role(DISPATCH_ROLES)>
                         <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>

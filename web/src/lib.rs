@@ -10,12 +10,15 @@
 //! - [`pages`]: one module per route.
 //! - [`session`]: the signed-in user, shared as context.
 //! - [`dispatch_view`]: quick dispatch for people: rule kinds, clearing buckets, lists.
+//! - [`mechanism_view`]: supervision, referral, emergency linkage, inbox and escalations
+//!   for people: units spoken for, links, plan error paths.
 
 pub mod api;
 pub mod app;
 pub mod dispatch_view;
 pub mod format;
 pub mod i18n;
+pub mod mechanism_view;
 pub mod pages;
 pub mod session;
 pub mod sla_view;

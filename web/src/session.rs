@@ -28,6 +28,11 @@ impl CurrentUser {
         self.me.get()
     }
 
+    /// The user, once known, without tracking (for event handlers and tasks).
+    pub fn get_untracked(&self) -> Option<Me> {
+        self.me.get_untracked()
+    }
+
     /// The role code, once known (tracked).
     pub fn role(&self) -> Option<String> {
         self.me.with(|m| m.as_ref().map(|m| m.role.clone()))

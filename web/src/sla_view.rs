@@ -60,8 +60,15 @@ pub fn status_code(s: Status) -> &'static str {
     }
 }
 
-fn status_text(s: Status, left: i64, lang: Lang) -> String {
+fn status_text(s: Status, left: i64, lang: Lang, seconds: bool) -> String {
     let zh = lang == Lang::ZhCn;
+    let span = |secs: i64, lang: Lang| {
+        if seconds {
+            crate::mechanism_view::countdown(secs, lang)
+        } else {
+            span(secs, lang)
+        }
+    };
     match s {
         Status::OnTime | Status::Warning if zh => format!("剩余{}", span(left, lang)),
         Status::OnTime | Status::Warning => format!("{} left", span(left, lang)),
@@ -77,8 +84,13 @@ fn status_text(s: Status, left: i64, lang: Lang) -> String {
 }
 
 /// A live badge for one clock: stage name, time left or overdue, coloured by status.
+/// `seconds`: count down to the second (the minutes-long clocks of emergency linkage).
 #[component]
-pub fn SlaBadge(clock: Clock, #[prop(optional)] with_stage: bool) -> impl IntoView {
+pub fn SlaBadge(
+    clock: Clock,
+    #[prop(optional)] with_stage: bool,
+    #[prop(optional)] seconds: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let now = use_now();
     let stage = clock.stage();
@@ -91,7 +103,7 @@ pub fn SlaBadge(clock: Clock, #[prop(optional)] with_stage: bool) -> impl IntoVi
             title=move || format!("{} {}", i18n.t("sla.due"), crate::format::deadline(status.get().due_at))
         >
             {move || with_stage.then(|| format!("{} · ", stage_label(stage, i18n.lang())))}
-            {move || { let s = status.get(); status_text(s.status, s.seconds_left, i18n.lang()) }}
+            {move || { let s = status.get(); status_text(s.status, s.seconds_left, i18n.lang(), seconds) }}
         </span>
     }
 }

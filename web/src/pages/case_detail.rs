@@ -9,6 +9,11 @@
 //! Administrators and coordinators see what the routing rules propose for a case that
 //! waits for dispatch, each unit with the reason; the dispatch form starts from that
 //! proposal, and one button dispatches the case exactly as proposed.
+//!
+//! Below the actions come the mechanisms: follow-up supervision of a key case
+//! (`#supervision`), horizontal referrals (`#referrals`) and, for administrators and
+//! coordinators, declaring an emergency incident from the case. Escalation steps the
+//! sweeper fired show in the timeline, and the highest one as a red tag by the status.
 
 use chrono::Utc;
 use duban_api::{ApiError, AuditRecord, CaseView, EventView, ProposalView, RoutingView, UnitView};
@@ -23,10 +28,14 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::admin::{AuditTable, OtherErrors};
+use super::incidents::DeclareFromCase;
+use super::referrals::CaseReferrals;
+use super::supervision::SupervisionSection;
 use crate::api;
 use crate::dispatch_view::{rule_kind_code, rule_kind_key};
 use crate::format::local_time;
 use crate::i18n::{Lang, use_i18n};
+use crate::mechanism_view::{highest_step, step_label};
 use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, DISPATCH_ROLES, use_current_user};
 use crate::sla_view::{SlaBadge, stage_label};
 
@@ -390,6 +399,14 @@ pub fn CaseDetailPage() -> impl IntoView {
         submit(ActionKind::Dispatch);
     };
 
+    // The case and whether it is key, for the mechanism sections.
+    let mechanisms = Memo::new(move |_| {
+        case.with(|c| {
+            c.as_ref()
+                .map(|v| (v.case.id().to_string(), v.case.is_key()))
+        })
+    });
+
     view! {
         <section>
             <p><A href="/">{move || i18n.t("detail.back")}</A></p>
@@ -407,6 +424,12 @@ pub fn CaseDetailPage() -> impl IntoView {
                             " "
                             <span class="status case-status" data-status=status.code()>{status.label(lang)}</span>
                             {c.is_paused().then(|| view! { <span class="tag">{i18n.t("cases.paused")}</span> })}
+                            {highest_step(c.escalations()).map(|step| view! {
+                                <span class="tag tag-escalation" id="case-escalation" data-step=step.code()
+                                    title=i18n.t("detail.escalation")>
+                                    {step_label(step, i18n.lang())}
+                                </span>
+                            })}
                         </h1>
                         <span class="muted">{format!("v{}", c.version())}</span>
                     </div>
@@ -497,6 +520,12 @@ pub fn CaseDetailPage() -> impl IntoView {
                 </div>
             </Show>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="action-notice">{i18n.t(n)}</p> })}
+            // The mechanisms keep their own state: rebuilt only for another case.
+            {move || mechanisms.get().map(|(case_id, key)| view! {
+                {key.then(|| view! { <SupervisionSection case_id=case_id.clone() units/> })}
+                <CaseReferrals case_id=case_id.clone() units/>
+                <DeclareFromCase case/>
+            })}
             <Show when=move || case.get().is_some()>
                 <h2>{move || i18n.t("detail.timeline")}</h2>
             </Show>
@@ -507,8 +536,12 @@ pub fn CaseDetailPage() -> impl IntoView {
                     let detail = event_detail(&e.event.kind, lang, &|id: &str| {
                         names.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.name.clone())
                     });
+                    let step = match &e.event.kind {
+                        EventKind::Escalated { step, .. } => Some(step.code()),
+                        _ => None,
+                    };
                     view! {
-                        <li data-type=e.event.kind.code()>
+                        <li data-type=e.event.kind.code() data-step=step>
                             <span class="when">{local_time(e.event.at)}</span>
                             <span class="what">{e.event.kind.label(lang)}</span>
                             <span class="who">{actor_label(&e.event.actor, i18n.lang())}</span>
@@ -741,6 +774,16 @@ fn event_detail(
             format!("+{by} · {reason}")
         }
         EventKind::Merged { primary } => primary.to_string(),
+        EventKind::Escalated {
+            stage, reached_at, ..
+        } => {
+            let reached = local_time(*reached_at);
+            if lang == duban_case::Lang::Zh {
+                format!("{}时限 · {reached} 达到", stage.name_zh())
+            } else {
+                format!("{} clock · reached {reached}", stage.name_en())
+            }
+        }
         _ => String::new(),
     }
 }

@@ -1,13 +1,17 @@
-//! `/admin/*`: accounts, units, routing rules and the audit trail, for administrators.
+//! `/admin/*`: accounts, units, routing rules, emergency plans and the audit trail, for
+//! administrators.
 //! The server refuses these calls to everyone else; the pages say so before asking
-//! (routing rules are shown to everyone read-only, and edited by administrators).
+//! (routing rules and emergency plans are shown to everyone read-only, and edited by
+//! administrators).
 
 mod audit;
+mod plans;
 mod routing;
 mod units;
 mod users;
 
 pub use audit::{AdminAuditPage, AuditTable};
+pub use plans::AdminPlansPage;
 pub use routing::AdminRoutingPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;

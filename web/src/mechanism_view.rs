@@ -1,0 +1,307 @@
+//! The three mechanisms (follow-up supervision, horizontal referral, emergency linkage),
+//! the inbox and escalations for people: codes and string-table keys, the units a user
+//! speaks for, links, file names for upload headers and the field paths of plan errors.
+
+use chrono::{DateTime, Utc};
+use duban_api::{InboxItem, UnitView};
+use duban_case::model::Category;
+use duban_emergency::{IncidentType, Place, Severity};
+use duban_sla::Step;
+use serde::Deserialize;
+
+use crate::i18n::Lang;
+
+/// Time units of order and referral limits: `(code, string-table key)`, in the order
+/// the forms list them.
+pub const TIME_UNITS: [(&str, &str); 4] = [
+    ("working_days", "unit.working_days"),
+    ("natural_days", "unit.natural_days"),
+    ("working_hours", "unit.working_hours"),
+    ("hours", "unit.hours"),
+];
+
+/// An escalation step from its wire code (`remind`, `chase`, `supervise`, `summon`).
+pub fn parse_step(code: &str) -> Option<Step> {
+    Step::ALL.into_iter().find(|s| s.code() == code)
+}
+
+/// 临期提醒 / Reminder …
+pub fn step_label(step: Step, lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => step.name_zh(),
+        Lang::En => step.name_en(),
+    }
+}
+
+/// The highest rung a case's clocks have climbed.
+pub fn highest_step(escalations: &[duban_case::lifecycle::Escalation]) -> Option<Step> {
+    escalations.iter().map(|e| e.step).max()
+}
+
+/// The units a user speaks for, as the server counts them: administrators and
+/// coordinators every unit, handlers their unit and every unit below it, the other
+/// roles none.
+pub fn speaking_units(role: &str, unit: Option<&str>, units: &[UnitView]) -> Vec<String> {
+    match role {
+        "admin" | "coordinator" => units.iter().map(|u| u.id.clone()).collect(),
+        "handler" => {
+            let Some(root) = unit else {
+                return Vec::new();
+            };
+            let mut out = vec![root.to_owned()];
+            let mut i = 0;
+            while i < out.len() {
+                let parent = out[i].clone();
+                for u in units {
+                    if u.parent.as_deref() == Some(parent.as_str()) && !out.contains(&u.id) {
+                        out.push(u.id.clone());
+                    }
+                }
+                i += 1;
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Where an inbox item is handled: the case (its supervision section for supervision
+/// items), the incident's board, or the referral list.
+pub fn inbox_link(item: &InboxItem) -> String {
+    match (item.kind.as_str(), item.case_id.as_deref()) {
+        ("incident", _) => format!("/incidents/{}", item.id),
+        ("supervision", Some(case)) => format!("/cases/{case}#supervision"),
+        ("referral", Some(case)) => format!("/cases/{case}#referrals"),
+        ("referral", None) => "/referrals".to_owned(),
+        (_, Some(case)) => format!("/cases/{case}"),
+        (_, None) => format!("/cases/{}", item.id),
+    }
+}
+
+/// A file name for the `X-File-Name` header: UTF-8, percent-encoded except for
+/// unreserved characters.
+pub fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Splits an error path of the plan list: `plans[0].departments[1].unit` →
+/// `(0, Some(1), "unit")`, `plans[2].name` → `(2, None, "name")`, `plans[0]` →
+/// `(0, None, "")`; `None` for paths outside one plan (`reason`).
+pub fn plan_error_path(field: &str) -> Option<(usize, Option<usize>, &str)> {
+    let rest = field.strip_prefix("plans[")?;
+    let (index, rest) = rest.split_once(']')?;
+    let index = index.parse().ok()?;
+    let rest = match rest {
+        "" => return Some((index, None, "")),
+        r => r.strip_prefix('.')?,
+    };
+    match rest.strip_prefix("departments[") {
+        Some(d) => {
+            let (dept, tail) = d.split_once(']')?;
+            let dept = dept.parse().ok()?;
+            Some((index, Some(dept), tail.strip_prefix('.').unwrap_or(tail)))
+        }
+        None => Some((index, None, rest)),
+    }
+}
+
+/// A plan department's tasks as typed: one per line, blanks dropped.
+pub fn parse_tasks(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The incident type a case's categories suggest, for declaring from a case.
+pub fn incident_type_for(categories: &[Category]) -> IncidentType {
+    let found = |c: Category| categories.contains(&c);
+    if found(Category::Water) {
+        IncidentType::WaterPollution
+    } else if found(Category::Air) {
+        IncidentType::AirPollution
+    } else if found(Category::SolidWaste) {
+        IncidentType::SolidWaste
+    } else if found(Category::Radiation) {
+        IncidentType::Radiation
+    } else {
+        IncidentType::Other
+    }
+}
+
+/// The wire code of an incident's status (`active`, `closed`).
+pub const fn incident_status_code(s: duban_emergency::Status) -> &'static str {
+    match s {
+        duban_emergency::Status::Active => "active",
+        duban_emergency::Status::Closed => "closed",
+    }
+}
+
+/// How much time an inbox item has left: `(css class, code)`; overdue once due,
+/// warned within a day.
+pub fn due_state(due: DateTime<Utc>, now: DateTime<Utc>) -> (&'static str, &'static str) {
+    let left = (due - now).num_seconds();
+    if left <= 0 {
+        ("badge badge-overdue", "overdue")
+    } else if left <= 86_400 {
+        ("badge badge-warn", "warning")
+    } else {
+        ("badge badge-ok", "on_time")
+    }
+}
+
+/// A countdown with seconds, for the minutes-long acknowledgement clocks of an
+/// incident: `12分05秒` / `12m 05s`, `1小时02分` / `1h 02m` beyond an hour.
+pub fn countdown(secs: i64, lang: Lang) -> String {
+    let s = secs.abs();
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    match (h, lang) {
+        (0, Lang::ZhCn) => format!("{m}分{sec:02}秒"),
+        (0, Lang::En) => format!("{m}m {sec:02}s"),
+        (_, Lang::ZhCn) => format!("{h}小时{m:02}分"),
+        (_, Lang::En) => format!("{h}h {m:02}m"),
+    }
+}
+
+/// The head of an incident as the list and the board show it. The domain type keeps
+/// these fields private, so the browser reads them from the same JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct IncidentHead {
+    pub id: String,
+    #[serde(default)]
+    pub case_id: Option<String>,
+    pub title: String,
+    pub incident_type: IncidentType,
+    pub severity: Severity,
+    pub place: Place,
+    pub plan_id: String,
+    pub plan_name: String,
+    pub declared_at: DateTime<Utc>,
+    pub declared_by: String,
+    pub status: duban_emergency::Status,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: &str, parent: Option<&str>) -> UnitView {
+        UnitView {
+            id: id.into(),
+            name: id.into(),
+            kind: "government".into(),
+            parent: parent.map(Into::into),
+            division: None,
+        }
+    }
+
+    #[test]
+    fn handlers_speak_for_their_unit_and_below() {
+        let units = vec![
+            unit("prov-coord", None),
+            unit("gov-3211", Some("prov-coord")),
+            unit("gov-321102", Some("gov-3211")),
+            unit("zone-x", Some("gov-321102")),
+            unit("gov-3201", Some("prov-coord")),
+        ];
+        assert_eq!(
+            speaking_units("handler", Some("gov-3211"), &units),
+            ["gov-3211", "gov-321102", "zone-x"]
+        );
+        assert_eq!(speaking_units("coordinator", None, &units).len(), 5);
+        assert!(speaking_units("leader", Some("prov-coord"), &units).is_empty());
+        assert!(speaking_units("handler", None, &units).is_empty());
+    }
+
+    #[test]
+    fn plan_paths_name_plan_and_department() {
+        assert_eq!(
+            plan_error_path("plans[0].departments[1].unit"),
+            Some((0, Some(1), "unit"))
+        );
+        assert_eq!(
+            plan_error_path("plans[3].departments[12].ack_minutes"),
+            Some((3, Some(12), "ack_minutes"))
+        );
+        assert_eq!(plan_error_path("plans[2].name"), Some((2, None, "name")));
+        assert_eq!(
+            plan_error_path("plans[2].departments"),
+            Some((2, None, "departments"))
+        );
+        assert_eq!(plan_error_path("plans[0]"), Some((0, None, "")));
+        assert_eq!(plan_error_path("reason"), None);
+        assert_eq!(plan_error_path("plans[x].id"), None);
+    }
+
+    #[test]
+    fn file_names_are_percent_encoded() {
+        assert_eq!(percent_encode("现场.jpg"), "%E7%8E%B0%E5%9C%BA.jpg");
+        assert_eq!(percent_encode("a b/c.png"), "a%20b%2Fc.png");
+    }
+
+    #[test]
+    fn steps_and_links() {
+        for s in Step::ALL {
+            assert_eq!(parse_step(s.code()), Some(s));
+        }
+        assert_eq!(parse_step("nothing"), None);
+        let mut item = InboxItem {
+            kind: "incident".into(),
+            id: "i-1".into(),
+            case_id: Some("c-1".into()),
+            title: String::new(),
+            action: "acknowledge_incident".into(),
+            due_at: None,
+            escalation: None,
+        };
+        assert_eq!(inbox_link(&item), "/incidents/i-1");
+        item.kind = "referral".into();
+        assert_eq!(inbox_link(&item), "/cases/c-1#referrals");
+        item.case_id = None;
+        assert_eq!(inbox_link(&item), "/referrals");
+        item.kind = "case".into();
+        item.id = "c-2".into();
+        assert_eq!(inbox_link(&item), "/cases/c-2");
+    }
+
+    #[test]
+    fn tasks_are_lines_and_countdowns_show_seconds() {
+        assert_eq!(
+            parse_tasks(" 赶赴现场，开展监测\n\n 疏散群众 "),
+            ["赶赴现场，开展监测", "疏散群众"]
+        );
+        assert_eq!(countdown(725, Lang::ZhCn), "12分05秒");
+        assert_eq!(countdown(-65, Lang::En), "1m 05s");
+        assert_eq!(countdown(3720, Lang::ZhCn), "1小时02分");
+        assert_eq!(
+            incident_type_for(&[Category::Noise, Category::Water]),
+            IncidentType::WaterPollution
+        );
+        assert_eq!(incident_type_for(&[]), IncidentType::Other);
+    }
+
+    #[test]
+    fn due_states() {
+        let now = DateTime::from_timestamp(1_750_000_000, 0).unwrap_or_default();
+        assert_eq!(due_state(now, now).1, "overdue");
+        assert_eq!(
+            due_state(now + chrono::TimeDelta::hours(3), now).1,
+            "warning"
+        );
+        assert_eq!(
+            due_state(now + chrono::TimeDelta::days(3), now).1,
+            "on_time"
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! `/inbox` (待办): what waits for the signed-in user, most urgent first, from
+//! `GET /api/v1/inbox`; and the navigation's "待办" link with its count. The shell
+//! asks once a minute and after every change the user makes, and the page shows the
+//! same answer.
+
+use std::time::Duration;
+
+use duban_api::{ApiError, Inbox, InboxItem};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use super::admin::OtherErrors;
+use crate::api;
+use crate::format::deadline;
+use crate::i18n::{I18n, use_i18n};
+use crate::mechanism_view::{due_state, inbox_link, parse_step, step_label};
+use crate::session::CurrentUser;
+use crate::sla_view::{span, use_now};
+
+/// How often the count is asked for.
+const REFRESH: Duration = Duration::from_secs(60);
+
+/// The inbox, shared by the navigation and the page. `Copy`.
+#[derive(Clone, Copy, Debug)]
+pub struct InboxState {
+    pub data: RwSignal<Option<Inbox>>,
+    pub errors: RwSignal<Vec<ApiError>>,
+    loading: RwSignal<bool>,
+    /// Asked again while a request was under way: ask once more after it.
+    again: RwSignal<bool>,
+    i18n: I18n,
+    user: CurrentUser,
+}
+
+impl InboxState {
+    /// Asks the server again (once the user is known).
+    pub fn refresh(self) {
+        if self.user.get_untracked().is_none() {
+            return;
+        }
+        if self.loading.get_untracked() {
+            self.again.set(true);
+            return;
+        }
+        self.loading.set(true);
+        let lang = self.i18n.lang_untracked();
+        spawn_local(async move {
+            match api::get::<Inbox>("/api/v1/inbox", lang).await {
+                Ok(v) => {
+                    self.data.set(Some(v));
+                    self.errors.set(Vec::new());
+                }
+                Err(f) => self.errors.set(f.errors().to_vec()),
+            }
+            self.loading.set(false);
+            if self.again.get_untracked() {
+                self.again.set(false);
+                self.refresh();
+            }
+        });
+    }
+
+    pub fn loading(self) -> bool {
+        self.loading.get()
+    }
+}
+
+/// Provides the inbox at the root: read when the user becomes known, every minute, and
+/// whenever the user changed something on the server.
+pub fn provide_inbox(i18n: I18n, user: CurrentUser) -> InboxState {
+    let state = InboxState {
+        data: RwSignal::new(None),
+        errors: RwSignal::new(Vec::new()),
+        loading: RwSignal::new(false),
+        again: RwSignal::new(false),
+        i18n,
+        user,
+    };
+    provide_context(state);
+    Effect::new(move |_| {
+        if user.get().is_some() {
+            state.refresh();
+        }
+    });
+    if let Ok(handle) = set_interval_with_handle(move || state.refresh(), REFRESH) {
+        on_cleanup(move || handle.clear());
+    }
+    let listener =
+        window_event_listener_untyped(crate::api::CHANGED_EVENT, move |_| state.refresh());
+    on_cleanup(move || listener.remove());
+    state
+}
+
+pub fn use_inbox() -> InboxState {
+    expect_context::<InboxState>()
+}
+
+/// The navigation's "待办" link (`#nav-inbox`) with the count (`#inbox-count`), red
+/// while something is overdue.
+#[component]
+pub fn InboxNavLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let inbox = use_inbox();
+    let total = Memo::new(move |_| inbox.data.with(|d| d.as_ref().map_or(0, |d| d.total)));
+    let overdue = Memo::new(move |_| inbox.data.with(|d| d.as_ref().map_or(0, |d| d.overdue)));
+    let any_overdue = Memo::new(move |_| overdue.get() > 0);
+    let none = Memo::new(move |_| total.get() == 0);
+    view! {
+        <A href="/inbox" attr:id="nav-inbox">
+            {move || i18n.t("nav.inbox")}
+            <span id="inbox-count" class="count-badge"
+                class:count-badge-overdue=any_overdue
+                class:count-badge-zero=none
+                data-total=total data-overdue=overdue
+                title=move || format!("{}{}", i18n.t("inbox.overdue_count"), overdue.get())>
+                {total}
+            </span>
+        </A>
+    }
+}
+
+/// The kind of an inbox item for people: 信访件 / 跟进督办 / 横向推送 / 突发事件.
+fn kind_label(i18n: I18n, kind: &str) -> String {
+    i18n.try_t(&format!("inbox.kind.{kind}"))
+        .map_or_else(|| kind.to_owned(), str::to_owned)
+}
+
+/// What an inbox item expects, for people; unknown codes as they are.
+fn action_label(i18n: I18n, action: &str) -> String {
+    i18n.try_t(&format!("inbox.action.{action}"))
+        .map_or_else(|| action.to_owned(), str::to_owned)
+}
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let inbox = use_inbox();
+    inbox.refresh();
+    let loaded = move || inbox.data.with(Option::is_some);
+    view! {
+        <section>
+            <div class="page-head">
+                <h1>{move || i18n.t("inbox.title")}</h1>
+                <div class="actions">
+                    <span class="muted" id="inbox-summary">
+                        {move || inbox.data.with(|d| d.as_ref().map(|d| match i18n.lang() {
+                            crate::i18n::Lang::ZhCn => format!("共{}项，其中超期{}项", d.total, d.overdue),
+                            crate::i18n::Lang::En => format!("{} items, {} overdue", d.total, d.overdue),
+                        }))}
+                    </span>
+                    <button type="button" class="btn" id="inbox-refresh" disabled=move || inbox.loading()
+                        on:click=move |_| inbox.refresh()>
+                        {move || i18n.t("clearing.refresh")}
+                    </button>
+                </div>
+            </div>
+            <p class="hint">{move || i18n.t("inbox.hint")}</p>
+            <OtherErrors fields=&[] errors=inbox.errors/>
+            <table class="data-table" id="inbox">
+                <thead><tr>
+                    <th>{move || i18n.t("inbox.col.kind")}</th>
+                    <th>{move || i18n.t("inbox.col.title")}</th>
+                    <th>{move || i18n.t("inbox.col.action")}</th>
+                    <th>{move || i18n.t("inbox.col.due")}</th>
+                    <th>{move || i18n.t("inbox.col.escalation")}</th>
+                </tr></thead>
+                <tbody>
+                    {move || inbox.data.get().map(|d| d.items.into_iter().map(|item| view! { <InboxRow item/> }).collect_view())}
+                    <Show when=move || loaded() && inbox.data.with(|d| d.as_ref().is_some_and(|d| d.items.is_empty()))>
+                        <tr><td class="empty" colspan="5" id="inbox-empty">{move || i18n.t("inbox.empty")}</td></tr>
+                    </Show>
+                    <Show when=move || !loaded() && inbox.errors.with(Vec::is_empty)>
+                        <tr><td class="empty" colspan="5">{move || i18n.t("common.loading")}</td></tr>
+                    </Show>
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// One item: kind, title linking to where it is handled, expected action, deadline
+/// with the time left, escalation step.
+#[component]
+fn InboxRow(item: InboxItem) -> impl IntoView {
+    let i18n = use_i18n();
+    let now = use_now();
+    let href = inbox_link(&item);
+    let kind = item.kind.clone();
+    let action = item.action.clone();
+    let step = item.escalation.as_deref().and_then(parse_step);
+    let due = item.due_at;
+    view! {
+        <tr class="inbox-item" data-kind=item.kind.clone() data-action=item.action.clone() data-id=item.id.clone()
+            data-overdue=move || due.is_some_and(|d| d <= now.get()).to_string()>
+            <td class="nowrap"><span class="tag inbox-kind" data-kind=item.kind.clone()>{move || kind_label(i18n, &kind)}</span></td>
+            <td><A href=href attr:class="inbox-link">{item.title.clone()}</A></td>
+            <td class="nowrap inbox-action">{move || action_label(i18n, &action)}</td>
+            <td class="nowrap">
+                {due.map(|d| view! {
+                    <span class="due-at">{deadline(d)}</span>
+                    " "
+                    <span class=move || due_state(d, now.get()).0 data-sla=move || due_state(d, now.get()).1>
+                        {move || {
+                            let left = (d - now.get()).num_seconds();
+                            let lang = i18n.lang();
+                            match (left > 0, lang) {
+                                (true, crate::i18n::Lang::ZhCn) => format!("剩余{}", span(left, lang)),
+                                (true, crate::i18n::Lang::En) => format!("{} left", span(left, lang)),
+                                (false, crate::i18n::Lang::ZhCn) => format!("超期{}", span(left, lang)),
+                                (false, crate::i18n::Lang::En) => format!("Overdue {}", span(left, lang)),
+                            }
+                        }}
+                    </span>
+                })}
+                {due.is_none().then(|| view! { <span class="muted">"—"</span> })}
+            </td>
+            <td class="nowrap">
+                {step.map(|s| view! {
+                    <span class="tag tag-escalation" data-step=s.code()>{move || step_label(s, i18n.lang())}</span>
+                })}
+            </td>
+        </tr>
+    }
+}
