@@ -44,6 +44,21 @@ async fn quick_dispatch_in_browser() -> Result<()> {
     in_browser("dispatch", dispatch_story).await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_up_supervision_in_browser() -> Result<()> {
+    in_browser("supervision", supervision_story).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn horizontal_referral_in_browser() -> Result<()> {
+    in_browser("referral", referral_story).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emergency_linkage_in_browser() -> Result<()> {
+    in_browser("emergency", emergency_story).await
+}
+
 /// One browser test at a time: two Chromiums on two cores only slow each other down.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -194,6 +209,317 @@ async fn register(
         .await
         .map_err(|e| anyhow!("cannot register a case: {e:?}"))
 }
+
+/// A case registered and dispatched to 镇江 through the server.
+async fn dispatched(
+    state: &duban_server::app::AppState,
+    content: &str,
+) -> Result<duban_case::lifecycle::Case> {
+    let case = register(state, 8, content).await?;
+    let cmd = duban_case::lifecycle::Command::Dispatch {
+        lead_unit: LEAD_UNIT.into(),
+        co_units: vec![],
+        note: String::new(),
+        routed_by: vec![],
+    };
+    state
+        .act(case, &cmd, &duban_server::app::Who::system(), state.now())
+        .await
+        .map_err(|e| anyhow!("cannot dispatch: {e:?}"))
+}
+
+/// Type into a field inside a form (clearing it first).
+async fn fill(c: &Client, css: &str, text: &str) -> Result<()> {
+    let field = wait(c, css).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+/// Follow-up supervision: the coordinator names the supervisor; the supervisor issues a
+/// supervision order and records an on-site visit with a photo; the unit finds the
+/// order in its inbox and answers; the supervisor accepts.
+async fn supervision_story(
+    c: &Client,
+    _addr: SocketAddr,
+    base: &str,
+    shots: &Path,
+    state: &duban_server::app::AppState,
+) -> Result<()> {
+    let case = dispatched(
+        state,
+        "京口区某化工企业夜间偷排废气，气味刺鼻，周边居民反映强烈。",
+    )
+    .await?;
+    let page = format!("/cases/{}", case.id());
+    sign_in(c, base, "coordinator", &page).await?;
+    fill(
+        c,
+        "form#assign-supervisor input[name=supervisor]",
+        "supervisor",
+    )
+    .await?;
+    wait(c, "#assign-submit").await?.click().await?;
+    wait(c, r#"#supervision[data-supervisor="supervisor"]"#).await?;
+
+    sign_in(c, base, "supervisor", &page).await?;
+    wait(c, "#supervision-actions button[data-command=issue_order]")
+        .await?
+        .click()
+        .await?;
+    wait(
+        c,
+        &format!(r#"form#issue-order select[name=target_unit] option[value="{LEAD_UNIT}"]"#),
+    )
+    .await?;
+    wait(c, "form#issue-order select[name=target_unit]")
+        .await?
+        .select_by_value(LEAD_UNIT)
+        .await?;
+    fill(
+        c,
+        "form#issue-order textarea[name=demands]",
+        "请于3个工作日内查明偷排情况并报送整改方案",
+    )
+    .await?;
+    fill(c, "form#issue-order input[name=amount]", "3").await?;
+    wait(c, "form#issue-order select[name=unit]")
+        .await?
+        .select_by_value("working_days")
+        .await?;
+    wait(c, "#issue-order-submit").await?.click().await?;
+    let order = wait(c, r#"table#orders tr.order[data-status="open"]"#).await?;
+    let number = order
+        .attr("data-number")
+        .await?
+        .context("no order number")?;
+
+    // An on-site visit with a photo, uploaded from the form.
+    let photo = shots.join("visit-photo.png");
+    std::fs::write(&photo, PNG_1X1)?;
+    wait(c, "#supervision-actions button[data-command=record_visit]")
+        .await?
+        .click()
+        .await?;
+    set_value(
+        c,
+        "form#record-visit input[name=date]",
+        &today_utc8(),
+        "input",
+    )
+    .await?;
+    fill(c, "form#record-visit input[name=inspectors]", "李明、王芳").await?;
+    wait(c, "form#record-visit select[name=finding]")
+        .await?
+        .select_by_value("substantiated")
+        .await?;
+    fill(
+        c,
+        "form#record-visit textarea[name=findings]",
+        "现场发现企业雨水排口有废水外排痕迹，已取样送检。",
+    )
+    .await?;
+    wait(c, "#visit-photos")
+        .await?
+        .send_keys(&photo.display().to_string())
+        .await?;
+    wait(c, "#visit-uploads li.upload[data-id]").await?;
+    wait(c, "#record-visit-submit").await?.click().await?;
+    wait(c, "ul#visits li").await?;
+
+    // The unit sees the order waiting in its inbox and answers it.
+    sign_in(c, base, "zhenjiang", "/inbox").await?;
+    wait(
+        c,
+        r#"table#inbox tr.inbox-item[data-action="answer_order"]"#,
+    )
+    .await?;
+    let badge = wait(c, "#inbox-count").await?;
+    ensure!(
+        badge.attr("data-total").await?.is_some_and(|n| n != "0"),
+        "the navigation shows no work waiting"
+    );
+    c.goto(&format!("{base}{page}")).await?;
+    wait(
+        c,
+        &format!(r#"button.answer-order[data-number="{number}"]"#),
+    )
+    .await?
+    .click()
+    .await?;
+    fill(
+        c,
+        "form#answer-order textarea[name=answer]",
+        "已现场查处，企业停产整改，限期两周完成。",
+    )
+    .await?;
+    wait(c, "#answer-order-submit").await?.click().await?;
+    wait(c, r#"table#orders tr.order[data-status="answered"]"#).await?;
+
+    sign_in(c, base, "supervisor", &page).await?;
+    wait(c, "button.close-order").await?.click().await?;
+    wait(c, "#close-order-accept").await?.click().await?;
+    wait(c, r#"table#orders tr.order[data-status="closed"]"#).await?;
+    println!("supervision: order {number} issued, answered and closed; visit with a photo");
+    Ok(())
+}
+
+/// Horizontal referral: the coordinator refers a sewage problem to 住建厅; the department
+/// sees the case, acknowledges and answers; the coordinator closes it.
+async fn referral_story(
+    c: &Client,
+    _addr: SocketAddr,
+    base: &str,
+    _shots: &Path,
+    state: &duban_server::app::AppState,
+) -> Result<()> {
+    let case = dispatched(state, "京口区某小区生活污水管网破损，污水直排入河。").await?;
+    let page = format!("/cases/{}", case.id());
+    sign_in(c, base, "coordinator", &page).await?;
+    wait(c, "#open-refer").await?.click().await?;
+    wait(
+        c,
+        r#"form#refer select[name=to_unit] option[value="dept-zjt"]"#,
+    )
+    .await?;
+    wait(c, "form#refer select[name=to_unit]")
+        .await?
+        .select_by_value("dept-zjt")
+        .await?;
+    fill(c, "form#refer input[name=subject]", "生活污水管网问题").await?;
+    fill(
+        c,
+        "form#refer textarea[name=text]",
+        "请住建厅协同核查该小区雨污管网混接问题。",
+    )
+    .await?;
+    wait(c, "#refer-submit").await?.click().await?;
+    wait(c, r#"#referrals article.referral[data-status="sent"]"#).await?;
+
+    sign_in(c, base, "housing", "/referrals").await?;
+    wait(c, "article.referral button.referral-ack")
+        .await?
+        .click()
+        .await?;
+    wait(c, r#"article.referral[data-status="acknowledged"]"#).await?;
+    fill(
+        c,
+        "article.referral form.referral-compose textarea[name=text]",
+        "管网混接点已封堵，限期一月完成改造。",
+    )
+    .await?;
+    wait(c, "article.referral button.referral-answer")
+        .await?
+        .click()
+        .await?;
+    wait(
+        c,
+        r#"article.referral[data-status="answered"] li.message[data-answer="true"]"#,
+    )
+    .await?;
+    // The department may open the case referred to it.
+    c.goto(&format!("{base}{page}")).await?;
+    wait(c, "span.reference").await?;
+
+    sign_in(c, base, "coordinator", &page).await?;
+    fill(
+        c,
+        "#referrals form.referral-close textarea[name=summary]",
+        "住建厅牵头完成管网整改",
+    )
+    .await?;
+    wait(c, "#referrals .referral-close-submit")
+        .await?
+        .click()
+        .await?;
+    wait(c, r#"#referrals article.referral[data-status="closed"]"#).await?;
+    println!("referral: sent, acknowledged, answered, closed");
+    Ok(())
+}
+
+/// Emergency linkage: the coordinator declares an incident from a case; the linked
+/// department acknowledges on the board and files a situation report; the coordinator's
+/// board shows it without a reload; closing needs a summary.
+async fn emergency_story(
+    c: &Client,
+    _addr: SocketAddr,
+    base: &str,
+    shots: &Path,
+    state: &duban_server::app::AppState,
+) -> Result<()> {
+    let case = dispatched(state, "京口区某化工园区废水泄漏入河，下游出现死鱼。").await?;
+    sign_in(c, base, "coordinator", &format!("/cases/{}", case.id())).await?;
+    wait(c, "#declare-incident-button").await?.click().await?;
+    fill(
+        c,
+        "form#declare-incident input[name=title]",
+        "化工园区废水泄漏入河",
+    )
+    .await?;
+    wait(c, "form#declare-incident select[name=incident_type]")
+        .await?
+        .select_by_value("water_pollution")
+        .await?;
+    wait(c, "form#declare-incident select[name=severity]")
+        .await?
+        .select_by_value("III")
+        .await?;
+    wait(c, "#declare-incident-submit").await?.click().await?;
+    wait(
+        c,
+        r#"#incident-board tr.linkage-row[data-unit="dept-sthjt"][data-acknowledged="false"]"#,
+    )
+    .await?;
+    let board = c.current_url().await?;
+
+    sign_in(c, base, "env", board.path()).await?;
+    wait(c, r#"button.ack[data-unit="dept-sthjt"]"#)
+        .await?
+        .click()
+        .await?;
+    wait(
+        c,
+        r#"tr.linkage-row[data-unit="dept-sthjt"][data-acknowledged="true"]"#,
+    )
+    .await?;
+    fill(
+        c,
+        "form#situation-report textarea[name=text]",
+        "已在下游500米处设置监测点，COD超标3倍。",
+    )
+    .await?;
+    wait(c, "#situation-report-submit").await?.click().await?;
+    wait(c, r#"#incident-timeline li[data-type="reported"]"#).await?;
+
+    // The coordinator's board, opened before the department's report, catches up by itself.
+    sign_in(c, base, "coordinator", board.path()).await?;
+    wait(
+        c,
+        r#"tr.linkage-row[data-unit="dept-sthjt"][data-acknowledged="true"]"#,
+    )
+    .await?;
+    fill(
+        c,
+        "form#close-incident textarea[name=summary]",
+        "泄漏点已封堵，下游水质于次日恢复达标，责任企业已立案调查。",
+    )
+    .await?;
+    wait(c, "#close-incident-submit").await?.click().await?;
+    wait(c, "#incident-summary").await?;
+    let png = c.screenshot().await?;
+    std::fs::write(shots.join("incident.png"), png)?;
+    println!("emergency: declared, acknowledged, reported, closed");
+    Ok(())
+}
+
+/// A one-pixel PNG.
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
 
 /// Quick dispatch: a case goes where its explained proposal says in one click; a whole
 /// batch goes at once; the daily clearing view counts what waits for sign-for; the
