@@ -2259,7 +2259,7 @@ async fn save_incident(
     let reason = events
         .iter()
         .find_map(|e| match &e.kind {
-            duban_emergency::EventKind::Closed { summary } => Some(summary.clone()),
+            duban_emergency::EventKind::Closed { summary, .. } => Some(summary.clone()),
             duban_emergency::EventKind::Reported { text, .. } => Some(text.clone()),
             _ => None,
         })

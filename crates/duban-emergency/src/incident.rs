@@ -188,8 +188,11 @@ pub enum EventKind {
         plan_name: String,
         added: Vec<Linkage>,
     },
+    /// Carries the stopped clocks of departments that never acknowledged.
     Closed {
         summary: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        stopped: Vec<(String, Clock)>,
     },
 }
 
@@ -509,7 +512,17 @@ pub fn decide(
             if !errs.is_empty() {
                 return Err(errs);
             }
-            EventKind::Closed { summary }
+            let stopped = i
+                .linkages
+                .iter()
+                .filter(|l| l.clock.is_running())
+                .map(|l| {
+                    let mut clock = l.clock.clone();
+                    clock.stop(ctx.now, ctx.calendar);
+                    (l.unit.clone(), clock)
+                })
+                .collect();
+            EventKind::Closed { summary, stopped }
         }
     };
     Ok(vec![Event {
@@ -583,9 +596,14 @@ pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
             i.plan_name = plan_name.clone();
             i.linkages.extend(added.iter().cloned());
         }
-        EventKind::Closed { summary } => {
+        EventKind::Closed { summary, stopped } => {
             i.status = Status::Closed;
             i.summary = Some(summary.clone());
+            for (unit, clock) in stopped {
+                if let Some(l) = i.linkages.iter_mut().find(|l| &l.unit == unit) {
+                    l.clock = clock.clone();
+                }
+            }
         }
     }
     i.version += 1;

@@ -176,6 +176,10 @@ fn an_incident_links_the_plans_departments_with_minute_clocks() {
     )
     .unwrap();
     assert_eq!(i.status(), Status::Closed);
+    assert!(
+        i.linkages().iter().all(|l| !l.clock.is_running()),
+        "closing stops every clock"
+    );
     assert_eq!(
         codes(
             step(

@@ -367,7 +367,7 @@ fn event_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static str
             }
             ("incident.event.escalated", s)
         }
-        EventKind::Closed { summary } => ("incident.event.closed", summary.clone()),
+        EventKind::Closed { summary, .. } => ("incident.event.closed", summary.clone()),
     }
 }
 
