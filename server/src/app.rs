@@ -1810,6 +1810,61 @@ async fn clearing(
     }))
 }
 
+/// A mechanism's events as stored: time, actor and type code pulled out, the event as JSON.
+fn stored_events<E: serde::Serialize>(
+    events: &[E],
+    meta: impl Fn(&E) -> (DateTime<Utc>, &str, &'static str),
+) -> Result<Vec<crate::store::AggregateEvent>, ApiFailure> {
+    events
+        .iter()
+        .map(|e| {
+            let (at, actor, kind) = meta(e);
+            Ok(crate::store::AggregateEvent {
+                at,
+                actor: actor.to_owned(),
+                kind: kind.to_owned(),
+                body: serde_json::to_string(e).map_err(crate::store::StoreError::from)?,
+            })
+        })
+        .collect()
+}
+
+/// Store a mechanism aggregate's new state with its events, audit entry and parties; a
+/// stale version is a 409 asking the reader to reload.
+#[allow(clippy::too_many_arguments)]
+async fn save_mechanism(
+    s: &AppState,
+    kind: &str,
+    key: &str,
+    case_id: Option<&str>,
+    expected: u64,
+    state: &impl serde::Serialize,
+    events: &[crate::store::AggregateEvent],
+    audit: &duban_api::AuditEntry,
+    access: &crate::store::AggregateAccess,
+    lang: Lang,
+) -> Result<(), ApiFailure> {
+    let state = serde_json::to_string(state).map_err(crate::store::StoreError::from)?;
+    match s
+        .store
+        .save_aggregate(kind, key, case_id, expected, &state, events, audit, access)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(crate::store::StoreError::Conflict { .. }) => {
+            let message = match lang {
+                Lang::Zh => "记录已被他人更新，请刷新后重试",
+                Lang::En => "This changed meanwhile; reload and try again",
+            };
+            Err(ApiFailure::Conflict(
+                ErrorBody::single("version", "version.conflict", message),
+                None,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 const SUPERVISION: &str = "supervision";
 
 /// The commands of follow-up supervision a role may run on a case.
@@ -2029,18 +2084,9 @@ pub(crate) async fn supervise(
     let events =
         duban_supervision::decide(&state, &cmd, &ctx).map_err(|e| supervision_errors(&e, lang))?;
     let next = events.iter().fold(state, duban_supervision::apply);
-    let stored: Vec<crate::store::AggregateEvent> = events
-        .iter()
-        .map(|e| {
-            Ok(crate::store::AggregateEvent {
-                at: e.at,
-                actor: e.actor.clone(),
-                kind: e.kind.code().to_owned(),
-                body: serde_json::to_string(e)?,
-            })
-        })
-        .collect::<Result<_, serde_json::Error>>()
-        .map_err(crate::store::StoreError::from)?;
+    let stored = stored_events(&events, |e: &duban_supervision::Event| {
+        (e.at, e.actor.as_str(), e.kind.code())
+    })?;
     let reason = match &cmd {
         duban_supervision::Command::CloseOrder { comments, .. }
         | duban_supervision::Command::ReviewReport { comments, .. } => comments.clone(),
@@ -2055,43 +2101,29 @@ pub(crate) async fn supervise(
         &reason,
         serde_json::json!({ "events": events.iter().map(|e| e.kind.code()).collect::<Vec<_>>() }),
     );
-    let state_json = serde_json::to_string(&next).map_err(crate::store::StoreError::from)?;
-    match s
-        .store
-        .save_aggregate(
-            SUPERVISION,
-            &case.id().to_string(),
-            Some(&case.id().to_string()),
-            version,
-            &state_json,
-            &stored,
-            &audit,
-            &crate::store::AggregateAccess {
-                // Inboxes find orders by target unit and reviews by supervisor.
-                parties: next
-                    .orders()
-                    .iter()
-                    .map(|o| o.target_unit.clone())
-                    .chain(next.supervisor().map(|u| format!("user:{u}")))
-                    .collect(),
-                grant_case_to: vec![],
-            },
-        )
-        .await
-    {
-        Ok(()) => Ok(axum::Json(supervision_view(&s, &case, &actor).await?)),
-        Err(crate::store::StoreError::Conflict { .. }) => {
-            let message = match lang {
-                Lang::Zh => "督办记录已被他人更新，请刷新后重试",
-                Lang::En => "The supervision changed meanwhile; reload and try again",
-            };
-            Err(ApiFailure::Conflict(
-                ErrorBody::single("version", "version.conflict", message),
-                None,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+    save_mechanism(
+        &s,
+        SUPERVISION,
+        &case.id().to_string(),
+        Some(&case.id().to_string()),
+        version,
+        &next,
+        &stored,
+        &audit,
+        &crate::store::AggregateAccess {
+            // Inboxes find orders by target unit and reviews by supervisor.
+            parties: next
+                .orders()
+                .iter()
+                .map(|o| o.target_unit.clone())
+                .chain(next.supervisor().map(|u| format!("user:{u}")))
+                .collect(),
+            grant_case_to: vec![],
+        },
+        lang,
+    )
+    .await?;
+    Ok(axum::Json(supervision_view(&s, &case, &actor).await?))
 }
 
 const INCIDENT: &str = "incident";
@@ -2243,18 +2275,7 @@ async fn save_incident(
     actor: &Actor,
     lang: Lang,
 ) -> Result<(), ApiFailure> {
-    let stored: Vec<crate::store::AggregateEvent> = events
-        .iter()
-        .map(|e| {
-            Ok(crate::store::AggregateEvent {
-                at: e.at,
-                actor: e.actor.clone(),
-                kind: e.kind.code().to_owned(),
-                body: serde_json::to_string(e)?,
-            })
-        })
-        .collect::<Result<_, serde_json::Error>>()
-        .map_err(crate::store::StoreError::from)?;
+    let stored = stored_events(events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
     let code = events.first().map(|e| e.kind.code()).unwrap_or("");
     let reason = events
         .iter()
@@ -2277,34 +2298,20 @@ async fn save_incident(
         parties: units.clone(),
         grant_case_to: units,
     };
-    let state = serde_json::to_string(next).map_err(crate::store::StoreError::from)?;
-    match s
-        .store
-        .save_aggregate(
-            INCIDENT,
-            next.id(),
-            next.case_id(),
-            expected,
-            &state,
-            &stored,
-            &audit,
-            &access,
-        )
-        .await
-    {
-        Ok(()) => Ok(()),
-        Err(crate::store::StoreError::Conflict { .. }) => {
-            let message = match lang {
-                Lang::Zh => "事件已被他人更新，请刷新后重试",
-                Lang::En => "The incident changed meanwhile; reload and try again",
-            };
-            Err(ApiFailure::Conflict(
-                ErrorBody::single("version", "version.conflict", message),
-                None,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+    save_mechanism(
+        s,
+        INCIDENT,
+        next.id(),
+        next.case_id(),
+        expected,
+        next,
+        &stored,
+        &audit,
+        &access,
+        lang,
+    )
+    .await?;
+    Ok(())
 }
 
 async fn declare_in(
@@ -2776,18 +2783,7 @@ async fn save_referral(
     reference: &str,
     lang: Lang,
 ) -> Result<(), ApiFailure> {
-    let stored: Vec<crate::store::AggregateEvent> = events
-        .iter()
-        .map(|e| {
-            Ok(crate::store::AggregateEvent {
-                at: e.at,
-                actor: e.actor.clone(),
-                kind: e.kind.code().to_owned(),
-                body: serde_json::to_string(e)?,
-            })
-        })
-        .collect::<Result<_, serde_json::Error>>()
-        .map_err(crate::store::StoreError::from)?;
+    let stored = stored_events(events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
     let code = events.first().map(|e| e.kind.code()).unwrap_or("");
     let reason = events
         .iter()
@@ -2811,34 +2807,20 @@ async fn save_referral(
         parties: next.units().into_iter().map(str::to_owned).collect(),
         grant_case_to: grant,
     };
-    let state = serde_json::to_string(next).map_err(crate::store::StoreError::from)?;
-    match s
-        .store
-        .save_aggregate(
-            REFERRAL,
-            next.id(),
-            next.case_id(),
-            expected,
-            &state,
-            &stored,
-            &audit,
-            &access,
-        )
-        .await
-    {
-        Ok(()) => Ok(()),
-        Err(crate::store::StoreError::Conflict { .. }) => {
-            let message = match lang {
-                Lang::Zh => "推送记录已被他人更新，请刷新后重试",
-                Lang::En => "The referral changed meanwhile; reload and try again",
-            };
-            Err(ApiFailure::Conflict(
-                ErrorBody::single("version", "version.conflict", message),
-                None,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+    save_mechanism(
+        s,
+        REFERRAL,
+        next.id(),
+        next.case_id(),
+        expected,
+        next,
+        &stored,
+        &audit,
+        &access,
+        lang,
+    )
+    .await?;
+    Ok(())
 }
 
 async fn case_referrals(
