@@ -1810,6 +1810,25 @@ async fn clearing(
     }))
 }
 
+/// A mechanism aggregate's events, numbered, oldest first.
+async fn event_views<E: serde::de::DeserializeOwned>(
+    s: &AppState,
+    kind: &str,
+    key: &str,
+) -> Result<Vec<duban_api::Sequenced<E>>, ApiFailure> {
+    s.store
+        .aggregate_events(kind, key)
+        .await?
+        .into_iter()
+        .map(|(seq, body)| {
+            Ok(duban_api::Sequenced {
+                seq,
+                event: serde_json::from_str(&body).map_err(crate::store::StoreError::from)?,
+            })
+        })
+        .collect()
+}
+
 /// A mechanism's events as stored: time, actor and type code pulled out, the event as JSON.
 fn stored_events<E: serde::Serialize>(
     events: &[E],
@@ -1930,18 +1949,7 @@ async fn supervision_view(
     actor: &Actor,
 ) -> Result<duban_api::SupervisionView, ApiFailure> {
     let (supervision, _) = load_supervision(s, case).await?;
-    let events = s
-        .store
-        .aggregate_events(SUPERVISION, &case.id().to_string())
-        .await?
-        .into_iter()
-        .map(|(seq, body)| {
-            Ok(duban_api::SupervisionEventView {
-                seq,
-                event: serde_json::from_str(&body).map_err(crate::store::StoreError::from)?,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiFailure>>()?;
+    let events = event_views(s, SUPERVISION, &case.id().to_string()).await?;
     Ok(duban_api::SupervisionView {
         allowed: supervision_allowed(actor, &supervision, case),
         supervision,
@@ -2246,18 +2254,7 @@ async fn incident_view(
     i: duban_emergency::Incident,
     actor: &Actor,
 ) -> Result<duban_api::IncidentView, ApiFailure> {
-    let events = s
-        .store
-        .aggregate_events(INCIDENT, i.id())
-        .await?
-        .into_iter()
-        .map(|(seq, body)| {
-            Ok(duban_api::IncidentEventView {
-                seq,
-                event: serde_json::from_str(&body).map_err(crate::store::StoreError::from)?,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiFailure>>()?;
+    let events = event_views(s, INCIDENT, i.id()).await?;
     let (allowed, my_units) = incident_allowed(&i, actor, &speaking_units(s, actor));
     Ok(duban_api::IncidentView {
         incident: i,
@@ -2740,18 +2737,7 @@ async fn referral_view(
     r: duban_referral::Referral,
     actor: &Actor,
 ) -> Result<duban_api::ReferralView, ApiFailure> {
-    let events = s
-        .store
-        .aggregate_events(REFERRAL, r.id())
-        .await?
-        .into_iter()
-        .map(|(seq, body)| {
-            Ok(duban_api::ReferralEventView {
-                seq,
-                event: serde_json::from_str(&body).map_err(crate::store::StoreError::from)?,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiFailure>>()?;
+    let events = event_views(s, REFERRAL, r.id()).await?;
     Ok(duban_api::ReferralView {
         allowed: referral_allowed(&r, &speaking_units(s, actor)),
         referral: r,

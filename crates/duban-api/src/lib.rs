@@ -480,13 +480,16 @@ pub struct ClearingView {
     pub truncated: bool,
 }
 
-/// One event of a case's supervision.
+/// An event of a mechanism (supervision, referral, incident) with its number in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SupervisionEventView {
+pub struct Sequenced<E> {
     pub seq: u64,
     #[serde(flatten)]
-    pub event: duban_supervision::Event,
+    pub event: E,
 }
+
+/// One event of a case's supervision.
+pub type SupervisionEventView = Sequenced<duban_supervision::Event>;
 
 /// `GET /api/v1/cases/{id}/supervision`: the supervision of a key case, its events and
 /// the commands the reader may run now.
@@ -517,12 +520,7 @@ pub const ATTACHMENT_TYPES: [&str; 4] =
     ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 
 /// One event of a referral.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferralEventView {
-    pub seq: u64,
-    #[serde(flatten)]
-    pub event: duban_referral::Event,
-}
+pub type ReferralEventView = Sequenced<duban_referral::Event>;
 
 /// A referral with its events and what the reader may do now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -534,12 +532,7 @@ pub struct ReferralView {
 }
 
 /// One event of an incident.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IncidentEventView {
-    pub seq: u64,
-    #[serde(flatten)]
-    pub event: duban_emergency::Event,
-}
+pub type IncidentEventView = Sequenced<duban_emergency::Event>;
 
 /// An incident's linkage board: the incident, its timeline and what the reader may do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
