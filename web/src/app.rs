@@ -6,8 +6,8 @@ use leptos_router::path;
 
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::{
-    AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminUnitsPage, AdminUsersPage, CalendarPage,
-    CaseDetailPage, CaseListPage, CaseNewPage, ClearingPage, InboxNavLink, InboxPage,
+    AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage, AdminUnitsPage, AdminUsersPage,
+    CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage, ClearingPage, InboxNavLink, InboxPage,
     IncidentBoardPage, IncidentsPage, LoginPage, NotFoundPage, ReferralsPage, provide_inbox,
 };
 use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=AdminAuditPage/>
                     <Route path=path!("/admin/routing") view=AdminRoutingPage/>
                     <Route path=path!("/admin/plans") view=AdminPlansPage/>
+                    <Route path=path!("/admin/sla") view=AdminSlaPage/>
                 </Routes>
             </main>
         </Router>
@@ -87,6 +88,7 @@ pub fn NavBar() -> impl IntoView {
                         <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
                         <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
                         <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t("nav.admin_plans")}</A>
+                        <A href="/admin/sla" attr:id="nav-admin-sla">{move || i18n.t("nav.admin_sla")}</A>
                     </Show>
                     <Show when=move || user.has_role(DISPATCH_ROLES)>
                         <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>

@@ -13,7 +13,9 @@ mod not_found;
 mod referrals;
 mod supervision;
 
-pub use admin::{AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminUnitsPage, AdminUsersPage};
+pub use admin::{
+    AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage, AdminUnitsPage, AdminUsersPage,
+};
 pub use calendar::CalendarPage;
 pub use case_detail::CaseDetailPage;
 pub use case_list::CaseListPage;

@@ -1,5 +1,5 @@
-//! `/admin/*`: accounts, units, routing rules, emergency plans and the audit trail, for
-//! administrators.
+//! `/admin/*`: accounts, units, routing rules, emergency plans, SLA rule sets and the
+//! audit trail, for administrators.
 //! The server refuses these calls to everyone else; the pages say so before asking
 //! (routing rules and emergency plans are shown to everyone read-only, and edited by
 //! administrators).
@@ -7,12 +7,14 @@
 mod audit;
 mod plans;
 mod routing;
+mod sla;
 mod units;
 mod users;
 
 pub use audit::{AdminAuditPage, AuditTable};
 pub use plans::AdminPlansPage;
 pub use routing::AdminRoutingPage;
+pub use sla::AdminSlaPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
 pub(crate) use users::local_error;
