@@ -3,7 +3,7 @@
 //! speaks for, links, file names for upload headers and the field paths of plan errors.
 
 use chrono::{DateTime, Utc};
-use duban_api::{InboxItem, UnitView};
+use duban_api::{InboxItem, IncidentEventView, ReferralView, SupervisionEventView, UnitView};
 use duban_case::model::Category;
 use duban_emergency::{IncidentType, Place, Severity};
 use duban_sla::Step;
@@ -192,6 +192,160 @@ pub struct IncidentHead {
     pub summary: Option<String>,
 }
 
+/// An event of a case's follow-up supervision, referrals or incidents, as the case
+/// timeline merges it with the case's own events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// `supervision`, `referral` or `incident`.
+    pub source: &'static str,
+    /// The event's wire code (`order_issued`, `sent`, `declared`, …).
+    pub code: &'static str,
+    /// String-table key of its label.
+    pub label: &'static str,
+    /// A unit the event names, shown by name before the detail.
+    pub unit: Option<String>,
+    /// Order number, referral subject, incident title.
+    pub detail: String,
+}
+
+/// String-table key of a timeline source's tag.
+pub const fn source_key(source: &str) -> &'static str {
+    match source.as_bytes() {
+        b"supervision" => "timeline.source.supervision",
+        b"referral" => "timeline.source.referral",
+        _ => "timeline.source.incident",
+    }
+}
+
+/// A supervision's events for the case timeline: the order number as the detail, the
+/// order's target as the unit.
+pub fn supervision_events(events: &[SupervisionEventView]) -> Vec<LinkedEvent> {
+    use duban_supervision::{EventKind as K, ReportKind};
+    events
+        .iter()
+        .map(|e| {
+            let (label, unit, detail) = match &e.event.kind {
+                K::SupervisorAssigned { supervisor } => {
+                    ("supervision.event.assigned", None, supervisor.clone())
+                }
+                K::OrderIssued { order } => (
+                    "supervision.event.order_issued",
+                    Some(order.target_unit.clone()),
+                    order.number.clone(),
+                ),
+                K::OrderAnswered { number, .. } => {
+                    ("supervision.event.order_answered", None, number.clone())
+                }
+                K::OrderClosed { number, .. } => {
+                    ("supervision.event.order_closed", None, number.clone())
+                }
+                K::OrderReopened { number, .. } => {
+                    ("supervision.event.order_reopened", None, number.clone())
+                }
+                K::VisitRecorded { visit } => ("supervision.visits", None, visit.date.to_string()),
+                K::ReportSubmitted { report } => (
+                    match report.kind {
+                        ReportKind::Progress => "report.kind.progress",
+                        ReportKind::Result => "report.kind.result",
+                    },
+                    None,
+                    String::new(),
+                ),
+                K::ReportReviewed { review, .. } => (
+                    if review.approved {
+                        "supervision.event.report_approved"
+                    } else {
+                        "supervision.event.report_sent_back"
+                    },
+                    None,
+                    review.comments.clone(),
+                ),
+            };
+            LinkedEvent {
+                at: e.event.at,
+                actor: e.event.actor.clone(),
+                source: "supervision",
+                code: e.event.kind.code(),
+                label,
+                unit,
+                detail,
+            }
+        })
+        .collect()
+}
+
+/// A referral's events for the case timeline: the referral's subject as the detail,
+/// the unit that acted (the receiver for the sending) as the unit.
+pub fn referral_events(r: &ReferralView) -> Vec<LinkedEvent> {
+    use duban_referral::EventKind as K;
+    let subject = r.referral.subject().to_owned();
+    r.events
+        .iter()
+        .map(|e| {
+            let (label, unit) = match &e.event.kind {
+                K::Sent { to_unit, .. } => ("referral.event.sent", Some(to_unit.clone())),
+                K::Acknowledged { unit } => ("referral.status.acknowledged", Some(unit.clone())),
+                K::Replied { unit, .. } => ("referral.event.replied", Some(unit.clone())),
+                K::Answered { unit, .. } => ("referral.status.answered", Some(unit.clone())),
+                K::JointSet { lead, .. } => ("referral.joint", Some(lead.clone())),
+                K::Closed { .. } => ("referral.status.closed", None),
+            };
+            LinkedEvent {
+                at: e.event.at,
+                actor: e.event.actor.clone(),
+                source: "referral",
+                code: e.event.kind.code(),
+                label,
+                unit,
+                detail: subject.clone(),
+            }
+        })
+        .collect()
+}
+
+/// An incident's events for the case timeline, the incident's title as the detail;
+/// without them (the board could not be read), one line for the declaration.
+pub fn incident_events(
+    head: &IncidentHead,
+    events: Option<&[IncidentEventView]>,
+) -> Vec<LinkedEvent> {
+    use duban_emergency::EventKind as K;
+    let Some(events) = events else {
+        return vec![LinkedEvent {
+            at: head.declared_at,
+            actor: head.declared_by.clone(),
+            source: "incident",
+            code: "declared",
+            label: "incident.event.declared",
+            unit: None,
+            detail: head.title.clone(),
+        }];
+    };
+    events
+        .iter()
+        .map(|e| {
+            let (label, unit) = match &e.event.kind {
+                K::Declared { .. } => ("incident.event.declared", None),
+                K::Acknowledged { unit, .. } => ("incident.event.acknowledged", Some(unit.clone())),
+                K::Reported { unit, .. } => ("incident.event.reported", Some(unit.clone())),
+                K::Escalated { .. } => ("incident.event.escalated", None),
+                K::Closed { .. } => ("incident.event.closed", None),
+            };
+            LinkedEvent {
+                at: e.event.at,
+                actor: e.event.actor.clone(),
+                source: "incident",
+                code: e.event.kind.code(),
+                label,
+                unit,
+                detail: head.title.clone(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +358,30 @@ mod tests {
             parent: parent.map(Into::into),
             division: None,
         }
+    }
+
+    #[test]
+    fn an_unread_incident_shows_its_declaration() {
+        let head = serde_json::from_value::<IncidentHead>(serde_json::json!({
+            "id": "i-1", "case_id": "c-1", "title": "某河段突发水污染",
+            "incident_type": "water_pollution", "severity": "II",
+            "place": {"division": "321102", "address": "京口区"},
+            "plan_id": "water-major", "plan_name": "预案",
+            "declared_at": "2025-06-03T01:00:00Z", "declared_by": "coordinator",
+            "status": "active"
+        }));
+        assert!(head.is_ok());
+        if let Ok(head) = head {
+            let lines = incident_events(&head, None);
+            assert_eq!(lines.len(), 1);
+            assert_eq!(lines[0].code, "declared");
+            assert_eq!(lines[0].source, "incident");
+            assert_eq!(lines[0].label, "incident.event.declared");
+            assert_eq!(lines[0].detail, "某河段突发水污染");
+            assert!(incident_events(&head, Some(&[])).is_empty());
+        }
+        assert_eq!(source_key("referral"), "timeline.source.referral");
+        assert_eq!(source_key("supervision"), "timeline.source.supervision");
     }
 
     #[test]

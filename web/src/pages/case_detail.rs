@@ -14,9 +14,16 @@
 //! (`#supervision`), horizontal referrals (`#referrals`) and, for administrators and
 //! coordinators, declaring an emergency incident from the case. Escalation steps the
 //! sweeper fired show in the timeline, and the highest one as a red tag by the status.
+//!
+//! The timeline (`ol#timeline`) is the case's one history: its own events and, by time
+//! among them, those of its supervision, its referrals and the incidents declared from
+//! it (`li[data-source]`), read again after every change the user makes.
 
 use chrono::Utc;
-use duban_api::{ApiError, AuditRecord, CaseView, EventView, ProposalView, RoutingView, UnitView};
+use duban_api::{
+    ApiError, AuditRecord, CaseView, EventView, IncidentView, ProposalView, ReferralView,
+    RoutingView, SupervisionView, UnitView,
+};
 use duban_calendar::Calendar;
 use duban_case::draft::OutcomeDraft;
 use duban_case::lifecycle::{self, ActionKind, Command, Ctx, EventKind};
@@ -35,7 +42,10 @@ use crate::api;
 use crate::dispatch_view::{rule_kind_code, rule_kind_key};
 use crate::format::local_time;
 use crate::i18n::{Lang, use_i18n};
-use crate::mechanism_view::{highest_step, step_label};
+use crate::mechanism_view::{
+    IncidentHead, LinkedEvent, highest_step, incident_events, referral_events, source_key,
+    step_label, supervision_events,
+};
 use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, DISPATCH_ROLES, use_current_user};
 use crate::sla_view::{SlaBadge, stage_label};
 
@@ -106,6 +116,67 @@ fn proposed_units(r: &RoutingView) -> Option<(String, Vec<String>)> {
     ))
 }
 
+/// One line of the case timeline: an event of the case, or one of its mechanisms.
+#[derive(Debug, Clone, PartialEq)]
+enum TimelineEntry {
+    Case(EventView),
+    Linked(LinkedEvent),
+}
+
+impl TimelineEntry {
+    fn at(&self) -> chrono::DateTime<Utc> {
+        match self {
+            TimelineEntry::Case(e) => e.event.at,
+            TimelineEntry::Linked(l) => l.at,
+        }
+    }
+}
+
+/// The case's events and its mechanisms' in one list by time; at the same instant the
+/// case's own event comes first, and each list keeps its order.
+fn merge_timeline(case: Vec<EventView>, linked: Vec<LinkedEvent>) -> Vec<TimelineEntry> {
+    let mut all: Vec<TimelineEntry> = case
+        .into_iter()
+        .map(TimelineEntry::Case)
+        .chain(linked.into_iter().map(TimelineEntry::Linked))
+        .collect();
+    all.sort_by_key(TimelineEntry::at);
+    all
+}
+
+/// The events of a case's supervision (key cases only), its referrals and the
+/// incidents declared from it. What the reader may not see is left out; an incident
+/// whose board cannot be read shows its declaration.
+async fn linked_events(case_id: &str, key: bool, lang: Lang) -> Vec<LinkedEvent> {
+    let mut out = Vec::new();
+    if key
+        && let Ok(s) =
+            api::get::<SupervisionView>(&format!("/api/v1/cases/{case_id}/supervision"), lang).await
+    {
+        out.extend(supervision_events(&s.events));
+    }
+    if let Ok(list) =
+        api::get::<Vec<ReferralView>>(&format!("/api/v1/cases/{case_id}/referrals"), lang).await
+    {
+        out.extend(list.iter().flat_map(referral_events));
+    }
+    if let Ok(heads) = api::get::<Vec<IncidentHead>>("/api/v1/incidents", lang).await {
+        for head in heads
+            .iter()
+            .filter(|h| h.case_id.as_deref() == Some(case_id))
+        {
+            let board = api::get::<IncidentView>(&format!("/api/v1/incidents/{}", head.id), lang)
+                .await
+                .ok();
+            out.extend(incident_events(
+                head,
+                board.as_ref().map(|b| b.events.as_slice()),
+            ));
+        }
+    }
+    out
+}
+
 /// What the free-text box of an action is called, if it has one.
 fn text_label(kind: ActionKind) -> Option<&'static str> {
     match kind {
@@ -148,6 +219,9 @@ pub fn CaseDetailPage() -> impl IntoView {
     // What the routing rules propose, for a case that waits for dispatch.
     let routing = RwSignal::new(None::<RoutingView>);
     let routing_errors = RwSignal::new(Vec::<ApiError>::new());
+    // The mechanisms' events for the timeline, asked for again after every change.
+    let linked = RwSignal::new(Vec::<LinkedEvent>::new());
+    let linked_tick = RwSignal::new(0u32);
 
     let reload = move || {
         let id = id();
@@ -406,6 +480,26 @@ pub fn CaseDetailPage() -> impl IntoView {
                 .map(|v| (v.case.id().to_string(), v.case.is_key()))
         })
     });
+    Effect::new(move |_| {
+        let tick = linked_tick.get();
+        let Some((case_id, key)) = mechanisms.get() else {
+            linked.set(Vec::new());
+            return;
+        };
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            let found = linked_events(&case_id, key, lang).await;
+            // An answer for another case, or overtaken by a newer reading, is dropped.
+            let current = mechanisms.with_untracked(|m| m.as_ref().map(|(c, _)| c == &case_id));
+            if current == Some(true) && linked_tick.get_untracked() == tick {
+                linked.set(found);
+            }
+        });
+    });
+    let listener = window_event_listener_untyped(api::CHANGED_EVENT, move |_| {
+        linked_tick.update(|t| *t += 1);
+    });
+    on_cleanup(move || listener.remove());
 
     view! {
         <section>
@@ -530,23 +624,44 @@ pub fn CaseDetailPage() -> impl IntoView {
                 <h2>{move || i18n.t("detail.timeline")}</h2>
             </Show>
             <ol class="timeline" id="timeline">
-                {move || events.get().into_iter().map(|e| {
-                    let lang = i18n.lang().domain();
-                    let names = units.get();
-                    let detail = event_detail(&e.event.kind, lang, &|id: &str| {
-                        names.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.name.clone())
-                    });
-                    let step = match &e.event.kind {
-                        EventKind::Escalated { step, .. } => Some(step.code()),
-                        _ => None,
-                    };
-                    view! {
-                        <li data-type=e.event.kind.code() data-step=step>
-                            <span class="when">{local_time(e.event.at)}</span>
-                            <span class="what">{e.event.kind.label(lang)}</span>
-                            <span class="who">{actor_label(&e.event.actor, i18n.lang())}</span>
-                            {(!detail.is_empty()).then(|| view! { <span class="detail">{detail}</span> })}
-                        </li>
+                {move || merge_timeline(events.get(), linked.get()).into_iter().map(|entry| match entry {
+                    TimelineEntry::Case(e) => {
+                        let lang = i18n.lang().domain();
+                        let names = units.get();
+                        let detail = event_detail(&e.event.kind, lang, &|id: &str| {
+                            names.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.name.clone())
+                        });
+                        let step = match &e.event.kind {
+                            EventKind::Escalated { step, .. } => Some(step.code()),
+                            _ => None,
+                        };
+                        view! {
+                            <li data-type=e.event.kind.code() data-step=step>
+                                <span class="when">{local_time(e.event.at)}</span>
+                                <span class="what">{e.event.kind.label(lang)}</span>
+                                <span class="who">{actor_label(&e.event.actor, i18n.lang())}</span>
+                                {(!detail.is_empty()).then(|| view! { <span class="detail">{detail}</span> })}
+                            </li>
+                        }.into_any()
+                    }
+                    TimelineEntry::Linked(l) => {
+                        let unit = l.unit.as_deref().map(|id| {
+                            units.with(|names| names.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.name.clone()))
+                        });
+                        let detail = [unit.unwrap_or_default(), l.detail.clone()]
+                            .into_iter()
+                            .filter(|s| !s.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                        view! {
+                            <li class="linked" data-type=l.code data-source=l.source>
+                                <span class="when">{local_time(l.at)}</span>
+                                <span class="tag timeline-source">{i18n.t(source_key(l.source))}</span>
+                                <span class="what">{i18n.t(l.label)}</span>
+                                <span class="who">{actor_label(&l.actor, i18n.lang())}</span>
+                                {(!detail.is_empty()).then(|| view! { <span class="detail">{detail}</span> })}
+                            </li>
+                        }.into_any()
                     }
                 }).collect_view()}
             </ol>
@@ -956,5 +1071,60 @@ fn ActionPanel(
                 <button type="button" class="btn" on:click=move |_| on_cancel()>{move || i18n.t("action.cancel")}</button>
             </div>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> chrono::DateTime<Utc> {
+        s.parse().unwrap_or_default()
+    }
+
+    fn case_event(seq: u64, time: &str) -> Option<EventView> {
+        serde_json::from_value(serde_json::json!({
+            "seq": seq, "at": time, "actor": "handler", "type": "signed_for"
+        }))
+        .ok()
+    }
+
+    fn linked(time: &str, code: &'static str) -> LinkedEvent {
+        LinkedEvent {
+            at: at(time),
+            actor: "coordinator".into(),
+            source: "referral",
+            code,
+            label: "referral.event.sent",
+            unit: None,
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_timeline_merges_by_time() {
+        let case: Vec<EventView> = [
+            case_event(1, "2025-06-03T01:00:00Z"),
+            case_event(2, "2025-06-03T03:00:00Z"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        assert_eq!(case.len(), 2);
+        let merged = merge_timeline(
+            case,
+            vec![
+                linked("2025-06-03T03:00:00Z", "acknowledged"),
+                linked("2025-06-03T02:00:00Z", "sent"),
+            ],
+        );
+        let order: Vec<String> = merged
+            .iter()
+            .map(|e| match e {
+                TimelineEntry::Case(e) => format!("case{}", e.seq),
+                TimelineEntry::Linked(l) => l.code.to_owned(),
+            })
+            .collect();
+        assert_eq!(order, ["case1", "sent", "case2", "acknowledged"]);
     }
 }

@@ -3,9 +3,13 @@
 //! referrals (`#referrals`) with the form that sends one; `/referrals` lists every
 //! referral the user's units take part in. Each referral shows the buttons and forms of
 //! the commands the server lists in `allowed`.
+//!
+//! Administrators and coordinators see, above the form, the departments the routing
+//! rules propose to notify for the case (`ul#refer-proposals`); a button fills the form
+//! with one of them and its rule, the message is still the user's.
 
 use chrono::Utc;
-use duban_api::{ApiError, ReferralView, UnitView};
+use duban_api::{ApiError, ProposalView, ReferralView, RoutingView, UnitView};
 use duban_calendar::Calendar;
 use duban_referral::{Command, Ctx, EventKind, Status};
 use leptos::prelude::*;
@@ -17,7 +21,7 @@ use super::supervision::{LimitFields, scroll_to_hash};
 use crate::api;
 use crate::format::local_time;
 use crate::i18n::use_i18n;
-use crate::session::use_current_user;
+use crate::session::{DISPATCH_ROLES, use_current_user};
 use crate::sla_view::SlaBadge;
 
 /// Roles that may refer a problem and act on referrals (the server checks the units).
@@ -185,6 +189,25 @@ fn ReferForm(
         user.get()
             .and_then(|m| sending_unit(&m.role, m.unit_id.as_deref()))
     });
+    // The departments the routing rules propose to notify, asked for again in the
+    // reader's language; nothing for other roles, on refusal or when none is proposed.
+    let proposals = RwSignal::new(Vec::<ProposalView>::new());
+    let routing_url = StoredValue::new(format!("/api/v1/cases/{case_id}/routing"));
+    Effect::new(move |_| {
+        if !user.has_role(DISPATCH_ROLES) {
+            proposals.set(Vec::new());
+            return;
+        }
+        let lang = i18n.lang();
+        spawn_local(async move {
+            let found = api::get::<RoutingView>(&routing_url.get_value(), lang)
+                .await
+                .map(|r| r.notify)
+                .unwrap_or_default();
+            proposals.set(found);
+        });
+    });
+    let proposed = move |id: &str| proposals.with(|p| p.iter().any(|x| x.proposal.unit == id));
     let url = StoredValue::new(url);
     let case_id = StoredValue::new(case_id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -236,6 +259,31 @@ fn ReferForm(
         });
     };
     view! {
+        <Show when=move || proposals.with(|p| !p.is_empty())>
+            <div class="routing-proposal refer-proposals">
+                <h3>{move || i18n.t("referral.proposals")}</h3>
+                <ul class="proposals" id="refer-proposals">
+                    {move || proposals.get().into_iter().map(|p| {
+                        let unit = p.proposal.unit.clone();
+                        let rule_name = p.proposal.rule_name.clone();
+                        view! {
+                            <li data-unit=p.proposal.unit.clone() data-rule=p.proposal.rule.clone()>
+                                <span class="proposal-name">{p.proposal.name.clone()}</span>
+                                <span class="tag proposal-rule" title=move || i18n.t("routing.rule")>{p.proposal.rule_name.clone()}</span>
+                                <button type="button" class="btn btn-small refer-proposed" data-unit=p.proposal.unit.clone()
+                                    on:click=move |_| {
+                                        to_unit.set(unit.clone());
+                                        subject.set(rule_name.clone());
+                                    }>
+                                    {move || i18n.t("referral.refer_proposed")}
+                                </button>
+                                <p class="explanation">{p.explanation.clone()}</p>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
         <form class="form action-panel" id="refer" novalidate on:submit=submit>
             <h3>{move || i18n.t("referral.new")}</h3>
             <div class="form-grid">
@@ -250,7 +298,8 @@ fn ReferForm(
                     <span class="label">{move || i18n.t("referral.to")}</span>
                     <select name="to_unit" on:change=move |ev| to_unit.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t("common.choose")}</option>
-                        {move || units.get().into_iter().filter(|u| u.kind == "department").map(|u| {
+                        // Departments, and whichever other units the rules propose.
+                        {move || units.get().into_iter().filter(|u| u.kind == "department" || proposed(&u.id)).map(|u| {
                             let id = u.id.clone();
                             view! { <option value=u.id.clone() selected=move || to_unit.with(|t| *t == id)>{u.name.clone()}</option> }
                         }).collect_view()}
