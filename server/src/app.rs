@@ -2518,6 +2518,10 @@ async fn inbox(
             ..CaseFilter::default()
         };
         for c in s.store.cases(&f).await? {
+            // A paused case waits for nobody.
+            if c.is_paused() {
+                continue;
+            }
             // Closed cases wait for a return visit only while its clock runs.
             let clock = c.current_clock();
             if *action == "return_visit" && clock.is_none() {

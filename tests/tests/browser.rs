@@ -847,13 +847,19 @@ async fn story(
     Ok(())
 }
 
-/// Wait for an element, naming the selector if it never comes.
+/// Wait for an element, naming the selector if it never comes. Errors while the page
+/// navigates (the app redirects to sign-in, say) are retried like a missing element.
 async fn wait(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .with_context(|| format!("waiting {WAIT:?} for `{css}`"))
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match c.find(Locator::Css(css)).await {
+            Ok(el) => return Ok(el),
+            Err(e) if Instant::now() > deadline => {
+                return Err(anyhow!(e)).with_context(|| format!("waiting {WAIT:?} for `{css}`"));
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
 }
 
 /// Set an input's value from script and fire the event the app listens to (date inputs

@@ -27,7 +27,9 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=CaseListPage/>
-                    <Route path=path!("/cases/new") view=CaseNewPage/>
+                    <Route path=path!("/cases/new") view=|| view! {
+                        <crate::pages::RolesOnly roles=DISPATCH_ROLES><CaseNewPage/></crate::pages::RolesOnly>
+                    }/>
                     <Route path=path!("/cases/:id") view=CaseDetailPage/>
                     <Route path=path!("/calendar") view=CalendarPage/>
                     <Route path=path!("/clearing") view=ClearingPage/>
@@ -74,7 +76,9 @@ pub fn NavBar() -> impl IntoView {
                 <nav class="nav">
                     // `<A>` sets aria-current="page" on the active link; CSS styles it.
                     <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
-                    <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
+                                        <Show when=move || user.has_role(DISPATCH_ROLES)>
+                        <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
+                    </Show>
                     <Show when=move || user.get().is_some()>
                         <InboxNavLink/>
                         <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>

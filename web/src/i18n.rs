@@ -389,6 +389,108 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Failed sign-in",
     ),
     ("audit.action.auth.logout", "退出登录", "Sign-out"),
+    ("audit.action.case.escalate", "超期升级", "SLA escalation"),
+    (
+        "audit.action.supervision.assign",
+        "指定督办专员",
+        "Supervisor assigned",
+    ),
+    (
+        "audit.action.supervision.issue_order",
+        "下发督办单",
+        "Supervision order issued",
+    ),
+    (
+        "audit.action.supervision.answer_order",
+        "答复督办单",
+        "Supervision order answered",
+    ),
+    (
+        "audit.action.supervision.close_order",
+        "办结督办单",
+        "Supervision order closed",
+    ),
+    (
+        "audit.action.supervision.record_visit",
+        "现场核查",
+        "On-site visit",
+    ),
+    (
+        "audit.action.supervision.submit_report",
+        "报送进展",
+        "Report submitted",
+    ),
+    (
+        "audit.action.supervision.review_report",
+        "审核报告",
+        "Report reviewed",
+    ),
+    ("audit.action.referral.sent", "横向推送", "Referral sent"),
+    (
+        "audit.action.referral.acknowledged",
+        "签收推送",
+        "Referral acknowledged",
+    ),
+    (
+        "audit.action.referral.replied",
+        "推送留言",
+        "Referral message",
+    ),
+    (
+        "audit.action.referral.answered",
+        "答复推送",
+        "Referral answered",
+    ),
+    (
+        "audit.action.referral.joint_set",
+        "设为联合办理",
+        "Joint handling set",
+    ),
+    (
+        "audit.action.referral.closed",
+        "办结推送",
+        "Referral closed",
+    ),
+    (
+        "audit.action.incident.declared",
+        "宣布突发事件",
+        "Incident declared",
+    ),
+    (
+        "audit.action.incident.acknowledged",
+        "确认响应",
+        "Incident acknowledged",
+    ),
+    (
+        "audit.action.incident.reported",
+        "事件续报",
+        "Situation report",
+    ),
+    (
+        "audit.action.incident.escalated",
+        "调整响应级别",
+        "Incident escalated",
+    ),
+    (
+        "audit.action.incident.closed",
+        "关闭事件",
+        "Incident closed",
+    ),
+    (
+        "audit.action.attachment.upload",
+        "上传附件",
+        "Attachment uploaded",
+    ),
+    (
+        "audit.action.sla.rule_set_update",
+        "修改时限规则",
+        "SLA rule set changed",
+    ),
+    (
+        "inbox.action.decide_extension",
+        "审批延期申请",
+        "Decide on an extension request",
+    ),
     // case pages: personal data, audit trail, export
     ("field.complainant_id_number", "身份证号", "ID number"),
     (

@@ -889,6 +889,17 @@ fn event_detail(
             format!("+{by} · {reason}")
         }
         EventKind::Merged { primary } => primary.to_string(),
+        // What the handler asked for, so that the coordinator decides knowing it.
+        EventKind::ExtensionRequested { by, reason } => {
+            let by = if lang == duban_case::Lang::Zh {
+                by.to_zh()
+            } else {
+                by.to_en()
+            };
+            format!("+{by} · {reason}")
+        }
+        EventKind::ExtensionRefused { reason } => reason.clone(),
+
         EventKind::Escalated {
             stage, reached_at, ..
         } => {

@@ -166,7 +166,9 @@ pub fn CaseListPage() -> impl IntoView {
                             {move || i18n.t("dispatch.batch")}
                         </button>
                     </Show>
-                    <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t("nav.new_case")}</A>
+                    <Show when=move || crate::session::use_current_user().has_role(crate::session::DISPATCH_ROLES)>
+                        <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t("nav.new_case")}</A>
+                    </Show>
                 </div>
             </div>
             <div class="filters">

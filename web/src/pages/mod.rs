@@ -15,6 +15,7 @@ mod supervision;
 
 pub use admin::{
     AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage, AdminUnitsPage, AdminUsersPage,
+    RolesOnly,
 };
 pub use calendar::CalendarPage;
 pub use case_detail::CaseDetailPage;

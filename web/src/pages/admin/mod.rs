@@ -158,11 +158,18 @@ enum Access {
 /// nothing while it is not yet known who is signed in.
 #[component]
 pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+    view! { <RolesOnly roles=&["admin"] children/> }
+}
+
+/// Its children for the given roles only; anyone else sees a clear "no permission"
+/// (the server refuses them anyway).
+#[component]
+pub fn RolesOnly(roles: &'static [&'static str], children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
     let access = Memo::new(move |_| match user.role() {
         None => Access::Unknown,
-        Some(r) if r == "admin" => Access::Allowed,
+        Some(r) if roles.contains(&r.as_str()) => Access::Allowed,
         Some(_) => Access::Denied,
     });
     move || {
