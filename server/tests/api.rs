@@ -3077,6 +3077,17 @@ async fn extension_requests(store: Arc<dyn Store>) {
         .expect("report clock")["due_at"]
         .clone();
     assert_ne!(due_before, due_after, "the deadline moved");
+    let first_contact = |v: &Value| {
+        v["clocks"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["stage"] == "first_contact"))
+            .map(|c| c["extensions"].clone())
+    };
+    assert_eq!(
+        first_contact(&v),
+        Some(json!(0)),
+        "the notice owed to the complainant is not postponed"
+    );
     let (_, events) = call(
         &coordinator,
         "GET",

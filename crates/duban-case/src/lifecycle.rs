@@ -1036,7 +1036,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
             reason: r,
         } => {
             let (by, r) = extension(case, *amount, u, r, ctx)?;
-            if running(case).next().is_none() {
+            if extendable(case).next().is_none() {
                 return Err(CaseError::NothingToExtend.into());
             }
             vec![event(
@@ -1061,7 +1061,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
             reason: r,
         } => {
             let (by, r) = extension(case, *amount, u, r, ctx)?;
-            let clocks: Vec<Clock> = running(case)
+            let clocks: Vec<Clock> = extendable(case)
                 .map(|mut c| {
                     let _ = c.extend(by, cal);
                     c
@@ -1149,6 +1149,12 @@ pub fn escalate(
         }
     }
     out
+}
+
+/// The running clocks an extension moves: the handling deadlines, not the notices owed
+/// to the complainant (acceptance, first contact), which no extension postpones.
+fn extendable(case: &Case) -> impl Iterator<Item = Clock> + '_ {
+    running(case).filter(|c| !matches!(c.stage(), Stage::Acceptance | Stage::FirstContact))
 }
 
 fn running(case: &Case) -> impl Iterator<Item = Clock> + '_ {
