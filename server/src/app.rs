@@ -496,6 +496,8 @@ impl AppState {
     ) -> Result<duban_api::BatchDispatchResult, ActError> {
         let at = self.now();
         let mut result = duban_api::BatchDispatchResult::default();
+        // The rules and the unit directory once for the whole selection.
+        let (routing_rules, units) = (self.routing_rules(), self.dispatch_units());
         let mut decided: Vec<Decided> = Vec::new();
         for case in cases {
             let skip = |code: &str, message: String| duban_api::SkippedCase {
@@ -517,7 +519,8 @@ impl AppState {
                 ));
                 continue;
             }
-            let routing = self.route(&case);
+            let routing =
+                duban_dispatch::route(&duban_dispatch::Facts::of(&case), &routing_rules, &units);
             let Some(cmd) = routing.dispatch_command(note) else {
                 result.skipped.push(skip(
                     "routing.no_lead",
@@ -1727,14 +1730,7 @@ async fn clearing(
     actor: Actor,
 ) -> Result<axum::Json<duban_api::ClearingView>, ApiFailure> {
     let now = s.now();
-    let end_of_day = {
-        let local = (now + chrono::TimeDelta::hours(8)).date_naive();
-        local
-            .succ_opt()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc() - chrono::TimeDelta::hours(8))
-            .unwrap_or(now)
-    };
+    let end_of_day = duban_dispatch::end_of_china_day(now).unwrap_or(now);
     let rows = s
         .store
         .open_work(

@@ -27,8 +27,8 @@ impl Bucket {
     ];
 }
 
-/// The end of `now`'s day in China (UTC+8, no daylight saving).
-fn end_of_china_day(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// The end of `now`'s day in China (UTC+8, no daylight saving): what "due today" means.
+pub fn end_of_china_day(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let local = (now + TimeDelta::hours(8)).date_naive();
     let next = local.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc();
     Some(next - TimeDelta::hours(8))

@@ -26,7 +26,7 @@ mod clearing;
 mod error;
 mod rules;
 
-pub use clearing::{Bucket, buckets};
+pub use clearing::{Bucket, buckets, end_of_china_day};
 pub use error::RuleError;
 pub use rules::{
     Because, Facts, GovLevel, Proposal, Routing, RoutingRules, Rule, RuleKind, Target, Unit, When,
