@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
 use duban_case::Lang;
 use duban_divisions::DivisionCode;
-use duban_sla::{Clock, Limit, Stage, TimeUnit};
+use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{IncidentType, Plan, Plans, Severity};
@@ -30,6 +30,9 @@ pub struct Linkage {
     pub acknowledged_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged_by: Option<String>,
+    /// Ladder steps the acknowledgement clock has fired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fired: Vec<Step>,
 }
 
 /// A situation report (续报).
@@ -110,6 +113,16 @@ impl Incident {
     /// The linked departments.
     pub fn units(&self) -> Vec<&str> {
         self.linkages.iter().map(|l| l.unit.as_str()).collect()
+    }
+    /// When an unacknowledged department's clock reaches its next ladder step.
+    pub fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        if self.status == Status::Closed {
+            return None;
+        }
+        self.linkages
+            .iter()
+            .filter_map(|l| l.clock.next_step_at(cal, &l.fired))
+            .min()
     }
 }
 
@@ -194,6 +207,11 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         stopped: Vec<(String, Clock)>,
     },
+    /// A department's acknowledgement clock reached a rung of the escalation ladder.
+    StepFired {
+        unit: String,
+        step: Step,
+    },
 }
 
 impl EventKind {
@@ -204,6 +222,7 @@ impl EventKind {
             EventKind::Reported { .. } => "reported",
             EventKind::Escalated { .. } => "escalated",
             EventKind::Closed { .. } => "closed",
+            EventKind::StepFired { .. } => "step_fired",
         }
     }
 }
@@ -212,8 +231,53 @@ impl EventKind {
 pub struct Event {
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// Entered by the coordinators on the acting department's behalf (代录).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_behalf: bool,
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+/// Mark acknowledgements and situation reports entered for a department the actor
+/// does not belong to (`home_units`: the units they belong to).
+pub fn mark_on_behalf(events: &mut [Event], home_units: &[String]) {
+    for e in events {
+        let unit = match &e.kind {
+            EventKind::Acknowledged { unit, .. } | EventKind::Reported { unit, .. } => {
+                Some(unit.as_str())
+            }
+            _ => None,
+        };
+        e.on_behalf = unit.is_some_and(|u| !home_units.iter().any(|h| h == u));
+    }
+}
+
+/// The ladder steps unacknowledged departments' clocks have reached by `now` and not
+/// yet fired, as events of `actor` (the sweeper), each at the instant it was reached.
+pub fn due_steps(i: &Incident, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+    if i.status == Status::Closed {
+        return vec![];
+    }
+    let mut out: Vec<Event> = i
+        .linkages
+        .iter()
+        .flat_map(|l| {
+            l.clock
+                .due_steps(now, cal, &l.fired)
+                .into_iter()
+                .map(|(step, at)| Event {
+                    at,
+                    actor: actor.to_owned(),
+                    on_behalf: false,
+                    kind: EventKind::StepFired {
+                        unit: l.unit.clone(),
+                        step,
+                    },
+                })
+        })
+        .collect();
+    out.sort_by_key(|e| e.at);
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -352,6 +416,7 @@ fn linkages(plan: &Plan, now: DateTime<Utc>, cal: &Calendar, skip: &[&str]) -> V
                 clock: Clock::start(Stage::EmergencyAck, limit, WARN_PERCENT, now, cal),
                 acknowledged_at: None,
                 acknowledged_by: None,
+                fired: vec![],
             })
         })
         .collect()
@@ -418,6 +483,7 @@ pub fn declare(
     Ok(vec![Event {
         at: ctx.now,
         actor: ctx.actor.to_owned(),
+        on_behalf: false,
         kind: EventKind::Declared {
             case_id: case_id.map(str::to_owned),
             title,
@@ -528,6 +594,7 @@ pub fn decide(
     Ok(vec![Event {
         at: ctx.now,
         actor: ctx.actor.to_owned(),
+        on_behalf: false,
         kind,
     }])
 }
@@ -595,6 +662,13 @@ pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
             i.plan_id = plan_id.clone();
             i.plan_name = plan_name.clone();
             i.linkages.extend(added.iter().cloned());
+        }
+        EventKind::StepFired { unit, step } => {
+            if let Some(l) = i.linkages.iter_mut().find(|l| &l.unit == unit)
+                && !l.fired.contains(step)
+            {
+                l.fired.push(*step);
+            }
         }
         EventKind::Closed { summary, stopped } => {
             i.status = Status::Closed;

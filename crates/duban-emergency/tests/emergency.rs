@@ -254,3 +254,77 @@ fn plans_are_data_checked_against_the_units() {
         ]
     );
 }
+
+#[test]
+fn unacknowledged_departments_climb_the_ladder_until_they_answer() {
+    let all: Vec<String> = vec!["prov-coord".into(), "dept-sthjt".into(), "dept-slt".into()];
+    let plans = default_plans();
+    let cal = Calendar::official();
+    let cmd = Command::Declare {
+        title: "某化工园区废水泄漏入河".into(),
+        incident_type: "water_pollution".into(),
+        severity: "III".into(),
+        division: "321102".into(),
+        address: String::new(),
+    };
+    let log = declare(None, &cmd, &plans, &ctx(0, "coordinator", &all)).unwrap();
+    let i = fold(&log);
+    // 15 minutes for environmental monitoring: at 20 minutes it has been reminded
+    // (12 min) and chased (15 min).
+    let fired = duban_emergency::due_steps(&i, t0() + TimeDelta::minutes(20), cal, "system");
+    let sthjt: Vec<_> = fired
+        .iter()
+        .filter_map(|e| match &e.kind {
+            duban_emergency::EventKind::StepFired { unit, step } if unit == "dept-sthjt" => {
+                Some((*step, e.at - t0()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sthjt,
+        [
+            (duban_sla::Step::Remind, TimeDelta::minutes(12)),
+            (duban_sla::Step::Chase, TimeDelta::minutes(15))
+        ]
+    );
+    let mut log = log;
+    log.extend(fired);
+    let i = fold(&log);
+    assert!(
+        duban_emergency::due_steps(&i, t0() + TimeDelta::minutes(20), cal, "system").is_empty()
+    );
+    // A coordinator acknowledges for the department: marked as entered on its behalf,
+    // and the department's clock fires nothing more.
+    let mut ev = decide(
+        &i,
+        &Command::Acknowledge {
+            unit: "dept-sthjt".into(),
+        },
+        &plans,
+        &ctx(21, "coordinator", &all),
+    )
+    .unwrap();
+    duban_emergency::mark_on_behalf(&mut ev, &["prov-coord".into()]);
+    assert!(ev[0].on_behalf);
+    log.extend(ev);
+    let i = fold(&log);
+    assert!(
+        duban_emergency::due_steps(&i, t0() + TimeDelta::hours(9), cal, "system")
+            .iter()
+            .all(|e| !matches!(&e.kind, duban_emergency::EventKind::StepFired { unit, .. } if unit == "dept-sthjt"))
+    );
+    // Closing stops every clock left.
+    let ev = decide(
+        &i,
+        &Command::Close {
+            summary: "泄漏已封堵，下游水质监测连续达标，应急响应终止。".into(),
+        },
+        &plans,
+        &ctx(30, "coordinator", &all),
+    )
+    .unwrap();
+    log.extend(ev);
+    let i = fold(&log);
+    assert_eq!(i.next_step_at(cal), None);
+}

@@ -24,5 +24,6 @@
 mod model;
 
 pub use model::{
-    Command, Ctx, Event, EventKind, Message, Referral, ReferralError, Status, apply, decide, open,
+    Command, Ctx, Event, EventKind, Message, Referral, ReferralError, Status, apply, decide,
+    due_steps, mark_on_behalf, open,
 };

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
 use duban_case::Lang;
-use duban_sla::{Clock, Limit, Stage, TimeUnit};
+use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
 const WARN_PERCENT: u8 = 80;
@@ -42,6 +42,9 @@ pub struct Message {
     /// The receiver's answer (stops the clock).
     #[serde(default)]
     pub answer: bool,
+    /// Entered by the coordinators on the unit's behalf (代录).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_behalf: bool,
 }
 
 /// A referral.
@@ -64,6 +67,9 @@ pub struct Referral {
     co_handlers: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
+    /// Ladder steps the response clock has fired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fired: Vec<Step>,
     version: u64,
 }
 
@@ -82,6 +88,7 @@ impl Referral {
             joint_lead: None,
             co_handlers: vec![],
             summary: None,
+            fired: vec![],
             version: 0,
         }
     }
@@ -117,6 +124,14 @@ impl Referral {
     }
     pub fn version(&self) -> u64 {
         self.version
+    }
+    /// Ladder steps the response clock has fired, in order.
+    pub fn fired(&self) -> &[Step] {
+        &self.fired
+    }
+    /// When the response clock reaches its next ladder step (none once answered).
+    pub fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        self.clock.as_ref()?.next_step_at(cal, &self.fired)
     }
     /// Every unit taking part: sender, receiver and co-handlers.
     pub fn units(&self) -> Vec<&str> {
@@ -211,6 +226,10 @@ pub enum EventKind {
     Closed {
         summary: String,
     },
+    /// The response clock reached a rung of the escalation ladder (fired by the sweeper).
+    StepFired {
+        step: Step,
+    },
 }
 
 impl EventKind {
@@ -222,6 +241,7 @@ impl EventKind {
             EventKind::Answered { .. } => "answered",
             EventKind::JointSet { .. } => "joint_set",
             EventKind::Closed { .. } => "closed",
+            EventKind::StepFired { .. } => "step_fired",
         }
     }
 }
@@ -230,8 +250,56 @@ impl EventKind {
 pub struct Event {
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// Entered by the coordinators on the acting unit's behalf (代录).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_behalf: bool,
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+impl Event {
+    fn new(ctx: &Ctx<'_>, kind: EventKind) -> Event {
+        Event {
+            at: ctx.now,
+            actor: ctx.actor.to_owned(),
+            on_behalf: false,
+            kind,
+        }
+    }
+}
+
+/// Mark the events the actor entered for a unit other than their own (`home_units`:
+/// the units they belong to), so the thread shows who really wrote what.
+pub fn mark_on_behalf(r: &Referral, events: &mut [Event], home_units: &[String]) {
+    for e in events {
+        let unit = match &e.kind {
+            EventKind::Sent { from_unit, .. } => Some(from_unit.as_str()),
+            EventKind::Acknowledged { unit }
+            | EventKind::Replied { unit, .. }
+            | EventKind::Answered { unit, .. } => Some(unit.as_str()),
+            EventKind::JointSet { .. } | EventKind::Closed { .. } => Some(r.from_unit.as_str()),
+            EventKind::StepFired { .. } => None,
+        };
+        e.on_behalf = unit.is_some_and(|u| !home_units.iter().any(|h| h == u));
+    }
+}
+
+/// The ladder steps the response clock has reached by `now` and not yet fired, as
+/// events of the `actor` (the sweeper), each at the instant its step was reached.
+pub fn due_steps(r: &Referral, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+    let Some(clock) = r.clock.as_ref() else {
+        return vec![];
+    };
+    clock
+        .due_steps(now, cal, &r.fired)
+        .into_iter()
+        .map(|(step, at)| Event {
+            at,
+            actor: actor.to_owned(),
+            on_behalf: false,
+            kind: EventKind::StepFired { step },
+        })
+        .collect()
 }
 
 /// Why a referral step was refused.
@@ -404,10 +472,9 @@ pub fn open(
         return Err(errs);
     };
     let clock = Clock::start(Stage::Referral, limit, WARN_PERCENT, ctx.now, ctx.calendar);
-    Ok(vec![Event {
-        at: ctx.now,
-        actor: ctx.actor.to_owned(),
-        kind: EventKind::Sent {
+    Ok(vec![Event::new(
+        ctx,
+        EventKind::Sent {
             case_id: case_id.map(str::to_owned),
             from_unit: from,
             to_unit: to,
@@ -415,7 +482,7 @@ pub fn open(
             text: body,
             clock,
         },
-    }])
+    )])
 }
 
 /// Decide a step on an open referral.
@@ -530,11 +597,7 @@ pub fn decide(
             EventKind::Closed { summary }
         }
     };
-    Ok(vec![Event {
-        at: ctx.now,
-        actor: ctx.actor.to_owned(),
-        kind,
-    }])
+    Ok(vec![Event::new(ctx, kind)])
 }
 
 /// Fold one event in (events carry their clocks: no calendar needed).
@@ -560,6 +623,7 @@ pub fn apply(mut r: Referral, ev: &Event) -> Referral {
                 unit: from_unit.clone(),
                 text: text.clone(),
                 answer: false,
+                on_behalf: ev.on_behalf,
             });
         }
         EventKind::Acknowledged { .. } => r.status = Status::Acknowledged,
@@ -569,6 +633,7 @@ pub fn apply(mut r: Referral, ev: &Event) -> Referral {
             unit: unit.clone(),
             text: text.clone(),
             answer: false,
+            on_behalf: ev.on_behalf,
         }),
         EventKind::Answered { unit, text, clock } => {
             r.status = Status::Answered;
@@ -579,6 +644,7 @@ pub fn apply(mut r: Referral, ev: &Event) -> Referral {
                 unit: unit.clone(),
                 text: text.clone(),
                 answer: true,
+                on_behalf: ev.on_behalf,
             });
         }
         EventKind::JointSet { lead, co_handlers } => {
@@ -588,6 +654,11 @@ pub fn apply(mut r: Referral, ev: &Event) -> Referral {
         EventKind::Closed { summary } => {
             r.status = Status::Closed;
             r.summary = Some(summary.clone());
+        }
+        EventKind::StepFired { step } => {
+            if !r.fired.contains(step) {
+                r.fired.push(*step);
+            }
         }
     }
     r.version += 1;

@@ -172,3 +172,64 @@ fn sending_checks_every_field() {
         ]
     );
 }
+
+#[test]
+fn an_unanswered_referral_climbs_the_ladder_once_per_step() {
+    let coord = vec!["prov-coord".to_owned()];
+    let send = Command::Send {
+        from_unit: "prov-coord".into(),
+        to_unit: "dept-zjt".into(),
+        subject: "管网混接".into(),
+        text: "请住建厅核查管网混接。".into(),
+        amount: 4,
+        unit: "hours".into(),
+    };
+    let cal = Calendar::official();
+    let log = open(Some("c1"), &send, &ctx(t0(), "coordinator", &coord)).unwrap();
+    let r = log.iter().fold(Referral::empty("r1"), apply);
+    assert!(duban_referral::due_steps(&r, t0(), cal, "system").is_empty());
+    // Down for five hours: the reminder (80%) and the chase (100%) fire, each at its
+    // own instant, and only once.
+    let fired = duban_referral::due_steps(&r, t0() + TimeDelta::hours(5), cal, "system");
+    let at: Vec<_> = fired.iter().map(|e| e.at - t0()).collect();
+    assert_eq!(
+        at,
+        [
+            TimeDelta::minutes(192), // 80% of 4 h
+            TimeDelta::hours(4)
+        ]
+    );
+    let r = fired.iter().fold(r, apply);
+    assert_eq!(r.fired(), [duban_sla::Step::Remind, duban_sla::Step::Chase]);
+    assert!(duban_referral::due_steps(&r, t0() + TimeDelta::hours(5), cal, "system").is_empty());
+    assert_eq!(r.next_step_at(cal), Some(t0() + TimeDelta::hours(6)));
+    // Acknowledged on the department's behalf by a coordinator, then answered:
+    // the stopped clock fires nothing more.
+    let mut events = decide(
+        &r,
+        &Command::Acknowledge,
+        &ctx(
+            t0() + TimeDelta::hours(5),
+            "coordinator",
+            &["dept-zjt".into()],
+        ),
+    )
+    .unwrap();
+    duban_referral::mark_on_behalf(&r, &mut events, &coord);
+    assert!(events[0].on_behalf);
+    let r = events.iter().fold(r, apply);
+    let mut events = decide(
+        &r,
+        &Command::Answer {
+            text: "已核查，管网已整改。".into(),
+        },
+        &ctx(t0() + TimeDelta::hours(5), "h", &["dept-zjt".into()]),
+    )
+    .unwrap();
+    duban_referral::mark_on_behalf(&r, &mut events, &["dept-zjt".into()]);
+    assert!(!events[0].on_behalf);
+    let r = events.iter().fold(r, apply);
+    assert!(!r.thread().last().unwrap().on_behalf);
+    assert_eq!(r.next_step_at(cal), None);
+    assert!(duban_referral::due_steps(&r, t0() + TimeDelta::hours(50), cal, "system").is_empty());
+}

@@ -27,5 +27,5 @@ mod model;
 pub use error::{Errors, SupervisionError};
 pub use model::{
     Attachment, Command, Ctx, Event, EventKind, Order, OrderStatus, Report, ReportKind, Review,
-    Supervision, Visit, apply, decide,
+    Supervision, Visit, apply, decide, due_steps, mark_on_behalf,
 };

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
-use duban_sla::{Clock, Limit, Stage, TimeUnit};
+use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Errors, SupervisionError as E};
@@ -59,6 +59,9 @@ pub struct Order {
     pub answer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_comments: Option<String>,
+    /// Ladder steps the current clock has fired (a reopened order starts afresh).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fired: Vec<Step>,
 }
 
 /// An on-site verification (现场核查).
@@ -153,6 +156,14 @@ impl Supervision {
             .iter()
             .filter(|o| o.status == OrderStatus::Open)
             .map(|o| (o.number.as_str(), &o.clock))
+    }
+    /// When an open order's clock reaches its next ladder step, the earliest of all.
+    pub fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        self.orders
+            .iter()
+            .filter(|o| o.status == OrderStatus::Open)
+            .filter_map(|o| o.clock.next_step_at(cal, &o.fired))
+            .min()
     }
     fn order(&self, number: &str) -> Result<&Order, E> {
         self.orders
@@ -275,6 +286,11 @@ pub enum EventKind {
         report: u32,
         review: Review,
     },
+    /// An open order's clock reached a rung of the escalation ladder (the sweeper).
+    StepFired {
+        order_number: String,
+        step: Step,
+    },
 }
 
 impl EventKind {
@@ -288,6 +304,7 @@ impl EventKind {
             EventKind::VisitRecorded { .. } => "visit_recorded",
             EventKind::ReportSubmitted { .. } => "report_submitted",
             EventKind::ReportReviewed { .. } => "report_reviewed",
+            EventKind::StepFired { .. } => "step_fired",
         }
     }
 }
@@ -296,8 +313,60 @@ impl EventKind {
 pub struct Event {
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// Entered by the coordinators on the acting unit's behalf (代录).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_behalf: bool,
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+/// Mark an order's answer entered by someone who does not belong to the order's
+/// target unit (`home_units`: the units the actor belongs to). Reports are the
+/// handling unit's too: `lead_unit` is the case's lead unit, when it has one.
+pub fn mark_on_behalf(
+    s: &Supervision,
+    events: &mut [Event],
+    home_units: &[String],
+    lead_unit: Option<&str>,
+) {
+    for e in events {
+        let unit = match &e.kind {
+            EventKind::OrderAnswered { number, .. } => s
+                .orders
+                .iter()
+                .find(|o| &o.number == number)
+                .map(|o| o.target_unit.as_str()),
+            EventKind::ReportSubmitted { .. } => lead_unit,
+            _ => None,
+        };
+        e.on_behalf = unit.is_some_and(|u| !home_units.iter().any(|h| h == u));
+    }
+}
+
+/// The ladder steps open orders' clocks have reached by `now` and not yet fired, as
+/// events of `actor` (the sweeper), each at the instant its step was reached.
+pub fn due_steps(s: &Supervision, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+    let mut out: Vec<Event> = s
+        .orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::Open)
+        .flat_map(|o| {
+            o.clock
+                .due_steps(now, cal, &o.fired)
+                .into_iter()
+                .map(|(step, at)| Event {
+                    at,
+                    actor: actor.to_owned(),
+                    on_behalf: false,
+                    kind: EventKind::StepFired {
+                        order_number: o.number.clone(),
+                        step,
+                    },
+                })
+        })
+        .collect();
+    out.sort_by_key(|e| e.at);
+    out
 }
 
 fn text(errs: &mut Vec<E>, field: &str, s: &str, min: usize, max: usize) -> String {
@@ -421,6 +490,7 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
                     status: OrderStatus::Open,
                     answer: None,
                     closing_comments: None,
+                    fired: vec![],
                 }),
             }
         }
@@ -647,6 +717,7 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
     Ok(vec![Event {
         at: ctx.now,
         actor: ctx.actor.to_owned(),
+        on_behalf: false,
         kind,
     }])
 }
@@ -683,6 +754,7 @@ pub fn apply(mut s: Supervision, ev: &Event) -> Supervision {
                 o.status = OrderStatus::Open;
                 o.closing_comments = Some(comments.clone());
                 o.clock = clock.clone();
+                o.fired.clear();
             }
         }
         EventKind::VisitRecorded { visit } => s.visits.push((**visit).clone()),
@@ -690,6 +762,13 @@ pub fn apply(mut s: Supervision, ev: &Event) -> Supervision {
         EventKind::ReportReviewed { report, review } => {
             if let Some(r) = s.reports.iter_mut().find(|r| r.id == *report) {
                 r.review = Some(review.clone());
+            }
+        }
+        EventKind::StepFired { order_number, step } => {
+            if let Some(o) = s.orders.iter_mut().find(|o| &o.number == order_number)
+                && !o.fired.contains(step)
+            {
+                o.fired.push(*step);
             }
         }
     }

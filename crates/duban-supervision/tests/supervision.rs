@@ -287,3 +287,71 @@ fn bad_input_names_every_field() {
         serde_json::from_str(r#"{"action":"assign","supervisor":"s","extra":1}"#);
     assert!(cmd.is_err(), "unknown fields are refused");
 }
+
+#[test]
+fn an_unanswered_order_climbs_the_ladder_and_a_reopened_one_starts_afresh() {
+    let cal = Calendar::official();
+    let mut r = Run::new();
+    r.act(
+        "coordinator",
+        Command::Assign {
+            supervisor: "supervisor".into(),
+        },
+    );
+    r.act("supervisor", order("gov-3211"));
+    let number = r.state.orders()[0].number.clone();
+    assert!(duban_supervision::due_steps(&r.state, r.now, cal, "system").is_empty());
+    // Three weeks later every step has been reached, each fired once, in order.
+    let later = r.now + TimeDelta::days(21);
+    let fired = duban_supervision::due_steps(&r.state, later, cal, "system");
+    let steps: Vec<_> = fired
+        .iter()
+        .map(|e| match &e.kind {
+            duban_supervision::EventKind::StepFired { order_number, step } => {
+                assert_eq!(order_number, &number);
+                *step
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(steps, duban_sla::Step::ALL);
+    assert!(fired.windows(2).all(|w| w[0].at <= w[1].at));
+    for e in &fired {
+        r.state = apply(r.state.clone(), e);
+    }
+    assert!(duban_supervision::due_steps(&r.state, later, cal, "system").is_empty());
+    assert_eq!(r.state.next_step_at(cal), None);
+    // Answered on the unit's behalf by a coordinator, sent back: a fresh clock.
+    r.now = later;
+    let events = decide(
+        &r.state,
+        &Command::AnswerOrder {
+            number: number.clone(),
+            answer: "已现场查处，企业停产整改。".into(),
+        },
+        &Ctx {
+            now: r.now,
+            actor: "coordinator",
+            calendar: cal,
+            order_number: None,
+            attachments: &[],
+        },
+    )
+    .expect("answer");
+    let mut marked = events.clone();
+    duban_supervision::mark_on_behalf(&r.state, &mut marked, &["prov-coord".into()], None);
+    assert!(marked[0].on_behalf);
+    for e in &events {
+        r.state = apply(r.state.clone(), e);
+    }
+    r.act(
+        "supervisor",
+        Command::CloseOrder {
+            number: number.clone(),
+            accept: false,
+            comments: "整改方案不具体，请补充".into(),
+        },
+    );
+    assert!(r.state.orders()[0].fired.is_empty());
+    assert!(r.state.next_step_at(cal).is_some_and(|t| t > later));
+}
