@@ -91,6 +91,10 @@ pub struct CaseSummary {
     pub batch: Option<Batch>,
     pub division: duban_divisions::DivisionCode,
     pub division_name: String,
+    /// The sender's own number for the case (an inspection team's 交办编号, a 12345
+    /// work order number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_ref: Option<String>,
     pub categories: Vec<Category>,
     pub key_classes: Vec<KeyClass>,
     /// The first characters of the content.
@@ -119,6 +123,7 @@ impl CaseSummary {
             batch: case.batch(),
             division: case.division(),
             division_name: case.division().division().full_name(),
+            sender_ref: case.sender_ref().map(str::to_owned),
             categories: case.categories().to_vec(),
             key_classes: case.key_classes().to_vec(),
             excerpt,
@@ -289,6 +294,14 @@ pub struct UserView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
     pub disabled: bool,
+}
+
+/// `GET /api/v1/supervisors`: who may be named a case's supervisor.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonView {
+    pub username: String,
+    pub display_name: String,
 }
 
 /// `POST /api/v1/admin/users` body.
@@ -569,7 +582,8 @@ pub struct InboxItem {
     /// What is expected: an action code (`dispatch`, `sign_for`, `report`, `review`,
     /// `return_visit`, `answer_order`, `close_order`, `review_report`,
     /// `acknowledge_referral`, `answer_referral`, `close_referral`,
-    /// `acknowledge_incident`).
+    /// `acknowledge_incident`, `decide_extension`; for supervisors `supervise_overdue`,
+    /// for leaders `summon`: cases escalated to them by the ladder).
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_at: Option<DateTime<Utc>>,
@@ -577,6 +591,10 @@ pub struct InboxItem {
     /// `supervise`, `summon`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<String>,
+    /// The running clock behind `due_at`, so the browser computes warning and overdue
+    /// with the same rule (the rule set's warning share) as every other view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
 }
 
 /// `GET /api/v1/inbox`: what needs the reader's action now, most urgent first.
@@ -594,4 +612,207 @@ pub struct RuleSetUpdate {
     pub rule_set: duban_sla::RuleSetDraft,
     #[serde(default)]
     pub reason: String,
+}
+
+/// `POST /api/v1/admin/api-clients`: connect another system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiClientDraft {
+    pub name: String,
+    /// `hotline` (a 12345 platform) or `open311`.
+    pub kind: String,
+    pub reason: String,
+}
+
+/// A connected system, without its key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiClientView {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The answer to connecting a system: the key, shown this once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiClientCreated {
+    pub client: ApiClientView,
+    pub api_key: String,
+}
+
+/// `PATCH /api/v1/admin/api-clients/{id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiClientPatch {
+    pub disabled: bool,
+    pub reason: String,
+}
+
+/// The caller of a 12345 work order.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HotlineCaller {
+    pub name: String,
+    pub phone: String,
+}
+
+/// Where a 12345 work order's problem is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HotlinePlace {
+    /// Six-digit division code, or a name such as 京口区 or 镇江市京口区.
+    pub division: String,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// `POST /api/v1/hotline/orders`: a work order pushed by a 12345 platform.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HotlineOrder {
+    /// The platform's work order number; a second push of the same number creates
+    /// nothing new.
+    pub order_no: String,
+    /// When the call was taken (RFC 3339).
+    pub time: String,
+    pub caller: HotlineCaller,
+    pub content: String,
+    pub place: HotlinePlace,
+    /// Pollution category: a code (`air`, `water` …) or its Chinese name (大气, 水 …).
+    pub category: String,
+    /// `normal` or `urgent`.
+    pub urgency: String,
+    /// `complaint` (default), `report`, `inquiry` or `suggestion`.
+    pub kind: String,
+}
+
+/// The answer to a pushed work order, and its status pulled back.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotlineStatus {
+    pub order_no: String,
+    pub case_id: String,
+    pub reference: String,
+    /// The case's status code and its Chinese name.
+    pub status: String,
+    pub status_zh: String,
+    /// Whether this push created the case (false: it was there already).
+    pub created: bool,
+    pub updated_at: DateTime<Utc>,
+    /// The published finding and result, once the case is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+}
+
+/// Most bytes one imported file may have.
+pub const IMPORT_MAX_BYTES: usize = 32 * 1024 * 1024;
+
+/// A column of an imported file and what it was taken for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportColumn {
+    /// The header as written in the file.
+    pub header: String,
+    /// The canonical column (`content`, `batch_number` …).
+    pub key: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// A case already stored that a new one may repeat (重信重访).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepeatCandidate {
+    pub case_id: String,
+    pub reference: String,
+    /// 0 to 1.
+    pub score: f32,
+    /// Why, in the reader's language (`内容相似度 82%`, `同一举报电话`).
+    pub reasons: Vec<String>,
+    pub received_at: DateTime<Utc>,
+    pub status: String,
+    pub excerpt: String,
+}
+
+/// One row of an imported file as the preview shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRowView {
+    /// Line (CSV) or row number (workbook) in the file.
+    pub line: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_number: Option<String>,
+    pub sender_ref: String,
+    pub division: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division_name: Option<String>,
+    /// The first characters of the content, digit runs masked.
+    pub excerpt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
+    /// `given`, `batch_date` or `now`: where the receipt time came from.
+    pub received_at_source: String,
+    pub key: bool,
+    /// The routing rules' lead unit for the row, once it is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed_lead: Option<String>,
+    pub errors: Vec<ApiError>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<RepeatCandidate>,
+}
+
+/// A batch import done before.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRecordView {
+    pub id: String,
+    pub fingerprint: String,
+    pub file_name: String,
+    pub rows: u64,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/import/preview`: what an import of the file would do, nothing saved.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// `csv`, `xlsx` or `xls`.
+    pub format: String,
+    pub encoding: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub header_line: usize,
+    pub columns: Vec<ImportColumn>,
+    pub ignored_columns: Vec<String>,
+    pub total: usize,
+    pub valid: usize,
+    pub error_rows: usize,
+    pub fingerprint: String,
+    /// Set when this batch was imported already: committing it again creates nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub already_imported: Option<ImportRecordView>,
+    pub rows: Vec<ImportRowView>,
+}
+
+/// `POST /api/v1/import/commit`: the cases created, all in one transaction.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub import: ImportRecordView,
+    pub case_ids: Vec<String>,
+    pub references: Vec<String>,
 }

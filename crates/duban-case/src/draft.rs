@@ -304,6 +304,27 @@ impl NewCase {
     pub fn is_key(&self) -> bool {
         !self.key_classes.is_empty()
     }
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+    pub fn key_classes(&self) -> &[KeyClass] {
+        &self.key_classes
+    }
+    pub fn content(&self) -> &str {
+        &self.content
+    }
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+    pub fn sender_ref(&self) -> Option<&str> {
+        self.sender_ref.as_deref()
+    }
+    pub fn coordinates(&self) -> Option<Coordinates> {
+        self.coordinates
+    }
+    pub fn complainant(&self) -> &Complainant {
+        &self.complainant
+    }
 }
 
 fn text(errs: &mut Errors, field: &str, s: &str, min: usize, max: usize) -> Option<String> {

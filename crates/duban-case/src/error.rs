@@ -281,7 +281,7 @@ pub fn field_label(field: &str, lang: Lang) -> &'static str {
             if zh {
                 "交办编号"
             } else {
-                "Sender's number"
+                "Transfer number"
             }
         }
         "complainant.name" => {

@@ -65,6 +65,9 @@ pub struct Case {
     satisfaction: Option<Satisfaction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     merged_into: Option<CaseId>,
+    /// Repeats merged into this case (重信重访), with their references.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    repeats: Vec<(CaseId, Reference)>,
     /// The last reason given (return, send-back comments, pause, reopen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last_reason: Option<String>,
@@ -168,6 +171,15 @@ impl Case {
             .filter_map(|c| c.next_step_at(cal, &self.fired(c)))
             .min()
     }
+    /// The highest ladder step a running clock has reached: how far the case has been
+    /// escalated now (a case chased before dispatch is not still chased after it).
+    pub fn current_escalation(&self) -> Option<duban_sla::Step> {
+        self.clocks
+            .iter()
+            .filter(|c| !c.is_stopped())
+            .flat_map(|c| self.fired(c))
+            .max()
+    }
     /// The routing rules behind the last dispatch.
     pub fn routed_by(&self) -> &[String] {
         &self.routed_by
@@ -183,6 +195,10 @@ impl Case {
     }
     pub fn merged_into(&self) -> Option<CaseId> {
         self.merged_into
+    }
+    /// Repeats merged into this case, with their references.
+    pub fn repeats(&self) -> &[(CaseId, Reference)] {
+        &self.repeats
     }
     pub fn last_reason(&self) -> Option<&str> {
         self.last_reason.as_deref()
@@ -493,6 +509,12 @@ pub enum EventKind {
     Merged {
         primary: CaseId,
     },
+    /// On the primary: a repeat was merged into it. The primary becomes a key case
+    /// of the class 重复信访件; its own clocks run on.
+    RepeatAttached {
+        repeat: CaseId,
+        reference: Reference,
+    },
     /// The handler asks for more time; a coordinator extends or refuses.
     ExtensionRequested {
         by: Limit,
@@ -559,6 +581,7 @@ impl EventKind {
             EventKind::Resumed => "resumed",
             EventKind::Extended { .. } => "extended",
             EventKind::Merged { .. } => "merged",
+            EventKind::RepeatAttached { .. } => "repeat_attached",
             EventKind::Escalated { .. } => "escalated",
             EventKind::ExtensionRequested { .. } => "extension_requested",
             EventKind::ExtensionRefused { .. } => "extension_refused",
@@ -672,6 +695,13 @@ impl EventKind {
                     "Merged into primary"
                 }
             }
+            EventKind::RepeatAttached { .. } => {
+                if zh {
+                    "重复件并入"
+                } else {
+                    "Repeat merged in"
+                }
+            }
             EventKind::Escalated { step, .. } => {
                 if zh {
                     step.name_zh()
@@ -743,6 +773,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         outcome: None,
         satisfaction: None,
         merged_into: None,
+        repeats: vec![],
         last_reason: None,
         rule_set: rule_set.clone(),
         clocks: ev.clocks.clone(),
@@ -1151,6 +1182,40 @@ pub fn escalate(
     out
 }
 
+/// Merge a confirmed repeat into its primary: the repeat's `Merged` (its clocks stop,
+/// its history stays) and the primary's `RepeatAttached` (it becomes a 重复信访件 key
+/// case; its own clocks run on). Both are stored together.
+pub fn merge_repeat(
+    repeat: &Case,
+    primary: &Case,
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<Event>, Vec<Event>), Errors> {
+    if primary.status == Status::Merged {
+        return Err(CaseError::TransitionNotAllowed {
+            action: "merge".into(),
+            from: primary.status,
+        }
+        .into());
+    }
+    let merged = decide(
+        repeat,
+        &Command::Merge {
+            primary: primary.id,
+        },
+        ctx,
+    )?;
+    let attached = vec![Event {
+        at: ctx.now,
+        actor: ctx.actor.to_owned(),
+        kind: EventKind::RepeatAttached {
+            repeat: repeat.id,
+            reference: repeat.reference.clone(),
+        },
+        clocks: vec![],
+    }];
+    Ok((merged, attached))
+}
+
 /// The running clocks an extension moves: the handling deadlines, not the notices owed
 /// to the complainant (acceptance, first contact), which no extension postpones.
 fn extendable(case: &Case) -> impl Iterator<Item = Clock> + '_ {
@@ -1266,6 +1331,14 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
         EventKind::Merged { primary } => {
             case.status = Status::Merged;
             case.merged_into = Some(*primary);
+        }
+        EventKind::RepeatAttached { repeat, reference } => {
+            if !case.repeats.iter().any(|(id, _)| id == repeat) {
+                case.repeats.push((*repeat, reference.clone()));
+            }
+            if !case.data.key_classes.contains(&KeyClass::Repeated) {
+                case.data.key_classes.push(KeyClass::Repeated);
+            }
         }
         EventKind::Escalated {
             stage,

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use crate::Lang;
 
 macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal $(| $alias:literal)?, $zh:literal, $en:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)+ }
+        // The serde form is the code, so the wire and the form agree (`hotline_12345`).
+        pub enum $name { $(#[serde(rename = $code $(, alias = $alias)?)] $variant,)+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
@@ -48,7 +48,8 @@ labelled_enum! {
     Channel {
         InspectionPhone = "inspection_phone", "督察组交办（来电）", "Inspection transfer (phone)";
         InspectionLetter = "inspection_letter", "督察组交办（来信）", "Inspection transfer (letter)";
-        Hotline12345 = "hotline_12345", "12345热线", "12345 hotline";
+        // Stored before the serde form followed the code.
+        Hotline12345 = "hotline_12345" | "hotline12345", "12345热线", "12345 hotline";
         LetterVisit = "letter_visit", "来信来访", "Letter or visit";
         Online = "online", "网上信访", "Online";
         Media = "media", "媒体曝光", "Media";

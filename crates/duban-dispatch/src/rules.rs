@@ -236,6 +236,16 @@ pub struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
+    /// The facts of a case not stored yet (an import row, for its proposal).
+    pub fn of_new(case: &'a duban_case::draft::NewCase) -> Facts<'a> {
+        Facts {
+            division: case.division(),
+            categories: case.categories(),
+            key_classes: case.key_classes(),
+            channel: case.channel(),
+            content: case.content(),
+        }
+    }
     pub fn of(case: &'a Case) -> Facts<'a> {
         Facts {
             division: case.division(),

@@ -1,0 +1,150 @@
+//! Division names as lists write them (`镇江市京口区`, `京口区`, `昆山`, `江苏省南京市`,
+//! `南京市江北新区`) resolved to GB/T 2260 codes with `duban-divisions`.
+
+use std::collections::HashMap;
+
+use duban_divisions::{Division, Level};
+
+/// Why a name did not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Miss {
+    Unknown,
+    /// Full names of the candidates (`南京市鼓楼区`, `徐州市鼓楼区`).
+    Ambiguous(Vec<String>),
+}
+
+/// The names each division is known by, built once per file.
+pub(crate) struct Resolver {
+    /// (form, code, tier): tier 0 = official or city-prefixed name, 1 = a short form.
+    forms: Vec<(String, u32, u8)>,
+    /// Exact lookups, the common case of every row: form → codes of tier 0 and tier 1.
+    exact: HashMap<String, [Vec<u32>; 2]>,
+}
+
+fn short(name: &str) -> Option<&str> {
+    // `京口区` → `京口`, `昆山市` → `昆山`; never below two characters (`盐都区` stays).
+    let stem = name
+        .strip_suffix('市')
+        .or_else(|| name.strip_suffix('区'))
+        .or_else(|| name.strip_suffix('县'))?;
+    (stem.chars().count() >= 2).then_some(stem)
+}
+
+impl Resolver {
+    pub fn new() -> Resolver {
+        let mut forms = Vec::new();
+        for d in duban_divisions::all() {
+            let code = d.code().as_u32();
+            forms.push((d.name().to_owned(), code, 0));
+            let city = d.city().filter(|_| d.level() == Level::County);
+            if let Some(city) = city {
+                forms.push((d.full_name(), code, 0));
+                if let Some(cs) = short(city.name()) {
+                    forms.push((format!("{cs}{}", d.name()), code, 1));
+                    if let Some(ds) = short(d.name()) {
+                        forms.push((format!("{cs}{ds}"), code, 1));
+                    }
+                }
+            }
+            if let Some(s) = short(d.name()) {
+                forms.push((s.to_owned(), code, 1));
+            }
+            if d.level() == Level::Province {
+                forms.push(("江苏".to_owned(), code, 1));
+            }
+        }
+        let mut exact: HashMap<String, [Vec<u32>; 2]> = HashMap::new();
+        for (form, code, tier) in &forms {
+            let codes = &mut exact.entry(form.clone()).or_default()[usize::from(*tier)];
+            if !codes.contains(code) {
+                codes.push(*code);
+            }
+        }
+        Resolver { forms, exact }
+    }
+
+    /// The code of the division `name` means. Exact names win over short forms; failing
+    /// both, the longest known name the text starts with (`南京市江北新区` → 南京市),
+    /// which must be unique.
+    pub fn resolve(&self, name: &str) -> Result<u32, Miss> {
+        let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        let name = match name
+            .strip_prefix("江苏省")
+            .or_else(|| name.strip_prefix("江苏"))
+        {
+            Some(rest) if !rest.is_empty() => rest.to_owned(),
+            _ => name,
+        };
+        for codes in self.exact.get(&name).into_iter().flatten() {
+            match codes.as_slice() {
+                [] => {}
+                [one] => return Ok(*one),
+                many => return Err(ambiguous(many)),
+            }
+        }
+        let longest = self
+            .forms
+            .iter()
+            .filter(|(f, _, _)| name.starts_with(f.as_str()))
+            .map(|(f, _, _)| f.len())
+            .max()
+            .ok_or(Miss::Unknown)?;
+        let codes = distinct(
+            self.forms
+                .iter()
+                .filter(|(f, _, _)| f.len() == longest && name.starts_with(f.as_str()))
+                .map(|(_, c, _)| *c),
+        );
+        match codes.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Miss::Unknown),
+            many => Err(ambiguous(many)),
+        }
+    }
+}
+
+fn distinct(codes: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut v: Vec<u32> = codes.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn ambiguous(codes: &[u32]) -> Miss {
+    Miss::Ambiguous(
+        codes
+            .iter()
+            .filter_map(|c| duban_divisions::DivisionCode::try_from(*c).ok())
+            .map(|c| {
+                let d: &Division = c.division();
+                d.full_name()
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve() {
+        let r = Resolver::new();
+        assert_eq!(r.resolve("镇江市京口区"), Ok(321102));
+        assert_eq!(r.resolve("京口区"), Ok(321102));
+        assert_eq!(r.resolve("京口"), Ok(321102));
+        assert_eq!(r.resolve("镇江京口区"), Ok(321102));
+        assert_eq!(r.resolve("江苏省镇江市京口区"), Ok(321102));
+        assert_eq!(r.resolve("南京市"), Ok(320100));
+        assert_eq!(r.resolve("南京"), Ok(320100));
+        assert_eq!(r.resolve("昆山市"), Ok(320583));
+        assert_eq!(r.resolve("苏州市昆山市"), Ok(320583));
+        assert_eq!(r.resolve("江苏省"), Ok(320000));
+        assert_eq!(r.resolve("南京市鼓楼区"), Ok(320106));
+        assert_eq!(r.resolve("南京市江北新区"), Ok(320100));
+        assert_eq!(r.resolve("昆山市开发区"), Ok(320583));
+        assert!(matches!(r.resolve("鼓楼区"), Err(Miss::Ambiguous(c)) if c.len() == 2));
+        assert_eq!(r.resolve("北京市朝阳区"), Err(Miss::Unknown));
+        assert_eq!(r.resolve(""), Err(Miss::Unknown));
+    }
+}
