@@ -26,6 +26,11 @@ use crate::error::{ApiFailure, ApiJson, ApiQuery, ReqLang};
 use crate::store::{CaseFilter, Store};
 use sha2::Digest as _;
 
+mod connect;
+mod import;
+mod open311;
+mod repeats;
+
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -62,8 +67,31 @@ pub struct SweepReport {
     pub cases: u64,
     /// Steps fired.
     pub steps: u64,
-    /// Cases skipped because they changed during the sweep.
+    /// Supervisions, referrals and incidents whose clocks climbed at least one step.
+    pub mechanisms: u64,
+    /// Cases and mechanisms skipped because they changed during the sweep.
     pub conflicts: u64,
+}
+
+/// A new case ready to be stored.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub case: Case,
+    pub opening: lifecycle::Event,
+    pub audit: duban_api::AuditEntry,
+    pub external: Option<(String, String)>,
+}
+
+fn inserts(built: &[Prepared]) -> Vec<crate::store::Insert<'_>> {
+    built
+        .iter()
+        .map(|p| crate::store::Insert {
+            case: &p.case,
+            opening: &p.opening,
+            audit: &p.audit,
+            external: p.external.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+        })
+        .collect()
 }
 
 /// Where the edited routing rules are kept (the defaults until someone edits them).
@@ -102,6 +130,11 @@ impl AppState {
                 .map_err(|e| anyhow::anyhow!("stored emergency plans do not parse: {e}"))?,
             None => duban_emergency::default_plans(),
         };
+        // Cases stored before repeat detection get their fingerprints once.
+        let filled = store.backfill_repeat_columns(1000).await?;
+        if filled > 0 {
+            tracing::info!(cases = filled, "repeat fingerprints filled in");
+        }
         Ok(AppState {
             store,
             rules: Arc::new(RwLock::new(rules)),
@@ -655,7 +688,131 @@ impl AppState {
                 break;
             }
         }
+        loop {
+            let due = self
+                .store
+                .due_aggregates(now.timestamp_millis(), 500)
+                .await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for row in due {
+                match self.sweep_aggregate(&row, now, &system).await {
+                    Ok(steps) => {
+                        progressed = true;
+                        report.mechanisms += u64::from(steps > 0);
+                        report.steps += steps;
+                    }
+                    Err(crate::store::StoreError::Conflict { .. }) => report.conflicts += 1,
+                    Err(e) => return Err(e),
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
         Ok(report)
+    }
+
+    /// Fire the ladder steps a mechanism's clocks have reached, with one audit entry,
+    /// or just reschedule it when none is due. Returns the steps fired.
+    async fn sweep_aggregate(
+        &self,
+        row: &crate::store::DueAggregate,
+        now: DateTime<Utc>,
+        system: &Who,
+    ) -> Result<u64, crate::store::StoreError> {
+        let cal = Calendar::official();
+        let actor = system.username.as_str();
+        let (stored, state, access, case_id, title) = match row.kind.as_str() {
+            SUPERVISION => {
+                let st: duban_supervision::Supervision = serde_json::from_str(&row.state)?;
+                let events = duban_supervision::due_steps(&st, now, cal, actor);
+                let stored = stored_events(&events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
+                let next = events.iter().fold(st, duban_supervision::apply);
+                let title = next
+                    .orders()
+                    .iter()
+                    .filter(|o| !o.fired.is_empty())
+                    .map(|o| o.number.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、");
+                (
+                    stored,
+                    serde_json::to_string(&next)?,
+                    supervision_access(&next),
+                    Some(next.case_id().to_owned()),
+                    title,
+                )
+            }
+            REFERRAL => {
+                let r: duban_referral::Referral = serde_json::from_str(&row.state)?;
+                let events = duban_referral::due_steps(&r, now, cal, actor);
+                let stored = stored_events(&events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
+                let next = events.iter().fold(r, duban_referral::apply);
+                (
+                    stored,
+                    serde_json::to_string(&next)?,
+                    referral_access(&next),
+                    next.case_id().map(str::to_owned),
+                    next.subject().to_owned(),
+                )
+            }
+            INCIDENT => {
+                let i: duban_emergency::Incident = serde_json::from_str(&row.state)?;
+                let events = duban_emergency::due_steps(&i, now, cal, actor);
+                let stored = stored_events(&events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
+                let id = i.id().to_owned();
+                let next = events
+                    .iter()
+                    .try_fold(i, |i, e| duban_emergency::apply(Some(i), &id, e))
+                    .ok_or(crate::store::StoreError::Conflict {
+                        current: row.version,
+                    })?;
+                (
+                    stored,
+                    serde_json::to_string(&next)?,
+                    incident_access(&next),
+                    next.case_id().map(str::to_owned),
+                    next.title().to_owned(),
+                )
+            }
+            // A kind this build does not know: leave it alone rather than loop on it.
+            _ => {
+                self.store
+                    .reschedule_aggregate(&row.kind, &row.key, row.version, None)
+                    .await?;
+                return Ok(0);
+            }
+        };
+        if stored.is_empty() {
+            self.store
+                .reschedule_aggregate(&row.kind, &row.key, row.version, access.next_step_at)
+                .await?;
+            return Ok(0);
+        }
+        let audit = system.entry(
+            now,
+            &format!("{}.step_fired", row.kind),
+            case_id.clone(),
+            &title,
+            "",
+            serde_json::json!({ "key": row.key, "steps": stored.len() }),
+        );
+        self.store
+            .save_aggregate(
+                &row.kind,
+                &row.key,
+                case_id.as_deref(),
+                row.version,
+                &state,
+                &stored,
+                &audit,
+                &access,
+            )
+            .await?;
+        Ok(stored.len() as u64)
     }
 
     /// A unit and every unit below it.
@@ -714,50 +871,97 @@ impl AppState {
         now: DateTime<Utc>,
     ) -> Result<Case, CreateError> {
         let new = NewCase::parse(draft, now).map_err(CreateError::Invalid)?;
-        let rules = self
-            .rule_set(lifecycle::rule_set_for(&new))
-            .ok_or_else(|| {
-                CreateError::Store(crate::store::StoreError::Corrupt("rule set missing".into()))
-            })?;
-        let year = chrono::Datelike::year(&(new.received_at() + chrono::TimeDelta::hours(8)));
-        let (counter, batch) = match new.batch() {
-            Some(b) => (format!("{year}-B{:02}", b.number()), Some(b.number())),
-            None => (format!("{year}-{}", new.channel().letter()), None),
-        };
-        let serial = u32::try_from(
-            self.store
-                .next_serial(&counter)
-                .await
-                .map_err(CreateError::Store)?,
-        )
-        .unwrap_or(u32::MAX);
-        let reference = match batch {
-            Some(n) => Reference::for_batch(year, n, serial),
-            None => Reference::for_channel(year, new.channel(), serial),
-        };
-        let id = CaseId::from_uuid(uuid::Uuid::now_v7());
-        let ctx = Ctx {
-            now,
-            actor: &by.username,
-            rules: &rules,
-            calendar: Calendar::official(),
-        };
-        let opening = lifecycle::receive(id, reference, new, &ctx);
-        let case = lifecycle::open(&opening)
-            .ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("open".into())))?;
-        let audit = by.entry(
-            now,
-            "case.create",
-            Some(case.id().to_string()),
-            &case.reference().to_string(),
-            "",
-            serde_json::json!({ "channel": case.channel().code(), "division": case.division().as_str() }),
-        );
-        self.store
-            .insert_case(&case, &opening, &audit)
+        let mut cases = self
+            .register(vec![(new, None)], by, now)
             .await
             .map_err(CreateError::Store)?;
-        Ok(case)
+        cases
+            .pop()
+            .ok_or_else(|| CreateError::Store(crate::store::StoreError::Corrupt("register".into())))
+    }
+
+    /// Register validated cases in one transaction, all or none: references are
+    /// reserved per batch or channel in blocks, each case gets its opening event and
+    /// audit entry, and a case from another system its number there (`Duplicate` when
+    /// that number is taken).
+    pub async fn register(
+        &self,
+        news: Vec<(NewCase, Option<(String, String)>)>,
+        by: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Case>, crate::store::StoreError> {
+        let built = self.prepare_cases(news, by, now).await?;
+        self.store.insert_cases(&inserts(&built)).await?;
+        Ok(built.into_iter().map(|p| p.case).collect())
+    }
+
+    /// Build new cases with their references, opening events and audit entries,
+    /// ready to be stored together.
+    pub async fn prepare_cases(
+        &self,
+        news: Vec<(NewCase, Option<(String, String)>)>,
+        by: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Prepared>, crate::store::StoreError> {
+        use std::collections::BTreeMap;
+        let counter_of = |new: &NewCase| {
+            let year = chrono::Datelike::year(&(new.received_at() + chrono::TimeDelta::hours(8)));
+            match new.batch() {
+                Some(b) => (format!("{year}-B{:02}", b.number()), year),
+                None => (format!("{year}-{}", new.channel().letter()), year),
+            }
+        };
+        // One round trip per counter, not per case.
+        let mut wanted: BTreeMap<String, i64> = BTreeMap::new();
+        for (new, _) in &news {
+            *wanted.entry(counter_of(new).0).or_default() += 1;
+        }
+        let mut next: BTreeMap<String, i64> = BTreeMap::new();
+        for (name, n) in wanted {
+            let last = self.store.reserve_serials(&name, n).await?;
+            next.insert(name, last - n + 1);
+        }
+        let mut built = Vec::with_capacity(news.len());
+        for (new, external) in news {
+            let rules = self
+                .rule_set(lifecycle::rule_set_for(&new))
+                .ok_or_else(|| crate::store::StoreError::Corrupt("rule set missing".into()))?;
+            let (counter, year) = counter_of(&new);
+            let serial = next.get_mut(&counter).map_or(0, |v| {
+                *v += 1;
+                *v - 1
+            });
+            let serial = u32::try_from(serial).unwrap_or(u32::MAX);
+            let reference = match new.batch() {
+                Some(b) => Reference::for_batch(year, b.number(), serial),
+                None => Reference::for_channel(year, new.channel(), serial),
+            };
+            let id = CaseId::from_uuid(uuid::Uuid::now_v7());
+            let ctx = Ctx {
+                now,
+                actor: &by.username,
+                rules: &rules,
+                calendar: Calendar::official(),
+            };
+            let opening = lifecycle::receive(id, reference, new, &ctx);
+            let case = lifecycle::open(&opening)
+                .ok_or_else(|| crate::store::StoreError::Corrupt("open".into()))?;
+            let audit = by.entry(
+                now,
+                "case.create",
+                Some(case.id().to_string()),
+                &case.reference().to_string(),
+                "",
+                serde_json::json!({ "channel": case.channel().code(), "division": case.division().as_str() }),
+            );
+            built.push(Prepared {
+                case,
+                opening,
+                audit,
+                external,
+            });
+        }
+        Ok(built)
     }
 
     /// Run a command on a stored case: decide, apply, store events and state together.
@@ -1011,6 +1215,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The units the person belongs to (not those a coordinator may speak for): what
+    /// they enter for any other unit is marked as entered on its behalf (代录).
+    pub fn home_units(&self) -> Vec<String> {
+        match self.role {
+            crate::auth::Role::Handler => self.jurisdiction.clone().unwrap_or_default(),
+            _ => self.user.unit_id.clone().into_iter().collect(),
+        }
+    }
+
     /// Whether the role may run this kind of action at all.
     pub fn may(&self, action: lifecycle::ActionKind) -> bool {
         use crate::auth::Role;
@@ -1121,6 +1334,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/cases/{id}/complainant", get(case_complainant))
         .route("/cases/{id}/audit", get(case_audit))
         .route("/cases/export.csv", get(export_csv))
+        .route("/cases/export.xlsx", get(export_xlsx))
         .route("/audit", get(audit_search))
         .route("/cases/{id}/routing", get(case_routing))
         .route("/routing/rules", get(routing_rules).put(put_routing_rules))
@@ -1151,6 +1365,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/admin/sweep", post(run_sweep))
         .route("/referrals", get(my_referrals))
         .route("/referrals/{id}", get(get_referral).post(act_on_referral))
+        .route("/supervisors", get(supervisors))
         .route("/admin/users", get(admin_users).post(admin_create_user))
         .route("/admin/users/{id}", axum::routing::patch(admin_update_user))
         .route("/admin/units", post(admin_create_unit))
@@ -1163,12 +1378,16 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
+        .merge(connect::routes())
+        .merge(import::routes())
+        .merge(repeats::routes())
         .route("/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api)
+        .nest("/open311/v2", open311::routes())
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found));
     let app = match dist {
@@ -1829,7 +2048,7 @@ async fn event_views<E: serde::de::DeserializeOwned>(
 fn stored_events<E: serde::Serialize>(
     events: &[E],
     meta: impl Fn(&E) -> (DateTime<Utc>, &str, &'static str),
-) -> Result<Vec<crate::store::AggregateEvent>, ApiFailure> {
+) -> Result<Vec<crate::store::AggregateEvent>, crate::store::StoreError> {
     events
         .iter()
         .map(|e| {
@@ -1881,6 +2100,42 @@ async fn save_mechanism(
 }
 
 const SUPERVISION: &str = "supervision";
+
+/// Who takes part in a supervision: inboxes find orders by target unit and reviews by
+/// supervisor.
+fn supervision_access(s: &duban_supervision::Supervision) -> crate::store::AggregateAccess {
+    crate::store::AggregateAccess {
+        parties: s
+            .orders()
+            .iter()
+            .map(|o| o.target_unit.clone())
+            .chain(s.supervisor().map(|u| format!("user:{u}")))
+            .collect(),
+        grant_case_to: vec![],
+        next_step_at: s.next_step_at(Calendar::official()),
+    }
+}
+
+/// The receiver and co-handlers are given sight of the case.
+fn referral_access(r: &duban_referral::Referral) -> crate::store::AggregateAccess {
+    let mut grant = vec![r.to_unit().to_owned()];
+    grant.extend(r.co_handlers().iter().cloned());
+    crate::store::AggregateAccess {
+        parties: r.units().into_iter().map(str::to_owned).collect(),
+        grant_case_to: grant,
+        next_step_at: r.next_step_at(Calendar::official()),
+    }
+}
+
+/// Every linked department takes part and sees the case.
+fn incident_access(i: &duban_emergency::Incident) -> crate::store::AggregateAccess {
+    let units: Vec<String> = i.units().into_iter().map(str::to_owned).collect();
+    crate::store::AggregateAccess {
+        parties: units.clone(),
+        grant_case_to: units,
+        next_step_at: i.next_step_at(Calendar::official()),
+    }
+}
 
 /// The commands of follow-up supervision a role may run on a case.
 fn supervision_allowed(
@@ -2085,8 +2340,14 @@ pub(crate) async fn supervise(
         order_number: number.as_deref(),
         attachments: &attachments,
     };
-    let events =
+    let mut events =
         duban_supervision::decide(&state, &cmd, &ctx).map_err(|e| supervision_errors(&e, lang))?;
+    duban_supervision::mark_on_behalf(
+        &state,
+        &mut events,
+        &actor.home_units(),
+        case.lead_unit().map(|u| u.as_str()),
+    );
     let next = events.iter().fold(state, duban_supervision::apply);
     let stored = stored_events(&events, |e: &duban_supervision::Event| {
         (e.at, e.actor.as_str(), e.kind.code())
@@ -2114,16 +2375,7 @@ pub(crate) async fn supervise(
         &next,
         &stored,
         &audit,
-        &crate::store::AggregateAccess {
-            // Inboxes find orders by target unit and reviews by supervisor.
-            parties: next
-                .orders()
-                .iter()
-                .map(|o| o.target_unit.clone())
-                .chain(next.supervisor().map(|u| format!("user:{u}")))
-                .collect(),
-            grant_case_to: vec![],
-        },
+        &supervision_access(&next),
         lang,
     )
     .await?;
@@ -2286,11 +2538,7 @@ async fn save_incident(
         &reason,
         serde_json::json!({ "incident": next.id(), "severity": next.severity().code() }),
     );
-    let units: Vec<String> = next.units().into_iter().map(str::to_owned).collect();
-    let access = crate::store::AggregateAccess {
-        parties: units.clone(),
-        grant_case_to: units,
-    };
+    let access = incident_access(next);
     save_mechanism(
         s,
         INCIDENT,
@@ -2327,8 +2575,9 @@ async fn declare_in(
     };
     let case_id = case.map(|c| c.id().to_string());
     let plans = s.plans();
-    let events = duban_emergency::declare(case_id.as_deref(), &cmd, &plans, &ctx)
+    let mut events = duban_emergency::declare(case_id.as_deref(), &cmd, &plans, &ctx)
         .map_err(|e| emergency_errors(&e, lang))?;
+    duban_emergency::mark_on_behalf(&mut events, &actor.home_units());
     let id = uuid::Uuid::now_v7().to_string();
     let next = events
         .iter()
@@ -2442,8 +2691,9 @@ pub(crate) async fn act_on_incident(
         calendar: Calendar::official(),
     };
     let plans = s.plans();
-    let events =
+    let mut events =
         duban_emergency::decide(&i, &cmd, &plans, &ctx).map_err(|e| emergency_errors(&e, lang))?;
+    duban_emergency::mark_on_behalf(&mut events, &actor.home_units());
     let iid = i.id().to_owned();
     let next = events
         .iter()
@@ -2530,12 +2780,39 @@ async fn inbox(
                 title: c.reference().to_string(),
                 action: (*action).to_owned(),
                 due_at: clock.map(|k| k.due_at()),
-                escalation: c
-                    .escalations()
-                    .iter()
-                    .map(|e| e.step)
-                    .max()
-                    .map(|st| st.code().to_owned()),
+                clock: clock.cloned(),
+                escalation: c.current_escalation().map(|st| st.code().to_owned()),
+            });
+        }
+    }
+    // Overdue cases escalate to the supervisors at 150% of their time and to the
+    // leaders at 200% (the ladder's supervise and summon steps).
+    let escalated_to_me = match actor.role {
+        Role::Supervisor => Some((duban_sla::Step::Supervise, "supervise_overdue")),
+        Role::Leader => Some((duban_sla::Step::Summon, "summon")),
+        _ => None,
+    };
+    if let Some((step, action)) = escalated_to_me {
+        let f = CaseFilter {
+            min_escalation: Some(crate::store::escalation_rank(step)),
+            units: actor.jurisdiction.clone(),
+            limit: INBOX_MAX,
+            ..CaseFilter::default()
+        };
+        for c in s.store.cases(&f).await? {
+            if c.is_paused() {
+                continue;
+            }
+            let clock = c.current_clock();
+            items.push(duban_api::InboxItem {
+                kind: "case".into(),
+                id: c.id().to_string(),
+                case_id: Some(c.id().to_string()),
+                title: c.reference().to_string(),
+                action: action.into(),
+                due_at: clock.map(|k| k.due_at()),
+                escalation: c.current_escalation().map(|st| st.code().to_owned()),
+                clock: clock.cloned(),
             });
         }
     }
@@ -2558,6 +2835,7 @@ async fn inbox(
                         action: "decide_extension".into(),
                         due_at: c.current_clock().map(|k| k.due_at()),
                         escalation: None,
+                        clock: c.current_clock().cloned(),
                     });
                 }
             }
@@ -2608,7 +2886,8 @@ async fn inbox(
                 title: format!("{title} {}", o.number),
                 action: action.into(),
                 due_at: o.clock.is_running().then(|| o.clock.due_at()),
-                escalation: None,
+                escalation: o.fired.iter().max().map(|st| st.code().to_owned()),
+                clock: o.clock.is_running().then(|| o.clock.clone()),
             });
         }
         if is_supervisor && sv.reports().iter().any(|r| r.review.is_none()) {
@@ -2620,6 +2899,7 @@ async fn inbox(
                 action: "review_report".into(),
                 due_at: None,
                 escalation: None,
+                clock: None,
             });
         }
     }
@@ -2647,7 +2927,8 @@ async fn inbox(
                 title: r.subject().to_owned(),
                 action: action.into(),
                 due_at: r.clock().filter(|c| c.is_running()).map(|c| c.due_at()),
-                escalation: None,
+                escalation: r.fired().iter().max().map(|st| st.code().to_owned()),
+                clock: r.clock().filter(|c| c.is_running()).cloned(),
             });
         }
         // Incidents: my units' acknowledgements.
@@ -2674,7 +2955,8 @@ async fn inbox(
                         title: i.title().to_owned(),
                         action: "acknowledge_incident".into(),
                         due_at: Some(l.clock.due_at()),
-                        escalation: None,
+                        escalation: l.fired.iter().max().map(|st| st.code().to_owned()),
+                        clock: Some(l.clock.clone()),
                     });
                 }
             }
@@ -2787,12 +3069,7 @@ async fn save_referral(
         &reason,
         serde_json::json!({ "referral": next.id(), "to_unit": next.to_unit(), "status": next.status().code() }),
     );
-    let mut grant = vec![next.to_unit().to_owned()];
-    grant.extend(next.co_handlers().iter().cloned());
-    let access = crate::store::AggregateAccess {
-        parties: next.units().into_iter().map(str::to_owned).collect(),
-        grant_case_to: grant,
-    };
+    let access = referral_access(next);
     save_mechanism(
         s,
         REFERRAL,
@@ -2860,9 +3137,14 @@ pub(crate) async fn refer(
         calendar: Calendar::official(),
     };
     let case_id = case.id().to_string();
-    let events =
+    let mut events =
         duban_referral::open(Some(&case_id), &cmd, &ctx).map_err(|e| referral_errors(&e, lang))?;
     let rid = uuid::Uuid::now_v7().to_string();
+    duban_referral::mark_on_behalf(
+        &duban_referral::Referral::empty(&rid),
+        &mut events,
+        &actor.home_units(),
+    );
     let next = events
         .iter()
         .fold(duban_referral::Referral::empty(&rid), duban_referral::apply);
@@ -2959,13 +3241,14 @@ pub(crate) async fn act_on_referral(
         actor_units: &units,
         calendar: Calendar::official(),
     };
-    let events = duban_referral::decide(&r, &cmd, &ctx).map_err(|e| {
+    let mut events = duban_referral::decide(&r, &cmd, &ctx).map_err(|e| {
         if e.iter().any(|x| x.code() == "referral.wrong_side") {
             ApiFailure::Forbidden(forbidden(lang))
         } else {
             referral_errors(&e, lang)
         }
     })?;
+    duban_referral::mark_on_behalf(&r, &mut events, &actor.home_units());
     let next = events.iter().fold(r, duban_referral::apply);
     save_referral(&s, version, &next, &events, &actor, &reference, lang).await?;
     Ok(axum::Json(referral_view(&s, next, &actor).await?))
@@ -3206,6 +3489,30 @@ fn user_view(u: &crate::store::UserRecord) -> duban_api::UserView {
     }
 }
 
+/// Active accounts with the supervisor role, for the people who name a case's
+/// supervisor; no roles, units or ids beyond the name.
+async fn supervisors(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+) -> Result<axum::Json<Vec<duban_api::PersonView>>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator, Role::Supervisor], lang)?;
+    let supervisor = Role::Supervisor.code();
+    Ok(axum::Json(
+        s.store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| !u.disabled && u.role == supervisor)
+            .map(|u| duban_api::PersonView {
+                username: u.username,
+                display_name: u.display_name,
+            })
+            .collect(),
+    ))
+}
+
 async fn admin_users(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -3388,21 +3695,21 @@ async fn list_cases(
 /// Most rows one export carries; a larger selection is refused with a hint to filter.
 pub const EXPORT_MAX_ROWS: u64 = 50_000;
 
-/// The case list with the current filters as CSV (UTF-8 with BOM, so that Excel reads
-/// the Chinese). Exports never carry personal data: no complainant columns, and long
+/// The case list with the current filters as a table, newest first. Exports never
+/// carry personal data, whatever the reader's role: no complainant columns, and long
 /// digit runs in the text (phone or ID numbers typed into it) are masked.
-async fn export_csv(
-    State(s): State<AppState>,
-    ReqLang(lang): ReqLang,
-    actor: Actor,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiFailure> {
-    let mut f = case_filter(&q, &actor, lang)?;
+async fn export_table(
+    s: &AppState,
+    actor: &Actor,
+    q: &ListQuery,
+    lang: Lang,
+) -> Result<(Vec<&'static str>, Vec<Vec<String>>), ApiFailure> {
+    let mut f = case_filter(q, actor, lang)?;
     f.limit = 1000;
     f.after = None;
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let header: [&str; 10] = match lang {
-        Lang::Zh => [
+    let header: Vec<&str> = match lang {
+        Lang::Zh => vec![
+            "案件编号",
             "交办编号",
             "接收时间",
             "来源渠道",
@@ -3414,8 +3721,9 @@ async fn export_csv(
             "办理期限",
             "举报内容摘要",
         ],
-        Lang::En => [
-            "Reference",
+        Lang::En => vec![
+            "Case number",
+            "Transfer number",
             "Received",
             "Channel",
             "Batch",
@@ -3427,9 +3735,7 @@ async fn export_csv(
             "Content excerpt",
         ],
     };
-    let csv_err = |e: csv::Error| ApiFailure::Unavailable(e.to_string());
-    out.write_record(header).map_err(csv_err)?;
-    let mut rows = 0u64;
+    let mut rows = Vec::new();
     loop {
         let (items, total) = s.store.list_cases(&f).await?;
         if total > EXPORT_MAX_ROWS {
@@ -3448,8 +3754,9 @@ async fn export_csv(
                     .to_string()
             };
             let cats: Vec<&str> = c.categories.iter().map(|x| x.label(lang)).collect();
-            out.write_record([
+            rows.push(vec![
                 c.reference.to_string(),
+                c.sender_ref.clone().unwrap_or_default(),
                 local(c.received_at),
                 c.channel.label(lang).to_owned(),
                 c.batch.map(|b| b.number().to_string()).unwrap_or_default(),
@@ -3462,9 +3769,7 @@ async fn export_csv(
                     .map(|k| local(k.due_at()))
                     .unwrap_or_default(),
                 duban_case::model::mask_digit_runs(&c.excerpt),
-            ])
-            .map_err(csv_err)?;
-            rows += 1;
+            ]);
         }
         match items.last() {
             Some(last) if items.len() as i64 == f.limit => {
@@ -3473,28 +3778,139 @@ async fn export_csv(
             _ => break,
         }
     }
-    let body = out
-        .into_inner()
-        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    Ok((header, rows))
+}
+
+fn download(s: &AppState, ext: &str, content_type: &str, body: Vec<u8>) -> Response {
     let name = format!(
-        "duban-cases-{}.csv",
+        "duban-cases-{}.{ext}",
         (s.now() + chrono::TimeDelta::hours(8)).format("%Y%m%d-%H%M")
     );
-    tracing::info!(rows, "case export");
-    Ok((
+    download_named(&name, content_type, body)
+}
+
+/// A file to save: an ASCII fallback name and the real one in RFC 5987 form, so that
+/// Chinese names survive.
+fn download_named(name: &str, content_type: &str, body: Vec<u8>) -> Response {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
-            ),
+            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
             ),
         ],
         body,
     )
-        .into_response())
+        .into_response()
+}
+
+/// The case list with the current filters as CSV (UTF-8 with BOM, so that Excel reads
+/// the Chinese).
+async fn export_csv(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiFailure> {
+    let (header, rows) = export_table(&s, &actor, &q, lang).await?;
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let csv_err = |e: csv::Error| ApiFailure::Unavailable(e.to_string());
+    out.write_record(&header).map_err(csv_err)?;
+    for r in &rows {
+        out.write_record(r).map_err(csv_err)?;
+    }
+    let body = out
+        .into_inner()
+        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    tracing::info!(rows = rows.len(), "case export (csv)");
+    Ok(download(&s, "csv", "text/csv; charset=utf-8", body))
+}
+
+/// The same table as an Excel workbook: a bold frozen header, filters on every
+/// column, and widths that fit Chinese text.
+async fn export_xlsx(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiFailure> {
+    let (header, rows) = export_table(&s, &actor, &q, lang).await?;
+    let body = xlsx_of(
+        &header,
+        &rows,
+        if lang == Lang::Zh {
+            "案件清单"
+        } else {
+            "Cases"
+        },
+    )
+    .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    tracing::info!(rows = rows.len(), "case export (xlsx)");
+    Ok(download(
+        &s,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body,
+    ))
+}
+
+/// A one-sheet workbook of a header and text rows.
+pub fn xlsx_of(
+    header: &[&str],
+    rows: &[Vec<String>],
+    sheet: &str,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet)?;
+    let bold = Format::new().set_bold().set_background_color("#E8EEF7");
+    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, v)?;
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(display_width(v));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).clamp(6, 60) as f64 + 1.0)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !header.is_empty() {
+        ws.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
+    }
+    book.save_to_buffer()
+}
+
+/// Columns a text takes: CJK characters count twice.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 fn decode_cursor(c: &str) -> Option<(i64, String)> {

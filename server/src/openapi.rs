@@ -5,10 +5,12 @@
 use utoipa::OpenApi;
 
 use duban_api::{
-    ApiError, AttachmentView, AuditEntry, AuditQuery, AuditRecord, BatchDispatch,
-    BatchDispatchResult, DispatchedCase, ErrorBody, Health, ListQuery, PlansUpdate,
-    RoutingRulesUpdate, RoutingRulesView, RuleStats, SkippedCase, UnitDraft, UnitView, UserDraft,
-    UserPatch, UserView,
+    ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, ApiError, AttachmentView,
+    AuditEntry, AuditQuery, AuditRecord, BatchDispatch, BatchDispatchResult, DispatchedCase,
+    ErrorBody, Health, HotlineCaller, HotlineOrder, HotlinePlace, HotlineStatus, ImportColumn,
+    ImportPreview, ImportRecordView, ImportResult, ImportRowView, ListQuery, PersonView,
+    PlansUpdate, RepeatCandidate, RoutingRulesUpdate, RoutingRulesView, RuleStats, SkippedCase,
+    UnitDraft, UnitView, UserDraft, UserPatch, UserView,
 };
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
@@ -29,6 +31,16 @@ use duban_case::lifecycle::Command;
         case_complainant,
         case_audit,
         export_csv,
+        export_xlsx,
+        import_template_csv,
+        import_template_xlsx,
+        import_preview,
+        import_commit,
+        check_repeats,
+        case_repeats,
+        merge_repeat,
+        repeat_settings,
+        put_repeat_settings,
         audit_search,
         case_routing,
         routing_rules,
@@ -54,6 +66,12 @@ use duban_case::lifecycle::Command;
         act_on_incident,
         inbox,
         run_sweep,
+        supervisors,
+        list_api_clients,
+        create_api_client,
+        update_api_client,
+        push_hotline_order,
+        hotline_order_status,
         admin_users,
         admin_create_user,
         admin_update_user,
@@ -75,6 +93,21 @@ use duban_case::lifecycle::Command;
         UnitView,
         UnitDraft,
         UserView,
+        PersonView,
+        ApiClientDraft,
+        ApiClientView,
+        ApiClientCreated,
+        ApiClientPatch,
+        HotlineOrder,
+        HotlineCaller,
+        HotlinePlace,
+        HotlineStatus,
+        ImportColumn,
+        ImportRowView,
+        ImportRecordView,
+        ImportPreview,
+        ImportResult,
+        RepeatCandidate,
         UserDraft,
         UserPatch,
         AuditEntry,
@@ -226,11 +259,112 @@ fn case_audit() {}
 #[allow(dead_code)]
 fn export_csv() {}
 
+#[utoipa::path(get, path = "/api/v1/cases/export.xlsx", params(ListQuery),
+    responses((status = 200, description = "The filtered case list as an Excel workbook, without personal data", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn export_xlsx() {}
+
+#[utoipa::path(get, path = "/api/v1/import/template.csv",
+    responses((status = 200, description = "The transfer-list template (UTF-8 with BOM): Chinese headers and an example row", content_type = "text/csv")))]
+#[allow(dead_code)]
+fn import_template_csv() {}
+
+#[utoipa::path(get, path = "/api/v1/import/template.xlsx",
+    responses((status = 200, description = "The transfer-list template as a workbook, with notes per column", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+#[allow(dead_code)]
+fn import_template_xlsx() {}
+
+#[utoipa::path(post, path = "/api/v1/import/preview",
+    params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file: CSV (UTF-8, GBK) or XLSX, at most 32 MB"),
+    responses((status = 200, body = ImportPreview), (status = 403, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn import_preview() {}
+
+#[utoipa::path(post, path = "/api/v1/import/commit",
+    params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The same file as the preview"),
+    responses((status = 201, body = ImportResult), (status = 403, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "The batch was imported already"),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody, description = "Row errors, fields `rows[<line>].<field>`")))]
+#[allow(dead_code)]
+fn import_commit() {}
+
+#[utoipa::path(post, path = "/api/v1/repeats", request_body = CaseDraft,
+    description = "Repeat candidates (重信重访) for a case not registered yet: same city within the window, similar content, same phone, nearby.",
+    responses((status = 200, body = [RepeatCandidate]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn check_repeats() {}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/repeats", params(("id" = String, Path)),
+    responses((status = 200, body = [RepeatCandidate]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn case_repeats() {}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/merge", params(("id" = String, Path)),
+    request_body(content = String, description = "`{\"primary\": <case id>, \"reason\": …}`", content_type = "application/json"),
+    description = "Merge this case, a confirmed repeat, into its primary: both histories stay, the repeat's clocks stop, the primary becomes a 重复信访件 key case.",
+    responses((status = 200, description = "The repeat, now merged"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn merge_repeat() {}
+
+#[utoipa::path(get, path = "/api/v1/repeats/settings",
+    responses((status = 200, description = "Window, radius, minimum scores and weights of repeat detection")))]
+#[allow(dead_code)]
+fn repeat_settings() {}
+
+#[utoipa::path(put, path = "/api/v1/repeats/settings",
+    request_body(content = String, description = "`{\"settings\": {...}, \"reason\": …}`", content_type = "application/json"),
+    responses((status = 200, description = "The settings in force"), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn put_repeat_settings() {}
+
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery),
     responses((status = 200, description = "A page of audit records, newest first: {items, total, next_cursor}"),
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn audit_search() {}
+
+#[utoipa::path(get, path = "/api/v1/admin/api-clients",
+    responses((status = 200, body = [ApiClientView]), (status = 403, body = ErrorBody)))]
+#[allow(dead_code)]
+fn list_api_clients() {}
+
+#[utoipa::path(post, path = "/api/v1/admin/api-clients", request_body = ApiClientDraft,
+    responses((status = 201, body = ApiClientCreated, description = "The key is in the answer, this once"),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn create_api_client() {}
+
+#[utoipa::path(patch, path = "/api/v1/admin/api-clients/{id}", request_body = ApiClientPatch,
+    params(("id" = String, Path)),
+    responses((status = 200, body = ApiClientView), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn update_api_client() {}
+
+#[utoipa::path(post, path = "/api/v1/hotline/orders", request_body = HotlineOrder,
+    description = "A 12345 platform pushes a work order, with its API key in `X-Api-Key` (or `Authorization: Bearer`). A second push of the same order number creates nothing and answers 200 with the first case.",
+    responses((status = 201, body = HotlineStatus), (status = 200, body = HotlineStatus),
+              (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[allow(dead_code)]
+fn push_hotline_order() {}
+
+#[utoipa::path(get, path = "/api/v1/hotline/orders/{order_no}",
+    params(("order_no" = String, Path)),
+    description = "Status pulled back by the platform that pushed the order.",
+    responses((status = 200, body = HotlineStatus), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn hotline_order_status() {}
+
+#[utoipa::path(get, path = "/api/v1/supervisors",
+    responses((status = 200, body = [PersonView]), (status = 403, body = ErrorBody)))]
+#[allow(dead_code)]
+fn supervisors() {}
 
 #[utoipa::path(get, path = "/api/v1/admin/users",
     responses((status = 200, body = [UserView]), (status = 403, body = ErrorBody)))]

@@ -95,7 +95,7 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<()> {
         ("admin", "管理员", Role::Admin, None),
         (
             "coordinator",
-            "省协调联络组 分办员",
+            "省协调联络组 协调员",
             Role::Coordinator,
             Some("prov-coord"),
         ),

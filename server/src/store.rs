@@ -86,6 +86,9 @@ pub struct CaseFilter {
     pub batch: Option<i64>,
     /// Only cases with an extension request waiting for a decision.
     pub pending_extension: bool,
+    /// Only cases whose running clocks have climbed at least this far (see
+    /// [`escalation_rank`]).
+    pub min_escalation: Option<i64>,
     /// Only cases dispatched to one of these units (a handler's jurisdiction).
     pub units: Option<Vec<String>>,
     /// Keyset: strictly after this (received_at ms, id) in descending order.
@@ -139,6 +142,50 @@ pub struct AggregateEvent {
 pub struct AggregateAccess {
     pub parties: Vec<String>,
     pub grant_case_to: Vec<String>,
+    /// When the sweeper next has a ladder step to fire for the aggregate's clocks.
+    pub next_step_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One new case to store: with its opening event, audit entry and, when it came from
+/// another system, that system's name and number for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Insert<'a> {
+    pub case: &'a Case,
+    pub opening: &'a Event,
+    pub audit: &'a AuditEntry,
+    pub external: Option<(&'a str, &'a str)>,
+}
+
+/// A committed batch import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: String,
+    pub fingerprint: String,
+    pub file_name: String,
+    pub rows: i64,
+    pub by_user: String,
+    pub created_at: i64,
+}
+
+/// A system connected through an API key (`hotline` for a 12345 platform, `open311`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClientRecord {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    /// SHA-256 of the key, hex.
+    pub key_hash: String,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+/// A mechanism aggregate the sweeper has to look at.
+#[derive(Debug, Clone)]
+pub struct DueAggregate {
+    pub kind: String,
+    pub key: String,
+    pub state: String,
+    pub version: u64,
 }
 
 /// A file attached to a case, without its bytes.
@@ -160,12 +207,69 @@ pub trait Store: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
     /// Next value of a named counter (reference serials), atomically.
-    async fn next_serial(&self, name: &str) -> StoreResult<i64>;
+    async fn next_serial(&self, name: &str) -> StoreResult<i64> {
+        self.reserve_serials(name, 1).await
+    }
+    /// Reserve `n` consecutive values of a named counter at once; returns the last.
+    async fn reserve_serials(&self, name: &str, n: i64) -> StoreResult<i64>;
     /// Store a new case, its opening event and its audit entry in one transaction.
     async fn insert_case(
         &self,
         case: &Case,
         opening: &Event,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        self.insert_cases(&[Insert {
+            case,
+            opening,
+            audit,
+            external: None,
+        }])
+        .await
+    }
+    /// Store new cases with their opening events, audit entries and numbers in other
+    /// systems, all in one transaction or none (a number already taken: `Duplicate`).
+    async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()>;
+    /// Cases received in `[from_ms, to_ms]` in divisions `[lo, hi)` or with this phone
+    /// digest, not merged, at most `limit`, newest first: repeat candidates.
+    async fn repeat_candidates(
+        &self,
+        division: (i64, i64),
+        phone_digest: Option<&str>,
+        from_ms: i64,
+        to_ms: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<RepeatRow>>;
+    /// Fill the repeat columns of cases stored before they existed; returns how many.
+    async fn backfill_repeat_columns(&self, batch: i64) -> StoreResult<u64>;
+    /// The import of the batch with this fingerprint, if it was imported.
+    async fn import_by_fingerprint(&self, fingerprint: &str) -> StoreResult<Option<ImportRecord>>;
+    /// Store an import and all its cases in one transaction, or nothing (`Duplicate`
+    /// when the batch, or one of its numbers, was imported meanwhile).
+    async fn commit_import(
+        &self,
+        import: &ImportRecord,
+        rows: &[Insert<'_>],
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+    /// The case another system knows by `external_id`.
+    async fn case_by_external(&self, system: &str, external_id: &str) -> StoreResult<Option<Case>>;
+    /// Which of these numbers another system's cases already hold: (number, reference).
+    async fn externals_taken(
+        &self,
+        system: &str,
+        external_ids: &[String],
+    ) -> StoreResult<Vec<(String, String)>>;
+    /// Register a connected system with its audit entry.
+    async fn insert_api_client(&self, c: &ApiClientRecord, audit: &AuditEntry) -> StoreResult<()>;
+    /// The enabled connected system holding this key (by its SHA-256).
+    async fn api_client_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<ApiClientRecord>>;
+    async fn api_clients(&self) -> StoreResult<Vec<ApiClientRecord>>;
+    /// Enable or disable a connected system, with its audit entry.
+    async fn set_api_client_disabled(
+        &self,
+        id: &str,
+        disabled: bool,
         audit: &AuditEntry,
     ) -> StoreResult<()>;
     async fn get_case(&self, id: &str) -> StoreResult<Option<Case>>;
@@ -230,6 +334,17 @@ pub trait Store: Send + Sync + 'static {
         units: Option<&[String]>,
         limit: i64,
     ) -> StoreResult<Vec<String>>;
+    /// Aggregates whose next ladder step is due by `now_ms`, earliest first.
+    async fn due_aggregates(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<DueAggregate>>;
+    /// Rewrite when an aggregate's next ladder step is due, if its version is still
+    /// `expected` (a sweep that found nothing to fire).
+    async fn reschedule_aggregate(
+        &self,
+        kind: &str,
+        key: &str,
+        expected: u64,
+        next_step_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> StoreResult<()>;
     /// The units a case was referred to (`,dept-zjt,`).
     async fn referred_units(&self, case_id: &str) -> StoreResult<String>;
     /// An aggregate's events as stored JSON, oldest first, with their sequence numbers.
@@ -306,7 +421,76 @@ pub trait Store: Send + Sync + 'static {
     async fn audit(&self, f: &AuditFilter) -> StoreResult<(Vec<AuditRecord>, u64)>;
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+
+    // ---- Open311 GeoReport v2 (`app/open311.rs`) ----
+    /// Record what an Open311 request carried besides its case, under the external
+    /// reference its case is then registered with (written first: a row whose case
+    /// never came is never listed).
+    async fn insert_open311_request(&self, r: &Open311Request) -> StoreResult<()>;
+    /// Cases registered from Open311 requests, with what each request carried, newest
+    /// received first.
+    async fn open311_requests(&self, f: &Open311Filter)
+    -> StoreResult<Vec<(Case, Open311Request)>>;
 }
+
+// ---- Open311 GeoReport v2 (`app/open311.rs`) ----
+
+/// What an Open311 request carried besides its case: the service it was filed under and
+/// its media link, keyed like the case's external reference (`system`, `external_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Open311Request {
+    pub system: String,
+    pub external_id: String,
+    pub service_code: String,
+    /// Empty when none was sent.
+    pub media_url: String,
+    pub created_at: i64,
+}
+
+/// Filters of the Open311 request list, already parsed; every one given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct Open311Filter {
+    /// Case references (the requests' `service_request_id`).
+    pub references: Option<Vec<String>>,
+    pub service_codes: Option<Vec<String>>,
+    /// Case status codes.
+    pub statuses: Option<Vec<String>>,
+    /// Inclusive range of receipt times, in milliseconds.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub limit: i64,
+}
+
+type Open311Row = (String, String, String, String, String, i64);
+
+fn open311_where(f: &Open311Filter) -> (String, Vec<Arg>) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    let mut any_of = |column: &str, values: &Option<Vec<String>>| {
+        if let Some(values) = values {
+            parts.push(if values.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                format!("{column} IN ({})", vec!["?"; values.len()].join(", "))
+            });
+            args.extend(values.iter().map(|v| Arg::Text(v.clone())));
+        }
+    };
+    any_of("c.reference", &f.references);
+    any_of("o.service_code", &f.service_codes);
+    any_of("c.status", &f.statuses);
+    if let Some(t) = f.from_ms {
+        parts.push("c.received_at >= ?".to_owned());
+        args.push(Arg::Int(t));
+    }
+    if let Some(t) = f.to_ms {
+        parts.push("c.received_at <= ?".to_owned());
+        args.push(Arg::Int(t));
+    }
+    (numbered_where(&parts), args)
+}
+
+// ---- end Open311 ----
 
 fn ms(t: chrono::DateTime<chrono::Utc>) -> i64 {
     t.timestamp_millis()
@@ -330,6 +514,12 @@ struct Row {
     updated_at: i64,
     units: String,
     next_escalation_at: Option<i64>,
+    /// The running clocks' highest ladder step: 0 none, 1 remind … 4 summon.
+    escalation_step: i64,
+    repeat_fp: String,
+    phone_digest: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
 }
 
 impl Row {
@@ -353,6 +543,11 @@ impl Row {
             next_escalation_at: case
                 .next_escalation_at(duban_calendar::Calendar::official())
                 .map(ms),
+            escalation_step: case.current_escalation().map_or(0, escalation_rank),
+            repeat_fp: repeat_fingerprint(case).to_string(),
+            phone_digest: phone_digest(case),
+            lat: case.coordinates().map(|c| c.lat()),
+            lon: case.coordinates().map(|c| c.lon()),
             units: {
                 let all: Vec<&str> = case
                     .lead_unit()
@@ -370,17 +565,82 @@ impl Row {
     }
 }
 
+/// What repeat detection compares of a case's text: its address and content.
+pub fn repeat_fingerprint(case: &Case) -> duban_repeat::Fingerprint {
+    duban_repeat::Fingerprint::of(&format!("{}\n{}", case.address(), case.content()))
+}
+
+/// A digest of the complainant's phone digits: equal phones give equal digests, and the
+/// column holds no number to read off.
+pub fn phone_digest(case: &Case) -> Option<String> {
+    use sha2::Digest as _;
+    let phone = case.complainant().phone()?;
+    let digits: String = phone
+        .as_str()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (!digits.is_empty()).then(|| {
+        hex::encode(sha2::Sha256::digest(
+            format!("duban-phone:{digits}").as_bytes(),
+        ))
+        .chars()
+        .take(32)
+        .collect()
+    })
+}
+
+/// A stored case as repeat detection sees it.
+#[derive(Debug, Clone)]
+pub struct RepeatRow {
+    pub id: String,
+    pub reference: String,
+    pub division: i64,
+    pub received_at: i64,
+    pub repeat_fp: Option<String>,
+    pub phone_digest: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub status: String,
+    pub summary: String,
+}
+
+/// A ladder step as stored in `cases.escalation_step`.
+pub fn escalation_rank(step: duban_sla::Step) -> i64 {
+    match step {
+        duban_sla::Step::Remind => 1,
+        duban_sla::Step::Chase => 2,
+        duban_sla::Step::Supervise => 3,
+        duban_sla::Step::Summon => 4,
+    }
+}
+
+fn api_client_of(
+    (id, name, kind, key_hash, disabled, created_at): (String, String, String, String, i64, i64),
+) -> ApiClientRecord {
+    ApiClientRecord {
+        id,
+        name,
+        kind,
+        key_hash,
+        disabled: disabled != 0,
+        created_at,
+    }
+}
+
 const INSERT_CASE: &str = "INSERT INTO cases (id, reference, status, channel, batch_number, division, categories, \
-    is_key, received_at, due_at, version, state, summary, updated_at, units, next_escalation_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+    is_key, received_at, due_at, version, state, summary, updated_at, units, next_escalation_at, escalation_step, \
+    repeat_fp, phone_digest, lat, lon) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 const UPDATE_CASE: &str = "UPDATE cases SET status = $2, due_at = $3, version = $4, state = $5, summary = $6, \
-    updated_at = $7, is_key = $8, categories = $9, units = $11, next_escalation_at = $12 WHERE id = $1 AND version = $10";
+    updated_at = $7, is_key = $8, categories = $9, units = $11, next_escalation_at = $12, \
+    escalation_step = $13, repeat_fp = $14, phone_digest = $15, lat = $16, lon = $17 WHERE id = $1 AND version = $10";
 const INSERT_EVENT: &str =
     "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
 const BUMP_COUNTER: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1";
-const NEXT_SERIAL: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
-    ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value";
+const NEXT_SERIALS: &str = "INSERT INTO counters (name, value) VALUES ($1, $2) \
+    ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value";
 
 /// The WHERE clause and its text/integer arguments, in placeholder order.
 enum Arg {
@@ -411,6 +671,10 @@ fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
     if let Some(b) = f.batch {
         parts.push("batch_number = ?".to_owned());
         args.push(Arg::Int(b));
+    }
+    if let Some(n) = f.min_escalation {
+        parts.push("escalation_step >= ?".to_owned());
+        args.push(Arg::Int(n));
     }
     if f.pending_extension {
         parts.push("state LIKE ?".to_owned());
@@ -598,6 +862,52 @@ macro_rules! sql_store {
             }
 
             /// Append events numbered from `first_seq`, inside the caller's transaction.
+            /// Insert new cases, their opening events, numbers elsewhere and audit entries.
+            async fn insert_rows(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                rows: &[Insert<'_>],
+            ) -> StoreResult<()> {
+                for ins in rows {
+                    let r = Row::of(ins.case)?;
+                    sqlx::query(INSERT_CASE)
+                        .bind(&r.id)
+                        .bind(&r.reference)
+                        .bind(r.status)
+                        .bind(r.channel)
+                        .bind(r.batch)
+                        .bind(r.division)
+                        .bind(&r.categories)
+                        .bind(r.is_key)
+                        .bind(r.received_at)
+                        .bind(r.due_at)
+                        .bind(r.version)
+                        .bind(&r.state)
+                        .bind(&r.summary)
+                        .bind(r.updated_at)
+                        .bind(&r.units)
+                        .bind(r.next_escalation_at)
+                        .bind(r.escalation_step)
+                        .bind(&r.repeat_fp)
+                        .bind(&r.phone_digest)
+                        .bind(r.lat)
+                        .bind(r.lon)
+                        .execute(&mut **tx)
+                        .await?;
+                    Self::append_events(tx, &r.id, 1, std::slice::from_ref(ins.opening)).await?;
+                    if let Some((system, external_id)) = ins.external {
+                        sqlx::query("INSERT INTO external_refs (system, external_id, case_id, created_at) VALUES ($1, $2, $3, $4)")
+                            .bind(system)
+                            .bind(external_id)
+                            .bind(&r.id)
+                            .bind(r.updated_at)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                    bind_audit!(ins.audit).execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
             async fn append_events(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 id: &str,
@@ -630,34 +940,197 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn next_serial(&self, name: &str) -> StoreResult<i64> {
-                let v: i64 = sqlx::query_scalar(NEXT_SERIAL).bind(name).fetch_one(&self.pool).await?;
+            async fn reserve_serials(&self, name: &str, n: i64) -> StoreResult<i64> {
+                let v: i64 = sqlx::query_scalar(NEXT_SERIALS).bind(name).bind(n.max(1)).fetch_one(&self.pool).await?;
                 Ok(v)
             }
 
-            async fn insert_case(&self, case: &Case, opening: &Event, audit: &AuditEntry) -> StoreResult<()> {
-                let r = Row::of(case)?;
+            async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query(INSERT_CASE)
-                    .bind(&r.id)
-                    .bind(&r.reference)
-                    .bind(r.status)
-                    .bind(r.channel)
-                    .bind(r.batch)
-                    .bind(r.division)
-                    .bind(&r.categories)
-                    .bind(r.is_key)
-                    .bind(r.received_at)
-                    .bind(r.due_at)
-                    .bind(r.version)
-                    .bind(&r.state)
-                    .bind(&r.summary)
-                                        .bind(r.updated_at)
-                    .bind(&r.units)
-                    .bind(r.next_escalation_at)
+                Self::insert_rows(&mut tx, rows).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn repeat_candidates(
+                &self,
+                division: (i64, i64),
+                phone_digest: Option<&str>,
+                from_ms: i64,
+                to_ms: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<RepeatRow>> {
+                // Two index range scans, joined by UNION.
+                let sql = format!(
+                    "SELECT id, reference, division, received_at, repeat_fp, phone_digest, lat, lon, status, summary FROM cases \
+                     WHERE division >= $1 AND division < $2 AND received_at >= $3 AND received_at <= $4 AND status <> 'merged' \
+                     UNION \
+                     SELECT id, reference, division, received_at, repeat_fp, phone_digest, lat, lon, status, summary FROM cases \
+                     WHERE phone_digest = $5 AND received_at >= $3 AND received_at <= $4 AND status <> 'merged' \
+                     ORDER BY received_at DESC LIMIT {}",
+                    limit.clamp(1, 20_000)
+                );
+                type R = (String, String, i64, i64, Option<String>, Option<String>, Option<f64>, Option<f64>, String, String);
+                let rows: Vec<R> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(division.0)
+                    .bind(division.1)
+                    .bind(from_ms)
+                    .bind(to_ms)
+                    .bind(phone_digest.unwrap_or("-"))
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, reference, division, received_at, repeat_fp, phone_digest, lat, lon, status, summary)| RepeatRow {
+                        id,
+                        reference,
+                        division,
+                        received_at,
+                        repeat_fp,
+                        phone_digest,
+                        lat,
+                        lon,
+                        status,
+                        summary,
+                    })
+                    .collect())
+            }
+
+            async fn backfill_repeat_columns(&self, batch: i64) -> StoreResult<u64> {
+                let mut done = 0u64;
+                loop {
+                    let sql = format!("SELECT id, state FROM cases WHERE repeat_fp IS NULL LIMIT {}", batch.clamp(1, 10_000));
+                    let rows: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+                    if rows.is_empty() {
+                        return Ok(done);
+                    }
+                    let mut tx = self.pool.begin().await?;
+                    for (id, state) in &rows {
+                        let case: Case = serde_json::from_str(state)?;
+                        sqlx::query("UPDATE cases SET repeat_fp = $2, phone_digest = $3, lat = $4, lon = $5 WHERE id = $1")
+                            .bind(id)
+                            .bind(repeat_fingerprint(&case).to_string())
+                            .bind(phone_digest(&case))
+                            .bind(case.coordinates().map(|c| c.lat()))
+                            .bind(case.coordinates().map(|c| c.lon()))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    done += rows.len() as u64;
+                }
+            }
+
+            async fn import_by_fingerprint(&self, fingerprint: &str) -> StoreResult<Option<ImportRecord>> {
+                let row: Option<(String, String, String, i64, String, i64)> = sqlx::query_as(
+                    "SELECT id, fingerprint, file_name, rows, by_user, created_at FROM imports WHERE fingerprint = $1",
+                )
+                .bind(fingerprint)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(id, fingerprint, file_name, rows, by_user, created_at)| ImportRecord {
+                    id,
+                    fingerprint,
+                    file_name,
+                    rows,
+                    by_user,
+                    created_at,
+                }))
+            }
+
+            async fn commit_import(&self, import: &ImportRecord, rows: &[Insert<'_>], audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO imports (id, fingerprint, file_name, rows, by_user, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&import.id)
+                    .bind(&import.fingerprint)
+                    .bind(&import.file_name)
+                    .bind(import.rows)
+                    .bind(&import.by_user)
+                    .bind(import.created_at)
                     .execute(&mut *tx)
                     .await?;
-                Self::append_events(&mut tx, &r.id, 1, std::slice::from_ref(opening)).await?;
+                Self::insert_rows(&mut tx, rows).await?;
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+
+            async fn externals_taken(&self, system: &str, external_ids: &[String]) -> StoreResult<Vec<(String, String)>> {
+                let mut out = Vec::new();
+                // Chunks keep the parameter count far below both databases' limits.
+                for chunk in external_ids.chunks(500) {
+                    let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                    let sql = format!(
+                        "SELECT e.external_id, c.reference FROM external_refs e JOIN cases c ON c.id = e.case_id \
+                         WHERE e.system = $1 AND e.external_id IN ({})",
+                        marks.join(", ")
+                    );
+                    let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)).bind(system);
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    out.extend(q.fetch_all(&self.pool).await?);
+                }
+                Ok(out)
+            }
+
+            async fn case_by_external(&self, system: &str, external_id: &str) -> StoreResult<Option<Case>> {
+                let state: Option<String> = sqlx::query_scalar(
+                    "SELECT c.state FROM external_refs e JOIN cases c ON c.id = e.case_id WHERE e.system = $1 AND e.external_id = $2",
+                )
+                .bind(system)
+                .bind(external_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(state.map(|s| serde_json::from_str(&s)).transpose()?)
+            }
+
+            async fn insert_api_client(&self, c: &ApiClientRecord, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO api_clients (id, name, kind, key_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&c.id)
+                    .bind(&c.name)
+                    .bind(&c.kind)
+                    .bind(&c.key_hash)
+                    .bind(i64::from(c.disabled))
+                    .bind(c.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                bind_audit!(audit).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn api_client_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<ApiClientRecord>> {
+                let row: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT id, name, kind, key_hash, disabled, created_at FROM api_clients WHERE key_hash = $1 AND disabled = 0",
+                )
+                .bind(key_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(api_client_of))
+            }
+
+            async fn api_clients(&self) -> StoreResult<Vec<ApiClientRecord>> {
+                let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT id, name, kind, key_hash, disabled, created_at FROM api_clients ORDER BY created_at, id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(api_client_of).collect())
+            }
+
+            async fn set_api_client_disabled(&self, id: &str, disabled: bool, audit: &AuditEntry) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE api_clients SET disabled = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(i64::from(disabled))
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound(id.to_owned()));
+                }
                 bind_audit!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
@@ -687,6 +1160,11 @@ macro_rules! sql_store {
                                                 .bind(expected_i)
                         .bind(&r.units)
                         .bind(r.next_escalation_at)
+                        .bind(r.escalation_step)
+                        .bind(&r.repeat_fp)
+                        .bind(&r.phone_digest)
+                        .bind(r.lat)
+                        .bind(r.lon)
                         .execute(&mut *tx)
                         .await?;
                     if done.rows_affected() != 1 {
@@ -776,10 +1254,11 @@ macro_rules! sql_store {
                 let expected_i = i64::try_from(expected).unwrap_or(i64::MAX);
                 let version = expected_i + events.len() as i64;
                 let now = audit.at.timestamp_millis();
+                let next_ms = access.next_step_at.map(|t| t.timestamp_millis());
                 let mut tx = self.pool.begin().await?;
                 let done = if expected == 0 {
                     sqlx::query(
-                        "INSERT INTO aggregates (kind, key, case_id, state, version, updated_at, parties) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                        "INSERT INTO aggregates (kind, key, case_id, state, version, updated_at, parties, next_escalation_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                          ON CONFLICT (kind, key) DO NOTHING",
                     )
                     .bind(kind)
@@ -789,10 +1268,11 @@ macro_rules! sql_store {
                     .bind(version)
                     .bind(now)
                     .bind(&parties)
+                    .bind(next_ms)
                     .execute(&mut *tx)
                     .await?
                 } else {
-                    sqlx::query("UPDATE aggregates SET state = $3, version = $4, updated_at = $5, parties = $7 WHERE kind = $1 AND key = $2 AND version = $6")
+                    sqlx::query("UPDATE aggregates SET state = $3, version = $4, updated_at = $5, parties = $7, next_escalation_at = $8 WHERE kind = $1 AND key = $2 AND version = $6")
                         .bind(kind)
                         .bind(key)
                         .bind(state)
@@ -800,6 +1280,7 @@ macro_rules! sql_store {
                         .bind(now)
                         .bind(expected_i)
                         .bind(&parties)
+                        .bind(next_ms)
                         .execute(&mut *tx)
                         .await?
                 };
@@ -837,6 +1318,45 @@ macro_rules! sql_store {
                 }
                 bind_audit!(audit).execute(&mut *tx).await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn due_aggregates(&self, now_ms: i64, limit: i64) -> StoreResult<Vec<DueAggregate>> {
+                let sql = format!(
+                    "SELECT kind, key, state, version FROM aggregates WHERE next_escalation_at <= $1 ORDER BY next_escalation_at, kind, key LIMIT {}",
+                    limit.clamp(1, 10_000)
+                );
+                let rows: Vec<(String, String, String, i64)> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now_ms).fetch_all(&self.pool).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(kind, key, state, version)| DueAggregate {
+                        kind,
+                        key,
+                        state,
+                        version: u64::try_from(version).unwrap_or(0),
+                    })
+                    .collect())
+            }
+
+            async fn reschedule_aggregate(
+                &self,
+                kind: &str,
+                key: &str,
+                expected: u64,
+                next_step_at: Option<chrono::DateTime<chrono::Utc>>,
+            ) -> StoreResult<()> {
+                let done = sqlx::query("UPDATE aggregates SET next_escalation_at = $4 WHERE kind = $1 AND key = $2 AND version = $3")
+                    .bind(kind)
+                    .bind(key)
+                    .bind(i64::try_from(expected).unwrap_or(i64::MAX))
+                    .bind(next_step_at.map(|t| t.timestamp_millis()))
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    let current = self.aggregate(kind, key).await?.map_or(0, |(_, v)| v);
+                    return Err(StoreError::Conflict { current });
+                }
                 Ok(())
             }
 
@@ -1189,6 +1709,45 @@ macro_rules! sql_store {
                     .await?;
                 Ok(())
             }
+
+            // ---- Open311 GeoReport v2 (`app/open311.rs`) ----
+            async fn insert_open311_request(&self, r: &Open311Request) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO open311_requests (system, external_id, service_code, media_url, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&r.system)
+                .bind(&r.external_id)
+                .bind(&r.service_code)
+                .bind(&r.media_url)
+                .bind(r.created_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn open311_requests(&self, f: &Open311Filter) -> StoreResult<Vec<(Case, Open311Request)>> {
+                let (w, args) = open311_where(f);
+                let sql = format!(
+                    "SELECT c.state, o.system, o.external_id, o.service_code, o.media_url, o.created_at \
+                     FROM open311_requests o \
+                     JOIN external_refs e ON e.system = o.system AND e.external_id = o.external_id \
+                     JOIN cases c ON c.id = e.case_id{w} \
+                     ORDER BY c.received_at DESC, c.id DESC LIMIT {}",
+                    f.limit.clamp(1, 10_000)
+                );
+                let q = bind_args!(sqlx::query_as::<_, Open311Row>(sqlx::AssertSqlSafe(sql)), &args);
+                let rows: Vec<Open311Row> = q.fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|(state, system, external_id, service_code, media_url, created_at)| {
+                        Ok((
+                            serde_json::from_str(&state)?,
+                            Open311Request { system, external_id, service_code, media_url, created_at },
+                        ))
+                    })
+                    .collect()
+            }
+            // ---- end Open311 ----
         }
     };
 }
@@ -1308,6 +1867,36 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "escalation",
         include_str!("../migrations/sqlite/0008_escalation.sql"),
     ),
+    (
+        9,
+        "mechanism escalation",
+        include_str!("../migrations/sqlite/0009_mechanism_escalation.sql"),
+    ),
+    (
+        10,
+        "escalation step",
+        include_str!("../migrations/sqlite/0010_escalation_step.sql"),
+    ),
+    (
+        11,
+        "connected systems",
+        include_str!("../migrations/sqlite/0011_connected_systems.sql"),
+    ),
+    (
+        12,
+        "open311",
+        include_str!("../migrations/sqlite/0012_open311.sql"),
+    ),
+    (
+        13,
+        "imports",
+        include_str!("../migrations/sqlite/0013_imports.sql"),
+    ),
+    (
+        14,
+        "repeats",
+        include_str!("../migrations/sqlite/0014_repeats.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -1349,6 +1938,36 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         8,
         "escalation",
         include_str!("../migrations/postgres/0008_escalation.sql"),
+    ),
+    (
+        9,
+        "mechanism escalation",
+        include_str!("../migrations/postgres/0009_mechanism_escalation.sql"),
+    ),
+    (
+        10,
+        "escalation step",
+        include_str!("../migrations/postgres/0010_escalation_step.sql"),
+    ),
+    (
+        11,
+        "connected systems",
+        include_str!("../migrations/postgres/0011_connected_systems.sql"),
+    ),
+    (
+        12,
+        "open311",
+        include_str!("../migrations/postgres/0012_open311.sql"),
+    ),
+    (
+        13,
+        "imports",
+        include_str!("../migrations/postgres/0013_imports.sql"),
+    ),
+    (
+        14,
+        "repeats",
+        include_str!("../migrations/postgres/0014_repeats.sql"),
     ),
 ];
 

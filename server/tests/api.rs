@@ -15,6 +15,9 @@ use tower::ServiceExt;
 use duban_server::app::{AppState, Who, router};
 use duban_server::store::{PgStore, SqliteStore, Store};
 
+#[path = "api/open311.rs"]
+mod open311;
+
 /// The router and, when signed in, the session cookie and CSRF token it sends.
 #[derive(Clone)]
 struct Client {
@@ -1112,7 +1115,7 @@ async fn access_matrix(store: Arc<dyn Store>) {
             return Unauthorized;
         }
         match op {
-            "POST /api/v1/cases" => {
+            "POST /api/v1/cases" | "POST /api/v1/import/preview" | "POST /api/v1/import/commit" => {
                 if matches!(who, "m.admin" | "m.coordinator") {
                     Allow
                 } else {
@@ -1203,6 +1206,38 @@ async fn access_matrix(store: Arc<dyn Store>) {
                 "m.admin" | "m.coordinator" | "m.handler" => Allow,
                 _ => Forbidden,
             },
+            // Connected systems sign with an API key, never a session.
+            "POST /api/v1/hotline/orders" | "GET /api/v1/hotline/orders/{order_no}" => Unauthorized,
+            "GET /api/v1/admin/api-clients"
+            | "POST /api/v1/admin/api-clients"
+            | "PATCH /api/v1/admin/api-clients/{id}" => {
+                if who == "m.admin" {
+                    Allow
+                } else {
+                    Forbidden
+                }
+            }
+            "POST /api/v1/repeats" => match who {
+                "m.admin" | "m.coordinator" => Allow,
+                _ => Forbidden,
+            },
+            "GET /api/v1/cases/{id}/repeats" | "POST /api/v1/cases/{id}/merge" => match who {
+                "m.admin" | "m.coordinator" => Allow,
+                "m.foreign" => Forbidden,
+                _ => Forbidden,
+            },
+            "PUT /api/v1/repeats/settings" => {
+                if who == "m.admin" {
+                    Allow
+                } else {
+                    Forbidden
+                }
+            }
+            "GET /api/v1/repeats/settings" => Allow,
+            "GET /api/v1/supervisors" => match who {
+                "m.admin" | "m.coordinator" | "m.supervisor" => Allow,
+                _ => Forbidden,
+            },
             "GET /api/v1/cases/{id}/audit" => match who {
                 "m.admin" | "m.coordinator" => Allow,
                 _ => Forbidden,
@@ -1244,6 +1279,9 @@ async fn access_matrix(store: Arc<dyn Store>) {
             | "GET /api/v1/emergency/plans"
             | "GET /api/v1/clearing"
             | "GET /api/v1/cases/export.csv"
+            | "GET /api/v1/cases/export.xlsx"
+            | "GET /api/v1/import/template.csv"
+            | "GET /api/v1/import/template.xlsx"
             | "GET /api/v1/units"
             | "GET /api/v1/sla/rule-sets"
             | "GET /api/v1/auth/me"
@@ -1265,7 +1303,9 @@ async fn access_matrix(store: Arc<dyn Store>) {
         } else if path == "/api/v1/sla/rule-sets/{id}" {
             path.replace("{id}", "inspection_transfer")
         } else {
-            path.replace("{id}", &id).replace("{year}", "2026")
+            path.replace("{id}", &id)
+                .replace("{year}", "2026")
+                .replace("{order_no}", "GD001")
         };
         for (who, client) in &clients {
             let body = match op.as_str() {
@@ -1500,6 +1540,19 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             vec!["batch.out_of_range".to_owned()]
         )
     );
+    // The same table as a workbook.
+    let (s, book) = get_bytes(&coordinator, "/api/v1/cases/export.xlsx?batch=3").await;
+    assert_eq!(s, StatusCode::OK);
+    use calamine::Reader as _;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(book)).expect("xlsx");
+    let sheet = book.worksheet_range("案件清单").expect("sheet");
+    let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert_eq!(cells.first().map(String::as_str), Some("案件编号"));
+    assert!(cells.contains(&reference) && cells.iter().any(|c| c.contains("139******34")));
+    for pd in [NAME, PHONE, ID, "张先生"] {
+        assert!(!cells.iter().any(|c| c.contains(pd)), "workbook leaks {pd}");
+    }
     let foreign =
         Client::signed_in(&app, &state, "p.foreign", Role::Handler, Some("gov-3201")).await;
     let (_, theirs) = get_text(&foreign, "/api/v1/cases/export.csv").await;
@@ -2813,6 +2866,15 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     // Accounts used after the clock moves (sessions expire; they sign in again).
     let _ = Client::signed_in(&app, &state, "w.admin", Role::Admin, None).await;
     let _ = Client::signed_in(&app, &state, "w.zhenjiang", Role::Handler, Some("gov-3211")).await;
+    let _ = Client::signed_in(
+        &app,
+        &state,
+        "w.supervisor",
+        Role::Supervisor,
+        Some("prov-coord"),
+    )
+    .await;
+    let _ = Client::signed_in(&app, &state, "w.leader", Role::Leader, Some("prov-coord")).await;
     let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
     let id = created["id"].as_str().expect("id").to_owned();
     let dispatch_due: chrono::DateTime<chrono::Utc> = created["clocks"]
@@ -2914,6 +2976,22 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
         call(&zhenjiang, "GET", "/api/v1/inbox", None).await.1["total"],
         0
     );
+    // Escalated past 150% to the supervisors and past 200% to the leaders.
+    for (who, action) in [
+        ("w.supervisor", "supervise_overdue"),
+        ("w.leader", "summon"),
+    ] {
+        let c = Client::login(&app, who).await;
+        let (_, inbox) = call(&c, "GET", "/api/v1/inbox", None).await;
+        assert!(
+            inbox["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["id"] == id.as_str() && i["action"] == action),
+            "{who}: {inbox}"
+        );
+    }
     call(
         &coordinator,
         "POST",
@@ -2925,10 +3003,16 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     assert_eq!(
         (
             theirs["total"].as_u64(),
-            theirs["items"][0]["action"].as_str()
+            theirs["items"][0]["action"].as_str(),
+            theirs["items"][0].get("escalation")
         ),
-        (Some(1), Some("sign_for"))
+        (Some(1), Some("sign_for"), None),
+        "dispatched: a new clock, not yet escalated"
     );
+    // Once dispatched, the case is no longer escalated to the leaders.
+    let leader = Client::login(&app, "w.leader").await;
+    let (_, inbox) = call(&leader, "GET", "/api/v1/inbox", None).await;
+    assert!(!inbox.to_string().contains(id.as_str()), "{inbox}");
 
     // Two sweepers racing over a batch of due cases fire every step exactly once.
     let mut ids = Vec::new();
@@ -3205,6 +3289,23 @@ async fn get_text(client: &Client, uri: &str) -> (StatusCode, String) {
     get_text_with(client, "GET", uri).await
 }
 
+/// A GET whose answer is read as bytes (a workbook).
+async fn get_bytes(client: &Client, uri: &str) -> (StatusCode, Vec<u8>) {
+    let mut req = Request::builder().method("GET").uri(uri);
+    if let Some((cookie, csrf)) = &client.session {
+        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
+    }
+    let resp = client
+        .app
+        .clone()
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, bytes.to_vec())
+}
+
 /// A request whose answer is read as text (CSV, HTML).
 async fn get_text_with(client: &Client, method: &str, uri: &str) -> (StatusCode, String) {
     let mut req = Request::builder().method(method).uri(uri);
@@ -3426,6 +3527,910 @@ async fn emergency_linkage_on_sqlite() {
 #[tokio::test]
 async fn emergency_linkage_on_postgres() {
     on_postgres("emergency test", emergency_linkage).await;
+}
+
+/// Supervision orders, referral responses and incident acknowledgements climb the
+/// escalation ladder of their own, once per step, catching up after downtime; what a
+/// coordinator enters for a department is marked 代录.
+async fn mechanism_ladder(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    use std::sync::Mutex;
+    let t0: chrono::DateTime<chrono::Utc> = "2025-06-03T01:30:00Z".parse().expect("time");
+    let clock = Arc::new(Mutex::new(t0 + chrono::TimeDelta::minutes(1)));
+    let c2 = clock.clone();
+    let state = AppState::with_clock(store, Arc::new(move || *c2.lock().expect("clock")))
+        .await
+        .expect("state");
+    let set = |t: chrono::DateTime<chrono::Utc>| *clock.lock().expect("clock") = t;
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "l.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let supervisor = Client::signed_in(
+        &app,
+        &state,
+        "l.supervisor",
+        Role::Supervisor,
+        Some("prov-coord"),
+    )
+    .await;
+    let _ = Client::signed_in(&app, &state, "l.housing", Role::Handler, Some("dept-zjt")).await;
+    let _ = Client::signed_in(&app, &state, "l.zhenjiang", Role::Handler, Some("gov-3211")).await;
+    let mut key = valid_case();
+    key["key_classes"] = json!(["inspection_key"]);
+    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(key)).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
+    )
+    .await;
+    let sup_uri = format!("/api/v1/cases/{id}/supervision");
+    for body in [
+        json!({"action": "assign", "supervisor": "l.supervisor"}),
+        json!({"action": "issue_order", "target_unit": "gov-3211",
+               "demands": "请于2小时内报送偷排核查情况及整改措施", "amount": 2, "unit": "hours"}),
+    ] {
+        let (s, v) = call(
+            supervisor_or(&coordinator, &supervisor, &body),
+            "POST",
+            &sup_uri,
+            Some(body),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let (s, referral) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/referrals"),
+        Some(json!({"action": "send", "from_unit": "prov-coord", "to_unit": "dept-zjt",
+                    "subject": "管网问题", "text": "请协同核查雨污管网", "amount": 4, "unit": "hours"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{referral}");
+    let rid = referral["referral"]["id"].as_str().expect("id").to_owned();
+    let (s, incident) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{id}/incidents"),
+        Some(
+            json!({"action": "declare", "title": "河道发现死鱼", "incident_type": "water_pollution",
+                    "severity": "IV", "division": "321102"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{incident}");
+    let iid = incident["incident"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(state.sweep(state.now()).await.expect("sweep").mechanisms, 0);
+
+    // Three and a half hours later: the order (2 h) is past 150%; the referral (4 h)
+    // reminded (80%);
+    // every unacknowledged department of the incident has climbed all four steps.
+    set(t0 + chrono::TimeDelta::minutes(210));
+    let r = state.sweep(state.now()).await.expect("sweep");
+    assert_eq!(r.mechanisms, 3, "{r:?}");
+    let again = state.sweep(state.now()).await.expect("sweep");
+    assert_eq!((again.steps, again.mechanisms), (0, 0), "fired once");
+    let coordinator = Client::login(&app, "l.coordinator").await;
+    let fired = |v: &Value| -> Vec<String> {
+        v["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["body"]["type"] == "step_fired" || e["type"] == "step_fired")
+            .map(|e| {
+                let b = if e["body"].is_object() { &e["body"] } else { e };
+                b["step"].as_str().unwrap_or("").to_owned()
+            })
+            .collect()
+    };
+    let (_, sup) = call(&coordinator, "GET", &sup_uri, None).await;
+    assert_eq!(fired(&sup), ["remind", "chase", "supervise"], "{sup}");
+    let (_, rv) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/referrals/{rid}"),
+        None,
+    )
+    .await;
+    assert_eq!(fired(&rv), ["remind"], "{rv}");
+    let (_, iv) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/incidents/{iid}"),
+        None,
+    )
+    .await;
+    let incident_steps = fired(&iv);
+    assert!(
+        incident_steps.iter().filter(|s| *s == "summon").count() >= 1,
+        "{iv}"
+    );
+
+    // The inbox of the unit that owes the answer shows how far the order has climbed.
+    let zhenjiang = Client::login(&app, "l.zhenjiang").await;
+    let (_, inbox) = call(&zhenjiang, "GET", "/api/v1/inbox", None).await;
+    let escalation = |kind: &str| {
+        inbox["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["kind"] == kind)
+            .map(|i| i["escalation"].clone())
+    };
+    assert_eq!(
+        escalation("supervision"),
+        Some(json!("supervise")),
+        "{inbox}"
+    );
+    let (_, audit) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{id}/audit"),
+        None,
+    )
+    .await;
+    assert!(
+        audit.to_string().contains("supervision.step_fired"),
+        "{audit}"
+    );
+
+    // A coordinator acknowledges for 住建厅: 代录 in the thread; the referral's clock is
+    // then only stopped by the answer.
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/referrals/{rid}"),
+        Some(json!({"action": "acknowledge"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let ack = v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .rev()
+        .find(|e| e["type"] == "acknowledged" || e["body"]["type"] == "acknowledged")
+        .expect("acknowledged")
+        .to_string();
+    assert!(ack.contains("\"on_behalf\":true"), "{ack}");
+    let housing = Client::login(&app, "l.housing").await;
+    let (s, v) = call(
+        &housing,
+        "POST",
+        &format!("/api/v1/referrals/{rid}"),
+        Some(json!({"action": "answer", "text": "已核查，管网混接已整改"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let thread = v["referral"]["thread"].as_array().expect("thread");
+    assert!(
+        thread.last().is_some_and(|m| m.get("on_behalf").is_none()),
+        "{v}"
+    );
+    // Much later: the answered referral fires nothing more; the order goes on to summon.
+    set(t0 + chrono::TimeDelta::hours(30));
+    state.sweep(state.now()).await.expect("sweep");
+    let coordinator = Client::login(&app, "l.coordinator").await;
+    let (_, rv) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/referrals/{rid}"),
+        None,
+    )
+    .await;
+    assert_eq!(fired(&rv), ["remind"]);
+    let (_, sup) = call(&coordinator, "GET", &sup_uri, None).await;
+    assert_eq!(fired(&sup), ["remind", "chase", "supervise", "summon"]);
+}
+
+fn supervisor_or<'a>(coordinator: &'a Client, supervisor: &'a Client, body: &Value) -> &'a Client {
+    if body["action"] == "assign" {
+        coordinator
+    } else {
+        supervisor
+    }
+}
+
+/// A 12345 platform pushes work orders with its own API key and pulls their status
+/// back; a repeated push creates nothing new; bad orders get the form's codes.
+async fn hotline_12345(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let admin = Client::signed_in(&app, &state, "h.admin", Role::Admin, None).await;
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "h.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let connect =
+        |name: &str, kind: &str| json!({"name": name, "kind": kind, "reason": "接入12345热线平台"});
+    let (s, v) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/api-clients",
+        Some(json!({"name": "", "kind": "fax", "reason": ""})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["api_client.name".to_owned()]
+        )
+    );
+    let (s, v) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/api-clients",
+        Some(connect("江苏12345", "hotline")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let key = v["api_key"].as_str().expect("key").to_owned();
+    let client_id = v["client"]["id"].as_str().expect("id").to_owned();
+    let (_, v) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/api-clients",
+        Some(connect("镇江12345", "hotline")),
+    )
+    .await;
+    let other_key = v["api_key"].as_str().expect("key").to_owned();
+    let (_, v) = call(
+        &admin,
+        "POST",
+        "/api/v1/admin/api-clients",
+        Some(connect("某开放平台", "open311")),
+    )
+    .await;
+    let open311_key = v["api_key"].as_str().expect("key").to_owned();
+    let (_, list) = call(&admin, "GET", "/api/v1/admin/api-clients", None).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+    assert!(
+        !list.to_string().contains(&key),
+        "keys are never shown again"
+    );
+
+    let order = json!({
+        "order_no": "GD20250603001",
+        "time": "2025-06-03T09:30:00+08:00",
+        "caller": {"name": "李女士", "phone": "13912345678"},
+        "content": "京口区某小区旁餐馆油烟直排，每天中午晚上油烟很大，影响居民生活。",
+        "place": {"division": "镇江市京口区", "address": "京口区某小区东门"},
+        "category": "大气",
+        "urgency": "urgent"
+    });
+    let push = |key: &str, body: &Value| {
+        let key = key.to_owned();
+        let body = body.to_string();
+        let anon = Client::anonymous(&app);
+        async move {
+            call_with(
+                &anon,
+                "POST",
+                "/api/v1/hotline/orders",
+                Some(body),
+                &[("x-api-key", &key)],
+            )
+            .await
+        }
+    };
+    let (s, v) = push("dbk_wrong", &order).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::UNAUTHORIZED, vec!["api_key.invalid".to_owned()])
+    );
+    let (s, _) = push(&open311_key, &order).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "an Open311 key does not push 12345 orders"
+    );
+    let (s, first) = push(&key, &order).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    assert_eq!(
+        (first["created"].as_bool(), first["status"].as_str()),
+        (Some(true), Some("received"))
+    );
+    let (s, again) = push(&key, &order).await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(
+        (again["created"].as_bool(), &again["case_id"]),
+        (Some(false), &first["case_id"])
+    );
+    // Another platform's number space is its own.
+    let (s, theirs) = push(&other_key, &order).await;
+    assert_eq!(s, StatusCode::CREATED, "{theirs}");
+    assert_ne!(theirs["case_id"], first["case_id"]);
+
+    let case_id = first["case_id"].as_str().expect("id");
+    let (_, case) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{case_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            case["channel"].as_str(),
+            case["sender_ref"].as_str(),
+            case["division"].as_str(),
+            case["urgent"].as_bool()
+        ),
+        (
+            Some("hotline_12345"),
+            Some("GD20250603001"),
+            Some("321102"),
+            Some(true)
+        ),
+        "{case}"
+    );
+    let (_, trail) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{case_id}/audit"),
+        None,
+    )
+    .await;
+    assert!(trail.to_string().contains("api:江苏12345"), "{trail}");
+
+    // Bad orders: the form's codes, nothing stored.
+    let mut bad = order.clone();
+    bad["order_no"] = json!("GD-2");
+    bad["content"] = json!("太吵");
+    bad["place"]["division"] = json!("火星市");
+    let (s, v) = push(&key, &bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let c = codes(&v);
+    assert!(
+        c.contains(&"content.too_short".to_owned()) && c.contains(&"division.malformed".to_owned()),
+        "{v}"
+    );
+    let mut bad = order.clone();
+    bad["order_no"] = json!("<script>");
+    assert_eq!(codes(&push(&key, &bad).await.1), ["order_no.invalid"]);
+    let mut bad = order.clone();
+    bad["extra"] = json!(1);
+    assert_eq!(push(&key, &bad).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Status pulled back, by the platform that pushed it only.
+    let get = |key: &str, no: &str| {
+        let key = key.to_owned();
+        let uri = format!("/api/v1/hotline/orders/{no}");
+        let anon = Client::anonymous(&app);
+        async move {
+            call_with(
+                &anon,
+                "GET",
+                &uri,
+                None,
+                &[("authorization", &format!("Bearer {key}"))],
+            )
+            .await
+        }
+    };
+    let (s, v) = get(&key, "GD20250603001").await;
+    assert_eq!(
+        (s, v["status_zh"].as_str()),
+        (StatusCode::OK, Some("待分办")),
+        "{v}"
+    );
+    call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{case_id}/actions"),
+        Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
+    )
+    .await;
+    assert_eq!(get(&key, "GD20250603001").await.1["status"], "dispatched");
+    assert_eq!(get(&key, "GD404").await.0, StatusCode::NOT_FOUND);
+    let (s, v) = get(&other_key, "GD20250603001").await;
+    assert_ne!(v["case_id"], first["case_id"], "{s} {v}");
+
+    // A disabled platform is shut out at once.
+    let (s, _) = call(
+        &admin,
+        "PATCH",
+        &format!("/api/v1/admin/api-clients/{client_id}"),
+        Some(json!({"disabled": true, "reason": "平台停用"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(get(&key, "GD20250603001").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(push(&key, &order).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn hotline_12345_on_sqlite() {
+    on_sqlite(hotline_12345).await;
+}
+
+#[tokio::test]
+async fn hotline_12345_on_postgres() {
+    on_postgres("hotline test", hotline_12345).await;
+}
+
+/// Send raw bytes (an uploaded file) as a signed-in client.
+async fn upload_raw(client: &Client, uri: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("content-type", "application/octet-stream");
+    if let Some((cookie, csrf)) = &client.session {
+        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
+    }
+    let resp = client
+        .app
+        .clone()
+        .oneshot(req.body(Body::from(bytes)).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn transfer_list(rows: &[(&str, &str, &str)]) -> String {
+    let mut out = String::from(
+        "第7批交办信访件清单\n序号,批次号,交办编号,交办日期,来电/来信,举报内容,行政区域,地址,污染类型,是否重点\n",
+    );
+    for (i, (sender_ref, content, division)) in rows.iter().enumerate() {
+        out.push_str(&format!(
+            "{},第7批,{sender_ref},2025/6/2,来电,{content},{division},某街道某路,大气,否\n",
+            i + 1
+        ));
+    }
+    out
+}
+
+/// A transfer list imported from CSV (UTF-8 or GBK) or XLSX: preview with the form's
+/// codes and routing proposals, all-or-nothing commit, the same batch never twice.
+async fn batch_import(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "i.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let handler =
+        Client::signed_in(&app, &state, "i.handler", Role::Handler, Some("gov-3211")).await;
+
+    let (s, template) = get_text(&coordinator, "/api/v1/import/template.csv").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        template.starts_with('\u{feff}') && template.contains("举报内容"),
+        "{template}"
+    );
+    let (s, book) = get_bytes(&coordinator, "/api/v1/import/template.xlsx").await;
+    assert_eq!((s, book.get(..2)), (StatusCode::OK, Some(&b"PK"[..])));
+
+    let good = [
+        (
+            "D070001",
+            "京口区某化工企业夜间偷排废气，气味刺鼻，居民不敢开窗。",
+            "镇江市京口区",
+        ),
+        (
+            "D070002",
+            "润州区某工地夜间施工噪声扰民，持续到凌晨两点。",
+            "321111",
+        ),
+        (
+            "D070003",
+            "丹阳市某印染厂废水直排河道，河水发黑发臭。",
+            "丹阳市",
+        ),
+    ];
+    let csv = transfer_list(&good);
+    let (s, v) = upload_raw(&handler, "/api/v1/import/preview", csv.clone().into_bytes()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, p) = upload_raw(
+        &coordinator,
+        "/api/v1/import/preview",
+        csv.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(
+        (
+            p["total"].as_u64(),
+            p["valid"].as_u64(),
+            p["format"].as_str()
+        ),
+        (Some(3), Some(3), Some("csv")),
+        "{p}"
+    );
+    assert_eq!(p["title"], "第7批交办信访件清单");
+    assert_eq!(p["rows"][0]["proposed_lead"], "镇江市人民政府", "{p}");
+    assert_eq!(total(&coordinator).await, 0, "a preview saves nothing");
+
+    // One bad row blocks the whole file, with the form's codes per line.
+    let mut bad = good.to_vec();
+    bad.push(("D070004", "太吵", "火星市"));
+    let (s, v) = upload_raw(
+        &coordinator,
+        "/api/v1/import/commit",
+        transfer_list(&bad).into_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<String> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["field"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        fields.contains(&"rows[6].content content.too_short".to_owned()),
+        "{fields:?}"
+    );
+    assert_eq!(total(&coordinator).await, 0);
+
+    let (s, done) = upload_raw(
+        &coordinator,
+        "/api/v1/import/commit?file_name=第7批.csv",
+        csv.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    assert_eq!(done["references"].as_array().map(Vec::len), Some(3));
+    assert_eq!(done["import"]["file_name"], "第7批.csv");
+    assert_eq!(total(&coordinator).await, 3);
+    let (_, list) = call(&coordinator, "GET", "/api/v1/cases?batch=7", None).await;
+    assert_eq!(list["total"], 3);
+
+    // The same batch again, even reordered: nothing new.
+    let (s, v) = upload_raw(
+        &coordinator,
+        "/api/v1/import/commit",
+        csv.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::CONFLICT, vec!["import.duplicate".to_owned()]),
+        "{v}"
+    );
+    let reordered = transfer_list(&[good[2], good[0], good[1]]);
+    let (_, p) = upload_raw(
+        &coordinator,
+        "/api/v1/import/preview",
+        reordered.into_bytes(),
+    )
+    .await;
+    assert!(p["already_imported"]["id"].is_string(), "{p}");
+    // A new file that repeats one imported number: that row is refused.
+    let overlap = transfer_list(&[
+        good[0],
+        (
+            "D070009",
+            "扬中市某码头扬尘污染严重，周边车辆全是灰。",
+            "扬中市",
+        ),
+    ]);
+    let (s, v) = upload_raw(
+        &coordinator,
+        "/api/v1/import/commit",
+        overlap.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        codes(&v).contains(&"import.already_imported".to_owned()),
+        "{v}"
+    );
+    assert_eq!(total(&coordinator).await, 3);
+
+    // GBK text and a workbook read the same way.
+    let text = transfer_list(&[(
+        "D070010",
+        "句容市某石材厂粉尘污染，周边农田一层白灰。",
+        "句容市",
+    )]);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let (s, p) = upload_raw(&coordinator, "/api/v1/import/preview", gbk.into_owned()).await;
+    assert_eq!((s, p["valid"].as_u64()), (StatusCode::OK, Some(1)), "{p}");
+    assert!(
+        p["encoding"].as_str().is_some_and(|e| e.starts_with("G")),
+        "{p}"
+    );
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "交办编号",
+        "批次号",
+        "交办日期",
+        "来电/来信",
+        "举报内容",
+        "行政区域",
+        "地址",
+        "污染类型",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    for (c, v) in [
+        "D070011",
+        "7",
+        "2025-06-02",
+        "来信",
+        "扬中市某船厂喷漆废气直排，味道很大。",
+        "扬中市",
+        "三茅街道某船厂",
+        "大气",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).expect("cell");
+    }
+    let xlsx = wb.save_to_buffer().expect("xlsx");
+    let (s, done) = upload_raw(&coordinator, "/api/v1/import/commit?file_name=a.xlsx", xlsx).await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    assert_eq!(total(&coordinator).await, 4);
+
+    // Files that are no list at all.
+    let (s, v) = upload_raw(&coordinator, "/api/v1/import/preview", vec![]).await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["import.empty".to_owned()]
+        )
+    );
+    let (s, v) = upload_raw(
+        &coordinator,
+        "/api/v1/import/preview",
+        vec![0, 159, 146, 150, 0, 1, 2],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, v) = upload_raw(
+        &coordinator,
+        "/api/v1/import/preview",
+        "名字,年龄\n张三,3\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+}
+
+#[tokio::test]
+async fn batch_import_on_sqlite() {
+    on_sqlite(batch_import).await;
+}
+
+#[tokio::test]
+async fn batch_import_on_postgres() {
+    on_postgres("import test", batch_import).await;
+}
+
+/// Repeat complaints: candidates with their reasons for a draft and a stored case; a
+/// confirmed merge keeps both histories and marks the primary 重复信访件.
+async fn repeat_complaints(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let admin = Client::signed_in(&app, &state, "r.admin", Role::Admin, None).await;
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "r.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let handler =
+        Client::signed_in(&app, &state, "r.handler", Role::Handler, Some("gov-3211")).await;
+    let (_, a) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let a_id = a["id"].as_str().expect("id").to_owned();
+    let mut other = valid_case();
+    other["content"] = json!("丹阳市某印染厂废水直排河道，河水发黑发臭，鱼都死了。");
+    other["division"] = json!("321181");
+    other["address"] = json!("丹阳市开发区");
+    other["complainant_phone"] = json!("13800001111");
+    other["lat"] = json!(32.0);
+    other["lon"] = json!(119.6);
+    call(&coordinator, "POST", "/api/v1/cases", Some(other.clone())).await;
+
+    // The same factory again, worded differently by the same caller.
+    let mut again = valid_case();
+    again["content"] =
+        json!("京口区那家化工企业又在夜里偷排废气了，味道刺鼻，上次反映的问题还没解决。");
+    again["sender_ref"] = json!("D030999");
+    let (s, found) = call(&coordinator, "POST", "/api/v1/repeats", Some(again.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{found}");
+    let first = &found[0];
+    assert_eq!(first["case_id"], a_id.as_str(), "{found}");
+    assert!(
+        first["reasons"].to_string().contains("同一举报电话"),
+        "{found}"
+    );
+    assert!(
+        !found.to_string().contains("13912345678"),
+        "no phone in candidates"
+    );
+    let (s, _) = call(&handler, "POST", "/api/v1/repeats", Some(again.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let mut unrelated = again.clone();
+    unrelated["content"] = json!("南京市鼓楼区某酒吧深夜噪声扰民，音乐声很大。");
+    unrelated["division"] = json!("320106");
+    unrelated["complainant_phone"] = json!("13700002222");
+    unrelated["lat"] = json!(32.06);
+    unrelated["lon"] = json!(118.77);
+    let (_, none) = call(&coordinator, "POST", "/api/v1/repeats", Some(unrelated)).await;
+    assert_eq!(none, json!([]), "{none}");
+
+    let (_, b) = call(&coordinator, "POST", "/api/v1/cases", Some(again)).await;
+    let b_id = b["id"].as_str().expect("id").to_owned();
+    let (s, cands) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{b_id}/repeats"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{cands}");
+    assert_eq!(cands[0]["case_id"], a_id.as_str(), "{cands}");
+    assert!(
+        !cands.to_string().contains(&b_id),
+        "a case is no repeat of itself"
+    );
+
+    let merge_uri = format!("/api/v1/cases/{b_id}/merge");
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &merge_uri,
+        Some(json!({"primary": b_id, "reason": "重复"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["merge.into_self".to_owned()]
+        ),
+        "{v}"
+    );
+    let (s, v) = call(&handler, "POST", &merge_uri, Some(json!({"primary": a_id}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, merged) = call(
+        &coordinator,
+        "POST",
+        &merge_uri,
+        Some(json!({"primary": a_id, "reason": "同一企业同一问题"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{merged}");
+    assert_eq!(merged["status"], "merged");
+    let (_, primary) = call(&coordinator, "GET", &format!("/api/v1/cases/{a_id}"), None).await;
+    assert!(
+        primary["key_classes"].to_string().contains("repeated"),
+        "{primary}"
+    );
+    let (_, events) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{a_id}/events"),
+        None,
+    )
+    .await;
+    assert!(
+        events.to_string().contains("repeat_attached")
+            && events
+                .to_string()
+                .contains(b["reference"].as_str().expect("ref")),
+        "{events}"
+    );
+    let (_, events) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{b_id}/events"),
+        None,
+    )
+    .await;
+    assert!(
+        events.to_string().contains("\"type\":\"received\""),
+        "the repeat keeps its history: {events}"
+    );
+    // Merged cases are no longer candidates.
+    let (_, cands) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{a_id}/repeats"),
+        None,
+    )
+    .await;
+    assert!(!cands.to_string().contains(&b_id), "{cands}");
+
+    // Settings: administrators only, checked by the crate.
+    let (s, v) = call(
+        &coordinator,
+        "PUT",
+        "/api/v1/repeats/settings",
+        Some(json!({"settings": {"window_days": 30}, "reason": "缩短"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = call(
+        &admin,
+        "PUT",
+        "/api/v1/repeats/settings",
+        Some(json!({"settings": {"window_days": 0}, "reason": "试"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["repeat.window.invalid".to_owned()]
+        ),
+        "{v}"
+    );
+    let (s, v) = call(
+        &admin,
+        "PUT",
+        "/api/v1/repeats/settings",
+        Some(json!({"settings": {"window_days": 30}, "reason": "缩短窗口"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        call(&coordinator, "GET", "/api/v1/repeats/settings", None)
+            .await
+            .1["window_days"],
+        30
+    );
+}
+
+#[tokio::test]
+async fn repeat_complaints_on_sqlite() {
+    on_sqlite(repeat_complaints).await;
+}
+
+#[tokio::test]
+async fn repeat_complaints_on_postgres() {
+    on_postgres("repeat test", repeat_complaints).await;
+}
+
+#[tokio::test]
+async fn mechanism_ladder_on_sqlite() {
+    on_sqlite(mechanism_ladder).await;
+}
+
+#[tokio::test]
+async fn mechanism_ladder_on_postgres() {
+    on_postgres("mechanism ladder test", mechanism_ladder).await;
 }
 
 #[tokio::test]

@@ -1,0 +1,482 @@
+//! Batch import of an inspection team's transfer list: the template, a preview that
+//! saves nothing, and an all-or-nothing commit. Reading and validation are
+//! `duban-intake`'s; this module adds what needs the database: batches and numbers
+//! imported before, routing proposals and repeat candidates.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Datelike as _};
+use serde::Deserialize;
+
+use duban_api::{
+    ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportColumn, ImportPreview, ImportRecordView,
+    ImportResult, ImportRowView,
+};
+use duban_case::Lang;
+use duban_case::draft::NewCase;
+
+use super::{Actor, AppState, inserts};
+use crate::error::{ApiFailure, ApiQuery, ReqLang};
+use crate::store::{ImportRecord, StoreError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/import/template.csv", get(template_csv))
+        .route("/import/template.xlsx", get(template_xlsx))
+        .route(
+            "/import/preview",
+            post(preview).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
+        )
+        .route(
+            "/import/commit",
+            post(commit).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
+        )
+}
+
+/// `?file_name=&sheet=` of a preview or commit.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(PartialEq))]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportQuery {
+    /// The uploaded file's name, for the record (`第3批交办清单.xlsx`).
+    pub file_name: Option<String>,
+    /// The worksheet to read (the first by default).
+    pub sheet: Option<String>,
+}
+
+/// The system that numbers an inspection team's transfers, for `external_refs`.
+const INSPECTION: &str = "inspection";
+
+async fn template_csv(_actor: Actor) -> Response {
+    super::download_named(
+        "交办清单模板.csv",
+        "text/csv; charset=utf-8",
+        duban_intake::template_csv().into_bytes(),
+    )
+}
+
+async fn template_xlsx(_actor: Actor) -> Result<Response, ApiFailure> {
+    let header: Vec<&str> = duban_intake::COLUMNS.iter().map(|c| c.zh).collect();
+    let example: Vec<String> = duban_intake::COLUMNS
+        .iter()
+        .map(|c| c.example.to_owned())
+        .collect();
+    let notes: Vec<String> = duban_intake::COLUMNS
+        .iter()
+        .map(|c| format!("{}{}", if c.required { "必填。" } else { "" }, c.note_zh))
+        .collect();
+    let body = super::xlsx_of(&header, &[example, notes], "交办清单")
+        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    Ok(super::download_named(
+        "交办清单模板.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body,
+    ))
+}
+
+fn file_error(e: &duban_intake::IntakeError, lang: Lang) -> ApiFailure {
+    ApiFailure::Invalid(ErrorBody {
+        errors: vec![ApiError {
+            field: e.field(),
+            code: e.code(),
+            message: e.message(lang),
+        }],
+    })
+}
+
+fn body_of(body: Result<Bytes, BytesRejection>, lang: Lang) -> Result<Bytes, ApiFailure> {
+    match body {
+        Ok(b) if b.is_empty() => Err(ApiFailure::bad_field(
+            "file",
+            "import.empty",
+            match lang {
+                Lang::Zh => "请选择要导入的文件",
+                Lang::En => "Choose a file to import",
+            },
+        )),
+        Ok(b) => Ok(b),
+        Err(_) => Err(ApiFailure::TooLarge(ErrorBody::single(
+            "file",
+            "body.too_large",
+            match lang {
+                Lang::Zh => "文件超过32MB，请拆分后导入",
+                Lang::En => "The file exceeds 32 MB; split it",
+            },
+        ))),
+    }
+}
+
+/// The file read and every row validated, with what the database knows of it.
+struct Read {
+    sheet: duban_intake::Sheet,
+    /// Per row: the reference of a case already holding its batch and number.
+    stored: Vec<Option<String>>,
+    already: Option<ImportRecord>,
+    /// Stored cases per city over the rows' receipt window, for repeat candidates.
+    pools:
+        std::collections::HashMap<String, Vec<(duban_repeat::Candidate, crate::store::RepeatRow)>>,
+    settings: duban_repeat::Settings,
+}
+
+fn external_id(new: &NewCase) -> Option<String> {
+    let batch = new.batch()?;
+    let sender_ref = new.sender_ref()?.trim();
+    (!sender_ref.is_empty()).then(|| {
+        format!(
+            "{}-B{:02}-{sender_ref}",
+            batch.date().year(),
+            batch.number()
+        )
+    })
+}
+
+/// Read the file and what the database knows of its numbers and batch; with
+/// `candidates`, also the stored cases repeat detection compares its rows with.
+async fn read(
+    s: &AppState,
+    bytes: &[u8],
+    q: &ImportQuery,
+    lang: Lang,
+    candidates: bool,
+) -> Result<Read, ApiFailure> {
+    let mut opts = duban_intake::Options::new(s.now());
+    opts.sheet = q.sheet.clone().filter(|n| !n.trim().is_empty());
+    // Parsing a large workbook is CPU work: keep it off the async workers.
+    let owned = bytes.to_vec();
+    let sheet = tokio::task::spawn_blocking(move || duban_intake::read(&owned, &opts))
+        .await
+        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?
+        .map_err(|e| file_error(&e, lang))?;
+    let ids: Vec<Option<String>> = sheet
+        .rows
+        .iter()
+        .map(|r| r.case.as_ref().and_then(external_id))
+        .collect();
+    let wanted: Vec<String> = ids.iter().flatten().cloned().collect();
+    let taken: std::collections::HashMap<String, String> = s
+        .store
+        .externals_taken(INSPECTION, &wanted)
+        .await?
+        .into_iter()
+        .collect();
+    let stored: Vec<Option<String>> = ids
+        .iter()
+        .map(|id| id.as_ref().and_then(|i| taken.get(i).cloned()))
+        .collect();
+    let already = s.store.import_by_fingerprint(&sheet.fingerprint).await?;
+    // One read per city over the whole window of its rows, not one per row.
+    let settings = s.repeat_settings().await;
+    let window = chrono::TimeDelta::days(i64::from(settings.window_days()));
+    let mut spans: std::collections::HashMap<
+        String,
+        (DateTime<chrono::Utc>, DateTime<chrono::Utc>),
+    > = std::collections::HashMap::new();
+    for c in sheet.rows.iter().filter_map(|r| r.case.as_ref()) {
+        let city: String = c.division().as_str().chars().take(4).collect();
+        let t = c.received_at();
+        let e = spans.entry(city).or_insert((t, t));
+        e.0 = e.0.min(t);
+        e.1 = e.1.max(t);
+    }
+    let mut pools = std::collections::HashMap::new();
+    for (city, (from, to)) in spans.into_iter().filter(|_| candidates) {
+        let pool = s
+            .repeat_pool_between(&format!("{city}00"), None, from - window, to + window)
+            .await?;
+        pools.insert(city, pool);
+    }
+    Ok(Read {
+        sheet,
+        stored,
+        already,
+        pools,
+        settings,
+    })
+}
+
+fn record_view(r: &ImportRecord) -> ImportRecordView {
+    ImportRecordView {
+        id: r.id.clone(),
+        fingerprint: r.fingerprint.clone(),
+        file_name: r.file_name.clone(),
+        rows: u64::try_from(r.rows).unwrap_or(0),
+        by: r.by_user.clone(),
+        at: DateTime::from_timestamp_millis(r.created_at).unwrap_or_default(),
+    }
+}
+
+fn already_error(reference: &str, lang: Lang) -> ApiError {
+    ApiError {
+        field: "sender_ref".into(),
+        code: "import.already_imported".into(),
+        message: match lang {
+            Lang::Zh => format!("该批次的此交办编号已导入，案件编号 {reference}"),
+            Lang::En => format!("This transfer number of the batch was imported as {reference}"),
+        },
+    }
+}
+
+fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
+    let units = s.dispatch_units();
+    let rules = s.routing_rules();
+    let rows: Vec<ImportRowView> = r
+        .sheet
+        .rows
+        .iter()
+        .zip(&r.stored)
+        .map(|(row, stored)| {
+            let mut errors: Vec<ApiError> = row
+                .errors
+                .iter()
+                .map(|e| ApiError {
+                    field: e.field.clone(),
+                    code: e.code.clone(),
+                    message: e.message(lang).to_owned(),
+                })
+                .collect();
+            if let Some(reference) = stored {
+                errors.push(already_error(reference, lang));
+            }
+            let mut excerpt: String = row.draft.content.chars().take(60).collect();
+            if row.draft.content.chars().count() > 60 {
+                excerpt.push('…');
+            }
+            let proposed_lead = row.case.as_ref().and_then(|c| {
+                duban_dispatch::route(&duban_dispatch::Facts::of_new(c), &rules, &units)
+                    .lead
+                    .map(|p| p.name)
+            });
+            ImportRowView {
+                line: row.line,
+                row_number: row.row_number.clone(),
+                sender_ref: row.draft.sender_ref.clone(),
+                division: row.draft.division.clone(),
+                division_name: row
+                    .case
+                    .as_ref()
+                    .map(|c| c.division().division().full_name()),
+                excerpt: duban_case::model::mask_digit_runs(&excerpt),
+                received_at: row.case.as_ref().map(NewCase::received_at),
+                received_at_source: serde_json::to_value(row.received_at)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                key: row.case.as_ref().is_some_and(NewCase::is_key),
+                proposed_lead,
+                errors,
+                repeats: row
+                    .case
+                    .as_ref()
+                    .map(|c| {
+                        let probe = super::repeats::ProbeOf::of_new(c);
+                        let city: String = probe.division.chars().take(4).collect();
+                        r.pools
+                            .get(&city)
+                            .map(|pool| {
+                                AppState::rank_repeats(&probe, pool, None, &r.settings, lang)
+                            })
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let error_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
+    ImportPreview {
+        format: serde_json::to_value(r.sheet.format)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        encoding: r.sheet.encoding.to_owned(),
+        sheet_name: r.sheet.sheet_name.clone(),
+        title: r.sheet.title.clone(),
+        header_line: r.sheet.header_line,
+        columns: r
+            .sheet
+            .columns
+            .iter()
+            .map(|m| {
+                let spec = m.column.spec();
+                ImportColumn {
+                    header: m.header.clone(),
+                    key: spec.key.to_owned(),
+                    zh: spec.zh.to_owned(),
+                    en: spec.en.to_owned(),
+                }
+            })
+            .collect(),
+        ignored_columns: r.sheet.ignored_columns.clone(),
+        total: rows.len(),
+        valid: rows.len() - error_rows,
+        error_rows,
+        fingerprint: r.sheet.fingerprint.clone(),
+        already_imported: r.already.as_ref().map(record_view),
+        rows,
+    }
+}
+
+/// What importing the file would do; nothing is saved.
+async fn preview(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<ImportPreview>, ApiFailure> {
+    if !actor.may_create() {
+        return Err(ApiFailure::Forbidden(super::forbidden(lang)));
+    }
+    let bytes = body_of(body, lang)?;
+    let r = read(&s, &bytes, &q, lang, true).await?;
+    Ok(axum::Json(preview_of(&s, &r, lang)))
+}
+
+/// Import every row of the file in one transaction, or none.
+async fn commit(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, axum::Json<ImportResult>), ApiFailure> {
+    if !actor.may_create() {
+        return Err(ApiFailure::Forbidden(super::forbidden(lang)));
+    }
+    let started = std::time::Instant::now();
+    let bytes = body_of(body, lang)?;
+    let r = read(&s, &bytes, &q, lang, false).await?;
+    if let Some(prev) = &r.already {
+        return Err(duplicate(prev, lang));
+    }
+    let preview = preview_of(&s, &r, lang);
+    if preview.error_rows > 0 {
+        // Every row's errors, with the row's line in the field path.
+        let errors = preview
+            .rows
+            .iter()
+            .flat_map(|row| {
+                row.errors.iter().map(move |e| ApiError {
+                    field: format!("rows[{}].{}", row.line, e.field),
+                    code: e.code.clone(),
+                    message: e.message.clone(),
+                })
+            })
+            .collect();
+        return Err(ApiFailure::Invalid(ErrorBody { errors }));
+    }
+    let now = s.now();
+    let news: Vec<(NewCase, Option<(String, String)>)> = r
+        .sheet
+        .rows
+        .into_iter()
+        .filter_map(|row| row.case)
+        .map(|c| {
+            let ext = external_id(&c).map(|e| (INSPECTION.to_owned(), e));
+            (c, ext)
+        })
+        .collect();
+    let checked_ms = started.elapsed().as_millis() as u64;
+    let built = s.prepare_cases(news, &actor.who, now).await?;
+    let prepared_ms = started.elapsed().as_millis() as u64;
+    let file_name: String = q
+        .file_name
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
+    let record = ImportRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        fingerprint: r.sheet.fingerprint.clone(),
+        file_name: file_name.clone(),
+        rows: i64::try_from(built.len()).unwrap_or(i64::MAX),
+        by_user: actor.user.username.clone(),
+        created_at: now.timestamp_millis(),
+    };
+    let audit = actor.who.entry(
+        now,
+        "import.commit",
+        None,
+        &file_name,
+        "",
+        serde_json::json!({ "import": record.id, "rows": built.len(), "fingerprint": record.fingerprint }),
+    );
+    match s
+        .store
+        .commit_import(&record, &inserts(&built), &audit)
+        .await
+    {
+        Ok(()) => {}
+        // Imported meanwhile by someone else (the batch, or one of its numbers).
+        Err(StoreError::Duplicate(_)) => {
+            return Err(
+                match s.store.import_by_fingerprint(&record.fingerprint).await? {
+                    Some(prev) => duplicate(&prev, lang),
+                    None => ApiFailure::Conflict(
+                        ErrorBody::single(
+                            "rows",
+                            "import.already_imported",
+                            match lang {
+                                Lang::Zh => "部分案件已由他人导入，请重新预览",
+                                Lang::En => "Some cases were imported meanwhile; preview again",
+                            },
+                        ),
+                        None,
+                    ),
+                },
+            );
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(
+        rows = built.len(),
+        checked_ms,
+        prepared_ms,
+        ms = started.elapsed().as_millis() as u64,
+        "batch import"
+    );
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ImportResult {
+            import: record_view(&record),
+            case_ids: built.iter().map(|p| p.case.id().to_string()).collect(),
+            references: built
+                .iter()
+                .map(|p| p.case.reference().to_string())
+                .collect(),
+        }),
+    ))
+}
+
+fn duplicate(prev: &ImportRecord, lang: Lang) -> ApiFailure {
+    let at = DateTime::from_timestamp_millis(prev.created_at)
+        .map(|t| {
+            (t + chrono::TimeDelta::hours(8))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    ApiFailure::Conflict(
+        ErrorBody::single(
+            "file",
+            "import.duplicate",
+            match lang {
+                Lang::Zh => format!(
+                    "该批次已于{at}由{}导入（{}件），未重复创建",
+                    prev.by_user, prev.rows
+                ),
+                Lang::En => format!(
+                    "This batch was imported on {at} by {} ({} cases); nothing was created",
+                    prev.by_user, prev.rows
+                ),
+            },
+        ),
+        None,
+    )
+}
