@@ -6,9 +6,10 @@ use leptos_router::path;
 
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::{
-    AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage, AdminUnitsPage, AdminUsersPage,
-    CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage, ClearingPage, InboxNavLink, InboxPage,
-    IncidentBoardPage, IncidentsPage, LoginPage, NotFoundPage, ReferralsPage, provide_inbox,
+    AdminApiClientsPage, AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage,
+    AdminUnitsPage, AdminUsersPage, CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage,
+    ClearingPage, ImportPage, InboxNavLink, InboxPage, IncidentBoardPage, IncidentsPage, LoginPage,
+    NotFoundPage, ReferralsPage, provide_inbox,
 };
 use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
 
@@ -31,6 +32,7 @@ pub fn App() -> impl IntoView {
                         <crate::pages::RolesOnly roles=DISPATCH_ROLES><CaseNewPage/></crate::pages::RolesOnly>
                     }/>
                     <Route path=path!("/cases/:id") view=CaseDetailPage/>
+                    <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/calendar") view=CalendarPage/>
                     <Route path=path!("/clearing") view=ClearingPage/>
                     <Route path=path!("/inbox") view=InboxPage/>
@@ -44,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/routing") view=AdminRoutingPage/>
                     <Route path=path!("/admin/plans") view=AdminPlansPage/>
                     <Route path=path!("/admin/sla") view=AdminSlaPage/>
+                    <Route path=path!("/admin/api-clients") view=AdminApiClientsPage/>
                 </Routes>
             </main>
         </Router>
@@ -52,9 +55,9 @@ pub fn App() -> impl IntoView {
 
 /// Top navigation bar: brand, section links, today's date and the language switch.
 /// The inbox (with its count) and the daily clearing view are for everyone signed in,
-/// referrals for everyone signed in but leaders, incidents for everyone; administration
-/// links appear for administrators only, the routing rules for administrators and
-/// coordinators.
+/// referrals for everyone signed in but leaders, incidents for everyone; the 管理 menu
+/// holds the administration links (for administrators; coordinators find the routing
+/// rules there).
 #[component]
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
@@ -73,32 +76,28 @@ pub fn NavBar() -> impl IntoView {
                     <span class="brand-mark">"督办"</span>
                     <span class="brand-name">{move || i18n.t("app.subtitle")}</span>
                 </A>
+                // The section links scroll sideways on narrow screens; the administration
+                // links sit in one 管理 menu after them, outside the scrolling part.
                 <nav class="nav">
-                    // `<A>` sets aria-current="page" on the active link; CSS styles it.
-                    <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
-                                        <Show when=move || user.has_role(DISPATCH_ROLES)>
-                        <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
-                    </Show>
-                    <Show when=move || user.get().is_some()>
-                        <InboxNavLink/>
-                        <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>
-                    </Show>
-                    <Show when=move || user.get().is_some_and(|m| m.role != "leader")>
-                        <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
-                    </Show>
-                    <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
-                    <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
-                    <Show when=move || user.has_role(&["admin"])>
-                        <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
-                        <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
-                        <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t("nav.admin_plans")}</A>
-                        <A href="/admin/sla" attr:id="nav-admin-sla">{move || i18n.t("nav.admin_sla")}</A>
-                    </Show>
+                    <div class="nav-links">
+                        // `<A>` sets aria-current="page" on the active link; CSS styles it.
+                        <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
+                        <Show when=move || user.has_role(DISPATCH_ROLES)>
+                            <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
+                            <A href="/import" attr:id="nav-import">{move || i18n.t("nav.import")}</A>
+                        </Show>
+                        <Show when=move || user.get().is_some()>
+                            <InboxNavLink/>
+                            <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>
+                        </Show>
+                        <Show when=move || user.get().is_some_and(|m| m.role != "leader")>
+                            <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
+                        </Show>
+                        <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
+                        <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
+                    </div>
                     <Show when=move || user.has_role(DISPATCH_ROLES)>
-                        <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>
-                    </Show>
-                    <Show when=move || user.has_role(&["admin"])>
-                        <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t("nav.admin_audit")}</A>
+                        <AdminMenu/>
                     </Show>
                 </nav>
                 <div class="topbar-right">
@@ -108,6 +107,69 @@ pub fn NavBar() -> impl IntoView {
                 </div>
             </div>
         </header>
+    }
+}
+
+/// The 管理 menu of the navigation (`details#nav-admin`): accounts, units, emergency
+/// plans, SLA rule sets and the audit trail for administrators, the routing rules for
+/// administrators and coordinators. It closes when a page is chosen, on a click
+/// elsewhere and on Escape.
+#[component]
+fn AdminMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let admin = move || user.has_role(&["admin"]);
+    let location = leptos_router::hooks::use_location();
+    let on_admin_page = move || location.pathname.with(|p| p.starts_with("/admin/"));
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move || {
+        if let Some(el) = menu.get_untracked() {
+            let _ = el.remove_attribute("open");
+        }
+    };
+    Effect::new(move |_| {
+        location.pathname.track();
+        close();
+    });
+    let clicks = window_event_listener(leptos::ev::click, move |ev| {
+        use leptos::wasm_bindgen::JsCast;
+        let inside = match (menu.get_untracked(), ev.target()) {
+            (Some(el), Some(target)) => target
+                .dyn_into::<leptos::web_sys::Node>()
+                .is_ok_and(|node| el.contains(Some(&node))),
+            _ => false,
+        };
+        if !inside {
+            close();
+        }
+    });
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            close();
+        }
+    });
+    on_cleanup(move || {
+        clicks.remove();
+        keys.remove();
+    });
+    view! {
+        <details class="nav-menu" id="nav-admin" node_ref=menu class:active=on_admin_page>
+            <summary>{move || i18n.t("nav.admin")}</summary>
+            // Choosing a page (even the one shown) closes the menu.
+            <div class="nav-menu-list" on:click=move |_| close()>
+                <Show when=admin>
+                    <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
+                    <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
+                </Show>
+                <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>
+                <Show when=admin>
+                    <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t("nav.admin_plans")}</A>
+                    <A href="/admin/sla" attr:id="nav-admin-sla">{move || i18n.t("nav.admin_sla")}</A>
+                    <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t("nav.admin_audit")}</A>
+                    <A href="/admin/api-clients" attr:id="nav-admin-api-clients">{move || i18n.t("nav.admin_api_clients")}</A>
+                </Show>
+            </div>
+        </details>
     }
 }
 

@@ -2,8 +2,10 @@
 //! kinds and clearing buckets, the lists people type into rule forms, and the field
 //! paths of routing-rule errors.
 
-use duban_dispatch::{Bucket, GovLevel, RuleKind, Target};
+use duban_dispatch::{Because, Bucket, GovLevel, Proposal, RuleKind, Target};
 use duban_divisions::DivisionCode;
+
+use crate::i18n::Lang;
 
 /// The wire code of a rule kind (`lead`, `notify`, `supervise`).
 pub const fn rule_kind_code(k: RuleKind) -> &'static str {
@@ -99,6 +101,97 @@ pub fn division_text(code: DivisionCode) -> String {
     format!("{}（{}）", code.division().full_name(), code.short())
 }
 
+/// A division by name alone: `镇江市京口区`; the code when it is unknown.
+pub fn division_name(code: DivisionCode) -> String {
+    code.division().full_name()
+}
+
+/// One reason of a proposal for people, by names (no division codes):
+/// `行政区域镇江市京口区属镇江市属地管理`, `污染类型为水`.
+pub fn because_text(b: &Because, lang: Lang) -> String {
+    let d = |c: &DivisionCode| division_name(*c);
+    let domain = lang.domain();
+    match (b, lang) {
+        (Because::Division { case, within }, Lang::ZhCn) => {
+            format!("行政区域{}在{}范围内", d(case), d(within))
+        }
+        (Because::Division { case, within }, Lang::En) => {
+            format!("{} lies in {}", d(case), d(within))
+        }
+        (
+            Because::Territory {
+                case,
+                government_of,
+            },
+            Lang::ZhCn,
+        ) => {
+            format!("行政区域{}属{}属地管理", d(case), d(government_of))
+        }
+        (
+            Because::Territory {
+                case,
+                government_of,
+            },
+            Lang::En,
+        ) => {
+            format!("{} is governed by {}", d(case), d(government_of))
+        }
+        (Because::Category { category }, Lang::ZhCn) => {
+            format!("污染类型为{}", category.label(domain))
+        }
+        (Because::Category { category }, Lang::En) => {
+            format!("the category is {}", category.label(domain))
+        }
+        (Because::KeyClass { key_class }, Lang::ZhCn) => {
+            format!("重点类别为{}", key_class.label(domain))
+        }
+        (Because::KeyClass { key_class }, Lang::En) => {
+            format!("the key class is {}", key_class.label(domain))
+        }
+        (Because::Keyword { word }, Lang::ZhCn) => format!("内容含“{word}”"),
+        (Because::Keyword { word }, Lang::En) => format!("the content mentions “{word}”"),
+        (Because::Channel { channel }, Lang::ZhCn) => format!("来源为{}", channel.label(domain)),
+        (Because::Channel { channel }, Lang::En) => {
+            format!("the channel is {}", channel.label(domain))
+        }
+        (Because::Always, Lang::ZhCn) => "适用于所有案件".into(),
+        (Because::Always, Lang::En) => "it applies to every case".into(),
+    }
+}
+
+/// Why the rules propose a unit, for people, by names (the server's explanation
+/// carries division codes): `牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域镇江市京口区属镇江市属地管理`.
+/// `name`: the unit's name, or the supervisor's name for supervise rules.
+pub fn explain(p: &Proposal, name: &str, lang: Lang) -> String {
+    let reasons: Vec<String> = p.because.iter().map(|b| because_text(b, lang)).collect();
+    match lang {
+        Lang::ZhCn => {
+            let role = match p.kind {
+                RuleKind::Lead => "牵头",
+                RuleKind::Notify => "抄送",
+                RuleKind::Supervise => "督办",
+            };
+            format!(
+                "{role}：{name}，依据规则“{}”：{}",
+                p.rule_name,
+                reasons.join("；")
+            )
+        }
+        Lang::En => {
+            let role = match p.kind {
+                RuleKind::Lead => "Lead",
+                RuleKind::Notify => "Notify",
+                RuleKind::Supervise => "Supervisor",
+            };
+            format!(
+                "{role}: {name}, because {} (rule “{}”)",
+                reasons.join(" and "),
+                p.rule_name
+            )
+        }
+    }
+}
+
 /// Splits an error path of the rules list: `rules[3].then.unit` → `(3, "then.unit")`,
 /// `rules[0]` → `(0, "")`; `None` for paths outside one rule (`reason`, `rules`).
 pub fn rule_error_path(field: &str) -> Option<(usize, &str)> {
@@ -157,6 +250,40 @@ mod tests {
         assert_eq!(rule_error_path("rules"), None);
         assert_eq!(rule_error_path("reason"), None);
         assert_eq!(rule_error_path("rules[x].id"), None);
+    }
+
+    #[test]
+    fn explanations_name_divisions_instead_of_codes() {
+        let (Ok(case), Ok(city)) = (
+            "321102".parse::<DivisionCode>(),
+            "3211".parse::<DivisionCode>(),
+        ) else {
+            panic!("known division codes");
+        };
+        let p = Proposal {
+            kind: RuleKind::Lead,
+            unit: "gov-3211".into(),
+            name: "镇江市人民政府".into(),
+            rule: "lead-city".into(),
+            rule_name: "属地政府牵头（设区市）".into(),
+            because: vec![
+                Because::Territory {
+                    case,
+                    government_of: city,
+                },
+                Because::Category {
+                    category: duban_case::model::Category::Water,
+                },
+            ],
+        };
+        let zh = explain(&p, &p.name, Lang::ZhCn);
+        assert!(zh.starts_with("牵头：镇江市人民政府，依据规则“属地政府牵头（设区市）”："));
+        assert!(zh.contains("镇江市京口区属镇江市属地管理"));
+        assert!(zh.contains("污染类型为水"));
+        assert!(!zh.contains("3211") && !zh.contains("321102"));
+        let en = explain(&p, &p.name, Lang::En);
+        assert!(en.starts_with("Lead: 镇江市人民政府, because"));
+        assert!(!en.contains("3211"));
     }
 
     #[test]

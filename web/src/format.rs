@@ -56,3 +56,60 @@ pub fn from_input_time(s: &str) -> String {
         .map(|t| t.with_timezone(&Utc).to_rfc3339())
         .unwrap_or_else(|| s.to_owned())
 }
+
+/// Who acted, for people: the built-in actors (`system`, the server's sweeper and
+/// imports; `anonymous`) in the reader's language, usernames as they are.
+pub fn actor_label(actor: &str, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::Lang;
+    match (actor, lang) {
+        ("anonymous", Lang::ZhCn) => "匿名用户".into(),
+        ("anonymous", Lang::En) => "Anonymous".into(),
+        ("system", Lang::ZhCn) => "系统".into(),
+        ("system", Lang::En) => "System".into(),
+        (other, _) => other.to_owned(),
+    }
+}
+
+/// An actor followed by the 代录 marker when they entered it for another unit:
+/// `coordinator（代录）` / `coordinator (on behalf)`.
+pub fn actor_text(actor: &str, on_behalf: bool, lang: crate::i18n::Lang) -> String {
+    let who = actor_label(actor, lang);
+    match (on_behalf, lang) {
+        (false, _) => who,
+        (true, crate::i18n::Lang::ZhCn) => format!("{who}（代录）"),
+        (true, crate::i18n::Lang::En) => format!("{who} (on behalf)"),
+    }
+}
+
+/// A person for people: `张三（zhangsan）`, or the username alone when the display
+/// name is blank or the same.
+pub fn person_text(p: &duban_api::PersonView) -> String {
+    let name = p.display_name.trim();
+    if name.is_empty() || name == p.username {
+        p.username.clone()
+    } else {
+        format!("{name}（{}）", p.username)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_system_and_on_behalf_entries_read_as_words() {
+        assert_eq!(actor_label("system", Lang::ZhCn), "系统");
+        assert_eq!(actor_label("system", Lang::En), "System");
+        assert_eq!(actor_label("zhenjiang", Lang::ZhCn), "zhenjiang");
+        assert_eq!(
+            actor_text("coordinator", true, Lang::ZhCn),
+            "coordinator（代录）"
+        );
+        assert_eq!(
+            actor_text("coordinator", true, Lang::En),
+            "coordinator (on behalf)"
+        );
+        assert_eq!(actor_text("system", false, Lang::En), "System");
+    }
+}

@@ -146,8 +146,9 @@ pub const fn incident_status_code(s: duban_emergency::Status) -> &'static str {
     }
 }
 
-/// How much time an inbox item has left: `(css class, code)`; overdue once due,
-/// warned within a day.
+/// How much time a deadline without a clock has left: `(css class, code)`; overdue
+/// once due, warned within a day. Only for items the server sent without their clock
+/// (see [`item_state`]).
 pub fn due_state(due: DateTime<Utc>, now: DateTime<Utc>) -> (&'static str, &'static str) {
     let left = (due - now).num_seconds();
     if left <= 0 {
@@ -156,6 +157,25 @@ pub fn due_state(due: DateTime<Utc>, now: DateTime<Utc>) -> (&'static str, &'sta
         ("badge badge-warn", "warning")
     } else {
         ("badge badge-ok", "on_time")
+    }
+}
+
+/// Where an inbox item stands: `(css class, code)` from its clock, with the rule set's
+/// warning share, as every SLA badge computes it; from the bare deadline
+/// ([`due_state`]) when the item came without a clock; `None` without a deadline.
+pub fn item_state(item: &InboxItem, now: DateTime<Utc>) -> Option<(&'static str, &'static str)> {
+    match (&item.clock, item.due_at) {
+        (Some(clock), _) => {
+            let s = clock
+                .status(now, duban_calendar::Calendar::official())
+                .status;
+            Some((
+                crate::sla_view::status_class(s),
+                crate::sla_view::status_code(s),
+            ))
+        }
+        (None, Some(due)) => Some(due_state(due, now)),
+        (None, None) => None,
     }
 }
 
@@ -198,6 +218,8 @@ pub struct IncidentHead {
 pub struct LinkedEvent {
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// Entered by the coordinators for the unit that acted (代录).
+    pub on_behalf: bool,
     /// `supervision`, `referral` or `incident`.
     pub source: &'static str,
     /// The event's wire code (`order_issued`, `sent`, `declared`, …).
@@ -208,6 +230,56 @@ pub struct LinkedEvent {
     pub unit: Option<String>,
     /// Order number, referral subject, incident title.
     pub detail: String,
+    /// The escalation step a mechanism clock reached (`step_fired`): the order's
+    /// (its number in `detail`), the referral's response clock, or a department's
+    /// acknowledgement clock (the department in `unit`).
+    pub step: Option<Step>,
+}
+
+/// The clock a ladder step of a mechanism fired on, and the step:
+/// `督办单 苏督〔2026〕3号：超期催办` (`subject`: the order number),
+/// `住建厅 接报确认：临期提醒` (`subject`: the department's name),
+/// `答复时限：督办` (referrals; `subject` unused).
+pub fn step_text(source: &str, subject: &str, step: Step, lang: Lang) -> String {
+    let step = step_label(step, lang);
+    match (source, lang) {
+        ("supervision", Lang::ZhCn) => format!("督办单 {subject}：{step}"),
+        ("supervision", Lang::En) => format!("Order {subject}: {step}"),
+        ("incident", Lang::ZhCn) => format!("{subject} 接报确认：{step}"),
+        ("incident", Lang::En) => format!("{subject} acknowledgement: {step}"),
+        (_, Lang::ZhCn) => format!("答复时限：{step}"),
+        (_, Lang::En) => format!("Response deadline: {step}"),
+    }
+}
+
+/// A linked event as the case timeline shows it: what happened when it is not the
+/// label's text (ladder steps), and the detail line (the unit by name, then the
+/// detail).
+pub fn linked_line(
+    l: &LinkedEvent,
+    unit_name: &dyn Fn(&str) -> String,
+    lang: Lang,
+) -> (Option<String>, String) {
+    let unit = l.unit.as_deref().map(unit_name).unwrap_or_default();
+    match (l.step, l.source) {
+        (Some(step), "supervision") => (
+            Some(step_text(l.source, &l.detail, step, lang)),
+            String::new(),
+        ),
+        (Some(step), "incident") => (
+            Some(step_text(l.source, &unit, step, lang)),
+            l.detail.clone(),
+        ),
+        (Some(step), _) => (Some(step_text(l.source, "", step, lang)), l.detail.clone()),
+        (None, _) => {
+            let detail = [unit, l.detail.clone()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            (None, detail)
+        }
+    }
 }
 
 /// String-table key of a timeline source's tag.
@@ -262,15 +334,24 @@ pub fn supervision_events(events: &[SupervisionEventView]) -> Vec<LinkedEvent> {
                     None,
                     review.comments.clone(),
                 ),
+                K::StepFired { order_number, .. } => {
+                    ("timeline.step_fired", None, order_number.clone())
+                }
+            };
+            let step = match &e.event.kind {
+                K::StepFired { step, .. } => Some(*step),
+                _ => None,
             };
             LinkedEvent {
                 at: e.event.at,
                 actor: e.event.actor.clone(),
+                on_behalf: e.event.on_behalf,
                 source: "supervision",
                 code: e.event.kind.code(),
                 label,
                 unit,
                 detail,
+                step,
             }
         })
         .collect()
@@ -291,15 +372,22 @@ pub fn referral_events(r: &ReferralView) -> Vec<LinkedEvent> {
                 K::Answered { unit, .. } => ("referral.status.answered", Some(unit.clone())),
                 K::JointSet { lead, .. } => ("referral.joint", Some(lead.clone())),
                 K::Closed { .. } => ("referral.status.closed", None),
+                K::StepFired { .. } => ("timeline.step_fired", None),
+            };
+            let step = match &e.event.kind {
+                K::StepFired { step } => Some(*step),
+                _ => None,
             };
             LinkedEvent {
                 at: e.event.at,
                 actor: e.event.actor.clone(),
+                on_behalf: e.event.on_behalf,
                 source: "referral",
                 code: e.event.kind.code(),
                 label,
                 unit,
                 detail: subject.clone(),
+                step,
             }
         })
         .collect()
@@ -316,11 +404,13 @@ pub fn incident_events(
         return vec![LinkedEvent {
             at: head.declared_at,
             actor: head.declared_by.clone(),
+            on_behalf: false,
             source: "incident",
             code: "declared",
             label: "incident.event.declared",
             unit: None,
             detail: head.title.clone(),
+            step: None,
         }];
     };
     events
@@ -332,15 +422,22 @@ pub fn incident_events(
                 K::Reported { unit, .. } => ("incident.event.reported", Some(unit.clone())),
                 K::Escalated { .. } => ("incident.event.escalated", None),
                 K::Closed { .. } => ("incident.event.closed", None),
+                K::StepFired { unit, .. } => ("timeline.step_fired", Some(unit.clone())),
+            };
+            let step = match &e.event.kind {
+                K::StepFired { step, .. } => Some(*step),
+                _ => None,
             };
             LinkedEvent {
                 at: e.event.at,
                 actor: e.event.actor.clone(),
+                on_behalf: e.event.on_behalf,
                 source: "incident",
                 code: e.event.kind.code(),
                 label,
                 unit,
                 detail: head.title.clone(),
+                step,
             }
         })
         .collect()
@@ -442,6 +539,7 @@ mod tests {
             action: "acknowledge_incident".into(),
             due_at: None,
             escalation: None,
+            clock: None,
         };
         assert_eq!(inbox_link(&item), "/incidents/i-1");
         item.kind = "referral".into();
@@ -467,6 +565,93 @@ mod tests {
             IncidentType::WaterPollution
         );
         assert_eq!(incident_type_for(&[]), IncidentType::Other);
+    }
+
+    #[test]
+    fn inbox_items_use_their_clocks_warning_share() {
+        use duban_sla::{Clock, Limit, Stage, TimeUnit};
+        let start = DateTime::from_timestamp(1_750_000_000, 0).unwrap_or_default();
+        let limit = Limit::new(10, TimeUnit::Hours);
+        assert!(limit.is_ok());
+        let Ok(limit) = limit else { return };
+        // Warned from half the budget on: 5 of 10 hours, far more than a day ahead.
+        let clock = Clock::start(
+            Stage::SupervisionOrder,
+            limit,
+            50,
+            start,
+            duban_calendar::Calendar::official(),
+        );
+        let mut item = InboxItem {
+            kind: "supervision".into(),
+            id: "c-1".into(),
+            case_id: Some("c-1".into()),
+            title: String::new(),
+            action: "answer_order".into(),
+            due_at: Some(clock.due_at()),
+            escalation: None,
+            clock: Some(clock),
+        };
+        let at = |h: i64| start + chrono::TimeDelta::hours(h);
+        assert_eq!(item_state(&item, at(1)).map(|s| s.1), Some("on_time"));
+        assert_eq!(item_state(&item, at(6)).map(|s| s.1), Some("warning"));
+        assert_eq!(item_state(&item, at(11)).map(|s| s.1), Some("overdue"));
+        // Without its clock the item falls back to the bare deadline (warned within
+        // a day).
+        item.clock = None;
+        assert_eq!(item_state(&item, at(1)).map(|s| s.1), Some("warning"));
+        item.due_at = None;
+        assert_eq!(item_state(&item, at(1)), None);
+    }
+
+    #[test]
+    fn ladder_steps_name_their_clock() {
+        assert_eq!(
+            step_text("supervision", "苏督〔2026〕3号", Step::Chase, Lang::ZhCn),
+            "督办单 苏督〔2026〕3号：超期催办"
+        );
+        assert_eq!(
+            step_text("incident", "住建厅", Step::Remind, Lang::ZhCn),
+            "住建厅 接报确认：临期提醒"
+        );
+        assert_eq!(
+            step_text("referral", "", Step::Summon, Lang::En),
+            "Response deadline: Summon talk"
+        );
+        let line = LinkedEvent {
+            at: DateTime::from_timestamp(1_750_000_000, 0).unwrap_or_default(),
+            actor: "system".into(),
+            on_behalf: false,
+            source: "incident",
+            code: "step_fired",
+            label: "timeline.step_fired",
+            unit: Some("dept-zjt".into()),
+            detail: "某河段突发水污染".into(),
+            step: Some(Step::Remind),
+        };
+        let names = |id: &str| {
+            if id == "dept-zjt" {
+                "住建厅".to_owned()
+            } else {
+                id.to_owned()
+            }
+        };
+        assert_eq!(
+            linked_line(&line, &names, Lang::ZhCn),
+            (
+                Some("住建厅 接报确认：临期提醒".to_owned()),
+                "某河段突发水污染".to_owned()
+            )
+        );
+        let plain = LinkedEvent {
+            step: None,
+            code: "acknowledged",
+            ..line
+        };
+        assert_eq!(
+            linked_line(&plain, &names, Lang::ZhCn),
+            (None, "住建厅 · 某河段突发水污染".to_owned())
+        );
     }
 
     #[test]

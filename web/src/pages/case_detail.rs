@@ -34,17 +34,18 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::admin::{AuditTable, OtherErrors};
+use super::admin::{AuditTable, OtherErrors, unit_name};
 use super::incidents::DeclareFromCase;
 use super::referrals::CaseReferrals;
+use super::repeats::RepeatCandidates;
 use super::supervision::SupervisionSection;
 use crate::api;
 use crate::dispatch_view::{rule_kind_code, rule_kind_key};
-use crate::format::local_time;
+use crate::format::{actor_label, actor_text, local_time};
 use crate::i18n::{Lang, use_i18n};
 use crate::mechanism_view::{
-    IncidentHead, LinkedEvent, highest_step, incident_events, referral_events, source_key,
-    step_label, supervision_events,
+    IncidentHead, LinkedEvent, highest_step, incident_events, linked_line, referral_events,
+    source_key, step_label, supervision_events,
 };
 use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, DISPATCH_ROLES, use_current_user};
 use crate::sla_view::{SlaBadge, stage_label};
@@ -197,7 +198,9 @@ fn text_label(kind: ActionKind) -> Option<&'static str> {
 pub fn CaseDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    // A memo, read untracked by `reload`: reload also runs from event handlers and
+    // tasks, where a tracked read of the route's parameters makes Leptos warn.
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let case = RwSignal::new(None::<CaseView>);
     let events = RwSignal::new(Vec::<EventView>::new());
     let load_error = RwSignal::new(None::<String>);
@@ -224,7 +227,7 @@ pub fn CaseDetailPage() -> impl IntoView {
     let linked_tick = RwSignal::new(0u32);
 
     let reload = move || {
-        let id = id();
+        let id = id.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
             match api::get::<CaseView>(&format!("/api/v1/cases/{id}"), lang).await {
@@ -243,7 +246,7 @@ pub fn CaseDetailPage() -> impl IntoView {
         audit_tick.update(|t| *t += 1);
     };
     Effect::new(move |_| {
-        let _ = id();
+        id.track();
         revealed.set(None);
         reveal_errors.set(Vec::new());
         reload();
@@ -253,7 +256,7 @@ pub fn CaseDetailPage() -> impl IntoView {
         if !user.has_role(CASE_AUDIT_ROLES) {
             return;
         }
-        let id = params.read_untracked().get("id").unwrap_or_default();
+        let id = id.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
             match api::get::<Vec<AuditRecord>>(&format!("/api/v1/cases/{id}/audit"), lang).await {
@@ -304,7 +307,7 @@ pub fn CaseDetailPage() -> impl IntoView {
         });
     });
     let reveal = move || {
-        let id = params.read_untracked().get("id").unwrap_or_default();
+        let id = id.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
             let url = format!("/api/v1/cases/{id}/complainant?purpose=case_detail");
@@ -473,6 +476,17 @@ pub fn CaseDetailPage() -> impl IntoView {
         submit(ActionKind::Dispatch);
     };
 
+    // The case and whether it is merged already, for the repeat candidates.
+    let repeat_probe = Memo::new(move |_| {
+        case.with(|c| {
+            c.as_ref().map(|v| {
+                (
+                    v.case.id().to_string(),
+                    v.case.status() == duban_case::model::Status::Merged,
+                )
+            })
+        })
+    });
     // The case and whether it is key, for the mechanism sections.
     let mechanisms = Memo::new(move |_| {
         case.with(|c| {
@@ -514,7 +528,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                 view! {
                     <div class="page-head">
                         <h1>
-                            <span class="reference">{c.reference().to_string()}</span>
+                            <span class="reference" title=i18n.t("cases.col.reference")>{c.reference().to_string()}</span>
                             " "
                             <span class="status case-status" data-status=status.code()>{status.label(lang)}</span>
                             {c.is_paused().then(|| view! { <span class="tag">{i18n.t("cases.paused")}</span> })}
@@ -615,6 +629,9 @@ pub fn CaseDetailPage() -> impl IntoView {
             </Show>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="action-notice">{i18n.t(n)}</p> })}
             // The mechanisms keep their own state: rebuilt only for another case.
+            {move || repeat_probe.get().map(|(case_id, merged)| view! {
+                <RepeatCandidates case_id merged/>
+            })}
             {move || mechanisms.get().map(|(case_id, key)| view! {
                 {key.then(|| view! { <SupervisionSection case_id=case_id.clone() units/> })}
                 <CaseReferrals case_id=case_id.clone() units/>
@@ -645,20 +662,18 @@ pub fn CaseDetailPage() -> impl IntoView {
                         }.into_any()
                     }
                     TimelineEntry::Linked(l) => {
-                        let unit = l.unit.as_deref().map(|id| {
-                            units.with(|names| names.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.name.clone()))
+                        let lang = i18n.lang();
+                        let (what, detail) = units.with(|names| {
+                            linked_line(&l, &|id: &str| unit_name(names, id), lang)
                         });
-                        let detail = [unit.unwrap_or_default(), l.detail.clone()]
-                            .into_iter()
-                            .filter(|s| !s.is_empty())
-                            .collect::<Vec<_>>()
-                            .join(" · ");
+                        let what = what.unwrap_or_else(|| i18n.t(l.label).to_owned());
                         view! {
-                            <li class="linked" data-type=l.code data-source=l.source>
+                            <li class="linked" data-type=l.code data-source=l.source
+                                data-step=l.step.map(|s| s.code()) data-on-behalf=l.on_behalf.then_some("true")>
                                 <span class="when">{local_time(l.at)}</span>
                                 <span class="tag timeline-source">{i18n.t(source_key(l.source))}</span>
-                                <span class="what">{i18n.t(l.label)}</span>
-                                <span class="who">{actor_label(&l.actor, i18n.lang())}</span>
+                                <span class="what">{what}</span>
+                                <span class="who">{actor_text(&l.actor, l.on_behalf, lang)}</span>
                                 {(!detail.is_empty()).then(|| view! { <span class="detail">{detail}</span> })}
                             </li>
                         }.into_any()
@@ -774,7 +789,7 @@ fn RoutingProposal(
                 <span class="proposal-kind">{move || i18n.t(rule_kind_key(kind))}</span>
                 <span class="proposal-name">{p.proposal.name.clone()}</span>
                 <span class="tag proposal-rule" title=move || i18n.t("routing.rule")>{p.proposal.rule_name.clone()}</span>
-                <p class="explanation">{p.explanation.clone()}</p>
+                <p class="explanation">{let p = p.proposal.clone(); move || crate::dispatch_view::explain(&p, &p.name, i18n.lang())}</p>
             </li>
         }
     };
@@ -822,17 +837,6 @@ fn RoutingProposal(
 
 /// A labelled group of units in the lead-unit list.
 type UnitGroup = (&'static str, fn(&UnitView) -> bool);
-
-/// Who acted, for people: the built-in actors in the reader's language.
-fn actor_label(actor: &str, lang: Lang) -> String {
-    match (actor, lang) {
-        ("anonymous", Lang::ZhCn) => "匿名用户".into(),
-        ("anonymous", Lang::En) => "Anonymous".into(),
-        ("system", Lang::ZhCn) => "系统".into(),
-        ("system", Lang::En) => "System".into(),
-        (other, _) => other.to_owned(),
-    }
-}
 
 fn event_detail(
     kind: &EventKind,
@@ -889,6 +893,7 @@ fn event_detail(
             format!("+{by} · {reason}")
         }
         EventKind::Merged { primary } => primary.to_string(),
+        EventKind::RepeatAttached { reference, .. } => reference.to_string(),
         // What the handler asked for, so that the coordinator decides knowing it.
         EventKind::ExtensionRequested { by, reason } => {
             let by = if lang == duban_case::Lang::Zh {
@@ -1104,11 +1109,13 @@ mod tests {
         LinkedEvent {
             at: at(time),
             actor: "coordinator".into(),
+            on_behalf: false,
             source: "referral",
             code,
             label: "referral.event.sent",
             unit: None,
             detail: String::new(),
+            step: None,
         }
     }
 

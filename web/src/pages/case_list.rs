@@ -6,7 +6,9 @@ use duban_api::{ApiError, BatchDispatch, BatchDispatchResult, CaseSummary, Page}
 use duban_case::model::{Category, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::admin::{ApiFieldErrors, OtherErrors, local_error};
 use crate::api;
@@ -14,7 +16,9 @@ use crate::i18n::use_i18n;
 use crate::session::{DISPATCH_ROLES, use_current_user};
 use crate::sla_view::SlaBadge;
 
-#[derive(Clone, Default, PartialEq)]
+/// The list's filters, as in the address's query string (`/?status=reported&batch=3`):
+/// a filtered list can be bookmarked, shared, and is there again after going back.
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Filters {
     status: String,
     division: String,
@@ -23,57 +27,89 @@ struct Filters {
     batch: String,
 }
 
+/// The query-string keys, in the order of [`Filters::values`].
+const KEYS: [&str; 5] = ["status", "division", "category", "key", "batch"];
+
 impl Filters {
+    fn values(&self) -> [&str; 5] {
+        [
+            &self.status,
+            &self.division,
+            &self.category,
+            &self.key,
+            &self.batch,
+        ]
+    }
+
+    /// The filters an address names (`get`: a query parameter's value); blank and
+    /// missing ones are "any".
+    fn from_query(get: impl Fn(&str) -> Option<String>) -> Filters {
+        let [status, division, category, key, batch] =
+            KEYS.map(|k| get(k).map(|v| v.trim().to_owned()).unwrap_or_default());
+        Filters {
+            status,
+            division,
+            category,
+            key,
+            batch,
+        }
+    }
+
+    /// The query string of these filters (`?status=reported`, empty for none).
+    fn search(&self) -> String {
+        crate::api::query_string(KEYS.into_iter().zip(self.values()))
+    }
+
     fn query(&self, cursor: Option<&str>) -> String {
-        let mut q = vec![format!("limit={}", duban_api::DEFAULT_PAGE)];
-        for (k, v) in [
-            ("status", &self.status),
-            ("division", &self.division),
-            ("category", &self.category),
-            ("key", &self.key),
-            ("batch", &self.batch),
-        ] {
-            if !v.is_empty() {
-                q.push(format!("{k}={v}"));
-            }
-        }
+        let limit = duban_api::DEFAULT_PAGE.to_string();
+        let mut pairs: Vec<(&str, &str)> = vec![("limit", &limit)];
+        pairs.extend(KEYS.into_iter().zip(self.values()));
         if let Some(c) = cursor {
-            q.push(format!("cursor={c}"));
+            pairs.push(("cursor", c));
         }
-        format!("/api/v1/cases?{}", q.join("&"))
+        format!("/api/v1/cases{}", crate::api::query_string(pairs))
     }
 
     /// The CSV export of every case these filters match (no paging).
     fn export_href(&self) -> String {
-        let q = crate::api::query_string([
-            ("status", self.status.as_str()),
-            ("division", self.division.as_str()),
-            ("category", self.category.as_str()),
-            ("key", self.key.as_str()),
-            ("batch", self.batch.as_str()),
-        ]);
-        format!("/api/v1/cases/export.csv{q}")
+        format!("/api/v1/cases/export.csv{}", self.search())
+    }
+
+    /// The same table as an Excel workbook.
+    fn export_xlsx_href(&self) -> String {
+        format!("/api/v1/cases/export.xlsx{}", self.search())
     }
 }
 
 #[component]
 pub fn CaseListPage() -> impl IntoView {
     let i18n = use_i18n();
-    let filters = RwSignal::new(Filters::default());
+    // The address is where the filters live: read from it, written to it.
+    let query = use_query_map();
+    let filters = Memo::new(move |_| query.with(|q| Filters::from_query(|k| q.get(k))));
+    let navigate = use_navigate();
     let rows = RwSignal::new(Vec::<CaseSummary>::new());
     let total = RwSignal::new(None::<u64>);
     let cursor = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
+    // Answers to an older reading (filters changed, back or forward) are dropped.
+    let generation = StoredValue::new(0u64);
 
     let load = move |append: bool| {
         let url = filters
             .get_untracked()
             .query(if append { cursor.get_untracked() } else { None }.as_deref());
         let lang = i18n.lang_untracked();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
         loading.set(true);
         spawn_local(async move {
-            match api::get::<Page<CaseSummary>>(&url, lang).await {
+            let result = api::get::<Page<CaseSummary>>(&url, lang).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match result {
                 Ok(page) => {
                     error.set(None);
                     total.set(Some(page.total));
@@ -138,10 +174,22 @@ pub fn CaseListPage() -> impl IntoView {
         });
     };
 
-    let set = move |apply: fn(&mut Filters, String)| {
+    // A choice from a list is a step of its own (back returns to the list before it);
+    // typing a batch number replaces the address as it goes.
+    let set = move |apply: fn(&mut Filters, String), replace: bool| {
+        let navigate = navigate.clone();
         move |ev: leptos::ev::Event| {
-            let v = event_target_value(&ev);
-            filters.update(|f| apply(f, v));
+            let mut next = filters.get_untracked();
+            apply(&mut next, event_target_value(&ev));
+            if next == filters.get_untracked() {
+                return;
+            }
+            let options = NavigateOptions {
+                replace,
+                scroll: false,
+                ..NavigateOptions::default()
+            };
+            navigate(&format!("/{}", next.search()), options);
         }
     };
 
@@ -154,6 +202,10 @@ pub fn CaseListPage() -> impl IntoView {
                     <a class="btn" id="export-csv" rel="external" download=""
                         href=move || filters.with(Filters::export_href)>
                         {move || i18n.t("cases.export_csv")}
+                    </a>
+                    <a class="btn" id="export-xlsx" rel="external" download=""
+                        href=move || filters.with(Filters::export_xlsx_href)>
+                        {move || i18n.t("cases.export_xlsx")}
                     </a>
                     <Show when=move || user.has_role(DISPATCH_ROLES) && batch.with(|b| !b.is_empty())>
                         <button type="button" class="btn" id="dispatch-batch"
@@ -172,31 +224,36 @@ pub fn CaseListPage() -> impl IntoView {
                 </div>
             </div>
             <div class="filters">
-                <select name="status" on:change=set(|f, v| f.status = v)>
-                    <option value="">{move || i18n.t("filter.all_status")}</option>
+                <select name="status" on:change=set(|f, v| f.status = v, false)>
+                    <option value="" selected=move || filters.with(|f| f.status.is_empty())>{move || i18n.t("filter.all_status")}</option>
                     {Status::ALL.iter().map(|s| view! {
-                        <option value=s.code()>{move || s.label(i18n.lang().domain())}</option>
+                        <option value=s.code() selected=move || filters.with(|f| f.status == s.code())>{move || s.label(i18n.lang().domain())}</option>
                     }).collect_view()}
                 </select>
-                <select name="division" on:change=set(|f, v| f.division = v)>
-                    <option value="">{move || i18n.t("filter.all_cities")}</option>
-                    {duban_divisions::cities().map(|c| view! {
-                        <option value=c.code().short()>{c.name()}</option>
+                <select name="division" on:change=set(|f, v| f.division = v, false)>
+                    <option value="" selected=move || filters.with(|f| f.division.is_empty())>{move || i18n.t("filter.all_cities")}</option>
+                    {duban_divisions::cities().map(|c| {
+                        let code = c.code().short();
+                        let chosen = code.clone();
+                        view! {
+                            <option value=code selected=move || filters.with(|f| f.division == chosen)>{c.name()}</option>
+                        }
                     }).collect_view()}
                 </select>
-                <select name="category" on:change=set(|f, v| f.category = v)>
-                    <option value="">{move || i18n.t("filter.all_categories")}</option>
+                <select name="category" on:change=set(|f, v| f.category = v, false)>
+                    <option value="" selected=move || filters.with(|f| f.category.is_empty())>{move || i18n.t("filter.all_categories")}</option>
                     {Category::ALL.iter().map(|c| view! {
-                        <option value=c.code()>{move || c.label(i18n.lang().domain())}</option>
+                        <option value=c.code() selected=move || filters.with(|f| f.category == c.code())>{move || c.label(i18n.lang().domain())}</option>
                     }).collect_view()}
                 </select>
-                <select name="key" on:change=set(|f, v| f.key = v)>
-                    <option value="">{move || i18n.t("filter.key_any")}</option>
-                    <option value="true">{move || i18n.t("filter.key_only")}</option>
-                    <option value="false">{move || i18n.t("filter.key_none")}</option>
+                <select name="key" on:change=set(|f, v| f.key = v, false)>
+                    <option value="" selected=move || filters.with(|f| f.key.is_empty())>{move || i18n.t("filter.key_any")}</option>
+                    <option value="true" selected=move || filters.with(|f| f.key == "true")>{move || i18n.t("filter.key_only")}</option>
+                    <option value="false" selected=move || filters.with(|f| f.key == "false")>{move || i18n.t("filter.key_none")}</option>
                 </select>
                 <input type="number" name="batch" min="1" max="99" placeholder=move || i18n.t("filter.batch")
-                    on:input=set(|f, v| f.batch = v.trim().to_owned())/>
+                    prop:value=move || filters.with(|f| f.batch.clone())
+                    on:input=set(|f, v| f.batch = v.trim().to_owned(), true)/>
                 <span class="count">
                     {move || total.get().map(|n| format!("{} {n}", i18n.t("cases.total")))}
                 </span>

@@ -14,9 +14,9 @@ use super::admin::OtherErrors;
 use crate::api;
 use crate::format::deadline;
 use crate::i18n::{I18n, use_i18n};
-use crate::mechanism_view::{due_state, inbox_link, parse_step, step_label};
+use crate::mechanism_view::{due_state, inbox_link, item_state, parse_step, step_label};
 use crate::session::CurrentUser;
-use crate::sla_view::{span, use_now};
+use crate::sla_view::{SlaBadge, span, use_now};
 
 /// How often the count is asked for.
 const REFRESH: Duration = Duration::from_secs(60);
@@ -180,7 +180,9 @@ pub fn InboxPage() -> impl IntoView {
 }
 
 /// One item: kind, title linking to where it is handled, expected action, deadline
-/// with the time left, escalation step.
+/// with the time left, escalation step. The time left is the live badge of the item's
+/// clock (warned at the rule set's share, like every other badge); an item sent
+/// without its clock is coloured by its bare deadline.
 #[component]
 fn InboxRow(item: InboxItem) -> impl IntoView {
     let i18n = use_i18n();
@@ -189,35 +191,50 @@ fn InboxRow(item: InboxItem) -> impl IntoView {
     let kind = item.kind.clone();
     let action = item.action.clone();
     let step = item.escalation.as_deref().and_then(parse_step);
-    let due = item.due_at;
+    let due = item
+        .due_at
+        .or_else(|| item.clock.as_ref().map(|c| c.due_at()));
+    // Incidents' acknowledgement clocks run in minutes: count seconds.
+    let seconds = item.kind == "incident";
+    let clock = item.clock.clone();
+    let state = StoredValue::new(item.clone());
+    let overdue = move || {
+        state
+            .with_value(|i| item_state(i, now.get()))
+            .is_some_and(|(_, code)| code == "overdue")
+    };
     view! {
         <tr class="inbox-item" data-kind=item.kind.clone() data-action=item.action.clone() data-id=item.id.clone()
-            data-overdue=move || due.is_some_and(|d| d <= now.get()).to_string()>
+            data-overdue=move || overdue().to_string()>
             <td class="nowrap"><span class="tag inbox-kind" data-kind=item.kind.clone()>{move || kind_label(i18n, &kind)}</span></td>
             <td><A href=href attr:class="inbox-link">{item.title.clone()}</A></td>
             <td class="nowrap inbox-action">{move || action_label(i18n, &action)}</td>
             <td class="nowrap">
-                {due.map(|d| view! {
-                    <span class="due-at">{deadline(d)}</span>
-                    " "
-                    <span class=move || due_state(d, now.get()).0 data-sla=move || due_state(d, now.get()).1>
-                        {move || {
-                            let left = (d - now.get()).num_seconds();
-                            let lang = i18n.lang();
-                            match (left > 0, lang) {
-                                (true, crate::i18n::Lang::ZhCn) => format!("剩余{}", span(left, lang)),
-                                (true, crate::i18n::Lang::En) => format!("{} left", span(left, lang)),
-                                (false, crate::i18n::Lang::ZhCn) => format!("超期{}", span(left, lang)),
-                                (false, crate::i18n::Lang::En) => format!("Overdue {}", span(left, lang)),
-                            }
-                        }}
-                    </span>
-                })}
-                {due.is_none().then(|| view! { <span class="muted">"—"</span> })}
+                {due.map(|d| view! { <span class="due-at">{deadline(d)}</span>" " })}
+                {match (clock, due) {
+                    (Some(clock), _) => view! { <SlaBadge clock seconds/> }.into_any(),
+                    (None, Some(d)) => view! {
+                        <span class=move || due_state(d, now.get()).0 data-sla=move || due_state(d, now.get()).1>
+                            {move || {
+                                let left = (d - now.get()).num_seconds();
+                                let lang = i18n.lang();
+                                match (left > 0, lang) {
+                                    (true, crate::i18n::Lang::ZhCn) => format!("剩余{}", span(left, lang)),
+                                    (true, crate::i18n::Lang::En) => format!("{} left", span(left, lang)),
+                                    (false, crate::i18n::Lang::ZhCn) => format!("超期{}", span(left, lang)),
+                                    (false, crate::i18n::Lang::En) => format!("Overdue {}", span(left, lang)),
+                                }
+                            }}
+                        </span>
+                    }.into_any(),
+                    (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
+                }}
             </td>
             <td class="nowrap">
                 {step.map(|s| view! {
-                    <span class="tag tag-escalation" data-step=s.code()>{move || step_label(s, i18n.lang())}</span>
+                    <span class="tag tag-escalation" data-step=s.code()>
+                        {move || step_label(s, i18n.lang())}
+                    </span>
                 })}
             </td>
         </tr>

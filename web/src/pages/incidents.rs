@@ -19,9 +19,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::admin::{ApiFieldErrors, OtherErrors, unit_name};
 use crate::api::{self, Fetched};
-use crate::format::local_time;
+use crate::format::{actor_label, actor_text, local_time};
 use crate::i18n::{I18n, use_i18n};
-use crate::mechanism_view::{IncidentHead, incident_status_code, incident_type_for};
+use crate::mechanism_view::{IncidentHead, incident_status_code, incident_type_for, step_text};
 use crate::session::{DISPATCH_ROLES, use_current_user};
 use crate::sla_view::SlaBadge;
 
@@ -316,7 +316,17 @@ fn DeclareIncidentForm(url: String, draft: DeclareDraft) -> impl IntoView {
 }
 
 /// A timeline entry of an incident for people: what happened and the detail.
-fn event_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static str, String) {
+fn event_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (String, String) {
+    if let EventKind::StepFired { unit, step } = kind {
+        let what = step_text("incident", &unit_name(units, unit), *step, i18n.lang());
+        return (what, String::new());
+    }
+    let (key, detail) = event_key_text(kind, i18n, units);
+    (i18n.t(key).to_owned(), detail)
+}
+
+/// The string-table key and the detail of an incident event other than a ladder step.
+fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static str, String) {
     let lang = i18n.lang().domain();
     match kind {
         EventKind::Declared {
@@ -368,6 +378,7 @@ fn event_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static str
             ("incident.event.escalated", s)
         }
         EventKind::Closed { summary, .. } => ("incident.event.closed", summary.clone()),
+        EventKind::StepFired { unit, .. } => ("timeline.step_fired", unit_name(units, unit)),
     }
 }
 
@@ -538,7 +549,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
                             <dt>{i18n.t("incident.type")}</dt><dd>{type_label(t, i18n)}</dd>
                             <dt>{i18n.t("incident.plan")}</dt><dd id="incident-plan" data-plan=h.plan_id.clone()>{h.plan_name.clone()}</dd>
                             <dt>{i18n.t("incident.place")}</dt><dd>{place}</dd>
-                            <dt>{i18n.t("incident.declared_at")}</dt><dd>{format!("{} · {}", local_time(h.declared_at), h.declared_by)}</dd>
+                            <dt>{i18n.t("incident.declared_at")}</dt><dd>{format!("{} · {}", local_time(h.declared_at), actor_label(&h.declared_by, i18n.lang()))}</dd>
                             {h.case_id.clone().map(|c| view! {
                                 <dt>{i18n.t("incident.case")}</dt>
                                 <dd><A href=format!("/cases/{c}") attr:class="case-link" attr:id="incident-case">{move || i18n.t("referral.open_case")}</A></dd>
@@ -558,6 +569,11 @@ pub fn IncidentBoardPage() -> impl IntoView {
                             <tbody>
                                 {v.incident.linkages().iter().map(|l| {
                                     let acked = l.acknowledged_at.is_some();
+                                    // Acknowledged by the coordinators for the department (代录)?
+                                    let for_unit = v.events.iter().any(|e| e.event.on_behalf
+                                        && matches!(&e.event.kind, EventKind::Acknowledged { unit, .. } if *unit == l.unit));
+                                    let ack_by = l.acknowledged_by.as_deref()
+                                        .map_or_else(|| "—".to_owned(), |by| actor_text(by, for_unit, i18n.lang()));
                                     let unit = l.unit.clone();
                                     let show_ack = can_ack && !acked && my_units.contains(&l.unit);
                                     view! {
@@ -567,7 +583,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
                                             <td><ul class="tasks">{l.tasks.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul></td>
                                             <td class="nowrap"><SlaBadge clock=l.clock.clone() seconds=true/></td>
                                             <td class="nowrap ack-at">{l.acknowledged_at.map(local_time).unwrap_or_else(|| "—".into())}</td>
-                                            <td class="ack-by">{l.acknowledged_by.clone().unwrap_or_else(|| "—".into())}</td>
+                                            <td class="ack-by" data-on-behalf=for_unit.then_some("true")>{ack_by}</td>
                                             <td class="nowrap">
                                                 {show_ack.then(|| view! {
                                                     <button type="button" class="btn btn-primary btn-small ack" data-unit=unit.clone()
@@ -595,11 +611,16 @@ pub fn IncidentBoardPage() -> impl IntoView {
                         let names = units.get();
                         v.events.iter().map(|e| {
                             let (what, detail) = event_text(&e.event.kind, i18n, &names);
+                            let step = match &e.event.kind {
+                                EventKind::StepFired { step, .. } => Some(step.code()),
+                                _ => None,
+                            };
                             view! {
-                                <li data-type=e.event.kind.code()>
+                                <li data-type=e.event.kind.code() data-step=step
+                                    data-on-behalf=e.event.on_behalf.then_some("true")>
                                     <span class="when">{local_time(e.event.at)}</span>
-                                    <span class="what">{i18n.t(what)}</span>
-                                    <span class="who">{e.event.actor.clone()}</span>
+                                    <span class="what">{what}</span>
+                                    <span class="who">{actor_text(&e.event.actor, e.event.on_behalf, i18n.lang())}</span>
                                     {(!detail.is_empty()).then(|| view! { <span class="detail">{detail}</span> })}
                                 </li>
                             }

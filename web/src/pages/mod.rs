@@ -6,22 +6,25 @@ mod case_detail;
 mod case_list;
 mod case_new;
 mod clearing;
+mod import;
 mod inbox;
 mod incidents;
 mod login;
 mod not_found;
 mod referrals;
+mod repeats;
 mod supervision;
 
 pub use admin::{
-    AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage, AdminUnitsPage, AdminUsersPage,
-    RolesOnly,
+    AdminApiClientsPage, AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage,
+    AdminUnitsPage, AdminUsersPage, RolesOnly,
 };
 pub use calendar::CalendarPage;
 pub use case_detail::CaseDetailPage;
 pub use case_list::CaseListPage;
 pub use case_new::CaseNewPage;
 pub use clearing::ClearingPage;
+pub use import::ImportPage;
 pub use inbox::{InboxNavLink, InboxPage, provide_inbox};
 pub use incidents::{IncidentBoardPage, IncidentsPage};
 pub use login::LoginPage;

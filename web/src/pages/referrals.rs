@@ -19,7 +19,7 @@ use leptos_router::components::A;
 use super::admin::{ApiFieldErrors, OtherErrors, unit_name};
 use super::supervision::{LimitFields, scroll_to_hash};
 use crate::api;
-use crate::format::local_time;
+use crate::format::{actor_text, local_time};
 use crate::i18n::use_i18n;
 use crate::session::{DISPATCH_ROLES, use_current_user};
 use crate::sla_view::SlaBadge;
@@ -277,7 +277,7 @@ fn ReferForm(
                                     }>
                                     {move || i18n.t("referral.refer_proposed")}
                                 </button>
-                                <p class="explanation">{p.explanation.clone()}</p>
+                                <p class="explanation">{let p = p.proposal.clone(); move || crate::dispatch_view::explain(&p, &p.name, i18n.lang())}</p>
                             </li>
                         }
                     }).collect_view()}
@@ -413,10 +413,12 @@ fn ReferralCard(
             <ol class="thread">
                 {thread.into_iter().map(|m| {
                     let unit = m.unit.clone();
+                    let (by, on_behalf) = (m.by.clone(), m.on_behalf);
                     view! {
-                        <li class="message" data-answer=m.answer.to_string() data-unit=m.unit.clone() class:message-answer=m.answer>
+                        <li class="message" data-answer=m.answer.to_string() data-unit=m.unit.clone() class:message-answer=m.answer
+                            data-on-behalf=on_behalf.then_some("true")>
                             <span class="when">{local_time(m.at)}</span>
-                            <span class="who">{move || name(&unit)}" · "{m.by.clone()}</span>
+                            <span class="who">{move || name(&unit)}" · "{move || actor_text(&by, on_behalf, i18n.lang())}</span>
                             {m.answer.then(|| view! { <span class="tag tag-answer">{move || i18n.t("referral.answer_tag")}</span> })}
                             <p class="message-text">{m.text.clone()}</p>
                         </li>

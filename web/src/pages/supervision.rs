@@ -7,7 +7,7 @@
 //! function the server runs.
 
 use chrono::{TimeDelta, Utc};
-use duban_api::{ApiError, AttachmentView, RoutingView, SupervisionView, UnitView};
+use duban_api::{ApiError, AttachmentView, PersonView, RoutingView, SupervisionView, UnitView};
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
 use duban_supervision::{Attachment, Command, Ctx, Order, OrderStatus, Report, ReportKind, Visit};
@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 use super::admin::{ApiFieldErrors, OtherErrors, local_error, unit_name};
 use crate::api;
 use crate::dispatch_view::split_list;
-use crate::format::local_time;
+use crate::format::{actor_label, local_time, person_text};
 use crate::i18n::{I18n, use_i18n};
 use crate::mechanism_view::TIME_UNITS;
 use crate::sla_view::SlaBadge;
@@ -153,8 +153,10 @@ pub fn SupervisionSection(case_id: String, units: RwSignal<Vec<UnitView>>) -> im
     let open = RwSignal::new(None::<Open>);
     let busy = RwSignal::new(false);
     let notice = RwSignal::new(None::<&'static str>);
-    // The supervisor the routing rules propose (for the assign form).
+    // The supervisor the routing rules propose, and the accounts that may be named
+    // (for the assign form).
     let proposed = RwSignal::new(None::<String>);
+    let people = RwSignal::new(None::<Vec<PersonView>>);
     // Files uploaded for the visit being recorded.
     let uploads = RwSignal::new(Vec::<AttachmentView>::new());
 
@@ -179,7 +181,8 @@ pub fn SupervisionSection(case_id: String, units: RwSignal<Vec<UnitView>>) -> im
                 .is_some_and(|d| d.allowed.iter().any(|c| c == code))
         })
     };
-    // Whoever may assign may read the routing proposal: start from its supervisor.
+    // Whoever may assign may read the routing proposal (start from its supervisor)
+    // and the accounts that may be named.
     let may_assign = Memo::new(move |_| allowed("assign"));
     Effect::new(move |_| {
         if !may_assign.get() || proposed.get_untracked().is_some() {
@@ -190,6 +193,18 @@ pub fn SupervisionSection(case_id: String, units: RwSignal<Vec<UnitView>>) -> im
         spawn_local(async move {
             if let Ok(r) = api::get::<RoutingView>(&url, lang).await {
                 proposed.set(r.supervisor.map(|p| p.proposal.unit));
+            }
+        });
+    });
+    Effect::new(move |_| {
+        if !may_assign.get() || people.with_untracked(Option::is_some) {
+            return;
+        }
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            match api::get::<Vec<PersonView>>("/api/v1/supervisors", lang).await {
+                Ok(list) => people.set(Some(list)),
+                Err(f) => assign_errors.set(f.errors().to_vec()),
             }
         });
     });
@@ -298,12 +313,13 @@ pub fn SupervisionSection(case_id: String, units: RwSignal<Vec<UnitView>>) -> im
                 <dt>{move || i18n.t("supervision.supervisor")}</dt>
                 <dd id="supervisor">
                     {move || data.with(|d| d.as_ref().and_then(|d| d.supervision.supervisor().map(str::to_owned)))
+                        .map(|u| people.with(|list| supervisor_text(list.as_deref().unwrap_or_default(), &u)))
                         .unwrap_or_else(|| i18n.t("supervision.no_supervisor").to_owned())}
                 </dd>
             </dl>
             <Show when=move || may_assign.get()>
                 <AssignForm current=data.with_untracked(|d| d.as_ref().and_then(|d| d.supervision.supervisor().map(str::to_owned)))
-                    proposed errors=assign_errors busy on_send=on_assign/>
+                    proposed people errors=assign_errors busy on_send=on_assign/>
             </Show>
 
             <h3>{move || i18n.t("supervision.orders")}</h3>
@@ -446,7 +462,7 @@ fn VisitItem(v: Visit) -> impl IntoView {
                 <span class="when">{v.date.to_string()}</span>
                 <span class="tag visit-finding" data-finding=finding.code()>{move || finding.label(i18n.lang().domain())}</span>
                 <span class="muted">{move || i18n.t("visit.inspectors")}{move || i18n.t("routing.colon")}{v.inspectors.join("、")}</span>
-                <span class="muted">{format!("{} · {}", v.recorded_by, local_time(v.recorded_at))}</span>
+                <span class="muted">{move || format!("{} · {}", actor_label(&v.recorded_by, i18n.lang()), local_time(v.recorded_at))}</span>
             </div>
             <p class="record-text">{v.findings.clone()}</p>
             {(!v.attachments.is_empty()).then(|| view! {
@@ -489,7 +505,7 @@ fn ReportItem(
         <li class="report" data-id=id data-kind=kind data-review=review_state>
             <div class="record-head">
                 <span class="tag report-kind" data-kind=kind>{move || i18n.t(if kind == "result" { "report.kind.result" } else { "report.kind.progress" })}</span>
-                <span class="muted">{format!("{} · {}", r.by, local_time(r.at))}</span>
+                <span class="muted">{let by = r.by.clone(); move || format!("{} · {}", actor_label(&by, i18n.lang()), local_time(r.at))}</span>
                 <span class="report-review" data-review=review_state>{move || i18n.t(match review_state {
                     "approved" => "report.approved",
                     "sent_back" => "report.sent_back",
@@ -498,7 +514,7 @@ fn ReportItem(
             </div>
             <p class="record-text">{r.text.clone()}</p>
             {r.review.clone().filter(|rv| !rv.comments.is_empty()).map(|rv| view! {
-                <p class="hint review-comments">{move || i18n.t("action.comments")}{move || i18n.t("routing.colon")}{rv.comments.clone()}{format!(" · {}", rv.by)}</p>
+                <p class="hint review-comments">{move || i18n.t("action.comments")}{move || i18n.t("routing.colon")}{rv.comments.clone()}{move || format!(" · {}", actor_label(&rv.by, i18n.lang()))}</p>
             })}
             {(can_review && r.review.is_none()).then(|| view! {
                 <form class="form action-panel" id="review-report" data-report=id novalidate
@@ -521,19 +537,29 @@ fn ReportItem(
     }
 }
 
-/// Names the supervisor: a username, starting from the current one or the routing
+/// A username for people, by the list of supervisors when it is there.
+fn supervisor_text(people: &[PersonView], username: &str) -> String {
+    people
+        .iter()
+        .find(|p| p.username == username)
+        .map_or_else(|| username.to_owned(), person_text)
+}
+
+/// Names the supervisor, chosen from the accounts that may supervise
+/// (`GET /api/v1/supervisors`), starting from the current one or the routing
 /// proposal's.
 #[component]
 fn AssignForm(
     current: Option<String>,
     proposed: RwSignal<Option<String>>,
+    people: RwSignal<Option<Vec<PersonView>>>,
     errors: RwSignal<Vec<ApiError>>,
     busy: RwSignal<bool>,
     on_send: Callback<Command>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let value = RwSignal::new(current.unwrap_or_default());
-    // The proposal arrives later: take it while nothing is typed.
+    let value = RwSignal::new(current.clone().unwrap_or_default());
+    // The proposal arrives later: take it while nothing is chosen.
     Effect::new(move |_| {
         if let Some(p) = proposed.get()
             && value.with_untracked(String::is_empty)
@@ -541,6 +567,21 @@ fn AssignForm(
             value.set(p);
         }
     });
+    // The accounts to choose from; the current and the proposed supervisor stay
+    // listed even when they no longer have the role (the server then says so).
+    let options = Memo::new(move |_| {
+        let mut list = people.get().unwrap_or_default();
+        for extra in [current.clone(), proposed.get()].into_iter().flatten() {
+            if !extra.is_empty() && !list.iter().any(|p| p.username == extra) {
+                list.push(PersonView {
+                    username: extra.clone(),
+                    display_name: String::new(),
+                });
+            }
+        }
+        list
+    });
+    let none = move || people.with(|p| p.as_ref().is_some_and(Vec::is_empty));
     view! {
         <form class="form inline-row" id="assign-supervisor" novalidate
             on:submit=move |ev| {
@@ -549,15 +590,31 @@ fn AssignForm(
             }>
             <label class="field">
                 <span class="label">{move || i18n.t("supervision.assign_label")}</span>
-                <input type="text" name="supervisor" maxlength="64" autocomplete="off"
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))/>
-                {move || proposed.get().map(|p| view! { <span class="hint" id="proposed-supervisor">{move || i18n.t("supervision.proposed")}{p.clone()}</span> })}
+                <select name="supervisor" id="supervisor-select"
+                    on:change=move |ev| value.set(event_target_value(&ev))>
+                    <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t("common.choose")}</option>
+                    {move || options.get().into_iter().map(|p| {
+                        let chosen = p.username.clone();
+                        view! {
+                            <option value=p.username.clone() selected=move || value.with(|v| *v == chosen)>{person_text(&p)}</option>
+                        }
+                    }).collect_view()}
+                </select>
+                {move || proposed.get().map(|p| {
+                    let text = people.with(|list| supervisor_text(list.as_deref().unwrap_or_default(), &p));
+                    view! { <span class="hint" id="proposed-supervisor" data-username=p.clone()>{move || i18n.t("supervision.proposed")}{text}</span> }
+                })}
+                <Show when=none>
+                    <p class="banner banner-warn" id="no-supervisors">{move || i18n.t("supervision.no_supervisors")}</p>
+                </Show>
                 <ApiFieldErrors field="supervisor" errors/>
             </label>
             <OtherErrors fields=&["supervisor"] errors/>
             <div class="actions">
-                <button type="submit" class="btn btn-primary" id="assign-submit" disabled=move || busy.get()>{move || i18n.t("supervision.assign")}</button>
+                <button type="submit" class="btn btn-primary" id="assign-submit"
+                    disabled=move || busy.get() || value.with(String::is_empty)>
+                    {move || i18n.t("supervision.assign")}
+                </button>
             </div>
         </form>
     }

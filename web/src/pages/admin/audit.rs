@@ -10,8 +10,22 @@ use leptos_router::hooks::query_signal;
 
 use super::{AdminOnly, OtherErrors, role_label};
 use crate::api;
-use crate::format::local_time;
+use crate::format::{actor_label, local_time};
 use crate::i18n::{I18n, use_i18n};
+
+/// Audit action prefixes of the mechanisms and the administration of rules, and the
+/// sweeper's escalations, in the order the filter lists them after the case actions.
+/// A prefix (ending in `.`) matches every action under it.
+const MECHANISM_ACTIONS: [&str; 8] = [
+    "case.escalate",
+    "supervision.",
+    "referral.",
+    "incident.",
+    "routing.",
+    "sla.",
+    "emergency.",
+    "attachment.",
+];
 
 /// Audit action codes that are not case actions, in the order the filter lists them.
 const OTHER_ACTIONS: [&str; 9] = [
@@ -29,6 +43,12 @@ const OTHER_ACTIONS: [&str; 9] = [
 /// An audit action code for people: known codes translated (case actions by their
 /// life-cycle label), others as they are.
 pub fn audit_action_label(i18n: I18n, code: &str) -> String {
+    // A prefix of the filter: every action of a kind (`supervision.` → 跟进督办（全部）).
+    if let Some(prefix) = code.strip_suffix('.') {
+        return i18n
+            .try_t(&format!("audit.action.{prefix}_any"))
+            .map_or_else(|| code.to_owned(), str::to_owned);
+    }
     if let Some(kind) = code
         .strip_prefix("case.")
         .and_then(|k| ActionKind::ALL.iter().find(|a| a.code() == k))
@@ -175,6 +195,7 @@ fn AuditSearch() -> impl IntoView {
     let action_options = move || {
         let mut codes: Vec<String> = vec!["case.".into(), "case.create".into()];
         codes.extend(ActionKind::ALL.iter().map(|k| format!("case.{}", k.code())));
+        codes.extend(MECHANISM_ACTIONS.iter().map(|c| (*c).to_owned()));
         codes.extend(OTHER_ACTIONS.iter().map(|c| (*c).to_owned()));
         // A code from a shared link that the list does not know still shows.
         let current = draft.with(|f| f.action.clone());
@@ -200,7 +221,7 @@ fn AuditSearch() -> impl IntoView {
                         let label = code.clone();
                         view! {
                             <option value=code selected=move || draft.with(|f| f.action == chosen)>
-                                {move || if label == "case." { i18n.t("audit.action.case_any").to_owned() } else { audit_action_label(i18n, &label) }}
+                                {move || audit_action_label(i18n, &label)}
                             </option>
                         }
                     }).collect_view()}
@@ -263,6 +284,7 @@ pub fn AuditTable(rows: Signal<Vec<AuditRecord>>, with_target: bool) -> impl Int
                         let e = r.entry;
                         let role = e.role.clone();
                         let action = e.action.clone();
+                        let actor = e.actor.clone();
                         let target = match (&e.case_id, e.target.is_empty()) {
                             (Some(id), empty) => {
                                 let text = if empty { id.clone() } else { e.target.clone() };
@@ -273,7 +295,7 @@ pub fn AuditTable(rows: Signal<Vec<AuditRecord>>, with_target: bool) -> impl Int
                         view! {
                             <tr class="audit-row" data-seq=r.seq data-action=e.action.clone()>
                                 <td class="nowrap">{local_time(e.at)}</td>
-                                <td class="nowrap">{e.actor.clone()}</td>
+                                <td class="nowrap" data-actor=e.actor.clone()>{move || actor_label(&actor, i18n.lang())}</td>
                                 <td class="nowrap" data-role=e.role.clone()>
                                     {move || if role.is_empty() { "—".to_owned() } else { role_label(i18n, &role) }}
                                 </td>

@@ -4,6 +4,7 @@
 //! (routing rules and emergency plans are shown to everyone read-only, and edited by
 //! administrators).
 
+mod api_clients;
 mod audit;
 mod plans;
 mod routing;
@@ -11,6 +12,7 @@ mod sla;
 mod units;
 mod users;
 
+pub use api_clients::AdminApiClientsPage;
 pub use audit::{AdminAuditPage, AuditTable};
 pub use plans::AdminPlansPage;
 pub use routing::AdminRoutingPage;

@@ -4,7 +4,7 @@
 //! whole list with a reason (the server checks it and records it in the audit trail);
 //! everyone else reads the rules.
 
-use duban_api::{ApiError, RoutingRulesUpdate, RoutingRulesView, RuleStats, UnitView};
+use duban_api::{ApiError, PersonView, RoutingRulesUpdate, RoutingRulesView, RuleStats, UnitView};
 use duban_case::model::{Category, Channel, KeyClass};
 use duban_dispatch::{GovLevel, Rule, RuleKind, Target, When};
 use leptos::prelude::*;
@@ -13,9 +13,10 @@ use leptos::task::spawn_local;
 use super::{ApiFieldErrors, OtherErrors, local_error, unit_name, unit_options};
 use crate::api;
 use crate::dispatch_view::{
-    RULE_KINDS, division_text, level_code, parse_divisions, parse_rule_kind, rule_error_path,
-    rule_kind_code, rule_kind_key, split_list, target_code,
+    RULE_KINDS, division_name, division_text, level_code, parse_divisions, parse_rule_kind,
+    rule_error_path, rule_kind_code, rule_kind_key, split_list, target_code,
 };
+use crate::format::person_text;
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::session::use_current_user;
 
@@ -243,7 +244,7 @@ fn conditions(when: &When, lang: duban_case::Lang) -> Vec<(&'static str, String)
     };
     push(
         "divisions",
-        when.divisions.iter().map(|d| division_text(*d)).collect(),
+        when.divisions.iter().map(|d| division_name(*d)).collect(),
     );
     push(
         "categories",
@@ -270,8 +271,9 @@ fn conditions(when: &When, lang: duban_case::Lang) -> Vec<(&'static str, String)
     out
 }
 
-/// Whom a rule names, for people.
-fn target_text(i18n: I18n, then: &Target, units: &[UnitView]) -> String {
+/// Whom a rule names, for people: a unit by name, the territorial government by level,
+/// a supervisor by name and username.
+fn target_text(i18n: I18n, then: &Target, units: &[UnitView], people: &[PersonView]) -> String {
     match then {
         Target::Unit { unit } => unit_name(units, unit),
         Target::TerritorialGovernment {
@@ -280,17 +282,34 @@ fn target_text(i18n: I18n, then: &Target, units: &[UnitView]) -> String {
         Target::TerritorialGovernment {
             level: GovLevel::County,
         } => i18n.t("routing.target.county").to_owned(),
-        Target::Person { username } => username.clone(),
+        Target::Person { username } => people
+            .iter()
+            .find(|p| p.username == *username)
+            .map_or_else(|| username.clone(), person_text),
     }
 }
 
-/// An error of the rules list for people: `第4条 notify-x · 单位：单位不存在`.
+/// An error of the rules list for people: `第4条“生活污水问题抄送住建厅” · 单位：单位不存在`
+/// (the rule's name; its id when it has none).
 fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
     let message = i18n.error(e);
     let Some((index, rest)) = rule_error_path(&e.field) else {
         return message;
     };
-    let id = rules.get(index).map(|r| r.id.as_str()).unwrap_or_default();
+    let id = rules
+        .get(index)
+        .map(|r| {
+            let name = if r.name.trim().is_empty() {
+                &r.id
+            } else {
+                &r.name
+            };
+            match i18n.lang() {
+                Lang::ZhCn => format!("“{name}”"),
+                Lang::En => format!(" “{name}”"),
+            }
+        })
+        .unwrap_or_default();
     let field = i18n
         .try_t(&format!("routing.field.{rest}"))
         .map(|f| format!("{f}{}", i18n.t("routing.colon")))
@@ -300,7 +319,7 @@ fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
         Lang::ZhCn => format!("第{n}条"),
         Lang::En => format!("Rule {n}"),
     };
-    format!("{which} {id} · {field}{message}")
+    format!("{which}{id} · {field}{message}")
 }
 
 #[component]
@@ -313,6 +332,8 @@ pub fn AdminRoutingPage() -> impl IntoView {
     let saved = RwSignal::new(Vec::<Rule>::new());
     let stats = RwSignal::new(Vec::<RuleStats>::new());
     let units = RwSignal::new(Vec::<UnitView>::new());
+    // Who supervise rules may name (administrators and coordinators may ask).
+    let people = RwSignal::new(Vec::<PersonView>::new());
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
     let loaded = RwSignal::new(false);
     // Errors of the last save, by the server's field paths.
@@ -341,8 +362,12 @@ pub fn AdminRoutingPage() -> impl IntoView {
     };
     load();
     spawn_local(async move {
-        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", i18n.lang_untracked()).await {
+        let lang = i18n.lang_untracked();
+        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
             units.set(u);
+        }
+        if let Ok(p) = api::get::<Vec<PersonView>>("/api/v1/supervisors", lang).await {
+            people.set(p);
         }
     });
 
@@ -420,7 +445,7 @@ pub fn AdminRoutingPage() -> impl IntoView {
             </Show>
             <OtherErrors fields=&[] errors=load_errors/>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
-            {move || editing.get().map(|(mode, draft)| view! { <RuleForm mode draft rules units editing errors notice/> })}
+            {move || editing.get().map(|(mode, draft)| view! { <RuleForm mode draft rules units people editing errors notice/> })}
             <table class="data-table rules-list" id="rules-table">
                 <thead>
                     <tr>
@@ -440,6 +465,7 @@ pub fn AdminRoutingPage() -> impl IntoView {
                         let count = all.len();
                         let lang = i18n.lang().domain();
                         let names = units.get();
+                        let persons = people.get();
                         let figures = stats.get();
                         let errs = errors.get();
                         let before = saved.get();
@@ -455,7 +481,7 @@ pub fn AdminRoutingPage() -> impl IntoView {
                                 .collect();
                             let has_errors = !row_errors.is_empty();
                             let when = conditions(&r.when, lang);
-                            let target = target_text(i18n, &r.then, &names);
+                            let target = target_text(i18n, &r.then, &names, &persons);
                             let draft = RuleDraft::of(r);
                             view! {
                                 <tr class="rule-row" data-rule=r.id.clone() data-index=i data-kind=rule_kind_code(kind)
@@ -581,6 +607,7 @@ fn RuleForm(
     draft: RuleDraft,
     rules: RwSignal<Vec<Rule>>,
     units: RwSignal<Vec<UnitView>>,
+    people: RwSignal<Vec<PersonView>>,
     editing: RwSignal<Option<(Editing, RuleDraft)>>,
     errors: RwSignal<Vec<ApiError>>,
     notice: RwSignal<Option<&'static str>>,
@@ -715,12 +742,28 @@ fn RuleForm(
                             </select>
                         </label>
                     }.into_any(),
+                    // The accounts that may supervise, and the rule's own username
+                    // even when it no longer has the role.
                     "person" => view! {
                         <label class="field">
                             <span class="label">{move || i18n.t("routing.username")}</span>
-                            <input type="text" name="username" maxlength="64" autocomplete="off"
-                                prop:value=move || form.with(|d| d.username.clone())
-                                on:input=set(|d, v| d.username = v)/>
+                            <select name="username" on:change=set(|d, v| d.username = v)>
+                                <option value="">{move || i18n.t("common.choose")}</option>
+                                {move || {
+                                    let mut list = people.get();
+                                    let current = form.with(|d| d.username.trim().to_owned());
+                                    if !current.is_empty() && !list.iter().any(|p| p.username == current) {
+                                        list.push(PersonView { username: current, display_name: String::new() });
+                                    }
+                                    list.into_iter().map(|p| {
+                                        let chosen = p.username.clone();
+                                        view! { <option value=p.username.clone() selected=move || form.with(|d| d.username.trim() == chosen)>{person_text(&p)}</option> }
+                                    }).collect_view()
+                                }}
+                            </select>
+                            <Show when=move || people.with(Vec::is_empty)>
+                                <span class="hint">{move || i18n.t("supervision.no_supervisors")}</span>
+                            </Show>
                         </label>
                     }.into_any(),
                     _ => view! {
