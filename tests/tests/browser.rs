@@ -253,12 +253,16 @@ async fn supervision_story(
     .await?;
     let page = format!("/cases/{}", case.id());
     sign_in(c, base, "coordinator", &page).await?;
-    fill(
+    // The supervisor is chosen from the accounts with that role.
+    wait(
         c,
-        "form#assign-supervisor input[name=supervisor]",
-        "supervisor",
+        r#"form#assign-supervisor select[name=supervisor] option[value="supervisor"]"#,
     )
     .await?;
+    wait(c, "form#assign-supervisor select[name=supervisor]")
+        .await?
+        .select_by_value("supervisor")
+        .await?;
     wait(c, "#assign-submit").await?.click().await?;
     wait(c, r#"#supervision[data-supervisor="supervisor"]"#).await?;
 

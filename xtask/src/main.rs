@@ -460,6 +460,8 @@ const WASM_CRATES: &[&str] = &[
     "duban-supervision",
     "duban-referral",
     "duban-emergency",
+    "duban-intake",
+    "duban-repeat",
     "duban-api",
     "duban-web",
 ];
