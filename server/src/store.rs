@@ -452,6 +452,8 @@ pub struct Open311Request {
 pub struct Open311Filter {
     /// Case references (the requests' `service_request_id`).
     pub references: Option<Vec<String>>,
+    /// The requests' tokens (their `external_id`).
+    pub tokens: Option<Vec<String>>,
     pub service_codes: Option<Vec<String>>,
     /// Case status codes.
     pub statuses: Option<Vec<String>>,
@@ -477,6 +479,7 @@ fn open311_where(f: &Open311Filter) -> (String, Vec<Arg>) {
         }
     };
     any_of("c.reference", &f.references);
+    any_of("o.external_id", &f.tokens);
     any_of("o.service_code", &f.service_codes);
     any_of("c.status", &f.statuses);
     if let Some(t) = f.from_ms {

@@ -45,7 +45,8 @@
 //! Left out: service discovery, `jurisdiction_id` (one jurisdiction: ignored),
 //! `address_id` (no address register: refused when it is the only location), media
 //! upload (only `media_url`, an http(s) link, kept and shown as sent), `batch`/`blackbox`
-//! services and so tokens (every request gets its id at once; `tokens/…` is a 404),
+//! services (every request gets its id at once; its `token` is returned beside the id,
+//! and `GET tokens/{token}` answers with both, for clients written for deferred ids),
 //! multivaluelist attributes, `zipcode` (always empty), and idempotent retries (the spec
 //! has no request key: a repeated POST makes a second case).
 
@@ -92,6 +93,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{file}", get(get_resource).post(post_resource))
         .route("/services/{file}", get(service_definition))
         .route("/requests/{file}", get(one_request))
+        .route("/tokens/{file}", get(token_request))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(super::BODY_LIMIT))
@@ -629,6 +631,8 @@ fn list_param(pairs: &[(String, String)], name: &str) -> Vec<String> {
 #[derive(Debug, Serialize)]
 struct Created {
     service_request_id: String,
+    /// The request's own id: `GET tokens/{token}` finds the case by it.
+    token: String,
     service_notice: String,
     account_id: Option<String>,
 }
@@ -750,6 +754,7 @@ async fn create_request(
     let account_id = param(&form, "account_id").map(|a| clean(a, ACCOUNT_ID_MAX));
     Ok(vec![Created {
         service_request_id: case.reference().to_string(),
+        token: external_id,
         service_notice: notice(&case, lang),
         account_id,
     }])
@@ -1419,6 +1424,50 @@ async fn one_request(
     }
 }
 
+/// One token's `service_request_id` (`GET tokens/{token}`).
+#[derive(Debug, Serialize)]
+struct TokenView {
+    service_request_id: String,
+    token: String,
+}
+
+async fn token_request(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let file = match file_of(path, lang) {
+        Ok(f) => f,
+        Err(f) => return f.render(Format::Json),
+    };
+    let Some((token, format)) = split_format(&file) else {
+        return Failure::not_found("format.unknown", lang).render(format_of_path(&file));
+    };
+    let filter = Open311Filter {
+        tokens: Some(vec![token.to_owned()]),
+        limit: 1,
+        ..Open311Filter::default()
+    };
+    match s.store.open311_requests(&filter).await {
+        Ok(rows) => match rows.first() {
+            None => Failure::not_found("token.not_found", lang).render(format),
+            Some((case, req)) => {
+                let found = [TokenView {
+                    service_request_id: case.reference().to_string(),
+                    token: req.external_id.clone(),
+                }];
+                document(
+                    format,
+                    StatusCode::OK,
+                    &found,
+                    RequestsXml { request: &found },
+                )
+            }
+        },
+        Err(e) => Failure::from(e).render(format),
+    }
+}
+
 /// A case as a public service request: no complainant, digits and e-mail addresses in
 /// free text masked.
 fn request_view(s: &AppState, case: &Case, req: &Open311Request, lang: Lang) -> RequestView {
@@ -1594,6 +1643,7 @@ mod tests {
     fn xml_has_the_declaration_and_empty_elements_for_none() {
         let created = [Created {
             service_request_id: "JS-2026-W-00001".into(),
+            token: "0190a1b2".into(),
             service_notice: "a < b".into(),
             account_id: None,
         }];

@@ -168,6 +168,8 @@ struct XmlRequest {
     status: Option<String>,
     #[serde(default)]
     service_code: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -358,6 +360,7 @@ async fn open311(store: Arc<dyn Store>) {
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     let (s, v) = get_json(&app, "/open311/v2/tokens/12345.json").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!(stable(&v), ["token.not_found"]);
     let (s, body) = get_xml(&app, "/open311/v2/discovery.xml").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let xml: XmlErrors = quick_xml::de::from_str(&body).expect("errors xml");
@@ -399,7 +402,20 @@ async fn open311(store: Arc<dyn Store>) {
             .expect("notice")
             .contains(&first)
     );
-    assert!(created[0].get("token").is_none());
+    // The token finds the same request, in both formats.
+    let token = created[0]["token"].as_str().expect("token").to_owned();
+    let (s, v) = get_json(&app, &format!("/open311/v2/tokens/{token}.json")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v,
+        serde_json::json!([{"service_request_id": first, "token": token}])
+    );
+    let (s, body) = get_xml(&app, &format!("/open311/v2/tokens/{token}.xml")).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let xml: XmlRequests = quick_xml::de::from_str(&body).expect("tokens xml");
+    assert_eq!(xml.request.len(), 1);
+    assert_eq!(xml.request[0].service_request_id, first);
+    assert_eq!(xml.request[0].token.as_deref(), Some(token.as_str()));
 
     // Exactly one case, visible to a coordinator, with the form's data.
     let cases = store.cases(&CaseFilter::default()).await.expect("cases");
