@@ -548,7 +548,7 @@ async fn dispatch_story(
     .await?;
     let why = lead.text().await?;
     ensure!(
-        why.contains("321102") && why.contains("镇江市"),
+        why.contains("镇江市京口区属镇江市"),
         "the lead proposal does not explain itself: {why:?}"
     );
     wait(
