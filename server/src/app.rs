@@ -3695,9 +3695,15 @@ async fn list_cases(
 /// Most rows one export carries; a larger selection is refused with a hint to filter.
 pub const EXPORT_MAX_ROWS: u64 = 50_000;
 
+/// The export's contact columns, for roles that handle complainants.
+const CONTACT_ZH: [&str; 2] = ["举报人（脱敏）", "联系电话（脱敏）"];
+const CONTACT_EN: [&str; 2] = ["Complainant (masked)", "Phone (masked)"];
+
 /// The case list with the current filters as a table, newest first. Exports never
-/// carry personal data, whatever the reader's role: no complainant columns, and long
-/// digit runs in the text (phone or ID numbers typed into it) are masked.
+/// carry personal data unmasked, whatever the reader's role: administrators,
+/// coordinators and handlers get the complainant's name and phone masked as on the case
+/// page (`欧**`, `139****1234`), supervisors and leaders no complainant columns at all;
+/// long digit runs in the text (phone or ID numbers typed into it) are masked.
 async fn export_table(
     s: &AppState,
     actor: &Actor,
@@ -3720,6 +3726,8 @@ async fn export_table(
             "状态",
             "办理期限",
             "举报内容摘要",
+            CONTACT_ZH[0],
+            CONTACT_ZH[1],
         ],
         Lang::En => vec![
             "Case number",
@@ -3733,11 +3741,31 @@ async fn export_table(
             "Status",
             "Due",
             "Content excerpt",
+            CONTACT_EN[0],
+            CONTACT_EN[1],
         ],
     };
+    // Those who handle complainants get them masked as on the case page (to know whom
+    // to call back through the audited reveal); supervisors and leaders get no columns.
+    let contact = actor.may_read_personal_data();
+    let mut header = header;
+    if !contact {
+        header.truncate(header.len() - 2);
+    }
     let mut rows = Vec::new();
     loop {
         let (items, total) = s.store.list_cases(&f).await?;
+        let people: HashMap<CaseId, duban_case::model::Complainant> = if contact {
+            let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
+            s.store
+                .cases_by_id(&ids)
+                .await?
+                .iter()
+                .map(|c| (c.id(), c.complainant().masked()))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         if total > EXPORT_MAX_ROWS {
             let message = match lang {
                 Lang::Zh => format!("导出最多{EXPORT_MAX_ROWS}条，当前筛选有{total}条，请缩小范围"),
@@ -3770,6 +3798,16 @@ async fn export_table(
                     .unwrap_or_default(),
                 duban_case::model::mask_digit_runs(&c.excerpt),
             ]);
+            if let (true, Some(row)) = (contact, rows.last_mut()) {
+                let person = people.get(&c.id);
+                row.push(person.and_then(|p| p.name()).unwrap_or_default().to_owned());
+                row.push(
+                    person
+                        .and_then(|p| p.phone())
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
+                );
+            }
         }
         match items.last() {
             Some(last) if items.len() as i64 == f.limit => {

@@ -273,6 +273,8 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEntry,
     ) -> StoreResult<()>;
     async fn get_case(&self, id: &str) -> StoreResult<Option<Case>>;
+    /// The cases of these ids that exist, in no particular order.
+    async fn cases_by_id(&self, ids: &[String]) -> StoreResult<Vec<Case>>;
     /// Store changes to several cases in one transaction: all of them, or none when any
     /// case's stored version is no longer the one its change expected (`Conflict`).
     async fn update_cases(&self, changes: &[Change<'_>]) -> StoreResult<()>;
@@ -1143,6 +1145,20 @@ macro_rules! sql_store {
                 let state: Option<String> =
                     sqlx::query_scalar("SELECT state FROM cases WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
                 Ok(state.map(|s| serde_json::from_str(&s)).transpose()?)
+            }
+
+            async fn cases_by_id(&self, ids: &[String]) -> StoreResult<Vec<Case>> {
+                if ids.is_empty() {
+                    return Ok(vec![]);
+                }
+                let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+                let sql = format!("SELECT state FROM cases WHERE id IN ({})", marks.join(", "));
+                let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+                for id in ids {
+                    q = q.bind(id);
+                }
+                let rows: Vec<String> = q.fetch_all(&self.pool).await?;
+                rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
             }
 
             async fn update_cases(&self, changes: &[Change<'_>]) -> StoreResult<()> {

@@ -1526,6 +1526,28 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     for pd in [NAME, PHONE, ID, "张先生"] {
         assert!(!csv_text.contains(pd), "export leaks {pd}");
     }
+    // Those who handle complainants get them masked, as on the case page; supervisors
+    // get no complainant columns at all.
+    let masked_phone = created["complainant"]["phone"]
+        .as_str()
+        .expect("masked phone")
+        .to_owned();
+    assert!(masked_phone.contains('*'), "{masked_phone}");
+    let row = csv_text
+        .lines()
+        .find(|l| l.contains(&reference))
+        .expect("the case's row");
+    assert!(
+        csv_text.contains("举报人（脱敏）") && row.contains("欧**") && row.contains(&masked_phone),
+        "{csv_text}"
+    );
+    let (s, theirs) = get_text(&supervisor, "/api/v1/cases/export.csv?batch=3").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(theirs.contains(&reference), "{theirs}");
+    assert!(
+        !theirs.contains("举报人") && !theirs.contains("欧**") && !theirs.contains(&masked_phone),
+        "{theirs}"
+    );
     let (s, v) = call(
         &coordinator,
         "GET",
