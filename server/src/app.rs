@@ -1498,6 +1498,20 @@ async fn act_on_case(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
     let case = load(&s, &id, lang, &actor).await?;
+    // A merge changes the primary too (it becomes a 重复信访件 key case): the one merge.
+    if body.get("action").and_then(|a| a.as_str()) == Some("merge") {
+        let text = |k: &str| {
+            body.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let merge = repeats::MergeBody {
+            primary: text("primary"),
+            reason: text("reason"),
+        };
+        return repeats::merge_into(&s, &actor, case, &merge, lang).await;
+    }
     let cmd = parse_command(body, lang)?;
     if !actor.may(cmd.kind()) {
         return Err(ApiFailure::Forbidden(forbidden(lang)));
@@ -2756,14 +2770,21 @@ async fn inbox(
         ],
         Role::Supervisor | Role::Leader => &[],
     };
+    let mut overflow: Vec<duban_api::InboxOverflow> = Vec::new();
+    // Cases not listed because a source had more than INBOX_MAX (each counted once).
+    let mut unlisted: u64 = 0;
     for (status, action) in wanted {
         let f = CaseFilter {
             status: Some(status.code().to_owned()),
             units: actor.jurisdiction.clone(),
             limit: INBOX_MAX,
+            urgent_first: true,
             ..CaseFilter::default()
         };
-        for c in s.store.cases(&f).await? {
+        let found = s.store.cases(&f).await?;
+        let before = items.len();
+        let full = found.len() as i64 == INBOX_MAX;
+        for c in found {
             // A paused case waits for nobody.
             if c.is_paused() {
                 continue;
@@ -2784,24 +2805,58 @@ async fn inbox(
                 escalation: c.current_escalation().map(|st| st.code().to_owned()),
             });
         }
+        if full {
+            let (_, total) = s
+                .store
+                .list_cases(&CaseFilter {
+                    limit: 1,
+                    urgent_first: false,
+                    ..f
+                })
+                .await?;
+            unlisted += total.saturating_sub(INBOX_MAX as u64);
+            overflow.push(duban_api::InboxOverflow {
+                action: (*action).to_owned(),
+                status: status.code().to_owned(),
+                total,
+                shown: (items.len() - before) as u64,
+            });
+        }
     }
-    // Overdue cases escalate to the supervisors at 150% of their time and to the
-    // leaders at 200% (the ladder's supervise and summon steps).
+    // Overdue cases escalate at 150% of their time to their supervisor (or, while a key
+    // case has none, to the coordinators, who name one) and at 200% to the leaders (the
+    // ladder's supervise and summon steps): each to someone who can act on it.
     let escalated_to_me = match actor.role {
         Role::Supervisor => Some((duban_sla::Step::Supervise, "supervise_overdue")),
+        Role::Admin | Role::Coordinator => Some((duban_sla::Step::Supervise, "assign_supervisor")),
         Role::Leader => Some((duban_sla::Step::Summon, "summon")),
-        _ => None,
+        Role::Handler => None,
     };
     if let Some((step, action)) = escalated_to_me {
         let f = CaseFilter {
             min_escalation: Some(crate::store::escalation_rank(step)),
             units: actor.jurisdiction.clone(),
             limit: INBOX_MAX,
+            urgent_first: true,
             ..CaseFilter::default()
         };
         for c in s.store.cases(&f).await? {
             if c.is_paused() {
                 continue;
+            }
+            if step == duban_sla::Step::Supervise {
+                if !c.is_key() {
+                    // Only key cases are supervised; the list shows the rest overdue.
+                    continue;
+                }
+                let (sv, _) = load_supervision(&s, &c).await?;
+                let mine = match sv.supervisor() {
+                    Some(name) => name == actor.user.username,
+                    None => actor.role != Role::Supervisor,
+                };
+                if !mine {
+                    continue;
+                }
             }
             let clock = c.current_clock();
             items.push(duban_api::InboxItem {
@@ -2968,9 +3023,10 @@ async fn inbox(
         .filter(|i| i.due_at.is_some_and(|d| d <= now))
         .count() as u64;
     Ok(axum::Json(duban_api::Inbox {
-        total: items.len() as u64,
+        total: items.len() as u64 + unlisted,
         overdue,
         items,
+        overflow,
     }))
 }
 
@@ -3725,6 +3781,7 @@ async fn export_table(
             "重点",
             "状态",
             "办理期限",
+            "牵头单位",
             "举报内容摘要",
             CONTACT_ZH[0],
             CONTACT_ZH[1],
@@ -3740,6 +3797,7 @@ async fn export_table(
             "Key",
             "Status",
             "Due",
+            "Lead unit",
             "Content excerpt",
             CONTACT_EN[0],
             CONTACT_EN[1],
@@ -3755,17 +3813,15 @@ async fn export_table(
     let mut rows = Vec::new();
     loop {
         let (items, total) = s.store.list_cases(&f).await?;
-        let people: HashMap<CaseId, duban_case::model::Complainant> = if contact {
-            let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
-            s.store
-                .cases_by_id(&ids)
-                .await?
-                .iter()
-                .map(|c| (c.id(), c.complainant().masked()))
-                .collect()
-        } else {
-            HashMap::new()
-        };
+        // The lead unit and the complainant are in the full case, not the summary.
+        let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
+        let full: HashMap<CaseId, Case> = s
+            .store
+            .cases_by_id(&ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id(), c))
+            .collect();
         if total > EXPORT_MAX_ROWS {
             let message = match lang {
                 Lang::Zh => format!("导出最多{EXPORT_MAX_ROWS}条，当前筛选有{total}条，请缩小范围"),
@@ -3796,13 +3852,27 @@ async fn export_table(
                     .as_ref()
                     .map(|k| local(k.due_at()))
                     .unwrap_or_default(),
+                full.get(&c.id)
+                    .and_then(|k| k.lead_unit())
+                    .map(|u| {
+                        s.unit_name(u.as_str())
+                            .unwrap_or_else(|| u.as_str().to_owned())
+                    })
+                    .unwrap_or_default(),
                 duban_case::model::mask_digit_runs(&c.excerpt),
             ]);
             if let (true, Some(row)) = (contact, rows.last_mut()) {
-                let person = people.get(&c.id);
-                row.push(person.and_then(|p| p.name()).unwrap_or_default().to_owned());
+                let person = full.get(&c.id).map(|k| k.complainant().masked());
                 row.push(
                     person
+                        .as_ref()
+                        .and_then(|p| p.name())
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+                row.push(
+                    person
+                        .as_ref()
                         .and_then(|p| p.phone())
                         .map(|p| p.as_str().to_owned())
                         .unwrap_or_default(),

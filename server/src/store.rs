@@ -94,6 +94,9 @@ pub struct CaseFilter {
     /// Keyset: strictly after this (received_at ms, id) in descending order.
     pub after: Option<(i64, String)>,
     pub limit: i64,
+    /// `cases`: the earliest due first (cases without a running clock last) instead of
+    /// the earliest received; what the inbox lists when more waits than it shows.
+    pub urgent_first: bool,
 }
 
 /// Filters of the audit trail, already parsed.
@@ -273,6 +276,8 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEntry,
     ) -> StoreResult<()>;
     async fn get_case(&self, id: &str) -> StoreResult<Option<Case>>;
+    /// The id of the case with this reference (`JS-2026-B03-0015`).
+    async fn case_id_by_reference(&self, reference: &str) -> StoreResult<Option<String>>;
     /// The cases of these ids that exist, in no particular order.
     async fn cases_by_id(&self, ids: &[String]) -> StoreResult<Vec<Case>>;
     /// Store changes to several cases in one transaction: all of them, or none when any
@@ -1147,6 +1152,13 @@ macro_rules! sql_store {
                 Ok(state.map(|s| serde_json::from_str(&s)).transpose()?)
             }
 
+            async fn case_id_by_reference(&self, reference: &str) -> StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
+                    .bind(reference)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
             async fn cases_by_id(&self, ids: &[String]) -> StoreResult<Vec<Case>> {
                 if ids.is_empty() {
                     return Ok(vec![]);
@@ -1207,7 +1219,8 @@ macro_rules! sql_store {
             async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>> {
                 let (w, args) = where_clause(f, true);
                                 let limit = if f.limit > 0 { format!(" LIMIT {}", f.limit) } else { String::new() };
-                let sql = format!("SELECT state FROM cases{w} ORDER BY received_at, id{limit}");
+                let order = if f.urgent_first { "due_at IS NULL, due_at, received_at, id" } else { "received_at, id" };
+                let sql = format!("SELECT state FROM cases{w} ORDER BY {order}{limit}");
                 let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
                 let rows: Vec<String> = q.fetch_all(&self.pool).await?;
                 rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()

@@ -1518,7 +1518,11 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     // Exports: the filtered list, no complainant, digit runs in the text masked.
     let (s, csv_text) = get_text(&coordinator, "/api/v1/cases/export.csv?batch=3").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(csv_text.starts_with('\u{feff}') && csv_text.contains("交办编号"));
+    assert!(
+        csv_text.starts_with('\u{feff}')
+            && csv_text.contains("交办编号")
+            && csv_text.contains("牵头单位")
+    );
     assert!(
         csv_text.contains(&reference) && csv_text.contains("139******34"),
         "{csv_text}"
@@ -2986,22 +2990,67 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
         .as_array()
         .expect("items")
         .iter()
-        .find(|i| i["id"] == id.as_str())
+        .find(|i| i["id"] == id.as_str() && i["action"] == "dispatch")
         .cloned()
         .expect("in the inbox");
-    assert_eq!(
-        (item["action"].as_str(), item["escalation"].as_str()),
-        (Some("dispatch"), Some("summon"))
+    assert_eq!(item["escalation"].as_str(), Some("summon"));
+    // A key case registered at the same time has climbed as far. Without a supervisor,
+    // its supervise step waits for the coordinators to name one; the supervisors are not
+    // asked for what they cannot act on.
+    let mut key: duban_case::draft::CaseDraft =
+        serde_json::from_value(valid_case()).expect("draft");
+    key.key_classes = vec!["inspection_key".into()];
+    let key_id = state
+        .create_case_at(
+            &key,
+            &duban_server::app::Who::system(),
+            t0 + chrono::TimeDelta::minutes(1),
+        )
+        .await
+        .expect("key case")
+        .id()
+        .to_string();
+    state.sweep(state.now()).await.expect("catch-up sweep");
+    let actions_for = async |who: &str| -> Vec<String> {
+        let c = Client::login(&app, who).await;
+        let (_, inbox) = call(&c, "GET", "/api/v1/inbox", None).await;
+        inbox["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["id"] == key_id.as_str())
+            .map(|i| i["action"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert!(
+        actions_for("w.coordinator")
+            .await
+            .contains(&"assign_supervisor".to_owned())
+    );
+    assert!(actions_for("w.supervisor").await.is_empty());
+    let coordinator = Client::login(&app, "w.coordinator").await;
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{key_id}/supervision"),
+        Some(json!({"action": "assign", "supervisor": "w.supervisor"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        !actions_for("w.coordinator")
+            .await
+            .contains(&"assign_supervisor".to_owned())
     );
     assert!(inbox["overdue"].as_u64() >= Some(1));
     assert_eq!(
         call(&zhenjiang, "GET", "/api/v1/inbox", None).await.1["total"],
         0
     );
-    // Escalated past 150% to the supervisors and past 200% to the leaders.
-    for (who, action) in [
-        ("w.supervisor", "supervise_overdue"),
-        ("w.leader", "summon"),
+    // Escalated past 150% to its supervisor and past 200% to the leaders.
+    for (who, case, action) in [
+        ("w.supervisor", &key_id, "supervise_overdue"),
+        ("w.leader", &id, "summon"),
     ] {
         let c = Client::login(&app, who).await;
         let (_, inbox) = call(&c, "GET", "/api/v1/inbox", None).await;
@@ -3010,7 +3059,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
                 .as_array()
                 .expect("items")
                 .iter()
-                .any(|i| i["id"] == id.as_str() && i["action"] == action),
+                .any(|i| i["id"] == case.as_str() && i["action"] == action),
             "{who}: {inbox}"
         );
     }
@@ -4047,6 +4096,74 @@ async fn batch_import(store: Arc<dyn Store>) {
     );
     let (s, book) = get_bytes(&coordinator, "/api/v1/import/template.xlsx").await;
     assert_eq!((s, book.get(..2)), (StatusCode::OK, Some(&b"PK"[..])));
+    // The notes are comments on the header cells, not a row of the data.
+    assert!(
+        book.windows(16).any(|w| w == b"xl/comments1.xml"),
+        "header notes"
+    );
+
+    // Either template unchanged: its example row is skipped, nothing to import, no error.
+    for (name, bytes) in [("csv", template.clone().into_bytes()), ("xlsx", book)] {
+        let (s, p) = upload_raw(&coordinator, "/api/v1/import/preview", bytes.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{name}: {p}");
+        assert_eq!(
+            (
+                p["total"].as_u64(),
+                p["error_rows"].as_u64(),
+                p["columns"].as_array().map(Vec::len)
+            ),
+            (Some(0), Some(0), Some(duban_intake::COLUMNS.len())),
+            "{name}: {p}"
+        );
+        assert_eq!(p["skipped_examples"], json!([2]), "{name}: {p}");
+        assert_eq!(
+            p["nothing_to_import"]["code"], "import.nothing_to_import",
+            "{name}: {p}"
+        );
+        let (s, v) = upload_raw(&coordinator, "/api/v1/import/commit", bytes).await;
+        assert_eq!(
+            (s, codes(&v)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec!["import.nothing_to_import".to_owned()]
+            ),
+            "{name}: {v}"
+        );
+    }
+    assert_eq!(total(&coordinator).await, 0);
+
+    // Every Open311 keyword of a category is read as that category in a list.
+    let (s, services) = get_text(&coordinator, "/open311/v2/services.json").await;
+    assert_eq!(s, StatusCode::OK, "{services}");
+    let services: Value = serde_json::from_str(&services).expect("services");
+    let mut keywords =
+        String::from("序号,批次号,交办编号,交办日期,来电/来信,举报内容,行政区域,地址,污染类型\n");
+    let mut want = Vec::new();
+    for service in services.as_array().expect("services") {
+        let code = service["service_code"].as_str().expect("code");
+        for kw in service["keywords"].as_str().expect("keywords").split(',') {
+            want.push((kw.to_owned(), code.to_owned()));
+            keywords.push_str(&format!(
+                "{n},7,K{n},2025/6/2,来电,京口区某企业环境问题，周边居民反映强烈。,京口区,某路,{kw}\n",
+                n = want.len()
+            ));
+        }
+    }
+    let (s, p) = upload_raw(
+        &coordinator,
+        "/api/v1/import/preview",
+        keywords.into_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    for (i, (kw, code)) in want.iter().enumerate() {
+        let got = &p["row_details"][i]["categories"][0];
+        assert_eq!(
+            (got["code"].as_str(), got["known"].as_bool()),
+            (Some(code.as_str()), Some(true)),
+            "{kw}: {got}"
+        );
+    }
 
     let good = [
         (
@@ -4086,6 +4203,12 @@ async fn batch_import(store: Arc<dyn Store>) {
     );
     assert_eq!(p["title"], "第7批交办信访件清单");
     assert_eq!(p["rows"][0]["proposed_lead"], "镇江市人民政府", "{p}");
+    // The categories and key classes as read, to check the mapping before importing.
+    assert_eq!(
+        p["row_details"][0],
+        json!({"line": 3, "categories": [{"code": "air", "label": "大气", "known": true}], "key_classes": []}),
+        "{p}"
+    );
     assert_eq!(total(&coordinator).await, 0, "a preview saves nothing");
 
     // One bad row blocks the whole file, with the form's codes per line.
@@ -4115,6 +4238,54 @@ async fn batch_import(store: Arc<dyn Store>) {
         "{fields:?}"
     );
     assert_eq!(total(&coordinator).await, 0);
+
+    // A city followed by no county of it is an error, not the whole city; a row with
+    // an error still shows its division by name.
+    let mut towns = good.to_vec();
+    towns.push((
+        "D070005",
+        "某化工厂夜间偷排废气，气味刺鼻难闻。",
+        "镇江市火星区",
+    ));
+    towns.push((
+        "D070006",
+        "某化工厂夜间偷排废气，气味刺鼻难闻。",
+        "南京市江北新区",
+    ));
+    towns.push(("D070007", "太吵", "321102"));
+    let (s, p) = upload_raw(
+        &coordinator,
+        "/api/v1/import/preview",
+        transfer_list(&towns).into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (s, p["error_rows"].as_u64()),
+        (StatusCode::OK, Some(3)),
+        "{p}"
+    );
+    let row = |line: u64| {
+        p["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["line"].as_u64() == Some(line)))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        row(6)["errors"][0]["code"],
+        "division.county_unknown",
+        "{p}"
+    );
+    assert_eq!(
+        row(6)["errors"][0]["message"],
+        "“镇江市火星区”中的“火星区”不是镇江市的区县，请核对名称或填写区划代码"
+    );
+    assert_eq!(
+        row(7)["errors"][0]["code"],
+        "division.county_unknown",
+        "{p}"
+    );
+    assert_eq!(row(8)["division_name"], "镇江市京口区", "{p}");
 
     let (s, done) = upload_raw(
         &coordinator,
@@ -4346,11 +4517,44 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
     );
     let (s, v) = call(&handler, "POST", &merge_uri, Some(json!({"primary": a_id}))).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-    let (s, merged) = call(
+    // People name the primary by its reference, and say why.
+    let a_ref = a["reference"].as_str().expect("reference").to_owned();
+    let (s, v) = call(
         &coordinator,
         "POST",
         &merge_uri,
-        Some(json!({"primary": a_id, "reason": "同一企业同一问题"})),
+        Some(json!({"primary": a_ref, "reason": " "})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["reason.required".to_owned()]
+        ),
+        "{v}"
+    );
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &merge_uri,
+        Some(json!({"primary": "JS-2026-B99-9999", "reason": "重复"})),
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["primary.unknown".to_owned()]
+        ),
+        "{v}"
+    );
+    // The case page's merge action takes the same way, so the primary is marked too.
+    let (s, merged) = call(
+        &coordinator,
+        "POST",
+        &format!("/api/v1/cases/{b_id}/actions"),
+        Some(json!({"action": "merge", "primary": a_ref, "reason": "同一企业同一问题"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{merged}");
@@ -4384,6 +4588,12 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
     assert!(
         events.to_string().contains("\"type\":\"received\""),
         "the repeat keeps its history: {events}"
+    );
+    assert!(
+        events
+            .to_string()
+            .contains(&format!("\"primary_reference\":\"{a_ref}\"")),
+        "the repeat's history names its primary: {events}"
     );
     // Merged cases are no longer candidates.
     let (_, cands) = call(
@@ -4453,6 +4663,57 @@ async fn mechanism_ladder_on_sqlite() {
 #[tokio::test]
 async fn mechanism_ladder_on_postgres() {
     on_postgres("mechanism ladder test", mechanism_ladder).await;
+}
+
+/// More waiting than the inbox lists: the most urgent are listed, the count is the
+/// real one, and the overflow says where the rest are.
+async fn inbox_overflow(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "o.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let draft: duban_case::draft::CaseDraft = serde_json::from_value(valid_case()).expect("draft");
+    for _ in 0..201 {
+        state
+            .create_case(&draft, &duban_server::app::Who::system())
+            .await
+            .expect("case");
+    }
+    let (s, inbox) = call(&coordinator, "GET", "/api/v1/inbox", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let items = inbox["items"].as_array().expect("items");
+    assert_eq!(
+        (inbox["total"].as_u64(), items.len()),
+        (Some(201), 200),
+        "{}",
+        inbox["overflow"]
+    );
+    assert_eq!(
+        inbox["overflow"],
+        json!([{"action": "dispatch", "status": "received", "total": 201, "shown": 200}])
+    );
+    let due: Vec<&str> = items
+        .iter()
+        .map(|i| i["due_at"].as_str().expect("due"))
+        .collect();
+    assert!(due.windows(2).all(|w| w[0] <= w[1]), "most urgent first");
+}
+
+#[tokio::test]
+async fn inbox_overflow_on_sqlite() {
+    on_sqlite(inbox_overflow).await;
+}
+
+#[tokio::test]
+async fn inbox_overflow_on_postgres() {
+    on_postgres("inbox overflow test", inbox_overflow).await;
 }
 
 #[tokio::test]

@@ -131,7 +131,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("action.done", "操作已完成。", "Done."),
     ("action.lead_unit", "牵头单位", "Lead unit"),
     ("action.note", "说明（可选）", "Note (optional)"),
-    ("action.primary", "主件案件标识", "Primary case id"),
+    (
+        "action.primary",
+        "主件案件编号（如 JS-2026-B03-0015）",
+        "Primary case number (e.g. JS-2026-B03-0015)",
+    ),
     ("action.reason", "原因", "Reason"),
     ("action.satisfaction", "满意度", "Satisfaction"),
     ("action.unit", "单位", "Unit"),
@@ -442,6 +446,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("audit.action.auth.logout", "退出登录", "Sign-out"),
     ("audit.action.case.escalate", "超期升级", "SLA escalation"),
+    (
+        "audit.action.case.repeat_attached",
+        "并入重复件",
+        "Repeat merged in",
+    ),
     (
         "audit.action.supervision.assign",
         "指定督办专员",
@@ -926,6 +935,17 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Supervise the overdue case",
     ),
     ("inbox.action.summon", "约谈", "Summon talk"),
+    (
+        "inbox.action.assign_supervisor",
+        "超期未督办：指定督办专员",
+        "Overdue: name a supervisor",
+    ),
+    (
+        "inbox.overflow",
+        "另有{more}件“{action}”未在此列出（共{total}件，此处列出最紧急的{shown}件）",
+        "{more} more to “{action}” are not listed here ({total} in all; the {shown} most urgent are)",
+    ),
+    ("inbox.overflow_link", "查看全部", "See them all"),
     (
         "inbox.action.answer_order",
         "答复督办单",
@@ -1690,6 +1710,24 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "This batch was imported on {at} by {by} ({rows} cases); it will not be created again",
     ),
     ("import.commit", "确认导入 {n} 件", "Import {n} cases"),
+    (
+        "import.commit_blocked",
+        "有错误，不能导入",
+        "Errors found: cannot import",
+    ),
+    (
+        "import.commit_nothing",
+        "没有可导入的案件",
+        "Nothing to import",
+    ),
+    (
+        "import.skipped_examples",
+        "已跳过示例行（序号为“示例”）：第{lines}行，不计入案件",
+        "Example rows skipped (序号 “示例”): line {lines}; not counted as cases",
+    ),
+    ("import.col.categories", "污染类型", "Categories"),
+    ("import.col.key", "重点", "Key"),
+    ("import.not_key", "否", "No"),
     (
         "import.blocked",
         "请在文件中改正有错误的行后重新选择文件，全部无误才能导入。",

@@ -600,9 +600,26 @@ pub struct InboxItem {
 /// `GET /api/v1/inbox`: what needs the reader's action now, most urgent first.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Inbox {
+    /// Everything waiting, listed or not (see `overflow`).
     pub total: u64,
     pub overdue: u64,
+    /// The most urgent items of each source.
     pub items: Vec<InboxItem>,
+    /// Sources with more waiting than the inbox lists: the list page has them all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overflow: Vec<InboxOverflow>,
+}
+
+/// Cases of one status waiting for one action, more than the inbox lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxOverflow {
+    pub action: String,
+    /// The case status to filter the case list by (`received`).
+    pub status: String,
+    /// How many cases have that status in the reader's jurisdiction.
+    pub total: u64,
+    /// How many of them the inbox lists.
+    pub shown: u64,
 }
 
 /// `PUT /api/v1/sla/rule-sets/{id}` body: the edited rule set and why.

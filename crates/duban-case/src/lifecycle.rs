@@ -508,6 +508,9 @@ pub enum EventKind {
     },
     Merged {
         primary: CaseId,
+        /// The primary's reference, for people reading this case's history.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        primary_reference: Option<Reference>,
     },
     /// On the primary: a repeat was merged into it. The primary becomes a key case
     /// of the class 重复信访件; its own clocks run on.
@@ -1108,7 +1111,13 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                 return Err(CaseError::MergeIntoSelf.into());
             }
             let all: Vec<Stage> = Stage::ALL.to_vec();
-            vec![event(EventKind::Merged { primary: *primary }, stop(&all))]
+            vec![event(
+                EventKind::Merged {
+                    primary: *primary,
+                    primary_reference: None,
+                },
+                stop(&all),
+            )]
         }
     };
     Ok(events)
@@ -1197,13 +1206,21 @@ pub fn merge_repeat(
         }
         .into());
     }
-    let merged = decide(
+    let mut merged = decide(
         repeat,
         &Command::Merge {
             primary: primary.id,
         },
         ctx,
     )?;
+    for e in &mut merged {
+        if let EventKind::Merged {
+            primary_reference, ..
+        } = &mut e.kind
+        {
+            *primary_reference = Some(primary.reference.clone());
+        }
+    }
     let attached = vec![Event {
         at: ctx.now,
         actor: ctx.actor.to_owned(),
@@ -1328,7 +1345,7 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
             case.pending_extension = None;
             case.last_reason = Some(reason.clone());
         }
-        EventKind::Merged { primary } => {
+        EventKind::Merged { primary, .. } => {
             case.status = Status::Merged;
             case.merged_into = Some(*primary);
         }

@@ -72,7 +72,7 @@ pub struct ColumnSpec {
     /// since every row would fail the form on it. 来电/来信 may instead be given as
     /// [`crate::Options::default_channel`].
     pub required: bool,
-    /// Example value for the template's sample row.
+    /// Example value for the template's sample row (序号 `示例`, which the import skips).
     pub example: &'static str,
     /// How to fill it, for the template's notes.
     pub note_zh: &'static str,
@@ -91,9 +91,10 @@ pub static COLUMNS: &[ColumnSpec] = &[
         en: "No.",
         field: "",
         required: false,
-        example: "1",
-        note_zh: "清单中的顺序号，仅用于对照，不作为交办编号",
-        note_en: "Running number of the list, for reference only",
+        // Marks the template's sample row, which the import skips (see `rows::EXAMPLE_MARKS`).
+        example: "示例",
+        note_zh: "清单中的顺序号，仅用于对照，不作为交办编号；序号为“示例”的行是填写示例，导入时跳过",
+        note_en: "Running number of the list, for reference only; a row numbered “示例” is an example and is skipped",
         aliases: &["序", "行号", "no", "rowno"],
     },
     ColumnSpec {
@@ -112,6 +113,9 @@ pub static COLUMNS: &[ColumnSpec] = &[
             "批号",
             "批次编号",
             "交办批次号",
+            "第几批",
+            "批",
+            "所属批次",
             "batch",
         ],
     },
@@ -249,6 +253,18 @@ pub static COLUMNS: &[ColumnSpec] = &[
             "事发地址",
             "发生地址",
             "污染地址",
+            "问题发生地",
+            "问题发生地点",
+            "问题发生地址",
+            "发生地",
+            "发生地点",
+            "事发地",
+            "事发地点",
+            "问题地点",
+            "地点",
+            "具体地址",
+            "具体位置",
+            "位置",
         ],
     },
     ColumnSpec {

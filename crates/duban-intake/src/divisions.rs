@@ -1,5 +1,5 @@
 //! Division names as lists write them (`镇江市京口区`, `京口区`, `昆山`, `江苏省南京市`,
-//! `南京市江北新区`) resolved to GB/T 2260 codes with `duban-divisions`.
+//! `昆山市开发区`) resolved to GB/T 2260 codes with `duban-divisions`.
 
 use std::collections::HashMap;
 
@@ -9,6 +9,12 @@ use duban_divisions::{Division, Level};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Miss {
     Unknown,
+    /// A city followed by text that names none of its counties (`镇江市火星区`): taking
+    /// the city alone would silently widen the case to the whole city.
+    CountyUnknown {
+        city: String,
+        rest: String,
+    },
     /// Full names of the candidates (`南京市鼓楼区`, `徐州市鼓楼区`).
     Ambiguous(Vec<String>),
 }
@@ -64,8 +70,9 @@ impl Resolver {
     }
 
     /// The code of the division `name` means. Exact names win over short forms; failing
-    /// both, the longest known name the text starts with (`南京市江北新区` → 南京市),
-    /// which must be unique.
+    /// both, the longest known name the text starts with (`昆山市开发区` → 昆山市), which
+    /// must be unique and, if more text follows, a county: `南京市江北新区` is refused
+    /// rather than read as the whole of 南京市.
     pub fn resolve(&self, name: &str) -> Result<u32, Miss> {
         let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
         let name = match name
@@ -96,12 +103,36 @@ impl Resolver {
                 .map(|(_, c, _)| *c),
         );
         match codes.as_slice() {
-            [one] => Ok(*one),
+            [one] => {
+                let rest = name.get(longest..).unwrap_or_default();
+                let city = duban_divisions::DivisionCode::try_from(*one)
+                    .ok()
+                    .map(|c| c.division())
+                    .filter(|d| d.level() != Level::County);
+                match city {
+                    Some(city) if !CITY_LEVEL.contains(&rest) => Err(Miss::CountyUnknown {
+                        city: city.name().to_owned(),
+                        rest: rest.to_owned(),
+                    }),
+                    _ => Ok(*one),
+                }
+            }
             [] => Err(Miss::Unknown),
             many => Err(ambiguous(many)),
         }
     }
 }
+
+/// What lists write after a city to mean the city itself (`南京市本级`, `镇江市区`).
+const CITY_LEVEL: &[&str] = &[
+    "本级",
+    "市本级",
+    "市区",
+    "市辖区",
+    "全市",
+    "（市本级）",
+    "(市本级)",
+];
 
 fn distinct(codes: impl Iterator<Item = u32>) -> Vec<u32> {
     let mut v: Vec<u32> = codes.collect();
@@ -141,7 +172,25 @@ mod tests {
         assert_eq!(r.resolve("苏州市昆山市"), Ok(320583));
         assert_eq!(r.resolve("江苏省"), Ok(320000));
         assert_eq!(r.resolve("南京市鼓楼区"), Ok(320106));
-        assert_eq!(r.resolve("南京市江北新区"), Ok(320100));
+        assert_eq!(r.resolve("南京市本级"), Ok(320100));
+        assert_eq!(
+            r.resolve("南京市江北新区"),
+            Err(Miss::CountyUnknown {
+                city: "南京市".into(),
+                rest: "江北新区".into()
+            })
+        );
+        assert_eq!(
+            r.resolve("镇江市京口去"),
+            Err(Miss::CountyUnknown {
+                city: "镇江市".into(),
+                rest: "京口去".into()
+            })
+        );
+        assert!(matches!(
+            r.resolve("镇江火星区"),
+            Err(Miss::CountyUnknown { .. })
+        ));
         assert_eq!(r.resolve("昆山市开发区"), Ok(320583));
         assert!(matches!(r.resolve("鼓楼区"), Err(Miss::Ambiguous(c)) if c.len() == 2));
         assert_eq!(r.resolve("北京市朝阳区"), Err(Miss::Unknown));

@@ -30,8 +30,13 @@ pub enum IntakeError {
     },
     #[error("no header row with known column names")]
     HeaderMissing,
+    /// `ignored` holds the file's unrecognised headers: one of them is likely the column
+    /// under another name, and the message says so.
     #[error("required column {column} is missing")]
-    ColumnMissing { column: Column },
+    ColumnMissing {
+        column: Column,
+        ignored: Vec<String>,
+    },
     #[error("columns {first:?} and {second:?} both mean {column}")]
     ColumnDuplicate {
         column: Column,
@@ -40,6 +45,11 @@ pub enum IntakeError {
     },
     #[error("the file has no data rows")]
     NoRows,
+    /// Every data row is an example row (序号 `示例`): an unchanged template. Not
+    /// returned by [`crate::read`], which gives the sheet with its skipped rows; the
+    /// caller refuses to commit it with this error.
+    #[error("the file has only example rows")]
+    NothingToImport { examples: Vec<usize> },
     #[error("the file has more than {max} rows")]
     TooManyRows { max: usize },
     #[error("the cell at line {line}, column {column} exceeds {max} characters")]
@@ -62,6 +72,13 @@ pub enum IntakeError {
         value: String,
         candidates: Vec<String>,
     },
+    /// A city followed by a name that is none of its counties (`镇江市火星区`).
+    #[error("{rest:?} in {value:?} is not a county or district of {city}")]
+    UnknownCounty {
+        value: String,
+        city: String,
+        rest: String,
+    },
 }
 
 impl IntakeError {
@@ -75,14 +92,15 @@ impl IntakeError {
             | Unreadable { .. }
             | HeaderMissing
             | NoRows
+            | NothingToImport { .. }
             | TooManyRows { .. }
             | CellTooLong { .. } => "file".into(),
             NoWorksheet | SheetNotFound { .. } => "sheet".into(),
-            ColumnMissing { column } | ColumnDuplicate { column, .. } => column.key().into(),
+            ColumnMissing { column, .. } | ColumnDuplicate { column, .. } => column.key().into(),
             DuplicateInFile { .. } => "sender_ref".into(),
             InvalidBatchNumber { .. } => "batch.number".into(),
             InvalidFlag { column, .. } => column.spec().field.into(),
-            AmbiguousDivision { .. } => "division".into(),
+            AmbiguousDivision { .. } | UnknownCounty { .. } => "division".into(),
         }
     }
 
@@ -99,6 +117,7 @@ impl IntakeError {
             ColumnMissing { .. } => "import.column_missing",
             ColumnDuplicate { .. } => "import.column_duplicate",
             NoRows => "import.no_rows",
+            NothingToImport { .. } => "import.nothing_to_import",
             TooManyRows { .. } => "import.too_many_rows",
             CellTooLong { .. } => "import.cell_too_long",
             DuplicateInFile { .. } => "import.duplicate_in_file",
@@ -106,6 +125,7 @@ impl IntakeError {
             InvalidFlag { column, .. } => return format!("{}.invalid", column.spec().field),
             // The form's code for a division it does not know.
             AmbiguousDivision { .. } => "division.unknown",
+            UnknownCounty { .. } => "division.county_unknown",
         }
         .into()
     }
@@ -119,6 +139,7 @@ impl IntakeError {
                 | InvalidBatchNumber { .. }
                 | InvalidFlag { .. }
                 | AmbiguousDivision { .. }
+                | UnknownCounty { .. }
         )
     }
 
@@ -158,9 +179,30 @@ impl IntakeError {
                 "No header row: none of the first 30 rows names known columns (举报内容, 行政区域 …)"
                     .into()
             }
-            (ColumnMissing { column }, Lang::Zh) => format!("缺少“{}”列", column.spec().zh),
-            (ColumnMissing { column }, Lang::En) => {
-                format!("The column “{}” is missing", column.spec().en)
+            (ColumnMissing { column, ignored }, Lang::Zh) => {
+                let zh = column.spec().zh;
+                if ignored.is_empty() {
+                    format!("缺少“{zh}”列")
+                } else {
+                    format!(
+                        "缺少“{zh}”列。未识别的列：{}；如其中之一是{zh}，请将表头改为“{zh}”",
+                        ignored.join("、")
+                    )
+                }
+            }
+            (ColumnMissing { column, ignored }, Lang::En) => {
+                let spec = column.spec();
+                if ignored.is_empty() {
+                    format!("The column “{}” is missing", spec.en)
+                } else {
+                    format!(
+                        "The column “{}” is missing. Unrecognised columns: {}; if one of them is the {}, rename its header to “{}”",
+                        spec.en,
+                        ignored.join(", "),
+                        spec.en.to_lowercase(),
+                        spec.zh
+                    )
+                }
             }
             (ColumnDuplicate { first, second, .. }, Lang::Zh) => {
                 format!("“{first}”和“{second}”两列含义相同，请删除其中一列")
@@ -178,6 +220,14 @@ impl IntakeError {
             ),
             (NoRows, Lang::Zh) => "文件中没有数据行".into(),
             (NoRows, Lang::En) => "The file has no data rows".into(),
+            (NothingToImport { examples }, Lang::Zh) => format!(
+                "文件中只有示例行（第{}行，序号为“示例”），没有可导入的案件：请在示例行下方逐行填写案件后再上传",
+                lines(examples, "、")
+            ),
+            (NothingToImport { examples }, Lang::En) => format!(
+                "The file holds only example rows (line {}, 序号 “示例”), nothing to import: add the cases below the example and upload again",
+                lines(examples, ", ")
+            ),
             (TooManyRows { max }, Lang::Zh) => format!("文件超过{max}行，请拆分后导入"),
             (TooManyRows { max }, Lang::En) => {
                 format!("The file has more than {max} rows; split it")
@@ -215,8 +265,23 @@ impl IntakeError {
                 "“{value}” names several divisions ({}); add the city or give the code",
                 candidates.join(", ")
             ),
+            (UnknownCounty { value, city, rest }, Lang::Zh) => {
+                format!("“{value}”中的“{rest}”不是{city}的区县，请核对名称或填写区划代码")
+            }
+            (UnknownCounty { value, city, rest }, Lang::En) => format!(
+                "In “{value}”, “{rest}” is not a county or district of {city}; check the name or give the code"
+            ),
         }
     }
+}
+
+/// `2、5、9`, at most five lines then `…`.
+fn lines(lines: &[usize], sep: &str) -> String {
+    let mut out: Vec<String> = lines.iter().take(5).map(ToString::to_string).collect();
+    if lines.len() > 5 {
+        out.push("…".into());
+    }
+    out.join(sep)
 }
 
 /// One problem of one row, from the form's validation or from the import itself.

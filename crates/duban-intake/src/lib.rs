@@ -165,6 +165,9 @@ pub struct Sheet {
     /// Headers of columns that are not imported (`备注`), for "ignored column X".
     pub ignored_columns: Vec<String>,
     pub rows: Vec<Row>,
+    /// Lines of the example rows skipped (序号 `示例` or `例`, as in the template): they
+    /// are neither cases nor errors.
+    pub skipped_examples: Vec<usize>,
     /// Identity of the batch: see [`fingerprint`].
     pub fingerprint: String,
 }
@@ -178,6 +181,13 @@ impl Sheet {
     /// or none.
     pub fn cases(&self) -> Option<Vec<&NewCase>> {
         self.rows.iter().map(|r| r.case.as_ref()).collect()
+    }
+    /// Why the sheet cannot be saved although no row has an error: it has only
+    /// example rows (an unchanged template).
+    pub fn nothing_to_import(&self) -> Option<IntakeError> {
+        self.rows.is_empty().then(|| IntakeError::NothingToImport {
+            examples: self.skipped_examples.clone(),
+        })
     }
 }
 
@@ -199,11 +209,17 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Sheet, IntakeError> {
         opts,
         date1904: grid.date1904,
         columns: &header.columns,
+        ignored: &header.ignored,
         divisions: divisions::Resolver::new(),
     };
     let mut out = Vec::new();
+    let mut skipped_examples = Vec::new();
     for raw in grid.rows.iter().skip(header.position + 1) {
         if converter.is_empty(raw) {
+            continue;
+        }
+        if converter.is_example(raw) {
+            skipped_examples.push(raw.line);
             continue;
         }
         if out.len() >= opts.max_rows {
@@ -211,15 +227,12 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Sheet, IntakeError> {
         }
         out.push(converter.convert(raw));
     }
-    if out.is_empty() {
+    // An unchanged template is a sheet with nothing to import, not an error: the
+    // preview says so (see `Sheet::nothing_to_import`).
+    if out.is_empty() && skipped_examples.is_empty() {
         return Err(IntakeError::NoRows);
     }
-    let ref_header = header
-        .columns
-        .iter()
-        .find(|m| m.column == Column::SenderRef)
-        .map(|m| m.header.as_str());
-    rows::mark_duplicates(&mut out, ref_header);
+    rows::mark_duplicates(&mut out, &header.columns);
     let fingerprint = fingerprint(&out);
     Ok(Sheet {
         format: grid.format,
@@ -230,6 +243,7 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Sheet, IntakeError> {
         columns: header.columns,
         ignored_columns: header.ignored,
         rows: out,
+        skipped_examples,
         fingerprint,
     })
 }

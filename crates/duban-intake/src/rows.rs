@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
 
+use duban_case::Lang;
 use duban_case::draft::{CaseDraft, NewCase};
-use duban_case::error::CaseError;
+use duban_case::error::{CaseError, field_label};
 
 use crate::columns::{COLUMNS, Column, halfwidth, match_header};
 use crate::divisions::{Miss, Resolver};
@@ -93,6 +94,7 @@ pub(crate) fn find_header(
         if !optional && !columns.iter().any(|m| m.column == spec.column) {
             return Err(IntakeError::ColumnMissing {
                 column: spec.column,
+                ignored: ignored.clone(),
             });
         }
     }
@@ -108,7 +110,57 @@ pub(crate) struct Converter<'a> {
     pub opts: &'a Options,
     pub date1904: bool,
     pub columns: &'a [ColumnMatch],
+    /// Headers not recognised, named when a row misses a column (`第几批`).
+    pub ignored: &'a [String],
     pub divisions: Resolver,
+}
+
+/// 序号 values marking a template's example row, which is skipped rather than imported.
+const EXAMPLE_MARKS: &[&str] = &[
+    "示例",
+    "例",
+    "样例",
+    "范例",
+    "示例行",
+    "例子",
+    "example",
+    "e.g.",
+];
+
+/// Names the column in a row error's messages as the file does: `受理时间不是有效时间`
+/// rather than the form's `收件时间…` when the list calls it 受理时间. Only the name
+/// changes, never the code. The template's name stands in for an English header
+/// (`received_at`), and a field filled from several columns (经度/纬度) keeps its name.
+pub(crate) fn name_columns(e: &mut RowError, columns: &[ColumnMatch]) {
+    let mut fields = vec![base(&e.field).to_owned()];
+    if e.code == "batch.date.after_receipt" {
+        fields.push("received_at".to_owned());
+    }
+    for field in fields {
+        let mut matches = columns.iter().filter(|m| m.column.spec().field == field);
+        let (Some(m), None) = (matches.next(), matches.next()) else {
+            continue;
+        };
+        let spec = m.column.spec();
+        let cjk = !m.header.is_ascii();
+        let zh = if cjk { m.header.as_str() } else { spec.zh };
+        let en = if cjk && m.header != spec.zh {
+            format!("{} “{}”", spec.en, m.header)
+        } else {
+            spec.en.to_owned()
+        };
+        rename(&mut e.zh, &[field_label(&field, Lang::Zh), spec.zh], zh);
+        rename(&mut e.en, &[field_label(&field, Lang::En), spec.en], &en);
+    }
+}
+
+/// The first of `names` found in `text` replaced, once, by `new`.
+fn rename(text: &mut String, names: &[&str], new: &str) {
+    if let Some(old) = names.iter().find(|n| text.contains(**n))
+        && *old != new
+    {
+        *text = text.replacen(old, new, 1);
+    }
 }
 
 /// A row's import-level problems: each keeps the form from reporting its field again
@@ -157,6 +209,43 @@ impl Converter<'_> {
             .filter(|m| m.column != Column::RowNumber)
             // Readers keep no blank cells, so presence is content.
             .all(|m| row.get(m.index).is_none())
+    }
+
+    /// Whether the row is a template's example (序号 `示例`), to be skipped.
+    pub fn is_example(&self, row: &RawRow) -> bool {
+        let n = self.text(row, Column::RowNumber);
+        let n: String = halfwidth(&n)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        EXAMPLE_MARKS.contains(&n.as_str())
+    }
+
+    /// A required-field error for a column the file lacks says so, and names the
+    /// unrecognised headers that may be it: "批次号不能为空" on every row would send
+    /// people looking at the cells.
+    fn absent_column(&self, e: &mut RowError) {
+        if !e.code.ends_with(".required") || e.column.is_some() {
+            return;
+        }
+        let Some(spec) = COLUMNS.iter().find(|s| s.field == base(&e.field)) else {
+            return;
+        };
+        let (zh, en) = (spec.zh, spec.en);
+        e.zh = format!("{}：文件中没有“{zh}”列", e.zh);
+        e.en = format!("{}: the file has no “{zh}” ({en}) column", e.en);
+        if !self.ignored.is_empty() {
+            e.zh.push_str(&format!(
+                "。未识别的列：{}；如其中之一是{zh}，请将表头改为“{zh}”",
+                self.ignored.join("、")
+            ));
+            e.en.push_str(&format!(
+                ". Unrecognised columns: {}; if one of them is the {}, rename its header to “{zh}”",
+                self.ignored.join(", "),
+                en.to_lowercase()
+            ));
+        }
     }
 
     /// The header(s) in the file a form field came from, for the preview.
@@ -271,6 +360,8 @@ impl Converter<'_> {
         errors.extend(p.list);
         for e in &mut errors {
             e.column = self.header_of(&e.field);
+            name_columns(e, self.columns);
+            self.absent_column(e);
         }
         Row {
             line: raw.line,
@@ -311,6 +402,14 @@ impl Converter<'_> {
             Ok(code) => code.to_string(),
             Err(Miss::Unknown) => {
                 p.push_case(CaseError::UnknownDivision { value: s.into() });
+                s.to_owned()
+            }
+            Err(Miss::CountyUnknown { city, rest }) => {
+                p.push_intake(IntakeError::UnknownCounty {
+                    value: s.into(),
+                    city,
+                    rest,
+                });
                 s.to_owned()
             }
             Err(Miss::Ambiguous(candidates)) => {
@@ -388,7 +487,11 @@ impl Converter<'_> {
 
 /// Marks the second and later rows carrying the same 交办编号 (compared without
 /// whitespace, case or width differences).
-pub(crate) fn mark_duplicates(rows: &mut [Row], header: Option<&str>) {
+pub(crate) fn mark_duplicates(rows: &mut [Row], columns: &[ColumnMatch]) {
+    let header = columns
+        .iter()
+        .find(|m| m.column == Column::SenderRef)
+        .map(|m| m.header.as_str());
     let mut first: HashMap<String, usize> = HashMap::new();
     for row in rows.iter_mut() {
         let key = ref_key(&row.draft.sender_ref);
@@ -403,6 +506,7 @@ pub(crate) fn mark_duplicates(rows: &mut [Row], header: Option<&str>) {
                 };
                 let mut re = RowError::from_intake(&e);
                 re.column = header.map(str::to_owned);
+                name_columns(&mut re, columns);
                 row.errors.push(re);
                 row.case = None;
             }

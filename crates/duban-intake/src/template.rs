@@ -3,8 +3,10 @@
 use crate::columns::COLUMNS;
 
 /// The template as CSV: a UTF-8 BOM (so that Excel opens it as Chinese rather than as
-/// ANSI), the Chinese headers of every column and one example row. The server builds an
-/// XLSX template from [`COLUMNS`](crate::COLUMNS) the same way.
+/// ANSI), the Chinese headers of every column and one example row, numbered `示例` so
+/// that the import skips it: an unchanged template imports nothing. The server builds an
+/// XLSX template from [`COLUMNS`](crate::COLUMNS) the same way, with the notes as
+/// comments on the header cells (CSV has no place for them outside the data).
 pub fn template_csv() -> String {
     let mut out = String::from("\u{FEFF}");
     push_line(&mut out, COLUMNS.iter().map(|c| c.zh));

@@ -270,22 +270,32 @@ pub(crate) fn request_kind_code(s: &str) -> Option<&'static str> {
 }
 
 /// 污染类型 names (as inspection lists write them) to category codes.
+///
+/// Every keyword of the Open311 services (`server/src/app/open311.rs`, `service_text`)
+/// is accepted here too, with the same category, so that a word the app offers
+/// citizens is not refused in a list (the server's `batch_import` test checks it). So
+/// 生态环境 is 其他, as there: it names the whole field, not damage to ecosystems.
 pub(crate) fn category_code(s: &str) -> Option<&'static str> {
     let k = loose(s);
     let by_name = |k: &str| -> Option<Category> {
         Some(match k {
             "大气" | "空气" | "废气" | "扬尘" | "粉尘" | "烟尘" | "油烟" | "餐饮油烟" | "异味"
-            | "恶臭" | "臭气" | "气" => Category::Air,
-            "水" | "废水" | "污水" | "水体" | "水环境" | "黑臭水体" => {
-                Category::Water
+            | "恶臭" | "臭气" | "臭味" | "气味" | "烟气" | "气" => Category::Air,
+            "水" | "废水" | "污水" | "水体" | "水环境" | "黑臭水体" | "黑臭" | "偷排"
+            | "排污口" => Category::Water,
+            "噪声" | "噪音" | "振动" | "施工噪声" | "夜间施工" | "扰民" => {
+                Category::Noise
             }
-            "噪声" | "噪音" | "振动" => Category::Noise,
             "固废" | "固体废物" | "固体废弃物" | "垃圾" | "危废" | "危险废物" | "建筑垃圾"
-            | "生活垃圾" => Category::SolidWaste,
-            "土壤" => Category::Soil,
-            "生态" | "生态破坏" | "生态环境" => Category::Ecology,
-            "辐射" | "电磁辐射" | "核与辐射" | "电磁" => Category::Radiation,
-            "其他" | "其它" => Category::Other,
+            | "生活垃圾" | "倾倒" | "堆放" | "焚烧" => Category::SolidWaste,
+            "土壤" | "污染地块" | "重金属" => Category::Soil,
+            "生态" | "生态破坏" | "非法采砂" | "湿地" | "自然保护区" => {
+                Category::Ecology
+            }
+            "辐射" | "电磁辐射" | "核与辐射" | "电磁" | "基站" | "放射源" => {
+                Category::Radiation
+            }
+            "其他" | "其它" | "生态环境" => Category::Other,
             _ => return None,
         })
     };
@@ -478,6 +488,8 @@ mod tests {
         assert_eq!(category_code("solid_waste"), Some("solid_waste"));
         assert_eq!(category_code("Soil"), Some("soil"));
         assert_eq!(category_code("光污染"), None);
+        assert_eq!(category_code("臭味"), Some("air"));
+        assert_eq!(category_code("生态环境"), Some("other"));
         assert_eq!(key_class_code("领导批示件"), Some("leader_instructed"));
         assert_eq!(key_class_code("重复信访"), Some("repeated"));
         assert_eq!(key_class_code("sensitive_area"), Some("sensitive_area"));

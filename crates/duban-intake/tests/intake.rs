@@ -507,7 +507,9 @@ fn every_file_level_error_speaks_both_languages() {
         IntakeError::HeaderMissing,
         IntakeError::ColumnMissing {
             column: Column::Content,
+            ignored: vec![],
         },
+        IntakeError::NothingToImport { examples: vec![2] },
         IntakeError::ColumnDuplicate {
             column: Column::Content,
             first: "a".into(),
@@ -532,6 +534,11 @@ fn every_file_level_error_speaks_both_languages() {
         IntakeError::AmbiguousDivision {
             value: "鼓楼区".into(),
             candidates: vec![],
+        },
+        IntakeError::UnknownCounty {
+            value: "镇江市火星区".into(),
+            city: "镇江市".into(),
+            rest: "火星区".into(),
         },
     ];
     let mut seen = std::collections::HashSet::new();
@@ -628,6 +635,156 @@ fn row_errors_name_the_column_and_speak_both_languages() {
     );
     assert!(e[1].message(Lang::En).contains("several divisions"));
     assert!(sheet.rows[0].case.is_none());
+}
+
+#[test]
+fn a_city_followed_by_no_county_of_it_is_refused() {
+    for (value, rest, city) in [
+        ("镇江市火星区", "火星区", "镇江市"),
+        ("镇江市京口去", "京口去", "镇江市"),
+        ("南京市江北新区", "江北新区", "南京市"),
+        ("江苏省镇江市火星区", "火星区", "镇江市"),
+    ] {
+        let sheet = one_row(&[("行政区域", value)]);
+        let e = &sheet.rows[0].errors;
+        assert_eq!(e.len(), 1, "{value}: {e:?}");
+        assert_eq!(
+            (
+                e[0].code.as_str(),
+                e[0].field.as_str(),
+                e[0].column.as_deref()
+            ),
+            ("division.county_unknown", "division", Some("行政区域")),
+            "{value}"
+        );
+        assert!(
+            e[0].zh.contains(&format!("中的“{rest}”不是{city}的区县")),
+            "{}",
+            e[0].zh
+        );
+        assert!(
+            e[0].en.contains("is not a county or district of"),
+            "{}",
+            e[0].en
+        );
+        assert!(sheet.rows[0].case.is_none());
+    }
+    // A city alone is the city; a county with more text (a township) is the county.
+    for (value, code) in [
+        ("镇江市", "321100"),
+        ("江苏省镇江市", "321100"),
+        ("南京", "320100"),
+        ("昆山市开发区", "320583"),
+        ("镇江市京口区", "321102"),
+    ] {
+        let sheet = one_row(&[("行政区域", value)]);
+        let r = &sheet.rows[0];
+        assert!(r.errors.is_empty(), "{value}: {:?}", r.errors);
+        assert_eq!(r.draft.division, code, "{value}");
+    }
+}
+
+#[test]
+fn headers_people_write_for_batch_and_address() {
+    let csv = format!(
+        "第几批,交办编号,交办日期,来电/来信,举报内容,行政区域,问题发生地,污染类型\n\
+         第3批,D001,2026-07-03,来电,{CONTENT},京口区,象山街道某小区,臭味\n"
+    );
+    let sheet = ok(csv.as_bytes());
+    assert!(
+        sheet.ignored_columns.is_empty(),
+        "{:?}",
+        sheet.ignored_columns
+    );
+    let r = &sheet.rows[0];
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.draft.batch_number, Some(3));
+    assert_eq!(r.draft.address, "象山街道某小区");
+    assert_eq!(
+        r.draft.categories,
+        ["air"],
+        "臭味 is air, as everywhere in the app"
+    );
+    for h in ["发生地点", "地点", "事发地点", "批次"] {
+        assert!(duban_intake::match_header(h).is_some(), "{h}");
+    }
+}
+
+#[test]
+fn a_missing_column_names_the_unrecognised_ones() {
+    // A required column: the file is refused, naming the candidates.
+    let csv = format!(
+        "批次号,交办编号,交办日期,来电/来信,举报内容,行政区域,问题所在,污染类型,备注\n\
+         3,D001,2026-07-03,来电,{CONTENT},京口区,某小区,水,无\n"
+    );
+    let e = err(csv.as_bytes(), &opts());
+    assert_eq!(e.code(), "import.column_missing");
+    assert_eq!(
+        e.message(Lang::Zh),
+        "缺少“地址”列。未识别的列：问题所在、备注；如其中之一是地址，请将表头改为“地址”"
+    );
+    assert!(
+        e.message(Lang::En)
+            .contains("Unrecognised columns: 问题所在, 备注"),
+        "{}",
+        e.message(Lang::En)
+    );
+    // A column required by the row (batch number of an inspection transfer): each row
+    // says the column is missing and names the candidates; the code stays the form's.
+    let csv = format!(
+        "批几,交办编号,交办日期,来电/来信,举报内容,行政区域,地址,污染类型\n\
+         3,D001,2026-07-03,来电,{CONTENT},京口区,某小区,水\n"
+    );
+    let sheet = ok(csv.as_bytes());
+    let e = &sheet.rows[0].errors;
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].code, "batch.number.required");
+    assert_eq!(
+        e[0].zh,
+        "批次号不能为空：文件中没有“批次号”列。未识别的列：批几；如其中之一是批次号，请将表头改为“批次号”"
+    );
+    assert!(
+        e[0].en.contains("Unrecognised columns: 批几"),
+        "{}",
+        e[0].en
+    );
+}
+
+#[test]
+fn row_messages_name_the_column_as_the_file_does() {
+    let csv = format!(
+        "批次号,交办编号,交办日期,来电/来信,举报内容,行政区域,地址,污染类型,重点件,受理时间\n\
+         3,D001,2026-07-03,传真,{CONTENT},京口区,某小区,水,飞行,昨天下午\n"
+    );
+    let sheet = ok(csv.as_bytes());
+    let e = &sheet.rows[0].errors;
+    let by_code = |code: &str| {
+        e.iter()
+            .find(|e| e.code == code)
+            .map(|e| (e.zh.clone(), e.en.clone()))
+            .unwrap_or_else(|| panic!("no {code} in {e:?}"))
+    };
+    assert_eq!(by_code("channel.unknown").0, "来电/来信不支持“传真”");
+    assert_eq!(by_code("key_classes.unknown").0, "重点件不支持“飞行”");
+    let (zh, en) = by_code("received_at.invalid");
+    assert_eq!(zh, "受理时间不是有效时间");
+    // The template's own name in English too.
+    assert_eq!(en, "Received at is not a valid time");
+    assert!(
+        by_code("key_classes.unknown")
+            .1
+            .starts_with("Key case “重点件”"),
+        "{e:?}"
+    );
+    // English headers: the template's Chinese names.
+    let csv = format!(
+        "batch_number,sender_ref,batch_date,channel,content,division,address,categories,key_classes\n\
+         3,D001,2026-07-03,来电,{CONTENT},京口区,某小区,水,飞行\n"
+    );
+    let sheet = ok(csv.as_bytes());
+    let e = &sheet.rows[0].errors;
+    assert_eq!(e[0].code, "key_classes.unknown");
+    assert_eq!(e[0].zh, "是否重点不支持“飞行”");
 }
 
 #[test]
@@ -757,14 +914,32 @@ fn template_round_trips() {
         .unwrap_or_default();
     assert_eq!(header.split(',').count(), COLUMNS.len());
     assert!(header.starts_with("序号,批次号,交办编号,交办日期,来电/来信,"));
+    // Unchanged, the template imports nothing and has no error: its example is skipped.
     let sheet = ok(t.as_bytes());
     assert!(sheet.ignored_columns.is_empty());
     assert_eq!(sheet.columns.len(), COLUMNS.len());
+    assert!(sheet.rows.is_empty());
+    assert_eq!(sheet.skipped_examples, [2]);
+    assert_eq!(sheet.error_rows(), 0);
+    let nothing = sheet
+        .nothing_to_import()
+        .map(|e| (e.code(), e.message(Lang::Zh)));
+    assert!(
+        nothing
+            .as_ref()
+            .is_some_and(|(c, m)| c == "import.nothing_to_import" && m.contains("示例")),
+        "{nothing:?}"
+    );
+    // The example itself is a valid row once numbered.
+    let numbered = t.replacen("\r\n示例,", "\r\n1,", 1);
+    let sheet = ok(numbered.as_bytes());
+    assert_eq!(sheet.rows.len(), 1);
     assert!(
         sheet.rows[0].errors.is_empty(),
         "{:?}",
         sheet.rows[0].errors
     );
+    assert!(sheet.nothing_to_import().is_none());
     let required: Vec<&str> = COLUMNS
         .iter()
         .filter(|c| c.required)
@@ -774,6 +949,24 @@ fn template_round_trips() {
         required,
         ["channel", "content", "division", "address", "categories"]
     );
+}
+
+#[test]
+fn example_rows_are_skipped_not_imported() {
+    let csv = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        line(1, "D001").replacen("1,", "示例,", 1),
+        line(2, "D002"),
+        line(3, "D003").replacen("3,", " 例 ,", 1),
+    );
+    let sheet = ok(csv.as_bytes());
+    assert_eq!(sheet.skipped_examples, [2, 4]);
+    assert_eq!(sheet.rows.len(), 1);
+    assert_eq!(sheet.rows[0].draft.sender_ref, "D002");
+    assert_eq!(sheet.error_rows(), 0);
+    // Example rows are no part of the batch's identity.
+    let plain = format!("{HEADER}\n{}\n", line(2, "D002"));
+    assert_eq!(sheet.fingerprint, ok(plain.as_bytes()).fingerprint);
 }
 
 #[test]

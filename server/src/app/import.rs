@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Datelike as _};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use duban_api::{
     ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportColumn, ImportPreview, ImportRecordView,
@@ -61,22 +61,173 @@ async fn template_csv(_actor: Actor) -> Response {
 }
 
 async fn template_xlsx(_actor: Actor) -> Result<Response, ApiFailure> {
-    let header: Vec<&str> = duban_intake::COLUMNS.iter().map(|c| c.zh).collect();
-    let example: Vec<String> = duban_intake::COLUMNS
-        .iter()
-        .map(|c| c.example.to_owned())
-        .collect();
-    let notes: Vec<String> = duban_intake::COLUMNS
-        .iter()
-        .map(|c| format!("{}{}", if c.required { "必填。" } else { "" }, c.note_zh))
-        .collect();
-    let body = super::xlsx_of(&header, &[example, notes], "交办清单")
-        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    let body = template_book().map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
     Ok(super::download_named(
         "交办清单模板.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         body,
     ))
+}
+
+/// The XLSX template: headers (required ones in red) with how to fill each as a note on
+/// its cell, one example row numbered `示例` (skipped by the import), and the notes again
+/// on a second sheet 填表说明. Nothing but cases may stand below the header: a help row
+/// there was read as a case and failed on every column.
+fn template_book() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Note, Workbook};
+    let columns = duban_intake::COLUMNS;
+    let note = |c: &duban_intake::ColumnSpec| {
+        format!("{}{}", if c.required { "必填。" } else { "" }, c.note_zh)
+    };
+    let head = Format::new().set_bold().set_background_color("#E8EEF7");
+    let required = head.clone().set_font_color("#C00000");
+    let example = Format::new().set_italic().set_font_color("#808080");
+    // Numbers typed here must stay as written (no 1.39E+10, no lost leading zero).
+    let text = Format::new().set_num_format("@");
+    let as_text = |c: &duban_intake::ColumnSpec| {
+        matches!(
+            c.column,
+            duban_intake::Column::SenderRef
+                | duban_intake::Column::ComplainantPhone
+                | duban_intake::Column::ComplainantIdNumber
+        )
+    };
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+    };
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("交办清单")?;
+    for (i, c) in columns.iter().enumerate() {
+        let col = u16::try_from(i).unwrap_or(u16::MAX);
+        if as_text(c) {
+            ws.set_column_format(col, &text)?;
+        }
+        ws.write_string_with_format(0, col, c.zh, if c.required { &required } else { &head })?;
+        ws.insert_note(
+            0,
+            col,
+            &Note::new(note(c))
+                .add_author_prefix(false)
+                .set_width(240)
+                .set_height(90),
+        )?;
+        let cell = if as_text(c) {
+            example.clone().set_num_format("@")
+        } else {
+            example.clone()
+        };
+        ws.write_string_with_format(1, col, c.example, &cell)?;
+        let w = width(c.zh).max(width(c.example)).clamp(6, 40);
+        ws.set_column_width(col, w as f64 + 2.0)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+
+    let help = book.add_worksheet();
+    help.set_name("填表说明")?;
+    help.write_string_with_format(
+        0,
+        0,
+        "请在“交办清单”工作表中填写，每行一件；第2行（序号为“示例”）是填写示例，导入时自动跳过，可保留或删除。红色列名为必填列。",
+        &Format::new().set_bold(),
+    )?;
+    for (c, h) in ["列名", "是否必填", "填写说明", "示例"].iter().enumerate() {
+        help.write_string_with_format(2, c as u16, *h, &head)?;
+    }
+    for (i, c) in columns.iter().enumerate() {
+        let row = 3 + u32::try_from(i).unwrap_or(0);
+        help.write_string(row, 0, c.zh)?;
+        help.write_string(row, 1, if c.required { "必填" } else { "选填" })?;
+        help.write_string(row, 2, c.note_zh)?;
+        help.write_string(row, 3, c.example)?;
+    }
+    for (c, w) in [14.0, 10.0, 80.0, 40.0].into_iter().enumerate() {
+        help.set_column_width(c as u16, w)?;
+    }
+    book.save_to_buffer()
+}
+
+/// What the preview adds to [`ImportPreview`] (flattened into the same JSON object):
+/// the skipped example rows, why an unchanged template imports nothing, and each
+/// row's categories and key classes as read, so that a mapping (臭气 → 大气) can be
+/// checked before importing.
+// These fields belong in `duban_api::ImportPreview`; kept here until it grows them.
+#[derive(Debug, Serialize)]
+struct PreviewBody {
+    #[serde(flatten)]
+    preview: ImportPreview,
+    /// Lines of the example rows (序号 `示例`), neither cases nor errors.
+    skipped_examples: Vec<usize>,
+    /// Set when there is nothing to import although no row has an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nothing_to_import: Option<ApiError>,
+    /// One per row of `rows`, in the same order.
+    row_details: Vec<RowDetail>,
+}
+
+#[derive(Debug, Serialize)]
+struct RowDetail {
+    line: usize,
+    categories: Vec<Labelled>,
+    key_classes: Vec<Labelled>,
+}
+
+/// A value as read: its code and name when known, the cell's text otherwise.
+#[derive(Debug, Serialize)]
+struct Labelled {
+    code: String,
+    label: String,
+    known: bool,
+}
+
+fn labelled<T: std::str::FromStr>(
+    codes: &[String],
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Labelled> {
+    codes
+        .iter()
+        .map(|code| match code.parse::<T>() {
+            Ok(v) => Labelled {
+                code: code.clone(),
+                label: label(v).to_owned(),
+                known: true,
+            },
+            Err(_) => Labelled {
+                code: code.clone(),
+                label: code.clone(),
+                known: false,
+            },
+        })
+        .collect()
+}
+
+fn nothing_error(e: &duban_intake::IntakeError, lang: Lang) -> ApiError {
+    ApiError {
+        field: e.field(),
+        code: e.code(),
+        message: e.message(lang),
+    }
+}
+
+fn body_of_preview(r: &Read, preview: ImportPreview, lang: Lang) -> PreviewBody {
+    use duban_case::model::{Category, KeyClass};
+    PreviewBody {
+        preview,
+        skipped_examples: r.sheet.skipped_examples.clone(),
+        nothing_to_import: r.sheet.nothing_to_import().map(|e| nothing_error(&e, lang)),
+        row_details: r
+            .sheet
+            .rows
+            .iter()
+            .map(|row| RowDetail {
+                line: row.line,
+                categories: labelled(&row.draft.categories, |c: Category| c.label(lang)),
+                key_classes: labelled(&row.draft.key_classes, |k: KeyClass| k.label(lang)),
+            })
+            .collect(),
+    }
 }
 
 fn file_error(e: &duban_intake::IntakeError, lang: Lang) -> ApiFailure {
@@ -256,10 +407,13 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
                 row_number: row.row_number.clone(),
                 sender_ref: row.draft.sender_ref.clone(),
                 division: row.draft.division.clone(),
+                // Known codes are named on rows with errors too (not `321102`).
                 division_name: row
                     .case
                     .as_ref()
-                    .map(|c| c.division().division().full_name()),
+                    .map(|c| c.division())
+                    .or_else(|| row.draft.division.parse().ok())
+                    .map(|c: duban_divisions::DivisionCode| c.division().full_name()),
                 excerpt: duban_case::model::mask_digit_runs(&excerpt),
                 received_at: row.case.as_ref().map(NewCase::received_at),
                 received_at_source: serde_json::to_value(row.received_at)
@@ -327,13 +481,14 @@ async fn preview(
     actor: Actor,
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<axum::Json<ImportPreview>, ApiFailure> {
+) -> Result<axum::Json<PreviewBody>, ApiFailure> {
     if !actor.may_create() {
         return Err(ApiFailure::Forbidden(super::forbidden(lang)));
     }
     let bytes = body_of(body, lang)?;
     let r = read(&s, &bytes, &q, lang, true).await?;
-    Ok(axum::Json(preview_of(&s, &r, lang)))
+    let preview = preview_of(&s, &r, lang);
+    Ok(axum::Json(body_of_preview(&r, preview, lang)))
 }
 
 /// Import every row of the file in one transaction, or none.
@@ -352,6 +507,12 @@ async fn commit(
     let r = read(&s, &bytes, &q, lang, false).await?;
     if let Some(prev) = &r.already {
         return Err(duplicate(prev, lang));
+    }
+    // An unchanged template: no case, and no import record of nothing.
+    if let Some(e) = r.sheet.nothing_to_import() {
+        return Err(ApiFailure::Invalid(ErrorBody {
+            errors: vec![nothing_error(&e, lang)],
+        }));
     }
     let preview = preview_of(&s, &r, lang);
     if preview.error_rows > 0 {

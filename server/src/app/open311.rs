@@ -21,7 +21,7 @@
 //!
 //! Mapping:
 //! - A service is a `Category`; its definition has two attributes, `night` (是否夜间发生,
-//!   singlevaluelist `yes`/`no`, required) and `target` (举报对象名称, string, optional),
+//!   singlevaluelist `yes`/`no`, required for noise, optional otherwise) and `target` (举报对象名称, string, optional),
 //!   which are appended to the case content as `【是否夜间发生】是` lines.
 //! - A request becomes a case through `NewCase::parse` like any other (channel `online`,
 //!   kind `complaint`, received now), registered once under the external reference
@@ -382,7 +382,8 @@ fn service(c: Category, lang: Lang) -> Service {
 struct AttributeDef {
     code: &'static str,
     datatype: &'static str,
-    required: bool,
+    /// The services that require it (night works matter for noise only).
+    required_for: &'static [Category],
     name: (&'static str, &'static str),
     description: (&'static str, &'static str),
     datatype_description: (&'static str, &'static str),
@@ -394,7 +395,7 @@ const ATTRIBUTES: &[AttributeDef] = &[
     AttributeDef {
         code: "night",
         datatype: "singlevaluelist",
-        required: true,
+        required_for: &[Category::Noise],
         name: ("是否夜间发生", "At night"),
         description: (
             "问题是否在夜间（22时至次日6时）发生",
@@ -406,7 +407,7 @@ const ATTRIBUTES: &[AttributeDef] = &[
     AttributeDef {
         code: "target",
         datatype: "string",
-        required: false,
+        required_for: &[],
         name: ("举报对象名称", "Who is reported"),
         description: (
             "被举报的企业、工地或个体经营者的名称（可不填）",
@@ -494,7 +495,7 @@ async fn service_definition(
             variable: true,
             code: a.code,
             datatype: a.datatype,
-            required: a.required,
+            required: a.required_for.contains(&category),
             datatype_description: pick(a.datatype_description, lang),
             order,
             description: pick(a.description, lang),
@@ -807,7 +808,7 @@ fn read_request(
     let mut bad = |code: &str, message: String| {
         errors.push(item(StatusCode::BAD_REQUEST, code, message));
     };
-    let attributes = read_attributes(form, lang, &mut bad);
+    let attributes = read_attributes(form, category, lang, &mut bad);
 
     let description = param(form, "description").map(clean_text);
     if let Some(d) = &description
@@ -970,6 +971,7 @@ fn errors_mention(errors: &[ErrorItem], prefix: &str) -> bool {
 /// definition, as the lines appended to the case content.
 fn read_attributes(
     form: &[(String, String)],
+    category: Category,
     lang: Lang,
     bad: &mut dyn FnMut(&str, String),
 ) -> Vec<String> {
@@ -1015,7 +1017,7 @@ fn read_attributes(
     for a in ATTRIBUTES {
         let label = pick(a.name, lang);
         let Some(value) = given.get(a.code).and_then(|v| v.first()) else {
-            if a.required {
+            if a.required_for.contains(&category) {
                 bad(
                     "attribute.required",
                     match lang {

@@ -231,10 +231,10 @@ async fn case_repeats(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-struct MergeBody {
-    /// The primary case's id.
-    primary: String,
-    reason: String,
+pub(super) struct MergeBody {
+    /// The primary case: its reference (`JS-2026-B03-0015`) or its id.
+    pub(super) primary: String,
+    pub(super) reason: String,
 }
 
 /// Merge this case, a confirmed repeat, into its primary: both histories stay, the
@@ -246,9 +246,26 @@ async fn merge(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MergeBody>,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
+    // Roles first: a handler learns nothing of the case.
+    actor.require(
+        &[crate::auth::Role::Admin, crate::auth::Role::Coordinator],
+        lang,
+    )?;
+    let repeat = super::load(&s, &id, lang, &actor).await?;
+    merge_into(&s, &actor, repeat, &body, lang).await
+}
+
+/// Merge `repeat` into the primary `body` names, for `POST /cases/{id}/merge` and the
+/// `merge` action alike, so that every merge marks its primary.
+pub(super) async fn merge_into(
+    s: &AppState,
+    actor: &Actor,
+    repeat: Case,
+    body: &MergeBody,
+    lang: Lang,
+) -> Result<axum::Json<CaseView>, ApiFailure> {
     use crate::auth::Role;
     actor.require(&[Role::Admin, Role::Coordinator], lang)?;
-    let repeat = super::load(&s, &id, lang, &actor).await?;
     // The primary is named in the body: one that is missing or out of sight is a bad
     // field, not a missing resource.
     let unknown = || {
@@ -261,14 +278,31 @@ async fn merge(
             },
         )
     };
-    if body.primary.trim().is_empty() {
+    let named = body.primary.trim();
+    if named.is_empty() {
         return Err(unknown());
     }
-    let primary = match super::load(&s, body.primary.trim(), lang, &actor).await {
+    // People name the primary by its reference; the API may use the id.
+    let primary_id = match s.store.case_id_by_reference(named).await? {
+        Some(id) => id,
+        None => named.to_owned(),
+    };
+    let primary = match super::load(s, &primary_id, lang, actor).await {
         Ok(c) => c,
         Err(ApiFailure::NotFound(_)) => return Err(unknown()),
         Err(e) => return Err(e),
     };
+    let reason = body.reason.trim();
+    if reason.chars().count() < 2 {
+        return Err(ApiFailure::bad_field(
+            "reason",
+            "reason.required",
+            match lang {
+                Lang::Zh => "请说明为何认定为重复件（至少2个字）",
+                Lang::En => "Say why this is a repeat (at least 2 characters)",
+            },
+        ));
+    }
     let now = s.now();
     let rules = s
         .rule_set(repeat.rule_set())
@@ -283,7 +317,6 @@ async fn merge(
         .map_err(|e| ApiFailure::invalid(&e, lang))?;
     let next_repeat = merged.iter().fold(repeat.clone(), lifecycle::apply);
     let next_primary = attached.iter().fold(primary.clone(), lifecycle::apply);
-    let reason = body.reason.trim();
     let audit_repeat = actor.who.entry(
         now,
         "case.merge",
@@ -333,7 +366,7 @@ async fn merge(
         }
         Err(e) => return Err(e.into()),
     }
-    Ok(axum::Json(s.view(next_repeat, &actor)))
+    Ok(axum::Json(s.view(next_repeat, actor)))
 }
 
 #[derive(Debug, Default, Deserialize)]

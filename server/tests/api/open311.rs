@@ -483,8 +483,11 @@ async fn open311(store: Arc<dyn Store>) {
             "description",
             "河道里的水发黑发臭，每天傍晚有企业往河里排污水。",
         ),
-        ("attribute[night]", "no"),
     ];
+    // Whether it happens at night is asked of noise reports only.
+    let (_, def) = get_json(&app, "/open311/v2/services/water.json").await;
+    assert_eq!(def["attributes"][0]["code"], "night");
+    assert_eq!(def["attributes"][0]["required"], false, "{def}");
     let (s, t, body) = post(&app, "/open311/v2/requests.xml", &second).await;
     assert_eq!((s, t.as_str()), (StatusCode::OK, XML_TYPE), "{body}");
     assert!(

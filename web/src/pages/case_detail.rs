@@ -105,6 +105,16 @@ impl ActionForm {
             },
         })
     }
+
+    /// The merge as sent: the primary by its reference (as people know it) and why;
+    /// the server resolves the reference and marks the primary too.
+    fn merge_body(&self) -> serde_json::Value {
+        serde_json::json!({
+            "action": "merge",
+            "primary": self.primary.trim(),
+            "reason": self.text.trim(),
+        })
+    }
 }
 
 /// The units a routing proposes: the lead unit and the notified departments; `None`
@@ -187,7 +197,8 @@ fn text_label(kind: ActionKind) -> Option<&'static str> {
         | ActionKind::Pause
         | ActionKind::Extend
         | ActionKind::RequestExtension
-        | ActionKind::RefuseExtension => Some("action.reason"),
+        | ActionKind::RefuseExtension
+        | ActionKind::Merge => Some("action.reason"),
         ActionKind::SendBack => Some("action.comments"),
         ActionKind::ReturnVisit => Some("action.visit_note"),
         _ => None,
@@ -337,7 +348,10 @@ pub fn CaseDetailPage() -> impl IntoView {
         };
         let lang = i18n.lang_untracked();
         let cmd = match form.get_untracked().command(kind) {
-            Ok(c) => c,
+            // A merge names its primary by reference, with a reason: the server
+            // resolves and checks both.
+            _ if kind == ActionKind::Merge => None,
+            Ok(c) => Some(c),
             Err(field) => {
                 let message = if lang == Lang::ZhCn {
                     "案件标识无效"
@@ -353,30 +367,36 @@ pub fn CaseDetailPage() -> impl IntoView {
             }
         };
         // The same decision the server makes, first in the browser.
-        if let Some(rules) = rule_sets
-            .get_untracked()
-            .into_iter()
-            .find(|r| r.id() == view.case.rule_set())
-        {
+        if let (Some(cmd), Some(rules)) = (
+            &cmd,
+            rule_sets
+                .get_untracked()
+                .into_iter()
+                .find(|r| r.id() == view.case.rule_set()),
+        ) {
             let ctx = Ctx {
                 now: Utc::now(),
                 actor: "browser",
                 rules: &rules,
                 calendar: Calendar::official(),
             };
-            if let Err(errs) = lifecycle::decide(&view.case, &cmd, &ctx) {
+            if let Err(errs) = lifecycle::decide(&view.case, cmd, &ctx) {
                 action_errors
                     .set(duban_api::ErrorBody::from_case_errors(&errs, lang.domain()).errors);
                 return;
             }
         }
+        let body = match &cmd {
+            Some(cmd) => serde_json::to_value(cmd).unwrap_or_default(),
+            None => form.get_untracked().merge_body(),
+        };
         busy.set(true);
         let version = view.case.version();
         let id = view.case.id();
         spawn_local(async move {
             match api::post::<_, CaseView>(
                 &format!("/api/v1/cases/{id}/actions"),
-                &cmd,
+                &body,
                 Some(version),
                 lang,
             )
@@ -892,7 +912,12 @@ fn event_detail(
             };
             format!("+{by} · {reason}")
         }
-        EventKind::Merged { primary } => primary.to_string(),
+        EventKind::Merged {
+            primary,
+            primary_reference,
+        } => primary_reference
+            .as_ref()
+            .map_or_else(|| primary.to_string(), ToString::to_string),
         EventKind::RepeatAttached { reference, .. } => reference.to_string(),
         // What the handler asked for, so that the coordinator decides knowing it.
         EventKind::ExtensionRequested { by, reason } => {

@@ -157,6 +157,22 @@ pub fn InboxPage() -> impl IntoView {
             </div>
             <p class="hint">{move || i18n.t("inbox.hint")}</p>
             <OtherErrors fields=&[] errors=inbox.errors/>
+            {move || inbox.data.get().map(|d| d.overflow.into_iter().map(|o| {
+                let text = i18n
+                    .t("inbox.overflow")
+                    .replace("{more}", &o.total.saturating_sub(o.shown).to_string())
+                    .replace("{action}", &action_label(i18n, &o.action))
+                    .replace("{total}", &o.total.to_string())
+                    .replace("{shown}", &o.shown.to_string());
+                view! {
+                    <p class="banner banner-warn inbox-overflow" data-action=o.action.clone() data-total=o.total>
+                        {text}" "
+                        <A href=format!("/?status={}", o.status) attr:class="inbox-overflow-link">
+                            {move || i18n.t("inbox.overflow_link")}
+                        </A>
+                    </p>
+                }
+            }).collect_view())}
             <table class="data-table" id="inbox">
                 <thead><tr>
                     <th>{move || i18n.t("inbox.col.kind")}</th>
