@@ -8,9 +8,9 @@ use duban_api::{
     ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, ApiError, AttachmentView,
     AuditEntry, AuditQuery, AuditRecord, BatchDispatch, BatchDispatchResult, DispatchedCase,
     ErrorBody, Health, HotlineCaller, HotlineOrder, HotlinePlace, HotlineStatus, ImportColumn,
-    ImportPreview, ImportRecordView, ImportResult, ImportRowView, ListQuery, PersonView,
-    PlansUpdate, RepeatCandidate, RoutingRulesUpdate, RoutingRulesView, RuleStats, SkippedCase,
-    UnitDraft, UnitView, UserDraft, UserPatch, UserView,
+    ImportPreview, ImportRecordView, ImportResult, ImportRowView, ImportValue, ListQuery,
+    PersonView, PlansUpdate, RepeatCandidate, RoutingRulesUpdate, RoutingRulesView, RuleStats,
+    SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
 };
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
@@ -104,6 +104,7 @@ use duban_case::lifecycle::Command;
         HotlineStatus,
         ImportColumn,
         ImportRowView,
+        ImportValue,
         ImportRecordView,
         ImportPreview,
         ImportResult,

@@ -4157,7 +4157,7 @@ async fn batch_import(store: Arc<dyn Store>) {
     .await;
     assert_eq!(s, StatusCode::OK, "{p}");
     for (i, (kw, code)) in want.iter().enumerate() {
-        let got = &p["row_details"][i]["categories"][0];
+        let got = &p["rows"][i]["categories"][0];
         assert_eq!(
             (got["code"].as_str(), got["known"].as_bool()),
             (Some(code.as_str()), Some(true)),
@@ -4205,8 +4205,16 @@ async fn batch_import(store: Arc<dyn Store>) {
     assert_eq!(p["rows"][0]["proposed_lead"], "镇江市人民政府", "{p}");
     // The categories and key classes as read, to check the mapping before importing.
     assert_eq!(
-        p["row_details"][0],
-        json!({"line": 3, "categories": [{"code": "air", "label": "大气", "known": true}], "key_classes": []}),
+        (
+            &p["rows"][0]["line"],
+            &p["rows"][0]["categories"],
+            &p["rows"][0]["key_classes"]
+        ),
+        (
+            &json!(3),
+            &json!([{"code": "air", "label": "大气", "known": true}]),
+            &json!([])
+        ),
         "{p}"
     );
     assert_eq!(total(&coordinator).await, 0, "a preview saves nothing");

@@ -787,6 +787,23 @@ pub struct ImportRowView {
     pub errors: Vec<ApiError>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeats: Vec<RepeatCandidate>,
+    /// The categories as read, so that a mapping (臭气 → 大气) can be checked before
+    /// importing.
+    #[serde(default)]
+    pub categories: Vec<ImportValue>,
+    /// The key classes as read.
+    #[serde(default)]
+    pub key_classes: Vec<ImportValue>,
+}
+
+/// A value as an import row gave it: its code and name when known, the cell's text
+/// otherwise.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportValue {
+    pub code: String,
+    pub label: String,
+    pub known: bool,
 }
 
 /// A batch import done before.
@@ -823,6 +840,13 @@ pub struct ImportPreview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub already_imported: Option<ImportRecordView>,
     pub rows: Vec<ImportRowView>,
+    /// Lines of the example rows (序号 `示例`), neither cases nor errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_examples: Vec<usize>,
+    /// Set when there is nothing to import although no row has an error (an unchanged
+    /// template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nothing_to_import: Option<ApiError>,
 }
 
 /// `POST /api/v1/import/commit`: the cases created, all in one transaction.

@@ -11,11 +11,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Datelike as _};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use duban_api::{
     ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportColumn, ImportPreview, ImportRecordView,
-    ImportResult, ImportRowView,
+    ImportResult, ImportRowView, ImportValue,
 };
 use duban_case::Lang;
 use duban_case::draft::NewCase;
@@ -149,52 +149,20 @@ fn template_book() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     book.save_to_buffer()
 }
 
-/// What the preview adds to [`ImportPreview`] (flattened into the same JSON object):
-/// the skipped example rows, why an unchanged template imports nothing, and each
-/// row's categories and key classes as read, so that a mapping (臭气 → 大气) can be
-/// checked before importing.
-// These fields belong in `duban_api::ImportPreview`; kept here until it grows them.
-#[derive(Debug, Serialize)]
-struct PreviewBody {
-    #[serde(flatten)]
-    preview: ImportPreview,
-    /// Lines of the example rows (序号 `示例`), neither cases nor errors.
-    skipped_examples: Vec<usize>,
-    /// Set when there is nothing to import although no row has an error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nothing_to_import: Option<ApiError>,
-    /// One per row of `rows`, in the same order.
-    row_details: Vec<RowDetail>,
-}
-
-#[derive(Debug, Serialize)]
-struct RowDetail {
-    line: usize,
-    categories: Vec<Labelled>,
-    key_classes: Vec<Labelled>,
-}
-
-/// A value as read: its code and name when known, the cell's text otherwise.
-#[derive(Debug, Serialize)]
-struct Labelled {
-    code: String,
-    label: String,
-    known: bool,
-}
-
+/// Values as read, named when known (`air` → 大气), as the cell gave them otherwise.
 fn labelled<T: std::str::FromStr>(
     codes: &[String],
     label: impl Fn(T) -> &'static str,
-) -> Vec<Labelled> {
+) -> Vec<ImportValue> {
     codes
         .iter()
         .map(|code| match code.parse::<T>() {
-            Ok(v) => Labelled {
+            Ok(v) => ImportValue {
                 code: code.clone(),
                 label: label(v).to_owned(),
                 known: true,
             },
-            Err(_) => Labelled {
+            Err(_) => ImportValue {
                 code: code.clone(),
                 label: code.clone(),
                 known: false,
@@ -208,25 +176,6 @@ fn nothing_error(e: &duban_intake::IntakeError, lang: Lang) -> ApiError {
         field: e.field(),
         code: e.code(),
         message: e.message(lang),
-    }
-}
-
-fn body_of_preview(r: &Read, preview: ImportPreview, lang: Lang) -> PreviewBody {
-    use duban_case::model::{Category, KeyClass};
-    PreviewBody {
-        preview,
-        skipped_examples: r.sheet.skipped_examples.clone(),
-        nothing_to_import: r.sheet.nothing_to_import().map(|e| nothing_error(&e, lang)),
-        row_details: r
-            .sheet
-            .rows
-            .iter()
-            .map(|row| RowDetail {
-                line: row.line,
-                categories: labelled(&row.draft.categories, |c: Category| c.label(lang)),
-                key_classes: labelled(&row.draft.key_classes, |k: KeyClass| k.label(lang)),
-            })
-            .collect(),
     }
 }
 
@@ -373,6 +322,7 @@ fn already_error(reference: &str, lang: Lang) -> ApiError {
 }
 
 fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
+    use duban_case::model::{Category, KeyClass};
     let units = s.dispatch_units();
     let rules = s.routing_rules();
     let rows: Vec<ImportRowView> = r
@@ -423,6 +373,8 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
                 key: row.case.as_ref().is_some_and(NewCase::is_key),
                 proposed_lead,
                 errors,
+                categories: labelled(&row.draft.categories, |c: Category| c.label(lang)),
+                key_classes: labelled(&row.draft.key_classes, |k: KeyClass| k.label(lang)),
                 repeats: row
                     .case
                     .as_ref()
@@ -471,6 +423,8 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
         fingerprint: r.sheet.fingerprint.clone(),
         already_imported: r.already.as_ref().map(record_view),
         rows,
+        skipped_examples: r.sheet.skipped_examples.clone(),
+        nothing_to_import: r.sheet.nothing_to_import().map(|e| nothing_error(&e, lang)),
     }
 }
 
@@ -481,14 +435,13 @@ async fn preview(
     actor: Actor,
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<axum::Json<PreviewBody>, ApiFailure> {
+) -> Result<axum::Json<ImportPreview>, ApiFailure> {
     if !actor.may_create() {
         return Err(ApiFailure::Forbidden(super::forbidden(lang)));
     }
     let bytes = body_of(body, lang)?;
     let r = read(&s, &bytes, &q, lang, true).await?;
-    let preview = preview_of(&s, &r, lang);
-    Ok(axum::Json(body_of_preview(&r, preview, lang)))
+    Ok(axum::Json(preview_of(&s, &r, lang)))
 }
 
 /// Import every row of the file in one transaction, or none.

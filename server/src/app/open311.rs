@@ -1395,34 +1395,45 @@ async fn list_requests(s: &AppState, lang: Lang, query: Option<&str>) -> Result<
     ))
 }
 
+/// The requests a `{key}.{format}` path names (`requests/{id}`, `tokens/{token}`), with
+/// the format asked for; else the answer to a bad path, an unknown key (`missing`) or a
+/// failing database.
+async fn named_requests(
+    s: &AppState,
+    lang: Lang,
+    path: Result<Path<String>, PathRejection>,
+    filter: impl FnOnce(&str) -> Open311Filter,
+    missing: &str,
+) -> Result<(Vec<(Case, Open311Request)>, Format), Response> {
+    let file = file_of(path, lang).map_err(|f| f.render(Format::Json))?;
+    let Some((key, format)) = split_format(&file) else {
+        return Err(Failure::not_found("format.unknown", lang).render(format_of_path(&file)));
+    };
+    match s.store.open311_requests(&filter(key)).await {
+        Ok(rows) if rows.is_empty() => Err(Failure::not_found(missing, lang).render(format)),
+        Ok(rows) => Ok((rows, format)),
+        Err(e) => Err(Failure::from(e).render(format)),
+    }
+}
+
 async fn one_request(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let file = match file_of(path, lang) {
-        Ok(f) => f,
-        Err(f) => return f.render(Format::Json),
-    };
-    let Some((id, format)) = split_format(&file) else {
-        return Failure::not_found("format.unknown", lang).render(format_of_path(&file));
-    };
-    let filter = Open311Filter {
+    let filter = |id: &str| Open311Filter {
         references: Some(vec![id.to_owned()]),
         limit: 1,
         ..Open311Filter::default()
     };
-    match s.store.open311_requests(&filter).await {
-        Ok(rows) if rows.is_empty() => {
-            Failure::not_found("service_request_id.not_found", lang).render(format)
-        }
-        Ok(rows) => Listed(
+    match named_requests(&s, lang, path, filter, "service_request_id.not_found").await {
+        Ok((rows, format)) => Listed(
             rows.iter()
                 .map(|(case, req)| request_view(&s, case, req, lang))
                 .collect(),
         )
         .render(format),
-        Err(e) => Failure::from(e).render(format),
+        Err(answer) => answer,
     }
 }
 
@@ -1438,35 +1449,28 @@ async fn token_request(
     ReqLang(lang): ReqLang,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let file = match file_of(path, lang) {
-        Ok(f) => f,
-        Err(f) => return f.render(Format::Json),
-    };
-    let Some((token, format)) = split_format(&file) else {
-        return Failure::not_found("format.unknown", lang).render(format_of_path(&file));
-    };
-    let filter = Open311Filter {
+    let filter = |token: &str| Open311Filter {
         tokens: Some(vec![token.to_owned()]),
         limit: 1,
         ..Open311Filter::default()
     };
-    match s.store.open311_requests(&filter).await {
-        Ok(rows) => match rows.first() {
-            None => Failure::not_found("token.not_found", lang).render(format),
-            Some((case, req)) => {
-                let found = [TokenView {
+    match named_requests(&s, lang, path, filter, "token.not_found").await {
+        Ok((rows, format)) => {
+            let found: Vec<TokenView> = rows
+                .iter()
+                .map(|(case, req)| TokenView {
                     service_request_id: case.reference().to_string(),
                     token: req.external_id.clone(),
-                }];
-                document(
-                    format,
-                    StatusCode::OK,
-                    &found,
-                    RequestsXml { request: &found },
-                )
-            }
-        },
-        Err(e) => Failure::from(e).render(format),
+                })
+                .collect();
+            document(
+                format,
+                StatusCode::OK,
+                &found,
+                RequestsXml { request: &found },
+            )
+        }
+        Err(answer) => answer,
     }
 }
 

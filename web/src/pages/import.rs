@@ -19,7 +19,6 @@ use leptos::wasm_bindgen::closure::Closure;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 use leptos::web_sys::{self, File, HtmlInputElement, ProgressEvent, XmlHttpRequest, js_sys};
 use leptos_router::components::A;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::RolesOnly;
@@ -36,47 +35,6 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
     values.iter().fold(template.to_owned(), |s, (k, v)| {
         s.replace(&format!("{{{k}}}"), v)
     })
-}
-
-/// The preview as the server sends it: [`ImportPreview`] and, in the same object, what
-/// the server adds beside it (`PreviewBody` in `server/src/app/import.rs`): the example
-/// rows skipped, why there is nothing to import, and each row's categories as read.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct PreviewAnswer {
-    #[serde(flatten)]
-    preview: ImportPreview,
-    #[serde(default)]
-    skipped_examples: Vec<usize>,
-    #[serde(default)]
-    nothing_to_import: Option<ApiError>,
-    #[serde(default)]
-    row_details: Vec<RowDetail>,
-}
-
-// Lets the page read the preview's own fields as before (`p.rows`).
-impl std::ops::Deref for PreviewAnswer {
-    type Target = ImportPreview;
-    fn deref(&self) -> &ImportPreview {
-        &self.preview
-    }
-}
-
-/// A row's categories and key classes as the file gave them.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-struct RowDetail {
-    line: usize,
-    #[serde(default)]
-    categories: Vec<Labelled>,
-    #[serde(default)]
-    key_classes: Vec<Labelled>,
-}
-
-/// A value read: its name when known, the cell's text otherwise.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Labelled {
-    code: String,
-    label: String,
-    known: bool,
 }
 
 // ---- sending a file ---------------------------------------------------------------
@@ -283,7 +241,7 @@ fn ImportView() -> impl IntoView {
     let busy = RwSignal::new(Busy::Idle);
     // `None` while nothing is being sent; 1.0 once the server has every byte.
     let sent = RwSignal::new(None::<f64>);
-    let preview = RwSignal::new(None::<Arc<PreviewAnswer>>);
+    let preview = RwSignal::new(None::<Arc<ImportPreview>>);
     let errors = RwSignal::new(Vec::<ApiError>::new());
     let done = RwSignal::new(None::<Done>);
     let dragging = RwSignal::new(false);
@@ -315,7 +273,7 @@ fn ImportView() -> impl IntoView {
         let url = import_url("preview", &f.name(), &asked);
         busy.set(Busy::Previewing);
         spawn_local(async move {
-            let answer = post_file::<PreviewAnswer>(&url, &f, lang, move |u| {
+            let answer = post_file::<ImportPreview>(&url, &f, lang, move |u| {
                 if generation.get_value() == mine {
                     progress(u);
                 }
@@ -545,7 +503,7 @@ fn UploadProgress(busy: RwSignal<Busy>, sent: RwSignal<Option<f64>>) -> impl Int
 /// What the file holds and what importing it would do.
 #[component]
 fn PreviewView(
-    p: Arc<PreviewAnswer>,
+    p: Arc<ImportPreview>,
     file_name: String,
     busy: RwSignal<Busy>,
     on_commit: impl Fn() + Copy + Send + Sync + 'static,
@@ -728,8 +686,7 @@ fn PreviewView(
                 </thead>
                 <tbody>
                     <For each=visible key=|i| *i let:i>
-                        <RowView row=rows.rows[i].clone()
-                            detail=rows.row_details.get(i).filter(|d| d.line == rows.rows[i].line).cloned().unwrap_or_default()/>
+                        <RowView row=rows.rows[i].clone()/>
                     </For>
                     <Show when=move || matching.with(Vec::is_empty)>
                         <tr><td class="empty" colspan="10">{move || i18n.t("import.no_rows")}</td></tr>
@@ -750,7 +707,7 @@ fn PreviewView(
 
 /// One row of the file.
 #[component]
-fn RowView(row: ImportRowView, detail: RowDetail) -> impl IntoView {
+fn RowView(row: ImportRowView) -> impl IntoView {
     let i18n = use_i18n();
     let bad = !row.errors.is_empty();
     let division = row
@@ -780,15 +737,15 @@ fn RowView(row: ImportRowView, detail: RowDetail) -> impl IntoView {
             <td class="nowrap">{row.sender_ref.clone()}</td>
             <td>{division}</td>
             <td class="categories">
-                {detail.categories.into_iter().map(|c| view! {
+                {row.categories.clone().into_iter().map(|c| view! {
                     <span class="tag" class:hint-error=!c.known data-code=c.code title=c.label.clone()>{c.label.clone()}</span>
                 }).collect_view()}
             </td>
             <td class="key-classes nowrap">
-                {if detail.key_classes.is_empty() {
+                {if row.key_classes.is_empty() {
                     view! { <span class="muted">{move || i18n.t("import.not_key")}</span> }.into_any()
                 } else {
-                    detail.key_classes.into_iter().map(|k| view! {
+                    row.key_classes.clone().into_iter().map(|k| view! {
                         <span class="tag tag-key" class:hint-error=!k.known data-code=k.code>{k.label}</span>
                     }).collect_view().into_any()
                 }}
@@ -891,13 +848,13 @@ mod tests {
     }
 
     #[test]
-    fn the_preview_reads_with_or_without_the_servers_additions() {
+    fn the_preview_reads_with_or_without_the_optional_fields() {
         let base = serde_json::json!({
             "format": "csv", "encoding": "UTF-8", "header_line": 1, "columns": [],
             "ignored_columns": [], "total": 0, "valid": 0, "error_rows": 0,
             "fingerprint": "v1-0-0", "rows": []
         });
-        let plain: PreviewAnswer =
+        let plain: ImportPreview =
             serde_json::from_value(base.clone()).unwrap_or_else(|e| panic!("{e}"));
         assert!(plain.skipped_examples.is_empty() && plain.nothing_to_import.is_none());
         let mut more = base;
@@ -905,15 +862,17 @@ mod tests {
         more["nothing_to_import"] = serde_json::json!({
             "field": "file", "code": "import.nothing_to_import", "message": "只有示例行"
         });
-        more["row_details"] = serde_json::json!([{
-            "line": 3, "categories": [{"code": "air", "label": "大气", "known": true}],
-            "key_classes": []
+        more["rows"] = serde_json::json!([{
+            "line": 3, "sender_ref": "D1", "division": "321102", "excerpt": "…",
+            "received_at_source": "now", "key": false, "errors": [],
+            "categories": [{"code": "air", "label": "大气", "known": true}]
         }]);
-        let p: PreviewAnswer = serde_json::from_value(more).unwrap_or_else(|e| panic!("{e}"));
+        let p: ImportPreview = serde_json::from_value(more).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (p.format.as_str(), p.skipped_examples.as_slice()),
             ("csv", &[2][..])
         );
-        assert_eq!(p.row_details[0].categories[0].label, "大气");
+        assert_eq!(p.rows[0].categories[0].label, "大气");
+        assert!(p.rows[0].key_classes.is_empty());
     }
 }
