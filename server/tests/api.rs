@@ -758,7 +758,7 @@ async fn call_raw(
     send(app, method, uri, body.map(|b| b.to_string()), headers).await
 }
 
-/// The one place a test request is built and its answer read.
+/// A JSON request returning status, JSON body and the `Set-Cookie` values.
 async fn send(
     app: &Router,
     method: &str,
@@ -766,9 +766,39 @@ async fn send(
     body: Option<String>,
     headers: &[(&str, &str)],
 ) -> (StatusCode, Value, Vec<String>) {
-    let mut req = Request::builder().method(method).uri(uri);
+    let mut all: Vec<(&str, &str)> = Vec::with_capacity(headers.len() + 1);
     if body.is_some() {
-        req = req.header("content-type", "application/json");
+        all.push(("content-type", "application/json"));
+    }
+    all.extend_from_slice(headers);
+    let (status, answer, bytes) =
+        exchange(app, None, method, uri, &all, body.map(String::into_bytes)).await;
+    let cookies = answer
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        cookies,
+    )
+}
+
+/// The one place a test request is built and sent: the session's cookie and CSRF token
+/// when given, the headers, the peer address production adds; the answer as status,
+/// headers and body bytes.
+async fn exchange(
+    app: &Router,
+    session: Option<&(String, String)>,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some((cookie, csrf)) = session {
+        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
     }
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -784,18 +814,9 @@ async fn send(
         ))));
     let resp = app.clone().oneshot(req).await.expect("response");
     let status = resp.status();
-    let cookies = resp
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
+    let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        cookies,
-    )
+    (status, headers, bytes.to_vec())
 }
 
 async fn accounts(store: Arc<dyn Store>) {
@@ -2128,22 +2149,16 @@ async fn upload(
     content_type: &str,
     name: &str,
 ) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header("content-type", content_type)
-        .header("x-file-name", name);
-    if let Some((cookie, csrf)) = &client.session {
-        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
-    }
-    let resp = client
-        .app
-        .clone()
-        .oneshot(req.body(Body::from(data.to_vec())).expect("request"))
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let headers = [("content-type", content_type), ("x-file-name", name)];
+    let (status, _, bytes) = exchange(
+        &client.app,
+        client.session.as_ref(),
+        "POST",
+        uri,
+        &headers,
+        Some(data.to_vec()),
+    )
+    .await;
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -2750,25 +2765,12 @@ async fn emergency_linkage(store: Arc<dyn Store>) {
     );
 
     // Polling: an unchanged board is a 304.
-    let (s, etag) = {
-        let mut req = Request::builder().method("GET").uri(&uri);
-        if let Some((cookie, csrf)) = &env.session {
-            req = req.header("cookie", cookie).header("x-csrf-token", csrf);
-        }
-        let resp = app
-            .clone()
-            .oneshot(req.body(Body::empty()).expect("req"))
-            .await
-            .expect("resp");
-        (
-            resp.status(),
-            resp.headers()
-                .get("etag")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned(),
-        )
-    };
+    let (s, answer, _) = exchange(&app, env.session.as_ref(), "GET", &uri, &[], None).await;
+    let etag = answer
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     assert_eq!((s, etag.as_str()), (StatusCode::OK, "\"v3\""));
     let (s, _) = call_with(&env, "GET", &uri, None, &[("if-none-match", &etag)]).await;
     assert_eq!(s, StatusCode::NOT_MODIFIED);
@@ -3362,35 +3364,15 @@ async fn get_text(client: &Client, uri: &str) -> (StatusCode, String) {
 
 /// A GET whose answer is read as bytes (a workbook).
 async fn get_bytes(client: &Client, uri: &str) -> (StatusCode, Vec<u8>) {
-    let mut req = Request::builder().method("GET").uri(uri);
-    if let Some((cookie, csrf)) = &client.session {
-        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
-    }
-    let resp = client
-        .app
-        .clone()
-        .oneshot(req.body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (status, bytes.to_vec())
+    let (status, _, bytes) =
+        exchange(&client.app, client.session.as_ref(), "GET", uri, &[], None).await;
+    (status, bytes)
 }
 
 /// A request whose answer is read as text (CSV, HTML).
 async fn get_text_with(client: &Client, method: &str, uri: &str) -> (StatusCode, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some((cookie, csrf)) = &client.session {
-        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
-    }
-    let resp = client
-        .app
-        .clone()
-        .oneshot(req.body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let (status, _, bytes) =
+        exchange(&client.app, client.session.as_ref(), method, uri, &[], None).await;
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -4037,21 +4019,16 @@ async fn hotline_12345_on_postgres() {
 
 /// Send raw bytes (an uploaded file) as a signed-in client.
 async fn upload_raw(client: &Client, uri: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header("content-type", "application/octet-stream");
-    if let Some((cookie, csrf)) = &client.session {
-        req = req.header("cookie", cookie).header("x-csrf-token", csrf);
-    }
-    let resp = client
-        .app
-        .clone()
-        .oneshot(req.body(Body::from(bytes)).expect("request"))
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let headers = [("content-type", "application/octet-stream")];
+    let (status, _, bytes) = exchange(
+        &client.app,
+        client.session.as_ref(),
+        "POST",
+        uri,
+        &headers,
+        Some(bytes),
+    )
+    .await;
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),

@@ -29,31 +29,24 @@ async fn raw_with(
     headers: &[(&str, &str)],
     body: Option<String>,
 ) -> (StatusCode, String, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let mut req = req
-        .body(body.map(Body::from).unwrap_or_else(Body::empty))
-        .expect("request");
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            [192, 0, 2, 9],
-            40_000,
-        ))));
-    let resp = app.clone().oneshot(req).await.expect("response");
-    let status = resp.status();
-    let content_type = resp
-        .headers()
+    let (status, answer, bytes) = exchange(
+        app,
+        None,
+        method,
+        uri,
+        headers,
+        body.map(String::into_bytes),
+    )
+    .await;
+    let content_type = answer
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
     (
         status,
         content_type,
-        String::from_utf8(bytes.to_vec()).expect("utf-8"),
+        String::from_utf8(bytes).expect("utf-8"),
     )
 }
 
