@@ -65,6 +65,9 @@ pub struct Case {
     satisfaction: Option<Satisfaction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     merged_into: Option<CaseId>,
+    /// A coordinator cleared the outcome for the public disclosure (信息公开).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    publishable: bool,
     /// Repeats merged into this case (重信重访), with their references.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     repeats: Vec<(CaseId, Reference)>,
@@ -196,6 +199,17 @@ impl Case {
     pub fn merged_into(&self) -> Option<CaseId> {
         self.merged_into
     }
+    /// Whether the outcome may appear in the public disclosure.
+    pub fn is_publishable(&self) -> bool {
+        self.publishable
+    }
+    /// For a case whose result was reported: whether it was reported within the
+    /// handling limit (办理上报), the province's on-time measure. None before a report.
+    pub fn handled_on_time(&self) -> Option<bool> {
+        let clock = self.clocks.iter().find(|c| c.stage() == Stage::Report)?;
+        let stopped = clock.stopped_at()?;
+        Some(stopped <= clock.due_at())
+    }
     /// Repeats merged into this case, with their references.
     pub fn repeats(&self) -> &[(CaseId, Reference)] {
         &self.repeats
@@ -256,9 +270,19 @@ impl Case {
                 v
             }
             Status::Reported => vec![A::Approve, A::SendBack],
-            Status::StageClosed => vec![A::Close, A::ReturnVisit, A::Reopen],
-            Status::Closed => vec![A::ReturnVisit, A::Reopen],
-            Status::Archived => vec![A::Reopen],
+            Status::StageClosed | Status::Closed | Status::Archived => {
+                let mut v = match self.status {
+                    Status::StageClosed => vec![A::Close, A::ReturnVisit, A::Reopen],
+                    Status::Closed => vec![A::ReturnVisit, A::Reopen],
+                    _ => vec![A::Reopen],
+                };
+                v.push(if self.publishable {
+                    A::Unpublish
+                } else {
+                    A::Publish
+                });
+                v
+            }
             Status::Merged => vec![],
         }
     }
@@ -303,6 +327,8 @@ actions! {
     RequestExtension = "request_extension", "申请延期", "Request an extension";
     RefuseExtension = "refuse_extension", "驳回延期申请", "Refuse the extension";
     Merge = "merge", "合并到主件", "Merge into primary";
+    Publish = "publish", "同意公开", "Clear for publication";
+    Unpublish = "unpublish", "撤回公开", "Withdraw from publication";
 }
 
 /// A command as sent by a person. Free text is validated by [`decide`].
@@ -381,6 +407,12 @@ pub enum Command {
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
         primary: CaseId,
     },
+    /// Clear the outcome for the public disclosure page.
+    Publish,
+    Unpublish {
+        #[serde(default)]
+        reason: String,
+    },
 }
 
 impl Command {
@@ -402,6 +434,8 @@ impl Command {
             Command::RequestExtension { .. } => ActionKind::RequestExtension,
             Command::RefuseExtension { .. } => ActionKind::RefuseExtension,
             Command::Merge { .. } => ActionKind::Merge,
+            Command::Publish => ActionKind::Publish,
+            Command::Unpublish { .. } => ActionKind::Unpublish,
         }
     }
     /// The reason or note a person gave with the command (for the audit trail); empty
@@ -416,14 +450,16 @@ impl Command {
             | Command::Pause { reason }
             | Command::Extend { reason, .. }
             | Command::RequestExtension { reason, .. }
-            | Command::RefuseExtension { reason } => reason,
+            | Command::RefuseExtension { reason }
+            | Command::Unpublish { reason } => reason,
             Command::SendBack { comments } => comments,
             Command::Report { .. }
             | Command::SignFor
             | Command::Approve { .. }
             | Command::Close
             | Command::Resume
-            | Command::Merge { .. } => "",
+            | Command::Merge { .. }
+            | Command::Publish => "",
         }
     }
     /// Unit ids the command names (the caller checks they exist).
@@ -526,6 +562,12 @@ pub enum EventKind {
     ExtensionRefused {
         reason: String,
     },
+    /// A coordinator cleared the outcome for publication.
+    Published,
+    /// Taken off the public page again.
+    Unpublished {
+        reason: String,
+    },
     /// A clock climbed a rung of the escalation ladder (fired by the server's sweeper).
     Escalated {
         stage: Stage,
@@ -586,6 +628,8 @@ impl EventKind {
             EventKind::Merged { .. } => "merged",
             EventKind::RepeatAttached { .. } => "repeat_attached",
             EventKind::Escalated { .. } => "escalated",
+            EventKind::Published => "published",
+            EventKind::Unpublished { .. } => "unpublished",
             EventKind::ExtensionRequested { .. } => "extension_requested",
             EventKind::ExtensionRefused { .. } => "extension_refused",
         }
@@ -705,6 +749,20 @@ impl EventKind {
                     "Repeat merged in"
                 }
             }
+            EventKind::Published => {
+                if zh {
+                    "同意公开"
+                } else {
+                    "Cleared for publication"
+                }
+            }
+            EventKind::Unpublished { .. } => {
+                if zh {
+                    "撤回公开"
+                } else {
+                    "Withdrawn from publication"
+                }
+            }
             EventKind::Escalated { step, .. } => {
                 if zh {
                     step.name_zh()
@@ -776,6 +834,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         outcome: None,
         satisfaction: None,
         merged_into: None,
+        publishable: false,
         repeats: vec![],
         last_reason: None,
         rule_set: rule_set.clone(),
@@ -991,6 +1050,11 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
             vec![event(EventKind::SentBack { comments: c }, clocks)]
         }
         Command::Close => vec![event(EventKind::Closed, vec![])],
+        Command::Publish => vec![event(EventKind::Published, vec![])],
+        Command::Unpublish { reason: r } => {
+            let r = reason("reason", r)?;
+            vec![event(EventKind::Unpublished { reason: r }, vec![])]
+        }
         Command::ReturnVisit {
             satisfaction,
             note: n,
@@ -1315,9 +1379,11 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
             }
         }
         EventKind::Reopened { reason } => {
-            // The earlier outcome stays in the log; the case needs a new one.
+            // The earlier outcome stays in the log; the case needs a new one, and
+            // publication waits for it.
             case.status = Status::InProgress;
             case.outcome = None;
+            case.publishable = false;
             case.last_reason = Some(reason.clone());
         }
         EventKind::Paused { reason } => {
@@ -1343,6 +1409,11 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
         }
         EventKind::ExtensionRefused { reason } => {
             case.pending_extension = None;
+            case.last_reason = Some(reason.clone());
+        }
+        EventKind::Published => case.publishable = true,
+        EventKind::Unpublished { reason } => {
+            case.publishable = false;
             case.last_reason = Some(reason.clone());
         }
         EventKind::Merged { primary, .. } => {
