@@ -29,6 +29,7 @@ use sha2::Digest as _;
 mod connect;
 mod import;
 mod open311;
+mod board;
 mod repeats;
 
 /// Largest accepted request body.
@@ -134,6 +135,10 @@ impl AppState {
         let filled = store.backfill_repeat_columns(1000).await?;
         if filled > 0 {
             tracing::info!(cases = filled, "repeat fingerprints filled in");
+        }
+        // Cases stored before the board (or under an older layout) are counted once.
+        if let Some(counted) = store.rebuild_board(false).await? {
+            tracing::info!(cases = counted, "map board counted");
         }
         Ok(AppState {
             store,
@@ -1381,6 +1386,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .merge(connect::routes())
         .merge(import::routes())
         .merge(repeats::routes())
+        .merge(board::routes())
         .route("/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT));

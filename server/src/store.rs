@@ -7,6 +7,9 @@ use duban_api::{AuditEntry, AuditRecord, CaseSummary, EventView, UnitView};
 use duban_case::lifecycle::{Case, Event};
 use duban_sla::RuleSet;
 
+pub mod board;
+use board::BoardData;
+
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -303,6 +306,15 @@ pub trait Store: Send + Sync + 'static {
     }
     /// Full cases matching a filter (no paging; callers bound the selection).
     async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>>;
+    /// The map board's figures for a filter, from the maintained cells.
+    async fn board(&self, f: &duban_board::filter::BoardFilter) -> StoreResult<BoardData>;
+    /// Count every stored case into the board anew when the board's layout changed
+    /// (or was never filled); returns how many cases were counted, None when current.
+    async fn rebuild_board(&self, force: bool) -> StoreResult<Option<u64>>;
+    /// A batch's cases cleared for publication, in reference order.
+    async fn publishable_cases(&self, batch: i64) -> StoreResult<Vec<Case>>;
+    /// Batches with cases cleared for publication: (batch, cleared, all cases).
+    async fn public_batches(&self) -> StoreResult<Vec<(i64, i64, i64)>>;
     /// Open work for the daily clearing view: cases waiting for dispatch or sign-for,
     /// and cases whose running clock falls due before `before_ms`; with their units
     /// column (`,lead,co,…,`). At most `limit` rows, most urgent first.
@@ -530,6 +542,7 @@ struct Row {
     phone_digest: Option<String>,
     lat: Option<f64>,
     lon: Option<f64>,
+    publishable: i64,
 }
 
 impl Row {
@@ -558,6 +571,7 @@ impl Row {
             phone_digest: phone_digest(case),
             lat: case.coordinates().map(|c| c.lat()),
             lon: case.coordinates().map(|c| c.lon()),
+            publishable: i64::from(case.is_publishable()),
             units: {
                 let all: Vec<&str> = case
                     .lead_unit()
@@ -640,11 +654,12 @@ fn api_client_of(
 
 const INSERT_CASE: &str = "INSERT INTO cases (id, reference, status, channel, batch_number, division, categories, \
     is_key, received_at, due_at, version, state, summary, updated_at, units, next_escalation_at, escalation_step, \
-    repeat_fp, phone_digest, lat, lon) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+    repeat_fp, phone_digest, lat, lon, publishable) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 const UPDATE_CASE: &str = "UPDATE cases SET status = $2, due_at = $3, version = $4, state = $5, summary = $6, \
     updated_at = $7, is_key = $8, categories = $9, units = $11, next_escalation_at = $12, \
-    escalation_step = $13, repeat_fp = $14, phone_digest = $15, lat = $16, lon = $17 WHERE id = $1 AND version = $10";
+    escalation_step = $13, repeat_fp = $14, phone_digest = $15, lat = $16, lon = $17, publishable = $18 \
+    WHERE id = $1 AND version = $10";
 const INSERT_EVENT: &str =
     "INSERT INTO case_events (case_id, seq, at, actor, kind, body) VALUES ($1, $2, $3, $4, $5, $6)";
 const BUMP_COUNTER: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
@@ -653,6 +668,7 @@ const NEXT_SERIALS: &str = "INSERT INTO counters (name, value) VALUES ($1, $2) \
     ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value";
 
 /// The WHERE clause and its text/integer arguments, in placeholder order.
+#[derive(Debug)]
 enum Arg {
     Text(String),
     Int(i64),
@@ -901,6 +917,7 @@ macro_rules! sql_store {
                         .bind(&r.phone_digest)
                         .bind(r.lat)
                         .bind(r.lon)
+                        .bind(r.publishable)
                         .execute(&mut **tx)
                         .await?;
                     Self::append_events(tx, &r.id, 1, std::slice::from_ref(ins.opening)).await?;
@@ -914,6 +931,86 @@ macro_rules! sql_store {
                             .await?;
                     }
                     bind_audit!(ins.audit).execute(&mut **tx).await?;
+                }
+                let facts: Vec<(String, duban_board::fact::Fact)> = rows
+                    .iter()
+                    .map(|ins| (ins.case.id().to_string(), duban_board::fact::Fact::of(ins.case)))
+                    .collect();
+                Self::write_board(tx, &facts, false).await
+            }
+
+            /// Replace the cases' board facts and move their figures between cells:
+            /// cells last and in key order, so concurrent writers take row locks in
+            /// the same order.
+            async fn write_board(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                facts: &[(String, duban_board::fact::Fact)],
+                may_exist: bool,
+            ) -> StoreResult<()> {
+                use sqlx::Row as _;
+                let mut deltas = std::collections::BTreeMap::new();
+                for (id, new) in facts {
+                    let old = if may_exist {
+                        let row = sqlx::query(sqlx::AssertSqlSafe(board::SELECT_FACT.as_str()))
+                            .bind(id)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                        match row {
+                            None => None,
+                            Some(r) => {
+                                let mut ints = [0i64; 5];
+                                for (i, v) in ints.iter_mut().enumerate() {
+                                    *v = r.try_get(i)?;
+                                }
+                                let unit: String = r.try_get(5)?;
+                                let mut m = [0i64; duban_board::fact::N];
+                                for (i, v) in m.iter_mut().enumerate() {
+                                    *v = r.try_get(6 + i)?;
+                                }
+                                Some(board::fact_of_row(ints, unit, m))
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                    if old.as_ref() == Some(new) {
+                        continue;
+                    }
+                    board::add_delta(&mut deltas, old.as_ref(), Some(new));
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(board::UPSERT_FACT.as_str()))
+                        .bind(id)
+                        .bind(i64::from(new.day))
+                        .bind(new.batch)
+                        .bind(i64::from(new.division))
+                        .bind(new.categories)
+                        .bind(new.key_classes)
+                        .bind(&new.unit);
+                    for v in new.measures.to_array() {
+                        q = q.bind(v);
+                    }
+                    q.execute(&mut **tx).await?;
+                }
+                Self::add_to_cells(tx, deltas).await
+            }
+
+            async fn add_to_cells(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                deltas: std::collections::BTreeMap<board::CellKey, duban_board::fact::Measures>,
+            ) -> StoreResult<()> {
+                for ((grain, dim, bucket, cats, keys), m) in deltas {
+                    if m.is_zero() {
+                        continue;
+                    }
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(board::UPSERT_CELL.as_str()))
+                        .bind(grain)
+                        .bind(dim)
+                        .bind(bucket)
+                        .bind(cats)
+                        .bind(keys);
+                    for v in m.to_array() {
+                        q = q.bind(v);
+                    }
+                    q.execute(&mut **tx).await?;
                 }
                 Ok(())
             }
@@ -1196,6 +1293,7 @@ macro_rules! sql_store {
                         .bind(&r.phone_digest)
                         .bind(r.lat)
                         .bind(r.lon)
+                        .bind(r.publishable)
                         .execute(&mut *tx)
                         .await?;
                     if done.rows_affected() != 1 {
@@ -1212,6 +1310,11 @@ macro_rules! sql_store {
                         sqlx::query(BUMP_COUNTER).bind(name).execute(&mut *tx).await?;
                     }
                 }
+                let facts: Vec<(String, duban_board::fact::Fact)> = changes
+                    .iter()
+                    .map(|ch| (ch.case.id().to_string(), duban_board::fact::Fact::of(ch.case)))
+                    .collect();
+                Self::write_board(&mut tx, &facts, true).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1224,6 +1327,80 @@ macro_rules! sql_store {
                 let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
                 let rows: Vec<String> = q.fetch_all(&self.pool).await?;
                 rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
+            }
+
+            async fn board(&self, f: &duban_board::filter::BoardFilter) -> StoreResult<BoardData> {
+                use sqlx::Row as _;
+                let mut rows = Vec::new();
+                for q in board::plan(f) {
+                    let query = bind_args!(sqlx::query(sqlx::AssertSqlSafe(q.sql)), &q.args);
+                    for r in query.fetch_all(&self.pool).await? {
+                        let key: Option<String> = r.try_get(0)?;
+                        let mut m = [0i64; duban_board::fact::N];
+                        for (i, v) in m.iter_mut().enumerate() {
+                            *v = r.try_get::<Option<i64>, _>(1 + i)?.unwrap_or(0);
+                        }
+                        rows.push((q.panel, key.unwrap_or_default(), duban_board::fact::Measures::from_array(m)));
+                    }
+                }
+                Ok(BoardData::collect(rows))
+            }
+
+            async fn rebuild_board(&self, force: bool) -> StoreResult<Option<u64>> {
+                const LAYOUT: &str = "1";
+                let current: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'board_layout'")
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if !force && current.as_deref() == Some(LAYOUT) {
+                    return Ok(None);
+                }
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM board_cells").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM board_facts").execute(&mut *tx).await?;
+                let mut after = String::new();
+                let mut counted = 0u64;
+                loop {
+                    let rows: Vec<(String, String)> =
+                        sqlx::query_as("SELECT id, state FROM cases WHERE id > $1 ORDER BY id LIMIT 2000")
+                            .bind(&after)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                    let Some((last, _)) = rows.last() else { break };
+                    after = last.clone();
+                    let mut facts = Vec::with_capacity(rows.len());
+                    for (id, state) in &rows {
+                        let case: Case = serde_json::from_str(state)?;
+                        facts.push((id.clone(), duban_board::fact::Fact::of(&case)));
+                    }
+                    Self::write_board(&mut tx, &facts, false).await?;
+                    counted += rows.len() as u64;
+                }
+                sqlx::query("INSERT INTO meta (key, value) VALUES ('board_layout', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                    .bind(LAYOUT)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(counted))
+            }
+
+            async fn publishable_cases(&self, batch: i64) -> StoreResult<Vec<Case>> {
+                let rows: Vec<String> = sqlx::query_scalar(
+                    "SELECT state FROM cases WHERE batch_number = $1 AND publishable = 1 ORDER BY reference",
+                )
+                .bind(batch)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
+            }
+
+            async fn public_batches(&self) -> StoreResult<Vec<(i64, i64, i64)>> {
+                let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+                    "SELECT batch_number, CAST(SUM(publishable) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM cases \
+                     WHERE batch_number IS NOT NULL GROUP BY batch_number HAVING SUM(publishable) > 0 ORDER BY batch_number",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows)
             }
 
             async fn open_work(&self, units: Option<&[String]>, before_ms: i64, limit: i64) -> StoreResult<Vec<(CaseSummary, String)>> {
@@ -1929,6 +2106,12 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "repeats",
         include_str!("../migrations/sqlite/0014_repeats.sql"),
     ),
+    (
+        15,
+        "open311 tokens",
+        include_str!("../migrations/sqlite/0015_open311_tokens.sql"),
+    ),
+    (16, "board", include_str!("../migrations/sqlite/0016_board.sql")),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -2001,7 +2184,40 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         "repeats",
         include_str!("../migrations/postgres/0014_repeats.sql"),
     ),
+    (
+        15,
+        "open311 tokens",
+        include_str!("../migrations/postgres/0015_open311_tokens.sql"),
+    ),
+    (16, "board", include_str!("../migrations/postgres/0016_board.sql")),
 ];
+
+#[cfg(test)]
+mod migration_tests {
+    /// A migration file left out of the embedded list would silently never run.
+    #[test]
+    fn every_migration_file_is_embedded() {
+        for (dir, list) in [
+            ("sqlite", super::SQLITE_MIGRATIONS),
+            ("postgres", super::POSTGRES_MIGRATIONS),
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(dir);
+            let mut files: Vec<String> = std::fs::read_dir(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".sql"))
+                .collect();
+            files.sort();
+            let embedded: Vec<String> = list
+                .iter()
+                .map(|(v, d, _)| format!("{v:04}_{}.sql", d.replace(" ", "_")))
+                .collect();
+            assert_eq!(files, embedded, "{dir}");
+        }
+    }
+}
 
 /// sqlx's migrator over embedded files (what `sqlx::migrate!` generates, without the
 /// proc-macro and its build cost).

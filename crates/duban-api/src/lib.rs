@@ -857,3 +857,201 @@ pub struct ImportResult {
     pub case_ids: Vec<String>,
     pub references: Vec<String>,
 }
+
+/// Figures of a set of cases on the map board.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Figures {
+    pub total: i64,
+    pub key_cases: i64,
+    pub open: i64,
+    pub overdue: i64,
+    /// Closed (or archived) and stage-closed: 办结（含阶段性办结）.
+    pub concluded: i64,
+    pub closed: i64,
+    pub stage_closed: i64,
+    /// Repeats merged into a primary; left out of the rates.
+    pub merged: i64,
+    pub on_time: i64,
+    pub late: i64,
+    /// Concluded in percent of the cases that count (not merged); None without any.
+    pub closure_rate: Option<f64>,
+    /// Reported within the limit in percent of concluded cases; None without any.
+    pub on_time_rate: Option<f64>,
+}
+
+impl Figures {
+    pub fn of(m: &duban_board::fact::Measures) -> Figures {
+        Figures {
+            total: m.total,
+            key_cases: m.key_cases,
+            open: m.open,
+            overdue: m.overdue,
+            concluded: m.concluded(),
+            closed: m.closed,
+            stage_closed: m.stage_closed,
+            merged: m.merged,
+            on_time: m.on_time,
+            late: m.late,
+            closure_rate: m.closure_rate(),
+            on_time_rate: m.on_time_rate(),
+        }
+    }
+}
+
+/// The outcome totals as the province reports them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OutcomeTotals {
+    /// 办结（含阶段性办结）.
+    pub concluded: i64,
+    /// 责令整改 (enterprises).
+    pub rectification_orders: i64,
+    /// 立案处罚.
+    pub penalty_cases: i64,
+    /// 罚款 in yuan.
+    pub fines_yuan: i64,
+    /// 立案侦查.
+    pub criminal_cases: i64,
+    /// 约谈 (officials).
+    pub officials_summoned: i64,
+    /// 问责 (officials).
+    pub officials_accountable: i64,
+}
+
+impl OutcomeTotals {
+    pub fn of(m: &duban_board::fact::Measures) -> OutcomeTotals {
+        OutcomeTotals {
+            concluded: m.concluded(),
+            rectification_orders: m.rectification_orders,
+            penalty_cases: m.penalty_cases,
+            fines_yuan: m.fines_yuan,
+            criminal_cases: m.criminal_cases,
+            officials_summoned: m.officials_summoned,
+            officials_accountable: m.officials_accountable,
+        }
+    }
+}
+
+/// A city or county on the board's map.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaFigures {
+    pub code: u32,
+    pub name: String,
+    pub figures: Figures,
+}
+
+/// Cases of one category (a case with two categories counts under both).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryCount {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "water"))]
+    pub category: Category,
+    pub total: i64,
+    pub open: i64,
+}
+
+/// A bar of the per-batch or per-day chart.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    /// The batch number (0: cases outside any batch) or the day (`2023-07-01`).
+    pub key: String,
+    pub total: i64,
+    pub concluded: i64,
+}
+
+/// A lead unit's figures, for the rankings.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitFigures {
+    pub unit_id: String,
+    pub name: String,
+    pub figures: Figures,
+}
+
+/// `GET /api/v1/board`: the map board for a filter.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardView {
+    /// The filter as understood (normalised), to put back in the URL.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub query: duban_board::filter::BoardQuery,
+    pub totals: Figures,
+    pub outcomes: OutcomeTotals,
+    /// The cities, or the districts of the filter's city.
+    pub areas: Vec<AreaFigures>,
+    pub categories: Vec<CategoryCount>,
+    pub batches: Vec<SeriesPoint>,
+    pub days: Vec<SeriesPoint>,
+    /// Cases not yet dispatched have no lead unit and are left out.
+    pub units: Vec<UnitFigures>,
+    pub as_of: DateTime<Utc>,
+}
+
+/// A batch on the public disclosure index.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicBatchSummary {
+    pub batch: u32,
+    /// Cases of the batch cleared for publication.
+    pub published: i64,
+    /// All cases of the batch.
+    pub total: i64,
+}
+
+/// A row of the published table (信息公开), with no personal data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicRow {
+    /// 序号.
+    pub number: usize,
+    /// 交办编号: the inspection team's number, or ours when it gave none.
+    pub reference: String,
+    /// 行政区域.
+    pub division: String,
+    /// 污染类型.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub categories: Vec<Category>,
+    /// 调查核实情况: the finding and the published summary.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "substantiated"))]
+    pub finding: duban_case::model::Finding,
+    pub verification: String,
+    /// 处理和整改情况.
+    pub handling: String,
+    /// 问责情况 as counts; [`PublicRow::accountability`] words them.
+    pub officials_summoned: u32,
+    pub officials_accountable: u32,
+    pub stage_closed: bool,
+}
+
+impl PublicRow {
+    /// 问责情况 in words.
+    pub fn accountability(&self, lang: Lang) -> String {
+        let (s, a) = (self.officials_summoned, self.officials_accountable);
+        match (lang, s, a) {
+            (Lang::Zh, 0, 0) => "无".into(),
+            (Lang::Zh, s, 0) => format!("约谈{s}人"),
+            (Lang::Zh, 0, a) => format!("问责{a}人"),
+            (Lang::Zh, s, a) => format!("约谈{s}人，问责{a}人"),
+            (Lang::En, 0, 0) => "None".into(),
+            (Lang::En, s, 0) => format!("{s} summoned"),
+            (Lang::En, 0, a) => format!("{a} held accountable"),
+            (Lang::En, s, a) => format!("{s} summoned, {a} held accountable"),
+        }
+    }
+}
+
+/// `GET /api/v1/public/batches/{batch}`: a batch's published table and its totals.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicBatch {
+    pub batch: u32,
+    /// All cases of the batch (published or not).
+    pub total: i64,
+    /// The outcome totals of the whole batch.
+    pub outcomes: OutcomeTotals,
+    pub rows: Vec<PublicRow>,
+    pub as_of: DateTime<Utc>,
+}

@@ -9,6 +9,8 @@ use duban_case::model::{Category, KeyClass, Status};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Measures {
     pub total: i64,
+    /// Key cases (重点件): any key class.
+    pub key_cases: i64,
     /// Not yet closed, stage-closed, archived or merged.
     pub open: i64,
     /// Open and past the deadline of the stage it waits in (the chase notice fired).
@@ -31,10 +33,14 @@ pub struct Measures {
     pub officials_accountable: i64,
 }
 
+/// How many figures a fact carries.
+pub const N: usize = 15;
+
 impl Measures {
     /// The columns in storage order, with their names.
-    pub const COLUMNS: [&'static str; 14] = [
+    pub const COLUMNS: [&'static str; N] = [
         "total",
+        "key_cases",
         "open",
         "overdue",
         "closed",
@@ -50,9 +56,10 @@ impl Measures {
         "officials_accountable",
     ];
 
-    pub fn to_array(&self) -> [i64; 14] {
+    pub fn to_array(&self) -> [i64; N] {
         [
             self.total,
+            self.key_cases,
             self.open,
             self.overdue,
             self.closed,
@@ -69,22 +76,23 @@ impl Measures {
         ]
     }
 
-    pub fn from_array(a: [i64; 14]) -> Measures {
+    pub fn from_array(a: [i64; N]) -> Measures {
         Measures {
             total: a[0],
-            open: a[1],
-            overdue: a[2],
-            closed: a[3],
-            stage_closed: a[4],
-            merged: a[5],
-            on_time: a[6],
-            late: a[7],
-            rectification_orders: a[8],
-            penalty_cases: a[9],
-            fines_yuan: a[10],
-            criminal_cases: a[11],
-            officials_summoned: a[12],
-            officials_accountable: a[13],
+            key_cases: a[1],
+            open: a[2],
+            overdue: a[3],
+            closed: a[4],
+            stage_closed: a[5],
+            merged: a[6],
+            on_time: a[7],
+            late: a[8],
+            rectification_orders: a[9],
+            penalty_cases: a[10],
+            fines_yuan: a[11],
+            criminal_cases: a[12],
+            officials_summoned: a[13],
+            officials_accountable: a[14],
         }
     }
 
@@ -201,6 +209,7 @@ impl Fact {
                 .is_some_and(|s| s >= duban_sla::Step::Chase);
         let mut m = Measures {
             total: 1,
+            key_cases: i64::from(case.is_key()),
             open: i64::from(open),
             overdue: i64::from(overdue),
             closed: i64::from(matches!(status, Status::Closed | Status::Archived)),

@@ -1,0 +1,354 @@
+//! The board's storage: facts per case, sums per cell, and the queries over them.
+//! Plain SQL text for both databases; the `sql_store!` implementations run it.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use duban_board::fact::{Fact, Measures, N, city_of, month_of};
+use duban_board::filter::{BoardFilter, KeyFilter};
+use duban_board::range::split;
+
+use super::Arg;
+
+/// Day × batch (the whole province).
+const GRAIN_DAY_BATCH: i64 = 1;
+/// Month × division.
+const GRAIN_MONTH_DIVISION: i64 = 2;
+/// Month × city and lead unit (`320100:unit-id`).
+const GRAIN_MONTH_UNIT: i64 = 3;
+/// Day × city and batch (`320100:3`).
+const GRAIN_DAY_CITY_BATCH: i64 = 4;
+
+/// A cell in primary-key order: grain, dim, bucket, categories, key classes. Writing
+/// cells in this order keeps concurrent transactions from deadlocking on them.
+pub(crate) type CellKey = (i64, String, i64, i64, i64);
+
+fn cells_of(f: &Fact) -> [CellKey; 4] {
+    let (c, k) = (f.categories, f.key_classes);
+    let day = i64::from(f.day);
+    let month = i64::from(month_of(f.day));
+    let city = city_of(f.division);
+    [
+        (GRAIN_DAY_BATCH, f.batch.to_string(), day, c, k),
+        (GRAIN_MONTH_DIVISION, f.division.to_string(), month, c, k),
+        (GRAIN_MONTH_UNIT, format!("{city}:{}", f.unit), month, c, k),
+        (GRAIN_DAY_CITY_BATCH, format!("{city}:{}", f.batch), day, c, k),
+    ]
+}
+
+/// Add to `deltas` what replacing `old` by `new` changes in the cells.
+pub(crate) fn add_delta(
+    deltas: &mut BTreeMap<CellKey, Measures>,
+    old: Option<&Fact>,
+    new: Option<&Fact>,
+) {
+    if let Some(o) = old {
+        for key in cells_of(o) {
+            let e = deltas.entry(key).or_default();
+            *e = e.minus(&o.measures);
+        }
+    }
+    if let Some(n) = new {
+        for key in cells_of(n) {
+            let e = deltas.entry(key).or_default();
+            *e = e.plus(&n.measures);
+        }
+    }
+}
+
+fn measure_list(prefix: &str) -> String {
+    Measures::COLUMNS
+        .iter()
+        .map(|c| format!("{prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Insert a cell or add to it: binds grain, dim, bucket, categories, key classes, then
+/// the measures.
+pub(crate) static UPSERT_CELL: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = Measures::COLUMNS
+        .iter()
+        .map(|c| format!("{c} = board_cells.{c} + excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO board_cells (grain, dim, bucket, categories, key_classes, {}) VALUES ({}) \
+         ON CONFLICT (grain, dim, bucket, categories, key_classes) DO UPDATE SET {}",
+        measure_list(""),
+        placeholders(1, 5 + N),
+        sets.join(", ")
+    )
+});
+
+/// Insert or replace a case's fact: binds case id, day, batch, division, categories,
+/// key classes, unit, then the measures.
+pub(crate) static UPSERT_FACT: LazyLock<String> = LazyLock::new(|| {
+    let mut sets: Vec<String> = ["day", "batch", "division", "categories", "key_classes", "unit"]
+        .iter()
+        .chain(Measures::COLUMNS.iter())
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    sets.shrink_to_fit();
+    format!(
+        "INSERT INTO board_facts (case_id, day, batch, division, categories, key_classes, unit, {}) \
+         VALUES ({}) ON CONFLICT (case_id) DO UPDATE SET {}",
+        measure_list(""),
+        placeholders(1, 7 + N),
+        sets.join(", ")
+    )
+});
+
+/// A case's stored fact: day, batch, division, categories, key classes, unit, measures.
+pub(crate) static SELECT_FACT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT day, batch, division, categories, key_classes, unit, {} FROM board_facts WHERE case_id = $1",
+        measure_list("")
+    )
+});
+
+pub(crate) fn fact_of_row(ints: [i64; 5], unit: String, m: [i64; N]) -> Fact {
+    Fact {
+        day: i32::try_from(ints[0]).unwrap_or(0),
+        batch: ints[1],
+        division: u32::try_from(ints[2]).unwrap_or(0),
+        categories: ints[3],
+        key_classes: ints[4],
+        unit,
+        measures: Measures::from_array(m),
+    }
+}
+
+/// One grouped query: rows of (group key as text, the summed measures).
+#[derive(Debug)]
+pub(super) struct Query {
+    pub(super) panel: Panel,
+    pub(super) sql: String,
+    pub(super) args: Vec<Arg>,
+}
+
+/// Which figure a query's rows feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Panel {
+    Categories,
+    Batches,
+    Days,
+    Divisions,
+    Units,
+}
+
+/// Sums of measures grouped as each panel needs, as read.
+#[derive(Debug, Default)]
+pub struct BoardData {
+    /// By category bit set: a case counts once, under the set of all its categories.
+    pub category_sets: Vec<(i64, Measures)>,
+    pub batches: Vec<(i64, Measures)>,
+    /// By `yyyymmdd`.
+    pub days: Vec<(i64, Measures)>,
+    pub divisions: Vec<(u32, Measures)>,
+    pub units: Vec<(String, Measures)>,
+}
+
+impl BoardData {
+    /// Fold rows into the panels, adding rows of the same key (months and edge days).
+    pub(super) fn collect(rows: Vec<(Panel, String, Measures)>) -> BoardData {
+        let mut maps: BTreeMap<(u8, String), Measures> = BTreeMap::new();
+        for (panel, key, m) in rows {
+            let e = maps.entry((panel as u8, key)).or_default();
+            *e = e.plus(&m);
+        }
+        let mut out = BoardData::default();
+        for ((p, key), m) in maps {
+            if m.total == 0 {
+                continue;
+            }
+            let int = key.parse::<i64>().unwrap_or(0);
+            match p {
+                x if x == Panel::Categories as u8 => out.category_sets.push((int, m)),
+                x if x == Panel::Batches as u8 => out.batches.push((int, m)),
+                x if x == Panel::Days as u8 => out.days.push((int, m)),
+                x if x == Panel::Divisions as u8 => {
+                    out.divisions.push((u32::try_from(int).unwrap_or(0), m));
+                }
+                _ => out.units.push((key, m)),
+            }
+        }
+        out.batches.sort_by_key(|(b, _)| *b);
+        out.days.sort_by_key(|(d, _)| *d);
+        out
+    }
+}
+
+/// Conditions on categories and key classes, the same on cells and facts.
+fn class_conditions(f: &BoardFilter, parts: &mut Vec<String>, args: &mut Vec<Arg>) {
+    if let Some(bit) = f.category_bit() {
+        parts.push("(categories & ?) <> 0".into());
+        args.push(Arg::Int(bit));
+    }
+    match f.key() {
+        None => {}
+        Some(KeyFilter::Any) => parts.push("key_classes <> 0".into()),
+        Some(KeyFilter::None) => parts.push("key_classes = 0".into()),
+        Some(KeyFilter::Class(k)) => {
+            parts.push("(key_classes & ?) <> 0".into());
+            args.push(Arg::Int(duban_board::fact::key_class_bit(k)));
+        }
+    }
+}
+
+fn grouped(panel: Panel, key: &str, table: &str, parts: Vec<String>, args: Vec<Arg>) -> Query {
+    let sums: Vec<String> = Measures::COLUMNS
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .collect();
+    Query {
+        panel,
+        sql: format!(
+            "SELECT {key}, {} FROM {table}{} GROUP BY 1",
+            sums.join(", "),
+            super::numbered_where(&parts)
+        ),
+        args,
+    }
+}
+
+/// A query over the cells of one grain.
+fn on_cells(
+    f: &BoardFilter,
+    panel: Panel,
+    key: &str,
+    grain: i64,
+    dim: DimMatch,
+    buckets: (i64, i64),
+) -> Query {
+    let mut parts = vec!["grain = ?".to_owned()];
+    let mut args = vec![Arg::Int(grain)];
+    match dim {
+        DimMatch::All => {}
+        DimMatch::Exact(d) => {
+            parts.push("dim = ?".into());
+            args.push(Arg::Text(d));
+        }
+        DimMatch::Range(lo, hi) => {
+            parts.push("dim >= ? AND dim < ?".into());
+            args.extend([Arg::Text(lo), Arg::Text(hi)]);
+        }
+    }
+    parts.push("bucket >= ? AND bucket <= ?".into());
+    args.extend([Arg::Int(buckets.0), Arg::Int(buckets.1)]);
+    class_conditions(f, &mut parts, &mut args);
+    grouped(panel, key, "board_cells", parts, args)
+}
+
+/// A query over the facts of cases received in `days`.
+fn on_facts(f: &BoardFilter, panel: Panel, key: &str, days: (i64, i64)) -> Query {
+    let mut parts = vec!["day >= ? AND day <= ?".to_owned()];
+    let mut args = vec![Arg::Int(days.0), Arg::Int(days.1)];
+    if let Some(b) = f.batch() {
+        parts.push("batch = ?".into());
+        args.push(Arg::Int(i64::from(b)));
+    }
+    if let Some(c) = f.city() {
+        parts.push("division >= ? AND division < ?".into());
+        args.extend([Arg::Int(i64::from(c)), Arg::Int(i64::from(c) + 100)]);
+    }
+    class_conditions(f, &mut parts, &mut args);
+    grouped(panel, key, "board_facts", parts, args)
+}
+
+enum DimMatch {
+    All,
+    Exact(String),
+    Range(String, String),
+}
+
+/// The queries that answer the board for `f`. Figures by day come from day cells; the
+/// map and the units from month cells for the whole months of the range and from the
+/// cases themselves for the days around them, or for a single batch.
+pub(super) fn plan(f: &BoardFilter) -> Vec<Query> {
+    let (from, to) = f.day_range();
+    let days = (i64::from(from), i64::from(to));
+    let mut out = Vec::new();
+    // Categories, batches and days.
+    let (grain, dim, batch_key) = match (f.city(), f.batch()) {
+        (None, None) => (GRAIN_DAY_BATCH, DimMatch::All, "dim"),
+        (None, Some(b)) => (GRAIN_DAY_BATCH, DimMatch::Exact(b.to_string()), "dim"),
+        (Some(c), None) => (
+            GRAIN_DAY_CITY_BATCH,
+            DimMatch::Range(format!("{c}:"), format!("{c};")),
+            "substr(dim, 8)",
+        ),
+        (Some(c), Some(b)) => (
+            GRAIN_DAY_CITY_BATCH,
+            DimMatch::Exact(format!("{c}:{b}")),
+            "substr(dim, 8)",
+        ),
+    };
+    let same_dim = |d: &DimMatch| match d {
+        DimMatch::All => DimMatch::All,
+        DimMatch::Exact(s) => DimMatch::Exact(s.clone()),
+        DimMatch::Range(a, b) => DimMatch::Range(a.clone(), b.clone()),
+    };
+    out.push(on_cells(
+        f,
+        Panel::Categories,
+        "CAST(categories AS TEXT)",
+        grain,
+        same_dim(&dim),
+        days,
+    ));
+    out.push(on_cells(f, Panel::Batches, batch_key, grain, same_dim(&dim), days));
+    out.push(on_cells(
+        f,
+        Panel::Days,
+        "CAST(bucket AS TEXT)",
+        grain,
+        dim,
+        days,
+    ));
+    // The map and the units.
+    if f.batch().is_some() {
+        out.push(on_facts(f, Panel::Divisions, "CAST(division AS TEXT)", days));
+        out.push(on_facts(f, Panel::Units, "unit", days));
+        return out;
+    }
+    let s = split(from, to);
+    if let Some((m0, m1)) = s.months {
+        let months = (i64::from(m0), i64::from(m1));
+        let (div_dim, unit_dim) = match f.city() {
+            None => (DimMatch::All, DimMatch::All),
+            Some(c) => (
+                DimMatch::Range(c.to_string(), (c + 100).to_string()),
+                DimMatch::Range(format!("{c}:"), format!("{c};")),
+            ),
+        };
+        out.push(on_cells(
+            f,
+            Panel::Divisions,
+            "dim",
+            GRAIN_MONTH_DIVISION,
+            div_dim,
+            months,
+        ));
+        out.push(on_cells(
+            f,
+            Panel::Units,
+            "substr(dim, 8)",
+            GRAIN_MONTH_UNIT,
+            unit_dim,
+            months,
+        ));
+    }
+    for (a, b) in s.days {
+        let edge = (i64::from(a), i64::from(b));
+        out.push(on_facts(f, Panel::Divisions, "CAST(division AS TEXT)", edge));
+        out.push(on_facts(f, Panel::Units, "unit", edge));
+    }
+    out
+}
