@@ -3697,6 +3697,39 @@ fn case_filter(q: &ListQuery, actor: &Actor, lang: Lang) -> Result<CaseFilter, A
         }
     }
     f.key = q.key;
+    // The same day range as the board's (China days), with the board's codes.
+    let range = duban_board::filter::BoardQuery {
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
+        ..Default::default()
+    };
+    match duban_board::filter::BoardFilter::parse(&range) {
+        Ok(r) if r.from().is_some() || r.to().is_some() => {
+            let start = |d: chrono::NaiveDate| {
+                d.and_hms_opt(0, 0, 0)
+                    .map_or(0, |t| t.and_utc().timestamp_millis() - 8 * 3_600_000)
+            };
+            f.received = Some((
+                r.from().map_or(i64::MIN, start),
+                r.to()
+                    .and_then(|d| d.succ_opt())
+                    .map_or(i64::MAX, start),
+            ));
+        }
+        Ok(_) => {}
+        Err(range_errs) => {
+            return Err(ApiFailure::Invalid(ErrorBody {
+                errors: range_errs
+                    .iter()
+                    .map(|e| duban_api::ApiError {
+                        field: e.field(),
+                        code: e.code().into(),
+                        message: e.message(lang),
+                    })
+                    .collect(),
+            }));
+        }
+    }
     if let Some(b) = q.batch {
         if !(1..=99).contains(&b) {
             errs.0.push(CaseError::OutOfRange {

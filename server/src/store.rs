@@ -87,6 +87,8 @@ pub struct CaseFilter {
     pub category: Option<String>,
     pub key: Option<bool>,
     pub batch: Option<i64>,
+    /// Received in `[from, to)`, milliseconds.
+    pub received: Option<(i64, i64)>,
     /// Only cases with an extension request waiting for a decision.
     pub pending_extension: bool,
     /// Only cases whose running clocks have climbed at least this far (see
@@ -697,6 +699,10 @@ fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
     if let Some(b) = f.batch {
         parts.push("batch_number = ?".to_owned());
         args.push(Arg::Int(b));
+    }
+    if let Some((lo, hi)) = f.received {
+        parts.push("received_at >= ? AND received_at < ?".to_owned());
+        args.extend([Arg::Int(lo), Arg::Int(hi)]);
     }
     if let Some(n) = f.min_escalation {
         parts.push("escalation_step >= ?".to_owned());

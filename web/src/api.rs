@@ -70,7 +70,8 @@ fn js_sys_cookie(doc: &leptos::wasm_bindgen::JsValue) -> Option<String> {
 fn to_login() {
     let window = leptos::prelude::window();
     let here = window.location().pathname().unwrap_or_default();
-    if here != "/login" {
+    // The public disclosure is for everyone: no sign-in there.
+    if here != "/login" && !here.starts_with("/public") {
         let _ = window.location().set_href(&format!("/login?next={here}"));
     }
 }

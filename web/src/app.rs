@@ -7,9 +7,9 @@ use leptos_router::path;
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::{
     AdminApiClientsPage, AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage,
-    AdminUnitsPage, AdminUsersPage, CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage,
+    AdminUnitsPage, AdminUsersPage, BoardNavLink, BoardPage, CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage,
     ClearingPage, ImportPage, InboxNavLink, InboxPage, IncidentBoardPage, IncidentsPage, LoginPage,
-    NotFoundPage, ReferralsPage, provide_inbox,
+    NotFoundPage, PublicBatchPage, PublicIndexPage, ReferralsPage, provide_inbox,
 };
 use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
 
@@ -40,6 +40,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/incidents") view=IncidentsPage/>
                     <Route path=path!("/incidents/:id") view=IncidentBoardPage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/board") view=BoardPage/>
+                    <Route path=path!("/public") view=PublicIndexPage/>
+                    <Route path=path!("/public/batches/:batch") view=PublicBatchPage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
                     <Route path=path!("/admin/units") view=AdminUnitsPage/>
                     <Route path=path!("/admin/audit") view=AdminAuditPage/>
@@ -62,6 +65,8 @@ pub fn App() -> impl IntoView {
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
+    // The public disclosure needs no sign-in; its visitors get only its link.
+    let location = leptos_router::hooks::use_location();
     // Browser-local date (chrono `wasmbind` reads the JS clock).
     // Beijing date, like every other time in the app.
     let today = crate::format::local_time(chrono::Utc::now())
@@ -78,6 +83,13 @@ pub fn NavBar() -> impl IntoView {
                 </A>
                 // The section links scroll sideways on narrow screens; the administration
                 // links sit in one 管理 menu after them, outside the scrolling part.
+                // A visitor of the public disclosure sees that page's link only.
+                <Show when=move || user.get().is_some() || !location.pathname.get().starts_with("/public")
+                    fallback=move || view! {
+                        <nav class="nav"><div class="nav-links">
+                            <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>
+                        </div></nav>
+                    }>
                 <nav class="nav">
                     <div class="nav-links">
                         // `<A>` sets aria-current="page" on the active link; CSS styles it.
@@ -94,12 +106,17 @@ pub fn NavBar() -> impl IntoView {
                             <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
                         </Show>
                         <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
+                        <Show when=move || user.get().is_some()>
+                            <BoardNavLink/>
+                        </Show>
+                        <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>
                         <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
                     </div>
                     <Show when=move || user.has_role(DISPATCH_ROLES)>
                         <AdminMenu/>
                     </Show>
                 </nav>
+                </Show>
                 <div class="topbar-right">
                     <span class="today" title=move || i18n.t("nav.today")>{today}</span>
                     <UserMenu/>

@@ -154,6 +154,10 @@ pub struct ListQuery {
     pub category: Option<String>,
     pub key: Option<bool>,
     pub batch: Option<u16>,
+    /// Received on or after this day (`2023-07-01`, China time).
+    pub from: Option<String>,
+    /// Received on or before this day.
+    pub to: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }

@@ -82,6 +82,8 @@ impl ActionForm {
             ActionKind::Approve => Command::Approve { closure: f.closure },
             ActionKind::SendBack => Command::SendBack { comments: f.text },
             ActionKind::Close => Command::Close,
+            ActionKind::Publish => Command::Publish,
+            ActionKind::Unpublish => Command::Unpublish { reason: f.text },
             ActionKind::ReturnVisit => Command::ReturnVisit {
                 satisfaction: f.satisfaction,
                 note: f.text,
@@ -198,6 +200,7 @@ fn text_label(kind: ActionKind) -> Option<&'static str> {
         | ActionKind::Extend
         | ActionKind::RequestExtension
         | ActionKind::RefuseExtension
+        | ActionKind::Unpublish
         | ActionKind::Merge => Some("action.reason"),
         ActionKind::SendBack => Some("action.comments"),
         ActionKind::ReturnVisit => Some("action.visit_note"),
@@ -584,6 +587,16 @@ pub fn CaseDetailPage() -> impl IntoView {
                                 <ComplainantFacts masked=c.complainant().clone() revealed errors=reveal_errors on_reveal=reveal/>
                             })}
                             {c.last_reason().map(|r| view! { <dt>{i18n.t("detail.last_reason")}</dt><dd>{r.to_owned()}</dd> })}
+                            {c.is_publishable().then(|| {
+                                let href = c.batch().map(|b| format!("/public/batches/{}", b.number()));
+                                view! {
+                                    <dt>{i18n.t("nav.public")}</dt>
+                                    <dd id="case-publishable">{match href {
+                                        Some(h) => view! { <a href=h>{i18n.t("case.publishable")}</a> }.into_any(),
+                                        None => view! { <span>{i18n.t("case.publishable")}</span> }.into_any(),
+                                    }}</dd>
+                                }
+                            })}
                         </dl>
                         <div>
                             <h2>{i18n.t("field.content")}</h2>
@@ -1061,6 +1074,9 @@ fn ActionPanel(
                 <label class="field field-wide"><span class="label">{move || i18n.t("outcome.public_summary")}</span>
                     <textarea name="public_summary" rows="3" on:input=move |ev| form.update(|f| f.outcome.public_summary = event_target_value(&ev))></textarea>
                     {field_errors("outcome.public_summary")}</label>
+            })}
+            {(kind == ActionKind::Publish).then(|| view! {
+                <p class="hint">{move || i18n.t("action.publish_hint")}</p>
             })}
             {(kind == ActionKind::Approve).then(|| view! {
                 <label class="field"><span class="label">{move || i18n.t("action.closure")}</span>

@@ -25,26 +25,31 @@ struct Filters {
     category: String,
     key: String,
     batch: String,
+    /// Received from / to (`2023-07-01`): what the map board links with.
+    from: String,
+    to: String,
 }
 
 /// The query-string keys, in the order of [`Filters::values`].
-const KEYS: [&str; 5] = ["status", "division", "category", "key", "batch"];
+const KEYS: [&str; 7] = ["status", "division", "category", "key", "batch", "from", "to"];
 
 impl Filters {
-    fn values(&self) -> [&str; 5] {
+    fn values(&self) -> [&str; 7] {
         [
             &self.status,
             &self.division,
             &self.category,
             &self.key,
             &self.batch,
+            &self.from,
+            &self.to,
         ]
     }
 
     /// The filters an address names (`get`: a query parameter's value); blank and
     /// missing ones are "any".
     fn from_query(get: impl Fn(&str) -> Option<String>) -> Filters {
-        let [status, division, category, key, batch] =
+        let [status, division, category, key, batch, from, to] =
             KEYS.map(|k| get(k).map(|v| v.trim().to_owned()).unwrap_or_default());
         Filters {
             status,
@@ -52,6 +57,8 @@ impl Filters {
             category,
             key,
             batch,
+            from,
+            to,
         }
     }
 
@@ -254,6 +261,12 @@ pub fn CaseListPage() -> impl IntoView {
                 <input type="number" name="batch" min="1" max="99" placeholder=move || i18n.t("filter.batch")
                     prop:value=move || filters.with(|f| f.batch.clone())
                     on:input=set(|f, v| f.batch = v.trim().to_owned(), true)/>
+                <input type="date" name="from" title=move || i18n.t("board.from")
+                    prop:value=move || filters.with(|f| f.from.clone())
+                    on:change=set(|f, v| f.from = v.trim().to_owned(), false)/>
+                <input type="date" name="to" title=move || i18n.t("board.to")
+                    prop:value=move || filters.with(|f| f.to.clone())
+                    on:change=set(|f, v| f.to = v.trim().to_owned(), false)/>
                 <span class="count">
                     {move || total.get().map(|n| format!("{} {n}", i18n.t("cases.total")))}
                 </span>

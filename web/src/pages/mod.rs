@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod admin;
+mod board;
 mod calendar;
 mod case_detail;
 mod case_list;
@@ -11,6 +12,7 @@ mod inbox;
 mod incidents;
 mod login;
 mod not_found;
+mod public;
 mod referrals;
 mod repeats;
 mod supervision;
@@ -19,6 +21,7 @@ pub use admin::{
     AdminApiClientsPage, AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage,
     AdminUnitsPage, AdminUsersPage, RolesOnly,
 };
+pub use board::{BoardNavLink, BoardPage};
 pub use calendar::CalendarPage;
 pub use case_detail::CaseDetailPage;
 pub use case_list::CaseListPage;
@@ -29,4 +32,5 @@ pub use inbox::{InboxNavLink, InboxPage, provide_inbox};
 pub use incidents::{IncidentBoardPage, IncidentsPage};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use public::{PublicBatchPage, PublicIndexPage};
 pub use referrals::ReferralsPage;
