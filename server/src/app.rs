@@ -26,10 +26,10 @@ use crate::error::{ApiFailure, ApiJson, ApiQuery, ReqLang};
 use crate::store::{CaseFilter, Store};
 use sha2::Digest as _;
 
+mod board;
 mod connect;
 mod import;
 mod open311;
-mod board;
 mod repeats;
 
 /// Largest accepted request body.
@@ -3711,9 +3711,7 @@ fn case_filter(q: &ListQuery, actor: &Actor, lang: Lang) -> Result<CaseFilter, A
             };
             f.received = Some((
                 r.from().map_or(i64::MIN, start),
-                r.to()
-                    .and_then(|d| d.succ_opt())
-                    .map_or(i64::MAX, start),
+                r.to().and_then(|d| d.succ_opt()).map_or(i64::MAX, start),
             ));
         }
         Ok(_) => {}

@@ -2117,7 +2117,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "open311 tokens",
         include_str!("../migrations/sqlite/0015_open311_tokens.sql"),
     ),
-    (16, "board", include_str!("../migrations/sqlite/0016_board.sql")),
+    (
+        16,
+        "board",
+        include_str!("../migrations/sqlite/0016_board.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -2195,7 +2199,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         "open311 tokens",
         include_str!("../migrations/postgres/0015_open311_tokens.sql"),
     ),
-    (16, "board", include_str!("../migrations/postgres/0016_board.sql")),
+    (
+        16,
+        "board",
+        include_str!("../migrations/postgres/0016_board.sql"),
+    ),
 ];
 
 #[cfg(test)]

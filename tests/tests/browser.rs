@@ -608,9 +608,7 @@ async fn dispatch_story(
 
 /// A case of batch 6 taken to closed with an outcome whose public summary names the
 /// complainant and a phone number (which the disclosure must not show).
-async fn closed_case(
-    state: &duban_server::app::AppState,
-) -> Result<duban_case::lifecycle::Case> {
+async fn closed_case(state: &duban_server::app::AppState) -> Result<duban_case::lifecycle::Case> {
     use duban_case::lifecycle::Command;
     let draft = duban_case::draft::CaseDraft {
         channel: "inspection_phone".into(),
@@ -761,17 +759,28 @@ async fn board_story(
         "the public page shows the complainant: {page:?}"
     );
     let totals = wait(c, "#public-totals").await?.text().await?;
-    ensure!(totals.contains("本批次共受理3件"), "the batch totals read {totals:?}");
+    ensure!(
+        totals.contains("本批次共受理3件"),
+        "the batch totals read {totals:?}"
+    );
     let url = c.current_url().await?;
-    ensure!(url.path() == "/public/batches/6", "the visitor was sent to {url}");
+    ensure!(
+        url.path() == "/public/batches/6",
+        "the visitor was sent to {url}"
+    );
     let (status, csv) = http_get(addr, "/api/v1/public/batches/6/table.csv").await?;
     ensure!(
-        status == 200 && csv.contains("序号") && csv.contains("D060001") && !csv.contains(COMPLAINANT),
+        status == 200
+            && csv.contains("序号")
+            && csv.contains("D060001")
+            && !csv.contains(COMPLAINANT),
         "the CSV download answered {status}: {csv:?}"
     );
     let png = c.screenshot().await?;
     std::fs::write(shots.join("public.png"), png)?;
-    println!("map board: figures, drill-down, filters; disclosure: cleared, public, no personal data");
+    println!(
+        "map board: figures, drill-down, filters; disclosure: cleared, public, no personal data"
+    );
     Ok(())
 }
 

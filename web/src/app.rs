@@ -7,9 +7,10 @@ use leptos_router::path;
 use crate::i18n::{Lang, provide_i18n, use_i18n};
 use crate::pages::{
     AdminApiClientsPage, AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage,
-    AdminUnitsPage, AdminUsersPage, BoardNavLink, BoardPage, CalendarPage, CaseDetailPage, CaseListPage, CaseNewPage,
-    ClearingPage, ImportPage, InboxNavLink, InboxPage, IncidentBoardPage, IncidentsPage, LoginPage,
-    NotFoundPage, PublicBatchPage, PublicIndexPage, ReferralsPage, provide_inbox,
+    AdminUnitsPage, AdminUsersPage, BoardNavLink, BoardPage, CalendarPage, CaseDetailPage,
+    CaseListPage, CaseNewPage, ClearingPage, ImportPage, InboxNavLink, InboxPage,
+    IncidentBoardPage, IncidentsPage, LoginPage, NotFoundPage, PublicBatchPage, PublicIndexPage,
+    ReferralsPage, provide_inbox,
 };
 use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
 

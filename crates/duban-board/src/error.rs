@@ -58,11 +58,19 @@ impl BoardError {
         use BoardError::*;
         match (self, lang) {
             (DateInvalid { field, value }, Lang::Zh) => {
-                let name = if *field == "from" { "起始日期" } else { "截止日期" };
+                let name = if *field == "from" {
+                    "起始日期"
+                } else {
+                    "截止日期"
+                };
                 format!("{name}应为“年-月-日”格式（如2023-07-01），而不是“{value}”")
             }
             (DateInvalid { field, value }, Lang::En) => {
-                let name = if *field == "from" { "The start date" } else { "The end date" };
+                let name = if *field == "from" {
+                    "The start date"
+                } else {
+                    "The end date"
+                };
                 format!("{name} must be a date like 2023-07-01, not “{value}”")
             }
             (RangeReversed, Lang::Zh) => "截止日期早于起始日期".into(),

@@ -62,12 +62,17 @@ impl BoardFilter {
             b => match b.parse::<u32>() {
                 Ok(n) if n >= 1 => Some(n),
                 _ => {
-                    errs.push(BoardError::BatchInvalid { value: b.to_owned() });
+                    errs.push(BoardError::BatchInvalid {
+                        value: b.to_owned(),
+                    });
                     None
                 }
             },
         };
-        let from = date("from", &q.from).map_err(|e| errs.push(e)).ok().flatten();
+        let from = date("from", &q.from)
+            .map_err(|e| errs.push(e))
+            .ok()
+            .flatten();
         let to = date("to", &q.to).map_err(|e| errs.push(e)).ok().flatten();
         if let (Some(f), Some(t)) = (from, to)
             && t < f
@@ -79,7 +84,9 @@ impl BoardFilter {
             c => match c.parse::<Category>() {
                 Ok(c) => Some(c),
                 Err(()) => {
-                    errs.push(BoardError::CategoryUnknown { value: c.to_owned() });
+                    errs.push(BoardError::CategoryUnknown {
+                        value: c.to_owned(),
+                    });
                     None
                 }
             },
@@ -91,7 +98,9 @@ impl BoardFilter {
             k => match k.parse::<KeyClass>() {
                 Ok(k) => Some(KeyFilter::Class(k)),
                 Err(()) => {
-                    errs.push(BoardError::KeyClassUnknown { value: k.to_owned() });
+                    errs.push(BoardError::KeyClassUnknown {
+                        value: k.to_owned(),
+                    });
                     None
                 }
             },
@@ -99,11 +108,14 @@ impl BoardFilter {
         let city = match q.city.trim() {
             "" => None,
             c => {
-                let known = c.parse::<u32>().ok().filter(|code| {
-                    duban_divisions::cities().any(|d| d.code().as_u32() == *code)
-                });
+                let known = c
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|code| duban_divisions::cities().any(|d| d.code().as_u32() == *code));
                 if known.is_none() {
-                    errs.push(BoardError::CityUnknown { value: c.to_owned() });
+                    errs.push(BoardError::CityUnknown {
+                        value: c.to_owned(),
+                    });
                 }
                 known
             }
@@ -128,7 +140,10 @@ impl BoardFilter {
             batch: self.batch.map(|b| b.to_string()).unwrap_or_default(),
             from: self.from.map(|d| d.to_string()).unwrap_or_default(),
             to: self.to.map(|d| d.to_string()).unwrap_or_default(),
-            category: self.category.map(|c| c.code().to_owned()).unwrap_or_default(),
+            category: self
+                .category
+                .map(|c| c.code().to_owned())
+                .unwrap_or_default(),
             key: match self.key {
                 None => String::new(),
                 Some(KeyFilter::Any) => "any".into(),

@@ -20,7 +20,6 @@ use duban_board::fact::{Measures, categories_of, city_of, date_of};
 use duban_board::filter::{BoardFilter, BoardQuery};
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
-use duban_case::model::mask_digit_runs;
 
 use super::{Actor, AppState};
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
@@ -160,8 +159,7 @@ pub(crate) async fn board_view(s: &AppState, f: &BoardFilter) -> Result<BoardVie
         .into_iter()
         .filter(|(code, m)| {
             // The province itself or a city without its county only when something is there.
-            m.total > 0 || (*code % 100 != 0)
-                || f.city().is_none() && *code % 10_000 != 0
+            m.total > 0 || (*code % 100 != 0) || f.city().is_none() && *code % 10_000 != 0
         })
         .map(|(code, m)| AreaFigures {
             code,
@@ -257,10 +255,29 @@ async fn public_batches(State(s): State<AppState>) -> Result<Response, ApiFailur
     Ok(axum::Json(list).into_response())
 }
 
-/// Mask what could identify the complainant in text written for the public: digit runs
-/// (phones, ID numbers) and the complainant's name wherever it was typed in.
+/// Remove what could identify the complainant from text written for the public: runs
+/// of seven or more digits (phones, ID numbers) entirely, and the complainant's name
+/// wherever it was typed in.
 fn public_text(case: &Case, text: &str) -> String {
-    let mut out = mask_digit_runs(text);
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= 7 {
+            out.push_str("××××");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_ascii_digit() || ('０'..='９').contains(&ch) {
+            run.push(ch);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut run, &mut out);
     if let Some(name) = case.complainant().name()
         && name.chars().count() >= 2
     {
@@ -401,7 +418,11 @@ fn public_table(p: &PublicBatch, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Stri
 }
 
 fn public_file(batch: u32, ext: &str, content_type: &str, body: Vec<u8>) -> Response {
-    super::download_named(&format!("duban-public-batch-{batch}.{ext}"), content_type, body)
+    super::download_named(
+        &format!("duban-public-batch-{batch}.{ext}"),
+        content_type,
+        body,
+    )
 }
 
 async fn public_csv(

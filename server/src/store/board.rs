@@ -32,7 +32,13 @@ fn cells_of(f: &Fact) -> [CellKey; 4] {
         (GRAIN_DAY_BATCH, f.batch.to_string(), day, c, k),
         (GRAIN_MONTH_DIVISION, f.division.to_string(), month, c, k),
         (GRAIN_MONTH_UNIT, format!("{city}:{}", f.unit), month, c, k),
-        (GRAIN_DAY_CITY_BATCH, format!("{city}:{}", f.batch), day, c, k),
+        (
+            GRAIN_DAY_CITY_BATCH,
+            format!("{city}:{}", f.batch),
+            day,
+            c,
+            k,
+        ),
     ]
 }
 
@@ -90,11 +96,18 @@ pub(crate) static UPSERT_CELL: LazyLock<String> = LazyLock::new(|| {
 /// Insert or replace a case's fact: binds case id, day, batch, division, categories,
 /// key classes, unit, then the measures.
 pub(crate) static UPSERT_FACT: LazyLock<String> = LazyLock::new(|| {
-    let mut sets: Vec<String> = ["day", "batch", "division", "categories", "key_classes", "unit"]
-        .iter()
-        .chain(Measures::COLUMNS.iter())
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
+    let mut sets: Vec<String> = [
+        "day",
+        "batch",
+        "division",
+        "categories",
+        "key_classes",
+        "unit",
+    ]
+    .iter()
+    .chain(Measures::COLUMNS.iter())
+    .map(|c| format!("{c} = excluded.{c}"))
+    .collect();
     sets.shrink_to_fit();
     format!(
         "INSERT INTO board_facts (case_id, day, batch, division, categories, key_classes, unit, {}) \
@@ -303,7 +316,14 @@ pub(super) fn plan(f: &BoardFilter) -> Vec<Query> {
         same_dim(&dim),
         days,
     ));
-    out.push(on_cells(f, Panel::Batches, batch_key, grain, same_dim(&dim), days));
+    out.push(on_cells(
+        f,
+        Panel::Batches,
+        batch_key,
+        grain,
+        same_dim(&dim),
+        days,
+    ));
     out.push(on_cells(
         f,
         Panel::Days,
@@ -314,7 +334,12 @@ pub(super) fn plan(f: &BoardFilter) -> Vec<Query> {
     ));
     // The map and the units.
     if f.batch().is_some() {
-        out.push(on_facts(f, Panel::Divisions, "CAST(division AS TEXT)", days));
+        out.push(on_facts(
+            f,
+            Panel::Divisions,
+            "CAST(division AS TEXT)",
+            days,
+        ));
         out.push(on_facts(f, Panel::Units, "unit", days));
         return out;
     }
@@ -347,7 +372,12 @@ pub(super) fn plan(f: &BoardFilter) -> Vec<Query> {
     }
     for (a, b) in s.days {
         let edge = (i64::from(a), i64::from(b));
-        out.push(on_facts(f, Panel::Divisions, "CAST(division AS TEXT)", edge));
+        out.push(on_facts(
+            f,
+            Panel::Divisions,
+            "CAST(division AS TEXT)",
+            edge,
+        ));
         out.push(on_facts(f, Panel::Units, "unit", edge));
     }
     out

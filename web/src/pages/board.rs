@@ -211,7 +211,12 @@ pub fn BoardPage() -> impl IntoView {
 
     let go = {
         let navigate = navigate.clone();
-        move |q: BoardQuery| navigate(&format!("/board{}", search_of(&q)), NavigateOptions::default())
+        move |q: BoardQuery| {
+            navigate(
+                &format!("/board{}", search_of(&q)),
+                NavigateOptions::default(),
+            )
+        }
     };
     let city = Memo::new(move |_| parsed.get().ok().and_then(|f| f.city()));
     let shapes = Memo::new(move |_| {
@@ -619,7 +624,12 @@ fn ranking(units: &[UnitFigures], i18n: I18n, by_overdue: bool) -> AnyView {
         .cloned()
         .collect();
     if by_overdue {
-        rows.sort_by(|a, b| b.figures.overdue.cmp(&a.figures.overdue).then(a.name.cmp(&b.name)));
+        rows.sort_by(|a, b| {
+            b.figures
+                .overdue
+                .cmp(&a.figures.overdue)
+                .then(a.name.cmp(&b.name))
+        });
     } else {
         rows.sort_by(|a, b| {
             b.figures
@@ -631,7 +641,11 @@ fn ranking(units: &[UnitFigures], i18n: I18n, by_overdue: bool) -> AnyView {
         });
     }
     rows.truncate(10);
-    let id = if by_overdue { "rank-overdue" } else { "rank-ontime" };
+    let id = if by_overdue {
+        "rank-overdue"
+    } else {
+        "rank-ontime"
+    };
     view! {
         <table class="data-table ranking" id=id>
             <thead><tr>
@@ -671,7 +685,13 @@ fn Charts(b: BoardView) -> impl IntoView {
     let cats: Vec<(String, i64, i64)> = b
         .categories
         .iter()
-        .map(|c| (c.category.label(lang.domain()).to_owned(), c.total, c.total - c.open))
+        .map(|c| {
+            (
+                c.category.label(lang.domain()).to_owned(),
+                c.total,
+                c.total - c.open,
+            )
+        })
         .collect();
     let batch_label = move |k: &str| {
         if k == "0" {

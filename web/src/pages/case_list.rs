@@ -31,7 +31,9 @@ struct Filters {
 }
 
 /// The query-string keys, in the order of [`Filters::values`].
-const KEYS: [&str; 7] = ["status", "division", "category", "key", "batch", "from", "to"];
+const KEYS: [&str; 7] = [
+    "status", "division", "category", "key", "batch", "from", "to",
+];
 
 impl Filters {
     fn values(&self) -> [&str; 7] {
