@@ -12,6 +12,10 @@ use duban_api::{
     PersonView, PlansUpdate, RepeatCandidate, RoutingRulesUpdate, RoutingRulesView, RuleStats,
     SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
 };
+use duban_api::{
+    AreaFigures, BoardView, CategoryCount, Figures, OutcomeTotals, PublicBatch, PublicBatchSummary,
+    PublicRow, SeriesPoint, UnitFigures,
+};
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
 
@@ -32,6 +36,12 @@ use duban_case::lifecycle::Command;
         case_audit,
         export_csv,
         export_xlsx,
+        board,
+        geo_jiangsu,
+        public_batches,
+        public_batch,
+        public_table_csv,
+        public_table_xlsx,
         import_template_csv,
         import_template_xlsx,
         import_preview,
@@ -87,6 +97,16 @@ use duban_case::lifecycle::Command;
         me
     ),
     components(schemas(
+        BoardView,
+        Figures,
+        OutcomeTotals,
+        AreaFigures,
+        CategoryCount,
+        SeriesPoint,
+        UnitFigures,
+        PublicBatchSummary,
+        PublicBatch,
+        PublicRow,
         ApiError,
         ErrorBody,
         Health,
@@ -265,6 +285,47 @@ fn export_csv() {}
               (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn export_xlsx() {}
+
+#[utoipa::path(get, path = "/api/v1/board",
+    params(("batch" = Option<u32>, Query), ("from" = Option<String>, Query, description = "Received on or after (YYYY-MM-DD, China time)"),
+           ("to" = Option<String>, Query), ("category" = Option<String>, Query),
+           ("key" = Option<String>, Query, description = "`any`, `none` or a key class code"),
+           ("city" = Option<String>, Query, description = "A city code: its districts and figures")),
+    description = "The map board (挂图作战): totals, outcome totals, areas, categories, batches, days and lead units for a filter. Send the ETag back in If-None-Match; unchanged figures answer 304.",
+    responses((status = 200, body = BoardView), (status = 304, description = "Unchanged"), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 422, body = ErrorBody, description = "board.from.invalid, board.range.reversed, board.city.unknown …")))]
+#[allow(dead_code)]
+fn board() {}
+
+#[utoipa::path(get, path = "/api/v1/geo/jiangsu",
+    description = "Jiangsu's cities and counties as GeoJSON (properties code, name, city, level); source in data/geo/SOURCE.md.",
+    responses((status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json")))]
+#[allow(dead_code)]
+fn geo_jiangsu() {}
+
+#[utoipa::path(get, path = "/api/v1/public/batches",
+    description = "The public disclosure (信息公开), no session: batches with cases cleared for publication.",
+    responses((status = 200, body = [PublicBatchSummary])))]
+#[allow(dead_code)]
+fn public_batches() {}
+
+#[utoipa::path(get, path = "/api/v1/public/batches/{batch}", params(("batch" = u32, Path)),
+    description = "A batch's published table and its totals, no session, no personal data.",
+    responses((status = 200, body = PublicBatch), (status = 404, body = ErrorBody, description = "public.batch_not_found")))]
+#[allow(dead_code)]
+fn public_batch() {}
+
+#[utoipa::path(get, path = "/api/v1/public/batches/{batch}/table.csv", params(("batch" = u32, Path)),
+    responses((status = 200, description = "The published table (UTF-8 with BOM)", content_type = "text/csv"),
+              (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn public_table_csv() {}
+
+#[utoipa::path(get, path = "/api/v1/public/batches/{batch}/table.xlsx", params(("batch" = u32, Path)),
+    responses((status = 200, description = "The published table as a workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn public_table_xlsx() {}
 
 #[utoipa::path(get, path = "/api/v1/import/template.csv",
     responses((status = 200, description = "The transfer-list template (UTF-8 with BOM): Chinese headers and an example row", content_type = "text/csv")))]

@@ -1128,9 +1128,16 @@ async fn access_matrix(store: Arc<dyn Store>) {
                 | "GET /api/v1/calendar/{year}"
                 | "GET /api/v1/openapi.json"
                 | "POST /api/v1/auth/login"
+                | "GET /api/v1/geo/jiangsu"
+                | "GET /api/v1/public/batches"
         );
         if public {
             return Allow;
+        }
+        // The disclosure of a batch is for everyone; none is published here (`map_board`
+        // reads published ones), so everyone gets a 404, never a 401.
+        if op.starts_with("GET /api/v1/public/batches/{batch}") {
+            return NotFound;
         }
         if who == "anonymous" {
             return Unauthorized;
@@ -1306,6 +1313,7 @@ async fn access_matrix(store: Arc<dyn Store>) {
             | "GET /api/v1/units"
             | "GET /api/v1/sla/rule-sets"
             | "GET /api/v1/auth/me"
+            | "GET /api/v1/board"
             | "POST /api/v1/auth/logout" => Allow,
             other => panic!("{other} has no row in the access matrix: decide who may call it"),
         }

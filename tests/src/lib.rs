@@ -16,6 +16,7 @@ use duban_sla::{Clock, Limit, Stage};
 pub const VALIDATION: &str = include_str!("../vectors/validation.json");
 pub const LIFECYCLE: &str = include_str!("../vectors/lifecycle.json");
 pub const DEADLINES: &str = include_str!("../vectors/deadlines.json");
+pub const BOARD: &str = include_str!("../vectors/board.json");
 
 fn time(v: &Value) -> Result<DateTime<Utc>, String> {
     v.as_str()
@@ -181,6 +182,67 @@ pub fn run_lifecycle() -> Vec<String> {
         }
         if lifecycle::replay(&log).as_ref() != Some(&state) {
             fails.push(format!("{name}: replaying the log does not give the state"));
+        }
+    }
+    fails
+}
+
+/// Board vectors: the filter as parsed in the browser and the server, day ranges split
+/// into whole months and edge days, the China day of an instant.
+pub fn run_board() -> Vec<String> {
+    use duban_board::filter::{BoardFilter, BoardQuery};
+    let mut fails = Vec::new();
+    let Ok(doc) = serde_json::from_str::<Value>(BOARD) else {
+        return vec!["board.json does not parse".into()];
+    };
+    for key in ["filters", "splits", "days"] {
+        if doc[key].as_array().is_none_or(Vec::is_empty) {
+            fails.push(format!("no {key} vectors"));
+        }
+    }
+    for v in doc["filters"].as_array().into_iter().flatten() {
+        let name = v["name"].as_str().unwrap_or("?");
+        let Ok(q) = serde_json::from_value::<BoardQuery>(v["query"].clone()) else {
+            fails.push(format!("{name}: bad vector"));
+            continue;
+        };
+        match (BoardFilter::parse(&q), v.get("ok")) {
+            (Ok(f), Some(want)) => {
+                let got = serde_json::to_value(f.to_query()).unwrap_or_default();
+                if &got != want {
+                    fails.push(format!("{name}: {got} != {want}"));
+                }
+            }
+            (Err(errs), None) => {
+                let got: Vec<Value> = errs
+                    .iter()
+                    .map(|e| serde_json::json!([e.field(), e.code()]))
+                    .collect();
+                if Value::Array(got.clone()) != v["errors"] {
+                    fails.push(format!("{name}: errors {got:?} != {}", v["errors"]));
+                }
+            }
+            (got, _) => fails.push(format!("{name}: unexpected {got:?}")),
+        }
+    }
+    for v in doc["splits"].as_array().into_iter().flatten() {
+        let name = v["name"].as_str().unwrap_or("?");
+        let (Some(from), Some(to)) = (v["from"].as_i64(), v["to"].as_i64()) else {
+            fails.push(format!("{name}: bad vector"));
+            continue;
+        };
+        let s = duban_board::range::split(from as i32, to as i32);
+        let got = serde_json::json!({"months": s.months, "days": s.days});
+        let want = serde_json::json!({"months": v["months"], "days": v["days"]});
+        if got != want {
+            fails.push(format!("{name}: {got} != {want}"));
+        }
+    }
+    for v in doc["days"].as_array().into_iter().flatten() {
+        let name = v["name"].as_str().unwrap_or("?");
+        match time(&v["at"]) {
+            Ok(at) if Some(i64::from(duban_board::fact::day_of(at))) == v["day"].as_i64() => {}
+            other => fails.push(format!("{name}: {other:?}")),
         }
     }
     fails

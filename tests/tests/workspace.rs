@@ -20,6 +20,12 @@ mod vectors {
         let fails = duban_tests::run_deadlines();
         assert!(fails.is_empty(), "{fails:#?}");
     }
+
+    #[test]
+    fn board_vectors() {
+        let fails = duban_tests::run_board();
+        assert!(fails.is_empty(), "{fails:#?}");
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -44,6 +50,12 @@ mod wasm {
     #[wasm_bindgen_test]
     fn deadline_vectors_in_wasm() {
         let fails = duban_tests::run_deadlines();
+        assert!(fails.is_empty(), "{fails:#?}");
+    }
+
+    #[wasm_bindgen_test]
+    fn board_vectors_in_wasm() {
+        let fails = duban_tests::run_board();
         assert!(fails.is_empty(), "{fails:#?}");
     }
 }

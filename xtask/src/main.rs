@@ -462,6 +462,7 @@ const WASM_CRATES: &[&str] = &[
     "duban-emergency",
     "duban-intake",
     "duban-repeat",
+    "duban-board",
     "duban-api",
     "duban-web",
 ];
