@@ -72,7 +72,12 @@ fn to_login() {
     let here = window.location().pathname().unwrap_or_default();
     // The public disclosure is for everyone: no sign-in there.
     if here != "/login" && !here.starts_with("/public") {
-        let _ = window.location().set_href(&format!("/login?next={here}"));
+        // Back to the same address, filters and all (a shared board link).
+        let search = window.location().search().unwrap_or_default();
+        let next = String::from(leptos::web_sys::js_sys::encode_uri_component(&format!(
+            "{here}{search}"
+        )));
+        let _ = window.location().set_href(&format!("/login?next={next}"));
     }
 }
 

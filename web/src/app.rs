@@ -107,7 +107,8 @@ pub fn NavBar() -> impl IntoView {
                             <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
                         </Show>
                         <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
-                        <Show when=move || user.get().is_some()>
+                        // The province's figures: not for a unit's handlers.
+                        <Show when=move || user.get().is_some_and(|m| m.role != "handler")>
                             <BoardNavLink/>
                         </Show>
                         <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>

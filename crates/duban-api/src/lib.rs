@@ -1031,6 +1031,29 @@ pub struct PublicRow {
 }
 
 impl PublicRow {
+    /// 调查核实情况 as published: the finding, then the summary.
+    pub fn verification_text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "核查结论：{}。{}",
+                self.finding.label(lang),
+                self.verification
+            ),
+            Lang::En => format!(
+                "Finding: {}. {}",
+                self.finding.label(lang),
+                self.verification
+            ),
+        }
+    }
+    /// 处理和整改情况 as published, marked when the case is stage-closed.
+    pub fn handling_text(&self, lang: Lang) -> String {
+        match (self.stage_closed, lang) {
+            (false, _) => self.handling.clone(),
+            (true, Lang::Zh) => format!("{}（阶段性办结）", self.handling),
+            (true, Lang::En) => format!("{} (stage-closed)", self.handling),
+        }
+    }
     /// 问责情况 in words.
     pub fn accountability(&self, lang: Lang) -> String {
         let (s, a) = (self.officials_summoned, self.officials_accountable);

@@ -258,7 +258,7 @@ impl Fact {
 /// The city code of a division code (its first four digits); the province itself maps
 /// to itself.
 pub fn city_of(division: u32) -> u32 {
-    if division % 10_000 == 0 {
+    if division.is_multiple_of(10_000) {
         division
     } else {
         division / 100 * 100

@@ -138,7 +138,7 @@ impl Frame {
                 last = Some(q);
                 let cmd = if first { 'M' } else { 'L' };
                 first = false;
-                let _ = write!(d, "{cmd}{}{} {}", "", tenths(q.0), tenths(q.1));
+                let _ = write!(d, "{cmd}{} {}", tenths(q.0), tenths(q.1));
             }
             if !first {
                 d.push('Z');
@@ -151,7 +151,7 @@ impl Frame {
 fn tenths(v: i64) -> String {
     let sign = if v < 0 { "-" } else { "" };
     let a = v.unsigned_abs();
-    if a % 10 == 0 {
+    if a.is_multiple_of(10) {
         format!("{sign}{}", a / 10)
     } else {
         format!("{sign}{}.{}", a / 10, a % 10)

@@ -45,7 +45,7 @@ pub fn split(from: i32, to: i32) -> Split {
             .map(|n| month_of(day_number(n))),
     };
     let last_month = match to_date {
-        None => Some(9_999_12),
+        None => Some(999_912),
         Some(d) if d == last_of_month(d) => Some(month_of(to)),
         Some(d) => first_of_month(d)
             .pred_opt()

@@ -76,15 +76,27 @@ fn with_etag(headers: &HeaderMap, tag_of: &str, body: Response, cache: &'static 
     resp
 }
 
-/// The board's figures for a filter. Every signed-in role may look: the figures carry
-/// no personal data. Poll with `If-None-Match`; unchanged figures answer 304.
+/// The board's figures for a filter, for the province's coordinators, supervisors and
+/// leaders: they are the whole province's, so a unit's handler (who sees only the unit's
+/// cases) is refused rather than shown figures whose cases he cannot open. Poll with
+/// `If-None-Match`; unchanged figures answer 304.
 async fn board(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
-    _actor: Actor,
+    actor: Actor,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> Result<Response, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(
+        &[
+            Role::Admin,
+            Role::Coordinator,
+            Role::Supervisor,
+            Role::Leader,
+        ],
+        lang,
+    )?;
     let f = filter_of(&q, lang)?;
     let view = board_view(&s, &f).await?;
     // The figures, not the time they were read, decide whether anything changed.
@@ -159,7 +171,9 @@ pub(crate) async fn board_view(s: &AppState, f: &BoardFilter) -> Result<BoardVie
         .into_iter()
         .filter(|(code, m)| {
             // The province itself or a city without its county only when something is there.
-            m.total > 0 || (*code % 100 != 0) || f.city().is_none() && *code % 10_000 != 0
+            m.total > 0
+                || !code.is_multiple_of(100)
+                || f.city().is_none() && !code.is_multiple_of(10_000)
         })
         .map(|(code, m)| AreaFigures {
             code,
@@ -217,7 +231,7 @@ fn area_name(code: u32, in_city: bool) -> String {
     let name = duban_divisions::DivisionCode::try_from(code)
         .map(|c| c.division().name().to_owned())
         .unwrap_or_else(|_| code.to_string());
-    if in_city && code % 100 == 0 {
+    if in_city && code.is_multiple_of(100) {
         // Cases placed in the city without a district.
         format!("{name}（未分县区）")
     } else {
@@ -309,10 +323,19 @@ fn handling_text(case: &Case, o: &duban_case::draft::Outcome) -> String {
         parts.push(format!("{}。", counts.join("，")));
     }
     if parts.is_empty() {
-        "—".into()
-    } else {
-        parts.join(" ")
+        return "—".into();
     }
+    // Sentences end with a full stop, whether the handler typed one or not.
+    parts
+        .iter()
+        .map(|p| {
+            if p.ends_with(['。', '；', '！', '.', ';']) {
+                p.clone()
+            } else {
+                format!("{p}。")
+            }
+        })
+        .collect()
 }
 
 /// Yuan as the province words fines: 万元 from ten thousand on.
@@ -408,8 +431,8 @@ fn public_table(p: &PublicBatch, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Stri
                 r.reference.clone(),
                 r.division.clone(),
                 cats.join("、"),
-                format!("{}。{}", r.finding.label(lang), r.verification),
-                r.handling.clone(),
+                r.verification_text(lang),
+                r.handling_text(lang),
                 r.accountability(lang),
             ]
         })

@@ -86,13 +86,28 @@ impl Metric {
     }
 }
 
-/// The class of `v` among five equal steps up to `max`; None for zero.
-fn class_of(v: i64, max: i64) -> Option<usize> {
-    if v <= 0 || max <= 0 {
-        return None;
+/// Up to five classes of whole numbers covering `1..=max`, as inclusive bounds: one per
+/// value when there are few, else equal steps.
+fn classes(max: i64) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for i in 1..=5_i64 {
+        let hi = (max * i + 4) / 5;
+        let lo = out.last().map_or(1, |(_, h)| h + 1);
+        if hi >= lo {
+            out.push((lo, hi));
+        }
     }
-    let c = ((v as f64 / max as f64) * 5.0).ceil() as usize;
-    Some(c.clamp(1, 5) - 1)
+    out
+}
+
+/// The class of `v`; None for zero.
+fn class_of(v: i64, classes: &[(i64, i64)]) -> Option<usize> {
+    (v > 0).then(|| {
+        classes
+            .iter()
+            .position(|(_, hi)| v <= *hi)
+            .unwrap_or(classes.len().saturating_sub(1))
+    })
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -192,7 +207,10 @@ pub fn BoardPage() -> impl IntoView {
         });
     };
     Effect::new(move |_| {
-        parsed.track();
+        // A filter that does not parse shows its errors, not the last figures.
+        if parsed.with(Result::is_err) {
+            board.set(None);
+        }
         etag.set(None);
         load();
     });
@@ -256,13 +274,19 @@ pub fn BoardPage() -> impl IntoView {
                 (a.as_ref().map_or(0, |a| m.of(&a.figures)), a)
             };
             let max = b.areas.iter().map(|a| m.of(&a.figures)).max().unwrap_or(0);
-            let ramp = m.ramp();
+            let bins = classes(max);
+            // The darkest colour for the top class, however few classes there are.
+            let ramp: Vec<&str> = {
+                let all = m.ramp();
+                let skip = 5 - bins.len().min(5);
+                all[skip..].to_vec()
+            };
             let q = b.query.clone();
             let paths = shapes
                 .iter()
                 .map(|s| {
                     let (v, area) = value(s.code);
-                    let fill = class_of(v, max).map_or("#f3f4f6", |c| ramp[c]);
+                    let fill = class_of(v, &bins).map_or("#f3f4f6", |c| ramp[c]);
                     let f = area.map(|a| a.figures).unwrap_or_default();
                     let title = format!(
                         "{}\n{} {}  {} {}  {} {}  {} {}",
@@ -281,6 +305,16 @@ pub fn BoardPage() -> impl IntoView {
                     let q = q.clone();
                     let href = list_href(&q, code);
                     let navigate = use_navigate();
+                    let open = move || {
+                        if in_city {
+                            navigate(&href, NavigateOptions::default());
+                        } else {
+                            let mut next = q.clone();
+                            next.city = code.to_string();
+                            go(next);
+                        }
+                    };
+                    let open_key = open.clone();
                     view! {
                         <path
                             class="area"
@@ -289,13 +323,11 @@ pub fn BoardPage() -> impl IntoView {
                             fill=fill
                             role="button"
                             tabindex="0"
-                            on:click=move |_| {
-                                if in_city {
-                                    navigate(&href, NavigateOptions::default());
-                                } else {
-                                    let mut next = q.clone();
-                                    next.city = code.to_string();
-                                    go(next);
+                            on:click=move |_| open()
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                if ev.key() == "Enter" || ev.key() == " " {
+                                    ev.prevent_default();
+                                    open_key();
                                 }
                             }
                         >
@@ -324,19 +356,13 @@ pub fn BoardPage() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let legend = (0..5)
-                .map(|i| {
-                    let lo = (max as f64 * i as f64 / 5.0).floor() as i64 + 1;
-                    let hi = (max as f64 * (i + 1) as f64 / 5.0).ceil() as i64;
-                    let text = if max == 0 {
-                        "0".to_owned()
-                    } else if lo >= hi {
-                        hi.to_string()
-                    } else {
-                        format!("{lo}–{hi}")
-                    };
+            let legend = bins
+                .iter()
+                .zip(&ramp)
+                .map(|((lo, hi), colour)| {
+                    let text = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
                     view! {
-                        <span class="legend-item"><i style=format!("background:{}", ramp[i])></i>{text}</span>
+                        <span class="legend-item"><i style=format!("background:{colour}")></i>{text}</span>
                     }
                 })
                 .collect_view();
@@ -348,8 +374,8 @@ pub fn BoardPage() -> impl IntoView {
                 </svg>
                 <div class="map-legend">
                     <span>{i18n.t(m.key())}</span>
-                    {legend}
                     <span class="legend-item"><i style="background:#f3f4f6"></i>"0"</span>
+                    {legend}
                 </div>
             })
         }
@@ -474,15 +500,21 @@ pub fn BoardPage() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 {map}
-                {move || (board.get().is_none() && load_errors.get().is_empty()).then(|| view! {
+                {move || (board.get().is_none() && load_errors.get().is_empty() && parsed.with(Result::is_ok)).then(|| view! {
                     <p class="placeholder">{i18n.t("board.loading")}</p>
                 })}
             </section>
             <section class="board-side">
-                {move || board.get().map(|b| view! { <Totals b=b/> })}
+                {move || {
+                    i18n.lang();
+                    board.get().map(|b| view! { <Totals b=b/> })
+                }}
             </section>
         </div>
-        {move || board.get().map(|b| view! { <Charts b=b/> })}
+        {move || {
+            i18n.lang();
+            board.get().map(|b| view! { <Charts b=b/> })
+        }}
     }
 }
 
@@ -555,17 +587,21 @@ fn columns(points: &[SeriesPoint], label: impl Fn(&str) -> String, id: &'static 
     let max = points.iter().map(|p| p.total).max().unwrap_or(0).max(1);
     let n = points.len().max(1) as f64;
     let (w, h) = (640.0_f64, 160.0_f64);
-    let bw = (w / n).min(40.0);
+    let bw = (w / n).min(48.0);
+    let values = points.len() <= 31;
     let every = ((points.len() as f64) / 12.0).ceil().max(1.0) as usize;
     let bars = points
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let x = i as f64 * bw;
-            let th = p.total as f64 * (h - 20.0) / max as f64;
-            let ch = p.concluded as f64 * (h - 20.0) / max as f64;
+            let th = p.total as f64 * (h - 36.0) / max as f64;
+            let ch = p.concluded as f64 * (h - 36.0) / max as f64;
             let tick = (i % every == 0).then(|| {
-                view! { <text class="col-tick" x=format!("{:.1}", x + bw / 2.0) y=format!("{h:.0}")>{label(&p.key)}</text> }
+                view! { <text class="col-tick" x=format!("{:.1}", x + bw / 2.0) y=format!("{:.0}", h - 3.0)>{label(&p.key)}</text> }
+            });
+            let value = values.then(|| {
+                view! { <text class="col-value" x=format!("{:.1}", x + bw / 2.0) y=format!("{:.1}", h - 19.0 - th)>{p.total}</text> }
             });
             view! {
                 <g>
@@ -576,12 +612,13 @@ fn columns(points: &[SeriesPoint], label: impl Fn(&str) -> String, id: &'static 
                     <rect class="col-part" x=format!("{:.1}", x + 1.0) y=format!("{:.1}", h - 16.0 - ch)
                         width=format!("{:.1}", (bw - 2.0).max(1.0)) height=format!("{ch:.1}")/>
                     {tick}
+                    {value}
                 </g>
             }
         })
         .collect_view();
     view! {
-        <svg class="columns" id=id viewBox=format!("0 0 {:.0} {h:.0}", (bw * n).max(100.0)) preserveAspectRatio="none" role="img">
+        <svg class="columns" id=id viewBox=format!("0 0 {w:.0} {h:.0}") role="img">
             {bars}
         </svg>
     }
@@ -616,7 +653,7 @@ fn ranking(units: &[UnitFigures], i18n: I18n, by_overdue: bool) -> AnyView {
         .iter()
         .filter(|u| {
             if by_overdue {
-                u.figures.total > 0
+                u.figures.overdue > 0
             } else {
                 u.figures.on_time + u.figures.late > 0
             }
@@ -646,6 +683,9 @@ fn ranking(units: &[UnitFigures], i18n: I18n, by_overdue: bool) -> AnyView {
     } else {
         "rank-ontime"
     };
+    if rows.is_empty() {
+        return view! { <p class="empty-note" id=id>{i18n.t("board.rank_empty")}</p> }.into_any();
+    }
     view! {
         <table class="data-table ranking" id=id>
             <thead><tr>
@@ -735,6 +775,7 @@ fn Charts(b: BoardView) -> impl IntoView {
             <section>
                 <h2>{i18n.t("board.rank_ontime")}</h2>
                 {rank_ontime}
+                <p class="hint">{i18n.t("board.rank_note")}</p>
             </section>
         </div>
     }

@@ -125,6 +125,7 @@ pub fn PublicBatchPage() -> impl IntoView {
                         <a class="btn" id="public-csv" href=format!("/api/v1/public/batches/{n}/table.csv")>{i18n.t("public.csv")}</a>
                         <a class="btn" id="public-xlsx" href=format!("/api/v1/public/batches/{n}/table.xlsx")>{i18n.t("public.xlsx")}</a>
                     </div>
+                    <div class="table-scroll">
                     <table class="data-table public-table" id="public-table">
                         <thead><tr>
                             <th>{i18n.t("public.col.number")}</th>
@@ -138,21 +139,21 @@ pub fn PublicBatchPage() -> impl IntoView {
                         <tbody>
                             {p.rows.into_iter().map(|r| {
                                 let cats: Vec<&str> = r.categories.iter().map(|c| c.label(lang.domain())).collect();
-                                let stage = if r.stage_closed { i18n.t("public.stage_closed") } else { "" };
                                 view! {
                                     <tr>
                                         <td>{r.number}</td>
                                         <td class="nowrap">{r.reference.clone()}</td>
                                         <td class="nowrap">{r.division.clone()}</td>
                                         <td>{cats.join("、")}</td>
-                                        <td>{format!("{}。{}", r.finding.label(lang.domain()), r.verification)}</td>
-                                        <td>{format!("{}{stage}", r.handling)}</td>
+                                        <td>{r.verification_text(lang.domain())}</td>
+                                        <td>{r.handling_text(lang.domain())}</td>
                                         <td>{r.accountability(lang.domain())}</td>
                                     </tr>
                                 }
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }
             })}
         </div>
