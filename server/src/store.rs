@@ -2206,33 +2206,6 @@ const POSTGRES_MIGRATIONS: Migrations = &[
     ),
 ];
 
-#[cfg(test)]
-mod migration_tests {
-    /// A migration file left out of the embedded list would silently never run.
-    #[test]
-    fn every_migration_file_is_embedded() {
-        for (dir, list) in [
-            ("sqlite", super::SQLITE_MIGRATIONS),
-            ("postgres", super::POSTGRES_MIGRATIONS),
-        ] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("migrations")
-                .join(dir);
-            let mut files: Vec<String> = std::fs::read_dir(&path)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-                .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.ends_with(".sql"))
-                .collect();
-            files.sort();
-            let embedded: Vec<String> = list
-                .iter()
-                .map(|(v, d, _)| format!("{v:04}_{}.sql", d.replace(" ", "_")))
-                .collect();
-            assert_eq!(files, embedded, "{dir}");
-        }
-    }
-}
-
 /// sqlx's migrator over embedded files (what `sqlx::migrate!` generates, without the
 /// proc-macro and its build cost).
 fn migrator(files: Migrations) -> sqlx::migrate::Migrator {
@@ -2263,5 +2236,32 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
         Ok(std::sync::Arc::new(
             SqliteStore::open(&format!("sqlite://{url}")).await?,
         ))
+    }
+}
+
+#[cfg(test)]
+mod migration_tests {
+    /// A migration file left out of the embedded list would silently never run.
+    #[test]
+    fn every_migration_file_is_embedded() {
+        for (dir, list) in [
+            ("sqlite", super::SQLITE_MIGRATIONS),
+            ("postgres", super::POSTGRES_MIGRATIONS),
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(dir);
+            let mut files: Vec<String> = std::fs::read_dir(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".sql"))
+                .collect();
+            files.sort();
+            let embedded: Vec<String> = list
+                .iter()
+                .map(|(v, d, _)| format!("{v:04}_{}.sql", d.replace(" ", "_")))
+                .collect();
+            assert_eq!(files, embedded, "{dir}");
+        }
     }
 }
