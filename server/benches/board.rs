@@ -346,12 +346,8 @@ impl Gen {
                 self.serial(format!("{year}-B{:02}", b.number())),
             ),
             None => {
-                let letter = duban_case::model::Channel::from_str(channel)
-                    .map(|c| c.letter())
-                    .unwrap_or('X');
-                let serial = self.serial(format!("{year}-{letter}"));
-                let ch = duban_case::model::Channel::from_str(channel).unwrap();
-                Reference::for_channel(year, ch, serial)
+                let ch = new.channel();
+                Reference::for_channel(year, ch, self.serial(format!("{year}-{}", ch.letter())))
             }
         };
         let id = CaseId::from_uuid(uuid::Uuid::now_v7());

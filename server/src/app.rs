@@ -3715,18 +3715,7 @@ fn case_filter(q: &ListQuery, actor: &Actor, lang: Lang) -> Result<CaseFilter, A
             ));
         }
         Ok(_) => {}
-        Err(range_errs) => {
-            return Err(ApiFailure::Invalid(ErrorBody {
-                errors: range_errs
-                    .iter()
-                    .map(|e| duban_api::ApiError {
-                        field: e.field(),
-                        code: e.code().into(),
-                        message: e.message(lang),
-                    })
-                    .collect(),
-            }));
-        }
+        Err(range_errs) => return Err(board::filter_errors(&range_errs, lang)),
     }
     if let Some(b) = q.batch {
         if !(1..=99).contains(&b) {

@@ -994,6 +994,19 @@ pub struct BoardView {
     pub as_of: DateTime<Utc>,
 }
 
+/// Fines as the province words them: 万元 from ten thousand yuan on (`12万元`,
+/// `1.25万元`, `800元`).
+pub fn fines_text(yuan: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh if yuan >= 10_000 => {
+            let s = format!("{:.2}", yuan as f64 / 10_000.0);
+            format!("{}万元", s.trim_end_matches('0').trim_end_matches('.'))
+        }
+        Lang::Zh => format!("{yuan}元"),
+        Lang::En => format!("¥{yuan}"),
+    }
+}
+
 /// A batch on the public disclosure index.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,17 +38,20 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn filter_of(q: &BoardQuery, lang: Lang) -> Result<BoardFilter, ApiFailure> {
-    BoardFilter::parse(q).map_err(|errs| {
-        ApiFailure::Invalid(ErrorBody {
-            errors: errs
-                .iter()
-                .map(|e| duban_api::ApiError {
-                    field: e.field(),
-                    code: e.code().into(),
-                    message: e.message(lang),
-                })
-                .collect(),
-        })
+    BoardFilter::parse(q).map_err(|errs| filter_errors(&errs, lang))
+}
+
+/// A filter's errors (the board's, or the case list's day range) as a 422.
+pub(crate) fn filter_errors(errs: &[duban_board::error::BoardError], lang: Lang) -> ApiFailure {
+    ApiFailure::Invalid(ErrorBody {
+        errors: errs
+            .iter()
+            .map(|e| duban_api::ApiError {
+                field: e.field(),
+                code: e.code().into(),
+                message: e.message(lang),
+            })
+            .collect(),
     })
 }
 
@@ -314,7 +317,10 @@ fn handling_text(case: &Case, o: &duban_case::draft::Outcome) -> String {
         counts.push(format!("立案处罚{}起", o.penalty_cases()));
     }
     if o.fines_yuan() > 0 {
-        counts.push(format!("罚款{}", yuan(o.fines_yuan())));
+        counts.push(format!(
+            "罚款{}",
+            duban_api::fines_text(i64::try_from(o.fines_yuan()).unwrap_or(i64::MAX), Lang::Zh)
+        ));
     }
     if o.criminal_cases() > 0 {
         counts.push(format!("立案侦查{}起", o.criminal_cases()));
@@ -336,17 +342,6 @@ fn handling_text(case: &Case, o: &duban_case::draft::Outcome) -> String {
             }
         })
         .collect()
-}
-
-/// Yuan as the province words fines: 万元 from ten thousand on.
-pub fn yuan(v: u64) -> String {
-    if v >= 10_000 {
-        let wan = v as f64 / 10_000.0;
-        let s = format!("{wan:.2}");
-        format!("{}万元", s.trim_end_matches('0').trim_end_matches('.'))
-    } else {
-        format!("{v}元")
-    }
 }
 
 async fn load_public(s: &AppState, batch: &str, lang: Lang) -> Result<PublicBatch, ApiFailure> {

@@ -114,18 +114,6 @@ fn percent(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_owned(), |p| format!("{p:.1}%"))
 }
 
-/// Yuan as the province writes fines (万元 from ten thousand on).
-fn yuan(v: i64, lang: Lang) -> String {
-    match lang {
-        Lang::ZhCn if v >= 10_000 => {
-            let s = format!("{:.2}", v as f64 / 10_000.0);
-            format!("{}万元", s.trim_end_matches('0').trim_end_matches('.'))
-        }
-        Lang::ZhCn => format!("{v}元"),
-        Lang::En => format!("¥{v}"),
-    }
-}
-
 /// One shape of the map, projected.
 #[derive(Debug, Clone, PartialEq)]
 struct Shape {
@@ -547,7 +535,7 @@ fn Totals(b: BoardView) -> impl IntoView {
                 <tr><th>{i18n.t("board.o.concluded")}</th><td>{o.concluded}{i18n.t("unit.cases")}</td></tr>
                 <tr><th>{i18n.t("board.o.rectification")}</th><td>{o.rectification_orders}{i18n.t("unit.enterprises")}</td></tr>
                 <tr><th>{i18n.t("board.o.penalty")}</th><td>{o.penalty_cases}{i18n.t("unit.cases_filed")}</td></tr>
-                <tr><th>{i18n.t("board.o.fines")}</th><td>{yuan(o.fines_yuan, lang)}</td></tr>
+                <tr><th>{i18n.t("board.o.fines")}</th><td>{duban_api::fines_text(o.fines_yuan, lang.domain())}</td></tr>
                 <tr><th>{i18n.t("board.o.criminal")}</th><td>{o.criminal_cases}{i18n.t("unit.cases_filed")}</td></tr>
                 <tr><th>{i18n.t("board.o.summoned")}</th><td>{o.officials_summoned}{i18n.t("unit.persons")}</td></tr>
                 <tr><th>{i18n.t("board.o.accountable")}</th><td>{o.officials_accountable}{i18n.t("unit.persons")}</td></tr>

@@ -22,17 +22,6 @@ fn fill(template: &str, pairs: &[(&str, String)]) -> String {
     out
 }
 
-fn yuan(v: i64, lang: Lang) -> String {
-    match lang {
-        Lang::ZhCn if v >= 10_000 => {
-            let s = format!("{:.2}", v as f64 / 10_000.0);
-            format!("{}万元", s.trim_end_matches('0').trim_end_matches('.'))
-        }
-        Lang::ZhCn => format!("{v}元"),
-        Lang::En => format!("¥{v}"),
-    }
-}
-
 #[component]
 pub fn PublicIndexPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -110,7 +99,7 @@ pub fn PublicBatchPage() -> impl IntoView {
                     ("concluded", o.concluded.to_string()),
                     ("rect", o.rectification_orders.to_string()),
                     ("pen", o.penalty_cases.to_string()),
-                    ("fines", yuan(o.fines_yuan, lang)),
+                    ("fines", duban_api::fines_text(o.fines_yuan, lang.domain())),
                     ("crim", o.criminal_cases.to_string()),
                     ("summ", o.officials_summoned.to_string()),
                     ("acct", o.officials_accountable.to_string()),
