@@ -1353,7 +1353,7 @@ macro_rules! sql_store {
             }
 
             async fn rebuild_board(&self, force: bool) -> StoreResult<Option<u64>> {
-                const LAYOUT: &str = "1";
+                const LAYOUT: &str = "2";
                 let current: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'board_layout'")
                     .fetch_optional(&self.pool)
                     .await?;
@@ -2122,6 +2122,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "board",
         include_str!("../migrations/sqlite/0016_board.sql"),
     ),
+    (
+        17,
+        "board slices",
+        include_str!("../migrations/sqlite/0017_board_slices.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -2203,6 +2208,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         16,
         "board",
         include_str!("../migrations/postgres/0016_board.sql"),
+    ),
+    (
+        17,
+        "board slices",
+        include_str!("../migrations/postgres/0017_board_slices.sql"),
     ),
 ];
 

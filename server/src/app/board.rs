@@ -16,7 +16,7 @@ use duban_api::{
     AreaFigures, BoardView, CategoryCount, ErrorBody, Figures, OutcomeTotals, PublicBatch,
     PublicBatchSummary, PublicRow, SeriesPoint, UnitFigures,
 };
-use duban_board::fact::{Measures, categories_of, city_of, date_of};
+use duban_board::fact::{Measures, city_of, date_of};
 use duban_board::filter::{BoardFilter, BoardQuery};
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
@@ -124,24 +124,21 @@ async fn board(
 
 pub(crate) async fn board_view(s: &AppState, f: &BoardFilter) -> Result<BoardView, ApiFailure> {
     let data = s.store.board(f).await?;
+    // Every case is in exactly one batch slot (0: none), so the batches add up to all.
     let totals = data
-        .category_sets
+        .batches
         .iter()
         .fold(Measures::default(), |acc, (_, m)| acc.plus(m));
-    let mut cats: BTreeMap<duban_case::model::Category, (i64, i64)> = BTreeMap::new();
-    for (bits, m) in &data.category_sets {
-        for c in categories_of(*bits) {
-            let e = cats.entry(c).or_default();
-            e.0 += m.total;
-            e.1 += m.open;
-        }
-    }
-    let mut categories: Vec<CategoryCount> = cats
-        .into_iter()
-        .map(|(category, (total, open))| CategoryCount {
-            category,
-            total,
-            open,
+    let mut categories: Vec<CategoryCount> = data
+        .categories
+        .iter()
+        .filter_map(|(slice, m)| {
+            let i = usize::try_from(*slice).ok()?.checked_sub(1)?;
+            Some(CategoryCount {
+                category: *duban_case::model::Category::ALL.get(i)?,
+                total: m.total,
+                open: m.open,
+            })
         })
         .collect();
     categories.sort_by(|a, b| b.total.cmp(&a.total).then(a.category.cmp(&b.category)));

@@ -19,27 +19,79 @@ const GRAIN_MONTH_UNIT: i64 = 3;
 /// Day × city and batch (`320100:3`).
 const GRAIN_DAY_CITY_BATCH: i64 = 4;
 
-/// A cell in primary-key order: grain, dim, bucket, categories, key classes. Writing
-/// cells in this order keeps concurrent transactions from deadlocking on them.
+/// A cell: grain, dim, bucket, category slice, key slice. Writing cells in this order
+/// (one total order for every writer) keeps concurrent transactions from deadlocking.
 pub(crate) type CellKey = (i64, String, i64, i64, i64);
 
-fn cells_of(f: &Fact) -> [CellKey; 4] {
-    let (c, k) = (f.categories, f.key_classes);
+/// The category slice of all categories; slice `i + 1` is `Category::ALL[i]`.
+const ALL_CATEGORIES: i64 = 0;
+/// Key slices: every case, key cases, ordinary cases, and `KEY_CLASS + i` for
+/// `KeyClass::ALL[i]`.
+const ALL_CASES: i64 = 0;
+const KEY_ANY: i64 = 1;
+const KEY_NONE: i64 = 2;
+const KEY_CLASS: i64 = 10;
+
+fn bits(set: i64) -> impl Iterator<Item = i64> {
+    (0..63).filter(move |i| set & (1_i64 << i) != 0)
+}
+
+/// A case counts in the cells of every slice it belongs to: all categories and each of
+/// its own, all cases and its key slices. A filter is then an equality on the cell's
+/// key, and a case with two categories counts once in the totals and under each.
+fn slices(f: &Fact) -> Vec<(i64, i64)> {
+    let cats: Vec<i64> = std::iter::once(ALL_CATEGORIES)
+        .chain(bits(f.categories).map(|i| i + 1))
+        .collect();
+    let mut keys = vec![ALL_CASES];
+    if f.key_classes == 0 {
+        keys.push(KEY_NONE);
+    } else {
+        keys.push(KEY_ANY);
+        keys.extend(bits(f.key_classes).map(|i| KEY_CLASS + i));
+    }
+    cats.iter()
+        .flat_map(|c| keys.iter().map(move |k| (*c, *k)))
+        .collect()
+}
+
+fn cells_of(f: &Fact) -> Vec<CellKey> {
     let day = i64::from(f.day);
     let month = i64::from(month_of(f.day));
     let city = city_of(f.division);
-    [
-        (GRAIN_DAY_BATCH, f.batch.to_string(), day, c, k),
-        (GRAIN_MONTH_DIVISION, f.division.to_string(), month, c, k),
-        (GRAIN_MONTH_UNIT, format!("{city}:{}", f.unit), month, c, k),
-        (
-            GRAIN_DAY_CITY_BATCH,
-            format!("{city}:{}", f.batch),
-            day,
-            c,
-            k,
-        ),
-    ]
+    let places = [
+        (GRAIN_DAY_BATCH, f.batch.to_string(), day),
+        (GRAIN_MONTH_DIVISION, f.division.to_string(), month),
+        (GRAIN_MONTH_UNIT, format!("{city}:{}", f.unit), month),
+        (GRAIN_DAY_CITY_BATCH, format!("{city}:{}", f.batch), day),
+    ];
+    let slices = slices(f);
+    places
+        .iter()
+        .flat_map(|(g, d, b)| slices.iter().map(move |(c, k)| (*g, d.clone(), *b, *c, *k)))
+        .collect()
+}
+
+/// The filter's category and key slices.
+fn slice_of(f: &BoardFilter) -> (i64, i64) {
+    let cat = f
+        .category()
+        .and_then(|c| {
+            duban_case::model::Category::ALL
+                .iter()
+                .position(|x| *x == c)
+        })
+        .map_or(ALL_CATEGORIES, |i| i as i64 + 1);
+    let key = match f.key() {
+        None => ALL_CASES,
+        Some(KeyFilter::Any) => KEY_ANY,
+        Some(KeyFilter::None) => KEY_NONE,
+        Some(KeyFilter::Class(k)) => duban_case::model::KeyClass::ALL
+            .iter()
+            .position(|x| *x == k)
+            .map_or(ALL_CASES, |i| KEY_CLASS + i as i64),
+    };
+    (cat, key)
 }
 
 /// Add to `deltas` what replacing `old` by `new` changes in the cells.
@@ -86,7 +138,7 @@ pub(crate) static UPSERT_CELL: LazyLock<String> = LazyLock::new(|| {
         .collect();
     format!(
         "INSERT INTO board_cells (grain, dim, bucket, categories, key_classes, {}) VALUES ({}) \
-         ON CONFLICT (grain, dim, bucket, categories, key_classes) DO UPDATE SET {}",
+         ON CONFLICT (grain, categories, key_classes, dim, bucket) DO UPDATE SET {}",
         measure_list(""),
         placeholders(1, 5 + N),
         sets.join(", ")
@@ -159,8 +211,9 @@ pub(super) enum Panel {
 /// Sums of measures grouped as each panel needs, as read.
 #[derive(Debug, Default)]
 pub struct BoardData {
-    /// By category bit set: a case counts once, under the set of all its categories.
-    pub category_sets: Vec<(i64, Measures)>,
+    /// By category slice (`i + 1` for `Category::ALL[i]`): a case counts under each of
+    /// its categories.
+    pub categories: Vec<(i64, Measures)>,
     pub batches: Vec<(i64, Measures)>,
     /// By `yyyymmdd`.
     pub days: Vec<(i64, Measures)>,
@@ -183,7 +236,7 @@ impl BoardData {
             }
             let int = key.parse::<i64>().unwrap_or(0);
             match p {
-                x if x == Panel::Categories as u8 => out.category_sets.push((int, m)),
+                x if x == Panel::Categories as u8 => out.categories.push((int, m)),
                 x if x == Panel::Batches as u8 => out.batches.push((int, m)),
                 x if x == Panel::Days as u8 => out.days.push((int, m)),
                 x if x == Panel::Divisions as u8 => {
@@ -198,7 +251,7 @@ impl BoardData {
     }
 }
 
-/// Conditions on categories and key classes, the same on cells and facts.
+/// Conditions on the categories and key classes of facts (bit sets).
 fn class_conditions(f: &BoardFilter, parts: &mut Vec<String>, args: &mut Vec<Arg>) {
     if let Some(bit) = f.category_bit() {
         parts.push("(categories & ?) <> 0".into());
@@ -255,7 +308,18 @@ fn on_cells(
     }
     parts.push("bucket >= ? AND bucket <= ?".into());
     args.extend([Arg::Int(buckets.0), Arg::Int(buckets.1)]);
-    class_conditions(f, &mut parts, &mut args);
+    let (cat, key_slice) = slice_of(f);
+    if panel == Panel::Categories && f.category().is_none() {
+        // Each category's own slice; IN lets both databases seek each one.
+        let n = duban_case::model::Category::ALL.len();
+        parts.push(format!("categories IN ({})", vec!["?"; n].join(", ")));
+        args.extend((1..=n as i64).map(Arg::Int));
+    } else {
+        parts.push("categories = ?".into());
+        args.push(Arg::Int(cat));
+    }
+    parts.push("key_classes = ?".into());
+    args.push(Arg::Int(key_slice));
     grouped(panel, key, "board_cells", parts, args)
 }
 
