@@ -661,6 +661,18 @@ async fn pg_database(url: &str, fresh: bool) {
     }
 }
 
+/// What the server does at start-up: count the board anew when its layout changed
+/// since the seed (a migration dropped the cells).
+async fn recount(db: &Db, name: &str) {
+    let t = Instant::now();
+    if let Some(n) = db.store.rebuild_board(false).await.unwrap() {
+        println!(
+            "{name}: board recounted from {n} cases in {:.1?}",
+            t.elapsed()
+        );
+    }
+}
+
 /// Whether the store holds a complete seed of `n` cases.
 async fn seeded(db: &Db, n: u64) -> Option<bool> {
     let mark = db.store.meta("bench_seed").await.unwrap();
@@ -889,6 +901,7 @@ fn main() {
         match seeded(&db, n).await {
             Some(true) => {
                 println!("sqlite: {} holds {n} cases already", path.display());
+                recount(&db, "sqlite").await;
                 db
             }
             state => {
@@ -936,6 +949,7 @@ fn main() {
                 match seeded(&db, n).await {
                     Some(true) => {
                         println!("postgres: {url} holds {n} cases already");
+                        recount(&db, "postgres").await;
                         db
                     }
                     state => {
