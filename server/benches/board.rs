@@ -16,6 +16,8 @@
 //! (created when missing; dropped and seeded anew when it holds another size or an
 //! interrupted seed). `DUBAN_BENCH_WRITERS` sets how many transactions write at once
 //! while seeding PostgreSQL (default 2; SQLite always uses one writer).
+//! `DUBAN_BENCH_RECOUNT=1` counts the board anew from the cases before measuring, as a
+//! server does at start-up after a layout change.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -662,10 +664,11 @@ async fn pg_database(url: &str, fresh: bool) {
 }
 
 /// What the server does at start-up: count the board anew when its layout changed
-/// since the seed (a migration dropped the cells).
+/// since the seed (a migration dropped the cells), or always with `DUBAN_BENCH_RECOUNT=1`.
 async fn recount(db: &Db, name: &str) {
     let t = Instant::now();
-    if let Some(n) = db.store.rebuild_board(false).await.unwrap() {
+    let force = std::env::var("DUBAN_BENCH_RECOUNT").is_ok_and(|v| v == "1");
+    if let Some(n) = db.store.rebuild_board(force).await.unwrap() {
         println!(
             "{name}: board recounted from {n} cases in {:.1?}",
             t.elapsed()

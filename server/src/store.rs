@@ -1363,6 +1363,9 @@ macro_rules! sql_store {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("DELETE FROM board_cells").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM board_facts").execute(&mut *tx).await?;
+                // Sum every case's cells in memory and write each cell once: upserting per
+                // page left PostgreSQL a dead row per update, which slowed every later read.
+                let mut deltas = std::collections::BTreeMap::new();
                 let mut after = String::new();
                 let mut counted = 0u64;
                 loop {
@@ -1376,16 +1379,55 @@ macro_rules! sql_store {
                     let mut facts = Vec::with_capacity(rows.len());
                     for (id, state) in &rows {
                         let case: Case = serde_json::from_str(state)?;
-                        facts.push((id.clone(), duban_board::fact::Fact::of(&case)));
+                        let fact = duban_board::fact::Fact::of(&case);
+                        board::add_delta(&mut deltas, None, Some(&fact));
+                        facts.push((id.as_str(), fact));
                     }
-                    Self::write_board(&mut tx, &facts, false).await?;
+                    for chunk in facts.chunks(board::RECOUNT_ROWS) {
+                        let sql = board::insert_facts(chunk.len());
+                        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                        for (id, f) in chunk {
+                            q = q
+                                .bind(*id)
+                                .bind(i64::from(f.day))
+                                .bind(f.batch)
+                                .bind(i64::from(f.division))
+                                .bind(f.categories)
+                                .bind(f.key_classes)
+                                .bind(f.unit.as_str());
+                            for v in f.measures.to_array() {
+                                q = q.bind(v);
+                            }
+                        }
+                        q.execute(&mut *tx).await?;
+                    }
                     counted += rows.len() as u64;
+                }
+                let cells: Vec<_> = deltas.into_iter().filter(|(_, m)| !m.is_zero()).collect();
+                for chunk in cells.chunks(board::RECOUNT_ROWS) {
+                    let sql = board::insert_cells(chunk.len());
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for ((grain, dim, bucket, cats, keys), m) in chunk {
+                        q = q.bind(*grain).bind(dim.as_str()).bind(*bucket).bind(*cats).bind(*keys);
+                        for v in m.to_array() {
+                            q = q.bind(v);
+                        }
+                    }
+                    q.execute(&mut *tx).await?;
                 }
                 sqlx::query("INSERT INTO meta (key, value) VALUES ('board_layout', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                     .bind(LAYOUT)
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                // Fresh statistics for the planner; on PostgreSQL also the visibility map,
+                // which the covering index needs to answer the edge days from the index alone.
+                let tidy = if $kind == "postgres" {
+                    "VACUUM ANALYZE board_cells, board_facts"
+                } else {
+                    "ANALYZE board_cells"
+                };
+                sqlx::query(tidy).execute(&self.pool).await?;
                 Ok(Some(counted))
             }
 

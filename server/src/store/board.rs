@@ -170,6 +170,32 @@ pub(crate) static UPSERT_FACT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// Rows per multi-row insert of a recount: 22 binds a fact and 20 a cell keep a statement
+/// well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+pub(crate) const RECOUNT_ROWS: usize = 500;
+
+/// Insert `rows` facts into the emptied table at once; binds as [`UPSERT_FACT`], row by row.
+pub(crate) fn insert_facts(rows: usize) -> String {
+    let width = 7 + N;
+    let values: Vec<String> = (0..rows).map(|r| format!("({})", placeholders(1 + r * width, width))).collect();
+    format!(
+        "INSERT INTO board_facts (case_id, day, batch, division, categories, key_classes, unit, {}) VALUES {}",
+        measure_list(""),
+        values.join(", ")
+    )
+}
+
+/// Insert `rows` cells into the emptied table at once; binds as [`UPSERT_CELL`], row by row.
+pub(crate) fn insert_cells(rows: usize) -> String {
+    let width = 5 + N;
+    let values: Vec<String> = (0..rows).map(|r| format!("({})", placeholders(1 + r * width, width))).collect();
+    format!(
+        "INSERT INTO board_cells (grain, dim, bucket, categories, key_classes, {}) VALUES {}",
+        measure_list(""),
+        values.join(", ")
+    )
+}
+
 /// A case's stored fact: day, batch, division, categories, key classes, unit, measures.
 pub(crate) static SELECT_FACT: LazyLock<String> = LazyLock::new(|| {
     format!(
