@@ -177,7 +177,9 @@ pub(crate) const RECOUNT_ROWS: usize = 500;
 /// Insert `rows` facts into the emptied table at once; binds as [`UPSERT_FACT`], row by row.
 pub(crate) fn insert_facts(rows: usize) -> String {
     let width = 7 + N;
-    let values: Vec<String> = (0..rows).map(|r| format!("({})", placeholders(1 + r * width, width))).collect();
+    let values: Vec<String> = (0..rows)
+        .map(|r| format!("({})", placeholders(1 + r * width, width)))
+        .collect();
     format!(
         "INSERT INTO board_facts (case_id, day, batch, division, categories, key_classes, unit, {}) VALUES {}",
         measure_list(""),
@@ -188,7 +190,9 @@ pub(crate) fn insert_facts(rows: usize) -> String {
 /// Insert `rows` cells into the emptied table at once; binds as [`UPSERT_CELL`], row by row.
 pub(crate) fn insert_cells(rows: usize) -> String {
     let width = 5 + N;
-    let values: Vec<String> = (0..rows).map(|r| format!("({})", placeholders(1 + r * width, width))).collect();
+    let values: Vec<String> = (0..rows)
+        .map(|r| format!("({})", placeholders(1 + r * width, width)))
+        .collect();
     format!(
         "INSERT INTO board_cells (grain, dim, bucket, categories, key_classes, {}) VALUES {}",
         measure_list(""),
