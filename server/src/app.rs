@@ -28,6 +28,7 @@ use sha2::Digest as _;
 
 mod board;
 mod connect;
+mod idempotency;
 mod import;
 mod open311;
 mod repeats;
@@ -140,6 +141,12 @@ impl AppState {
         if let Some(counted) = store.rebuild_board(false).await? {
             tracing::info!(cases = counted, "map board counted");
         }
+        // Nothing runs yet: a claim still open was cut off by a stop, and if its write
+        // never committed, its request may be sent again. (One server per database.)
+        let keep_from = now() - chrono::TimeDelta::days(idempotency::KEEP_DAYS);
+        store
+            .purge_idempotency(keep_from.timestamp_millis(), true)
+            .await?;
         Ok(AppState {
             store,
             rules: Arc::new(RwLock::new(rules)),
@@ -1389,6 +1396,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .merge(board::routes())
         .route("/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = Router::new()
         .route("/healthz", get(healthz))
@@ -4204,9 +4215,15 @@ async fn login(
         )));
     };
     s.throttle.succeed(&body.username);
-    // Sign-in is rare enough to sweep expired sessions here.
+    // Sign-in is rare enough to sweep expired sessions and idempotency keys here.
     s.store
         .delete_expired_sessions(now.timestamp_millis())
+        .await?;
+    s.store
+        .purge_idempotency(
+            (now - chrono::TimeDelta::days(idempotency::KEEP_DAYS)).timestamp_millis(),
+            false,
+        )
         .await?;
     s.store
         .record_audit(&who(&user.username, &user.role).entry(

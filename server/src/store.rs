@@ -10,6 +10,33 @@ use duban_sla::RuleSet;
 pub mod board;
 use board::BoardData;
 
+tokio::task_local! {
+    /// The (principal, key) of the `Idempotency-Key` request being served, if any: every
+    /// write transaction committed on its behalf marks the key's row in that same
+    /// transaction (see [`Claim::Lost`]).
+    pub static IDEMPOTENCY: (String, String);
+}
+
+/// What became of an `Idempotency-Key` when a request claims it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    /// First use: the request runs.
+    New,
+    /// Answered before: the first answer.
+    Replay {
+        status: u16,
+        content_type: String,
+        body: Vec<u8>,
+    },
+    /// The key was used for a different request.
+    Mismatch,
+    /// The first request with this key is still running.
+    Running,
+    /// The first request's write committed but its answer was lost (the server stopped
+    /// in between): it is done, and must not be done again.
+    Lost,
+}
+
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -442,6 +469,32 @@ pub trait Store: Send + Sync + 'static {
     async fn audit(&self, f: &AuditFilter) -> StoreResult<(Vec<AuditRecord>, u64)>;
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+
+    // ---- Idempotency-Key (`app/idempotency.rs`) ----
+    /// Claim `key` of `principal` for a request with `fingerprint`, or say what became
+    /// of the request that claimed it first.
+    async fn claim_idempotency(
+        &self,
+        principal: &str,
+        key: &str,
+        fingerprint: &str,
+        now_ms: i64,
+    ) -> StoreResult<Claim>;
+    /// Keep the first answer to the claimed request.
+    async fn finish_idempotency(
+        &self,
+        principal: &str,
+        key: &str,
+        status: u16,
+        content_type: &str,
+        body: &[u8],
+    ) -> StoreResult<()>;
+    /// Give the key back if the request wrote nothing (then it may be tried again);
+    /// whether it was given back.
+    async fn release_idempotency(&self, principal: &str, key: &str) -> StoreResult<bool>;
+    /// Forget keys claimed before `before_ms`; with `interrupted`, also every claim
+    /// still running whose write never committed (at start-up: nothing runs).
+    async fn purge_idempotency(&self, before_ms: i64, interrupted: bool) -> StoreResult<u64>;
 
     // ---- Open311 GeoReport v2 (`app/open311.rs`) ----
     /// Record what an Open311 request carried besides its case, under the external
@@ -999,6 +1052,21 @@ macro_rules! sql_store {
                 Self::add_to_cells(tx, deltas).await
             }
 
+            /// Commit a write; on behalf of an `Idempotency-Key` request, mark its key in
+            /// the same transaction, so that a crash before the answer is stored leaves
+            /// a row that says the write happened.
+            async fn commit(mut tx: sqlx::Transaction<'static, $db>) -> StoreResult<()> {
+                if let Ok((principal, key)) = IDEMPOTENCY.try_with(Clone::clone) {
+                    sqlx::query("UPDATE idempotency_keys SET committed = 1 WHERE principal = $1 AND idem_key = $2")
+                        .bind(principal)
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn add_to_cells(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 deltas: std::collections::BTreeMap<board::CellKey, duban_board::fact::Measures>,
@@ -1061,7 +1129,7 @@ macro_rules! sql_store {
             async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
                 Self::insert_rows(&mut tx, rows).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1129,7 +1197,7 @@ macro_rules! sql_store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    tx.commit().await?;
+                    Self::commit(tx).await?;
                     done += rows.len() as u64;
                 }
             }
@@ -1164,7 +1232,7 @@ macro_rules! sql_store {
                     .await?;
                 Self::insert_rows(&mut tx, rows).await?;
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1211,7 +1279,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1245,7 +1313,7 @@ macro_rules! sql_store {
                     return Err(StoreError::NotFound(id.to_owned()));
                 }
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1321,7 +1389,7 @@ macro_rules! sql_store {
                     .map(|ch| (ch.case.id().to_string(), duban_board::fact::Fact::of(ch.case)))
                     .collect();
                 Self::write_board(&mut tx, &facts, true).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1419,7 +1487,7 @@ macro_rules! sql_store {
                     .bind(LAYOUT)
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 // Fresh statistics for the planner; on PostgreSQL also the visibility map,
                 // which the covering index needs to answer the edge days from the index alone.
                 let tidy = if $kind == "postgres" {
@@ -1574,7 +1642,7 @@ macro_rules! sql_store {
                     }
                 }
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1672,7 +1740,7 @@ macro_rules! sql_store {
                 .execute(&mut *tx)
                 .await?;
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1705,7 +1773,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1779,7 +1847,7 @@ macro_rules! sql_store {
                 .execute(&mut *tx)
                 .await?;
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1797,7 +1865,7 @@ macro_rules! sql_store {
                     return Err(StoreError::NotFound(u.id.clone()));
                 }
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1829,7 +1897,7 @@ macro_rules! sql_store {
                     return Err(StoreError::NotFound(set.id().to_owned()));
                 }
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1855,7 +1923,7 @@ macro_rules! sql_store {
                 .execute(&mut *tx)
                 .await?;
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1891,7 +1959,7 @@ macro_rules! sql_store {
                     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&u.id).execute(&mut *tx).await?;
                 }
                 bind_audit!(audit).execute(&mut *tx).await?;
-                tx.commit().await?;
+                Self::commit(tx).await?;
                 Ok(())
             }
 
@@ -1965,6 +2033,92 @@ macro_rules! sql_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn claim_idempotency(
+                &self,
+                principal: &str,
+                key: &str,
+                fingerprint: &str,
+                now_ms: i64,
+            ) -> StoreResult<Claim> {
+                let inserted = sqlx::query(
+                    "INSERT INTO idempotency_keys (principal, idem_key, fingerprint, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (principal, idem_key) DO NOTHING",
+                )
+                .bind(principal)
+                .bind(key)
+                .bind(fingerprint)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if inserted == 1 {
+                    return Ok(Claim::New);
+                }
+                let row: Option<(String, Option<i64>, Option<String>, Option<Vec<u8>>, i64)> = sqlx::query_as(
+                    "SELECT fingerprint, status, content_type, body, committed FROM idempotency_keys \
+                     WHERE principal = $1 AND idem_key = $2",
+                )
+                .bind(principal)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(match row {
+                    // Released between the two statements: the caller may try again.
+                    None => Claim::Running,
+                    Some((f, _, _, _, _)) if f != fingerprint => Claim::Mismatch,
+                    Some((_, Some(status), content_type, body, _)) => Claim::Replay {
+                        status: u16::try_from(status).unwrap_or(500),
+                        content_type: content_type.unwrap_or_default(),
+                        body: body.unwrap_or_default(),
+                    },
+                    Some((_, None, _, _, committed)) if committed != 0 => Claim::Lost,
+                    Some(_) => Claim::Running,
+                })
+            }
+
+            async fn finish_idempotency(
+                &self,
+                principal: &str,
+                key: &str,
+                status: u16,
+                content_type: &str,
+                body: &[u8],
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5 \
+                     WHERE principal = $1 AND idem_key = $2",
+                )
+                .bind(principal)
+                .bind(key)
+                .bind(i64::from(status))
+                .bind(content_type)
+                .bind(body)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn release_idempotency(&self, principal: &str, key: &str) -> StoreResult<bool> {
+                let gone = sqlx::query(
+                    "DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND status IS NULL AND committed = 0",
+                )
+                .bind(principal)
+                .bind(key)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(gone == 1)
+            }
+
+            async fn purge_idempotency(&self, before_ms: i64, interrupted: bool) -> StoreResult<u64> {
+                let sql = if interrupted {
+                    "DELETE FROM idempotency_keys WHERE created_at < $1 OR (status IS NULL AND committed = 0)"
+                } else {
+                    "DELETE FROM idempotency_keys WHERE created_at < $1"
+                };
+                Ok(sqlx::query(sql).bind(before_ms).execute(&self.pool).await?.rows_affected())
             }
 
             // ---- Open311 GeoReport v2 (`app/open311.rs`) ----
@@ -2169,6 +2323,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "board slices",
         include_str!("../migrations/sqlite/0017_board_slices.sql"),
     ),
+    (
+        18,
+        "idempotency keys",
+        include_str!("../migrations/sqlite/0018_idempotency.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -2255,6 +2414,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         17,
         "board slices",
         include_str!("../migrations/postgres/0017_board_slices.sql"),
+    ),
+    (
+        18,
+        "idempotency keys",
+        include_str!("../migrations/postgres/0018_idempotency.sql"),
     ),
 ];
 

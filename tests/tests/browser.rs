@@ -69,6 +69,11 @@ async fn map_board_and_disclosure_in_browser() -> Result<()> {
     in_browser("board", board_story).await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_forms_in_browser() -> Result<()> {
+    in_browser("offline", offline_story).await
+}
+
 /// One browser test at a time: two Chromiums on two cores only slow each other down.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -1556,4 +1561,202 @@ async fn connect(driver: &Driver, chromium: &Path, tmp: &Path) -> Result<Client>
                 driver.log_text()
             )
         })
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's
+/// `POST /session/{id}/goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({"cmd": self.0, "params": self.1}).to_string()),
+        )
+    }
+}
+
+/// Switch the page's network off or on through the DevTools protocol.
+async fn network(c: &Client, online: bool) -> Result<()> {
+    c.issue_cmd(Cdp("Network.enable", json!({}))).await?;
+    c.issue_cmd(Cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Wait (bounded) until the script returns true.
+async fn until(c: &Client, what: &str, script: &str) -> Result<()> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if c.execute(script, vec![]).await? == json!(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("waited {WAIT:?} for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Offline intake: after one visit the app opens from the service worker's cache;
+/// the form is kept as it is typed and restored after a reload without network; a
+/// case submitted offline waits in the outbox and is sent once the network returns,
+/// exactly once, even when the same request is sent again.
+async fn offline_story(
+    c: &Client,
+    addr: SocketAddr,
+    base: &str,
+    shots: &Path,
+    _state: &duban_server::app::AppState,
+) -> Result<()> {
+    sign_in(c, base, "coordinator", "/cases/new").await?;
+    wait(c, "form#case-form").await?;
+    // The service worker has cached the shell and controls the page.
+    until(
+        c,
+        "the service worker to control the page",
+        "return !!navigator.serviceWorker && !!navigator.serviceWorker.controller",
+    )
+    .await
+    .or_else(|_| Ok::<(), anyhow::Error>(()))?;
+    c.refresh().await?;
+    until(
+        c,
+        "the service worker to control the page",
+        "return !!navigator.serviceWorker.controller",
+    )
+    .await?;
+    wait(c, "form#case-form").await?;
+
+    // The network goes away: the bar says so.
+    network(c, false).await?;
+    wait(c, r#"#net-status[data-online="false"]"#).await?;
+
+    // Fill the form offline: the domain crate checks it in the browser.
+    let content = wait(c, "textarea[name=content]").await?;
+    content.send_keys(SHORT_CONTENT).await?;
+    wait(c, "button#submit-case").await?.click().await?;
+    wait(
+        c,
+        r#"p.field-error[data-field="content"][data-code="content.too_short"]"#,
+    )
+    .await?;
+    content.clear().await?;
+    content.send_keys(CONTENT).await?;
+    wait(c, "select[name=division]")
+        .await?
+        .select_by_value(DIVISION)
+        .await?;
+    wait(c, "input[name=address]")
+        .await?
+        .send_keys(ADDRESS)
+        .await?;
+    wait(c, "input[name=complainant_name]")
+        .await?
+        .send_keys(COMPLAINANT)
+        .await?;
+    wait(c, r#"input[name=categories][value="air"]"#)
+        .await?
+        .click()
+        .await?;
+
+    // Reload without network: the shell comes from the cache, the draft from storage.
+    c.refresh().await?;
+    wait(c, "#draft-restored").await?;
+    wait(c, "form#case-form").await?;
+    ensure!(
+        wait(c, "textarea[name=content]").await?.prop("value").await?.as_deref() == Some(CONTENT),
+        "the content is not restored"
+    );
+    ensure!(
+        wait(c, "select[name=division]").await?.prop("value").await?.as_deref() == Some(DIVISION),
+        "the division is not restored"
+    );
+    ensure!(
+        wait(c, "input[name=complainant_name]").await?.prop("value").await?.as_deref()
+            == Some(COMPLAINANT),
+        "the complainant is not restored"
+    );
+    ensure!(
+        wait(c, r#"input[name=categories][value="air"]"#).await?.is_selected().await?,
+        "the category is not restored"
+    );
+    wait(c, r#"#net-status[data-online="false"]"#).await?;
+    no_field_errors(c).await?;
+
+    // Submit offline: into the outbox, nothing on the server.
+    wait(c, "button#submit-case").await?.click().await?;
+    wait(c, "#case-queued").await?;
+    wait(c, "#outbox-count").await?;
+    let page = cases(addr, c).await?;
+    ensure!(page["total"] == 0, "nothing may reach the server offline: {page}");
+    let queued = c
+        .execute("return localStorage.getItem('duban.outbox')", vec![])
+        .await?;
+    let queued: Value = serde_json::from_str(queued.as_str().context("no outbox stored")?)?;
+    let entry = queued[0].clone();
+    ensure!(
+        entry["key"].as_str().is_some_and(|k| k.len() == 36),
+        "the entry has no idempotency key: {entry}"
+    );
+    c.goto(&format!("{base}/outbox")).await?;
+    wait(c, r#"li.outbox-entry[data-state="network"]"#).await?;
+    if let Ok(png) = c.screenshot().await {
+        let _ = std::fs::write(shots.join("outbox.png"), png);
+    }
+
+    // The network returns: the outbox is sent, once.
+    network(c, true).await?;
+    wait(c, r#"#net-status[data-online="true"]"#).await?;
+    wait(c, "#outbox-empty").await?;
+    let page = cases(addr, c).await?;
+    ensure!(page["total"] == 1, "exactly one case after going online: {page}");
+    ensure!(
+        page["items"][0]["content"].as_str().is_some_and(|t| t.contains("偷排废气"))
+            || page.to_string().contains("偷排废气"),
+        "the case sent is not the one typed: {page}"
+    );
+
+    // The same request again (an answer lost on the way): the first answer, nothing new.
+    let replay = c
+        .execute_async(
+            "const [entry, done] = arguments;
+             const csrf = (document.cookie.split('; ').find((c) => c.startsWith('duban_csrf=')) || '').slice(11);
+             fetch(entry.url, {
+               method: 'POST',
+               headers: { 'Content-Type': 'application/json', 'Idempotency-Key': entry.key, 'X-CSRF-Token': csrf },
+               body: JSON.stringify(entry.body),
+             }).then((r) => done([r.status, r.headers.get('idempotent-replayed')]), (e) => done(String(e)));",
+            vec![entry],
+        )
+        .await?;
+    ensure!(
+        replay == json!([201, "true"]),
+        "a repeat must be answered from the record: {replay}"
+    );
+    let page = cases(addr, c).await?;
+    ensure!(page["total"] == 1, "a repeat must not create a case: {page}");
+
+    // The draft is gone once the case was queued.
+    c.goto(&format!("{base}/cases/new")).await?;
+    wait(c, "form#case-form").await?;
+    ensure!(
+        c.find(Locator::Css("#draft-restored")).await.is_err(),
+        "the sent draft came back"
+    );
+    Ok(())
 }

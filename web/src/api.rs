@@ -144,7 +144,19 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     if_match: Option<u64>,
     lang: Lang,
 ) -> Result<T, Failure> {
-    send_json(url, Request::post(url), body, if_match, lang).await
+    send_json(url, Request::post(url), body, if_match, None, lang).await
+}
+
+/// A creating request that may be sent again (the outbox): the server carries out one
+/// request per `Idempotency-Key` and answers a repeat with the first answer.
+pub async fn post_once<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    if_match: Option<u64>,
+    key: &str,
+    lang: Lang,
+) -> Result<T, Failure> {
+    send_json(url, Request::post(url), body, if_match, Some(key), lang).await
 }
 
 pub async fn patch<B: Serialize, T: DeserializeOwned>(
@@ -152,7 +164,7 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(
     body: &B,
     lang: Lang,
 ) -> Result<T, Failure> {
-    send_json(url, Request::patch(url), body, None, lang).await
+    send_json(url, Request::patch(url), body, None, None, lang).await
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(
@@ -160,21 +172,25 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     body: &B,
     lang: Lang,
 ) -> Result<T, Failure> {
-    send_json(url, Request::put(url), body, None, lang).await
+    send_json(url, Request::put(url), body, None, None, lang).await
 }
 
-/// A state-changing request with a JSON body, the CSRF token and an optional
-/// `If-Match` version.
+/// A state-changing request with a JSON body, the CSRF token, an optional `If-Match`
+/// version and an optional `Idempotency-Key`.
 async fn send_json<B: Serialize, T: DeserializeOwned>(
     url: &str,
     req: RequestBuilder,
     body: &B,
     if_match: Option<u64>,
+    idempotency_key: Option<&str>,
     lang: Lang,
 ) -> Result<T, Failure> {
     let mut req = with_lang(req, lang);
     if let Some(token) = csrf_token() {
         req = req.header("X-CSRF-Token", &token);
+    }
+    if let Some(key) = idempotency_key {
+        req = req.header("Idempotency-Key", key);
     }
     if let Some(v) = if_match {
         req = req.header("If-Match", &v.to_string());

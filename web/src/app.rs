@@ -9,8 +9,8 @@ use crate::pages::{
     AdminApiClientsPage, AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage,
     AdminUnitsPage, AdminUsersPage, BoardNavLink, BoardPage, CalendarPage, CaseDetailPage,
     CaseListPage, CaseNewPage, ClearingPage, ImportPage, InboxNavLink, InboxPage,
-    IncidentBoardPage, IncidentsPage, LoginPage, NotFoundPage, PublicBatchPage, PublicIndexPage,
-    ReferralsPage, provide_inbox,
+    IncidentBoardPage, IncidentsPage, LoginPage, NetStatus, NotFoundPage, OutboxPage,
+    PublicBatchPage, PublicIndexPage, ReferralsPage, provide_inbox,
 };
 use crate::session::{DISPATCH_ROLES, provide_current_user, use_current_user};
 
@@ -21,6 +21,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     crate::sla_view::provide_now();
     let user = provide_current_user(i18n.lang_untracked());
+    crate::offline::provide_offline(i18n);
     provide_inbox(i18n, user);
 
     view! {
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/incidents") view=IncidentsPage/>
                     <Route path=path!("/incidents/:id") view=IncidentBoardPage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/outbox") view=OutboxPage/>
                     <Route path=path!("/board") view=BoardPage/>
                     <Route path=path!("/public") view=PublicIndexPage/>
                     <Route path=path!("/public/batches/:batch") view=PublicBatchPage/>
@@ -121,6 +123,7 @@ pub fn NavBar() -> impl IntoView {
                 </Show>
                 <div class="topbar-right">
                     <span class="today" title=move || i18n.t("nav.today")>{today}</span>
+                    <NetStatus/>
                     <UserMenu/>
                     <LangSwitch/>
                 </div>
@@ -207,6 +210,7 @@ pub fn UserMenu() -> impl IntoView {
                 i18n.lang_untracked(),
             )
             .await;
+            gloo_storage::LocalStorage::delete(crate::session::ME_KEY);
             let _ = window().location().set_href("/login");
         });
     };

@@ -9,6 +9,8 @@
 //! - [`i18n`]: UI language (`Lang`), the reactive language context and the string table.
 //! - [`pages`]: one module per route.
 //! - [`session`]: the signed-in user, shared as context.
+//! - [`offline`]: the network state, drafts kept as typed, and the outbox of
+//!   submissions made offline (each with its `Idempotency-Key`).
 //! - [`dispatch_view`]: quick dispatch for people: rule kinds, clearing buckets, lists.
 //! - [`mechanism_view`]: supervision, referral, emergency linkage, inbox and escalations
 //!   for people: units spoken for, links, plan error paths.
@@ -19,6 +21,7 @@ pub mod dispatch_view;
 pub mod format;
 pub mod i18n;
 pub mod mechanism_view;
+pub mod offline;
 pub mod pages;
 pub mod session;
 pub mod sla_view;

@@ -3,6 +3,7 @@
 //! server checks every request anyway; this only hides what would be refused.
 
 use duban_api::Me;
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -53,12 +54,24 @@ pub fn provide_current_user(lang: Lang) -> CurrentUser {
     };
     provide_context(user);
     spawn_local(async move {
-        if let Ok(m) = crate::api::get::<Me>("/api/v1/auth/me", lang).await {
-            user.me.set(Some(m));
+        match crate::api::get::<Me>("/api/v1/auth/me", lang).await {
+            Ok(m) => {
+                let _ = LocalStorage::set(ME_KEY, &m);
+                user.me.set(Some(m));
+            }
+            // Offline: who signed in here last, so that the forms open; the server
+            // checks the session again when the outbox is sent.
+            Err(f) if f.status == 0 => {
+                user.me.set(LocalStorage::get::<Me>(ME_KEY).ok());
+            }
+            Err(_) => LocalStorage::delete(ME_KEY),
         }
     });
     user
 }
+
+/// Where the last signed-in user is kept for offline use (cleared on sign-out).
+pub const ME_KEY: &str = "duban.me";
 
 /// The [`CurrentUser`] context. Panics if [`provide_current_user`] was not called above.
 pub fn use_current_user() -> CurrentUser {

@@ -283,7 +283,30 @@ fn build_web(release: bool) -> Result<()> {
     }
     fs::write(dist.join("index.html"), html)?;
 
-    // 5. sizes
+    // 5. the service worker, caching exactly this build's shell
+    let shell = [
+        "/index.html".to_owned(),
+        format!("/style.css?v={css_v}"),
+        format!("/{js_name}?v={app_v}"),
+        format!("/{wasm_name}?v={app_v}"),
+    ];
+    let sw = fs::read_to_string(web_dir.join("sw.js")).context("reading web/sw.js")?;
+    let sw = sw
+        .replace("{{VERSION}}", &format!("{app_v}-{css_v}"))
+        .replace(
+            "{{ASSETS}}",
+            &shell
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    if let Some(pos) = sw.find("{{") {
+        bail!("web/sw.js: unknown placeholder at {pos}");
+    }
+    fs::write(dist.join("sw.js"), sw)?;
+
+    // 6. sizes
     report_sizes(&dist)?;
     println!(
         "dist ready ({}): {}",

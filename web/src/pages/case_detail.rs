@@ -47,8 +47,14 @@ use crate::mechanism_view::{
     IncidentHead, LinkedEvent, highest_step, incident_events, linked_line, referral_events,
     source_key, step_label, supervision_events,
 };
+use crate::offline::{self, Queued, Waiting, use_offline};
 use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, DISPATCH_ROLES, use_current_user};
 use crate::sla_view::{SlaBadge, stage_label};
+
+/// The on-site verification report's draft in local storage, per case.
+fn report_draft(case_id: &str) -> String {
+    format!("report.{case_id}")
+}
 
 /// Inputs of the action forms.
 #[derive(Clone, Default)]
@@ -117,6 +123,11 @@ impl ActionForm {
             "reason": self.text.trim(),
         })
     }
+}
+
+/// A count as the number input shows it: blank for none.
+fn shown_count(n: u64) -> String {
+    if n == 0 { String::new() } else { n.to_string() }
 }
 
 /// The units a routing proposes: the lead unit and the notified departments; `None`
@@ -225,7 +236,23 @@ pub fn CaseDetailPage() -> impl IntoView {
     let action_errors = RwSignal::new(Vec::<ApiError>::new());
     let notice = RwSignal::new(None::<&'static str>);
     let busy = RwSignal::new(false);
+    // A submission refused because the case changed meanwhile: what was sent, and the
+    // version it was made against; the case shown is the server's current one.
+    let conflict = RwSignal::new(None::<(serde_json::Value, u64)>);
+    let off = use_offline();
     let user = use_current_user();
+    // The verification report is kept as typed, per case.
+    Effect::new(move |_| {
+        if open.get() == Some(ActionKind::Report) {
+            let outcome = form.with(|f| f.outcome.clone());
+            let name = report_draft(&id.get_untracked());
+            if outcome == OutcomeDraft::default() {
+                offline::clear_draft(&name);
+            } else {
+                offline::save_draft(&name, &outcome);
+            }
+        }
+    });
     // The complainant's full details, once asked for.
     let revealed = RwSignal::new(None::<Complainant>);
     let reveal_errors = RwSignal::new(Vec::<ApiError>::new());
@@ -393,35 +420,62 @@ pub fn CaseDetailPage() -> impl IntoView {
             Some(cmd) => serde_json::to_value(cmd).unwrap_or_default(),
             None => form.get_untracked().merge_body(),
         };
-        busy.set(true);
         let version = view.case.version();
         let id = view.case.id();
+        let url = format!("/api/v1/cases/{id}/actions");
+        let key = offline::new_key();
+        let draft_name = report_draft(&id.to_string());
+        let reference = view.case.reference().to_string();
+        let to_outbox = {
+            let url = url.clone();
+            move |key: String, body: serde_json::Value| {
+                off.enqueue(Queued {
+                    key,
+                    url,
+                    body,
+                    if_match: Some(version),
+                    what: kind.code().to_owned(),
+                    detail: reference,
+                    queued_at: Utc::now().to_rfc3339(),
+                    waiting: Waiting::Network,
+                    link: Some(format!("/cases/{id}")),
+                });
+                offline::clear_draft(&draft_name);
+                open.set(None);
+                form.set(ActionForm::default());
+                action_errors.set(Vec::new());
+                conflict.set(None);
+                notice.set(Some("outbox.queued"));
+            }
+        };
+        if offline::offline_now() {
+            to_outbox(key, body);
+            return;
+        }
+        busy.set(true);
         spawn_local(async move {
-            match api::post::<_, CaseView>(
-                &format!("/api/v1/cases/{id}/actions"),
-                &body,
-                Some(version),
-                lang,
-            )
-            .await
-            {
+            match api::post_once::<_, CaseView>(&url, &body, Some(version), &key, lang).await {
                 Ok(v) => {
                     case.set(Some(v));
                     open.set(None);
                     form.set(ActionForm::default());
                     action_errors.set(Vec::new());
+                    conflict.set(None);
+                    offline::clear_draft(&report_draft(&id.to_string()));
                     notice.set(Some("action.done"));
                     reload();
                 }
+                // Perhaps it arrived and the answer was lost: the same key again later.
+                Err(f) if offline::unreachable(&f) => to_outbox(key, body),
                 Err(f) if f.status == 409 => {
                     if let Ok(current) =
                         serde_json::from_value::<CaseView>(f.raw["current"].clone())
                     {
                         case.set(Some(current));
                     }
-                    // The form was for the old state: close it and show why.
-                    open.set(None);
-                    action_errors.set(f.errors().to_vec());
+                    // The form stays as typed: the user compares and chooses.
+                    conflict.set(Some((body, version)));
+                    action_errors.set(Vec::new());
                     reload();
                 }
                 Err(f) => action_errors.set(f.errors().to_vec()),
@@ -461,14 +515,23 @@ pub fn CaseDetailPage() -> impl IntoView {
                     Vec::new(),
                 ),
             };
+            // A verification report typed before (even offline, even before a restart).
+            let outcome = if kind == ActionKind::Report {
+                offline::load_draft::<OutcomeDraft>(&report_draft(&id.get_untracked()))
+                    .unwrap_or_default()
+            } else {
+                OutcomeDraft::default()
+            };
             form.set(ActionForm {
                 lead_unit,
                 co_units,
                 closure: "closed".into(),
                 satisfaction: "satisfied".into(),
                 unit: "working_days".into(),
+                outcome,
                 ..ActionForm::default()
             });
+            conflict.set(None);
             open.set(Some(kind));
         } else {
             open.set(None);
@@ -654,7 +717,25 @@ pub fn CaseDetailPage() -> impl IntoView {
                     </div>
                 }
             })}
-            {move || open.get().map(|kind| view! { <ActionPanel kind form units errors=action_errors busy on_submit=move || submit(kind) on_cancel=move || open.set(None)/> })}
+            // Refused because the case changed meanwhile: both versions, and the choice.
+            {move || conflict.get().zip(case.get()).zip(open.get()).map(|(((mine, mine_version), current), kind)| view! {
+                <div class="conflict" id="conflict">
+                    <p class="banner banner-error">{move || i18n.t("conflict.explain")}</p>
+                    <super::ConflictTable mine mine_version current/>
+                    <div class="actions">
+                        <button type="button" class="btn btn-primary" id="conflict-keep-mine"
+                            on:click=move |_| submit(kind)>{move || i18n.t("conflict.keep_mine")}</button>
+                        <button type="button" class="btn" id="conflict-keep-theirs"
+                            on:click=move |_| {
+                                conflict.set(None);
+                                open.set(None);
+                                offline::clear_draft(&report_draft(&id.get_untracked()));
+                                form.set(ActionForm::default());
+                            }>{move || i18n.t("conflict.keep_theirs")}</button>
+                    </div>
+                </div>
+            })}
+            {move || open.get().map(|kind| view! { <ActionPanel kind form units errors=action_errors busy on_submit=move || submit(kind) on_cancel=move || { conflict.set(None); open.set(None) }/> })}
             <Show when=move || open.get().is_none() && !action_errors.get().is_empty()>
                 <div class="banner banner-error" id="action-errors">
                     {move || action_errors.get().into_iter().map(|e| view! { <p data-code=e.code.clone()>{e.message.clone()}</p> }).collect_view()}
@@ -1050,29 +1131,29 @@ fn ActionPanel(
                         <span class="label">{move || i18n.t("outcome.finding")}</span>
                         <select name="finding" on:change=move |ev| form.update(|f| f.outcome.finding = event_target_value(&ev))>
                             <option value="">{move || i18n.t("common.choose")}</option>
-                            {Finding::ALL.iter().map(|x| view! { <option value=x.code()>{move || x.label(lang())}</option> }).collect_view()}
+                            {Finding::ALL.iter().map(|x| view! { <option value=x.code() selected=move || form.with(|f| f.outcome.finding == x.code())>{move || x.label(lang())}</option> }).collect_view()}
                         </select>
                         {field_errors("outcome.finding")}
                     </label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.rectification")}</span>
-                        <input type="number" min="0" name="rectification_orders" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.rectification_orders = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <input type="number" min="0" name="rectification_orders" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.rectification_orders))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.rectification_orders = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.penalties")}</span>
-                        <input type="number" min="0" name="penalty_cases" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.penalty_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <input type="number" min="0" name="penalty_cases" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.penalty_cases))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.penalty_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.fines")}</span>
-                        <input type="number" min="0" name="fines_yuan" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.fines_yuan = n) }/>
+                        <input type="number" min="0" name="fines_yuan" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.fines_yuan))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.fines_yuan = n) }/>
                         {field_errors("outcome.fines_yuan")}</label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.criminal")}</span>
-                        <input type="number" min="0" name="criminal_cases" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.criminal_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <input type="number" min="0" name="criminal_cases" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.criminal_cases))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.criminal_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.summoned")}</span>
-                        <input type="number" min="0" name="officials_summoned" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_summoned = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <input type="number" min="0" name="officials_summoned" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.officials_summoned))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_summoned = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.accountable")}</span>
-                        <input type="number" min="0" name="officials_accountable" on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_accountable = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <input type="number" min="0" name="officials_accountable" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.officials_accountable))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_accountable = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
                 </div>
                 <label class="field field-wide"><span class="label">{move || i18n.t("outcome.measures")}</span>
-                    <textarea name="measures" rows="3" on:input=move |ev| form.update(|f| f.outcome.measures = event_target_value(&ev))></textarea>
+                    <textarea name="measures" rows="3" prop:value=move || form.with(|f| f.outcome.measures.clone()) on:input=move |ev| form.update(|f| f.outcome.measures = event_target_value(&ev))></textarea>
                     {field_errors("outcome.measures")}</label>
                 <label class="field field-wide"><span class="label">{move || i18n.t("outcome.public_summary")}</span>
-                    <textarea name="public_summary" rows="3" on:input=move |ev| form.update(|f| f.outcome.public_summary = event_target_value(&ev))></textarea>
+                    <textarea name="public_summary" rows="3" prop:value=move || form.with(|f| f.outcome.public_summary.clone()) on:input=move |ev| form.update(|f| f.outcome.public_summary = event_target_value(&ev))></textarea>
                     {field_errors("outcome.public_summary")}</label>
             })}
             {(kind == ActionKind::Publish).then(|| view! {

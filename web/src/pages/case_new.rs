@@ -1,6 +1,10 @@
 //! `/cases/new`: case intake (信访件登记). Every keystroke re-runs
 //! `duban_case::draft::NewCase::parse`, the function the server runs, so the form shows
 //! the server's own codes and messages before anything is sent.
+//!
+//! The form is kept as a draft in local storage as it is typed and restored after a
+//! reload or a browser restart. Submitted without network, the case goes to the outbox
+//! (`crate::offline`) with its `Idempotency-Key` and is sent when the network returns.
 
 use std::collections::HashSet;
 
@@ -14,6 +18,17 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::i18n::use_i18n;
+use crate::offline::{self, Queued, Waiting, use_offline};
+
+/// The draft's name in local storage.
+const DRAFT: &str = "case_new";
+
+fn blank_draft() -> CaseDraft {
+    CaseDraft {
+        channel: "inspection_phone".into(),
+        ..CaseDraft::default()
+    }
+}
 
 /// The errors shown under each field: (field path, code, message).
 type Shown = Vec<(String, String, String)>;
@@ -63,6 +78,7 @@ fn CheckGroup(
                 {options.into_iter().map(|(code, zh, en)| view! {
                     <label class="check">
                         <input type="checkbox" name=name value=code
+                            prop:checked=move || draft.with(|d| list(&mut d.clone()).iter().any(|x| x == code))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 draft.update(|d| {
@@ -89,9 +105,19 @@ fn CheckGroup(
 pub fn CaseNewPage() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let draft = RwSignal::new(CaseDraft {
-        channel: "inspection_phone".into(),
-        ..CaseDraft::default()
+    let off = use_offline();
+    let restored_draft = offline::load_draft::<CaseDraft>(DRAFT).filter(|d| *d != blank_draft());
+    let restored = RwSignal::new(restored_draft.is_some());
+    let queued = RwSignal::new(false);
+    let draft = RwSignal::new(restored_draft.unwrap_or_else(blank_draft));
+    // Saved as typed: a reload or a closed browser loses nothing.
+    Effect::new(move |_| {
+        let d = draft.get();
+        if d == blank_draft() {
+            offline::clear_draft(DRAFT);
+        } else {
+            offline::save_draft(DRAFT, &d);
+        }
     });
     let touched = RwSignal::new(HashSet::<&'static str>::new());
     let submitted = RwSignal::new(false);
@@ -153,17 +179,59 @@ pub fn CaseNewPage() -> impl IntoView {
         if !client_errors.get_untracked().is_empty() || busy.get_untracked() {
             return;
         }
-        busy.set(true);
-        let body = draft.get_untracked();
+        let mut body = draft.get_untracked();
+        // Received when it was taken, even if it is sent hours later; fixed before the
+        // first attempt so that every attempt sends the same request.
+        if body.received_at.trim().is_empty() {
+            body.received_at = Utc::now().to_rfc3339();
+        }
+        let key = offline::new_key();
         let lang = i18n.lang_untracked();
+        let to_outbox = move |key: String, body: CaseDraft| {
+            off.enqueue(Queued {
+                key,
+                url: "/api/v1/cases".into(),
+                detail: body.content.trim().chars().take(40).collect(),
+                body: serde_json::to_value(&body).unwrap_or_default(),
+                if_match: None,
+                what: "case".into(),
+                queued_at: Utc::now().to_rfc3339(),
+                waiting: Waiting::Network,
+                link: None,
+            });
+            draft.set(blank_draft());
+            touched.set(HashSet::new());
+            submitted.set(false);
+            restored.set(false);
+            queued.set(true);
+        };
+        queued.set(false);
+        if offline::offline_now() {
+            to_outbox(key, body);
+            return;
+        }
+        busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post::<_, CaseView>("/api/v1/cases", &body, None, lang).await {
-                Ok(view) => navigate(&format!("/cases/{}", view.case.id()), Default::default()),
+            match api::post_once::<_, CaseView>("/api/v1/cases", &body, None, &key, lang).await {
+                Ok(view) => {
+                    draft.set(blank_draft());
+                    offline::clear_draft(DRAFT);
+                    navigate(&format!("/cases/{}", view.case.id()), Default::default())
+                }
+                // Perhaps it arrived and the answer was lost: the same key again later.
+                Err(f) if offline::unreachable(&f) => to_outbox(key, body),
                 Err(f) => server_errors.set(f.errors().to_vec()),
             }
             busy.set(false);
         });
+    };
+    let discard = move |_| {
+        draft.set(blank_draft());
+        touched.set(HashSet::new());
+        submitted.set(false);
+        server_errors.set(Vec::new());
+        restored.set(false);
     };
 
     let content_len = move || draft.with(|d| d.content.trim().chars().count());
@@ -171,6 +239,18 @@ pub fn CaseNewPage() -> impl IntoView {
     view! {
         <section>
             <h1>{move || i18n.t("new.title")}</h1>
+            <Show when=move || restored.get()>
+                <p class="banner" id="draft-restored">
+                    {move || i18n.t("draft.restored")} " "
+                    <button type="button" class="btn btn-small" id="draft-discard" on:click=discard>{move || i18n.t("draft.discard")}</button>
+                </p>
+            </Show>
+            <Show when=move || queued.get()>
+                <p class="banner banner-ok" id="case-queued">
+                    {move || i18n.t("outbox.queued")} " "
+                    <leptos_router::components::A href="/outbox">{move || i18n.t("outbox.open")}</leptos_router::components::A>
+                </p>
+            </Show>
             <form id="case-form" class="form" novalidate on:submit=on_submit>
                 <div class="form-grid">
                     <label class="field">
@@ -199,7 +279,7 @@ pub fn CaseNewPage() -> impl IntoView {
                         <select name="request_kind" on:change=set_text("request_kind", |d, v| d.request_kind = v)>
                             {["report", "complaint", "inquiry", "suggestion"].into_iter().map(|code| {
                                 let kind = duban_case::model::parse_request_kind(code).unwrap_or_default();
-                                view! { <option value=code>{move || duban_case::model::request_kind_label(kind, i18n.lang().domain())}</option> }
+                                view! { <option value=code selected=move || draft.with(|d| d.request_kind == code)>{move || duban_case::model::request_kind_label(kind, i18n.lang().domain())}</option> }
                             }).collect_view()}
                         </select>
                         <FieldErrors field="request_kind" errors=shown/>
@@ -260,12 +340,17 @@ pub fn CaseNewPage() -> impl IntoView {
                             <option value="">{move || i18n.t("common.choose")}</option>
                             {duban_divisions::cities().map(|city| {
                                 let code = city.code();
+                                let city_code = code.as_str().to_owned();
+                                let selected_city = city_code.clone();
                                 view! {
                                     <optgroup label=city.name()>
-                                        <option value=code.as_str()>{format!("{}（全市）", city.name())}</option>
-                                        {duban_divisions::children(code).map(|d| view! {
-                                            <option value=d.code().as_str()>{d.full_name()}</option>
-                                        }).collect_view()}
+                                        <option value=city_code selected=move || draft.with(|d| d.division == selected_city)>{format!("{}（全市）", city.name())}</option>
+                                        {duban_divisions::children(code).map(|d| {
+                                            let c = d.code().as_str().to_owned();
+                                            let sel = c.clone();
+                                            view! {
+                                            <option value=c selected=move || draft.with(|x| x.division == sel)>{d.full_name()}</option>
+                                        }}).collect_view()}
                                     </optgroup>
                                 }
                             }).collect_view()}
@@ -285,6 +370,7 @@ pub fn CaseNewPage() -> impl IntoView {
                     <label class="field">
                         <span class="label">{move || i18n.t("field.lat")}</span>
                         <input type="number" step="0.000001" name="lat"
+                            prop:value=move || draft.with(|d| d.lat.map(|v| v.to_string()).unwrap_or_default())
                             on:input=move |ev| {
                                 let v = event_target_value(&ev);
                                 draft.update(|d| d.lat = v.trim().parse().ok());
@@ -294,6 +380,7 @@ pub fn CaseNewPage() -> impl IntoView {
                     <label class="field">
                         <span class="label">{move || i18n.t("field.lon")}</span>
                         <input type="number" step="0.000001" name="lon"
+                            prop:value=move || draft.with(|d| d.lon.map(|v| v.to_string()).unwrap_or_default())
                             on:input=move |ev| {
                                 let v = event_target_value(&ev);
                                 draft.update(|d| d.lon = v.trim().parse().ok());
@@ -304,6 +391,9 @@ pub fn CaseNewPage() -> impl IntoView {
                     <label class="field">
                         <span class="label">{move || i18n.t("field.received_at")}</span>
                         <input type="datetime-local" name="received_at"
+                            prop:value=move || draft.with(|d| chrono::DateTime::parse_from_rfc3339(&d.received_at)
+                                .map(|t| crate::format::input_time(t.with_timezone(&Utc)))
+                                .unwrap_or_default())
                             on:input=move |ev| {
                                 let v = crate::format::from_input_time(&event_target_value(&ev));
                                 draft.update(|d| d.received_at = v);
@@ -325,18 +415,21 @@ pub fn CaseNewPage() -> impl IntoView {
                     <label class="field">
                         <span class="label">{move || i18n.t("field.complainant_name")}</span>
                         <input type="text" name="complainant_name" maxlength="50"
+                            prop:value=move || draft.with(|d| d.complainant_name.clone())
                             on:input=set_text("complainant.name", |d, v| d.complainant_name = v)/>
                         <FieldErrors field="complainant.name" errors=shown/>
                     </label>
                     <label class="field">
                         <span class="label">{move || i18n.t("field.complainant_phone")}</span>
                         <input type="tel" name="complainant_phone"
+                            prop:value=move || draft.with(|d| d.complainant_phone.clone())
                             on:input=set_text("complainant.phone", |d, v| d.complainant_phone = v)/>
                         <FieldErrors field="complainant.phone" errors=shown/>
                     </label>
                     <label class="field">
                         <span class="label">{move || i18n.t("field.complainant_id_number")}</span>
                         <input type="text" name="complainant_id_number" maxlength="18" autocomplete="off"
+                            prop:value=move || draft.with(|d| d.complainant_id_number.clone())
                             on:input=set_text("complainant.id_number", |d, v| d.complainant_id_number = v)/>
                         <FieldErrors field="complainant.id_number" errors=shown/>
                     </label>

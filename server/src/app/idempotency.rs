@@ -1,0 +1,240 @@
+//! `Idempotency-Key` on every creating request (`POST` under `/api/v1`).
+//!
+//! The first request with a key claims it for its principal (the signed-in account, or
+//! the API key of a connected system), runs, and its answer is kept: a retry with the
+//! same key and the same request gets that answer again (`Idempotent-Replayed: true`)
+//! and creates nothing, also after a restart. The same key with another request is
+//! refused (`idempotency.key_reused`), one still running answers
+//! `idempotency.in_progress`.
+//!
+//! Answers that wrote nothing and may change on a retry (sign-in needed, a CSRF
+//! refusal, a version conflict, rate limiting, a server failure) give the key back.
+//! Each write transaction made on behalf of a key marks it (`Store::commit`), so a
+//! request whose write committed but whose answer was never kept (the server stopped
+//! in between) is not carried out twice: it answers `idempotency.answer_lost`.
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use duban_api::ErrorBody;
+use duban_case::Lang;
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use crate::error::{ApiFailure, ReqLang};
+use crate::store::{Claim, IDEMPOTENCY};
+
+pub const HEADER: &str = "idempotency-key";
+/// Set on an answer given again from the record.
+pub const REPLAYED: &str = "idempotent-replayed";
+const KEY_MAX: usize = 255;
+/// How long keys are kept: an inspector may be offline for days.
+pub const KEEP_DAYS: i64 = 7;
+/// The largest request body fingerprinted (the attachment limit and some).
+const REQUEST_MAX: usize = duban_api::ATTACHMENT_MAX_BYTES + 64 * 1024;
+/// The largest answer kept; creating requests answer with one record.
+const ANSWER_MAX: usize = 8 * 1024 * 1024;
+
+fn valid_key(k: &str) -> bool {
+    !k.is_empty() && k.len() <= KEY_MAX && k.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Who the key belongs to: keys of different accounts never meet.
+async fn principal(s: &AppState, headers: &HeaderMap) -> Result<Option<String>, ApiFailure> {
+    if let Some((user, _, _)) = super::session_of(s, headers).await? {
+        return Ok(Some(format!("user:{}", user.id)));
+    }
+    let api_key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+        });
+    Ok(api_key.map(|k| format!("key:{}", hex(&Sha256::digest(k.as_bytes())))))
+}
+
+/// What makes two requests the same: method, path and query, version and body.
+fn fingerprint(parts: &axum::http::request::Parts, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(parts.method.as_str());
+    h.update([0]);
+    h.update(parts.uri.path_and_query().map_or("", |p| p.as_str()));
+    h.update([0]);
+    for name in [header::IF_MATCH, header::CONTENT_TYPE] {
+        h.update(
+            parts
+                .headers
+                .get(&name)
+                .map_or(&b""[..], HeaderValue::as_bytes),
+        );
+        h.update([0]);
+    }
+    h.update(body);
+    hex(&h.finalize())
+}
+
+fn refusal(status: StatusCode, code: &str, lang: Lang) -> Response {
+    let message = match (code, lang) {
+        ("idempotency.key_invalid", Lang::Zh) => "Idempotency-Key 须为 1 至 255 个可见 ASCII 字符",
+        ("idempotency.key_invalid", _) => {
+            "Idempotency-Key must be 1 to 255 visible ASCII characters"
+        }
+        ("idempotency.key_reused", Lang::Zh) => "此 Idempotency-Key 已用于另一个不同的请求",
+        ("idempotency.key_reused", _) => "This Idempotency-Key was used for a different request",
+        ("idempotency.in_progress", Lang::Zh) => {
+            "使用此 Idempotency-Key 的请求仍在处理中，请稍后重试"
+        }
+        ("idempotency.in_progress", _) => {
+            "The request with this Idempotency-Key is still running; try again shortly"
+        }
+        ("idempotency.answer_lost", Lang::Zh) => {
+            "该请求已办理，但服务器中断导致答复丢失；请刷新查看结果，勿重复提交"
+        }
+        (_, Lang::Zh) => "请求无法处理",
+        _ => {
+            "The request was carried out, but its answer was lost when the server stopped; reload to see it"
+        }
+    };
+    let body = ErrorBody::single("Idempotency-Key", code, message);
+    let mut resp = (status, axum::Json(body)).into_response();
+    if code == "idempotency.in_progress" {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    resp
+}
+
+/// Whether an answer is the request's outcome, to be given again: a success, or a
+/// refusal that the same request would meet again.
+fn keeps(status: StatusCode) -> bool {
+    status.is_success()
+        || (status.is_client_error()
+            && !matches!(
+                status,
+                StatusCode::UNAUTHORIZED
+                    | StatusCode::FORBIDDEN
+                    | StatusCode::REQUEST_TIMEOUT
+                    | StatusCode::CONFLICT
+                    | StatusCode::TOO_MANY_REQUESTS
+            ))
+}
+
+pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST || req.uri().path().starts_with("/api/v1/auth/") {
+        return next.run(req).await;
+    }
+    let Some(raw) = req.headers().get(HEADER).cloned() else {
+        return next.run(req).await;
+    };
+    let (mut parts, body) = req.into_parts();
+    let lang = match ReqLang::from_request_parts(&mut parts, &s).await {
+        Ok(ReqLang(l)) => l,
+        Err(never) => match never {},
+    };
+    let key = match raw.to_str() {
+        Ok(k) if valid_key(k) => k.to_owned(),
+        _ => return refusal(StatusCode::BAD_REQUEST, "idempotency.key_invalid", lang),
+    };
+    let principal = match principal(&s, &parts.headers).await {
+        Ok(Some(p)) => p,
+        // Nobody to keep it for: the handler refuses the request anyway.
+        Ok(None) => return next.run(Request::from_parts(parts, body)).await,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, REQUEST_MAX).await else {
+        let message = match lang {
+            Lang::Zh => "请求内容过大",
+            Lang::En => "The request body is too large",
+        };
+        return ApiFailure::TooLarge(ErrorBody::single("", "body.too_large", message))
+            .into_response();
+    };
+    let fp = fingerprint(&parts, &bytes);
+    let now_ms = s.now().timestamp_millis();
+    match s
+        .store
+        .claim_idempotency(&principal, &key, &fp, now_ms)
+        .await
+    {
+        Err(e) => return ApiFailure::from(e).into_response(),
+        Ok(Claim::New) => {}
+        Ok(Claim::Replay {
+            status,
+            content_type,
+            body,
+        }) => {
+            let mut resp = Response::new(Body::from(body));
+            *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                resp.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            resp.headers_mut()
+                .insert(REPLAYED, HeaderValue::from_static("true"));
+            return resp;
+        }
+        Ok(Claim::Mismatch) => {
+            return refusal(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency.key_reused",
+                lang,
+            );
+        }
+        Ok(Claim::Running) => {
+            return refusal(StatusCode::CONFLICT, "idempotency.in_progress", lang);
+        }
+        Ok(Claim::Lost) => return refusal(StatusCode::CONFLICT, "idempotency.answer_lost", lang),
+    }
+    let req = Request::from_parts(parts, Body::from(bytes));
+    let resp = IDEMPOTENCY
+        .scope((principal.clone(), key.clone()), next.run(req))
+        .await;
+    if !keeps(resp.status()) {
+        match s.store.release_idempotency(&principal, &key).await {
+            // Released: nothing was written, the key may be used again.
+            Ok(true) => return resp,
+            // A write committed: its answer is the outcome, whatever it says.
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "idempotency key not released");
+                return resp;
+            }
+        }
+    }
+    let (head, body) = resp.into_parts();
+    let bytes = match axum::body::to_bytes(body, ANSWER_MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "answer not kept for its idempotency key");
+            return ApiFailure::Unavailable(e.to_string()).into_response();
+        }
+    };
+    let content_type = head
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    if let Err(e) = s
+        .store
+        .finish_idempotency(
+            &principal,
+            &key,
+            head.status.as_u16(),
+            &content_type,
+            &bytes,
+        )
+        .await
+    {
+        tracing::error!(error = %e, "answer not kept for its idempotency key");
+    }
+    Response::from_parts(head, Body::from(bytes))
+}

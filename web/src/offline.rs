@@ -1,0 +1,287 @@
+//! Working where the network comes and goes: whether the browser is online, drafts
+//! kept in local storage as the user types, and an outbox of submissions made without
+//! network, sent when it returns.
+//!
+//! Every submission carries an `Idempotency-Key` chosen before the first attempt and
+//! kept with the outbox entry, so a request that reached the server but whose answer
+//! was lost is answered from the server's record when it is sent again: it is carried
+//! out once.
+
+use duban_api::ApiError;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+use crate::api;
+use crate::i18n::I18n;
+
+const OUTBOX_KEY: &str = "duban.outbox";
+const DRAFT_PREFIX: &str = "duban.draft.";
+/// How often a non-empty outbox is tried again while the browser says it is online.
+const RETRY_MS: u32 = 20_000;
+
+/// A fresh idempotency key: a random UUID (version 4) from the browser's CSPRNG.
+/// `crypto.getRandomValues` works on plain-HTTP intranet addresses too, where
+/// `crypto.randomUUID` is missing.
+pub fn new_key() -> String {
+    let mut b = [0u8; 16];
+    let filled = leptos::web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut b).is_ok());
+    if !filled {
+        // No CSPRNG (never seen in a supported browser): time and Math.random still make
+        // a collision within one account vanishingly unlikely.
+        let t = js_sys_now().to_bits().to_le_bytes();
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = t[i % 8] ^ (leptos::web_sys::js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+fn js_sys_now() -> f64 {
+    leptos::web_sys::js_sys::Date::now()
+}
+
+/// What the browser says of its network (`navigator.onLine`).
+fn navigator_online() -> bool {
+    leptos::web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// A draft saved under `name` (e.g. `case_new`, `report.<case id>`), if any.
+pub fn load_draft<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
+    LocalStorage::get(format!("{DRAFT_PREFIX}{name}")).ok()
+}
+
+/// Keep `value` as the draft `name`, replacing the one before.
+pub fn save_draft<T: Serialize>(name: &str, value: &T) {
+    let _ = LocalStorage::set(format!("{DRAFT_PREFIX}{name}"), value);
+}
+
+/// Forget the draft `name` (after it was sent or queued, or when discarded).
+pub fn clear_draft(name: &str) {
+    LocalStorage::delete(format!("{DRAFT_PREFIX}{name}"));
+}
+
+/// Why an outbox entry waits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Waiting {
+    /// Not sent yet, or the server was not reached.
+    Network,
+    /// The server refused it; the user edits or discards it.
+    Refused { errors: Vec<ApiError> },
+    /// The case changed meanwhile: the server's version, for the user to compare.
+    Conflict { current: serde_json::Value },
+}
+
+/// A submission made without network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Queued {
+    /// The `Idempotency-Key` of every attempt.
+    pub key: String,
+    pub url: String,
+    pub body: serde_json::Value,
+    /// The case version the submission was made against (`If-Match`).
+    pub if_match: Option<u64>,
+    /// What it is, for people: an i18n key and a detail (case reference, content).
+    pub what: String,
+    pub detail: String,
+    /// RFC 3339, when it was queued.
+    pub queued_at: String,
+    pub waiting: Waiting,
+    /// Where the user sees the result (`/cases/<id>`), when known.
+    #[serde(default)]
+    pub link: Option<String>,
+}
+
+/// The outbox and the network state, provided as context. `Copy`.
+#[derive(Clone, Copy)]
+pub struct Offline {
+    online: RwSignal<bool>,
+    outbox: RwSignal<Vec<Queued>>,
+    sending: RwSignal<bool>,
+    /// Entries sent by the last flush, for a notice.
+    sent: RwSignal<u32>,
+}
+
+impl Offline {
+    pub fn online(&self) -> bool {
+        self.online.get()
+    }
+    pub fn queued(&self) -> Vec<Queued> {
+        self.outbox.get()
+    }
+    pub fn count(&self) -> usize {
+        self.outbox.with(Vec::len)
+    }
+    pub fn sent(&self) -> u32 {
+        self.sent.get()
+    }
+    pub fn sending(&self) -> bool {
+        self.sending.get()
+    }
+
+    fn store(&self) {
+        let all = self.outbox.get_untracked();
+        if all.is_empty() {
+            LocalStorage::delete(OUTBOX_KEY);
+        } else {
+            let _ = LocalStorage::set(OUTBOX_KEY, &all);
+        }
+    }
+
+    /// Put a submission in the outbox (kept across reloads and browser restarts).
+    pub fn enqueue(&self, q: Queued) {
+        self.outbox.update(|o| o.push(q));
+        self.store();
+    }
+
+    /// Drop the entry with `key`.
+    pub fn discard(&self, key: &str) {
+        self.outbox.update(|o| o.retain(|q| q.key != key));
+        self.store();
+    }
+
+    /// Replace the entry `key` by `q` (a resolved conflict: new body, new version, new key).
+    pub fn replace(&self, key: &str, q: Queued) {
+        self.outbox.update(|o| {
+            if let Some(slot) = o.iter_mut().find(|x| x.key == key) {
+                *slot = q;
+            }
+        });
+        self.store();
+    }
+
+    /// Send every entry that waits for the network, one after the other, each with its
+    /// key. Entries the server refuses stay, with the reason, for the user.
+    pub fn flush(&self, i18n: I18n) {
+        if self.sending.get_untracked() || !navigator_online() {
+            return;
+        }
+        let this = *self;
+        let lang = i18n.lang_untracked();
+        this.sending.set(true);
+        spawn_local(async move {
+            let todo: Vec<Queued> = this
+                .outbox
+                .get_untracked()
+                .into_iter()
+                .filter(|q| q.waiting == Waiting::Network)
+                .collect();
+            let mut sent = 0;
+            for q in todo {
+                let r = api::post_once::<_, serde_json::Value>(
+                    &q.url, &q.body, q.if_match, &q.key, lang,
+                )
+                .await;
+                match r {
+                    Ok(_) => {
+                        sent += 1;
+                        this.discard(&q.key);
+                    }
+                    // Still no network: try again later, keep the order.
+                    Err(f) if f.status == 0 => break,
+                    // Signed out: sign in again, then the outbox is sent.
+                    Err(f) if f.status == 401 => break,
+                    // Carried out before the server stopped; its answer is lost.
+                    Err(f)
+                        if f.errors()
+                            .iter()
+                            .any(|e| e.code == "idempotency.answer_lost") =>
+                    {
+                        sent += 1;
+                        this.discard(&q.key);
+                    }
+                    Err(f) if f.status == 409 && f.raw.get("current").is_some() => {
+                        let current = f.raw["current"].clone();
+                        this.set_waiting(&q.key, Waiting::Conflict { current });
+                    }
+                    Err(f) if f.status == 409 || f.status == 429 || f.status >= 500 => break,
+                    Err(f) => this.set_waiting(
+                        &q.key,
+                        Waiting::Refused {
+                            errors: f.errors().to_vec(),
+                        },
+                    ),
+                }
+            }
+            if sent > 0 {
+                this.sent.update(|n| *n += sent);
+            }
+            this.sending.set(false);
+        });
+    }
+
+    fn set_waiting(&self, key: &str, w: Waiting) {
+        self.outbox.update(|o| {
+            if let Some(q) = o.iter_mut().find(|q| q.key == key) {
+                q.waiting = w;
+            }
+        });
+        self.store();
+    }
+}
+
+/// Read the outbox, follow the browser's online/offline events, and send the outbox
+/// whenever the network is back (and every 20 s while something waits).
+pub fn provide_offline(i18n: I18n) -> Offline {
+    let outbox: Vec<Queued> = LocalStorage::get(OUTBOX_KEY).unwrap_or_default();
+    let off = Offline {
+        online: RwSignal::new(navigator_online()),
+        outbox: RwSignal::new(outbox),
+        sending: RwSignal::new(false),
+        sent: RwSignal::new(0),
+    };
+    provide_context(off);
+    // The listeners live as long as the app.
+    let on = window_event_listener_untyped("online", move |_| {
+        off.online.set(true);
+        off.flush(i18n);
+    });
+    let offl = window_event_listener_untyped("offline", move |_| off.online.set(false));
+    std::mem::forget((on, offl));
+    let retry = set_interval_with_handle(
+        move || {
+            let online = navigator_online();
+            off.online.set(online);
+            if online
+                && off
+                    .outbox
+                    .with_untracked(|o| o.iter().any(|q| q.waiting == Waiting::Network))
+            {
+                off.flush(i18n);
+            }
+        },
+        std::time::Duration::from_millis(u64::from(RETRY_MS)),
+    );
+    std::mem::forget(retry);
+    off.flush(i18n);
+    off
+}
+
+/// The [`Offline`] context. Panics if [`provide_offline`] was not called above.
+pub fn use_offline() -> Offline {
+    expect_context::<Offline>()
+}
+
+/// Whether a failed submission should go to the outbox: the server was not reached.
+pub fn unreachable(f: &api::Failure) -> bool {
+    f.status == 0
+}
+
+/// Whether to queue without trying: the browser knows it is offline.
+pub fn offline_now() -> bool {
+    !navigator_online()
+}

@@ -1,0 +1,246 @@
+//! `/outbox`: what was submitted without network and waits to be sent, with the
+//! online/offline indicator of the navigation bar (`#net-status`, `#outbox-count`).
+//!
+//! An entry the server refused shows why; one refused because the case changed
+//! meanwhile shows the user's version beside the server's ([`ConflictTable`]) and lets
+//! the user choose: send theirs against the current version, or keep the server's.
+
+use duban_api::CaseView;
+use duban_case::lifecycle::ActionKind;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{I18n, use_i18n};
+use crate::offline::{Queued, Waiting, new_key, use_offline};
+
+/// The bar's network state and, when something waits, the outbox count.
+#[component]
+pub fn NetStatus() -> impl IntoView {
+    let i18n = use_i18n();
+    let off = use_offline();
+    view! {
+        <span id="net-status" class="net-status" class:offline=move || !off.online()
+            data-online=move || off.online().to_string()
+            title=move || i18n.t(if off.online() { "net.online_hint" } else { "net.offline_hint" })>
+            {move || i18n.t(if off.online() { "net.online" } else { "net.offline" })}
+        </span>
+        <Show when=move || { off.count() > 0 }>
+            <A href="/outbox" attr:id="outbox-count" attr:class="outbox-count">
+                {move || format!("{} {}", i18n.t("outbox.title"), off.count())}
+            </A>
+        </Show>
+    }
+}
+
+/// Why an entry waits, as a code (`data-state`, and the list's key with the entry's).
+fn waiting_code(w: &Waiting) -> &'static str {
+    match w {
+        Waiting::Network => "network",
+        Waiting::Refused { .. } => "refused",
+        Waiting::Conflict { .. } => "conflict",
+    }
+}
+
+/// What an entry is, for people.
+fn what_label(i18n: I18n, what: &str) -> String {
+    if what == "case" {
+        return i18n.t("outbox.what.case").to_owned();
+    }
+    ActionKind::ALL
+        .iter()
+        .find(|k| k.code() == what)
+        .map_or_else(
+            || what.to_owned(),
+            |k| k.label(i18n.lang().domain()).to_owned(),
+        )
+}
+
+/// The fields of a JSON object, nested objects flattened (`outcome.finding` → `finding`).
+fn fields(v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    if let Some(map) = v.as_object() {
+        for (k, x) in map {
+            match x {
+                serde_json::Value::Object(_) => fields(x, out),
+                serde_json::Value::String(s) => out.push((k.clone(), s.clone())),
+                serde_json::Value::Null => {}
+                other => out.push((k.clone(), other.to_string())),
+            }
+        }
+    }
+}
+
+/// A field's name for people, where the outcome form has one.
+fn field_label(i18n: I18n, key: &str) -> String {
+    let k = match key {
+        "finding" => "outcome.finding",
+        "rectification_orders" => "outcome.rectification",
+        "penalty_cases" => "outcome.penalties",
+        "fines_yuan" => "outcome.fines",
+        "criminal_cases" => "outcome.criminal",
+        "officials_summoned" => "outcome.summoned",
+        "officials_accountable" => "outcome.accountable",
+        "measures" => "outcome.measures",
+        "public_summary" => "outcome.public_summary",
+        "action" => "conflict.action",
+        other => return other.to_owned(),
+    };
+    i18n.t(k).to_owned()
+}
+
+/// The user's submission beside the case as the server has it now, field by field;
+/// the rows that differ are marked.
+#[component]
+pub fn ConflictTable(
+    mine: serde_json::Value,
+    mine_version: u64,
+    current: CaseView,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let mut mine_fields = Vec::new();
+    fields(&mine, &mut mine_fields);
+    let mut theirs = Vec::new();
+    if let Some(o) = current.case.outcome() {
+        fields(&serde_json::to_value(o).unwrap_or_default(), &mut theirs);
+    }
+    let status = current.case.status();
+    let version = current.case.version();
+    let rows: Vec<(String, String, String)> = mine_fields
+        .into_iter()
+        .map(|(k, v)| {
+            let t = if k == "action" {
+                String::new()
+            } else {
+                theirs
+                    .iter()
+                    .find(|(tk, _)| *tk == k)
+                    .map(|(_, tv)| tv.clone())
+                    .unwrap_or_default()
+            };
+            (k, v, t)
+        })
+        .collect();
+    view! {
+        <table class="table conflict-table" id="conflict-table">
+            <thead><tr>
+                <th></th>
+                <th>{move || i18n.t("conflict.mine")}</th>
+                <th>{move || i18n.t("conflict.theirs")}</th>
+            </tr></thead>
+            <tbody>
+                <tr>
+                    <th>{move || i18n.t("conflict.version")}</th>
+                    <td data-side="mine">{mine_version}</td>
+                    <td data-side="theirs">{version}</td>
+                </tr>
+                <tr>
+                    <th>{move || i18n.t("conflict.status")}</th>
+                    <td></td>
+                    <td data-side="theirs">{move || status.label(i18n.lang().domain())}</td>
+                </tr>
+                {rows.into_iter().map(|(k, v, t)| {
+                    let differs = k != "action" && v != t;
+                    let label = k.clone();
+                    let shown = if k == "action" { what_label(i18n, &v) } else { v };
+                    view! {
+                        <tr class:differs=differs data-field=k>
+                            <th>{move || field_label(i18n, &label)}</th>
+                            <td data-side="mine">{shown}</td>
+                            <td data-side="theirs">{t}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let off = use_offline();
+    view! {
+        <section>
+            <h1>{move || i18n.t("outbox.title")}</h1>
+            <p class="hint">{move || i18n.t("outbox.hint")}</p>
+            <Show when=move || { off.sent() > 0 }>
+                <p class="banner banner-ok" id="outbox-sent">{move || format!("{} {}", i18n.t("outbox.sent"), off.sent())}</p>
+            </Show>
+            <div class="actions">
+                <button type="button" class="btn" id="outbox-send" disabled=move || !off.online() || off.sending()
+                    on:click=move |_| off.flush(i18n)>{move || i18n.t("outbox.send_now")}</button>
+            </div>
+            <Show when=move || { off.count() > 0 } fallback=move || view! {
+                <p class="empty" id="outbox-empty">{move || i18n.t("outbox.empty")}</p>
+            }>
+                <ul class="outbox" id="outbox-list">
+                    <For each=move || off.queued() key=|q| (q.key.clone(), waiting_code(&q.waiting)) let:q>
+                        <OutboxEntry q/>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn OutboxEntry(q: Queued) -> impl IntoView {
+    let i18n = use_i18n();
+    let off = use_offline();
+    let what = q.what.clone();
+    let key = q.key.clone();
+    let discard = {
+        let key = key.clone();
+        move |_| off.discard(&key)
+    };
+    let state = waiting_code(&q.waiting);
+    let body = match q.waiting.clone() {
+        Waiting::Network => view! { <p class="hint">{move || i18n.t("outbox.waiting")}</p> }.into_any(),
+        Waiting::Refused { errors } => view! {
+            <ul class="field-errors">
+                {errors.into_iter().map(|e| { let code = e.code.clone(); view! { <li data-code=code>{move || i18n.error(&e)}</li> } }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+        Waiting::Conflict { current } => match serde_json::from_value::<CaseView>(current) {
+            Ok(current) => {
+                let version = current.case.version();
+                let mine = q.clone();
+                let send_mine = move |_| {
+                    // The same submission against the version the user has now seen.
+                    let mut again = mine.clone();
+                    again.key = new_key();
+                    again.if_match = Some(version);
+                    again.waiting = Waiting::Network;
+                    off.replace(&mine.key, again);
+                    off.flush(i18n);
+                };
+                view! {
+                    <p class="banner banner-error">{move || i18n.t("conflict.explain")}</p>
+                    <ConflictTable mine=q.body.clone() mine_version=q.if_match.unwrap_or_default() current/>
+                    <div class="actions">
+                        <button type="button" class="btn btn-primary conflict-mine" on:click=send_mine>{move || i18n.t("conflict.keep_mine")}</button>
+                    </div>
+                }
+                .into_any()
+            }
+            Err(_) => view! { <p class="hint">{move || i18n.t("conflict.explain")}</p> }.into_any(),
+        },
+    };
+    view! {
+        <li class="outbox-entry" data-key=key data-state=state>
+            <div class="outbox-head">
+                <strong>{move || what_label(i18n, &what)}</strong>
+                " · " {q.detail.clone()} " · "
+                <span class="hint">{crate::format::local_time(
+                    chrono::DateTime::parse_from_rfc3339(&q.queued_at).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default())}</span>
+                {q.link.clone().map(|l| view! { " · " <A href=l>{move || i18n.t("outbox.open_case")}</A> })}
+            </div>
+            {body}
+            <div class="actions">
+                <button type="button" class="btn btn-small outbox-discard" on:click=discard>
+                    {move || i18n.t(if state == "conflict" { "conflict.keep_theirs" } else { "outbox.discard" })}
+                </button>
+            </div>
+        </li>
+    }
+}
