@@ -1657,6 +1657,15 @@ async fn offline_story(
     .await?;
     content.clear().await?;
     content.send_keys(CONTENT).await?;
+    wait(c, "input[name=batch_number]")
+        .await?
+        .send_keys("3")
+        .await?;
+    set_value(c, "input[name=batch_date]", &today_utc8(), "input").await?;
+    wait(c, "input[name=sender_ref]")
+        .await?
+        .send_keys(SENDER_REF)
+        .await?;
     wait(c, "select[name=division]")
         .await?
         .select_by_value(DIVISION)
@@ -1685,6 +1694,11 @@ async fn offline_story(
     ensure!(
         wait(c, "select[name=division]").await?.prop("value").await?.as_deref() == Some(DIVISION),
         "the division is not restored"
+    );
+    ensure!(
+        wait(c, "input[name=sender_ref]").await?.prop("value").await?.as_deref()
+            == Some(SENDER_REF),
+        "the sender's reference is not restored"
     );
     ensure!(
         wait(c, "input[name=complainant_name]").await?.prop("value").await?.as_deref()

@@ -210,7 +210,7 @@ pub fn UserMenu() -> impl IntoView {
                 i18n.lang_untracked(),
             )
             .await;
-            gloo_storage::LocalStorage::delete(crate::session::ME_KEY);
+            crate::session::forget_offline_user();
             let _ = window().location().set_href("/login");
         });
     };

@@ -71,7 +71,12 @@ pub fn provide_current_user(lang: Lang) -> CurrentUser {
 }
 
 /// Where the last signed-in user is kept for offline use (cleared on sign-out).
-pub const ME_KEY: &str = "duban.me";
+const ME_KEY: &str = "duban.me";
+
+/// Forget the user kept for offline use (on sign-out).
+pub fn forget_offline_user() {
+    LocalStorage::delete(ME_KEY);
+}
 
 /// The [`CurrentUser`] context. Panics if [`provide_current_user`] was not called above.
 pub fn use_current_user() -> CurrentUser {
