@@ -1621,7 +1621,7 @@ async fn offline_story(
     addr: SocketAddr,
     base: &str,
     shots: &Path,
-    _state: &duban_server::app::AppState,
+    state: &duban_server::app::AppState,
 ) -> Result<()> {
     sign_in(c, base, "coordinator", "/cases/new").await?;
     wait(c, "form#case-form").await?;
@@ -1688,25 +1688,46 @@ async fn offline_story(
     wait(c, "#draft-restored").await?;
     wait(c, "form#case-form").await?;
     ensure!(
-        wait(c, "textarea[name=content]").await?.prop("value").await?.as_deref() == Some(CONTENT),
+        wait(c, "textarea[name=content]")
+            .await?
+            .prop("value")
+            .await?
+            .as_deref()
+            == Some(CONTENT),
         "the content is not restored"
     );
     ensure!(
-        wait(c, "select[name=division]").await?.prop("value").await?.as_deref() == Some(DIVISION),
+        wait(c, "select[name=division]")
+            .await?
+            .prop("value")
+            .await?
+            .as_deref()
+            == Some(DIVISION),
         "the division is not restored"
     );
     ensure!(
-        wait(c, "input[name=sender_ref]").await?.prop("value").await?.as_deref()
+        wait(c, "input[name=sender_ref]")
+            .await?
+            .prop("value")
+            .await?
+            .as_deref()
             == Some(SENDER_REF),
         "the sender's reference is not restored"
     );
     ensure!(
-        wait(c, "input[name=complainant_name]").await?.prop("value").await?.as_deref()
+        wait(c, "input[name=complainant_name]")
+            .await?
+            .prop("value")
+            .await?
+            .as_deref()
             == Some(COMPLAINANT),
         "the complainant is not restored"
     );
     ensure!(
-        wait(c, r#"input[name=categories][value="air"]"#).await?.is_selected().await?,
+        wait(c, r#"input[name=categories][value="air"]"#)
+            .await?
+            .is_selected()
+            .await?,
         "the category is not restored"
     );
     wait(c, r#"#net-status[data-online="false"]"#).await?;
@@ -1717,7 +1738,10 @@ async fn offline_story(
     wait(c, "#case-queued").await?;
     wait(c, "#outbox-count").await?;
     let page = cases(addr, c).await?;
-    ensure!(page["total"] == 0, "nothing may reach the server offline: {page}");
+    ensure!(
+        page["total"] == 0,
+        "nothing may reach the server offline: {page}"
+    );
     let queued = c
         .execute("return localStorage.getItem('duban.outbox')", vec![])
         .await?;
@@ -1738,9 +1762,14 @@ async fn offline_story(
     wait(c, r#"#net-status[data-online="true"]"#).await?;
     wait(c, "#outbox-empty").await?;
     let page = cases(addr, c).await?;
-    ensure!(page["total"] == 1, "exactly one case after going online: {page}");
     ensure!(
-        page["items"][0]["content"].as_str().is_some_and(|t| t.contains("偷排废气"))
+        page["total"] == 1,
+        "exactly one case after going online: {page}"
+    );
+    ensure!(
+        page["items"][0]["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("偷排废气"))
             || page.to_string().contains("偷排废气"),
         "the case sent is not the one typed: {page}"
     );
@@ -1763,7 +1792,10 @@ async fn offline_story(
         "a repeat must be answered from the record: {replay}"
     );
     let page = cases(addr, c).await?;
-    ensure!(page["total"] == 1, "a repeat must not create a case: {page}");
+    ensure!(
+        page["total"] == 1,
+        "a repeat must not create a case: {page}"
+    );
 
     // The draft is gone once the case was queued.
     c.goto(&format!("{base}/cases/new")).await?;
@@ -1771,6 +1803,142 @@ async fn offline_story(
     ensure!(
         c.find(Locator::Css("#draft-restored")).await.is_err(),
         "the sent draft came back"
+    );
+
+    offline_conflict(c, addr, base, shots, state).await
+}
+
+/// On-site verification: the report is kept as it is typed; sent offline, it meets a
+/// case the office changed meanwhile (an extension): the handler sees both versions,
+/// keeps the report, and the extension stays.
+async fn offline_conflict(
+    c: &Client,
+    addr: SocketAddr,
+    base: &str,
+    shots: &Path,
+    state: &duban_server::app::AppState,
+) -> Result<()> {
+    use duban_case::lifecycle::Command;
+    const MEASURES: &str = "现场核查：企业废气处理设施未运行，已责令立即整改。";
+    const SUMMARY: &str = "经现场核查，反映问题属实，已责令整改。";
+    const EXTENDED: &str = "需补充监测数据";
+    let case = dispatched(state, "京口区某企业夜间排放废气，需现场核查。").await?;
+    let case = state
+        .act(
+            case,
+            &Command::SignFor,
+            &duban_server::app::Who::system(),
+            state.now(),
+        )
+        .await
+        .map_err(|e| anyhow!("cannot sign for: {e:?}"))?;
+    let page = format!("/cases/{}", case.id());
+    sign_in(c, base, "zhenjiang", &page).await?;
+
+    // Typed on site; a reload brings it back when the form opens again.
+    wait(c, r#"button[data-action="report"]"#)
+        .await?
+        .click()
+        .await?;
+    wait(c, r#"form#action-form[data-action="report"]"#).await?;
+    wait(c, "select[name=finding]")
+        .await?
+        .select_by_value("substantiated")
+        .await?;
+    fill(c, "textarea[name=measures]", MEASURES).await?;
+    fill(c, "textarea[name=public_summary]", SUMMARY).await?;
+    c.refresh().await?;
+    wait(c, r#"button[data-action="report"]"#)
+        .await?
+        .click()
+        .await?;
+    ensure!(
+        wait(c, "textarea[name=measures]")
+            .await?
+            .prop("value")
+            .await?
+            .as_deref()
+            == Some(MEASURES),
+        "the verification report is not restored"
+    );
+
+    // Sent without network: into the outbox, with the version the handler saw.
+    network(c, false).await?;
+    wait(c, r#"#net-status[data-online="false"]"#).await?;
+    wait(c, "button#confirm-action").await?.click().await?;
+    wait(c, "#action-notice").await?;
+    wait(c, "#outbox-count").await?;
+
+    // Meanwhile the office extends the deadline.
+    let extended = state
+        .act(
+            case,
+            &Command::Extend {
+                amount: 2,
+                unit: "working_days".into(),
+                reason: EXTENDED.into(),
+            },
+            &duban_server::app::Who::system(),
+            state.now(),
+        )
+        .await
+        .map_err(|e| anyhow!("cannot extend: {e:?}"))?;
+
+    // Back online, the outbox meets the newer version: both are shown, nothing is sent.
+    c.goto(&format!("{base}/outbox")).await?;
+    wait(c, "#outbox-list").await?;
+    network(c, true).await?;
+    wait(c, r#"li.outbox-entry[data-state="conflict"]"#).await?;
+    let reason = wait(c, r#"#conflict-table td[data-field="reason"]"#)
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        reason.contains(EXTENDED),
+        "their change is not shown: {reason}"
+    );
+    let mine = wait(
+        c,
+        r#"#conflict-table tr[data-field="measures"] td[data-side="mine"]"#,
+    )
+    .await?
+    .text()
+    .await?;
+    ensure!(
+        mine.contains("废气处理设施"),
+        "my report is not shown: {mine}"
+    );
+    if let Ok(png) = c.screenshot().await {
+        let _ = std::fs::write(shots.join("conflict.png"), png);
+    }
+    let session = c
+        .get_named_cookie("duban_session")
+        .await
+        .context("no session cookie")?;
+    let cookie = format!("Cookie: duban_session={}\r\n", session.value());
+    let (_, body) = http_get_with(addr, &format!("/api/v1{page}"), &cookie).await?;
+    let now: Value = serde_json::from_str(&body)?;
+    ensure!(
+        now["status"] == "signed_for" && now["version"] == json!(extended.version()),
+        "nothing may be sent before the user chose: {now}"
+    );
+
+    // The handler keeps the report: sent against the version now seen; the extension stays.
+    wait(c, "button.conflict-mine").await?.click().await?;
+    wait(c, "#outbox-empty").await?;
+    let (_, body) = http_get_with(addr, &format!("/api/v1{page}"), &cookie).await?;
+    let now: Value = serde_json::from_str(&body)?;
+    ensure!(
+        now["status"] == "reported",
+        "the report was not sent: {now}"
+    );
+    ensure!(
+        now["outcome"]["measures"] == MEASURES,
+        "the report sent is not the one typed: {now}"
+    );
+    ensure!(
+        body.contains(EXTENDED) || body.contains("\"extensions\":1"),
+        "the extension was overwritten: {now}"
     );
     Ok(())
 }

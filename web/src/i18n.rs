@@ -145,9 +145,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "放弃我的，保留服务器版本",
         "Discard mine, keep the server's",
     ),
+    ("conflict.due_at", "当前时限", "Deadline now"),
     ("conflict.mine", "我的提交", "My submission"),
+    ("conflict.reason", "对方说明", "Their reason"),
     ("conflict.status", "状态", "Status"),
     ("conflict.theirs", "服务器当前版本", "Now on the server"),
+    ("conflict.updated_at", "对方修改时间", "Changed at"),
     ("conflict.version", "版本", "Version"),
     ("draft.discard", "清除草稿", "Discard draft"),
     (

@@ -7,6 +7,7 @@
 
 use duban_api::CaseView;
 use duban_case::lifecycle::ActionKind;
+use duban_case::model::Finding;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -69,6 +70,33 @@ fn fields(v: &serde_json::Value, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// The order the outcome form asks in; other fields follow.
+const FORM_ORDER: [&str; 10] = [
+    "action",
+    "finding",
+    "measures",
+    "public_summary",
+    "rectification_orders",
+    "penalty_cases",
+    "fines_yuan",
+    "criminal_cases",
+    "officials_summoned",
+    "officials_accountable",
+];
+
+/// A field's value for people: codes become their names.
+fn field_value(i18n: I18n, key: &str, value: &str) -> String {
+    match key {
+        "action" => what_label(i18n, value),
+        _ if value.is_empty() => "—".to_owned(),
+        "finding" => Finding::ALL.iter().find(|f| f.code() == value).map_or_else(
+            || value.to_owned(),
+            |f| f.label(i18n.lang().domain()).to_owned(),
+        ),
+        _ => value.to_owned(),
+    }
+}
+
 /// A field's name for people, where the outcome form has one.
 fn field_label(i18n: I18n, key: &str) -> String {
     let k = match key {
@@ -104,6 +132,20 @@ pub fn ConflictTable(
     }
     let status = current.case.status();
     let version = current.case.version();
+    // What the other side did, so the choice is an informed one.
+    let updated = crate::format::local_time(current.case.updated_at());
+    let due = current
+        .case
+        .current_clock()
+        .map(|c| crate::format::local_time(c.due_at()))
+        .unwrap_or_default();
+    let reason = current.case.last_reason().unwrap_or_default().to_owned();
+    mine_fields.sort_by_key(|(k, _)| {
+        FORM_ORDER
+            .iter()
+            .position(|f| f == k)
+            .unwrap_or(FORM_ORDER.len())
+    });
     let rows: Vec<(String, String, String)> = mine_fields
         .into_iter()
         .map(|(k, v)| {
@@ -137,15 +179,32 @@ pub fn ConflictTable(
                     <td></td>
                     <td data-side="theirs">{move || status.label(i18n.lang().domain())}</td>
                 </tr>
+                <tr>
+                    <th>{move || i18n.t("conflict.updated_at")}</th>
+                    <td></td>
+                    <td data-side="theirs" data-field="updated_at">{updated}</td>
+                </tr>
+                <tr>
+                    <th>{move || i18n.t("conflict.due_at")}</th>
+                    <td></td>
+                    <td data-side="theirs" data-field="due_at">{due}</td>
+                </tr>
+                {(!reason.is_empty()).then(|| view! {
+                    <tr>
+                        <th>{move || i18n.t("conflict.reason")}</th>
+                        <td></td>
+                        <td data-side="theirs" data-field="reason">{reason}</td>
+                    </tr>
+                })}
                 {rows.into_iter().map(|(k, v, t)| {
                     let differs = k != "action" && v != t;
                     let label = k.clone();
-                    let shown = if k == "action" { what_label(i18n, &v) } else { v };
+                    let (k1, k2) = (k.clone(), k.clone());
                     view! {
                         <tr class:differs=differs data-field=k>
                             <th>{move || field_label(i18n, &label)}</th>
-                            <td data-side="mine">{shown}</td>
-                            <td data-side="theirs">{t}</td>
+                            <td data-side="mine">{move || field_value(i18n, &k1, &v)}</td>
+                            <td data-side="theirs">{move || if k2 == "action" { String::new() } else { field_value(i18n, &k2, &t) }}</td>
                         </tr>
                     }
                 }).collect_view()}
