@@ -159,9 +159,48 @@ use duban_case::lifecycle::Command;
         CaseDraft,
         OutcomeDraft,
         Command
-    ))
+    )),
+    modifiers(&IdempotencyKeyHeader)
 )]
 struct Doc;
+
+/// Every creating request under `/api/v1` (each `POST` but sign-in and sign-out)
+/// takes an `Idempotency-Key` (see `app::idempotency`).
+struct IdempotencyKeyHeader;
+
+impl utoipa::Modify for IdempotencyKeyHeader {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        for (path, item) in doc.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/") || path.starts_with("/api/v1/auth/") {
+                continue;
+            }
+            let Some(op) = item.post.as_mut() else {
+                continue;
+            };
+            let header = ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Up to 255 visible ASCII characters, unique per request. A retry with \
+                     the same key and the same request gets the first answer again \
+                     (`Idempotent-Replayed: true`) and creates nothing, also after a \
+                     restart; the same key with another request is refused (422 \
+                     `idempotency.key_reused`); one still running answers 409 \
+                     `idempotency.in_progress`. Keys are kept for 7 days.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .max_length(Some(255)),
+                ))
+                .build();
+            op.parameters.get_or_insert_with(Vec::new).push(header);
+        }
+    }
+}
 
 /// The document as JSON.
 pub fn document() -> serde_json::Value {

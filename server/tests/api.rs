@@ -5313,6 +5313,20 @@ async fn idempotency(store: Arc<dyn Store>) {
             .expect("claim"),
         Claim::New
     );
+
+    // The document says so for every creating request, and not for signing in.
+    let doc = duban_server::openapi::document();
+    let takes_key = |path: &str| {
+        doc["paths"][path]["post"]["parameters"]
+            .as_array()
+            .is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+            })
+    };
+    assert!(takes_key("/api/v1/cases"));
+    assert!(takes_key("/api/v1/cases/{id}/actions"));
+    assert!(!takes_key("/api/v1/auth/login"));
 }
 
 #[tokio::test]

@@ -1140,7 +1140,7 @@ fn ActionPanel(
                     <label class="field"><span class="label">{move || i18n.t("outcome.penalties")}</span>
                         <input type="number" min="0" name="penalty_cases" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.penalty_cases))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.penalty_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.fines")}</span>
-                        <input type="number" min="0" name="fines_yuan" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.fines_yuan))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.fines_yuan = n) }/>
+                        <input type="number" min="0" name="fines_yuan" prop:value=move || form.with(|f| shown_count(f.outcome.fines_yuan)) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.fines_yuan = n) }/>
                         {field_errors("outcome.fines_yuan")}</label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.criminal")}</span>
                         <input type="number" min="0" name="criminal_cases" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.criminal_cases))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.criminal_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
