@@ -1835,12 +1835,15 @@ async fn offline_conflict(
     let page = format!("/cases/{}", case.id());
     sign_in(c, base, "zhenjiang", &page).await?;
 
-    // Typed on site; a reload brings it back when the form opens again.
+    // Typed on site, where the network is gone; after a reload without network the case
+    // opens from the copy of the last visit and the report comes back.
     wait(c, r#"button[data-action="report"]"#)
         .await?
         .click()
         .await?;
     wait(c, r#"form#action-form[data-action="report"]"#).await?;
+    network(c, false).await?;
+    wait(c, r#"#net-status[data-online="false"]"#).await?;
     wait(c, "select[name=finding]")
         .await?
         .select_by_value("substantiated")
@@ -1848,6 +1851,7 @@ async fn offline_conflict(
     fill(c, "textarea[name=measures]", MEASURES).await?;
     fill(c, "textarea[name=public_summary]", SUMMARY).await?;
     c.refresh().await?;
+    wait(c, "#case-offline-copy").await?;
     wait(c, r#"button[data-action="report"]"#)
         .await?
         .click()
@@ -1863,8 +1867,6 @@ async fn offline_conflict(
     );
 
     // Sent without network: into the outbox, with the version the handler saw.
-    network(c, false).await?;
-    wait(c, r#"#net-status[data-online="false"]"#).await?;
     wait(c, "button#confirm-action").await?.click().await?;
     wait(c, "#action-notice").await?;
     wait(c, "#outbox-count").await?;

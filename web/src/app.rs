@@ -21,7 +21,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     crate::sla_view::provide_now();
     let user = provide_current_user(i18n.lang_untracked());
-    crate::offline::provide_offline(i18n);
+    crate::offline::provide_offline(i18n, user);
     provide_inbox(i18n, user);
 
     view! {
@@ -211,6 +211,7 @@ pub fn UserMenu() -> impl IntoView {
             )
             .await;
             crate::session::forget_offline_user();
+            crate::offline::forget_copies();
             let _ = window().location().set_href("/login");
         });
     };

@@ -166,6 +166,16 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("net.online", "在线", "Online"),
     ("net.online_hint", "已连接网络", "Connected"),
+    (
+        "offline.case_copy",
+        "当前离线：显示的是本机上次打开时的版本。可以填写并提交，联网后按此版本发送，如信访件已被修改将请您选择。",
+        "Offline: this is the case as last opened on this device. You can fill in and submit; it is sent against this version when the network returns, and if the case changed meanwhile you will be asked to choose.",
+    ),
+    (
+        "outbox.other_user",
+        "由其他账号提交，该账号在本浏览器登录后发送：",
+        "Submitted by another account; sent when that account signs in at this browser:",
+    ),
     ("outbox.discard", "删除", "Discard"),
     (
         "outbox.empty",

@@ -15,9 +15,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::api;
 use crate::i18n::I18n;
+use crate::session::CurrentUser;
 
 const OUTBOX_KEY: &str = "duban.outbox";
 const DRAFT_PREFIX: &str = "duban.draft.";
+const CASES_KEY: &str = "duban.copy.cases";
+const COPY_PREFIX: &str = "duban.copy.";
+/// How many cases opened lately are kept for reading without network.
+const CASES_KEPT: usize = 20;
 /// How often a non-empty outbox is tried again while the browser says it is online.
 const RETRY_MS: u32 = 20_000;
 
@@ -74,6 +79,51 @@ pub fn clear_draft(name: &str) {
     LocalStorage::delete(format!("{DRAFT_PREFIX}{name}"));
 }
 
+/// Keep the case as last read, so that its page (and the verification report) opens
+/// without network; the most recent [`CASES_KEPT`] are kept.
+pub fn remember_case(view: &duban_api::CaseView) {
+    let mut all: Vec<duban_api::CaseView> = LocalStorage::get(CASES_KEY).unwrap_or_default();
+    all.retain(|v| v.case.id() != view.case.id());
+    all.insert(0, view.clone());
+    all.truncate(CASES_KEPT);
+    let _ = LocalStorage::set(CASES_KEY, &all);
+}
+
+/// The case as last read here, if it was.
+pub fn remembered_case(id: &str) -> Option<duban_api::CaseView> {
+    let all: Vec<duban_api::CaseView> = LocalStorage::get(CASES_KEY).unwrap_or_default();
+    all.into_iter().find(|v| v.case.id().to_string() == id)
+}
+
+/// Keep reference data (`units`, `rule_sets`) as last read, for offline use.
+pub fn remember<T: Serialize>(name: &str, value: &T) {
+    let _ = LocalStorage::set(format!("{COPY_PREFIX}{name}"), value);
+}
+
+/// Reference data as last read here.
+pub fn remembered<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
+    LocalStorage::get(format!("{COPY_PREFIX}{name}")).ok()
+}
+
+/// Forget the copies kept for reading offline (on sign-out: the next person at this
+/// browser must not read them). Drafts and the outbox stay with their author.
+pub fn forget_copies() {
+    let Ok(storage) = LocalStorage::raw()
+        .length()
+        .map(|n| (LocalStorage::raw(), n))
+    else {
+        return;
+    };
+    let (raw, n) = storage;
+    let names: Vec<String> = (0..n)
+        .filter_map(|i| raw.key(i).ok().flatten())
+        .filter(|k| k.starts_with(COPY_PREFIX))
+        .collect();
+    for k in names {
+        LocalStorage::delete(k);
+    }
+}
+
 /// Why an outbox entry waits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -104,6 +154,10 @@ pub struct Queued {
     /// Where the user sees the result (`/cases/<id>`), when known.
     #[serde(default)]
     pub link: Option<String>,
+    /// Who submitted it (username): it is sent only in their session, never in that of
+    /// someone who signs in at this browser later. Set by [`Offline::enqueue`].
+    #[serde(default)]
+    pub by: String,
 }
 
 /// The outbox and the network state, provided as context. `Copy`.
@@ -114,6 +168,7 @@ pub struct Offline {
     sending: RwSignal<bool>,
     /// Entries sent by the last flush, for a notice.
     sent: RwSignal<u32>,
+    user: CurrentUser,
 }
 
 impl Offline {
@@ -125,6 +180,10 @@ impl Offline {
     }
     pub fn count(&self) -> usize {
         self.outbox.with(Vec::len)
+    }
+    /// The username of whoever is signed in (tracked), once known.
+    pub fn me(&self) -> Option<String> {
+        self.user.get().map(|m| m.username)
     }
     pub fn sent(&self) -> u32 {
         self.sent.get()
@@ -143,7 +202,10 @@ impl Offline {
     }
 
     /// Put a submission in the outbox (kept across reloads and browser restarts).
-    pub fn enqueue(&self, q: Queued) {
+    pub fn enqueue(&self, mut q: Queued) {
+        if let Some(me) = self.user.get_untracked() {
+            q.by = me.username;
+        }
         self.outbox.update(|o| o.push(q));
         self.store();
     }
@@ -170,6 +232,10 @@ impl Offline {
         if self.sending.get_untracked() || !navigator_online() {
             return;
         }
+        // Only the author's own entries, in the author's session.
+        let Some(me) = self.user.get_untracked().map(|m| m.username) else {
+            return;
+        };
         let this = *self;
         let lang = i18n.lang_untracked();
         this.sending.set(true);
@@ -178,7 +244,7 @@ impl Offline {
                 .outbox
                 .get_untracked()
                 .into_iter()
-                .filter(|q| q.waiting == Waiting::Network)
+                .filter(|q| q.waiting == Waiting::Network && (q.by.is_empty() || q.by == me))
                 .collect();
             let mut sent = 0;
             for q in todo {
@@ -236,13 +302,14 @@ impl Offline {
 
 /// Read the outbox, follow the browser's online/offline events, and send the outbox
 /// whenever the network is back (and every 20 s while something waits).
-pub fn provide_offline(i18n: I18n) -> Offline {
+pub fn provide_offline(i18n: I18n, user: CurrentUser) -> Offline {
     let outbox: Vec<Queued> = LocalStorage::get(OUTBOX_KEY).unwrap_or_default();
     let off = Offline {
         online: RwSignal::new(navigator_online()),
         outbox: RwSignal::new(outbox),
         sending: RwSignal::new(false),
         sent: RwSignal::new(0),
+        user,
     };
     provide_context(off);
     // The listeners live as long as the app.
@@ -267,7 +334,12 @@ pub fn provide_offline(i18n: I18n) -> Offline {
         std::time::Duration::from_millis(u64::from(RETRY_MS)),
     );
     std::mem::forget(retry);
-    off.flush(i18n);
+    // Sent as soon as the server says who is signed in.
+    Effect::new(move |_| {
+        if user.get().is_some() {
+            off.flush(i18n);
+        }
+    });
     off
 }
 

@@ -239,6 +239,8 @@ pub fn CaseDetailPage() -> impl IntoView {
     // A submission refused because the case changed meanwhile: what was sent, and the
     // version it was made against; the case shown is the server's current one.
     let conflict = RwSignal::new(None::<(serde_json::Value, u64)>);
+    // The case shown is the copy kept from the last visit (no network).
+    let offline_copy = RwSignal::new(false);
     let off = use_offline();
     let user = use_current_user();
     // The verification report is kept as typed, per case.
@@ -273,9 +275,21 @@ pub fn CaseDetailPage() -> impl IntoView {
         spawn_local(async move {
             match api::get::<CaseView>(&format!("/api/v1/cases/{id}"), lang).await {
                 Ok(v) => {
+                    offline::remember_case(&v);
                     case.set(Some(v));
                     load_error.set(None);
+                    offline_copy.set(false);
                 }
+                // Without network, the case as last read here: the report can be typed
+                // and queued; the outbox sends it against this version.
+                Err(f) if offline::unreachable(&f) => match offline::remembered_case(&id) {
+                    Some(v) => {
+                        case.set(Some(v));
+                        load_error.set(None);
+                        offline_copy.set(true);
+                    }
+                    None => load_error.set(Some(f.summary())),
+                },
                 Err(f) => load_error.set(Some(f.summary())),
             }
             if let Ok(evs) =
@@ -364,11 +378,19 @@ pub fn CaseDetailPage() -> impl IntoView {
     };
     spawn_local(async move {
         let lang = i18n.lang_untracked();
-        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
-            units.set(u);
+        match api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+            Ok(u) => {
+                offline::remember("units", &u);
+                units.set(u);
+            }
+            Err(_) => units.set(offline::remembered("units").unwrap_or_default()),
         }
-        if let Ok(r) = api::get::<Vec<RuleSet>>("/api/v1/sla/rule-sets", lang).await {
-            rule_sets.set(r);
+        match api::get::<Vec<RuleSet>>("/api/v1/sla/rule-sets", lang).await {
+            Ok(r) => {
+                offline::remember("rule_sets", &r);
+                rule_sets.set(r);
+            }
+            Err(_) => rule_sets.set(offline::remembered("rule_sets").unwrap_or_default()),
         }
     });
 
@@ -439,6 +461,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                     queued_at: Utc::now().to_rfc3339(),
                     waiting: Waiting::Network,
                     link: Some(format!("/cases/{id}")),
+                    by: String::new(),
                 });
                 offline::clear_draft(&draft_name);
                 open.set(None);
@@ -604,6 +627,9 @@ pub fn CaseDetailPage() -> impl IntoView {
     view! {
         <section>
             <p><A href="/">{move || i18n.t("detail.back")}</A></p>
+            <Show when=move || offline_copy.get()>
+                <p class="banner banner-warn" id="case-offline-copy">{move || i18n.t("offline.case_copy")}</p>
+            </Show>
             <Show when=move || load_error.get().is_some()>
                 <p class="banner banner-error">{move || load_error.get()}</p>
             </Show>

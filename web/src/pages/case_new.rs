@@ -198,6 +198,7 @@ pub fn CaseNewPage() -> impl IntoView {
                 queued_at: Utc::now().to_rfc3339(),
                 waiting: Waiting::Network,
                 link: None,
+                by: String::new(),
             });
             draft.set(blank_draft());
             touched.set(HashSet::new());

@@ -251,8 +251,15 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
         let key = key.clone();
         move |_| off.discard(&key)
     };
-    let state = waiting_code(&q.waiting);
+    let theirs = !q.by.is_empty() && off.me().is_some_and(|me| me != q.by);
+    let state = if theirs {
+        "other_user"
+    } else {
+        waiting_code(&q.waiting)
+    };
+    let by = q.by.clone();
     let body = match q.waiting.clone() {
+        _ if theirs => view! { <p class="hint">{move || i18n.t("outbox.other_user")} " " {by.clone()}</p> }.into_any(),
         Waiting::Network => view! { <p class="hint">{move || i18n.t("outbox.waiting")}</p> }.into_any(),
         Waiting::Refused { errors } => view! {
             <ul class="field-errors">
