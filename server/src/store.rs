@@ -2326,7 +2326,7 @@ const SQLITE_MIGRATIONS: Migrations = &[
     (
         18,
         "idempotency keys",
-        include_str!("../migrations/sqlite/0018_idempotency.sql"),
+        include_str!("../migrations/sqlite/0018_idempotency_keys.sql"),
     ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
@@ -2418,7 +2418,7 @@ const POSTGRES_MIGRATIONS: Migrations = &[
     (
         18,
         "idempotency keys",
-        include_str!("../migrations/postgres/0018_idempotency.sql"),
+        include_str!("../migrations/postgres/0018_idempotency_keys.sql"),
     ),
 ];
 
