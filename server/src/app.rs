@@ -1404,7 +1404,15 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api)
-        .nest("/open311/v2", open311::routes())
+        .nest(
+            "/open311/v2",
+            open311::routes()
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    idempotency::layer,
+                ))
+                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found));
     let app = match dist {

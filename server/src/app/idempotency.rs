@@ -1,7 +1,8 @@
-//! `Idempotency-Key` on every creating request (`POST` under `/api/v1`).
+//! `Idempotency-Key` on every creating request (`POST` under `/api/v1` and
+//! `/open311/v2`).
 //!
 //! The first request with a key claims it for its principal (the signed-in account, or
-//! the API key of a connected system), runs, and its answer is kept: a retry with the
+//! the API key of a connected system, also Open311's `api_key` field), runs, and its answer is kept: a retry with the
 //! same key and the same request gets that answer again (`Idempotent-Replayed: true`)
 //! and creates nothing, also after a restart. The same key with another request is
 //! refused (`idempotency.key_reused`), one still running answers
@@ -59,7 +60,24 @@ async fn principal(s: &AppState, headers: &HeaderMap) -> Result<Option<String>, 
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
         });
-    Ok(api_key.map(|k| format!("key:{}", hex(&Sha256::digest(k.as_bytes())))))
+    Ok(api_key.map(key_principal))
+}
+
+fn key_principal(api_key: &str) -> String {
+    format!("key:{}", hex(&Sha256::digest(api_key.as_bytes())))
+}
+
+/// Open311 clients send their `api_key` as a form field or in the query string.
+fn open311_key(parts: &axum::http::request::Parts, body: &[u8]) -> Option<String> {
+    let find = |pairs: Vec<(String, String)>| {
+        pairs
+            .into_iter()
+            .find(|(k, v)| k == "api_key" && !v.is_empty())
+            .map(|(_, v)| v)
+    };
+    find(serde_urlencoded::from_bytes(body).unwrap_or_default()).or_else(|| {
+        find(serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default())
+    })
 }
 
 /// What makes two requests the same: method, path and query, version and body.
@@ -129,9 +147,15 @@ fn keeps(status: StatusCode) -> bool {
 }
 
 pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST || req.uri().path().starts_with("/api/v1/auth/") {
+    // Inside `nest` the path is the nested one; the full path says where we are.
+    let path = req
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
+    if req.method() != Method::POST || path.starts_with("/api/v1/auth/") {
         return next.run(req).await;
     }
+    let open311 = path.starts_with("/open311/");
     let Some(raw) = req.headers().get(HEADER).cloned() else {
         return next.run(req).await;
     };
@@ -144,12 +168,6 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         Ok(k) if valid_key(k) => k.to_owned(),
         _ => return refusal(StatusCode::BAD_REQUEST, "idempotency.key_invalid", lang),
     };
-    let principal = match principal(&s, &parts.headers).await {
-        Ok(Some(p)) => p,
-        // Nobody to keep it for: the handler refuses the request anyway.
-        Ok(None) => return next.run(Request::from_parts(parts, body)).await,
-        Err(e) => return e.into_response(),
-    };
     let Ok(bytes) = axum::body::to_bytes(body, REQUEST_MAX).await else {
         let message = match lang {
             Lang::Zh => "请求内容过大",
@@ -157,6 +175,19 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         };
         return ApiFailure::TooLarge(ErrorBody::single("", "body.too_large", message))
             .into_response();
+    };
+    let principal = match principal(&s, &parts.headers).await {
+        Ok(Some(p)) => p,
+        Ok(None) => match open311.then(|| open311_key(&parts, &bytes)).flatten() {
+            Some(k) => key_principal(&k),
+            // Nobody to keep it for: the handler refuses the request anyway.
+            None => {
+                return next
+                    .run(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
+            }
+        },
+        Err(e) => return e.into_response(),
     };
     let fp = fingerprint(&parts, &bytes);
     let now_ms = s.now().timestamp_millis();

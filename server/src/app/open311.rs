@@ -57,7 +57,7 @@ use std::str::FromStr;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -96,7 +96,6 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{file}", get(token_request))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(super::BODY_LIMIT))
 }
 
 // ---- formats and errors ----

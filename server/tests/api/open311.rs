@@ -970,6 +970,60 @@ async fn open311(store: Arc<dyn Store>) {
     ] {
         assert!(!everything.contains(personal), "{personal} leaked");
     }
+
+    // A retry with the same Idempotency-Key (the answer was lost on the way) is answered
+    // from the record and creates nothing; the same key with another report is refused.
+    let before = store
+        .cases(&CaseFilter::default())
+        .await
+        .expect("cases")
+        .len();
+    let keyed = [("content-type", FORM), ("idempotency-key", "o311-retry-1")];
+    let first_try = raw_with(
+        &app,
+        "POST",
+        "/open311/v2/requests.json",
+        &keyed,
+        Some(form(&report)),
+    )
+    .await;
+    assert_eq!(first_try.0, StatusCode::OK, "{}", first_try.2);
+    let retry = raw_with(
+        &app,
+        "POST",
+        "/open311/v2/requests.json",
+        &keyed,
+        Some(form(&report)),
+    )
+    .await;
+    assert_eq!(retry, first_try, "the retry gets the first answer");
+    let after = store
+        .cases(&CaseFilter::default())
+        .await
+        .expect("cases")
+        .len();
+    assert_eq!(after, before + 1, "one request, one case");
+    let mut other = report.to_vec();
+    other.retain(|(k, _)| *k != "description");
+    other.push(("description", "另一处工地夜间施工噪声扰民，持续到凌晨。"));
+    let (s, _, body) = raw_with(
+        &app,
+        "POST",
+        "/open311/v2/requests.json",
+        &keyed,
+        Some(form(&other)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("idempotency.key_reused"), "{body}");
+    assert_eq!(
+        store
+            .cases(&CaseFilter::default())
+            .await
+            .expect("cases")
+            .len(),
+        after
+    );
 }
 
 #[tokio::test]
