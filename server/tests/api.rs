@@ -308,7 +308,7 @@ async fn story(store: Arc<dyn Store>) {
         &[("accept-language", "en-GB,en")],
     )
     .await;
-    assert_eq!(v["errors"][0]["message"], "Channel is required");
+    assert_eq!(v["errors"][0]["message"], "Channel: required");
     assert_eq!(total(&app).await, 0, "nothing may be written by bad input");
 
     // A valid case.
@@ -5174,6 +5174,41 @@ async fn idempotency(store: Arc<dyn Store>) {
     assert_eq!(s, StatusCode::CREATED, "{again}");
     assert!(replayed, "a retry is marked as replayed");
     assert_eq!(again, first, "a retry gets the first answer");
+    assert_eq!(total(coordinator.clone()).await, 1);
+
+    // The same object spelled with its keys in another order and spacing is the same
+    // request: an outbox resends what it stored, not the bytes first sent.
+    let reordered = {
+        let case = valid_case();
+        let fields: Vec<String> = case
+            .as_object()
+            .expect("object")
+            .iter()
+            .rev()
+            .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), v))
+            .collect();
+        format!("{{ {} }}", fields.join(", \n  "))
+    };
+    assert_ne!(reordered, valid_case().to_string());
+    let (s, h, b) = exchange(
+        &coordinator.app,
+        coordinator.session.as_ref(),
+        "POST",
+        "/api/v1/cases",
+        &[
+            ("content-type", "application/json"),
+            ("idempotency-key", key),
+        ],
+        Some(reordered.into_bytes()),
+    )
+    .await;
+    let again: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    assert!(
+        h.get("idempotent-replayed").is_some(),
+        "reordered keys replay"
+    );
+    assert_eq!(again, first);
     assert_eq!(total(coordinator.clone()).await, 1);
 
     // The same key with another request is refused, and creates nothing.

@@ -925,6 +925,40 @@ fn tempdir_in(parent: &Path) -> Result<PathBuf> {
 const PASSWORD: &str = "browser-test";
 
 /// The user's story, step by step.
+/// The intake form's fields after the content: batch, sender's reference, place,
+/// complainant and category.
+async fn fill_intake(c: &Client) -> Result<()> {
+    wait(c, "input[name=batch_number]")
+        .await?
+        .send_keys("3")
+        .await?;
+    set_value(c, "input[name=batch_date]", &today_utc8(), "input").await?;
+    wait(c, "input[name=sender_ref]")
+        .await?
+        .send_keys(SENDER_REF)
+        .await?;
+    wait(c, "select[name=division]")
+        .await?
+        .select_by_value(DIVISION)
+        .await?;
+    wait(c, "input[name=address]")
+        .await?
+        .send_keys(ADDRESS)
+        .await?;
+    wait(c, "input[name=complainant_name]")
+        .await?
+        .send_keys(COMPLAINANT)
+        .await?;
+    wait(c, "input[name=complainant_phone]")
+        .await?
+        .send_keys(PHONE)
+        .await?;
+    let air = wait(c, r#"input[name=categories][value="air"]"#).await?;
+    air.click().await?;
+    ensure!(air.is_selected().await?, "the air category is not ticked");
+    Ok(())
+}
+
 async fn story(
     c: &Client,
     addr: SocketAddr,
@@ -970,32 +1004,7 @@ async fn story(
         content.prop("value").await?.as_deref() == Some(CONTENT),
         "the content field does not hold what was typed"
     );
-    wait(c, "input[name=batch_number]")
-        .await?
-        .send_keys("3")
-        .await?;
-    set_value(c, "input[name=batch_date]", &today_utc8(), "input").await?;
-    wait(c, "input[name=sender_ref]")
-        .await?
-        .send_keys(SENDER_REF)
-        .await?;
-    let division = wait(c, "select[name=division]").await?;
-    division.select_by_value(DIVISION).await?;
-    wait(c, "input[name=address]")
-        .await?
-        .send_keys(ADDRESS)
-        .await?;
-    wait(c, "input[name=complainant_name]")
-        .await?
-        .send_keys(COMPLAINANT)
-        .await?;
-    wait(c, "input[name=complainant_phone]")
-        .await?
-        .send_keys(PHONE)
-        .await?;
-    let air = wait(c, r#"input[name=categories][value="air"]"#).await?;
-    air.click().await?;
-    ensure!(air.is_selected().await?, "the air category is not ticked");
+    fill_intake(c).await?;
     no_field_errors(c).await?;
     wait(c, "button#submit-case").await?.click().await?;
 
@@ -1657,31 +1666,7 @@ async fn offline_story(
     .await?;
     content.clear().await?;
     content.send_keys(CONTENT).await?;
-    wait(c, "input[name=batch_number]")
-        .await?
-        .send_keys("3")
-        .await?;
-    set_value(c, "input[name=batch_date]", &today_utc8(), "input").await?;
-    wait(c, "input[name=sender_ref]")
-        .await?
-        .send_keys(SENDER_REF)
-        .await?;
-    wait(c, "select[name=division]")
-        .await?
-        .select_by_value(DIVISION)
-        .await?;
-    wait(c, "input[name=address]")
-        .await?
-        .send_keys(ADDRESS)
-        .await?;
-    wait(c, "input[name=complainant_name]")
-        .await?
-        .send_keys(COMPLAINANT)
-        .await?;
-    wait(c, r#"input[name=categories][value="air"]"#)
-        .await?
-        .click()
-        .await?;
+    fill_intake(c).await?;
 
     // Reload without network: the shell comes from the cache, the draft from storage.
     c.refresh().await?;
@@ -1765,6 +1750,18 @@ async fn offline_story(
     ensure!(
         page["total"] == 1,
         "exactly one case after going online: {page}"
+    );
+    // What was sent links to the case it made.
+    let made = wait(c, "#outbox-sent a.outbox-sent-link")
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        page["items"][0]["id"]
+            .as_str()
+            .is_some_and(|id| made == format!("/cases/{id}")),
+        "the sent entry links to {made:?}, not to the case made: {page}"
     );
     ensure!(
         page["items"][0]["content"]

@@ -20,9 +20,12 @@ pub struct Failure {
 
 impl Failure {
     fn network(e: impl std::fmt::Display, lang: Lang) -> Failure {
+        // The browser's own words ("TypeError: Failed to fetch") help no one on the
+        // page; they go to the console for whoever investigates.
+        leptos::logging::warn!("request failed: {e}");
         let message = match lang {
-            Lang::ZhCn => format!("无法连接服务器：{e}"),
-            Lang::En => format!("Cannot reach the server: {e}"),
+            Lang::ZhCn => "无法连接服务器，请检查网络后重试。".to_owned(),
+            Lang::En => "Cannot reach the server. Check the network and try again.".to_owned(),
         };
         Failure {
             status: 0,
@@ -85,7 +88,11 @@ async fn finish<T: DeserializeOwned>(
     resp: Result<gloo_net::http::Response, gloo_net::Error>,
     lang: Lang,
 ) -> Result<T, Failure> {
-    let resp = resp.map_err(|e| Failure::network(e, lang))?;
+    let resp = resp.map_err(|e| {
+        announce_reach(false);
+        Failure::network(e, lang)
+    })?;
+    announce_reach(true);
     let status = resp.status();
     let text = resp.text().await.map_err(|e| Failure::network(e, lang))?;
     // Every page asks who is signed in (`/auth/me`) when it opens, so any page without
@@ -238,6 +245,26 @@ pub async fn upload<T: DeserializeOwned>(
 /// The window event fired after every change the user made on the server (not
 /// sign-in or sign-out): the shell refreshes the inbox count on it.
 pub const CHANGED_EVENT: &str = "duban-changed";
+
+/// The window event fired when the server became reachable or unreachable (the
+/// browser may say it is online while the server is down or the link drops).
+pub const REACH_EVENT: &str = "duban-reach";
+
+static SERVER_REACHED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Whether the last request reached the server.
+pub fn server_reached() -> bool {
+    SERVER_REACHED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn announce_reach(reached: bool) {
+    if SERVER_REACHED.swap(reached, std::sync::atomic::Ordering::Relaxed) == reached {
+        return;
+    }
+    if let Ok(ev) = leptos::web_sys::Event::new(REACH_EVENT) {
+        let _ = leptos::prelude::window().dispatch_event(&ev);
+    }
+}
 
 fn announce_change(url: &str) {
     if url.starts_with("/api/v1/auth/") {

@@ -95,6 +95,20 @@ pub fn remembered_case(id: &str) -> Option<duban_api::CaseView> {
     all.into_iter().find(|v| v.case.id().to_string() == id)
 }
 
+/// The cases kept here for reading offline, newest first: id, reference and place.
+pub fn remembered_cases() -> Vec<(String, String, String)> {
+    let all: Vec<duban_api::CaseView> = LocalStorage::get(CASES_KEY).unwrap_or_default();
+    all.into_iter()
+        .map(|v| {
+            (
+                v.case.id().to_string(),
+                v.case.reference().to_string(),
+                v.division_name,
+            )
+        })
+        .collect()
+}
+
 /// Keep reference data (`units`, `rule_sets`) as last read, for offline use.
 pub fn remember<T: Serialize>(name: &str, value: &T) {
     let _ = LocalStorage::set(format!("{COPY_PREFIX}{name}"), value);
@@ -160,14 +174,30 @@ pub struct Queued {
     pub by: String,
 }
 
+/// An entry sent from the outbox in this session, for the user to open what it made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sent {
+    pub key: String,
+    pub what: String,
+    pub detail: String,
+    /// Where the result is (`/cases/<id>`).
+    pub link: Option<String>,
+}
+
 /// The outbox and the network state, provided as context. `Copy`.
+///
+/// The outbox lives in local storage, shared by every tab of this browser: each change
+/// reads it again first and writes it back at once, and a change made in another tab
+/// (the `storage` event) is read in, so tabs never overwrite each other's entries.
 #[derive(Clone, Copy)]
 pub struct Offline {
     online: RwSignal<bool>,
+    /// Whether the last request reached the server ([`api::server_reached`]).
+    reached: RwSignal<bool>,
     outbox: RwSignal<Vec<Queued>>,
     sending: RwSignal<bool>,
-    /// Entries sent by the last flush, for a notice.
-    sent: RwSignal<u32>,
+    /// Entries sent from this tab, newest first.
+    sent: RwSignal<Vec<Sent>>,
     user: CurrentUser,
 }
 
@@ -175,30 +205,60 @@ impl Offline {
     pub fn online(&self) -> bool {
         self.online.get()
     }
-    pub fn queued(&self) -> Vec<Queued> {
-        self.outbox.get()
+    /// Online, but the last request did not reach the server.
+    pub fn server_unreachable(&self) -> bool {
+        self.online.get() && !self.reached.get()
     }
+    /// The signed-in user's entries (tracked); nothing before the server says who that is.
+    pub fn queued(&self) -> Vec<Queued> {
+        let me = self.me();
+        self.outbox.with(|o| {
+            o.iter()
+                .filter(|q| mine(q, me.as_deref()))
+                .cloned()
+                .collect()
+        })
+    }
+    /// How many of the queued entries are the signed-in user's.
     pub fn count(&self) -> usize {
-        self.outbox.with(Vec::len)
+        let me = self.me();
+        self.outbox
+            .with(|o| o.iter().filter(|q| mine(q, me.as_deref())).count())
+    }
+    /// How many entries other accounts left at this browser (sent when they sign in).
+    pub fn others(&self) -> usize {
+        let me = self.me();
+        self.outbox
+            .with(|o| o.iter().filter(|q| !mine(q, me.as_deref())).count())
     }
     /// The username of whoever is signed in (tracked), once known.
     pub fn me(&self) -> Option<String> {
         self.user.get().map(|m| m.username)
     }
-    pub fn sent(&self) -> u32 {
+    pub fn sent(&self) -> Vec<Sent> {
         self.sent.get()
     }
     pub fn sending(&self) -> bool {
         self.sending.get()
     }
 
-    fn store(&self) {
-        let all = self.outbox.get_untracked();
+    /// Change the outbox as stored now (another tab may have changed it since this one
+    /// last read it), write it back, and show it.
+    fn change(&self, f: impl FnOnce(&mut Vec<Queued>)) {
+        let mut all: Vec<Queued> = LocalStorage::get(OUTBOX_KEY).unwrap_or_default();
+        f(&mut all);
         if all.is_empty() {
             LocalStorage::delete(OUTBOX_KEY);
         } else {
             let _ = LocalStorage::set(OUTBOX_KEY, &all);
         }
+        self.outbox.set(all);
+    }
+
+    /// Read the outbox again (after another tab changed it).
+    fn reload(&self) {
+        self.outbox
+            .set(LocalStorage::get(OUTBOX_KEY).unwrap_or_default());
     }
 
     /// Put a submission in the outbox (kept across reloads and browser restarts).
@@ -206,24 +266,21 @@ impl Offline {
         if let Some(me) = self.user.get_untracked() {
             q.by = me.username;
         }
-        self.outbox.update(|o| o.push(q));
-        self.store();
+        self.change(|o| o.push(q));
     }
 
     /// Drop the entry with `key`.
     pub fn discard(&self, key: &str) {
-        self.outbox.update(|o| o.retain(|q| q.key != key));
-        self.store();
+        self.change(|o| o.retain(|q| q.key != key));
     }
 
     /// Replace the entry `key` by `q` (a resolved conflict: new body, new version, new key).
     pub fn replace(&self, key: &str, q: Queued) {
-        self.outbox.update(|o| {
+        self.change(|o| {
             if let Some(slot) = o.iter_mut().find(|x| x.key == key) {
                 *slot = q;
             }
         });
-        self.store();
     }
 
     /// Send every entry that waits for the network, one after the other, each with its
@@ -239,24 +296,29 @@ impl Offline {
         let this = *self;
         let lang = i18n.lang_untracked();
         this.sending.set(true);
+        this.reload();
         spawn_local(async move {
             let todo: Vec<Queued> = this
                 .outbox
                 .get_untracked()
                 .into_iter()
-                .filter(|q| q.waiting == Waiting::Network && (q.by.is_empty() || q.by == me))
+                .filter(|q| q.waiting == Waiting::Network && mine(q, Some(&me)))
                 .collect();
-            let mut sent = 0;
             for q in todo {
+                // Another tab may have sent or discarded it meanwhile.
+                let still: Vec<Queued> = LocalStorage::get(OUTBOX_KEY).unwrap_or_default();
+                if !still
+                    .iter()
+                    .any(|x| x.key == q.key && x.waiting == Waiting::Network)
+                {
+                    continue;
+                }
                 let r = api::post_once::<_, serde_json::Value>(
                     &q.url, &q.body, q.if_match, &q.key, lang,
                 )
                 .await;
                 match r {
-                    Ok(_) => {
-                        sent += 1;
-                        this.discard(&q.key);
-                    }
+                    Ok(answer) => this.done(&q, Some(&answer)),
                     // Still no network: try again later, keep the order.
                     Err(f) if f.status == 0 => break,
                     // Signed out: sign in again, then the outbox is sent.
@@ -267,8 +329,7 @@ impl Offline {
                             .iter()
                             .any(|e| e.code == "idempotency.answer_lost") =>
                     {
-                        sent += 1;
-                        this.discard(&q.key);
+                        this.done(&q, None);
                     }
                     Err(f) if f.status == 409 && f.raw.get("current").is_some() => {
                         let current = f.raw["current"].clone();
@@ -283,21 +344,42 @@ impl Offline {
                     ),
                 }
             }
-            if sent > 0 {
-                this.sent.update(|n| *n += sent);
-            }
             this.sending.set(false);
         });
     }
 
+    /// `q` was carried out: out of the outbox, into the list of sent entries with a link
+    /// to what it made (the answer's case, or the case it acted on).
+    fn done(&self, q: &Queued, answer: Option<&serde_json::Value>) {
+        let made = answer
+            .filter(|_| q.what == "case")
+            // A case answers flattened: its id at the top.
+            .and_then(|a| a.get("id"))
+            .and_then(serde_json::Value::as_str)
+            .map(|id| format!("/cases/{id}"));
+        let sent = Sent {
+            key: q.key.clone(),
+            what: q.what.clone(),
+            detail: q.detail.clone(),
+            link: made.or_else(|| q.link.clone()),
+        };
+        self.sent.update(|s| s.insert(0, sent));
+        self.discard(&q.key);
+    }
+
     fn set_waiting(&self, key: &str, w: Waiting) {
-        self.outbox.update(|o| {
+        self.change(|o| {
             if let Some(q) = o.iter_mut().find(|q| q.key == key) {
                 q.waiting = w;
             }
         });
-        self.store();
     }
+}
+
+/// Whether `q` belongs to the user `me`: entries queued before anyone was known (an
+/// older version of the app) belong to whoever signs in.
+fn mine(q: &Queued, me: Option<&str>) -> bool {
+    me.is_some_and(|me| q.by.is_empty() || q.by == me)
 }
 
 /// Read the outbox, follow the browser's online/offline events, and send the outbox
@@ -306,9 +388,10 @@ pub fn provide_offline(i18n: I18n, user: CurrentUser) -> Offline {
     let outbox: Vec<Queued> = LocalStorage::get(OUTBOX_KEY).unwrap_or_default();
     let off = Offline {
         online: RwSignal::new(navigator_online()),
+        reached: RwSignal::new(api::server_reached()),
         outbox: RwSignal::new(outbox),
         sending: RwSignal::new(false),
-        sent: RwSignal::new(0),
+        sent: RwSignal::new(Vec::new()),
         user,
     };
     provide_context(off);
@@ -318,7 +401,20 @@ pub fn provide_offline(i18n: I18n, user: CurrentUser) -> Offline {
         off.flush(i18n);
     });
     let offl = window_event_listener_untyped("offline", move |_| off.online.set(false));
-    std::mem::forget((on, offl));
+    // Another tab changed the outbox (the event never fires in the tab that wrote).
+    let other_tab = window_event_listener(leptos::ev::storage, move |ev| {
+        if ev.key().is_none_or(|k| k == OUTBOX_KEY) {
+            off.reload();
+        }
+    });
+    let reach = window_event_listener_untyped(api::REACH_EVENT, move |_| {
+        let reached = api::server_reached();
+        off.reached.set(reached);
+        if reached {
+            off.flush(i18n);
+        }
+    });
+    std::mem::forget((on, offl, other_tab, reach));
     let retry = set_interval_with_handle(
         move || {
             let online = navigator_online();

@@ -14,7 +14,7 @@
 //! let json = serde_json::to_value(&body).unwrap();
 //! assert_eq!(json["errors"][0]["field"], "channel");
 //! assert_eq!(json["errors"][0]["code"], "channel.required");
-//! assert_eq!(json["errors"][0]["message"], "Channel is required");
+//! assert_eq!(json["errors"][0]["message"], "Channel: required");
 //! ```
 //!
 //! Invariant: types only; no HTTP client or server, no IO.

@@ -147,7 +147,7 @@ impl CaseError {
         let f = field_label(&self.field(), lang);
         match (self, lang) {
             (Required { .. }, Lang::Zh) => format!("{f}不能为空"),
-            (Required { .. }, Lang::En) => format!("{f} is required"),
+            (Required { .. }, Lang::En) => format!("{f}: required"),
             (TooShort { min, actual, .. }, Lang::Zh) => {
                 format!("{f}至少{min}个字，当前{actual}个字")
             }

@@ -80,7 +80,53 @@ fn open311_key(parts: &axum::http::request::Parts, body: &[u8]) -> Option<String
     })
 }
 
-/// What makes two requests the same: method, path and query, version and body.
+/// JSON written again with sorted keys and no spacing: a client that resends the
+/// same object from its outbox may serialise it in another key order.
+fn canonical_json(value: &serde_json::Value, out: &mut Vec<u8>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical_json(&Value::String(k.clone()), out);
+                out.push(b':');
+                canonical_json(v, out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical_json(v, out);
+            }
+            out.push(b']');
+        }
+        scalar => out.extend_from_slice(scalar.to_string().as_bytes()),
+    }
+}
+
+fn is_json(parts: &axum::http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || m.ends_with("+json")
+        })
+}
+
+/// What makes two requests the same: method, path and query, version and body (a
+/// JSON body by its meaning, not its spelling).
 fn fingerprint(parts: &axum::http::request::Parts, body: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(parts.method.as_str());
@@ -96,7 +142,17 @@ fn fingerprint(parts: &axum::http::request::Parts, body: &[u8]) -> String {
         );
         h.update([0]);
     }
-    h.update(body);
+    let json = is_json(parts)
+        .then(|| serde_json::from_slice::<serde_json::Value>(body).ok())
+        .flatten();
+    match json {
+        Some(value) => {
+            let mut canonical = Vec::with_capacity(body.len());
+            canonical_json(&value, &mut canonical);
+            h.update(canonical);
+        }
+        None => h.update(body),
+    }
     hex(&h.finalize())
 }
 

@@ -52,7 +52,7 @@ use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, DISPATCH_ROLES, use_curren
 use crate::sla_view::{SlaBadge, stage_label};
 
 /// The on-site verification report's draft in local storage, per case.
-fn report_draft(case_id: &str) -> String {
+pub(super) fn report_draft(case_id: &str) -> String {
     format!("report.{case_id}")
 }
 
@@ -744,13 +744,19 @@ pub fn CaseDetailPage() -> impl IntoView {
                 }
             })}
             // Refused because the case changed meanwhile: both versions, and the choice.
-            {move || conflict.get().zip(case.get()).zip(open.get()).map(|(((mine, mine_version), current), kind)| view! {
+            {move || conflict.get().zip(case.get()).zip(open.get()).map(|(((mine, mine_version), current), kind)| {
+                // A case paused or moved on meanwhile may no longer take this action.
+                let allowed = current.allowed_actions.contains(&kind);
+                view! {
                 <div class="conflict" id="conflict">
                     <p class="banner banner-error">{move || i18n.t("conflict.explain")}</p>
                     <super::ConflictTable mine mine_version current/>
+                    {(!allowed).then(|| view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t("conflict.not_allowed")}</p> })}
                     <div class="actions">
+                        {allowed.then(|| view! {
                         <button type="button" class="btn btn-primary" id="conflict-keep-mine"
                             on:click=move |_| submit(kind)>{move || i18n.t("conflict.keep_mine")}</button>
+                        })}
                         <button type="button" class="btn" id="conflict-keep-theirs"
                             on:click=move |_| {
                                 conflict.set(None);
@@ -760,6 +766,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                             }>{move || i18n.t("conflict.keep_theirs")}</button>
                     </div>
                 </div>
+                }
             })}
             {move || open.get().map(|kind| view! { <ActionPanel kind form units errors=action_errors busy on_submit=move || submit(kind) on_cancel=move || { conflict.set(None); open.set(None) }/> })}
             <Show when=move || open.get().is_none() && !action_errors.get().is_empty()>

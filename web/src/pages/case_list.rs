@@ -101,6 +101,8 @@ pub fn CaseListPage() -> impl IntoView {
     let total = RwSignal::new(None::<u64>);
     let cursor = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
+    // The server was not reached: the cases kept on this device are offered instead.
+    let unreachable = RwSignal::new(false);
     let loading = RwSignal::new(false);
     // Answers to an older reading (filters changed, back or forward) are dropped.
     let generation = StoredValue::new(0u64);
@@ -121,6 +123,7 @@ pub fn CaseListPage() -> impl IntoView {
             match result {
                 Ok(page) => {
                     error.set(None);
+                    unreachable.set(false);
                     total.set(Some(page.total));
                     cursor.set(page.next_cursor);
                     if append {
@@ -129,7 +132,10 @@ pub fn CaseListPage() -> impl IntoView {
                         rows.set(page.items);
                     }
                 }
-                Err(f) => error.set(Some(f.summary())),
+                Err(f) => {
+                    unreachable.set(crate::offline::unreachable(&f));
+                    error.set(Some(f.summary()));
+                }
             }
             loading.set(false);
         });
@@ -274,7 +280,17 @@ pub fn CaseListPage() -> impl IntoView {
                 </span>
             </div>
             <Show when=move || error.get().is_some()>
-                <p class="banner banner-error">{move || error.get()}</p>
+                <p class="banner banner-error" id="cases-error">{move || error.get()}</p>
+            </Show>
+            <Show when=move || unreachable.get()>
+                <div class="banner banner-warn" id="cases-offline">
+                    <p>{move || i18n.t("offline.cases_kept")}</p>
+                    <ul>
+                        {crate::offline::remembered_cases().into_iter().map(|(id, reference, place)| view! {
+                            <li><A href=format!("/cases/{id}")>{reference}</A> " · " {place}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
             </Show>
             <Show when=move || confirming.get()>
                 <form class="form action-panel" id="dispatch-confirm" novalidate
@@ -319,7 +335,7 @@ pub fn CaseListPage() -> impl IntoView {
                     <For each=move || rows.get() key=|c| (c.id, c.version) let:c>
                         <CaseRow c=c/>
                     </For>
-                    <Show when=move || rows.with(Vec::is_empty) && !loading.get()>
+                    <Show when=move || rows.with(Vec::is_empty) && !loading.get() && error.get().is_none()>
                         <tr><td class="empty" colspan="7">
                             {move || if filters.get() == Filters::default() { i18n.t("cases.empty") } else { i18n.t("cases.no_match") }}
                         </td></tr>

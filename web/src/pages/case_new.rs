@@ -21,7 +21,7 @@ use crate::i18n::use_i18n;
 use crate::offline::{self, Queued, Waiting, use_offline};
 
 /// The draft's name in local storage.
-const DRAFT: &str = "case_new";
+pub(super) const DRAFT: &str = "case_new";
 
 fn blank_draft() -> CaseDraft {
     CaseDraft {
@@ -187,12 +187,15 @@ pub fn CaseNewPage() -> impl IntoView {
         }
         let key = offline::new_key();
         let lang = i18n.lang_untracked();
-        let to_outbox = move |key: String, body: CaseDraft| {
+        let detail: String = body.content.trim().chars().take(40).collect();
+        // Every attempt sends this same value, the first one and the outbox's.
+        let body = serde_json::to_value(&body).unwrap_or_default();
+        let to_outbox = move |key: String, body: serde_json::Value| {
             off.enqueue(Queued {
                 key,
                 url: "/api/v1/cases".into(),
-                detail: body.content.trim().chars().take(40).collect(),
-                body: serde_json::to_value(&body).unwrap_or_default(),
+                detail,
+                body,
                 if_match: None,
                 what: "case".into(),
                 queued_at: Utc::now().to_rfc3339(),
@@ -337,8 +340,9 @@ pub fn CaseNewPage() -> impl IntoView {
                 <div class="form-grid">
                     <label class="field">
                         <span class="label">{move || i18n.t("field.division")}</span>
-                        <select name="division" on:change=set_text("division", |d, v| d.division = v)>
-                            <option value="">{move || i18n.t("common.choose")}</option>
+                        <select name="division" on:change=set_text("division", |d, v| d.division = v)
+                            prop:value=move || draft.with(|d| d.division.clone())>
+                            <option value="" selected=move || draft.with(|d| d.division.is_empty())>{move || i18n.t("common.choose")}</option>
                             {duban_divisions::cities().map(|city| {
                                 let code = city.code();
                                 let city_code = code.as_str().to_owned();

@@ -114,7 +114,8 @@ pub fn InboxNavLink() -> impl IntoView {
                 class:count-badge-zero=none
                 data-total=total data-overdue=overdue
                 title=move || format!("{}{}", i18n.t("inbox.overdue_count"), overdue.get())>
-                {total}
+                // Not read yet (no network since the app opened): unknown, not zero.
+                {move || if inbox.data.with(Option::is_none) { "—".to_owned() } else { total.get().to_string() }}
             </span>
         </A>
     }

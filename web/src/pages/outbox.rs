@@ -20,10 +20,11 @@ pub fn NetStatus() -> impl IntoView {
     let i18n = use_i18n();
     let off = use_offline();
     view! {
-        <span id="net-status" class="net-status" class:offline=move || !off.online()
+        <span id="net-status" class="net-status" class:offline=move || !off.online() || off.server_unreachable()
             data-online=move || off.online().to_string()
-            title=move || i18n.t(if off.online() { "net.online_hint" } else { "net.offline_hint" })>
-            {move || i18n.t(if off.online() { "net.online" } else { "net.offline" })}
+            data-server=move || (!off.server_unreachable()).to_string()
+            title=move || i18n.t(if !off.online() { "net.offline_hint" } else if off.server_unreachable() { "net.server_down_hint" } else { "net.online_hint" })>
+            {move || i18n.t(if !off.online() { "net.offline" } else if off.server_unreachable() { "net.server_down" } else { "net.online" })}
         </span>
         <Show when=move || { off.count() > 0 }>
             <A href="/outbox" attr:id="outbox-count" attr:class="outbox-count">
@@ -131,14 +132,15 @@ pub fn ConflictTable(
         fields(&serde_json::to_value(o).unwrap_or_default(), &mut theirs);
     }
     let status = current.case.status();
+    let paused = current.case.is_paused();
     let version = current.case.version();
     // What the other side did, so the choice is an informed one.
     let updated = crate::format::local_time(current.case.updated_at());
+    // The next deadline of the case, with the stage it belongs to.
     let due = current
         .case
         .current_clock()
-        .map(|c| crate::format::local_time(c.due_at()))
-        .unwrap_or_default();
+        .map(|c| (c.stage(), crate::format::local_time(c.due_at())));
     let reason = current.case.last_reason().unwrap_or_default().to_owned();
     mine_fields.sort_by_key(|(k, _)| {
         FORM_ORDER
@@ -177,7 +179,14 @@ pub fn ConflictTable(
                 <tr>
                     <th>{move || i18n.t("conflict.status")}</th>
                     <td></td>
-                    <td data-side="theirs">{move || status.label(i18n.lang().domain())}</td>
+                    <td data-side="theirs" data-field="status">{move || {
+                        let mut s = status.label(i18n.lang().domain()).to_owned();
+                        if paused {
+                            s.push_str(" · ");
+                            s.push_str(i18n.t("cases.paused"));
+                        }
+                        s
+                    }}</td>
                 </tr>
                 <tr>
                     <th>{move || i18n.t("conflict.updated_at")}</th>
@@ -187,7 +196,9 @@ pub fn ConflictTable(
                 <tr>
                     <th>{move || i18n.t("conflict.due_at")}</th>
                     <td></td>
-                    <td data-side="theirs" data-field="due_at">{due}</td>
+                    <td data-side="theirs" data-field="due_at">{move || due.clone().map(|(stage, at)| {
+                        format!("{at} · {}", crate::sla_view::stage_label(stage, i18n.lang()))
+                    })}</td>
                 </tr>
                 {(!reason.is_empty()).then(|| view! {
                     <tr>
@@ -213,6 +224,28 @@ pub fn ConflictTable(
     }
 }
 
+/// Where a refused entry is corrected: the draft it goes back to, its value and the
+/// page of the form. New cases and verification reports have a form that keeps a draft.
+fn restore_target(q: &Queued) -> Option<(String, serde_json::Value, String)> {
+    match q.what.as_str() {
+        "case" => Some((
+            super::case_new::DRAFT.to_owned(),
+            q.body.clone(),
+            "/cases/new".to_owned(),
+        )),
+        "report" => {
+            let link = q.link.clone()?;
+            let id = link.strip_prefix("/cases/")?;
+            Some((
+                super::case_detail::report_draft(id),
+                q.body.get("outcome")?.clone(),
+                link,
+            ))
+        }
+        _ => None,
+    }
+}
+
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -221,8 +254,19 @@ pub fn OutboxPage() -> impl IntoView {
         <section>
             <h1>{move || i18n.t("outbox.title")}</h1>
             <p class="hint">{move || i18n.t("outbox.hint")}</p>
-            <Show when=move || { off.sent() > 0 }>
-                <p class="banner banner-ok" id="outbox-sent">{move || format!("{} {}", i18n.t("outbox.sent"), off.sent())}</p>
+            <Show when=move || { !off.sent().is_empty() }>
+                <div class="banner banner-ok" id="outbox-sent">
+                    <p>{move || format!("{} {}", i18n.t("outbox.sent"), off.sent().len())}</p>
+                    <ul class="outbox-sent">
+                        <For each=move || off.sent() key=|s| s.key.clone() let:s>
+                            <li data-key=s.key.clone()>
+                                {let what = s.what.clone(); move || what_label(i18n, &what)}
+                                " · " {s.detail.clone()}
+                                {s.link.clone().map(|l| view! { " · " <A href=l attr:class="outbox-sent-link">{move || i18n.t("outbox.open_result")}</A> })}
+                            </li>
+                        </For>
+                    </ul>
+                </div>
             </Show>
             <div class="actions">
                 <button type="button" class="btn" id="outbox-send" disabled=move || !off.online() || off.sending()
@@ -237,6 +281,9 @@ pub fn OutboxPage() -> impl IntoView {
                     </For>
                 </ul>
             </Show>
+            <Show when=move || { off.others() > 0 }>
+                <p class="hint" id="outbox-others">{move || format!("{} {}", i18n.t("outbox.others"), off.others())}</p>
+            </Show>
         </section>
     }
 }
@@ -249,27 +296,57 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
     let key = q.key.clone();
     let discard = {
         let key = key.clone();
-        move |_| off.discard(&key)
-    };
-    let theirs = !q.by.is_empty() && off.me().is_some_and(|me| me != q.by);
-    let state = if theirs {
-        "other_user"
-    } else {
-        waiting_code(&q.waiting)
-    };
-    let by = q.by.clone();
-    let body = match q.waiting.clone() {
-        _ if theirs => view! { <p class="hint">{move || i18n.t("outbox.other_user")} " " {by.clone()}</p> }.into_any(),
-        Waiting::Network => view! { <p class="hint">{move || i18n.t("outbox.waiting")}</p> }.into_any(),
-        Waiting::Refused { errors } => view! {
-            <ul class="field-errors">
-                {errors.into_iter().map(|e| { let code = e.code.clone(); view! { <li data-code=code>{move || i18n.error(&e)}</li> } }).collect_view()}
-            </ul>
+        let conflict = matches!(q.waiting, Waiting::Conflict { .. });
+        move |_| {
+            // Keeping the server's version is a choice already explained on the page;
+            // throwing a submission away is asked once more.
+            let sure = conflict
+                || leptos::web_sys::window()
+                    .and_then(|w| {
+                        w.confirm_with_message(i18n.t("outbox.discard_confirm"))
+                            .ok()
+                    })
+                    .unwrap_or(true);
+            if sure {
+                off.discard(&key);
+            }
         }
-        .into_any(),
+    };
+    let state = waiting_code(&q.waiting);
+    let navigate = leptos_router::hooks::use_navigate();
+    let body = match q.waiting.clone() {
+        Waiting::Network => {
+            view! { <p class="hint">{move || i18n.t("outbox.waiting")}</p> }.into_any()
+        }
+        Waiting::Refused { errors } => {
+            // Back into its form as a draft, to be corrected and submitted again.
+            let edit = restore_target(&q).map(|(draft, value, href)| {
+                let key = key.clone();
+                let navigate = navigate.clone();
+                view! {
+                    <div class="actions">
+                        <button type="button" class="btn btn-small btn-primary outbox-edit" on:click=move |_| {
+                            crate::offline::save_draft(&draft, &value);
+                            off.discard(&key);
+                            navigate(&href, Default::default());
+                        }>{move || i18n.t("outbox.edit")}</button>
+                    </div>
+                }
+            });
+            view! {
+                <ul class="field-errors">
+                    {errors.into_iter().map(|e| { let code = e.code.clone(); view! { <li data-code=code>{move || i18n.error(&e)}</li> } }).collect_view()}
+                </ul>
+                {edit}
+            }
+            .into_any()
+        }
         Waiting::Conflict { current } => match serde_json::from_value::<CaseView>(current) {
             Ok(current) => {
                 let version = current.case.version();
+                // What the case allows now: a paused or closed case may no longer take
+                // the queued action, and then only the server's version can be kept.
+                let allowed = current.allowed_actions.iter().any(|k| k.code() == q.what);
                 let mine = q.clone();
                 let send_mine = move |_| {
                     // The same submission against the version the user has now seen.
@@ -283,9 +360,15 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
                 view! {
                     <p class="banner banner-error">{move || i18n.t("conflict.explain")}</p>
                     <ConflictTable mine=q.body.clone() mine_version=q.if_match.unwrap_or_default() current/>
-                    <div class="actions">
-                        <button type="button" class="btn btn-primary conflict-mine" on:click=send_mine>{move || i18n.t("conflict.keep_mine")}</button>
-                    </div>
+                    {if allowed {
+                        view! {
+                            <div class="actions">
+                                <button type="button" class="btn btn-primary conflict-mine" on:click=send_mine>{move || i18n.t("conflict.keep_mine")}</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t("conflict.not_allowed")}</p> }.into_any()
+                    }}
                 }
                 .into_any()
             }
