@@ -8,6 +8,7 @@ use duban_case::lifecycle::{Case, Event};
 use duban_sla::RuleSet;
 
 pub mod board;
+pub mod writer;
 use board::BoardData;
 
 tokio::task_local! {
@@ -53,6 +54,9 @@ pub enum StoreError {
     /// A row the change needs is not there (an unknown user or unit id).
     #[error("not found: {0}")]
     NotFound(String),
+    /// The write could not be carried out (its group's transaction failed).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -189,6 +193,66 @@ pub struct Insert<'a> {
     pub opening: &'a Event,
     pub audit: &'a AuditEntry,
     pub external: Option<(&'a str, &'a str)>,
+}
+
+/// An [`Insert`] owned, to be sent to the writer task.
+struct OwnedInsert {
+    case: Case,
+    opening: Event,
+    audit: AuditEntry,
+    external: Option<(String, String)>,
+}
+
+impl OwnedInsert {
+    fn of(i: &Insert<'_>) -> OwnedInsert {
+        OwnedInsert {
+            case: i.case.clone(),
+            opening: i.opening.clone(),
+            audit: i.audit.clone(),
+            external: i.external.map(|(a, b)| (a.to_owned(), b.to_owned())),
+        }
+    }
+    fn as_insert(&self) -> Insert<'_> {
+        Insert {
+            case: &self.case,
+            opening: &self.opening,
+            audit: &self.audit,
+            external: self
+                .external
+                .as_ref()
+                .map(|(a, b)| (a.as_str(), b.as_str())),
+        }
+    }
+}
+
+/// A [`Change`] owned, to be sent to the writer task.
+struct OwnedChange {
+    expected: u64,
+    case: Case,
+    events: Vec<Event>,
+    audit: AuditEntry,
+    counters: Vec<String>,
+}
+
+impl OwnedChange {
+    fn of(c: &Change<'_>) -> OwnedChange {
+        OwnedChange {
+            expected: c.expected,
+            case: c.case.clone(),
+            events: c.events.to_vec(),
+            audit: c.audit.clone(),
+            counters: c.counters.to_vec(),
+        }
+    }
+    fn as_change(&self) -> Change<'_> {
+        Change {
+            expected: self.expected,
+            case: &self.case,
+            events: &self.events,
+            audit: &self.audit,
+            counters: &self.counters,
+        }
+    }
 }
 
 /// A committed batch import.
@@ -939,11 +1003,140 @@ macro_rules! sql_store {
         #[derive(Debug, Clone)]
         pub struct $name {
             pool: $pool,
+            /// Carries out the writes of intake, actions and idempotency records, many
+            /// in one transaction (`writer`).
+            writer: writer::Writer<$db>,
         }
 
         impl $name {
             pub fn pool(&self) -> &$pool {
                 &self.pool
+            }
+
+            fn with_pool(pool: $pool) -> $name {
+                let writer = Self::start_writer(pool.clone());
+                $name { pool, writer }
+            }
+
+            /// The store's writer task: takes every job waiting, runs each under its
+            /// own savepoint in one transaction, commits once, then answers them all.
+            fn start_writer(pool: $pool) -> writer::Writer<$db> {
+                let (w, mut jobs) = writer::Writer::<$db>::channel();
+                tokio::spawn(async move {
+                    while let Some(first) = jobs.recv().await {
+                        let mut group = vec![first];
+                        while group.len() < writer::GROUP_MAX {
+                            match jobs.try_recv() {
+                                Ok(j) => group.push(j),
+                                Err(_) => break,
+                            }
+                        }
+                        let mut tx = match pool.begin().await {
+                            Ok(tx) => tx,
+                            Err(e) => {
+                                // The group's jobs are dropped: each caller hears so.
+                                tracing::error!(error = %e, jobs = group.len(), "group commit: no transaction");
+                                continue;
+                            }
+                        };
+                        let mut answers = Vec::with_capacity(group.len());
+                        let mut broken = None;
+                        for job in group {
+                            if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *tx).await {
+                                broken = Some(e.to_string());
+                                break;
+                            }
+                            let done = job(&mut tx).await;
+                            let end = if done.ok { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
+                            answers.push(done.deliver);
+                            if let Err(e) = sqlx::query(end).execute(&mut *tx).await {
+                                broken = Some(e.to_string());
+                                break;
+                            }
+                        }
+                        let outcome = match broken {
+                            Some(e) => {
+                                let _ = tx.rollback().await;
+                                Err(e)
+                            }
+                            None => tx.commit().await.map_err(|e| e.to_string()),
+                        };
+                        if let Err(e) = &outcome {
+                            tracing::error!(error = %e, jobs = answers.len(), "group commit failed");
+                        }
+                        for answer in answers {
+                            answer(outcome.clone());
+                        }
+                    }
+                });
+                w
+            }
+
+            /// Store changes to cases inside the caller's transaction (see
+            /// [`Store::update_cases`]).
+            async fn update_rows(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                changes: &[Change<'_>],
+            ) -> StoreResult<()> {
+                for ch in changes {
+                    let r = Row::of(ch.case)?;
+                    let expected_i = i64::try_from(ch.expected).unwrap_or(i64::MAX);
+                    let done = sqlx::query(UPDATE_CASE)
+                        .bind(&r.id)
+                        .bind(r.status)
+                        .bind(r.due_at)
+                        .bind(r.version)
+                        .bind(&r.state)
+                        .bind(&r.summary)
+                        .bind(r.updated_at)
+                        .bind(r.is_key)
+                        .bind(&r.categories)
+                                                .bind(expected_i)
+                        .bind(&r.units)
+                        .bind(r.next_escalation_at)
+                        .bind(r.escalation_step)
+                        .bind(&r.repeat_fp)
+                        .bind(&r.phone_digest)
+                        .bind(r.lat)
+                        .bind(r.lon)
+                        .bind(r.publishable)
+                        .execute(&mut **tx)
+                        .await?;
+                    if done.rows_affected() != 1 {
+                        // The writer rolls this job back; the others in its group stay.
+                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+                            .bind(&r.id)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                        return Err(StoreError::Conflict { current: current.and_then(|v| u64::try_from(v).ok()).unwrap_or(0) });
+                    }
+                    Self::append_events(tx, &r.id, expected_i + 1, ch.events).await?;
+                    bind_audit!(ch.audit).execute(&mut **tx).await?;
+                    for name in ch.counters {
+                        sqlx::query(BUMP_COUNTER).bind(name).execute(&mut **tx).await?;
+                    }
+                }
+                let facts: Vec<(String, duban_board::fact::Fact)> = changes
+                    .iter()
+                    .map(|ch| (ch.case.id().to_string(), duban_board::fact::Fact::of(ch.case)))
+                    .collect();
+                Self::write_board(tx, &facts, true).await
+            }
+
+            /// Inside a writer job, the mark of the `Idempotency-Key` request the job
+            /// was made for (see [`Self::commit`]); `mark` was read when it was queued.
+            async fn mark_committed(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                mark: Option<(String, String)>,
+            ) -> StoreResult<()> {
+                if let Some((principal, key)) = mark {
+                    sqlx::query("UPDATE idempotency_keys SET committed = 1 WHERE principal = $1 AND idem_key = $2")
+                        .bind(principal)
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
             }
 
             /// Append events numbered from `first_seq`, inside the caller's transaction.
@@ -1122,15 +1315,29 @@ macro_rules! sql_store {
             }
 
             async fn reserve_serials(&self, name: &str, n: i64) -> StoreResult<i64> {
-                let v: i64 = sqlx::query_scalar(NEXT_SERIALS).bind(name).bind(n.max(1)).fetch_one(&self.pool).await?;
-                Ok(v)
+                let name = name.to_owned();
+                self.writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            let v: i64 = sqlx::query_scalar(NEXT_SERIALS).bind(name).bind(n.max(1)).fetch_one(&mut **tx).await?;
+                            Ok(v)
+                        })
+                    })
+                    .await
             }
 
             async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
-                Self::insert_rows(&mut tx, rows).await?;
-                Self::commit(tx).await?;
-                Ok(())
+                let owned: Vec<OwnedInsert> = rows.iter().map(OwnedInsert::of).collect();
+                let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
+                self.writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
+                            Self::insert_rows(tx, &rows).await?;
+                            Self::mark_committed(tx, mark).await
+                        })
+                    })
+                    .await
             }
 
             async fn repeat_candidates(
@@ -1220,20 +1427,30 @@ macro_rules! sql_store {
             }
 
             async fn commit_import(&self, import: &ImportRecord, rows: &[Insert<'_>], audit: &AuditEntry) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("INSERT INTO imports (id, fingerprint, file_name, rows, by_user, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(&import.id)
-                    .bind(&import.fingerprint)
-                    .bind(&import.file_name)
-                    .bind(import.rows)
-                    .bind(&import.by_user)
-                    .bind(import.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::insert_rows(&mut tx, rows).await?;
-                bind_audit!(audit).execute(&mut *tx).await?;
-                Self::commit(tx).await?;
-                Ok(())
+                // Through the writer: the board's cells are written by it alone.
+                let import = import.clone();
+                let owned: Vec<OwnedInsert> = rows.iter().map(OwnedInsert::of).collect();
+                let audit = audit.clone();
+                let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
+                self.writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            sqlx::query("INSERT INTO imports (id, fingerprint, file_name, rows, by_user, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                                .bind(&import.id)
+                                .bind(&import.fingerprint)
+                                .bind(&import.file_name)
+                                .bind(import.rows)
+                                .bind(&import.by_user)
+                                .bind(import.created_at)
+                                .execute(&mut **tx)
+                                .await?;
+                            let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
+                            Self::insert_rows(tx, &rows).await?;
+                            bind_audit!(&audit).execute(&mut **tx).await?;
+                            Self::mark_committed(tx, mark).await
+                        })
+                    })
+                    .await
             }
 
 
@@ -1345,52 +1562,17 @@ macro_rules! sql_store {
             }
 
             async fn update_cases(&self, changes: &[Change<'_>]) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
-                for ch in changes {
-                    let r = Row::of(ch.case)?;
-                    let expected_i = i64::try_from(ch.expected).unwrap_or(i64::MAX);
-                    let done = sqlx::query(UPDATE_CASE)
-                        .bind(&r.id)
-                        .bind(r.status)
-                        .bind(r.due_at)
-                        .bind(r.version)
-                        .bind(&r.state)
-                        .bind(&r.summary)
-                        .bind(r.updated_at)
-                        .bind(r.is_key)
-                        .bind(&r.categories)
-                                                .bind(expected_i)
-                        .bind(&r.units)
-                        .bind(r.next_escalation_at)
-                        .bind(r.escalation_step)
-                        .bind(&r.repeat_fp)
-                        .bind(&r.phone_digest)
-                        .bind(r.lat)
-                        .bind(r.lon)
-                        .bind(r.publishable)
-                        .execute(&mut *tx)
-                        .await?;
-                    if done.rows_affected() != 1 {
-                        tx.rollback().await?;
-                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
-                            .bind(&r.id)
-                            .fetch_optional(&self.pool)
-                            .await?;
-                        return Err(StoreError::Conflict { current: current.and_then(|v| u64::try_from(v).ok()).unwrap_or(0) });
-                    }
-                    Self::append_events(&mut tx, &r.id, expected_i + 1, ch.events).await?;
-                    bind_audit!(ch.audit).execute(&mut *tx).await?;
-                    for name in ch.counters {
-                        sqlx::query(BUMP_COUNTER).bind(name).execute(&mut *tx).await?;
-                    }
-                }
-                let facts: Vec<(String, duban_board::fact::Fact)> = changes
-                    .iter()
-                    .map(|ch| (ch.case.id().to_string(), duban_board::fact::Fact::of(ch.case)))
-                    .collect();
-                Self::write_board(&mut tx, &facts, true).await?;
-                Self::commit(tx).await?;
-                Ok(())
+                let owned: Vec<OwnedChange> = changes.iter().map(OwnedChange::of).collect();
+                let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
+                self.writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            let changes: Vec<Change<'_>> = owned.iter().map(OwnedChange::as_change).collect();
+                            Self::update_rows(tx, &changes).await?;
+                            Self::mark_committed(tx, mark).await
+                        })
+                    })
+                    .await
             }
 
             async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>> {
@@ -2042,15 +2224,19 @@ macro_rules! sql_store {
                 fingerprint: &str,
                 now_ms: i64,
             ) -> StoreResult<Claim> {
+                let (principal, key, fingerprint) = (principal.to_owned(), key.to_owned(), fingerprint.to_owned());
+                self.writer
+                    .write(move |tx| {
+                        Box::pin(async move {
                 let inserted = sqlx::query(
                     "INSERT INTO idempotency_keys (principal, idem_key, fingerprint, created_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (principal, idem_key) DO NOTHING",
                 )
-                .bind(principal)
-                .bind(key)
-                .bind(fingerprint)
+                .bind(&principal)
+                .bind(&key)
+                .bind(&fingerprint)
                 .bind(now_ms)
-                .execute(&self.pool)
+                .execute(&mut **tx)
                 .await?
                 .rows_affected();
                 if inserted == 1 {
@@ -2060,9 +2246,9 @@ macro_rules! sql_store {
                     "SELECT fingerprint, status, content_type, body, committed FROM idempotency_keys \
                      WHERE principal = $1 AND idem_key = $2",
                 )
-                .bind(principal)
-                .bind(key)
-                .fetch_optional(&self.pool)
+                .bind(&principal)
+                .bind(&key)
+                .fetch_optional(&mut **tx)
                 .await?;
                 Ok(match row {
                     // Released between the two statements: the caller may try again.
@@ -2076,6 +2262,9 @@ macro_rules! sql_store {
                     Some((_, None, _, _, committed)) if committed != 0 => Claim::Lost,
                     Some(_) => Claim::Running,
                 })
+                        })
+                    })
+                    .await
             }
 
             async fn finish_idempotency(
@@ -2086,30 +2275,45 @@ macro_rules! sql_store {
                 content_type: &str,
                 body: &[u8],
             ) -> StoreResult<()> {
-                sqlx::query(
-                    "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5 \
-                     WHERE principal = $1 AND idem_key = $2",
-                )
-                .bind(principal)
-                .bind(key)
-                .bind(i64::from(status))
-                .bind(content_type)
-                .bind(body)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
+                let (principal, key, content_type, body) =
+                    (principal.to_owned(), key.to_owned(), content_type.to_owned(), body.to_vec());
+                self.writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            sqlx::query(
+                                "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5 \
+                                 WHERE principal = $1 AND idem_key = $2",
+                            )
+                            .bind(principal)
+                            .bind(key)
+                            .bind(i64::from(status))
+                            .bind(content_type)
+                            .bind(body)
+                            .execute(&mut **tx)
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .await
             }
 
             async fn release_idempotency(&self, principal: &str, key: &str) -> StoreResult<bool> {
-                let gone = sqlx::query(
-                    "DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND status IS NULL AND committed = 0",
-                )
-                .bind(principal)
-                .bind(key)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-                Ok(gone == 1)
+                let (principal, key) = (principal.to_owned(), key.to_owned());
+                self.writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            let gone = sqlx::query(
+                                "DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND status IS NULL AND committed = 0",
+                            )
+                            .bind(principal)
+                            .bind(key)
+                            .execute(&mut **tx)
+                            .await?
+                            .rows_affected();
+                            Ok(gone == 1)
+                        })
+                    })
+                    .await
             }
 
             async fn purge_idempotency(&self, before_ms: i64, interrupted: bool) -> StoreResult<u64> {
@@ -2192,7 +2396,7 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         migrator(SQLITE_MIGRATIONS).run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore::with_pool(pool))
     }
 }
 
@@ -2231,7 +2435,7 @@ impl PgStore {
             .connect_with(opts)
             .await?;
         migrator(POSTGRES_MIGRATIONS).run(&pool).await?;
-        Ok(PgStore { pool })
+        Ok(PgStore::with_pool(pool))
     }
 }
 
