@@ -27,8 +27,13 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/open311/") || url.pathname === "/healthz") return;
   if (req.mode === "navigate") {
     // Every page of the app is index.html: fresh from the server when it answers, the
-    // cached shell when it does not.
-    event.respondWith(fetch(req).catch(() => caches.match("/index.html")));
+    // cached shell when it does not (no connection, or a gateway answering 502-504 for
+    // a server that is down).
+    event.respondWith(
+      fetch(req)
+        .then((r) => (r.status >= 502 && r.status <= 504 ? caches.match("/index.html").then((hit) => hit || r) : r))
+        .catch(() => caches.match("/index.html")),
+    );
     return;
   }
   // Assets carry a content hash (?v=…): the cached copy is the right one.

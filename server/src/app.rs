@@ -47,6 +47,10 @@ pub struct AppState {
     throttle: Arc<crate::auth::Throttle>,
     routing: Arc<RwLock<duban_dispatch::RoutingRules>>,
     plans: Arc<RwLock<duban_emergency::Plans>>,
+    /// `Idempotency-Key` requests this process is carrying out now, (principal, key):
+    /// a key committed but not answered is still running when it is here, and was cut
+    /// off by a stop when it is not (`idempotency.answer_lost`).
+    pub(crate) in_flight: Arc<std::sync::Mutex<std::collections::HashSet<(String, String)>>>,
 }
 
 /// Where the edited emergency plans are kept (the defaults until someone edits them).
@@ -155,6 +159,7 @@ impl AppState {
             throttle: Arc::default(),
             routing: Arc::new(RwLock::new(routing)),
             plans: Arc::new(RwLock::new(plans)),
+            in_flight: Arc::default(),
         })
     }
 

@@ -1746,6 +1746,8 @@ async fn offline_story(
     network(c, true).await?;
     wait(c, r#"#net-status[data-online="true"]"#).await?;
     wait(c, "#outbox-empty").await?;
+    // The bar says the server answers again (it is asked while it did not).
+    wait(c, r#"#net-status[data-server="true"]"#).await?;
     let page = cases(addr, c).await?;
     ensure!(
         page["total"] == 1,

@@ -92,9 +92,18 @@ async fn finish<T: DeserializeOwned>(
         announce_reach(false);
         Failure::network(e, lang)
     })?;
-    announce_reach(true);
     let status = resp.status();
-    let text = resp.text().await.map_err(|e| Failure::network(e, lang))?;
+    let text = resp.text().await.map_err(|e| {
+        announce_reach(false);
+        Failure::network(e, lang)
+    })?;
+    // A gateway in front of the server answering for it (502, 504, or a 503 that is not
+    // ours): the server was not reached, as if the network were down.
+    if matches!(status, 502..=504) && serde_json::from_str::<ErrorBody>(&text).is_err() {
+        announce_reach(false);
+        return Err(Failure::network(format!("HTTP {status}"), lang));
+    }
+    announce_reach(true);
     // Every page asks who is signed in (`/auth/me`) when it opens, so any page without
     // a session leads to sign-in; the sign-in page itself stays put.
     if status == 401 {
@@ -114,7 +123,8 @@ async fn finish<T: DeserializeOwned>(
 }
 
 pub async fn get<T: DeserializeOwned>(url: &str, lang: Lang) -> Result<T, Failure> {
-    finish(with_lang(Request::get(url), lang).send().await, lang).await
+    let (req, _timer) = with_timeout(with_lang(Request::get(url), lang), GET_TIMEOUT);
+    finish(req.send().await, lang).await
 }
 
 /// The answer of a conditional read.
@@ -137,6 +147,7 @@ pub async fn get_if_changed<T: DeserializeOwned>(
     if let Some(tag) = etag {
         req = req.header("If-None-Match", tag);
     }
+    let (req, _timer) = with_timeout(req, GET_TIMEOUT);
     let resp = req.send().await;
     if resp.as_ref().is_ok_and(|r| r.status() == 304) {
         return Ok(Fetched::Unchanged);
@@ -202,6 +213,7 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
     if let Some(v) = if_match {
         req = req.header("If-Match", &v.to_string());
     }
+    let (req, _timer) = with_timeout(req, SEND_TIMEOUT);
     let result = match req.json(body) {
         Ok(r) => finish(r.send().await, lang).await,
         Err(e) => Err(Failure::network(e, lang)),
@@ -255,6 +267,42 @@ static SERVER_REACHED: std::sync::atomic::AtomicBool = std::sync::atomic::Atomic
 /// Whether the last request reached the server.
 pub fn server_reached() -> bool {
     SERVER_REACHED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Ask the server whether it answers (`/healthz`): the bar's state follows.
+pub async fn probe() {
+    let (req, _timer) = with_timeout(Request::get("/healthz"), SEND_TIMEOUT);
+    match req.send().await {
+        Ok(r) if !matches!(r.status(), 502..=504) => announce_reach(true),
+        _ => announce_reach(false),
+    }
+}
+
+/// How long a reading waits for the server's answer.
+pub const GET_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long a submission waits: a stalled link then counts as no network, and the
+/// submission goes to the outbox with its key (sent again, it is carried out once).
+pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Aborts its request when it fires; dropped (the answer came), it never fires.
+struct Timer(Option<leptos::prelude::TimeoutHandle>);
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            t.clear();
+        }
+    }
+}
+
+/// The request, aborted after `after` unless the returned timer is dropped first.
+fn with_timeout(req: RequestBuilder, after: std::time::Duration) -> (RequestBuilder, Timer) {
+    let Ok(controller) = leptos::web_sys::AbortController::new() else {
+        return (req, Timer(None));
+    };
+    let req = req.abort_signal(Some(&controller.signal()));
+    let timer = leptos::prelude::set_timeout_with_handle(move || controller.abort(), after).ok();
+    (req, Timer(timer))
 }
 
 fn announce_reach(reached: bool) {

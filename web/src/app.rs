@@ -203,13 +203,22 @@ pub fn UserMenu() -> impl IntoView {
     let user = use_current_user();
     let logout = move |_| {
         spawn_local(async move {
-            let _ = crate::api::post::<_, serde_json::Value>(
+            let r = crate::api::post::<_, serde_json::Value>(
                 "/api/v1/auth/logout",
                 &serde_json::json!({}),
                 None,
                 i18n.lang_untracked(),
             )
             .await;
+            // Without the server the session cannot be ended (its cookie is out of the
+            // page's reach): whoever takes the device next would be signed in as this
+            // user. Say so, and stay.
+            if let Err(f) = &r
+                && crate::offline::unreachable(f)
+            {
+                let _ = window().alert_with_message(i18n.t("logout.offline"));
+                return;
+            }
             crate::session::forget_offline_user();
             crate::offline::forget_copies();
             let _ = window().location().set_href("/login");

@@ -132,8 +132,13 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("conflict.action", "操作", "Action"),
     (
         "conflict.explain",
-        "提交期间该信访件已被他人修改。请对照两个版本后选择：按当前版本提交您的内容，或保留服务器上的版本。",
-        "The case changed while you were submitting. Compare the two versions and choose: send yours against the current version, or keep the server's.",
+        "提交期间该信访件已在别处被修改。请对照两个版本后选择：按当前版本提交您的内容，或保留服务器上的版本。",
+        "The case was changed elsewhere while you were submitting. Compare the two versions and choose: send yours against the current version, or keep the server's.",
+    ),
+    (
+        "conflict.explain_closed",
+        "提交期间该信访件已在别处被修改，现在的状态不再允许这项操作。您的内容不会被发送；可退回表单保留草稿，待信访件可办理时再提交。",
+        "The case was changed elsewhere while you were submitting, and its state no longer allows this action. Yours will not be sent; take it back to the form to keep it as a draft until the case can take it.",
     ),
     (
         "conflict.keep_mine",
@@ -178,6 +183,16 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("net.online_hint", "已连接网络", "Connected"),
     (
+        "offline.case_not_kept",
+        "无法连接服务器，且此信访件未在本机保存（只保存最近打开过的信访件）；联网后即可查看。",
+        "The server cannot be reached and this case is not kept on this device (only cases opened lately are); it opens once the network is back.",
+    ),
+    (
+        "logout.offline",
+        "无法连接服务器，退出未完成：会话仍然有效，下一位使用者会以您的身份登录。请联网后再退出。",
+        "The server cannot be reached, so you are not signed out: the session is still valid and the next person at this device would be signed in as you. Sign out once the network is back.",
+    ),
+    (
         "offline.cases_kept",
         "信访件列表需要联网。本机保存的最近打开的信访件可离线查看和填写：",
         "The case list needs the network. The cases last opened on this device can be read and filled in offline:",
@@ -212,6 +227,22 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("outbox.open", "查看待发送箱", "Open the outbox"),
     ("outbox.open_case", "打开信访件", "Open the case"),
+    (
+        "outbox.queued_server",
+        "服务器暂时无法连接，已存入待发送箱，连上后自动发送。",
+        "The server cannot be reached right now: saved to the outbox, to be sent once it answers.",
+    ),
+    (
+        "outbox.conflict_confirm",
+        "放弃后您的这条提交不会再发送，确定保留服务器版本吗？",
+        "Once given up, your submission is never sent. Keep the server's version?",
+    ),
+    (
+        "draft.report_waiting",
+        "本机保存有尚未提交的核查报告草稿。",
+        "A verification report typed on this device has not been submitted yet.",
+    ),
+    ("draft.report_open", "继续填写", "Continue"),
     (
         "outbox.queued",
         "当前离线，已存入待发送箱，联网后自动发送。",
@@ -371,6 +402,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "admin.forbidden",
         "当前账号无权访问此页面，仅管理员可用。",
         "You have no permission to open this page: it is for administrators only.",
+    ),
+    (
+        "role.forbidden",
+        "当前账号的角色无权访问此页面。",
+        "Your account's role gives no access to this page.",
     ),
     ("admin.col.actions", "操作", "Actions"),
     ("admin.edit", "编辑", "Edit"),

@@ -19,12 +19,16 @@ use crate::session::CurrentUser;
 
 const OUTBOX_KEY: &str = "duban.outbox";
 const DRAFT_PREFIX: &str = "duban.draft.";
+/// This tab's id, in session storage.
+const TAB_KEY: &str = "duban.tab";
 const CASES_KEY: &str = "duban.copy.cases";
 const COPY_PREFIX: &str = "duban.copy.";
 /// How many cases opened lately are kept for reading without network.
 const CASES_KEPT: usize = 20;
 /// How often a non-empty outbox is tried again while the browser says it is online.
 const RETRY_MS: u32 = 20_000;
+/// How often an unreachable server is asked whether it is back.
+const PROBE_MS: u32 = 5_000;
 
 /// A fresh idempotency key: a random UUID (version 4) from the browser's CSPRNG.
 /// `crypto.getRandomValues` works on plain-HTTP intranet addresses too, where
@@ -64,19 +68,74 @@ fn navigator_online() -> bool {
     leptos::web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
-/// A draft saved under `name` (e.g. `case_new`, `report.<case id>`), if any.
+/// This tab's id (kept in session storage, so a reload keeps it): each tab keeps its
+/// own drafts, and two tabs typing the same form never overwrite each other.
+fn tab_id() -> String {
+    use gloo_storage::SessionStorage;
+    SessionStorage::get::<String>(TAB_KEY).unwrap_or_else(|_| {
+        let id = new_key();
+        let _ = SessionStorage::set(TAB_KEY, &id);
+        id
+    })
+}
+
+/// A draft as stored: when it was saved, and the form's value.
+#[derive(Serialize, Deserialize)]
+struct StoredDraft<T> {
+    at: f64,
+    value: T,
+}
+
+/// Names of the stored keys that start with `prefix`.
+fn keys_starting(prefix: &str) -> Vec<String> {
+    let raw = LocalStorage::raw();
+    let n = raw.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| raw.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect()
+}
+
+/// A draft saved under `name` (e.g. `case_new`, `report.<case id>`), if any: this tab's,
+/// or else the newest one left by a tab that is gone (a browser restart gives tabs new
+/// ids), which this tab then takes over.
 pub fn load_draft<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
-    LocalStorage::get(format!("{DRAFT_PREFIX}{name}")).ok()
+    let prefix = format!("{DRAFT_PREFIX}{name}@");
+    let own = format!("{prefix}{}", tab_id());
+    if let Ok(d) = LocalStorage::get::<StoredDraft<T>>(&own) {
+        return Some(d.value);
+    }
+    let newest = keys_starting(&prefix)
+        .into_iter()
+        .filter_map(|k| {
+            let d = LocalStorage::get::<StoredDraft<serde_json::Value>>(&k).ok()?;
+            Some((k, d))
+        })
+        .max_by(|a, b| a.1.at.total_cmp(&b.1.at))?;
+    let (key, d) = newest;
+    let value = serde_json::from_value(d.value.clone()).ok()?;
+    let _ = LocalStorage::set(&own, &d);
+    LocalStorage::delete(key);
+    Some(value)
 }
 
-/// Keep `value` as the draft `name`, replacing the one before.
+/// Whether a draft `name` is kept here (this tab's or one left by another).
+pub fn has_draft(name: &str) -> bool {
+    !keys_starting(&format!("{DRAFT_PREFIX}{name}@")).is_empty()
+}
+
+/// Keep `value` as this tab's draft `name`, replacing the one before.
 pub fn save_draft<T: Serialize>(name: &str, value: &T) {
-    let _ = LocalStorage::set(format!("{DRAFT_PREFIX}{name}"), value);
+    let d = StoredDraft {
+        at: js_sys_now(),
+        value,
+    };
+    let _ = LocalStorage::set(format!("{DRAFT_PREFIX}{name}@{}", tab_id()), &d);
 }
 
-/// Forget the draft `name` (after it was sent or queued, or when discarded).
+/// Forget this tab's draft `name` (after it was sent or queued, or when discarded).
 pub fn clear_draft(name: &str) {
-    LocalStorage::delete(format!("{DRAFT_PREFIX}{name}"));
+    LocalStorage::delete(format!("{DRAFT_PREFIX}{name}@{}", tab_id()));
 }
 
 /// Keep the case as last read, so that its page (and the verification report) opens
@@ -122,18 +181,7 @@ pub fn remembered<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
 /// Forget the copies kept for reading offline (on sign-out: the next person at this
 /// browser must not read them). Drafts and the outbox stay with their author.
 pub fn forget_copies() {
-    let Ok(storage) = LocalStorage::raw()
-        .length()
-        .map(|n| (LocalStorage::raw(), n))
-    else {
-        return;
-    };
-    let (raw, n) = storage;
-    let names: Vec<String> = (0..n)
-        .filter_map(|i| raw.key(i).ok().flatten())
-        .filter(|k| k.starts_with(COPY_PREFIX))
-        .collect();
-    for k in names {
+    for k in keys_starting(COPY_PREFIX) {
         LocalStorage::delete(k);
     }
 }
@@ -398,6 +446,7 @@ pub fn provide_offline(i18n: I18n, user: CurrentUser) -> Offline {
     // The listeners live as long as the app.
     let on = window_event_listener_untyped("online", move |_| {
         off.online.set(true);
+        spawn_local(api::probe());
         off.flush(i18n);
     });
     let offl = window_event_listener_untyped("offline", move |_| off.online.set(false));
@@ -430,6 +479,17 @@ pub fn provide_offline(i18n: I18n, user: CurrentUser) -> Offline {
         std::time::Duration::from_millis(u64::from(RETRY_MS)),
     );
     std::mem::forget(retry);
+    // While the server does not answer, ask it every few seconds, so the bar (and the
+    // pages waiting for it) know as soon as it is back, whether or not anything waits.
+    let probe = set_interval_with_handle(
+        move || {
+            if navigator_online() && !api::server_reached() {
+                spawn_local(api::probe());
+            }
+        },
+        std::time::Duration::from_millis(u64::from(PROBE_MS)),
+    );
+    std::mem::forget(probe);
     // Sent as soon as the server says who is signed in.
     Effect::new(move |_| {
         if user.get().is_some() {
@@ -447,6 +507,16 @@ pub fn use_offline() -> Offline {
 /// Whether a failed submission should go to the outbox: the server was not reached.
 pub fn unreachable(f: &api::Failure) -> bool {
     f.status == 0
+}
+
+/// The i18n key of the notice for a submission just queued: offline, or only the
+/// server out of reach.
+pub fn queued_notice() -> &'static str {
+    if offline_now() {
+        "outbox.queued"
+    } else {
+        "outbox.queued_server"
+    }
 }
 
 /// Whether to queue without trying: the browser knows it is offline.

@@ -156,6 +156,42 @@ fn fingerprint(parts: &axum::http::request::Parts, body: &[u8]) -> String {
     hex(&h.finalize())
 }
 
+/// A key in [`AppState::in_flight`] while its request runs (also if the request is
+/// dropped half-way: the guard takes it out).
+struct Running {
+    set: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<(String, String)>>>,
+    entry: (String, String),
+}
+
+impl Running {
+    fn start(s: &AppState, principal: &str, key: &str) -> Running {
+        let entry = (principal.to_owned(), key.to_owned());
+        if let Ok(mut set) = s.in_flight.lock() {
+            set.insert(entry.clone());
+        }
+        Running {
+            set: s.in_flight.clone(),
+            entry,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.set.lock() {
+            set.remove(&self.entry);
+        }
+    }
+}
+
+impl AppState {
+    fn running(&self, principal: &str, key: &str) -> bool {
+        self.in_flight
+            .lock()
+            .is_ok_and(|set| set.contains(&(principal.to_owned(), key.to_owned())))
+    }
+}
+
 fn refusal(status: StatusCode, code: &str, lang: Lang) -> Response {
     let message = match (code, lang) {
         ("idempotency.key_invalid", Lang::Zh) => "Idempotency-Key 须为 1 至 255 个可见 ASCII 字符",
@@ -278,9 +314,14 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         Ok(Claim::Running) => {
             return refusal(StatusCode::CONFLICT, "idempotency.in_progress", lang);
         }
+        // Committed and not answered: still being answered here, or cut off by a stop.
+        Ok(Claim::Lost) if s.running(&principal, &key) => {
+            return refusal(StatusCode::CONFLICT, "idempotency.in_progress", lang);
+        }
         Ok(Claim::Lost) => return refusal(StatusCode::CONFLICT, "idempotency.answer_lost", lang),
     }
     let req = Request::from_parts(parts, Body::from(bytes));
+    let _running = Running::start(&s, &principal, &key);
     let resp = IDEMPOTENCY
         .scope((principal.clone(), key.clone()), next.run(req))
         .await;

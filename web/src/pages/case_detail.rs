@@ -288,7 +288,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                         load_error.set(None);
                         offline_copy.set(true);
                     }
-                    None => load_error.set(Some(f.summary())),
+                    None => load_error.set(Some(i18n.t("offline.case_not_kept").to_owned())),
                 },
                 Err(f) => load_error.set(Some(f.summary())),
             }
@@ -468,7 +468,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                 form.set(ActionForm::default());
                 action_errors.set(Vec::new());
                 conflict.set(None);
-                notice.set(Some("outbox.queued"));
+                notice.set(Some(offline::queued_notice()));
             }
         };
         if offline::offline_now() {
@@ -741,6 +741,16 @@ pub fn CaseDetailPage() -> impl IntoView {
                         }).collect_view()}
                         {v.allowed_actions.is_empty().then(|| view! { <span class="muted">{i18n.t("detail.no_actions")}</span> })}
                     </div>
+                    // A report typed before (offline, or sent back from the outbox) waits.
+                    {v.allowed_actions.contains(&ActionKind::Report).then(|| view! {
+                        <Show when=move || open.get().is_none() && offline::has_draft(&report_draft(&id.get()))>
+                            <p class="banner" id="report-draft-waiting">
+                                {move || i18n.t("draft.report_waiting")} " "
+                                <button type="button" class="btn btn-small btn-primary" id="report-draft-open"
+                                    on:click=move |_| choose(ActionKind::Report)>{move || i18n.t("draft.report_open")}</button>
+                            </p>
+                        </Show>
+                    })}
                 }
             })}
             // Refused because the case changed meanwhile: both versions, and the choice.

@@ -140,6 +140,13 @@ pub fn CaseListPage() -> impl IntoView {
             loading.set(false);
         });
     };
+    // The server answers again: read the list it could not give.
+    let back = window_event_listener_untyped(crate::api::REACH_EVENT, move |_| {
+        if crate::api::server_reached() && unreachable.get_untracked() {
+            load(false);
+        }
+    });
+    on_cleanup(move || back.remove());
     Effect::new(move |_| {
         filters.track();
         load(false);
@@ -279,7 +286,7 @@ pub fn CaseListPage() -> impl IntoView {
                     {move || total.get().map(|n| format!("{} {n}", i18n.t("cases.total")))}
                 </span>
             </div>
-            <Show when=move || error.get().is_some()>
+            <Show when=move || error.get().is_some() && !unreachable.get()>
                 <p class="banner banner-error" id="cases-error">{move || error.get()}</p>
             </Show>
             <Show when=move || unreachable.get()>

@@ -251,7 +251,7 @@ pub fn CaseNewPage() -> impl IntoView {
             </Show>
             <Show when=move || queued.get()>
                 <p class="banner banner-ok" id="case-queued">
-                    {move || i18n.t("outbox.queued")} " "
+                    {move || i18n.t(offline::queued_notice())} " "
                     <leptos_router::components::A href="/outbox">{move || i18n.t("outbox.open")}</leptos_router::components::A>
                 </p>
             </Show>

@@ -298,15 +298,16 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
         let key = key.clone();
         let conflict = matches!(q.waiting, Waiting::Conflict { .. });
         move |_| {
-            // Keeping the server's version is a choice already explained on the page;
-            // throwing a submission away is asked once more.
-            let sure = conflict
-                || leptos::web_sys::window()
-                    .and_then(|w| {
-                        w.confirm_with_message(i18n.t("outbox.discard_confirm"))
-                            .ok()
-                    })
-                    .unwrap_or(true);
+            // Throwing a submission away (also by keeping the server's version) is
+            // asked once more.
+            let ask = if conflict {
+                "outbox.conflict_confirm"
+            } else {
+                "outbox.discard_confirm"
+            };
+            let sure = leptos::web_sys::window()
+                .and_then(|w| w.confirm_with_message(i18n.t(ask)).ok())
+                .unwrap_or(true);
             if sure {
                 off.discard(&key);
             }
@@ -314,33 +315,35 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
     };
     let state = waiting_code(&q.waiting);
     let navigate = leptos_router::hooks::use_navigate();
+    // Back into its form as a draft, to be corrected (or kept) and submitted again.
+    let edit = {
+        let key = key.clone();
+        let q = q.clone();
+        move || {
+            restore_target(&q).map(|(draft, value, href)| {
+                let key = key.clone();
+                let navigate = navigate.clone();
+                view! {
+                    <button type="button" class="btn btn-small btn-primary outbox-edit" on:click=move |_| {
+                        crate::offline::save_draft(&draft, &value);
+                        off.discard(&key);
+                        navigate(&href, Default::default());
+                    }>{move || i18n.t("outbox.edit")}</button>
+                }
+            })
+        }
+    };
     let body = match q.waiting.clone() {
         Waiting::Network => {
             view! { <p class="hint">{move || i18n.t("outbox.waiting")}</p> }.into_any()
         }
-        Waiting::Refused { errors } => {
-            // Back into its form as a draft, to be corrected and submitted again.
-            let edit = restore_target(&q).map(|(draft, value, href)| {
-                let key = key.clone();
-                let navigate = navigate.clone();
-                view! {
-                    <div class="actions">
-                        <button type="button" class="btn btn-small btn-primary outbox-edit" on:click=move |_| {
-                            crate::offline::save_draft(&draft, &value);
-                            off.discard(&key);
-                            navigate(&href, Default::default());
-                        }>{move || i18n.t("outbox.edit")}</button>
-                    </div>
-                }
-            });
-            view! {
-                <ul class="field-errors">
-                    {errors.into_iter().map(|e| { let code = e.code.clone(); view! { <li data-code=code>{move || i18n.error(&e)}</li> } }).collect_view()}
-                </ul>
-                {edit}
-            }
-            .into_any()
+        Waiting::Refused { errors } => view! {
+            <ul class="field-errors">
+                {errors.into_iter().map(|e| { let code = e.code.clone(); view! { <li data-code=code>{move || i18n.error(&e)}</li> } }).collect_view()}
+            </ul>
+            <div class="actions">{edit()}</div>
         }
+        .into_any(),
         Waiting::Conflict { current } => match serde_json::from_value::<CaseView>(current) {
             Ok(current) => {
                 let version = current.case.version();
@@ -358,17 +361,15 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
                     off.flush(i18n);
                 };
                 view! {
-                    <p class="banner banner-error">{move || i18n.t("conflict.explain")}</p>
+                    <p class="banner banner-error">{move || i18n.t(if allowed { "conflict.explain" } else { "conflict.explain_closed" })}</p>
                     <ConflictTable mine=q.body.clone() mine_version=q.if_match.unwrap_or_default() current/>
-                    {if allowed {
-                        view! {
-                            <div class="actions">
-                                <button type="button" class="btn btn-primary conflict-mine" on:click=send_mine>{move || i18n.t("conflict.keep_mine")}</button>
-                            </div>
-                        }.into_any()
-                    } else {
-                        view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t("conflict.not_allowed")}</p> }.into_any()
-                    }}
+                    <div class="actions">
+                        {allowed.then(|| view! {
+                            <button type="button" class="btn btn-primary conflict-mine" on:click=send_mine>{move || i18n.t("conflict.keep_mine")}</button>
+                        })}
+                        {edit()}
+                    </div>
+                    {(!allowed).then(|| view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t("conflict.not_allowed")}</p> })}
                 }
                 .into_any()
             }

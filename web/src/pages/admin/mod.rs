@@ -180,7 +180,7 @@ pub fn RolesOnly(roles: &'static [&'static str], children: ChildrenFn) -> impl I
         Access::Allowed => children().into_any(),
         Access::Denied => view! {
             <section>
-                <p class="banner banner-error" id="no-permission">{move || i18n.t("admin.forbidden")}</p>
+                <p class="banner banner-error" id="no-permission">{move || i18n.t(if roles == ["admin"] { "admin.forbidden" } else { "role.forbidden" })}</p>
             </section>
         }
         .into_any(),
