@@ -1040,6 +1040,7 @@ macro_rules! sql_store {
                             }
                         };
                         let mut answers = Vec::with_capacity(group.len());
+                        let mut cells = board::Cells::new();
                         let mut broken = None;
                         for job in group {
                             if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *tx).await {
@@ -1048,11 +1049,20 @@ macro_rules! sql_store {
                             }
                             let done = job(&mut tx).await;
                             let end = if done.ok { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
+                            if done.ok {
+                                board::merge_cells(&mut cells, done.cells);
+                            }
                             answers.push(done.deliver);
                             if let Err(e) = sqlx::query(end).execute(&mut *tx).await {
                                 broken = Some(e.to_string());
                                 break;
                             }
+                        }
+                        // Each cell once for the whole group, in key order.
+                        if broken.is_none()
+                            && let Err(e) = Self::add_to_cells(&mut tx, cells).await
+                        {
+                            broken = Some(e.to_string());
                         }
                         let outcome = match broken {
                             Some(e) => {
@@ -1073,11 +1083,11 @@ macro_rules! sql_store {
             }
 
             /// Store changes to cases inside the caller's transaction (see
-            /// [`Store::update_cases`]).
+            /// [`Store::update_cases`]); returns the board cell deltas.
             async fn update_rows(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 changes: &[Change<'_>],
-            ) -> StoreResult<()> {
+            ) -> StoreResult<board::Cells> {
                 for ch in changes {
                     let r = Row::of(ch.case)?;
                     let expected_i = i64::try_from(ch.expected).unwrap_or(i64::MAX);
@@ -1141,10 +1151,11 @@ macro_rules! sql_store {
 
             /// Append events numbered from `first_seq`, inside the caller's transaction.
             /// Insert new cases, their opening events, numbers elsewhere and audit entries.
+            /// Returns the board cell deltas, for the writer to add with its group's.
             async fn insert_rows(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 rows: &[Insert<'_>],
-            ) -> StoreResult<()> {
+            ) -> StoreResult<board::Cells> {
                 for ins in rows {
                     let r = Row::of(ins.case)?;
                     sqlx::query(INSERT_CASE)
@@ -1191,14 +1202,13 @@ macro_rules! sql_store {
                 Self::write_board(tx, &facts, false).await
             }
 
-            /// Replace the cases' board facts and move their figures between cells:
-            /// cells last and in key order, so concurrent writers take row locks in
-            /// the same order.
+            /// Replace the cases' board facts; returns how their figures move between
+            /// cells (the writer adds them for its whole group, in key order).
             async fn write_board(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 facts: &[(String, duban_board::fact::Fact)],
                 may_exist: bool,
-            ) -> StoreResult<()> {
+            ) -> StoreResult<board::Cells> {
                 use sqlx::Row as _;
                 let mut deltas = std::collections::BTreeMap::new();
                 for (id, new) in facts {
@@ -1242,7 +1252,7 @@ macro_rules! sql_store {
                     }
                     q.execute(&mut **tx).await?;
                 }
-                Self::add_to_cells(tx, deltas).await
+                Ok(deltas)
             }
 
             /// Commit a write; on behalf of an `Idempotency-Key` request, mark its key in
@@ -1330,11 +1340,12 @@ macro_rules! sql_store {
                 let owned: Vec<OwnedInsert> = rows.iter().map(OwnedInsert::of).collect();
                 let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
                 self.writer
-                    .write(move |tx| {
+                    .write_counting(move |tx| {
                         Box::pin(async move {
                             let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
-                            Self::insert_rows(tx, &rows).await?;
-                            Self::mark_committed(tx, mark).await
+                            let cells = Self::insert_rows(tx, &rows).await?;
+                            Self::mark_committed(tx, mark).await?;
+                            Ok(((), cells))
                         })
                     })
                     .await
@@ -1433,7 +1444,7 @@ macro_rules! sql_store {
                 let audit = audit.clone();
                 let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
                 self.writer
-                    .write(move |tx| {
+                    .write_counting(move |tx| {
                         Box::pin(async move {
                             sqlx::query("INSERT INTO imports (id, fingerprint, file_name, rows, by_user, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
                                 .bind(&import.id)
@@ -1445,9 +1456,10 @@ macro_rules! sql_store {
                                 .execute(&mut **tx)
                                 .await?;
                             let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
-                            Self::insert_rows(tx, &rows).await?;
+                            let cells = Self::insert_rows(tx, &rows).await?;
                             bind_audit!(&audit).execute(&mut **tx).await?;
-                            Self::mark_committed(tx, mark).await
+                            Self::mark_committed(tx, mark).await?;
+                            Ok(((), cells))
                         })
                     })
                     .await
@@ -1565,11 +1577,12 @@ macro_rules! sql_store {
                 let owned: Vec<OwnedChange> = changes.iter().map(OwnedChange::of).collect();
                 let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
                 self.writer
-                    .write(move |tx| {
+                    .write_counting(move |tx| {
                         Box::pin(async move {
                             let changes: Vec<Change<'_>> = owned.iter().map(OwnedChange::as_change).collect();
-                            Self::update_rows(tx, &changes).await?;
-                            Self::mark_committed(tx, mark).await
+                            let cells = Self::update_rows(tx, &changes).await?;
+                            Self::mark_committed(tx, mark).await?;
+                            Ok(((), cells))
                         })
                     })
                     .await

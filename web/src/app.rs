@@ -30,6 +30,8 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=CaseListPage/>
+                    // What people type when they look for the list.
+                    <Route path=path!("/cases") view=CaseListPage/>
                     <Route path=path!("/cases/new") view=|| view! {
                         <crate::pages::RolesOnly roles=DISPATCH_ROLES><CaseNewPage/></crate::pages::RolesOnly>
                     }/>
@@ -201,7 +203,12 @@ pub fn UserMenu() -> impl IntoView {
     use leptos::task::spawn_local;
     let i18n = use_i18n();
     let user = use_current_user();
+    let leaving = RwSignal::new(false);
     let logout = move |_| {
+        if leaving.get_untracked() {
+            return;
+        }
+        leaving.set(true);
         spawn_local(async move {
             let r = crate::api::post::<_, serde_json::Value>(
                 "/api/v1/auth/logout",
@@ -216,6 +223,7 @@ pub fn UserMenu() -> impl IntoView {
             if let Err(f) = &r
                 && crate::offline::unreachable(f)
             {
+                leaving.set(false);
                 let _ = window().alert_with_message(i18n.t("logout.offline"));
                 return;
             }
@@ -227,7 +235,9 @@ pub fn UserMenu() -> impl IntoView {
     view! {
         {move || user.get().map(|m| view! {
             <span class="user" id="current-user" data-role=m.role.clone()>{m.display_name.clone()}</span>
-            <button type="button" class="lang-switch" id="logout" on:click=logout>{move || i18n.t("nav.logout")}</button>
+            <button type="button" class="lang-switch" id="logout" disabled=move || leaving.get() on:click=logout>
+                {move || i18n.t(if leaving.get() { "nav.logging_out" } else { "nav.logout" })}
+            </button>
         })}
     }
 }

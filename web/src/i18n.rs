@@ -244,6 +244,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("draft.report_open", "继续填写", "Continue"),
     (
+        "draft.report_later",
+        "信访件现在不能上报结果；草稿保留在本机，待可以上报时再继续。",
+        "The case cannot take a report now; the draft stays on this device until it can.",
+    ),
+    (
         "outbox.queued",
         "当前离线，已存入待发送箱，联网后自动发送。",
         "You are offline: saved to the outbox, to be sent when the network returns.",
@@ -393,6 +398,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Demo accounts: coordinator, handler, supervisor, leader, admin; password demo",
     ),
     ("nav.logout", "退出", "Sign out"),
+    ("nav.logging_out", "正在退出…", "Signing out…"),
     // administration
     ("nav.admin_users", "用户管理", "Users"),
     ("nav.admin_units", "单位管理", "Units"),

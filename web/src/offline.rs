@@ -21,6 +21,10 @@ const OUTBOX_KEY: &str = "duban.outbox";
 const DRAFT_PREFIX: &str = "duban.draft.";
 /// This tab's id, in session storage.
 const TAB_KEY: &str = "duban.tab";
+/// When each open tab last showed a sign of life: `duban.alive.<tab id>`.
+const ALIVE_PREFIX: &str = "duban.alive.";
+/// How often an open tab says so.
+const ALIVE_MS: u32 = 10_000;
 const CASES_KEY: &str = "duban.copy.cases";
 const COPY_PREFIX: &str = "duban.copy.";
 /// How many cases opened lately are kept for reading without network.
@@ -96,9 +100,28 @@ fn keys_starting(prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// Tell other tabs this one is open (see [`load_draft`]); called every
+/// [`ALIVE_MS`] while the app runs.
+fn still_alive() {
+    let now = js_sys_now();
+    let _ = LocalStorage::set(format!("{ALIVE_PREFIX}{}", tab_id()), now);
+    // Marks of tabs long gone.
+    for k in keys_starting(ALIVE_PREFIX) {
+        if LocalStorage::get::<f64>(&k).is_ok_and(|t| now - t > 86_400_000.0) {
+            LocalStorage::delete(k);
+        }
+    }
+}
+
+/// Whether the tab `id` has shown a sign of life lately.
+fn tab_alive(id: &str) -> bool {
+    LocalStorage::get::<f64>(format!("{ALIVE_PREFIX}{id}"))
+        .is_ok_and(|t| js_sys_now() - t < f64::from(3 * ALIVE_MS))
+}
+
 /// A draft saved under `name` (e.g. `case_new`, `report.<case id>`), if any: this tab's,
-/// or else the newest one left by a tab that is gone (a browser restart gives tabs new
-/// ids), which this tab then takes over.
+/// or else the newest one left by a tab that is closed (a browser restart gives tabs
+/// new ids), which this tab then takes over. A draft of a tab still open stays its own.
 pub fn load_draft<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
     let prefix = format!("{DRAFT_PREFIX}{name}@");
     let own = format!("{prefix}{}", tab_id());
@@ -107,6 +130,7 @@ pub fn load_draft<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
     }
     let newest = keys_starting(&prefix)
         .into_iter()
+        .filter(|k| !tab_alive(&k[prefix.len()..]))
         .filter_map(|k| {
             let d = LocalStorage::get::<StoredDraft<serde_json::Value>>(&k).ok()?;
             Some((k, d))
@@ -490,6 +514,12 @@ pub fn provide_offline(i18n: I18n, user: CurrentUser) -> Offline {
         std::time::Duration::from_millis(u64::from(PROBE_MS)),
     );
     std::mem::forget(probe);
+    still_alive();
+    let alive = set_interval_with_handle(
+        still_alive,
+        std::time::Duration::from_millis(u64::from(ALIVE_MS)),
+    );
+    std::mem::forget(alive);
     // Sent as soon as the server says who is signed in.
     Effect::new(move |_| {
         if user.get().is_some() {

@@ -23,6 +23,17 @@ const GRAIN_DAY_CITY_BATCH: i64 = 4;
 /// (one total order for every writer) keeps concurrent transactions from deadlocking.
 pub(crate) type CellKey = (i64, String, i64, i64, i64);
 
+/// Changes to cells, by cell.
+pub(crate) type Cells = BTreeMap<CellKey, duban_board::fact::Measures>;
+
+/// Add `more` into `cells`.
+pub(crate) fn merge_cells(cells: &mut Cells, more: Cells) {
+    for (k, m) in more {
+        let e = cells.entry(k).or_default();
+        *e = e.plus(&m);
+    }
+}
+
 /// The category slice of all categories; slice `i + 1` is `Category::ALL[i]`.
 const ALL_CATEGORIES: i64 = 0;
 /// Key slices: every case, key cases, ordinary cases, and `KEY_CLASS + i` for

@@ -10,6 +10,11 @@
 //! takes one writer at a time anyway; and on PostgreSQL it ends the waits for the row
 //! locks of shared rows (counters, board cells), which every case registered touches.
 //!
+//! The board's cells are what most writes share: every case registered adds to the same
+//! few cells of its day, batch and division. A job does not write them; it hands back
+//! its cell deltas, the writer sums them over the group and writes each cell once,
+//! in key order, before the commit.
+//!
 //! Invariant: a job only uses the transaction it is given: a job that called the store
 //! again would wait for the writer that waits for it.
 
@@ -18,13 +23,16 @@ use std::pin::Pin;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::board::Cells;
 use super::{StoreError, StoreResult};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// What a job did: whether to keep it, and how to answer once the group is committed.
+/// What a job did: whether to keep it, its board cell deltas (kept with it), and how to
+/// answer once the group is committed.
 pub struct Done {
     pub ok: bool,
+    pub cells: Cells,
     pub deliver: Box<dyn FnOnce(Result<(), String>) + Send>,
 }
 
@@ -72,12 +80,33 @@ impl<DB: sqlx::Database> Writer<DB> {
             + Send
             + 'static,
     {
+        self.write_counting(move |tx| {
+            Box::pin(async move { f(tx).await.map(|r| (r, Cells::new())) })
+        })
+        .await
+    }
+
+    /// As [`Writer::write`], for a job that changes the board: `f` gives back the cell
+    /// deltas of what it wrote, and the writer adds them to the cells with the group's.
+    pub async fn write_counting<R, F>(&self, f: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut sqlx::Transaction<'static, DB>,
+            ) -> BoxFuture<'c, StoreResult<(R, Cells)>>
+            + Send
+            + 'static,
+    {
         let (answer, answered) = oneshot::channel::<StoreResult<R>>();
         let job: Job<DB> = Box::new(move |tx| {
             Box::pin(async move {
-                let result = f(tx).await;
+                let (result, cells) = match f(tx).await {
+                    Ok((r, cells)) => (Ok(r), cells),
+                    Err(e) => (Err(e), Cells::new()),
+                };
                 Done {
                     ok: result.is_ok(),
+                    cells,
                     deliver: Box::new(move |commit| {
                         let _ = answer.send(match commit {
                             Ok(()) => result,

@@ -742,15 +742,22 @@ pub fn CaseDetailPage() -> impl IntoView {
                         {v.allowed_actions.is_empty().then(|| view! { <span class="muted">{i18n.t("detail.no_actions")}</span> })}
                     </div>
                     // A report typed before (offline, or sent back from the outbox) waits.
-                    {v.allowed_actions.contains(&ActionKind::Report).then(|| view! {
-                        <Show when=move || open.get().is_none() && offline::has_draft(&report_draft(&id.get()))>
-                            <p class="banner" id="report-draft-waiting">
-                                {move || i18n.t("draft.report_waiting")} " "
-                                <button type="button" class="btn btn-small btn-primary" id="report-draft-open"
-                                    on:click=move |_| choose(ActionKind::Report)>{move || i18n.t("draft.report_open")}</button>
-                            </p>
-                        </Show>
-                    })}
+                    {
+                        let can_report = v.allowed_actions.contains(&ActionKind::Report);
+                        view! {
+                            <Show when=move || open.get().is_none() && offline::has_draft(&report_draft(&id.get()))>
+                                <p class="banner" id="report-draft-waiting">
+                                    {move || i18n.t("draft.report_waiting")} " "
+                                    {if can_report {
+                                        view! { <button type="button" class="btn btn-small btn-primary" id="report-draft-open"
+                                            on:click=move |_| choose(ActionKind::Report)>{move || i18n.t("draft.report_open")}</button> }.into_any()
+                                    } else {
+                                        view! { <span class="muted">{move || i18n.t("draft.report_later")}</span> }.into_any()
+                                    }}
+                                </p>
+                            </Show>
+                        }
+                    }
                 }
             })}
             // Refused because the case changed meanwhile: both versions, and the choice.
