@@ -1753,6 +1753,7 @@ async fn audit_search(
     Ok(axum::Json(Page {
         items,
         total,
+        total_capped: false,
         next_cursor,
     }))
 }
@@ -3782,8 +3783,13 @@ async fn list_cases(
     actor: Actor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<axum::Json<Page<CaseSummary>>, ApiFailure> {
-    let f = case_filter(&q, &actor, lang)?;
+    let f = CaseFilter {
+        count_up_to: Some(duban_api::LIST_COUNT_MAX),
+        ..case_filter(&q, &actor, lang)?
+    };
     let (items, total) = s.store.list_cases(&f).await?;
+    let total_capped = total > duban_api::LIST_COUNT_MAX;
+    let total = total.min(duban_api::LIST_COUNT_MAX);
     let next_cursor = (items.len() as i64 == f.limit)
         .then(|| {
             items
@@ -3794,6 +3800,7 @@ async fn list_cases(
     Ok(axum::Json(Page {
         items,
         total,
+        total_capped,
         next_cursor,
     }))
 }

@@ -133,6 +133,9 @@ pub struct CaseFilter {
     /// `cases`: the earliest due first (cases without a running clock last) instead of
     /// the earliest received; what the inbox lists when more waits than it shows.
     pub urgent_first: bool,
+    /// `list_cases`: count the total only up to one more than this (a page's "at
+    /// least"): an exact count of a million rows costs more than the page itself.
+    pub count_up_to: Option<u64>,
 }
 
 /// Filters of the audit trail, already parsed.
@@ -1994,7 +1997,13 @@ macro_rules! sql_store {
                 let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
                 let rows: Vec<String> = q.fetch_all(&self.pool).await?;
                 let (cw, cargs) = where_clause(f, false);
-                let csql = format!("SELECT COUNT(*) FROM cases{cw}");
+                let csql = match f.count_up_to {
+                    Some(cap) => format!(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM cases{cw} LIMIT {}) AS capped",
+                        cap.saturating_add(1).min(i64::MAX as u64)
+                    ),
+                    None => format!("SELECT COUNT(*) FROM cases{cw}"),
+                };
                 let cq = bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(csql)), &cargs);
                 let total: i64 = cq.fetch_one(&self.pool).await?;
                 let items = rows.iter().map(|s| serde_json::from_str(s)).collect::<Result<Vec<_>, _>>()?;

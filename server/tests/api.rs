@@ -5226,6 +5226,20 @@ async fn idempotency(store: Arc<dyn Store>) {
     assert_ne!(theirs["id"], first["id"]);
     assert_eq!(total(coordinator.clone()).await, 2);
 
+    // A list page counts its total only so far: beyond the cap it says "at least".
+    let capped = duban_server::store::CaseFilter {
+        limit: 1,
+        count_up_to: Some(0),
+        ..Default::default()
+    };
+    let (items, counted) = store.list_cases(&capped).await.expect("list");
+    assert_eq!((items.len(), counted), (1, 1), "counted up to cap + 1, of 2");
+    let exact = duban_server::store::CaseFilter {
+        limit: 1,
+        ..Default::default()
+    };
+    assert_eq!(store.list_cases(&exact).await.expect("list").1, 2);
+
     // A malformed key is refused with its code.
     for bad in ["", "has space", &"k".repeat(256)] {
         let (s, v, _) = post(&coordinator, "/api/v1/cases", bad, valid_case(), None).await;

@@ -139,9 +139,16 @@ impl CaseSummary {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
+    /// `total` is a floor: more match, and counting them all was not worth it (a case
+    /// list counts at most [`LIST_COUNT_MAX`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub total_capped: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+/// The most cases a list page counts for its total; beyond, it says "at least".
+pub const LIST_COUNT_MAX: u64 = 10_000;
 
 /// Filters of `GET /api/v1/cases`.
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]

@@ -98,7 +98,7 @@ pub fn CaseListPage() -> impl IntoView {
     let filters = Memo::new(move |_| query.with(|q| Filters::from_query(|k| q.get(k))));
     let navigate = use_navigate();
     let rows = RwSignal::new(Vec::<CaseSummary>::new());
-    let total = RwSignal::new(None::<u64>);
+    let total = RwSignal::new(None::<(u64, bool)>);
     let cursor = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     // The server was not reached: the cases kept on this device are offered instead.
@@ -124,7 +124,7 @@ pub fn CaseListPage() -> impl IntoView {
                 Ok(page) => {
                     error.set(None);
                     unreachable.set(false);
-                    total.set(Some(page.total));
+                    total.set(Some((page.total, page.total_capped)));
                     cursor.set(page.next_cursor);
                     if append {
                         rows.update(|r| r.extend(page.items));
@@ -283,7 +283,7 @@ pub fn CaseListPage() -> impl IntoView {
                     prop:value=move || filters.with(|f| f.to.clone())
                     on:change=set(|f, v| f.to = v.trim().to_owned(), false)/>
                 <span class="count">
-                    {move || total.get().map(|n| format!("{} {n}", i18n.t("cases.total")))}
+                    {move || total.get().map(|(n, capped)| format!("{} {n}{}", i18n.t("cases.total"), if capped { "+" } else { "" }))}
                 </span>
             </div>
             <Show when=move || error.get().is_some() && !unreachable.get()>
