@@ -5233,7 +5233,11 @@ async fn idempotency(store: Arc<dyn Store>) {
         ..Default::default()
     };
     let (items, counted) = store.list_cases(&capped).await.expect("list");
-    assert_eq!((items.len(), counted), (1, 1), "counted up to cap + 1, of 2");
+    assert_eq!(
+        (items.len(), counted),
+        (1, 1),
+        "counted up to cap + 1, of 2"
+    );
     let exact = duban_server::store::CaseFilter {
         limit: 1,
         ..Default::default()
