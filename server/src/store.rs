@@ -2554,6 +2554,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "idempotency keys",
         include_str!("../migrations/sqlite/0018_idempotency_keys.sql"),
     ),
+    (
+        19,
+        "list filter index",
+        include_str!("../migrations/sqlite/0019_list_filter_index.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -2645,6 +2650,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         18,
         "idempotency keys",
         include_str!("../migrations/postgres/0018_idempotency_keys.sql"),
+    ),
+    (
+        19,
+        "list filter index",
+        include_str!("../migrations/postgres/0019_list_filter_index.sql"),
     ),
 ];
 
