@@ -1136,8 +1136,32 @@ macro_rules! sql_store {
                 Self::write_board(tx, &facts, true).await
             }
 
-            /// Inside a writer job, the mark of the `Idempotency-Key` request the job
-            /// was made for (see [`Self::commit`]); `mark` was read when it was queued.
+            /// A writer job that changes the board (see [`writer::Writer::write_counting`]),
+            /// marking the key of the `Idempotency-Key` request it is made for in the same
+            /// transaction (see [`Self::commit`]); the key is read now, when it is queued,
+            /// since the writer task runs outside the request.
+            async fn write_marked<R, F>(&self, f: F) -> StoreResult<R>
+            where
+                R: Send + 'static,
+                F: for<'c> FnOnce(
+                        &'c mut sqlx::Transaction<'static, $db>,
+                    ) -> writer::BoxFuture<'c, StoreResult<(R, board::Cells)>>
+                    + Send
+                    + 'static,
+            {
+                let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
+                self.writer
+                    .write_counting(move |tx| {
+                        Box::pin(async move {
+                            let out = f(tx).await?;
+                            Self::mark_committed(tx, mark).await?;
+                            Ok(out)
+                        })
+                    })
+                    .await
+            }
+
+            /// Mark the key of the `Idempotency-Key` request a write is made for.
             async fn mark_committed(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 mark: Option<(String, String)>,
@@ -1262,13 +1286,7 @@ macro_rules! sql_store {
             /// the same transaction, so that a crash before the answer is stored leaves
             /// a row that says the write happened.
             async fn commit(mut tx: sqlx::Transaction<'static, $db>) -> StoreResult<()> {
-                if let Ok((principal, key)) = IDEMPOTENCY.try_with(Clone::clone) {
-                    sqlx::query("UPDATE idempotency_keys SET committed = 1 WHERE principal = $1 AND idem_key = $2")
-                        .bind(principal)
-                        .bind(key)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                Self::mark_committed(&mut tx, IDEMPOTENCY.try_with(Clone::clone).ok()).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1341,17 +1359,13 @@ macro_rules! sql_store {
 
             async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()> {
                 let owned: Vec<OwnedInsert> = rows.iter().map(OwnedInsert::of).collect();
-                let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
-                self.writer
-                    .write_counting(move |tx| {
-                        Box::pin(async move {
-                            let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
-                            let cells = Self::insert_rows(tx, &rows).await?;
-                            Self::mark_committed(tx, mark).await?;
-                            Ok(((), cells))
-                        })
+                self.write_marked(move |tx| {
+                    Box::pin(async move {
+                        let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
+                        Ok(((), Self::insert_rows(tx, &rows).await?))
                     })
-                    .await
+                })
+                .await
             }
 
             async fn repeat_candidates(
@@ -1445,9 +1459,7 @@ macro_rules! sql_store {
                 let import = import.clone();
                 let owned: Vec<OwnedInsert> = rows.iter().map(OwnedInsert::of).collect();
                 let audit = audit.clone();
-                let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
-                self.writer
-                    .write_counting(move |tx| {
+                self.write_marked(move |tx| {
                         Box::pin(async move {
                             sqlx::query("INSERT INTO imports (id, fingerprint, file_name, rows, by_user, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
                                 .bind(&import.id)
@@ -1461,7 +1473,6 @@ macro_rules! sql_store {
                             let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
                             let cells = Self::insert_rows(tx, &rows).await?;
                             bind_audit!(&audit).execute(&mut **tx).await?;
-                            Self::mark_committed(tx, mark).await?;
                             Ok(((), cells))
                         })
                     })
@@ -1578,17 +1589,13 @@ macro_rules! sql_store {
 
             async fn update_cases(&self, changes: &[Change<'_>]) -> StoreResult<()> {
                 let owned: Vec<OwnedChange> = changes.iter().map(OwnedChange::of).collect();
-                let mark = IDEMPOTENCY.try_with(Clone::clone).ok();
-                self.writer
-                    .write_counting(move |tx| {
-                        Box::pin(async move {
-                            let changes: Vec<Change<'_>> = owned.iter().map(OwnedChange::as_change).collect();
-                            let cells = Self::update_rows(tx, &changes).await?;
-                            Self::mark_committed(tx, mark).await?;
-                            Ok(((), cells))
-                        })
+                self.write_marked(move |tx| {
+                    Box::pin(async move {
+                        let changes: Vec<Change<'_>> = owned.iter().map(OwnedChange::as_change).collect();
+                        Ok(((), Self::update_rows(tx, &changes).await?))
                     })
-                    .await
+                })
+                .await
             }
 
             async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>> {
