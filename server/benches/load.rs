@@ -953,18 +953,7 @@ fn main() {
                     "postgres: copied the seed in {:.1} s",
                     t.elapsed().as_secs_f64()
                 );
-                let exists: Option<i32> =
-                    sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
-                        .bind(&naive_db)
-                        .fetch_optional(&mut admin)
-                        .await
-                        .unwrap();
-                if exists.is_none() {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {naive_db}")))
-                        .execute(&mut admin)
-                        .await
-                        .unwrap();
-                }
+                seed::pg_database(&format!("{base}/{naive_db}"), false).await;
             });
             let (rows, mem) = run_suite(
                 "postgres",
