@@ -858,17 +858,6 @@ fn report(name: &str, n: u64, rows: &[Row], (peak, now): (f64, f64)) -> String {
     out
 }
 
-fn copy_sqlite(from: &Path, to: &Path) {
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", to.display()));
-    }
-    std::fs::copy(from, to).unwrap();
-    let wal = PathBuf::from(format!("{}-wal", from.display()));
-    if wal.exists() {
-        std::fs::copy(&wal, format!("{}-wal", to.display())).unwrap();
-    }
-}
-
 fn main() {
     if let Ok(url) = std::env::var("DUBAN_LOAD_NAIVE") {
         let addr = std::env::var("DUBAN_LOAD_NAIVE_ADDR")
@@ -909,7 +898,7 @@ fn main() {
     rt.block_on(db.close());
     let copy = dir.join(format!("duban-{}.db", seed::label(n)));
     let t = Instant::now();
-    copy_sqlite(&seeded, &copy);
+    seed::copy_sqlite(&seeded, &copy);
     println!(
         "sqlite: copied the seed in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -932,32 +921,20 @@ fn main() {
             let ids = pick_ids(&db);
             rt.block_on(db.close());
             let (base, seed_db) = url.rsplit_once('/').expect("a database in the URL");
-            let load_db = format!("{seed_db}_load");
             let naive_db = format!("{seed_db}_naive");
-            rt.block_on(async {
-                use sqlx::Connection as _;
-                let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
-                    .await
-                    .unwrap();
+            let load_url = rt.block_on(async {
                 let t = Instant::now();
-                for sql in [
-                    format!("DROP DATABASE IF EXISTS {load_db} WITH (FORCE)"),
-                    format!("CREATE DATABASE {load_db} TEMPLATE {seed_db}"),
-                ] {
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .execute(&mut admin)
-                        .await
-                        .unwrap();
-                }
+                let load_url = seed::pg_copy(&url, "load").await;
                 println!(
                     "postgres: copied the seed in {:.1} s",
                     t.elapsed().as_secs_f64()
                 );
                 seed::pg_database(&format!("{base}/{naive_db}"), false).await;
+                load_url
             });
             let (rows, mem) = run_suite(
                 "postgres",
-                &format!("{base}/{load_db}"),
+                &load_url,
                 &format!("{base}/{naive_db}"),
                 &ids,
                 n,

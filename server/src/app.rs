@@ -660,37 +660,52 @@ impl AppState {
             if due.is_empty() {
                 break;
             }
+            // Decided first, then stored together: each case is its own writer job (a
+            // conflict skips only that case), and the jobs share group commits instead
+            // of waiting for one commit each.
+            let decided: Vec<(u64, Case, Vec<lifecycle::Event>, duban_api::AuditEntry)> = due
+                .into_iter()
+                .map(|case| {
+                    let events = lifecycle::escalate(&case, now, cal, &system.username);
+                    let expected = case.version();
+                    let steps: Vec<String> = events
+                        .iter()
+                        .filter_map(|e| match &e.kind {
+                            lifecycle::EventKind::Escalated { stage, step, .. } => {
+                                Some(format!("{}:{}", stage.code(), step.code()))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    // A due row with nothing to fire only needs its next instant rewritten.
+                    let next = events.iter().fold(case, lifecycle::apply);
+                    let audit = system.entry(
+                        now,
+                        "case.escalate",
+                        Some(next.id().to_string()),
+                        &next.reference().to_string(),
+                        "",
+                        serde_json::json!({ "steps": steps }),
+                    );
+                    (expected, next, events, audit)
+                })
+                .collect();
+            let outcomes = futures_util::future::join_all(decided.iter().map(
+                |(expected, next, events, audit)| {
+                    let change = crate::store::Change {
+                        expected: *expected,
+                        case: next,
+                        events,
+                        audit,
+                        counters: &[],
+                    };
+                    async move { self.store.update_cases(&[change]).await }
+                },
+            ))
+            .await;
             let mut progressed = false;
-            for case in due {
-                let events = lifecycle::escalate(&case, now, cal, &system.username);
-                let expected = case.version();
-                let steps: Vec<String> = events
-                    .iter()
-                    .filter_map(|e| match &e.kind {
-                        lifecycle::EventKind::Escalated { stage, step, .. } => {
-                            Some(format!("{}:{}", stage.code(), step.code()))
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                // A due row with nothing to fire only needs its next instant rewritten.
-                let next = events.iter().fold(case, lifecycle::apply);
-                let audit = system.entry(
-                    now,
-                    "case.escalate",
-                    Some(next.id().to_string()),
-                    &next.reference().to_string(),
-                    "",
-                    serde_json::json!({ "steps": steps }),
-                );
-                let change = crate::store::Change {
-                    expected,
-                    case: &next,
-                    events: &events,
-                    audit: &audit,
-                    counters: &[],
-                };
-                match self.store.update_cases(&[change]).await {
+            for ((_, _, events, _), outcome) in decided.iter().zip(outcomes) {
+                match outcome {
                     Ok(()) => {
                         progressed = true;
                         report.cases += u64::from(!events.is_empty());
@@ -1423,7 +1438,17 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     let app = match dist {
         Some(dist) => {
             let index = dist.join("index.html");
-            app.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)))
+            app.fallback_service(
+                // The release build writes `.br` and `.gz` beside each file.
+                ServeDir::new(dist)
+                    .precompressed_br()
+                    .precompressed_gzip()
+                    .fallback(
+                        ServeFile::new(index)
+                            .precompressed_br()
+                            .precompressed_gzip(),
+                    ),
+            )
         }
         None => app,
     };

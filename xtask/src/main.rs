@@ -306,7 +306,12 @@ fn build_web(release: bool) -> Result<()> {
     }
     fs::write(dist.join("sw.js"), sw)?;
 
-    // 6. sizes
+    // 6. sizes, then (release) `.br` and `.gz` beside each file: the server sends them
+    // to browsers that accept them (`ServeDir::precompressed_*`), compressed once here
+    // at the highest levels instead of per request.
+    if release {
+        precompress(&dist)?;
+    }
     report_sizes(&dist)?;
     println!(
         "dist ready ({}): {}",
@@ -322,10 +327,40 @@ fn file_len(path: &Path) -> Result<u64> {
         .len())
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<u64> {
+fn brotli_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
+}
+
+fn gzip_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(bytes)?;
-    Ok(enc.finish()?.len() as u64)
+    Ok(enc.finish()?)
+}
+
+/// Write `<file>.br` and `<file>.gz` for every file of `dist/` that compresses.
+fn precompress(dist: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files)?;
+    for path in files {
+        let bytes = fs::read(&path)?;
+        let name = path.display().to_string();
+        let br = brotli_bytes(&bytes)?;
+        if br.len() < bytes.len() {
+            fs::write(format!("{name}.br"), br)?;
+        }
+        let gz = gzip_bytes(&bytes)?;
+        if gz.len() < bytes.len() {
+            fs::write(format!("{name}.gz"), gz)?;
+        }
+    }
+    Ok(())
 }
 
 fn human(n: u64) -> String {
@@ -353,27 +388,45 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 fn report_sizes(dist: &Path) -> Result<()> {
     let mut files = Vec::new();
     collect_files(dist, &mut files)?;
+    files.retain(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("br" | "gz")));
     files.sort();
-    println!("{:<40} {:>12} {:>12}", "dist/", "raw", "gzip -9");
-    let (mut raw_total, mut gz_total) = (0u64, 0u64);
+    println!(
+        "{:<40} {:>12} {:>12} {:>12}",
+        "dist/", "raw", "gzip -9", "brotli 11"
+    );
+    let (mut raw_total, mut gz_total, mut br_total) = (0u64, 0u64, 0u64);
     for path in &files {
         let bytes = fs::read(path)?;
         let raw = bytes.len() as u64;
-        let gz = gzip_len(&bytes)?;
+        // The precompressed files when there are (release), else gzip here; brotli at
+        // level 11 only for release (it takes seconds per MiB).
+        let beside = |ext: &str| fs::metadata(format!("{}.{ext}", path.display())).ok();
+        let gz = match beside("gz") {
+            Some(m) => m.len(),
+            None => gzip_bytes(&bytes)?.len() as u64,
+        };
+        let br = beside("br").map_or(raw, |m| m.len());
         raw_total += raw;
         gz_total += gz;
+        br_total += br;
         let name = path
             .strip_prefix(dist)
             .unwrap_or(path)
             .display()
             .to_string();
-        println!("{name:<40} {:>12} {:>12}", human(raw), human(gz));
+        println!(
+            "{name:<40} {:>12} {:>12} {:>12}",
+            human(raw),
+            human(gz),
+            human(br)
+        );
     }
     println!(
-        "{:<40} {:>12} {:>12}",
+        "{:<40} {:>12} {:>12} {:>12}",
         "total",
         human(raw_total),
-        human(gz_total)
+        human(gz_total),
+        human(br_total)
     );
     Ok(())
 }

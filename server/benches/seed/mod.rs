@@ -740,6 +740,68 @@ pub async fn seed(db: &Db, n: u64, writers: u64) {
         .unwrap();
 }
 
+/// Open cases of the seed's mix, built in memory (no store), until their running clocks
+/// number at least `clocks`: the first `distinct` open cases of the seed, then copies of
+/// them (each copy its own allocation, as a million loaded cases would be).
+pub fn open_cases(clocks: usize, distinct: usize) -> Vec<Case> {
+    let generator = Gen::new(1_000_000);
+    let running = |c: &Case| c.clocks().iter().filter(|k| !k.is_stopped()).count();
+    let mut base: Vec<Case> = Vec::new();
+    let mut i = 0;
+    while base.len() < distinct {
+        let built = generator.build(i);
+        i += 1;
+        if running(&built.case) > 0 {
+            base.push(built.case);
+        }
+    }
+    let mut out = Vec::new();
+    let mut total = 0;
+    'fill: loop {
+        for c in &base {
+            if total >= clocks {
+                break 'fill;
+            }
+            total += running(c);
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
+/// Copy a SQLite database file (and its WAL) over `to`.
+pub fn copy_sqlite(from: &std::path::Path, to: &std::path::Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", to.display()));
+    }
+    std::fs::copy(from, to).unwrap();
+    let wal = std::path::PathBuf::from(format!("{}-wal", from.display()));
+    if wal.exists() {
+        std::fs::copy(&wal, format!("{}-wal", to.display())).unwrap();
+    }
+}
+
+/// A fresh copy of the PostgreSQL database `url` names, called `<name>_<suffix>`
+/// (`CREATE DATABASE … TEMPLATE`); returns its URL.
+pub async fn pg_copy(url: &str, suffix: &str) -> String {
+    use sqlx::Connection as _;
+    let (base, seed_db) = url.rsplit_once('/').expect("a database in the URL");
+    let copy = format!("{seed_db}_{suffix}");
+    let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+        .await
+        .unwrap();
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {copy} WITH (FORCE)"),
+        format!("CREATE DATABASE {copy} TEMPLATE {seed_db}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    }
+    format!("{base}/{copy}")
+}
+
 /// How many cases the benches want: `DUBAN_BENCH_CASES`, default 1,000,000.
 pub fn cases_wanted() -> u64 {
     std::env::var("DUBAN_BENCH_CASES")
