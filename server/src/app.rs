@@ -48,8 +48,9 @@ pub struct AppState {
     routing: Arc<RwLock<duban_dispatch::RoutingRules>>,
     plans: Arc<RwLock<duban_emergency::Plans>>,
     /// `Idempotency-Key` requests this process is carrying out now, (principal, key):
-    /// a key committed but not answered is still running when it is here, and was cut
-    /// off by a stop when it is not (`idempotency.answer_lost`).
+    /// the only record of a running request (`idempotency.in_progress`); a key whose
+    /// write committed without an answer and that is not here was cut off by a stop
+    /// (`idempotency.answer_lost`).
     pub(crate) in_flight: Arc<std::sync::Mutex<std::collections::HashSet<(String, String)>>>,
 }
 
@@ -80,24 +81,10 @@ pub struct SweepReport {
 }
 
 /// A new case ready to be stored.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub case: Case,
-    pub opening: lifecycle::Event,
-    pub audit: duban_api::AuditEntry,
-    pub external: Option<(String, String)>,
-}
+pub type Prepared = crate::store::NewRow;
 
 fn inserts(built: &[Prepared]) -> Vec<crate::store::Insert<'_>> {
-    built
-        .iter()
-        .map(|p| crate::store::Insert {
-            case: &p.case,
-            opening: &p.opening,
-            audit: &p.audit,
-            external: p.external.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
-        })
-        .collect()
+    built.iter().map(Prepared::as_insert).collect()
 }
 
 /// Where the edited routing rules are kept (the defaults until someone edits them).
@@ -922,9 +909,16 @@ impl AppState {
         by: &Who,
         now: DateTime<Utc>,
     ) -> Result<Vec<Case>, crate::store::StoreError> {
-        let built = self.prepare_cases(news, by, now).await?;
-        self.store.insert_cases(&inserts(&built)).await?;
-        Ok(built.into_iter().map(|p| p.case).collect())
+        // The serials are reserved and the cases stored in one writer job: one commit,
+        // and no serial used up by a refused case.
+        let wanted = Self::serials_wanted(&news);
+        let (state, by) = (self.clone(), by.clone());
+        self.store
+            .insert_numbered(
+                wanted,
+                Box::new(move |first| state.build_cases(news, first, &by, now)),
+            )
+            .await
     }
 
     /// Build new cases with their references, opening events and audit entries,
@@ -935,30 +929,51 @@ impl AppState {
         by: &Who,
         now: DateTime<Utc>,
     ) -> Result<Vec<Prepared>, crate::store::StoreError> {
-        use std::collections::BTreeMap;
-        let counter_of = |new: &NewCase| {
-            let year = chrono::Datelike::year(&(new.received_at() + chrono::TimeDelta::hours(8)));
-            match new.batch() {
-                Some(b) => (format!("{year}-B{:02}", b.number()), year),
-                None => (format!("{year}-{}", new.channel().letter()), year),
-            }
-        };
         // One round trip per counter, not per case.
-        let mut wanted: BTreeMap<String, i64> = BTreeMap::new();
-        for (new, _) in &news {
-            *wanted.entry(counter_of(new).0).or_default() += 1;
-        }
-        let mut next: BTreeMap<String, i64> = BTreeMap::new();
-        for (name, n) in wanted {
+        let mut first = std::collections::BTreeMap::new();
+        for (name, n) in Self::serials_wanted(&news) {
             let last = self.store.reserve_serials(&name, n).await?;
-            next.insert(name, last - n + 1);
+            first.insert(name, last - n + 1);
         }
+        self.build_cases(news, &first, by, now)
+    }
+
+    /// The reference counter a new case numbers from (`2026-B03`, `2026-H`), and its year
+    /// in China time.
+    fn counter_of(new: &NewCase) -> (String, i32) {
+        let year = chrono::Datelike::year(&(new.received_at() + chrono::TimeDelta::hours(8)));
+        match new.batch() {
+            Some(b) => (format!("{year}-B{:02}", b.number()), year),
+            None => (format!("{year}-{}", new.channel().letter()), year),
+        }
+    }
+
+    /// How many serials each counter must give these cases.
+    fn serials_wanted(
+        news: &[(NewCase, Option<(String, String)>)],
+    ) -> std::collections::BTreeMap<String, i64> {
+        let mut wanted = std::collections::BTreeMap::new();
+        for (new, _) in news {
+            *wanted.entry(Self::counter_of(new).0).or_default() += 1;
+        }
+        wanted
+    }
+
+    /// The new cases, numbered from the first serial reserved for each counter.
+    fn build_cases(
+        &self,
+        news: Vec<(NewCase, Option<(String, String)>)>,
+        first: &std::collections::BTreeMap<String, i64>,
+        by: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Prepared>, crate::store::StoreError> {
+        let mut next = first.clone();
         let mut built = Vec::with_capacity(news.len());
         for (new, external) in news {
             let rules = self
                 .rule_set(lifecycle::rule_set_for(&new))
                 .ok_or_else(|| crate::store::StoreError::Corrupt("rule set missing".into()))?;
-            let (counter, year) = counter_of(&new);
+            let (counter, year) = Self::counter_of(&new);
             let serial = next.get_mut(&counter).map_or(0, |v| {
                 *v += 1;
                 *v - 1

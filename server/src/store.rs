@@ -12,16 +12,27 @@ pub mod writer;
 use board::BoardData;
 
 tokio::task_local! {
-    /// The (principal, key) of the `Idempotency-Key` request being served, if any: every
-    /// write transaction committed on its behalf marks the key's row in that same
-    /// transaction (see [`Claim::Lost`]).
-    pub static IDEMPOTENCY: (String, String);
+    /// The `Idempotency-Key` request being served, if any: every write transaction
+    /// committed on its behalf writes the key's row in that same transaction (see
+    /// [`Claim::Lost`]).
+    pub static IDEMPOTENCY: IdempotencyMark;
 }
 
-/// What became of an `Idempotency-Key` when a request claims it.
+/// Whose key a write is made for, and the request it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyMark {
+    pub principal: String,
+    pub key: String,
+    pub fingerprint: String,
+    /// When the request came (milliseconds), for purging old keys.
+    pub created_at: i64,
+}
+
+/// What the store holds for an `Idempotency-Key`. Requests running now are not stored:
+/// the server tracks them in memory (one server process per database).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Claim {
-    /// First use: the request runs.
+    /// Not used yet, or used by a request that wrote nothing and kept no answer.
     New,
     /// Answered before: the first answer.
     Replay {
@@ -31,8 +42,6 @@ pub enum Claim {
     },
     /// The key was used for a different request.
     Mismatch,
-    /// The first request with this key is still running.
-    Running,
     /// The first request's write committed but its answer was lost (the server stopped
     /// in between): it is done, and must not be done again.
     Lost,
@@ -198,24 +207,31 @@ pub struct Insert<'a> {
     pub external: Option<(&'a str, &'a str)>,
 }
 
-/// An [`Insert`] owned, to be sent to the writer task.
-struct OwnedInsert {
-    case: Case,
-    opening: Event,
-    audit: AuditEntry,
-    external: Option<(String, String)>,
+/// A new case ready to be stored: an [`Insert`] owned, to be sent to the writer task.
+#[derive(Debug, Clone)]
+pub struct NewRow {
+    pub case: Case,
+    pub opening: Event,
+    pub audit: AuditEntry,
+    /// The case's number in another system: (system, number).
+    pub external: Option<(String, String)>,
 }
 
-impl OwnedInsert {
-    fn of(i: &Insert<'_>) -> OwnedInsert {
-        OwnedInsert {
+/// Makes the new cases inside the writer's transaction from the first reference
+/// serial reserved for each counter (see [`Store::insert_numbered`]).
+pub type BuildRows =
+    Box<dyn FnOnce(&std::collections::BTreeMap<String, i64>) -> StoreResult<Vec<NewRow>> + Send>;
+
+impl NewRow {
+    fn of(i: &Insert<'_>) -> NewRow {
+        NewRow {
             case: i.case.clone(),
             opening: i.opening.clone(),
             audit: i.audit.clone(),
             external: i.external.map(|(a, b)| (a.to_owned(), b.to_owned())),
         }
     }
-    fn as_insert(&self) -> Insert<'_> {
+    pub fn as_insert(&self) -> Insert<'_> {
         Insert {
             case: &self.case,
             opening: &self.opening,
@@ -332,6 +348,14 @@ pub trait Store: Send + Sync + 'static {
     /// Store new cases with their opening events, audit entries and numbers in other
     /// systems, all in one transaction or none (a number already taken: `Duplicate`).
     async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()>;
+    /// Reserve reference serials (counter → how many) and store the cases `build` makes
+    /// from the first serial of each counter, in one transaction: serials are not used
+    /// up when the cases are refused (a number elsewhere already taken: `Duplicate`).
+    async fn insert_numbered(
+        &self,
+        wanted: std::collections::BTreeMap<String, i64>,
+        build: BuildRows,
+    ) -> StoreResult<Vec<Case>>;
     /// Cases received in `[from_ms, to_ms]` in divisions `[lo, hi)` or with this phone
     /// digest, not merged, at most `limit`, newest first: repeat candidates.
     async fn repeat_candidates(
@@ -538,29 +562,26 @@ pub trait Store: Send + Sync + 'static {
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
 
     // ---- Idempotency-Key (`app/idempotency.rs`) ----
-    /// Claim `key` of `principal` for a request with `fingerprint`, or say what became
-    /// of the request that claimed it first.
-    async fn claim_idempotency(
+    /// What became of `key` of `principal` for a request with `fingerprint` (a read: the
+    /// row is written by the request's first committed write, or with its answer).
+    async fn idempotency_record(
         &self,
         principal: &str,
         key: &str,
         fingerprint: &str,
-        now_ms: i64,
     ) -> StoreResult<Claim>;
-    /// Keep the first answer to the claimed request.
+    /// Keep the first answer to the request.
     async fn finish_idempotency(
         &self,
-        principal: &str,
-        key: &str,
+        mark: &IdempotencyMark,
         status: u16,
         content_type: &str,
         body: &[u8],
     ) -> StoreResult<()>;
-    /// Give the key back if the request wrote nothing (then it may be tried again);
-    /// whether it was given back.
-    async fn release_idempotency(&self, principal: &str, key: &str) -> StoreResult<bool>;
-    /// Forget keys claimed before `before_ms`; with `interrupted`, also every claim
-    /// still running whose write never committed (at start-up: nothing runs).
+    /// Whether a write committed on behalf of the key (then its answer is the outcome).
+    async fn idempotency_written(&self, principal: &str, key: &str) -> StoreResult<bool>;
+    /// Forget keys used before `before_ms`; with `interrupted`, also every row of a
+    /// request that never wrote nor answered (claims of an earlier version).
     async fn purge_idempotency(&self, before_ms: i64, interrupted: bool) -> StoreResult<u64>;
 
     // ---- Open311 GeoReport v2 (`app/open311.rs`) ----
@@ -1164,14 +1185,20 @@ macro_rules! sql_store {
             /// Mark the key of the `Idempotency-Key` request a write is made for.
             async fn mark_committed(
                 tx: &mut sqlx::Transaction<'static, $db>,
-                mark: Option<(String, String)>,
+                mark: Option<IdempotencyMark>,
             ) -> StoreResult<()> {
-                if let Some((principal, key)) = mark {
-                    sqlx::query("UPDATE idempotency_keys SET committed = 1 WHERE principal = $1 AND idem_key = $2")
-                        .bind(principal)
-                        .bind(key)
-                        .execute(&mut **tx)
-                        .await?;
+                if let Some(m) = mark {
+                    sqlx::query(
+                        "INSERT INTO idempotency_keys (principal, idem_key, fingerprint, created_at, committed) \
+                         VALUES ($1, $2, $3, $4, 1) \
+                         ON CONFLICT (principal, idem_key) DO UPDATE SET committed = 1",
+                    )
+                    .bind(m.principal)
+                    .bind(m.key)
+                    .bind(m.fingerprint)
+                    .bind(m.created_at)
+                    .execute(&mut **tx)
+                    .await?;
                 }
                 Ok(())
             }
@@ -1357,11 +1384,33 @@ macro_rules! sql_store {
                     .await
             }
 
-            async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()> {
-                let owned: Vec<OwnedInsert> = rows.iter().map(OwnedInsert::of).collect();
+            async fn insert_numbered(
+                &self,
+                wanted: std::collections::BTreeMap<String, i64>,
+                build: BuildRows,
+            ) -> StoreResult<Vec<Case>> {
                 self.write_marked(move |tx| {
                     Box::pin(async move {
-                        let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
+                        let mut first = std::collections::BTreeMap::new();
+                        for (name, n) in wanted {
+                            let n = n.max(1);
+                            let last: i64 = sqlx::query_scalar(NEXT_SERIALS).bind(&name).bind(n).fetch_one(&mut **tx).await?;
+                            first.insert(name, last - n + 1);
+                        }
+                        let rows = build(&first)?;
+                        let inserts: Vec<Insert<'_>> = rows.iter().map(NewRow::as_insert).collect();
+                        let cells = Self::insert_rows(tx, &inserts).await?;
+                        Ok((rows.into_iter().map(|r| r.case).collect(), cells))
+                    })
+                })
+                .await
+            }
+
+            async fn insert_cases(&self, rows: &[Insert<'_>]) -> StoreResult<()> {
+                let owned: Vec<NewRow> = rows.iter().map(NewRow::of).collect();
+                self.write_marked(move |tx| {
+                    Box::pin(async move {
+                        let rows: Vec<Insert<'_>> = owned.iter().map(NewRow::as_insert).collect();
                         Ok(((), Self::insert_rows(tx, &rows).await?))
                     })
                 })
@@ -1457,7 +1506,7 @@ macro_rules! sql_store {
             async fn commit_import(&self, import: &ImportRecord, rows: &[Insert<'_>], audit: &AuditEntry) -> StoreResult<()> {
                 // Through the writer: the board's cells are written by it alone.
                 let import = import.clone();
-                let owned: Vec<OwnedInsert> = rows.iter().map(OwnedInsert::of).collect();
+                let owned: Vec<NewRow> = rows.iter().map(NewRow::of).collect();
                 let audit = audit.clone();
                 self.write_marked(move |tx| {
                         Box::pin(async move {
@@ -1470,7 +1519,7 @@ macro_rules! sql_store {
                                 .bind(import.created_at)
                                 .execute(&mut **tx)
                                 .await?;
-                            let rows: Vec<Insert<'_>> = owned.iter().map(OwnedInsert::as_insert).collect();
+                            let rows: Vec<Insert<'_>> = owned.iter().map(NewRow::as_insert).collect();
                             let cells = Self::insert_rows(tx, &rows).await?;
                             bind_audit!(&audit).execute(&mut **tx).await?;
                             Ok(((), cells))
@@ -2246,42 +2295,22 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn claim_idempotency(
+            async fn idempotency_record(
                 &self,
                 principal: &str,
                 key: &str,
                 fingerprint: &str,
-                now_ms: i64,
             ) -> StoreResult<Claim> {
-                let (principal, key, fingerprint) = (principal.to_owned(), key.to_owned(), fingerprint.to_owned());
-                self.writer
-                    .write(move |tx| {
-                        Box::pin(async move {
-                let inserted = sqlx::query(
-                    "INSERT INTO idempotency_keys (principal, idem_key, fingerprint, created_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (principal, idem_key) DO NOTHING",
-                )
-                .bind(&principal)
-                .bind(&key)
-                .bind(&fingerprint)
-                .bind(now_ms)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
-                if inserted == 1 {
-                    return Ok(Claim::New);
-                }
                 let row: Option<(String, Option<i64>, Option<String>, Option<Vec<u8>>, i64)> = sqlx::query_as(
                     "SELECT fingerprint, status, content_type, body, committed FROM idempotency_keys \
                      WHERE principal = $1 AND idem_key = $2",
                 )
-                .bind(&principal)
-                .bind(&key)
-                .fetch_optional(&mut **tx)
+                .bind(principal)
+                .bind(key)
+                .fetch_optional(&self.pool)
                 .await?;
                 Ok(match row {
-                    // Released between the two statements: the caller may try again.
-                    None => Claim::Running,
+                    None => Claim::New,
                     Some((f, _, _, _, _)) if f != fingerprint => Claim::Mismatch,
                     Some((_, Some(status), content_type, body, _)) => Claim::Replay {
                         status: u16::try_from(status).unwrap_or(500),
@@ -2289,32 +2318,33 @@ macro_rules! sql_store {
                         body: body.unwrap_or_default(),
                     },
                     Some((_, None, _, _, committed)) if committed != 0 => Claim::Lost,
-                    Some(_) => Claim::Running,
+                    // A claim of an earlier version that never wrote: nothing happened.
+                    Some(_) => Claim::New,
                 })
-                        })
-                    })
-                    .await
             }
 
             async fn finish_idempotency(
                 &self,
-                principal: &str,
-                key: &str,
+                mark: &IdempotencyMark,
                 status: u16,
                 content_type: &str,
                 body: &[u8],
             ) -> StoreResult<()> {
-                let (principal, key, content_type, body) =
-                    (principal.to_owned(), key.to_owned(), content_type.to_owned(), body.to_vec());
+                let (m, content_type, body) = (mark.clone(), content_type.to_owned(), body.to_vec());
                 self.writer
                     .write(move |tx| {
                         Box::pin(async move {
                             sqlx::query(
-                                "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5 \
-                                 WHERE principal = $1 AND idem_key = $2",
+                                "INSERT INTO idempotency_keys \
+                                 (principal, idem_key, fingerprint, created_at, status, content_type, body) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                                 ON CONFLICT (principal, idem_key) DO UPDATE \
+                                 SET status = excluded.status, content_type = excluded.content_type, body = excluded.body",
                             )
-                            .bind(principal)
-                            .bind(key)
+                            .bind(m.principal)
+                            .bind(m.key)
+                            .bind(m.fingerprint)
+                            .bind(m.created_at)
                             .bind(i64::from(status))
                             .bind(content_type)
                             .bind(body)
@@ -2326,23 +2356,15 @@ macro_rules! sql_store {
                     .await
             }
 
-            async fn release_idempotency(&self, principal: &str, key: &str) -> StoreResult<bool> {
-                let (principal, key) = (principal.to_owned(), key.to_owned());
-                self.writer
-                    .write(move |tx| {
-                        Box::pin(async move {
-                            let gone = sqlx::query(
-                                "DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND status IS NULL AND committed = 0",
-                            )
-                            .bind(principal)
-                            .bind(key)
-                            .execute(&mut **tx)
-                            .await?
-                            .rows_affected();
-                            Ok(gone == 1)
-                        })
-                    })
-                    .await
+            async fn idempotency_written(&self, principal: &str, key: &str) -> StoreResult<bool> {
+                let committed: Option<i64> = sqlx::query_scalar(
+                    "SELECT committed FROM idempotency_keys WHERE principal = $1 AND idem_key = $2",
+                )
+                .bind(principal)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(committed.is_some_and(|c| c != 0))
             }
 
             async fn purge_idempotency(&self, before_ms: i64, interrupted: bool) -> StoreResult<u64> {

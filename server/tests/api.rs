@@ -5111,7 +5111,7 @@ async fn map_board_on_postgres() {
 /// again.
 async fn idempotency(store: Arc<dyn Store>) {
     use duban_server::auth::Role;
-    use duban_server::store::{Claim, IDEMPOTENCY};
+    use duban_server::store::{Claim, IDEMPOTENCY, IdempotencyMark};
     let state = AppState::new(store.clone()).await.expect("state");
     let app = router(state.clone(), None);
     let coordinator = Client::signed_in(
@@ -5312,31 +5312,23 @@ async fn idempotency(store: Arc<dyn Store>) {
     assert_eq!(total(coordinator.clone()).await, 2);
 
     // A stop between a committed write and its kept answer: the write is not done
-    // again. A stop before any write committed: the request may run again.
+    // again. A stop before any write committed leaves nothing: the request may run again.
     let now = chrono::Utc::now().timestamp_millis();
     assert_eq!(
         store
-            .claim_idempotency("p", "lost", "f", now)
+            .idempotency_record("p", "lost", "f")
             .await
-            .expect("claim"),
+            .expect("record"),
         Claim::New
     );
-    assert_eq!(
-        store
-            .claim_idempotency("p", "cut", "f", now)
-            .await
-            .expect("claim"),
-        Claim::New
-    );
-    assert_eq!(
-        store
-            .claim_idempotency("p", "cut", "f", now)
-            .await
-            .expect("claim"),
-        Claim::Running
-    );
+    let mark = IdempotencyMark {
+        principal: "p".to_owned(),
+        key: "lost".to_owned(),
+        fingerprint: "f".to_owned(),
+        created_at: now,
+    };
     IDEMPOTENCY
-        .scope(("p".to_owned(), "lost".to_owned()), async {
+        .scope(mark, async {
             state
                 .create_user(
                     "i.lost",
@@ -5354,16 +5346,25 @@ async fn idempotency(store: Arc<dyn Store>) {
     let _restarted = AppState::new(store.clone()).await.expect("restart");
     assert_eq!(
         store
-            .claim_idempotency("p", "lost", "f", now)
+            .idempotency_record("p", "lost", "f")
             .await
-            .expect("claim"),
+            .expect("record"),
         Claim::Lost
     );
     assert_eq!(
         store
-            .claim_idempotency("p", "cut", "f", now)
+            .idempotency_record("p", "lost", "other")
             .await
-            .expect("claim"),
+            .expect("record"),
+        Claim::Mismatch
+    );
+    assert!(store.idempotency_written("p", "lost").await.expect("read"));
+    assert!(!store.idempotency_written("p", "cut").await.expect("read"));
+    assert_eq!(
+        store
+            .idempotency_record("p", "cut", "f")
+            .await
+            .expect("record"),
         Claim::New
     );
 

@@ -1,18 +1,22 @@
 //! `Idempotency-Key` on every creating request (`POST` under `/api/v1` and
 //! `/open311/v2`).
 //!
-//! The first request with a key claims it for its principal (the signed-in account, or
-//! the API key of a connected system, also Open311's `api_key` field), runs, and its answer is kept: a retry with the
+//! A key belongs to its principal (the signed-in account, or the API key of a
+//! connected system, also Open311's `api_key` field). While its request runs, the key
+//! is held in memory ([`AppState::in_flight`]; one server process per database): a
+//! second request with it answers `idempotency.in_progress`. The key's row is written by
+//! the request's first committed write, in that write's own transaction
+//! (`Store::commit`, the writer's jobs), and its answer is kept with it: a retry with the
 //! same key and the same request gets that answer again (`Idempotent-Replayed: true`)
 //! and creates nothing, also after a restart. The same key with another request is
-//! refused (`idempotency.key_reused`), one still running answers
-//! `idempotency.in_progress`.
+//! refused (`idempotency.key_reused`).
 //!
 //! Answers that wrote nothing and may change on a retry (sign-in needed, a CSRF
-//! refusal, a version conflict, rate limiting, a server failure) give the key back.
-//! Each write transaction made on behalf of a key marks it (`Store::commit`), so a
-//! request whose write committed but whose answer was never kept (the server stopped
-//! in between) is not carried out twice: it answers `idempotency.answer_lost`.
+//! refusal, a version conflict, rate limiting, a server failure) leave no row, so the
+//! key may be used again. A request whose write committed but whose answer was never
+//! kept (the server stopped in between) is not carried out twice: it answers
+//! `idempotency.answer_lost`. Nothing is written for a key before its request's own
+//! write, so a request costs no extra commit.
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
@@ -25,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use crate::error::{ApiFailure, ReqLang};
-use crate::store::{Claim, IDEMPOTENCY};
+use crate::store::{Claim, IDEMPOTENCY, IdempotencyMark};
 
 pub const HEADER: &str = "idempotency-key";
 /// Set on an answer given again from the record.
@@ -164,31 +168,22 @@ struct Running {
 }
 
 impl Running {
-    fn start(s: &AppState, principal: &str, key: &str) -> Running {
+    /// Take the key for this request; `None` when a request with it runs already.
+    fn start(s: &AppState, principal: &str, key: &str) -> Option<Running> {
         let entry = (principal.to_owned(), key.to_owned());
-        if let Ok(mut set) = s.in_flight.lock() {
-            set.insert(entry.clone());
-        }
-        Running {
+        // A poisoned lock only means another request panicked holding it.
+        let mut set = s.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        set.insert(entry.clone()).then(|| Running {
             set: s.in_flight.clone(),
             entry,
-        }
+        })
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        if let Ok(mut set) = self.set.lock() {
-            set.remove(&self.entry);
-        }
-    }
-}
-
-impl AppState {
-    fn running(&self, principal: &str, key: &str) -> bool {
-        self.in_flight
-            .lock()
-            .is_ok_and(|set| set.contains(&(principal.to_owned(), key.to_owned())))
+        let mut set = self.set.lock().unwrap_or_else(|e| e.into_inner());
+        set.remove(&self.entry);
     }
 }
 
@@ -282,12 +277,12 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         Err(e) => return e.into_response(),
     };
     let fp = fingerprint(&parts, &bytes);
-    let now_ms = s.now().timestamp_millis();
-    match s
-        .store
-        .claim_idempotency(&principal, &key, &fp, now_ms)
-        .await
-    {
+    // Taken in memory first, then the record read: a request with the same key that
+    // finished in between has left its record by then, so it is replayed, not redone.
+    let Some(running) = Running::start(&s, &principal, &key) else {
+        return refusal(StatusCode::CONFLICT, "idempotency.in_progress", lang);
+    };
+    match s.store.idempotency_record(&principal, &key, &fp).await {
         Err(e) => return ApiFailure::from(e).into_response(),
         Ok(Claim::New) => {}
         Ok(Claim::Replay {
@@ -311,28 +306,29 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
                 lang,
             );
         }
-        Ok(Claim::Running) => {
-            return refusal(StatusCode::CONFLICT, "idempotency.in_progress", lang);
-        }
-        // Committed and not answered: still being answered here, or cut off by a stop.
-        Ok(Claim::Lost) if s.running(&principal, &key) => {
-            return refusal(StatusCode::CONFLICT, "idempotency.in_progress", lang);
-        }
+        // Committed and not answered, and not running here: cut off by a stop.
         Ok(Claim::Lost) => return refusal(StatusCode::CONFLICT, "idempotency.answer_lost", lang),
     }
+    let mark = IdempotencyMark {
+        principal,
+        key,
+        fingerprint: fp,
+        created_at: s.now().timestamp_millis(),
+    };
     let req = Request::from_parts(parts, Body::from(bytes));
-    let _running = Running::start(&s, &principal, &key);
-    let resp = IDEMPOTENCY
-        .scope((principal.clone(), key.clone()), next.run(req))
-        .await;
+    let resp = IDEMPOTENCY.scope(mark.clone(), next.run(req)).await;
     if !keeps(resp.status()) {
-        match s.store.release_idempotency(&principal, &key).await {
-            // Released: nothing was written, the key may be used again.
-            Ok(true) => return resp,
+        match s
+            .store
+            .idempotency_written(&mark.principal, &mark.key)
+            .await
+        {
+            // Nothing was written: nothing is kept, the key may be used again.
+            Ok(false) => return resp,
             // A write committed: its answer is the outcome, whatever it says.
-            Ok(false) => {}
+            Ok(true) => {}
             Err(e) => {
-                tracing::error!(error = %e, "idempotency key not released");
+                tracing::error!(error = %e, "idempotency key not checked");
                 return resp;
             }
         }
@@ -353,16 +349,12 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         .to_owned();
     if let Err(e) = s
         .store
-        .finish_idempotency(
-            &principal,
-            &key,
-            head.status.as_u16(),
-            &content_type,
-            &bytes,
-        )
+        .finish_idempotency(&mark, head.status.as_u16(), &content_type, &bytes)
         .await
     {
         tracing::error!(error = %e, "answer not kept for its idempotency key");
     }
+    // Out of the running set only once the answer is kept (or given up).
+    drop(running);
     Response::from_parts(head, Body::from(bytes))
 }
