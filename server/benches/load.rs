@@ -873,14 +873,8 @@ fn main() {
         std::process::exit(1);
     }
     let n = seed::cases_wanted();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/load-bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    let dir = dir.canonicalize().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let dir = seed::out_dir("load-bench");
+    let rt = seed::runtime();
     let pick_ids = |db: &seed::Db| -> Vec<String> {
         rt.block_on(async {
             let sql = "SELECT CAST(id AS TEXT) FROM cases ORDER BY random() LIMIT 1000";

@@ -19,7 +19,6 @@
 mod seed;
 
 use std::hint::black_box;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -141,14 +140,8 @@ fn main() {
     in_memory(&mut c);
 
     let n = seed::cases_wanted();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sweep-bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    let dir = dir.canonicalize().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let dir = seed::out_dir("sweep-bench");
+    let rt = seed::runtime();
     let pending = "SELECT COUNT(*) FROM cases WHERE next_escalation_at IS NOT NULL";
     let mut tables = Vec::new();
 

@@ -12,19 +12,26 @@
 
 // The browser tests' harness (server, chromedriver, Chromium sessions); its tests are
 // compiled out here, and what this bench does not call is unused.
+#[cfg(not(target_arch = "wasm32"))]
 #[allow(dead_code, unused_imports)]
 #[path = "../tests/browser.rs"]
 mod browser;
 
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn worst(v: &[f64]) -> f64 {
     v.iter().copied().fold(0.0, f64::max)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let runs = std::env::var("DUBAN_RENDER_RUNS")
         .ok()

@@ -10,46 +10,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(target_arch = "wasm32")]
+#[path = "../../crates/duban-case/benches/draft/mod.rs"]
+mod draft;
+
+#[cfg(target_arch = "wasm32")]
 mod on_wasm {
     use std::hint::black_box;
 
     use chrono::{TimeZone, Utc};
     use duban_calendar::Calendar;
-    use duban_case::draft::{CaseDraft, NewCase};
+    use duban_case::draft::NewCase;
     use wasm_bindgen_test::{Criterion, wasm_bindgen_bench};
-
-    /// The draft of `duban-case/benches/validate.rs`.
-    fn draft() -> CaseDraft {
-        CaseDraft {
-            channel: "inspection_phone".into(),
-            batch_number: Some(3),
-            batch_date: "2025-06-02".into(),
-            sender_ref: "D030123".into(),
-            complainant_name: "Zhang".into(),
-            complainant_phone: "13912345678".into(),
-            content: "镇江市京口区某化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。"
-                .repeat(4),
-            address: "镇江市京口区象山街道".into(),
-            division: "321102".into(),
-            lat: Some(32.2),
-            lon: Some(119.47),
-            categories: vec!["air".into(), "noise".into()],
-            key_classes: vec!["repeated".into()],
-            received_at: "2025-06-03T01:30:00Z".into(),
-            ..CaseDraft::default()
-        }
-    }
 
     #[wasm_bindgen_bench]
     fn validate(c: &mut Criterion) {
         let now = Utc.with_ymd_and_hms(2025, 6, 3, 2, 0, 0).single().unwrap();
-        let valid = draft();
+        let valid = crate::draft::typical();
         c.bench_function("wasm: NewCase::parse (valid)", |b| {
             b.iter(|| black_box(NewCase::parse(black_box(&valid), now)))
         });
-        let mut bad = draft();
-        bad.content = "短".into();
-        bad.division = "3299".into();
+        let bad = crate::draft::with_two_errors();
         c.bench_function("wasm: NewCase::parse (two errors)", |b| {
             b.iter(|| black_box(NewCase::parse(black_box(&bad), now)))
         });

@@ -146,16 +146,7 @@ async fn in_browser(
             .await
             .map_err(|e| anyhow::anyhow!("cannot create the test user {username}: {e:?}"))?;
     }
-    let app = duban_server::app::router(state.clone(), Some(env.dist.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let (addr, server) = serve(&state, &env.dist).await?;
     let base = format!("http://{addr}");
 
     // chromedriver on a free port, killed on every way out of this function.
@@ -181,6 +172,24 @@ async fn in_browser(
     closed.context("closing the browser session")?;
     println!("browser test {name} passed in {:.1?}", started.elapsed());
     Ok(())
+}
+
+/// The real server serving `dist` on a free port of localhost (abort the task to stop).
+async fn serve(
+    state: &duban_server::app::AppState,
+    dist: &Path,
+) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let app = duban_server::app::router(state.clone(), Some(dist.to_path_buf()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    Ok((addr, server))
 }
 
 /// Sign in through the page (after dropping any session).
@@ -1974,16 +1983,7 @@ pub(crate) async fn first_render(runs: usize) -> Result<Vec<RenderRun>> {
     for i in 0..200 {
         register(&state, 1 + i % 9, &format!("{CONTENT}（第{i}件）")).await?;
     }
-    let app = duban_server::app::router(state.clone(), Some(env.dist.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let (addr, server) = serve(&state, &env.dist).await?;
     let base = format!("http://{addr}");
     let driver = Driver::start(&env.chromedriver, tmp.path())?;
     driver.wait_ready().await?;

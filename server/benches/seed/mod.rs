@@ -741,16 +741,17 @@ pub async fn seed(db: &Db, n: u64, writers: u64) {
 }
 
 /// Open cases of the seed's mix, built in memory (no store), until their running clocks
-/// number at least `clocks`: the first `distinct` open cases of the seed, then copies of
-/// them (each copy its own allocation, as a million loaded cases would be).
+/// number at least `clocks`: `distinct` open cases picked across the seed's two years,
+/// then copies of them (each copy its own allocation, as a million loaded cases would be).
 pub fn open_cases(clocks: usize, distinct: usize) -> Vec<Case> {
     let generator = Gen::new(1_000_000);
     let running = |c: &Case| c.clocks().iter().filter(|k| !k.is_stopped()).count();
     let mut base: Vec<Case> = Vec::new();
-    let mut i = 0;
+    let mut j: u64 = 0;
     while base.len() < distinct {
-        let built = generator.build(i);
-        i += 1;
+        // 7,919 is prime to a million: the cases come from all over the two years.
+        let built = generator.build(j * 7_919 % 1_000_000);
+        j += 1;
         if running(&built.case) > 0 {
             base.push(built.case);
         }
@@ -800,6 +801,24 @@ pub async fn pg_copy(url: &str, suffix: &str) -> String {
             .unwrap();
     }
     format!("{base}/{copy}")
+}
+
+/// The benches' tokio runtime: two workers, one per core of the machine they run on.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `target/<name>`, created, for a bench's copies and reports.
+pub fn out_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target")
+        .join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.canonicalize().unwrap()
 }
 
 /// How many cases the benches want: `DUBAN_BENCH_CASES`, default 1,000,000.
