@@ -24,7 +24,7 @@ self.addEventListener("fetch", (event) => {
   if (req.method !== "GET") return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/open311/") || url.pathname === "/healthz") return;
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/open311/") || url.pathname === "/healthz" || url.pathname === "/readyz") return;
   if (req.mode === "navigate") {
     // Every page of the app is index.html: fresh from the server when it answers, the
     // cached shell when it does not (no connection, or a gateway answering 502-504 for

@@ -33,6 +33,9 @@ mod import;
 mod open311;
 mod repeats;
 
+/// The header that carries a request's id (set when the client sent none).
+pub const REQUEST_ID: &str = "x-request-id";
+
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -52,6 +55,9 @@ pub struct AppState {
     /// write committed without an answer and that is not here was cut off by a stop
     /// (`idempotency.answer_lost`).
     pub(crate) in_flight: Arc<std::sync::Mutex<std::collections::HashSet<(String, String)>>>,
+    /// Set when the server begins to shut down: `/readyz` then says so, while requests
+    /// in flight finish.
+    draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Where the edited emergency plans are kept (the defaults until someone edits them).
@@ -147,6 +153,7 @@ impl AppState {
             routing: Arc::new(RwLock::new(routing)),
             plans: Arc::new(RwLock::new(plans)),
             in_flight: Arc::default(),
+            draining: Arc::default(),
         })
     }
 
@@ -384,6 +391,16 @@ impl AppState {
     }
 
     /// The current instant, to the millisecond (what storage keeps).
+    /// The server is shutting down: `/readyz` answers 503 from now on.
+    pub fn drain(&self) {
+        self.draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         let now = (self.now)();
         DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
@@ -1438,6 +1455,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .nest("/api/v1", api)
         .nest(
             "/open311/v2",
@@ -1467,8 +1485,59 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         }
         None => app,
     };
+    // Every request gets an `x-request-id` (a client's own is kept), carried by its log
+    // lines and sent back with the answer. The span names the path, never the query
+    // string, which may hold a search for a name or a phone number.
     app.with_state(state)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        request_id = %id,
+                    )
+                },
+            ),
+        )
+        .layer(tower_http::request_id::PropagateRequestIdLayer::new(
+            axum::http::HeaderName::from_static(REQUEST_ID),
+        ))
+        .layer(tower_http::request_id::SetRequestIdLayer::new(
+            axum::http::HeaderName::from_static(REQUEST_ID),
+            tower_http::request_id::MakeRequestUuid,
+        ))
+}
+
+/// Whether to send requests here: the database answers and the server is not
+/// shutting down (`/healthz` says whether the process is alive and its database up).
+async fn readyz(State(s): State<AppState>) -> Response {
+    let db = s.store.ping().await;
+    let status = if s.is_draining() {
+        "draining"
+    } else if db.is_err() {
+        "degraded"
+    } else {
+        "ready"
+    };
+    let body = Health {
+        demo: false,
+        status: status.into(),
+        database: s.store.kind().into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let code = if status == "ready" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, axum::Json(body)).into_response()
 }
 
 async fn healthz(State(s): State<AppState>) -> Response {

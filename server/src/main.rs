@@ -39,6 +39,36 @@ enum Cmd {
         /// Seconds between SLA sweeps that fire escalation steps (0: no sweeper).
         #[arg(long, env = "DUBAN_SWEEP_SECONDS", default_value_t = 60)]
         sweep_seconds: u64,
+        /// On SIGTERM or Ctrl-C, seconds to answer `/readyz` with 503 before new
+        /// connections are refused (for a load balancer to notice); requests in flight
+        /// always finish.
+        #[arg(long, env = "DUBAN_DRAIN_SECONDS", default_value_t = 0)]
+        drain_seconds: u64,
+    },
+    /// Write a consistent copy of a running SQLite database (PostgreSQL: use pg_dump).
+    Backup {
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://duban-data/duban.db"
+        )]
+        database_url: String,
+        /// The backup file to write (it must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place of a SQLite database no server is using; the database it
+    /// replaces is kept beside it (`<file>.before-restore-<time>`).
+    Restore {
+        /// The backup file (from `duban backup`).
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(
+            long,
+            env = "DATABASE_URL",
+            default_value = "sqlite://duban-data/duban.db"
+        )]
+        database_url: String,
     },
     /// Manage accounts.
     User {
@@ -86,7 +116,32 @@ async fn main() -> anyhow::Result<()> {
             dist,
             demo,
             sweep_seconds,
-        } => serve(addr, &database_url, dist, demo, sweep_seconds).await,
+            drain_seconds,
+        } => serve(addr, &database_url, dist, demo, sweep_seconds, drain_seconds).await,
+        Cmd::Backup { database_url, to } => {
+            let c = duban_server::store::backup::backup(&database_url, &to).await?;
+            println!(
+                "backup written to {}: {} cases, {} events, {} bytes, integrity ok",
+                to.display(),
+                c.cases,
+                c.events,
+                c.bytes
+            );
+            Ok(())
+        }
+        Cmd::Restore { from, database_url } => {
+            let (c, aside) = duban_server::store::backup::restore(&from, &database_url).await?;
+            println!(
+                "restored {} ({} cases, {} events)",
+                from.display(),
+                c.cases,
+                c.events
+            );
+            if let Some(aside) = aside {
+                println!("the database it replaced is kept at {}", aside.display());
+            }
+            Ok(())
+        }
         Cmd::User {
             command:
                 UserCmd::Add {
@@ -154,7 +209,14 @@ async fn serve(
     dist: PathBuf,
     demo: bool,
     sweep_seconds: u64,
+    drain_seconds: u64,
 ) -> anyhow::Result<()> {
+    // SQLite: this process holds the file while it serves (no second server, no
+    // restore underneath it).
+    let _held = match duban_server::store::backup::sqlite_path(database_url) {
+        Ok(path) => Some(duban_server::store::backup::hold(&path)?),
+        Err(_) => None,
+    };
     let store = duban_server::store::open(database_url).await?;
     tracing::info!(database = store.kind(), "storage ready");
     let state = duban_server::app::AppState::new(store).await?;
@@ -223,20 +285,20 @@ async fn serve(
             }
         });
     }
-    let app = duban_server::app::router(state, dist);
+    let app = duban_server::app::router(state.clone(), dist);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Duban listening on http://{addr}");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown_signal(state, drain_seconds))
     .await?;
     Ok(())
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish.
-async fn shutdown_signal() {
+async fn shutdown_signal(state: duban_server::app::AppState, drain_seconds: u64) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -255,5 +317,7 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
-    tracing::info!("shutting down");
+    state.drain();
+    tracing::info!(drain_seconds, "shutting down: not ready; requests in flight finish");
+    tokio::time::sleep(std::time::Duration::from_secs(drain_seconds)).await;
 }

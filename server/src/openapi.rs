@@ -27,6 +27,7 @@ use duban_case::lifecycle::Command;
     ),
     paths(
         healthz,
+        readyz,
         list_cases,
         create_case,
         get_case,
@@ -231,6 +232,10 @@ pub fn operations() -> Vec<(String, String)> {
 #[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health), (status = 503, body = Health)))]
 #[allow(dead_code)]
 fn healthz() {}
+
+#[utoipa::path(get, path = "/readyz", responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[allow(dead_code)]
+fn readyz() {}
 
 #[utoipa::path(get, path = "/api/v1/cases", params(ListQuery),
     responses((status = 200, description = "A page of case summaries: {items, total, next_cursor}"),

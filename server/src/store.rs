@@ -7,6 +7,7 @@ use duban_api::{AuditEntry, AuditRecord, CaseSummary, EventView, UnitView};
 use duban_case::lifecycle::{Case, Event};
 use duban_sla::RuleSet;
 
+pub mod backup;
 pub mod board;
 pub mod writer;
 use board::BoardData;

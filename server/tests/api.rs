@@ -739,6 +739,79 @@ async fn demo_loads_once() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// `duban backup` / `duban restore` on SQLite: a backup taken while the server writes
+/// is the database as of one instant; a restore refuses a held database, a damaged or
+/// foreign file, and keeps what it replaces.
+#[tokio::test]
+async fn backup_and_restore_round_trip() {
+    use duban_server::store::backup;
+    let dir = std::env::temp_dir().join(format!("duban-backup-{}", uuid_like()));
+    let live = dir.join("live.db");
+    let live_url = format!("sqlite://{}", live.display());
+    let store = SqliteStore::open(&live_url).await.expect("sqlite");
+    let pool = store.pool().clone();
+    let state = AppState::new(Arc::new(store)).await.expect("state");
+    let loaded = duban_server::seed::load_demo(&state).await.expect("demo") as i64;
+    let rows = |pool: sqlx::SqlitePool| async move {
+        sqlx::query_as::<_, (String, i64)>("SELECT id, version FROM cases ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("rows")
+    };
+    let at_backup = rows(pool.clone()).await;
+
+    // Online: the live store stays open and is written to right after.
+    let copy = dir.join("backups/monday.db");
+    let taken = backup::backup(&live_url, &copy).await.expect("backup");
+    assert_eq!(taken.cases, loaded);
+    assert!(taken.events >= loaded);
+    let draft: duban_case::draft::CaseDraft =
+        serde_json::from_value(valid_case()).expect("draft");
+    state
+        .create_case(&draft, &Who::system())
+        .await
+        .expect("a case after the backup");
+    let err = backup::backup(&live_url, &copy).await.expect_err("no overwrite");
+    assert!(err.to_string().contains("never overwrites"), "{err:#}");
+
+    // Into a new place.
+    let fresh = dir.join("fresh/duban.db");
+    let fresh_url = format!("sqlite://{}", fresh.display());
+    let (restored, aside) = backup::restore(&copy, &fresh_url).await.expect("restore");
+    assert_eq!((restored.cases, aside), (loaded, None));
+    let reopened = SqliteStore::open(&fresh_url).await.expect("open the restored");
+    assert_eq!(rows(reopened.pool().clone()).await, at_backup);
+    reopened.pool().close().await;
+
+    // Over a database a server holds: refused, nothing moved.
+    let held = backup::hold(&live).expect("hold");
+    let err = backup::restore(&copy, &live_url)
+        .await
+        .expect_err("in use");
+    assert!(err.to_string().contains("in use"), "{err:#}");
+    drop(held);
+    // Stopped: the live database (one case newer) is kept beside the restored one.
+    pool.close().await;
+    let (_, aside) = backup::restore(&copy, &live_url).await.expect("restore");
+    let aside = aside.expect("the replaced database is kept");
+    assert_eq!(
+        backup::check(&aside).await.expect("aside").cases,
+        loaded + 1
+    );
+    assert_eq!(backup::check(&live).await.expect("live").cases, loaded);
+
+    // Not backups: refused with a reason.
+    let junk = dir.join("junk.db");
+    std::fs::write(&junk, b"not a database at all").expect("junk");
+    let err = backup::restore(&junk, &fresh_url).await.expect_err("junk");
+    assert!(format!("{err:#}").contains("not a SQLite database"), "{err:#}");
+    let err = backup::backup("postgres://postgres@127.0.0.1/test", &dir.join("pg.db"))
+        .await
+        .expect_err("PostgreSQL");
+    assert!(err.to_string().contains("pg_dump"), "{err:#}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn uuid_like() -> String {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -1125,6 +1198,7 @@ async fn access_matrix(store: Arc<dyn Store>) {
         let public = matches!(
             op,
             "GET /healthz"
+                | "GET /readyz"
                 | "GET /api/v1/calendar/{year}"
                 | "GET /api/v1/openapi.json"
                 | "POST /api/v1/auth/login"
@@ -3487,6 +3561,7 @@ async fn logs_carry_no_personal_data() {
     on_sqlite(privacy_and_audit).await;
     let logs = String::from_utf8_lossy(&captured_logs().lock().expect("lock")).into_owned();
     assert!(logs.contains("/api/v1/cases"), "the requests were logged");
+    assert!(logs.contains("request_id="), "the log lines carry request ids");
     for pd in [
         "欧阳明远",
         "13955501234",
@@ -3495,6 +3570,68 @@ async fn logs_carry_no_personal_data() {
     ] {
         assert!(!logs.contains(pd), "the log shows {pd}");
     }
+}
+
+/// `/readyz` is 200 while the server takes requests and 503 once it drains for a
+/// shutdown; `/healthz` (alive) stays 200.
+#[tokio::test]
+async fn ready_until_draining() {
+    on_sqlite(|store| async move {
+        let state = AppState::new(store).await.expect("state");
+        let app = router(state.clone(), None);
+        let get = |uri: &'static str| {
+            let app = app.clone();
+            async move {
+                let resp = app
+                    .oneshot(Request::builder().uri(uri).body(Body::empty()).expect("request"))
+                    .await
+                    .expect("answer");
+                let status = resp.status();
+                let body = resp.into_body().collect().await.expect("body").to_bytes();
+                let v: Value = serde_json::from_slice(&body).expect("json");
+                (status, v["status"].as_str().unwrap_or_default().to_owned())
+            }
+        };
+        assert_eq!(get("/readyz").await, (StatusCode::OK, "ready".to_owned()));
+        state.drain();
+        assert_eq!(
+            get("/readyz").await,
+            (StatusCode::SERVICE_UNAVAILABLE, "draining".to_owned())
+        );
+        assert_eq!(get("/healthz").await.0, StatusCode::OK);
+    })
+    .await;
+}
+
+/// Every answer carries an `x-request-id`: the client's own when it sent one, else a
+/// fresh one.
+#[tokio::test]
+async fn answers_carry_request_ids() {
+    on_sqlite(|store| async move {
+        let app = router(AppState::new(store).await.expect("state"), None);
+        let ask = |id: Option<&'static str>| {
+            let app = app.clone();
+            async move {
+                let mut req = Request::builder().uri("/healthz");
+                if let Some(id) = id {
+                    req = req.header("x-request-id", id);
+                }
+                let resp = app
+                    .oneshot(req.body(Body::empty()).expect("request"))
+                    .await
+                    .expect("answer");
+                resp.headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            }
+        };
+        assert_eq!(ask(Some("trace-42")).await.as_deref(), Some("trace-42"));
+        let (a, b) = (ask(None).await, ask(None).await);
+        assert!(a.as_ref().is_some_and(|a| a.len() == 36), "{a:?}");
+        assert_ne!(a, b);
+    })
+    .await;
 }
 
 /// Case events and the audit trail refuse UPDATE and DELETE, whatever the caller.
