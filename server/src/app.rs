@@ -1490,8 +1490,12 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     // string, which may hold a search for a name or a phone number.
     app.with_state(state)
         .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |req: &axum::http::Request<axum::body::Body>| {
+            tower_http::trace::TraceLayer::new_for_http()
+                // One line per answer (status, latency) at the default level.
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                )
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
                     let id = req
                         .headers()
                         .get(REQUEST_ID)
@@ -1503,8 +1507,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
                         path = %req.uri().path(),
                         request_id = %id,
                     )
-                },
-            ),
+                }),
         )
         .layer(tower_http::request_id::PropagateRequestIdLayer::new(
             axum::http::HeaderName::from_static(REQUEST_ID),

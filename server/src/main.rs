@@ -103,12 +103,19 @@ enum UserCmd {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    // `DUBAN_LOG_FORMAT=json`: one JSON object per line (with the request's span and
+    // its `request_id`), for a log collector.
+    if std::env::var("DUBAN_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     match Cli::parse().command {
         Cmd::Serve {
             addr,
@@ -117,7 +124,17 @@ async fn main() -> anyhow::Result<()> {
             demo,
             sweep_seconds,
             drain_seconds,
-        } => serve(addr, &database_url, dist, demo, sweep_seconds, drain_seconds).await,
+        } => {
+            serve(
+                addr,
+                &database_url,
+                dist,
+                demo,
+                sweep_seconds,
+                drain_seconds,
+            )
+            .await
+        }
         Cmd::Backup { database_url, to } => {
             let c = duban_server::store::backup::backup(&database_url, &to).await?;
             println!(
@@ -318,6 +335,9 @@ async fn shutdown_signal(state: duban_server::app::AppState, drain_seconds: u64)
         () = term => {}
     }
     state.drain();
-    tracing::info!(drain_seconds, "shutting down: not ready; requests in flight finish");
+    tracing::info!(
+        drain_seconds,
+        "shutting down: not ready; requests in flight finish"
+    );
     tokio::time::sleep(std::time::Duration::from_secs(drain_seconds)).await;
 }

@@ -765,13 +765,14 @@ async fn backup_and_restore_round_trip() {
     let taken = backup::backup(&live_url, &copy).await.expect("backup");
     assert_eq!(taken.cases, loaded);
     assert!(taken.events >= loaded);
-    let draft: duban_case::draft::CaseDraft =
-        serde_json::from_value(valid_case()).expect("draft");
+    let draft: duban_case::draft::CaseDraft = serde_json::from_value(valid_case()).expect("draft");
     state
         .create_case(&draft, &Who::system())
         .await
         .expect("a case after the backup");
-    let err = backup::backup(&live_url, &copy).await.expect_err("no overwrite");
+    let err = backup::backup(&live_url, &copy)
+        .await
+        .expect_err("no overwrite");
     assert!(err.to_string().contains("never overwrites"), "{err:#}");
 
     // Into a new place.
@@ -779,15 +780,15 @@ async fn backup_and_restore_round_trip() {
     let fresh_url = format!("sqlite://{}", fresh.display());
     let (restored, aside) = backup::restore(&copy, &fresh_url).await.expect("restore");
     assert_eq!((restored.cases, aside), (loaded, None));
-    let reopened = SqliteStore::open(&fresh_url).await.expect("open the restored");
+    let reopened = SqliteStore::open(&fresh_url)
+        .await
+        .expect("open the restored");
     assert_eq!(rows(reopened.pool().clone()).await, at_backup);
     reopened.pool().close().await;
 
     // Over a database a server holds: refused, nothing moved.
     let held = backup::hold(&live).expect("hold");
-    let err = backup::restore(&copy, &live_url)
-        .await
-        .expect_err("in use");
+    let err = backup::restore(&copy, &live_url).await.expect_err("in use");
     assert!(err.to_string().contains("in use"), "{err:#}");
     drop(held);
     // Stopped: the live database (one case newer) is kept beside the restored one.
@@ -804,7 +805,10 @@ async fn backup_and_restore_round_trip() {
     let junk = dir.join("junk.db");
     std::fs::write(&junk, b"not a database at all").expect("junk");
     let err = backup::restore(&junk, &fresh_url).await.expect_err("junk");
-    assert!(format!("{err:#}").contains("not a SQLite database"), "{err:#}");
+    assert!(
+        format!("{err:#}").contains("not a SQLite database"),
+        "{err:#}"
+    );
     let err = backup::backup("postgres://postgres@127.0.0.1/test", &dir.join("pg.db"))
         .await
         .expect_err("PostgreSQL");
@@ -3561,7 +3565,10 @@ async fn logs_carry_no_personal_data() {
     on_sqlite(privacy_and_audit).await;
     let logs = String::from_utf8_lossy(&captured_logs().lock().expect("lock")).into_owned();
     assert!(logs.contains("/api/v1/cases"), "the requests were logged");
-    assert!(logs.contains("request_id="), "the log lines carry request ids");
+    assert!(
+        logs.contains("request_id="),
+        "the log lines carry request ids"
+    );
     for pd in [
         "欧阳明远",
         "13955501234",
@@ -3570,6 +3577,110 @@ async fn logs_carry_no_personal_data() {
     ] {
         assert!(!logs.contains(pd), "the log shows {pd}");
     }
+}
+
+/// Many clients change one case at once, each with the version it read: every change
+/// either lands on that version or is refused (409, with the current state), never
+/// lost, and the log is a valid history of exactly the changes that landed.
+async fn concurrent_changes(store: Arc<dyn Store>) {
+    use duban_server::auth::Role;
+    let state = AppState::new(store).await.expect("state");
+    let router_ = router(state.clone(), None);
+    let app = Client::signed_in(
+        &router_,
+        &state,
+        "coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(valid_case())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().expect("id").to_owned();
+    const CLIENTS: usize = 16;
+    const TRIES: usize = 8;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..CLIENTS {
+        let (app, id) = (app.clone(), id.clone());
+        tasks.spawn(async move {
+            let (mut landed, mut refused) = (0u64, 0u64);
+            for _ in 0..TRIES {
+                let (s, case) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+                assert_eq!(s, StatusCode::OK, "{case}");
+                let version = case["version"].as_u64().expect("version");
+                let body = if case["paused"] == true {
+                    json!({"action": "resume"})
+                } else {
+                    json!({"action": "pause", "reason": "等待监测报告"})
+                };
+                let (s, v) = call_with(
+                    &app,
+                    "POST",
+                    &format!("/api/v1/cases/{id}/actions"),
+                    Some(body.to_string()),
+                    &[("if-match", &version.to_string())],
+                )
+                .await;
+                match s {
+                    StatusCode::OK => {
+                        assert_eq!(v["version"].as_u64(), Some(version + 1), "{v}");
+                        landed += 1;
+                    }
+                    StatusCode::CONFLICT => {
+                        assert_eq!(codes(&v), ["version.conflict"], "{v}");
+                        assert!(v["current"]["version"].as_u64() > Some(version), "{v}");
+                        refused += 1;
+                    }
+                    other => panic!("{other}: {v}"),
+                }
+            }
+            (landed, refused)
+        });
+    }
+    let (mut landed, mut refused) = (0, 0);
+    while let Some(done) = tasks.join_next().await {
+        let (l, r) = done.expect("client");
+        landed += l;
+        refused += r;
+    }
+    assert_eq!(landed + refused, (CLIENTS * TRIES) as u64);
+    assert!(landed > 0);
+    let (_, case) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!(case["version"].as_u64(), Some(1 + landed), "no change lost");
+    assert_eq!(case["paused"], json!(landed % 2 == 1));
+    let (_, events) = call(&app, "GET", &format!("/api/v1/cases/{id}/events"), None).await;
+    let events = events.as_array().expect("events");
+    assert_eq!(events.len() as u64, 1 + landed);
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["seq"], json!(i + 1), "numbered without gaps");
+        let want = match i {
+            0 => "received",
+            i if i % 2 == 1 => "paused",
+            _ => "resumed",
+        };
+        assert_eq!(e["type"], want, "{e}");
+    }
+    let parsed: Vec<duban_case::lifecycle::Event> = events
+        .iter()
+        .map(|e| serde_json::from_value(e.clone()).expect("event"))
+        .collect();
+    let replayed = duban_case::lifecycle::replay(&parsed).expect("replay");
+    assert_eq!(
+        replayed.version(),
+        1 + landed,
+        "replaying the log gives the state"
+    );
+    assert_eq!(replayed.is_paused(), landed % 2 == 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_changes_on_sqlite() {
+    on_sqlite(concurrent_changes).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_changes_on_postgres() {
+    on_postgres("concurrency test", concurrent_changes).await;
 }
 
 /// `/readyz` is 200 while the server takes requests and 503 once it drains for a
@@ -3583,7 +3694,12 @@ async fn ready_until_draining() {
             let app = app.clone();
             async move {
                 let resp = app
-                    .oneshot(Request::builder().uri(uri).body(Body::empty()).expect("request"))
+                    .oneshot(
+                        Request::builder()
+                            .uri(uri)
+                            .body(Body::empty())
+                            .expect("request"),
+                    )
                     .await
                     .expect("answer");
                 let status = resp.status();

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use anyhow::{Context, bail, ensure};
-use sqlx::ConnectOptions as _;
 use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions as _, Connection as _};
 
 /// What a backup or a restore holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +111,7 @@ pub async fn check(path: &Path) -> anyhow::Result<Checked> {
     let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_events")
         .fetch_one(&mut conn)
         .await?;
+    conn.close().await?;
     Ok(Checked {
         cases,
         events,
@@ -146,13 +147,17 @@ pub async fn backup(database_url: &str, to: &Path) -> anyhow::Result<Checked> {
         .execute(&mut conn)
         .await
         .with_context(|| format!("backing up {} to {}", from.display(), to.display()))?;
+    conn.close().await?;
     check(to).await
 }
 
 /// Put the backup `from` in place of the database `database_url` names. The target
 /// must not be in use (see [`hold`]); an existing target is kept beside it, never
 /// deleted.
-pub async fn restore(from: &Path, database_url: &str) -> anyhow::Result<(Checked, Option<PathBuf>)> {
+pub async fn restore(
+    from: &Path,
+    database_url: &str,
+) -> anyhow::Result<(Checked, Option<PathBuf>)> {
     let checked = check(from)
         .await
         .with_context(|| format!("{} cannot be restored", from.display()))?;
@@ -168,7 +173,8 @@ pub async fn restore(from: &Path, database_url: &str) -> anyhow::Result<(Checked
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&mut conn)
             .await?;
-        drop(conn);
+        // Closed before the files move: the last connection removes its WAL.
+        conn.close().await?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let aside = PathBuf::from(format!("{}.before-restore-{stamp}", to.display()));
         for ext in ["", "-wal", "-shm"] {
