@@ -15,6 +15,8 @@ use tower::ServiceExt;
 use duban_server::app::{AppState, Who, router};
 use duban_server::store::{PgStore, SqliteStore, Store};
 
+#[path = "api/crash.rs"]
+mod crash;
 #[path = "api/open311.rs"]
 mod open311;
 
@@ -737,6 +739,75 @@ async fn demo_loads_once() {
         .count();
     assert!(overdue > 0, "the demo shows overdue cases");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// SIGKILL in the middle of batch imports, on SQLite (see `api/crash.rs`).
+#[test]
+fn import_survives_sigkill_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("duban-crash-{}", uuid_like()));
+    let url = format!("sqlite://{}/duban.db", dir.display());
+    let answers = crash::import_survives_sigkill(&url);
+    eprintln!("first answers of the killed imports: {answers:?}");
+    let tally = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
+            sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(crash::TALLY)
+                .fetch_one(&pool)
+                .await
+                .expect("tally")
+        });
+    let n = crash::CASES;
+    assert!(answers.contains(&0), "an import was cut off: {answers:?}");
+    assert_eq!(
+        tally,
+        (n, n, n, n, crash::IMPORTS),
+        "(cases, references, events, facts, imports)"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The same on PostgreSQL, in a database of its own (dropped afterwards).
+#[test]
+fn import_survives_sigkill_on_postgres() {
+    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
+        eprintln!("notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL crash test");
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (base, _) = url.rsplit_once('/').expect("a database in the URL");
+    let name = format!("duban_crash_{}", uuid_like().replace('-', "_"));
+    let admin = format!("{base}/postgres");
+    let run = |sql: String| {
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(&admin).await.expect("admin");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .expect("admin statement");
+        })
+    };
+    run(format!("CREATE DATABASE {name}"));
+    let db_url = format!("{base}/{name}");
+    let answers = crash::import_survives_sigkill(&db_url);
+    eprintln!("first answers of the killed imports: {answers:?}");
+    let tally = rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&db_url).await.expect("open");
+        let t = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(crash::TALLY)
+            .fetch_one(&pool)
+            .await
+            .expect("tally");
+        pool.close().await;
+        t
+    });
+    run(format!("DROP DATABASE {name} WITH (FORCE)"));
+    let n = crash::CASES;
+    assert!(answers.contains(&0), "an import was cut off: {answers:?}");
+    assert_eq!(
+        tally,
+        (n, n, n, n, crash::IMPORTS),
+        "(cases, references, events, facts, imports)"
+    );
 }
 
 /// `duban backup` / `duban restore` on SQLite: a backup taken while the server writes

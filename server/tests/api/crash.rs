@@ -1,0 +1,242 @@
+//! Crash safety: the real `duban` process, killed with SIGKILL in the middle of a batch
+//! import, restarted on the same database. Each batch is in whole or not at all, is
+//! never there twice, and every case has its opening event, its board fact and a
+//! reference of its own.
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "crash-test-password";
+const ROWS: usize = 1449;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_duban")
+}
+
+/// A minimal HTTP/1.1 exchange; `None` when the connection died (the server was killed).
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Option<(u16, String, Value)> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(120))).ok()?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).ok()?;
+    s.write_all(body).ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((
+        status,
+        head.to_owned(),
+        serde_json::from_str(rest).unwrap_or(Value::Null),
+    ))
+}
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn start(database_url: &str) -> Server {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port");
+        let child = Command::new(bin())
+            .args(["serve", "--addr", &addr.to_string(), "--database-url"])
+            .arg(database_url)
+            .args(["--dist", "/nonexistent", "--sweep-seconds", "0"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("duban serve");
+        let started = Instant::now();
+        while http(addr, "GET", "/healthz", &[], b"").map(|r| r.0) != Some(200) {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the server did not come up"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Server { child, addr }
+    }
+
+    /// Sign in: (cookie, CSRF token).
+    fn sign_in(&self) -> (String, String) {
+        let body = json!({"username": "crash", "password": PASSWORD}).to_string();
+        let (status, head, v) = http(
+            self.addr,
+            "POST",
+            "/api/v1/auth/login",
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        )
+        .expect("sign-in answered");
+        assert_eq!(status, 200, "{v}");
+        let cookie = head
+            .lines()
+            .filter_map(|l| l.strip_prefix("set-cookie: "))
+            .find(|c| c.starts_with("duban_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        (cookie, v["csrf_token"].as_str().expect("csrf").to_owned())
+    }
+
+    fn kill(mut self) {
+        // `Child::kill` is SIGKILL on Unix: no shutdown, no flush, no destructor.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Batch `b`'s transfer list: 1,449 rows, like the reference campaign's.
+fn transfer_list(b: usize) -> Vec<u8> {
+    let mut out = format!(
+        "第{b}批交办信访件清单\n序号,批次号,交办编号,交办日期,来电/来信,举报内容,行政区域,地址,污染类型,是否重点\n"
+    );
+    for i in 0..ROWS {
+        out.push_str(&format!(
+            "{},第{b}批,D{b:02}{i:04},2025/6/{},来电,某化工企业夜间偷排废气，气味刺鼻，居民反映多次（第{i}件）,321102,某街道某路{i}号,大气,{}\n",
+            i + 1,
+            b + 1,
+            if i % 10 == 0 { "是" } else { "否" }
+        ));
+    }
+    out.into_bytes()
+}
+
+fn commit(addr: SocketAddr, session: &(String, String), b: usize) -> Option<(u16, Value)> {
+    let list = transfer_list(b);
+    http(
+        addr,
+        "POST",
+        &format!("/api/v1/import/commit?file_name=batch-{b}.csv"),
+        &[
+            ("content-type", "text/csv"),
+            ("cookie", &session.0),
+            ("x-csrf-token", &session.1),
+        ],
+        &list,
+    )
+    .map(|(s, _, v)| (s, v))
+}
+
+/// How many cases of batch `b` the server lists.
+fn batch_total(addr: SocketAddr, session: &(String, String), b: usize) -> u64 {
+    let (status, _, v) = http(
+        addr,
+        "GET",
+        &format!("/api/v1/cases?batch={b}&limit=1"),
+        &[("cookie", &session.0)],
+        b"",
+    )
+    .expect("list answered");
+    assert_eq!(status, 200, "{v}");
+    v["total"].as_u64().expect("total")
+}
+
+/// Kill the server at different moments of six imports, restart, and check through
+/// the API; returns the first answer of each import (0: cut off by the kill).
+pub fn import_survives_sigkill(database_url: &str) -> Vec<u16> {
+    let added = Command::new(bin())
+        .args([
+            "user",
+            "add",
+            "--username",
+            "crash",
+            "--role",
+            "coordinator",
+            "--database-url",
+        ])
+        .arg(database_url)
+        .env("DUBAN_USER_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .status()
+        .expect("duban user add");
+    assert!(added.success());
+    let mut first_answers = Vec::new();
+    // From before the commit is read to after it has finished.
+    for (b, delay_ms) in KILL_AFTER_MS
+        .iter()
+        .copied()
+        .enumerate()
+        .map(|(i, d)| (i + 1, d))
+    {
+        let server = Server::start(database_url);
+        let session = server.sign_in();
+        let addr = server.addr;
+        let sender = std::thread::spawn(move || commit(addr, &session, b));
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        server.kill();
+        let answer = sender.join().expect("sender");
+        let cut = answer.map_or(0, |a| a.0);
+
+        // Restarted: the batch is there in whole or not at all.
+        let server = Server::start(database_url);
+        let session = server.sign_in();
+        let total = batch_total(server.addr, &session, b);
+        assert!(
+            total == 0 || total == ROWS as u64,
+            "batch {b}: {total} of {ROWS} cases after a kill at {delay_ms} ms"
+        );
+        eprintln!(
+            "batch {b}: killed after {delay_ms} ms, first answer {cut}, {total} cases after the restart"
+        );
+        first_answers.push(cut);
+        // Sending it again completes it once, or is refused as imported already.
+        let (status, v) = commit(server.addr, &session, b).expect("the retry answered");
+        if total == 0 {
+            assert_eq!(status, 201, "batch {b}: {v}");
+        } else {
+            assert_eq!(status, 409, "batch {b}: {v}");
+        }
+        assert_eq!(batch_total(server.addr, &session, b), ROWS as u64);
+        drop(server);
+    }
+    let server = Server::start(database_url);
+    let session = server.sign_in();
+    for b in 1..=KILL_AFTER_MS.len() {
+        assert_eq!(batch_total(server.addr, &session, b), ROWS as u64);
+    }
+    drop(server);
+    first_answers
+}
+
+/// What the database holds after the imports, straight from its tables: (cases,
+/// distinct references, events, board facts, imports).
+pub const TALLY: &str = "SELECT (SELECT COUNT(*) FROM cases), (SELECT COUNT(DISTINCT reference) FROM cases), \
+     (SELECT COUNT(*) FROM case_events), (SELECT COUNT(*) FROM board_facts), (SELECT COUNT(*) FROM imports)";
+
+pub const CASES: i64 = (KILL_AFTER_MS.len() * ROWS) as i64;
+pub const IMPORTS: i64 = KILL_AFTER_MS.len() as i64;
+
+/// When each batch's import is killed, from before its file is read to after its
+/// commit (a debug build commits 1,449 rows in one to several seconds).
+const KILL_AFTER_MS: [u64; 6] = [30, 250, 700, 1200, 2000, 3500];
