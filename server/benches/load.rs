@@ -599,7 +599,7 @@ fn start_duban(db_url: &str, dir: &Path) -> Server {
         ])
         .arg("--dist")
         .arg(&empty)
-        .args(["--sweep-seconds", "0"])
+        .args(["--sweep-seconds", "0", "--rate-limit", "0"])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(log)

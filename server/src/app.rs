@@ -30,6 +30,7 @@ mod board;
 mod connect;
 mod idempotency;
 mod import;
+pub mod limit;
 mod open311;
 mod repeats;
 
@@ -58,6 +59,8 @@ pub struct AppState {
     /// Set when the server begins to shut down: `/readyz` then says so, while requests
     /// in flight finish.
     draining: Arc<std::sync::atomic::AtomicBool>,
+    /// Requests per client address (`duban serve --rate-limit`); none: unlimited.
+    rate_limit: Option<Arc<limit::RateLimit>>,
 }
 
 /// Where the edited emergency plans are kept (the defaults until someone edits them).
@@ -154,6 +157,7 @@ impl AppState {
             plans: Arc::new(RwLock::new(plans)),
             in_flight: Arc::default(),
             draining: Arc::default(),
+            rate_limit: None,
         })
     }
 
@@ -391,6 +395,13 @@ impl AppState {
     }
 
     /// The current instant, to the millisecond (what storage keeps).
+    /// Limit each client address to `per_second` requests a second, `burst` at once
+    /// (0: no limit).
+    pub fn with_rate_limit(mut self, per_second: u32, burst: u32) -> AppState {
+        self.rate_limit = limit::RateLimit::new(per_second, burst).map(Arc::new);
+        self
+    }
+
     /// The server is shutting down: `/readyz` answers 503 from now on.
     pub fn drain(&self) {
         self.draining
@@ -1485,6 +1496,12 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         }
         None => app,
     };
+    // Over its rate, a client is answered before any other work (inside the request id
+    // and the log, so a refusal is logged with its id).
+    let app = app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        limit::layer,
+    ));
     // Every request gets an `x-request-id` (a client's own is kept), carried by its log
     // lines and sent back with the answer. The span names the path, never the query
     // string, which may hold a search for a name or a phone number.

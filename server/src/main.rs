@@ -44,6 +44,13 @@ enum Cmd {
         /// always finish.
         #[arg(long, env = "DUBAN_DRAIN_SECONDS", default_value_t = 0)]
         drain_seconds: u64,
+        /// Requests a second per client address, sustained (0: no limit); over it a
+        /// client gets 429 `rate.limited` with Retry-After.
+        #[arg(long, env = "DUBAN_RATE_LIMIT", default_value_t = 50)]
+        rate_limit: u32,
+        /// Requests per client address at once, above the sustained rate.
+        #[arg(long, env = "DUBAN_RATE_BURST", default_value_t = 200)]
+        rate_burst: u32,
     },
     /// Write a consistent copy of a running SQLite database (PostgreSQL: use pg_dump).
     Backup {
@@ -124,16 +131,16 @@ async fn main() -> anyhow::Result<()> {
             demo,
             sweep_seconds,
             drain_seconds,
+            rate_limit,
+            rate_burst,
         } => {
-            serve(
-                addr,
-                &database_url,
-                dist,
-                demo,
+            let limits = Limits {
                 sweep_seconds,
                 drain_seconds,
-            )
-            .await
+                rate_limit,
+                rate_burst,
+            };
+            serve(addr, &database_url, dist, demo, limits).await
         }
         Cmd::Backup { database_url, to } => {
             let c = duban_server::store::backup::backup(&database_url, &to).await?;
@@ -225,9 +232,14 @@ async fn serve(
     database_url: &str,
     dist: PathBuf,
     demo: bool,
-    sweep_seconds: u64,
-    drain_seconds: u64,
+    limits: Limits,
 ) -> anyhow::Result<()> {
+    let Limits {
+        sweep_seconds,
+        drain_seconds,
+        rate_limit,
+        rate_burst,
+    } = limits;
     // SQLite: this process holds the file while it serves (no second server, no
     // restore underneath it).
     let _held = match duban_server::store::backup::sqlite_path(database_url) {
@@ -236,7 +248,9 @@ async fn serve(
     };
     let store = duban_server::store::open(database_url).await?;
     tracing::info!(database = store.kind(), "storage ready");
-    let state = duban_server::app::AppState::new(store).await?;
+    let state = duban_server::app::AppState::new(store)
+        .await?
+        .with_rate_limit(rate_limit, rate_burst);
     if demo {
         duban_server::seed::demo_users(&state).await?;
     }
@@ -315,6 +329,14 @@ async fn serve(
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish.
+/// The timing and rate settings of `duban serve`.
+struct Limits {
+    sweep_seconds: u64,
+    drain_seconds: u64,
+    rate_limit: u32,
+    rate_burst: u32,
+}
+
 async fn shutdown_signal(state: duban_server::app::AppState, drain_seconds: u64) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

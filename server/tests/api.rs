@@ -3790,6 +3790,57 @@ async fn ready_until_draining() {
     .await;
 }
 
+/// A client over its rate gets 429 `rate.limited` with Retry-After, before any work;
+/// other clients and the health checks go on.
+#[tokio::test]
+async fn clients_over_their_rate_are_refused() {
+    on_sqlite(|store| async move {
+        let state = AppState::new(store)
+            .await
+            .expect("state")
+            .with_rate_limit(3, 3);
+        let app = router(state, None);
+        let from = |ip: [u8; 4], uri: &'static str| {
+            let app = app.clone();
+            async move {
+                let mut req = Request::builder()
+                    .uri(uri)
+                    .header("accept-language", "en")
+                    .body(Body::empty())
+                    .expect("request");
+                req.extensions_mut().insert(axum::extract::ConnectInfo(
+                    std::net::SocketAddr::from((ip, 40000)),
+                ));
+                let resp = app.oneshot(req).await.expect("answer");
+                let status = resp.status();
+                let retry = resp.headers().get("retry-after").cloned();
+                let body = resp.into_body().collect().await.expect("body").to_bytes();
+                let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                (status, codes(&v), retry)
+            }
+        };
+        for _ in 0..3 {
+            let (s, _, _) = from([10, 0, 0, 1], "/api/v1/calendar/2026").await;
+            assert_eq!(s, StatusCode::OK);
+        }
+        let (s, codes, retry) = from([10, 0, 0, 1], "/api/v1/calendar/2026").await;
+        assert_eq!(
+            (s, codes),
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                vec!["rate.limited".to_owned()]
+            )
+        );
+        assert!(retry.is_some(), "Retry-After");
+        assert_eq!(from([10, 0, 0, 1], "/healthz").await.0, StatusCode::OK);
+        assert_eq!(
+            from([10, 0, 0, 2], "/api/v1/calendar/2026").await.0,
+            StatusCode::OK
+        );
+    })
+    .await;
+}
+
 /// Every answer carries an `x-request-id`: the client's own when it sent one, else a
 /// fresh one.
 #[tokio::test]

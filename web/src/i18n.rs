@@ -933,6 +933,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Routing rules changed",
     ),
     // error codes (`err.<code>`), shown instead of the server's message when known
+    (
+        "err.rate.limited",
+        "请求过于频繁，请稍后再试",
+        "Too many requests; try again shortly",
+    ),
     ("err.rule.required", "必填", "Required"),
     (
         "err.rule.id_duplicate",
