@@ -394,7 +394,6 @@ impl AppState {
         Ok(unit)
     }
 
-    /// The current instant, to the millisecond (what storage keeps).
     /// Limit each client address to `per_second` requests a second, `burst` at once
     /// (0: no limit).
     pub fn with_rate_limit(mut self, per_second: u32, burst: u32) -> AppState {
@@ -412,6 +411,7 @@ impl AppState {
         self.draining.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// The current instant, to the millisecond (what storage keeps).
     pub fn now(&self) -> DateTime<Utc> {
         let now = (self.now)();
         DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
@@ -1538,42 +1538,30 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
 /// Whether to send requests here: the database answers and the server is not
 /// shutting down (`/healthz` says whether the process is alive and its database up).
 async fn readyz(State(s): State<AppState>) -> Response {
-    let db = s.store.ping().await;
-    let status = if s.is_draining() {
-        "draining"
-    } else if db.is_err() {
-        "degraded"
-    } else {
-        "ready"
+    let db_up = s.store.ping().await.is_ok();
+    let status = match (s.is_draining(), db_up) {
+        (true, _) => "draining",
+        (false, false) => "degraded",
+        (false, true) => "ready",
     };
+    health_answer(&s, status, status == "ready", false)
+}
+
+async fn healthz(State(s): State<AppState>) -> Response {
+    let db_up = s.store.ping().await.is_ok();
+    let demo = matches!(s.store.meta("demo_loaded").await, Ok(Some(_)));
+    health_answer(&s, if db_up { "ok" } else { "degraded" }, db_up, demo)
+}
+
+/// The answer of `/healthz` and `/readyz`: 200 when `up`, else 503.
+fn health_answer(s: &AppState, status: &str, up: bool, demo: bool) -> Response {
     let body = Health {
-        demo: false,
+        demo,
         status: status.into(),
         database: s.store.kind().into(),
         version: env!("CARGO_PKG_VERSION").into(),
     };
-    let code = if status == "ready" {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (code, axum::Json(body)).into_response()
-}
-
-async fn healthz(State(s): State<AppState>) -> Response {
-    let db = s.store.ping().await;
-    let demo = matches!(s.store.meta("demo_loaded").await, Ok(Some(_)));
-    let body = Health {
-        demo,
-        status: if db.is_ok() {
-            "ok".into()
-        } else {
-            "degraded".into()
-        },
-        database: s.store.kind().into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    };
-    let code = if db.is_ok() {
+    let code = if up {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

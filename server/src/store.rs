@@ -1204,7 +1204,15 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            /// Append events numbered from `first_seq`, inside the caller's transaction.
+            /// Take the next `n` (at least one) serials of counter `name`; the last one.
+            async fn next_serials(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                name: &str,
+                n: i64,
+            ) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar(NEXT_SERIALS).bind(name).bind(n.max(1)).fetch_one(&mut **tx).await?)
+            }
+
             /// Insert new cases, their opening events, numbers elsewhere and audit entries.
             /// Returns the board cell deltas, for the writer to add with its group's.
             async fn insert_rows(
@@ -1341,6 +1349,7 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            /// Append events numbered from `first_seq`, inside the caller's transaction.
             async fn append_events(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 id: &str,
@@ -1377,10 +1386,7 @@ macro_rules! sql_store {
                 let name = name.to_owned();
                 self.writer
                     .write(move |tx| {
-                        Box::pin(async move {
-                            let v: i64 = sqlx::query_scalar(NEXT_SERIALS).bind(name).bind(n.max(1)).fetch_one(&mut **tx).await?;
-                            Ok(v)
-                        })
+                        Box::pin(async move { Self::next_serials(tx, &name, n).await })
                     })
                     .await
             }
@@ -1394,9 +1400,8 @@ macro_rules! sql_store {
                     Box::pin(async move {
                         let mut first = std::collections::BTreeMap::new();
                         for (name, n) in wanted {
-                            let n = n.max(1);
-                            let last: i64 = sqlx::query_scalar(NEXT_SERIALS).bind(&name).bind(n).fetch_one(&mut **tx).await?;
-                            first.insert(name, last - n + 1);
+                            let last = Self::next_serials(tx, &name, n).await?;
+                            first.insert(name, last - n.max(1) + 1);
                         }
                         let rows = build(&first)?;
                         let inserts: Vec<Insert<'_>> = rows.iter().map(NewRow::as_insert).collect();
@@ -2710,14 +2715,20 @@ fn migrator(files: Migrations) -> sqlx::migrate::Migrator {
 
 /// Open the store a URL names: `postgres://…` or `sqlite://…` (a bare path is SQLite).
 pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    match sqlite_url(url) {
+        None => Ok(std::sync::Arc::new(PgStore::open(url).await?)),
+        Some(url) => Ok(std::sync::Arc::new(SqliteStore::open(&url).await?)),
+    }
+}
+
+/// The SQLite URL a database URL or bare path means, or `None` for PostgreSQL.
+pub fn sqlite_url(url: &str) -> Option<String> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(PgStore::open(url).await?))
+        None
     } else if url.starts_with("sqlite:") {
-        Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
+        Some(url.to_owned())
     } else {
-        Ok(std::sync::Arc::new(
-            SqliteStore::open(&format!("sqlite://{url}")).await?,
-        ))
+        Some(format!("sqlite://{url}"))
     }
 }
 

@@ -30,13 +30,8 @@ const PG_GUIDANCE: &str = "PostgreSQL is backed up with its own tools: \
 /// The SQLite file a database URL (or bare path) names; PostgreSQL URLs are refused
 /// with the commands to use instead.
 pub fn sqlite_path(database_url: &str) -> anyhow::Result<PathBuf> {
-    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+    let Some(url) = super::sqlite_url(database_url) else {
         bail!("{PG_GUIDANCE}");
-    }
-    let url = if database_url.starts_with("sqlite:") {
-        database_url.to_owned()
-    } else {
-        format!("sqlite://{database_url}")
     };
     let opts = SqliteConnectOptions::from_str(&url)
         .with_context(|| format!("not a SQLite URL or path: {database_url}"))?;
@@ -48,12 +43,17 @@ pub fn sqlite_path(database_url: &str) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// The folder a file lies in, when its path names one.
+fn parent(path: &Path) -> Option<&Path> {
+    path.parent().filter(|d| !d.as_os_str().is_empty())
+}
+
 /// Hold the database at `path` for this process: `duban serve` holds it while it
 /// runs, and `duban restore` while it replaces it, so neither meets the other, nor a
 /// second server (a running request's `Idempotency-Key` is known only to its process).
 /// The lock is the operating system's, on `<file>.lock`: it goes with the process.
 pub fn hold(path: &Path) -> anyhow::Result<std::fs::File> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = parent(path) {
         std::fs::create_dir_all(dir)?;
     }
     let lock = PathBuf::from(format!("{}.lock", path.display()));
@@ -129,7 +129,7 @@ pub async fn backup(database_url: &str, to: &Path) -> anyhow::Result<Checked> {
         "{} exists already; a backup never overwrites a file",
         to.display()
     );
-    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = parent(to) {
         std::fs::create_dir_all(dir)?;
     }
     let target = to
@@ -186,7 +186,7 @@ pub async fn restore(
         }
         Some(aside)
     } else {
-        if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = parent(&to) {
             std::fs::create_dir_all(dir)?;
         }
         None
@@ -198,7 +198,7 @@ pub async fn restore(
         .with_context(|| format!("copying {} to {}", from.display(), partial.display()))?;
     std::fs::File::open(&partial)?.sync_all()?;
     std::fs::rename(&partial, &to)?;
-    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = parent(&to) {
         std::fs::File::open(dir)?.sync_all()?;
     }
     Ok((checked, aside))
