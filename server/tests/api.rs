@@ -741,35 +741,49 @@ async fn demo_loads_once() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// SIGKILL in the middle of batch imports, on SQLite (see `api/crash.rs`).
+/// SIGKILL in the middle of batch imports, batch dispatches and SLA sweeps, on SQLite
+/// (see `api/crash.rs`).
 #[test]
-fn import_survives_sigkill_on_sqlite() {
+fn work_survives_sigkill_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("duban-crash-{}", uuid_like()));
     let url = format!("sqlite://{}/duban.db", dir.display());
     let answers = crash::import_survives_sigkill(&url);
     eprintln!("first answers of the killed imports: {answers:?}");
-    let tally = tokio::runtime::Runtime::new()
+    crash::dispatch_survives_sigkill(&url);
+    crash::sweep_survives_sigkill(&url);
+    let (tally, logs) = tokio::runtime::Runtime::new()
         .expect("runtime")
         .block_on(async {
             let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
-            sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(crash::TALLY)
+            let tally = sqlx::query_as::<_, (i64, i64, i64, i64)>(crash::TALLY)
                 .fetch_one(&pool)
                 .await
-                .expect("tally")
+                .expect("tally");
+            pool.close().await;
+            let store = duban_server::store::open(&url).await.expect("store");
+            (tally, crash::check_logs(store).await)
         });
+    eprintln!("after the kills: {logs:?}");
     let n = crash::CASES;
     assert!(answers.contains(&0), "an import was cut off: {answers:?}");
     assert_eq!(
         tally,
-        (n, n, n, n, crash::IMPORTS),
-        "(cases, references, events, facts, imports)"
+        (n, n, n, crash::IMPORTS),
+        "(cases, references, facts, imports)"
+    );
+    assert_eq!(logs.cases as i64, n);
+    assert!(logs.escalations > 0, "the sweeps fired steps: {logs:?}");
+    assert_eq!(
+        logs.events,
+        logs.cases + crash::DISPATCHED * crash::ROWS + logs.escalations,
+        "one opening event a case, one dispatch event a dispatched case, the steps"
     );
     let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The same on PostgreSQL, in a database of its own (dropped afterwards).
 #[test]
-fn import_survives_sigkill_on_postgres() {
+fn work_survives_sigkill_on_postgres() {
     let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
         eprintln!("notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL crash test");
         return;
@@ -791,22 +805,33 @@ fn import_survives_sigkill_on_postgres() {
     let db_url = format!("{base}/{name}");
     let answers = crash::import_survives_sigkill(&db_url);
     eprintln!("first answers of the killed imports: {answers:?}");
-    let tally = rt.block_on(async {
+    crash::dispatch_survives_sigkill(&db_url);
+    crash::sweep_survives_sigkill(&db_url);
+    let (tally, logs) = rt.block_on(async {
         let pool = sqlx::PgPool::connect(&db_url).await.expect("open");
-        let t = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(crash::TALLY)
+        let t = sqlx::query_as::<_, (i64, i64, i64, i64)>(crash::TALLY)
             .fetch_one(&pool)
             .await
             .expect("tally");
         pool.close().await;
-        t
+        let store = duban_server::store::open(&db_url).await.expect("store");
+        (t, crash::check_logs(store).await)
     });
     run(format!("DROP DATABASE {name} WITH (FORCE)"));
+    eprintln!("after the kills: {logs:?}");
     let n = crash::CASES;
     assert!(answers.contains(&0), "an import was cut off: {answers:?}");
     assert_eq!(
         tally,
-        (n, n, n, n, crash::IMPORTS),
-        "(cases, references, events, facts, imports)"
+        (n, n, n, crash::IMPORTS),
+        "(cases, references, facts, imports)"
+    );
+    assert_eq!(logs.cases as i64, n);
+    assert!(logs.escalations > 0, "the sweeps fired steps: {logs:?}");
+    assert_eq!(
+        logs.events,
+        logs.cases + crash::DISPATCHED * crash::ROWS + logs.escalations,
+        "one opening event a case, one dispatch event a dispatched case, the steps"
     );
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "crash-test-password";
-const ROWS: usize = 1449;
+pub const ROWS: usize = 1449;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_duban")
@@ -56,13 +56,20 @@ struct Server {
 
 impl Server {
     fn start(database_url: &str) -> Server {
+        Self::start_sweeping(database_url, 0)
+    }
+
+    /// Started with the SLA sweeper on every `sweep_seconds` (0: off); its first sweep
+    /// begins as the server starts.
+    fn start_sweeping(database_url: &str, sweep_seconds: u64) -> Server {
         let addr = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port");
         let child = Command::new(bin())
             .args(["serve", "--addr", &addr.to_string(), "--database-url"])
             .arg(database_url)
-            .args(["--dist", "/nonexistent", "--sweep-seconds", "0"])
+            .args(["--dist", "/nonexistent", "--sweep-seconds"])
+            .arg(sweep_seconds.to_string())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -147,12 +154,39 @@ fn commit(addr: SocketAddr, session: &(String, String), b: usize) -> Option<(u16
     .map(|(s, _, v)| (s, v))
 }
 
+/// Batch dispatch of batch `b` as the routing rules propose.
+fn dispatch(addr: SocketAddr, session: &(String, String), b: usize) -> Option<(u16, Value)> {
+    let body = json!({"batch": b, "note": "按规则批量交办"}).to_string();
+    http(
+        addr,
+        "POST",
+        "/api/v1/dispatch",
+        &[
+            ("content-type", "application/json"),
+            ("cookie", &session.0),
+            ("x-csrf-token", &session.1),
+        ],
+        body.as_bytes(),
+    )
+    .map(|(s, _, v)| (s, v))
+}
+
 /// How many cases of batch `b` the server lists.
 fn batch_total(addr: SocketAddr, session: &(String, String), b: usize) -> u64 {
+    batch_count(addr, session, b, "")
+}
+
+/// How many cases of batch `b` the server lists in `status` (any status when empty).
+fn batch_count(addr: SocketAddr, session: &(String, String), b: usize, status: &str) -> u64 {
+    let status = if status.is_empty() {
+        String::new()
+    } else {
+        format!("&status={status}")
+    };
     let (status, _, v) = http(
         addr,
         "GET",
-        &format!("/api/v1/cases?batch={b}&limit=1"),
+        &format!("/api/v1/cases?batch={b}{status}&limit=1"),
         &[("cookie", &session.0)],
         b"",
     )
@@ -229,10 +263,139 @@ pub fn import_survives_sigkill(database_url: &str) -> Vec<u16> {
     first_answers
 }
 
+/// Kill the server at different moments of a batch dispatch of 1,449 cases (one
+/// transaction), restart, and check through the API: the batch is dispatched in whole
+/// or not at all, and dispatching it again sends exactly the rest.
+pub fn dispatch_survives_sigkill(database_url: &str) {
+    for (b, delay_ms) in DISPATCH_KILL_AFTER_MS
+        .iter()
+        .copied()
+        .enumerate()
+        .map(|(i, d)| (i + 1, d))
+    {
+        let server = Server::start(database_url);
+        let session = server.sign_in();
+        let addr = server.addr;
+        let sender = std::thread::spawn(move || dispatch(addr, &session, b));
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        server.kill();
+        let cut = sender.join().expect("sender").map_or(0, |a| a.0);
+
+        let server = Server::start(database_url);
+        let session = server.sign_in();
+        let done = batch_count(server.addr, &session, b, "dispatched");
+        let waiting = batch_count(server.addr, &session, b, "received");
+        eprintln!(
+            "dispatch of batch {b}: killed after {delay_ms} ms, first answer {cut}, {done} dispatched and {waiting} waiting after the restart"
+        );
+        assert!(
+            (done, waiting) == (0, ROWS as u64) || (done, waiting) == (ROWS as u64, 0),
+            "batch {b}: {done} dispatched, {waiting} waiting after a kill at {delay_ms} ms"
+        );
+        let (status, v) = dispatch(server.addr, &session, b).expect("the retry answered");
+        assert_eq!(status, 200, "batch {b}: {v}");
+        let sent = v["dispatched"].as_array().map_or(0, Vec::len) as u64;
+        assert_eq!(sent, waiting, "the retry sends exactly the rest: {v}");
+        assert_eq!(
+            batch_count(server.addr, &session, b, "dispatched"),
+            ROWS as u64
+        );
+    }
+}
+
+/// Kill the server during SLA sweeps over the batches still waiting for dispatch
+/// (received on their transfer lists' dates, long past, so every case is overdue and
+/// climbs its ladder). The final check is [`check_logs`] after a sweep that catches up.
+pub fn sweep_survives_sigkill(database_url: &str) {
+    for delay_ms in SWEEP_KILL_AFTER_MS {
+        let server = Server::start_sweeping(database_url, 1);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        server.kill();
+        eprintln!("SLA sweep: killed after {delay_ms} ms");
+    }
+}
+
+/// What was checked by [`check_logs`].
+#[derive(Debug)]
+pub struct LogCheck {
+    pub cases: usize,
+    pub events: usize,
+    pub escalations: usize,
+}
+
+/// Catch up with one sweep, as a restarted server does, then read every case and its
+/// log: the stored state is the replay of its log, numbered without gaps; every
+/// escalation step the ladder has reached by now fired exactly once, with the instant
+/// it was reached; and a second sweep finds nothing due.
+pub async fn check_logs(store: std::sync::Arc<dyn duban_server::store::Store>) -> LogCheck {
+    use duban_case::lifecycle::{self, EventKind};
+    let state = duban_server::app::AppState::new(store.clone())
+        .await
+        .expect("state");
+    let now = chrono::Utc::now();
+    let caught_up = state.sweep(now).await.expect("catch-up sweep");
+    eprintln!("the catch-up sweep after the last kill: {caught_up:?}");
+    let again = state.sweep(now).await.expect("second sweep");
+    assert_eq!((again.cases, again.steps), (0, 0), "nothing due twice");
+    let cases = store
+        .cases(&duban_server::store::CaseFilter::default())
+        .await
+        .expect("cases");
+    let cal = duban_calendar::Calendar::official();
+    let (mut events_seen, mut escalations) = (0, 0);
+    for stored in &cases {
+        let id = stored.id().to_string();
+        let views = store.events(&id).await.expect("events");
+        for (i, v) in views.iter().enumerate() {
+            assert_eq!(v.seq, i as u64 + 1, "{id}: numbered without gaps");
+        }
+        let events: Vec<lifecycle::Event> = views.into_iter().map(|v| v.event).collect();
+        events_seen += events.len();
+        let replayed = lifecycle::replay(&events).expect("a log that replays");
+        assert_eq!(
+            &replayed, stored,
+            "{id}: the stored state is its log's replay"
+        );
+        let first = events
+            .iter()
+            .position(|e| matches!(e.kind, EventKind::Escalated { .. }))
+            .unwrap_or(events.len());
+        let fired = &events[first..];
+        assert!(
+            fired
+                .iter()
+                .all(|e| matches!(e.kind, EventKind::Escalated { .. })),
+            "{id}: nothing but escalations after the first"
+        );
+        escalations += fired.len();
+        let before = lifecycle::replay(&events[..first]).expect("the log before escalating");
+        let step = |e: &lifecycle::Event| match &e.kind {
+            EventKind::Escalated {
+                stage,
+                clock_started,
+                step,
+                reached_at,
+            } => Some((*stage, *clock_started, *step, *reached_at)),
+            _ => None,
+        };
+        let want: Vec<_> = lifecycle::escalate(&before, now, cal, "system")
+            .iter()
+            .filter_map(step)
+            .collect();
+        let got: Vec<_> = fired.iter().filter_map(step).collect();
+        assert_eq!(got, want, "{id}: each step reached fired once");
+    }
+    LogCheck {
+        cases: cases.len(),
+        events: events_seen,
+        escalations,
+    }
+}
+
 /// What the database holds after the imports, straight from its tables: (cases,
 /// distinct references, events, board facts, imports).
 pub const TALLY: &str = "SELECT (SELECT COUNT(*) FROM cases), (SELECT COUNT(DISTINCT reference) FROM cases), \
-     (SELECT COUNT(*) FROM case_events), (SELECT COUNT(*) FROM board_facts), (SELECT COUNT(*) FROM imports)";
+     (SELECT COUNT(*) FROM board_facts), (SELECT COUNT(*) FROM imports)";
 
 pub const CASES: i64 = (KILL_AFTER_MS.len() * ROWS) as i64;
 pub const IMPORTS: i64 = KILL_AFTER_MS.len() as i64;
@@ -240,3 +403,13 @@ pub const IMPORTS: i64 = KILL_AFTER_MS.len() as i64;
 /// When each batch's import is killed, from before its file is read to after its
 /// commit (a debug build commits 1,449 rows in one to several seconds).
 const KILL_AFTER_MS: [u64; 6] = [30, 250, 700, 1200, 2000, 3500];
+
+/// Batches dispatched by [`dispatch_survives_sigkill`].
+pub const DISPATCHED: usize = DISPATCH_KILL_AFTER_MS.len();
+
+/// When each of the first batches' dispatch is killed (the rest stay waiting, for the
+/// sweeps).
+const DISPATCH_KILL_AFTER_MS: [u64; 3] = [100, 600, 2500];
+
+/// When each sweep is killed after the server starts.
+const SWEEP_KILL_AFTER_MS: [u64; 4] = [300, 900, 1800, 3500];
