@@ -960,8 +960,8 @@ impl AppState {
         // One round trip per counter, not per case.
         let mut first = std::collections::BTreeMap::new();
         for (name, n) in Self::serials_wanted(&news) {
-            let last = self.store.reserve_serials(&name, n).await?;
-            first.insert(name, last - n + 1);
+            let serial = self.store.reserve_serials(&name, n).await?;
+            first.insert(name, serial);
         }
         self.build_cases(news, &first, by, now)
     }

@@ -329,7 +329,8 @@ pub trait Store: Send + Sync + 'static {
     async fn next_serial(&self, name: &str) -> StoreResult<i64> {
         self.reserve_serials(name, 1).await
     }
-    /// Reserve `n` consecutive values of a named counter at once; returns the last.
+    /// Reserve `n` (at least one) consecutive values of a named counter at once; returns
+    /// the first.
     async fn reserve_serials(&self, name: &str, n: i64) -> StoreResult<i64>;
     /// Store a new case, its opening event and its audit entry in one transaction.
     async fn insert_case(
@@ -1204,13 +1205,15 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            /// Take the next `n` (at least one) serials of counter `name`; the last one.
+            /// Take the next `n` (at least one) serials of counter `name`; the first one.
             async fn next_serials(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 name: &str,
                 n: i64,
             ) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar(NEXT_SERIALS).bind(name).bind(n.max(1)).fetch_one(&mut **tx).await?)
+                let n = n.max(1);
+                let last: i64 = sqlx::query_scalar(NEXT_SERIALS).bind(name).bind(n).fetch_one(&mut **tx).await?;
+                Ok(last - n + 1)
             }
 
             /// Insert new cases, their opening events, numbers elsewhere and audit entries.
@@ -1400,8 +1403,7 @@ macro_rules! sql_store {
                     Box::pin(async move {
                         let mut first = std::collections::BTreeMap::new();
                         for (name, n) in wanted {
-                            let last = Self::next_serials(tx, &name, n).await?;
-                            first.insert(name, last - n.max(1) + 1);
+                            first.insert(name.clone(), Self::next_serials(tx, &name, n).await?);
                         }
                         let rows = build(&first)?;
                         let inserts: Vec<Insert<'_>> = rows.iter().map(NewRow::as_insert).collect();
@@ -1515,23 +1517,23 @@ macro_rules! sql_store {
                 let owned: Vec<NewRow> = rows.iter().map(NewRow::of).collect();
                 let audit = audit.clone();
                 self.write_marked(move |tx| {
-                        Box::pin(async move {
-                            sqlx::query("INSERT INTO imports (id, fingerprint, file_name, rows, by_user, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                                .bind(&import.id)
-                                .bind(&import.fingerprint)
-                                .bind(&import.file_name)
-                                .bind(import.rows)
-                                .bind(&import.by_user)
-                                .bind(import.created_at)
-                                .execute(&mut **tx)
-                                .await?;
-                            let rows: Vec<Insert<'_>> = owned.iter().map(NewRow::as_insert).collect();
-                            let cells = Self::insert_rows(tx, &rows).await?;
-                            bind_audit!(&audit).execute(&mut **tx).await?;
-                            Ok(((), cells))
-                        })
+                    Box::pin(async move {
+                        sqlx::query("INSERT INTO imports (id, fingerprint, file_name, rows, by_user, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                            .bind(&import.id)
+                            .bind(&import.fingerprint)
+                            .bind(&import.file_name)
+                            .bind(import.rows)
+                            .bind(&import.by_user)
+                            .bind(import.created_at)
+                            .execute(&mut **tx)
+                            .await?;
+                        let rows: Vec<Insert<'_>> = owned.iter().map(NewRow::as_insert).collect();
+                        let cells = Self::insert_rows(tx, &rows).await?;
+                        bind_audit!(&audit).execute(&mut **tx).await?;
+                        Ok(((), cells))
                     })
-                    .await
+                })
+                .await
             }
 
 
@@ -1655,7 +1657,7 @@ macro_rules! sql_store {
 
             async fn cases(&self, f: &CaseFilter) -> StoreResult<Vec<Case>> {
                 let (w, args) = where_clause(f, true);
-                                let limit = if f.limit > 0 { format!(" LIMIT {}", f.limit) } else { String::new() };
+                let limit = if f.limit > 0 { format!(" LIMIT {}", f.limit) } else { String::new() };
                 let order = if f.urgent_first { "due_at IS NULL, due_at, received_at, id" } else { "received_at, id" };
                 let sql = format!("SELECT state FROM cases{w} ORDER BY {order}{limit}");
                 let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
