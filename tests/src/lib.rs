@@ -17,6 +17,9 @@ pub const VALIDATION: &str = include_str!("../vectors/validation.json");
 pub const LIFECYCLE: &str = include_str!("../vectors/lifecycle.json");
 pub const DEADLINES: &str = include_str!("../vectors/deadlines.json");
 pub const BOARD: &str = include_str!("../vectors/board.json");
+/// Random command sequences drawn by `duban-case`'s property test, with the answers it
+/// got natively (written by `random_sequences_vector_is_current`).
+pub const LIFECYCLE_RANDOM: &str = include_str!("../vectors/lifecycle_random.json");
 
 fn time(v: &Value) -> Result<DateTime<Utc>, String> {
     v.as_str()
@@ -182,6 +185,94 @@ pub fn run_lifecycle() -> Vec<String> {
         }
         if lifecycle::replay(&log).as_ref() != Some(&state) {
             fails.push(format!("{name}: replaying the log does not give the state"));
+        }
+    }
+    fails
+}
+
+/// Random life-cycle sequences: from each opening event, every command gets the
+/// recorded answer (the status reached, or `!codes` refused), the sweeper fires as many
+/// steps after it, the final version matches, and replaying the log gives the state.
+pub fn run_lifecycle_random() -> Vec<String> {
+    let mut fails = Vec::new();
+    let Ok(doc) = serde_json::from_str::<Value>(LIFECYCLE_RANDOM) else {
+        return vec!["lifecycle_random.json does not parse".into()];
+    };
+    let rules = duban_sla::defaults::all();
+    let cal = Calendar::official();
+    let sequences = doc["sequences"].as_array().map_or(&[][..], Vec::as_slice);
+    if sequences.is_empty() {
+        fails.push("no random life-cycle sequences".into());
+    }
+    for (n, seq) in sequences.iter().enumerate() {
+        let opening: lifecycle::Event = match serde_json::from_value(seq["opening"].clone()) {
+            Ok(e) => e,
+            Err(e) => {
+                fails.push(format!("sequence {n}: opening: {e}"));
+                continue;
+            }
+        };
+        let Some(mut state) = lifecycle::open(&opening) else {
+            fails.push(format!("sequence {n}: the opening event opens no case"));
+            continue;
+        };
+        let Some(set) = rules.iter().find(|r| r.id() == state.rule_set()) else {
+            fails.push(format!("sequence {n}: no rule set {}", state.rule_set()));
+            continue;
+        };
+        let mut log = vec![opening];
+        for (i, step) in seq["steps"].as_array().into_iter().flatten().enumerate() {
+            let (at, cmd) = match (
+                time(&step["at"]),
+                serde_json::from_value::<Command>(step["command"].clone()),
+            ) {
+                (Ok(at), Ok(cmd)) => (at, cmd),
+                _ => {
+                    fails.push(format!("sequence {n} step {i}: unreadable {step}"));
+                    break;
+                }
+            };
+            let ctx = Ctx {
+                now: at,
+                actor: "vector",
+                rules: set,
+                calendar: cal,
+            };
+            let got = match lifecycle::decide(&state, &cmd, &ctx) {
+                Ok(events) => {
+                    state = events.iter().fold(state, lifecycle::apply);
+                    log.extend(events);
+                    state.status().code().to_owned()
+                }
+                Err(errs) => {
+                    let codes: Vec<String> = errs.iter().map(|e| e.code()).collect();
+                    format!("!{}", codes.join(","))
+                }
+            };
+            if step["expect"].as_str() != Some(got.as_str()) {
+                fails.push(format!(
+                    "sequence {n} step {i}: {} expected, {got} answered",
+                    step["expect"]
+                ));
+            }
+            let fired = lifecycle::escalate(&state, at, cal, "system");
+            if step["fired"].as_u64() != Some(fired.len() as u64) {
+                fails.push(format!(
+                    "sequence {n} step {i}: {} steps expected to fire, {} fired",
+                    step["fired"],
+                    fired.len()
+                ));
+            }
+            state = fired.iter().fold(state, lifecycle::apply);
+            log.extend(fired);
+        }
+        if seq["version"].as_u64() != Some(state.version()) {
+            fails.push(format!("sequence {n}: version {}", state.version()));
+        }
+        if lifecycle::replay(&log).as_ref() != Some(&state) {
+            fails.push(format!(
+                "sequence {n}: replaying the log does not give the state"
+            ));
         }
     }
     fails

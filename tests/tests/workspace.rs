@@ -16,6 +16,12 @@ mod vectors {
     }
 
     #[test]
+    fn random_lifecycle_vectors() {
+        let fails = duban_tests::run_lifecycle_random();
+        assert!(fails.is_empty(), "{fails:#?}");
+    }
+
+    #[test]
     fn deadline_vectors() {
         let fails = duban_tests::run_deadlines();
         assert!(fails.is_empty(), "{fails:#?}");
@@ -44,6 +50,12 @@ mod wasm {
     #[wasm_bindgen_test]
     fn lifecycle_vectors_in_wasm() {
         let fails = duban_tests::run_lifecycle();
+        assert!(fails.is_empty(), "{fails:#?}");
+    }
+
+    #[wasm_bindgen_test]
+    fn random_lifecycle_vectors_in_wasm() {
+        let fails = duban_tests::run_lifecycle_random();
         assert!(fails.is_empty(), "{fails:#?}");
     }
 
