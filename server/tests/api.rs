@@ -4812,6 +4812,23 @@ async fn batch_import(store: Arc<dyn Store>) {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // A file over the upload limit is refused before it is read; nothing is stored.
+    let (s, v) = upload_raw(
+        &coordinator,
+        "/api/v1/import/commit?file_name=big.csv",
+        vec![b'x'; duban_api::IMPORT_MAX_BYTES + 1],
+    )
+    .await;
+    assert_eq!(
+        (s, codes(&v)),
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            vec!["body.too_large".to_owned()]
+        ),
+        "{v}"
+    );
+    assert_eq!(v["errors"][0]["field"], "file");
+    assert_eq!(total(&coordinator).await, 4);
 }
 
 #[tokio::test]
