@@ -188,15 +188,23 @@ impl NewCase {
         let inspection = channel.is_some_and(Channel::is_inspection);
         let batch_date = match d.batch_date.trim() {
             "" => None,
-            s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Some)
-                .unwrap_or_else(|_| {
+            s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                // Like the receipt time: no campaign is older (chrono reads year 0 too).
+                Ok(date) if chrono::Datelike::year(&date) < 2000 => {
+                    errs.push(CaseError::TooEarly {
+                        field: "batch.date".into(),
+                    });
+                    None
+                }
+                Ok(date) => Some(date),
+                Err(_) => {
                     errs.push(CaseError::InvalidDate {
                         field: "batch.date".into(),
                         value: s.into(),
                     });
                     None
-                }),
+                }
+            },
         };
         let mut batch = None;
         if inspection {
