@@ -1506,6 +1506,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     // lines and sent back with the answer. The span names the path, never the query
     // string, which may hold a search for a name or a phone number.
     app.with_state(state)
+        // Inside the trace layer, so that a panic's 500 is logged with its request id.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            crate::error::panic_answer,
+        ))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 // One line per answer (status, latency) at the default level.

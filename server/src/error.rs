@@ -112,6 +112,23 @@ impl IntoResponse for ApiFailure {
     }
 }
 
+/// The answer to a request whose handler panicked (tower-http's `CatchPanicLayer`): a
+/// 500 in our error shape instead of a dropped connection, and the server goes on. The
+/// panic's own text goes to stderr through the panic hook, not into the log, as it may
+/// quote input; the log line carries the request id and path.
+pub fn panic_answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("the handler panicked; answered 500");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(ErrorBody::single(
+            "",
+            "internal",
+            "服务器内部错误，已记录，请稍后重试 (internal error; it has been logged)",
+        )),
+    )
+        .into_response()
+}
+
 /// The reader's language from `Accept-Language`: English if it prefers `en`, else Chinese.
 pub struct ReqLang(pub Lang);
 

@@ -161,9 +161,16 @@ use duban_case::lifecycle::Command;
         OutcomeDraft,
         Command
     )),
-    modifiers(&IdempotencyKeyHeader)
+    modifiers(&IdempotencyKeyHeader, &CommonErrors)
 )]
 struct Doc;
+
+/// A request body of raw bytes (a file), documented as a binary string, not as an
+/// array of integers.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+struct FileBytes(Vec<u8>);
 
 /// Every creating request under `/api/v1` (each `POST` but sign-in and sign-out)
 /// takes an `Idempotency-Key` (see `app::idempotency`).
@@ -199,6 +206,69 @@ impl utoipa::Modify for IdempotencyKeyHeader {
                 ))
                 .build();
             op.parameters.get_or_insert_with(Vec::new).push(header);
+        }
+    }
+}
+
+/// The refusals any operation under `/api/v1` may answer besides its own, all in the
+/// `ErrorBody` shape: a body that is no JSON or of the wrong type (400, 415) or too
+/// large (413), no session (401), no right or no CSRF token (403), over the request
+/// rate (429), the database down (503), and a bug (500). Listed so that a client (and
+/// schema-driven fuzzing) knows every answer it can get.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        const COMMON: [(&str, &str); 8] = [
+            (
+                "400",
+                "A malformed request (`json.syntax`, a bad parameter)",
+            ),
+            ("401", "Not signed in (`auth.required`)"),
+            ("403", "Not allowed for this account, or no CSRF token"),
+            ("413", "The body is over its limit (`body.too_large`)"),
+            ("415", "The body is not of the type the operation takes"),
+            (
+                "429",
+                "Over the request rate (`rate.limited`, with Retry-After)",
+            ),
+            ("500", "A bug (`internal`); nothing half-written is kept"),
+            (
+                "503",
+                "The database does not answer (`storage.unavailable`); nothing was written",
+            ),
+        ];
+        for (path, item) in doc.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/") {
+                continue;
+            }
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                for (status, description) in COMMON {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
         }
     }
 }
@@ -383,7 +453,7 @@ fn import_template_xlsx() {}
 
 #[utoipa::path(post, path = "/api/v1/import/preview",
     params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query)),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file: CSV (UTF-8, GBK) or XLSX, at most 32 MB"),
+    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file: CSV (UTF-8, GBK) or XLSX, at most 32 MB"),
     responses((status = 200, body = ImportPreview), (status = 403, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
@@ -391,7 +461,7 @@ fn import_preview() {}
 
 #[utoipa::path(post, path = "/api/v1/import/commit",
     params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query)),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The same file as the preview"),
+    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The same file as the preview"),
     responses((status = 201, body = ImportResult), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody, description = "The batch was imported already"),
               (status = 413, body = ErrorBody), (status = 422, body = ErrorBody, description = "Row errors, fields `rows[<line>].<field>`")))]
@@ -410,7 +480,7 @@ fn check_repeats() {}
 fn case_repeats() {}
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/merge", params(("id" = String, Path)),
-    request_body(content = String, description = "`{\"primary\": <case id>, \"reason\": …}`", content_type = "application/json"),
+    request_body(content = Object, description = "`{\"primary\": <case id or reference>, \"reason\": …}`", content_type = "application/json"),
     description = "Merge this case, a confirmed repeat, into its primary: both histories stay, the repeat's clocks stop, the primary becomes a 重复信访件 key case.",
     responses((status = 200, description = "The repeat, now merged"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -423,7 +493,7 @@ fn merge_repeat() {}
 fn repeat_settings() {}
 
 #[utoipa::path(put, path = "/api/v1/repeats/settings",
-    request_body(content = String, description = "`{\"settings\": {...}, \"reason\": …}`", content_type = "application/json"),
+    request_body(content = Object, description = "`{\"settings\": {...}, \"reason\": …}`", content_type = "application/json"),
     responses((status = 200, description = "The settings in force"), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn put_repeat_settings() {}
@@ -548,7 +618,7 @@ fn supervise() {}
 fn case_attachments() {}
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/attachments",
-    request_body(content = Vec<u8>, description = "The file's bytes; Content-Type image/jpeg, image/png, image/webp or application/pdf (matching the bytes); at most 5 MB",
+    request_body(content = FileBytes, description = "The file's bytes; Content-Type image/jpeg, image/png, image/webp or application/pdf (matching the bytes); at most 5 MB",
                  content_type = "application/octet-stream"),
     params(("id" = String, Path, description = "Case id (UUID)"),
            ("X-File-Name" = Option<String>, Header, description = "The file name, percent-encoded UTF-8")),

@@ -17,6 +17,8 @@ use duban_server::store::{PgStore, SqliteStore, Store};
 
 #[path = "api/crash.rs"]
 mod crash;
+#[path = "api/hostile.rs"]
+mod hostile;
 #[path = "api/open311.rs"]
 mod open311;
 

@@ -160,12 +160,15 @@ pub struct ListQuery {
     pub division: Option<String>,
     pub category: Option<String>,
     pub key: Option<bool>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 99))]
     pub batch: Option<u16>,
     /// Received on or after this day (`2023-07-01`, China time).
     pub from: Option<String>,
     /// Received on or before this day.
     pub to: Option<String>,
     pub cursor: Option<String>,
+    /// Page size, 1 to [`MAX_PAGE`] (default [`DEFAULT_PAGE`]).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 
@@ -291,6 +294,8 @@ pub struct AuditQuery {
     pub to: Option<String>,
     /// Keyset cursor: entries with a smaller sequence number.
     pub before: Option<u64>,
+    /// Page size, 1 to 200.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 

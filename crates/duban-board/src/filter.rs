@@ -1,6 +1,6 @@
 //! The board's filter, as it travels in the URL (`?batch=3&from=2023-07-01&key=any`).
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use duban_case::model::{Category, KeyClass};
 use serde::{Deserialize, Serialize};
 
@@ -40,14 +40,21 @@ pub struct BoardFilter {
     city: Option<u32>,
 }
 
+/// Years a filter date may name: four digits, so that every day is a positive
+/// `yyyymmdd` number within the open ends of [`BoardFilter::day_range`] (chrono
+/// also reads `-262143-01-01` and `+262142-12-31`, whose day numbers overflow).
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
 fn date(field: &'static str, raw: &str) -> Result<Option<NaiveDate>, BoardError> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
         .map(Some)
-        .map_err(|_| BoardError::DateInvalid {
+        .ok_or_else(|| BoardError::DateInvalid {
             field,
             value: raw.to_owned(),
         })

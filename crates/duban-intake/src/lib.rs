@@ -47,6 +47,7 @@
 mod columns;
 mod divisions;
 mod error;
+pub mod open311;
 mod rows;
 mod source;
 mod template;

@@ -80,6 +80,11 @@ pub(crate) fn load(
     if bytes.starts_with(ZIP_MAGIC) {
         guarded(|| load_xlsx(bytes, sheet, cap, max_rows))
     } else if bytes.starts_with(CFB_MAGIC) {
+        if cfb_fat_loops(bytes) {
+            return Err(IntakeError::Unreadable {
+                detail: "the workbook's sector chains loop".into(),
+            });
+        }
         guarded(|| load_xls(bytes, sheet, cap, max_rows))
     } else {
         load_csv(bytes, cap, max_rows)
@@ -99,6 +104,140 @@ fn guarded<T>(
             detail: "the workbook parser failed on this file".into(),
         })
     })
+}
+
+/// Whether the sector allocation table (FAT) of a compound file (legacy xls) has a
+/// cycle. calamine follows FAT chains until their end mark without noticing a cycle, so
+/// a few kilobytes whose directory chain loops make it allocate until memory runs out.
+/// A chain without a cycle visits each sector of the file once at most; no valid file
+/// has a cycle. The FAT is rebuilt here exactly as calamine 0.38 reads it (MS-CFB: the
+/// header's 109 DIFAT entries, then the DIFAT chain, each entry naming a FAT sector); a
+/// file calamine refuses anyway (bad header, a sector past the end) is left to it.
+fn cfb_fat_loops(bytes: &[u8]) -> bool {
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    let size: usize = match bytes.get(30..32) {
+        Some([9, 0]) => 512,
+        Some([12, 0]) => 4096,
+        _ => return false,
+    };
+    let (Some(header), Some(file)) = (bytes.get(76..512), bytes.get(size..)) else {
+        return false;
+    };
+    let mut sectors = CfbSectors {
+        file,
+        size,
+        maxid: bytes.len() / size,
+        loaded: 0,
+    };
+    let Some(mut difat) = u32s(header) else {
+        return false;
+    };
+    let mut next = bytes
+        .get(68..72)
+        .and_then(u32s)
+        .and_then(|v| v.first().copied())
+        .unwrap_or(RESERVED);
+    let mut hops = 0usize;
+    while next < RESERVED {
+        hops += 1;
+        if hops > sectors.maxid.saturating_add(1) {
+            return false;
+        }
+        let Some(more) = sectors.get(next).and_then(|s| u32s(&s)) else {
+            return false;
+        };
+        difat.extend(more);
+        let Some(n) = difat.pop() else {
+            return false;
+        };
+        next = n;
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|id| *id < DIFSECT) {
+        let Some(more) = sectors.get(id).and_then(|s| u32s(&s)) else {
+            return false;
+        };
+        fat.extend(more);
+    }
+    // calamine reads sector `n` only if n <= maxid, then looks up fat[n].
+    let nodes = fat.len().min(sectors.maxid.saturating_add(1));
+    // Walk every chain once: 1 = on the current walk, 2 = known to end.
+    let mut state = vec![0u8; nodes];
+    for first in 0..nodes {
+        let mut walk = Vec::new();
+        let mut at = first;
+        let looped = loop {
+            match state.get(at) {
+                Some(0) => {
+                    state[at] = 1;
+                    walk.push(at);
+                    match fat.get(at).and_then(|n| usize::try_from(*n).ok()) {
+                        Some(n) if n < nodes => at = n,
+                        _ => break false,
+                    }
+                }
+                Some(1) => break true,
+                _ => break false,
+            }
+        };
+        if looped {
+            return true;
+        }
+        for i in walk {
+            state[i] = 2;
+        }
+    }
+    false
+}
+
+/// Little-endian u32s; `None` for a length calamine's `to_u32` would panic on.
+fn u32s(b: &[u8]) -> Option<Vec<u32>> {
+    b.len().is_multiple_of(4).then(|| {
+        b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    })
+}
+
+/// calamine's sector buffer: the file after the header, read on demand; a sector past
+/// the end comes back short the first time and zero-padded afterwards.
+struct CfbSectors<'a> {
+    file: &'a [u8],
+    size: usize,
+    maxid: usize,
+    /// Bytes of the buffer so far (file bytes, then zeros).
+    loaded: usize,
+}
+
+impl CfbSectors<'_> {
+    /// Sector `id` as calamine returns it; `None` where it fails or panics.
+    fn get(&mut self, id: u32) -> Option<Vec<u8>> {
+        let id = usize::try_from(id).ok().filter(|id| *id <= self.maxid)?;
+        let start = id.checked_mul(self.size)?;
+        let end = start.checked_add(self.size)?;
+        let stop = if end > self.loaded {
+            let before = self.loaded;
+            self.loaded = end;
+            if self.file.len() >= end {
+                end
+            } else {
+                before.max(self.file.len())
+            }
+        } else {
+            end
+        };
+        if start > stop {
+            return None;
+        }
+        let mut s = self
+            .file
+            .get(start..stop.min(self.file.len()))
+            .unwrap_or_default()
+            .to_vec();
+        s.resize(stop - start, 0);
+        Some(s)
+    }
 }
 
 fn check_len(s: &str, line: usize, column: usize) -> Result<(), IntakeError> {
@@ -178,6 +317,15 @@ fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
+/// Line breaks as the csv reader (and an editor) sees them: `\r\n`, `\n`, or a lone `\r`
+/// (Excel for Mac's "CSV (Macintosh)").
+fn line_breaks(b: &[u8]) -> usize {
+    b.iter()
+        .enumerate()
+        .filter(|&(i, c)| *c == b'\n' || (*c == b'\r' && b.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
 fn load_csv(bytes: &[u8], cap: usize, max_rows: usize) -> Result<Grid, IntakeError> {
     let (text, encoding) = decode(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
@@ -210,9 +358,7 @@ fn load_csv(bytes: &[u8], cap: usize, max_rows: usize) -> Result<Grid, IntakeErr
         while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        line += bytes
-            .get(counted_to..start)
-            .map_or(0, |b| b.iter().filter(|c| **c == b'\n').count());
+        line += bytes.get(counted_to..start).map_or(0, line_breaks);
         counted_to = start;
         let mut cells = Vec::new();
         for (col, field) in record.iter().enumerate() {

@@ -978,3 +978,42 @@ fn the_preview_serialises() {
     assert_eq!(json["rows"][0]["draft"]["division"], "321102");
     assert_eq!(json["columns"][0]["column"], "row_number");
 }
+
+// ---- hostile input (found by `cargo xtask fuzz`, RELIABILITY.md) ----
+
+#[test]
+fn lone_carriage_returns_end_lines() {
+    // Excel for Mac's "CSV (Macintosh)" ends lines with CR only; csv reads each as a
+    // record, and each must get its own line (they name rows in errors: rows[3].content).
+    let csv = format!(
+        "{HEADER}\r{}\r{}\r\n\r{}\n",
+        line(1, "D001"),
+        line(2, "D002").replace(CONTENT, "太短"),
+        line(3, "D003")
+    );
+    let sheet = ok(csv.as_bytes());
+    assert_eq!(sheet.header_line, 1);
+    assert_eq!(
+        sheet.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [2, 3, 5]
+    );
+    assert_eq!(codes(&sheet, 1), ["content.too_short"]);
+}
+
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_not_followed() {
+    // The fixture with the FAT entry of its directory's first sector pointing back at
+    // that sector: calamine would append the sector to the directory forever.
+    let mut bytes = include_bytes!("fixtures/list.xls").to_vec();
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let dir_start = u32_at(&bytes, 48);
+    let fat_sector = u32_at(&bytes, 76) as usize;
+    let entry = 512 + fat_sector * 512 + dir_start as usize * 4;
+    bytes[entry..entry + 4].copy_from_slice(&dir_start.to_le_bytes());
+    match err(&bytes, &opts()) {
+        IntakeError::Unreadable { detail } => assert!(detail.contains("loop"), "{detail}"),
+        e => panic!("{e:?}"),
+    }
+    // The intact fixture still reads.
+    assert_eq!(ok(include_bytes!("fixtures/list.xls")).rows.len(), 2);
+}

@@ -1,6 +1,7 @@
 //! Open311 GeoReport v2 (<http://wiki.open311.org/GeoReport_v2>) under `/open311/v2/`:
 //! the pollution categories as services, citizens' reports posted by connected apps
-//! as cases, and those cases' public status.
+//! as cases, and those cases' public status. Reading a posted form into a case draft
+//! (parameters, attributes, location) is `duban_intake::open311`: pure, and fuzzed.
 //!
 //! What conforms:
 //! - `GET services.{json|xml}`, `GET services/{service_code}.{json|xml}`,
@@ -50,7 +51,6 @@
 //! multivaluelist attributes, `zipcode` (always empty), and idempotent retries (the spec
 //! has no request key: a repeated POST makes a second case).
 
-use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::str::FromStr;
 
@@ -66,11 +66,9 @@ use chrono::{DateTime, FixedOffset, Offset as _, SecondsFormat, TimeDelta, Utc};
 use serde::Serialize;
 
 use duban_case::Lang;
-use duban_case::draft::{CaseDraft, NewCase};
-use duban_case::error::CaseError;
 use duban_case::lifecycle::Case;
 use duban_case::model::{Category, Status, mask_digit_runs};
-use duban_divisions::{Division, DivisionCode, Level};
+use duban_intake::open311::{self, ATTRIBUTES, clean, clean_text, param};
 
 use super::{AppState, Origin, Who};
 use crate::error::ReqLang;
@@ -82,10 +80,6 @@ const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 /// The spec's default window and volume of `GET requests`.
 const WINDOW_DAYS: i64 = 90;
 const MAX_REQUESTS: usize = 1000;
-/// The spec limits a description to 4,000 characters.
-const DESCRIPTION_MAX: usize = 4000;
-const MEDIA_URL_MAX: usize = 500;
-const TARGET_MAX: usize = 100;
 const ACCOUNT_ID_MAX: usize = 64;
 
 pub fn routes() -> Router<AppState> {
@@ -377,50 +371,6 @@ fn service(c: Category, lang: Lang) -> Service {
     }
 }
 
-/// An attribute of every service's definition.
-struct AttributeDef {
-    code: &'static str,
-    datatype: &'static str,
-    /// The services that require it (night works matter for noise only).
-    required_for: &'static [Category],
-    name: (&'static str, &'static str),
-    description: (&'static str, &'static str),
-    datatype_description: (&'static str, &'static str),
-    /// (key, Chinese name, English name) for list types.
-    values: &'static [(&'static str, &'static str, &'static str)],
-}
-
-const ATTRIBUTES: &[AttributeDef] = &[
-    AttributeDef {
-        code: "night",
-        datatype: "singlevaluelist",
-        required_for: &[Category::Noise],
-        name: ("是否夜间发生", "At night"),
-        description: (
-            "问题是否在夜间（22时至次日6时）发生",
-            "Does it happen at night (22:00 to 06:00)?",
-        ),
-        datatype_description: ("选择“是”或“否”", "Choose yes or no"),
-        values: &[("yes", "是", "Yes"), ("no", "否", "No")],
-    },
-    AttributeDef {
-        code: "target",
-        datatype: "string",
-        required_for: &[],
-        name: ("举报对象名称", "Who is reported"),
-        description: (
-            "被举报的企业、工地或个体经营者的名称（可不填）",
-            "Name of the company, site or business reported (optional)",
-        ),
-        datatype_description: ("至多100个字，不换行", "At most 100 characters, one line"),
-        values: &[],
-    },
-];
-
-fn pick_owned(pair: (&'static str, &'static str), lang: Lang) -> String {
-    pick(pair, lang).to_owned()
-}
-
 fn pick(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => pair.0,
@@ -590,7 +540,7 @@ async fn post_resource(
 /// Name/value pairs of a form body or query string, empty values dropped (the spec's
 /// "Optional Arguments": empty means absent).
 fn pairs(text: &[u8], lang: Lang) -> Result<Vec<(String, String)>, Failure> {
-    let raw: Vec<(String, String)> = serde_urlencoded::from_bytes(text).map_err(|_| {
+    open311::form_pairs(text).ok_or_else(|| {
         Failure::bad(
             "body.unreadable",
             match lang {
@@ -598,20 +548,7 @@ fn pairs(text: &[u8], lang: Lang) -> Result<Vec<(String, String)>, Failure> {
                 Lang::En => "The parameters do not parse (application/x-www-form-urlencoded)",
             },
         )
-    })?;
-    Ok(raw
-        .into_iter()
-        .map(|(k, v)| (k, v.trim().to_owned()))
-        .filter(|(_, v)| !v.is_empty())
-        .collect())
-}
-
-/// The first value of a parameter.
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+    })
 }
 
 /// Every value of a parameter that may repeat and hold comma lists.
@@ -641,13 +578,6 @@ struct Created {
 #[serde(rename = "service_requests")]
 struct RequestsXml<'a, T> {
     request: &'a [T],
-}
-
-/// What the connected system posted, checked; the case comes from `draft`.
-struct Posted {
-    draft: CaseDraft,
-    attributes: Vec<String>,
-    media_url: String,
 }
 
 async fn create_request(
@@ -720,17 +650,11 @@ async fn create_request(
         ));
     };
     let now = s.now();
-    let posted = read_request(&form, category, lang, now)?;
-    // The description alone is checked first, so that the attribute lines cannot make a
-    // too short description long enough.
-    let new = NewCase::parse(&posted.draft, now).map_err(|e| case_errors(&e, lang))?;
-    let new = if posted.attributes.is_empty() {
-        new
-    } else {
-        let mut draft = posted.draft.clone();
-        draft.content = format!("{}\n{}", draft.content.trim(), posted.attributes.join("\n"));
-        NewCase::parse(&draft, now).map_err(|e| case_errors(&e, lang))?
-    };
+    let posted = open311::read_request(&form, category, lang, now).map_err(|problems| Failure {
+        status: StatusCode::BAD_REQUEST,
+        errors: problems.iter().map(problem).collect(),
+    })?;
+    let new = open311::new_case(&posted, now).map_err(|e| case_errors(&e, lang))?;
     let system = format!("open311:{}", client.id);
     let external_id = uuid::Uuid::now_v7().to_string();
     s.store
@@ -796,329 +720,17 @@ async fn connected(
     }
 }
 
-/// The posted form as a case draft, or every problem found in it.
-fn read_request(
-    form: &[(String, String)],
-    category: Category,
-    lang: Lang,
-    now: DateTime<Utc>,
-) -> Result<Posted, Failure> {
-    let mut errors: Vec<ErrorItem> = Vec::new();
-    let mut bad = |code: &str, message: String| {
-        errors.push(item(StatusCode::BAD_REQUEST, code, message));
-    };
-    let attributes = read_attributes(form, category, lang, &mut bad);
-
-    let description = param(form, "description").map(clean_text);
-    if let Some(d) = &description
-        && d.chars().count() > DESCRIPTION_MAX
-    {
-        bad(
-            "content.too_long",
-            match lang {
-                Lang::Zh => format!(
-                    "举报内容最多{DESCRIPTION_MAX}个字，当前{}个字（参数 description）",
-                    d.chars().count()
-                ),
-                Lang::En => format!(
-                    "The description allows at most {DESCRIPTION_MAX} characters (now {})",
-                    d.chars().count()
-                ),
-            },
-        );
-    }
-    let number = |name: &str, bad: &mut dyn FnMut(&str, String)| -> Option<f64> {
-        let v = param(form, name)?;
-        match v.parse::<f64>() {
-            Ok(n) if n.is_finite() => Some(n),
-            _ => {
-                bad(
-                    "coordinates.invalid",
-                    match lang {
-                        Lang::Zh => format!("{name} 须为 WGS84 坐标的十进制度数"),
-                        Lang::En => format!("{name} must be a WGS84 decimal degree"),
-                    },
-                );
-                None
-            }
-        }
-    };
-    let lat = number("lat", &mut bad);
-    let lon = number("long", &mut bad);
-    let address = param(form, "address_string").map(|a| clean(a, usize::MAX));
-    let coords = lat.zip(lon);
-    let both_given = param(form, "lat").is_some() && param(form, "long").is_some();
-    let mut division = String::new();
-    if address.is_none() && !both_given {
-        if param(form, "address_id").is_some() {
-            bad(
-                "address_id.unsupported",
-                pick_owned(
-                    (
-                        "不支持 address_id，请提供 lat/long 或 address_string",
-                        "address_id is not supported: send lat/long or address_string",
-                    ),
-                    lang,
-                ),
-            );
-        } else {
-            bad(
-                "location.required",
-                pick_owned(
-                    (
-                        "请提供位置：lat 和 long，或 address_string",
-                        "A location is required: lat and long, or address_string",
-                    ),
-                    lang,
-                ),
-            );
-        }
-    } else if address.is_some() || coords.is_some() {
-        // (Otherwise the coordinates did not parse, which is reported.)
-        match locate(address.as_deref(), coords) {
-            Some(d) => division = d.as_str(),
-            None => bad(
-                "division.unknown",
-                pick_owned(
-                    (
-                        "无法确定所在地区：请在 address_string 中写明江苏省的市、区县，或提供 lat/long（参数 address_string）",
-                        "Cannot tell the division: name a Jiangsu city or county in address_string, or send lat/long",
-                    ),
-                    lang,
-                ),
-            ),
-        }
-    }
-    let media_url = param(form, "media_url").unwrap_or("");
-    let media_ok = media_url.is_empty()
-        || ((media_url.starts_with("https://") || media_url.starts_with("http://"))
-            && media_url.len() <= MEDIA_URL_MAX
-            && !media_url
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"')));
-    if !media_ok {
-        bad(
-            "media_url.invalid",
-            pick_owned(
-                (
-                    "media_url 须为 http(s) 链接，至多500个字符",
-                    "media_url must be an http(s) link of at most 500 characters",
-                ),
-                lang,
-            ),
-        );
-    }
-    let name = match (param(form, "first_name"), param(form, "last_name")) {
-        (Some(first), Some(last)) if first.is_ascii() && last.is_ascii() => {
-            format!("{first} {last}")
-        }
-        // Chinese order: family name first.
-        (first, last) => format!("{}{}", last.unwrap_or(""), first.unwrap_or("")),
-    };
-    let draft = CaseDraft {
-        channel: "online".into(),
-        request_kind: "complaint".into(),
-        complainant_name: clean(&name, usize::MAX),
-        complainant_phone: param(form, "phone").map(phone_of).unwrap_or_default(),
-        content: description.unwrap_or_default(),
-        address: match (&address, coords) {
-            (Some(a), _) => a.clone(),
-            (None, Some((lat, lon))) => coordinates_address(&division, lat, lon),
-            (None, None) => String::new(),
-        },
-        division: division.clone(),
-        lat,
-        lon,
-        categories: vec![category.code().to_owned()],
-        ..CaseDraft::default()
-    };
-    // What the form's own parse would say too, so that one answer lists everything.
-    if !errors.is_empty() {
-        if let Err(e) = NewCase::parse(&draft, now) {
-            // An empty division (and an empty address) always comes with a location
-            // error of our own.
-            let skip = |field: &str| {
-                (field == "division" && division.is_empty())
-                    || (field == "address" && draft.address.is_empty())
-                    || (field == "content" && errors_mention(&errors, "content."))
-                    || (field == "coordinates" && errors_mention(&errors, "coordinates."))
-            };
-            let more: Vec<ErrorItem> = e
-                .iter()
-                .filter(|e| !skip(&e.field()))
-                .map(|e| case_error(e, lang))
-                .collect();
-            errors.extend(more);
-        }
-        return Err(Failure {
-            status: StatusCode::BAD_REQUEST,
-            errors,
-        });
-    }
-    Ok(Posted {
-        draft,
-        attributes,
-        media_url: media_url.to_owned(),
-    })
-}
-
-fn errors_mention(errors: &[ErrorItem], prefix: &str) -> bool {
-    errors.iter().any(|e| e.description.starts_with(prefix))
-}
-
-/// `attribute[code]=value` pairs (and `attribute[code][]=value`) checked against the
-/// definition, as the lines appended to the case content.
-fn read_attributes(
-    form: &[(String, String)],
-    category: Category,
-    lang: Lang,
-    bad: &mut dyn FnMut(&str, String),
-) -> Vec<String> {
-    let mut given: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (k, v) in form {
-        let Some(rest) = k.strip_prefix("attribute[") else {
-            continue;
-        };
-        match rest.split_once(']') {
-            Some((code, "" | "[]")) if !code.is_empty() => {
-                given.entry(code).or_default().push(v.as_str());
-            }
-            _ => bad(
-                "attribute.malformed",
-                match lang {
-                    Lang::Zh => format!("参数“{}”须写作 attribute[代码]", clean(k, 40)),
-                    Lang::En => format!("“{}” must read attribute[code]", clean(k, 40)),
-                },
-            ),
-        }
-    }
-    let mut lines = Vec::new();
-    for (code, values) in &given {
-        if !ATTRIBUTES.iter().any(|a| a.code == *code) {
-            bad(
-                "attribute.unknown",
-                match lang {
-                    Lang::Zh => format!("没有属性“{}”（参数 attribute[{0}]）", clean(code, 40)),
-                    Lang::En => format!("No attribute “{}”", clean(code, 40)),
-                },
-            );
-        }
-        if values.len() > 1 {
-            bad(
-                "attribute.multiple",
-                match lang {
-                    Lang::Zh => format!("属性“{}”只能有一个值", clean(code, 40)),
-                    Lang::En => format!("Attribute “{}” takes one value", clean(code, 40)),
-                },
-            );
-        }
-    }
-    for a in ATTRIBUTES {
-        let label = pick(a.name, lang);
-        let Some(value) = given.get(a.code).and_then(|v| v.first()) else {
-            if a.required_for.contains(&category) {
-                bad(
-                    "attribute.required",
-                    match lang {
-                        Lang::Zh => format!("请填写“{label}”（参数 attribute[{}]）", a.code),
-                        Lang::En => format!("“{label}” is required (attribute[{}])", a.code),
-                    },
-                );
-            }
-            continue;
-        };
-        let text = if a.values.is_empty() {
-            let v = clean_text(value).replace('\n', " ");
-            if v.chars().count() > TARGET_MAX {
-                bad(
-                    "attribute.too_long",
-                    match lang {
-                        Lang::Zh => format!(
-                            "“{label}”最多{TARGET_MAX}个字（参数 attribute[{}]）",
-                            a.code
-                        ),
-                        Lang::En => format!(
-                            "“{label}” allows at most {TARGET_MAX} characters (attribute[{}])",
-                            a.code
-                        ),
-                    },
-                );
-            }
-            v
-        } else if let Some(&(_, zh, _)) = a.values.iter().find(|(k, ..)| k == value) {
-            zh.to_owned()
-        } else {
-            let keys: Vec<&str> = a.values.iter().map(|(k, ..)| *k).collect();
-            bad(
-                "attribute.invalid",
-                match lang {
-                    Lang::Zh => format!(
-                        "“{label}”须为 {}（参数 attribute[{}]）",
-                        keys.join(" 或 "),
-                        a.code
-                    ),
-                    Lang::En => format!(
-                        "“{label}” must be {} (attribute[{}])",
-                        keys.join(" or "),
-                        a.code
-                    ),
-                },
-            );
-            continue;
-        };
-        // The case content is Chinese whatever the client's language.
-        lines.push(format!("【{}】{text}", a.name.0));
-    }
-    lines
-}
-
-/// A phone number as the form takes it: an international +86 prefix dropped.
-fn phone_of(p: &str) -> String {
-    let p: String = p.chars().filter(|c| !c.is_whitespace()).collect();
-    p.strip_prefix("+86")
-        .or_else(|| p.strip_prefix("0086"))
-        .unwrap_or(&p)
-        .trim_start_matches('-')
-        .to_owned()
-}
-
-/// An address for a request located by coordinates only.
-fn coordinates_address(division: &str, lat: f64, lon: f64) -> String {
-    let place = DivisionCode::from_str(division)
-        .map(|d| d.division().full_name())
-        .unwrap_or_default();
-    format!("{place}（坐标 {lat:.5}, {lon:.5} 附近）")
-}
-
-/// Which Parameter of the request a case error belongs to.
-fn parameter(field: &str) -> &'static str {
-    match field.split(['.', '[']).next().unwrap_or("") {
-        "content" => "description",
-        "address" | "division" => "address_string",
-        "coordinates" => "lat/long",
-        "categories" => "service_code",
-        "complainant" if field.contains("phone") => "phone",
-        "complainant" => "first_name/last_name",
-        _ => "",
-    }
-}
-
-fn case_error(e: &CaseError, lang: Lang) -> ErrorItem {
-    let field = e.field();
-    let param = parameter(&field);
-    let message = e.message(lang);
-    let message = match (param, lang) {
-        ("", _) => message,
-        (p, Lang::Zh) => format!("{message}（参数 {p}）"),
-        (p, Lang::En) => format!("{message} (parameter {p})"),
-    };
-    item(StatusCode::BAD_REQUEST, &e.code(), message)
+fn problem(p: &open311::Problem) -> ErrorItem {
+    item(StatusCode::BAD_REQUEST, &p.code, &p.message)
 }
 
 fn case_errors(errs: &duban_case::error::Errors, lang: Lang) -> Failure {
     Failure {
         status: StatusCode::BAD_REQUEST,
-        errors: errs.iter().map(|e| case_error(e, lang)).collect(),
+        errors: errs
+            .iter()
+            .map(|e| problem(&open311::case_problem(e, lang)))
+            .collect(),
     }
 }
 
@@ -1137,79 +749,6 @@ fn notice(case: &Case, lang: Lang) -> String {
             case.division().division().full_name()
         ),
     }
-}
-
-// ---- the division of a request ----
-
-/// Where a request lies: a Jiangsu code or county named in the address; else the county
-/// whose seat is nearest the coordinates (within the city named, if one is); else the
-/// city named.
-fn locate(address: Option<&str>, coords: Option<(f64, f64)>) -> Option<DivisionCode> {
-    let address = address.unwrap_or("");
-    if let Some(code) = code_in(address) {
-        return Some(code);
-    }
-    let counties = || {
-        duban_divisions::all()
-            .iter()
-            .filter(|d| d.level() == Level::County)
-    };
-    let cities: Vec<&Division> = duban_divisions::cities()
-        .filter(|c| address.contains(c.name()) || address.contains(c.name().trim_end_matches('市')))
-        .collect();
-    let city = match cities.as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    };
-    let in_city = |d: &&Division| city.is_none_or(|c| d.is_within(c));
-    let named: Vec<&Division> = counties()
-        .filter(|d| address.contains(&d.full_name()))
-        .collect();
-    if let [one] = named.as_slice() {
-        return Some(one.code());
-    }
-    let named: Vec<&Division> = counties()
-        .filter(|d| address.contains(d.name()))
-        .filter(in_city)
-        .collect();
-    if let [one] = named.as_slice() {
-        return Some(one.code());
-    }
-    if let Some((lat, lon)) = coords {
-        let scale = lat.to_radians().cos();
-        let distance = |d: &Division| {
-            let (dlat, dlon) = d.centroid();
-            let (y, x) = (lat - dlat, (lon - dlon) * scale);
-            y * y + x * x
-        };
-        return counties()
-            .filter(in_city)
-            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
-            .map(Division::code);
-    }
-    city.map(Division::code)
-}
-
-/// A six-digit city or county code of Jiangsu standing alone in the text.
-fn code_in(text: &str) -> Option<DivisionCode> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let mut j = i;
-        while j < chars.len() && chars[j].is_ascii_digit() {
-            j += 1;
-        }
-        if j - i == 6 {
-            let run: String = chars[i..j].iter().collect();
-            if let Ok(code) = DivisionCode::from_str(&run)
-                && code.division().level() != Level::Province
-            {
-                return Some(code);
-            }
-        }
-        i = j.max(i + 1);
-    }
-    None
 }
 
 // ---- GET requests ----
@@ -1530,26 +1069,6 @@ fn public_text(text: &str) -> String {
     mask_emails(&mask_digit_runs(&clean_text(text)))
 }
 
-/// Text without control characters but line breaks and tabs, lines trimmed at the ends.
-fn clean_text(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
-/// One line of at most `max` characters without control characters.
-fn clean(text: &str, max: usize) -> String {
-    text.chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
 /// `zhang.san@example.com` → `z***@example.com`.
 fn mask_emails(text: &str) -> String {
     let is_local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-');
@@ -1594,33 +1113,6 @@ mod tests {
         assert_eq!(split_format("services.yaml"), None);
         assert_eq!(split_format("services"), None);
         assert_eq!(split_format(".json"), None);
-    }
-
-    #[test]
-    fn divisions_come_from_names_codes_and_seats() {
-        let code = |a: Option<&str>, c: Option<(f64, f64)>| locate(a, c).map(|d| d.as_str());
-        assert_eq!(
-            code(Some("镇江市京口区象山街道"), None).as_deref(),
-            Some("321102")
-        );
-        assert_eq!(
-            code(Some("昆山市某工业园"), None).as_deref(),
-            Some("320583")
-        );
-        assert_eq!(
-            code(Some("区划 321102 附近"), None).as_deref(),
-            Some("321102")
-        );
-        // 鼓楼区 is in 南京 and 徐州: the city decides.
-        assert_eq!(
-            code(Some("徐州鼓楼区某路"), None).as_deref(),
-            Some("320302")
-        );
-        assert_eq!(code(Some("鼓楼区某路"), None), None);
-        assert_eq!(code(Some("南京市某路"), None).as_deref(), Some("320100"));
-        // The seat of 京口区 is nearest.
-        assert_eq!(code(None, Some((32.2, 119.47))).as_deref(), Some("321102"));
-        assert_eq!(code(Some("某路"), None), None);
     }
 
     #[test]
