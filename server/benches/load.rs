@@ -31,12 +31,14 @@
 
 #[macro_use]
 mod seed;
+mod serve;
 
-use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use serve::{Server, free_addr, http, memory, wait_until_up};
 
 use serde_json::{Value, json};
 
@@ -67,80 +69,6 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .and_then(|s| s.replace('_', "").parse().ok())
         .filter(|n| *n > 0)
         .unwrap_or(default)
-}
-
-fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-/// One HTTP/1.1 request on its own connection; (status, head, body).
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> (u16, String, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if let Some(b) = body {
-        req.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            b.len()
-        ));
-    }
-    req.push_str("\r\n");
-    req.push_str(body.unwrap_or_default());
-    s.write_all(req.as_bytes()).unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_owned(), rest.to_owned())
-}
-
-fn wait_until_up(addr: SocketAddr, child: &mut Child, what: &str) {
-    let started = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} exited before answering: {status}");
-        }
-        if TcpStream::connect(addr).is_ok() && http(addr, "GET", "/healthz", &[], None).0 == 200 {
-            println!("{what}: up in {:.1} s", started.elapsed().as_secs_f64());
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(1800),
-            "{what} did not come up"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-/// `VmHWM` and `VmRSS` of a process, in MiB.
-fn memory(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|k| k.parse::<f64>().ok())
-            .map_or(0.0, |kib| kib / 1024.0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
 }
 
 /// One `wrk` run's figures.
@@ -549,64 +477,14 @@ mod naive {
 
 // ---- the run -----------------------------------------------------------------------
 
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start_duban(db_url: &str, dir: &Path) -> Server {
-    let bin = env!("CARGO_BIN_EXE_duban");
-    let st = Command::new(bin)
-        .args([
-            "user",
-            "add",
-            "--username",
-            "load",
-            "--role",
-            "coordinator",
-            "--database-url",
-            db_url,
-        ])
-        .env("DUBAN_USER_PASSWORD", PASSWORD)
-        .env("RUST_LOG", "warn")
-        .status()
-        .unwrap();
-    assert!(st.success(), "duban user add failed");
-    let addr = free_addr();
-    let empty = dir.join("no-dist");
-    std::fs::create_dir_all(&empty).unwrap();
-    let log = std::fs::File::create(dir.join("duban.log")).unwrap();
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--addr",
-            &addr.to_string(),
-            "--database-url",
-            db_url,
-        ])
-        .arg("--dist")
-        .arg(&empty)
-        .args(["--sweep-seconds", "0", "--rate-limit", "0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    wait_until_up(addr, &mut child, "duban");
-    Server { child, addr }
+    serve::add_user(db_url, "load", "coordinator", PASSWORD);
+    serve::start_duban(
+        db_url,
+        dir,
+        &["--sweep-seconds", "0", "--rate-limit", "0"],
+        "warn",
+    )
 }
 
 fn start_naive(db_url: &str, dir: &Path) -> Server {
@@ -625,32 +503,7 @@ fn start_naive(db_url: &str, dir: &Path) -> Server {
 
 /// Signs in; the headers every request then carries (session and CSRF token).
 fn sign_in(addr: SocketAddr) -> Vec<(String, String)> {
-    let body = json!({"username": "load", "password": PASSWORD}).to_string();
-    let (status, head, text) = http(addr, "POST", "/api/v1/auth/login", &[], Some(&body));
-    assert_eq!(status, 200, "sign-in: {text}");
-    let cookie = |name: &str| {
-        head.lines()
-            .filter_map(|l| {
-                l.strip_prefix("set-cookie: ")
-                    .or_else(|| l.strip_prefix("Set-Cookie: "))
-            })
-            .filter_map(|c| c.split(';').next())
-            .find_map(|c| c.strip_prefix(&format!("{name}=")).map(str::to_owned))
-            .unwrap_or_else(|| panic!("no {name} cookie in {head}"))
-    };
-    let session = cookie(duban_server::auth::SESSION_COOKIE);
-    let csrf = cookie(duban_server::auth::CSRF_COOKIE);
-    vec![
-        (
-            "Cookie".into(),
-            format!(
-                "{}={session}; {}={csrf}",
-                duban_server::auth::SESSION_COOKIE,
-                duban_server::auth::CSRF_COOKIE
-            ),
-        ),
-        ("X-CSRF-Token".into(), csrf),
-    ]
+    serve::sign_in(addr, "load", PASSWORD)
 }
 
 const BOARD_QUERIES: [&str; 6] = [
