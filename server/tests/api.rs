@@ -765,21 +765,7 @@ fn work_survives_sigkill_on_sqlite() {
             let store = duban_server::store::open(&url).await.expect("store");
             (tally, crash::check_logs(store).await)
         });
-    eprintln!("after the kills: {logs:?}");
-    let n = crash::CASES;
-    assert!(answers.contains(&0), "an import was cut off: {answers:?}");
-    assert_eq!(
-        tally,
-        (n, n, n, crash::IMPORTS),
-        "(cases, references, facts, imports)"
-    );
-    assert_eq!(logs.cases as i64, n);
-    assert!(logs.escalations > 0, "the sweeps fired steps: {logs:?}");
-    assert_eq!(
-        logs.events,
-        logs.cases + crash::DISPATCHED * crash::ROWS + logs.escalations,
-        "one opening event a case, one dispatch event a dispatched case, the steps"
-    );
+    crash::assert_whole(&answers, tally, &logs);
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -820,21 +806,7 @@ fn work_survives_sigkill_on_postgres() {
         (t, crash::check_logs(store).await)
     });
     run(format!("DROP DATABASE {name} WITH (FORCE)"));
-    eprintln!("after the kills: {logs:?}");
-    let n = crash::CASES;
-    assert!(answers.contains(&0), "an import was cut off: {answers:?}");
-    assert_eq!(
-        tally,
-        (n, n, n, crash::IMPORTS),
-        "(cases, references, facts, imports)"
-    );
-    assert_eq!(logs.cases as i64, n);
-    assert!(logs.escalations > 0, "the sweeps fired steps: {logs:?}");
-    assert_eq!(
-        logs.events,
-        logs.cases + crash::DISPATCHED * crash::ROWS + logs.escalations,
-        "one opening event a case, one dispatch event a dispatched case, the steps"
-    );
+    crash::assert_whole(&answers, tally, &logs);
 }
 
 /// `duban backup` / `duban restore` on SQLite: a backup taken while the server writes

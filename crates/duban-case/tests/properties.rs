@@ -41,6 +41,28 @@ fn new_case(hotline: bool) -> NewCase {
     NewCase::parse(&draft, start()).expect("valid case")
 }
 
+/// A new case received at [`start`] by `actor`: its rule set and its opening event.
+fn received(hotline: bool, actor: &str) -> (duban_sla::RuleSet, Event) {
+    let new = new_case(hotline);
+    let set = duban_sla::defaults::all()
+        .into_iter()
+        .find(|r| r.id() == lifecycle::rule_set_for(&new))
+        .expect("rule set");
+    let ctx = Ctx {
+        now: start(),
+        actor,
+        rules: &set,
+        calendar: Calendar::official(),
+    };
+    let opening = lifecycle::receive(
+        CaseId::from_uuid(uuid::Uuid::nil()),
+        Reference::for_batch(2025, 3, 1),
+        new,
+        &ctx,
+    );
+    (set, opening)
+}
+
 fn outcome(good: bool) -> OutcomeDraft {
     OutcomeDraft {
         finding: if good { "substantiated" } else { "" }.into(),
@@ -191,12 +213,9 @@ proptest! {
         steps in proptest::collection::vec(step(), 1..40),
     ) {
         let cal = Calendar::official();
-        let rules = duban_sla::defaults::all();
-        let new = new_case(hotline);
-        let set = rules.iter().find(|r| r.id() == lifecycle::rule_set_for(&new)).expect("rule set");
+        let (set, opening) = received(hotline, "prop");
         let mut now = start();
-        let ctx = Ctx { now, actor: "prop", rules: set, calendar: cal };
-        let opening = lifecycle::receive(CaseId::from_uuid(uuid::Uuid::nil()), Reference::for_batch(2025, 3, 1), new, &ctx);
+        let ctx = Ctx { now, actor: "prop", rules: &set, calendar: cal };
         let mut case = lifecycle::open(&opening).expect("open");
         let mut log = vec![opening];
         for step in steps {
@@ -228,25 +247,8 @@ proptest! {
 #[test]
 fn escalation_fires_each_step_once_and_catches_up() {
     let cal = Calendar::official();
-    let rules = duban_sla::defaults::all();
-    let new = new_case(false);
-    let set = rules
-        .iter()
-        .find(|r| r.id() == lifecycle::rule_set_for(&new))
-        .expect("rule set");
+    let (_, opening) = received(false, "c");
     let t0 = start();
-    let ctx = Ctx {
-        now: t0,
-        actor: "c",
-        rules: set,
-        calendar: cal,
-    };
-    let opening = lifecycle::receive(
-        CaseId::from_uuid(uuid::Uuid::nil()),
-        Reference::for_batch(2025, 3, 1),
-        new,
-        &ctx,
-    );
     let case = lifecycle::open(&opening).expect("open");
     let dispatch = case
         .clocks()
@@ -320,28 +322,17 @@ fn random_sequences_vector_is_current() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = (any::<bool>(), proptest::collection::vec(step(), 1..40));
     let cal = Calendar::official();
-    let rules = duban_sla::defaults::all();
     let mut lines = Vec::new();
     for _ in 0..VECTOR_SEQUENCES {
         let (hotline, steps) = strategy.new_tree(&mut runner).expect("tree").current();
-        let new = new_case(hotline);
-        let set = rules
-            .iter()
-            .find(|r| r.id() == lifecycle::rule_set_for(&new))
-            .expect("rule set");
+        let (set, opening) = received(hotline, "vector");
         let mut now = start();
         let ctx = Ctx {
             now,
             actor: "vector",
-            rules: set,
+            rules: &set,
             calendar: cal,
         };
-        let opening = lifecycle::receive(
-            CaseId::from_uuid(uuid::Uuid::nil()),
-            Reference::for_batch(2025, 3, 1),
-            new,
-            &ctx,
-        );
         let mut case = lifecycle::open(&opening).expect("open");
         let mut out = Vec::new();
         for step in steps {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "crash-test-password";
-pub const ROWS: usize = 1449;
+const ROWS: usize = 1449;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_duban")
@@ -195,6 +195,22 @@ fn batch_count(addr: SocketAddr, session: &(String, String), b: usize, status: &
     v["total"].as_u64().expect("total")
 }
 
+/// Start the server, sign in, send `request` and kill the server `delay_ms` later;
+/// the status of the first answer, 0 when the kill cut it off.
+fn killed_during(
+    database_url: &str,
+    delay_ms: u64,
+    request: impl FnOnce(SocketAddr, &(String, String)) -> Option<(u16, Value)> + Send + 'static,
+) -> u16 {
+    let server = Server::start(database_url);
+    let session = server.sign_in();
+    let addr = server.addr;
+    let sender = std::thread::spawn(move || request(addr, &session));
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    server.kill();
+    sender.join().expect("sender").map_or(0, |a| a.0)
+}
+
 /// Kill the server at different moments of six imports, restart, and check through
 /// the API; returns the first answer of each import (0: cut off by the kill).
 pub fn import_survives_sigkill(database_url: &str) -> Vec<u16> {
@@ -223,14 +239,9 @@ pub fn import_survives_sigkill(database_url: &str) -> Vec<u16> {
         .enumerate()
         .map(|(i, d)| (i + 1, d))
     {
-        let server = Server::start(database_url);
-        let session = server.sign_in();
-        let addr = server.addr;
-        let sender = std::thread::spawn(move || commit(addr, &session, b));
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        server.kill();
-        let answer = sender.join().expect("sender");
-        let cut = answer.map_or(0, |a| a.0);
+        let cut = killed_during(database_url, delay_ms, move |addr, session| {
+            commit(addr, session, b)
+        });
 
         // Restarted: the batch is there in whole or not at all.
         let server = Server::start(database_url);
@@ -273,13 +284,9 @@ pub fn dispatch_survives_sigkill(database_url: &str) {
         .enumerate()
         .map(|(i, d)| (i + 1, d))
     {
-        let server = Server::start(database_url);
-        let session = server.sign_in();
-        let addr = server.addr;
-        let sender = std::thread::spawn(move || dispatch(addr, &session, b));
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        server.kill();
-        let cut = sender.join().expect("sender").map_or(0, |a| a.0);
+        let cut = killed_during(database_url, delay_ms, move |addr, session| {
+            dispatch(addr, session, b)
+        });
 
         let server = Server::start(database_url);
         let session = server.sign_in();
@@ -392,20 +399,40 @@ pub async fn check_logs(store: std::sync::Arc<dyn duban_server::store::Store>) -
     }
 }
 
+/// After every kill and the checks of [`check_logs`]: an import was cut off, and the
+/// tables (a [`TALLY`]) and the logs hold exactly the work that was asked for.
+pub fn assert_whole(answers: &[u16], tally: (i64, i64, i64, i64), logs: &LogCheck) {
+    eprintln!("after the kills: {logs:?}");
+    let n = CASES;
+    assert!(answers.contains(&0), "an import was cut off: {answers:?}");
+    assert_eq!(
+        tally,
+        (n, n, n, IMPORTS),
+        "(cases, references, facts, imports)"
+    );
+    assert_eq!(logs.cases as i64, n);
+    assert!(logs.escalations > 0, "the sweeps fired steps: {logs:?}");
+    assert_eq!(
+        logs.events,
+        logs.cases + DISPATCHED * ROWS + logs.escalations,
+        "one opening event a case, one dispatch event a dispatched case, the steps"
+    );
+}
+
 /// What the database holds after the imports, straight from its tables: (cases,
 /// distinct references, events, board facts, imports).
 pub const TALLY: &str = "SELECT (SELECT COUNT(*) FROM cases), (SELECT COUNT(DISTINCT reference) FROM cases), \
      (SELECT COUNT(*) FROM board_facts), (SELECT COUNT(*) FROM imports)";
 
-pub const CASES: i64 = (KILL_AFTER_MS.len() * ROWS) as i64;
-pub const IMPORTS: i64 = KILL_AFTER_MS.len() as i64;
+const CASES: i64 = (KILL_AFTER_MS.len() * ROWS) as i64;
+const IMPORTS: i64 = KILL_AFTER_MS.len() as i64;
 
 /// When each batch's import is killed, from before its file is read to after its
 /// commit (a debug build commits 1,449 rows in one to several seconds).
 const KILL_AFTER_MS: [u64; 6] = [30, 250, 700, 1200, 2000, 3500];
 
 /// Batches dispatched by [`dispatch_survives_sigkill`].
-pub const DISPATCHED: usize = DISPATCH_KILL_AFTER_MS.len();
+const DISPATCHED: usize = DISPATCH_KILL_AFTER_MS.len();
 
 /// When each of the first batches' dispatch is killed (the rest stay waiting, for the
 /// sweeps).
