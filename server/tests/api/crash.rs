@@ -322,6 +322,26 @@ pub fn sweep_survives_sigkill(database_url: &str) {
     }
 }
 
+/// A case's log, checked to be a valid history of the stored case: numbered without
+/// gaps, and replaying to exactly the stored state.
+pub async fn valid_history(
+    store: &dyn duban_server::store::Store,
+    stored: &duban_case::lifecycle::Case,
+) -> Vec<duban_case::lifecycle::Event> {
+    let id = stored.id().to_string();
+    let views = store.events(&id).await.expect("events");
+    for (i, v) in views.iter().enumerate() {
+        assert_eq!(v.seq, i as u64 + 1, "{id}: numbered without gaps");
+    }
+    let events: Vec<duban_case::lifecycle::Event> = views.into_iter().map(|v| v.event).collect();
+    assert_eq!(
+        duban_case::lifecycle::replay(&events).as_ref(),
+        Some(stored),
+        "{id}: the stored state is its log's replay"
+    );
+    events
+}
+
 /// What was checked by [`check_logs`].
 #[derive(Debug)]
 pub struct LogCheck {
@@ -352,17 +372,8 @@ pub async fn check_logs(store: std::sync::Arc<dyn duban_server::store::Store>) -
     let (mut events_seen, mut escalations) = (0, 0);
     for stored in &cases {
         let id = stored.id().to_string();
-        let views = store.events(&id).await.expect("events");
-        for (i, v) in views.iter().enumerate() {
-            assert_eq!(v.seq, i as u64 + 1, "{id}: numbered without gaps");
-        }
-        let events: Vec<lifecycle::Event> = views.into_iter().map(|v| v.event).collect();
+        let events = valid_history(store.as_ref(), stored).await;
         events_seen += events.len();
-        let replayed = lifecycle::replay(&events).expect("a log that replays");
-        assert_eq!(
-            &replayed, stored,
-            "{id}: the stored state is its log's replay"
-        );
         let first = events
             .iter()
             .position(|e| matches!(e.kind, EventKind::Escalated { .. }))
