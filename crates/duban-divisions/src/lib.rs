@@ -1,6 +1,9 @@
 //! Jiangsu province (江苏省) administrative divisions: GB/T 2260 six-digit codes and
 //! names for the province, its 13 prefecture-level cities and their 95 county-level
-//! divisions, as static data with lookup by code and by name.
+//! divisions, as static data with lookup by code and by name; and the functional zones
+//! (功能区: 苏州工业园区, 南京江北新区, the development zones) as places of their own,
+//! each with a code, its city (and county when it lies inside one) and the names lists
+//! write for it ([`zones`], [`Division::is_zone`]).
 //!
 //! Codes may be given in short form: `"32"` is the province, `"3211"` is 镇江市
 //! (`321100`), `"321102"` is 京口区. They serialize as six-digit strings.
@@ -46,6 +49,14 @@ pub struct Division {
     level: Level,
     lat: f64,
     lon: f64,
+    /// The parent's code when it is not the arithmetic one (a zone inside a county).
+    parent: u32,
+    /// A functional zone (功能区) rather than a GB/T 2260 division.
+    zone: bool,
+    /// Other names that stand alone (`昆山开发区`, `苏州高新区` for 虎丘区).
+    aliases: &'static [&'static str],
+    /// Names meaningful only after the parent's name (`开发区` in `昆山市开发区`).
+    local_names: &'static [&'static str],
 }
 
 impl Division {
@@ -59,11 +70,30 @@ impl Division {
     }
     /// Name with its city prefixed for county-level divisions (`苏州市昆山市`), so that
     /// same-named districts such as 南京 and 徐州's 鼓楼区 are told apart.
+    /// A zone whose name starts with its city's (`苏州工业园区`) is its own full name.
     pub fn full_name(&self) -> String {
         match (self.level, self.city()) {
-            (Level::County, Some(city)) => format!("{}{}", city.name, self.name),
+            (Level::County, Some(city))
+                if !(self.zone && self.name.starts_with(city.name.trim_end_matches('市'))) =>
+            {
+                format!("{}{}", city.name, self.name)
+            }
             _ => self.name.to_owned(),
         }
+    }
+    /// Whether this is a functional zone (功能区: development zone, new area, industrial
+    /// park) rather than a GB/T 2260 division. A zone is county-level: its city is the
+    /// city its code starts with, and it may lie inside a county ([`Division::parent`]).
+    pub fn is_zone(&self) -> bool {
+        self.zone
+    }
+    /// Other names by which lists know the place, each meaningful alone.
+    pub fn aliases(&self) -> &'static [&'static str] {
+        self.aliases
+    }
+    /// Names meaningful only after the parent's (`开发区`: `昆山市开发区`).
+    pub fn local_names(&self) -> &'static [&'static str] {
+        self.local_names
     }
     pub fn level(&self) -> Level {
         self.level
@@ -74,6 +104,9 @@ impl Division {
     }
     /// The parent division (`None` for the province).
     pub fn parent(&self) -> Option<&'static Division> {
+        if self.parent != 0 {
+            return find(self.parent);
+        }
         match self.level {
             Level::Province => None,
             Level::City => find(self.code / 10_000 * 10_000),
@@ -87,13 +120,17 @@ impl Division {
             Level::City | Level::County => find(self.code / 100 * 100),
         }
     }
-    /// Whether `self` is `other` or lies below it in the tree.
+    /// Whether `self` is `other` or lies below it in the tree (a zone inside 昆山市
+    /// lies within 昆山市, 苏州市 and the province).
     pub fn is_within(&self, other: &Division) -> bool {
-        match other.level {
-            Level::Province => self.code / 10_000 == other.code / 10_000,
-            Level::City => self.code / 100 == other.code / 100,
-            Level::County => self.code == other.code,
+        let mut at = Some(self);
+        while let Some(d) = at {
+            if d.code == other.code {
+                return true;
+            }
+            at = d.parent();
         }
+        false
     }
 }
 
@@ -196,16 +233,26 @@ impl<'de> serde::Deserialize<'de> for DivisionCode {
 }
 
 fn find(code: u32) -> Option<&'static Division> {
-    // The table is sorted by code.
-    data::DIVISIONS
-        .binary_search_by_key(&code, |d| d.code)
-        .ok()
-        .map(|i| &data::DIVISIONS[i])
+    // Both tables are sorted by code.
+    [data::DIVISIONS, data::ZONES]
+        .into_iter()
+        .find_map(|table| {
+            table
+                .binary_search_by_key(&code, |d| d.code)
+                .ok()
+                .and_then(|i| table.get(i))
+        })
 }
 
-/// Every division, sorted by code; the province first.
+/// Every GB/T 2260 division, sorted by code; the province first. Zones are not among
+/// them: see [`zones`].
 pub fn all() -> &'static [Division] {
     data::DIVISIONS
+}
+
+/// The functional zones (功能区), sorted by code (see the data's source notes).
+pub fn zones() -> &'static [Division] {
+    data::ZONES
 }
 
 /// The 13 prefecture-level cities.
@@ -213,19 +260,23 @@ pub fn cities() -> impl Iterator<Item = &'static Division> {
     data::DIVISIONS.iter().filter(|d| d.level == Level::City)
 }
 
-/// The direct children of a division.
+/// The direct children of a division: its counties, then the zones directly under it.
 pub fn children(code: DivisionCode) -> impl Iterator<Item = &'static Division> {
     data::DIVISIONS
         .iter()
+        .chain(data::ZONES)
         .filter(move |d| d.parent().map(|p| p.code) == Some(code.0))
 }
 
-/// Look a division up by its name: exact (`昆山市`), or with its city prefixed
-/// (`南京市鼓楼区`). A bare name shared by two divisions (`鼓楼区`) is ambiguous and
-/// gives `None`.
+/// Look a division or zone up by its name: exact (`昆山市`, `苏州工业园区`), or with its
+/// city prefixed (`南京市鼓楼区`). A bare name shared by two divisions (`鼓楼区`) is
+/// ambiguous and gives `None`.
 pub fn by_name(name: &str) -> Option<&'static Division> {
     let name = name.trim();
-    let mut exact = data::DIVISIONS.iter().filter(|d| d.name == name);
+    let mut exact = data::DIVISIONS
+        .iter()
+        .chain(data::ZONES)
+        .filter(|d| d.name == name);
     if let Some(first) = exact.next() {
         return if exact.next().is_none() {
             Some(first)
@@ -235,6 +286,7 @@ pub fn by_name(name: &str) -> Option<&'static Division> {
     }
     data::DIVISIONS
         .iter()
+        .chain(data::ZONES)
         .find(|d| d.level == Level::County && d.full_name() == name)
 }
 
@@ -298,12 +350,50 @@ mod tests {
         assert_eq!(by_name("徐州市鼓楼区").map(|d| d.code), Some(320302));
         assert_eq!(children(DivisionCode::JIANGSU).count(), 13);
         let nanjing: DivisionCode = "3201".parse().expect("nanjing");
-        assert_eq!(children(nanjing).count(), 11);
+        assert_eq!(children(nanjing).filter(|d| !d.is_zone()).count(), 11);
+        assert_eq!(children(nanjing).count(), 12, "11 districts and 江北新区");
         let xuanwu = by_name("玄武区").expect("xuanwu");
         assert!(xuanwu.is_within(nanjing.division()));
         assert!(!xuanwu.is_within(by_name("无锡市").expect("wuxi")));
         assert_eq!(DivisionCode::JIANGSU.short(), "32");
         assert_eq!(nanjing.short(), "3201");
+    }
+
+    #[test]
+    fn zones_are_places_of_their_cities() {
+        let zones = zones();
+        assert!(zones.windows(2).all(|w| w[0].code < w[1].code));
+        for z in zones {
+            assert!(z.is_zone() && z.level() == Level::County, "{}", z.name);
+            assert!(find(z.code).is_some_and(|f| f.code == z.code));
+            assert!(
+                !all().iter().any(|d| d.code == z.code),
+                "{} is a division",
+                z.code
+            );
+            let city = z.city().expect("city");
+            assert_eq!(city.level(), Level::City);
+            assert!(z.is_within(city) && z.is_within(DivisionCode::JIANGSU.division()));
+            let (lat, lon) = z.centroid();
+            assert!((30.7..35.2).contains(&lat) && (116.3..121.98).contains(&lon));
+        }
+        let sip: DivisionCode = "320571".parse().expect("苏州工业园区");
+        assert_eq!(sip.division().name(), "苏州工业园区");
+        assert_eq!(sip.division().full_name(), "苏州工业园区");
+        assert_eq!(sip.short(), "320571");
+        let suzhou: DivisionCode = "3205".parse().expect("suzhou");
+        assert!(children(suzhou).any(|d| d.code == 320571));
+        let jiangbei = by_name("江北新区").expect("江北新区");
+        assert_eq!(jiangbei.full_name(), "南京市江北新区");
+        assert_eq!(by_name("南京市江北新区"), Some(jiangbei));
+        // A zone inside a county lies within it, but is none of its city's children.
+        let kunshan = by_name("昆山市").expect("kunshan");
+        let ksz = by_name("昆山经济技术开发区").expect("昆山开发区");
+        assert_eq!(ksz.parent(), Some(kunshan));
+        assert!(ksz.is_within(kunshan) && !kunshan.is_within(ksz));
+        assert!(!children(suzhou).any(|d| d.code == ksz.code));
+        assert!(children(kunshan.code()).any(|d| d.code == ksz.code));
+        assert!(!sip.division().is_within(kunshan));
     }
 
     #[test]
