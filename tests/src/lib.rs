@@ -409,3 +409,233 @@ pub fn run_deadlines() -> Vec<String> {
     }
     fails
 }
+
+pub const REPEATS: &str = include_str!("../vectors/repeats.json");
+
+/// How repeat detection does on the labelled pairs and groups of `repeats.json`, at the
+/// default settings (whose minimum score is the server's threshold for a candidate).
+#[derive(Debug, Clone, Default)]
+pub struct RepeatFigures {
+    pub threshold: f32,
+    /// Pairs labelled `repeat` scored at or above the threshold.
+    pub found: usize,
+    /// Pairs labelled `repeat` below it.
+    pub missed: usize,
+    /// Pairs labelled `different` at or above it.
+    pub wrong: usize,
+    /// Pairs labelled `different` below it.
+    pub rejected: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub bar_precision: f64,
+    pub bar_recall: f64,
+    pub groups: usize,
+    /// Groups whose repeat ranked first.
+    pub groups_first: usize,
+    /// One line per pair and group, misjudged ones marked `✗`.
+    pub lines: Vec<String>,
+}
+
+impl std::fmt::Display for RepeatFigures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for l in &self.lines {
+            writeln!(f, "{l}")?;
+        }
+        write!(
+            f,
+            "at min_score {:.2}: precision {:.3} ({} of {} shown are repeats), recall {:.3} ({} of {} repeats shown); the repeat ranked first in {} of {} groups (bar: precision ≥ {}, recall ≥ {}, every group)",
+            self.threshold,
+            self.precision,
+            self.found,
+            self.found + self.wrong,
+            self.recall,
+            self.found,
+            self.found + self.missed,
+            self.groups_first,
+            self.groups,
+            self.bar_precision,
+            self.bar_recall,
+        )
+    }
+}
+
+/// The complaint a `repeats.json` case stands for, as an existing case.
+fn repeat_case(
+    key: &str,
+    v: &Value,
+    base: DateTime<Utc>,
+) -> Result<duban_repeat::Candidate, String> {
+    let text = v["text"].as_str().ok_or(format!("{key}: no text"))?;
+    let day = v["day"].as_i64().ok_or(format!("{key}: no day"))?;
+    let location = match &v["at"] {
+        Value::Null => None,
+        at => Some(duban_repeat::Point::new(
+            at[0].as_f64().ok_or(format!("{key}: bad at"))?,
+            at[1].as_f64().ok_or(format!("{key}: bad at"))?,
+        )),
+    };
+    // As the server's digest: the digits of the parsed phone (any spacing or dashes).
+    let phone_digest = match v["phone"].as_str() {
+        None => None,
+        Some(p) => {
+            let phone = duban_case::model::Phone::parse(p).ok_or(format!("{key}: bad phone"))?;
+            Some(
+                phone
+                    .as_str()
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect(),
+            )
+        }
+    };
+    Ok(duban_repeat::Candidate {
+        case_id: key.to_owned(),
+        reference: key.to_owned(),
+        division: v["division"].as_str().unwrap_or_default().to_owned(),
+        fingerprint: duban_repeat::Fingerprint::of(text),
+        phone_digest,
+        location,
+        received_at: base + chrono::TimeDelta::days(day),
+    })
+}
+
+fn repeat_probe(c: &duban_repeat::Candidate) -> duban_repeat::Probe {
+    duban_repeat::Probe {
+        division: c.division.clone(),
+        fingerprint: c.fingerprint.clone(),
+        phone_digest: c.phone_digest.clone(),
+        location: c.location,
+        received_at: c.received_at,
+    }
+}
+
+/// Scores every labelled pair and ranks every group of `repeats.json`.
+pub fn repeat_figures() -> Result<RepeatFigures, String> {
+    use duban_repeat::{Settings, SettingsDraft, rank, score};
+    let doc = serde_json::from_str::<Value>(REPEATS).map_err(|e| format!("repeats.json: {e}"))?;
+    let base = time(&doc["base"])?;
+    let mut cases = std::collections::HashMap::new();
+    for (key, v) in doc["cases"].as_object().into_iter().flatten() {
+        cases.insert(key.as_str(), repeat_case(key, v, base)?);
+    }
+    let get = |k: &Value| {
+        k.as_str()
+            .and_then(|k| cases.get(k))
+            .ok_or(format!("no case {k}"))
+    };
+    let shown = Settings::default();
+    // Every score, also those below the threshold, so that the lines show how far off.
+    let all = Settings::parse(SettingsDraft {
+        min_score: 0.0,
+        ..SettingsDraft::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let mut f = RepeatFigures {
+        threshold: shown.min_score(),
+        bar_precision: doc["bar"]["precision"].as_f64().unwrap_or(1.0),
+        bar_recall: doc["bar"]["recall"].as_f64().unwrap_or(1.0),
+        ..RepeatFigures::default()
+    };
+    let pairs = doc["pairs"].as_array().map_or(&[][..], Vec::as_slice);
+    if pairs.is_empty() {
+        return Err("no repeat pairs".into());
+    }
+    for p in pairs {
+        let (a, b) = (get(&p["a"])?, get(&p["b"])?);
+        let m = score(&repeat_probe(a), b, &all);
+        let s = m.as_ref().map_or(0.0, |m| m.score);
+        let shown = m.is_some() && s >= f.threshold;
+        let label = p["label"].as_str().unwrap_or("?");
+        let ok = match (label, shown) {
+            ("repeat", true) => {
+                f.found += 1;
+                true
+            }
+            ("repeat", false) => {
+                f.missed += 1;
+                false
+            }
+            ("different", true) => {
+                f.wrong += 1;
+                false
+            }
+            ("different", false) => {
+                f.rejected += 1;
+                true
+            }
+            ("weak", _) => true,
+            _ => return Err(format!("{}–{}: label {label}", a.case_id, b.case_id)),
+        };
+        let why: Vec<String> = m
+            .iter()
+            .flat_map(|m| &m.reasons)
+            .map(|r| r.label(duban_case::Lang::En))
+            .collect();
+        f.lines.push(format!(
+            "{} {:<9} {:<12} {:.2} {}–{} [{}]",
+            if ok { " " } else { "✗" },
+            label,
+            p["kind"].as_str().unwrap_or("?"),
+            s,
+            a.case_id,
+            b.case_id,
+            why.join(", ")
+        ));
+    }
+    let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
+    f.precision = share(f.found, f.found + f.wrong);
+    f.recall = share(f.found, f.found + f.missed);
+    for g in doc["groups"].as_array().into_iter().flatten() {
+        let name = g["name"].as_str().unwrap_or("?");
+        let probe = repeat_probe(get(&g["probe"])?);
+        let repeat = get(&g["repeat"])?;
+        let mut candidates = vec![repeat.clone()];
+        for o in g["others"].as_array().into_iter().flatten() {
+            candidates.push(get(o)?.clone());
+        }
+        let order: Vec<String> = rank(&probe, &candidates, &all, candidates.len())
+            .into_iter()
+            .map(|m| format!("{} {:.2}", m.case_id, m.score))
+            .collect();
+        let first = rank(&probe, &candidates, &shown, 1)
+            .first()
+            .is_some_and(|m| m.case_id == repeat.case_id);
+        f.groups += 1;
+        f.groups_first += usize::from(first);
+        f.lines.push(format!(
+            "{} group {name}: {}",
+            if first { " " } else { "✗" },
+            order.join(" > ")
+        ));
+    }
+    Ok(f)
+}
+
+/// Repeat vectors: precision and recall at the server's threshold reach the set's bar,
+/// and in every group the repeat ranks first (and is shown).
+pub fn run_repeats() -> Vec<String> {
+    let f = match repeat_figures() {
+        Ok(f) => f,
+        Err(e) => return vec![e],
+    };
+    let mut fails = Vec::new();
+    if f.precision < f.bar_precision || f.recall < f.bar_recall {
+        fails.push(format!(
+            "precision {:.3} and recall {:.3}, the bar is {} and {}",
+            f.precision, f.recall, f.bar_precision, f.bar_recall
+        ));
+    }
+    if f.groups == 0 {
+        fails.push("no repeat groups".into());
+    }
+    if f.groups_first < f.groups {
+        fails.push(format!(
+            "the repeat ranked first in {} of {} groups",
+            f.groups_first, f.groups
+        ));
+    }
+    if !fails.is_empty() {
+        fails.push(f.to_string());
+    }
+    fails
+}

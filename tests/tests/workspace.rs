@@ -32,6 +32,16 @@ mod vectors {
         let fails = duban_tests::run_board();
         assert!(fails.is_empty(), "{fails:#?}");
     }
+
+    /// Prints precision, recall and the groups' ranking (`-- --nocapture`).
+    #[test]
+    fn repeat_vectors() {
+        if let Ok(f) = duban_tests::repeat_figures() {
+            println!("{f}");
+        }
+        let fails = duban_tests::run_repeats();
+        assert!(fails.is_empty(), "{}", fails.join("\n"));
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -69,5 +79,11 @@ mod wasm {
     fn board_vectors_in_wasm() {
         let fails = duban_tests::run_board();
         assert!(fails.is_empty(), "{fails:#?}");
+    }
+
+    #[wasm_bindgen_test]
+    fn repeat_vectors_in_wasm() {
+        let fails = duban_tests::run_repeats();
+        assert!(fails.is_empty(), "{}", fails.join("\n"));
     }
 }

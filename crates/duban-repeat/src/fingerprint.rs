@@ -13,10 +13,18 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::RepeatError;
+use crate::script;
+use crate::vocabulary::{self, OTHER_WEIGHT};
 
 /// Version of the normalisation, stop lists, division names and hash. Stored with every fingerprint so a
 /// server holding fingerprints of an older version recomputes them from the content
 /// (`RepeatError::FingerprintStale`) instead of comparing incompatible hashes.
+///
+/// Still 1 after traditional characters were folded to simplified ones and grouped
+/// numbers (`139 1234 5678`) dropped: that changed only the fingerprints of texts with
+/// such characters or numbers, and an older one of those is still a valid set of the
+/// same hashes (it matches a new one less well until the case is saved again), whereas
+/// a new version would make every stored fingerprint unreadable at once.
 pub const FINGERPRINT_VERSION: u8 = 1;
 
 /// Digit runs this long or longer are phone, identity-card or work-order numbers: they
@@ -69,6 +77,11 @@ fn is_stop_bigram(a: char, b: char) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Fingerprint {
     hashes: Vec<u32>,
+    /// The sum of the hashes' weights ([`vocabulary::weight`]), in 1/`UNIT`: computed
+    /// once, it is the denominator of every comparison.
+    mass: u32,
+    /// The kinds of problem the text names ([`vocabulary::kinds`]), one bit each.
+    kinds: u16,
 }
 
 /// What a character is, for cutting the text into units.
@@ -100,15 +113,23 @@ fn kind(c: char) -> Kind {
 }
 
 /// Full-width ASCII (`ＡＢＣ１２３`, common in text typed with a Chinese IME) to
-/// half-width and Latin to lower case, so `ＣＯＤ` and `cod` match. This is the part of
-/// NFKC that matters here, without a Unicode table in the WASM bundle.
+/// half-width and Latin to lower case, so `ＣＯＤ` and `cod` match (the part of NFKC
+/// that matters here, without a Unicode table in the WASM bundle); traditional
+/// characters to simplified ones (`廢氣` and `废气` match).
 fn fold(c: char) -> char {
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
-        _ => c,
+        _ => script::simplified(c),
     };
     c.to_ascii_lowercase()
+}
+
+/// The hash of one character as a unit of text.
+pub(crate) fn unit_hash(c: char) -> u64 {
+    let mut h = Fnv::new();
+    h.char(c);
+    h.0
 }
 
 /// FNV-1a, 64 bits. Fingerprints are stored, so the hash must never change with the
@@ -130,7 +151,7 @@ impl Fnv {
 
 /// The hash of a pair of units; splitmix64's finaliser spreads the bits before the
 /// truncation to 32.
-fn pair(a: u64, b: u64) -> u32 {
+pub(crate) fn pair(a: u64, b: u64) -> u32 {
     let mut z = a.rotate_left(29) ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -231,25 +252,34 @@ impl Fingerprint {
         let mut chars = text.chars().map(fold).peekable();
         while let Some(c) = chars.next() {
             match kind(c) {
-                Kind::Char => {
-                    let mut h = Fnv::new();
-                    h.char(c);
-                    b.push(Unit {
-                        hash: h.0,
-                        ch: Some(c),
-                    });
-                }
+                Kind::Char => b.push(Unit {
+                    hash: unit_hash(c),
+                    ch: Some(c),
+                }),
                 k @ (Kind::Latin | Kind::Digit) => {
                     let mut h = Fnv::new();
                     h.char(c);
                     let mut len = 1;
-                    while let Some(&n) = chars.peek() {
-                        if kind(n) != k {
-                            break;
+                    loop {
+                        match chars.peek() {
+                            Some(&n) if kind(n) == k => {
+                                h.char(n);
+                                len += 1;
+                                chars.next();
+                            }
+                            // A number written in groups (`139 1234 5678`,
+                            // `0511-8888 6666`) is one run: one space or dash between
+                            // digits does not end it.
+                            Some(' ' | '-') if k == Kind::Digit => {
+                                let mut ahead = chars.clone();
+                                ahead.next();
+                                if !ahead.peek().is_some_and(char::is_ascii_digit) {
+                                    break;
+                                }
+                                chars.next();
+                            }
+                            _ => break,
                         }
-                        h.char(n);
-                        len += 1;
-                        chars.next();
                     }
                     if k == Kind::Digit && len >= LONG_NUMBER {
                         // An identity-card number may end in x: drop that too.
@@ -271,7 +301,17 @@ impl Fingerprint {
         let mut hashes = b.hashes;
         hashes.sort_unstable();
         hashes.dedup();
-        Fingerprint { hashes }
+        Fingerprint::from_hashes(hashes)
+    }
+
+    fn from_hashes(hashes: Vec<u32>) -> Fingerprint {
+        let mass = hashes.iter().map(|&h| vocabulary::weight(h)).sum();
+        let kinds = hashes.iter().fold(0, |k, &h| k | vocabulary::kinds(h));
+        Fingerprint {
+            hashes,
+            mass,
+            kinds,
+        }
     }
 
     /// Number of distinct bigrams.
@@ -319,25 +359,60 @@ impl Fingerprint {
         self.common(other) as f32 / n as f32
     }
 
-    /// The content similarity used for scoring, in `[0, 1]` and symmetric:
-    /// `max(dice, containment × n/(n+6))` with `n` the bigram count of the shorter text.
+    /// The weight of the bigrams the two share, in 1/`UNIT` (a merge of two sorted
+    /// lists; the weight is looked up only for the shared ones).
+    fn shared_mass(&self, other: &Fingerprint) -> u32 {
+        let (a, b) = (&self.hashes, &other.hashes);
+        let (mut i, mut j, mut mass) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            if x == y {
+                mass += vocabulary::weight(x);
+            }
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+        }
+        mass
+    }
+
+    /// The content similarity used for scoring, in `[0, 1]` and symmetric: weighted
+    /// `max(dice, containment × m/(m+6))`, where each bigram counts with its weight
+    /// (the frame of a complaint not at all, everyday complaint words and kinds of
+    /// pollution less than the rest: see `vocabulary`) and `m` is the weight of the
+    /// lighter text.
     ///
-    /// Why: Dice alone punishes a short repeat of a long complaint (a 7-bigram follow-up
-    /// naming the factory scores 0.15 against an 80-bigram original), and containment
-    /// alone lets any short generic text score 1 against every long one. The shrink
-    /// factor asks a short text for enough bigrams before its containment counts;
-    /// texts of similar length are scored by Dice, where it is the larger term.
+    /// Why weights: two complaints about different places in the same 12345 words
+    /// (`群众反映…噪声扰民…请尽快处理`) shared most of their bigrams and read as
+    /// repeats; what makes two complaints the same is their subject's own words.
+    /// Why both terms: Dice alone punishes a short repeat of a long complaint (a
+    /// follow-up naming the factory against a long original), and containment alone lets
+    /// any short generic text score 1 against every long one. The shrink factor asks a
+    /// short text for enough weight before its containment counts; texts of similar
+    /// length are scored by Dice, where it is the larger term.
     pub fn similarity(&self, other: &Fingerprint) -> f32 {
-        let n = self.len().min(other.len());
-        if n == 0 {
+        let m = self.mass.min(other.mass);
+        if m == 0 {
             return 0.0;
         }
         // One merge for both terms: this is the inner loop of ranking.
-        let common = self.common(other) as f32;
-        let dice = 2.0 * common / (self.len() + other.len()) as f32;
-        // containment × n/(n+SHRINK) = common/n × n/(n+SHRINK)
-        let contained = common / (n as f32 + SHRINK);
+        let shared = self.shared_mass(other) as f32;
+        let dice = 2.0 * shared / (self.mass + other.mass) as f32;
+        // containment × m/(m+SHRINK) = shared/m × m/(m+SHRINK)
+        let contained = shared / (m as f32 + SHRINK * OTHER_WEIGHT as f32);
         dice.max(contained).clamp(0.0, 1.0)
+    }
+
+    /// How far the kinds of problem and source the two texts name (noise, fumes,
+    /// waste water, dust; a site, a restaurant …) agree, in `[0, 1]`: the share of the
+    /// kinds named by either that both name (Jaccard). 1 when either names none.
+    /// Two complaints about one place and different kinds share the place's words,
+    /// and only this tells them apart.
+    pub fn kind_agreement(&self, other: &Fingerprint) -> f32 {
+        let either = (self.kinds | other.kinds).count_ones();
+        if self.kinds == 0 || other.kinds == 0 || either == 0 {
+            return 1.0;
+        }
+        (self.kinds & other.kinds).count_ones() as f32 / either as f32
     }
 
     /// The storage form: the version byte, then each hash as 4 little-endian bytes.
@@ -370,7 +445,7 @@ impl Fingerprint {
         if hashes.windows(2).any(|w| w[0] >= w[1]) {
             return Err(RepeatError::FingerprintMalformed);
         }
-        Ok(Fingerprint { hashes })
+        Ok(Fingerprint::from_hashes(hashes))
     }
 
     /// Reads the text form (base64url of [`Fingerprint::to_bytes`], no padding).

@@ -44,6 +44,8 @@
 mod error;
 mod fingerprint;
 mod score;
+mod script;
+mod vocabulary;
 
 pub use error::RepeatError;
 pub use fingerprint::{FINGERPRINT_VERSION, Fingerprint};

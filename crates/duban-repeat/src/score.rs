@@ -7,10 +7,24 @@ use serde::{Deserialize, Serialize};
 use crate::error::RepeatError;
 use crate::fingerprint::Fingerprint;
 
-/// A content similarity at or above this counts as full content evidence: two callers
-/// describing the same problem in their own words rarely share more than half their
-/// bigrams, so 0.5 is already "the same complaint".
-const SIMILARITY_SATURATION: f32 = 0.5;
+/// A (weighted) content similarity at or above this counts as full content evidence;
+/// from the minimum similarity up to it, the evidence grows linearly. Two callers
+/// describing the same problem in their own words share a fifth to a half of their
+/// weighted bigrams (tests/vectors/repeats.json), so the range spreads their scores
+/// instead of saturating at 0.5 as before, when 50% similar read 90%.
+const SIMILARITY_FULL: f32 = 0.45;
+/// The similarity any two complaints have by chance (a shared `小区` or `晚上`): the
+/// content's strength grows from it.
+const SIMILARITY_ZERO: f32 = 0.05;
+
+/// When both texts name kinds of problem and share none (the restaurant's fumes, the
+/// KTV's noise), what they share is the place: their similarity counts this much; as
+/// much more as the kinds agree, up to all of it.
+const OTHER_KIND: f32 = 0.3;
+
+/// At the edge of the time window a score keeps this much less than on the same day:
+/// a repeat usually comes within days or weeks.
+const TIME_DECAY: f32 = 0.15;
 
 /// Mean Earth radius (IUGG), metres.
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
@@ -71,22 +85,28 @@ pub struct Candidate {
     pub received_at: DateTime<Utc>,
 }
 
-/// The weight of each kind of evidence, each in `[0, 1]`. A candidate's score combines
-/// them as independent pieces of evidence (noisy-OR): `1 − Π(1 − weight × strength)`,
-/// so every reason raises the score, none alone exceeds its weight, and the score stays
-/// in `[0, 1]`.
+/// The weight of each kind of evidence, each in `[0, 1]`.
+///
+/// Content and phone are evidence, combined as independent pieces (noisy-OR):
+/// `e = 1 − (1 − content × strength)(1 − phone)`. Place only scales it: the score is
+/// `e × (1 − nearby − division + place) × time`, where `place` is `division` in the same
+/// division (`city` in the same city) plus up to `nearby` for close coordinates, and
+/// `time` falls linearly to 0.85 at the edge of the window. So a candidate elsewhere
+/// keeps `1 − nearby − division` of its evidence, the place never makes a score of no
+/// evidence, and it cannot lift weak content above strong content.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Weights {
-    /// Similar content, at full strength from a similarity of 0.5.
+    /// Similar content, at full strength from a (weighted) similarity of 0.45.
     pub content: f32,
     /// The same complainant phone: the same person writing again is the classic 重信.
     pub phone: f32,
     /// Within the radius: full strength at 0 m, half at the radius.
     pub nearby: f32,
-    /// The same county-level division (or the same code, when both have only a city).
+    /// The same county-level division (or the same code, when both have only a city):
+    /// what a candidate elsewhere loses.
     pub division: f32,
-    /// The same city, different county-level divisions.
+    /// The same city, different county-level divisions (at most `division`).
     pub city: f32,
 }
 
@@ -94,10 +114,10 @@ impl Default for Weights {
     fn default() -> Weights {
         Weights {
             content: 0.9,
-            phone: 0.6,
-            nearby: 0.25,
-            division: 0.1,
-            city: 0.05,
+            phone: 0.4,
+            nearby: 0.1,
+            division: 0.65,
+            city: 0.35,
         }
     }
 }
@@ -112,8 +132,7 @@ pub struct SettingsDraft {
     pub window_days: u32,
     /// Matches scoring lower are not shown.
     pub min_score: f32,
-    /// Content less similar than this is no evidence at all (unrelated complaints about
-    /// the same housing estate or street share its name and reach about 0.15).
+    /// Content less similar than this is no evidence, and no reason shown.
     pub min_similarity: f32,
     /// Points farther apart than this are not "nearby".
     pub radius_m: f64,
@@ -124,19 +143,21 @@ impl Default for SettingsDraft {
     fn default() -> SettingsDraft {
         SettingsDraft {
             window_days: 90,
-            min_score: 0.35,
-            min_similarity: 0.2,
+            min_score: 0.28,
+            min_similarity: 0.1,
             radius_m: 500.0,
             weights: Weights::default(),
         }
     }
 }
 
-/// Validated settings. The defaults: 90 days, minimum score 0.35, minimum similarity
-/// 0.2, radius 500 m, weights content 0.9, phone 0.6, nearby 0.25, division 0.1, city
-/// 0.05. With them, the same place and district without similar content or the same
-/// phone (at most 0.33) stays below the minimum score; the same phone alone (0.6) or clearly
-/// similar content alone (0.36 and up) is shown.
+/// Validated settings. The defaults: 90 days, minimum score 0.28 (the threshold for
+/// showing a candidate), minimum similarity 0.1, radius 500 m, weights content 0.9,
+/// phone 0.4, nearby 0.1, division 0.65, city 0.35. Calibrated on the labelled pairs
+/// of `tests/vectors/repeats.json` (precision and recall at the minimum score, the
+/// repeat first in every group): the place and district without similar content or the
+/// same phone score 0; the same phone alone in the same district (0.36) is shown, from
+/// another city (0.1) not; a reworded repeat in its district scores about 0.3 to 0.8.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(try_from = "SettingsDraft", into = "SettingsDraft")]
 pub struct Settings {
@@ -339,13 +360,18 @@ fn evaluate(probe: &Probe, candidate: &Candidate, settings: &Settings) -> Option
         return None;
     }
     let w = settings.weights();
-    // The probability that every piece of evidence is coincidence (noisy-OR).
+    // The probability that every piece of evidence is coincidence (noisy-OR). Only
+    // the content and the phone are evidence; place and time below only scale it.
     let mut chance = 1.0f32;
 
     let similarity = Some(probe.fingerprint.similarity(&candidate.fingerprint))
         .filter(|&s| s > 0.0 && s >= settings.min_similarity());
     if let Some(s) = similarity {
-        chance *= 1.0 - w.content * (s / SIMILARITY_SATURATION).min(1.0);
+        let agreement = probe.fingerprint.kind_agreement(&candidate.fingerprint);
+        let s = s * (OTHER_KIND + (1.0 - OTHER_KIND) * agreement);
+        let strength =
+            ((s - SIMILARITY_ZERO) / (SIMILARITY_FULL - SIMILARITY_ZERO)).clamp(0.0, 1.0);
+        chance *= 1.0 - w.content * strength;
     }
 
     let same_phone = matches!(
@@ -355,13 +381,18 @@ fn evaluate(probe: &Probe, candidate: &Candidate, settings: &Settings) -> Option
     if same_phone {
         chance *= 1.0 - w.phone;
     }
+    let evidence = 1.0 - chance;
 
     let metres = match (probe.location, candidate.location) {
         (Some(a), Some(b)) => Some(a.distance_m(b)).filter(|&d| d <= settings.radius_m()),
         _ => None,
     };
+    // Place: the share of the evidence kept without it (a case elsewhere, or without
+    // coordinates), up to all of it at the same spot in the same division. So the place
+    // cannot make a score of weak evidence, nor lift it above strong evidence elsewhere.
+    let mut place = (1.0 - w.nearby - w.division).max(0.0);
     if let Some(d) = metres {
-        chance *= 1.0 - w.nearby * (1.0 - 0.5 * d / settings.radius_m()) as f32;
+        place += w.nearby * (1.0 - 0.5 * d / settings.radius_m()) as f32;
     }
 
     let (p, c) = (
@@ -370,16 +401,18 @@ fn evaluate(probe: &Probe, candidate: &Candidate, settings: &Settings) -> Option
     );
     // The province prefix alone says nothing: every case is in Jiangsu.
     let division = if p.len() >= 4 && p == c {
-        chance *= 1.0 - w.division;
+        place += w.division;
         Place::SameDivision
     } else if matches!((p.get(..4), c.get(..4)), (Some(a), Some(b)) if a == b) {
-        chance *= 1.0 - w.city;
+        place += w.city.min(w.division);
         Place::SameCity
     } else {
         Place::Elsewhere
     };
+    let window = chrono::Duration::days(i64::from(settings.window_days()));
+    let time = 1.0 - TIME_DECAY * (apart.num_seconds() as f32 / window.num_seconds().max(1) as f32);
 
-    let score = (1.0 - chance).clamp(0.0, 1.0);
+    let score = (evidence * place.min(1.0) * time).clamp(0.0, 1.0);
     // A zero weight can leave a reason with no score: that is not a match either.
     if score <= 0.0 || score < settings.min_score() {
         return None;
