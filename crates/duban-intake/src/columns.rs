@@ -95,7 +95,7 @@ pub static COLUMNS: &[ColumnSpec] = &[
         example: "示例",
         note_zh: "清单中的顺序号，仅用于对照，不作为交办编号；序号为“示例”的行是填写示例，导入时跳过",
         note_en: "Running number of the list, for reference only; a row numbered “示例” is an example and is skipped",
-        aliases: &["序", "行号", "no", "rowno"],
+        aliases: &["序", "行号", "no", "rowno", "顺序号", "序列号", "序号编号"],
     },
     ColumnSpec {
         column: Column::BatchNumber,
@@ -116,6 +116,8 @@ pub static COLUMNS: &[ColumnSpec] = &[
             "第几批",
             "批",
             "所属批次",
+            "交办批号",
+            "批次序号",
             "batch",
         ],
     },
@@ -136,6 +138,11 @@ pub static COLUMNS: &[ColumnSpec] = &[
             "交办件编号",
             "举报编号",
             "件号",
+            "信访件编号",
+            "转办编号",
+            "交办单号",
+            "交办件号",
+            "案件编号",
             "ref",
             "reference",
         ],
@@ -150,7 +157,15 @@ pub static COLUMNS: &[ColumnSpec] = &[
         example: "2026-07-03",
         note_zh: "督察组交办件必填；2026-07-03、2026/7/3、2026年7月3日或Excel日期",
         note_en: "Required for inspection transfers; 2026-07-03, 2026/7/3, 2026年7月3日 or an Excel date",
-        aliases: &["交办时间", "交办日", "交办日期时间"],
+        aliases: &[
+            "交办时间",
+            "交办日",
+            "交办日期时间",
+            "转办日期",
+            "转办时间",
+            "下发日期",
+            "下发时间",
+        ],
     },
     ColumnSpec {
         column: Column::Channel,
@@ -172,6 +187,13 @@ pub static COLUMNS: &[ColumnSpec] = &[
             "渠道",
             "来源",
             "来源渠道",
+            "反映渠道",
+            "反映方式",
+            "信访来源",
+            "举报来源",
+            "来件方式",
+            "来件渠道",
+            "信访渠道",
         ],
     },
     ColumnSpec {
@@ -207,6 +229,10 @@ pub static COLUMNS: &[ColumnSpec] = &[
             "举报事项",
             "问题描述",
             "举报问题",
+            "信访件内容",
+            "投诉举报内容",
+            "群众反映问题",
+            "举报主要内容",
         ],
     },
     ColumnSpec {
@@ -232,6 +258,16 @@ pub static COLUMNS: &[ColumnSpec] = &[
             "区划代码",
             "区划",
             "所在市县",
+            "所属区域",
+            "所在区域",
+            "所属地区",
+            "所属区划",
+            "区域",
+            "所属地",
+            "涉及区域",
+            "县区",
+            "市县区",
+            "所在县区",
         ],
     },
     ColumnSpec {
@@ -416,7 +452,12 @@ pub static COLUMNS: &[ColumnSpec] = &[
 pub fn normalise_header(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
-    for c in s.chars().map(halfwidth_char) {
+    // Traditional headers (`舉報內容`) match their simplified names.
+    for c in s
+        .chars()
+        .map(halfwidth_char)
+        .map(crate::hant::simplified_char)
+    {
         match c {
             '(' | '[' | '【' | '〔' => depth += 1,
             ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
@@ -525,6 +566,24 @@ mod tests {
         assert_eq!(match_header("序号"), Some(Column::RowNumber));
         assert_eq!(match_header("编号"), Some(Column::SenderRef));
         assert_eq!(match_header("备注"), None);
+        // Variants of real lists, and traditional script.
+        for (header, column) in [
+            ("所属区域", Column::Division),
+            ("所在地区", Column::Division),
+            ("行政区划", Column::Division),
+            ("反映渠道", Column::Channel),
+            ("来源", Column::Channel),
+            ("交办时间", Column::BatchDate),
+            ("交办日期", Column::BatchDate),
+            ("序号/编号", Column::RowNumber),
+            ("舉報內容", Column::Content),
+            ("交辦編號", Column::SenderRef),
+            ("交辦日期", Column::BatchDate),
+            ("所屬區域", Column::Division),
+            ("反映渠道（來電/來信）", Column::Channel),
+        ] {
+            assert_eq!(match_header(header), Some(column), "{header}");
+        }
         assert_eq!(match_header("（空）"), None);
     }
 }

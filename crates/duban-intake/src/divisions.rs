@@ -39,20 +39,34 @@ fn short(name: &str) -> Option<&str> {
 impl Resolver {
     pub fn new() -> Resolver {
         let mut forms = Vec::new();
-        for d in duban_divisions::all() {
+        for d in duban_divisions::all()
+            .iter()
+            .chain(duban_divisions::zones())
+        {
             let code = d.code().as_u32();
             forms.push((d.name().to_owned(), code, 0));
-            let city = d.city().filter(|_| d.level() == Level::County);
-            if let Some(city) = city {
+            forms.extend(d.aliases().iter().map(|a| ((*a).to_owned(), code, 0)));
+            if d.level() == Level::County {
                 forms.push((d.full_name(), code, 0));
-                if let Some(cs) = short(city.name()) {
-                    forms.push((format!("{cs}{}", d.name()), code, 1));
-                    if let Some(ds) = short(d.name()) {
-                        forms.push((format!("{cs}{ds}"), code, 1));
+                // Every name after every way of writing the places above it:
+                // `南京市江北新区`, `昆山市开发区`, `苏州市昆山市开发区`, `镇江京口区`.
+                let names = [d.name()]
+                    .iter()
+                    .chain(d.aliases())
+                    .chain(d.local_names())
+                    .copied()
+                    .collect::<Vec<_>>();
+                for (prefix, tier) in prefixes(d) {
+                    for name in &names {
+                        forms.push((format!("{prefix}{name}"), code, tier));
+                    }
+                    // `镇江京口` but not `镇江市京口`, whose `京口去` is a typo to refuse.
+                    if let Some(ds) = short(d.name()).filter(|_| tier == 1 && !d.is_zone()) {
+                        forms.push((format!("{prefix}{ds}"), code, 1));
                     }
                 }
             }
-            if let Some(s) = short(d.name()) {
+            if let Some(s) = short(d.name()).filter(|_| !d.is_zone()) {
                 forms.push((s.to_owned(), code, 1));
             }
             if d.level() == Level::Province {
@@ -123,6 +137,30 @@ impl Resolver {
     }
 }
 
+/// The ways lists write the places above a county-level division or zone, each with
+/// its tier: the city (`苏州市`, tier 0; `苏州`, tier 1) and, for a zone inside a county,
+/// the county alone or after its city (`昆山市`, `苏州市昆山市`).
+fn prefixes(d: &Division) -> Vec<(String, u8)> {
+    let mut out = Vec::new();
+    let Some(city) = d.city() else {
+        return out;
+    };
+    let mut cities = vec![(city.name().to_owned(), 0)];
+    cities.extend(short(city.name()).map(|s| (s.to_owned(), 1)));
+    out.extend(cities.iter().cloned());
+    if let Some(county) = d.parent().filter(|p| p.level() == Level::County) {
+        let mut counties = vec![(county.name().to_owned(), 0)];
+        counties.extend(short(county.name()).map(|s| (s.to_owned(), 1)));
+        for (c, ct) in &counties {
+            out.push((c.clone(), *ct));
+            for (p, pt) in &cities {
+                out.push((format!("{p}{c}"), (*ct).max(*pt)));
+            }
+        }
+    }
+    out
+}
+
 /// What lists write after a city to mean the city itself (`南京市本级`, `镇江市区`).
 const CITY_LEVEL: &[&str] = &[
     "本级",
@@ -173,11 +211,24 @@ mod tests {
         assert_eq!(r.resolve("江苏省"), Ok(320000));
         assert_eq!(r.resolve("南京市鼓楼区"), Ok(320106));
         assert_eq!(r.resolve("南京市本级"), Ok(320100));
+        assert_eq!(r.resolve("南京市江北新区"), Ok(320190));
+        assert_eq!(r.resolve("江北新区"), Ok(320190));
+        assert_eq!(r.resolve("苏州工业园区"), Ok(320571));
+        assert_eq!(r.resolve("苏州市工业园区"), Ok(320571));
+        assert_eq!(r.resolve("江苏省苏州工业园区"), Ok(320571));
+        assert_eq!(r.resolve("徐州经济技术开发区"), Ok(320371));
+        assert_eq!(r.resolve("徐州市经开区"), Ok(320371));
+        assert_eq!(r.resolve("昆山开发区"), Ok(320590));
+        assert_eq!(r.resolve("苏州市昆山市开发区"), Ok(320590));
+        assert_eq!(r.resolve("昆山高新区"), Ok(320591));
+        assert_eq!(r.resolve("苏州高新区"), Ok(320505));
+        // A zone name with more text after it is still the zone.
+        assert_eq!(r.resolve("苏州工业园区娄葑街道"), Ok(320571));
         assert_eq!(
-            r.resolve("南京市江北新区"),
+            r.resolve("南京市火星新区"),
             Err(Miss::CountyUnknown {
                 city: "南京市".into(),
-                rest: "江北新区".into()
+                rest: "火星新区".into()
             })
         );
         assert_eq!(
@@ -191,7 +242,10 @@ mod tests {
             r.resolve("镇江火星区"),
             Err(Miss::CountyUnknown { .. })
         ));
-        assert_eq!(r.resolve("昆山市开发区"), Ok(320583));
+        assert_eq!(r.resolve("昆山市开发区"), Ok(320590));
+        assert_eq!(r.resolve("昆山市周市镇"), Ok(320583));
+        // Local names mean nothing alone: many zones are a 开发区.
+        assert_eq!(r.resolve("开发区"), Err(Miss::Unknown));
         assert!(matches!(r.resolve("鼓楼区"), Err(Miss::Ambiguous(c)) if c.len() == 2));
         assert_eq!(r.resolve("北京市朝阳区"), Err(Miss::Unknown));
         assert_eq!(r.resolve(""), Err(Miss::Unknown));

@@ -58,6 +58,13 @@ pub enum IntakeError {
         column: usize,
         max: usize,
     },
+    /// An edit of the preview names a line the file does not have.
+    #[error("no row on line {line}")]
+    EditLineUnknown { line: usize },
+    #[error("excluding line {line} needs a reason")]
+    ExcludeReasonRequired { line: usize },
+    #[error("the reason for excluding line {line} exceeds {max} characters")]
+    ExcludeReasonTooLong { line: usize, max: usize },
     // Row-level.
     #[error("sender's number {value:?} already appears on line {first_line}")]
     DuplicateInFile { value: String, first_line: usize },
@@ -96,6 +103,10 @@ impl IntakeError {
             | TooManyRows { .. }
             | CellTooLong { .. } => "file".into(),
             NoWorksheet | SheetNotFound { .. } => "sheet".into(),
+            EditLineUnknown { line } => format!("edits.rows[{line}]"),
+            ExcludeReasonRequired { line } | ExcludeReasonTooLong { line, .. } => {
+                format!("edits.exclude[{line}]")
+            }
             ColumnMissing { column, .. } | ColumnDuplicate { column, .. } => column.key().into(),
             DuplicateInFile { .. } => "sender_ref".into(),
             InvalidBatchNumber { .. } => "batch.number".into(),
@@ -120,6 +131,9 @@ impl IntakeError {
             NothingToImport { .. } => "import.nothing_to_import",
             TooManyRows { .. } => "import.too_many_rows",
             CellTooLong { .. } => "import.cell_too_long",
+            EditLineUnknown { .. } => "import.edit.line_unknown",
+            ExcludeReasonRequired { .. } => "import.exclude.reason_required",
+            ExcludeReasonTooLong { .. } => "import.exclude.reason_too_long",
             DuplicateInFile { .. } => "import.duplicate_in_file",
             InvalidBatchNumber { .. } => "batch.number.invalid",
             InvalidFlag { column, .. } => return format!("{}.invalid", column.spec().field),
@@ -239,6 +253,22 @@ impl IntakeError {
                 "The cell at line {line}, column {} exceeds {max} characters",
                 column + 1
             ),
+            (EditLineUnknown { line }, Lang::Zh) => {
+                format!("文件中没有第{line}行，请重新校验后再修改")
+            }
+            (EditLineUnknown { line }, Lang::En) => {
+                format!("The file has no line {line}; check it again before editing")
+            }
+            (ExcludeReasonRequired { line }, Lang::Zh) => format!("排除第{line}行须填写原因"),
+            (ExcludeReasonRequired { line }, Lang::En) => {
+                format!("Excluding line {line} needs a reason")
+            }
+            (ExcludeReasonTooLong { line, max }, Lang::Zh) => {
+                format!("排除第{line}行的原因超过{max}字")
+            }
+            (ExcludeReasonTooLong { line, max }, Lang::En) => {
+                format!("The reason for excluding line {line} exceeds {max} characters")
+            }
             (DuplicateInFile { value, first_line }, Lang::Zh) => {
                 format!("交办编号“{value}”与第{first_line}行重复")
             }

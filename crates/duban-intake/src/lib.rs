@@ -46,7 +46,9 @@
 
 mod columns;
 mod divisions;
+mod edits;
 mod error;
+mod hant;
 pub mod open311;
 mod rows;
 mod source;
@@ -60,6 +62,7 @@ use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::model::Channel;
 
 pub use columns::{COLUMNS, Column, ColumnSpec, match_header, normalise_header};
+pub use edits::{Edits, REASON_MAX, RowEdit};
 pub use error::{IntakeError, RowError};
 pub use rows::ColumnMatch;
 pub use source::{Format, MAX_CELL_CHARS};
@@ -97,6 +100,9 @@ pub struct Options {
     /// Time of day of the receipt when a row gives only a batch date (08:30: the team's
     /// handover is counted from the start of that working day).
     pub receipt_time: NaiveTime,
+    /// What the coordinator set in the preview: whole-file values, row corrections and
+    /// excluded rows.
+    pub edits: Edits,
 }
 
 impl Options {
@@ -109,6 +115,7 @@ impl Options {
             max_rows: MAX_ROWS,
             default_channel: None,
             receipt_time: RECEIPT_TIME,
+            edits: Edits::default(),
         }
     }
 }
@@ -141,12 +148,28 @@ pub struct Row {
     pub errors: Vec<RowError>,
     /// The validated case, when `errors` is empty.
     pub case: Option<NewCase>,
+    /// Why the coordinator left the row out, when excluded: it is neither imported nor
+    /// an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
 }
 
 impl Row {
+    /// Valid, or excluded: nothing stops the import.
     pub fn is_valid(&self) -> bool {
-        self.case.is_some()
+        self.case.is_some() || self.excluded.is_some()
     }
+}
+
+/// A transfer batch of the file and its rows (a list may hold several: 批次 1–17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchCount {
+    /// The batch number (`None`: rows without one).
+    pub number: Option<i64>,
+    pub rows: usize,
+    /// Rows without errors (excluded rows are not counted).
+    pub valid: usize,
+    pub excluded: usize,
 }
 
 /// A file read and every row validated.
@@ -178,10 +201,43 @@ impl Sheet {
     pub fn error_rows(&self) -> usize {
         self.rows.iter().filter(|r| !r.is_valid()).count()
     }
-    /// Every row's case, or `None` if any row has an error: the import saves all rows
-    /// or none.
+    /// Every row's case but the excluded rows', or `None` if any other row has an
+    /// error: the import saves all rows or none.
     pub fn cases(&self) -> Option<Vec<&NewCase>> {
-        self.rows.iter().map(|r| r.case.as_ref()).collect()
+        self.rows
+            .iter()
+            .filter(|r| r.excluded.is_none())
+            .map(|r| r.case.as_ref())
+            .collect()
+    }
+    /// The batches of the file in number order, with their rows.
+    pub fn batches(&self) -> Vec<BatchCount> {
+        let mut out: Vec<BatchCount> = Vec::new();
+        for r in &self.rows {
+            let number = r.draft.batch_number;
+            let i = match out.iter().position(|b| b.number == number) {
+                Some(i) => i,
+                None => {
+                    out.push(BatchCount {
+                        number,
+                        rows: 0,
+                        valid: 0,
+                        excluded: 0,
+                    });
+                    out.len() - 1
+                }
+            };
+            if let Some(b) = out.get_mut(i) {
+                b.rows += 1;
+                if r.excluded.is_some() {
+                    b.excluded += 1;
+                } else if r.case.is_some() {
+                    b.valid += 1;
+                }
+            }
+        }
+        out.sort_by_key(|b| (b.number.is_none(), b.number));
+        out
     }
     /// Why the sheet cannot be saved although no row has an error: it has only
     /// example rows (an unchanged template).
@@ -234,7 +290,9 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Sheet, IntakeError> {
         return Err(IntakeError::NoRows);
     }
     rows::mark_duplicates(&mut out, &header.columns);
-    let fingerprint = fingerprint(&out);
+    edits::exclude(&mut out, &opts.edits)?;
+    // The batch is what is imported: excluded rows are not part of it.
+    let fingerprint = fingerprint_of(out.iter().filter(|r| r.excluded.is_none()));
     Ok(Sheet {
         format: grid.format,
         encoding: grid.encoding,
@@ -258,6 +316,10 @@ pub fn read(bytes: &[u8], opts: &Options) -> Result<Sheet, IntakeError> {
 /// with a typo fixed is still batch 3). The hash is FNV-1a (64 bit) over the sorted row
 /// keys: stable across versions and platforms, not a defence against forgery.
 pub fn fingerprint(rows: &[Row]) -> String {
+    fingerprint_of(rows.iter())
+}
+
+fn fingerprint_of<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
     let squash = |s: &str| -> String {
         columns::halfwidth(s)
             .chars()
@@ -265,7 +327,6 @@ pub fn fingerprint(rows: &[Row]) -> String {
             .collect()
     };
     let mut keys: Vec<String> = rows
-        .iter()
         .map(|r| {
             let d = &r.draft;
             let sender_ref = rows::ref_key(&d.sender_ref);

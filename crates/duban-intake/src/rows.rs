@@ -90,7 +90,8 @@ pub(crate) fn find_header(
         }
     }
     for spec in COLUMNS.iter().filter(|s| s.required) {
-        let optional = spec.column == Column::Channel && opts.default_channel.is_some();
+        let optional = spec.column == Column::Channel
+            && (opts.default_channel.is_some() || opts.edits.channel.is_some());
         if !optional && !columns.iter().any(|m| m.column == spec.column) {
             return Err(IntakeError::ColumnMissing {
                 column: spec.column,
@@ -266,13 +267,19 @@ impl Converter<'_> {
 
         let row_number = Some(self.text(raw, Column::RowNumber)).filter(|s| !s.is_empty());
 
+        let edit = opts.edits.row(raw.line);
         let channel = self.text(raw, Column::Channel);
+        let channel = match &opts.edits.channel {
+            Some(c) if channel.is_empty() => c.trim().to_owned(),
+            _ => channel,
+        };
         d.channel = if channel.is_empty() {
             opts.default_channel
                 .map(|c| c.code().to_owned())
                 .unwrap_or_default()
         } else {
-            values::channel_code(&channel).map_or(channel, str::to_owned)
+            values::channel_code(&crate::hant::to_simplified(&channel))
+                .map_or(channel, str::to_owned)
         };
         let kind = self.text(raw, Column::RequestKind);
         d.request_kind = values::request_kind_code(&kind).map_or(kind, str::to_owned);
@@ -287,15 +294,29 @@ impl Converter<'_> {
             }
         }
 
-        if let Some(cell) = self.cell(raw, Column::BatchNumber) {
-            match values::parse_batch_number(cell) {
+        match self.cell(raw, Column::BatchNumber) {
+            Some(cell) => match values::parse_batch_number(cell) {
                 Some(n) => d.batch_number = Some(n),
                 None => p.push_intake(IntakeError::InvalidBatchNumber {
                     value: values::text(cell, self.date1904),
                 }),
-            }
+            },
+            None => d.batch_number = opts.edits.batch_number,
         }
-        let batch_date = match self.cell(raw, Column::BatchDate) {
+        // A corrected date, else the cell, else the date set for the whole file.
+        let date_text = edit
+            .and_then(|e| e.batch_date.clone())
+            .or_else(|| {
+                self.cell(raw, Column::BatchDate)
+                    .is_none()
+                    .then(|| opts.edits.batch_date.clone())
+                    .flatten()
+            })
+            .map(|s| Cell::Text(s.trim().to_owned()));
+        let batch_cell = date_text
+            .as_ref()
+            .or_else(|| self.cell(raw, Column::BatchDate));
+        let batch_date = match batch_cell {
             Some(Cell::Date(serial)) => {
                 values::serial_to_datetime(*serial, self.date1904).map(|t| t.date())
             }
@@ -308,13 +329,19 @@ impl Converter<'_> {
         d.batch_date = match batch_date {
             Some(date) => date.format("%Y-%m-%d").to_string(),
             // Unreadable: passed on for the form's `batch.date.invalid`.
-            None => self.text(raw, Column::BatchDate),
+            None => batch_cell
+                .map(|c| values::text(c, self.date1904))
+                .unwrap_or_default(),
         };
         d.sender_ref = self.text(raw, Column::SenderRef);
 
         d.content = self.text(raw, Column::Content);
         d.address = self.text(raw, Column::Address);
-        d.division = self.division(raw, &mut p);
+        d.division = self.division(
+            edit.and_then(|e| e.division.clone())
+                .unwrap_or_else(|| self.text(raw, Column::Division)),
+            &mut p,
+        );
 
         d.categories = self.list(raw, Column::Categories, values::category_code);
         let key = self.text(raw, Column::KeyClasses);
@@ -345,7 +372,7 @@ impl Converter<'_> {
             p.push_case(CaseError::InvalidCoordinates);
         }
 
-        let received_at = self.received_at(raw, &mut d, batch_date);
+        let received_at = self.received_at(raw, edit, &mut d, batch_date);
 
         let (case, parse_errors) = match NewCase::parse(&d, opts.now) {
             Ok(case) => (Some(case), Vec::new()),
@@ -370,6 +397,7 @@ impl Converter<'_> {
             errors,
             draft: d,
             received_at,
+            excluded: None,
         }
     }
 
@@ -382,7 +410,8 @@ impl Converter<'_> {
         let text = self.text(raw, column);
         let mut out: Vec<String> = Vec::new();
         for item in values::split_list(&text) {
-            let v = map(item).map_or_else(|| item.to_owned(), str::to_owned);
+            let v = map(&crate::hant::to_simplified(item))
+                .map_or_else(|| item.to_owned(), str::to_owned);
             // Lists are finer than our categories (扬尘、油烟 are both air): one is enough.
             if !out.contains(&v) {
                 out.push(v);
@@ -391,8 +420,8 @@ impl Converter<'_> {
         out
     }
 
-    fn division(&self, raw: &RawRow, p: &mut Problems) -> String {
-        let s = halfwidth(&self.text(raw, Column::Division));
+    fn division(&self, text: String, p: &mut Problems) -> String {
+        let s = crate::hant::to_simplified(&halfwidth(&text));
         let s = s.trim();
         if s.is_empty() || s.bytes().all(|b| b.is_ascii_digit()) {
             // Empty or a code: the form decides.
@@ -428,12 +457,18 @@ impl Converter<'_> {
     fn received_at(
         &self,
         raw: &RawRow,
+        edit: Option<&crate::RowEdit>,
         d: &mut CaseDraft,
         batch_date: Option<chrono::NaiveDate>,
     ) -> ReceivedAt {
         let opts = self.opts;
         let offset = opts.offset;
-        let cell = self.cell(raw, Column::ReceivedAt);
+        let corrected = edit
+            .and_then(|e| e.received_at.clone())
+            .map(|s| Cell::Text(s.trim().to_owned()));
+        let cell = corrected
+            .as_ref()
+            .or_else(|| self.cell(raw, Column::ReceivedAt));
         let serial = match cell {
             Some(Cell::Date(serial)) => Some(*serial),
             Some(Cell::Number(serial)) if values::plausible_serial(*serial) => Some(*serial),
