@@ -34,7 +34,7 @@ pub fn government_of(code: duban_divisions::DivisionCode) -> String {
 }
 
 /// The default units tree: the coordination group, departments, the 13 city
-/// governments, every county-level government, and 昆山开发区.
+/// governments, every county-level government, and each functional zone's committee.
 pub fn default_units() -> Vec<UnitView> {
     let mut units = vec![UnitView {
         id: COORDINATION.into(),
@@ -66,14 +66,33 @@ pub fn default_units() -> Vec<UnitView> {
             division: Some(d.code().as_str()),
         });
     }
-    units.push(UnitView {
-        id: "zone-kskfq".into(),
-        name: "昆山开发区管委会".into(),
+    // Each functional zone's management committee (管委会), under the government of
+    // the city or county it lies in; routing's `lead-zone` rule finds it by division.
+    units.extend(duban_divisions::zones().iter().map(|z| UnitView {
+        id: zone_unit_of(z.code()),
+        name: format!("{}管委会", zone_name(z)),
         kind: "zone".into(),
-        parent: Some("gov-320583".into()),
-        division: Some("320583".into()),
-    });
+        parent: z.parent().map(|p| government_of(p.code())),
+        division: Some(z.code().as_str()),
+    }));
     units
+}
+
+/// The unit id of a zone's management committee (`zone-320571`); 昆山开发区 keeps the
+/// id it had before zones had codes.
+pub fn zone_unit_of(code: duban_divisions::DivisionCode) -> String {
+    match code.as_u32() {
+        320590 => "zone-kskfq".into(),
+        n => format!("zone-{n}"),
+    }
+}
+
+/// A zone as its committee is named: `苏州工业园区`, `南京市江北新区`, `昆山经济技术开发区`.
+fn zone_name(z: &duban_divisions::Division) -> String {
+    match z.parent() {
+        Some(p) if p.level() == Level::County => z.name().to_owned(),
+        _ => z.full_name(),
+    }
 }
 
 /// Units and default rule sets; existing rows are kept (edits survive restarts).

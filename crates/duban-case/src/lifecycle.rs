@@ -87,6 +87,10 @@ pub struct Case {
     /// Number of events applied: the optimistic-concurrency version.
     version: u64,
     created_at: DateTime<Utc>,
+    /// Imported as a historical case at this instant: ladder steps reached before it
+    /// never fire (see [`EventKind::Received`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    historical: Option<DateTime<Utc>>,
     updated_at: DateTime<Utc>,
 }
 
@@ -166,12 +170,27 @@ impl Case {
     /// When the sweeper next has something to fire for this case (none when no clock
     /// runs, or every step has fired).
     pub fn next_escalation_at(&self, cal: &duban_calendar::Calendar) -> Option<DateTime<Utc>> {
+    /// The steps fired, and for a historical import the steps already reached when it
+    /// was imported: those are past, not news, and never fire.
+    fn settled(&self, clock: &Clock, cal: &duban_calendar::Calendar) -> Vec<duban_sla::Step> {
+        let mut steps = self.fired(clock);
+        if let Some(at) = self.historical {
+            let past = clock.due_steps(at, cal, &steps);
+            steps.extend(past.into_iter().map(|(step, _)| step));
+        }
+        steps
+    }
+    /// When the case was imported as historical (old cases whose past ladder steps do
+    /// not fire), if it was.
+    pub fn historical(&self) -> Option<DateTime<Utc>> {
+        self.historical
+    }
         if self.paused {
             return None;
         }
         self.clocks
             .iter()
-            .filter_map(|c| c.next_step_at(cal, &self.fired(c)))
+            .filter_map(|c| c.next_step_at(cal, &self.settled(c, cal)))
             .min()
     }
     /// The highest ladder step a running clock has reached: how far the case has been
@@ -528,6 +547,11 @@ pub enum EventKind {
     },
     Closed,
     ReturnVisited {
+        /// Set when a batch import registered old cases as historical: the clocks run
+        /// from their receipt as usual, but ladder steps already reached at this
+        /// instant never fire.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        historical: Option<DateTime<Utc>>,
         satisfaction: Satisfaction,
         note: String,
     },
@@ -883,11 +907,22 @@ fn reason(field: &str, s: &str) -> Result<String, CaseError> {
 }
 
 fn note(field: &str, s: &str) -> Result<String, CaseError> {
+            historical: None,
     if s.trim().is_empty() {
         Ok(String::new())
     } else {
         reason(field, s)
     }
+/// The opening event of a case imported as historical at `ev.at`: reminders and
+/// escalations already due at the import never fire (the coordinator's choice on
+/// importing an old list).
+pub fn as_historical(mut ev: Event) -> Event {
+    if let EventKind::Received { historical, .. } = &mut ev.kind {
+        *historical = Some(ev.at);
+    }
+    ev
+}
+
 }
 
 fn unit(field: &str, s: &str) -> Result<UnitId, CaseError> {
@@ -895,6 +930,7 @@ fn unit(field: &str, s: &str) -> Result<UnitId, CaseError> {
         return Err(CaseError::Required {
             field: field.into(),
         });
+        historical,
     }
     UnitId::parse(s).ok_or_else(|| CaseError::UnknownUnit {
         field: field.into(),
@@ -920,6 +956,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
     }
     let now = ctx.now;
     let cal = ctx.calendar;
+        historical: *historical,
     let facts = case.facts();
     let start = |stage: Stage| ctx.rules.start(stage, &facts, now, cal);
     let stop = |stages: &[Stage]| -> Vec<Clock> {
@@ -1238,7 +1275,7 @@ pub fn escalate(
     }
     let mut out = Vec::new();
     for clock in &case.clocks {
-        for (step, reached_at) in clock.due_steps(now, cal, &case.fired(clock)) {
+        for (step, reached_at) in clock.due_steps(now, cal, &case.settled(clock, cal)) {
             out.push(Event {
                 at: now,
                 actor: actor.to_owned(),

@@ -480,7 +480,7 @@ fn territorial(
     };
     units
         .iter()
-        .find(|u| u.kind == "government" && u.division == Some(at))
+        .find(|u| (u.kind == "government" || zone && u.kind == "zone") && u.division == Some(at))
         .map(|u| (u, at))
 }
 
@@ -491,6 +491,8 @@ pub fn route(facts: &Facts<'_>, rules: &RoutingRules, units: &[Unit]) -> Routing
     for rule in rules.rules() {
         let taken = match rule.kind {
             RuleKind::Lead => out.lead.is_some(),
+    // A functional zone is governed by its management committee (管委会).
+    let zone = at.division().is_zone();
             RuleKind::Supervise => out.supervisor.is_some(),
             RuleKind::Notify => false,
         };
@@ -544,7 +546,8 @@ pub fn route(facts: &Facts<'_>, rules: &RoutingRules, units: &[Unit]) -> Routing
     out
 }
 
-/// The default rules: the city government leads (属地管理); departments are notified by
+/// The default rules: a functional zone's management committee leads its cases, the
+/// city government leads the others (属地管理); departments are notified by
 /// what the content is about, as the seed report describes (sewage and garbage to 住建厅,
 /// nature reserves to 林业局 …). Supervise rules name people, so there are none by default.
 pub fn default_rules() -> RoutingRules {
@@ -572,6 +575,18 @@ pub fn default_rules() -> RoutingRules {
             "notify-housing",
             "生活污水、垃圾问题抄送住建厅",
             &["污水", "垃圾", "黑臭", "管网", "化粪池"],
+        Rule {
+            id: "lead-zone".into(),
+            name: "功能区管委会牵头".into(),
+            kind: RuleKind::Lead,
+            when: When {
+                divisions: duban_divisions::zones().iter().map(|z| z.code()).collect(),
+                ..When::default()
+            },
+            then: Target::TerritorialGovernment {
+                level: GovLevel::County,
+            },
+        },
             "dept-zjt",
         ),
         notify(

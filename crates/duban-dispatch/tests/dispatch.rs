@@ -51,7 +51,52 @@ fn units() -> Vec<Unit> {
         ),
         Unit::new("gov-3205", "苏州市人民政府", "government", Some("320500")),
         Unit::new("zone-kskfq", "昆山开发区管委会", "zone", Some("320583")),
+        Unit::new("zone-320571", "苏州工业园区管委会", "zone", Some("320571")),
+        Unit::new(
+            "zone-320590",
+            "昆山经济技术开发区管委会",
+            "zone",
+            Some("320590"),
+        ),
     ]
+}
+
+#[test]
+fn a_functional_zone_is_led_by_its_management_committee() {
+    for (division, unit) in [("320571", "zone-320571"), ("320590", "zone-320590")] {
+        let r = route(
+            &facts(division, "某企业夜间偷排废气", &[]),
+            &default_rules(),
+            &units(),
+        );
+        let lead = r.lead.expect("lead");
+        assert_eq!(
+            (lead.unit.as_str(), lead.rule.as_str()),
+            (unit, "lead-zone")
+        );
+        assert!(
+            lead.explain(Lang::Zh).contains("功能区管委会牵头"),
+            "{}",
+            lead.explain(Lang::Zh)
+        );
+    }
+    // A zone without a committee in the directory falls to its city's government.
+    let r = route(
+        &facts("321171", "某企业夜间偷排废气", &[]),
+        &default_rules(),
+        &units(),
+    );
+    assert_eq!(r.lead.map(|l| l.rule), Some("lead-city".into()));
+    // A zone inside 昆山市 lies within it for rules naming 昆山市.
+    let here: duban_divisions::DivisionCode = "320590".parse().unwrap();
+    assert!(
+        here.division().is_within(
+            "320583"
+                .parse::<duban_divisions::DivisionCode>()
+                .unwrap()
+                .division()
+        )
+    );
 }
 
 fn facts<'a>(division: &str, content: &'a str, keys: &'a [KeyClass]) -> Facts<'a> {
