@@ -59,6 +59,9 @@ pub struct Case {
     /// The routing rules behind the last dispatch (to see which rules misroute).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     routed_by: Vec<String>,
+    /// Why the last dispatch went where it went, as the rules explained it then.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    routed_why: Vec<RoutingReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,6 +209,10 @@ impl Case {
     pub fn routed_by(&self) -> &[String] {
         &self.routed_by
     }
+    /// Why the last dispatch went where it went (empty: units chosen by hand).
+    pub fn routed_why(&self) -> &[RoutingReason] {
+        &self.routed_why
+    }
     pub fn co_units(&self) -> &[UnitId] {
         &self.co_units
     }
@@ -254,6 +261,22 @@ impl Case {
     /// The same case with the complainant masked (see [`crate::model::Complainant::masked`]).
     pub fn with_complainant_masked(mut self) -> Case {
         self.data.complainant = self.data.complainant.masked();
+        self
+    }
+    /// The case as read by someone without the right to the complainant (supervisors,
+    /// leaders): complainant masked and every free text passed through
+    /// [`crate::privacy::redact`] with the name the case records.
+    pub fn redacted(mut self) -> Case {
+        let name = self.data.complainant.name.clone();
+        let redact = |t: &str| crate::privacy::redact(t, name.as_deref());
+        if let Some(o) = &mut self.outcome {
+            crate::privacy::redact_outcome(o, name.as_deref());
+        }
+        self.last_reason = self.last_reason.as_deref().map(redact);
+        if let Some(p) = &mut self.pending_extension {
+            p.reason = redact(&p.reason);
+        }
+        crate::privacy::redact_new_case(&mut self.data);
         self
     }
 
@@ -364,6 +387,9 @@ pub enum Command {
         /// Ids of the routing rules that proposed these units (set by the server).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         routed_by: Vec<String>,
+        /// Those rules' explanations (set by the server with `routed_by`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        why: Vec<RoutingReason>,
     },
     SignFor,
     Return {
@@ -533,6 +559,8 @@ pub enum EventKind {
     Returned {
         reason: String,
     },
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        why: Vec<RoutingReason>,
     HandlingStarted {
         note: String,
     },
@@ -603,6 +631,25 @@ pub enum EventKind {
     },
 }
 
+/// One routing rule's explanation of a dispatch ("牵头：镇江市人民政府，依据规则…"), kept
+/// in both languages as the rules gave it at the time, so a later edit of the rules
+/// does not rewrite why a case went where it went.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutingReason {
+    pub zh: String,
+    pub en: String,
+}
+
+impl RoutingReason {
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
 /// An extension asked for and not yet decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionRequest {
@@ -627,6 +674,36 @@ impl Event {
     pub fn with_complainant_masked(mut self) -> Event {
         if let EventKind::Received { case, .. } = &mut self.kind {
             case.complainant = case.complainant.masked();
+        }
+        self
+    }
+    /// The event as read without the right to the complainant: complainant masked and
+    /// every free text passed through [`crate::privacy::redact`] with `name`, the name
+    /// the case records.
+    pub fn redacted(mut self, name: Option<&str>) -> Event {
+        let redact = |t: &mut String| *t = crate::privacy::redact(t, name);
+        match &mut self.kind {
+            EventKind::Received { case, .. } => crate::privacy::redact_new_case(case),
+            EventKind::Reported { outcome } => crate::privacy::redact_outcome(outcome, name),
+            EventKind::Dispatched { note, .. }
+            | EventKind::HandlingStarted { note }
+            | EventKind::ReturnVisited { note, .. } => redact(note),
+            EventKind::SentBack { comments } => redact(comments),
+            EventKind::Returned { reason }
+            | EventKind::Reopened { reason }
+            | EventKind::Paused { reason }
+            | EventKind::Extended { reason, .. }
+            | EventKind::ExtensionRequested { reason, .. }
+            | EventKind::ExtensionRefused { reason }
+            | EventKind::Unpublished { reason } => redact(reason),
+            EventKind::SignedFor
+            | EventKind::Approved { .. }
+            | EventKind::Closed
+            | EventKind::Resumed
+            | EventKind::Merged { .. }
+            | EventKind::RepeatAttached { .. }
+            | EventKind::Published
+            | EventKind::Escalated { .. } => {}
         }
         self
     }
@@ -867,6 +944,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         pending_extension: None,
         escalations: vec![],
         version: 1,
+        routed_why: vec![],
         created_at: ev.at,
         updated_at: ev.at,
     })
@@ -983,6 +1061,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
             co_units,
             note: n,
             routed_by,
+            why,
         } => {
             let mut errs = Errors::default();
             let lead = unit("lead_unit", lead_unit).map_err(|e| errs.push(e)).ok();
@@ -1013,6 +1092,15 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                     });
                 }
             }
+            for (i, r) in why.iter().enumerate() {
+                let long = |t: &str| t.chars().count() > REASON_MAX;
+                if i >= 20 || long(&r.zh) || long(&r.en) {
+                    errs.push(CaseError::UnknownValue {
+                        field: format!("why[{i}]"),
+                        value: r.zh.chars().take(40).collect(),
+                    });
+                }
+            }
             let (Some(lead), Some(n)) = (lead, n) else {
                 return Err(errs);
             };
@@ -1029,6 +1117,7 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
                     co_units: cos,
                     note: n,
                     routed_by: routed_by.clone(),
+                    why: why.clone(),
                 },
                 clocks,
             )]
@@ -1380,12 +1469,14 @@ pub fn apply(mut case: Case, ev: &Event) -> Case {
             lead_unit,
             co_units,
             routed_by,
+            why,
             ..
         } => {
             case.status = Status::Dispatched;
             case.lead_unit = Some(lead_unit.clone());
             case.co_units = co_units.clone();
             case.routed_by = routed_by.clone();
+            case.routed_why = why.clone();
         }
         EventKind::SignedFor => case.status = Status::SignedFor,
         EventKind::Returned { reason } => {

@@ -42,6 +42,10 @@ const MAX_FEATURES: usize = 1 << 16;
 /// follow-up naming the factory and the problem (seven or more bigrams) still scores.
 const SHRINK: f32 = 6.0;
 
+/// When two texts share no bigram of full weight (only the frame, everyday words and
+/// kinds of pollution), their similarity counts this much.
+const GENERIC_ONLY: f32 = 0.3;
+
 /// Characters so common in complaints that a bigram containing them says nothing about
 /// the subject (的 了 我们 这个 …). They break the text like punctuation does, so they
 /// also produce no junk bigram with their neighbours. (A `match`, not a slice: it is
@@ -359,27 +363,30 @@ impl Fingerprint {
         self.common(other) as f32 / n as f32
     }
 
-    /// The weight of the bigrams the two share, in 1/`UNIT` (a merge of two sorted
-    /// lists; the weight is looked up only for the shared ones).
-    fn shared_mass(&self, other: &Fingerprint) -> u32 {
+    /// The weight of the bigrams the two share, in 1/`UNIT`, and how many of them are
+    /// of the subject's own words (full weight). A merge of two sorted lists; the
+    /// weight is looked up only for the shared ones.
+    fn shared_mass(&self, other: &Fingerprint) -> (u32, u32) {
         let (a, b) = (&self.hashes, &other.hashes);
-        let (mut i, mut j, mut mass) = (0, 0, 0);
+        let (mut i, mut j, mut mass, mut own) = (0, 0, 0, 0);
         while i < a.len() && j < b.len() {
             let (x, y) = (a[i], b[j]);
             if x == y {
-                mass += vocabulary::weight(x);
+                let w = vocabulary::weight(x);
+                mass += w;
+                own += u32::from(w == OTHER_WEIGHT);
             }
             i += usize::from(x <= y);
             j += usize::from(y <= x);
         }
-        mass
+        (mass, own)
     }
 
     /// The content similarity used for scoring, in `[0, 1]` and symmetric: weighted
     /// `max(dice, containment × m/(m+6))`, where each bigram counts with its weight
     /// (the frame of a complaint not at all, everyday complaint words and kinds of
     /// pollution less than the rest: see `vocabulary`) and `m` is the weight of the
-    /// lighter text.
+    /// lighter text; times 0.3 when none of the shared bigrams is of full weight.
     ///
     /// Why weights: two complaints about different places in the same 12345 words
     /// (`群众反映…噪声扰民…请尽快处理`) shared most of their bigrams and read as
@@ -395,11 +402,15 @@ impl Fingerprint {
             return 0.0;
         }
         // One merge for both terms: this is the inner loop of ranking.
-        let shared = self.shared_mass(other) as f32;
+        let (shared, own) = self.shared_mass(other);
+        let shared = shared as f32;
         let dice = 2.0 * shared / (self.mass + other.mass) as f32;
         // containment × m/(m+SHRINK) = shared/m × m/(m+SHRINK)
         let contained = shared / (m as f32 + SHRINK * OTHER_WEIGHT as f32);
-        dice.max(contained).clamp(0.0, 1.0)
+        // Sharing only the words every complaint of the kind uses (夜间施工噪声扰民) is
+        // not sharing a subject.
+        let generic = if own == 0 { GENERIC_ONLY } else { 1.0 };
+        (generic * dice.max(contained)).clamp(0.0, 1.0)
     }
 
     /// How far the kinds of problem and source the two texts name (noise, fumes,

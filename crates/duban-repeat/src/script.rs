@@ -64,21 +64,42 @@ const SIMPLIFIED: &str = concat!(
     "鲫鲢鳝鳄鸟凤鸣鸦鸭鸿鸽鹅鹏鹤鹰鹦咸盐丽麦面么黄点霉鼋鼹齐齿龄出龙",
 );
 
-fn table() -> &'static [(char, char)] {
-    static TABLE: OnceLock<Vec<(char, char)>> = OnceLock::new();
-    TABLE.get_or_init(|| TRADITIONAL.chars().zip(SIMPLIFIED.chars()).collect())
+/// The table, and a bitmap of the common ideographs (U+4E00 to U+9FFF) that are in it:
+/// most characters are not, and the bitmap says so without a search.
+struct Table {
+    pairs: Vec<(char, char)>,
+    traditional: Vec<u64>,
+}
+
+const FIRST: u32 = 0x4E00;
+const LAST: u32 = 0x9FFF;
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let pairs: Vec<(char, char)> = TRADITIONAL.chars().zip(SIMPLIFIED.chars()).collect();
+        let mut traditional = vec![0u64; ((LAST - FIRST) as usize) / 64 + 1];
+        for &(t, _) in &pairs {
+            let k = (t as u32 - FIRST) as usize;
+            traditional[k / 64] |= 1 << (k % 64);
+        }
+        Table { pairs, traditional }
+    })
 }
 
 /// The simplified form of a traditional character; any other character as it is.
 pub(crate) fn simplified(c: char) -> char {
-    // Every traditional character of the table is a common ideograph: skip the search
-    // for the rest (ASCII, punctuation, kana).
-    if !('\u{4E00}'..='\u{9FFF}').contains(&c) {
+    // Every traditional character of the table is a common ideograph.
+    if !(FIRST..=LAST).contains(&(c as u32)) {
         return c;
     }
     let t = table();
-    match t.binary_search_by(|(k, _)| k.cmp(&c)) {
-        Ok(i) => t[i].1,
+    let k = (c as u32 - FIRST) as usize;
+    if (t.traditional[k / 64] >> (k % 64)) & 1 == 0 {
+        return c;
+    }
+    match t.pairs.binary_search_by(|(k, _)| k.cmp(&c)) {
+        Ok(i) => t.pairs[i].1,
         Err(_) => c,
     }
 }
@@ -90,10 +111,14 @@ mod tests {
     #[test]
     fn table_is_sorted_aligned_and_without_chains() {
         assert_eq!(TRADITIONAL.chars().count(), SIMPLIFIED.chars().count());
-        let t = table();
+        let t = &table().pairs;
         assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(t.iter().all(|&(k, _)| (FIRST..=LAST).contains(&(k as u32))));
         // A simplified form is never itself folded again, nor the same character.
-        assert!(t.iter().all(|&(k, v)| k != v && simplified(v) == v));
+        assert!(
+            t.iter()
+                .all(|&(k, v)| k != v && simplified(v) == v && simplified(k) == v)
+        );
         assert_eq!(
             "環境噪聲擾民，廢氣"
                 .chars()

@@ -112,9 +112,40 @@ const KINDS: &[&[&str]] = &[
     &["装修", "电钻", "切割"],
 ];
 
+/// A sorted table of bigram hashes, with a bitmap of their low 16 bits in front: most
+/// bigrams are in no table, and the bitmap says so without a search (a fingerprint
+/// asks for every one of its bigrams).
+struct Lookup<T> {
+    entries: Vec<(u32, T)>,
+    seen: Vec<u64>,
+}
+
+impl<T: Copy> Lookup<T> {
+    /// `entries` sorted by hash, without duplicates.
+    fn new(entries: Vec<(u32, T)>) -> Lookup<T> {
+        let mut seen = vec![0u64; 1 << 10];
+        for (h, _) in &entries {
+            let k = (h & 0xFFFF) as usize;
+            seen[k / 64] |= 1 << (k % 64);
+        }
+        Lookup { entries, seen }
+    }
+
+    fn get(&self, hash: u32) -> Option<T> {
+        let k = (hash & 0xFFFF) as usize;
+        if (self.seen[k / 64] >> (k % 64)) & 1 == 0 {
+            return None;
+        }
+        self.entries
+            .binary_search_by(|e| e.0.cmp(&hash))
+            .ok()
+            .map(|i| self.entries[i].1)
+    }
+}
+
 /// The kinds of problem a bigram names, one bit per entry of `KINDS`.
-fn kinds_table() -> &'static [(u32, u16)] {
-    static TABLE: OnceLock<Vec<(u32, u16)>> = OnceLock::new();
+fn kinds_table() -> &'static Lookup<u16> {
+    static TABLE: OnceLock<Lookup<u16>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t: Vec<(u32, u16)> = Vec::new();
         for (bit, words) in KINDS.iter().enumerate() {
@@ -136,18 +167,17 @@ fn kinds_table() -> &'static [(u32, u16)] {
                 _ => merged.push((h, k)),
             }
         }
-        merged
+        Lookup::new(merged)
     })
 }
 
 /// The kinds of problem a bigram names (a bit set; 0 for most bigrams).
 pub(crate) fn kinds(hash: u32) -> u16 {
-    let t = kinds_table();
-    t.binary_search_by(|e| e.0.cmp(&hash)).map_or(0, |i| t[i].1)
+    kinds_table().get(hash).unwrap_or(0)
 }
 
-fn table() -> &'static [(u32, u32)] {
-    static TABLE: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+fn table() -> &'static Lookup<u32> {
+    static TABLE: OnceLock<Lookup<u32>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t: Vec<(u32, u32)> = Vec::new();
         for (words, weight) in [
@@ -167,15 +197,11 @@ fn table() -> &'static [(u32, u32)] {
         // A bigram in several lists takes the lowest weight.
         t.sort_unstable();
         t.dedup_by_key(|e| e.0);
-        t
+        Lookup::new(t)
     })
 }
 
 /// The weight of one bigram hash, in 1/`UNIT`.
 pub(crate) fn weight(hash: u32) -> u32 {
-    let t = table();
-    match t.binary_search_by(|e| e.0.cmp(&hash)) {
-        Ok(i) => t[i].1,
-        Err(_) => OTHER_WEIGHT,
-    }
+    table().get(hash).unwrap_or(OTHER_WEIGHT)
 }
