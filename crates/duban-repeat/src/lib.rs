@@ -4,10 +4,14 @@
 //! The server keeps a small [`Fingerprint`] per case (the character-bigram hashes of its
 //! address and content). At intake or import it fetches the cases of the same division
 //! or city within the window, plus those with the same phone digest, and ranks them in
-//! memory with [`rank`]. Evidence: similar content ([`Fingerprint::similarity`]), the
-//! same complainant phone (an opaque digest: this crate never sees the number), nearby
-//! coordinates (haversine, within [`Settings::radius_m`]) and the same division; all
-//! within [`Settings::window_days`] of each other.
+//! memory with [`rank`]. Evidence: similar content ([`Fingerprint::similarity`], with
+//! the words every complaint uses weighing less than the subject's own, and scaled by
+//! how far the kinds of problem named agree, [`Fingerprint::kind_agreement`]) and the
+//! same complainant phone (an opaque digest: this crate never sees the number). The
+//! place (the same division or city, coordinates within [`Settings::radius_m`]) and
+//! the time apart (within [`Settings::window_days`]) only scale that evidence: they
+//! never make a score alone. Calibrated on the labelled pairs of
+//! `tests/vectors/repeats.json` (precision and recall at the default minimum score).
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
