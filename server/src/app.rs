@@ -508,7 +508,7 @@ impl AppState {
             return cmd.clone();
         };
         let routing = self.route(case);
-        let routed_by = routing
+        let chosen: Vec<&duban_dispatch::Proposal> = routing
             .lead
             .iter()
             .filter(|p| p.unit == lead_unit.trim())
@@ -518,14 +518,149 @@ impl AppState {
                     .iter()
                     .filter(|p| co_units.iter().any(|u| u.trim() == p.unit)),
             )
-            .map(|p| p.rule.clone())
             .collect();
         Command::Dispatch {
             lead_unit: lead_unit.clone(),
             co_units: co_units.clone(),
             note: note.clone(),
-            routed_by,
+            routed_by: chosen.iter().map(|p| p.rule.clone()).collect(),
+            why: chosen.iter().map(|p| p.reason()).collect(),
         }
+    }
+
+    /// What is still open on a case in the mechanisms: supervision orders, referrals
+    /// and incidents not yet closed.
+    pub async fn open_work(
+        &self,
+        case: &Case,
+    ) -> Result<Vec<duban_case::closing::OpenWork>, crate::store::StoreError> {
+        use duban_case::closing::{OpenWork, OpenWorkKind};
+        let id = case.id().to_string();
+        let mut open = Vec::new();
+        for json in self
+            .store
+            .aggregates(SUPERVISION, Some(&id), None, 10)
+            .await?
+        {
+            let sv: duban_supervision::Supervision = serde_json::from_str(&json)?;
+            open.extend(
+                sv.orders()
+                    .iter()
+                    .filter(|o| o.status != duban_supervision::OrderStatus::Closed)
+                    .map(|o| OpenWork {
+                        kind: OpenWorkKind::SupervisionOrder,
+                        id: id.clone(),
+                        title: o.number.clone(),
+                    }),
+            );
+        }
+        for json in self
+            .store
+            .aggregates(REFERRAL, Some(&id), None, 1000)
+            .await?
+        {
+            let r: duban_referral::Referral = serde_json::from_str(&json)?;
+            if r.status() != duban_referral::Status::Closed {
+                open.push(OpenWork {
+                    kind: OpenWorkKind::Referral,
+                    id: r.id().to_owned(),
+                    title: r.subject().to_owned(),
+                });
+            }
+        }
+        for json in self
+            .store
+            .aggregates(INCIDENT, Some(&id), None, 1000)
+            .await?
+        {
+            let i: duban_emergency::Incident = serde_json::from_str(&json)?;
+            if i.status() != duban_emergency::Status::Closed {
+                open.push(OpenWork {
+                    kind: OpenWorkKind::Incident,
+                    id: i.id().to_owned(),
+                    title: i.title().to_owned(),
+                });
+            }
+        }
+        Ok(open)
+    }
+
+    /// After a key case is dispatched: name the supervisor the routing rules propose,
+    /// unless the case has one already (a coordinator's choice stands). A failure here
+    /// leaves the dispatch standing and the case in the coordinators' inbox to name one.
+    async fn assign_proposed_supervisor(&self, case: &Case, by: &Who) {
+        if !case.is_key() {
+            return;
+        }
+        let Some(proposal) = self.route(case).supervisor else {
+            return;
+        };
+        if let Err(e) = self.assign_supervisor(case, &proposal, by).await {
+            tracing::warn!(case = %case.id(), error = %e, "proposed supervisor not assigned");
+        }
+    }
+
+    async fn assign_supervisor(
+        &self,
+        case: &Case,
+        proposal: &duban_dispatch::Proposal,
+        by: &Who,
+    ) -> Result<(), crate::store::StoreError> {
+        let key = case.id().to_string();
+        let (state, version) = match self.store.aggregate(SUPERVISION, &key).await? {
+            Some((json, version)) => (
+                serde_json::from_str::<duban_supervision::Supervision>(&json)?,
+                version,
+            ),
+            None => (duban_supervision::Supervision::new(key.clone()), 0),
+        };
+        let usable = self
+            .store
+            .user_by_username(&proposal.unit)
+            .await?
+            .is_some_and(|u| !u.disabled && u.role == crate::auth::Role::Supervisor.code());
+        if state.supervisor().is_some() || !usable {
+            return Ok(());
+        }
+        let now = self.now();
+        let ctx = duban_supervision::Ctx {
+            now,
+            actor: &by.username,
+            calendar: Calendar::official(),
+            order_number: None,
+            attachments: &[],
+        };
+        let cmd = duban_supervision::Command::Assign {
+            supervisor: proposal.unit.clone(),
+        };
+        let Ok(events) = duban_supervision::decide(&state, &cmd, &ctx) else {
+            return Ok(());
+        };
+        let next = events.iter().fold(state, duban_supervision::apply);
+        let stored = stored_events(&events, |e: &duban_supervision::Event| {
+            (e.at, e.actor.as_str(), e.kind.code())
+        })?;
+        let audit = by.entry(
+            now,
+            "supervision.assign",
+            Some(key.clone()),
+            &case.reference().to_string(),
+            &proposal.explain(Lang::Zh),
+            serde_json::json!({ "events": ["supervisor_assigned"], "rule": proposal.rule }),
+        );
+        let body = serde_json::to_string(&next)?;
+        self.store
+            .save_aggregate(
+                SUPERVISION,
+                &key,
+                Some(&key),
+                version,
+                &body,
+                &stored,
+                &audit,
+                &supervision_access(&next),
+            )
+            .await
     }
 
     /// Counters a change bumps: dispatches and misrouting returns per routing rule.
@@ -636,6 +771,11 @@ impl AppState {
                 lead_unit: lead.0,
                 lead_unit_name: lead.1,
                 co_units: next.co_units().iter().map(|u| u.to_string()).collect(),
+                why: next
+                    .routed_why()
+                    .iter()
+                    .map(|r| r.text(lang).to_owned())
+                    .collect(),
             });
             decided.push((expected, next, events, audit, counters));
         }
@@ -656,6 +796,9 @@ impl AppState {
                 .update_cases(&changes)
                 .await
                 .map_err(ActError::Store)?;
+        }
+        for (_, case, ..) in &decided {
+            self.assign_proposed_supervisor(case, by).await;
         }
         Ok(result)
     }
@@ -892,7 +1035,13 @@ impl AppState {
     /// A case as `actor` may see it: actions limited to the role, complainant always
     /// masked (the person is read through the audited complainant endpoint).
     pub fn view(&self, case: Case, actor: &Actor) -> CaseView {
-        let case = case.with_complainant_masked();
+        // Without the personal-data right, free text goes through the same redaction
+        // as the public pages (phone and ID numbers, mail, the recorded name).
+        let case = if actor.may_read_personal_data() {
+            case.with_complainant_masked()
+        } else {
+            case.redacted()
+        };
         CaseView {
             allowed_actions: case
                 .allowed_actions()
@@ -1074,6 +1223,10 @@ impl AppState {
         let from = case.status();
         let counters = Self::routing_counters(&case, &events);
         let next = events.iter().fold(case, lifecycle::apply);
+        if duban_case::closing::closes(from, next.status()) {
+            let open = self.open_work(&next).await.map_err(ActError::Store)?;
+            duban_case::closing::check(from, next.status(), &open).map_err(ActError::Invalid)?;
+        }
         let audit = by.entry(
             at,
             &format!("case.{}", cmd.kind().code()),
@@ -1092,6 +1245,9 @@ impl AppState {
             }])
             .await
             .map_err(ActError::Store)?;
+        if matches!(cmd, Command::Dispatch { .. }) {
+            self.assign_proposed_supervisor(&next, by).await;
+        }
         Ok(next)
     }
 }
@@ -1741,8 +1897,13 @@ async fn case_events(
 ) -> Result<axum::Json<Vec<duban_api::EventView>>, ApiFailure> {
     let case = load(&s, &id, lang, &actor).await?;
     let mut events = s.store.events(&case.id().to_string()).await?;
+    let personal = actor.may_read_personal_data();
     for e in &mut events {
-        e.event = e.event.clone().with_complainant_masked();
+        e.event = if personal {
+            e.event.clone().with_complainant_masked()
+        } else {
+            e.event.clone().redacted(case.complainant().name())
+        };
     }
     Ok(axum::Json(events))
 }
@@ -2183,6 +2344,13 @@ async fn clearing(
             a.not_signed + a.not_dispatched,
         ))
     });
+    let summaries = cases.iter().map(|c| c.summary.clone()).collect();
+    for (case, summary) in cases
+        .iter_mut()
+        .zip(readable_summaries(&s, &actor, summaries).await?)
+    {
+        case.summary = summary;
+    }
     Ok(axum::Json(duban_api::ClearingView {
         as_of: now,
         rows: per_unit,
@@ -2897,6 +3065,9 @@ async fn run_sweep(
 
 /// Rows of each inbox source read at most.
 const INBOX_MAX: i64 = 200;
+/// Supervisions read at most to tell whose an escalated key case is (the store's cap
+/// on one read; a province has a few hundred key cases a round).
+const SUPERVISION_SCAN: i64 = 10_000;
 
 /// What needs the actor's action now: cases by role and status, supervision orders and
 /// reports, referrals and incidents of the actor's units; most urgent first.
@@ -2923,29 +3094,25 @@ async fn inbox(
         Role::Supervisor | Role::Leader => &[],
     };
     let mut overflow: Vec<duban_api::InboxOverflow> = Vec::new();
-    // Cases not listed because a source had more than INBOX_MAX (each counted once).
-    let mut unlisted: u64 = 0;
+    // Every source's real totals, listed or not: a source lists its INBOX_MAX most
+    // urgent items and counts the rest in the database.
+    let now_ms = now.timestamp_millis();
+    let (mut total, mut overdue) = (0u64, 0u64);
     for (status, action) in wanted {
         let f = CaseFilter {
             status: Some(status.code().to_owned()),
             units: actor.jurisdiction.clone(),
             limit: INBOX_MAX,
             urgent_first: true,
+            running: true,
+            // Closed cases wait for a return visit only while its clock runs.
+            with_clock: *action == "return_visit",
             ..CaseFilter::default()
         };
         let found = s.store.cases(&f).await?;
-        let before = items.len();
-        let full = found.len() as i64 == INBOX_MAX;
+        let shown = found.len() as u64;
         for c in found {
-            // A paused case waits for nobody.
-            if c.is_paused() {
-                continue;
-            }
-            // Closed cases wait for a return visit only while its clock runs.
             let clock = c.current_clock();
-            if *action == "return_visit" && clock.is_none() {
-                continue;
-            }
             items.push(duban_api::InboxItem {
                 kind: "case".into(),
                 id: c.id().to_string(),
@@ -2957,21 +3124,23 @@ async fn inbox(
                 escalation: c.current_escalation().map(|st| st.code().to_owned()),
             });
         }
-        if full {
-            let (_, total) = s
-                .store
-                .list_cases(&CaseFilter {
-                    limit: 1,
-                    urgent_first: false,
-                    ..f
-                })
-                .await?;
-            unlisted += total.saturating_sub(INBOX_MAX as u64);
+        let (all, due) = if shown < INBOX_MAX as u64 {
+            let due = items[items.len() - shown as usize..]
+                .iter()
+                .filter(|i| i.due_at.is_some_and(|d| d <= now))
+                .count() as u64;
+            (shown, due)
+        } else {
+            s.store.count_due(&f, now_ms).await?
+        };
+        total += all;
+        overdue += due;
+        if all > shown {
             overflow.push(duban_api::InboxOverflow {
                 action: (*action).to_owned(),
                 status: status.code().to_owned(),
-                total,
-                shown: (items.len() - before) as u64,
+                total: all,
+                shown,
             });
         }
     }
@@ -2985,24 +3154,37 @@ async fn inbox(
         Role::Handler => None,
     };
     if let Some((step, action)) = escalated_to_me {
+        // Only key cases are supervised; the list shows the rest overdue.
+        let supervised = step == duban_sla::Step::Supervise;
         let f = CaseFilter {
             min_escalation: Some(crate::store::escalation_rank(step)),
             units: actor.jurisdiction.clone(),
-            limit: INBOX_MAX,
+            key: supervised.then_some(true),
+            running: true,
+            // Whose a supervised case is lies in its supervision: read them all (key
+            // cases are few) to count them; the leader's are counted in the database.
+            limit: if supervised { 0 } else { INBOX_MAX },
             urgent_first: true,
             ..CaseFilter::default()
         };
-        for c in s.store.cases(&f).await? {
-            if c.is_paused() {
-                continue;
+        // Each supervised case's supervisor, read in one go (none: not yet named).
+        let mut supervisor_of: HashMap<String, Option<String>> = HashMap::new();
+        if supervised {
+            for json in s
+                .store
+                .aggregates(SUPERVISION, None, None, SUPERVISION_SCAN)
+                .await?
+            {
+                let sv: duban_supervision::Supervision =
+                    serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+                supervisor_of.insert(sv.case_id().to_owned(), sv.supervisor().map(str::to_owned));
             }
-            if step == duban_sla::Step::Supervise {
-                if !c.is_key() {
-                    // Only key cases are supervised; the list shows the rest overdue.
-                    continue;
-                }
-                let (sv, _) = load_supervision(&s, &c).await?;
-                let mine = match sv.supervisor() {
+        }
+        let mut listed = 0u64;
+        let mut matched = (0u64, 0u64);
+        for c in s.store.cases(&f).await? {
+            if supervised {
+                let mine = match supervisor_of.get(&c.id().to_string()).cloned().flatten() {
                     Some(name) => name == actor.user.username,
                     None => actor.role != Role::Supervisor,
                 };
@@ -3011,6 +3193,12 @@ async fn inbox(
                 }
             }
             let clock = c.current_clock();
+            matched.0 += 1;
+            matched.1 += u64::from(clock.is_some_and(|k| k.due_at() <= now));
+            if listed == INBOX_MAX as u64 {
+                continue;
+            }
+            listed += 1;
             items.push(duban_api::InboxItem {
                 kind: "case".into(),
                 id: c.id().to_string(),
@@ -3022,7 +3210,24 @@ async fn inbox(
                 clock: clock.cloned(),
             });
         }
+        let (all, due) = if supervised || listed < INBOX_MAX as u64 {
+            matched
+        } else {
+            s.store.count_due(&f, now_ms).await?
+        };
+        total += all;
+        overdue += due;
+        if all > listed {
+            overflow.push(duban_api::InboxOverflow {
+                action: action.to_owned(),
+                // Escalated cases of every status: the list filtered by key cases, or all.
+                status: String::new(),
+                total: all,
+                shown: listed,
+            });
+        }
     }
+    let case_items = items.len();
     // Extension requests wait for a coordinator.
     if matches!(actor.role, Role::Admin | Role::Coordinator) {
         for status in [Status::Dispatched, Status::SignedFor, Status::InProgress] {
@@ -3169,13 +3374,16 @@ async fn inbox(
             }
         }
     }
-    items.sort_by_key(|i| (i.due_at.is_none(), i.due_at));
-    let overdue = items
+    // The other sources are listed whole.
+    let rest = &items[case_items..];
+    total += rest.len() as u64;
+    overdue += rest
         .iter()
         .filter(|i| i.due_at.is_some_and(|d| d <= now))
         .count() as u64;
+    items.sort_by_key(|i| (i.due_at.is_none(), i.due_at));
     Ok(axum::Json(duban_api::Inbox {
-        total: items.len() as u64 + unlisted,
+        total,
         overdue,
         items,
         overflow,
@@ -3909,6 +4117,7 @@ async fn list_cases(
         ..case_filter(&q, &actor, lang)?
     };
     let (items, total) = s.store.list_cases(&f).await?;
+    let items = readable_summaries(&s, &actor, items).await?;
     let total_capped = total > duban_api::LIST_COUNT_MAX;
     let total = total.min(duban_api::LIST_COUNT_MAX);
     let next_cursor = (items.len() as i64 == f.limit)
@@ -3926,6 +4135,38 @@ async fn list_cases(
     }))
 }
 
+/// List rows as `actor` may read them: without the personal-data right, each row is
+/// made anew from its case redacted (the excerpt may name the complainant, whose name
+/// only the full case holds).
+async fn readable_summaries(
+    s: &AppState,
+    actor: &Actor,
+    items: Vec<CaseSummary>,
+) -> Result<Vec<CaseSummary>, ApiFailure> {
+    if actor.may_read_personal_data() {
+        return Ok(items);
+    }
+    let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
+    let mut full: HashMap<CaseId, Case> = s
+        .store
+        .cases_by_id(&ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id(), c))
+        .collect();
+    Ok(items
+        .into_iter()
+        .map(|row| match full.remove(&row.id) {
+            Some(case) => CaseSummary::of(&case.redacted()),
+            // Gone between the two reads: the row keeps no text.
+            None => CaseSummary {
+                excerpt: String::new(),
+                ..row
+            },
+        })
+        .collect())
+}
+
 /// Most rows one export carries; a larger selection is refused with a hint to filter.
 pub const EXPORT_MAX_ROWS: u64 = 50_000;
 
@@ -3937,7 +4178,8 @@ const CONTACT_EN: [&str; 2] = ["Complainant (masked)", "Phone (masked)"];
 /// carry personal data unmasked, whatever the reader's role: administrators,
 /// coordinators and handlers get the complainant's name and phone masked as on the case
 /// page (`欧**`, `139****1234`), supervisors and leaders no complainant columns at all;
-/// long digit runs in the text (phone or ID numbers typed into it) are masked.
+/// the text is redacted for every role ([`duban_case::privacy::redact`]: phone and ID
+/// numbers, mail, the complainant's name typed into it).
 async fn export_table(
     s: &AppState,
     actor: &Actor,
@@ -4037,7 +4279,10 @@ async fn export_table(
                             .unwrap_or_else(|| u.as_str().to_owned())
                     })
                     .unwrap_or_default(),
-                duban_case::model::mask_digit_runs(&c.excerpt),
+                duban_case::privacy::redact(
+                    &c.excerpt,
+                    full.get(&c.id).and_then(|k| k.complainant().name()),
+                ),
             ]);
             if let (true, Some(row)) = (contact, rows.last_mut()) {
                 let person = full.get(&c.id).map(|k| k.complainant().masked());

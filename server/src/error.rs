@@ -1,7 +1,7 @@
 //! The only place that maps errors to HTTP statuses. Every error body has the shape
 //! `{"errors":[{"field","code","message"}]}`.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -135,13 +135,18 @@ pub struct ReqLang(pub Lang);
 impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let en = parts
-            .headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"));
-        Ok(ReqLang(if en { Lang::En } else { Lang::Zh }))
+        Ok(ReqLang(lang_of(parts)))
     }
+}
+
+/// The request's language: English when `Accept-Language` starts with `en`, else Chinese.
+fn lang_of(parts: &Parts) -> Lang {
+    let en = parts
+        .headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"));
+    if en { Lang::En } else { Lang::Zh }
 }
 
 /// `axum::Json` whose rejection uses our error shape.
@@ -192,14 +197,38 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(r @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(
-                ApiFailure::BadRequest(ErrorBody::single("query", "query.invalid", r.body_text())),
-            ),
-            Err(r) => Err(ApiFailure::BadRequest(ErrorBody::single(
-                "query",
-                "query.invalid",
-                r.body_text(),
+            Err(r) => Err(ApiFailure::BadRequest(query_rejection(
+                &r.body_text(),
+                lang_of(parts),
             ))),
         }
+    }
+}
+
+/// A query string that does not parse, said in the request's language: an unknown
+/// parameter by its name, otherwise the parser's detail (which names the value).
+fn query_rejection(text: &str, lang: Lang) -> ErrorBody {
+    let detail = text
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(text);
+    // serde_urlencoded names an unknown parameter between backticks.
+    let unknown = detail
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split('`').next());
+    let (field, message) = match (unknown, lang) {
+        (Some(name), Lang::Zh) => (name.to_owned(), format!("不支持查询参数“{name}”")),
+        (Some(name), Lang::En) => (name.to_owned(), format!("Unknown query parameter “{name}”")),
+        (None, Lang::Zh) => ("query".to_owned(), format!("查询参数无效：{detail}")),
+        (None, Lang::En) => (
+            "query".to_owned(),
+            format!("Invalid query parameters: {detail}"),
+        ),
+    };
+    ErrorBody {
+        errors: vec![duban_api::ApiError {
+            field,
+            code: "query.invalid".to_owned(),
+            message,
+        }],
     }
 }

@@ -159,7 +159,8 @@ use duban_case::lifecycle::Command;
         duban_dispatch::GovLevel,
         CaseDraft,
         OutcomeDraft,
-        Command
+        Command,
+        duban_case::lifecycle::RoutingReason
     )),
     modifiers(&IdempotencyKeyHeader, &CommonErrors)
 )]

@@ -327,6 +327,7 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
                         },
                         note: String::new(),
                         routed_by: vec![],
+                        why: vec![],
                     },
                 ));
             }

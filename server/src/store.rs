@@ -146,6 +146,10 @@ pub struct CaseFilter {
     /// `list_cases`: count the total only up to one more than this (a page's "at
     /// least"): an exact count of a million rows costs more than the page itself.
     pub count_up_to: Option<u64>,
+    /// Only cases not paused (a paused case waits for nobody).
+    pub running: bool,
+    /// Only cases with a running clock.
+    pub with_clock: bool,
 }
 
 /// Filters of the audit trail, already parsed.
@@ -503,6 +507,9 @@ pub trait Store: Send + Sync + 'static {
     async fn set_config(&self, key: &str, value: &str, audit: &AuditEntry) -> StoreResult<()>;
     async fn events(&self, id: &str) -> StoreResult<Vec<EventView>>;
     async fn list_cases(&self, f: &CaseFilter) -> StoreResult<(Vec<CaseSummary>, u64)>;
+    /// How many cases match a filter (its cursor and limit aside), and how many of them
+    /// have their running clock due by `now_ms`: the inbox's real totals.
+    async fn count_due(&self, f: &CaseFilter, now_ms: i64) -> StoreResult<(u64, u64)>;
     async fn units(&self) -> StoreResult<Vec<UnitView>>;
     /// Seed a unit unless its id exists (reference data, not audited).
     async fn upsert_unit(&self, unit: &UnitView, sort: i64) -> StoreResult<()>;
@@ -854,6 +861,13 @@ fn where_clause(f: &CaseFilter, with_cursor: bool) -> (String, Vec<Arg>) {
     if f.pending_extension {
         parts.push("state LIKE ?".to_owned());
         args.push(Arg::Text("%\"pending_extension\":%".to_owned()));
+    }
+    if f.running {
+        parts.push("state NOT LIKE ?".to_owned());
+        args.push(Arg::Text("%\"paused\":true%".to_owned()));
+    }
+    if f.with_clock {
+        parts.push("due_at IS NOT NULL".to_owned());
     }
     if let Some(units) = &f.units {
         let ors: Vec<&str> = units
@@ -2072,6 +2086,18 @@ macro_rules! sql_store {
                 let total: i64 = cq.fetch_one(&self.pool).await?;
                 let items = rows.iter().map(|s| serde_json::from_str(s)).collect::<Result<Vec<_>, _>>()?;
                 Ok((items, u64::try_from(total).unwrap_or(0)))
+            }
+
+            async fn count_due(&self, f: &CaseFilter, now_ms: i64) -> StoreResult<(u64, u64)> {
+                let (w, args) = where_clause(f, false);
+                // `now_ms` is a number, written into the text rather than numbered after
+                // the filter's own placeholders.
+                let sql = format!(
+                    "SELECT COUNT(*), COUNT(CASE WHEN due_at <= {now_ms} THEN 1 END) FROM cases{w}"
+                );
+                let q = bind_args!(sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)), &args);
+                let (all, due) = q.fetch_one(&self.pool).await?;
+                Ok((u64::try_from(all).unwrap_or(0), u64::try_from(due).unwrap_or(0)))
             }
 
             async fn units(&self) -> StoreResult<Vec<UnitView>> {

@@ -17,10 +17,14 @@ use duban_server::store::{PgStore, SqliteStore, Store};
 
 #[path = "api/crash.rs"]
 mod crash;
+#[path = "api/forms.rs"]
+mod forms;
 #[path = "api/hostile.rs"]
 mod hostile;
 #[path = "api/open311.rs"]
 mod open311;
+#[path = "api/trial.rs"]
+mod trial;
 
 /// The router and, when signed in, the session cookie and CSRF token it sends.
 #[derive(Clone)]
@@ -1705,7 +1709,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             && csv_text.contains("牵头单位")
     );
     assert!(
-        csv_text.contains(&reference) && csv_text.contains("139******34"),
+        csv_text.contains(&reference) && csv_text.contains("我的电话××××"),
         "{csv_text}"
     );
     for pd in [NAME, PHONE, ID, "张先生"] {
@@ -1756,7 +1760,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     let sheet = book.worksheet_range("案件清单").expect("sheet");
     let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
     assert_eq!(cells.first().map(String::as_str), Some("案件编号"));
-    assert!(cells.contains(&reference) && cells.iter().any(|c| c.contains("139******34")));
+    assert!(cells.contains(&reference) && cells.iter().any(|c| c.contains("我的电话××××")));
     for pd in [NAME, PHONE, ID, "张先生"] {
         assert!(!cells.iter().any(|c| c.contains(pd)), "workbook leaks {pd}");
     }

@@ -456,6 +456,9 @@ pub struct DispatchedCase {
     pub lead_unit: String,
     pub lead_unit_name: String,
     pub co_units: Vec<String>,
+    /// Why the rules sent it there, in the request's language.
+    #[serde(default)]
+    pub why: Vec<String>,
 }
 
 /// A case a batch dispatch left alone, and why (a stable code).
@@ -630,7 +633,8 @@ pub struct Inbox {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxOverflow {
     pub action: String,
-    /// The case status to filter the case list by (`received`).
+    /// The case status to filter the case list by (`received`); empty for escalated
+    /// cases, which come in every status.
     pub status: String,
     /// How many cases have that status in the reader's jurisdiction.
     pub total: u64,

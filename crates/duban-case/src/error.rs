@@ -73,6 +73,12 @@ pub enum CaseError {
     MergeIntoSelf,
     #[error("unit {value:?} does not exist")]
     UnknownUnit { field: String, value: String },
+    #[error("{title} is still open")]
+    OpenWork {
+        index: usize,
+        kind: crate::closing::OpenWorkKind,
+        title: String,
+    },
 }
 
 impl CaseError {
@@ -104,6 +110,7 @@ impl CaseError {
             ExtensionTooLong | ExtensionNotAllowed | NothingToExtend => "extension".into(),
             MergeIntoSelf => "primary".into(),
             TransitionNotAllowed { .. } | Paused | NotPaused => "action".into(),
+            OpenWork { index, .. } => format!("open_work[{index}]"),
         }
     }
 
@@ -137,6 +144,7 @@ impl CaseError {
             ExtensionNotAllowed => "not_allowed",
             NothingToExtend => "nothing_running",
             MergeIntoSelf => return "merge.into_self".into(),
+            OpenWork { .. } => return "case.open_work".into(),
         };
         format!("{}.{problem}", base(&self.field()))
     }
@@ -236,6 +244,16 @@ impl CaseError {
             (MergeIntoSelf, Lang::En) => "A case cannot be merged into itself".into(),
             (UnknownUnit { value, .. }, Lang::Zh) => format!("单位“{value}”不存在"),
             (UnknownUnit { value, .. }, Lang::En) => format!("Unit “{value}” does not exist"),
+            (OpenWork { kind, title, .. }, Lang::Zh) => {
+                format!(
+                    "{}“{title}”尚未办结：请先将其办结，再办结或归档本案",
+                    kind.label(lang)
+                )
+            }
+            (OpenWork { kind, title, .. }, Lang::En) => format!(
+                "{} “{title}” is still open: close it before closing or archiving the case",
+                kind.label(lang)
+            ),
         }
     }
 }

@@ -7,6 +7,8 @@
 //! - [`lifecycle`]: `decide(&case, &command, &ctx) -> events` and
 //!   `apply(case, &event) -> case`; illegal transitions are `transition.not_allowed`.
 //! - [`model`]: channels, categories, key classes, statuses, references.
+//! - [`closing`]: no closing or archiving while mechanism work on the case is open.
+//! - [`privacy`]: [`privacy::redact`], personal data out of free text.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -43,7 +45,7 @@
 //! let err = lifecycle::decide(&case, &Command::SignFor, &ctx).unwrap_err();
 //! assert_eq!(err.iter().next().unwrap().code(), "transition.not_allowed");
 //!
-//! let cmd = Command::Dispatch { lead_unit: "gov-3211".into(), co_units: vec![], note: String::new(), routed_by: vec![] };
+//! let cmd = Command::Dispatch { lead_unit: "gov-3211".into(), co_units: vec![], note: String::new(), routed_by: vec![], why: vec![] };
 //! let events = lifecycle::decide(&case, &cmd, &ctx).unwrap();
 //! let case = events.iter().fold(case, lifecycle::apply);
 //! assert_eq!(case.status(), Status::Dispatched);
@@ -51,10 +53,12 @@
 //!
 //! Invariant: no IO, no clock, no randomness. Ids, instants and the actor are arguments.
 
+pub mod closing;
 pub mod draft;
 pub mod error;
 pub mod lifecycle;
 pub mod model;
+pub mod privacy;
 
 use serde::{Deserialize, Serialize};
 

@@ -87,13 +87,13 @@ pub struct Case {
     /// Escalation steps fired, per clock.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     escalations: Vec<Escalation>,
-    /// Number of events applied: the optimistic-concurrency version.
-    version: u64,
-    created_at: DateTime<Utc>,
     /// Imported as a historical case at this instant: ladder steps reached before it
     /// never fire (see [`EventKind::Received`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     historical: Option<DateTime<Utc>>,
+    /// Number of events applied: the optimistic-concurrency version.
+    version: u64,
+    created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
@@ -170,9 +170,6 @@ impl Case {
             .map(|e| e.step)
             .collect()
     }
-    /// When the sweeper next has something to fire for this case (none when no clock
-    /// runs, or every step has fired).
-    pub fn next_escalation_at(&self, cal: &duban_calendar::Calendar) -> Option<DateTime<Utc>> {
     /// The steps fired, and for a historical import the steps already reached when it
     /// was imported: those are past, not news, and never fire.
     fn settled(&self, clock: &Clock, cal: &duban_calendar::Calendar) -> Vec<duban_sla::Step> {
@@ -188,6 +185,9 @@ impl Case {
     pub fn historical(&self) -> Option<DateTime<Utc>> {
         self.historical
     }
+    /// When the sweeper next has something to fire for this case (none when no clock
+    /// runs, or every step has fired).
+    pub fn next_escalation_at(&self, cal: &duban_calendar::Calendar) -> Option<DateTime<Utc>> {
         if self.paused {
             return None;
         }
@@ -547,6 +547,11 @@ pub enum EventKind {
         reference: Reference,
         rule_set: String,
         case: Box<NewCase>,
+        /// Set when a batch import registered old cases as historical: the clocks run
+        /// from their receipt as usual, but ladder steps already reached at this
+        /// instant never fire.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        historical: Option<DateTime<Utc>>,
     },
     Dispatched {
         lead_unit: UnitId,
@@ -554,13 +559,13 @@ pub enum EventKind {
         note: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         routed_by: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        why: Vec<RoutingReason>,
     },
     SignedFor,
     Returned {
         reason: String,
     },
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        why: Vec<RoutingReason>,
     HandlingStarted {
         note: String,
     },
@@ -575,11 +580,6 @@ pub enum EventKind {
     },
     Closed,
     ReturnVisited {
-        /// Set when a batch import registered old cases as historical: the clocks run
-        /// from their receipt as usual, but ladder steps already reached at this
-        /// instant never fire.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        historical: Option<DateTime<Utc>>,
         satisfaction: Satisfaction,
         note: String,
     },
@@ -907,9 +907,20 @@ pub fn receive(id: CaseId, reference: Reference, case: NewCase, ctx: &Ctx<'_>) -
             reference,
             rule_set: ctx.rules.id().to_owned(),
             case: Box::new(case),
+            historical: None,
         },
         clocks,
     }
+}
+
+/// The opening event of a case imported as historical at `ev.at`: reminders and
+/// escalations already due at the import never fire (the coordinator's choice on
+/// importing an old list).
+pub fn as_historical(mut ev: Event) -> Event {
+    if let EventKind::Received { historical, .. } = &mut ev.kind {
+        *historical = Some(ev.at);
+    }
+    ev
 }
 
 /// The state after the opening event; `None` when it is not a `Received` event.
@@ -919,6 +930,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         reference,
         rule_set,
         case,
+        historical,
     } = &ev.kind
     else {
         return None;
@@ -932,6 +944,7 @@ pub fn open(ev: &Event) -> Option<Case> {
         lead_unit: None,
         co_units: vec![],
         routed_by: vec![],
+        routed_why: vec![],
         outcome: None,
         satisfaction: None,
         merged_into: None,
@@ -943,8 +956,8 @@ pub fn open(ev: &Event) -> Option<Case> {
         extensions: vec![],
         pending_extension: None,
         escalations: vec![],
+        historical: *historical,
         version: 1,
-        routed_why: vec![],
         created_at: ev.at,
         updated_at: ev.at,
     })
@@ -985,22 +998,11 @@ fn reason(field: &str, s: &str) -> Result<String, CaseError> {
 }
 
 fn note(field: &str, s: &str) -> Result<String, CaseError> {
-            historical: None,
     if s.trim().is_empty() {
         Ok(String::new())
     } else {
         reason(field, s)
     }
-/// The opening event of a case imported as historical at `ev.at`: reminders and
-/// escalations already due at the import never fire (the coordinator's choice on
-/// importing an old list).
-pub fn as_historical(mut ev: Event) -> Event {
-    if let EventKind::Received { historical, .. } = &mut ev.kind {
-        *historical = Some(ev.at);
-    }
-    ev
-}
-
 }
 
 fn unit(field: &str, s: &str) -> Result<UnitId, CaseError> {
@@ -1008,7 +1010,6 @@ fn unit(field: &str, s: &str) -> Result<UnitId, CaseError> {
         return Err(CaseError::Required {
             field: field.into(),
         });
-        historical,
     }
     UnitId::parse(s).ok_or_else(|| CaseError::UnknownUnit {
         field: field.into(),
@@ -1034,7 +1035,6 @@ pub fn decide(case: &Case, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, E
     }
     let now = ctx.now;
     let cal = ctx.calendar;
-        historical: *historical,
     let facts = case.facts();
     let start = |stage: Stage| ctx.rules.start(stage, &facts, now, cal);
     let stop = |stages: &[Stage]| -> Vec<Clock> {

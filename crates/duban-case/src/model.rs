@@ -405,38 +405,6 @@ impl Complainant {
     }
 }
 
-/// `text` with every run of seven or more digits (a phone or identity card number typed
-/// into free text) masked but its first three and last two characters, for output that
-/// must carry no personal data (exports, public pages).
-pub fn mask_digit_runs(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let mut j = i;
-        while j < chars.len() && chars[j].is_ascii_digit() {
-            j += 1;
-        }
-        // An identity card number may end in X.
-        if j > i && j < chars.len() && matches!(chars[j], 'X' | 'x') {
-            j += 1;
-        }
-        if j - i >= 7 {
-            for (k, c) in chars[i..j].iter().enumerate() {
-                out.push(if k >= 3 && k + 2 < j - i { '*' } else { *c });
-            }
-            i = j;
-        } else if j > i {
-            out.extend(&chars[i..j]);
-            i = j;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod id_number_tests {
     use super::IdNumber;
@@ -458,14 +426,6 @@ mod id_number_tests {
         assert!(
             IdNumber::parse("32011119800101123４").is_none(),
             "non-ASCII"
-        );
-    }
-
-    #[test]
-    fn digit_runs_are_masked() {
-        assert_eq!(
-            super::mask_digit_runs("电话13912345678，身份证11010519491231002X，2024年3号"),
-            "电话139******78，身份证110*************2X，2024年3号"
         );
     }
 }

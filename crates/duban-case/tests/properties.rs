@@ -85,6 +85,7 @@ fn command() -> impl Strategy<Value = Command> {
                 co_units: vec![],
                 note: String::new(),
                 routed_by: vec![],
+                why: vec![],
             }
         }),
         5 => Just(Command::SignFor),

@@ -355,6 +355,13 @@ pub struct Proposal {
 }
 
 impl Proposal {
+    /// The explanation in both languages, as a dispatch keeps it.
+    pub fn reason(&self) -> duban_case::lifecycle::RoutingReason {
+        duban_case::lifecycle::RoutingReason {
+            zh: self.explain(Lang::Zh),
+            en: self.explain(Lang::En),
+        }
+    }
     /// "牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域321102属镇江市（3211）属地管理".
     pub fn explain(&self, lang: Lang) -> String {
         let reasons: Vec<String> = self.because.iter().map(|b| b.explain(lang)).collect();
@@ -410,6 +417,12 @@ impl Routing {
                 .iter()
                 .chain(&self.notify)
                 .map(|p| p.rule.clone())
+                .collect(),
+            why: self
+                .lead
+                .iter()
+                .chain(&self.notify)
+                .map(Proposal::reason)
                 .collect(),
         })
     }

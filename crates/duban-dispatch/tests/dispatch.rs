@@ -133,7 +133,8 @@ fn the_city_government_leads_and_says_why() {
     let cmd = r.dispatch_command("按规则分办").expect("command");
     assert_eq!(
         serde_json::to_value(&cmd).unwrap(),
-        serde_json::json!({"action": "dispatch", "lead_unit": "gov-3211", "co_units": [], "note": "按规则分办", "routed_by": ["lead-city"]})
+        serde_json::json!({"action": "dispatch", "lead_unit": "gov-3211", "co_units": [], "note": "按规则分办", "routed_by": ["lead-city"],
+            "why": [{"zh": lead.explain(Lang::Zh), "en": lead.explain(Lang::En)}]})
     );
 }
 

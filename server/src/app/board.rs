@@ -269,35 +269,10 @@ async fn public_batches(State(s): State<AppState>) -> Result<Response, ApiFailur
     Ok(axum::Json(list).into_response())
 }
 
-/// Remove what could identify the complainant from text written for the public: runs
-/// of seven or more digits (phones, ID numbers) entirely, and the complainant's name
-/// wherever it was typed in.
+/// Text written for the public without what could identify the complainant
+/// ([`duban_case::privacy::redact`]).
 fn public_text(case: &Case, text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 7 {
-            out.push_str("××××");
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for ch in text.chars() {
-        if ch.is_ascii_digit() || ('０'..='９').contains(&ch) {
-            run.push(ch);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(ch);
-        }
-    }
-    flush(&mut run, &mut out);
-    if let Some(name) = case.complainant().name()
-        && name.chars().count() >= 2
-    {
-        out = out.replace(name, "×××");
-    }
-    out
+    duban_case::privacy::redact(text, case.complainant().name())
 }
 
 fn handling_text(case: &Case, o: &duban_case::draft::Outcome) -> String {

@@ -364,7 +364,7 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
                     .map(|c| c.division())
                     .or_else(|| row.draft.division.parse().ok())
                     .map(|c: duban_divisions::DivisionCode| c.division().full_name()),
-                excerpt: duban_case::model::mask_digit_runs(&excerpt),
+                excerpt: duban_case::privacy::redact(&excerpt, None),
                 received_at: row.case.as_ref().map(NewCase::received_at),
                 received_at_source: serde_json::to_value(row.received_at)
                     .ok()

@@ -67,7 +67,7 @@ use serde::Serialize;
 
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
-use duban_case::model::{Category, Status, mask_digit_runs};
+use duban_case::model::{Category, Status};
 use duban_intake::open311::{self, ATTRIBUTES, clean, clean_text, param};
 
 use super::{AppState, Origin, Who};
@@ -1031,7 +1031,7 @@ fn request_view(s: &AppState, case: &Case, req: &Open311Request, lang: Lang) -> 
         .to_owned(),
         st if closed => case
             .outcome()
-            .map(|o| public_text(o.public_summary()))
+            .map(|o| public_text(case, o.public_summary()))
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| st.label(lang).to_owned()),
         st => st.label(lang).to_owned(),
@@ -1042,7 +1042,7 @@ fn request_view(s: &AppState, case: &Case, req: &Open311Request, lang: Lang) -> 
         status_notes: Some(status_notes),
         service_name: category.label(lang),
         service_code: category.code(),
-        description: public_text(case.content()),
+        description: public_text(case, case.content()),
         agency_responsible: case.lead_unit().and_then(|u| s.unit_name(u.as_str())),
         service_notice: (!closed).then(|| notice(case, lang)),
         requested_datetime: china_time(case.received_at()),
@@ -1053,7 +1053,7 @@ fn request_view(s: &AppState, case: &Case, req: &Open311Request, lang: Lang) -> 
             .current_clock()
             .filter(|_| !closed)
             .map(|c| china_time(c.due_at())),
-        address: public_text(case.address()),
+        address: public_text(case, case.address()),
         zipcode: None,
         lat: case.coordinates().map(|c| c.lat()),
         long: case.coordinates().map(|c| c.lon()),
@@ -1064,36 +1064,9 @@ fn request_view(s: &AppState, case: &Case, req: &Open311Request, lang: Lang) -> 
 // ---- text ----
 
 /// Free text fit for the public: control characters (which XML cannot carry) dropped,
-/// digit runs (phone and ID numbers) and e-mail addresses masked.
-fn public_text(text: &str) -> String {
-    mask_emails(&mask_digit_runs(&clean_text(text)))
-}
-
-/// `zhang.san@example.com` → `z***@example.com`.
-fn mask_emails(text: &str) -> String {
-    let is_local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-');
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '@' {
-            // The local part already copied: find where it starts in `out`.
-            let local: Vec<char> = out.chars().rev().take_while(|c| is_local(*c)).collect();
-            let has_domain = chars.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric());
-            if !local.is_empty() && has_domain {
-                for _ in 0..local.len() {
-                    out.pop();
-                }
-                if let Some(first) = local.last() {
-                    out.push(*first);
-                }
-                out.push_str("***");
-            }
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
+/// and what could identify the complainant taken out ([`duban_case::privacy::redact`]).
+fn public_text(case: &Case, text: &str) -> String {
+    duban_case::privacy::redact(&clean_text(text), case.complainant().name())
 }
 
 #[cfg(test)]
@@ -1113,17 +1086,6 @@ mod tests {
         assert_eq!(split_format("services.yaml"), None);
         assert_eq!(split_format("services"), None);
         assert_eq!(split_format(".json"), None);
-    }
-
-    #[test]
-    fn public_text_masks_numbers_and_mail() {
-        let t = public_text("电话13912345678，邮箱 zhang.san@example.com 联系\u{1}");
-        assert!(
-            !t.contains("13912345678") && !t.contains("zhang.san"),
-            "{t}"
-        );
-        assert!(t.contains("z***@example.com"), "{t}");
-        assert!(!t.contains('\u{1}'));
     }
 
     #[test]

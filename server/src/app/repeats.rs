@@ -180,7 +180,7 @@ impl AppState {
                     reasons: m.reasons.iter().map(|r| r.label(lang)).collect(),
                     received_at: summary.received_at,
                     status: summary.status.label(lang).to_owned(),
-                    excerpt: duban_case::model::mask_digit_runs(&summary.excerpt),
+                    excerpt: duban_case::privacy::redact(&summary.excerpt, None),
                 })
             })
             .collect()

@@ -541,7 +541,7 @@ async fn open311(store: Arc<dyn Store>) {
     );
     let text = mine["description"].as_str().expect("description");
     assert!(
-        text.contains("139****") && text.contains("【是否夜间发生】是"),
+        text.contains("联系电话××××") && text.contains("【是否夜间发生】是"),
         "{text}"
     );
     for field in [

@@ -165,10 +165,16 @@ pub fn InboxPage() -> impl IntoView {
                     .replace("{action}", &action_label(i18n, &o.action))
                     .replace("{total}", &o.total.to_string())
                     .replace("{shown}", &o.shown.to_string());
+                // Escalated cases come in every status: the whole list then.
+                let href = if o.status.is_empty() {
+                    "/".to_owned()
+                } else {
+                    format!("/?status={}", o.status)
+                };
                 view! {
                     <p class="banner banner-warn inbox-overflow" data-action=o.action.clone() data-total=o.total>
                         {text}" "
-                        <A href=format!("/?status={}", o.status) attr:class="inbox-overflow-link">
+                        <A href=href attr:class="inbox-overflow-link">
                             {move || i18n.t("inbox.overflow_link")}
                         </A>
                     </p>
