@@ -32,6 +32,7 @@ mod idempotency;
 mod import;
 pub mod limit;
 mod open311;
+mod redaction;
 mod repeats;
 
 /// The header that carries a request's id (set when the client sent none).
@@ -2535,11 +2536,12 @@ async fn supervision_view(
 ) -> Result<duban_api::SupervisionView, ApiFailure> {
     let (supervision, _) = load_supervision(s, case).await?;
     let events = event_views(s, SUPERVISION, &case.id().to_string()).await?;
-    Ok(duban_api::SupervisionView {
+    let view = duban_api::SupervisionView {
         allowed: supervision_allowed(actor, &supervision, case),
         supervision,
         events,
-    })
+    };
+    Ok(redaction::for_reader(s, actor, Some(&case.id().to_string()), view).await?)
 }
 
 async fn case_supervision(
@@ -2838,12 +2840,14 @@ async fn incident_view(
 ) -> Result<duban_api::IncidentView, ApiFailure> {
     let events = event_views(s, INCIDENT, i.id()).await?;
     let (allowed, my_units) = incident_allowed(&i, actor, &speaking_units(s, actor));
-    Ok(duban_api::IncidentView {
+    let case_id = i.case_id().map(str::to_owned);
+    let view = duban_api::IncidentView {
         incident: i,
         events,
         allowed,
         my_units,
-    })
+    };
+    Ok(redaction::for_reader(s, actor, case_id.as_deref(), view).await?)
 }
 
 async fn save_incident(
@@ -3048,7 +3052,10 @@ async fn incidents(
         .aggregates(INCIDENT, None, actor.jurisdiction.as_deref(), 500)
         .await?
     {
-        out.push(serde_json::from_str(&json).map_err(crate::store::StoreError::from)?);
+        let i: duban_emergency::Incident =
+            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+        let case_id = i.case_id().map(str::to_owned);
+        out.push(redaction::for_reader(&s, &actor, case_id.as_deref(), i).await?);
     }
     Ok(axum::Json(out))
 }
@@ -3436,11 +3443,13 @@ async fn referral_view(
     actor: &Actor,
 ) -> Result<duban_api::ReferralView, ApiFailure> {
     let events = event_views(s, REFERRAL, r.id()).await?;
-    Ok(duban_api::ReferralView {
+    let case_id = r.case_id().map(str::to_owned);
+    let view = duban_api::ReferralView {
         allowed: referral_allowed(&r, &speaking_units(s, actor)),
         referral: r,
         events,
-    })
+    };
+    Ok(redaction::for_reader(s, actor, case_id.as_deref(), view).await?)
 }
 
 fn referral_errors(errs: &[duban_referral::ReferralError], lang: Lang) -> ApiFailure {

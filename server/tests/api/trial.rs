@@ -58,13 +58,9 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
         Client::signed_in(&app, &state, "t.sup", Role::Supervisor, Some("prov-coord")).await;
     let leader = Client::signed_in(&app, &state, "t.lead", Role::Leader, Some("prov-coord")).await;
 
-    let (s, v) = call(
-        &coordinator,
-        "POST",
-        "/api/v1/cases",
-        Some(case_with_personal_text()),
-    )
-    .await;
+    let mut case = case_with_personal_text();
+    case["key_classes"] = json!(["inspection_key"]);
+    let (s, v) = call(&coordinator, "POST", "/api/v1/cases", Some(case)).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_str().expect("id").to_owned();
     let note = format!("已电话{PHONE}联系{NAME}");
@@ -88,7 +84,42 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
 
+    // Staff quote the complaint in the mechanisms too.
+    let sup_uri = format!("/api/v1/cases/{id}/supervision");
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "assign", "supervisor": "t.sup"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(json!({"action": "issue_order", "target_unit": "gov-3211",
+        "demands": format!("请核实{NAME}（{PHONE}）反映的偷排问题并报送整改方案"), "amount": 3, "unit": "working_days"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = call(&coordinator, "POST", &format!("/api/v1/cases/{id}/referrals"), Some(json!({"action": "send",
+        "from_unit": "prov-coord", "to_unit": "dept-zjt", "subject": format!("{NAME}反映的管网问题"),
+        "text": format!("{NAME}反映，电话{PHONE}，请住建厅协同核查。"), "amount": 2, "unit": "working_days"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let referral = format!(
+        "/api/v1/referrals/{}",
+        v["referral"]["id"].as_str().expect("rid")
+    );
+    let (s, v) = call(&coordinator, "POST", &format!("/api/v1/cases/{id}/incidents"), Some(json!({"action": "declare",
+        "title": format!("{NAME}报告河道死鱼"), "incident_type": "water_pollution", "severity": "IV",
+        "division": "321102", "address": format!("象山街道，联系{PHONE}")}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let incident = format!(
+        "/api/v1/incidents/{}",
+        v["incident"]["id"].as_str().expect("iid")
+    );
+
     let routes = [
+        sup_uri.clone(),
+        format!("/api/v1/cases/{id}/referrals"),
+        referral,
+        "/api/v1/incidents".to_owned(),
+        incident,
         format!("/api/v1/cases/{id}"),
         format!("/api/v1/cases/{id}/events"),
         "/api/v1/cases".to_owned(),
@@ -119,6 +150,11 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
             "{who}: {content}"
         );
     }
+    let (_, sv) = call(&supervisor, "GET", &sup_uri, None).await;
+    assert_eq!(
+        sv["supervision"]["orders"][0]["demands"],
+        "请核实×××（××××）反映的偷排问题并报送整改方案"
+    );
     // Those with the right read the text whole on the case page…
     for client in [&coordinator, &admin, &handler] {
         let (_, case) = call(client, "GET", &format!("/api/v1/cases/{id}"), None).await;
