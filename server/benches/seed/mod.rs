@@ -429,6 +429,7 @@ impl Gen {
                 },
                 note: String::new(),
                 routed_by: vec![],
+                why: vec![],
             },
         ));
         if target == "dispatched" {
