@@ -7,10 +7,10 @@ use utoipa::OpenApi;
 use duban_api::{
     ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, ApiError, AttachmentView,
     AuditEntry, AuditQuery, AuditRecord, BatchDispatch, BatchDispatchResult, DispatchedCase,
-    ErrorBody, Health, HotlineCaller, HotlineOrder, HotlinePlace, HotlineStatus, ImportColumn,
-    ImportPreview, ImportRecordView, ImportResult, ImportRowView, ImportValue, ListQuery,
-    PersonView, PlansUpdate, RepeatCandidate, RoutingRulesUpdate, RoutingRulesView, RuleStats,
-    SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
+    ErrorBody, Health, HotlineCaller, HotlineOrder, HotlinePlace, HotlineStatus, ImportBatch,
+    ImportColumn, ImportPreview, ImportRecordView, ImportResult, ImportRowView, ImportValue,
+    ListQuery, PersonView, PlansUpdate, RepeatCandidate, RoutingRulesUpdate, RoutingRulesView,
+    RuleStats, SkippedCase, UnitDraft, UnitView, UserDraft, UserPatch, UserView,
 };
 use duban_api::{
     AreaFigures, BoardView, CategoryCount, Figures, OutcomeTotals, PublicBatch, PublicBatchSummary,
@@ -126,6 +126,7 @@ use duban_case::lifecycle::Command;
         ImportColumn,
         ImportRowView,
         ImportValue,
+        ImportBatch,
         ImportRecordView,
         ImportPreview,
         ImportResult,
@@ -453,7 +454,9 @@ fn import_template_csv() {}
 fn import_template_xlsx() {}
 
 #[utoipa::path(post, path = "/api/v1/import/preview",
-    params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query)),
+    params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query),
+           ("edits" = Option<String>, Query, description = "JSON: {channel, batch_number, batch_date, rows: {<line>: {division, batch_date, received_at}}, exclude: {<line>: reason}}"),
+           ("historical" = Option<bool>, Query, description = "Import old cases as historical: ladder steps past at import never fire")),
     request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file: CSV (UTF-8, GBK) or XLSX, at most 32 MB"),
     responses((status = 200, body = ImportPreview), (status = 403, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -461,7 +464,9 @@ fn import_template_xlsx() {}
 fn import_preview() {}
 
 #[utoipa::path(post, path = "/api/v1/import/commit",
-    params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query)),
+    params(("file_name" = Option<String>, Query), ("sheet" = Option<String>, Query),
+           ("edits" = Option<String>, Query, description = "The preview's edits (JSON), the same as sent to the preview"),
+           ("historical" = Option<bool>, Query, description = "Import old cases as historical: ladder steps past at import never fire")),
     request_body(content = FileBytes, content_type = "application/octet-stream", description = "The same file as the preview"),
     responses((status = 201, body = ImportResult), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody, description = "The batch was imported already"),

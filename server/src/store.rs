@@ -378,10 +378,13 @@ pub trait Store: Send + Sync + 'static {
     async fn import_by_fingerprint(&self, fingerprint: &str) -> StoreResult<Option<ImportRecord>>;
     /// Store an import and all its cases in one transaction, or nothing (`Duplicate`
     /// when the batch, or one of its numbers, was imported meanwhile).
+    /// `refs` are further numbers of the new cases, (system, number, case id), unique
+    /// like the cases' own: a transfer number once per year whatever its batch.
     async fn commit_import(
         &self,
         import: &ImportRecord,
         rows: &[Insert<'_>],
+        refs: &[(String, String, String)],
         audit: &AuditEntry,
     ) -> StoreResult<()>;
     /// The case another system knows by `external_id`.
@@ -1525,9 +1528,10 @@ macro_rules! sql_store {
                 }))
             }
 
-            async fn commit_import(&self, import: &ImportRecord, rows: &[Insert<'_>], audit: &AuditEntry) -> StoreResult<()> {
+            async fn commit_import(&self, import: &ImportRecord, rows: &[Insert<'_>], refs: &[(String, String, String)], audit: &AuditEntry) -> StoreResult<()> {
                 // Through the writer: the board's cells are written by it alone.
                 let import = import.clone();
+                let refs = refs.to_vec();
                 let owned: Vec<NewRow> = rows.iter().map(NewRow::of).collect();
                 let audit = audit.clone();
                 self.write_marked(move |tx| {
@@ -1543,6 +1547,16 @@ macro_rules! sql_store {
                             .await?;
                         let rows: Vec<Insert<'_>> = owned.iter().map(NewRow::as_insert).collect();
                         let cells = Self::insert_rows(tx, &rows).await?;
+                        let created_at = import.created_at;
+                        for (system, external_id, case_id) in &refs {
+                            sqlx::query("INSERT INTO external_refs (system, external_id, case_id, created_at) VALUES ($1, $2, $3, $4)")
+                                .bind(system)
+                                .bind(external_id)
+                                .bind(case_id)
+                                .bind(created_at)
+                                .execute(&mut **tx)
+                                .await?;
+                        }
                         bind_audit!(&audit).execute(&mut **tx).await?;
                         Ok(((), cells))
                     })

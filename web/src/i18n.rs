@@ -982,6 +982,31 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "err.batch.out_of_range",
+    (
+        "err.import.sender_ref.imported",
+        "该交办编号已在其他批次导入：请核对，或排除此行",
+        "This transfer number was imported in another batch: check it, or exclude the row",
+    ),
+    (
+        "err.import.edits.invalid",
+        "修改内容格式不正确，请重新校验",
+        "The edits are malformed; check the file again",
+    ),
+    (
+        "err.import.edit.line_unknown",
+        "文件中没有所修改的行，请重新校验后再修改",
+        "The file has no such line; check it again before editing",
+    ),
+    (
+        "err.import.exclude.reason_required",
+        "排除行须填写原因",
+        "Excluding a row needs a reason",
+    ),
+    (
+        "err.import.exclude.reason_too_long",
+        "排除原因不能超过200字",
+        "The reason for excluding a row exceeds 200 characters",
+    ),
         "批次号应在1至99之间",
         "The batch number lies between 1 and 99",
     ),

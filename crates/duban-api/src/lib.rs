@@ -814,6 +814,22 @@ pub struct ImportRowView {
     /// The key classes as read.
     #[serde(default)]
     pub key_classes: Vec<ImportValue>,
+    /// Why the coordinator left the row out: it is not imported, and its errors do
+    /// not block the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
+}
+
+/// One transfer batch of an imported file (a list may hold several).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportBatch {
+    /// The batch number (none: rows without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<i64>,
+    pub rows: usize,
+    pub valid: usize,
+    pub excluded: usize,
 }
 
 /// A value as an import row gave it: its code and name when known, the cell's text
@@ -867,6 +883,12 @@ pub struct ImportPreview {
     /// template).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nothing_to_import: Option<ApiError>,
+    /// The file's batches with their rows, in number order.
+    #[serde(default)]
+    pub batches: Vec<ImportBatch>,
+    /// Rows the coordinator excluded.
+    #[serde(default)]
+    pub excluded: usize,
 }
 
 /// `POST /api/v1/import/commit`: the cases created, all in one transaction.

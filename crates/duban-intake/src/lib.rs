@@ -64,7 +64,7 @@ use duban_case::model::Channel;
 pub use columns::{COLUMNS, Column, ColumnSpec, match_header, normalise_header};
 pub use edits::{Edits, REASON_MAX, RowEdit};
 pub use error::{IntakeError, RowError};
-pub use rows::ColumnMatch;
+pub use rows::{ColumnMatch, ref_key};
 pub use source::{Format, MAX_CELL_CHARS};
 pub use template::template_csv;
 
@@ -212,32 +212,11 @@ impl Sheet {
     }
     /// The batches of the file in number order, with their rows.
     pub fn batches(&self) -> Vec<BatchCount> {
-        let mut out: Vec<BatchCount> = Vec::new();
-        for r in &self.rows {
-            let number = r.draft.batch_number;
-            let i = match out.iter().position(|b| b.number == number) {
-                Some(i) => i,
-                None => {
-                    out.push(BatchCount {
-                        number,
-                        rows: 0,
-                        valid: 0,
-                        excluded: 0,
-                    });
-                    out.len() - 1
-                }
-            };
-            if let Some(b) = out.get_mut(i) {
-                b.rows += 1;
-                if r.excluded.is_some() {
-                    b.excluded += 1;
-                } else if r.case.is_some() {
-                    b.valid += 1;
-                }
-            }
-        }
-        out.sort_by_key(|b| (b.number.is_none(), b.number));
-        out
+        count_batches(
+            self.rows
+                .iter()
+                .map(|r| (r.draft.batch_number, r.case.is_some(), r.excluded.is_some())),
+        )
     }
     /// Why the sheet cannot be saved although no row has an error: it has only
     /// example rows (an unchanged template).
@@ -246,6 +225,36 @@ impl Sheet {
             examples: self.skipped_examples.clone(),
         })
     }
+}
+
+/// Rows counted per batch, in number order (rows without a number last), from each
+/// row's (batch number, valid, excluded); an excluded row is not counted as valid.
+pub fn count_batches(rows: impl IntoIterator<Item = (Option<i64>, bool, bool)>) -> Vec<BatchCount> {
+    let mut out: Vec<BatchCount> = Vec::new();
+    for (number, valid, excluded) in rows {
+        let i = match out.iter().position(|b| b.number == number) {
+            Some(i) => i,
+            None => {
+                out.push(BatchCount {
+                    number,
+                    rows: 0,
+                    valid: 0,
+                    excluded: 0,
+                });
+                out.len() - 1
+            }
+        };
+        if let Some(b) = out.get_mut(i) {
+            b.rows += 1;
+            if excluded {
+                b.excluded += 1;
+            } else if valid {
+                b.valid += 1;
+            }
+        }
+    }
+    out.sort_by_key(|b| (b.number.is_none(), b.number));
+    out
 }
 
 /// Read a transfer list. File-level problems are the `Err`; row problems are in each

@@ -552,7 +552,8 @@ pub(crate) fn mark_duplicates(rows: &mut [Row], columns: &[ColumnMatch]) {
     }
 }
 
-pub(crate) fn ref_key(s: &str) -> String {
+/// A transfer number as compared: without whitespace, case or width differences.
+pub fn ref_key(s: &str) -> String {
     halfwidth(s)
         .chars()
         .filter(|c| !c.is_whitespace())

@@ -14,8 +14,8 @@ use chrono::{DateTime, Datelike as _};
 use serde::Deserialize;
 
 use duban_api::{
-    ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportColumn, ImportPreview, ImportRecordView,
-    ImportResult, ImportRowView, ImportValue,
+    ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportBatch, ImportColumn, ImportPreview,
+    ImportRecordView, ImportResult, ImportRowView, ImportValue,
 };
 use duban_case::Lang;
 use duban_case::draft::NewCase;
@@ -47,10 +47,20 @@ pub struct ImportQuery {
     pub file_name: Option<String>,
     /// The worksheet to read (the first by default).
     pub sheet: Option<String>,
+    /// What the coordinator set in the preview, as JSON (`duban_intake::Edits`):
+    /// channel, batch number and transfer date for the whole file, row corrections,
+    /// rows excluded with their reasons.
+    pub edits: Option<String>,
+    /// Import old cases as historical: their clocks run from the transfer date, but
+    /// reminders and escalations already due at the import never fire.
+    pub historical: Option<bool>,
 }
 
 /// The system that numbers an inspection team's transfers, for `external_refs`.
 const INSPECTION: &str = "inspection";
+/// A transfer number whatever its batch (`2026-D3200001`), also in `external_refs`:
+/// the same number in a later batch is a duplicate row, never a second case.
+const TRANSFER: &str = "inspection-ref";
 
 async fn template_csv(_actor: Actor) -> Response {
     super::download_named(
@@ -216,11 +226,36 @@ struct Read {
     sheet: duban_intake::Sheet,
     /// Per row: the reference of a case already holding its batch and number.
     stored: Vec<Option<String>>,
+    /// Per row: the reference of a case holding its transfer number in another batch.
+    transfers: Vec<Option<String>>,
     already: Option<ImportRecord>,
     /// Stored cases per city over the rows' receipt window, for repeat candidates.
     pools:
         std::collections::HashMap<String, Vec<(duban_repeat::Candidate, crate::store::RepeatRow)>>,
     settings: duban_repeat::Settings,
+}
+
+/// The year and transfer number of an import row (`2026-D3200001`), whatever its batch.
+fn transfer_key(new: &NewCase) -> Option<String> {
+    let batch = new.batch()?;
+    let key = duban_intake::ref_key(new.sender_ref()?);
+    (!key.is_empty()).then(|| format!("{}-{key}", batch.date().year()))
+}
+
+fn edits_of(q: &ImportQuery, lang: Lang) -> Result<duban_intake::Edits, ApiFailure> {
+    match q.edits.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => Ok(duban_intake::Edits::default()),
+        Some(json) => serde_json::from_str(json).map_err(|e| {
+            ApiFailure::bad_field(
+                "edits",
+                "import.edits.invalid",
+                match lang {
+                    Lang::Zh => format!("修改内容格式不正确：{e}"),
+                    Lang::En => format!("The edits are malformed: {e}"),
+                },
+            )
+        }),
+    }
 }
 
 fn external_id(new: &NewCase) -> Option<String> {
@@ -246,6 +281,7 @@ async fn read(
 ) -> Result<Read, ApiFailure> {
     let mut opts = duban_intake::Options::new(s.now());
     opts.sheet = q.sheet.clone().filter(|n| !n.trim().is_empty());
+    opts.edits = edits_of(q, lang)?;
     // Parsing a large workbook is CPU work: keep it off the async workers.
     let owned = bytes.to_vec();
     let sheet = tokio::task::spawn_blocking(move || duban_intake::read(&owned, &opts))
@@ -267,6 +303,22 @@ async fn read(
     let stored: Vec<Option<String>> = ids
         .iter()
         .map(|id| id.as_ref().and_then(|i| taken.get(i).cloned()))
+        .collect();
+    let keys: Vec<Option<String>> = sheet
+        .rows
+        .iter()
+        .map(|r| r.case.as_ref().and_then(transfer_key))
+        .collect();
+    let wanted: Vec<String> = keys.iter().flatten().cloned().collect();
+    let taken: std::collections::HashMap<String, String> = s
+        .store
+        .externals_taken(TRANSFER, &wanted)
+        .await?
+        .into_iter()
+        .collect();
+    let transfers: Vec<Option<String>> = keys
+        .iter()
+        .map(|k| k.as_ref().and_then(|k| taken.get(k).cloned()))
         .collect();
     let already = s.store.import_by_fingerprint(&sheet.fingerprint).await?;
     // One read per city over the whole window of its rows, not one per row.
@@ -293,6 +345,7 @@ async fn read(
     Ok(Read {
         sheet,
         stored,
+        transfers,
         already,
         pools,
         settings,
@@ -321,6 +374,21 @@ fn already_error(reference: &str, lang: Lang) -> ApiError {
     }
 }
 
+fn transfer_error(reference: &str, lang: Lang) -> ApiError {
+    ApiError {
+        field: "sender_ref".into(),
+        code: "import.sender_ref.imported".into(),
+        message: match lang {
+            Lang::Zh => {
+                format!("该交办编号已在其他批次导入，案件编号 {reference}：请核对，或排除此行")
+            }
+            Lang::En => format!(
+                "This transfer number was imported in another batch as {reference}: check it, or exclude the row"
+            ),
+        },
+    }
+}
+
 fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
     use duban_case::model::{Category, KeyClass};
     let units = s.dispatch_units();
@@ -329,8 +397,8 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
         .sheet
         .rows
         .iter()
-        .zip(&r.stored)
-        .map(|(row, stored)| {
+        .zip(r.stored.iter().zip(&r.transfers))
+        .map(|(row, (stored, transfer))| {
             let mut errors: Vec<ApiError> = row
                 .errors
                 .iter()
@@ -342,6 +410,8 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
                 .collect();
             if let Some(reference) = stored {
                 errors.push(already_error(reference, lang));
+            } else if let Some(reference) = transfer {
+                errors.push(transfer_error(reference, lang));
             }
             let mut excerpt: String = row.draft.content.chars().take(60).collect();
             if row.draft.content.chars().count() > 60 {
@@ -389,10 +459,28 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
                             .unwrap_or_default()
                     })
                     .unwrap_or_default(),
+                excluded: row.excluded.clone(),
             }
         })
         .collect();
-    let error_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
+    let blocking = |r: &ImportRowView| r.excluded.is_none() && !r.errors.is_empty();
+    let error_rows = rows.iter().filter(|r| blocking(r)).count();
+    let excluded = rows.iter().filter(|r| r.excluded.is_some()).count();
+    let batches = duban_intake::count_batches(r.sheet.rows.iter().zip(&rows).map(|(row, v)| {
+        (
+            row.draft.batch_number,
+            v.errors.is_empty(),
+            v.excluded.is_some(),
+        )
+    }))
+    .into_iter()
+    .map(|b| ImportBatch {
+        number: b.number,
+        rows: b.rows,
+        valid: b.valid,
+        excluded: b.excluded,
+    })
+    .collect();
     ImportPreview {
         format: serde_json::to_value(r.sheet.format)
             .ok()
@@ -418,8 +506,10 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
             .collect(),
         ignored_columns: r.sheet.ignored_columns.clone(),
         total: rows.len(),
-        valid: rows.len() - error_rows,
+        valid: rows.len() - error_rows - excluded,
         error_rows,
+        excluded,
+        batches,
         fingerprint: r.sheet.fingerprint.clone(),
         already_imported: r.already.as_ref().map(record_view),
         rows,
@@ -473,6 +563,7 @@ async fn commit(
         let errors = preview
             .rows
             .iter()
+            .filter(|row| row.excluded.is_none())
             .flat_map(|row| {
                 row.errors.iter().map(move |e| ApiError {
                     field: format!("rows[{}].{}", row.line, e.field),
@@ -484,18 +575,45 @@ async fn commit(
         return Err(ApiFailure::Invalid(ErrorBody { errors }));
     }
     let now = s.now();
+    let historical = q.historical.unwrap_or(false);
+    let excluded: Vec<serde_json::Value> = r
+        .sheet
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let reason = row.excluded.as_ref()?;
+            Some(serde_json::json!({ "line": row.line, "sender_ref": row.draft.sender_ref, "reason": reason }))
+        })
+        .collect();
+    let batches: Vec<Option<i64>> = preview.batches.iter().map(|b| b.number).collect();
     let news: Vec<(NewCase, Option<(String, String)>)> = r
         .sheet
         .rows
         .into_iter()
+        .filter(|row| row.excluded.is_none())
         .filter_map(|row| row.case)
         .map(|c| {
             let ext = external_id(&c).map(|e| (INSPECTION.to_owned(), e));
             (c, ext)
         })
         .collect();
+    let transfer_keys: Vec<Option<String>> = news.iter().map(|(c, _)| transfer_key(c)).collect();
     let checked_ms = started.elapsed().as_millis() as u64;
-    let built = s.prepare_cases(news, &actor.who, now).await?;
+    let mut built = s.prepare_cases(news, &actor.who, now).await?;
+    if historical {
+        // The coordinator's choice, kept in each case's opening event.
+        for p in &mut built {
+            p.opening = duban_case::lifecycle::as_historical(p.opening.clone());
+            if let Some(case) = duban_case::lifecycle::open(&p.opening) {
+                p.case = case;
+            }
+        }
+    }
+    let refs: Vec<(String, String, String)> = built
+        .iter()
+        .zip(transfer_keys)
+        .filter_map(|(p, key)| Some((TRANSFER.to_owned(), key?, p.case.id().to_string())))
+        .collect();
     let prepared_ms = started.elapsed().as_millis() as u64;
     let file_name: String = q
         .file_name
@@ -519,11 +637,18 @@ async fn commit(
         None,
         &file_name,
         "",
-        serde_json::json!({ "import": record.id, "rows": built.len(), "fingerprint": record.fingerprint }),
+        serde_json::json!({
+            "import": record.id,
+            "rows": built.len(),
+            "fingerprint": record.fingerprint,
+            "batches": batches,
+            "historical": historical,
+            "excluded": excluded,
+        }),
     );
     match s
         .store
-        .commit_import(&record, &inserts(&built), &audit)
+        .commit_import(&record, &inserts(&built), &refs, &audit)
         .await
     {
         Ok(()) => {}
