@@ -245,6 +245,7 @@ async fn dispatched(
         co_units: vec![],
         note: String::new(),
         routed_by: vec![],
+        why: vec![],
     };
     state
         .act(case, &cmd, &duban_server::app::Who::system(), state.now())
@@ -585,6 +586,13 @@ async fn dispatch_story(
         .click()
         .await?;
     wait(c, r#"span.case-status[data-status="dispatched"]"#).await?;
+    // Why it went there stays on the case after dispatch (issue 20, point 11).
+    let kept = wait(c, "#case-routed-why li").await?.text().await?;
+    ensure!(
+        kept.starts_with("牵头：镇江市人民政府") && kept.contains("属地管理"),
+        "the case page does not say why it was routed: {kept:?}"
+    );
+    std::fs::write(shots.join("dispatched.png"), c.screenshot().await?)?;
 
     // The rest of batch 7 in one action.
     c.goto(&format!("{base}/")).await?;
@@ -596,6 +604,15 @@ async fn dispatch_story(
     ensure!(
         sent.as_deref() == Some("2"),
         "the batch dispatch sent {sent:?} cases, not 2"
+    );
+    let why = wait(c, "#dispatched-list li .routed-why")
+        .await?
+        .prop("textContent")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        why.contains("依据规则"),
+        "the batch result does not say why: {why:?}"
     );
 
     // Daily clearing: 镇江 has three cases to sign for today.
@@ -648,6 +665,7 @@ async fn closed_case(state: &duban_server::app::AppState) -> Result<duban_case::
             co_units: vec![],
             note: String::new(),
             routed_by: vec![],
+            why: vec![],
         },
         Command::SignFor,
         Command::Report {
