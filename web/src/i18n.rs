@@ -297,6 +297,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("detail.clocks", "办理时限", "SLA clocks"),
     ("detail.last_reason", "最近说明", "Latest reason"),
     ("detail.lead_unit", "牵头单位", "Lead unit"),
+    ("detail.routed_why", "交办依据", "Why routed here"),
+    (
+        "detail.routed_by_hand",
+        "由分办人员选定单位，未按分办规则建议",
+        "Units chosen by the coordinator, not as the routing rules proposed",
+    ),
     (
         "detail.no_actions",
         "当前无可办理操作",

@@ -80,6 +80,7 @@ impl ActionForm {
                 note: f.text,
                 // The server works out which routing rules proposed these units.
                 routed_by: vec![],
+                why: vec![],
             },
             ActionKind::SignFor => Command::SignFor,
             ActionKind::Return => Command::Return { reason: f.text },
@@ -672,6 +673,16 @@ pub fn CaseDetailPage() -> impl IntoView {
                             <dt>{i18n.t("field.received_at")}</dt><dd>{local_time(c.received_at())}</dd>
                             <dt>{i18n.t("detail.lead_unit")}</dt>
                             <dd>{v.lead_unit_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                            {c.lead_unit().is_some().then(|| view! {
+                                <dt>{i18n.t("detail.routed_why")}</dt>
+                                <dd id="case-routed-why">
+                                    {if c.routed_why().is_empty() {
+                                        i18n.t("detail.routed_by_hand").into_any()
+                                    } else {
+                                        view! { <ul class="plain">{c.routed_why().iter().map(|r| view! { <li>{r.text(lang).to_owned()}</li> }).collect_view()}</ul> }.into_any()
+                                    }}
+                                </dd>
+                            })}
                             {(!c.complainant().is_anonymous()).then(|| view! {
                                 <ComplainantFacts masked=c.complainant().clone() revealed errors=reveal_errors on_reveal=reveal/>
                             })}

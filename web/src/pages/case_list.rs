@@ -424,6 +424,9 @@ fn DispatchResult(
                             <li class="dispatched-case" data-id=d.id.clone() data-unit=d.lead_unit>
                                 <A href=format!("/cases/{}", d.id) attr:class="case-link">{d.reference}</A>
                                 " → "{d.lead_unit_name}
+                                {(!d.why.is_empty()).then(|| view! {
+                                    <span class="muted routed-why">"（"{d.why.join("；")}"）"</span>
+                                })}
                             </li>
                         }).collect_view()}
                     </ul>
