@@ -74,6 +74,10 @@ async fn offline_forms_in_browser() -> Result<()> {
     in_browser("offline", offline_story).await
 }
 
+// Fixing rows of a transfer list in the preview (issue 20, point 3).
+#[path = "browser/import_fix.rs"]
+mod import_fix;
+
 /// One browser test at a time: two Chromiums on two cores only slow each other down.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 

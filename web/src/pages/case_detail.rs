@@ -654,6 +654,12 @@ pub fn CaseDetailPage() -> impl IntoView {
                         </h1>
                         <span class="muted">{format!("v{}", c.version())}</span>
                     </div>
+                    // Imported as historical: past ladder steps did not fire (issue 20).
+                    {c.historical().map(|at| view! {
+                        <p class="banner banner-warn" id="case-historical">
+                            {i18n.t("case.historical").replace("{at}", &crate::format::local_time(at))}
+                        </p>
+                    })}
                     <div class="detail-grid">
                         <dl class="facts">
                             <dt>{i18n.t("field.channel")}</dt><dd>{c.channel().label(lang)}</dd>

@@ -22,6 +22,7 @@ use leptos_router::components::A;
 use serde::de::DeserializeOwned;
 
 use super::RolesOnly;
+use super::import_fix::{BatchCounts, Edits, FileSettings, RowFix};
 use crate::api::{self, Failure};
 use crate::format::local_time;
 use crate::i18n::{I18n, Lang, use_i18n};
@@ -182,11 +183,23 @@ async fn post_file<T: DeserializeOwned>(
     answer(status, &text, lang)
 }
 
-/// `?file_name=…&sheet=…` of a preview or commit.
-fn import_url(action: &str, file_name: &str, sheet: &str) -> String {
+/// `?file_name=…&sheet=…&edits=…&historical=true` of a preview or commit.
+fn import_url(
+    action: &str,
+    file_name: &str,
+    sheet: &str,
+    edits: &Edits,
+    historical: bool,
+) -> String {
+    let edits = edits.query();
     format!(
         "/api/v1/import/{action}{}",
-        api::query_string([("file_name", file_name), ("sheet", sheet)])
+        api::query_string([
+            ("file_name", file_name),
+            ("sheet", sheet),
+            ("edits", edits.as_str()),
+            ("historical", if historical { "true" } else { "" }),
+        ])
     )
 }
 
@@ -247,6 +260,9 @@ fn ImportView() -> impl IntoView {
     let dragging = RwSignal::new(false);
     // Answers about a file replaced meanwhile are dropped.
     let generation = StoredValue::new(0u64);
+    // What the coordinator set in the preview; sent with the preview and the commit.
+    let edits = RwSignal::new(Edits::default());
+    let historical = RwSignal::new(false);
 
     let progress = move |u: Upload| {
         sent.set(Some(match u {
@@ -270,7 +286,13 @@ fn ImportView() -> impl IntoView {
             return;
         }
         let asked = sheet.get_untracked();
-        let url = import_url("preview", &f.name(), &asked);
+        let url = import_url(
+            "preview",
+            &f.name(),
+            &asked,
+            &edits.get_untracked(),
+            historical.get_untracked(),
+        );
         busy.set(Busy::Previewing);
         spawn_local(async move {
             let answer = post_file::<ImportPreview>(&url, &f, lang, move |u| {
@@ -301,6 +323,8 @@ fn ImportView() -> impl IntoView {
     let choose = move |f: File| {
         file_name.set(Some(f.name()));
         sheet.set(String::new());
+        edits.set(Edits::default());
+        historical.set(false);
         file.set_value(Some(f));
         run_preview();
     };
@@ -314,7 +338,13 @@ fn ImportView() -> impl IntoView {
         }
         let mine = generation.get_value();
         let lang = i18n.lang_untracked();
-        let url = import_url("commit", &f.name(), &previewed_sheet.get_value());
+        let url = import_url(
+            "commit",
+            &f.name(),
+            &previewed_sheet.get_value(),
+            &edits.get_untracked(),
+            historical.get_untracked(),
+        );
         errors.set(Vec::new());
         busy.set(Busy::Committing);
         spawn_local(async move {
@@ -444,7 +474,8 @@ fn ImportView() -> impl IntoView {
             </Show>
             {move || done.get().map(|d| view! { <ImportDone done=d on_again=reset/> })}
             {move || preview.get().map(|p| view! {
-                <PreviewView p file_name=file_name.get_untracked().unwrap_or_default() busy on_commit=commit/>
+                <PreviewView p file_name=file_name.get_untracked().unwrap_or_default() busy on_commit=commit
+                    edits historical on_recheck=run_preview/>
             })}
         </section>
     }
@@ -507,9 +538,13 @@ fn PreviewView(
     file_name: String,
     busy: RwSignal<Busy>,
     on_commit: impl Fn() + Copy + Send + Sync + 'static,
+    edits: RwSignal<Edits>,
+    historical: RwSignal<bool>,
+    on_recheck: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let errors_only = RwSignal::new(false);
+    let batches = p.batches.clone();
     let shown = RwSignal::new(PAGE_ROWS);
     // Rows with errors first, each group in file order.
     let order: Arc<Vec<usize>> = Arc::new({
@@ -632,6 +667,8 @@ fn PreviewView(
                 })}
             </dl>
             <p class="count" id="import-counts" class:hint-error=has_errors>{counts}</p>
+            <FileSettings edits historical on_recheck/>
+            <BatchCounts batches/>
             {already.map(|text| view! {
                 <p class="banner banner-warn" id="import-already">{text}</p>
             })}
@@ -686,7 +723,7 @@ fn PreviewView(
                 </thead>
                 <tbody>
                     <For each=visible key=|i| *i let:i>
-                        <RowView row=rows.rows[i].clone()/>
+                        <RowView row=rows.rows[i].clone() edits on_recheck/>
                     </For>
                     <Show when=move || matching.with(Vec::is_empty)>
                         <tr><td class="empty" colspan="10">{move || i18n.t("import.no_rows")}</td></tr>
@@ -707,9 +744,19 @@ fn PreviewView(
 
 /// One row of the file.
 #[component]
-fn RowView(row: ImportRowView) -> impl IntoView {
+fn RowView(
+    row: ImportRowView,
+    edits: RwSignal<Edits>,
+    on_recheck: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let bad = !row.errors.is_empty();
+    let excluded = row.excluded.clone();
+    let bad = !row.errors.is_empty() && excluded.is_none();
+    let division_bad = row.errors.iter().any(|e| e.field == "division");
+    let date_bad = row.errors.iter().any(|e| e.field.starts_with("batch.date"));
+    let fixable = !row.errors.is_empty() || excluded.is_some();
+    let is_excluded = excluded.is_some();
+    let line = row.line;
     let division = row
         .division_name
         .clone()
@@ -724,7 +771,8 @@ fn RowView(row: ImportRowView) -> impl IntoView {
     let key = row.key;
     let error_count = row.errors.len();
     view! {
-        <tr class="import-row" class:row-error=bad data-line=row.line data-errors=error_count
+        <tr class="import-row" class:row-error=bad class:row-excluded=is_excluded
+            data-line=row.line data-errors=error_count
             style=bad.then_some("background: var(--c-over-bg)")>
             <td class="nowrap num">
                 {row.line}
@@ -783,6 +831,7 @@ fn RowView(row: ImportRowView) -> impl IntoView {
                         {e.message}
                     </p>
                 }).collect_view()}
+                {fixable.then(|| view! { <RowFix line division_bad date_bad excluded edits on_recheck/> })}
             </td>
         </tr>
     }

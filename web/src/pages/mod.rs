@@ -9,6 +9,7 @@ mod case_new;
 mod clearing;
 mod import;
 mod inbox;
+mod import_fix;
 mod incidents;
 mod login;
 mod not_found;
