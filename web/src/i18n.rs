@@ -977,18 +977,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("err.rules.too_many", "规则数量过多", "Too many rules"),
     (
-        "err.rules.no_change",
-        "规则没有需要保存的修改",
-        "The rules have not changed",
-    ),
-    (
-        "err.dispatch.selection_required",
-        "请指定批次号或案件（二选一）",
-        "Name a batch or cases, one of the two",
-    ),
-    (
-        "err.batch.out_of_range",
-    (
         "err.import.sender_ref.imported",
         "该交办编号已在其他批次导入：请核对，或排除此行",
         "This transfer number was imported in another batch: check it, or exclude the row",
@@ -1013,6 +1001,18 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "排除原因不能超过200字",
         "The reason for excluding a row exceeds 200 characters",
     ),
+    (
+        "err.rules.no_change",
+        "规则没有需要保存的修改",
+        "The rules have not changed",
+    ),
+    (
+        "err.dispatch.selection_required",
+        "请指定批次号或案件（二选一）",
+        "Name a batch or cases, one of the two",
+    ),
+    (
+        "err.batch.out_of_range",
         "批次号应在1至99之间",
         "The batch number lies between 1 and 99",
     ),
@@ -1972,24 +1972,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("import.to_dispatch", "去分办", "Dispatch them"),
     ("import.view_cases", "查看案件", "View the cases"),
     ("import.again", "导入其他文件", "Import another file"),
-    // connected systems (/admin/api-clients)
-    ("nav.admin_api_clients", "系统对接", "Connected systems"),
-    ("api_clients.title", "系统对接", "Connected systems"),
-    (
-        "api_clients.hint",
-        "12345热线平台与 Open311 客户端凭接入密钥推送诉求，每个系统一个密钥；停用系统后其密钥立即失效。",
-        "12345 hotline platforms and Open311 clients push requests with a key, one per system; disabling a system revokes its key at once.",
-    ),
-    ("api_clients.col.name", "名称", "Name"),
-    ("api_clients.col.kind", "类型", "Kind"),
-    ("api_clients.col.state", "状态", "Status"),
-    ("api_clients.col.created", "创建时间", "Created"),
-    ("api_clients.kind.hotline", "12345热线", "12345 hotline"),
-    ("api_clients.kind.open311", "Open311", "Open311"),
-    ("api_clients.enabled", "启用", "Enabled"),
-    ("api_clients.disabled", "停用", "Disabled"),
-    ("api_clients.enable", "启用", "Enable"),
-    ("api_clients.disable", "停用", "Disable"),
     (
         "import.settings",
         "整个文件统一设置（清单中没有的列）",
@@ -2028,6 +2010,24 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "历史件：{at}导入，导入时已到期的提醒和升级未触发",
         "Historical case: imported {at}; reminders and escalations already due then did not fire",
     ),
+    // connected systems (/admin/api-clients)
+    ("nav.admin_api_clients", "系统对接", "Connected systems"),
+    ("api_clients.title", "系统对接", "Connected systems"),
+    (
+        "api_clients.hint",
+        "12345热线平台与 Open311 客户端凭接入密钥推送诉求，每个系统一个密钥；停用系统后其密钥立即失效。",
+        "12345 hotline platforms and Open311 clients push requests with a key, one per system; disabling a system revokes its key at once.",
+    ),
+    ("api_clients.col.name", "名称", "Name"),
+    ("api_clients.col.kind", "类型", "Kind"),
+    ("api_clients.col.state", "状态", "Status"),
+    ("api_clients.col.created", "创建时间", "Created"),
+    ("api_clients.kind.hotline", "12345热线", "12345 hotline"),
+    ("api_clients.kind.open311", "Open311", "Open311"),
+    ("api_clients.enabled", "启用", "Enabled"),
+    ("api_clients.disabled", "停用", "Disabled"),
+    ("api_clients.enable", "启用", "Enable"),
+    ("api_clients.disable", "停用", "Disable"),
     ("api_clients.confirm_enable", "确认启用", "Enable"),
     ("api_clients.confirm_disable", "确认停用", "Disable"),
     (

@@ -491,6 +491,8 @@ fn territorial(
         (GovLevel::County, Level::County) => d.code(),
         (GovLevel::County, Level::City) => return None,
     };
+    // A functional zone is governed by its management committee (管委会).
+    let zone = at.division().is_zone();
     units
         .iter()
         .find(|u| (u.kind == "government" || zone && u.kind == "zone") && u.division == Some(at))
@@ -504,8 +506,6 @@ pub fn route(facts: &Facts<'_>, rules: &RoutingRules, units: &[Unit]) -> Routing
     for rule in rules.rules() {
         let taken = match rule.kind {
             RuleKind::Lead => out.lead.is_some(),
-    // A functional zone is governed by its management committee (管委会).
-    let zone = at.division().is_zone();
             RuleKind::Supervise => out.supervisor.is_some(),
             RuleKind::Notify => false,
         };
@@ -576,6 +576,18 @@ pub fn default_rules() -> RoutingRules {
     };
     RoutingRules(vec![
         Rule {
+            id: "lead-zone".into(),
+            name: "功能区管委会牵头".into(),
+            kind: RuleKind::Lead,
+            when: When {
+                divisions: duban_divisions::zones().iter().map(|z| z.code()).collect(),
+                ..When::default()
+            },
+            then: Target::TerritorialGovernment {
+                level: GovLevel::County,
+            },
+        },
+        Rule {
             id: "lead-city".into(),
             name: "属地政府牵头（设区市）".into(),
             kind: RuleKind::Lead,
@@ -588,18 +600,6 @@ pub fn default_rules() -> RoutingRules {
             "notify-housing",
             "生活污水、垃圾问题抄送住建厅",
             &["污水", "垃圾", "黑臭", "管网", "化粪池"],
-        Rule {
-            id: "lead-zone".into(),
-            name: "功能区管委会牵头".into(),
-            kind: RuleKind::Lead,
-            when: When {
-                divisions: duban_divisions::zones().iter().map(|z| z.code()).collect(),
-                ..When::default()
-            },
-            then: Target::TerritorialGovernment {
-                level: GovLevel::County,
-            },
-        },
             "dept-zjt",
         ),
         notify(
