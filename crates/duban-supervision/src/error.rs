@@ -13,6 +13,13 @@ pub enum SupervisionError {
     TooLong { field: String, max: usize },
     #[error("{field}: {value:?} is not valid")]
     Invalid { field: String, value: String },
+    #[error("{field} is above the longest time limit ({max})")]
+    AmountAboveMax {
+        field: String,
+        max: u32,
+        /// The maximum counts days (else hours).
+        days: bool,
+    },
     #[error("no supervisor is assigned yet")]
     NoSupervisor,
     #[error("supervision order {number} does not exist")]
@@ -43,6 +50,7 @@ impl SupervisionError {
             | TooShort { field, .. }
             | TooLong { field, .. }
             | Invalid { field, .. }
+            | AmountAboveMax { field, .. }
             | UnknownAttachment { field, .. } => field.clone(),
             NoSupervisor => "supervisor".into(),
             UnknownOrder { .. } | OrderState { .. } | NoOrderNumber => "number".into(),
@@ -65,6 +73,7 @@ impl SupervisionError {
             TooShort { field, .. } => format!("{}.too_short", base(field)),
             TooLong { field, .. } => format!("{}.too_long", base(field)),
             Invalid { field, .. } => format!("{}.invalid", base(field)),
+            AmountAboveMax { field, .. } => format!("{}.above_max", base(field)),
             UnknownAttachment { .. } => "attachment.unknown".into(),
             NoSupervisor => "supervisor.required".into(),
             UnknownOrder { .. } => "order.not_found".into(),
@@ -101,6 +110,12 @@ impl SupervisionError {
                     format!("“{value}” is not valid")
                 }
             }
+            AmountAboveMax { max, days, .. } => match (zh, days) {
+                (true, true) => format!("时限最长{max}天"),
+                (true, false) => format!("时限最长{max}小时"),
+                (false, true) => format!("The time limit is at most {max} days"),
+                (false, false) => format!("The time limit is at most {max} hours"),
+            },
             NoSupervisor => if zh {
                 "请先指定督办专员"
             } else {

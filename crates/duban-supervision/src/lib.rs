@@ -26,6 +26,7 @@ mod model;
 
 pub use error::{Errors, SupervisionError};
 pub use model::{
-    Attachment, Command, Ctx, Event, EventKind, Order, OrderStatus, Report, ReportKind, Review,
-    Supervision, Visit, apply, decide, due_steps, mark_on_behalf,
+    Attachment, Command, Ctx, Event, EventKind, MAX_ORDER_DAYS, MAX_ORDER_HOURS, Order,
+    OrderStatus, Report, ReportKind, Review, Supervision, Visit, apply, decide, due_steps,
+    mark_on_behalf, max_order_amount,
 };

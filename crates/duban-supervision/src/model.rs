@@ -417,6 +417,23 @@ fn done(errs: Vec<E>) -> Result<(), Errors> {
     }
 }
 
+/// The longest time limit of a supervision order, in days (natural or working): an order
+/// asks for a result within weeks; a longer limit is a typing slip (a prefilled 5 and a
+/// typed 3 sent 53 working days).
+pub const MAX_ORDER_DAYS: u32 = 30;
+/// The longest time limit of a supervision order, in hours (natural or working).
+pub const MAX_ORDER_HOURS: u32 = 240;
+
+/// The longest time limit a supervision order may be given in `unit`: a longer one is
+/// refused (`amount.above_max`), in the browser and on the server alike. (Minutes are
+/// not a unit of an order; they count as hours here.)
+pub const fn max_order_amount(unit: TimeUnit) -> u32 {
+    match unit {
+        TimeUnit::Minutes | TimeUnit::Hours | TimeUnit::WorkingHours => MAX_ORDER_HOURS,
+        TimeUnit::NaturalDays | TimeUnit::WorkingDays => MAX_ORDER_DAYS,
+    }
+}
+
 /// Decide what a command does to the supervision, or why it cannot.
 pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, Errors> {
     let mut errs = Vec::new();
@@ -450,14 +467,17 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
                     None
                 }
             };
-            let max = match unit {
-                Some(TimeUnit::Hours | TimeUnit::WorkingHours) => 720,
-                _ => 90,
-            };
-            if !(1..=max).contains(amount) {
+            let max = max_order_amount(unit.unwrap_or(TimeUnit::WorkingDays));
+            if *amount == 0 {
                 errs.push(E::Invalid {
                     field: "amount".into(),
                     value: amount.to_string(),
+                });
+            } else if *amount > max {
+                errs.push(E::AmountAboveMax {
+                    field: "amount".into(),
+                    max,
+                    days: max == MAX_ORDER_DAYS,
                 });
             }
             let number = ctx.order_number.map(str::to_owned);

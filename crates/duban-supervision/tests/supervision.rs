@@ -236,6 +236,38 @@ fn a_key_case_is_followed_to_the_end() {
     assert_eq!(r.state.version(), r.log.len() as u64);
 }
 
+/// A limit above the longest allowed is refused with its own code (the form once turned a
+/// typed 3 after a prefilled 5 into 53 working days); the longest itself is accepted.
+#[test]
+fn an_order_limit_above_the_maximum_is_refused() {
+    let mut r = Run::new();
+    r.act(
+        "coordinator",
+        Command::Assign {
+            supervisor: "supervisor".into(),
+        },
+    );
+    let order = |amount: u32, unit: &str| Command::IssueOrder {
+        target_unit: "gov-3211".into(),
+        demands: "请于时限内完成整改并书面报告结果。".into(),
+        amount,
+        unit: unit.into(),
+    };
+    assert_eq!(r.refused(order(53, "working_days")), ["amount.above_max"]);
+    assert_eq!(r.refused(order(241, "hours")), ["amount.above_max"]);
+    let e = duban_supervision::SupervisionError::AmountAboveMax {
+        field: "amount".into(),
+        max: duban_supervision::MAX_ORDER_DAYS,
+        days: true,
+    };
+    assert_eq!(e.message(duban_case::Lang::Zh), "时限最长30天");
+    assert_eq!(
+        duban_supervision::max_order_amount(duban_sla::TimeUnit::WorkingDays),
+        30
+    );
+    r.act("supervisor", order(30, "working_days"));
+}
+
 #[test]
 fn bad_input_names_every_field() {
     let mut r = Run::new();

@@ -1,0 +1,86 @@
+//! The forms' numbers on the server: a supervision order's time limit above the longest
+//! allowed is refused with its own code (a typed 3 after a prefilled 5 once sent 53
+//! working days), and nothing is stored for it.
+
+use super::*;
+
+use duban_server::auth::Role;
+
+async fn order_limit_above_the_maximum(store: Arc<dyn Store>) {
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        "f.coordinator",
+        Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    let supervisor = Client::signed_in(
+        &app,
+        &state,
+        "f.supervisor",
+        Role::Supervisor,
+        Some("prov-coord"),
+    )
+    .await;
+    let mut key = valid_case();
+    key["key_classes"] = json!(["inspection_key"]);
+    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(key)).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let uri = format!("/api/v1/cases/{id}/supervision");
+    let (s, v) = call(
+        &coordinator,
+        "POST",
+        &uri,
+        Some(json!({"action": "assign", "supervisor": "f.supervisor"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let order = |amount: u32, unit: &str| {
+        json!({"action": "issue_order", "target_unit": "gov-3211",
+            "demands": "请于时限内查明偷排情况并报送整改方案", "amount": amount, "unit": unit})
+    };
+    for (amount, unit) in [(53, "working_days"), (31, "natural_days"), (241, "hours")] {
+        let (s, v) = call(&supervisor, "POST", &uri, Some(order(amount, unit))).await;
+        assert_eq!(
+            (s, codes(&v)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec!["amount.above_max".to_owned()]
+            ),
+            "{amount} {unit}: {v}"
+        );
+        assert_eq!(v["errors"][0]["field"], "amount", "{v}");
+    }
+    // The message follows the request's language.
+    let (_, v) = call(&supervisor, "POST", &uri, Some(order(53, "working_days"))).await;
+    assert_eq!(v["errors"][0]["message"], "时限最长30天", "{v}");
+    let (s, v) = call(&supervisor, "GET", &uri, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["supervision"]["orders"], json!([]), "nothing stored: {v}");
+
+    // The longest limit itself is accepted.
+    let (s, v) = call(&supervisor, "POST", &uri, Some(order(30, "working_days"))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["supervision"]["orders"][0]["clock"]["limit"]["amount"], 30,
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn order_limit_above_the_maximum_on_sqlite() {
+    on_sqlite(order_limit_above_the_maximum).await;
+}
+
+#[tokio::test]
+async fn order_limit_above_the_maximum_on_postgres() {
+    on_postgres(
+        "order limit above the maximum",
+        order_limit_above_the_maximum,
+    )
+    .await;
+}
