@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Top navigation bar: brand, section links, today's date and the language switch.
+/// Top navigation bar: brand, section menus, today's date and the language switch.
 /// The inbox (with its count) and the daily clearing view are for everyone signed in,
 /// referrals for everyone signed in but leaders, incidents for everyone; the 管理 menu
 /// holds the administration links (for administrators; coordinators find the routing
@@ -86,8 +86,9 @@ pub fn NavBar() -> impl IntoView {
                     <span class="brand-mark">"督办"</span>
                     <span class="brand-name">{move || i18n.t("app.subtitle")}</span>
                 </A>
-                // The section links scroll sideways on narrow screens; the administration
-                // links sit in one 管理 menu after them, outside the scrolling part.
+                // The sections sit in menus per area (信访件 / 四项机制 / 挂图作战与公开 /
+                // 管理) with the inbox between them, so everything is reachable on a
+                // 1366 px screen without scrolling; on a phone the menus wrap.
                 // A visitor of the public disclosure sees that page's link only.
                 <Show when=move || user.get().is_some() || !location.pathname.get().starts_with("/public")
                     fallback=move || view! {
@@ -95,29 +96,35 @@ pub fn NavBar() -> impl IntoView {
                             <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>
                         </div></nav>
                     }>
-                <nav class="nav">
-                    <div class="nav-links">
-                        // `<A>` sets aria-current="page" on the active link; CSS styles it.
-                        <A href="/" exact=true>{move || i18n.t("nav.cases")}</A>
+                <nav class="nav" aria-label=move || i18n.t("nav.label")>
+                    // `<A>` sets aria-current="page" on the active link; CSS styles it.
+                    <NavMenu id="nav-group-cases" label="nav.group_cases" here=|p| p == "/" || p.starts_with("/cases") || p.starts_with("/import")>
+                        <A href="/" exact=true attr:id="nav-cases">{move || i18n.t("nav.case_list")}</A>
                         <Show when=move || user.has_role(DISPATCH_ROLES)>
-                            <A href="/cases/new">{move || i18n.t("nav.new_case")}</A>
+                            <A href="/cases/new" attr:id="nav-new-case">{move || i18n.t("nav.new_case")}</A>
                             <A href="/import" attr:id="nav-import">{move || i18n.t("nav.import")}</A>
                         </Show>
+                    </NavMenu>
+                    <Show when=move || user.get().is_some()>
+                        <InboxNavLink/>
+                    </Show>
+                    <NavMenu id="nav-group-mechanisms" label="nav.group_mechanisms" here=|p| ["/clearing", "/referrals", "/incidents"].iter().any(|x| p.starts_with(x))>
                         <Show when=move || user.get().is_some()>
-                            <InboxNavLink/>
                             <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>
                         </Show>
                         <Show when=move || user.get().is_some_and(|m| m.role != "leader")>
                             <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
                         </Show>
                         <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
+                    </NavMenu>
+                    <NavMenu id="nav-group-board" label="nav.group_board" here=|p| ["/board", "/public", "/calendar"].iter().any(|x| p.starts_with(x))>
                         // The province's figures: not for a unit's handlers.
                         <Show when=move || user.get().is_some_and(|m| m.role != "handler")>
                             <BoardNavLink/>
                         </Show>
                         <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>
-                        <A href="/calendar">{move || i18n.t("nav.calendar")}</A>
-                    </div>
+                        <A href="/calendar" attr:id="nav-calendar">{move || i18n.t("nav.calendar")}</A>
+                    </NavMenu>
                     <Show when=move || user.has_role(DISPATCH_ROLES)>
                         <AdminMenu/>
                     </Show>
@@ -134,17 +141,20 @@ pub fn NavBar() -> impl IntoView {
     }
 }
 
-/// The 管理 menu of the navigation (`details#nav-admin`): accounts, units, emergency
-/// plans, SLA rule sets and the audit trail for administrators, the routing rules for
-/// administrators and coordinators. It closes when a page is chosen, on a click
-/// elsewhere and on Escape.
+/// A menu of the navigation (`details#<id>`, its links in `.nav-menu-list`), marked
+/// active while the page shown is one of its own (`here`). A `<details>` opens and
+/// closes from the keyboard (Enter, Space) by itself; it closes when a page is chosen,
+/// on a click elsewhere (opening another menu) and on Escape.
 #[component]
-fn AdminMenu() -> impl IntoView {
+fn NavMenu(
+    id: &'static str,
+    label: &'static str,
+    here: fn(&str) -> bool,
+    children: Children,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let user = use_current_user();
-    let admin = move || user.has_role(&["admin"]);
     let location = leptos_router::hooks::use_location();
-    let on_admin_page = move || location.pathname.with(|p| p.starts_with("/admin/"));
+    let active = move || location.pathname.with(|p| here(p));
     let menu = NodeRef::<leptos::html::Details>::new();
     let close = move || {
         if let Some(el) = menu.get_untracked() {
@@ -177,23 +187,38 @@ fn AdminMenu() -> impl IntoView {
         keys.remove();
     });
     view! {
-        <details class="nav-menu" id="nav-admin" node_ref=menu class:active=on_admin_page>
-            <summary>{move || i18n.t("nav.admin")}</summary>
+        <details class="nav-menu" id=id node_ref=menu class:active=active>
+            <summary>{move || i18n.t(label)}</summary>
             // Choosing a page (even the one shown) closes the menu.
             <div class="nav-menu-list" on:click=move |_| close()>
-                <Show when=admin>
-                    <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
-                    <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
-                </Show>
-                <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>
-                <Show when=admin>
-                    <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t("nav.admin_plans")}</A>
-                    <A href="/admin/sla" attr:id="nav-admin-sla">{move || i18n.t("nav.admin_sla")}</A>
-                    <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t("nav.admin_audit")}</A>
-                    <A href="/admin/api-clients" attr:id="nav-admin-api-clients">{move || i18n.t("nav.admin_api_clients")}</A>
-                </Show>
+                {children()}
             </div>
         </details>
+    }
+}
+
+/// The 管理 menu (`details#nav-admin`): accounts, units, emergency plans, SLA rule sets
+/// and the audit trail for administrators, the routing rules for administrators and
+/// coordinators.
+#[component]
+fn AdminMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let admin = move || user.has_role(&["admin"]);
+    view! {
+        <NavMenu id="nav-admin" label="nav.admin" here=|p| p.starts_with("/admin/")>
+            <Show when=admin>
+                <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
+                <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
+            </Show>
+            <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>
+            <Show when=admin>
+                <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t("nav.admin_plans")}</A>
+                <A href="/admin/sla" attr:id="nav-admin-sla">{move || i18n.t("nav.admin_sla")}</A>
+                <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t("nav.admin_audit")}</A>
+                <A href="/admin/api-clients" attr:id="nav-admin-api-clients">{move || i18n.t("nav.admin_api_clients")}</A>
+            </Show>
+        </NavMenu>
     }
 }
 
@@ -234,11 +259,35 @@ pub fn UserMenu() -> impl IntoView {
     };
     view! {
         {move || user.get().map(|m| view! {
-            <span class="user" id="current-user" data-role=m.role.clone()>{m.display_name.clone()}</span>
+            <span class="user" id="current-user" data-role=m.role.clone()>{user_text(i18n, &m.display_name, &m.role)}</span>
             <button type="button" class="lang-switch" id="logout" disabled=move || leaving.get() on:click=logout>
                 {move || i18n.t(if leaving.get() { "nav.logging_out" } else { "nav.logout" })}
             </button>
         })}
+    }
+}
+
+/// Who is signed in for people: the display name and the role from the text catalogue
+/// (`张三 · 协调员` / `张三 · Coordinator`). A display name that is only the role's
+/// Chinese name (the demo accounts') gives way to the role, and a Chinese name that
+/// already says the role is not followed by it again.
+fn user_text(
+    i18n: crate::i18n::I18n,
+    name: &str,
+    role: &str,
+) -> impl Fn() -> String + Send + Sync + 'static + use<> {
+    let (name, role) = (name.trim().to_owned(), role.to_owned());
+    move || {
+        let label = crate::pages::role_label(i18n, &role);
+        let zh = crate::i18n::lookup(Lang::ZhCn, &format!("role.{role}")).unwrap_or(&role);
+        let says_role = i18n.lang() == Lang::ZhCn && name.contains(zh);
+        if name.is_empty() || name == zh || name == label {
+            label
+        } else if says_role {
+            name.clone()
+        } else {
+            format!("{name} · {label}")
+        }
     }
 }
 

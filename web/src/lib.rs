@@ -14,6 +14,7 @@
 //! - [`dispatch_view`]: quick dispatch for people: rule kinds, clearing buckets, lists.
 //! - [`mechanism_view`]: supervision, referral, emergency linkage, inbox and escalations
 //!   for people: units spoken for, links, plan error paths.
+//! - [`numeric`]: numeric fields (typed text kept, number parsed beside it).
 
 pub mod api;
 pub mod app;
@@ -21,6 +22,7 @@ pub mod dispatch_view;
 pub mod format;
 pub mod i18n;
 pub mod mechanism_view;
+pub mod numeric;
 pub mod offline;
 pub mod pages;
 pub mod session;

@@ -22,6 +22,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::admin::OtherErrors;
 use crate::api::{self, Fetched};
 use crate::i18n::{I18n, Lang, use_i18n};
+use crate::numeric::NumericText;
 
 const POLL: Duration = Duration::from_secs(30);
 const MAP_WIDTH: f64 = 640.0;
@@ -399,8 +400,8 @@ pub fn BoardPage() -> impl IntoView {
             view! {
                 <div class="filters board-filters">
                     <label class="inline-field">{i18n.t("board.batch")}
-                        <input id="board-batch" type="number" min="1" class="input-narrow" prop:value=q.batch.clone()
-                            on:change=move |ev| s1("batch", event_target_value(&ev))/>
+                        <NumericText name="batch" attr:id="board-batch" attr:class="input-narrow" text=q.batch.clone()
+                            on_change_only=true on_text=move |v| s1("batch", v)/>
                     </label>
                     <label class="inline-field">{i18n.t("board.from")}
                         <input id="board-from" type="date" prop:value=q.from.clone()

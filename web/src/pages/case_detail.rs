@@ -35,6 +35,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::admin::{AuditTable, OtherErrors, unit_name};
+use super::attachments::{AttachmentPicker, CaseAttachments};
 use super::incidents::DeclareFromCase;
 use super::referrals::CaseReferrals;
 use super::repeats::RepeatCandidates;
@@ -47,6 +48,7 @@ use crate::mechanism_view::{
     IncidentHead, LinkedEvent, highest_step, incident_events, linked_line, referral_events,
     source_key, step_label, supervision_events,
 };
+use crate::numeric::{NumberInput, NumericText};
 use crate::offline::{self, Queued, Waiting, use_offline};
 use crate::session::{CASE_AUDIT_ROLES, CONTACT_ROLES, DISPATCH_ROLES, use_current_user};
 use crate::sla_view::{SlaBadge, stage_label};
@@ -124,11 +126,6 @@ impl ActionForm {
             "reason": self.text.trim(),
         })
     }
-}
-
-/// A count as the number input shows it: blank for none.
-fn shown_count(n: u64) -> String {
-    if n == 0 { String::new() } else { n.to_string() }
 }
 
 /// The units a routing proposes: the lead unit and the notified departments; `None`
@@ -802,13 +799,14 @@ pub fn CaseDetailPage() -> impl IntoView {
                 </div>
                 }
             })}
-            {move || open.get().map(|kind| view! { <ActionPanel kind form units errors=action_errors busy on_submit=move || submit(kind) on_cancel=move || { conflict.set(None); open.set(None) }/> })}
+            {move || open.get().map(|kind| view! { <ActionPanel case_id=id.get_untracked() kind form units errors=action_errors busy on_submit=move || submit(kind) on_cancel=move || { conflict.set(None); open.set(None) }/> })}
             <Show when=move || open.get().is_none() && !action_errors.get().is_empty()>
                 <div class="banner banner-error" id="action-errors">
                     {move || action_errors.get().into_iter().map(|e| view! { <p data-code=e.code.clone()>{e.message.clone()}</p> }).collect_view()}
                 </div>
             </Show>
-            {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="action-notice">{i18n.t(n)}</p> })}
+            // A toast fixed to the viewport (the forms end far below this point).
+            {move || notice.get().map(|n| view! { <p class="banner banner-ok toast" id="action-notice" role="status">{i18n.t(n)}<button type="button" class="toast-close" title=move || i18n.t("common.close") on:click=move |_| notice.set(None)>"×"</button></p> })}
             // The mechanisms keep their own state: rebuilt only for another case.
             {move || repeat_probe.get().map(|(case_id, merged)| view! {
                 <RepeatCandidates case_id merged/>
@@ -816,6 +814,7 @@ pub fn CaseDetailPage() -> impl IntoView {
             {move || mechanisms.get().map(|(case_id, key)| view! {
                 {key.then(|| view! { <SupervisionSection case_id=case_id.clone() units/> })}
                 <CaseReferrals case_id=case_id.clone() units/>
+                <CaseAttachments case_id=case_id.clone() version=Signal::derive(move || case.with(|c| c.as_ref().map_or(0, |v| v.case.version())))/>
                 <DeclareFromCase case/>
             })}
             <Show when=move || case.get().is_some()>
@@ -1105,8 +1104,24 @@ fn event_detail(
     }
 }
 
+/// A count of the outcome form (`crate::numeric`), empty for 0.
+#[component]
+fn CountInput(
+    name: &'static str,
+    form: RwSignal<ActionForm>,
+    get: fn(&OutcomeDraft) -> u64,
+    set: fn(&mut OutcomeDraft, u64),
+) -> impl IntoView {
+    view! {
+        <NumberInput name
+            value=Signal::derive(move || form.with(|f| Some(get(&f.outcome)).filter(|n| *n != 0)))
+            on_change={move |n: Option<u64>| form.update(|f| set(&mut f.outcome, n.unwrap_or(0)))}/>
+    }
+}
+
 #[component]
 fn ActionPanel(
+    case_id: String,
     kind: ActionKind,
     form: RwSignal<ActionForm>,
     units: RwSignal<Vec<UnitView>>,
@@ -1117,8 +1132,6 @@ fn ActionPanel(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = move || i18n.lang().domain();
-    let num =
-        move |ev: leptos::ev::Event| event_target_value(&ev).trim().parse::<u64>().unwrap_or(0);
     let field_errors = move |field: &'static str| {
         move || {
             errors
@@ -1131,9 +1144,13 @@ fn ActionPanel(
     };
     let submit = on_submit.clone();
     let initial_co = StoredValue::new(form.with_untracked(|f| f.co_units.clone()));
+    // Files of a result report: the case's attachments, uploaded when chosen
+    // (`super::attachments`); the report waits for uploads under way.
+    let uploads = RwSignal::new(Vec::<duban_api::AttachmentView>::new());
+    let uploading = RwSignal::new(0usize);
     view! {
         <form class="form action-panel" id="action-form" data-action=kind.code() novalidate
-            on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            on:submit=move |ev| { ev.prevent_default(); if uploading.get_untracked() == 0 { submit(); } }>
             <h3>{move || kind.label(lang())}</h3>
             {(kind == ActionKind::Dispatch).then(|| view! {
                 <label class="field">
@@ -1203,18 +1220,18 @@ fn ActionPanel(
                         {field_errors("outcome.finding")}
                     </label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.rectification")}</span>
-                        <input type="number" min="0" name="rectification_orders" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.rectification_orders))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.rectification_orders = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <CountInput name="rectification_orders" form get=|o| u64::from(o.rectification_orders) set=|o, n| o.rectification_orders = u32::try_from(n).unwrap_or(u32::MAX)/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.penalties")}</span>
-                        <input type="number" min="0" name="penalty_cases" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.penalty_cases))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.penalty_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <CountInput name="penalty_cases" form get=|o| u64::from(o.penalty_cases) set=|o, n| o.penalty_cases = u32::try_from(n).unwrap_or(u32::MAX)/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.fines")}</span>
-                        <input type="number" min="0" name="fines_yuan" prop:value=move || form.with(|f| shown_count(f.outcome.fines_yuan)) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.fines_yuan = n) }/>
+                        <CountInput name="fines_yuan" form get=|o| o.fines_yuan set=|o, n| o.fines_yuan = n/>
                         {field_errors("outcome.fines_yuan")}</label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.criminal")}</span>
-                        <input type="number" min="0" name="criminal_cases" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.criminal_cases))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.criminal_cases = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <CountInput name="criminal_cases" form get=|o| u64::from(o.criminal_cases) set=|o, n| o.criminal_cases = u32::try_from(n).unwrap_or(u32::MAX)/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.summoned")}</span>
-                        <input type="number" min="0" name="officials_summoned" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.officials_summoned))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_summoned = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <CountInput name="officials_summoned" form get=|o| u64::from(o.officials_summoned) set=|o, n| o.officials_summoned = u32::try_from(n).unwrap_or(u32::MAX)/></label>
                     <label class="field"><span class="label">{move || i18n.t("outcome.accountable")}</span>
-                        <input type="number" min="0" name="officials_accountable" prop:value=move || form.with(|f| shown_count(u64::from(f.outcome.officials_accountable))) on:input=move |ev| { let n = num(ev); form.update(|f| f.outcome.officials_accountable = u32::try_from(n).unwrap_or(u32::MAX)) }/></label>
+                        <CountInput name="officials_accountable" form get=|o| u64::from(o.officials_accountable) set=|o, n| o.officials_accountable = u32::try_from(n).unwrap_or(u32::MAX)/></label>
                 </div>
                 <label class="field field-wide"><span class="label">{move || i18n.t("outcome.measures")}</span>
                     <textarea name="measures" rows="3" prop:value=move || form.with(|f| f.outcome.measures.clone()) on:input=move |ev| form.update(|f| f.outcome.measures = event_target_value(&ev))></textarea>
@@ -1222,6 +1239,7 @@ fn ActionPanel(
                 <label class="field field-wide"><span class="label">{move || i18n.t("outcome.public_summary")}</span>
                     <textarea name="public_summary" rows="3" prop:value=move || form.with(|f| f.outcome.public_summary.clone()) on:input=move |ev| form.update(|f| f.outcome.public_summary = event_target_value(&ev))></textarea>
                     {field_errors("outcome.public_summary")}</label>
+                <AttachmentPicker case_id=case_id.clone() id="report-files" list_id="report-uploads" label="attachments.files" uploads uploading/>
             })}
             {(kind == ActionKind::Publish).then(|| view! {
                 <p class="hint">{move || i18n.t("action.publish_hint")}</p>
@@ -1243,7 +1261,7 @@ fn ActionPanel(
             {matches!(kind, ActionKind::Extend | ActionKind::RequestExtension).then(|| view! {
                 <div class="form-grid">
                     <label class="field"><span class="label">{move || i18n.t("action.amount")}</span>
-                        <input type="number" min="1" name="amount" on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev))/>
+                        <NumericText name="amount" text=Signal::derive(move || form.with(|f| f.amount.clone())) on_text=move |v| form.update(|f| f.amount = v)/>
                         {field_errors("extension")}</label>
                     <label class="field"><span class="label">{move || i18n.t("action.unit")}</span>
                         <select name="unit" on:change=move |ev| form.update(|f| f.unit = event_target_value(&ev))>

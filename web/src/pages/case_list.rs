@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::admin::{ApiFieldErrors, OtherErrors, local_error};
 use crate::api;
 use crate::i18n::use_i18n;
+use crate::numeric::NumericText;
 use crate::session::{DISPATCH_ROLES, use_current_user};
 use crate::sla_view::SlaBadge;
 
@@ -198,11 +199,11 @@ pub fn CaseListPage() -> impl IntoView {
 
     // A choice from a list is a step of its own (back returns to the list before it);
     // typing a batch number replaces the address as it goes.
-    let set = move |apply: fn(&mut Filters, String), replace: bool| {
+    let set_text = move |apply: fn(&mut Filters, String), replace: bool| {
         let navigate = navigate.clone();
-        move |ev: leptos::ev::Event| {
+        move |v: String| {
             let mut next = filters.get_untracked();
-            apply(&mut next, event_target_value(&ev));
+            apply(&mut next, v);
             if next == filters.get_untracked() {
                 return;
             }
@@ -212,6 +213,13 @@ pub fn CaseListPage() -> impl IntoView {
                 ..NavigateOptions::default()
             };
             navigate(&format!("/{}", next.search()), options);
+        }
+    };
+    let set = {
+        let set_text = set_text.clone();
+        move |apply: fn(&mut Filters, String), replace: bool| {
+            let set = set_text.clone()(apply, replace);
+            move |ev: leptos::ev::Event| set(event_target_value(&ev))
         }
     };
 
@@ -273,9 +281,9 @@ pub fn CaseListPage() -> impl IntoView {
                     <option value="true" selected=move || filters.with(|f| f.key == "true")>{move || i18n.t("filter.key_only")}</option>
                     <option value="false" selected=move || filters.with(|f| f.key == "false")>{move || i18n.t("filter.key_none")}</option>
                 </select>
-                <input type="number" name="batch" min="1" max="99" placeholder=move || i18n.t("filter.batch")
-                    prop:value=move || filters.with(|f| f.batch.clone())
-                    on:input=set(|f, v| f.batch = v.trim().to_owned(), true)/>
+                <NumericText name="batch" attr:placeholder=move || i18n.t("filter.batch")
+                    text=Signal::derive(move || filters.with(|f| f.batch.clone()))
+                    on_text=set_text(|f, v| f.batch = v.trim().to_owned(), true)/>
                 <input type="date" name="from" title=move || i18n.t("board.from")
                     prop:value=move || filters.with(|f| f.from.clone())
                     on:change=set(|f, v| f.from = v.trim().to_owned(), false)/>
@@ -445,20 +453,22 @@ fn CaseRow(c: CaseSummary) -> impl IntoView {
     let key = !c.key_classes.is_empty();
     let cats = c.categories.clone();
     view! {
+        // On a phone the row is a card (web/style.css): the cells' classes place them,
+        // `data-label` names the ones whose meaning is not plain from the value.
         <tr class="case-row" data-id=c.id.to_string() data-status=status.code()>
-            <td class="nowrap">
+            <td class="nowrap cell-ref">
                 <A href=href attr:class="case-link">{c.reference.to_string()}</A>
                 {key.then(|| view! { <span class="tag tag-key">{move || i18n.t("cases.key")}</span> })}
             </td>
-            <td>{c.division_name.clone()}</td>
-            <td>{move || cats.iter().map(|k| k.label(i18n.lang().domain())).collect::<Vec<_>>().join("、")}</td>
-            <td class="excerpt">{c.excerpt.clone()}</td>
-            <td class="nowrap">{crate::format::local_time(c.received_at)}</td>
-            <td class="nowrap">
+            <td class="cell-division">{c.division_name.clone()}</td>
+            <td class="cell-category">{move || cats.iter().map(|k| k.label(i18n.lang().domain())).collect::<Vec<_>>().join("、")}</td>
+            <td class="excerpt cell-excerpt">{c.excerpt.clone()}</td>
+            <td class="nowrap cell-received" data-label=move || i18n.t("cases.col.received")>{crate::format::local_time(c.received_at)}</td>
+            <td class="nowrap cell-status">
                 <span class="status" data-status=status.code()>{move || status.label(i18n.lang().domain())}</span>
                 {paused.then(|| view! { <span class="tag">{move || i18n.t("cases.paused")}</span> })}
             </td>
-            <td class="nowrap">{c.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>
+            <td class="nowrap cell-deadline" data-label=move || i18n.t("cases.col.deadline")>{c.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>
         </tr>
     }
 }

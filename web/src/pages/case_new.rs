@@ -18,6 +18,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::i18n::use_i18n;
+use crate::numeric::NumberInput;
 use crate::offline::{self, Queued, Waiting, use_offline};
 
 /// The draft's name in local storage.
@@ -249,10 +250,14 @@ pub fn CaseNewPage() -> impl IntoView {
                     <button type="button" class="btn btn-small" id="draft-discard" on:click=discard>{move || i18n.t("draft.discard")}</button>
                 </p>
             </Show>
+            // A toast fixed to the viewport: the form is submitted from its bottom, far
+            // below where a notice at the top of the page would be.
             <Show when=move || queued.get()>
-                <p class="banner banner-ok" id="case-queued">
+                <p class="banner banner-ok toast" id="case-queued" role="status">
                     {move || i18n.t(offline::queued_notice())} " "
                     <leptos_router::components::A href="/outbox">{move || i18n.t("outbox.open")}</leptos_router::components::A>
+                    <button type="button" class="toast-close" title=move || i18n.t("common.close")
+                        on:click=move |_| queued.set(false)>"×"</button>
                 </p>
             </Show>
             <form id="case-form" class="form" novalidate on:submit=on_submit>
@@ -300,11 +305,10 @@ pub fn CaseNewPage() -> impl IntoView {
                     <div class="form-grid">
                         <label class="field">
                             <span class="label">{move || i18n.t("field.batch_number")}</span>
-                            <input type="number" name="batch_number" min="1" max="99"
-                                prop:value=move || draft.with(|d| d.batch_number.map(|n| n.to_string()).unwrap_or_default())
-                                on:input=move |ev| {
-                                    let v = event_target_value(&ev);
-                                    draft.update(|d| d.batch_number = v.trim().parse().ok());
+                            <NumberInput name="batch_number"
+                                value=Signal::derive(move || draft.with(|d| d.batch_number))
+                                on_change=move |v| {
+                                    draft.update(|d| d.batch_number = v);
                                     touch("batch.number");
                                 }/>
                             <FieldErrors field="batch.number" errors=shown/>
@@ -350,7 +354,7 @@ pub fn CaseNewPage() -> impl IntoView {
                                 view! {
                                     <optgroup label=city.name()>
                                         <option value=city_code selected=move || draft.with(|d| d.division == selected_city)>{format!("{}（全市）", city.name())}</option>
-                                        {duban_divisions::children(code).map(|d| {
+                                        {duban_divisions::places_in(code).map(|d| {
                                             let c = d.code().as_str().to_owned();
                                             let sel = c.clone();
                                             view! {
@@ -374,21 +378,19 @@ pub fn CaseNewPage() -> impl IntoView {
                 <div class="form-grid">
                     <label class="field">
                         <span class="label">{move || i18n.t("field.lat")}</span>
-                        <input type="number" step="0.000001" name="lat"
-                            prop:value=move || draft.with(|d| d.lat.map(|v| v.to_string()).unwrap_or_default())
-                            on:input=move |ev| {
-                                let v = event_target_value(&ev);
-                                draft.update(|d| d.lat = v.trim().parse().ok());
+                        <NumberInput name="lat" decimal=true
+                            value=Signal::derive(move || draft.with(|d| d.lat))
+                            on_change=move |v| {
+                                draft.update(|d| d.lat = v);
                                 touch("coordinates");
                             }/>
                     </label>
                     <label class="field">
                         <span class="label">{move || i18n.t("field.lon")}</span>
-                        <input type="number" step="0.000001" name="lon"
-                            prop:value=move || draft.with(|d| d.lon.map(|v| v.to_string()).unwrap_or_default())
-                            on:input=move |ev| {
-                                let v = event_target_value(&ev);
-                                draft.update(|d| d.lon = v.trim().parse().ok());
+                        <NumberInput name="lon" decimal=true
+                            value=Signal::derive(move || draft.with(|d| d.lon))
+                            on_change=move |v| {
+                                draft.update(|d| d.lon = v);
                                 touch("coordinates");
                             }/>
                         <FieldErrors field="coordinates" errors=shown/>

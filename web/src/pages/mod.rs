@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod admin;
+mod attachments;
 mod board;
 mod calendar;
 mod case_detail;
@@ -8,8 +9,8 @@ mod case_list;
 mod case_new;
 mod clearing;
 mod import;
-mod inbox;
 mod import_fix;
+mod inbox;
 mod incidents;
 mod login;
 mod not_found;
@@ -21,7 +22,7 @@ mod supervision;
 
 pub use admin::{
     AdminApiClientsPage, AdminAuditPage, AdminPlansPage, AdminRoutingPage, AdminSlaPage,
-    AdminUnitsPage, AdminUsersPage, RolesOnly,
+    AdminUnitsPage, AdminUsersPage, RolesOnly, role_label,
 };
 pub use board::{BoardNavLink, BoardPage};
 pub use calendar::CalendarPage;

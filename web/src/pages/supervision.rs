@@ -14,12 +14,14 @@ use duban_supervision::{Attachment, Command, Ctx, Order, OrderStatus, Report, Re
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::admin::{ApiFieldErrors, OtherErrors, local_error, unit_name};
+use super::admin::{ApiFieldErrors, OtherErrors, unit_name};
+use super::attachments::{AttachmentLink, AttachmentPicker};
 use crate::api;
 use crate::dispatch_view::split_list;
 use crate::format::{actor_label, local_time, person_text};
 use crate::i18n::{I18n, use_i18n};
 use crate::mechanism_view::TIME_UNITS;
+use crate::numeric::NumericText;
 use crate::sla_view::SlaBadge;
 
 /// Which form below the supervision is open.
@@ -119,22 +121,6 @@ fn report_kind_code(k: ReportKind) -> &'static str {
     match k {
         ReportKind::Progress => "progress",
         ReportKind::Result => "result",
-    }
-}
-
-/// A link to a stored file: a thumbnail for images, the name for other files.
-#[component]
-pub(crate) fn AttachmentLink(id: String, name: String, content_type: String) -> impl IntoView {
-    let href = format!("/api/v1/attachments/{id}");
-    let image = content_type.starts_with("image/");
-    view! {
-        <a class="attachment" class:attachment-image=image href=href.clone() target="_blank" rel="noopener"
-            data-id=id title=name.clone()>
-            {match image {
-                true => view! { <img class="thumb" src=href.clone() alt=name.clone() loading="lazy"/> }.into_any(),
-                false => view! { <span class="attachment-name">{name.clone()}</span> }.into_any(),
-            }}
-        </a>
     }
 }
 
@@ -391,7 +377,7 @@ pub fn SupervisionSection(case_id: String, units: RwSignal<Vec<UnitView>>) -> im
                 Open::IssueOrder => view! { <IssueOrderForm units errors busy on_send on_cancel/> }.into_any(),
                 Open::RecordVisit => view! { <RecordVisitForm case_id=case_id.get_value() uploads errors busy on_send on_cancel/> }.into_any(),
                 Open::SubmitReport => view! { <SubmitReportForm errors busy on_send on_cancel/> }.into_any(),
-                Open::Answer(number) => view! { <AnswerOrderForm number errors busy on_send on_cancel/> }.into_any(),
+                Open::Answer(number) => view! { <AnswerOrderForm case_id=case_id.get_value() number errors busy on_send on_cancel/> }.into_any(),
                 Open::Close(number) => view! { <CloseOrderForm number errors busy on_send on_cancel/> }.into_any(),
             })}
         </section>
@@ -645,8 +631,7 @@ pub(crate) fn LimitFields(
     view! {
         <label class="field">
             <span class="label">{move || i18n.t("limit.amount")}</span>
-            <input type="number" name="amount" min="1" prop:value=move || amount.get()
-                on:input=move |ev| amount.set(event_target_value(&ev))/>
+            <NumericText name="amount" text=amount on_text=move |v| amount.set(v)/>
             <ApiFieldErrors field="amount" errors/>
         </label>
         <label class="field">
@@ -681,7 +666,7 @@ fn IssueOrderForm(
                 on_send.run(Command::IssueOrder {
                     target_unit: target.get_untracked(),
                     demands: demands.get_untracked(),
-                    amount: amount.get_untracked().trim().parse().unwrap_or(0),
+                    amount: crate::numeric::parse(&amount.get_untracked()).unwrap_or(0),
                     unit: unit.get_untracked(),
                 });
             }>
@@ -712,6 +697,7 @@ fn IssueOrderForm(
 
 #[component]
 fn AnswerOrderForm(
+    case_id: String,
     number: String,
     errors: RwSignal<Vec<ApiError>>,
     busy: RwSignal<bool>,
@@ -721,10 +707,17 @@ fn AnswerOrderForm(
     let i18n = use_i18n();
     let answer = RwSignal::new(String::new());
     let n = StoredValue::new(number.clone());
+    // Files for the answer (a rectification notice, photos) are the case's attachments,
+    // uploaded when chosen and listed on the case page.
+    let uploads = RwSignal::new(Vec::<AttachmentView>::new());
+    let uploading = RwSignal::new(0usize);
     view! {
         <form class="form action-panel" id="answer-order" data-number=number.clone() novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
+                if uploading.get_untracked() > 0 {
+                    return;
+                }
                 on_send.run(Command::AnswerOrder { number: n.get_value(), answer: answer.get_untracked() });
             }>
             <h3>{move || i18n.t("order.answer_action")}" "{number.clone()}</h3>
@@ -734,6 +727,7 @@ fn AnswerOrderForm(
                     on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="answer" errors/>
             </label>
+            <AttachmentPicker case_id id="answer-files" list_id="answer-uploads" label="attachments.files" uploads uploading/>
             <OtherErrors fields=&["answer"] errors/>
             <FormButtons id="answer-order-submit" busy on_cancel/>
         </form>
@@ -819,7 +813,7 @@ fn SubmitReportForm(
 }
 
 /// Records an on-site verification. Photos upload as soon as they are chosen, one
-/// request per file; the visit then names the uploaded files.
+/// request per file (`AttachmentPicker`); the visit then names the uploaded files.
 #[component]
 fn RecordVisitForm(
     case_id: String,
@@ -829,44 +823,12 @@ fn RecordVisitForm(
     on_send: Callback<Command>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    use leptos::web_sys::{File, HtmlInputElement};
     let i18n = use_i18n();
     let date = RwSignal::new(today());
     let inspectors = RwSignal::new(String::new());
     let findings = RwSignal::new(String::new());
     let finding = RwSignal::new(String::new());
-    // Problems of single files: (file name, error).
-    let file_errors = RwSignal::new(Vec::<(String, ApiError)>::new());
     let uploading = RwSignal::new(0usize);
-    let upload_url = StoredValue::new(format!("/api/v1/cases/{case_id}/attachments"));
-
-    let upload = move |file: File| {
-        let name = file.name();
-        let lang = i18n.lang_untracked();
-        let size = file.size();
-        let kind = file.type_();
-        let problem = if size > duban_api::ATTACHMENT_MAX_BYTES as f64 {
-            Some(("file", "file.too_large"))
-        } else if !duban_api::ATTACHMENT_TYPES.contains(&kind.as_str()) {
-            Some(("content-type", "file.type_unsupported"))
-        } else {
-            None
-        };
-        if let Some((field, code)) = problem {
-            file_errors.update(|e| e.push((name, local_error(i18n, field, code))));
-            return;
-        }
-        uploading.update(|n| *n += 1);
-        spawn_local(async move {
-            match api::upload::<AttachmentView>(&upload_url.get_value(), &file, lang).await {
-                Ok(a) => uploads.update(|u| u.push(a)),
-                Err(f) => file_errors.update(|e| {
-                    e.extend(f.errors().iter().cloned().map(|x| (name.clone(), x)));
-                }),
-            }
-            uploading.update(|n| *n = n.saturating_sub(1));
-        });
-    };
 
     view! {
         <form class="form action-panel" id="record-visit" novalidate
@@ -915,46 +877,8 @@ fn RecordVisitForm(
                     on:input=move |ev| findings.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="findings" errors/>
             </label>
-            <div class="field field-wide">
-                <span class="label">{move || i18n.t("visit.photos")}</span>
-                <input type="file" id="visit-photos" name="photos" multiple
-                    accept=duban_api::ATTACHMENT_TYPES.join(",")
-                    on:change=move |ev| {
-                        let input: HtmlInputElement = event_target(&ev);
-                        let chosen: Vec<File> = input
-                            .files()
-                            .map(|list| (0..list.length()).filter_map(|i| list.item(i)).collect())
-                            .unwrap_or_default();
-                        // Choosing the same file again should upload it again.
-                        input.set_value("");
-                        file_errors.set(Vec::new());
-                        for file in chosen {
-                            upload(file);
-                        }
-                    }/>
-                <span class="hint">{move || i18n.t("visit.photos.hint")}</span>
-                <Show when=move || { uploading.get() > 0 }>
-                    <span class="hint" id="visit-uploading">{move || i18n.t("visit.uploading")}</span>
-                </Show>
-                <ul class="uploads" id="visit-uploads">
-                    {move || uploads.get().into_iter().map(|a| {
-                        let id = a.id.clone();
-                        view! {
-                            <li class="upload" data-id=a.id.clone()>
-                                <AttachmentLink id=a.id.clone() name=a.name.clone() content_type=a.content_type.clone()/>
-                                <span class="attachment-caption">{a.name.clone()}</span>
-                                <button type="button" class="btn btn-small upload-remove" title=move || i18n.t("routing.delete")
-                                    on:click=move |_| uploads.update(|u| u.retain(|x| x.id != id))>"×"</button>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-                {move || file_errors.get().into_iter().map(|(name, e)| {
-                    let text = i18n.error(&e);
-                    view! { <p class="field-error" data-field="file" data-code=e.code>{format!("{name}{}{text}", i18n.t("routing.colon"))}</p> }
-                }).collect_view()}
-                <ApiFieldErrors field="attachments" errors/>
-            </div>
+            <AttachmentPicker case_id id="visit-photos" list_id="visit-uploads" label="visit.photos" uploads uploading/>
+            <ApiFieldErrors field="attachments" errors/>
             <OtherErrors fields=&["date", "inspectors", "finding", "findings", "attachments"] errors/>
             <FormButtons id="record-visit-submit" busy on_cancel/>
         </form>

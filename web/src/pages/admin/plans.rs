@@ -13,6 +13,7 @@ use super::{ApiFieldErrors, OtherErrors, local_error, unit_name, unit_options};
 use crate::api;
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::mechanism_view::{parse_tasks, plan_error_path};
+use crate::numeric::NumericText;
 use crate::session::use_current_user;
 
 const PLANS_URL: &str = "/api/v1/emergency/plans";
@@ -611,8 +612,8 @@ fn PlanForm(
                                 </label>
                                 <label class="field">
                                     <span class="label">{move || i18n.t("plans.field.ack_minutes")}</span>
-                                    <input type="number" name="ack_minutes" min="1" max="1440"
-                                        prop:value=get(|x| x.ack_minutes.clone()) on:input=put(|x, v| x.ack_minutes = v)/>
+                                    <NumericText name="ack_minutes" text=Signal::derive(get(|x| x.ack_minutes.clone()))
+                                        on_text=move |v| form.update(|d| if let Some(x) = d.departments.get_mut(i) { x.ack_minutes = v })/>
                                     <FieldErrorsAt field=format!("departments[{i}].ack_minutes") errors=form_errors/>
                                 </label>
                                 <span class="nowrap rule-actions">

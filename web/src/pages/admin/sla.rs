@@ -16,6 +16,7 @@ use super::{AdminOnly, ApiFieldErrors, OtherErrors, local_error};
 use crate::api;
 use crate::dispatch_view::rule_error_path;
 use crate::i18n::{I18n, Lang, use_i18n};
+use crate::numeric::NumericText;
 use crate::sla_view::stage_label;
 
 const RULE_SETS_URL: &str = "/api/v1/sla/rule-sets";
@@ -578,17 +579,17 @@ fn RuleSetForm(
             <div class="form-grid">
                 <label class="field">
                     <span class="label">{move || i18n.t("sla.field.warn_percent")}</span>
-                    <input type="number" name="warn_percent" min="1" max="99"
-                        prop:value=move || form.with(|d| d.warn_percent.clone())
-                        on:input=set_field(|d, v| d.warn_percent = v)/>
+                    <NumericText name="warn_percent"
+                        text=Signal::derive(move || form.with(|d| d.warn_percent.clone()))
+                        on_text=move |v| form.update(|d| d.warn_percent = v)/>
                     <ApiFieldErrors field="warn_percent" errors/>
                 </label>
                 <label class="field">
                     <span class="label">{move || i18n.t("sla.field.max_extension")}</span>
-                    <input type="number" name="max_extension_amount" min="1" max="100000"
-                        disabled=move || no_extension.get()
-                        prop:value=move || form.with(|d| d.ext_amount.clone())
-                        on:input=set_field(|d, v| d.ext_amount = v)/>
+                    <NumericText name="max_extension_amount"
+                        attr:disabled=move || no_extension.get()
+                        text=Signal::derive(move || form.with(|d| d.ext_amount.clone()))
+                        on_text=move |v| form.update(|d| d.ext_amount = v)/>
                     <ApiFieldErrors field="max_extension" errors/>
                 </label>
                 <label class="field">
@@ -665,8 +666,8 @@ fn RuleSetForm(
                                 </fieldset>
                                 <label class="field">
                                     <span class="label">{move || i18n.t("sla.field.amount")}</span>
-                                    <input type="number" name="amount" min="1" max="100000"
-                                        prop:value=get(|x| x.amount.clone()) on:input=put(|x, v| x.amount = v)/>
+                                    <NumericText name="amount" text=Signal::derive(get(|x| x.amount.clone()))
+                                        on_text=move |v| form.update(|d| if let Some(x) = d.rules.get_mut(i) { x.amount = v })/>
                                     <FieldErrorsAt field=format!("rules[{i}].limit") errors/>
                                 </label>
                                 <label class="field">
