@@ -74,6 +74,10 @@ async fn offline_forms_in_browser() -> Result<()> {
     in_browser("offline", offline_story).await
 }
 
+// Forms and pages (issue 20): numeric fields, navigation, notices, attachments. The
+// path is spelt out: the benches include this file from another folder.
+#[path = "browser/forms.rs"]
+mod forms;
 // Fixing rows of a transfer list in the preview (issue 20, point 3).
 #[path = "browser/import_fix.rs"]
 mod import_fix;
@@ -257,6 +261,46 @@ async fn dispatched(
         .map_err(|e| anyhow!("cannot dispatch: {e:?}"))
 }
 
+/// The coordinator names `supervisor` on the key case at `page` (chosen from the
+/// accounts with that role); the supervisor signs in and opens the order form.
+async fn open_order_form(c: &Client, base: &str, page: &str) -> Result<()> {
+    sign_in(c, base, "coordinator", page).await?;
+    wait(
+        c,
+        r#"form#assign-supervisor select[name=supervisor] option[value="supervisor"]"#,
+    )
+    .await?;
+    wait(c, "form#assign-supervisor select[name=supervisor]")
+        .await?
+        .select_by_value("supervisor")
+        .await?;
+    wait(c, "#assign-submit").await?.click().await?;
+    wait(c, r#"#supervision[data-supervisor="supervisor"]"#).await?;
+    sign_in(c, base, "supervisor", page).await?;
+    wait(c, "#supervision-actions button[data-command=issue_order]")
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// A case registered, dispatched to 镇江 and signed for through the server.
+async fn signed_for(
+    state: &duban_server::app::AppState,
+    content: &str,
+) -> Result<duban_case::lifecycle::Case> {
+    let case = dispatched(state, content).await?;
+    state
+        .act(
+            case,
+            &duban_case::lifecycle::Command::SignFor,
+            &duban_server::app::Who::system(),
+            state.now(),
+        )
+        .await
+        .map_err(|e| anyhow!("cannot sign for: {e:?}"))
+}
+
 /// Type into a field inside a form (clearing it first).
 async fn fill(c: &Client, css: &str, text: &str) -> Result<()> {
     let field = wait(c, css).await?;
@@ -281,25 +325,7 @@ async fn supervision_story(
     )
     .await?;
     let page = format!("/cases/{}", case.id());
-    sign_in(c, base, "coordinator", &page).await?;
-    // The supervisor is chosen from the accounts with that role.
-    wait(
-        c,
-        r#"form#assign-supervisor select[name=supervisor] option[value="supervisor"]"#,
-    )
-    .await?;
-    wait(c, "form#assign-supervisor select[name=supervisor]")
-        .await?
-        .select_by_value("supervisor")
-        .await?;
-    wait(c, "#assign-submit").await?.click().await?;
-    wait(c, r#"#supervision[data-supervisor="supervisor"]"#).await?;
-
-    sign_in(c, base, "supervisor", &page).await?;
-    wait(c, "#supervision-actions button[data-command=issue_order]")
-        .await?
-        .click()
-        .await?;
+    open_order_form(c, base, &page).await?;
     wait(
         c,
         &format!(r#"form#issue-order select[name=target_unit] option[value="{LEAD_UNIT}"]"#),
@@ -1852,16 +1878,7 @@ async fn offline_conflict(
     const MEASURES: &str = "现场核查：企业废气处理设施未运行，已责令立即整改。";
     const SUMMARY: &str = "经现场核查，反映问题属实，已责令整改。";
     const EXTENDED: &str = "需补充监测数据";
-    let case = dispatched(state, "京口区某企业夜间排放废气，需现场核查。").await?;
-    let case = state
-        .act(
-            case,
-            &Command::SignFor,
-            &duban_server::app::Who::system(),
-            state.now(),
-        )
-        .await
-        .map_err(|e| anyhow!("cannot sign for: {e:?}"))?;
+    let case = signed_for(state, "京口区某企业夜间排放废气，需现场核查。").await?;
     let page = format!("/cases/{}", case.id());
     sign_in(c, base, "zhenjiang", &page).await?;
 
