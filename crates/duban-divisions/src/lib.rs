@@ -268,6 +268,16 @@ pub fn children(code: DivisionCode) -> impl Iterator<Item = &'static Division> {
         .filter(move |d| d.parent().map(|p| p.code) == Some(code.0))
 }
 
+/// What a picker lists under a city: its counties, then every zone of the city, also
+/// those inside one of its counties (`昆山经济技术开发区` under 苏州市).
+pub fn places_in(city: DivisionCode) -> impl Iterator<Item = &'static Division> {
+    children(city).filter(|d| !d.zone).chain(
+        data::ZONES
+            .iter()
+            .filter(move |z| z.city().map(|c| c.code) == Some(city.0)),
+    )
+}
+
 /// Look a division or zone up by its name: exact (`昆山市`, `苏州工业园区`), or with its
 /// city prefixed (`南京市鼓楼区`). A bare name shared by two divisions (`鼓楼区`) is
 /// ambiguous and gives `None`.
@@ -394,6 +404,9 @@ mod tests {
         assert!(!children(suzhou).any(|d| d.code == ksz.code));
         assert!(children(kunshan.code()).any(|d| d.code == ksz.code));
         assert!(!sip.division().is_within(kunshan));
+        assert!(places_in(suzhou).any(|d| d.code == ksz.code));
+        assert!(places_in(suzhou).any(|d| d.code == 320571));
+        assert_eq!(places_in(suzhou).filter(|d| !d.is_zone()).count(), 9);
     }
 
     #[test]

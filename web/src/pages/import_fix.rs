@@ -186,12 +186,7 @@ pub fn RowFix(
                         {duban_divisions::cities().map(|city| view! {
                             <optgroup label=city.name()>
                                 <option value=city.code().as_str()>{city.name()}</option>
-                                {duban_divisions::children(city.code())
-                                    .chain(duban_divisions::zones().iter().filter(move |z| {
-                                        // Zones inside a county are listed with their city.
-                                        z.city().map(|c| c.code()) == Some(city.code())
-                                            && z.parent().map(|p| p.code()) != Some(city.code())
-                                    }))
+                                {duban_divisions::places_in(city.code())
                                     .map(|d| view! { <option value=d.code().as_str()>{d.full_name()}</option> })
                                     .collect_view()}
                             </optgroup>
