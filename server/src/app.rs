@@ -28,6 +28,7 @@ use sha2::Digest as _;
 
 mod board;
 mod connect;
+mod headers;
 mod idempotency;
 mod import;
 pub mod limit;
@@ -1694,6 +1695,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
             axum::http::HeaderName::from_static(REQUEST_ID),
             tower_http::request_id::MakeRequestUuid,
         ))
+        // Outermost: every answer, a refusal or a panic's 500 included.
+        .layer(axum::middleware::from_fn(headers::layer))
 }
 
 /// Whether to send requests here: the database answers and the server is not
@@ -3874,7 +3877,7 @@ async fn download_attachment(
         .await
         .map_err(|_| not_found())?;
     let disposition = format!(
-        "inline; filename=\"attachment\"; filename*=UTF-8''{}",
+        "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
         a.name
             .bytes()
             .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
@@ -3892,13 +3895,10 @@ async fn download_attachment(
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(axum::http::header::CONTENT_DISPOSITION, v);
     }
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    // A photo may show people: kept nowhere but the server.
     h.insert(
         axum::http::header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
+        HeaderValue::from_static("no-store"),
     );
     Ok(resp)
 }

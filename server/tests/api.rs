@@ -19,6 +19,8 @@ use duban_server::store::{PgStore, SqliteStore, Store};
 mod crash;
 #[path = "api/forms.rs"]
 mod forms;
+#[path = "api/headers.rs"]
+mod headers;
 #[path = "api/hostile.rs"]
 mod hostile;
 #[path = "api/import_real.rs"]

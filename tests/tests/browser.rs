@@ -162,7 +162,19 @@ async fn in_browser(
     driver.wait_ready().await?;
     let client = connect(&driver, &env.chromium, tmp.path()).await?;
 
-    let result = story(&client, addr, &base, &env.shots, &state).await;
+    let mut result = story(&client, addr, &base, &env.shots, &state).await;
+    // Every story runs under the server's content security policy: a refusal the
+    // browser logged fails it.
+    if result.is_ok() {
+        result = match csp_violations(&client).await {
+            Ok(found) if found.is_empty() => Ok(()),
+            Ok(found) => Err(anyhow!(
+                "content security policy violations:\n{}",
+                found.join("\n")
+            )),
+            Err(e) => Err(e),
+        };
+    }
     if let Err(e) = &result {
         let at = client.current_url().await.map(|u| u.to_string());
         eprintln!("browser test {name} failed at {at:?}: {e:#}");
@@ -1617,6 +1629,8 @@ async fn connect(driver: &Driver, chromium: &Path, tmp: &Path) -> Result<Client>
     });
     let mut caps = serde_json::Map::new();
     caps.insert("goog:chromeOptions".into(), options);
+    // The console, for the content security policy's refusals (csp_violations).
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
     ClientBuilder::rustls()?
         .capabilities(caps)
         .connect(&driver.url())
@@ -1651,6 +1665,43 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
             Some(json!({"cmd": self.0, "params": self.1}).to_string()),
         )
     }
+}
+
+/// The browser console's entries since the last read, through chromedriver's
+/// `POST /session/{id}/se/log`.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
+/// What the page's content security policy refused, as the console says it.
+async fn csp_violations(c: &Client) -> Result<Vec<String>> {
+    let log = c.issue_cmd(BrowserLog).await?;
+    Ok(log
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry["message"].as_str())
+        .filter(|m| m.contains("Content Security Policy"))
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Switch the page's network off or on through the DevTools protocol.

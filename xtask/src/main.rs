@@ -313,21 +313,35 @@ fn build_web(release: bool) -> Result<()> {
         h.short()
     };
 
-    let template =
-        fs::read_to_string(web_dir.join("index.html")).context("reading web/index.html")?;
-    let html = template
-        .replace("{{STYLE_HREF}}", &format!("/style.css?v={css_v}"))
-        .replace("{{JS_HREF}}", &format!("/{js_name}?v={app_v}"))
-        .replace("{{WASM_HREF}}", &format!("/{wasm_name}?v={app_v}"));
-    if let Some(pos) = html.find("{{") {
-        let end = html[pos..].find("}}").map_or(html.len(), |e| pos + e + 2);
-        bail!("web/index.html: unknown placeholder {}", &html[pos..end]);
-    }
-    fs::write(dist.join("index.html"), html)?;
+    // The bootstrap is a file of its own: the page's CSP allows no inline script.
+    let fill = |file: &str, boot_href: &str| -> Result<String> {
+        let template = fs::read_to_string(web_dir.join(file))
+            .with_context(|| format!("reading web/{file}"))?;
+        let out = template
+            .replace("{{STYLE_HREF}}", &format!("/style.css?v={css_v}"))
+            .replace("{{JS_HREF}}", &format!("/{js_name}?v={app_v}"))
+            .replace("{{WASM_HREF}}", &format!("/{wasm_name}?v={app_v}"))
+            .replace("{{BOOT_HREF}}", boot_href);
+        if let Some(pos) = out.find("{{") {
+            let end = out[pos..].find("}}").map_or(out.len(), |e| pos + e + 2);
+            bail!("web/{file}: unknown placeholder {}", &out[pos..end]);
+        }
+        Ok(out)
+    };
+    let boot = fill("boot.js", "")?;
+    let boot_v = {
+        let mut h = Fnv64::new();
+        h.write(boot.as_bytes());
+        h.short()
+    };
+    fs::write(dist.join("boot.js"), &boot)?;
+    let boot_href = format!("/boot.js?v={boot_v}");
+    fs::write(dist.join("index.html"), fill("index.html", &boot_href)?)?;
 
     // 5. the service worker, caching exactly this build's shell
     let shell = [
         "/index.html".to_owned(),
+        boot_href.clone(),
         format!("/style.css?v={css_v}"),
         format!("/{js_name}?v={app_v}"),
         format!("/{wasm_name}?v={app_v}"),
