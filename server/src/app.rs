@@ -51,6 +51,8 @@ pub struct AppState {
     /// The clock: `Utc::now` in production; tests may pin it.
     now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     throttle: Arc<crate::auth::Throttle>,
+    /// Failed sign-ins per client address.
+    address_throttle: Arc<crate::auth::Throttle>,
     routing: Arc<RwLock<duban_dispatch::RoutingRules>>,
     plans: Arc<RwLock<duban_emergency::Plans>>,
     /// `Idempotency-Key` requests this process is carrying out now, (principal, key):
@@ -154,7 +156,8 @@ impl AppState {
             rules: Arc::new(RwLock::new(rules)),
             units: Arc::new(RwLock::new(units)),
             now,
-            throttle: Arc::default(),
+            throttle: Arc::new(crate::auth::Throttle::per_username()),
+            address_throttle: Arc::new(crate::auth::Throttle::per_address()),
             routing: Arc::new(RwLock::new(routing)),
             plans: Arc::new(RwLock::new(plans)),
             in_flight: Arc::default(),
@@ -4558,6 +4561,10 @@ fn auth_error(code: &str, lang: Lang) -> ErrorBody {
         ("auth.invalid_credentials", Lang::En) => "Wrong username or password",
         ("auth.throttled", Lang::Zh) => "登录失败次数过多，请15分钟后再试",
         ("auth.throttled", Lang::En) => "Too many failed logins; try again in 15 minutes",
+        ("auth.address_throttled", Lang::Zh) => "此地址登录失败次数过多，请15分钟后再试",
+        ("auth.address_throttled", Lang::En) => {
+            "Too many failed logins from this address; try again in 15 minutes"
+        }
         ("auth.required", Lang::Zh) => "请先登录",
         ("auth.required", Lang::En) => "Please sign in",
         (_, Lang::Zh) => "CSRF 校验失败，请刷新页面后重试",
@@ -4581,6 +4588,12 @@ async fn login(
         ip: ip.clone(),
         user_agent: user_agent.clone(),
     };
+    if s.address_throttle.locked(&ip, now) {
+        return Err(ApiFailure::TooManyRequests(auth_error(
+            "auth.address_throttled",
+            lang,
+        )));
+    }
     if s.throttle.locked(&body.username, now) {
         return Err(ApiFailure::TooManyRequests(auth_error(
             "auth.throttled",
@@ -4594,6 +4607,7 @@ async fn login(
     let ok = crate::auth::verify_password(&body.password, hash);
     let Some(user) = user.filter(|u| ok && !u.disabled) else {
         s.throttle.fail(&body.username, now);
+        s.address_throttle.fail(&ip, now);
         s.store
             .record_audit(&who("", "").entry(
                 now,

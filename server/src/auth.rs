@@ -26,6 +26,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const SESSION_HOURS: i64 = 12;
 /// Failed logins allowed per username within [`THROTTLE_MINUTES`].
 pub const MAX_FAILURES: usize = 5;
+/// Failed logins allowed from one client address within [`THROTTLE_MINUTES`], whatever
+/// the usernames: one password sprayed over many accounts is stopped here.
+pub const MAX_ADDRESS_FAILURES: usize = 20;
 pub const THROTTLE_MINUTES: i64 = 15;
 /// Usernames tracked before stale entries are dropped.
 const MAX_TRACKED: usize = 10_000;
@@ -157,12 +160,27 @@ pub fn is_https(headers: &HeaderMap) -> bool {
 }
 
 /// Failed logins per username in a sliding window.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Throttle {
+    max: usize,
     failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
 }
 
 impl Throttle {
+    /// Failures counted per username ([`MAX_FAILURES`]).
+    pub fn per_username() -> Throttle {
+        Throttle::new(MAX_FAILURES)
+    }
+    /// Failures counted per client address ([`MAX_ADDRESS_FAILURES`]).
+    pub fn per_address() -> Throttle {
+        Throttle::new(MAX_ADDRESS_FAILURES)
+    }
+    fn new(max: usize) -> Throttle {
+        Throttle {
+            max,
+            failures: Mutex::default(),
+        }
+    }
     fn key(username: &str) -> String {
         username.trim().to_lowercase()
     }
@@ -174,7 +192,7 @@ impl Throttle {
             .map(|mut m| {
                 let list = m.entry(Self::key(username)).or_default();
                 list.retain(|t| *t > window);
-                list.len() >= MAX_FAILURES
+                list.len() >= self.max
             })
             .unwrap_or(true)
     }

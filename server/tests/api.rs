@@ -27,6 +27,8 @@ mod hostile;
 mod import_real;
 #[path = "api/open311.rs"]
 mod open311;
+#[path = "api/signin.rs"]
+mod signin;
 #[path = "api/trial.rs"]
 mod trial;
 
