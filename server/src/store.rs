@@ -2636,6 +2636,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "list filter index",
         include_str!("../migrations/sqlite/0019_list_filter_index.sql"),
     ),
+    (
+        20,
+        "transfer refs",
+        include_str!("../migrations/sqlite/0020_transfer_refs.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -2732,6 +2737,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         19,
         "list filter index",
         include_str!("../migrations/postgres/0019_list_filter_index.sql"),
+    ),
+    (
+        20,
+        "transfer refs",
+        include_str!("../migrations/postgres/0020_transfer_refs.sql"),
     ),
 ];
 
