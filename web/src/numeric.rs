@@ -105,3 +105,20 @@ pub fn parse<T: FromStr>(text: &str) -> Option<T> {
         .collect();
     ascii.parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn typed_text_parses_as_people_type_it() {
+        assert_eq!(parse::<f64>("32.05"), Some(32.05));
+        assert_eq!(parse::<f64>(" 118.78 "), Some(118.78));
+        // Half-typed: a trailing point still reads as the number so far.
+        assert_eq!(parse::<f64>("32."), Some(32.0));
+        assert_eq!(parse::<u32>("３"), Some(3));
+        assert_eq!(parse::<f64>("３２．０５"), Some(32.05));
+        assert_eq!(parse::<u32>(""), None);
+        assert_eq!(parse::<u32>("5a"), None);
+    }
+}
