@@ -60,6 +60,10 @@ pub fn FileSettings(
     on_recheck: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // The preview is drawn anew after each check: the fields show what was set.
+    let set = edits.get_untracked();
+    let batch = set.batch_number.map(|n| n.to_string()).unwrap_or_default();
+    let date = set.batch_date.unwrap_or_default();
     view! {
         <fieldset class="filters" id="import-settings">
             <legend>{move || i18n.t("import.settings")}</legend>
@@ -88,6 +92,7 @@ pub fn FileSettings(
                 " "
                 // Read on change, not on every key: the field is never re-rendered while typed.
                 <input type="text" inputmode="numeric" id="import-set-batch" name="batch_number" size="4" maxlength="3"
+                    value=batch
                     on:change=move |ev| {
                         let v = event_target_value(&ev).trim().parse::<i64>().ok();
                         edits.update(|e| e.batch_number = v);
@@ -97,7 +102,7 @@ pub fn FileSettings(
             <label class="inline-field">
                 <span class="label">{move || i18n.t("import.set.batch_date")}</span>
                 " "
-                <input type="date" id="import-set-date" name="batch_date"
+                <input type="date" id="import-set-date" name="batch_date" value=date
                     on:change=move |ev| {
                         let v = some(event_target_value(&ev));
                         edits.update(|e| e.batch_date = v);
