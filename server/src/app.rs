@@ -542,12 +542,10 @@ impl AppState {
         use duban_case::closing::{OpenWork, OpenWorkKind};
         let id = case.id().to_string();
         let mut open = Vec::new();
-        for json in self
-            .store
-            .aggregates(SUPERVISION, Some(&id), None, 10)
+        for sv in self
+            .case_aggregates::<duban_supervision::Supervision>(SUPERVISION, &id)
             .await?
         {
-            let sv: duban_supervision::Supervision = serde_json::from_str(&json)?;
             open.extend(
                 sv.orders()
                     .iter()
@@ -559,35 +557,47 @@ impl AppState {
                     }),
             );
         }
-        for json in self
-            .store
-            .aggregates(REFERRAL, Some(&id), None, 1000)
-            .await?
-        {
-            let r: duban_referral::Referral = serde_json::from_str(&json)?;
-            if r.status() != duban_referral::Status::Closed {
-                open.push(OpenWork {
+        let referrals = self
+            .case_aggregates::<duban_referral::Referral>(REFERRAL, &id)
+            .await?;
+        open.extend(
+            referrals
+                .iter()
+                .filter(|r| r.status() != duban_referral::Status::Closed)
+                .map(|r| OpenWork {
                     kind: OpenWorkKind::Referral,
                     id: r.id().to_owned(),
                     title: r.subject().to_owned(),
-                });
-            }
-        }
-        for json in self
-            .store
-            .aggregates(INCIDENT, Some(&id), None, 1000)
-            .await?
-        {
-            let i: duban_emergency::Incident = serde_json::from_str(&json)?;
-            if i.status() != duban_emergency::Status::Closed {
-                open.push(OpenWork {
+                }),
+        );
+        let incidents = self
+            .case_aggregates::<duban_emergency::Incident>(INCIDENT, &id)
+            .await?;
+        open.extend(
+            incidents
+                .iter()
+                .filter(|i| i.status() != duban_emergency::Status::Closed)
+                .map(|i| OpenWork {
                     kind: OpenWorkKind::Incident,
                     id: i.id().to_owned(),
                     title: i.title().to_owned(),
-                });
-            }
-        }
+                }),
+        );
         Ok(open)
+    }
+
+    /// The mechanism aggregates of one kind that belong to a case.
+    async fn case_aggregates<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        case_id: &str,
+    ) -> Result<Vec<T>, crate::store::StoreError> {
+        self.store
+            .aggregates(kind, Some(case_id), None, 1000)
+            .await?
+            .iter()
+            .map(|json| Ok(serde_json::from_str(json)?))
+            .collect()
     }
 
     /// After a key case is dispatched: name the supervisor the routing rules propose,

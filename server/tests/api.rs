@@ -160,6 +160,21 @@ fn valid_case() -> Value {
     })
 }
 
+/// A scenario's server on `store`, with a coordinator of the provincial group signed in.
+async fn with_coordinator(store: Arc<dyn Store>, username: &str) -> (AppState, Router, Client) {
+    let state = AppState::new(store).await.expect("state");
+    let app = router(state.clone(), None);
+    let coordinator = Client::signed_in(
+        &app,
+        &state,
+        username,
+        duban_server::auth::Role::Coordinator,
+        Some("prov-coord"),
+    )
+    .await;
+    (state, app, coordinator)
+}
+
 async fn total(app: &Client) -> u64 {
     call(app, "GET", "/api/v1/cases", None).await.1["total"]
         .as_u64()
@@ -5245,17 +5260,7 @@ async fn mechanism_ladder_on_postgres() {
 /// More waiting than the inbox lists: the most urgent are listed, the count is the
 /// real one, and the overflow says where the rest are.
 async fn inbox_overflow(store: Arc<dyn Store>) {
-    use duban_server::auth::Role;
-    let state = AppState::new(store).await.expect("state");
-    let app = router(state.clone(), None);
-    let coordinator = Client::signed_in(
-        &app,
-        &state,
-        "o.coordinator",
-        Role::Coordinator,
-        Some("prov-coord"),
-    )
-    .await;
+    let (state, _, coordinator) = with_coordinator(store, "o.coordinator").await;
     let draft: duban_case::draft::CaseDraft = serde_json::from_value(valid_case()).expect("draft");
     for _ in 0..201 {
         state

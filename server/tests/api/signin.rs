@@ -2,7 +2,7 @@
 //! address is stopped by a per-address failure limit, while other addresses sign in.
 
 use super::*;
-use duban_server::auth::{MAX_ADDRESS_FAILURES, Role};
+use duban_server::auth::MAX_ADDRESS_FAILURES;
 
 /// A sign-in from `peer` (the client address the server sees).
 async fn login_from(
@@ -31,22 +31,8 @@ async fn login_from(
     )
 }
 
-#[tokio::test]
-async fn password_spraying_is_stopped_per_address() {
-    let dir = std::env::temp_dir().join(format!("duban-test-{}", uuid_like()));
-    let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
-        .await
-        .expect("sqlite");
-    let state = AppState::new(Arc::new(store)).await.expect("state");
-    let app = router(state.clone(), None);
-    Client::signed_in(
-        &app,
-        &state,
-        "s.coord",
-        Role::Coordinator,
-        Some("prov-coord"),
-    )
-    .await;
+async fn password_spraying(store: Arc<dyn Store>) {
+    let (_, app, _) = with_coordinator(store, "s.coord").await;
     const SPRAYER: [u8; 4] = [198, 51, 100, 9];
     // One wrong password per username: no username reaches its own limit.
     for i in 0..MAX_ADDRESS_FAILURES {
@@ -74,5 +60,9 @@ async fn password_spraying_is_stopped_per_address() {
     // …while the account signs in from elsewhere.
     let (s, v) = login_from(&app, [203, 0, 113, 5], "s.coord", "password").await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn password_spraying_is_stopped_per_address() {
+    on_sqlite(password_spraying).await;
 }

@@ -42,16 +42,7 @@ async fn text_of(client: &Client, uri: &str) -> String {
 /// outcome, the event log, lists, the daily clearing, exports). Coordinators read the
 /// text whole; exports carry it redacted for every role.
 async fn personal_data_in_text(store: Arc<dyn Store>) {
-    let state = AppState::new(store).await.expect("state");
-    let app = router(state.clone(), None);
-    let coordinator = Client::signed_in(
-        &app,
-        &state,
-        "t.coord",
-        Role::Coordinator,
-        Some("prov-coord"),
-    )
-    .await;
+    let (state, app, coordinator) = with_coordinator(store, "t.coord").await;
     let admin = Client::signed_in(&app, &state, "t.admin", Role::Admin, None).await;
     let handler = Client::signed_in(&app, &state, "t.hand", Role::Handler, Some("gov-3211")).await;
     let supervisor =
@@ -186,16 +177,7 @@ async fn personal_data_in_text_on_postgres() {
 /// deadline read "201, 201 overdue" with 200 listed; the leader's summon list says
 /// that it lists 200 of 201.
 async fn inbox_real_totals(store: Arc<dyn Store>) {
-    let state = AppState::new(store).await.expect("state");
-    let app = router(state.clone(), None);
-    let coordinator = Client::signed_in(
-        &app,
-        &state,
-        "i.coord",
-        Role::Coordinator,
-        Some("prov-coord"),
-    )
-    .await;
+    let (state, app, coordinator) = with_coordinator(store, "i.coord").await;
     let draft: duban_case::draft::CaseDraft = serde_json::from_value(valid_case()).expect("draft");
     // Received in June 2025: every dispatch clock is long past.
     for _ in 0..201 {
@@ -246,16 +228,7 @@ async fn inbox_real_totals_on_postgres() {
 /// event), in the batch result too; dispatching as proposed also names the supervisor
 /// the rules propose.
 async fn routing_reason_kept(store: Arc<dyn Store>) {
-    let state = AppState::new(store).await.expect("state");
-    let app = router(state.clone(), None);
-    let coordinator = Client::signed_in(
-        &app,
-        &state,
-        "r.coord",
-        Role::Coordinator,
-        Some("prov-coord"),
-    )
-    .await;
+    let (state, app, coordinator) = with_coordinator(store, "r.coord").await;
     let _supervisor =
         Client::signed_in(&app, &state, "r.sup", Role::Supervisor, Some("prov-coord")).await;
     let mut rules: Vec<duban_dispatch::Rule> = state.routing_rules().into();
@@ -388,16 +361,7 @@ async fn routing_reason_kept_on_postgres() {
 /// A case is not closed while a supervision order or a referral on it is open: the
 /// refusal lists each; stage-closing stays possible; once they are closed, it closes.
 async fn closing_with_open_work(store: Arc<dyn Store>) {
-    let state = AppState::new(store).await.expect("state");
-    let app = router(state.clone(), None);
-    let coordinator = Client::signed_in(
-        &app,
-        &state,
-        "c.coord",
-        Role::Coordinator,
-        Some("prov-coord"),
-    )
-    .await;
+    let (state, app, coordinator) = with_coordinator(store, "c.coord").await;
     let supervisor =
         Client::signed_in(&app, &state, "c.sup", Role::Supervisor, Some("prov-coord")).await;
     let handler = Client::signed_in(&app, &state, "c.hand", Role::Handler, Some("gov-3211")).await;
@@ -562,22 +526,8 @@ async fn closing_with_open_work_on_postgres() {
 }
 
 /// A query string that does not parse is refused in the request's language.
-#[tokio::test]
-async fn query_errors_speak_the_readers_language() {
-    let dir = std::env::temp_dir().join(format!("duban-test-{}", uuid_like()));
-    let store = SqliteStore::open(&format!("sqlite://{}/duban.db", dir.display()))
-        .await
-        .expect("sqlite");
-    let state = AppState::new(Arc::new(store)).await.expect("state");
-    let app = router(state.clone(), None);
-    let coordinator = Client::signed_in(
-        &app,
-        &state,
-        "q.coord",
-        Role::Coordinator,
-        Some("prov-coord"),
-    )
-    .await;
+async fn query_errors(store: Arc<dyn Store>) {
+    let (_, _, coordinator) = with_coordinator(store, "q.coord").await;
     for (lang, uri, field, message) in [
         (
             "zh-CN",
@@ -617,5 +567,9 @@ async fn query_errors_speak_the_readers_language() {
             "{lang}: {v}"
         );
     }
-    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn query_errors_speak_the_readers_language() {
+    on_sqlite(query_errors).await;
 }
