@@ -1,6 +1,8 @@
 //! Fixing a transfer list in the preview (issue 20, point 3): an unknown place name is
 //! replaced by a division picked from the list (a functional zone), an unreadable date
-//! is corrected, a row is excluded with a reason; the rest imports, all or nothing.
+//! is corrected, a row is excluded with a reason; the rest imports, all or nothing. A
+//! list lacking the channel and batch columns gets both once for the whole file, is
+//! imported as historical, and its case says so (points 4 and 7).
 //!
 //! Run: `DUBAN_DIST=/work/main/dist cargo test -p duban-tests --test workspace browser::import_fix`
 
@@ -84,6 +86,53 @@ async fn fix_story(
         cases.iter().any(|c| c.division().as_str() == "320571"),
         "the row fixed to 苏州工业园区 is not there"
     );
-    println!("import fixes: a zone picked, a date corrected, a row excluded; 3 of 4 imported");
+
+    // A list without channel and batch columns: both set once for the file, imported
+    // as historical, and the case page says so.
+    let bare = dir.join("无批次清单.csv");
+    std::fs::write(
+        &bare,
+        format!(
+            "序号,交办编号,交办日期,举报内容,所属区域,地址,污染类型\n\
+             1,G0001,{today},京口区某餐馆油烟直排，邻居无法开窗通风。,昆山开发区,某路5号,大气\n"
+        ),
+    )?;
+    c.goto(&format!("{base}/import")).await?;
+    wait(c, "input#import-file")
+        .await?
+        .send_keys(&bare.display().to_string())
+        .await?;
+    // Without a channel column the file is refused until one is set for it.
+    wait(c, r#"#import-errors [data-code="import.column_missing"]"#).await?;
+    wait(c, "select#import-set-channel")
+        .await?
+        .select_by_value("inspection_phone")
+        .await?;
+    wait(c, r#"#import-preview[data-total="1"][data-errors="1"]"#).await?;
+    wait(c, r#"tr.import-row [data-code="batch.number.required"]"#).await?;
+    set_value(c, "input#import-set-batch", "12", "change").await?;
+    wait(c, r#"#import-preview[data-total="1"][data-errors="0"]"#).await?;
+    wait(c, "input#import-historical").await?.click().await?;
+    wait(c, "button#import-commit:not([disabled])")
+        .await?
+        .click()
+        .await?;
+    wait(c, r#"#import-result[data-count="1"][data-batch="12"]"#).await?;
+    let cases = state
+        .store
+        .cases(&duban_server::store::CaseFilter::default())
+        .await
+        .map_err(|e| anyhow!("{e:?}"))?;
+    let old = cases
+        .iter()
+        .find(|c| c.division().as_str() == "320590")
+        .ok_or_else(|| anyhow!("no case in 昆山开发区"))?;
+    ensure!(old.historical().is_some(), "not imported as historical");
+    c.goto(&format!("{base}/cases/{}", old.id())).await?;
+    wait(c, "#case-historical").await?;
+    println!(
+        "import fixes: a zone picked, a date corrected, a row excluded; 3 of 4 imported; \
+         channel and batch set for a whole file, imported as historical and shown so"
+    );
     Ok(())
 }

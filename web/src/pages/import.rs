@@ -463,6 +463,9 @@ fn ImportView() -> impl IntoView {
                     </button>
                 </div>
             </Show>
+            // Also when the file is refused for lacking a column the settings supply.
+            {move || (file_name.with(Option::is_some) && done.with(Option::is_none))
+                .then(|| view! { <FileSettings edits historical on_recheck=run_preview/> })}
             <UploadProgress busy sent/>
             <Show when=move || errors.with(|e| !e.is_empty())>
                 <div class="banner banner-error form-errors" id="import-errors">
@@ -475,7 +478,7 @@ fn ImportView() -> impl IntoView {
             {move || done.get().map(|d| view! { <ImportDone done=d on_again=reset/> })}
             {move || preview.get().map(|p| view! {
                 <PreviewView p file_name=file_name.get_untracked().unwrap_or_default() busy on_commit=commit
-                    edits historical on_recheck=run_preview/>
+                    edits on_recheck=run_preview/>
             })}
         </section>
     }
@@ -539,7 +542,6 @@ fn PreviewView(
     busy: RwSignal<Busy>,
     on_commit: impl Fn() + Copy + Send + Sync + 'static,
     edits: RwSignal<Edits>,
-    historical: RwSignal<bool>,
     on_recheck: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -667,7 +669,6 @@ fn PreviewView(
                 })}
             </dl>
             <p class="count" id="import-counts" class:hint-error=has_errors>{counts}</p>
-            <FileSettings edits historical on_recheck/>
             <BatchCounts batches/>
             {already.map(|text| view! {
                 <p class="banner banner-warn" id="import-already">{text}</p>
