@@ -584,6 +584,7 @@ fn demo(args: &[String]) -> Result<()> {
 
 /// Crates that must build for wasm32 without tokio, mio, sqlx or axum.
 const WASM_CRATES: &[&str] = &[
+    "duban-hanzi",
     "duban-divisions",
     "duban-calendar",
     "duban-sla",

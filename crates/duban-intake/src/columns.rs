@@ -453,11 +453,7 @@ pub fn normalise_header(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
     // Traditional headers (`舉報內容`) match their simplified names.
-    for c in s
-        .chars()
-        .map(halfwidth_char)
-        .map(crate::hant::simplified_char)
-    {
+    for c in s.chars().map(halfwidth_char).map(duban_hanzi::simplified) {
         match c {
             '(' | '[' | '【' | '〔' => depth += 1,
             ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),

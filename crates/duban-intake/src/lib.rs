@@ -48,7 +48,6 @@ mod columns;
 mod divisions;
 mod edits;
 mod error;
-mod hant;
 pub mod open311;
 mod rows;
 mod source;

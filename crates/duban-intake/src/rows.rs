@@ -278,7 +278,7 @@ impl Converter<'_> {
                 .map(|c| c.code().to_owned())
                 .unwrap_or_default()
         } else {
-            values::channel_code(&crate::hant::to_simplified(&channel))
+            values::channel_code(&duban_hanzi::to_simplified(&channel))
                 .map_or(channel, str::to_owned)
         };
         let kind = self.text(raw, Column::RequestKind);
@@ -410,7 +410,7 @@ impl Converter<'_> {
         let text = self.text(raw, column);
         let mut out: Vec<String> = Vec::new();
         for item in values::split_list(&text) {
-            let v = map(&crate::hant::to_simplified(item))
+            let v = map(&duban_hanzi::to_simplified(item))
                 .map_or_else(|| item.to_owned(), str::to_owned);
             // Lists are finer than our categories (扬尘、油烟 are both air): one is enough.
             if !out.contains(&v) {
@@ -421,7 +421,7 @@ impl Converter<'_> {
     }
 
     fn division(&self, text: String, p: &mut Problems) -> String {
-        let s = crate::hant::to_simplified(&halfwidth(&text));
+        let s = duban_hanzi::to_simplified(&halfwidth(&text));
         let s = s.trim();
         if s.is_empty() || s.bytes().all(|b| b.is_ascii_digit()) {
             // Empty or a code: the form decides.

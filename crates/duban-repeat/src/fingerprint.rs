@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::RepeatError;
-use crate::script;
 use crate::vocabulary::{self, OTHER_WEIGHT};
 
 /// Version of the normalisation, stop lists, division names and hash. Stored with every fingerprint so a
@@ -124,7 +123,7 @@ fn fold(c: char) -> char {
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
-        _ => script::simplified(c),
+        _ => duban_hanzi::simplified(c),
     };
     c.to_ascii_lowercase()
 }

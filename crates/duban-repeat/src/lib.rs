@@ -48,7 +48,6 @@
 mod error;
 mod fingerprint;
 mod score;
-mod script;
 mod vocabulary;
 
 pub use error::RepeatError;
