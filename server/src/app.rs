@@ -33,8 +33,10 @@ mod idempotency;
 mod import;
 pub mod limit;
 mod open311;
+mod open_work;
 mod redaction;
 mod repeats;
+mod supervisor_rule;
 
 /// The header that carries a request's id (set when the client sent none).
 pub const REQUEST_ID: &str = "x-request-id";
@@ -531,151 +533,6 @@ impl AppState {
             routed_by: chosen.iter().map(|p| p.rule.clone()).collect(),
             why: chosen.iter().map(|p| p.reason()).collect(),
         }
-    }
-
-    /// What is still open on a case in the mechanisms: supervision orders, referrals
-    /// and incidents not yet closed.
-    pub async fn open_work(
-        &self,
-        case: &Case,
-    ) -> Result<Vec<duban_case::closing::OpenWork>, crate::store::StoreError> {
-        use duban_case::closing::{OpenWork, OpenWorkKind};
-        let id = case.id().to_string();
-        let mut open = Vec::new();
-        for sv in self
-            .case_aggregates::<duban_supervision::Supervision>(SUPERVISION, &id)
-            .await?
-        {
-            open.extend(
-                sv.orders()
-                    .iter()
-                    .filter(|o| o.status != duban_supervision::OrderStatus::Closed)
-                    .map(|o| OpenWork {
-                        kind: OpenWorkKind::SupervisionOrder,
-                        id: id.clone(),
-                        title: o.number.clone(),
-                    }),
-            );
-        }
-        let referrals = self
-            .case_aggregates::<duban_referral::Referral>(REFERRAL, &id)
-            .await?;
-        open.extend(
-            referrals
-                .iter()
-                .filter(|r| r.status() != duban_referral::Status::Closed)
-                .map(|r| OpenWork {
-                    kind: OpenWorkKind::Referral,
-                    id: r.id().to_owned(),
-                    title: r.subject().to_owned(),
-                }),
-        );
-        let incidents = self
-            .case_aggregates::<duban_emergency::Incident>(INCIDENT, &id)
-            .await?;
-        open.extend(
-            incidents
-                .iter()
-                .filter(|i| i.status() != duban_emergency::Status::Closed)
-                .map(|i| OpenWork {
-                    kind: OpenWorkKind::Incident,
-                    id: i.id().to_owned(),
-                    title: i.title().to_owned(),
-                }),
-        );
-        Ok(open)
-    }
-
-    /// The mechanism aggregates of one kind that belong to a case.
-    async fn case_aggregates<T: serde::de::DeserializeOwned>(
-        &self,
-        kind: &str,
-        case_id: &str,
-    ) -> Result<Vec<T>, crate::store::StoreError> {
-        self.store
-            .aggregates(kind, Some(case_id), None, 1000)
-            .await?
-            .iter()
-            .map(|json| Ok(serde_json::from_str(json)?))
-            .collect()
-    }
-
-    /// After a key case is dispatched: name the supervisor the routing rules propose,
-    /// unless the case has one already (a coordinator's choice stands). A failure here
-    /// leaves the dispatch standing and the case in the coordinators' inbox to name one.
-    async fn assign_proposed_supervisor(&self, case: &Case, by: &Who) {
-        if !case.is_key() {
-            return;
-        }
-        let Some(proposal) = self.route(case).supervisor else {
-            return;
-        };
-        if let Err(e) = self.assign_supervisor(case, &proposal, by).await {
-            tracing::warn!(case = %case.id(), error = %e, "proposed supervisor not assigned");
-        }
-    }
-
-    async fn assign_supervisor(
-        &self,
-        case: &Case,
-        proposal: &duban_dispatch::Proposal,
-        by: &Who,
-    ) -> Result<(), crate::store::StoreError> {
-        let key = case.id().to_string();
-        let (state, version) = match self.store.aggregate(SUPERVISION, &key).await? {
-            Some((json, version)) => (
-                serde_json::from_str::<duban_supervision::Supervision>(&json)?,
-                version,
-            ),
-            None => (duban_supervision::Supervision::new(key.clone()), 0),
-        };
-        let usable = self
-            .store
-            .user_by_username(&proposal.unit)
-            .await?
-            .is_some_and(|u| !u.disabled && u.role == crate::auth::Role::Supervisor.code());
-        if state.supervisor().is_some() || !usable {
-            return Ok(());
-        }
-        let now = self.now();
-        let ctx = duban_supervision::Ctx {
-            now,
-            actor: &by.username,
-            calendar: Calendar::official(),
-            order_number: None,
-            attachments: &[],
-        };
-        let cmd = duban_supervision::Command::Assign {
-            supervisor: proposal.unit.clone(),
-        };
-        let Ok(events) = duban_supervision::decide(&state, &cmd, &ctx) else {
-            return Ok(());
-        };
-        let next = events.iter().fold(state, duban_supervision::apply);
-        let stored = stored_events(&events, |e: &duban_supervision::Event| {
-            (e.at, e.actor.as_str(), e.kind.code())
-        })?;
-        let audit = by.entry(
-            now,
-            "supervision.assign",
-            Some(key.clone()),
-            &case.reference().to_string(),
-            &proposal.explain(Lang::Zh),
-            serde_json::json!({ "events": ["supervisor_assigned"], "rule": proposal.rule }),
-        );
-        let body = serde_json::to_string(&next)?;
-        self.store
-            .save_aggregate(
-                SUPERVISION,
-                &key,
-                Some(&key),
-                version,
-                &body,
-                &stored,
-                &audit,
-                &supervision_access(&next),
-            )
-            .await
     }
 
     /// Counters a change bumps: dispatches and misrouting returns per routing rule.
@@ -2364,7 +2221,7 @@ async fn clearing(
     let summaries = cases.iter().map(|c| c.summary.clone()).collect();
     for (case, summary) in cases
         .iter_mut()
-        .zip(readable_summaries(&s, &actor, summaries).await?)
+        .zip(redaction::readable_summaries(&s, &actor, summaries).await?)
     {
         case.summary = summary;
     }
@@ -4139,7 +3996,7 @@ async fn list_cases(
         ..case_filter(&q, &actor, lang)?
     };
     let (items, total) = s.store.list_cases(&f).await?;
-    let items = readable_summaries(&s, &actor, items).await?;
+    let items = redaction::readable_summaries(&s, &actor, items).await?;
     let total_capped = total > duban_api::LIST_COUNT_MAX;
     let total = total.min(duban_api::LIST_COUNT_MAX);
     let next_cursor = (items.len() as i64 == f.limit)
@@ -4155,38 +4012,6 @@ async fn list_cases(
         total_capped,
         next_cursor,
     }))
-}
-
-/// List rows as `actor` may read them: without the personal-data right, each row is
-/// made anew from its case redacted (the excerpt may name the complainant, whose name
-/// only the full case holds).
-async fn readable_summaries(
-    s: &AppState,
-    actor: &Actor,
-    items: Vec<CaseSummary>,
-) -> Result<Vec<CaseSummary>, ApiFailure> {
-    if actor.may_read_personal_data() {
-        return Ok(items);
-    }
-    let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
-    let mut full: HashMap<CaseId, Case> = s
-        .store
-        .cases_by_id(&ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id(), c))
-        .collect();
-    Ok(items
-        .into_iter()
-        .map(|row| match full.remove(&row.id) {
-            Some(case) => CaseSummary::of(&case.redacted()),
-            // Gone between the two reads: the row keeps no text.
-            None => CaseSummary {
-                excerpt: String::new(),
-                ..row
-            },
-        })
-        .collect())
 }
 
 /// Most rows one export carries; a larger selection is refused with a hint to filter.

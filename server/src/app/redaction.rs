@@ -1,14 +1,21 @@
-//! The mechanisms' views (supervision, referrals, incidents) as read by roles without
-//! the right to the complainant (supervisors, leaders): every free text in them, of
-//! the state and of its events alike, passed through [`duban_case::privacy::redact`]
-//! with the name the case records. Staff write these texts, and they quote the
-//! complaint ("已电话联系王小明13955556666").
+//! What roles without the right to the complainant (supervisors, leaders) read: list
+//! rows made anew from their redacted cases, and the mechanisms' views (supervision,
+//! referrals, incidents) with every free text in them, of the state and of its events
+//! alike, passed through [`duban_case::privacy::redact`] with the name the case
+//! records. Staff write these texts, and they quote the complaint
+//! ("已电话联系王小明13955556666").
 
+use std::collections::HashMap;
+
+use duban_api::CaseSummary;
+use duban_case::lifecycle::Case;
+use duban_case::model::CaseId;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{Actor, AppState};
+use crate::error::ApiFailure;
 use crate::store::StoreError;
 
 /// The free-text fields of the mechanism crates' states and events, by name. Ids,
@@ -37,6 +44,38 @@ pub(super) async fn for_reader<T: Serialize + DeserializeOwned>(
         None => None,
     };
     redacted(view, name.as_deref())
+}
+
+/// List rows as `actor` may read them: without the personal-data right, each row is
+/// made anew from its case redacted (the excerpt may name the complainant, whose name
+/// only the full case holds).
+pub(super) async fn readable_summaries(
+    s: &AppState,
+    actor: &Actor,
+    items: Vec<CaseSummary>,
+) -> Result<Vec<CaseSummary>, ApiFailure> {
+    if actor.may_read_personal_data() {
+        return Ok(items);
+    }
+    let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
+    let mut full: HashMap<CaseId, Case> = s
+        .store
+        .cases_by_id(&ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id(), c))
+        .collect();
+    Ok(items
+        .into_iter()
+        .map(|row| match full.remove(&row.id) {
+            Some(case) => CaseSummary::of(&case.redacted()),
+            // Gone between the two reads: the row keeps no text.
+            None => CaseSummary {
+                excerpt: String::new(),
+                ..row
+            },
+        })
+        .collect())
 }
 
 fn redacted<T: Serialize + DeserializeOwned>(view: T, name: Option<&str>) -> Result<T, StoreError> {

@@ -1,0 +1,74 @@
+//! What is still open on a case in the mechanisms, for the rule that a case is not
+//! closed or archived over it (`duban_case::closing`).
+
+use super::{AppState, INCIDENT, REFERRAL, SUPERVISION};
+use duban_case::lifecycle::Case;
+
+impl AppState {
+    /// What is still open on a case in the mechanisms: supervision orders, referrals
+    /// and incidents not yet closed.
+    pub async fn open_work(
+        &self,
+        case: &Case,
+    ) -> Result<Vec<duban_case::closing::OpenWork>, crate::store::StoreError> {
+        use duban_case::closing::{OpenWork, OpenWorkKind};
+        let id = case.id().to_string();
+        let mut open = Vec::new();
+        for sv in self
+            .case_aggregates::<duban_supervision::Supervision>(SUPERVISION, &id)
+            .await?
+        {
+            open.extend(
+                sv.orders()
+                    .iter()
+                    .filter(|o| o.status != duban_supervision::OrderStatus::Closed)
+                    .map(|o| OpenWork {
+                        kind: OpenWorkKind::SupervisionOrder,
+                        id: id.clone(),
+                        title: o.number.clone(),
+                    }),
+            );
+        }
+        let referrals = self
+            .case_aggregates::<duban_referral::Referral>(REFERRAL, &id)
+            .await?;
+        open.extend(
+            referrals
+                .iter()
+                .filter(|r| r.status() != duban_referral::Status::Closed)
+                .map(|r| OpenWork {
+                    kind: OpenWorkKind::Referral,
+                    id: r.id().to_owned(),
+                    title: r.subject().to_owned(),
+                }),
+        );
+        let incidents = self
+            .case_aggregates::<duban_emergency::Incident>(INCIDENT, &id)
+            .await?;
+        open.extend(
+            incidents
+                .iter()
+                .filter(|i| i.status() != duban_emergency::Status::Closed)
+                .map(|i| OpenWork {
+                    kind: OpenWorkKind::Incident,
+                    id: i.id().to_owned(),
+                    title: i.title().to_owned(),
+                }),
+        );
+        Ok(open)
+    }
+
+    /// The mechanism aggregates of one kind that belong to a case.
+    async fn case_aggregates<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        case_id: &str,
+    ) -> Result<Vec<T>, crate::store::StoreError> {
+        self.store
+            .aggregates(kind, Some(case_id), None, 1000)
+            .await?
+            .iter()
+            .map(|json| Ok(serde_json::from_str(json)?))
+            .collect()
+    }
+}

@@ -1,0 +1,88 @@
+//! The supervisor the routing rules propose, named on a key case when it is
+//! dispatched (按建议交办) and has none yet.
+
+use duban_calendar::Calendar;
+use duban_case::Lang;
+use duban_case::lifecycle::Case;
+
+use super::{AppState, SUPERVISION, Who, stored_events, supervision_access};
+
+impl AppState {
+    /// After a key case is dispatched: name the supervisor the routing rules propose,
+    /// unless the case has one already (a coordinator's choice stands). A failure here
+    /// leaves the dispatch standing and the case in the coordinators' inbox to name one.
+    pub(super) async fn assign_proposed_supervisor(&self, case: &Case, by: &Who) {
+        if !case.is_key() {
+            return;
+        }
+        let Some(proposal) = self.route(case).supervisor else {
+            return;
+        };
+        if let Err(e) = self.assign_supervisor(case, &proposal, by).await {
+            tracing::warn!(case = %case.id(), error = %e, "proposed supervisor not assigned");
+        }
+    }
+
+    async fn assign_supervisor(
+        &self,
+        case: &Case,
+        proposal: &duban_dispatch::Proposal,
+        by: &Who,
+    ) -> Result<(), crate::store::StoreError> {
+        let key = case.id().to_string();
+        let (state, version) = match self.store.aggregate(SUPERVISION, &key).await? {
+            Some((json, version)) => (
+                serde_json::from_str::<duban_supervision::Supervision>(&json)?,
+                version,
+            ),
+            None => (duban_supervision::Supervision::new(key.clone()), 0),
+        };
+        let usable = self
+            .store
+            .user_by_username(&proposal.unit)
+            .await?
+            .is_some_and(|u| !u.disabled && u.role == crate::auth::Role::Supervisor.code());
+        if state.supervisor().is_some() || !usable {
+            return Ok(());
+        }
+        let now = self.now();
+        let ctx = duban_supervision::Ctx {
+            now,
+            actor: &by.username,
+            calendar: Calendar::official(),
+            order_number: None,
+            attachments: &[],
+        };
+        let cmd = duban_supervision::Command::Assign {
+            supervisor: proposal.unit.clone(),
+        };
+        let Ok(events) = duban_supervision::decide(&state, &cmd, &ctx) else {
+            return Ok(());
+        };
+        let next = events.iter().fold(state, duban_supervision::apply);
+        let stored = stored_events(&events, |e: &duban_supervision::Event| {
+            (e.at, e.actor.as_str(), e.kind.code())
+        })?;
+        let audit = by.entry(
+            now,
+            "supervision.assign",
+            Some(key.clone()),
+            &case.reference().to_string(),
+            &proposal.explain(Lang::Zh),
+            serde_json::json!({ "events": ["supervisor_assigned"], "rule": proposal.rule }),
+        );
+        let body = serde_json::to_string(&next)?;
+        self.store
+            .save_aggregate(
+                SUPERVISION,
+                &key,
+                Some(&key),
+                version,
+                &body,
+                &stored,
+                &audit,
+                &supervision_access(&next),
+            )
+            .await
+    }
+}
