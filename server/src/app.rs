@@ -1273,7 +1273,9 @@ pub fn origin(parts: &axum::http::request::Parts) -> (String, String) {
         .headers
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
+        // The entry the proxy in front of us appended; those before it are the
+        // client's own word, and a client could rotate them past the sign-in limits.
+        .and_then(|v| v.split(',').next_back())
         .map(|v| v.trim().to_owned())
         .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
     let ip = match (peer, forwarded) {
@@ -2945,9 +2947,9 @@ async fn run_sweep(
 
 /// Rows of each inbox source read at most.
 const INBOX_MAX: i64 = 200;
-/// Supervisions read at most to tell whose an escalated key case is (the store's cap
-/// on one read; a province has a few hundred key cases a round).
-const SUPERVISION_SCAN: i64 = 10_000;
+/// Escalated key cases read at most to tell whose each is (a province has a few hundred
+/// key cases a round).
+const SUPERVISE_SCAN: i64 = 10_000;
 
 /// What needs the actor's action now: cases by role and status, supervision orders and
 /// reports, referrals and incidents of the actor's units; most urgent first.
@@ -3041,20 +3043,22 @@ async fn inbox(
             units: actor.jurisdiction.clone(),
             key: supervised.then_some(true),
             running: true,
-            // Whose a supervised case is lies in its supervision: read them all (key
-            // cases are few) to count them; the leader's are counted in the database.
-            limit: if supervised { 0 } else { INBOX_MAX },
+            // Whose a supervised case is lies in its supervision, so those are counted
+            // here, up to SUPERVISE_SCAN; the leader's are counted in the database.
+            limit: if supervised {
+                SUPERVISE_SCAN
+            } else {
+                INBOX_MAX
+            },
             urgent_first: true,
             ..CaseFilter::default()
         };
-        // Each supervised case's supervisor, read in one go (none: not yet named).
+        let found = s.store.cases(&f).await?;
+        // The supervisors of these cases, read in one go (none: not yet named).
         let mut supervisor_of: HashMap<String, Option<String>> = HashMap::new();
         if supervised {
-            for json in s
-                .store
-                .aggregates(SUPERVISION, None, None, SUPERVISION_SCAN)
-                .await?
-            {
+            let ids: Vec<String> = found.iter().map(|c| c.id().to_string()).collect();
+            for json in s.store.aggregates_by_key(SUPERVISION, &ids).await? {
                 let sv: duban_supervision::Supervision =
                     serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
                 supervisor_of.insert(sv.case_id().to_owned(), sv.supervisor().map(str::to_owned));
@@ -3062,7 +3066,7 @@ async fn inbox(
         }
         let mut listed = 0u64;
         let mut matched = (0u64, 0u64);
-        for c in s.store.cases(&f).await? {
+        for c in found {
             if supervised {
                 let mine = match supervisor_of.get(&c.id().to_string()).cloned().flatten() {
                     Some(name) => name == actor.user.username,
@@ -3588,12 +3592,19 @@ async fn case_attachments(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<duban_api::AttachmentView>>, ApiFailure> {
     let case = load(&s, &id, lang, &actor).await?;
+    // A file's name may name the complainant ("王小明举报照片.jpg").
+    let personal = actor.may_read_personal_data();
     Ok(axum::Json(
         s.store
             .attachments(&case.id().to_string())
             .await?
             .into_iter()
-            .map(attachment_view)
+            .map(|mut a| {
+                if !personal {
+                    a.name = duban_case::privacy::redact(&a.name, case.complainant().name());
+                }
+                attachment_view(a)
+            })
             .collect(),
     ))
 }

@@ -494,6 +494,9 @@ pub trait Store: Send + Sync + 'static {
         next_step_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> StoreResult<()>;
     /// The units a case was referred to (`,dept-zjt,`).
+    /// States of the aggregates of a kind kept under these keys (a supervision's key is
+    /// its case id), in no particular order; keys without one are left out.
+    async fn aggregates_by_key(&self, kind: &str, keys: &[String]) -> StoreResult<Vec<String>>;
     async fn referred_units(&self, case_id: &str) -> StoreResult<String>;
     /// An aggregate's events as stored JSON, oldest first, with their sequence numbers.
     async fn aggregate_events(&self, kind: &str, key: &str) -> StoreResult<Vec<(u64, String)>>;
@@ -1993,6 +1996,21 @@ macro_rules! sql_store {
                 sql.push_str(&format!(" ORDER BY updated_at DESC LIMIT {}", limit.clamp(1, 10_000)));
                 let q = bind_args!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), &args);
                 Ok(q.fetch_all(&self.pool).await?)
+            }
+
+            async fn aggregates_by_key(&self, kind: &str, keys: &[String]) -> StoreResult<Vec<String>> {
+                let mut out = Vec::new();
+                // In slices, to stay within every database's limit on bound values.
+                for slice in keys.chunks(500) {
+                    let marks: Vec<String> = (2..slice.len() + 2).map(|n| format!("${n}")).collect();
+                    let sql = format!("SELECT state FROM aggregates WHERE kind = $1 AND key IN ({})", marks.join(", "));
+                    let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(kind.to_owned());
+                    for k in slice {
+                        q = q.bind(k.clone());
+                    }
+                    out.extend(q.fetch_all(&self.pool).await?);
+                }
+                Ok(out)
             }
 
             async fn referred_units(&self, case_id: &str) -> StoreResult<String> {

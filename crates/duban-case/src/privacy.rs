@@ -23,6 +23,7 @@ const GROUP_DIGITS: usize = 3;
 
 /// `text` without what could identify the complainant: runs of seven or more digits
 /// (phones and ID numbers, ASCII or full-width, also when grouped by spaces or hyphens,
+/// half- or full-width,
 /// an ID number's final X included) become `××××`, e-mail addresses keep only their
 /// first letter and domain, and the complainant's recorded name (two characters or
 /// more) becomes `×××` wherever it was typed in.
@@ -63,7 +64,7 @@ fn mask_numbers(text: &str) -> String {
         let mut digits = end - i;
         let mut last_group = digits;
         while end + 1 < chars.len()
-            && matches!(chars[end], ' ' | '-')
+            && matches!(chars[end], ' ' | '-' | '\u{3000}' | '－')
             && digit(chars[end + 1])
             && last_group >= GROUP_DIGITS
         {
@@ -140,6 +141,8 @@ mod tests {
             ("电话139-1234-5678。", "电话××××。"),
             ("座机025-84561234", "座机××××"),
             ("全角１３９１２３４５６７８", "全角××××"),
+            ("全角１３９－５５５５－６６６６", "全角××××"),
+            ("全角139　5555　6666。", "全角××××。"),
             ("身份证11010519491231002x号", "身份证××××号"),
             ("身份证320102 19800101 1234", "身份证××××"),
             ("本地号码8456123", "本地号码××××"),

@@ -328,7 +328,7 @@ fn status_of(order_no: &str, c: &Case, created: bool) -> HotlineStatus {
         finding: c.outcome().map(|o| o.finding().label(Lang::Zh).to_owned()),
         result: c
             .outcome()
-            .map(|o| o.public_summary().to_owned())
+            .map(|o| duban_case::privacy::redact(o.public_summary(), c.complainant().name()))
             .filter(|t| !t.is_empty()),
     }
 }

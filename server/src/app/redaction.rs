@@ -18,11 +18,24 @@ use super::{Actor, AppState};
 use crate::error::ApiFailure;
 use crate::store::StoreError;
 
-/// The free-text fields of the mechanism crates' states and events, by name. Ids,
-/// unit ids, numbers, codes and instants are never among them.
+/// The free-text fields of the mechanism crates' states and events, by name (file
+/// names included: "王小明举报照片.jpg"). Ids, unit ids, numbers, codes and instants
+/// are never among them: an id's digit groups could read as a phone number.
 const FREE_TEXT: &[&str] = &[
-    "demands", "answer", "findings", "comments", "text", "summary", "subject", "title", "address",
-    "note", "reason",
+    "demands",
+    "answer",
+    "findings",
+    "comments",
+    "closing_comments",
+    "text",
+    "summary",
+    "subject",
+    "title",
+    "address",
+    "note",
+    "reason",
+    "tasks",
+    "name",
 ];
 
 /// `view` as `actor` may read it, `case_id` naming the case it belongs to (if any).

@@ -88,6 +88,32 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
     let (s, v) = call(&supervisor, "POST", &sup_uri, Some(json!({"action": "issue_order", "target_unit": "gov-3211",
         "demands": format!("请核实{NAME}（{PHONE}）反映的偷排问题并报送整改方案"), "amount": 3, "unit": "working_days"}))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    let number = v["supervision"]["orders"][0]["number"]
+        .as_str()
+        .expect("number")
+        .to_owned();
+    let (s, v) = call(
+        &handler,
+        "POST",
+        &sup_uri,
+        Some(json!({"action": "answer_order", "number": number,
+        "answer": format!("已联系{NAME}（{PHONE}），企业停产整改。")})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(json!({"action": "close_order", "number": number,
+        "accept": true, "comments": format!("经回访{NAME}，电话１３９－５５５５－６６６６，满意")}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = upload(
+        &coordinator,
+        &format!("/api/v1/cases/{id}/attachments"),
+        b"\x89PNG\r\n\x1a\n0000",
+        "image/png",
+        // 王小明13955556666.png, percent-encoded as the browser sends it.
+        &format!("%E7%8E%8B%E5%B0%8F%E6%98%8E{PHONE}.png"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     let (s, v) = call(&coordinator, "POST", &format!("/api/v1/cases/{id}/referrals"), Some(json!({"action": "send",
         "from_unit": "prov-coord", "to_unit": "dept-zjt", "subject": format!("{NAME}反映的管网问题"),
         "text": format!("{NAME}反映，电话{PHONE}，请住建厅协同核查。"), "amount": 2, "unit": "working_days"}))).await;
@@ -107,6 +133,8 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
 
     let routes = [
         sup_uri.clone(),
+        format!("/api/v1/cases/{id}/attachments"),
+        "/api/v1/referrals".to_owned(),
         format!("/api/v1/cases/{id}/referrals"),
         referral,
         "/api/v1/incidents".to_owned(),
@@ -119,10 +147,16 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
         "/api/v1/cases/export.csv".to_owned(),
     ];
     let leaks = |text: &str| {
-        [PHONE, "139 5555 6666", ID, NAME]
-            .into_iter()
-            .filter(|p| text.contains(p))
-            .collect::<Vec<_>>()
+        [
+            PHONE,
+            "139 5555 6666",
+            "１３９－５５５５－６６６６",
+            ID,
+            NAME,
+        ]
+        .into_iter()
+        .filter(|p| text.contains(p))
+        .collect::<Vec<_>>()
     };
     for (who, client) in [("supervisor", &supervisor), ("leader", &leader)] {
         for uri in &routes {
@@ -145,6 +179,18 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
     assert_eq!(
         sv["supervision"]["orders"][0]["demands"],
         "请核实×××（××××）反映的偷排问题并报送整改方案"
+    );
+    let (_, files) = call(
+        &coordinator,
+        "GET",
+        &format!("/api/v1/cases/{id}/attachments"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        files[0]["name"],
+        format!("{NAME}{PHONE}.png"),
+        "the right reads the name whole"
     );
     // Those with the right read the text whole on the case page…
     for client in [&coordinator, &admin, &handler] {
