@@ -3,8 +3,8 @@
 //! otherwise be left behind a case that reads as done. Stage-closing (阶段办结) stays
 //! possible: the rectification goes on under supervision.
 //!
-//! The server gathers what is open from the mechanism aggregates; the rule is here, so
-//! the browser and the server refuse alike.
+//! The server gathers what is open from the mechanism aggregates (the browser does not
+//! hold them) and asks this rule, which names each open item in the refusal.
 
 use serde::{Deserialize, Serialize};
 
