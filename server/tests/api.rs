@@ -2075,7 +2075,7 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     assert!(
         r["lead"]["explanation"]
             .as_str()
-            .is_some_and(|e| e.contains("321102") && e.contains("镇江市")),
+            .is_some_and(|e| e.contains("镇江市京口区属镇江市属地管理")),
         "{r}"
     );
     assert_eq!(r["notify"][0]["unit"], "dept-zjt");

@@ -112,6 +112,12 @@ pub fn because_text(b: &Because, lang: Lang) -> String {
     let d = |c: &DivisionCode| division_name(*c);
     let domain = lang.domain();
     match (b, lang) {
+        (Because::Division { case, within }, Lang::ZhCn) if case == within => {
+            format!("行政区域为{}", d(case))
+        }
+        (Because::Division { case, within }, Lang::En) if case == within => {
+            format!("the division is {}", d(case))
+        }
         (Because::Division { case, within }, Lang::ZhCn) => {
             format!("行政区域{}在{}范围内", d(case), d(within))
         }
@@ -163,7 +169,7 @@ pub fn because_text(b: &Because, lang: Lang) -> String {
 /// carries division codes): `牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域镇江市京口区属镇江市属地管理`.
 /// `name`: the unit's name, or the supervisor's name for supervise rules.
 pub fn explain(p: &Proposal, name: &str, lang: Lang) -> String {
-    let reasons: Vec<String> = p.because.iter().map(|b| because_text(b, lang)).collect();
+    let reasons: Vec<String> = p.reasons().map(|b| because_text(b, lang)).collect();
     match lang {
         Lang::ZhCn => {
             let role = match p.kind {

@@ -576,6 +576,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Incident acknowledgement escalated",
     ),
     ("audit.action.case.create", "登记信访件", "Case intake"),
+    ("audit.action.import.commit", "批量导入", "Batch import"),
     (
         "audit.action.personal_data.read",
         "查看举报人信息",
@@ -1526,8 +1527,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "err.amount.above_max",
-        "督办时限过长：最多240小时或30天",
-        "The order's time limit is too long: at most 240 hours or 30 days",
+        "督办时限过长：按日计最多30天（工作日或自然日），按小时计最多240小时",
+        "The order's time limit is too long: at most 30 days (working or natural) or 240 hours",
     ),
     ("err.unit.invalid", "时限单位无效", "Not a valid time unit"),
     ("err.answer.required", "请填写答复", "An answer is required"),
@@ -1874,8 +1875,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("import.title", "批量导入交办清单", "Import a transfer list"),
     (
         "import.hint",
-        "选择督察组交办清单（Excel 或 CSV，至多32MB），先逐行校验，不保存；全部无误后一次性导入，任何一行有错误都不会导入。",
-        "Choose an inspection team's transfer list (Excel or CSV, at most 32 MB). Every row is checked first and nothing is saved; once no row has an error, the whole list is imported at once.",
+        "选择督察组交办清单（Excel 或 CSV，至多32MB），先逐行校验，不保存。有错误的行可在下方逐行改正（选择行政区域、改正日期）或注明理由后排除；其余各行全部无误后一次性导入。",
+        "Choose an inspection team's transfer list (Excel or CSV, at most 32 MB). Every row is checked first and nothing is saved. Rows with errors can be corrected below (pick the division, correct a date) or excluded with a reason; once the other rows have no error, they are imported at once.",
     ),
     (
         "import.template_xlsx",
@@ -1910,8 +1911,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("import.ignored", "已忽略列", "Columns ignored"),
     (
         "import.counts",
-        "共{total}行，可导入{valid}行，{errors}行有错误",
-        "{total} rows: {valid} can be imported, {errors} have errors",
+        "共{total}行，可导入{valid}行，{errors}行有错误，{excluded}行已排除",
+        "{total} rows: {valid} can be imported, {errors} have errors, {excluded} excluded",
     ),
     (
         "import.already",
@@ -1939,8 +1940,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("import.not_key", "否", "No"),
     (
         "import.blocked",
-        "请在文件中改正有错误的行后重新选择文件，全部无误才能导入。",
-        "Correct the rows with errors in the file and choose it again: only a list without errors is imported.",
+        "请在下方改正有错误的行，或注明理由将其排除（也可改正文件后重新选择）；其余各行全部无误才能导入。",
+        "Correct the rows with errors below, or exclude them with a reason (or correct the file and choose it again): the other rows are imported only when none has an error.",
     ),
     (
         "import.errors_only",

@@ -17,7 +17,7 @@
 //! let routing = route(&facts, &default_rules(), &units);
 //! let lead = routing.lead.unwrap();
 //! assert_eq!(lead.unit, "gov-3211");
-//! assert!(lead.explain(Lang::Zh).contains("321102"));
+//! assert!(lead.explain(Lang::Zh).contains("镇江市京口区属镇江市属地管理"));
 //! ```
 //!
 //! Invariant: no IO and no clock; the unit directory and the instant are arguments.

@@ -291,11 +291,17 @@ impl Because {
     fn explain(&self, lang: Lang) -> String {
         let name = |d: &DivisionCode| d.division().full_name();
         match (self, lang) {
+            (Because::Division { case, within }, Lang::Zh) if case == within => {
+                format!("行政区域为{}", name(case))
+            }
+            (Because::Division { case, within }, Lang::En) if case == within => {
+                format!("the division is {}", name(case))
+            }
             (Because::Division { case, within }, Lang::Zh) => {
-                format!("行政区域{case}在{}（{within}）范围内", name(within))
+                format!("行政区域{}在{}范围内", name(case), name(within))
             }
             (Because::Division { case, within }, Lang::En) => {
-                format!("division {case} lies in {within} ({})", name(within))
+                format!("{} lies in {}", name(case), name(within))
             }
             (
                 Because::Territory {
@@ -304,11 +310,7 @@ impl Because {
                 },
                 Lang::Zh,
             ) => {
-                format!(
-                    "行政区域{case}属{}（{}）属地管理",
-                    name(government_of),
-                    government_of.short()
-                )
+                format!("行政区域{}属{}属地管理", name(case), name(government_of))
             }
             (
                 Because::Territory {
@@ -316,11 +318,7 @@ impl Because {
                     government_of,
                 },
                 Lang::En,
-            ) => format!(
-                "division {case} is governed by {} ({})",
-                name(government_of),
-                government_of.short()
-            ),
+            ) => format!("{} is governed by {}", name(case), name(government_of)),
             (Because::Category { category }, l) => match l {
                 Lang::Zh => format!("污染类型为{}", category.label(l)),
                 Lang::En => format!("category {}", category.label(l)),
@@ -355,6 +353,16 @@ pub struct Proposal {
 }
 
 impl Proposal {
+    /// The reasons worth saying: a division lying in the very place whose government
+    /// is responsible for it (a zone's own rule) says nothing the territory does not.
+    pub fn reasons(&self) -> impl Iterator<Item = &Because> {
+        self.because.iter().filter(|b| match b {
+            Because::Division { case, within } => !self.because.iter().any(|t| {
+                matches!(t, Because::Territory { case: c, government_of } if c == case && government_of == within)
+            }),
+            _ => true,
+        })
+    }
     /// The explanation in both languages, as a dispatch keeps it.
     pub fn reason(&self) -> duban_case::lifecycle::RoutingReason {
         duban_case::lifecycle::RoutingReason {
@@ -362,9 +370,9 @@ impl Proposal {
             en: self.explain(Lang::En),
         }
     }
-    /// "牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域321102属镇江市（3211）属地管理".
+    /// "牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域镇江市京口区属镇江市属地管理".
     pub fn explain(&self, lang: Lang) -> String {
-        let reasons: Vec<String> = self.because.iter().map(|b| b.explain(lang)).collect();
+        let reasons: Vec<String> = self.reasons().map(|b| b.explain(lang)).collect();
         match lang {
             Lang::Zh => {
                 let role = match self.kind {

@@ -589,7 +589,7 @@ fn PreviewView(
     });
     let nothing = p.nothing_to_import.clone();
     let counts = {
-        let (total, valid, bad) = (p.total, p.valid, p.error_rows);
+        let (total, valid, bad, excluded) = (p.total, p.valid, p.error_rows, p.excluded);
         move || {
             fill(
                 i18n.t("import.counts"),
@@ -597,6 +597,7 @@ fn PreviewView(
                     ("total", total.to_string()),
                     ("valid", valid.to_string()),
                     ("errors", bad.to_string()),
+                    ("excluded", excluded.to_string()),
                 ],
             )
         }

@@ -28,7 +28,8 @@ const MECHANISM_ACTIONS: [&str; 8] = [
 ];
 
 /// Audit action codes that are not case actions, in the order the filter lists them.
-const OTHER_ACTIONS: [&str; 9] = [
+const OTHER_ACTIONS: [&str; 10] = [
+    "import.commit",
     "personal_data.read",
     "user.create",
     "user.update",
