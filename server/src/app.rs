@@ -2374,7 +2374,22 @@ fn supervision_allowed(
                 "review_report",
             ]);
         }
-        Role::Handler => out.extend(["answer_order", "submit_report"]),
+        Role::Handler => {
+            // A unit answers the open orders addressed to it, not another unit's.
+            let mine = |unit: &String| {
+                actor
+                    .jurisdiction
+                    .as_ref()
+                    .is_some_and(|units| units.contains(unit))
+            };
+            if s.orders()
+                .iter()
+                .any(|o| o.status == duban_supervision::OrderStatus::Open && mine(&o.target_unit))
+            {
+                out.push("answer_order");
+            }
+            out.push("submit_report");
+        }
         _ => {}
     }
     if !case.is_key() {

@@ -343,10 +343,15 @@ async fn supervision_story(
         &format!(r#"form#issue-order select[name=target_unit] option[value="{LEAD_UNIT}"]"#),
     )
     .await?;
-    wait(c, "form#issue-order select[name=target_unit]")
+    // The order goes to the case's lead unit unless the supervisor picks another.
+    let chosen = wait(c, "form#issue-order select[name=target_unit]")
         .await?
-        .select_by_value(LEAD_UNIT)
+        .prop("value")
         .await?;
+    ensure!(
+        chosen.as_deref() == Some(LEAD_UNIT),
+        "the order's target is not the lead unit: {chosen:?}"
+    );
     fill(
         c,
         "form#issue-order textarea[name=demands]",

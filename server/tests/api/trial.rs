@@ -469,6 +469,14 @@ async fn closing_with_open_work(store: Arc<dyn Store>) {
         v["referral"]["id"].as_str().expect("rid")
     );
 
+    // Only the unit the order is addressed to is offered to answer it (the department
+    // the problem was referred to sees the case, not the order's answer).
+    let allowed = |v: &Value| v["allowed"].as_array().cloned().unwrap_or_default();
+    let (_, v) = call(&handler, "GET", &sup_uri, None).await;
+    assert!(allowed(&v).contains(&json!("answer_order")), "{v}");
+    let (_, v) = call(&housing, "GET", &sup_uri, None).await;
+    assert!(!allowed(&v).contains(&json!("answer_order")), "{v}");
+
     // Closing lists both, and nothing changes.
     let (s, v) = act(
         &coordinator,

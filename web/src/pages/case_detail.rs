@@ -595,6 +595,12 @@ pub fn CaseDetailPage() -> impl IntoView {
         })
     });
     // The case and whether it is key, for the mechanism sections.
+    let lead_unit = Signal::derive(move || {
+        case.with(|c| {
+            c.as_ref()
+                .and_then(|v| v.case.lead_unit().map(|u| u.to_string()))
+        })
+    });
     let mechanisms = Memo::new(move |_| {
         case.with(|c| {
             c.as_ref()
@@ -812,7 +818,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                 <RepeatCandidates case_id merged/>
             })}
             {move || mechanisms.get().map(|(case_id, key)| view! {
-                {key.then(|| view! { <SupervisionSection case_id=case_id.clone() units/> })}
+                {key.then(|| view! { <SupervisionSection case_id=case_id.clone() units lead=lead_unit/> })}
                 <CaseReferrals case_id=case_id.clone() units/>
                 <CaseAttachments case_id=case_id.clone() version=Signal::derive(move || case.with(|c| c.as_ref().map_or(0, |v| v.case.version())))/>
                 <DeclareFromCase case/>

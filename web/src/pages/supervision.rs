@@ -126,7 +126,12 @@ fn report_kind_code(k: ReportKind) -> &'static str {
 
 /// The `#supervision` section of a key case.
 #[component]
-pub fn SupervisionSection(case_id: String, units: RwSignal<Vec<UnitView>>) -> impl IntoView {
+pub fn SupervisionSection(
+    case_id: String,
+    units: RwSignal<Vec<UnitView>>,
+    /// The case's lead unit: an order goes to it unless the supervisor picks another.
+    lead: Signal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let url = StoredValue::new(format!("/api/v1/cases/{case_id}/supervision"));
     let case_id = StoredValue::new(case_id);
@@ -374,7 +379,7 @@ pub fn SupervisionSection(case_id: String, units: RwSignal<Vec<UnitView>>) -> im
                     .collect_view()}
             </div>
             {move || open.get().map(|which| match which {
-                Open::IssueOrder => view! { <IssueOrderForm units errors busy on_send on_cancel/> }.into_any(),
+                Open::IssueOrder => view! { <IssueOrderForm units lead errors busy on_send on_cancel/> }.into_any(),
                 Open::RecordVisit => view! { <RecordVisitForm case_id=case_id.get_value() uploads errors busy on_send on_cancel/> }.into_any(),
                 Open::SubmitReport => view! { <SubmitReportForm errors busy on_send on_cancel/> }.into_any(),
                 Open::Answer(number) => view! { <AnswerOrderForm case_id=case_id.get_value() number errors busy on_send on_cancel/> }.into_any(),
@@ -649,13 +654,14 @@ pub(crate) fn LimitFields(
 #[component]
 fn IssueOrderForm(
     units: RwSignal<Vec<UnitView>>,
+    lead: Signal<Option<String>>,
     errors: RwSignal<Vec<ApiError>>,
     busy: RwSignal<bool>,
     on_send: Callback<Command>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let target = RwSignal::new(String::new());
+    let target = RwSignal::new(lead.get_untracked().unwrap_or_default());
     let demands = RwSignal::new(String::new());
     let amount = RwSignal::new("5".to_owned());
     let unit = RwSignal::new("working_days".to_owned());
