@@ -1648,57 +1648,50 @@ async fn connect(driver: &Driver, chromium: &Path, tmp: &Path) -> Result<Client>
         })
 }
 
-/// A Chrome DevTools Protocol command, sent through chromedriver's
-/// `POST /session/{id}/goog/cdp/execute`.
+/// A chromedriver command of its own (beyond W3C WebDriver): `POST
+/// /session/{id}/{path}` with a JSON body.
 #[derive(Debug)]
-struct Cdp(&'static str, Value);
+struct Chromedriver {
+    path: &'static str,
+    body: Value,
+}
 
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+impl fantoccini::wd::WebDriverCompatibleCommand for Chromedriver {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({"cmd": self.0, "params": self.1}).to_string()),
-        )
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 
-/// The browser console's entries since the last read, through chromedriver's
-/// `POST /session/{id}/se/log`.
-#[derive(Debug)]
-struct BrowserLog;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
+/// A Chrome DevTools Protocol command.
+fn cdp(cmd: &str, params: Value) -> Chromedriver {
+    Chromedriver {
+        path: "goog/cdp/execute",
+        body: json!({"cmd": cmd, "params": params}),
     }
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({"type": "browser"}).to_string()),
-        )
+}
+
+/// The browser console's entries since the last read.
+fn browser_log() -> Chromedriver {
+    Chromedriver {
+        path: "se/log",
+        body: json!({"type": "browser"}),
     }
 }
 
 /// What the page's content security policy refused, as the console says it.
 async fn csp_violations(c: &Client) -> Result<Vec<String>> {
-    let log = c.issue_cmd(BrowserLog).await?;
+    let log = c.issue_cmd(browser_log()).await?;
     Ok(log
         .as_array()
         .into_iter()
@@ -1711,8 +1704,8 @@ async fn csp_violations(c: &Client) -> Result<Vec<String>> {
 
 /// Switch the page's network off or on through the DevTools protocol.
 async fn network(c: &Client, online: bool) -> Result<()> {
-    c.issue_cmd(Cdp("Network.enable", json!({}))).await?;
-    c.issue_cmd(Cdp(
+    c.issue_cmd(cdp("Network.enable", json!({}))).await?;
+    c.issue_cmd(cdp(
         "Network.emulateNetworkConditions",
         json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
     ))

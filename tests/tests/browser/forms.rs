@@ -153,7 +153,7 @@ async fn numeric_story(
 
 /// Set the page's viewport to `width`×`height` CSS pixels (media queries follow).
 async fn viewport(c: &Client, width: u32, height: u32) -> Result<()> {
-    c.issue_cmd(Cdp(
+    c.issue_cmd(cdp(
         "Emulation.setDeviceMetricsOverride",
         json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
     ))
