@@ -433,6 +433,21 @@ impl AppState {
         self.units.read().ok()?.get(id).map(|u| u.name.clone())
     }
 
+    /// The whole cases behind list rows, by id, in one read.
+    pub async fn full_cases(
+        &self,
+        rows: &[CaseSummary],
+    ) -> Result<HashMap<CaseId, Case>, crate::store::StoreError> {
+        let ids: Vec<String> = rows.iter().map(|c| c.id.to_string()).collect();
+        Ok(self
+            .store
+            .cases_by_id(&ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id(), c))
+            .collect())
+    }
+
     /// The units as routing sees them.
     fn dispatch_units(&self) -> Vec<duban_dispatch::Unit> {
         self.units
@@ -4107,14 +4122,7 @@ async fn export_table(
     loop {
         let (items, total) = s.store.list_cases(&f).await?;
         // The lead unit and the complainant are in the full case, not the summary.
-        let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
-        let full: HashMap<CaseId, Case> = s
-            .store
-            .cases_by_id(&ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.id(), c))
-            .collect();
+        let full = s.full_cases(&items).await?;
         if total > EXPORT_MAX_ROWS {
             let message = match lang {
                 Lang::Zh => format!("导出最多{EXPORT_MAX_ROWS}条，当前筛选有{total}条，请缩小范围"),

@@ -5,11 +5,7 @@
 //! records. Staff write these texts, and they quote the complaint
 //! ("已电话联系王小明13955556666").
 
-use std::collections::HashMap;
-
 use duban_api::CaseSummary;
-use duban_case::lifecycle::Case;
-use duban_case::model::CaseId;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -70,14 +66,7 @@ pub(super) async fn readable_summaries(
     if actor.may_read_personal_data() {
         return Ok(items);
     }
-    let ids: Vec<String> = items.iter().map(|c| c.id.to_string()).collect();
-    let mut full: HashMap<CaseId, Case> = s
-        .store
-        .cases_by_id(&ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id(), c))
-        .collect();
+    let mut full = s.full_cases(&items).await?;
     Ok(items
         .into_iter()
         .map(|row| match full.remove(&row.id) {
