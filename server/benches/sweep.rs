@@ -26,7 +26,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use criterion::Criterion;
 use duban_calendar::Calendar;
 use duban_case::lifecycle;
-use duban_server::app::AppState;
+use duban_server::service::AppState;
 
 fn in_memory(c: &mut Criterion) {
     let clocks = std::env::var("DUBAN_SWEEP_CLOCKS")

@@ -5,9 +5,12 @@
 //! Invariant: the only place with HTTP status codes is `error.rs`; the only place with
 //! SQL is `store.rs` and the migrations.
 
-pub mod app;
 pub mod auth;
 pub mod error;
+pub mod http;
 pub mod openapi;
+pub mod policy;
+pub mod routes;
 pub mod seed;
+pub mod service;
 pub mod store;

@@ -192,13 +192,13 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::bail!("a handler needs --unit");
             }
             let store = duban_server::store::open(&database_url).await?;
-            let state = duban_server::app::AppState::new(store).await?;
+            let state = duban_server::service::AppState::new(store).await?;
             let (password, generated) = match std::env::var("DUBAN_USER_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (duban_server::auth::one_time_password(), true),
             };
             // The audit trail names the operating-system account that ran the command.
-            let who = duban_server::app::Who {
+            let who = duban_server::service::Who {
                 username: format!(
                     "cli:{}",
                     std::env::var("USER").unwrap_or_else(|_| "unknown".into())
@@ -219,11 +219,16 @@ async fn main() -> anyhow::Result<()> {
                 )
                 .await
                 .map_err(|e| match e {
-                    duban_server::app::UserError::Invalid { field, code } => anyhow::anyhow!(
-                        "{field}: {}",
-                        duban_server::app::UserError::message(code, duban_case::Lang::En)
-                    ),
-                    duban_server::app::UserError::Store(e) => anyhow::anyhow!(e),
+                    duban_server::service::users::UserError::Invalid { field, code } => {
+                        anyhow::anyhow!(
+                            "{field}: {}",
+                            duban_server::service::users::UserError::message(
+                                code,
+                                duban_case::Lang::En
+                            )
+                        )
+                    }
+                    duban_server::service::users::UserError::Store(e) => anyhow::anyhow!(e),
                 })?;
             println!("added {} ({})", user.username, user.role);
             if generated {
@@ -255,7 +260,7 @@ async fn serve(
     };
     let store = duban_server::store::open(database_url).await?;
     tracing::info!(database = store.kind(), "storage ready");
-    let state = duban_server::app::AppState::new(store)
+    let state = duban_server::service::AppState::new(store)
         .await?
         .with_rate_limit(rate_limit, rate_burst);
     if demo {
@@ -274,7 +279,7 @@ async fn serve(
                 duban_server::auth::Role::Admin,
                 None,
                 &password,
-                &duban_server::app::Who::system(),
+                &duban_server::service::Who::system(),
                 "first start",
             )
             .await
@@ -323,7 +328,7 @@ async fn serve(
             }
         });
     }
-    let app = duban_server::app::router(state.clone(), dist);
+    let app = duban_server::http::router(state.clone(), dist);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Duban listening on http://{addr}");
     axum::serve(
@@ -344,7 +349,7 @@ struct Limits {
     rate_burst: u32,
 }
 
-async fn shutdown_signal(state: duban_server::app::AppState, drain_seconds: u64) {
+async fn shutdown_signal(state: duban_server::service::AppState, drain_seconds: u64) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

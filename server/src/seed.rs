@@ -8,7 +8,7 @@ use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
 use duban_divisions::Level;
 
-use crate::app::AppState;
+use crate::service::AppState;
 use crate::store::Store;
 
 const COORDINATION: &str = "prov-coord";
@@ -127,7 +127,7 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<()> {
         ("handler", "镇江市承办人", Role::Handler, Some("gov-3211")),
         ("leader", "领导", Role::Leader, Some("prov-coord")),
     ];
-    let system = crate::app::Who::system();
+    let system = crate::service::Who::system();
     for (username, name, role, unit) in users {
         if state.store.user_by_username(username).await?.is_none()
             && let Err(e) = state
@@ -235,7 +235,7 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
         return Ok(0);
     }
     let now = state.now();
-    let system = crate::app::Who::system();
+    let system = crate::service::Who::system();
     let mut rng = Mix(20_261_122);
     let counties: Vec<_> = duban_divisions::all()
         .iter()
@@ -422,7 +422,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
     use serde_json::json;
 
     use crate::error::{ApiJson, ReqLang};
-    let actor = crate::app::Actor {
+    let actor = crate::policy::Actor {
         user: crate::store::UserRecord {
             id: "system".into(),
             username: "system".into(),
@@ -434,7 +434,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
         },
         role: crate::auth::Role::Admin,
         jurisdiction: None,
-        who: crate::app::Who::system(),
+        who: crate::service::Who::system(),
     };
     let mut rules: Vec<duban_dispatch::Rule> = state.routing_rules().into();
     rules.push(duban_dispatch::Rule {
@@ -471,7 +471,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
         .collect();
     for (n, case) in key.iter().enumerate() {
         let lead = case.lead_unit().map(|u| u.to_string()).unwrap_or_default();
-        let _ = crate::app::supervise(
+        let _ = crate::routes::supervision::supervise(
             State(state.clone()),
             lang(),
             actor.clone(),
@@ -479,7 +479,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
             ApiJson(json!({"action": "assign", "supervisor": "supervisor"})),
         )
         .await?;
-        let _ = crate::app::supervise(
+        let _ = crate::routes::supervision::supervise(
             State(state.clone()),
             lang(),
             actor.clone(),
@@ -490,7 +490,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
         .await?;
         if n == 0 {
             let date = (state.now() + TimeDelta::hours(8)).date_naive().to_string();
-            let _ = crate::app::supervise(
+            let _ = crate::routes::supervision::supervise(
                 State(state.clone()),
                 lang(),
                 actor.clone(),
@@ -507,7 +507,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
         .iter()
         .find(|c| c.lead_unit().is_some() && c.content().contains("污水"))
     {
-        let (_, axum::Json(view)) = crate::app::refer(
+        let (_, axum::Json(view)) = crate::routes::referrals::refer(
             State(state.clone()),
             lang(),
             actor.clone(),
@@ -517,7 +517,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
                 "amount": 3, "unit": "working_days"})),
         )
         .await?;
-        let _ = crate::app::act_on_referral(
+        let _ = crate::routes::referrals::act_on_referral(
             State(state.clone()),
             lang(),
             actor.clone(),
@@ -532,7 +532,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
         .iter()
         .find(|c| c.categories().contains(&duban_case::model::Category::Water))
     {
-        let (_, axum::Json(view)) = crate::app::declare_incident_from_case(
+        let (_, axum::Json(view)) = crate::routes::incidents::declare_incident_from_case(
             State(state.clone()),
             lang(),
             actor.clone(),
@@ -541,7 +541,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
                 "severity": "III", "division": case.division().as_str(), "address": case.address()})),
         )
         .await?;
-        let _ = crate::app::act_on_incident(
+        let _ = crate::routes::incidents::act_on_incident(
             State(state.clone()),
             lang(),
             actor.clone(),

@@ -12,7 +12,9 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use duban_server::app::{AppState, Who, router};
+use duban_server::http::router;
+use duban_server::service::AppState;
+use duban_server::service::Who;
 use duban_server::store::{PgStore, SqliteStore, Store};
 
 #[path = "api/crash.rs"]
@@ -1006,8 +1008,8 @@ async fn accounts(store: Arc<dyn Store>) {
         )
         .await
         .expect("user");
-    let refused = |r: Result<_, duban_server::app::UserError>| match r {
-        Err(duban_server::app::UserError::Invalid { code, .. }) => code,
+    let refused = |r: Result<_, duban_server::service::users::UserError>| match r {
+        Err(duban_server::service::users::UserError::Invalid { code, .. }) => code,
         other => panic!("expected a refusal, got {other:?}"),
     };
     let sys = Who::system();
@@ -3190,7 +3192,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     let key_id = state
         .create_case_at(
             &key,
-            &duban_server::app::Who::system(),
+            &duban_server::service::Who::system(),
             t0 + chrono::TimeDelta::minutes(1),
         )
         .await
@@ -5264,7 +5266,7 @@ async fn inbox_overflow(store: Arc<dyn Store>) {
     let draft: duban_case::draft::CaseDraft = serde_json::from_value(valid_case()).expect("draft");
     for _ in 0..201 {
         state
-            .create_case(&draft, &duban_server::app::Who::system())
+            .create_case(&draft, &duban_server::service::Who::system())
             .await
             .expect("case");
     }

@@ -94,7 +94,7 @@ async fn in_browser(
         SocketAddr,
         &str,
         &Path,
-        &duban_server::app::AppState,
+        &duban_server::service::AppState,
     ) -> Result<()>,
 ) -> Result<()> {
     let Some(env) = Env::find()? else {
@@ -107,7 +107,7 @@ async fn in_browser(
     // The real server on a free port, with a fresh database.
     let url = format!("sqlite://{}/duban.db", tmp.path().display());
     let store = duban_server::store::SqliteStore::open(&url).await?;
-    let state = duban_server::app::AppState::new(Arc::new(store)).await?;
+    let state = duban_server::service::AppState::new(Arc::new(store)).await?;
     for (username, display, role, unit) in [
         (
             "coordinator",
@@ -148,7 +148,7 @@ async fn in_browser(
                 role,
                 unit,
                 PASSWORD,
-                &duban_server::app::Who::system(),
+                &duban_server::service::Who::system(),
                 "browser test",
             )
             .await
@@ -196,10 +196,10 @@ async fn in_browser(
 
 /// The real server serving `dist` on a free port of localhost (abort the task to stop).
 async fn serve(
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
     dist: &Path,
 ) -> Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
-    let app = duban_server::app::router(state.clone(), Some(dist.to_path_buf()));
+    let app = duban_server::http::router(state.clone(), Some(dist.to_path_buf()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move {
@@ -232,7 +232,7 @@ async fn sign_in(c: &Client, base: &str, username: &str, next: &str) -> Result<(
 
 /// A case registered through the server (the intake form has its own story).
 async fn register(
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
     batch: i64,
     content: &str,
 ) -> Result<duban_case::lifecycle::Case> {
@@ -249,14 +249,14 @@ async fn register(
         ..duban_case::draft::CaseDraft::default()
     };
     state
-        .create_case(&draft, &duban_server::app::Who::system())
+        .create_case(&draft, &duban_server::service::Who::system())
         .await
         .map_err(|e| anyhow!("cannot register a case: {e:?}"))
 }
 
 /// A case registered and dispatched to 镇江 through the server.
 async fn dispatched(
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
     content: &str,
 ) -> Result<duban_case::lifecycle::Case> {
     let case = register(state, 8, content).await?;
@@ -268,7 +268,7 @@ async fn dispatched(
         why: vec![],
     };
     state
-        .act(case, &cmd, &duban_server::app::Who::system(), state.now())
+        .act(case, &cmd, &duban_server::service::Who::system(), state.now())
         .await
         .map_err(|e| anyhow!("cannot dispatch: {e:?}"))
 }
@@ -298,7 +298,7 @@ async fn open_order_form(c: &Client, base: &str, page: &str) -> Result<()> {
 
 /// A case registered, dispatched to 镇江 and signed for through the server.
 async fn signed_for(
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
     content: &str,
 ) -> Result<duban_case::lifecycle::Case> {
     let case = dispatched(state, content).await?;
@@ -306,7 +306,7 @@ async fn signed_for(
         .act(
             case,
             &duban_case::lifecycle::Command::SignFor,
-            &duban_server::app::Who::system(),
+            &duban_server::service::Who::system(),
             state.now(),
         )
         .await
@@ -329,7 +329,7 @@ async fn supervision_story(
     _addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     let case = dispatched(
         state,
@@ -447,7 +447,7 @@ async fn referral_story(
     _addr: SocketAddr,
     base: &str,
     _shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     let case = dispatched(state, "京口区某小区生活污水管网破损，污水直排入河。").await?;
     let page = format!("/cases/{}", case.id());
@@ -521,7 +521,7 @@ async fn emergency_story(
     _addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     let case = dispatched(state, "京口区某化工园区废水泄漏入河，下游出现死鱼。").await?;
     sign_in(c, base, "coordinator", &format!("/cases/{}", case.id())).await?;
@@ -605,7 +605,7 @@ async fn dispatch_story(
     _addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     let one = register(state, 7, "京口区某小区生活污水直排入河，夏天臭味很重。").await?;
     register(state, 7, "京口区某厂夜间排放刺鼻废气，周边居民难以入睡。").await?;
@@ -686,7 +686,7 @@ async fn dispatch_story(
 
 /// A case of batch 6 taken to closed with an outcome whose public summary names the
 /// complainant and a phone number (which the disclosure must not show).
-async fn closed_case(state: &duban_server::app::AppState) -> Result<duban_case::lifecycle::Case> {
+async fn closed_case(state: &duban_server::service::AppState) -> Result<duban_case::lifecycle::Case> {
     use duban_case::lifecycle::Command;
     let draft = duban_case::draft::CaseDraft {
         channel: "inspection_phone".into(),
@@ -701,7 +701,7 @@ async fn closed_case(state: &duban_server::app::AppState) -> Result<duban_case::
         categories: vec!["air".into()],
         ..duban_case::draft::CaseDraft::default()
     };
-    let who = duban_server::app::Who::system();
+    let who = duban_server::service::Who::system();
     let mut case = state
         .create_case(&draft, &who)
         .await
@@ -748,7 +748,7 @@ async fn board_story(
     addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     let closed = closed_case(state).await?;
     register(state, 6, "京口区某小区生活污水直排入河，夏天臭味很重。").await?;
@@ -888,7 +888,7 @@ async fn import_story(
     _addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     const SEWAGE: &str = "京口区某小区生活污水直排入河，夏天臭味很重，影响居民生活。";
     register(state, 7, SEWAGE).await?;
@@ -1038,7 +1038,7 @@ async fn story(
     addr: SocketAddr,
     base: &str,
     shots: &Path,
-    _state: &duban_server::app::AppState,
+    _state: &duban_server::service::AppState,
 ) -> Result<()> {
     // 0. Any page without a session leads to sign-in; signing in comes back.
     c.goto(&format!("{base}/cases/new")).await?;
@@ -1736,7 +1736,7 @@ async fn offline_story(
     addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     sign_in(c, base, "coordinator", "/cases/new").await?;
     wait(c, "form#case-form").await?;
@@ -1921,7 +1921,7 @@ async fn offline_conflict(
     addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     use duban_case::lifecycle::Command;
     const MEASURES: &str = "现场核查：企业废气处理设施未运行，已责令立即整改。";
@@ -1976,7 +1976,7 @@ async fn offline_conflict(
                 unit: "working_days".into(),
                 reason: EXTENDED.into(),
             },
-            &duban_server::app::Who::system(),
+            &duban_server::service::Who::system(),
             state.now(),
         )
         .await
@@ -2055,7 +2055,7 @@ pub(crate) async fn first_render(runs: usize) -> Result<Vec<RenderRun>> {
     let tmp = TempDir::new()?;
     let url = format!("sqlite://{}/duban.db", tmp.path().display());
     let store = duban_server::store::SqliteStore::open(&url).await?;
-    let state = duban_server::app::AppState::new(Arc::new(store)).await?;
+    let state = duban_server::service::AppState::new(Arc::new(store)).await?;
     state
         .create_user(
             "coordinator",
@@ -2063,7 +2063,7 @@ pub(crate) async fn first_render(runs: usize) -> Result<Vec<RenderRun>> {
             duban_server::auth::Role::Coordinator,
             Some("prov-coord"),
             PASSWORD,
-            &duban_server::app::Who::system(),
+            &duban_server::service::Who::system(),
             "first render bench",
         )
         .await

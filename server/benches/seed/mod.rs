@@ -18,7 +18,7 @@ use duban_case::draft::{CaseDraft, NewCase, OutcomeDraft};
 use duban_case::lifecycle::{self, Case, Command, Ctx, Event};
 use duban_case::model::{CaseId, Reference};
 use duban_divisions::{Division, Level};
-use duban_server::app::Who;
+use duban_server::service::Who;
 use duban_server::store::{Insert, PgStore, SqliteStore, Store};
 use duban_sla::RuleSet;
 

@@ -356,7 +356,7 @@ pub struct LogCheck {
 /// it was reached; and a second sweep finds nothing due.
 pub async fn check_logs(store: std::sync::Arc<dyn duban_server::store::Store>) -> LogCheck {
     use duban_case::lifecycle::{self, EventKind};
-    let state = duban_server::app::AppState::new(store.clone())
+    let state = duban_server::service::AppState::new(store.clone())
         .await
         .expect("state");
     let now = chrono::Utc::now();

@@ -70,7 +70,7 @@ async fn numeric_story(
     addr: SocketAddr,
     base: &str,
     _shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     sign_in(c, base, "coordinator", "/cases/new").await?;
     wait(c, "form#case-form").await?;
@@ -299,7 +299,7 @@ async fn navigation_story(
     _addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     dispatched(state, "京口区某化工企业夜间偷排废气，气味刺鼻。").await?;
     register(
@@ -355,7 +355,7 @@ async fn notice_story(
     _addr: SocketAddr,
     base: &str,
     _shots: &Path,
-    _state: &duban_server::app::AppState,
+    _state: &duban_server::service::AppState,
 ) -> Result<()> {
     sign_in(c, base, "coordinator", "/cases/new").await?;
     wait(c, "form#case-form").await?;
@@ -408,7 +408,7 @@ async fn report_file_story(
     _addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     let case = signed_for(state, "京口区某企业夜间排放废气，需现场核查。").await?;
     let page = format!("/cases/{}", case.id());

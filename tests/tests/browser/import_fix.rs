@@ -18,7 +18,7 @@ async fn fix_story(
     _addr: SocketAddr,
     base: &str,
     shots: &Path,
-    state: &duban_server::app::AppState,
+    state: &duban_server::service::AppState,
 ) -> Result<()> {
     let today = today_utc8();
     let csv = format!(

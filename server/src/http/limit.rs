@@ -19,8 +19,8 @@ use duban_case::Lang;
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use super::AppState;
 use crate::error::{ApiFailure, ReqLang};
+use crate::service::AppState;
 
 /// Forget idle clients every this many requests (the buckets are per address).
 const RETAIN_EVERY: u64 = 10_000;

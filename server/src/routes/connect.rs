@@ -14,8 +14,10 @@ use duban_case::Lang;
 use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::lifecycle::Case;
 
-use super::{Actor, AppState, Who};
 use crate::error::{ApiFailure, ApiJson, ReqLang};
+use crate::policy::Actor;
+use crate::service::AppState;
+use crate::service::Who;
 use crate::store::{ApiClientRecord, StoreError};
 
 /// The kinds of system that may connect.

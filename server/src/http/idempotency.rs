@@ -27,8 +27,8 @@ use duban_api::ErrorBody;
 use duban_case::Lang;
 use sha2::{Digest, Sha256};
 
-use super::AppState;
 use crate::error::{ApiFailure, ReqLang};
+use crate::service::AppState;
 use crate::store::{Claim, IDEMPOTENCY, IdempotencyMark};
 
 pub const HEADER: &str = "idempotency-key";
@@ -52,7 +52,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Who the key belongs to: keys of different accounts never meet.
 async fn principal(s: &AppState, headers: &HeaderMap) -> Result<Option<String>, ApiFailure> {
-    if let Some((user, _, _)) = super::session_of(s, headers).await? {
+    if let Some((user, _, _)) = crate::routes::session::session_of(s, headers).await? {
         return Ok(Some(format!("user:{}", user.id)));
     }
     let api_key = headers

@@ -20,8 +20,10 @@ use duban_api::{
 use duban_case::Lang;
 use duban_case::draft::NewCase;
 
-use super::{Actor, AppState, inserts};
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
+use crate::policy::Actor;
+use crate::service::AppState;
+use crate::service::inserts;
 use crate::store::{ImportRecord, StoreError};
 
 pub fn routes() -> Router<AppState> {
@@ -63,7 +65,7 @@ const INSPECTION: &str = "inspection";
 const TRANSFER: &str = "inspection-ref";
 
 async fn template_csv(_actor: Actor) -> Response {
-    super::download_named(
+    crate::routes::export::download_named(
         "交办清单模板.csv",
         "text/csv; charset=utf-8",
         duban_intake::template_csv().into_bytes(),
@@ -72,7 +74,7 @@ async fn template_csv(_actor: Actor) -> Response {
 
 async fn template_xlsx(_actor: Actor) -> Result<Response, ApiFailure> {
     let body = template_book().map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
-    Ok(super::download_named(
+    Ok(crate::routes::export::download_named(
         "交办清单模板.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         body,
@@ -449,7 +451,7 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
                     .case
                     .as_ref()
                     .map(|c| {
-                        let probe = super::repeats::ProbeOf::of_new(c);
+                        let probe = crate::routes::repeats::ProbeOf::of_new(c);
                         let city: String = probe.division.chars().take(4).collect();
                         r.pools
                             .get(&city)
@@ -527,7 +529,7 @@ async fn preview(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<axum::Json<ImportPreview>, ApiFailure> {
     if !actor.may_create() {
-        return Err(ApiFailure::Forbidden(super::forbidden(lang)));
+        return Err(ApiFailure::Forbidden(crate::policy::forbidden(lang)));
     }
     let bytes = body_of(body, lang)?;
     let r = read(&s, &bytes, &q, lang, true).await?;
@@ -543,7 +545,7 @@ async fn commit(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, axum::Json<ImportResult>), ApiFailure> {
     if !actor.may_create() {
-        return Err(ApiFailure::Forbidden(super::forbidden(lang)));
+        return Err(ApiFailure::Forbidden(crate::policy::forbidden(lang)));
     }
     let started = std::time::Instant::now();
     let bytes = body_of(body, lang)?;

@@ -70,8 +70,10 @@ use duban_case::lifecycle::Case;
 use duban_case::model::{Category, Status};
 use duban_intake::open311::{self, ATTRIBUTES, clean, clean_text, param};
 
-use super::{AppState, Origin, Who};
 use crate::error::ReqLang;
+use crate::http::extract::Origin;
+use crate::service::AppState;
+use crate::service::Who;
 use crate::store::{ApiClientRecord, Open311Filter, Open311Request, StoreError};
 
 const JSON_TYPE: &str = "application/json; charset=utf-8";

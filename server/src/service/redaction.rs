@@ -10,8 +10,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Actor, AppState};
 use crate::error::ApiFailure;
+use crate::policy::Actor;
+use crate::service::AppState;
 use crate::store::StoreError;
 
 /// The free-text fields of the mechanism crates' states and events, by name (file
@@ -35,7 +36,7 @@ const FREE_TEXT: &[&str] = &[
 ];
 
 /// `view` as `actor` may read it, `case_id` naming the case it belongs to (if any).
-pub(super) async fn for_reader<T: Serialize + DeserializeOwned>(
+pub(crate) async fn for_reader<T: Serialize + DeserializeOwned>(
     s: &AppState,
     actor: &Actor,
     case_id: Option<&str>,
@@ -58,7 +59,7 @@ pub(super) async fn for_reader<T: Serialize + DeserializeOwned>(
 /// List rows as `actor` may read them: without the personal-data right, each row is
 /// made anew from its case redacted (the excerpt may name the complainant, whose name
 /// only the full case holds).
-pub(super) async fn readable_summaries(
+pub(crate) async fn readable_summaries(
     s: &AppState,
     actor: &Actor,
     items: Vec<CaseSummary>,
@@ -114,7 +115,7 @@ mod tests {
             "orders": [{"demands": "联系王小明13955556666", "target_unit": "gov-3211"}],
             "events": [{"type": "answered", "answer": "已回复王小明", "at": "2026-12-04T08:00:00Z"}],
         });
-        super::redact_value(&mut v, Some("王小明"), false);
+        crate::service::redaction::redact_value(&mut v, Some("王小明"), false);
         assert_eq!(
             v,
             json!({

@@ -12,8 +12,9 @@ use duban_case::Lang;
 use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::lifecycle::{self, Case};
 
-use super::{Actor, AppState};
 use crate::error::{ApiFailure, ApiJson, ReqLang};
+use crate::policy::Actor;
+use crate::service::AppState;
 use crate::store::{Change, RepeatRow, StoreError};
 
 /// Where the edited repeat settings are kept (the defaults until someone edits them).
@@ -195,7 +196,7 @@ async fn check_draft(
     ApiJson(draft): ApiJson<CaseDraft>,
 ) -> Result<axum::Json<Vec<RepeatCandidate>>, ApiFailure> {
     if !actor.may_create() {
-        return Err(ApiFailure::Forbidden(super::forbidden(lang)));
+        return Err(ApiFailure::Forbidden(crate::policy::forbidden(lang)));
     }
     let new = NewCase::parse(&draft, s.now()).map_err(|e| ApiFailure::invalid(&e, lang))?;
     let probe = ProbeOf::of_new(&new);
@@ -215,7 +216,7 @@ async fn case_repeats(
 ) -> Result<axum::Json<Vec<RepeatCandidate>>, ApiFailure> {
     use crate::auth::Role;
     actor.require(&[Role::Admin, Role::Coordinator], lang)?;
-    let case = super::load(&s, &id, lang, &actor).await?;
+    let case = crate::routes::cases::load(&s, &id, lang, &actor).await?;
     let probe = ProbeOf::of_case(&case);
     let settings = s.repeat_settings().await;
     let pool = s.repeat_pool(&probe, &settings).await?;
@@ -231,10 +232,10 @@ async fn case_repeats(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub(super) struct MergeBody {
+pub(crate) struct MergeBody {
     /// The primary case: its reference (`JS-2026-B03-0015`) or its id.
-    pub(super) primary: String,
-    pub(super) reason: String,
+    pub(crate) primary: String,
+    pub(crate) reason: String,
 }
 
 /// Merge this case, a confirmed repeat, into its primary: both histories stay, the
@@ -251,13 +252,13 @@ async fn merge(
         &[crate::auth::Role::Admin, crate::auth::Role::Coordinator],
         lang,
     )?;
-    let repeat = super::load(&s, &id, lang, &actor).await?;
+    let repeat = crate::routes::cases::load(&s, &id, lang, &actor).await?;
     merge_into(&s, &actor, repeat, &body, lang).await
 }
 
 /// Merge `repeat` into the primary `body` names, for `POST /cases/{id}/merge` and the
 /// `merge` action alike, so that every merge marks its primary.
-pub(super) async fn merge_into(
+pub(crate) async fn merge_into(
     s: &AppState,
     actor: &Actor,
     repeat: Case,
@@ -287,7 +288,7 @@ pub(super) async fn merge_into(
         Some(id) => id,
         None => named.to_owned(),
     };
-    let primary = match super::load(s, &primary_id, lang, actor).await {
+    let primary = match crate::routes::cases::load(s, &primary_id, lang, actor).await {
         Ok(c) => c,
         Err(ApiFailure::NotFound(_)) => return Err(unknown()),
         Err(e) => return Err(e),
@@ -395,7 +396,7 @@ async fn put_settings(
         return Err(ApiFailure::bad_field(
             "reason",
             "reason.required",
-            super::UserError::message("reason.required", lang),
+            crate::service::users::UserError::message("reason.required", lang),
         ));
     }
     let settings = duban_repeat::Settings::parse(u.settings).map_err(|e| {

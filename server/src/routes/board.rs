@@ -21,8 +21,9 @@ use duban_board::filter::{BoardFilter, BoardQuery};
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
 
-use super::{Actor, AppState};
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
+use crate::policy::Actor;
+use crate::service::AppState;
 
 /// Jiangsu's cities and counties (source and preparation: `data/geo/SOURCE.md`).
 const JIANGSU_GEOJSON: &str = include_str!("../../../data/geo/jiangsu.geojson");
@@ -408,7 +409,7 @@ fn public_table(p: &PublicBatch, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Stri
 }
 
 fn public_file(batch: u32, ext: &str, content_type: &str, body: Vec<u8>) -> Response {
-    super::download_named(
+    crate::routes::export::download_named(
         &format!("duban-public-batch-{batch}.{ext}"),
         content_type,
         body,
@@ -445,7 +446,7 @@ async fn public_xlsx(
         Lang::Zh => format!("第{}批", p.batch),
         Lang::En => format!("Batch {}", p.batch),
     };
-    let body = super::xlsx_of(&header, &rows, &sheet)
+    let body = crate::routes::export::xlsx_of(&header, &rows, &sheet)
         .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
     Ok(public_file(
         p.batch,

@@ -5,13 +5,17 @@ use duban_calendar::Calendar;
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
 
-use super::{AppState, SUPERVISION, Who, stored_events, supervision_access};
+use crate::service::AppState;
+use crate::service::Who;
+use crate::service::mechanisms::SUPERVISION;
+use crate::service::mechanisms::stored_events;
+use crate::service::mechanisms::supervision_access;
 
 impl AppState {
     /// After a key case is dispatched: name the supervisor the routing rules propose,
     /// unless the case has one already (a coordinator's choice stands). A failure here
     /// leaves the dispatch standing and the case in the coordinators' inbox to name one.
-    pub(super) async fn assign_proposed_supervisor(&self, case: &Case, by: &Who) {
+    pub(crate) async fn assign_proposed_supervisor(&self, case: &Case, by: &Who) {
         if !case.is_key() {
             return;
         }

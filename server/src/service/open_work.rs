@@ -1,7 +1,10 @@
 //! What is still open on a case in the mechanisms, for the rule that a case is not
 //! closed or archived over it (`duban_case::closing`).
 
-use super::{AppState, INCIDENT, REFERRAL, SUPERVISION};
+use crate::service::AppState;
+use crate::service::mechanisms::INCIDENT;
+use crate::service::mechanisms::REFERRAL;
+use crate::service::mechanisms::SUPERVISION;
 use duban_case::lifecycle::Case;
 
 impl AppState {

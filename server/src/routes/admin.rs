@@ -1,0 +1,147 @@
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use duban_api::UnitView;
+
+use crate::error::{ApiFailure, ApiJson, ReqLang};
+
+use crate::policy::Actor;
+use crate::service::AppState;
+use crate::service::SweepReport;
+use crate::service::users::UserError;
+
+/// Run an SLA sweep now (administrators; the server also sweeps on a timer).
+pub(crate) async fn run_sweep(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+) -> Result<axum::Json<SweepReport>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    Ok(axum::Json(s.sweep(s.now()).await?))
+}
+
+pub(crate) fn user_view(u: &crate::store::UserRecord) -> duban_api::UserView {
+    duban_api::UserView {
+        id: u.id.clone(),
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role.clone(),
+        unit_id: u.unit_id.clone(),
+        disabled: u.disabled,
+    }
+}
+
+/// Active accounts with the supervisor role, for the people who name a case's
+/// supervisor; no roles, units or ids beyond the name.
+pub(crate) async fn supervisors(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+) -> Result<axum::Json<Vec<duban_api::PersonView>>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator, Role::Supervisor], lang)?;
+    let supervisor = Role::Supervisor.code();
+    Ok(axum::Json(
+        s.store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| !u.disabled && u.role == supervisor)
+            .map(|u| duban_api::PersonView {
+                username: u.username,
+                display_name: u.display_name,
+            })
+            .collect(),
+    ))
+}
+
+pub(crate) async fn admin_users(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+) -> Result<axum::Json<Vec<duban_api::UserView>>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    Ok(axum::Json(
+        s.store.users().await?.iter().map(user_view).collect(),
+    ))
+}
+
+pub(crate) async fn admin_create_user(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(d): ApiJson<duban_api::UserDraft>,
+) -> Result<(StatusCode, axum::Json<duban_api::UserView>), ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let role = crate::auth::Role::parse(&d.role).ok_or_else(|| {
+        UserError::Invalid {
+            field: "role",
+            code: "role.unknown",
+        }
+        .into_failure(lang)
+    })?;
+    let user = s
+        .create_user(
+            &d.username,
+            &d.display_name,
+            role,
+            d.unit_id.as_deref(),
+            &d.password,
+            &actor.who,
+            &d.reason,
+        )
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok((StatusCode::CREATED, axum::Json(user_view(&user))))
+}
+
+pub(crate) async fn admin_update_user(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<duban_api::UserPatch>,
+) -> Result<axum::Json<duban_api::UserView>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let user = s
+        .update_user(&id, &patch, &actor)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(user_view(&user)))
+}
+
+pub(crate) async fn admin_create_unit(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(d): ApiJson<duban_api::UnitDraft>,
+) -> Result<(StatusCode, axum::Json<UnitView>), ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let unit = s
+        .save_unit(None, &d, &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok((StatusCode::CREATED, axum::Json(unit)))
+}
+
+pub(crate) async fn admin_update_unit(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<duban_api::UnitDraft>,
+) -> Result<axum::Json<UnitView>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    let unit = s
+        .save_unit(Some(&id), &d, &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(unit))
+}
+
+pub(crate) async fn units(
+    State(s): State<AppState>,
+    _actor: Actor,
+) -> Result<axum::Json<Vec<UnitView>>, ApiFailure> {
+    Ok(axum::Json(s.store.units().await?))
+}

@@ -1,0 +1,121 @@
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+
+use duban_api::ErrorBody;
+use duban_case::Lang;
+
+use crate::error::{ApiFailure, ApiJson, ReqLang};
+
+use crate::policy::Actor;
+use crate::routes::cases::load;
+use crate::service::AppState;
+use crate::service::users::UserError;
+
+/// What the routing rules propose for one case, explained (administrators, coordinators).
+pub(crate) async fn case_routing(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<duban_api::RoutingView>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    let case = load(&s, &id, lang, &actor).await?;
+    Ok(axum::Json(duban_api::RoutingView::of(
+        &s.route(&case),
+        lang,
+    )))
+}
+
+/// The routing rules in force with how often each one's dispatches came back.
+pub(crate) async fn routing_rules(
+    State(s): State<AppState>,
+    _actor: Actor,
+) -> Result<axum::Json<duban_api::RoutingRulesView>, ApiFailure> {
+    let rules = s.routing_rules();
+    let counts: HashMap<String, i64> = s.store.counters("route:").await?.into_iter().collect();
+    let count = |rule: &str, what: &str| {
+        counts
+            .get(&format!("route:{rule}:{what}"))
+            .and_then(|v| u64::try_from(*v).ok())
+            .unwrap_or(0)
+    };
+    let stats = rules
+        .rules()
+        .iter()
+        .map(|r| {
+            duban_api::RuleStats::new(
+                r.id.clone(),
+                count(&r.id, "dispatched"),
+                count(&r.id, "returned"),
+            )
+        })
+        .collect();
+    Ok(axum::Json(duban_api::RoutingRulesView { rules, stats }))
+}
+
+/// Replace the routing rules (administrators); they apply to dispatches from now on.
+pub(crate) async fn put_routing_rules(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    ApiJson(body): ApiJson<duban_api::RoutingRulesUpdate>,
+) -> Result<axum::Json<duban_api::RoutingRulesView>, ApiFailure> {
+    actor.require(&[crate::auth::Role::Admin], lang)?;
+    match s
+        .set_routing_rules(body.rules, &body.reason, &actor.who)
+        .await
+    {
+        Ok(rules) => {
+            let stats = rules
+                .rules()
+                .iter()
+                .map(|r| duban_api::RuleStats::new(r.id.clone(), 0, 0))
+                .collect();
+            // Fresh figures come with the next GET; the rules are what changed.
+            Ok(axum::Json(duban_api::RoutingRulesView { rules, stats }))
+        }
+        Err(errs) if errs.iter().any(|e| e.1 == "storage.unavailable") => {
+            Err(ApiFailure::Unavailable("storage".into()))
+        }
+        Err(errs) => {
+            let lang_errs = errs
+                .into_iter()
+                .map(|(field, code, message)| {
+                    let message = match (code.as_str(), lang) {
+                        ("reason.required", _) => {
+                            UserError::message("reason.required", lang).to_owned()
+                        }
+                        (_, Lang::Zh) => message,
+                        (_, Lang::En) => message_en(&field, &code).unwrap_or(message),
+                    };
+                    duban_api::ApiError {
+                        field,
+                        code,
+                        message,
+                    }
+                })
+                .collect();
+            Err(ApiFailure::Invalid(ErrorBody { errors: lang_errs }))
+        }
+    }
+}
+
+/// English messages of routing-rule errors (the domain gives both; the list above
+/// carries the Chinese one).
+pub(crate) fn message_en(_field: &str, code: &str) -> Option<String> {
+    let m = match code {
+        "rule.required" => "Required",
+        "rule.id_duplicate" => "This rule id is used twice",
+        "rule.id_invalid" => "A rule id is 1-40 letters, digits, '-' or '_'",
+        "rule.target_mismatch" => {
+            "Lead and notify rules name a unit; supervise rules name a supervisor"
+        }
+        "rule.unit_unknown" => "The unit does not exist",
+        "rule.keyword_empty" => "A keyword cannot be empty",
+        "rules.too_many" => "Too many rules",
+        _ => return None,
+    };
+    Some(m.to_owned())
+}

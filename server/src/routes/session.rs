@@ -1,0 +1,198 @@
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use duban_api::ErrorBody;
+use duban_case::Lang;
+
+use crate::error::{ApiFailure, ApiJson, ReqLang};
+
+use crate::http::extract::Origin;
+use crate::http::idempotency;
+use crate::service::AppState;
+use crate::service::Who;
+
+use duban_api::{LoginRequest as LoginBody, LoginResponse as LoginOk};
+
+pub(crate) fn auth_error(code: &str, lang: Lang) -> ErrorBody {
+    let message = match (code, lang) {
+        ("auth.invalid_credentials", Lang::Zh) => "用户名或密码错误",
+        ("auth.invalid_credentials", Lang::En) => "Wrong username or password",
+        ("auth.throttled", Lang::Zh) => "登录失败次数过多，请15分钟后再试",
+        ("auth.throttled", Lang::En) => "Too many failed logins; try again in 15 minutes",
+        ("auth.address_throttled", Lang::Zh) => "此地址登录失败次数过多，请15分钟后再试",
+        ("auth.address_throttled", Lang::En) => {
+            "Too many failed logins from this address; try again in 15 minutes"
+        }
+        ("auth.required", Lang::Zh) => "请先登录",
+        ("auth.required", Lang::En) => "Please sign in",
+        (_, Lang::Zh) => "CSRF 校验失败，请刷新页面后重试",
+        (_, Lang::En) => "CSRF check failed; reload the page and try again",
+    };
+    ErrorBody::single("auth", code, message)
+}
+
+pub(crate) async fn login(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Origin(ip, user_agent): Origin,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Response, ApiFailure> {
+    let now = s.now();
+    let attempted: String = body.username.trim().chars().take(64).collect();
+    let who = |username: &str, role: &str| Who {
+        username: username.to_owned(),
+        role: role.to_owned(),
+        ip: ip.clone(),
+        user_agent: user_agent.clone(),
+    };
+    if s.address_throttle.locked(&ip, now) {
+        return Err(ApiFailure::TooManyRequests(auth_error(
+            "auth.address_throttled",
+            lang,
+        )));
+    }
+    if s.throttle.locked(&body.username, now) {
+        return Err(ApiFailure::TooManyRequests(auth_error(
+            "auth.throttled",
+            lang,
+        )));
+    }
+    let user = s.store.user_by_username(body.username.trim()).await?;
+    let hash = user
+        .as_ref()
+        .map_or(crate::auth::dummy_hash(), |u| u.password_hash.as_str());
+    let ok = crate::auth::verify_password(&body.password, hash);
+    let Some(user) = user.filter(|u| ok && !u.disabled) else {
+        s.throttle.fail(&body.username, now);
+        s.address_throttle.fail(&ip, now);
+        s.store
+            .record_audit(&who("", "").entry(
+                now,
+                "auth.login_failed",
+                None,
+                &attempted,
+                "",
+                serde_json::Value::Null,
+            ))
+            .await?;
+        return Err(ApiFailure::Unauthorized(auth_error(
+            "auth.invalid_credentials",
+            lang,
+        )));
+    };
+    s.throttle.succeed(&body.username);
+    // Sign-in is rare enough to sweep expired sessions and idempotency keys here.
+    s.store
+        .delete_expired_sessions(now.timestamp_millis())
+        .await?;
+    s.store
+        .purge_idempotency(
+            (now - chrono::TimeDelta::days(idempotency::KEEP_DAYS)).timestamp_millis(),
+            false,
+        )
+        .await?;
+    s.store
+        .record_audit(&who(&user.username, &user.role).entry(
+            now,
+            "auth.login",
+            None,
+            &user.username,
+            "",
+            serde_json::Value::Null,
+        ))
+        .await?;
+    let token = crate::auth::random_token();
+    let csrf = crate::auth::random_token();
+    let expires = now + chrono::TimeDelta::hours(crate::auth::SESSION_HOURS);
+    s.store
+        .insert_session(
+            &crate::auth::token_hash(&token),
+            &user.id,
+            &csrf,
+            now.timestamp_millis(),
+            expires.timestamp_millis(),
+        )
+        .await?;
+    let mut resp = axum::Json(LoginOk {
+        user: (&user).into(),
+        csrf_token: csrf.clone(),
+    })
+    .into_response();
+    let max_age = crate::auth::SESSION_HOURS * 3600;
+    for c in crate::auth::session_cookies(&token, &csrf, max_age, crate::auth::is_https(&headers)) {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// The session behind a request, if any: (user, CSRF token, token hash).
+pub(crate) async fn session_of(
+    s: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(crate::store::UserRecord, String, String)>, ApiFailure> {
+    let Some(token) = crate::auth::cookie(headers, crate::auth::SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = crate::auth::token_hash(&token);
+    Ok(s.store
+        .session(&hash, s.now().timestamp_millis())
+        .await?
+        .map(|(u, csrf)| (u, csrf, hash)))
+}
+
+pub(crate) async fn me(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+) -> Result<axum::Json<duban_api::Me>, ApiFailure> {
+    match session_of(&s, &headers).await? {
+        Some((user, _, _)) => Ok(axum::Json((&user).into())),
+        None => Err(ApiFailure::Unauthorized(auth_error("auth.required", lang))),
+    }
+}
+
+pub(crate) async fn logout(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Origin(ip, user_agent): Origin,
+    headers: HeaderMap,
+) -> Result<Response, ApiFailure> {
+    let Some((user, csrf, hash)) = session_of(&s, &headers).await? else {
+        return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
+    };
+    let sent = headers
+        .get(crate::auth::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if sent.is_empty() || sent != csrf {
+        return Err(ApiFailure::Forbidden(auth_error("csrf.invalid", lang)));
+    }
+    s.store.delete_session(&hash).await?;
+    let who = Who {
+        username: user.username.clone(),
+        role: user.role.clone(),
+        ip,
+        user_agent,
+    };
+    s.store
+        .record_audit(&who.entry(
+            s.now(),
+            "auth.logout",
+            None,
+            &user.username,
+            "",
+            serde_json::Value::Null,
+        ))
+        .await?;
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    for c in crate::auth::session_cookies("", "", 0, crate::auth::is_https(&headers)) {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}

@@ -1,0 +1,230 @@
+use axum::extract::{Path, State};
+
+use duban_api::ErrorBody;
+use duban_calendar::Calendar;
+use duban_case::Lang;
+use duban_case::lifecycle::Case;
+
+use crate::error::{ApiFailure, ApiJson, ReqLang};
+
+use crate::policy::Actor;
+use crate::policy::forbidden;
+use crate::policy::supervision_allowed;
+use crate::routes::cases::load;
+use crate::service::AppState;
+use crate::service::mechanisms::SUPERVISION;
+use crate::service::mechanisms::event_views;
+use crate::service::mechanisms::save_mechanism;
+use crate::service::mechanisms::stored_events;
+use crate::service::mechanisms::supervision_access;
+use crate::service::redaction;
+use crate::service::users::UserError;
+
+pub(crate) async fn load_supervision(
+    s: &AppState,
+    case: &Case,
+) -> Result<(duban_supervision::Supervision, u64), ApiFailure> {
+    match s
+        .store
+        .aggregate(SUPERVISION, &case.id().to_string())
+        .await?
+    {
+        Some((json, version)) => Ok((
+            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?,
+            version,
+        )),
+        None => Ok((
+            duban_supervision::Supervision::new(case.id().to_string()),
+            0,
+        )),
+    }
+}
+
+pub(crate) async fn supervision_view(
+    s: &AppState,
+    case: &Case,
+    actor: &Actor,
+) -> Result<duban_api::SupervisionView, ApiFailure> {
+    let (supervision, _) = load_supervision(s, case).await?;
+    let events = event_views(s, SUPERVISION, &case.id().to_string()).await?;
+    let view = duban_api::SupervisionView {
+        allowed: supervision_allowed(actor, &supervision, case),
+        supervision,
+        events,
+    };
+    Ok(redaction::for_reader(s, actor, Some(&case.id().to_string()), view).await?)
+}
+
+pub(crate) async fn case_supervision(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<duban_api::SupervisionView>, ApiFailure> {
+    let case = load(&s, &id, lang, &actor).await?;
+    Ok(axum::Json(supervision_view(&s, &case, &actor).await?))
+}
+
+pub(crate) fn supervision_errors(errs: &duban_supervision::Errors, lang: Lang) -> ApiFailure {
+    ApiFailure::Invalid(ErrorBody {
+        errors: errs
+            .iter()
+            .map(|e| duban_api::ApiError {
+                field: e.field(),
+                code: e.code(),
+                message: e.message(lang),
+            })
+            .collect(),
+    })
+}
+
+/// Run a follow-up supervision command on a key case.
+pub(crate) async fn supervise(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<axum::Json<duban_api::SupervisionView>, ApiFailure> {
+    use crate::auth::Role;
+    actor.require(
+        &[
+            Role::Admin,
+            Role::Coordinator,
+            Role::Supervisor,
+            Role::Handler,
+        ],
+        lang,
+    )?;
+    let case = load(&s, &id, lang, &actor).await?;
+    let cmd: duban_supervision::Command = serde_json::from_value(body)
+        .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
+    if !case.is_key() {
+        let message = match lang {
+            Lang::Zh => "只有重点信访事项才跟进督办",
+            Lang::En => "Only key cases are supervised",
+        };
+        return Err(ApiFailure::bad_field("case", "case.not_key", message));
+    }
+    let (state, version) = load_supervision(&s, &case).await?;
+    if !supervision_allowed(&actor, &state, &case)
+        .iter()
+        .any(|c| c == cmd.code())
+    {
+        return Err(ApiFailure::Forbidden(forbidden(lang)));
+    }
+    // Names in the command must exist: a supervisor account, a target unit.
+    match &cmd {
+        duban_supervision::Command::Assign { supervisor } => {
+            let ok = s
+                .store
+                .user_by_username(supervisor.trim())
+                .await?
+                .is_some_and(|u| {
+                    !u.disabled && matches!(u.role.as_str(), "supervisor" | "coordinator" | "admin")
+                });
+            if !ok {
+                let message = match lang {
+                    Lang::Zh => "督办专员账号不存在或不可用",
+                    Lang::En => "No such supervisor account",
+                };
+                return Err(ApiFailure::bad_field(
+                    "supervisor",
+                    "supervisor.unknown",
+                    message,
+                ));
+            }
+        }
+        duban_supervision::Command::IssueOrder { target_unit, .. }
+            if !target_unit.trim().is_empty() && !s.unit_exists(target_unit.trim()) =>
+        {
+            return Err(ApiFailure::bad_field(
+                "target_unit",
+                "unit.unknown",
+                UserError::message("unit.unknown", lang),
+            ));
+        }
+        duban_supervision::Command::AnswerOrder { number, .. } => {
+            // A handler answers only orders to its own units.
+            let target = state
+                .orders()
+                .iter()
+                .find(|o| o.number == number.trim())
+                .map(|o| o.target_unit.clone());
+            if let (Some(units), Some(t)) = (&actor.jurisdiction, target)
+                && !units.contains(&t)
+            {
+                return Err(ApiFailure::Forbidden(forbidden(lang)));
+            }
+        }
+        _ => {}
+    }
+    let now = s.now();
+    let number = match &cmd {
+        duban_supervision::Command::IssueOrder { .. } => {
+            let year = chrono::Datelike::year(&(now + chrono::TimeDelta::hours(8)));
+            let n = s.store.next_serial(&format!("order-{year}")).await?;
+            Some(format!("苏督〔{year}〕{n}号"))
+        }
+        _ => None,
+    };
+    let attachments: Vec<duban_supervision::Attachment> = s
+        .store
+        .attachments(&case.id().to_string())
+        .await?
+        .into_iter()
+        .map(|a| duban_supervision::Attachment {
+            id: a.id,
+            name: a.name,
+            content_type: a.content_type,
+            size: a.size,
+        })
+        .collect();
+    let ctx = duban_supervision::Ctx {
+        now,
+        actor: &actor.user.username,
+        calendar: Calendar::official(),
+        order_number: number.as_deref(),
+        attachments: &attachments,
+    };
+    let mut events =
+        duban_supervision::decide(&state, &cmd, &ctx).map_err(|e| supervision_errors(&e, lang))?;
+    duban_supervision::mark_on_behalf(
+        &state,
+        &mut events,
+        &actor.home_units(),
+        case.lead_unit().map(|u| u.as_str()),
+    );
+    let next = events.iter().fold(state, duban_supervision::apply);
+    let stored = stored_events(&events, |e: &duban_supervision::Event| {
+        (e.at, e.actor.as_str(), e.kind.code())
+    })?;
+    let reason = match &cmd {
+        duban_supervision::Command::CloseOrder { comments, .. }
+        | duban_supervision::Command::ReviewReport { comments, .. } => comments.clone(),
+        duban_supervision::Command::IssueOrder { demands, .. } => demands.clone(),
+        _ => String::new(),
+    };
+    let audit = actor.who.entry(
+        now,
+        &format!("supervision.{}", cmd.code()),
+        Some(case.id().to_string()),
+        &case.reference().to_string(),
+        &reason,
+        serde_json::json!({ "events": events.iter().map(|e| e.kind.code()).collect::<Vec<_>>() }),
+    );
+    save_mechanism(
+        &s,
+        SUPERVISION,
+        &case.id().to_string(),
+        Some(&case.id().to_string()),
+        version,
+        &next,
+        &stored,
+        &audit,
+        &supervision_access(&next),
+        lang,
+    )
+    .await?;
+    Ok(axum::Json(supervision_view(&s, &case, &actor).await?))
+}

@@ -1,0 +1,325 @@
+use duban_api::{ErrorBody, UnitView};
+use duban_case::Lang;
+use duban_divisions::DivisionCode;
+
+use crate::error::ApiFailure;
+
+use crate::policy::Actor;
+use crate::service::AppState;
+use crate::service::Who;
+
+impl AppState {
+    /// Create an account. The username is 2-32 letters, digits, `.`, `_` or `-`; the
+    /// password at least 4 characters (`demo` is the demo password); a unit, if given,
+    /// must exist, and a handler needs one.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: crate::auth::Role,
+        unit_id: Option<&str>,
+        password: &str,
+        by: &Who,
+        reason: &str,
+    ) -> Result<crate::store::UserRecord, UserError> {
+        let username = username.trim();
+        let ok = (2..=32).contains(&username.len())
+            && username
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !ok {
+            return Err(UserError::invalid("username", "username.invalid"));
+        }
+        check_password(password)?;
+        let unit_id = unit_id.map(str::trim).filter(|u| !u.is_empty());
+        if let Some(u) = unit_id
+            && !self.unit_exists(u)
+        {
+            return Err(UserError::invalid("unit_id", "unit.unknown"));
+        }
+        if role == crate::auth::Role::Handler && unit_id.is_none() {
+            return Err(UserError::invalid("unit_id", "unit.required"));
+        }
+        let display_name = display_name.trim();
+        if display_name.chars().count() > 50 {
+            return Err(UserError::invalid("display_name", "display_name.too_long"));
+        }
+        let hash = crate::auth::hash_password(password)
+            .map_err(|_| UserError::invalid("password", "password.invalid"))?;
+        let user = crate::store::UserRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: username.to_owned(),
+            display_name: if display_name.is_empty() {
+                username.to_owned()
+            } else {
+                display_name.to_owned()
+            },
+            role: role.code().to_owned(),
+            unit_id: unit_id.map(str::to_owned),
+            password_hash: hash,
+            disabled: false,
+        };
+        let now = self.now();
+        let audit = by.entry(
+            now,
+            "user.create",
+            None,
+            &user.username,
+            reason,
+            serde_json::json!({ "role": user.role, "unit_id": user.unit_id }),
+        );
+        self.store
+            .insert_user(&user, now.timestamp_millis(), &audit)
+            .await
+            .map_err(|e| match e {
+                crate::store::StoreError::Duplicate(_) => {
+                    UserError::invalid("username", "username.taken")
+                }
+                e => UserError::Store(e),
+            })?;
+        Ok(user)
+    }
+
+    /// Change an account as an administrator asked, recording why. Nobody can disable
+    /// themselves or take away their own administrator role.
+    pub async fn update_user(
+        &self,
+        id: &str,
+        patch: &duban_api::UserPatch,
+        by: &Actor,
+    ) -> Result<crate::store::UserRecord, UserError> {
+        let reason = patch.reason.trim();
+        if reason.is_empty() {
+            return Err(UserError::invalid("reason", "reason.required"));
+        }
+        let Some(mut user) = self.store.user_by_id(id).await.map_err(UserError::Store)? else {
+            return Err(UserError::invalid("id", "user.not_found"));
+        };
+        let mut changed = serde_json::Map::new();
+        if let Some(name) = &patch.display_name {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 50 {
+                return Err(UserError::invalid("display_name", "display_name.invalid"));
+            }
+            changed.insert("display_name".into(), name.into());
+            user.display_name = name.to_owned();
+        }
+        if let Some(role) = &patch.role {
+            let role =
+                crate::auth::Role::parse(role).ok_or(UserError::invalid("role", "role.unknown"))?;
+            changed.insert("role".into(), role.code().into());
+            user.role = role.code().to_owned();
+        }
+        if let Some(unit) = &patch.unit_id {
+            let unit = unit.trim();
+            if !unit.is_empty() && !self.unit_exists(unit) {
+                return Err(UserError::invalid("unit_id", "unit.unknown"));
+            }
+            changed.insert("unit_id".into(), unit.into());
+            user.unit_id = (!unit.is_empty()).then(|| unit.to_owned());
+        }
+        if user.role == crate::auth::Role::Handler.code() && user.unit_id.is_none() {
+            return Err(UserError::invalid("unit_id", "unit.required"));
+        }
+        if let Some(disabled) = patch.disabled {
+            changed.insert("disabled".into(), disabled.into());
+            user.disabled = disabled;
+        }
+        let mut end_sessions = user.disabled;
+        if let Some(pw) = &patch.password {
+            check_password(pw)?;
+            user.password_hash = crate::auth::hash_password(pw)
+                .map_err(|_| UserError::invalid("password", "password.invalid"))?;
+            // Only the fact of a reset is recorded, never the password.
+            changed.insert("password".into(), "reset".into());
+            end_sessions = true;
+        }
+        if user.id == by.user.id && (user.disabled || user.role != crate::auth::Role::Admin.code())
+        {
+            return Err(UserError::invalid("id", "user.self_lockout"));
+        }
+        let audit = by.who.entry(
+            self.now(),
+            "user.update",
+            None,
+            &user.username,
+            reason,
+            serde_json::Value::Object(changed),
+        );
+        self.store
+            .update_user(&user, end_sessions, &audit)
+            .await
+            .map_err(UserError::Store)?;
+        Ok(user)
+    }
+
+    /// Add a unit to the tree (`id` given) or change one (`existing`), recording why.
+    pub async fn save_unit(
+        &self,
+        existing: Option<&str>,
+        d: &duban_api::UnitDraft,
+        by: &Who,
+    ) -> Result<UnitView, UserError> {
+        let reason = d.reason.trim();
+        if reason.is_empty() {
+            return Err(UserError::invalid("reason", "reason.required"));
+        }
+        let id = existing.unwrap_or(d.id.trim()).to_owned();
+        let id_ok = (2..=40).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if existing.is_none() && !id_ok {
+            return Err(UserError::invalid("id", "unit.id_invalid"));
+        }
+        if existing.is_some() && !self.unit_exists(&id) {
+            return Err(UserError::invalid("id", "unit.not_found"));
+        }
+        let name = d.name.trim();
+        if name.chars().count() < 2 || name.chars().count() > 60 {
+            return Err(UserError::invalid("name", "unit.name_invalid"));
+        }
+        if !duban_api::UNIT_KINDS.contains(&d.kind.trim()) {
+            return Err(UserError::invalid("kind", "unit.kind_unknown"));
+        }
+        let parent = d.parent.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        if let Some(p) = parent {
+            if !self.unit_exists(p) {
+                return Err(UserError::invalid("parent", "unit.parent_unknown"));
+            }
+            // A unit cannot sit below itself or its own descendants.
+            if existing.is_some() && self.subtree(&id).iter().any(|u| u == p) {
+                return Err(UserError::invalid("parent", "unit.parent_cycle"));
+            }
+        }
+        let division = match d
+            .division
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => Some(
+                v.parse::<DivisionCode>()
+                    .map_err(|_| UserError::invalid("division", "division.unknown"))?
+                    .as_str(),
+            ),
+            None => None,
+        };
+        let unit = UnitView {
+            id: id.clone(),
+            name: name.to_owned(),
+            kind: d.kind.trim().to_owned(),
+            parent: parent.map(str::to_owned),
+            division,
+        };
+        let before = self.units.read().ok().and_then(|m| m.get(&id).cloned());
+        let audit = by.entry(
+            self.now(),
+            if existing.is_some() {
+                "unit.update"
+            } else {
+                "unit.create"
+            },
+            None,
+            &id,
+            reason,
+            serde_json::json!({ "before": before, "after": unit }),
+        );
+        let stored = if existing.is_some() {
+            self.store.update_unit(&unit, &audit).await
+        } else {
+            self.store.insert_unit(&unit, &audit).await
+        };
+        stored.map_err(|e| match e {
+            crate::store::StoreError::Duplicate(_) => UserError::invalid("id", "unit.id_taken"),
+            crate::store::StoreError::NotFound(_) => UserError::invalid("id", "unit.not_found"),
+            e => UserError::Store(e),
+        })?;
+        if let Ok(mut units) = self.units.write() {
+            units.insert(id, unit.clone());
+        }
+        Ok(unit)
+    }
+}
+
+pub(crate) fn check_password(pw: &str) -> Result<(), UserError> {
+    if pw.chars().count() < 4 {
+        return Err(UserError::invalid("password", "password.too_short"));
+    }
+    if pw.len() > 256 {
+        return Err(UserError::invalid("password", "password.too_long"));
+    }
+    Ok(())
+}
+
+/// A refused account or unit change.
+#[derive(Debug)]
+pub enum UserError {
+    Invalid {
+        field: &'static str,
+        code: &'static str,
+    },
+    Store(crate::store::StoreError),
+}
+
+impl UserError {
+    pub(crate) fn invalid(field: &'static str, code: &'static str) -> UserError {
+        UserError::Invalid { field, code }
+    }
+    /// The message for a person, by code.
+    pub fn message(code: &str, lang: Lang) -> &'static str {
+        let (zh, en) = match code {
+            "username.invalid" => (
+                "用户名应为2-32位字母、数字或 . _ -",
+                "A username is 2-32 letters, digits, '.', '_' or '-'",
+            ),
+            "username.taken" => ("该用户名已被使用", "This username is taken"),
+            "password.too_short" => ("密码至少4个字符", "A password has at least 4 characters"),
+            "password.too_long" => ("密码过长", "The password is too long"),
+            "password.invalid" => ("无法设置该密码", "This password cannot be set"),
+            "role.unknown" => ("未知角色", "Unknown role"),
+            "unit.unknown" => ("单位不存在", "The unit does not exist"),
+            "unit.required" => ("承办人必须属于一个单位", "A handler belongs to a unit"),
+            "display_name.too_long" | "display_name.invalid" => {
+                ("姓名应为1-50个字符", "A display name has 1-50 characters")
+            }
+            "reason.required" => ("请填写变更原因", "Give a reason for the change"),
+            "user.not_found" => ("账号不存在", "No such account"),
+            "user.self_lockout" => (
+                "不能停用自己或取消自己的管理员角色",
+                "You cannot disable yourself or drop your own administrator role",
+            ),
+            "unit.id_invalid" => (
+                "单位代码应为2-40位小写字母、数字或 -",
+                "A unit id is 2-40 lower-case letters, digits or '-'",
+            ),
+            "unit.id_taken" => ("该单位代码已存在", "This unit id is taken"),
+            "unit.not_found" => ("单位不存在", "No such unit"),
+            "unit.name_invalid" => ("单位名称应为2-60个字符", "A unit name has 2-60 characters"),
+            "unit.kind_unknown" => ("未知单位类型", "Unknown unit kind"),
+            "unit.parent_unknown" => ("上级单位不存在", "The parent unit does not exist"),
+            "unit.parent_cycle" => (
+                "上级单位不能是本单位或其下级",
+                "A unit cannot sit below itself or its own sub-units",
+            ),
+            "division.unknown" => ("不是江苏省的行政区划代码", "Not a Jiangsu division code"),
+            _ => ("无效", "Invalid"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+    pub(crate) fn into_failure(self, lang: Lang) -> ApiFailure {
+        match self {
+            UserError::Invalid { field, code } if code.ends_with("not_found") => {
+                ApiFailure::NotFound(ErrorBody::single(field, code, Self::message(code, lang)))
+            }
+            UserError::Invalid { field, code } => {
+                ApiFailure::bad_field(field, code, Self::message(code, lang))
+            }
+            UserError::Store(e) => e.into(),
+        }
+    }
+}
