@@ -726,3 +726,12 @@ fn run_sweep() {}
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn put_rule_set() {}
+
+/// `GET /api/v1/openapi.json`.
+pub fn routes() -> axum::Router<crate::service::AppState> {
+    axum::Router::new().route("/openapi.json", axum::routing::get(openapi))
+}
+
+async fn openapi() -> axum::Json<serde_json::Value> {
+    axum::Json(document())
+}

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post};
+use axum::routing::any;
 use tower_http::services::{ServeDir, ServeFile};
 
 use duban_api::ErrorBody;
@@ -15,60 +15,8 @@ use duban_case::Lang;
 
 use crate::error::{ApiFailure, ReqLang};
 
-use crate::routes::admin::admin_create_unit;
-use crate::routes::admin::admin_create_user;
-use crate::routes::admin::admin_update_unit;
-use crate::routes::admin::admin_update_user;
-use crate::routes::admin::admin_users;
-use crate::routes::admin::run_sweep;
-use crate::routes::admin::supervisors;
-use crate::routes::admin::units;
-use crate::routes::attachments::case_attachments;
-use crate::routes::attachments::download_attachment;
-use crate::routes::attachments::upload_attachment;
-use crate::routes::audit::audit_search;
-use crate::routes::audit::case_audit;
-use crate::routes::board;
-use crate::routes::calendar::calendar_year;
-use crate::routes::cases::act_on_case;
-use crate::routes::cases::case_complainant;
-use crate::routes::cases::case_events;
-use crate::routes::cases::create_case;
-use crate::routes::cases::get_case;
-use crate::routes::cases::list_cases;
-use crate::routes::connect;
-use crate::routes::dispatch::clearing;
-use crate::routes::dispatch::dispatch_batch;
-use crate::routes::export::export_csv;
-use crate::routes::export::export_xlsx;
-use crate::routes::health::healthz;
-use crate::routes::health::readyz;
-use crate::routes::import;
-use crate::routes::inbox::inbox;
-use crate::routes::incidents::act_on_incident;
-use crate::routes::incidents::declare_incident;
-use crate::routes::incidents::declare_incident_from_case;
-use crate::routes::incidents::emergency_plans;
-use crate::routes::incidents::get_incident;
-use crate::routes::incidents::incidents;
-use crate::routes::incidents::put_emergency_plans;
+use crate::routes;
 use crate::routes::open311;
-use crate::routes::referrals::act_on_referral;
-use crate::routes::referrals::case_referrals;
-use crate::routes::referrals::get_referral;
-use crate::routes::referrals::my_referrals;
-use crate::routes::referrals::refer;
-use crate::routes::repeats;
-use crate::routes::routing::case_routing;
-use crate::routes::routing::put_routing_rules;
-use crate::routes::routing::routing_rules;
-use crate::routes::session::login;
-use crate::routes::session::logout;
-use crate::routes::session::me;
-use crate::routes::sla::put_rule_set;
-use crate::routes::sla::rule_sets;
-use crate::routes::supervision::case_supervision;
-use crate::routes::supervision::supervise;
 use crate::service::AppState;
 /// The header that carries a request's id (set when the client sent none).
 pub const REQUEST_ID: &str = "x-request-id";
@@ -79,61 +27,25 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// The whole router: API, health, and the single-page app from `dist` (if given).
 pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
     let api = Router::new()
-        .route("/cases", get(list_cases).post(create_case))
-        .route("/cases/{id}", get(get_case))
-        .route("/cases/{id}/actions", post(act_on_case))
-        .route("/cases/{id}/events", get(case_events))
-        .route("/cases/{id}/complainant", get(case_complainant))
-        .route("/cases/{id}/audit", get(case_audit))
-        .route("/cases/export.csv", get(export_csv))
-        .route("/cases/export.xlsx", get(export_xlsx))
-        .route("/audit", get(audit_search))
-        .route("/cases/{id}/routing", get(case_routing))
-        .route("/routing/rules", get(routing_rules).put(put_routing_rules))
-        .route("/dispatch", post(dispatch_batch))
-        .route("/clearing", get(clearing))
-        .route(
-            "/cases/{id}/supervision",
-            get(case_supervision).post(supervise),
-        )
-        .route(
-            "/cases/{id}/attachments",
-            get(case_attachments)
-                .post(upload_attachment)
-                .layer(DefaultBodyLimit::max(
-                    duban_api::ATTACHMENT_MAX_BYTES + 1024,
-                )),
-        )
-        .route("/attachments/{id}", get(download_attachment))
-        .route("/cases/{id}/referrals", get(case_referrals).post(refer))
-        .route(
-            "/emergency/plans",
-            get(emergency_plans).put(put_emergency_plans),
-        )
-        .route("/incidents", get(incidents).post(declare_incident))
-        .route("/cases/{id}/incidents", post(declare_incident_from_case))
-        .route("/incidents/{id}", get(get_incident).post(act_on_incident))
-        .route("/inbox", get(inbox))
-        .route("/admin/sweep", post(run_sweep))
-        .route("/referrals", get(my_referrals))
-        .route("/referrals/{id}", get(get_referral).post(act_on_referral))
-        .route("/supervisors", get(supervisors))
-        .route("/admin/users", get(admin_users).post(admin_create_user))
-        .route("/admin/users/{id}", axum::routing::patch(admin_update_user))
-        .route("/admin/units", post(admin_create_unit))
-        .route("/admin/units/{id}", axum::routing::patch(admin_update_unit))
-        .route("/calendar/{year}", get(calendar_year))
-        .route("/units", get(units))
-        .route("/sla/rule-sets", get(rule_sets))
-        .route("/sla/rule-sets/{id}", axum::routing::put(put_rule_set))
-        .route("/openapi.json", get(openapi))
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/me", get(me))
-        .merge(connect::routes())
-        .merge(import::routes())
-        .merge(repeats::routes())
-        .merge(board::routes())
+        .merge(routes::admin::routes())
+        .merge(routes::attachments::routes())
+        .merge(routes::audit::routes())
+        .merge(routes::board::routes())
+        .merge(routes::calendar::routes())
+        .merge(routes::cases::routes())
+        .merge(routes::connect::routes())
+        .merge(routes::dispatch::routes())
+        .merge(routes::export::routes())
+        .merge(routes::import::routes())
+        .merge(routes::inbox::routes())
+        .merge(routes::incidents::routes())
+        .merge(routes::referrals::routes())
+        .merge(routes::repeats::routes())
+        .merge(routes::routing::routes())
+        .merge(routes::session::routes())
+        .merge(routes::sla::routes())
+        .merge(routes::supervision::routes())
+        .merge(crate::openapi::routes())
         .route("/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -142,8 +54,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .merge(routes::health::routes())
         .nest("/api/v1", api)
         .nest(
             "/open311/v2",
@@ -228,8 +139,4 @@ pub(crate) async fn method_not_allowed(ReqLang(lang): ReqLang) -> ApiFailure {
 
 pub(crate) async fn api_not_found(ReqLang(lang): ReqLang) -> ApiFailure {
     ApiFailure::not_found("path", "route.not_found", lang)
-}
-
-pub(crate) async fn openapi() -> axum::Json<serde_json::Value> {
-    axum::Json(crate::openapi::document())
 }

@@ -9,6 +9,20 @@ use crate::policy::Actor;
 use crate::service::AppState;
 use crate::service::SweepReport;
 use crate::service::users::UserError;
+use axum::Router;
+use axum::routing::{get, patch, post};
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/sweep", post(run_sweep))
+        .route("/supervisors", get(supervisors))
+        .route("/admin/users", get(admin_users).post(admin_create_user))
+        .route("/admin/users/{id}", patch(admin_update_user))
+        .route("/admin/units", post(admin_create_unit))
+        .route("/admin/units/{id}", patch(admin_update_unit))
+        .route("/units", get(units))
+}
 
 /// Run an SLA sweep now (administrators; the server also sweeps on a timer).
 pub(crate) async fn run_sweep(

@@ -10,6 +10,23 @@ use sha2::Digest as _;
 use crate::policy::Actor;
 use crate::routes::cases::load;
 use crate::service::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/cases/{id}/attachments",
+            get(case_attachments)
+                .post(upload_attachment)
+                .layer(DefaultBodyLimit::max(
+                    duban_api::ATTACHMENT_MAX_BYTES + 1024,
+                )),
+        )
+        .route("/attachments/{id}", get(download_attachment))
+}
 
 pub(crate) fn attachment_view(a: crate::store::AttachmentRecord) -> duban_api::AttachmentView {
     duban_api::AttachmentView {

@@ -8,6 +8,15 @@ use crate::error::{ApiFailure, ApiQuery, ReqLang};
 use crate::policy::Actor;
 use crate::routes::cases::load;
 use crate::service::AppState;
+use axum::Router;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/audit", get(case_audit))
+        .route("/audit", get(audit_search))
+}
 
 /// The audit trail of one case (administrators and coordinators).
 pub(crate) async fn case_audit(

@@ -5,6 +5,15 @@ use axum::response::{IntoResponse, Response};
 use duban_calendar::Calendar;
 
 use crate::error::{ApiFailure, ReqLang};
+use axum::Router;
+
+use crate::service::AppState;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/calendar/{year}", get(calendar_year))
+}
 
 pub(crate) async fn calendar_year(
     ReqLang(lang): ReqLang,

@@ -21,6 +21,18 @@ use crate::service::AppState;
 use crate::service::cases::ActError;
 use crate::service::cases::CreateError;
 use crate::service::redaction;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list_cases).post(create_case))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/actions", post(act_on_case))
+        .route("/cases/{id}/events", get(case_events))
+        .route("/cases/{id}/complainant", get(case_complainant))
+}
 
 pub(crate) async fn create_case(
     State(s): State<AppState>,

@@ -12,6 +12,15 @@ use crate::policy::Actor;
 use crate::service::AppState;
 use crate::service::cases::ActError;
 use crate::service::redaction;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dispatch", post(dispatch_batch))
+        .route("/clearing", get(clearing))
+}
 
 /// Most cases one batch dispatch takes.
 pub(crate) const DISPATCH_MAX: usize = 5_000;

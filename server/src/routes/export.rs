@@ -10,6 +10,15 @@ use crate::error::{ApiFailure, ApiQuery, ReqLang};
 use crate::policy::Actor;
 use crate::routes::cases::case_filter;
 use crate::service::AppState;
+use axum::Router;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/export.csv", get(export_csv))
+        .route("/cases/export.xlsx", get(export_xlsx))
+}
 
 /// Most rows one export carries; a larger selection is refused with a hint to filter.
 pub const EXPORT_MAX_ROWS: u64 = 50_000;

@@ -6,6 +6,13 @@ use duban_api::Health;
 
 use crate::service::AppState;
 
+/// `/healthz` and `/readyz`, at the root (not under `/api/v1`).
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
+}
+
 /// Whether to send requests here: the database answers and the server is not
 /// shutting down (`/healthz` says whether the process is alive and its database up).
 pub(crate) async fn readyz(State(s): State<AppState>) -> Response {

@@ -13,6 +13,13 @@ use crate::service::AppState;
 use crate::service::mechanisms::INCIDENT;
 use crate::service::mechanisms::REFERRAL;
 use crate::service::mechanisms::SUPERVISION;
+use axum::Router;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/inbox", get(inbox))
+}
 
 /// Rows of each inbox source read at most.
 pub(crate) const INBOX_MAX: i64 = 200;

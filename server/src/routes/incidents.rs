@@ -23,6 +23,20 @@ use crate::service::mechanisms::save_mechanism;
 use crate::service::mechanisms::stored_events;
 use crate::service::redaction;
 use crate::service::users::UserError;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/emergency/plans",
+            get(emergency_plans).put(put_emergency_plans),
+        )
+        .route("/incidents", get(incidents).post(declare_incident))
+        .route("/cases/{id}/incidents", post(declare_incident_from_case))
+        .route("/incidents/{id}", get(get_incident).post(act_on_incident))
+}
 
 pub(crate) async fn emergency_plans(
     State(s): State<AppState>,

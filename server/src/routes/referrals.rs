@@ -20,6 +20,16 @@ use crate::service::mechanisms::save_mechanism;
 use crate::service::mechanisms::stored_events;
 use crate::service::redaction;
 use crate::service::users::UserError;
+use axum::Router;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/referrals", get(case_referrals).post(refer))
+        .route("/referrals", get(my_referrals))
+        .route("/referrals/{id}", get(get_referral).post(act_on_referral))
+}
 
 pub(crate) async fn referral_view(
     s: &AppState,

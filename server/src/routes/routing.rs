@@ -11,6 +11,15 @@ use crate::policy::Actor;
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::users::UserError;
+use axum::Router;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/routing", get(case_routing))
+        .route("/routing/rules", get(routing_rules).put(put_routing_rules))
+}
 
 /// What the routing rules propose for one case, explained (administrators, coordinators).
 pub(crate) async fn case_routing(

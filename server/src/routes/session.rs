@@ -12,7 +12,17 @@ use crate::http::idempotency;
 use crate::service::AppState;
 use crate::service::Who;
 
+use axum::Router;
+use axum::routing::{get, post};
 use duban_api::{LoginRequest as LoginBody, LoginResponse as LoginOk};
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
+}
 
 pub(crate) fn auth_error(code: &str, lang: Lang) -> ErrorBody {
     let message = match (code, lang) {

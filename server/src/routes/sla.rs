@@ -8,6 +8,15 @@ use crate::policy::Actor;
 use crate::service::AppState;
 
 use crate::service::users::UserError;
+use axum::Router;
+use axum::routing::{get, put};
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sla/rule-sets", get(rule_sets))
+        .route("/sla/rule-sets/{id}", put(put_rule_set))
+}
 
 pub(crate) async fn rule_sets(
     State(s): State<AppState>,

@@ -19,6 +19,16 @@ use crate::service::mechanisms::stored_events;
 use crate::service::mechanisms::supervision_access;
 use crate::service::redaction;
 use crate::service::users::UserError;
+use axum::Router;
+use axum::routing::get;
+
+/// This feature's routes, under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route(
+        "/cases/{id}/supervision",
+        get(case_supervision).post(supervise),
+    )
+}
 
 pub(crate) async fn load_supervision(
     s: &AppState,
