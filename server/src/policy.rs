@@ -7,6 +7,69 @@ use crate::error::ApiFailure;
 use crate::service::AppState;
 use crate::service::Who;
 
+/// What a request asks to do, as far as the role alone decides it. Whether the case,
+/// order, referral or incident at hand allows it is decided after, by the domain crate
+/// and the `*_allowed` functions below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ability {
+    /// Users, units and their accounts.
+    ManageAccounts,
+    /// Connected systems' API keys.
+    ManageApiClients,
+    /// SLA rule sets, routing rules, emergency plans, repeat-detection settings.
+    EditRules,
+    /// Run the escalation sweep by hand.
+    RunSweep,
+    /// Search the whole audit trail.
+    SearchAudit,
+    /// Read one case's audit trail.
+    ReadCaseAudit,
+    /// Dispatch cases and read how a case would be routed.
+    Dispatch,
+    /// Look at and merge repeated complaints.
+    MergeRepeats,
+    /// List the supervisors (to name one).
+    ListSupervisors,
+    /// Send a follow-up supervision command (the role's commands: `supervision_allowed`).
+    Supervise,
+    /// Refer a problem to another unit and act on referrals.
+    Refer,
+    /// Declare, escalate and close incidents.
+    DirectIncident,
+    /// Acknowledge and report on an incident one's unit is linked to.
+    TakePartInIncident,
+    /// Read the situation board.
+    ReadBoard,
+    /// Attach a file to a case.
+    Attach,
+}
+
+impl Ability {
+    /// The one table of roles and abilities.
+    pub fn allowed_to(self, role: crate::auth::Role) -> bool {
+        use crate::auth::Role::{Admin, Coordinator, Handler, Leader, Supervisor};
+        match self {
+            Ability::ManageAccounts
+            | Ability::ManageApiClients
+            | Ability::EditRules
+            | Ability::RunSweep
+            | Ability::SearchAudit => role == Admin,
+            Ability::ReadCaseAudit
+            | Ability::Dispatch
+            | Ability::MergeRepeats
+            | Ability::DirectIncident => matches!(role, Admin | Coordinator),
+            Ability::ListSupervisors => matches!(role, Admin | Coordinator | Supervisor),
+            Ability::Supervise | Ability::Attach => {
+                matches!(role, Admin | Coordinator | Supervisor | Handler)
+            }
+            Ability::Refer | Ability::TakePartInIncident => {
+                matches!(role, Admin | Coordinator | Handler)
+            }
+            Ability::ReadBoard => matches!(role, Admin | Coordinator | Supervisor | Leader),
+        }
+    }
+}
+
 /// The signed-in user behind a request. Every API route but sign-in, health, the
 /// calendar and the OpenAPI document needs one; state-changing requests must also send
 /// the session's CSRF token in `X-CSRF-Token`.
@@ -43,11 +106,16 @@ impl Actor {
             Role::Supervisor | Role::Leader => false,
         }
     }
-    pub fn may_create(&self) -> bool {
+    /// Administrators and coordinators: they register cases and see and speak for
+    /// every unit's work.
+    pub fn coordinates(&self) -> bool {
         matches!(
             self.role,
             crate::auth::Role::Admin | crate::auth::Role::Coordinator
         )
+    }
+    pub fn may_create(&self) -> bool {
+        self.coordinates()
     }
     /// Whether the role may read the complainant's name, phone and ID number (each
     /// read is recorded); supervisors and leaders only ever see them masked.
@@ -55,9 +123,9 @@ impl Actor {
         use crate::auth::Role;
         matches!(self.role, Role::Admin | Role::Coordinator | Role::Handler)
     }
-    /// Refuse unless the actor has one of `roles`.
-    pub fn require(&self, roles: &[crate::auth::Role], lang: Lang) -> Result<(), ApiFailure> {
-        if roles.contains(&self.role) {
+    /// Refuse unless the actor's role may do `ability`.
+    pub fn require(&self, ability: Ability, lang: Lang) -> Result<(), ApiFailure> {
+        if ability.allowed_to(self.role) {
             Ok(())
         } else {
             Err(ApiFailure::Forbidden(forbidden(lang)))
@@ -141,7 +209,6 @@ pub(crate) fn incident_allowed(
     actor: &Actor,
     units: &[String],
 ) -> (Vec<String>, Vec<String>) {
-    use crate::auth::Role;
     if i.status() == duban_emergency::Status::Closed {
         return (vec![], vec![]);
     }
@@ -161,7 +228,7 @@ pub(crate) fn incident_allowed(
     if !mine.is_empty() {
         allowed.push("report".to_owned());
     }
-    if matches!(actor.role, Role::Admin | Role::Coordinator) {
+    if actor.coordinates() {
         allowed.extend(["escalate".to_owned(), "close".to_owned()]);
     }
     (allowed, mine)
@@ -203,4 +270,41 @@ pub(crate) fn referral_allowed(r: &duban_referral::Referral, units: &[String]) -
         out.push("set_joint");
     }
     out.into_iter().map(str::to_owned).collect()
+}
+
+/// The case statuses waiting in a role's inbox, with the action each asks of it.
+pub(crate) fn inbox_case_actions(
+    role: crate::auth::Role,
+) -> &'static [(duban_case::model::Status, &'static str)] {
+    use crate::auth::Role;
+    use duban_case::model::Status;
+    match role {
+        Role::Admin | Role::Coordinator => &[
+            (Status::Received, "dispatch"),
+            (Status::Returned, "dispatch"),
+            (Status::Reported, "review"),
+            (Status::Closed, "return_visit"),
+            (Status::StageClosed, "return_visit"),
+        ],
+        Role::Handler => &[
+            (Status::Dispatched, "sign_for"),
+            (Status::SignedFor, "report"),
+            (Status::InProgress, "report"),
+        ],
+        Role::Supervisor | Role::Leader => &[],
+    }
+}
+
+/// Overdue cases escalate at 150% of their time to their supervisor (or, while a key
+/// case has none, to the coordinators, who name one) and at 200% to the leaders (the
+/// ladder's supervise and summon steps): the step that reaches a role, and the action
+/// it asks of it.
+pub(crate) fn escalated_to(role: crate::auth::Role) -> Option<(duban_sla::Step, &'static str)> {
+    use crate::auth::Role;
+    match role {
+        Role::Supervisor => Some((duban_sla::Step::Supervise, "supervise_overdue")),
+        Role::Admin | Role::Coordinator => Some((duban_sla::Step::Supervise, "assign_supervisor")),
+        Role::Leader => Some((duban_sla::Step::Summon, "summon")),
+        Role::Handler => None,
+    }
 }

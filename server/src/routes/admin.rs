@@ -1,11 +1,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use duban_api::UnitView;
+use duban_api::{ErrorBody, UnitView};
+use duban_case::Lang;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 use crate::service::SweepReport;
 use crate::service::users::UserError;
@@ -30,7 +31,7 @@ pub(crate) async fn run_sweep(
     ReqLang(lang): ReqLang,
     actor: Actor,
 ) -> Result<axum::Json<SweepReport>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::RunSweep, lang)?;
     Ok(axum::Json(s.sweep(s.now()).await?))
 }
 
@@ -52,9 +53,8 @@ pub(crate) async fn supervisors(
     ReqLang(lang): ReqLang,
     actor: Actor,
 ) -> Result<axum::Json<Vec<duban_api::PersonView>>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator, Role::Supervisor], lang)?;
-    let supervisor = Role::Supervisor.code();
+    actor.require(Ability::ListSupervisors, lang)?;
+    let supervisor = crate::auth::Role::Supervisor.code();
     Ok(axum::Json(
         s.store
             .users()
@@ -74,7 +74,7 @@ pub(crate) async fn admin_users(
     ReqLang(lang): ReqLang,
     actor: Actor,
 ) -> Result<axum::Json<Vec<duban_api::UserView>>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageAccounts, lang)?;
     Ok(axum::Json(
         s.store.users().await?.iter().map(user_view).collect(),
     ))
@@ -86,7 +86,7 @@ pub(crate) async fn admin_create_user(
     actor: Actor,
     ApiJson(d): ApiJson<duban_api::UserDraft>,
 ) -> Result<(StatusCode, axum::Json<duban_api::UserView>), ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageAccounts, lang)?;
     let role = crate::auth::Role::parse(&d.role).ok_or_else(|| {
         UserError::Invalid {
             field: "role",
@@ -116,7 +116,7 @@ pub(crate) async fn admin_update_user(
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<duban_api::UserPatch>,
 ) -> Result<axum::Json<duban_api::UserView>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageAccounts, lang)?;
     let user = s
         .update_user(&id, &patch, &actor)
         .await
@@ -130,7 +130,7 @@ pub(crate) async fn admin_create_unit(
     actor: Actor,
     ApiJson(d): ApiJson<duban_api::UnitDraft>,
 ) -> Result<(StatusCode, axum::Json<UnitView>), ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageAccounts, lang)?;
     let unit = s
         .save_unit(None, &d, &actor.who)
         .await
@@ -145,7 +145,7 @@ pub(crate) async fn admin_update_unit(
     Path(id): Path<String>,
     ApiJson(d): ApiJson<duban_api::UnitDraft>,
 ) -> Result<axum::Json<UnitView>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageAccounts, lang)?;
     let unit = s
         .save_unit(Some(&id), &d, &actor.who)
         .await
@@ -158,4 +158,18 @@ pub(crate) async fn units(
     _actor: Actor,
 ) -> Result<axum::Json<Vec<UnitView>>, ApiFailure> {
     Ok(axum::Json(s.store.units().await?))
+}
+
+impl UserError {
+    fn into_failure(self, lang: Lang) -> ApiFailure {
+        match self {
+            UserError::Invalid { field, code } if code.ends_with("not_found") => {
+                ApiFailure::NotFound(ErrorBody::single(field, code, Self::message(code, lang)))
+            }
+            UserError::Invalid { field, code } => {
+                ApiFailure::bad_field(field, code, Self::message(code, lang))
+            }
+            UserError::Store(e) => e.into(),
+        }
+    }
 }

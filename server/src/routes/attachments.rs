@@ -7,7 +7,7 @@ use duban_case::Lang;
 use crate::error::{ApiFailure, ReqLang};
 use sha2::Digest as _;
 
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use axum::Router;
@@ -89,16 +89,7 @@ pub(crate) async fn upload_attachment(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, axum::Json<duban_api::AttachmentView>), ApiFailure> {
-    use crate::auth::Role;
-    actor.require(
-        &[
-            Role::Admin,
-            Role::Coordinator,
-            Role::Supervisor,
-            Role::Handler,
-        ],
-        lang,
-    )?;
+    actor.require(Ability::Attach, lang)?;
     let case = load(&s, &id, lang, &actor).await?;
     let declared = headers
         .get(axum::http::header::CONTENT_TYPE)

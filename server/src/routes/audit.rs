@@ -5,7 +5,7 @@ use duban_case::error::{CaseError, Errors};
 
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
 
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use axum::Router;
@@ -25,8 +25,7 @@ pub(crate) async fn case_audit(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<duban_api::AuditRecord>>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    actor.require(Ability::ReadCaseAudit, lang)?;
     let case = load(&s, &id, lang, &actor).await?;
     let f = crate::store::AuditFilter {
         case_id: Some(case.id().to_string()),
@@ -43,7 +42,7 @@ pub(crate) async fn audit_search(
     actor: Actor,
     ApiQuery(q): ApiQuery<duban_api::AuditQuery>,
 ) -> Result<axum::Json<Page<duban_api::AuditRecord>>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::SearchAudit, lang)?;
     let text = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)

@@ -22,7 +22,7 @@ use duban_case::Lang;
 use duban_case::lifecycle::Case;
 
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 
 /// Jiangsu's cities and counties (source and preparation: `data/geo/SOURCE.md`).
@@ -91,16 +91,7 @@ async fn board(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> Result<Response, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(
-        &[
-            Role::Admin,
-            Role::Coordinator,
-            Role::Supervisor,
-            Role::Leader,
-        ],
-        lang,
-    )?;
+    actor.require(Ability::ReadBoard, lang)?;
     let f = filter_of(&q, lang)?;
     let view = board_view(&s, &f).await?;
     // The figures, not the time they were read, decide whether anything changed.

@@ -15,7 +15,7 @@ use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::lifecycle::Case;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 use crate::service::Who;
 use crate::store::{ApiClientRecord, StoreError};
@@ -65,7 +65,7 @@ async fn list_clients(
     ReqLang(lang): ReqLang,
     actor: Actor,
 ) -> Result<axum::Json<Vec<ApiClientView>>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageApiClients, lang)?;
     Ok(axum::Json(
         s.store.api_clients().await?.iter().map(view).collect(),
     ))
@@ -77,7 +77,7 @@ async fn create_client(
     actor: Actor,
     ApiJson(d): ApiJson<ApiClientDraft>,
 ) -> Result<(StatusCode, axum::Json<ApiClientCreated>), ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageApiClients, lang)?;
     let name = d.name.trim();
     if name.is_empty() || name.chars().count() > 50 {
         return Err(invalid("name", "api_client.name", lang));
@@ -128,7 +128,7 @@ async fn update_client(
     Path(id): Path<String>,
     ApiJson(p): ApiJson<ApiClientPatch>,
 ) -> Result<axum::Json<ApiClientView>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::ManageApiClients, lang)?;
     if p.reason.trim().is_empty() {
         return Err(invalid("reason", "reason.required", lang));
     }

@@ -8,7 +8,7 @@ use duban_case::model::{CaseId, Status};
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 use crate::store::CaseFilter;
 
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 use crate::service::cases::ActError;
 use crate::service::redaction;
@@ -32,8 +32,7 @@ pub(crate) async fn dispatch_batch(
     actor: Actor,
     ApiJson(body): ApiJson<duban_api::BatchDispatch>,
 ) -> Result<axum::Json<duban_api::BatchDispatchResult>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    actor.require(Ability::Dispatch, lang)?;
     let mut cases = Vec::new();
     match (body.batch, body.case_ids.is_empty()) {
         (Some(b), true) => {

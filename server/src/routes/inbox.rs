@@ -36,21 +36,7 @@ pub(crate) async fn inbox(
     use crate::auth::Role;
     let now = s.now();
     let mut items: Vec<duban_api::InboxItem> = Vec::new();
-    let wanted: &[(Status, &str)] = match actor.role {
-        Role::Admin | Role::Coordinator => &[
-            (Status::Received, "dispatch"),
-            (Status::Returned, "dispatch"),
-            (Status::Reported, "review"),
-            (Status::Closed, "return_visit"),
-            (Status::StageClosed, "return_visit"),
-        ],
-        Role::Handler => &[
-            (Status::Dispatched, "sign_for"),
-            (Status::SignedFor, "report"),
-            (Status::InProgress, "report"),
-        ],
-        Role::Supervisor | Role::Leader => &[],
-    };
+    let wanted = crate::policy::inbox_case_actions(actor.role);
     let mut overflow: Vec<duban_api::InboxOverflow> = Vec::new();
     // Every source's real totals, listed or not: a source lists its INBOX_MAX most
     // urgent items and counts the rest in the database.
@@ -102,15 +88,8 @@ pub(crate) async fn inbox(
             });
         }
     }
-    // Overdue cases escalate at 150% of their time to their supervisor (or, while a key
-    // case has none, to the coordinators, who name one) and at 200% to the leaders (the
-    // ladder's supervise and summon steps): each to someone who can act on it.
-    let escalated_to_me = match actor.role {
-        Role::Supervisor => Some((duban_sla::Step::Supervise, "supervise_overdue")),
-        Role::Admin | Role::Coordinator => Some((duban_sla::Step::Supervise, "assign_supervisor")),
-        Role::Leader => Some((duban_sla::Step::Summon, "summon")),
-        Role::Handler => None,
-    };
+    // Each escalation goes to someone who can act on it.
+    let escalated_to_me = crate::policy::escalated_to(actor.role);
     if let Some((step, action)) = escalated_to_me {
         // Only key cases are supervised; the list shows the rest overdue.
         let supervised = step == duban_sla::Step::Supervise;
@@ -189,7 +168,7 @@ pub(crate) async fn inbox(
     }
     let case_items = items.len();
     // Extension requests wait for a coordinator.
-    if matches!(actor.role, Role::Admin | Role::Coordinator) {
+    if actor.coordinates() {
         for status in [Status::Dispatched, Status::SignedFor, Status::InProgress] {
             let f = CaseFilter {
                 status: Some(status.code().to_owned()),
@@ -224,8 +203,7 @@ pub(crate) async fn inbox(
         .cloned()
         .chain(std::iter::once(format!("user:{}", actor.user.username)))
         .collect();
-    let sup_filter =
-        (!matches!(actor.role, Role::Admin | Role::Coordinator)).then_some(sup_parties.as_slice());
+    let sup_filter = (!actor.coordinates()).then_some(sup_parties.as_slice());
     for json in s
         .store
         .aggregates(SUPERVISION, None, sup_filter, INBOX_MAX)
@@ -233,8 +211,8 @@ pub(crate) async fn inbox(
     {
         let sv: duban_supervision::Supervision =
             serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
-        let is_supervisor = sv.supervisor() == Some(actor.user.username.as_str())
-            || matches!(actor.role, Role::Admin | Role::Coordinator);
+        let is_supervisor =
+            sv.supervisor() == Some(actor.user.username.as_str()) || actor.coordinates();
         let title = s
             .store
             .get_case(sv.case_id())

@@ -9,10 +9,10 @@ use duban_case::lifecycle::Case;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
-use crate::policy::Actor;
 use crate::policy::forbidden;
 use crate::policy::incident_allowed;
 use crate::policy::speaking_units;
+use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::PLANS_KEY;
@@ -53,7 +53,7 @@ pub(crate) async fn put_emergency_plans(
     actor: Actor,
     ApiJson(body): ApiJson<duban_api::PlansUpdate>,
 ) -> Result<axum::Json<duban_emergency::Plans>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::EditRules, lang)?;
     if body.reason.trim().is_empty() {
         return Err(ApiFailure::bad_field(
             "reason",
@@ -178,8 +178,7 @@ pub(crate) async fn declare_in(
     body: serde_json::Value,
     lang: Lang,
 ) -> Result<(StatusCode, axum::Json<duban_api::IncidentView>), ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    actor.require(Ability::DirectIncident, lang)?;
     let cmd: duban_emergency::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
     let units = speaking_units(s, actor);
@@ -288,8 +287,7 @@ pub(crate) async fn act_on_incident(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<duban_api::IncidentView>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator, Role::Handler], lang)?;
+    actor.require(Ability::TakePartInIncident, lang)?;
     let (i, version) = load_incident(&s, &id, &actor, lang).await?;
     let cmd: duban_emergency::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
@@ -297,7 +295,7 @@ pub(crate) async fn act_on_incident(
         cmd,
         duban_emergency::Command::Escalate { .. } | duban_emergency::Command::Close { .. }
     ) {
-        actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+        actor.require(Ability::DirectIncident, lang)?;
     }
     let units = speaking_units(&s, &actor);
     let ctx = duban_emergency::Ctx {

@@ -7,10 +7,10 @@ use duban_case::Lang;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
-use crate::policy::Actor;
 use crate::policy::forbidden;
 use crate::policy::referral_allowed;
 use crate::policy::speaking_units;
+use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::mechanisms::REFERRAL;
@@ -133,8 +133,7 @@ pub(crate) async fn refer(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, axum::Json<duban_api::ReferralView>), ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator, Role::Handler], lang)?;
+    actor.require(Ability::Refer, lang)?;
     let case = load(&s, &id, lang, &actor).await?;
     let cmd: duban_referral::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
@@ -232,8 +231,7 @@ pub(crate) async fn act_on_referral(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<duban_api::ReferralView>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator, Role::Handler], lang)?;
+    actor.require(Ability::Refer, lang)?;
     let (r, version, reference) = load_referral(&s, &id, &actor, lang).await?;
     let cmd: duban_referral::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;

@@ -13,7 +13,7 @@ use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::lifecycle::{self, Case};
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 use crate::store::{Change, RepeatRow, StoreError};
 
@@ -214,8 +214,7 @@ async fn case_repeats(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<RepeatCandidate>>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    actor.require(Ability::MergeRepeats, lang)?;
     let case = crate::routes::cases::load(&s, &id, lang, &actor).await?;
     let probe = ProbeOf::of_case(&case);
     let settings = s.repeat_settings().await;
@@ -248,10 +247,7 @@ async fn merge(
     ApiJson(body): ApiJson<MergeBody>,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
     // Roles first: a handler learns nothing of the case.
-    actor.require(
-        &[crate::auth::Role::Admin, crate::auth::Role::Coordinator],
-        lang,
-    )?;
+    actor.require(Ability::MergeRepeats, lang)?;
     let repeat = crate::routes::cases::load(&s, &id, lang, &actor).await?;
     merge_into(&s, &actor, repeat, &body, lang).await
 }
@@ -265,8 +261,7 @@ pub(crate) async fn merge_into(
     body: &MergeBody,
     lang: Lang,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    actor.require(Ability::MergeRepeats, lang)?;
     // The primary is named in the body: one that is missing or out of sight is a bad
     // field, not a missing resource.
     let unknown = || {
@@ -391,7 +386,7 @@ async fn put_settings(
     actor: Actor,
     ApiJson(u): ApiJson<SettingsUpdate>,
 ) -> Result<axum::Json<duban_repeat::Settings>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::EditRules, lang)?;
     if u.reason.trim().is_empty() {
         return Err(ApiFailure::bad_field(
             "reason",

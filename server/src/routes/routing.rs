@@ -7,7 +7,7 @@ use duban_case::Lang;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::users::UserError;
@@ -28,8 +28,7 @@ pub(crate) async fn case_routing(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<axum::Json<duban_api::RoutingView>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(&[Role::Admin, Role::Coordinator], lang)?;
+    actor.require(Ability::Dispatch, lang)?;
     let case = load(&s, &id, lang, &actor).await?;
     Ok(axum::Json(duban_api::RoutingView::of(
         &s.route(&case),
@@ -71,7 +70,7 @@ pub(crate) async fn put_routing_rules(
     actor: Actor,
     ApiJson(body): ApiJson<duban_api::RoutingRulesUpdate>,
 ) -> Result<axum::Json<duban_api::RoutingRulesView>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::EditRules, lang)?;
     match s
         .set_routing_rules(body.rules, &body.reason, &actor.who)
         .await

@@ -4,7 +4,7 @@ use duban_case::Lang;
 use duban_sla::RuleSet;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
-use crate::policy::Actor;
+use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 
 use crate::service::users::UserError;
@@ -34,7 +34,7 @@ pub(crate) async fn put_rule_set(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<RuleSet>, ApiFailure> {
-    actor.require(&[crate::auth::Role::Admin], lang)?;
+    actor.require(Ability::EditRules, lang)?;
     let body: duban_api::RuleSetUpdate = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
     if s.rule_set(&id).is_none() {

@@ -7,9 +7,9 @@ use duban_case::lifecycle::Case;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
-use crate::policy::Actor;
 use crate::policy::forbidden;
 use crate::policy::supervision_allowed;
+use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::mechanisms::SUPERVISION;
@@ -96,16 +96,7 @@ pub(crate) async fn supervise(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<duban_api::SupervisionView>, ApiFailure> {
-    use crate::auth::Role;
-    actor.require(
-        &[
-            Role::Admin,
-            Role::Coordinator,
-            Role::Supervisor,
-            Role::Handler,
-        ],
-        lang,
-    )?;
+    actor.require(Ability::Supervise, lang)?;
     let case = load(&s, &id, lang, &actor).await?;
     let cmd: duban_supervision::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;

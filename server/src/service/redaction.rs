@@ -10,7 +10,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::ApiFailure;
 use crate::policy::Actor;
 use crate::service::AppState;
 use crate::store::StoreError;
@@ -63,7 +62,7 @@ pub(crate) async fn readable_summaries(
     s: &AppState,
     actor: &Actor,
     items: Vec<CaseSummary>,
-) -> Result<Vec<CaseSummary>, ApiFailure> {
+) -> Result<Vec<CaseSummary>, crate::store::StoreError> {
     if actor.may_read_personal_data() {
         return Ok(items);
     }

@@ -1,8 +1,6 @@
-use duban_api::{ErrorBody, UnitView};
+use duban_api::UnitView;
 use duban_case::Lang;
 use duban_divisions::DivisionCode;
-
-use crate::error::ApiFailure;
 
 use crate::policy::Actor;
 use crate::service::AppState;
@@ -309,17 +307,6 @@ impl UserError {
         match lang {
             Lang::Zh => zh,
             Lang::En => en,
-        }
-    }
-    pub(crate) fn into_failure(self, lang: Lang) -> ApiFailure {
-        match self {
-            UserError::Invalid { field, code } if code.ends_with("not_found") => {
-                ApiFailure::NotFound(ErrorBody::single(field, code, Self::message(code, lang)))
-            }
-            UserError::Invalid { field, code } => {
-                ApiFailure::bad_field(field, code, Self::message(code, lang))
-            }
-            UserError::Store(e) => e.into(),
         }
     }
 }
