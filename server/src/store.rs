@@ -39,6 +39,8 @@ mod imports;
 mod meta;
 mod open;
 mod open311;
+#[cfg(test)]
+mod schema_tests;
 mod sql;
 
 use board::BoardData;
