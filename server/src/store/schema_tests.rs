@@ -158,6 +158,9 @@ async fn sqlite_schema() -> BTreeSet<String> {
     out
 }
 
+/// Table, index, unique, primary, partial, owned by a constraint, columns.
+type PgIndex = (String, String, bool, bool, bool, bool, Vec<String>);
+
 async fn postgres_schema(url: &str) -> BTreeSet<String> {
     let schema = format!("duban_schema_{}", uuid::Uuid::now_v7().simple());
     let store = super::PgStore::open_in_schema(url, Some(&schema))
@@ -192,7 +195,7 @@ async fn postgres_schema(url: &str) -> BTreeSet<String> {
     }
     // Every index with its columns in order (INCLUDE columns after the keys), whether it
     // is the primary key, and whether a constraint owns it.
-    let indexes: Vec<(String, String, bool, bool, bool, bool, Vec<String>)> = sqlx::query_as(
+    let indexes: Vec<PgIndex> = sqlx::query_as(
         "SELECT t.relname::text, i.relname::text, ix.indisunique, ix.indisprimary, \
            ix.indpred IS NOT NULL, \
            EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid), \
