@@ -1,5 +1,5 @@
-//! The board's storage: facts per case, sums per cell, and the queries over them.
-//! Plain SQL text for both databases; the `sql_store!` implementations run it.
+//! The board's storage: facts per case, sums per cell, the queries over them, and the
+//! store's reads and writes of them.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -8,7 +8,10 @@ use duban_board::fact::{Fact, Measures, N, city_of, month_of};
 use duban_board::filter::{BoardFilter, KeyFilter};
 use duban_board::range::split;
 
-use super::Arg;
+use duban_case::lifecycle::Case;
+
+use super::sql::{Arg, Db, Kind, numbered_where, placeholders, sql};
+use super::{SqlStore, StoreResult};
 
 /// Day × batch (the whole province).
 const GRAIN_DAY_BATCH: i64 = 1;
@@ -129,13 +132,6 @@ fn measure_list(prefix: &str) -> String {
     Measures::COLUMNS
         .iter()
         .map(|c| format!("{prefix}{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -319,7 +315,7 @@ fn grouped(panel: Panel, key: &str, table: &str, parts: Vec<String>, args: Vec<A
         sql: format!(
             "SELECT {key}, {} FROM {table}{} GROUP BY 1",
             sums.join(", "),
-            super::numbered_where(&parts)
+            numbered_where(&parts)
         ),
         args,
     }
@@ -486,4 +482,190 @@ pub(super) fn plan(f: &BoardFilter) -> Vec<Query> {
         out.push(on_facts(f, Panel::Units, "unit", edge));
     }
     out
+}
+
+impl<DB: Db> SqlStore<DB> {
+    /// Replace the cases' board facts; returns how their figures move between cells
+    /// (the writer adds them for its whole group, in key order).
+    pub(super) async fn write_board(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        facts: &[(String, Fact)],
+        may_exist: bool,
+    ) -> StoreResult<Cells> {
+        let mut deltas = BTreeMap::new();
+        for (id, new) in facts {
+            let old = if may_exist {
+                let row = sql::<DB>(sqlx::AssertSqlSafe(SELECT_FACT.as_str()))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match row {
+                    None => None,
+                    Some(r) => {
+                        let mut ints = [0i64; 5];
+                        for (i, v) in ints.iter_mut().enumerate() {
+                            *v = r.get(i)?;
+                        }
+                        let unit: String = r.get(5)?;
+                        let mut m = [0i64; N];
+                        for (i, v) in m.iter_mut().enumerate() {
+                            *v = r.get(6 + i)?;
+                        }
+                        Some(fact_of_row(ints, unit, m))
+                    }
+                }
+            } else {
+                None
+            };
+            if old.as_ref() == Some(new) {
+                continue;
+            }
+            add_delta(&mut deltas, old.as_ref(), Some(new));
+            let mut q = sql::<DB>(sqlx::AssertSqlSafe(UPSERT_FACT.as_str()))
+                .bind(id)
+                .bind(i64::from(new.day))
+                .bind(new.batch)
+                .bind(i64::from(new.division))
+                .bind(new.categories)
+                .bind(new.key_classes)
+                .bind(&new.unit);
+            for v in new.measures.to_array() {
+                q = q.bind(v);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        Ok(deltas)
+    }
+
+    /// Add a group's cell deltas, each cell once, in key order.
+    pub(super) async fn add_to_cells(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        deltas: Cells,
+    ) -> StoreResult<()> {
+        for ((grain, dim, bucket, cats, keys), m) in deltas {
+            if m.is_zero() {
+                continue;
+            }
+            let mut q = sql::<DB>(sqlx::AssertSqlSafe(UPSERT_CELL.as_str()))
+                .bind(grain)
+                .bind(dim)
+                .bind(bucket)
+                .bind(cats)
+                .bind(keys);
+            for v in m.to_array() {
+                q = q.bind(v);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn board(&self, f: &BoardFilter) -> StoreResult<BoardData> {
+        let mut rows = Vec::new();
+        for q in plan(f) {
+            let found = sql::<DB>(sqlx::AssertSqlSafe(q.sql))
+                .bind_args(&q.args)
+                .fetch_all(&self.pool)
+                .await?;
+            for r in found {
+                let key: Option<String> = r.get(0)?;
+                let mut m = [0i64; N];
+                for (i, v) in m.iter_mut().enumerate() {
+                    *v = r.get::<Option<i64>>(1 + i)?.unwrap_or(0);
+                }
+                rows.push((q.panel, key.unwrap_or_default(), Measures::from_array(m)));
+            }
+        }
+        Ok(BoardData::collect(rows))
+    }
+
+    pub(super) async fn rebuild_board(&self, force: bool) -> StoreResult<Option<u64>> {
+        const LAYOUT: &str = "2";
+        let current: Option<String> =
+            sql::<DB>("SELECT value FROM meta WHERE key = 'board_layout'")
+                .scalar_optional(&self.pool)
+                .await?;
+        if !force && current.as_deref() == Some(LAYOUT) {
+            return Ok(None);
+        }
+        let mut tx = self.pool.begin().await?;
+        sql::<DB>("DELETE FROM board_cells")
+            .execute(&mut tx)
+            .await?;
+        sql::<DB>("DELETE FROM board_facts")
+            .execute(&mut tx)
+            .await?;
+        // Sum every case's cells in memory and write each cell once: upserting per page
+        // left PostgreSQL a dead row per update, which slowed every later read.
+        let mut deltas = BTreeMap::new();
+        let mut after = String::new();
+        let mut counted = 0u64;
+        loop {
+            let rows =
+                sql::<DB>("SELECT id, state FROM cases WHERE id > $1 ORDER BY id LIMIT 2000")
+                    .bind(&after)
+                    .fetch_all(&mut tx)
+                    .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.get(0)?;
+            let mut facts = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let id: String = r.get(0)?;
+                let case: Case = serde_json::from_str(&r.get::<String>(1)?)?;
+                let fact = Fact::of(&case);
+                add_delta(&mut deltas, None, Some(&fact));
+                facts.push((id, fact));
+            }
+            for chunk in facts.chunks(RECOUNT_ROWS) {
+                let mut q = sql::<DB>(sqlx::AssertSqlSafe(insert_facts(chunk.len())));
+                for (id, f) in chunk {
+                    q = q
+                        .bind(id)
+                        .bind(i64::from(f.day))
+                        .bind(f.batch)
+                        .bind(i64::from(f.division))
+                        .bind(f.categories)
+                        .bind(f.key_classes)
+                        .bind(&f.unit);
+                    for v in f.measures.to_array() {
+                        q = q.bind(v);
+                    }
+                }
+                q.execute(&mut tx).await?;
+            }
+            counted += rows.len() as u64;
+        }
+        let cells: Vec<_> = deltas.into_iter().filter(|(_, m)| !m.is_zero()).collect();
+        for chunk in cells.chunks(RECOUNT_ROWS) {
+            let mut q = sql::<DB>(sqlx::AssertSqlSafe(insert_cells(chunk.len())));
+            for ((grain, dim, bucket, cats, keys), m) in chunk {
+                q = q
+                    .bind(*grain)
+                    .bind(dim)
+                    .bind(*bucket)
+                    .bind(*cats)
+                    .bind(*keys);
+                for v in m.to_array() {
+                    q = q.bind(v);
+                }
+            }
+            q.execute(&mut tx).await?;
+        }
+        sql::<DB>(
+            "INSERT INTO meta (key, value) VALUES ('board_layout', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(LAYOUT)
+        .execute(&mut tx)
+        .await?;
+        Self::commit(tx).await?;
+        // Fresh statistics for the planner; on PostgreSQL also the visibility map, which
+        // the covering index needs to answer the edge days from the index alone.
+        let tidy = match DB::KIND {
+            Kind::Postgres => "VACUUM ANALYZE board_cells, board_facts",
+            Kind::Sqlite => "ANALYZE board_cells",
+        };
+        sql::<DB>(tidy).execute(&self.pool).await?;
+        Ok(Some(counted))
+    }
 }
