@@ -9,8 +9,9 @@ use duban_emergency::{IncidentType, Plan, PlanDepartment, Plans, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{ApiFieldErrors, OtherErrors, local_error, unit_name, unit_options};
+use super::{local_error, unit_name, unit_options};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, FieldErrorsAt, OtherErrors};
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::mechanism_view::{parse_tasks, plan_error_path};
 use crate::numeric::NumericText;
@@ -410,23 +411,6 @@ pub fn AdminPlansPage() -> impl IntoView {
                 </form>
             </Show>
         </section>
-    }
-}
-
-/// The errors of one field path of the plan form.
-#[component]
-fn FieldErrorsAt(field: String, errors: RwSignal<Vec<ApiError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        errors
-            .get()
-            .into_iter()
-            .filter(|e| e.field == field)
-            .map(|e| {
-                let text = i18n.error(&e);
-                view! { <p class="field-error" data-field=e.field data-code=e.code>{text}</p> }
-            })
-            .collect_view()
     }
 }
 

@@ -10,8 +10,9 @@ use duban_dispatch::{GovLevel, Rule, RuleKind, Target, When};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{ApiFieldErrors, OtherErrors, local_error, unit_name, unit_options};
+use super::{local_error, unit_name, unit_options};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors};
 use crate::dispatch_view::{
     RULE_KINDS, division_name, division_text, level_code, parse_divisions, parse_rule_kind,
     rule_error_path, rule_kind_code, rule_kind_key, split_list, target_code,

@@ -12,8 +12,9 @@ use duban_sla::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AdminOnly, ApiFieldErrors, OtherErrors, local_error};
+use super::{AdminOnly, local_error};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, FieldErrorsAt, OtherErrors};
 use crate::dispatch_view::rule_error_path;
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::numeric::NumericText;
@@ -450,23 +451,6 @@ fn SlaAdmin() -> impl IntoView {
                 }
             }).collect_view()}
         </section>
-    }
-}
-
-/// The errors of exactly one field path of the form.
-#[component]
-fn FieldErrorsAt(field: String, errors: RwSignal<Vec<ApiError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        errors
-            .get()
-            .into_iter()
-            .filter(|e| e.field == field)
-            .map(|e| {
-                let text = i18n.error(&e);
-                view! { <p class="field-error" data-field=e.field data-code=e.code>{text}</p> }
-            })
-            .collect_view()
     }
 }
 

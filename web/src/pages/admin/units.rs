@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::users::local_error;
-use super::{AdminOnly, ApiFieldErrors, OtherErrors, unit_kind_label, unit_options, unit_tree};
+use super::{AdminOnly, unit_kind_label, unit_options, unit_tree};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors};
 use crate::i18n::use_i18n;
 
 /// Fields of the unit form that show their own errors.

@@ -5,8 +5,9 @@ use duban_api::{ApiError, UnitView, UserDraft, UserPatch, UserView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AdminOnly, ApiFieldErrors, OtherErrors, ROLES, role_label, unit_name, unit_options};
+use super::{AdminOnly, ROLES, role_label, unit_name, unit_options};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors};
 use crate::i18n::{I18n, use_i18n};
 
 /// Fields of the user forms that show their own errors.

@@ -1,0 +1,4 @@
+//! Widgets more than one page uses, a module per kind.
+
+pub mod field_errors;
+pub mod multi_select;
