@@ -3,7 +3,7 @@
 use duban_api::ApiError;
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
 
 /// Whether the error path `path` belongs to `field`: the field itself, one of its items
 /// (`field[2]`) or one of its parts (`field.unit`).
@@ -71,5 +71,18 @@ pub fn FieldErrorsAt(field: String, errors: RwSignal<Vec<ApiError>>) -> impl Int
                 view! { <p class="field-error" data-field=e.field data-code=e.code>{text}</p> }
             })
             .collect_view()
+    }
+}
+
+/// An error found in the browser, in the server's shape (so it shows the same way).
+pub fn local_error(i18n: I18n, field: &str, code: &str) -> ApiError {
+    let message = i18n
+        .try_t(&format!("err.{code}"))
+        .unwrap_or(code)
+        .to_owned();
+    ApiError {
+        field: field.to_owned(),
+        code: code.to_owned(),
+        message,
     }
 }

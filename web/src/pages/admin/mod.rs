@@ -19,7 +19,6 @@ pub use routing::AdminRoutingPage;
 pub use sla::AdminSlaPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
-pub(crate) use users::local_error;
 
 use duban_api::UnitView;
 use leptos::prelude::*;
