@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use crate::api::Failure;
 use crate::components::field_errors::{ApiFieldErrors, OtherErrors, local_error};
 use crate::i18n::{I18n, Lang, use_i18n};
+use crate::session::use_current_user;
 
 /// Which item the page's form changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,8 +131,13 @@ pub struct ListNames {
     pub many: &'static str,
     /// The fields the save form shows errors of itself: the reason and the list.
     pub fields: &'static [&'static str],
-    /// i18n keys: unsaved changes, the empty list, nothing changed (also the error
-    /// code), saved.
+    /// i18n keys: the page's title, its add button, its hint, the note for readers
+    /// who may not edit; unsaved changes, the empty list, nothing changed (also the
+    /// error code), saved.
+    pub title: &'static str,
+    pub add: &'static str,
+    pub hint: &'static str,
+    pub readonly: &'static str,
     pub unsaved: &'static str,
     pub empty: &'static str,
     pub no_change: &'static str,
@@ -172,6 +178,43 @@ pub fn RowMoves(
         })}
         <button type="button" class=format!("btn btn-small {prefix}-delete")
             on:click=move |_| on_move.run(Reorder::Delete(i))>{move || i18n.t("routing.delete")}</button>
+    }
+}
+
+/// The page's head: title, add button (administrators), hint, the read-only note
+/// (everyone else signed in), the load errors and the notice of the last save.
+#[component]
+pub fn ListHead<T, D>(
+    list: ListEdit<T, D>,
+    names: ListNames,
+    #[prop(into)] admin: Signal<bool>,
+    load_errors: RwSignal<Vec<ApiError>>,
+    new_draft: fn() -> D,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    D: Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    let user = use_current_user();
+    view! {
+        <div class="page-head">
+            <h1>{move || i18n.t(names.title)}</h1>
+            <Show when=move || admin.get()>
+                <div class="actions">
+                    <button type="button" class="btn btn-primary" id=format!("add-{}", names.one)
+                        on:click=move |_| list.edit(Editing::New, new_draft())>
+                        {move || i18n.t(names.add)}
+                    </button>
+                </div>
+            </Show>
+        </div>
+        <p class="hint">{move || i18n.t(names.hint)}</p>
+        <Show when=move || !admin.get() && user.role().is_some()>
+            <p class="hint" id=format!("{}-readonly", names.many)>{move || i18n.t(names.readonly)}</p>
+        </Show>
+        <OtherErrors fields=&[] errors=load_errors/>
+        {move || list.notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
     }
 }
 

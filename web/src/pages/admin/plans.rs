@@ -13,7 +13,7 @@ use super::{unit_name, unit_options};
 use crate::api;
 use crate::components::field_errors::{ApiFieldErrors, FieldErrorsAt, OtherErrors, local_error};
 use crate::components::list_editor::{
-    Editing, ListEdit, ListEditor, ListNames, Reorder, RowMoves, RowState,
+    Editing, ListEdit, ListEditor, ListHead, ListNames, Reorder, RowMoves, RowState,
 };
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::mechanism_view::{parse_tasks, plan_error_path};
@@ -25,6 +25,10 @@ const PLANS_URL: &str = "/api/v1/emergency/plans";
 /// The plan list's ids, classes and texts.
 const NAMES: ListNames = ListNames {
     one: "plan",
+    title: "plans.title",
+    add: "plans.add",
+    hint: "plans.hint",
+    readonly: "plans.readonly",
     many: "plans",
     fields: &["reason", "plans"],
     unsaved: "plans.unsaved",
@@ -220,23 +224,7 @@ pub fn AdminPlansPage() -> impl IntoView {
 
     view! {
         <section>
-            <div class="page-head">
-                <h1>{move || i18n.t("plans.title")}</h1>
-                <Show when=move || admin.get()>
-                    <div class="actions">
-                        <button type="button" class="btn btn-primary" id="add-plan"
-                            on:click=move |_| list.edit(Editing::New, PlanDraft::new_plan())>
-                            {move || i18n.t("plans.add")}
-                        </button>
-                    </div>
-                </Show>
-            </div>
-            <p class="hint">{move || i18n.t("plans.hint")}</p>
-            <Show when=move || !admin.get() && user.role().is_some()>
-                <p class="hint" id="plans-readonly">{move || i18n.t("plans.readonly")}</p>
-            </Show>
-            <OtherErrors fields=&[] errors=load_errors/>
-            {move || list.notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
+            <ListHead list names=NAMES admin load_errors new_draft=PlanDraft::new_plan/>
             {move || list.editing.get().map(|(mode, draft)| view! { <PlanForm mode draft list units/> })}
             <ListEditor list names=NAMES admin columns=5 draft=PlanDraft::of
                 error_index=|f| plan_error_path(f).map(|(i, _, _)| i) error_text=plan_error_text row save>

@@ -13,7 +13,9 @@ use leptos::task::spawn_local;
 use super::{unit_name, unit_options};
 use crate::api;
 use crate::components::field_errors::{ApiFieldErrors, OtherErrors, local_error};
-use crate::components::list_editor::{Editing, ListEdit, ListEditor, ListNames, RowState};
+use crate::components::list_editor::{
+    Editing, ListEdit, ListEditor, ListHead, ListNames, RowState,
+};
 use crate::dispatch_view::{
     RULE_KINDS, division_name, division_text, level_code, parse_divisions, parse_rule_kind,
     rule_error_path, rule_kind_code, rule_kind_key, split_list, target_code,
@@ -27,6 +29,10 @@ const RULES_URL: &str = "/api/v1/routing/rules";
 /// The rule list's ids, classes and texts.
 const NAMES: ListNames = ListNames {
     one: "rule",
+    title: "routing.rules_title",
+    add: "routing.add_rule",
+    hint: "routing.rules_hint",
+    readonly: "routing.readonly",
     many: "rules",
     fields: &["reason", "rules"],
     unsaved: "routing.unsaved",
@@ -389,23 +395,7 @@ pub fn AdminRoutingPage() -> impl IntoView {
 
     view! {
         <section>
-            <div class="page-head">
-                <h1>{move || i18n.t("routing.rules_title")}</h1>
-                <Show when=move || admin.get()>
-                    <div class="actions">
-                        <button type="button" class="btn btn-primary" id="add-rule"
-                            on:click=move |_| list.edit(Editing::New, RuleDraft::default())>
-                            {move || i18n.t("routing.add_rule")}
-                        </button>
-                    </div>
-                </Show>
-            </div>
-            <p class="hint">{move || i18n.t("routing.rules_hint")}</p>
-            <Show when=move || !admin.get() && user.role().is_some()>
-                <p class="hint" id="rules-readonly">{move || i18n.t("routing.readonly")}</p>
-            </Show>
-            <OtherErrors fields=&[] errors=load_errors/>
-            {move || list.notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
+            <ListHead list names=NAMES admin load_errors new_draft=RuleDraft::default/>
             {move || list.editing.get().map(|(mode, draft)| view! { <RuleForm mode draft list units people/> })}
             // The figures come with a fresh read after a save.
             <ListEditor list names=NAMES admin columns=7 draft=RuleDraft::of
