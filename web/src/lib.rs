@@ -8,6 +8,7 @@
 //! - [`app`]: the shell (`<App/>`): router, top navigation bar, route table.
 //! - [`i18n`]: UI language (`Lang`), the reactive language context and the string table.
 //! - [`pages`]: one module per route.
+//! - [`components`]: widgets several pages share (field errors, list editors, ...).
 //! - [`session`]: the signed-in user, shared as context.
 //! - [`offline`]: the network state, drafts kept as typed, and the outbox of
 //!   submissions made offline (each with its `Idempotency-Key`).
@@ -18,6 +19,7 @@
 
 pub mod api;
 pub mod app;
+pub mod components;
 pub mod dispatch_view;
 pub mod format;
 pub mod i18n;

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::web_sys::{File, HtmlInputElement};
 
-use super::admin::local_error;
 use crate::api;
+use crate::components::field_errors::local_error;
 use crate::i18n::use_i18n;
 use crate::offline::use_offline;
 

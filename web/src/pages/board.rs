@@ -19,8 +19,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::admin::OtherErrors;
 use crate::api::{self, Fetched};
+use crate::components::field_errors::OtherErrors;
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::numeric::NumericText;
 

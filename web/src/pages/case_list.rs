@@ -10,8 +10,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::admin::{ApiFieldErrors, OtherErrors, local_error};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors, local_error};
 use crate::i18n::use_i18n;
 use crate::numeric::NumericText;
 use crate::session::{DISPATCH_ROLES, use_current_user};

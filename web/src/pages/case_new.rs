@@ -17,6 +17,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::components::field_errors::belongs;
 use crate::i18n::use_i18n;
 use crate::numeric::NumberInput;
 use crate::offline::{self, Queued, Waiting, use_offline};
@@ -33,13 +34,6 @@ fn blank_draft() -> CaseDraft {
 
 /// The errors shown under each field: (field path, code, message).
 type Shown = Vec<(String, String, String)>;
-
-fn belongs(path: &str, field: &str) -> bool {
-    path == field
-        || path
-            .strip_prefix(field)
-            .is_some_and(|rest| rest.starts_with('[') || rest.starts_with('.'))
-}
 
 #[component]
 fn FieldErrors(field: &'static str, errors: Signal<Shown>) -> impl IntoView {

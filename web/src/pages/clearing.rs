@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use super::admin::OtherErrors;
 use crate::api;
+use crate::components::field_errors::OtherErrors;
 use crate::dispatch_view::{bucket_code, bucket_key};
 use crate::format::local_time;
 use crate::i18n::use_i18n;

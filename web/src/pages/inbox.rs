@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use super::admin::OtherErrors;
 use crate::api;
+use crate::components::field_errors::OtherErrors;
 use crate::format::deadline;
 use crate::i18n::{I18n, use_i18n};
 use crate::mechanism_view::{due_state, inbox_link, item_state, parse_step, step_label};

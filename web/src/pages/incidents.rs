@@ -17,8 +17,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::admin::{ApiFieldErrors, OtherErrors, unit_name};
+use super::admin::unit_name;
 use crate::api::{self, Fetched};
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors};
 use crate::format::{actor_label, actor_text, local_time};
 use crate::i18n::{I18n, use_i18n};
 use crate::mechanism_view::{IncidentHead, incident_status_code, incident_type_for, step_text};

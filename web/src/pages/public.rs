@@ -10,8 +10,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::admin::OtherErrors;
 use crate::api;
+use crate::components::field_errors::OtherErrors;
 use crate::i18n::{Lang, use_i18n};
 
 fn fill(template: &str, pairs: &[(&str, String)]) -> String {

@@ -16,9 +16,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use super::admin::{ApiFieldErrors, OtherErrors, unit_name};
+use super::admin::unit_name;
 use super::supervision::{LimitFields, scroll_to_hash};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors};
+use crate::components::multi_select::chosen_values;
 use crate::format::{actor_text, local_time};
 use crate::i18n::use_i18n;
 use crate::session::{DISPATCH_ROLES, use_current_user};
@@ -499,17 +501,7 @@ fn ReferralCard(
                         </label>
                         <label class="field field-wide2">
                             <span class="label">{move || i18n.t("referral.co_handlers")}</span>
-                            <select name="co_handlers" multiple size="5" on:change=move |ev| {
-                                use leptos::wasm_bindgen::JsCast;
-                                let chosen = ev.target()
-                                    .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlSelectElement>().ok())
-                                    .map(|sel| {
-                                        let opts = sel.selected_options();
-                                        (0..opts.length()).filter_map(|i| opts.item(i)).filter_map(|o| o.get_attribute("value")).collect::<Vec<_>>()
-                                    })
-                                    .unwrap_or_default();
-                                co.set(chosen);
-                            }>
+                            <select name="co_handlers" multiple size="5" on:change=move |ev| co.set(chosen_values(&ev))>
                                 {move || units.get().into_iter().filter(|u| u.kind == "department").map(|u| {
                                     let id = u.id.clone();
                                     view! { <option value=u.id.clone() selected=move || co.with(|c| c.contains(&id))>{u.name.clone()}</option> }

@@ -7,8 +7,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use serde::Serialize;
 
-use super::admin::OtherErrors;
 use crate::api;
+use crate::components::field_errors::OtherErrors;
 use crate::format::local_time;
 use crate::i18n::use_i18n;
 use crate::session::{DISPATCH_ROLES, use_current_user};

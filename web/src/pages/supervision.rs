@@ -14,9 +14,10 @@ use duban_supervision::{Attachment, Command, Ctx, Order, OrderStatus, Report, Re
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::admin::{ApiFieldErrors, OtherErrors, unit_name};
+use super::admin::unit_name;
 use super::attachments::{AttachmentLink, AttachmentPicker};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors};
 use crate::dispatch_view::split_list;
 use crate::format::{actor_label, local_time, person_text};
 use crate::i18n::{I18n, use_i18n};

@@ -8,9 +8,9 @@ use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsValue;
 use leptos::web_sys::js_sys;
 
-use super::users::local_error;
-use super::{AdminOnly, ApiFieldErrors, OtherErrors};
+use super::AdminOnly;
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors, local_error};
 use crate::format::local_time;
 use crate::i18n::{I18n, use_i18n};
 

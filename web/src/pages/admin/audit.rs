@@ -8,8 +8,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::query_signal;
 
-use super::{AdminOnly, OtherErrors, role_label};
+use super::{AdminOnly, role_label};
 use crate::api;
+use crate::components::field_errors::OtherErrors;
 use crate::format::{actor_label, local_time};
 use crate::i18n::{I18n, use_i18n};
 

@@ -19,9 +19,8 @@ pub use routing::AdminRoutingPage;
 pub use sla::AdminSlaPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
-pub(crate) use users::local_error;
 
-use duban_api::{ApiError, UnitView};
+use duban_api::UnitView;
 use leptos::prelude::*;
 
 use crate::i18n::{I18n, use_i18n};
@@ -96,56 +95,6 @@ pub fn unit_options(units: &[UnitView], skip: impl Fn(&UnitView) -> bool) -> Vec
             )
         })
         .collect()
-}
-
-fn belongs(path: &str, field: &str) -> bool {
-    path == field
-        || path
-            .strip_prefix(field)
-            .is_some_and(|rest| rest.starts_with('[') || rest.starts_with('.'))
-}
-
-/// The server's errors for one field, translated by code where the table knows it.
-#[component]
-pub fn ApiFieldErrors(field: &'static str, errors: RwSignal<Vec<ApiError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        errors
-            .get()
-            .into_iter()
-            .filter(|e| belongs(&e.field, field))
-            .map(|e| {
-                let text = i18n.error(&e);
-                view! { <p class="field-error" data-field=e.field data-code=e.code>{text}</p> }
-            })
-            .collect_view()
-    }
-}
-
-/// The errors that belong to none of `fields`, as a banner.
-#[component]
-pub fn OtherErrors(
-    fields: &'static [&'static str],
-    errors: RwSignal<Vec<ApiError>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        let rest: Vec<ApiError> = errors
-            .get()
-            .into_iter()
-            .filter(|e| !fields.iter().any(|f| belongs(&e.field, f)))
-            .collect();
-        (!rest.is_empty()).then(|| {
-            view! {
-                <div class="banner banner-error form-errors">
-                    {rest.into_iter().map(|e| {
-                        let text = i18n.error(&e);
-                        view! { <p data-code=e.code>{text}</p> }
-                    }).collect_view()}
-                </div>
-            }
-        })
-    }
 }
 
 /// Whether the signed-in user may open administration pages.

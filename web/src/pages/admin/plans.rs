@@ -9,8 +9,12 @@ use duban_emergency::{IncidentType, Plan, PlanDepartment, Plans, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{ApiFieldErrors, OtherErrors, local_error, unit_name, unit_options};
+use super::{unit_name, unit_options};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, FieldErrorsAt, OtherErrors, local_error};
+use crate::components::list_editor::{
+    Editing, ListEdit, ListEditor, ListHead, ListNames, Reorder, RowMoves, RowState,
+};
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::mechanism_view::{parse_tasks, plan_error_path};
 use crate::numeric::NumericText;
@@ -18,33 +22,20 @@ use crate::session::use_current_user;
 
 const PLANS_URL: &str = "/api/v1/emergency/plans";
 
-/// Which plan the form changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Editing {
-    New,
-    At(usize),
-}
-
-/// A change to the order of a list, by position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reorder {
-    Up(usize),
-    Down(usize),
-    Delete(usize),
-}
-
-impl Reorder {
-    fn apply<T>(self, all: &mut Vec<T>) {
-        match self {
-            Reorder::Up(i) if i > 0 && i < all.len() => all.swap(i - 1, i),
-            Reorder::Down(i) if i + 1 < all.len() => all.swap(i, i + 1),
-            Reorder::Delete(i) if i < all.len() => {
-                all.remove(i);
-            }
-            _ => {}
-        }
-    }
-}
+/// The plan list's ids, classes and texts.
+const NAMES: ListNames = ListNames {
+    one: "plan",
+    title: "plans.title",
+    add: "plans.add",
+    hint: "plans.hint",
+    readonly: "plans.readonly",
+    many: "plans",
+    fields: &["reason", "plans"],
+    unsaved: "plans.unsaved",
+    empty: "plans.empty",
+    no_change: "plans.no_change",
+    saved: "plans.saved",
+};
 
 /// One department of the plan form, as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,252 +172,69 @@ fn plan_error_text(i18n: I18n, e: &ApiError, plans: &[Plan]) -> String {
 pub fn AdminPlansPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
-    let admin = move || user.has_role(&["admin"]);
-    let plans = RwSignal::new(Vec::<Plan>::new());
-    let saved = RwSignal::new(Vec::<Plan>::new());
+    let admin = Signal::derive(move || user.has_role(&["admin"]));
+    let list = ListEdit::<Plan, PlanDraft>::new();
     let units = RwSignal::new(Vec::<UnitView>::new());
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
-    let loaded = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<ApiError>::new());
-    let editing = RwSignal::new(None::<(Editing, PlanDraft)>);
-    let reason = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let notice = RwSignal::new(None::<&'static str>);
-    let dirty = Memo::new(move |_| plans.with(|p| saved.with(|s| p != s)));
 
     let lang = i18n.lang_untracked();
     spawn_local(async move {
         match api::get::<Plans>(PLANS_URL, lang).await {
-            Ok(p) => {
-                saved.set(p.plans().to_vec());
-                plans.set(p.plans().to_vec());
-            }
+            Ok(p) => list.set_saved(p.plans().to_vec()),
             Err(f) => load_errors.set(f.errors().to_vec()),
         }
-        loaded.set(true);
+        list.loaded.set(true);
         if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
             units.set(u);
         }
     });
-
-    let reorder = move |op: Reorder| {
-        notice.set(None);
-        editing.set(None);
-        errors.set(Vec::new());
-        plans.update(|all| op.apply(all));
+    let save = |plans: Vec<Plan>, reason: String, lang: Lang| async move {
+        let body = PlansUpdate { plans, reason };
+        api::put::<_, Plans>(PLANS_URL, &body, lang)
+            .await
+            .map(|p| p.plans().to_vec())
     };
-
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
+    let row = move |p: &Plan, s: RowState| {
+        let lang = i18n.lang().domain();
+        view! {
+            <tr class="plan-row" data-plan=p.id.clone() data-index=s.i
+                class:row-changed=s.changed class:row-error=s.has_errors
+                class:row-editing=s.editing>
+                <td class="num">{s.i + 1}</td>
+                <td class="plan-name">{p.name.clone()}<br/><code class="muted">{p.id.clone()}</code></td>
+                <td class="plan-types">{p.types.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join("、")}</td>
+                <td class="plan-severities">
+                    {p.severities.iter().map(|s| view! { <span class="tag tag-severity" data-severity=s.code()>{s.label(lang)}</span> }).collect_view()}
+                </td>
+                <td class="plan-depts-cell">
+                    <ol class="plan-depts">
+                        {p.departments.iter().map(|d| view! {
+                            <li class="plan-dept" data-unit=d.unit.clone()>
+                                <span class="dept-name">{units.with(|names| unit_name(names, &d.unit))}</span>
+                                <span class="tag dept-ack">{format!("{}{}", d.ack_minutes, i18n.t("plans.minutes"))}</span>
+                                <span class="muted dept-tasks">{d.tasks.join("；")}</span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </td>
+                {s.actions}
+            </tr>
         }
-        notice.set(None);
-        let mut local = Vec::new();
-        if !dirty.get_untracked() {
-            local.push(local_error(i18n, "", "plans.no_change"));
-        }
-        if reason.with_untracked(|r| r.trim().is_empty()) {
-            local.push(local_error(i18n, "reason", "reason.required"));
-        }
-        if !local.is_empty() {
-            errors.set(local);
-            return;
-        }
-        let body = PlansUpdate {
-            plans: plans.get_untracked(),
-            reason: reason.get_untracked().trim().to_owned(),
-        };
-        let lang = i18n.lang_untracked();
-        busy.set(true);
-        spawn_local(async move {
-            match api::put::<_, Plans>(PLANS_URL, &body, lang).await {
-                Ok(p) => {
-                    saved.set(p.plans().to_vec());
-                    plans.set(p.plans().to_vec());
-                    errors.set(Vec::new());
-                    reason.set(String::new());
-                    editing.set(None);
-                    notice.set(Some("plans.saved"));
-                }
-                Err(f) => errors.set(f.errors().to_vec()),
-            }
-            busy.set(false);
-        });
     };
-
-    let columns = move || if admin() { 6 } else { 5 };
 
     view! {
         <section>
-            <div class="page-head">
-                <h1>{move || i18n.t("plans.title")}</h1>
-                <Show when=admin>
-                    <div class="actions">
-                        <button type="button" class="btn btn-primary" id="add-plan"
-                            on:click=move |_| {
-                                notice.set(None);
-                                editing.set(Some((Editing::New, PlanDraft::new_plan())));
-                            }>
-                            {move || i18n.t("plans.add")}
-                        </button>
-                    </div>
-                </Show>
-            </div>
-            <p class="hint">{move || i18n.t("plans.hint")}</p>
-            <Show when=move || !admin() && user.role().is_some()>
-                <p class="hint" id="plans-readonly">{move || i18n.t("plans.readonly")}</p>
-            </Show>
-            <OtherErrors fields=&[] errors=load_errors/>
-            {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
-            {move || editing.get().map(|(mode, draft)| view! { <PlanForm mode draft plans units editing errors notice/> })}
-            <table class="data-table plans-list" id="plans-table">
-                <thead>
-                    <tr>
-                        <th class="num">"#"</th>
-                        <th>{move || i18n.t("plans.col.name")}</th>
-                        <th>{move || i18n.t("plans.col.types")}</th>
-                        <th>{move || i18n.t("plans.col.severities")}</th>
-                        <th>{move || i18n.t("plans.col.departments")}</th>
-                        <Show when=admin><th>{move || i18n.t("admin.col.actions")}</th></Show>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        let all = plans.get();
-                        let count = all.len();
-                        let lang = i18n.lang().domain();
-                        let names = units.get();
-                        let errs = errors.get();
-                        let before = saved.get();
-                        let open = editing.with(|e| e.as_ref().map(|(m, _)| *m));
-                        let can_edit = admin();
-                        all.iter().enumerate().map(|(i, p)| {
-                            let changed = !before.iter().any(|b| b == p);
-                            let row_errors: Vec<ApiError> = errs.iter()
-                                .filter(|e| plan_error_path(&e.field).is_some_and(|(j, _, _)| j == i))
-                                .cloned()
-                                .collect();
-                            let has_errors = !row_errors.is_empty();
-                            let draft = PlanDraft::of(p);
-                            view! {
-                                <tr class="plan-row" data-plan=p.id.clone() data-index=i
-                                    class:row-changed=changed class:row-error=has_errors
-                                    class:row-editing={open == Some(Editing::At(i))}>
-                                    <td class="num">{i + 1}</td>
-                                    <td class="plan-name">{p.name.clone()}<br/><code class="muted">{p.id.clone()}</code></td>
-                                    <td class="plan-types">{p.types.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join("、")}</td>
-                                    <td class="plan-severities">
-                                        {p.severities.iter().map(|s| view! { <span class="tag tag-severity" data-severity=s.code()>{s.label(lang)}</span> }).collect_view()}
-                                    </td>
-                                    <td class="plan-depts-cell">
-                                        <ol class="plan-depts">
-                                            {p.departments.iter().map(|d| view! {
-                                                <li class="plan-dept" data-unit=d.unit.clone()>
-                                                    <span class="dept-name">{unit_name(&names, &d.unit)}</span>
-                                                    <span class="tag dept-ack">{format!("{}{}", d.ack_minutes, i18n.t("plans.minutes"))}</span>
-                                                    <span class="muted dept-tasks">{d.tasks.join("；")}</span>
-                                                </li>
-                                            }).collect_view()}
-                                        </ol>
-                                    </td>
-                                    {can_edit.then(|| view! {
-                                        <td class="nowrap rule-actions">
-                                            <button type="button" class="btn btn-small plan-up" disabled={i == 0}
-                                                title=i18n.t("routing.up") on:click=move |_| reorder(Reorder::Up(i))>"↑"</button>
-                                            <button type="button" class="btn btn-small plan-down" disabled={i + 1 >= count}
-                                                title=i18n.t("routing.down") on:click=move |_| reorder(Reorder::Down(i))>"↓"</button>
-                                            <button type="button" class="btn btn-small plan-edit"
-                                                on:click=move |_| {
-                                                    notice.set(None);
-                                                    editing.set(Some((Editing::At(i), draft.clone())));
-                                                }>
-                                                {i18n.t("admin.edit")}
-                                            </button>
-                                            <button type="button" class="btn btn-small plan-delete"
-                                                on:click=move |_| reorder(Reorder::Delete(i))>{i18n.t("routing.delete")}</button>
-                                        </td>
-                                    })}
-                                </tr>
-                                {has_errors.then(|| view! {
-                                    <tr class="plan-errors" data-index=i>
-                                        <td colspan=columns()>
-                                            {row_errors.iter().map(|e| view! {
-                                                <p class="field-error" data-field=e.field.clone() data-code=e.code.clone()>
-                                                    {plan_error_text(i18n, e, &all)}
-                                                </p>
-                                            }).collect_view()}
-                                        </td>
-                                    </tr>
-                                })}
-                            }
-                        }).collect_view()
-                    }}
-                    <Show when=move || loaded.get() && plans.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan=columns>{move || i18n.t("plans.empty")}</td></tr>
-                    </Show>
-                </tbody>
-            </table>
-            <Show when=admin>
-                <form class="form action-panel rules-save" id="plans-save" novalidate on:submit=save>
-                    <Show when=move || dirty.get()>
-                        <p class="banner banner-warn" id="plans-dirty">{move || i18n.t("plans.unsaved")}</p>
-                    </Show>
-                    <label class="field field-wide">
-                        <span class="label">{move || i18n.t("admin.reason")}</span>
-                        <input type="text" name="reason" id="plans-reason" maxlength="200"
-                            prop:value=move || reason.get()
-                            on:input=move |ev| reason.set(event_target_value(&ev))/>
-                        <ApiFieldErrors field="reason" errors/>
-                    </label>
-                    {move || {
-                        let list: Vec<ApiError> = errors.get().into_iter().filter(|e| e.field.starts_with("plans")).collect();
-                        (!list.is_empty()).then(|| {
-                            let all = plans.get();
-                            view! {
-                                <div class="banner banner-error" id="plan-errors">
-                                    {list.into_iter().map(|e| {
-                                        let text = plan_error_text(i18n, &e, &all);
-                                        view! { <p data-field=e.field data-code=e.code>{text}</p> }
-                                    }).collect_view()}
-                                </div>
-                            }
-                        })
-                    }}
-                    <OtherErrors fields=&["reason", "plans"] errors/>
-                    <div class="actions">
-                        <button type="submit" class="btn btn-primary" id="save-plans" disabled=move || busy.get()>
-                            {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("admin.save") }}
-                        </button>
-                        <button type="button" class="btn" id="discard-plans" disabled=move || !dirty.get() || busy.get()
-                            on:click=move |_| {
-                                editing.set(None);
-                                errors.set(Vec::new());
-                                plans.set(saved.get_untracked());
-                            }>
-                            {move || i18n.t("routing.discard")}
-                        </button>
-                    </div>
-                </form>
-            </Show>
+            <ListHead list names=NAMES admin load_errors new_draft=PlanDraft::new_plan/>
+            {move || list.editing.get().map(|(mode, draft)| view! { <PlanForm mode draft list units/> })}
+            <ListEditor list names=NAMES admin columns=5 draft=PlanDraft::of
+                error_index=|f| plan_error_path(f).map(|(i, _, _)| i) error_text=plan_error_text row save>
+                <th class="num">"#"</th>
+                <th>{move || i18n.t("plans.col.name")}</th>
+                <th>{move || i18n.t("plans.col.types")}</th>
+                <th>{move || i18n.t("plans.col.severities")}</th>
+                <th>{move || i18n.t("plans.col.departments")}</th>
+            </ListEditor>
         </section>
-    }
-}
-
-/// The errors of one field path of the plan form.
-#[component]
-fn FieldErrorsAt(field: String, errors: RwSignal<Vec<ApiError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        errors
-            .get()
-            .into_iter()
-            .filter(|e| e.field == field)
-            .map(|e| {
-                let text = i18n.error(&e);
-                view! { <p class="field-error" data-field=e.field data-code=e.code>{text}</p> }
-            })
-            .collect_view()
     }
 }
 
@@ -435,13 +243,17 @@ fn FieldErrorsAt(field: String, errors: RwSignal<Vec<ApiError>>) -> impl IntoVie
 fn PlanForm(
     mode: Editing,
     draft: PlanDraft,
-    plans: RwSignal<Vec<Plan>>,
+    list: ListEdit<Plan, PlanDraft>,
     units: RwSignal<Vec<UnitView>>,
-    editing: RwSignal<Option<(Editing, PlanDraft)>>,
-    errors: RwSignal<Vec<ApiError>>,
-    notice: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let ListEdit {
+        items: plans,
+        editing,
+        errors,
+        notice,
+        ..
+    } = list;
     let at = match mode {
         Editing::At(i) => Some(i),
         Editing::New => None,
@@ -508,11 +320,11 @@ fn PlanForm(
             form.update(|d| apply(d, v));
         }
     };
-    let dept_op = move |op: Reorder| {
+    let dept_op = Callback::new(move |op: Reorder| {
         form.update(|d| op.apply(&mut d.departments));
         // Positions changed: the old department errors no longer point right.
         form_errors.update(|es| es.retain(|e| !e.field.starts_with("departments[")));
-    };
+    });
     let title = if at.is_some() {
         "plans.edit"
     } else {
@@ -617,12 +429,7 @@ fn PlanForm(
                                     <FieldErrorsAt field=format!("departments[{i}].ack_minutes") errors=form_errors/>
                                 </label>
                                 <span class="nowrap rule-actions">
-                                    <button type="button" class="btn btn-small dept-up" disabled={i == 0}
-                                        title=move || i18n.t("routing.up") on:click=move |_| dept_op(Reorder::Up(i))>"↑"</button>
-                                    <button type="button" class="btn btn-small dept-down" disabled=move || { i + 1 >= count.get() }
-                                        title=move || i18n.t("routing.down") on:click=move |_| dept_op(Reorder::Down(i))>"↓"</button>
-                                    <button type="button" class="btn btn-small dept-delete"
-                                        on:click=move |_| dept_op(Reorder::Delete(i))>{move || i18n.t("routing.delete")}</button>
+                                    <RowMoves prefix="dept" i count on_move=dept_op/>
                                 </span>
                             </div>
                         }
@@ -681,19 +488,5 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert_eq!(errs, vec![("id".to_owned(), "plan.id_duplicate")]);
-    }
-
-    #[test]
-    fn reorder_moves_and_deletes() {
-        let mut v = vec![1, 2, 3];
-        Reorder::Up(2).apply(&mut v);
-        assert_eq!(v, [1, 3, 2]);
-        Reorder::Down(0).apply(&mut v);
-        assert_eq!(v, [3, 1, 2]);
-        Reorder::Delete(1).apply(&mut v);
-        assert_eq!(v, [3, 2]);
-        Reorder::Up(0).apply(&mut v);
-        Reorder::Down(5).apply(&mut v);
-        assert_eq!(v, [3, 2]);
     }
 }

@@ -10,8 +10,12 @@ use duban_dispatch::{GovLevel, Rule, RuleKind, Target, When};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{ApiFieldErrors, OtherErrors, local_error, unit_name, unit_options};
+use super::{unit_name, unit_options};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors, local_error};
+use crate::components::list_editor::{
+    Editing, ListEdit, ListEditor, ListHead, ListNames, RowState,
+};
 use crate::dispatch_view::{
     RULE_KINDS, division_name, division_text, level_code, parse_divisions, parse_rule_kind,
     rule_error_path, rule_kind_code, rule_kind_key, split_list, target_code,
@@ -22,38 +26,23 @@ use crate::session::use_current_user;
 
 const RULES_URL: &str = "/api/v1/routing/rules";
 
+/// The rule list's ids, classes and texts.
+const NAMES: ListNames = ListNames {
+    one: "rule",
+    title: "routing.rules_title",
+    add: "routing.add_rule",
+    hint: "routing.rules_hint",
+    readonly: "routing.readonly",
+    many: "rules",
+    fields: &["reason", "rules"],
+    unsaved: "routing.unsaved",
+    empty: "routing.empty",
+    no_change: "rules.no_change",
+    saved: "routing.saved",
+};
+
 /// Fields of the rule form that show their own errors.
 const RULE_FIELDS: &[&str] = &["id", "name", "kind", "then", "when"];
-
-/// Which rule the form changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Editing {
-    /// A rule added at the end of the list.
-    New,
-    /// The rule at this position.
-    At(usize),
-}
-
-/// A change to the order of the list, by position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reorder {
-    Up(usize),
-    Down(usize),
-    Delete(usize),
-}
-
-impl Reorder {
-    fn apply(self, all: &mut Vec<Rule>) {
-        match self {
-            Reorder::Up(i) if i > 0 && i < all.len() => all.swap(i - 1, i),
-            Reorder::Down(i) if i + 1 < all.len() => all.swap(i, i + 1),
-            Reorder::Delete(i) if i < all.len() => {
-                all.remove(i);
-            }
-            _ => {}
-        }
-    }
-}
 
 /// The condition lists of a rule that are chosen with check boxes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -326,41 +315,30 @@ fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
 pub fn AdminRoutingPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
-    let admin = move || user.has_role(&["admin"]);
+    let admin = Signal::derive(move || user.has_role(&["admin"]));
     // The list as edited, and as the server holds it.
-    let rules = RwSignal::new(Vec::<Rule>::new());
-    let saved = RwSignal::new(Vec::<Rule>::new());
+    let list = ListEdit::<Rule, RuleDraft>::new();
     let stats = RwSignal::new(Vec::<RuleStats>::new());
     let units = RwSignal::new(Vec::<UnitView>::new());
     // Who supervise rules may name (administrators and coordinators may ask).
     let people = RwSignal::new(Vec::<PersonView>::new());
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
-    let loaded = RwSignal::new(false);
-    // Errors of the last save, by the server's field paths.
-    let errors = RwSignal::new(Vec::<ApiError>::new());
-    let editing = RwSignal::new(None::<(Editing, RuleDraft)>);
-    let reason = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let notice = RwSignal::new(None::<&'static str>);
-    let dirty = Memo::new(move |_| rules.with(|r| saved.with(|s| r != s)));
 
-    let load = move || {
+    let load = Callback::new(move |()| {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
             match api::get::<RoutingRulesView>(RULES_URL, lang).await {
                 Ok(v) => {
-                    let list = v.rules.rules().to_vec();
-                    saved.set(list.clone());
-                    rules.set(list);
+                    list.set_saved(v.rules.rules().to_vec());
                     stats.set(v.stats);
                     load_errors.set(Vec::new());
                 }
                 Err(f) => load_errors.set(f.errors().to_vec()),
             }
-            loaded.set(true);
+            list.loaded.set(true);
         });
-    };
-    load();
+    });
+    load.run(());
     spawn_local(async move {
         let lang = i18n.lang_untracked();
         if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
@@ -370,232 +348,66 @@ pub fn AdminRoutingPage() -> impl IntoView {
             people.set(p);
         }
     });
-
-    // Moving or deleting renumbers the rules: the old errors no longer point right.
-    let reorder = move |op: Reorder| {
-        notice.set(None);
-        editing.set(None);
-        errors.set(Vec::new());
-        rules.update(|all| op.apply(all));
+    let save = |rules: Vec<Rule>, reason: String, lang: Lang| async move {
+        let body = RoutingRulesUpdate { rules, reason };
+        api::put::<_, RoutingRulesView>(RULES_URL, &body, lang)
+            .await
+            .map(|v| v.rules.rules().to_vec())
     };
-
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
+    let row = move |r: &Rule, s: RowState| {
+        let i = s.i;
+        let kind = r.kind;
+        let lang = i18n.lang().domain();
+        let stat = stats.with(|figures| figures.iter().find(|f| f.rule == r.id).cloned());
+        let when = conditions(&r.when, lang);
+        let target =
+            units.with(|names| people.with(|persons| target_text(i18n, &r.then, names, persons)));
+        view! {
+            <tr class="rule-row" data-rule=r.id.clone() data-index=i data-kind=rule_kind_code(kind)
+                class:row-changed=s.changed class:row-error=s.has_errors
+                class:row-editing=s.editing>
+                <td class="num rule-order">{i + 1}</td>
+                <td class="nowrap"><span class="rule-kind" data-kind=rule_kind_code(kind)>{i18n.t(rule_kind_key(kind))}</span></td>
+                <td class="rule-name">{r.name.clone()}<br/><code class="muted">{r.id.clone()}</code></td>
+                <td class="rule-when">
+                    {match when.is_empty() {
+                        true => view! { <span class="cond cond-always">{i18n.t("routing.cond.always")}</span> }.into_any(),
+                        false => when.into_iter().map(|(code, text)| view! {
+                            <span class="cond" data-cond=code>
+                                <span class="cond-label">{i18n.try_t(&format!("routing.cond.{code}")).unwrap_or(code)}{i18n.t("routing.colon")}</span>
+                                {text}
+                            </span>
+                        }).collect_view().into_any(),
+                    }}
+                </td>
+                <td class="rule-target" data-target=target_code(&r.then)>{target}</td>
+                <td class="num rule-dispatched">{stat.as_ref().map_or_else(|| "—".to_owned(), |s| s.dispatched.to_string())}</td>
+                <td class="num rule-returned">
+                    {stat.as_ref().map_or_else(|| "—".to_owned(), |s| s.returned.to_string())}
+                    {stat.as_ref().filter(|s| s.misrouting).map(|_| view! {
+                        <span class="tag tag-misrouting" title=i18n.t("routing.misrouting_hint")>{i18n.t("routing.misrouting")}</span>
+                    })}
+                </td>
+                {s.actions}
+            </tr>
         }
-        notice.set(None);
-        let mut local = Vec::new();
-        if !dirty.get_untracked() {
-            local.push(local_error(i18n, "", "rules.no_change"));
-        }
-        if reason.with_untracked(|r| r.trim().is_empty()) {
-            local.push(local_error(i18n, "reason", "reason.required"));
-        }
-        if !local.is_empty() {
-            errors.set(local);
-            return;
-        }
-        let body = RoutingRulesUpdate {
-            rules: rules.get_untracked(),
-            reason: reason.get_untracked().trim().to_owned(),
-        };
-        let lang = i18n.lang_untracked();
-        busy.set(true);
-        spawn_local(async move {
-            match api::put::<_, RoutingRulesView>(RULES_URL, &body, lang).await {
-                Ok(v) => {
-                    let list = v.rules.rules().to_vec();
-                    saved.set(list.clone());
-                    rules.set(list);
-                    errors.set(Vec::new());
-                    reason.set(String::new());
-                    editing.set(None);
-                    notice.set(Some("routing.saved"));
-                    // The figures come with a fresh read.
-                    load();
-                }
-                Err(f) => errors.set(f.errors().to_vec()),
-            }
-            busy.set(false);
-        });
     };
-
-    let columns = move || if admin() { 8 } else { 7 };
 
     view! {
         <section>
-            <div class="page-head">
-                <h1>{move || i18n.t("routing.rules_title")}</h1>
-                <Show when=admin>
-                    <div class="actions">
-                        <button type="button" class="btn btn-primary" id="add-rule"
-                            on:click=move |_| {
-                                notice.set(None);
-                                editing.set(Some((Editing::New, RuleDraft::default())));
-                            }>
-                            {move || i18n.t("routing.add_rule")}
-                        </button>
-                    </div>
-                </Show>
-            </div>
-            <p class="hint">{move || i18n.t("routing.rules_hint")}</p>
-            <Show when=move || !admin() && user.role().is_some()>
-                <p class="hint" id="rules-readonly">{move || i18n.t("routing.readonly")}</p>
-            </Show>
-            <OtherErrors fields=&[] errors=load_errors/>
-            {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
-            {move || editing.get().map(|(mode, draft)| view! { <RuleForm mode draft rules units people editing errors notice/> })}
-            <table class="data-table rules-list" id="rules-table">
-                <thead>
-                    <tr>
-                        <th class="num">"#"</th>
-                        <th>{move || i18n.t("routing.col.kind")}</th>
-                        <th>{move || i18n.t("routing.col.name")}</th>
-                        <th>{move || i18n.t("routing.col.when")}</th>
-                        <th>{move || i18n.t("routing.col.target")}</th>
-                        <th class="num">{move || i18n.t("routing.col.dispatched")}</th>
-                        <th class="num">{move || i18n.t("routing.col.returned")}</th>
-                        <Show when=admin><th>{move || i18n.t("admin.col.actions")}</th></Show>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        let all = rules.get();
-                        let count = all.len();
-                        let lang = i18n.lang().domain();
-                        let names = units.get();
-                        let persons = people.get();
-                        let figures = stats.get();
-                        let errs = errors.get();
-                        let before = saved.get();
-                        let open = editing.with(|e| e.as_ref().map(|(m, _)| *m));
-                        let can_edit = admin();
-                        all.iter().enumerate().map(|(i, r)| {
-                            let kind = r.kind;
-                            let stat = figures.iter().find(|s| s.rule == r.id).cloned();
-                            let changed = !before.iter().any(|b| b == r);
-                            let row_errors: Vec<ApiError> = errs.iter()
-                                .filter(|e| rule_error_path(&e.field).is_some_and(|(j, _)| j == i))
-                                .cloned()
-                                .collect();
-                            let has_errors = !row_errors.is_empty();
-                            let when = conditions(&r.when, lang);
-                            let target = target_text(i18n, &r.then, &names, &persons);
-                            let draft = RuleDraft::of(r);
-                            view! {
-                                <tr class="rule-row" data-rule=r.id.clone() data-index=i data-kind=rule_kind_code(kind)
-                                    class:row-changed=changed class:row-error=has_errors
-                                    class:row-editing={open == Some(Editing::At(i))}>
-                                    <td class="num rule-order">{i + 1}</td>
-                                    <td class="nowrap"><span class="rule-kind" data-kind=rule_kind_code(kind)>{i18n.t(rule_kind_key(kind))}</span></td>
-                                    <td class="rule-name">{r.name.clone()}<br/><code class="muted">{r.id.clone()}</code></td>
-                                    <td class="rule-when">
-                                        {match when.is_empty() {
-                                            true => view! { <span class="cond cond-always">{i18n.t("routing.cond.always")}</span> }.into_any(),
-                                            false => when.into_iter().map(|(code, text)| view! {
-                                                <span class="cond" data-cond=code>
-                                                    <span class="cond-label">{i18n.try_t(&format!("routing.cond.{code}")).unwrap_or(code)}{i18n.t("routing.colon")}</span>
-                                                    {text}
-                                                </span>
-                                            }).collect_view().into_any(),
-                                        }}
-                                    </td>
-                                    <td class="rule-target" data-target=target_code(&r.then)>{target}</td>
-                                    <td class="num rule-dispatched">{stat.as_ref().map_or_else(|| "—".to_owned(), |s| s.dispatched.to_string())}</td>
-                                    <td class="num rule-returned">
-                                        {stat.as_ref().map_or_else(|| "—".to_owned(), |s| s.returned.to_string())}
-                                        {stat.as_ref().filter(|s| s.misrouting).map(|_| view! {
-                                            <span class="tag tag-misrouting" title=i18n.t("routing.misrouting_hint")>{i18n.t("routing.misrouting")}</span>
-                                        })}
-                                    </td>
-                                    {can_edit.then(|| view! {
-                                        <td class="nowrap rule-actions">
-                                            <button type="button" class="btn btn-small rule-up" disabled={i == 0}
-                                                title=i18n.t("routing.up")
-                                                on:click=move |_| reorder(Reorder::Up(i))>
-                                                "↑"
-                                            </button>
-                                            <button type="button" class="btn btn-small rule-down" disabled={i + 1 >= count}
-                                                title=i18n.t("routing.down")
-                                                on:click=move |_| reorder(Reorder::Down(i))>
-                                                "↓"
-                                            </button>
-                                            <button type="button" class="btn btn-small rule-edit"
-                                                on:click=move |_| {
-                                                    notice.set(None);
-                                                    editing.set(Some((Editing::At(i), draft.clone())));
-                                                }>
-                                                {i18n.t("admin.edit")}
-                                            </button>
-                                            <button type="button" class="btn btn-small rule-delete"
-                                                on:click=move |_| reorder(Reorder::Delete(i))>
-                                                {i18n.t("routing.delete")}
-                                            </button>
-                                        </td>
-                                    })}
-                                </tr>
-                                {has_errors.then(|| view! {
-                                    <tr class="rule-errors" data-index=i>
-                                        <td colspan=columns()>
-                                            {row_errors.iter().map(|e| view! {
-                                                <p class="field-error" data-field=e.field.clone() data-code=e.code.clone()>
-                                                    {rule_error_text(i18n, e, &all)}
-                                                </p>
-                                            }).collect_view()}
-                                        </td>
-                                    </tr>
-                                })}
-                            }
-                        }).collect_view()
-                    }}
-                    <Show when=move || loaded.get() && rules.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan=columns>{move || i18n.t("routing.empty")}</td></tr>
-                    </Show>
-                </tbody>
-            </table>
-            <Show when=admin>
-                <form class="form action-panel rules-save" id="rules-save" novalidate on:submit=save>
-                    <Show when=move || dirty.get()>
-                        <p class="banner banner-warn" id="rules-dirty">{move || i18n.t("routing.unsaved")}</p>
-                    </Show>
-                    <label class="field field-wide">
-                        <span class="label">{move || i18n.t("admin.reason")}</span>
-                        <input type="text" name="reason" id="rules-reason" maxlength="200"
-                            prop:value=move || reason.get()
-                            on:input=move |ev| reason.set(event_target_value(&ev))/>
-                        <ApiFieldErrors field="reason" errors/>
-                    </label>
-                    {move || {
-                        let list: Vec<ApiError> = errors.get().into_iter().filter(|e| e.field.starts_with("rules")).collect();
-                        (!list.is_empty()).then(|| {
-                            let all = rules.get();
-                            view! {
-                                <div class="banner banner-error" id="rule-errors">
-                                    {list.into_iter().map(|e| {
-                                        let text = rule_error_text(i18n, &e, &all);
-                                        view! { <p data-field=e.field data-code=e.code>{text}</p> }
-                                    }).collect_view()}
-                                </div>
-                            }
-                        })
-                    }}
-                    <OtherErrors fields=&["reason", "rules"] errors/>
-                    <div class="actions">
-                        <button type="submit" class="btn btn-primary" id="save-rules" disabled=move || busy.get()>
-                            {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("admin.save") }}
-                        </button>
-                        <button type="button" class="btn" id="discard-rules" disabled=move || !dirty.get() || busy.get()
-                            on:click=move |_| {
-                                editing.set(None);
-                                errors.set(Vec::new());
-                                rules.set(saved.get_untracked());
-                            }>
-                            {move || i18n.t("routing.discard")}
-                        </button>
-                    </div>
-                </form>
-            </Show>
+            <ListHead list names=NAMES admin load_errors new_draft=RuleDraft::default/>
+            {move || list.editing.get().map(|(mode, draft)| view! { <RuleForm mode draft list units people/> })}
+            // The figures come with a fresh read after a save.
+            <ListEditor list names=NAMES admin columns=7 draft=RuleDraft::of
+                error_index=|f| rule_error_path(f).map(|(i, _)| i) error_text=rule_error_text row save on_saved=load>
+                <th class="num">"#"</th>
+                <th>{move || i18n.t("routing.col.kind")}</th>
+                <th>{move || i18n.t("routing.col.name")}</th>
+                <th>{move || i18n.t("routing.col.when")}</th>
+                <th>{move || i18n.t("routing.col.target")}</th>
+                <th class="num">{move || i18n.t("routing.col.dispatched")}</th>
+                <th class="num">{move || i18n.t("routing.col.returned")}</th>
+            </ListEditor>
         </section>
     }
 }
@@ -605,14 +417,18 @@ pub fn AdminRoutingPage() -> impl IntoView {
 fn RuleForm(
     mode: Editing,
     draft: RuleDraft,
-    rules: RwSignal<Vec<Rule>>,
+    list: ListEdit<Rule, RuleDraft>,
     units: RwSignal<Vec<UnitView>>,
     people: RwSignal<Vec<PersonView>>,
-    editing: RwSignal<Option<(Editing, RuleDraft)>>,
-    errors: RwSignal<Vec<ApiError>>,
-    notice: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let ListEdit {
+        items: rules,
+        editing,
+        errors,
+        notice,
+        ..
+    } = list;
     let form = RwSignal::new(draft);
     let form_errors = RwSignal::new(Vec::<ApiError>::new());
     let target = Memo::new(move |_| form.with(|d| d.target.clone()));

@@ -12,8 +12,10 @@ use duban_sla::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AdminOnly, ApiFieldErrors, OtherErrors, local_error};
+use super::AdminOnly;
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, FieldErrorsAt, OtherErrors, local_error};
+use crate::components::list_editor::{Reorder, RowMoves};
 use crate::dispatch_view::rule_error_path;
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::numeric::NumericText;
@@ -327,27 +329,6 @@ impl SetDraft {
     }
 }
 
-/// A change to the order of the stage rules, by position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reorder {
-    Up(usize),
-    Down(usize),
-    Delete(usize),
-}
-
-impl Reorder {
-    fn apply<T>(self, all: &mut Vec<T>) {
-        match self {
-            Reorder::Up(i) if i > 0 && i < all.len() => all.swap(i - 1, i),
-            Reorder::Down(i) if i + 1 < all.len() => all.swap(i, i + 1),
-            Reorder::Delete(i) if i < all.len() => {
-                all.remove(i);
-            }
-            _ => {}
-        }
-    }
-}
-
 #[component]
 pub fn AdminSlaPage() -> impl IntoView {
     view! { <AdminOnly><SlaAdmin/></AdminOnly> }
@@ -453,23 +434,6 @@ fn SlaAdmin() -> impl IntoView {
     }
 }
 
-/// The errors of exactly one field path of the form.
-#[component]
-fn FieldErrorsAt(field: String, errors: RwSignal<Vec<ApiError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        errors
-            .get()
-            .into_iter()
-            .filter(|e| e.field == field)
-            .map(|e| {
-                let text = i18n.error(&e);
-                view! { <p class="field-error" data-field=e.field data-code=e.code>{text}</p> }
-            })
-            .collect_view()
-    }
-}
-
 /// `<option>`s of the limit units, the one of `current` chosen.
 fn unit_options(i18n: I18n, current: impl Fn() -> String + Copy + Send + 'static) -> impl IntoView {
     LIMIT_UNITS
@@ -567,10 +531,10 @@ fn RuleSetForm(
         }
     };
     // Moving or deleting renumbers the rules: the old rule errors no longer point right.
-    let rule_op = move |op: Reorder| {
+    let rule_op = Callback::new(move |op: Reorder| {
         form.update(|d| op.apply(&mut d.rules));
         errors.update(|es| es.retain(|e| !e.field.starts_with("rules[")));
-    };
+    });
     let no_extension = Memo::new(move |_| form.with(|d| d.ext_unit.is_empty()));
 
     view! {
@@ -677,12 +641,7 @@ fn RuleSetForm(
                                     </select>
                                 </label>
                                 <span class="nowrap rule-actions">
-                                    <button type="button" class="btn btn-small stage-rule-up" disabled={i == 0}
-                                        title=move || i18n.t("routing.up") on:click=move |_| rule_op(Reorder::Up(i))>"↑"</button>
-                                    <button type="button" class="btn btn-small stage-rule-down" disabled=move || { i + 1 >= count.get() }
-                                        title=move || i18n.t("routing.down") on:click=move |_| rule_op(Reorder::Down(i))>"↓"</button>
-                                    <button type="button" class="btn btn-small stage-rule-delete"
-                                        on:click=move |_| rule_op(Reorder::Delete(i))>{move || i18n.t("routing.delete")}</button>
+                                    <RowMoves prefix="stage-rule" i count on_move=rule_op/>
                                 </span>
                             </div>
                         }

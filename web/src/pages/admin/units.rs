@@ -6,9 +6,9 @@ use duban_divisions::DivisionCode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::users::local_error;
-use super::{AdminOnly, ApiFieldErrors, OtherErrors, unit_kind_label, unit_options, unit_tree};
+use super::{AdminOnly, unit_kind_label, unit_options, unit_tree};
 use crate::api;
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors, local_error};
 use crate::i18n::use_i18n;
 
 /// Fields of the unit form that show their own errors.

@@ -5,9 +5,10 @@ use duban_api::{ApiError, UnitView, UserDraft, UserPatch, UserView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AdminOnly, ApiFieldErrors, OtherErrors, ROLES, role_label, unit_name, unit_options};
+use super::{AdminOnly, ROLES, role_label, unit_name, unit_options};
 use crate::api;
-use crate::i18n::{I18n, use_i18n};
+use crate::components::field_errors::{ApiFieldErrors, OtherErrors, local_error};
+use crate::i18n::use_i18n;
 
 /// Fields of the user forms that show their own errors.
 const USER_FIELDS: &[&str] = &[
@@ -20,19 +21,6 @@ const USER_FIELDS: &[&str] = &[
     "disabled",
     "reason",
 ];
-
-/// An error found in the browser, in the server's shape (so it shows the same way).
-pub(crate) fn local_error(i18n: I18n, field: &str, code: &str) -> ApiError {
-    let message = i18n
-        .try_t(&format!("err.{code}"))
-        .unwrap_or(code)
-        .to_owned();
-    ApiError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message,
-    }
-}
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {

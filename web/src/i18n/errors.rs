@@ -1,0 +1,156 @@
+//! Error codes (`err.<code>`) of the case and administration calls.
+
+use super::Entry;
+
+pub(super) const STRINGS: &[Entry] = &[
+    // error codes (`err.<code>`), shown instead of the server's message when known
+    (
+        "err.rate.limited",
+        "请求过于频繁，请稍后再试",
+        "Too many requests; try again shortly",
+    ),
+    ("err.rule.required", "必填", "Required"),
+    (
+        "err.rule.id_duplicate",
+        "规则编号重复",
+        "This rule id is used twice",
+    ),
+    (
+        "err.rule.id_invalid",
+        "规则编号应为1-40位字母、数字、- 或 _",
+        "A rule id is 1-40 letters, digits, '-' or '_'",
+    ),
+    (
+        "err.rule.target_mismatch",
+        "牵头和抄送规则指向单位，督办规则指向督办专员",
+        "Lead and notify rules name a unit; supervise rules name a supervisor",
+    ),
+    (
+        "err.rule.unit_unknown",
+        "单位不存在",
+        "The unit does not exist",
+    ),
+    (
+        "err.rule.keyword_empty",
+        "关键词不能为空",
+        "A keyword cannot be empty",
+    ),
+    (
+        "err.rule.division_unknown",
+        "有未知的行政区划代码",
+        "A division code is not known",
+    ),
+    ("err.rules.too_many", "规则数量过多", "Too many rules"),
+    (
+        "err.import.sender_ref.imported",
+        "该交办编号已在其他批次导入：请核对，或排除此行",
+        "This transfer number was imported in another batch: check it, or exclude the row",
+    ),
+    (
+        "err.import.edits.invalid",
+        "修改内容格式不正确，请重新校验",
+        "The edits are malformed; check the file again",
+    ),
+    (
+        "err.import.edit.line_unknown",
+        "文件中没有所修改的行，请重新校验后再修改",
+        "The file has no such line; check it again before editing",
+    ),
+    (
+        "err.import.exclude.reason_required",
+        "排除行须填写原因",
+        "Excluding a row needs a reason",
+    ),
+    (
+        "err.import.exclude.reason_too_long",
+        "排除原因不能超过200字",
+        "The reason for excluding a row exceeds 200 characters",
+    ),
+    (
+        "err.rules.no_change",
+        "规则没有需要保存的修改",
+        "The rules have not changed",
+    ),
+    (
+        "err.dispatch.selection_required",
+        "请指定批次号或案件（二选一）",
+        "Name a batch or cases, one of the two",
+    ),
+    (
+        "err.batch.out_of_range",
+        "批次号应在1至99之间",
+        "The batch number lies between 1 and 99",
+    ),
+    (
+        "err.idempotency.answer_lost",
+        "该提交已办理，但答复丢失；请刷新查看结果",
+        "This submission was carried out but its answer was lost; reload to see it",
+    ),
+    (
+        "err.idempotency.in_progress",
+        "同一提交仍在处理中，稍后自动重试",
+        "The same submission is still being processed; it is retried shortly",
+    ),
+    (
+        "err.idempotency.key_invalid",
+        "提交标识（Idempotency-Key）无效",
+        "The submission key (Idempotency-Key) is invalid",
+    ),
+    (
+        "err.idempotency.key_reused",
+        "提交标识已用于另一份不同的提交",
+        "The submission key was used for a different submission",
+    ),
+    (
+        "err.version.conflict",
+        "案件刚被他人更新，本次未作任何修改，请重试",
+        "A case changed meanwhile; nothing was changed. Try again.",
+    ),
+    (
+        "err.note.too_long",
+        "说明最多500个字",
+        "The note allows at most 500 characters",
+    ),
+    (
+        "err.routing.no_lead",
+        "没有规则能确定牵头单位，请逐件交办",
+        "No rule names a lead unit; dispatch it by hand",
+    ),
+    (
+        "err.user.username_taken",
+        "用户名已被使用",
+        "This username is already taken",
+    ),
+    (
+        "err.username.invalid",
+        "用户名格式不正确",
+        "The username is not valid",
+    ),
+    (
+        "err.password.too_short",
+        "密码太短",
+        "The password is too short",
+    ),
+    ("err.role.unknown", "未知的角色", "Unknown role"),
+    ("err.unit.unknown", "单位不存在", "No such unit"),
+    (
+        "err.reason.required",
+        "请填写变更原因",
+        "A reason is required",
+    ),
+    (
+        "err.role.forbidden",
+        "当前角色无权执行此操作",
+        "Your role may not do this",
+    ),
+    (
+        "err.users.no_change",
+        "没有需要保存的修改",
+        "Nothing has changed",
+    ),
+    (
+        "err.complainant.id_number.invalid",
+        "身份证号应为18位，且校验位正确",
+        "An identity card number has 18 characters and a valid check digit",
+    ),
+];

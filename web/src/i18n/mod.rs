@@ -1,0 +1,231 @@
+//! UI language: the [`Lang`] enum, a reactive language context persisted in
+//! `localStorage`, and the string table behind [`I18n::t`].
+//!
+//! Usage in a component:
+//! ```ignore
+//! let i18n = use_i18n();
+//! view! { <h1>{move || i18n.t("cases.title")}</h1> }
+//! ```
+//! Wrap lookups in a closure (`move || i18n.t(..)`) so the text follows language
+//! changes. Add new strings to the feature's table in a submodule (listed in [`TABLES`]):
+//! Chinese (zh-CN, simplified) first, then English. A key missing from every table
+//! renders as the key itself.
+
+mod admin;
+mod api_clients;
+mod board;
+mod cases;
+mod errors;
+mod import;
+mod mechanism_errors;
+mod mechanisms;
+mod shell;
+mod sla;
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+
+/// `localStorage` key holding the chosen language code (`"zh-CN"` or `"en"`).
+pub const STORAGE_KEY: &str = "duban.lang";
+
+/// Interface language. Chinese (simplified, mainland) is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    /// BCP 47 tag, also used for `<html lang>` and the stored value.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a stored/BCP 47 code; anything Chinese maps to `ZhCn`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        let lower = code.trim().to_ascii_lowercase();
+        if lower == "en" || lower.starts_with("en-") {
+            Some(Lang::En)
+        } else if lower == "zh" || lower.starts_with("zh-") {
+            Some(Lang::ZhCn)
+        } else {
+            None
+        }
+    }
+
+    /// The domain crates' language, for their labels and error messages.
+    pub const fn domain(self) -> duban_case::Lang {
+        match self {
+            Lang::ZhCn => duban_case::Lang::Zh,
+            Lang::En => duban_case::Lang::En,
+        }
+    }
+
+    /// The other language (there are two).
+    pub const fn toggled(self) -> Self {
+        match self {
+            Lang::ZhCn => Lang::En,
+            Lang::En => Lang::ZhCn,
+        }
+    }
+}
+
+/// A string of the table: `(key, zh-CN, en)`. Keys are dotted, grouped by page.
+type Entry = (&'static str, &'static str, &'static str);
+
+/// The string tables, one a feature; a key stands in one table only.
+const TABLES: &[&[Entry]] = &[
+    shell::STRINGS,
+    admin::STRINGS,
+    cases::STRINGS,
+    errors::STRINGS,
+    mechanisms::STRINGS,
+    mechanism_errors::STRINGS,
+    sla::STRINGS,
+    import::STRINGS,
+    api_clients::STRINGS,
+    board::STRINGS,
+];
+
+/// Looks `key` up for `lang`; `None` if the key is in none of the [`TABLES`].
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    TABLES
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(k, _, _)| *k == key)
+        .map(|&(_, zh, en)| match lang {
+            Lang::ZhCn => zh,
+            Lang::En => en,
+        })
+}
+
+/// Reactive language handle, provided as context by [`provide_i18n`]. `Copy`, so it
+/// can be moved into any number of closures.
+#[derive(Clone, Copy, Debug)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Current language (tracked: re-runs the enclosing closure on change).
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// Current language, without tracking (for event handlers).
+    pub fn lang_untracked(&self) -> Lang {
+        self.lang.get_untracked()
+    }
+
+    /// Sets the language; persisted and applied to `<html lang>` by an effect.
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
+
+    /// Switches between Chinese and English.
+    pub fn toggle(&self) {
+        self.lang.update(|l| *l = l.toggled());
+    }
+
+    /// The UI string for `key` in the current language (tracked). Falls back to the
+    /// key itself, so a missing entry is visible rather than blank.
+    pub fn t(&self, key: &'static str) -> &'static str {
+        match lookup(self.lang.get(), key) {
+            Some(s) => s,
+            None => {
+                leptos::logging::warn!("i18n: missing key {key:?}");
+                key
+            }
+        }
+    }
+
+    /// The UI string for a key built at run time (tracked), if the table has it.
+    pub fn try_t(&self, key: &str) -> Option<&'static str> {
+        lookup(self.lang.get(), key)
+    }
+
+    /// An error from the server for people: the table's `err.<code>` text when there
+    /// is one (tracked), the server's own message otherwise.
+    pub fn error(&self, e: &duban_api::ApiError) -> String {
+        self.try_t(&format!("err.{}", e.code))
+            .map_or_else(|| e.message.clone(), str::to_owned)
+    }
+
+    /// The underlying signal, for components that need it directly.
+    pub fn signal(&self) -> RwSignal<Lang> {
+        self.lang
+    }
+}
+
+/// Reads the stored language (default `ZhCn`), provides an [`I18n`] context and keeps
+/// `localStorage` and `<html lang>` in step with it. Call once, at the root.
+pub fn provide_i18n() -> I18n {
+    let initial = LocalStorage::get::<String>(STORAGE_KEY)
+        .ok()
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or_default();
+    let i18n = I18n {
+        lang: RwSignal::new(initial),
+    };
+    provide_context(i18n);
+
+    Effect::new(move |_| {
+        let lang = i18n.lang.get();
+        if let Err(e) = LocalStorage::set(STORAGE_KEY, lang.code()) {
+            leptos::logging::warn!("i18n: cannot persist language: {e}");
+        }
+        if let Some(root) = document().document_element() {
+            // `lang` lets the browser pick CJK fonts and line breaking correctly.
+            let _ = root.set_attribute("lang", lang.code());
+        }
+        if let Some(title) = lookup(lang, "app.title") {
+            document().set_title(title);
+        }
+    });
+
+    i18n
+}
+
+/// The [`I18n`] context. Panics if [`provide_i18n`] was not called above.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn keys_are_unique_and_strings_non_empty() {
+        let mut seen = HashSet::new();
+        for &(key, zh, en) in TABLES.iter().flat_map(|t| t.iter()) {
+            assert!(seen.insert(key), "duplicate i18n key {key}");
+            assert!(!zh.trim().is_empty(), "empty zh-CN string for {key}");
+            assert!(!en.trim().is_empty(), "empty en string for {key}");
+        }
+    }
+
+    #[test]
+    fn lang_codes_round_trip() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(lang.toggled().toggled(), lang);
+        }
+        assert_eq!(Lang::from_code("zh-Hans-CN"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_code("EN-gb"), Some(Lang::En));
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::default(), Lang::ZhCn);
+    }
+
+    #[test]
+    fn lookup_picks_language() {
+        assert_eq!(lookup(Lang::ZhCn, "nav.cases"), Some("信访件"));
+        assert_eq!(lookup(Lang::En, "nav.cases"), Some("Cases"));
+        assert_eq!(lookup(Lang::En, "no.such.key"), None);
+    }
+}

@@ -1,0 +1,104 @@
+//! SLA rule sets (administration).
+
+use super::Entry;
+
+pub(super) const STRINGS: &[Entry] = &[
+    // SLA rule sets (administration)
+    ("nav.admin_sla", "时限规则", "SLA rules"),
+    ("sla.title", "时限规则", "SLA rules"),
+    (
+        "sla.hint",
+        "各类信访件每个环节的办理时限、预警比例和最长延期，由管理员维护；每次修改须填写原因，并记入审计日志。",
+        "Each kind of case's limit per stage, warning share and longest extension, kept by administrators; every change needs a reason and is written to the audit log.",
+    ),
+    (
+        "sla.scope",
+        "修改只对此后开始的计时生效；正在计时的环节仍按原时限计算。",
+        "Edits apply to clocks started from now on; running clocks keep their limits.",
+    ),
+    ("sla.empty", "暂无时限规则。", "No SLA rule sets."),
+    ("sla.warn_percent", "预警比例", "Warning share"),
+    ("sla.max_extension", "最长延期", "Longest extension"),
+    ("sla.no_extension", "不允许延期", "No extension"),
+    ("sla.cond.always", "全部", "All cases"),
+    ("sla.cond.urgent", "紧急件", "Urgent"),
+    ("sla.cond.not_urgent", "非紧急件", "Not urgent"),
+    ("sla.edit_title", "修改时限规则：", "Edit SLA rules: "),
+    (
+        "sla.field.warn_percent",
+        "预警比例（%，1至99）",
+        "Warning share (%, 1 to 99)",
+    ),
+    ("sla.field.max_extension", "最长延期", "Longest extension"),
+    ("sla.field.max_extension_unit", "延期单位", "Extension unit"),
+    ("sla.field.rules", "各环节时限", "Stage limits"),
+    ("sla.reason", "变更原因", "Reason"),
+    ("sla.field.urgent", "紧急程度", "Urgency"),
+    (
+        "sla.field.kinds",
+        "诉求类型（不选即不限）",
+        "Request kinds (none ticked: any)",
+    ),
+    ("sla.field.amount", "时限", "Limit"),
+    ("sla.field.unit", "单位", "Unit"),
+    ("sla.urgent.any", "不限", "Any"),
+    ("sla.urgent.yes", "紧急", "Urgent"),
+    ("sla.urgent.no", "非紧急", "Not urgent"),
+    (
+        "sla.order_hint",
+        "同一环节按顺序取第一条条件相符的规则：有条件的规则请排在不限条件的规则之前。",
+        "For each stage the first rule whose condition fits applies: put rules with conditions before the one without.",
+    ),
+    ("sla.add_rule", "添加环节时限", "Add a stage limit"),
+    (
+        "sla.saved",
+        "时限规则已保存，此后开始的计时按新时限计算。",
+        "SLA rules saved; clocks started from now on use them.",
+    ),
+    ("unit.minutes", "分钟", "Minutes"),
+    (
+        "err.rule_set.limit.out_of_range",
+        "时限须为1至100000之间的整数",
+        "A limit must be a whole number from 1 to 100000",
+    ),
+    (
+        "err.rule_set.warn_percent.out_of_range",
+        "预警比例须为1至99之间的整数",
+        "The warning share must be a whole number from 1 to 99",
+    ),
+    (
+        "err.rule_set.rules.empty",
+        "至少需要一条环节时限",
+        "At least one stage limit is needed",
+    ),
+    (
+        "err.rule_set.id.invalid",
+        "规则编号无效",
+        "Not a valid rule set id",
+    ),
+    (
+        "err.rule_set.name.required",
+        "规则需要中文和英文名称",
+        "The rule set needs a Chinese and an English name",
+    ),
+    (
+        "err.rule_set.id_mismatch",
+        "规则编号与地址不一致",
+        "The rule set's id differs from the one in the address",
+    ),
+    (
+        "err.rule_set.not_found",
+        "时限规则不存在",
+        "No such SLA rule set",
+    ),
+    (
+        "err.rule_set.no_change",
+        "时限规则没有需要保存的修改",
+        "The SLA rules have not changed",
+    ),
+    (
+        "err.json.invalid",
+        "提交的数据格式有误",
+        "The data sent is not valid",
+    ),
+];
