@@ -10,12 +10,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-// The browser tests' harness (server, chromedriver, Chromium sessions); its tests are
-// compiled out here, and what this bench does not call is unused.
 #[cfg(not(target_arch = "wasm32"))]
-#[allow(dead_code, unused_imports)]
-#[path = "../tests/browser.rs"]
-mod browser;
+use duban_tests::browser::render;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -42,7 +38,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let results = match rt.block_on(browser::first_render(runs)) {
+    let results = match rt.block_on(render::first_render(runs)) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("first_render: {e:#}");
@@ -55,14 +51,12 @@ fn main() {
     for (label, pick) in [
         (
             "cold: sign-in page, new profile",
-            (|r: &browser::RenderRun| r.cold) as fn(&browser::RenderRun) -> browser::PageTiming,
+            (|r: &render::RenderRun| r.cold) as fn(&render::RenderRun) -> render::PageTiming,
         ),
-        ("warm: case list, signed in", |r: &browser::RenderRun| {
-            r.warm
-        }),
+        ("warm: case list, signed in", |r: &render::RenderRun| r.warm),
     ] {
-        let t: Vec<browser::PageTiming> = results.iter().map(pick).collect();
-        let col = |f: fn(&browser::PageTiming) -> f64| -> (f64, f64) {
+        let t: Vec<render::PageTiming> = results.iter().map(pick).collect();
+        let col = |f: fn(&render::PageTiming) -> f64| -> (f64, f64) {
             let v: Vec<f64> = t.iter().map(f).collect();
             (median(v.clone()), worst(&v))
         };

@@ -13,6 +13,10 @@ use duban_case::lifecycle::{self, Command, Ctx};
 use duban_case::model::{CaseId, Reference};
 use duban_sla::{Clock, Limit, Stage};
 
+/// The browser tests' harness (native only: it runs the server and Chromium).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod browser;
+
 pub const VALIDATION: &str = include_str!("../vectors/validation.json");
 pub const LIFECYCLE: &str = include_str!("../vectors/lifecycle.json");
 pub const DEADLINES: &str = include_str!("../vectors/deadlines.json");

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::uuid_like;
+
 const PASSWORD: &str = "crash-test-password";
 const ROWS: usize = 1449;
 
@@ -451,3 +453,69 @@ const DISPATCH_KILL_AFTER_MS: [u64; 3] = [100, 600, 2500];
 
 /// When each sweep is killed after the server starts.
 const SWEEP_KILL_AFTER_MS: [u64; 4] = [300, 900, 1800, 3500];
+
+/// SIGKILL in the middle of batch imports, batch dispatches and SLA sweeps, on SQLite
+/// (the helpers above).
+#[test]
+fn work_survives_sigkill_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("duban-crash-{}", uuid_like()));
+    let url = format!("sqlite://{}/duban.db", dir.display());
+    let answers = import_survives_sigkill(&url);
+    eprintln!("first answers of the killed imports: {answers:?}");
+    dispatch_survives_sigkill(&url);
+    sweep_survives_sigkill(&url);
+    let (tally, logs) = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
+            let tally = sqlx::query_as::<_, (i64, i64, i64, i64)>(TALLY)
+                .fetch_one(&pool)
+                .await
+                .expect("tally");
+            pool.close().await;
+            let store = duban_server::store::open(&url).await.expect("store");
+            (tally, check_logs(store).await)
+        });
+    assert_whole(&answers, tally, &logs);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The same on PostgreSQL, in a database of its own (dropped afterwards).
+#[test]
+fn work_survives_sigkill_on_postgres() {
+    let Ok(url) = std::env::var("DUBAN_TEST_POSTGRES_URL") else {
+        eprintln!("notice: DUBAN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL crash test");
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (base, _) = url.rsplit_once('/').expect("a database in the URL");
+    let name = format!("duban_crash_{}", uuid_like().replace('-', "_"));
+    let admin = format!("{base}/postgres");
+    let run = |sql: String| {
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(&admin).await.expect("admin");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .expect("admin statement");
+        })
+    };
+    run(format!("CREATE DATABASE {name}"));
+    let db_url = format!("{base}/{name}");
+    let answers = import_survives_sigkill(&db_url);
+    eprintln!("first answers of the killed imports: {answers:?}");
+    dispatch_survives_sigkill(&db_url);
+    sweep_survives_sigkill(&db_url);
+    let (tally, logs) = rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&db_url).await.expect("open");
+        let t = sqlx::query_as::<_, (i64, i64, i64, i64)>(TALLY)
+            .fetch_one(&pool)
+            .await
+            .expect("tally");
+        pool.close().await;
+        let store = duban_server::store::open(&db_url).await.expect("store");
+        (t, check_logs(store).await)
+    });
+    run(format!("DROP DATABASE {name} WITH (FORCE)"));
+    assert_whole(&answers, tally, &logs);
+}

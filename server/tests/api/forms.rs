@@ -71,16 +71,4 @@ async fn order_limit_above_the_maximum(store: Arc<dyn Store>) {
     );
 }
 
-#[tokio::test]
-async fn order_limit_above_the_maximum_on_sqlite() {
-    on_sqlite(order_limit_above_the_maximum).await;
-}
-
-#[tokio::test]
-async fn order_limit_above_the_maximum_on_postgres() {
-    on_postgres(
-        "order limit above the maximum",
-        order_limit_above_the_maximum,
-    )
-    .await;
-}
+both!(order_limit_above_the_maximum, "order limit above the maximum" => order_limit_above_the_maximum_on_sqlite, order_limit_above_the_maximum_on_postgres);

@@ -74,15 +74,7 @@ async fn extreme_filter_dates(store: Arc<dyn Store>) {
     assert_eq!(board["totals"]["total"], 1, "{board}");
 }
 
-#[tokio::test]
-async fn extreme_filter_dates_on_sqlite() {
-    on_sqlite(extreme_filter_dates).await;
-}
-
-#[tokio::test]
-async fn extreme_filter_dates_on_postgres() {
-    on_postgres("extreme filter dates", extreme_filter_dates).await;
-}
+both!(extreme_filter_dates, "extreme filter dates" => extreme_filter_dates_on_sqlite, extreme_filter_dates_on_postgres);
 
 /// The document told fuzzers the wrong bodies: the case, supervision, referral and
 /// incident commands were all one `Command` schema (the last registered, the

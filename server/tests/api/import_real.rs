@@ -349,12 +349,4 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     assert!(report.cases >= 2 && report.steps > 0, "{report:?}");
 }
 
-#[tokio::test]
-async fn real_transfer_lists_on_sqlite() {
-    on_sqlite(real_transfer_lists).await;
-}
-
-#[tokio::test]
-async fn real_transfer_lists_on_postgres() {
-    on_postgres("real transfer lists", real_transfer_lists).await;
-}
+both!(real_transfer_lists, "real transfer lists" => real_transfer_lists_on_sqlite, real_transfer_lists_on_postgres);

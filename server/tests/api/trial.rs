@@ -209,15 +209,7 @@ async fn personal_data_in_text(store: Arc<dyn Store>) {
     }
 }
 
-#[tokio::test]
-async fn personal_data_in_text_on_sqlite() {
-    on_sqlite(personal_data_in_text).await;
-}
-
-#[tokio::test]
-async fn personal_data_in_text_on_postgres() {
-    on_postgres("personal data in free text", personal_data_in_text).await;
-}
+both!(personal_data_in_text, "personal data in free text" => personal_data_in_text_on_sqlite, personal_data_in_text_on_postgres);
 
 /// The inbox counts everything waiting, listed or not: 201 cases past their dispatch
 /// deadline read "201, 201 overdue" with 200 listed; the leader's summon list says
@@ -260,15 +252,7 @@ async fn inbox_real_totals(store: Arc<dyn Store>) {
     );
 }
 
-#[tokio::test]
-async fn inbox_real_totals_on_sqlite() {
-    on_sqlite(inbox_real_totals).await;
-}
-
-#[tokio::test]
-async fn inbox_real_totals_on_postgres() {
-    on_postgres("inbox totals", inbox_real_totals).await;
-}
+both!(inbox_real_totals, "inbox totals" => inbox_real_totals_on_sqlite, inbox_real_totals_on_postgres);
 
 /// Why a case went where it went stays on the case after dispatch (from the dispatch
 /// event), in the batch result too; dispatching as proposed also names the supervisor
@@ -394,15 +378,7 @@ async fn routing_reason_kept(store: Arc<dyn Store>) {
     }
 }
 
-#[tokio::test]
-async fn routing_reason_kept_on_sqlite() {
-    on_sqlite(routing_reason_kept).await;
-}
-
-#[tokio::test]
-async fn routing_reason_kept_on_postgres() {
-    on_postgres("routing reasons", routing_reason_kept).await;
-}
+both!(routing_reason_kept, "routing reasons" => routing_reason_kept_on_sqlite, routing_reason_kept_on_postgres);
 
 /// A case is not closed while a supervision order or a referral on it is open: the
 /// refusal lists each; stage-closing stays possible; once they are closed, it closes.
@@ -569,15 +545,7 @@ async fn closing_with_open_work(store: Arc<dyn Store>) {
     );
 }
 
-#[tokio::test]
-async fn closing_with_open_work_on_sqlite() {
-    on_sqlite(closing_with_open_work).await;
-}
-
-#[tokio::test]
-async fn closing_with_open_work_on_postgres() {
-    on_postgres("closing with open work", closing_with_open_work).await;
-}
+both!(closing_with_open_work, "closing with open work" => closing_with_open_work_on_sqlite, closing_with_open_work_on_postgres);
 
 /// A query string that does not parse is refused in the request's language.
 async fn query_errors(store: Arc<dyn Store>) {

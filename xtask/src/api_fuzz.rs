@@ -1,0 +1,508 @@
+//! `cargo xtask api-fuzz`: Schemathesis against the real `duban serve`.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::shell::{cargo, output_of, run_cmd, show, target_dir, workspace_root};
+
+/// Schemathesis, pinned: a new release may generate other data (and find other
+/// things); bump it on purpose.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
+/// The fuzzing accounts' password (a throwaway database).
+const FUZZ_PASSWORD: &str = "api-fuzz-password";
+
+pub(crate) struct FuzzOptions {
+    /// Examples per operation and phase (`--max-examples`).
+    pub(crate) examples: u32,
+    pub(crate) seed: Option<String>,
+    pub(crate) checks: String,
+}
+
+impl Default for FuzzOptions {
+    fn default() -> Self {
+        FuzzOptions {
+            examples: 25,
+            seed: None,
+            checks: "not_a_server_error".to_owned(),
+        }
+    }
+}
+
+/// The venv's `st`, installing Schemathesis if it is missing or another version.
+fn ensure_schemathesis(root: &Path) -> Result<PathBuf> {
+    let venv = target_dir(root).join("api-fuzz").join("venv");
+    let st = venv.join("bin").join("st");
+    let wanted = |st: &Path| {
+        output_of(st, ["--version"]).is_some_and(|v| {
+            v.split(|c: char| c.is_whitespace() || c == ',')
+                .any(|w| w == SCHEMATHESIS_VERSION)
+        })
+    };
+    if wanted(&st) {
+        return Ok(st);
+    }
+    println!(
+        "== installing schemathesis=={SCHEMATHESIS_VERSION} into {}",
+        venv.display()
+    );
+    if !venv.join("bin").join("pip").is_file() {
+        run_cmd(Command::new("python3").arg("-m").arg("venv").arg(&venv))
+            .context("is python3 with venv installed? (apt-get install python3-venv)")?;
+    }
+    run_cmd(
+        Command::new(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")),
+    )?;
+    if !wanted(&st) {
+        bail!("{} does not report {SCHEMATHESIS_VERSION}", st.display());
+    }
+    Ok(st)
+}
+
+/// A minimal HTTP/1.1 exchange with the server under test: status, head, body.
+fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<(u16, String, String)> {
+    use std::io::Read as _;
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes())?;
+    s.write_all(body)?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, rest) = text
+        .split_once("\r\n\r\n")
+        .with_context(|| format!("{method} {path}: no HTTP answer"))?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("{method} {path}: no status"))?;
+    Ok((status, head.to_owned(), rest.to_owned()))
+}
+
+/// A signed-in fuzzing account: its cookie and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl Session {
+    fn login(addr: std::net::SocketAddr, username: &str) -> Result<Session> {
+        let body = serde_json::json!({"username": username, "password": FUZZ_PASSWORD});
+        let (status, head, body) = http(
+            addr,
+            "POST",
+            "/api/v1/auth/login",
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )?;
+        if status != 200 {
+            bail!("signing in as {username}: {status} {body}");
+        }
+        let cookie = head
+            .lines()
+            .filter_map(|l| {
+                l.split_once(':')
+                    .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+                    .map(|(_, v)| v.trim())
+            })
+            .find(|c| c.starts_with("duban_session="))
+            .and_then(|c| c.split(';').next())
+            .context("no session cookie")?
+            .to_owned();
+        let v: serde_json::Value = serde_json::from_str(&body)?;
+        let csrf = v["csrf_token"]
+            .as_str()
+            .context("no csrf_token")?
+            .to_owned();
+        Ok(Session { cookie, csrf })
+    }
+
+    /// A JSON (or raw) write; the created object's JSON.
+    fn send(
+        &self,
+        addr: std::net::SocketAddr,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        extra: &[(&str, &str)],
+    ) -> Result<serde_json::Value> {
+        let mut headers = vec![
+            ("cookie", self.cookie.as_str()),
+            ("x-csrf-token", self.csrf.as_str()),
+            ("content-type", content_type),
+        ];
+        headers.extend_from_slice(extra);
+        let (status, _, answer) = http(addr, "POST", path, &headers, body)?;
+        if !(200..300).contains(&status) {
+            bail!("seeding: POST {path}: {status} {answer}");
+        }
+        Ok(serde_json::from_str(&answer)?)
+    }
+
+    fn post(
+        &self,
+        addr: std::net::SocketAddr,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        self.send(
+            addr,
+            path,
+            "application/json",
+            body.to_string().as_bytes(),
+            &[],
+        )
+    }
+}
+
+/// The `duban serve` under test; killed when dropped.
+struct FuzzServer {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Drop for FuzzServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Cases in a few states, an attachment, a referral and two incidents, so that path
+/// parameters can name real objects. Answers their ids.
+fn seed_fuzz_data(addr: std::net::SocketAddr, coordinator: &Session) -> Result<Vec<String>> {
+    let case = serde_json::json!({
+        "channel": "inspection_phone",
+        "batch_number": 3,
+        "batch_date": "2025-06-02",
+        "sender_ref": "D030123",
+        "complainant_name": "张先生",
+        "complainant_phone": "13912345678",
+        "content": "镇江市京口区某化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。",
+        "address": "镇江市京口区象山街道",
+        "division": "321102",
+        "lat": 32.2, "lon": 119.47,
+        "categories": ["air"],
+        "key_classes": [],
+        "received_at": "2025-06-03T01:30:00Z"
+    });
+    let id = |v: &serde_json::Value, pointer: &str| -> Result<String> {
+        v.pointer(pointer)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+            .with_context(|| format!("seeding: no {pointer} in {v}"))
+    };
+    let mut ids = Vec::new();
+    for key in [false, false, true, true] {
+        let mut body = case.clone();
+        if key {
+            body["key_classes"] = serde_json::json!(["repeated"]);
+        }
+        ids.push(id(&coordinator.post(addr, "/api/v1/cases", &body)?, "/id")?);
+    }
+    for case_id in &ids[1..] {
+        coordinator.post(
+            addr,
+            &format!("/api/v1/cases/{case_id}/actions"),
+            &serde_json::json!({"action": "dispatch", "lead_unit": "gov-3211"}),
+        )?;
+    }
+    const PNG: &[u8] =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    let attachment = coordinator.send(
+        addr,
+        &format!("/api/v1/cases/{}/attachments", ids[1]),
+        "image/png",
+        PNG,
+        &[("x-file-name", "a.png")],
+    )?;
+    let referral = coordinator.post(
+        addr,
+        &format!("/api/v1/cases/{}/referrals", ids[1]),
+        &serde_json::json!({"action": "send", "from_unit": "prov-coord", "to_unit": "dept-zjt",
+            "subject": "管网问题", "text": "请协同核查", "amount": 2, "unit": "working_days"}),
+    )?;
+    let declare = serde_json::json!({"action": "declare", "title": "河道发现死鱼",
+        "incident_type": "water_pollution", "severity": "IV", "division": "321102"});
+    let incident = coordinator.post(addr, "/api/v1/incidents", &declare)?;
+    let from_case = coordinator.post(
+        addr,
+        &format!("/api/v1/cases/{}/incidents", ids[2]),
+        &declare,
+    )?;
+    coordinator
+        .post(
+            addr,
+            &format!("/api/v1/cases/{}/supervision", ids[3]),
+            &serde_json::json!({"action": "assign", "supervisor": "fz-coordinator"}),
+        )
+        .ok();
+    ids.push(id(&attachment, "/id")?);
+    ids.push(id(&referral, "/referral/id")?);
+    ids.push(id(&incident, "/incident/id")?);
+    ids.push(id(&from_case, "/incident/id")?);
+    Ok(ids)
+}
+
+/// `schemathesis.toml`: real objects for `{id}` and `{batch}` path parameters, half the
+/// time (the other half Schemathesis makes up its own).
+fn fuzz_config(ids: &[String]) -> String {
+    let mut values: Vec<String> = ids.iter().map(|i| format!("{i:?}")).collect();
+    // Units, a rule set, the seeded batch's reference prefix.
+    for extra in [
+        "gov-3211",
+        "prov-coord",
+        "dept-zjt",
+        "inspection_transfer",
+        "JS-2025-B03-0001",
+    ] {
+        values.push(format!("{extra:?}"));
+    }
+    format!(
+        "# Written by `cargo xtask api-fuzz`.\n\
+         [dictionaries.objects]\nvalues = [{}]\n\n\
+         [dictionaries.batches]\nvalues = [3, 1, 99]\n\n\
+         [dictionaries.years]\nvalues = [2025, 2026, 2000, 2199]\n\n\
+         [parameters]\n\
+         \"path.id\" = {{ dictionary = \"objects\", probability = 0.5 }}\n\
+         \"path.batch\" = {{ dictionary = \"batches\", probability = 0.5 }}\n\
+         \"path.year\" = {{ dictionary = \"years\", probability = 0.5 }}\n",
+        values.join(", ")
+    )
+}
+
+/// What one identity's run found, from Schemathesis's summary.
+struct FuzzRun {
+    identity: &'static str,
+    ok: bool,
+    summary: String,
+    seconds: f64,
+}
+
+pub(crate) fn api_fuzz(opts: &FuzzOptions) -> Result<()> {
+    use std::io::BufRead as _;
+    let started = std::time::Instant::now();
+    let root = workspace_root();
+    let st = ensure_schemathesis(&root)?;
+
+    println!("== building duban");
+    run_cmd(cargo().current_dir(&root).args([
+        "build",
+        "--package",
+        "duban-server",
+        "--bin",
+        "duban",
+    ]))?;
+    let duban = target_dir(&root).join("debug").join("duban");
+
+    let work = target_dir(&root)
+        .join("api-fuzz")
+        .join(format!("run-{}", std::process::id()));
+    if work.exists() {
+        fs::remove_dir_all(&work)?;
+    }
+    fs::create_dir_all(&work)?;
+    let db = work.join("duban.db");
+    let db_url = format!("sqlite://{}", db.display());
+
+    println!("== accounts");
+    for (username, role, unit) in [
+        ("fz-admin", "admin", None),
+        ("fz-coordinator", "coordinator", Some("prov-coord")),
+    ] {
+        let mut add = Command::new(&duban);
+        add.args(["user", "add", "--username", username, "--role", role])
+            .args(["--database-url", &db_url])
+            .env("DUBAN_USER_PASSWORD", FUZZ_PASSWORD)
+            .env("RUST_LOG", "warn");
+        if let Some(unit) = unit {
+            add.args(["--unit", unit]);
+        }
+        run_cmd(&mut add)?;
+    }
+
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let log_path = work.join("server.log");
+    println!(
+        "== duban serve on {addr} (log: {}, database: {})",
+        log_path.display(),
+        db.display()
+    );
+    let log = fs::File::create(&log_path)?;
+    let child = Command::new(&duban)
+        .args([
+            "serve",
+            "--addr",
+            &addr.to_string(),
+            "--database-url",
+            &db_url,
+        ])
+        .args([
+            "--dist",
+            "/nonexistent",
+            "--rate-limit",
+            "0",
+            "--sweep-seconds",
+            "0",
+        ])
+        .env("RUST_LOG", "warn")
+        .env("RUST_BACKTRACE", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .context("cannot start duban serve")?;
+    let server = FuzzServer { child, addr };
+    let up = std::time::Instant::now();
+    while http(server.addr, "GET", "/healthz", &[], b"")
+        .map(|r| r.0)
+        .ok()
+        != Some(200)
+    {
+        if up.elapsed() > std::time::Duration::from_secs(60) {
+            bail!("duban serve did not come up; see {}", log_path.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    let admin = Session::login(addr, "fz-admin")?;
+    let coordinator = Session::login(addr, "fz-coordinator")?;
+    let ids = seed_fuzz_data(addr, &coordinator)?;
+    println!("seeded {} objects", ids.len());
+    let config = work.join("schemathesis.toml");
+    fs::write(&config, fuzz_config(&ids))?;
+
+    let schema = format!("http://{addr}/api/v1/openapi.json");
+    let mut runs = Vec::new();
+    let identities: [(&'static str, Option<&Session>); 3] = [
+        ("anonymous", None),
+        ("coordinator", Some(&coordinator)),
+        ("admin", Some(&admin)),
+    ];
+    for (identity, session) in identities {
+        println!("== schemathesis as {identity}");
+        let t = std::time::Instant::now();
+        let mut cmd = Command::new(&st);
+        cmd.current_dir(&work)
+            .arg("--config-file")
+            .arg(&config)
+            .args(["run", &schema, "--checks", &opts.checks])
+            .args(["--max-examples", &opts.examples.to_string()])
+            .args(["--workers", "2", "--no-color", "--request-timeout", "30"])
+            .args(["--generation-database", "none"])
+            .arg("--report")
+            .arg("junit")
+            .arg("--report-junit-path")
+            .arg(work.join(format!("junit-{identity}.xml")))
+            .env("PYTHONUNBUFFERED", "1");
+        if let Some(seed) = &opts.seed {
+            cmd.args(["--seed", seed]);
+        }
+        if let Some(session) = session {
+            // Signing out would end the session the rest of the run uses.
+            cmd.args(["--exclude-path", "/api/v1/auth/logout"])
+                .args(["--header", &format!("Cookie: {}", session.cookie)])
+                .args(["--header", &format!("X-CSRF-Token: {}", session.csrf)]);
+        }
+        let mut shown = show(&cmd);
+        if let Some(session) = session {
+            shown = shown
+                .replace(&session.cookie, "duban_session=…")
+                .replace(&session.csrf, "…");
+        }
+        println!("$ {shown}");
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", st.display()))?;
+        let mut summary = String::new();
+        let mut in_summary = false;
+        if let Some(out) = child.stdout.take() {
+            for line in std::io::BufReader::new(out).lines() {
+                let line = line?;
+                println!("{line}");
+                if line.contains("SUMMARY") {
+                    in_summary = true;
+                }
+                if in_summary {
+                    summary.push_str(&line);
+                    summary.push('\n');
+                }
+            }
+        }
+        let status = child.wait()?;
+        runs.push(FuzzRun {
+            identity,
+            ok: status.success(),
+            summary,
+            seconds: t.elapsed().as_secs_f64(),
+        });
+    }
+
+    // A panic in a handler drops the connection (Schemathesis reports a network error);
+    // the log says where.
+    let log_text = fs::read_to_string(&log_path).unwrap_or_default();
+    let panics: Vec<&str> = log_text
+        .lines()
+        .filter(|l| l.contains("panicked at"))
+        .collect();
+    drop(server);
+
+    println!("== api-fuzz: {} s in all", started.elapsed().as_secs());
+    for run in &runs {
+        let cases = run
+            .summary
+            .lines()
+            .skip_while(|l| !l.starts_with("Test cases:"))
+            .nth(1)
+            .unwrap_or("")
+            .trim();
+        println!(
+            "{:<12} {:>6.0} s  {}  {cases}",
+            run.identity,
+            run.seconds,
+            if run.ok { "ok    " } else { "FAILED" }
+        );
+    }
+    for p in &panics {
+        println!("server panic: {p}");
+    }
+    let failed: Vec<&str> = runs.iter().filter(|r| !r.ok).map(|r| r.identity).collect();
+    if !failed.is_empty() || !panics.is_empty() {
+        bail!(
+            "api-fuzz found failures (runs: {}; server panics: {}); reports and the server log are in {}",
+            if failed.is_empty() {
+                "none".to_owned()
+            } else {
+                failed.join(", ")
+            },
+            panics.len(),
+            work.display()
+        );
+    }
+    fs::remove_dir_all(&work).ok();
+    println!(
+        "api-fuzz: no 5xx ({} examples per operation)",
+        opts.examples
+    );
+    Ok(())
+}
