@@ -40,8 +40,7 @@ pub trait Aggregate: Sized {
     fn apply(self, event: &Self::Event) -> Self;
     /// The escalation steps the clocks have reached by `now` and not fired yet, as
     /// events of `actor` (the sweeper). Applying them and asking again gives none.
-    fn due_steps(&self, now: DateTime<Utc>, cal: &Self::Calendar, actor: &str)
-    -> Vec<Self::Event>;
+    fn due_steps(&self, now: DateTime<Utc>, cal: &Self::Calendar, actor: &str) -> Vec<Self::Event>;
     /// When the next escalation step falls due (`None`: nothing to sweep).
     fn next_step_at(&self, cal: &Self::Calendar) -> Option<DateTime<Utc>>;
     /// How many events the state has folded (the optimistic-concurrency guard).

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{CodedError, Lang};
 use duban_divisions::DivisionCode;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -227,16 +229,8 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    /// Entered by the coordinators on the acting department's behalf (代录).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub on_behalf: bool,
-    #[serde(flatten)]
-    pub kind: EventKind,
-}
+/// A recorded change of an incident (the shared envelope).
+pub type Event = duban_core::Event<EventKind>;
 
 /// Mark acknowledgements and situation reports entered for a department the actor
 /// does not belong to (`home_units`: the units they belong to).
@@ -303,13 +297,13 @@ pub enum EmergencyError {
     NotYourUnit { unit: String },
 }
 
-impl EmergencyError {
-    pub fn field(&self) -> String {
+impl CodedError for EmergencyError {
+    fn field(&self) -> Cow<'_, str> {
         match self {
             EmergencyError::Required { field }
             | EmergencyError::TooShort { field, .. }
             | EmergencyError::TooLong { field, .. }
-            | EmergencyError::Invalid { field } => field.clone(),
+            | EmergencyError::Invalid { field } => field.as_str().into(),
             EmergencyError::NoPlan => "incident_type".into(),
             EmergencyError::NotLinked { .. }
             | EmergencyError::AlreadyAcknowledged { .. }
@@ -317,12 +311,12 @@ impl EmergencyError {
             EmergencyError::Closed => "action".into(),
         }
     }
-    pub fn code(&self) -> String {
+    fn code(&self) -> Cow<'static, str> {
         match self {
-            EmergencyError::Required { field } => format!("{field}.required"),
-            EmergencyError::TooShort { field, .. } => format!("{field}.too_short"),
-            EmergencyError::TooLong { field, .. } => format!("{field}.too_long"),
-            EmergencyError::Invalid { field } => format!("{field}.invalid"),
+            EmergencyError::Required { field } => format!("{field}.required").into(),
+            EmergencyError::TooShort { field, .. } => format!("{field}.too_short").into(),
+            EmergencyError::TooLong { field, .. } => format!("{field}.too_long").into(),
+            EmergencyError::Invalid { field } => format!("{field}.invalid").into(),
             EmergencyError::NoPlan => "plan.none".into(),
             EmergencyError::NotLinked { .. } => "unit.not_linked".into(),
             EmergencyError::AlreadyAcknowledged { .. } => "unit.already_acknowledged".into(),
@@ -330,7 +324,7 @@ impl EmergencyError {
             EmergencyError::NotYourUnit { .. } => "unit.not_yours".into(),
         }
     }
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
             EmergencyError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
@@ -380,6 +374,19 @@ impl EmergencyError {
             }
             .into(),
         }
+    }
+}
+
+impl EmergencyError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    pub fn code(&self) -> String {
+        CodedError::code(self).into_owned()
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 
@@ -682,4 +689,16 @@ pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
     }
     i.version += 1;
     Some(i)
+}
+
+impl duban_core::Tagged for Command {
+    fn code(&self) -> &'static str {
+        Command::code(self)
+    }
+}
+
+impl duban_core::Tagged for EventKind {
+    fn code(&self) -> &'static str {
+        EventKind::code(self)
+    }
 }

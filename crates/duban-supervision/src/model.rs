@@ -309,16 +309,8 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    /// Entered by the coordinators on the acting unit's behalf (代录).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub on_behalf: bool,
-    #[serde(flatten)]
-    pub kind: EventKind,
-}
+/// A recorded change of a supervision (the shared envelope).
+pub type Event = duban_core::Event<EventKind>;
 
 /// Mark an order's answer entered by someone who does not belong to the order's
 /// target unit (`home_units`: the units the actor belongs to). Reports are the
@@ -576,7 +568,7 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
             attachments,
         } => {
             let day = match NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
-                Ok(d) if d > (ctx.now + chrono::TimeDelta::hours(8)).date_naive() => {
+                Ok(d) if d > duban_core::china_date(ctx.now) => {
                     errs.push(E::Invalid {
                         field: "date".into(),
                         value: date.trim().chars().take(32).collect(),
@@ -794,4 +786,61 @@ pub fn apply(mut s: Supervision, ev: &Event) -> Supervision {
     }
     s.version += 1;
     s
+}
+
+impl duban_core::Tagged for Command {
+    fn code(&self) -> &'static str {
+        Command::code(self)
+    }
+}
+
+impl duban_core::Tagged for EventKind {
+    fn code(&self) -> &'static str {
+        EventKind::code(self)
+    }
+}
+
+/// The supervision of a case is keyed by the case's id and exists, empty, before its
+/// first event: any command may come first.
+impl duban_core::Aggregate for Supervision {
+    const KIND: &'static str = "supervision";
+    type Command = Command;
+    type Event = Event;
+    type Error = E;
+    type Ctx<'a> = Ctx<'a>;
+    type Calendar = Calendar;
+
+    fn open(id: &str, first: &Event) -> Option<Supervision> {
+        Some(apply(Supervision::new(id.to_owned()), first))
+    }
+    fn decide(&self, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, Vec<E>> {
+        decide(self, cmd, ctx).map_err(|e| e.0)
+    }
+    fn apply(self, event: &Event) -> Supervision {
+        apply(self, event)
+    }
+    fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+        due_steps(self, now, cal, actor)
+    }
+    fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        Supervision::next_step_at(self, cal)
+    }
+    fn version(&self) -> u64 {
+        Supervision::version(self)
+    }
+}
+
+impl duban_core::Mechanism for Supervision {
+    /// `id` is the case's id; the first command runs on the empty supervision.
+    fn start(
+        id: &str,
+        _case_id: Option<&str>,
+        cmd: &Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Event>, Vec<E>> {
+        duban_core::Aggregate::decide(&Supervision::new(id.to_owned()), cmd, ctx)
+    }
+    fn case_id(&self) -> Option<&str> {
+        Some(&self.case_id)
+    }
 }
