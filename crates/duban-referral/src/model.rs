@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
 use std::borrow::Cow;
 
-use duban_core::{CodedError, Lang};
+use duban_core::{Choice, CodedError, Lang};
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -156,7 +156,8 @@ pub enum Command {
         text: String,
         amount: u32,
         /// `hours`, `working_hours`, `natural_days` or `working_days`.
-        unit: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        unit: Choice<TimeUnit>,
     },
     /// The receiver acknowledges (签收).
     Acknowledge,
@@ -440,11 +441,9 @@ pub fn open(
     }
     let subject = text(&mut errs, "subject", subject, 100);
     let body = text(&mut errs, "text", body, TEXT_MAX);
-    let unit = match unit.trim() {
-        "hours" => Some(TimeUnit::Hours),
-        "working_hours" => Some(TimeUnit::WorkingHours),
-        "natural_days" => Some(TimeUnit::NaturalDays),
-        "working_days" => Some(TimeUnit::WorkingDays),
+    // Minutes are not a unit of a referral's limit.
+    let unit = match unit.known() {
+        Ok(u) if *u != TimeUnit::Minutes => Some(*u),
         _ => {
             errs.push(ReferralError::Invalid {
                 field: "unit".into(),

@@ -251,3 +251,20 @@ fn stored_json_round_trips_byte_for_byte() {
     let replayed = <duban_referral::Referral as duban_core::Aggregate>::replay("r1", &log).unwrap();
     assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
 }
+
+/// The typed time unit keeps the command's wire form; a unit that names none of the
+/// allowed ones still reads, and is refused as a field error.
+#[test]
+fn the_send_command_keeps_its_wire_form() {
+    let wire = r#"{"action":"send","from_unit":"prov-coord","to_unit":"dept-zjt","subject":"管网问题","text":"请协同核查","amount":2,"unit":"working_days"}"#;
+    let cmd: Command = serde_json::from_str(wire).unwrap();
+    assert_eq!(serde_json::to_string(&cmd).unwrap(), wire);
+    let coord = vec!["prov-coord".to_owned()];
+    for bad in ["fortnights", "minutes", ""] {
+        let cmd: Command = serde_json::from_str(&wire.replace("working_days", bad)).unwrap();
+        assert_eq!(
+            codes(open(None, &cmd, &ctx(t0(), "c", &coord))),
+            ["unit.invalid"]
+        );
+    }
+}

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
+use duban_core::Choice;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -188,7 +189,8 @@ pub enum Command {
         demands: String,
         amount: u32,
         /// `hours`, `working_hours`, `natural_days` or `working_days`.
-        unit: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        unit: Choice<TimeUnit>,
     },
     /// The target unit answers an order.
     AnswerOrder { number: String, answer: String },
@@ -446,15 +448,14 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
             }
             let target_unit = id_like(&mut errs, "target_unit", target_unit);
             let demands = text(&mut errs, "demands", demands, 10, TEXT_MAX);
-            let unit = match unit.trim() {
-                "hours" => Some(TimeUnit::Hours),
-                "working_hours" => Some(TimeUnit::WorkingHours),
-                "natural_days" => Some(TimeUnit::NaturalDays),
-                "working_days" => Some(TimeUnit::WorkingDays),
+            // Minutes are not a unit of an order's limit.
+            let unit = match unit.known() {
+                Ok(u) if *u != TimeUnit::Minutes => Some(*u),
                 other => {
+                    let typed = other.map_or_else(|t| t, |u| u.code());
                     errs.push(E::Invalid {
                         field: "unit".into(),
-                        value: other.chars().take(32).collect(),
+                        value: typed.chars().take(32).collect(),
                     });
                     None
                 }

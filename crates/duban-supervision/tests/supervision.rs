@@ -406,3 +406,23 @@ fn stored_json_round_trips_byte_for_byte() {
         <duban_supervision::Supervision as duban_core::Aggregate>::replay("case-1", &log).unwrap();
     assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
 }
+
+/// The typed time unit keeps the order's wire form; a unit that names none of the
+/// allowed ones still reads, and is refused as a field error.
+#[test]
+fn the_issue_order_command_keeps_its_wire_form() {
+    let wire = r#"{"action":"issue_order","target_unit":"gov-3211","demands":"请于3个工作日内查明偷排情况并报送整改方案","amount":3,"unit":"working_days"}"#;
+    let cmd: Command = serde_json::from_str(wire).unwrap();
+    assert_eq!(serde_json::to_string(&cmd).unwrap(), wire);
+    let mut run = Run::new();
+    run.act(
+        "coordinator",
+        Command::Assign {
+            supervisor: "supervisor".into(),
+        },
+    );
+    for bad in ["fortnights", "minutes"] {
+        let cmd: Command = serde_json::from_str(&wire.replace("working_days", bad)).unwrap();
+        assert_eq!(run.refused(cmd), ["unit.invalid"]);
+    }
+}

@@ -673,7 +673,7 @@ fn IssueOrderForm(
                     target_unit: target.get_untracked(),
                     demands: demands.get_untracked(),
                     amount: crate::numeric::parse(&amount.get_untracked()).unwrap_or(0),
-                    unit: unit.get_untracked(),
+                    unit: unit.get_untracked().into(),
                 });
             }>
             <h3>{move || i18n.t("supervision.issue_order")}</h3>
