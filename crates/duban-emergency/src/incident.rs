@@ -608,41 +608,48 @@ pub fn decide(
 
 /// Fold one event in. The first event must be `Declared`; `apply` starts from it.
 pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
-    let mut i = match (&ev.kind, i) {
-        (
-            EventKind::Declared {
-                case_id,
-                title,
-                incident_type,
-                severity,
-                place,
-                plan_id,
-                plan_name,
-                linkages,
-            },
-            None,
-        ) => {
-            return Some(Incident {
-                id: id.to_owned(),
-                case_id: case_id.clone(),
-                title: title.clone(),
-                incident_type: *incident_type,
-                severity: *severity,
-                place: place.clone(),
-                plan_id: plan_id.clone(),
-                plan_name: plan_name.clone(),
-                declared_at: ev.at,
-                declared_by: ev.actor.clone(),
-                linkages: linkages.clone(),
-                reports: vec![],
-                status: Status::Active,
-                summary: None,
-                version: 1,
-            });
-        }
-        (_, Some(i)) => i,
-        (_, None) => return None,
-    };
+    match i {
+        None => open(id, ev),
+        Some(i) => Some(fold(i, ev)),
+    }
+}
+
+/// The incident its `Declared` event makes.
+fn open(id: &str, ev: &Event) -> Option<Incident> {
+    match &ev.kind {
+        EventKind::Declared {
+            case_id,
+            title,
+            incident_type,
+            severity,
+            place,
+            plan_id,
+            plan_name,
+            linkages,
+        } => Some(Incident {
+            id: id.to_owned(),
+            case_id: case_id.clone(),
+            title: title.clone(),
+            incident_type: *incident_type,
+            severity: *severity,
+            place: place.clone(),
+            plan_id: plan_id.clone(),
+            plan_name: plan_name.clone(),
+            declared_at: ev.at,
+            declared_by: ev.actor.clone(),
+            linkages: linkages.clone(),
+            reports: vec![],
+            status: Status::Active,
+            summary: None,
+            version: 1,
+        }),
+        _ => None,
+    }
+}
+
+/// Fold an event into a declared incident (a second `Declared` changes nothing but the
+/// version).
+fn fold(mut i: Incident, ev: &Event) -> Incident {
     match &ev.kind {
         EventKind::Declared { .. } => {}
         EventKind::Acknowledged { unit, clock } => {
@@ -688,7 +695,7 @@ pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
         }
     }
     i.version += 1;
-    Some(i)
+    i
 }
 
 impl duban_core::Tagged for Command {
@@ -700,5 +707,56 @@ impl duban_core::Tagged for Command {
 impl duban_core::Tagged for EventKind {
     fn code(&self) -> &'static str {
         EventKind::code(self)
+    }
+}
+
+/// What an incident's step needs: the context, and the plans to pick from (declaring
+/// and escalating pick a plan).
+#[derive(Debug, Clone, Copy)]
+pub struct WithPlans<'a> {
+    pub ctx: Ctx<'a>,
+    pub plans: &'a Plans,
+}
+
+impl duban_core::Aggregate for Incident {
+    const KIND: &'static str = "incident";
+    type Command = Command;
+    type Event = Event;
+    type Error = EmergencyError;
+    type Ctx<'a> = WithPlans<'a>;
+    type Calendar = Calendar;
+
+    fn open(id: &str, first: &Event) -> Option<Incident> {
+        open(id, first)
+    }
+    fn decide(&self, cmd: &Command, c: &WithPlans<'_>) -> Result<Vec<Event>, Vec<EmergencyError>> {
+        decide(self, cmd, c.plans, &c.ctx)
+    }
+    fn apply(self, event: &Event) -> Incident {
+        fold(self, event)
+    }
+    fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+        due_steps(self, now, cal, actor)
+    }
+    fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        Incident::next_step_at(self, cal)
+    }
+    fn version(&self) -> u64 {
+        Incident::version(self)
+    }
+}
+
+impl duban_core::Mechanism for Incident {
+    /// The `declare` command: picks the plan and starts every department's clock.
+    fn start(
+        _id: &str,
+        case_id: Option<&str>,
+        cmd: &Command,
+        c: &WithPlans<'_>,
+    ) -> Result<Vec<Event>, Vec<EmergencyError>> {
+        declare(case_id, cmd, c.plans, &c.ctx)
+    }
+    fn case_id(&self) -> Option<&str> {
+        Incident::case_id(self)
     }
 }

@@ -343,9 +343,12 @@ fn stored_json_round_trips_byte_for_byte() {
     }
     let state: duban_emergency::Incident = serde_json::from_str(state_line).unwrap();
     assert_eq!(serde_json::to_string(&state).unwrap(), *state_line);
-    let replayed = log
+    let replayed =
+        <duban_emergency::Incident as duban_core::Aggregate>::replay("inc-1", &log).unwrap();
+    let folded = log
         .iter()
         .fold(None, |i, e| duban_emergency::apply(i, "inc-1", e))
         .unwrap();
+    assert_eq!(folded, replayed);
     assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
 }
