@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
 use std::borrow::Cow;
 
-use duban_core::{CodedError, Lang};
+use duban_core::{Choice, CodedError, Lang};
 use duban_divisions::DivisionCode;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -137,9 +137,11 @@ pub enum Command {
         title: String,
         /// `water_pollution`, `air_pollution`, `hazardous_chemicals`, `solid_waste`,
         /// `radiation` or `other`.
-        incident_type: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        incident_type: Choice<IncidentType>,
         /// `I`, `II`, `III` or `IV`.
-        severity: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        severity: Choice<Severity>,
         division: String,
         #[serde(default)]
         address: String,
@@ -149,7 +151,10 @@ pub enum Command {
     /// A situation report (续报) from a department or the coordinators.
     Report { unit: String, text: String },
     /// Change the severity; departments the new plan adds are linked with fresh clocks.
-    Escalate { severity: String },
+    Escalate {
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        severity: Choice<Severity>,
+    },
     /// Close with a summary.
     Close { summary: String },
 }
@@ -454,13 +459,13 @@ pub fn declare(
     };
     let mut errs = Vec::new();
     let title = text(&mut errs, "title", title, 4, 100);
-    let t = IncidentType::parse(incident_type);
+    let t = incident_type.known().ok().copied();
     if t.is_none() {
         errs.push(EmergencyError::Invalid {
             field: "incident_type".into(),
         });
     }
-    let s = Severity::parse(severity);
+    let s = severity.known().ok().copied();
     if s.is_none() {
         errs.push(EmergencyError::Invalid {
             field: "severity".into(),
@@ -559,7 +564,7 @@ pub fn decide(
             }
         }
         Command::Escalate { severity } => {
-            let s = Severity::parse(severity).ok_or_else(|| {
+            let s = severity.known().ok().copied().ok_or_else(|| {
                 vec![EmergencyError::Invalid {
                     field: "severity".into(),
                 }]

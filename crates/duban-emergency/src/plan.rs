@@ -58,6 +58,17 @@ impl IncidentType {
     }
 }
 
+/// The code, exactly.
+impl std::str::FromStr for IncidentType {
+    type Err = ();
+    fn from_str(s: &str) -> Result<IncidentType, ()> {
+        IncidentType::ALL
+            .into_iter()
+            .find(|t| t.code() == s)
+            .ok_or(())
+    }
+}
+
 /// Severity of an incident, I the gravest.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -92,6 +103,14 @@ impl Severity {
     }
     pub fn parse(s: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|v| v.code() == s.trim())
+    }
+}
+
+/// The code, exactly.
+impl std::str::FromStr for Severity {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Severity, ()> {
+        Severity::ALL.into_iter().find(|v| v.code() == s).ok_or(())
     }
 }
 
