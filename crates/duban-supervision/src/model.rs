@@ -88,6 +88,18 @@ pub enum ReportKind {
     Result,
 }
 
+/// The code (the serde form), exactly.
+impl std::str::FromStr for ReportKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<ReportKind, ()> {
+        match s {
+            "progress" => Ok(ReportKind::Progress),
+            "result" => Ok(ReportKind::Result),
+            _ => Err(()),
+        }
+    }
+}
+
 /// A review of a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
@@ -209,14 +221,16 @@ pub enum Command {
         inspectors: Vec<String>,
         findings: String,
         /// `substantiated`, `partly_substantiated` or `unsubstantiated`.
-        finding: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        finding: Choice<Finding>,
         #[serde(default)]
         attachments: Vec<String>,
     },
     /// The handling unit reports progress or the result.
     SubmitReport {
         /// `progress` or `result`
-        kind: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        kind: Choice<ReportKind>,
         text: String,
     },
     /// Approve a report, or send it back to be redone with comments (退回重办).
@@ -614,17 +628,17 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
                 });
             }
             let findings = text(&mut errs, "findings", findings, 10, TEXT_MAX);
-            let finding = match finding.trim().parse::<Finding>() {
-                Ok(f) => Some(f),
-                Err(()) => {
-                    errs.push(if finding.trim().is_empty() {
+            let finding = match finding.known() {
+                Ok(f) => Some(*f),
+                Err(typed) => {
+                    errs.push(if typed.is_empty() {
                         E::Required {
                             field: "finding".into(),
                         }
                     } else {
                         E::Invalid {
                             field: "finding".into(),
-                            value: finding.trim().chars().take(32).collect(),
+                            value: typed.chars().take(32).collect(),
                         }
                     });
                     None
@@ -668,10 +682,9 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
             }
         }
         Command::SubmitReport { kind, text: t } => {
-            let kind = match kind.trim() {
-                "progress" => Some(ReportKind::Progress),
-                "result" => Some(ReportKind::Result),
-                other => {
+            let kind = match kind.known() {
+                Ok(k) => Some(*k),
+                Err(other) => {
                     errs.push(E::Invalid {
                         field: "kind".into(),
                         value: other.chars().take(32).collect(),

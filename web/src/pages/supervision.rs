@@ -793,7 +793,7 @@ fn SubmitReportForm(
         <form class="form action-panel" id="submit-report" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                on_send.run(Command::SubmitReport { kind: kind.get_untracked(), text: text.get_untracked() });
+                on_send.run(Command::SubmitReport { kind: kind.get_untracked().into(), text: text.get_untracked() });
             }>
             <h3>{move || i18n.t("supervision.submit_report")}</h3>
             <div class="form-grid">
@@ -847,7 +847,7 @@ fn RecordVisitForm(
                     date: date.get_untracked(),
                     inspectors: split_list(&inspectors.get_untracked(), false),
                     findings: findings.get_untracked(),
-                    finding: finding.get_untracked(),
+                    finding: finding.get_untracked().into(),
                     attachments: uploads.with_untracked(|u| u.iter().map(|a| a.id.clone()).collect()),
                 });
             }>
