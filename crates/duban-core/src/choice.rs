@@ -73,3 +73,33 @@ impl<T: fmt::Display> fmt::Display for Choice<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Choice;
+
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Unit {
+        Hours,
+    }
+
+    impl std::str::FromStr for Unit {
+        type Err = ();
+        fn from_str(s: &str) -> Result<Unit, ()> {
+            (s == "hours").then_some(Unit::Hours).ok_or(())
+        }
+    }
+
+    #[test]
+    fn a_choice_reads_and_writes_the_code_and_keeps_what_named_nothing() -> serde_json::Result<()> {
+        let known: Choice<Unit> = serde_json::from_str(r#"" hours ""#)?;
+        assert_eq!(known, Choice::Known(Unit::Hours));
+        assert_eq!(serde_json::to_string(&known)?, r#""hours""#);
+        let unknown: Choice<Unit> = serde_json::from_str(r#"" eons ""#)?;
+        assert_eq!(unknown.known(), Err("eons"));
+        assert_eq!(serde_json::to_string(&unknown)?, r#"" eons ""#);
+        assert!(serde_json::from_str::<Choice<Unit>>("3").is_err());
+        Ok(())
+    }
+}
