@@ -1,6 +1,8 @@
 //! Errors of the board's filter, each with a stable code and a field path.
 
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{CodedError, Lang};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -21,40 +23,29 @@ pub enum BoardError {
     ParameterUnknown { name: String },
 }
 
-impl BoardError {
+impl CodedError for BoardError {
     /// The stable code (`board.from.invalid`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            BoardError::DateInvalid { field, .. } => {
-                if *field == "from" {
-                    "board.from.invalid"
-                } else {
-                    "board.to.invalid"
-                }
-            }
-            BoardError::RangeReversed => "board.range.reversed",
-            BoardError::BatchInvalid { .. } => "board.batch.invalid",
-            BoardError::CategoryUnknown { .. } => "board.category.unknown",
-            BoardError::KeyClassUnknown { .. } => "board.key.unknown",
-            BoardError::CityUnknown { .. } => "board.city.unknown",
-            BoardError::ParameterUnknown { .. } => "board.parameter.unknown",
-        }
+    fn code(&self) -> Cow<'static, str> {
+        Cow::Borrowed(BoardError::code(self))
     }
 
     /// The query parameter the error belongs to.
-    pub fn field(&self) -> String {
-        match self {
-            BoardError::DateInvalid { field, .. } => (*field).into(),
-            BoardError::RangeReversed => "to".into(),
-            BoardError::BatchInvalid { .. } => "batch".into(),
-            BoardError::CategoryUnknown { .. } => "category".into(),
-            BoardError::KeyClassUnknown { .. } => "key".into(),
-            BoardError::CityUnknown { .. } => "city".into(),
-            BoardError::ParameterUnknown { name } => name.clone(),
-        }
+    fn field(&self) -> Cow<'_, str> {
+        let field: String = {
+            match self {
+                BoardError::DateInvalid { field, .. } => (*field).into(),
+                BoardError::RangeReversed => "to".into(),
+                BoardError::BatchInvalid { .. } => "batch".into(),
+                BoardError::CategoryUnknown { .. } => "category".into(),
+                BoardError::KeyClassUnknown { .. } => "key".into(),
+                BoardError::CityUnknown { .. } => "city".into(),
+                BoardError::ParameterUnknown { name } => name.clone(),
+            }
+        };
+        field.into()
     }
 
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         use BoardError::*;
         match (self, lang) {
             (DateInvalid { field, value }, Lang::Zh) => {
@@ -88,5 +79,33 @@ impl BoardError {
             (ParameterUnknown { name }, Lang::Zh) => format!("不认识的筛选条件“{name}”"),
             (ParameterUnknown { name }, Lang::En) => format!("Unknown filter “{name}”"),
         }
+    }
+}
+
+impl BoardError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BoardError::DateInvalid { field, .. } => {
+                if *field == "from" {
+                    "board.from.invalid"
+                } else {
+                    "board.to.invalid"
+                }
+            }
+            BoardError::RangeReversed => "board.range.reversed",
+            BoardError::BatchInvalid { .. } => "board.batch.invalid",
+            BoardError::CategoryUnknown { .. } => "board.category.unknown",
+            BoardError::KeyClassUnknown { .. } => "board.key.unknown",
+            BoardError::CityUnknown { .. } => "board.city.unknown",
+            BoardError::ParameterUnknown { .. } => "board.parameter.unknown",
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }

@@ -147,10 +147,7 @@ pub struct Fact {
 }
 
 /// China Standard Time (UTC+8, no daylight saving).
-const CST: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(o) => o,
-    None => panic!("UTC+8 is a valid offset"),
-};
+const CST: FixedOffset = duban_core::CHINA;
 
 /// The calendar day of an instant in China, as `yyyymmdd`.
 pub fn day_of(at: DateTime<Utc>) -> i32 {

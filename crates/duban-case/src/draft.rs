@@ -236,7 +236,7 @@ impl NewCase {
                 });
             }
             if let (Some(date), Some(at)) = (batch_date, received_at) {
-                let received_local = (at + chrono::TimeDelta::hours(8)).date_naive();
+                let received_local = duban_core::china_date(at);
                 if date > received_local {
                     errs.push(CaseError::BatchAfterReceipt);
                 }

@@ -1,6 +1,10 @@
 //! Errors of the case crate. Every variant has a stable snake_case `code()`, a field
 //! path (`field()`) and a message in Chinese and English (`message(lang)`).
 
+use std::borrow::Cow;
+
+use duban_core::CodedError;
+
 use crate::Lang;
 use crate::model::Status;
 
@@ -81,10 +85,10 @@ pub enum CaseError {
     },
 }
 
-impl CaseError {
+impl CodedError for CaseError {
     /// The field path the error belongs to (`content`, `complainant.phone`,
     /// `categories[1]`); life-cycle errors belong to `action`.
-    pub fn field(&self) -> String {
+    fn field(&self) -> Cow<'_, str> {
         use CaseError::*;
         match self {
             Required { field }
@@ -98,7 +102,7 @@ impl CaseError {
             | TooEarly { field }
             | OutOfRange { field, .. }
             | NotApplicable { field }
-            | UnknownUnit { field, .. } => field.clone(),
+            | UnknownUnit { field, .. } => field.as_str().into(),
             UnknownDivision { .. } | MalformedDivision { .. } => "division".into(),
             InvalidPhone { .. } => "complainant.phone".into(),
             InvalidIdNumber => "complainant.id_number".into(),
@@ -110,12 +114,12 @@ impl CaseError {
             ExtensionTooLong | ExtensionNotAllowed | NothingToExtend => "extension".into(),
             MergeIntoSelf => "primary".into(),
             TransitionNotAllowed { .. } | Paused | NotPaused => "action".into(),
-            OpenWork { index, .. } => format!("open_work[{index}]"),
+            OpenWork { index, .. } => format!("open_work[{index}]").into(),
         }
     }
 
     /// The stable code: the field's base name and the problem (`content.too_short`).
-    pub fn code(&self) -> String {
+    fn code(&self) -> Cow<'static, str> {
         use CaseError::*;
         let problem = match self {
             Required { .. } => "required",
@@ -146,13 +150,13 @@ impl CaseError {
             MergeIntoSelf => return "merge.into_self".into(),
             OpenWork { .. } => return "case.open_work".into(),
         };
-        format!("{}.{problem}", base(&self.field()))
+        format!("{}.{problem}", base(&CodedError::field(self))).into()
     }
 
     /// The message shown to a person.
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         use CaseError::*;
-        let f = field_label(&self.field(), lang);
+        let f = field_label(&CodedError::field(self), lang);
         match (self, lang) {
             (Required { .. }, Lang::Zh) => format!("{f}不能为空"),
             (Required { .. }, Lang::En) => format!("{f}: required"),
@@ -255,6 +259,19 @@ impl CaseError {
                 kind.label(lang)
             ),
         }
+    }
+}
+
+impl CaseError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    pub fn code(&self) -> String {
+        CodedError::code(self).into_owned()
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 

@@ -53,6 +53,7 @@
 //!
 //! Invariant: no IO, no clock, no randomness. Ids, instants and the actor are arguments.
 
+mod aggregate;
 pub mod closing;
 pub mod draft;
 pub mod error;
@@ -60,17 +61,8 @@ pub mod lifecycle;
 pub mod model;
 pub mod privacy;
 
-use serde::{Deserialize, Serialize};
-
-/// Display language. Chinese first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    #[serde(rename = "zh-CN")]
-    Zh,
-    #[serde(rename = "en")]
-    En,
-}
+/// The display language lives in `duban-core`; this name is kept for its many users.
+pub use duban_core::Lang;
 
 #[cfg(test)]
 mod tests;

@@ -1434,7 +1434,7 @@ fn running(case: &Case) -> impl Iterator<Item = Clock> + '_ {
 }
 
 fn parse_unit(s: &str) -> Result<TimeUnit, CaseError> {
-    let v = serde_plain_unit(s.trim());
+    let v = s.trim().parse::<TimeUnit>().ok();
     v.ok_or_else(|| {
         if s.trim().is_empty() {
             CaseError::Required {
@@ -1446,17 +1446,6 @@ fn parse_unit(s: &str) -> Result<TimeUnit, CaseError> {
                 value: s.into(),
             }
         }
-    })
-}
-
-fn serde_plain_unit(s: &str) -> Option<TimeUnit> {
-    Some(match s {
-        "minutes" => TimeUnit::Minutes,
-        "hours" => TimeUnit::Hours,
-        "working_hours" => TimeUnit::WorkingHours,
-        "natural_days" => TimeUnit::NaturalDays,
-        "working_days" => TimeUnit::WorkingDays,
-        _ => return None,
     })
 }
 

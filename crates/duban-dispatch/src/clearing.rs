@@ -1,6 +1,6 @@
 //! The daily clearing view (日有日清): what each unit must move today.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use duban_case::model::Status;
 use serde::{Deserialize, Serialize};
 
@@ -29,9 +29,14 @@ impl Bucket {
 
 /// The end of `now`'s day in China (UTC+8, no daylight saving): what "due today" means.
 pub fn end_of_china_day(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let local = (now + TimeDelta::hours(8)).date_naive();
-    let next = local.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc();
-    Some(next - TimeDelta::hours(8))
+    let next = duban_core::china_date(now)
+        .succ_opt()?
+        .and_hms_opt(0, 0, 0)?;
+    Some(
+        next.and_local_timezone(duban_core::CHINA)
+            .single()?
+            .to_utc(),
+    )
 }
 
 /// The buckets a case falls in at `now`, given its status, whether it is paused and

@@ -1,6 +1,8 @@
 //! Errors of routing-rule validation, each with a field path and a stable code.
 
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{CodedError, Lang};
 
 /// Why a routing rule set was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,31 +28,26 @@ pub enum RuleError {
     TooMany { max: usize },
 }
 
-impl RuleError {
-    pub fn field(&self) -> String {
-        match self {
-            RuleError::Required { index, field } => format!("rules[{index}].{field}"),
-            RuleError::DuplicateId { index, .. } | RuleError::InvalidId { index } => {
-                format!("rules[{index}].id")
+impl CodedError for RuleError {
+    fn field(&self) -> Cow<'_, str> {
+        let field: String = {
+            match self {
+                RuleError::Required { index, field } => format!("rules[{index}].{field}"),
+                RuleError::DuplicateId { index, .. } | RuleError::InvalidId { index } => {
+                    format!("rules[{index}].id")
+                }
+                RuleError::TargetMismatch { index, .. } => format!("rules[{index}].then"),
+                RuleError::UnknownUnit { index, .. } => format!("rules[{index}].then.unit"),
+                RuleError::EmptyKeyword { index } => format!("rules[{index}].when.keywords"),
+                RuleError::TooMany { .. } => "rules".into(),
             }
-            RuleError::TargetMismatch { index, .. } => format!("rules[{index}].then"),
-            RuleError::UnknownUnit { index, .. } => format!("rules[{index}].then.unit"),
-            RuleError::EmptyKeyword { index } => format!("rules[{index}].when.keywords"),
-            RuleError::TooMany { .. } => "rules".into(),
-        }
+        };
+        field.into()
     }
-    pub fn code(&self) -> &'static str {
-        match self {
-            RuleError::Required { .. } => "rule.required",
-            RuleError::DuplicateId { .. } => "rule.id_duplicate",
-            RuleError::InvalidId { .. } => "rule.id_invalid",
-            RuleError::TargetMismatch { .. } => "rule.target_mismatch",
-            RuleError::UnknownUnit { .. } => "rule.unit_unknown",
-            RuleError::EmptyKeyword { .. } => "rule.keyword_empty",
-            RuleError::TooMany { .. } => "rules.too_many",
-        }
+    fn code(&self) -> Cow<'static, str> {
+        Cow::Borrowed(RuleError::code(self))
     }
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (RuleError::Required { .. }, Lang::Zh) => "必填".into(),
             (RuleError::Required { .. }, Lang::En) => "Required".into(),
@@ -79,5 +76,27 @@ impl RuleError {
             (RuleError::TooMany { max }, Lang::Zh) => format!("规则最多{max}条"),
             (RuleError::TooMany { max }, Lang::En) => format!("At most {max} rules"),
         }
+    }
+}
+
+impl RuleError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleError::Required { .. } => "rule.required",
+            RuleError::DuplicateId { .. } => "rule.id_duplicate",
+            RuleError::InvalidId { .. } => "rule.id_invalid",
+            RuleError::TargetMismatch { .. } => "rule.target_mismatch",
+            RuleError::UnknownUnit { .. } => "rule.unit_unknown",
+            RuleError::EmptyKeyword { .. } => "rule.keyword_empty",
+            RuleError::TooMany { .. } => "rules.too_many",
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }

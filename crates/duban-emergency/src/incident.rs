@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{Choice, CodedError, Lang};
 use duban_divisions::DivisionCode;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -135,9 +137,11 @@ pub enum Command {
         title: String,
         /// `water_pollution`, `air_pollution`, `hazardous_chemicals`, `solid_waste`,
         /// `radiation` or `other`.
-        incident_type: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        incident_type: Choice<IncidentType>,
         /// `I`, `II`, `III` or `IV`.
-        severity: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        severity: Choice<Severity>,
         division: String,
         #[serde(default)]
         address: String,
@@ -147,7 +151,10 @@ pub enum Command {
     /// A situation report (续报) from a department or the coordinators.
     Report { unit: String, text: String },
     /// Change the severity; departments the new plan adds are linked with fresh clocks.
-    Escalate { severity: String },
+    Escalate {
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        severity: Choice<Severity>,
+    },
     /// Close with a summary.
     Close { summary: String },
 }
@@ -227,16 +234,8 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    /// Entered by the coordinators on the acting department's behalf (代录).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub on_behalf: bool,
-    #[serde(flatten)]
-    pub kind: EventKind,
-}
+/// A recorded change of an incident (the shared envelope).
+pub type Event = duban_core::Event<EventKind>;
 
 /// Mark acknowledgements and situation reports entered for a department the actor
 /// does not belong to (`home_units`: the units they belong to).
@@ -303,13 +302,13 @@ pub enum EmergencyError {
     NotYourUnit { unit: String },
 }
 
-impl EmergencyError {
-    pub fn field(&self) -> String {
+impl CodedError for EmergencyError {
+    fn field(&self) -> Cow<'_, str> {
         match self {
             EmergencyError::Required { field }
             | EmergencyError::TooShort { field, .. }
             | EmergencyError::TooLong { field, .. }
-            | EmergencyError::Invalid { field } => field.clone(),
+            | EmergencyError::Invalid { field } => field.as_str().into(),
             EmergencyError::NoPlan => "incident_type".into(),
             EmergencyError::NotLinked { .. }
             | EmergencyError::AlreadyAcknowledged { .. }
@@ -317,12 +316,12 @@ impl EmergencyError {
             EmergencyError::Closed => "action".into(),
         }
     }
-    pub fn code(&self) -> String {
+    fn code(&self) -> Cow<'static, str> {
         match self {
-            EmergencyError::Required { field } => format!("{field}.required"),
-            EmergencyError::TooShort { field, .. } => format!("{field}.too_short"),
-            EmergencyError::TooLong { field, .. } => format!("{field}.too_long"),
-            EmergencyError::Invalid { field } => format!("{field}.invalid"),
+            EmergencyError::Required { field } => format!("{field}.required").into(),
+            EmergencyError::TooShort { field, .. } => format!("{field}.too_short").into(),
+            EmergencyError::TooLong { field, .. } => format!("{field}.too_long").into(),
+            EmergencyError::Invalid { field } => format!("{field}.invalid").into(),
             EmergencyError::NoPlan => "plan.none".into(),
             EmergencyError::NotLinked { .. } => "unit.not_linked".into(),
             EmergencyError::AlreadyAcknowledged { .. } => "unit.already_acknowledged".into(),
@@ -330,7 +329,7 @@ impl EmergencyError {
             EmergencyError::NotYourUnit { .. } => "unit.not_yours".into(),
         }
     }
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
             EmergencyError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
@@ -380,6 +379,19 @@ impl EmergencyError {
             }
             .into(),
         }
+    }
+}
+
+impl EmergencyError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    pub fn code(&self) -> String {
+        CodedError::code(self).into_owned()
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 
@@ -447,13 +459,13 @@ pub fn declare(
     };
     let mut errs = Vec::new();
     let title = text(&mut errs, "title", title, 4, 100);
-    let t = IncidentType::parse(incident_type);
+    let t = incident_type.known().ok().copied();
     if t.is_none() {
         errs.push(EmergencyError::Invalid {
             field: "incident_type".into(),
         });
     }
-    let s = Severity::parse(severity);
+    let s = severity.known().ok().copied();
     if s.is_none() {
         errs.push(EmergencyError::Invalid {
             field: "severity".into(),
@@ -552,7 +564,7 @@ pub fn decide(
             }
         }
         Command::Escalate { severity } => {
-            let s = Severity::parse(severity).ok_or_else(|| {
+            let s = severity.known().ok().copied().ok_or_else(|| {
                 vec![EmergencyError::Invalid {
                     field: "severity".into(),
                 }]
@@ -601,41 +613,48 @@ pub fn decide(
 
 /// Fold one event in. The first event must be `Declared`; `apply` starts from it.
 pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
-    let mut i = match (&ev.kind, i) {
-        (
-            EventKind::Declared {
-                case_id,
-                title,
-                incident_type,
-                severity,
-                place,
-                plan_id,
-                plan_name,
-                linkages,
-            },
-            None,
-        ) => {
-            return Some(Incident {
-                id: id.to_owned(),
-                case_id: case_id.clone(),
-                title: title.clone(),
-                incident_type: *incident_type,
-                severity: *severity,
-                place: place.clone(),
-                plan_id: plan_id.clone(),
-                plan_name: plan_name.clone(),
-                declared_at: ev.at,
-                declared_by: ev.actor.clone(),
-                linkages: linkages.clone(),
-                reports: vec![],
-                status: Status::Active,
-                summary: None,
-                version: 1,
-            });
-        }
-        (_, Some(i)) => i,
-        (_, None) => return None,
-    };
+    match i {
+        None => open(id, ev),
+        Some(i) => Some(fold(i, ev)),
+    }
+}
+
+/// The incident its `Declared` event makes.
+fn open(id: &str, ev: &Event) -> Option<Incident> {
+    match &ev.kind {
+        EventKind::Declared {
+            case_id,
+            title,
+            incident_type,
+            severity,
+            place,
+            plan_id,
+            plan_name,
+            linkages,
+        } => Some(Incident {
+            id: id.to_owned(),
+            case_id: case_id.clone(),
+            title: title.clone(),
+            incident_type: *incident_type,
+            severity: *severity,
+            place: place.clone(),
+            plan_id: plan_id.clone(),
+            plan_name: plan_name.clone(),
+            declared_at: ev.at,
+            declared_by: ev.actor.clone(),
+            linkages: linkages.clone(),
+            reports: vec![],
+            status: Status::Active,
+            summary: None,
+            version: 1,
+        }),
+        _ => None,
+    }
+}
+
+/// Fold an event into a declared incident (a second `Declared` changes nothing but the
+/// version).
+fn fold(mut i: Incident, ev: &Event) -> Incident {
     match &ev.kind {
         EventKind::Declared { .. } => {}
         EventKind::Acknowledged { unit, clock } => {
@@ -681,5 +700,68 @@ pub fn apply(i: Option<Incident>, id: &str, ev: &Event) -> Option<Incident> {
         }
     }
     i.version += 1;
-    Some(i)
+    i
+}
+
+impl duban_core::Tagged for Command {
+    fn code(&self) -> &'static str {
+        Command::code(self)
+    }
+}
+
+impl duban_core::Tagged for EventKind {
+    fn code(&self) -> &'static str {
+        EventKind::code(self)
+    }
+}
+
+/// What an incident's step needs: the context, and the plans to pick from (declaring
+/// and escalating pick a plan).
+#[derive(Debug, Clone, Copy)]
+pub struct WithPlans<'a> {
+    pub ctx: Ctx<'a>,
+    pub plans: &'a Plans,
+}
+
+impl duban_core::Aggregate for Incident {
+    const KIND: &'static str = "incident";
+    type Command = Command;
+    type Event = Event;
+    type Error = EmergencyError;
+    type Ctx<'a> = WithPlans<'a>;
+    type Calendar = Calendar;
+
+    fn open(id: &str, first: &Event) -> Option<Incident> {
+        open(id, first)
+    }
+    fn decide(&self, cmd: &Command, c: &WithPlans<'_>) -> Result<Vec<Event>, Vec<EmergencyError>> {
+        decide(self, cmd, c.plans, &c.ctx)
+    }
+    fn apply(self, event: &Event) -> Incident {
+        fold(self, event)
+    }
+    fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+        due_steps(self, now, cal, actor)
+    }
+    fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        Incident::next_step_at(self, cal)
+    }
+    fn version(&self) -> u64 {
+        Incident::version(self)
+    }
+}
+
+impl duban_core::Mechanism for Incident {
+    /// The `declare` command: picks the plan and starts every department's clock.
+    fn start(
+        _id: &str,
+        case_id: Option<&str>,
+        cmd: &Command,
+        c: &WithPlans<'_>,
+    ) -> Result<Vec<Event>, Vec<EmergencyError>> {
+        declare(case_id, cmd, c.plans, &c.ctx)
+    }
+    fn case_id(&self) -> Option<&str> {
+        Incident::case_id(self)
+    }
 }

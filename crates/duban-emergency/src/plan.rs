@@ -1,6 +1,8 @@
 //! Plan templates (预案) as data.
 
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{CodedError, Lang};
 use serde::{Deserialize, Serialize};
 
 /// Kind of incident.
@@ -56,6 +58,17 @@ impl IncidentType {
     }
 }
 
+/// The code, exactly.
+impl std::str::FromStr for IncidentType {
+    type Err = ();
+    fn from_str(s: &str) -> Result<IncidentType, ()> {
+        IncidentType::ALL
+            .into_iter()
+            .find(|t| t.code() == s)
+            .ok_or(())
+    }
+}
+
 /// Severity of an incident, I the gravest.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -90,6 +103,14 @@ impl Severity {
     }
     pub fn parse(s: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|v| v.code() == s.trim())
+    }
+}
+
+/// The code, exactly.
+impl std::str::FromStr for Severity {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Severity, ()> {
+        Severity::ALL.into_iter().find(|v| v.code() == s).ok_or(())
     }
 }
 
@@ -130,27 +151,22 @@ pub enum PlanError {
     UnknownUnit { index: usize, dept: usize },
 }
 
-impl PlanError {
-    pub fn field(&self) -> String {
+impl CodedError for PlanError {
+    fn field(&self) -> Cow<'_, str> {
         match self {
             PlanError::Required { index, field } | PlanError::Invalid { index, field } => {
-                format!("plans[{index}].{field}")
+                format!("plans[{index}].{field}").into()
             }
-            PlanError::DuplicateId { index } => format!("plans[{index}].id"),
+            PlanError::DuplicateId { index } => format!("plans[{index}].id").into(),
             PlanError::UnknownUnit { index, dept } => {
-                format!("plans[{index}].departments[{dept}].unit")
+                format!("plans[{index}].departments[{dept}].unit").into()
             }
         }
     }
-    pub fn code(&self) -> &'static str {
-        match self {
-            PlanError::Required { .. } => "plan.required",
-            PlanError::DuplicateId { .. } => "plan.id_duplicate",
-            PlanError::Invalid { .. } => "plan.invalid",
-            PlanError::UnknownUnit { .. } => "plan.unit_unknown",
-        }
+    fn code(&self) -> Cow<'static, str> {
+        Cow::Borrowed(PlanError::code(self))
     }
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
             PlanError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
@@ -168,6 +184,25 @@ impl PlanError {
             }
             .into(),
         }
+    }
+}
+
+impl PlanError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlanError::Required { .. } => "plan.required",
+            PlanError::DuplicateId { .. } => "plan.id_duplicate",
+            PlanError::Invalid { .. } => "plan.invalid",
+            PlanError::UnknownUnit { .. } => "plan.unit_unknown",
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 

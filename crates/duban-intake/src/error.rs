@@ -5,8 +5,10 @@
 
 use serde::Serialize;
 
-use duban_case::Lang;
+use std::borrow::Cow;
+
 use duban_case::error::CaseError;
+use duban_core::{CodedError, Lang};
 
 use crate::columns::Column;
 
@@ -88,35 +90,40 @@ pub enum IntakeError {
     },
 }
 
-impl IntakeError {
+impl CodedError for IntakeError {
     /// `file` for errors of the whole file, `sheet` for the choice of worksheet, the
     /// column key (`content`) for header errors, a form field path for row errors.
-    pub fn field(&self) -> String {
-        use IntakeError::*;
-        match self {
-            UnknownFormat
-            | UnknownEncoding
-            | Unreadable { .. }
-            | HeaderMissing
-            | NoRows
-            | NothingToImport { .. }
-            | TooManyRows { .. }
-            | CellTooLong { .. } => "file".into(),
-            NoWorksheet | SheetNotFound { .. } => "sheet".into(),
-            EditLineUnknown { line } => format!("edits.rows[{line}]"),
-            ExcludeReasonRequired { line } | ExcludeReasonTooLong { line, .. } => {
-                format!("edits.exclude[{line}]")
+    fn field(&self) -> Cow<'_, str> {
+        let field: String = {
+            use IntakeError::*;
+            match self {
+                UnknownFormat
+                | UnknownEncoding
+                | Unreadable { .. }
+                | HeaderMissing
+                | NoRows
+                | NothingToImport { .. }
+                | TooManyRows { .. }
+                | CellTooLong { .. } => "file".into(),
+                NoWorksheet | SheetNotFound { .. } => "sheet".into(),
+                EditLineUnknown { line } => format!("edits.rows[{line}]"),
+                ExcludeReasonRequired { line } | ExcludeReasonTooLong { line, .. } => {
+                    format!("edits.exclude[{line}]")
+                }
+                ColumnMissing { column, .. } | ColumnDuplicate { column, .. } => {
+                    column.key().into()
+                }
+                DuplicateInFile { .. } => "sender_ref".into(),
+                InvalidBatchNumber { .. } => "batch.number".into(),
+                InvalidFlag { column, .. } => column.spec().field.into(),
+                AmbiguousDivision { .. } | UnknownCounty { .. } => "division".into(),
             }
-            ColumnMissing { column, .. } | ColumnDuplicate { column, .. } => column.key().into(),
-            DuplicateInFile { .. } => "sender_ref".into(),
-            InvalidBatchNumber { .. } => "batch.number".into(),
-            InvalidFlag { column, .. } => column.spec().field.into(),
-            AmbiguousDivision { .. } | UnknownCounty { .. } => "division".into(),
-        }
+        };
+        field.into()
     }
 
     /// The stable code (`import.column_missing`, `batch.number.invalid`).
-    pub fn code(&self) -> String {
+    fn code(&self) -> Cow<'static, str> {
         use IntakeError::*;
         match self {
             UnknownFormat => "import.format_unknown",
@@ -136,7 +143,7 @@ impl IntakeError {
             ExcludeReasonTooLong { .. } => "import.exclude.reason_too_long",
             DuplicateInFile { .. } => "import.duplicate_in_file",
             InvalidBatchNumber { .. } => "batch.number.invalid",
-            InvalidFlag { column, .. } => return format!("{}.invalid", column.spec().field),
+            InvalidFlag { column, .. } => return format!("{}.invalid", column.spec().field).into(),
             // The form's code for a division it does not know.
             AmbiguousDivision { .. } => "division.unknown",
             UnknownCounty { .. } => "division.county_unknown",
@@ -144,21 +151,8 @@ impl IntakeError {
         .into()
     }
 
-    /// Whether this error refuses the whole file rather than one row.
-    pub fn is_file_level(&self) -> bool {
-        use IntakeError::*;
-        !matches!(
-            self,
-            DuplicateInFile { .. }
-                | InvalidBatchNumber { .. }
-                | InvalidFlag { .. }
-                | AmbiguousDivision { .. }
-                | UnknownCounty { .. }
-        )
-    }
-
     /// The message shown to a person.
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         use IntakeError::*;
         match (self, lang) {
             (UnknownFormat, Lang::Zh) => "无法识别文件格式，请上传CSV或Excel（xlsx）文件".into(),
@@ -302,6 +296,34 @@ impl IntakeError {
                 "In “{value}”, “{rest}” is not a county or district of {city}; check the name or give the code"
             ),
         }
+    }
+}
+
+impl IntakeError {
+    /// Whether this error refuses the whole file rather than one row.
+    pub fn is_file_level(&self) -> bool {
+        use IntakeError::*;
+        !matches!(
+            self,
+            DuplicateInFile { .. }
+                | InvalidBatchNumber { .. }
+                | InvalidFlag { .. }
+                | AmbiguousDivision { .. }
+                | UnknownCounty { .. }
+        )
+    }
+}
+
+impl IntakeError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    pub fn code(&self) -> String {
+        CodedError::code(self).into_owned()
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 

@@ -71,10 +71,7 @@ pub use template::template_csv;
 pub const MAX_ROWS: usize = 100_000;
 
 /// China Standard Time (UTC+8), the default wall clock of lists.
-pub const CHINA_TIME: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(offset) => offset,
-    None => panic!("UTC+8 is a valid offset"),
-};
+pub const CHINA_TIME: FixedOffset = duban_core::CHINA;
 
 /// 08:30, the default [`Options::receipt_time`].
 pub const RECEIPT_TIME: NaiveTime = match NaiveTime::from_hms_opt(8, 30, 0) {

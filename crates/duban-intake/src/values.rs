@@ -426,7 +426,7 @@ mod tests {
 
     #[test]
     fn date_times_as_china_wall_time() {
-        let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!());
+        let cst = duban_core::CHINA;
         let morning = NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default();
         let f = |s| parse_datetime(s, cst, morning).map(|t| t.to_rfc3339());
         assert_eq!(

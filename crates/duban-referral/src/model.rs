@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{Choice, CodedError, Lang};
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -154,7 +156,8 @@ pub enum Command {
         text: String,
         amount: u32,
         /// `hours`, `working_hours`, `natural_days` or `working_days`.
-        unit: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        unit: Choice<TimeUnit>,
     },
     /// The receiver acknowledges (签收).
     Acknowledge,
@@ -246,26 +249,11 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    /// Entered by the coordinators on the acting unit's behalf (代录).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub on_behalf: bool,
-    #[serde(flatten)]
-    pub kind: EventKind,
-}
+/// A recorded change of a referral (the shared envelope).
+pub type Event = duban_core::Event<EventKind>;
 
-impl Event {
-    fn new(ctx: &Ctx<'_>, kind: EventKind) -> Event {
-        Event {
-            at: ctx.now,
-            actor: ctx.actor.to_owned(),
-            on_behalf: false,
-            kind,
-        }
-    }
+fn event(ctx: &Ctx<'_>, kind: EventKind) -> Event {
+    Event::new(ctx.now, ctx.actor, kind)
 }
 
 /// Mark the events the actor entered for a unit other than their own (`home_units`:
@@ -320,28 +308,28 @@ pub enum ReferralError {
     WrongSide { side: &'static str },
 }
 
-impl ReferralError {
-    pub fn field(&self) -> String {
+impl CodedError for ReferralError {
+    fn field(&self) -> Cow<'_, str> {
         match self {
             ReferralError::Required { field }
             | ReferralError::TooLong { field, .. }
-            | ReferralError::Invalid { field } => field.clone(),
+            | ReferralError::Invalid { field } => field.as_str().into(),
             ReferralError::SameUnit => "to_unit".into(),
             ReferralError::WrongState { .. } | ReferralError::WrongSide { .. } => "action".into(),
         }
     }
-    pub fn code(&self) -> String {
+    fn code(&self) -> Cow<'static, str> {
         let base = |f: &str| f.split('[').next().unwrap_or(f).to_owned();
         match self {
-            ReferralError::Required { field } => format!("{}.required", base(field)),
-            ReferralError::TooLong { field, .. } => format!("{}.too_long", base(field)),
-            ReferralError::Invalid { field } => format!("{}.invalid", base(field)),
+            ReferralError::Required { field } => format!("{}.required", base(field)).into(),
+            ReferralError::TooLong { field, .. } => format!("{}.too_long", base(field)).into(),
+            ReferralError::Invalid { field } => format!("{}.invalid", base(field)).into(),
             ReferralError::SameUnit => "to_unit.same_as_sender".into(),
             ReferralError::WrongState { .. } => "referral.wrong_state".into(),
             ReferralError::WrongSide { .. } => "referral.wrong_side".into(),
         }
     }
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
             ReferralError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
@@ -372,6 +360,19 @@ impl ReferralError {
                 (side, false) => format!("Only the {side} may do this"),
             },
         }
+    }
+}
+
+impl ReferralError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    pub fn code(&self) -> String {
+        CodedError::code(self).into_owned()
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 
@@ -440,11 +441,9 @@ pub fn open(
     }
     let subject = text(&mut errs, "subject", subject, 100);
     let body = text(&mut errs, "text", body, TEXT_MAX);
-    let unit = match unit.trim() {
-        "hours" => Some(TimeUnit::Hours),
-        "working_hours" => Some(TimeUnit::WorkingHours),
-        "natural_days" => Some(TimeUnit::NaturalDays),
-        "working_days" => Some(TimeUnit::WorkingDays),
+    // Minutes are not a unit of a referral's limit.
+    let unit = match unit.known() {
+        Ok(u) if *u != TimeUnit::Minutes => Some(*u),
         _ => {
             errs.push(ReferralError::Invalid {
                 field: "unit".into(),
@@ -472,7 +471,7 @@ pub fn open(
         return Err(errs);
     };
     let clock = Clock::start(Stage::Referral, limit, WARN_PERCENT, ctx.now, ctx.calendar);
-    Ok(vec![Event::new(
+    Ok(vec![event(
         ctx,
         EventKind::Sent {
             case_id: case_id.map(str::to_owned),
@@ -597,7 +596,7 @@ pub fn decide(
             EventKind::Closed { summary }
         }
     };
-    Ok(vec![Event::new(ctx, kind)])
+    Ok(vec![event(ctx, kind)])
 }
 
 /// Fold one event in (events carry their clocks: no calendar needed).
@@ -663,4 +662,59 @@ pub fn apply(mut r: Referral, ev: &Event) -> Referral {
     }
     r.version += 1;
     r
+}
+
+impl duban_core::Tagged for Command {
+    fn code(&self) -> &'static str {
+        Command::code(self)
+    }
+}
+
+impl duban_core::Tagged for EventKind {
+    fn code(&self) -> &'static str {
+        EventKind::code(self)
+    }
+}
+
+impl duban_core::Aggregate for Referral {
+    const KIND: &'static str = "referral";
+    type Command = Command;
+    type Event = Event;
+    type Error = ReferralError;
+    type Ctx<'a> = Ctx<'a>;
+    type Calendar = Calendar;
+
+    fn open(id: &str, first: &Event) -> Option<Referral> {
+        matches!(first.kind, EventKind::Sent { .. }).then(|| apply(Referral::empty(id), first))
+    }
+    fn decide(&self, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, Vec<ReferralError>> {
+        decide(self, cmd, ctx)
+    }
+    fn apply(self, event: &Event) -> Referral {
+        apply(self, event)
+    }
+    fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+        due_steps(self, now, cal, actor)
+    }
+    fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        Referral::next_step_at(self, cal)
+    }
+    fn version(&self) -> u64 {
+        Referral::version(self)
+    }
+}
+
+impl duban_core::Mechanism for Referral {
+    /// The `send` command on an empty referral.
+    fn start(
+        _id: &str,
+        case_id: Option<&str>,
+        cmd: &Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Event>, Vec<ReferralError>> {
+        open(case_id, cmd, ctx)
+    }
+    fn case_id(&self) -> Option<&str> {
+        Referral::case_id(self)
+    }
 }

@@ -233,3 +233,38 @@ fn an_unanswered_referral_climbs_the_ladder_once_per_step() {
     assert_eq!(r.next_step_at(cal), None);
     assert!(duban_referral::due_steps(&r, t0() + TimeDelta::hours(50), cal, "system").is_empty());
 }
+
+/// The stored JSON of a log and its state, as written before the shared event envelope
+/// (issue 21), reads and writes back byte for byte, and the log replays to the state.
+#[test]
+fn stored_json_round_trips_byte_for_byte() {
+    let lines: Vec<&str> = include_str!("data/stored.jsonl").lines().collect();
+    let (state_line, event_lines) = lines.split_last().expect("sample");
+    let mut log = Vec::new();
+    for line in event_lines {
+        let e: duban_referral::Event = serde_json::from_str(line).unwrap();
+        assert_eq!(serde_json::to_string(&e).unwrap(), *line);
+        log.push(e);
+    }
+    let state: duban_referral::Referral = serde_json::from_str(state_line).unwrap();
+    assert_eq!(serde_json::to_string(&state).unwrap(), *state_line);
+    let replayed = <duban_referral::Referral as duban_core::Aggregate>::replay("r1", &log).unwrap();
+    assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
+}
+
+/// The typed time unit keeps the command's wire form; a unit that names none of the
+/// allowed ones still reads, and is refused as a field error.
+#[test]
+fn the_send_command_keeps_its_wire_form() {
+    let wire = r#"{"action":"send","from_unit":"prov-coord","to_unit":"dept-zjt","subject":"管网问题","text":"请协同核查","amount":2,"unit":"working_days"}"#;
+    let cmd: Command = serde_json::from_str(wire).unwrap();
+    assert_eq!(serde_json::to_string(&cmd).unwrap(), wire);
+    let coord = vec!["prov-coord".to_owned()];
+    for bad in ["fortnights", "minutes", ""] {
+        let cmd: Command = serde_json::from_str(&wire.replace("working_days", bad)).unwrap();
+        assert_eq!(
+            codes(open(None, &cmd, &ctx(t0(), "c", &coord))),
+            ["unit.invalid"]
+        );
+    }
+}

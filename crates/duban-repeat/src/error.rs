@@ -2,7 +2,9 @@
 //! cannot be read. Each has a stable `code()`, a field path (`field()`) and a message in
 //! Chinese and English (`message(lang)`).
 
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{CodedError, Lang};
 
 /// Why settings or a stored fingerprint were refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -25,39 +27,31 @@ pub enum RepeatError {
     FingerprintStale { version: u8 },
 }
 
-impl RepeatError {
+impl CodedError for RepeatError {
     /// The stable code (`repeat.window.invalid`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            RepeatError::WindowInvalid { .. } => "repeat.window.invalid",
-            RepeatError::RadiusInvalid { .. } => "repeat.radius.invalid",
-            RepeatError::ShareInvalid { field, .. } => match *field {
-                "min_score" => "repeat.min_score.invalid",
-                _ => "repeat.min_similarity.invalid",
-            },
-            RepeatError::WeightInvalid { .. } => "repeat.weight.invalid",
-            RepeatError::WeightsAllZero => "repeat.weights.all_zero",
-            RepeatError::FingerprintMalformed => "repeat.fingerprint.malformed",
-            RepeatError::FingerprintStale { .. } => "repeat.fingerprint.stale",
-        }
+    fn code(&self) -> Cow<'static, str> {
+        Cow::Borrowed(RepeatError::code(self))
     }
 
     /// The field path the error belongs to (`window_days`, `weights.phone`).
-    pub fn field(&self) -> String {
-        match self {
-            RepeatError::WindowInvalid { .. } => "window_days".into(),
-            RepeatError::RadiusInvalid { .. } => "radius_m".into(),
-            RepeatError::ShareInvalid { field, .. } => (*field).into(),
-            RepeatError::WeightInvalid { weight, .. } => format!("weights.{weight}"),
-            RepeatError::WeightsAllZero => "weights".into(),
-            RepeatError::FingerprintMalformed | RepeatError::FingerprintStale { .. } => {
-                "fingerprint".into()
+    fn field(&self) -> Cow<'_, str> {
+        let field: String = {
+            match self {
+                RepeatError::WindowInvalid { .. } => "window_days".into(),
+                RepeatError::RadiusInvalid { .. } => "radius_m".into(),
+                RepeatError::ShareInvalid { field, .. } => (*field).into(),
+                RepeatError::WeightInvalid { weight, .. } => format!("weights.{weight}"),
+                RepeatError::WeightsAllZero => "weights".into(),
+                RepeatError::FingerprintMalformed | RepeatError::FingerprintStale { .. } => {
+                    "fingerprint".into()
+                }
             }
-        }
+        };
+        field.into()
     }
 
     /// The message shown to a person.
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         use RepeatError::*;
         match (self, lang) {
             (WindowInvalid { min, max, .. }, Lang::Zh) => {
@@ -108,6 +102,31 @@ impl RepeatError {
                 "The content fingerprint is of an old version and must be recomputed".into()
             }
         }
+    }
+}
+
+impl RepeatError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RepeatError::WindowInvalid { .. } => "repeat.window.invalid",
+            RepeatError::RadiusInvalid { .. } => "repeat.radius.invalid",
+            RepeatError::ShareInvalid { field, .. } => match *field {
+                "min_score" => "repeat.min_score.invalid",
+                _ => "repeat.min_similarity.invalid",
+            },
+            RepeatError::WeightInvalid { .. } => "repeat.weight.invalid",
+            RepeatError::WeightsAllZero => "repeat.weights.all_zero",
+            RepeatError::FingerprintMalformed => "repeat.fingerprint.malformed",
+            RepeatError::FingerprintStale { .. } => "repeat.fingerprint.stale",
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 

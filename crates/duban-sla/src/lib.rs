@@ -125,6 +125,40 @@ pub enum TimeUnit {
     WorkingDays,
 }
 
+impl TimeUnit {
+    pub const ALL: [TimeUnit; 5] = [
+        TimeUnit::Minutes,
+        TimeUnit::Hours,
+        TimeUnit::WorkingHours,
+        TimeUnit::NaturalDays,
+        TimeUnit::WorkingDays,
+    ];
+    /// The stable snake_case code (the serde form).
+    pub fn code(self) -> &'static str {
+        match self {
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::WorkingHours => "working_hours",
+            TimeUnit::NaturalDays => "natural_days",
+            TimeUnit::WorkingDays => "working_days",
+        }
+    }
+}
+
+/// The code (the serde form), exactly.
+impl std::str::FromStr for TimeUnit {
+    type Err = ();
+    fn from_str(s: &str) -> Result<TimeUnit, ()> {
+        TimeUnit::ALL.into_iter().find(|u| u.code() == s).ok_or(())
+    }
+}
+
+impl std::fmt::Display for TimeUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// A time limit such as "5 working days". Its serde form is
 /// `{"amount":5,"unit":"working_days"}`; the amount is at least 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,7 +182,7 @@ impl TryFrom<LimitRepr> for Limit {
 }
 
 /// China Standard Time offset in seconds.
-const CST: i64 = 8 * 3600;
+const CST: i64 = duban_core::CHINA.local_minus_utc() as i64;
 
 /// Limits above this many units are refused (a 10-year clock is a typo).
 const MAX_AMOUNT: u32 = 100_000;

@@ -1,6 +1,8 @@
 //! Errors of supervision steps: a field path, a stable code, zh/en messages.
 
-use duban_case::Lang;
+use std::borrow::Cow;
+
+use duban_core::{CodedError, Lang};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -42,8 +44,8 @@ pub enum SupervisionError {
     NoOrderNumber,
 }
 
-impl SupervisionError {
-    pub fn field(&self) -> String {
+impl CodedError for SupervisionError {
+    fn field(&self) -> Cow<'_, str> {
         use SupervisionError::*;
         match self {
             Required { field }
@@ -51,13 +53,13 @@ impl SupervisionError {
             | TooLong { field, .. }
             | Invalid { field, .. }
             | AmountAboveMax { field, .. }
-            | UnknownAttachment { field, .. } => field.clone(),
+            | UnknownAttachment { field, .. } => field.as_str().into(),
             NoSupervisor => "supervisor".into(),
             UnknownOrder { .. } | OrderState { .. } | NoOrderNumber => "number".into(),
             UnknownReport { .. } | AlreadyReviewed { .. } | ReportPending => "report".into(),
         }
     }
-    pub fn code(&self) -> String {
+    fn code(&self) -> Cow<'static, str> {
         use SupervisionError::*;
         let base = |f: &str| {
             f.rsplit('.')
@@ -69,11 +71,11 @@ impl SupervisionError {
                 .to_owned()
         };
         match self {
-            Required { field } => format!("{}.required", base(field)),
-            TooShort { field, .. } => format!("{}.too_short", base(field)),
-            TooLong { field, .. } => format!("{}.too_long", base(field)),
-            Invalid { field, .. } => format!("{}.invalid", base(field)),
-            AmountAboveMax { field, .. } => format!("{}.above_max", base(field)),
+            Required { field } => format!("{}.required", base(field)).into(),
+            TooShort { field, .. } => format!("{}.too_short", base(field)).into(),
+            TooLong { field, .. } => format!("{}.too_long", base(field)).into(),
+            Invalid { field, .. } => format!("{}.invalid", base(field)).into(),
+            AmountAboveMax { field, .. } => format!("{}.above_max", base(field)).into(),
             UnknownAttachment { .. } => "attachment.unknown".into(),
             NoSupervisor => "supervisor.required".into(),
             UnknownOrder { .. } => "order.not_found".into(),
@@ -84,7 +86,7 @@ impl SupervisionError {
             NoOrderNumber => "order.number_missing".into(),
         }
     }
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         use SupervisionError::*;
         let zh = lang == Lang::Zh;
         match self {
@@ -167,6 +169,19 @@ impl SupervisionError {
             }
             .into(),
         }
+    }
+}
+
+impl SupervisionError {
+    /// Kept for callers that do not import [`CodedError`]; remove once they do.
+    pub fn field(&self) -> String {
+        CodedError::field(self).into_owned()
+    }
+    pub fn code(&self) -> String {
+        CodedError::code(self).into_owned()
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        CodedError::message(self, lang)
     }
 }
 

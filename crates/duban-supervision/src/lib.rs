@@ -21,6 +21,7 @@
 //!
 //! Invariant: no IO, no clock, no randomness.
 
+mod aggregate;
 mod error;
 mod model;
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
+use duban_core::Choice;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,18 @@ pub enum ReportKind {
     Progress,
     /// 结果报告
     Result,
+}
+
+/// The code (the serde form), exactly.
+impl std::str::FromStr for ReportKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<ReportKind, ()> {
+        match s {
+            "progress" => Ok(ReportKind::Progress),
+            "result" => Ok(ReportKind::Result),
+            _ => Err(()),
+        }
+    }
 }
 
 /// A review of a report.
@@ -188,7 +201,8 @@ pub enum Command {
         demands: String,
         amount: u32,
         /// `hours`, `working_hours`, `natural_days` or `working_days`.
-        unit: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        unit: Choice<TimeUnit>,
     },
     /// The target unit answers an order.
     AnswerOrder { number: String, answer: String },
@@ -207,14 +221,16 @@ pub enum Command {
         inspectors: Vec<String>,
         findings: String,
         /// `substantiated`, `partly_substantiated` or `unsubstantiated`.
-        finding: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        finding: Choice<Finding>,
         #[serde(default)]
         attachments: Vec<String>,
     },
     /// The handling unit reports progress or the result.
     SubmitReport {
         /// `progress` or `result`
-        kind: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        kind: Choice<ReportKind>,
         text: String,
     },
     /// Approve a report, or send it back to be redone with comments (退回重办).
@@ -309,16 +325,8 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    /// Entered by the coordinators on the acting unit's behalf (代录).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub on_behalf: bool,
-    #[serde(flatten)]
-    pub kind: EventKind,
-}
+/// A recorded change of a supervision (the shared envelope).
+pub type Event = duban_core::Event<EventKind>;
 
 /// Mark an order's answer entered by someone who does not belong to the order's
 /// target unit (`home_units`: the units the actor belongs to). Reports are the
@@ -454,15 +462,14 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
             }
             let target_unit = id_like(&mut errs, "target_unit", target_unit);
             let demands = text(&mut errs, "demands", demands, 10, TEXT_MAX);
-            let unit = match unit.trim() {
-                "hours" => Some(TimeUnit::Hours),
-                "working_hours" => Some(TimeUnit::WorkingHours),
-                "natural_days" => Some(TimeUnit::NaturalDays),
-                "working_days" => Some(TimeUnit::WorkingDays),
+            // Minutes are not a unit of an order's limit.
+            let unit = match unit.known() {
+                Ok(u) if *u != TimeUnit::Minutes => Some(*u),
                 other => {
+                    let typed = other.map_or_else(|t| t, |u| u.code());
                     errs.push(E::Invalid {
                         field: "unit".into(),
-                        value: other.chars().take(32).collect(),
+                        value: typed.chars().take(32).collect(),
                     });
                     None
                 }
@@ -576,7 +583,7 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
             attachments,
         } => {
             let day = match NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
-                Ok(d) if d > (ctx.now + chrono::TimeDelta::hours(8)).date_naive() => {
+                Ok(d) if d > duban_core::china_date(ctx.now) => {
                     errs.push(E::Invalid {
                         field: "date".into(),
                         value: date.trim().chars().take(32).collect(),
@@ -621,17 +628,17 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
                 });
             }
             let findings = text(&mut errs, "findings", findings, 10, TEXT_MAX);
-            let finding = match finding.trim().parse::<Finding>() {
-                Ok(f) => Some(f),
-                Err(()) => {
-                    errs.push(if finding.trim().is_empty() {
+            let finding = match finding.known() {
+                Ok(f) => Some(*f),
+                Err(typed) => {
+                    errs.push(if typed.is_empty() {
                         E::Required {
                             field: "finding".into(),
                         }
                     } else {
                         E::Invalid {
                             field: "finding".into(),
-                            value: finding.trim().chars().take(32).collect(),
+                            value: typed.chars().take(32).collect(),
                         }
                     });
                     None
@@ -675,10 +682,9 @@ pub fn decide(s: &Supervision, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event
             }
         }
         Command::SubmitReport { kind, text: t } => {
-            let kind = match kind.trim() {
-                "progress" => Some(ReportKind::Progress),
-                "result" => Some(ReportKind::Result),
-                other => {
+            let kind = match kind.known() {
+                Ok(k) => Some(*k),
+                Err(other) => {
                     errs.push(E::Invalid {
                         field: "kind".into(),
                         value: other.chars().take(32).collect(),

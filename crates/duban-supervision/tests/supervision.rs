@@ -387,3 +387,42 @@ fn an_unanswered_order_climbs_the_ladder_and_a_reopened_one_starts_afresh() {
     assert!(r.state.orders()[0].fired.is_empty());
     assert!(r.state.next_step_at(cal).is_some_and(|t| t > later));
 }
+
+/// The stored JSON of a log and its state, as written before the shared event envelope
+/// (issue 21), reads and writes back byte for byte, and the log replays to the state.
+#[test]
+fn stored_json_round_trips_byte_for_byte() {
+    let lines: Vec<&str> = include_str!("data/stored.jsonl").lines().collect();
+    let (state_line, event_lines) = lines.split_last().expect("sample");
+    let mut log = Vec::new();
+    for line in event_lines {
+        let e: duban_supervision::Event = serde_json::from_str(line).unwrap();
+        assert_eq!(serde_json::to_string(&e).unwrap(), *line);
+        log.push(e);
+    }
+    let state: duban_supervision::Supervision = serde_json::from_str(state_line).unwrap();
+    assert_eq!(serde_json::to_string(&state).unwrap(), *state_line);
+    let replayed =
+        <duban_supervision::Supervision as duban_core::Aggregate>::replay("case-1", &log).unwrap();
+    assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
+}
+
+/// The typed time unit keeps the order's wire form; a unit that names none of the
+/// allowed ones still reads, and is refused as a field error.
+#[test]
+fn the_issue_order_command_keeps_its_wire_form() {
+    let wire = r#"{"action":"issue_order","target_unit":"gov-3211","demands":"请于3个工作日内查明偷排情况并报送整改方案","amount":3,"unit":"working_days"}"#;
+    let cmd: Command = serde_json::from_str(wire).unwrap();
+    assert_eq!(serde_json::to_string(&cmd).unwrap(), wire);
+    let mut run = Run::new();
+    run.act(
+        "coordinator",
+        Command::Assign {
+            supervisor: "supervisor".into(),
+        },
+    );
+    for bad in ["fortnights", "minutes"] {
+        let cmd: Command = serde_json::from_str(&wire.replace("working_days", bad)).unwrap();
+        assert_eq!(run.refused(cmd), ["unit.invalid"]);
+    }
+}

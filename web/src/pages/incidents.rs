@@ -71,8 +71,8 @@ impl DeclareDraft {
     fn command(&self) -> Command {
         Command::Declare {
             title: self.title.clone(),
-            incident_type: self.incident_type.clone(),
-            severity: self.severity.clone(),
+            incident_type: self.incident_type.as_str().into(),
+            severity: self.severity.as_str().into(),
             division: self.division.clone(),
             address: self.address.clone(),
         }
@@ -708,7 +708,7 @@ fn EscalateForm(
         <form class="form action-panel inline-row" id="escalate-incident" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                on_act.run(Command::Escalate { severity: severity.get_untracked() });
+                on_act.run(Command::Escalate { severity: severity.get_untracked().into() });
             }>
             <label class="field">
                 <span class="label">{move || i18n.t("incident.escalate_to")}</span>

@@ -225,7 +225,7 @@ fn ReferForm(
             subject: subject.get_untracked(),
             text: text.get_untracked(),
             amount: amount.get_untracked().trim().parse().unwrap_or(0),
-            unit: unit.get_untracked(),
+            unit: unit.get_untracked().into(),
         };
         // The fields as the server checks them (the sender is the user's own unit).
         let speaks = [from_unit];

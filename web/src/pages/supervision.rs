@@ -674,7 +674,7 @@ fn IssueOrderForm(
                     target_unit: target.get_untracked(),
                     demands: demands.get_untracked(),
                     amount: crate::numeric::parse(&amount.get_untracked()).unwrap_or(0),
-                    unit: unit.get_untracked(),
+                    unit: unit.get_untracked().into(),
                 });
             }>
             <h3>{move || i18n.t("supervision.issue_order")}</h3>
@@ -794,7 +794,7 @@ fn SubmitReportForm(
         <form class="form action-panel" id="submit-report" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                on_send.run(Command::SubmitReport { kind: kind.get_untracked(), text: text.get_untracked() });
+                on_send.run(Command::SubmitReport { kind: kind.get_untracked().into(), text: text.get_untracked() });
             }>
             <h3>{move || i18n.t("supervision.submit_report")}</h3>
             <div class="form-grid">
@@ -848,7 +848,7 @@ fn RecordVisitForm(
                     date: date.get_untracked(),
                     inspectors: split_list(&inspectors.get_untracked(), false),
                     findings: findings.get_untracked(),
-                    finding: finding.get_untracked(),
+                    finding: finding.get_untracked().into(),
                     attachments: uploads.with_untracked(|u| u.iter().map(|a| a.id.clone()).collect()),
                 });
             }>

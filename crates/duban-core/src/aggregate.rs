@@ -1,0 +1,73 @@
+//! The event-sourced aggregate: the one shape of the case and the mechanisms.
+
+use chrono::{DateTime, Utc};
+
+use crate::{CodedError, Recorded, Tagged};
+
+/// An event-sourced aggregate with pure steps: [`decide`](Aggregate::decide) turns a
+/// command into events or refuses it with every problem found, [`apply`](Aggregate::apply)
+/// folds an event into the state. Events carry the clocks they start or change, so a
+/// replay needs neither the calendar nor the rules. The server loads the state, decides,
+/// applies, and stores the new state with the events under the version it loaded; its
+/// sweeper fires [`due_steps`](Aggregate::due_steps) the same way.
+pub trait Aggregate: Sized {
+    /// The aggregate's kind in storage (`aggregates.kind`) and in audit codes
+    /// (`referral.sent`).
+    const KIND: &'static str;
+    /// What a person asks for (deserialized from the request body).
+    type Command: Tagged;
+    /// What happened; stored as JSON in the aggregate's log.
+    type Event: Recorded;
+    type Error: CodedError;
+    /// What a decision needs besides the state: the instant, the actor, the calendar,
+    /// and what this aggregate needs more (the rule set, the units the actor speaks
+    /// for, the plans, a number drawn by the server).
+    type Ctx<'a>;
+    /// The calendar the clocks count in (`duban_calendar::Calendar` for all of them; a
+    /// type here so that this crate stays below the calendar's).
+    type Calendar: ?Sized;
+
+    /// The state its log's first event makes (`id`: the aggregate's key); `None` when
+    /// that event opens nothing.
+    fn open(id: &str, first: &Self::Event) -> Option<Self>;
+    /// The events a command makes, or why it cannot be done (every problem found).
+    fn decide(
+        &self,
+        cmd: &Self::Command,
+        ctx: &Self::Ctx<'_>,
+    ) -> Result<Vec<Self::Event>, Vec<Self::Error>>;
+    /// Fold one event in; the version goes up by one.
+    fn apply(self, event: &Self::Event) -> Self;
+    /// The escalation steps the clocks have reached by `now` and not fired yet, as
+    /// events of `actor` (the sweeper). Applying them and asking again gives none.
+    fn due_steps(&self, now: DateTime<Utc>, cal: &Self::Calendar, actor: &str) -> Vec<Self::Event>;
+    /// When the next escalation step falls due (`None`: nothing to sweep).
+    fn next_step_at(&self, cal: &Self::Calendar) -> Option<DateTime<Utc>>;
+    /// How many events the state has folded (the optimistic-concurrency guard).
+    fn version(&self) -> u64;
+
+    /// The state a whole log makes.
+    fn replay<'e>(id: &str, log: impl IntoIterator<Item = &'e Self::Event>) -> Option<Self>
+    where
+        Self::Event: 'e,
+    {
+        let mut log = log.into_iter();
+        let first = Self::open(id, log.next()?)?;
+        Some(log.fold(first, Self::apply))
+    }
+}
+
+/// A mechanism (supervision, referral, incident): an aggregate opened by a command,
+/// about a case or on its own, stored in the `aggregates` table under its id.
+pub trait Mechanism: Aggregate {
+    /// The events that open a mechanism `id` (about case `case_id`), or why not.
+    /// Fold them with [`Aggregate::replay`].
+    fn start(
+        id: &str,
+        case_id: Option<&str>,
+        cmd: &Self::Command,
+        ctx: &Self::Ctx<'_>,
+    ) -> Result<Vec<Self::Event>, Vec<Self::Error>>;
+    /// The case it is about, if any.
+    fn case_id(&self) -> Option<&str>;
+}
