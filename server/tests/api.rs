@@ -13,9 +13,9 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use duban_server::http::router;
 use duban_server::service::AppState;
 use duban_server::service::Who;
-use duban_server::http::router;
 use duban_server::store::{PgStore, SqliteStore, Store};
 
 #[macro_use]

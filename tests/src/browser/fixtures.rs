@@ -45,7 +45,12 @@ pub async fn dispatched(
         why: vec![],
     };
     state
-        .act(case, &cmd, &duban_server::service::Who::system(), state.now())
+        .act(
+            case,
+            &cmd,
+            &duban_server::service::Who::system(),
+            state.now(),
+        )
         .await
         .map_err(|e| anyhow!("cannot dispatch: {e:?}"))
 }

@@ -9,7 +9,9 @@ async fn map_board_and_disclosure_in_browser() -> Result<()> {
 
 /// A case of batch 6 taken to closed with an outcome whose public summary names the
 /// complainant and a phone number (which the disclosure must not show).
-async fn closed_case(state: &duban_server::service::AppState) -> Result<duban_case::lifecycle::Case> {
+async fn closed_case(
+    state: &duban_server::service::AppState,
+) -> Result<duban_case::lifecycle::Case> {
     use duban_case::lifecycle::Command;
     let draft = duban_case::draft::CaseDraft {
         channel: "inspection_phone".into(),
