@@ -1,9 +1,9 @@
-//! Duban's server: the axum router over a storage trait with SQLite and PostgreSQL
-//! implementations. The domain crates make every decision; this crate stores, serves
-//! and maps errors to HTTP.
+//! Duban's server: `http` (router, extractors, middleware) over one module per feature in
+//! `routes`, which call `service` (no HTTP types) and `policy` (who may do what); the
+//! domain crates decide what a case or mechanism may do, `store` keeps it.
 //!
-//! Invariant: the only place with HTTP status codes is `error.rs`; the only place with
-//! SQL is `store.rs` and the migrations.
+//! Invariant: `service`, `policy` and `store` import nothing from axum; SQL lives only in
+//! `store` and the migrations.
 
 pub mod auth;
 pub mod error;
