@@ -127,7 +127,7 @@ pub fn check_new_case(case: &NewCase, now: DateTime<Utc>) {
     assert_eq!(case.batch().is_some(), case.channel().is_inspection());
     if let Some(b) = case.batch() {
         assert!((1..=99).contains(&b.number()));
-        assert!(b.date() <= (received + TimeDelta::hours(8)).date_naive());
+        assert!(b.date() <= duban_core::china_date(received));
     }
     assert_eq!(
         case.division().as_str().parse().ok(),

@@ -245,7 +245,7 @@ pub async fn load_demo(state: &AppState) -> anyhow::Result<usize> {
     // Batches handed over 16, 9 and 2 days ago.
     for (batch, days_ago, count) in [(1_i64, 16_i64, 24_usize), (2, 9, 22), (3, 2, 20)] {
         let batch_at = now - TimeDelta::days(days_ago);
-        let batch_date = (batch_at + TimeDelta::hours(8)).date_naive();
+        let batch_date = duban_core::china_date(batch_at);
         for i in 0..count {
             let county = *rng.pick(&counties);
             let (cat, texts) = rng.pick(TEMPLATES);
@@ -489,7 +489,7 @@ async fn demo_mechanisms(state: &AppState) -> Result<(), crate::error::ApiFailur
         )
         .await?;
         if n == 0 {
-            let date = (state.now() + TimeDelta::hours(8)).date_naive().to_string();
+            let date = duban_core::china_date(state.now()).to_string();
             let _ = crate::routes::supervision::supervise(
                 State(state.clone()),
                 lang(),

@@ -1,22 +1,18 @@
 //! Display helpers: times in China Standard Time, whatever the browser's zone.
 
-use chrono::{DateTime, FixedOffset, Utc};
-
-const CST: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(o) => o,
-    None => panic!("UTC+8 is a valid offset"),
-};
+use chrono::{DateTime, Utc};
+use duban_core::CHINA;
 
 /// `2025-06-03 09:30` in Beijing time.
 pub fn local_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&CST).format("%Y-%m-%d %H:%M").to_string()
+    t.with_timezone(&CHINA).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// A deadline: one that falls on midnight is shown as 24:00 of the day before
 /// (`2025-06-03 24:00`), as official notices write it, so that "end of Tuesday" does
 /// not read as Wednesday.
 pub fn deadline(t: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&CST);
+    let local = t.with_timezone(&CHINA);
     if local.format("%H:%M:%S").to_string() == "00:00:00" {
         let day = local.date_naive().pred_opt().unwrap_or(local.date_naive());
         format!("{day} 24:00")
@@ -40,7 +36,7 @@ pub fn yuan(n: u64) -> String {
 
 /// The `datetime-local` input value for an instant (Beijing time).
 pub fn input_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&CST).format("%Y-%m-%dT%H:%M").to_string()
+    t.with_timezone(&CHINA).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// A `datetime-local` value (Beijing time) as RFC 3339, or the text unchanged when it
@@ -52,7 +48,7 @@ pub fn from_input_time(s: &str) -> String {
     }
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .ok()
-        .and_then(|n| n.and_local_timezone(CST).single())
+        .and_then(|n| n.and_local_timezone(CHINA).single())
         .map(|t| t.with_timezone(&Utc).to_rfc3339())
         .unwrap_or_else(|| s.to_owned())
 }
@@ -62,9 +58,9 @@ pub fn from_input_time(s: &str) -> String {
 pub fn actor_label(actor: &str, lang: crate::i18n::Lang) -> String {
     use crate::i18n::Lang;
     match (actor, lang) {
-        ("anonymous", Lang::ZhCn) => "匿名用户".into(),
+        ("anonymous", Lang::Zh) => "匿名用户".into(),
         ("anonymous", Lang::En) => "Anonymous".into(),
-        ("system", Lang::ZhCn) => "系统".into(),
+        ("system", Lang::Zh) => "系统".into(),
         ("system", Lang::En) => "System".into(),
         (other, _) => other.to_owned(),
     }
@@ -76,7 +72,7 @@ pub fn actor_text(actor: &str, on_behalf: bool, lang: crate::i18n::Lang) -> Stri
     let who = actor_label(actor, lang);
     match (on_behalf, lang) {
         (false, _) => who,
-        (true, crate::i18n::Lang::ZhCn) => format!("{who}（代录）"),
+        (true, crate::i18n::Lang::Zh) => format!("{who}（代录）"),
         (true, crate::i18n::Lang::En) => format!("{who} (on behalf)"),
     }
 }
@@ -99,11 +95,11 @@ mod tests {
 
     #[test]
     fn the_system_and_on_behalf_entries_read_as_words() {
-        assert_eq!(actor_label("system", Lang::ZhCn), "系统");
+        assert_eq!(actor_label("system", Lang::Zh), "系统");
         assert_eq!(actor_label("system", Lang::En), "System");
-        assert_eq!(actor_label("zhenjiang", Lang::ZhCn), "zhenjiang");
+        assert_eq!(actor_label("zhenjiang", Lang::Zh), "zhenjiang");
         assert_eq!(
-            actor_text("coordinator", true, Lang::ZhCn),
+            actor_text("coordinator", true, Lang::Zh),
             "coordinator（代录）"
         );
         assert_eq!(

@@ -3,10 +3,11 @@ use chrono::TimeZone;
 
 fn cst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     // China Standard Time to UTC.
-    Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+    duban_core::CHINA
+        .with_ymd_and_hms(y, m, d, h, min, 0)
         .single()
         .expect("valid")
-        - chrono::TimeDelta::hours(8)
+        .to_utc()
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -89,7 +89,10 @@ fn a_key_case_is_followed_to_the_end() {
         (o.number.as_str(), o.status),
         ("苏督〔2025〕1号", OrderStatus::Open)
     );
-    let due = (o.clock.due_at() + TimeDelta::hours(8))
+    let due = o
+        .clock
+        .due_at()
+        .with_timezone(&duban_core::CHINA)
         .format("%F %R")
         .to_string();
     assert_eq!(

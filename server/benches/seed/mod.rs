@@ -35,7 +35,10 @@ fn first_day() -> NaiveDate {
 
 /// Midnight of a CST date, in UTC.
 fn cst_midnight(d: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap()) - TimeDelta::hours(8)
+    duban_core::CHINA
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
+        .unwrap()
+        .to_utc()
 }
 
 /// The bench's "now": 2026-12-01 00:00 China time, after the last case.

@@ -99,7 +99,7 @@ pub(crate) async fn export_table(
         }
         for c in &items {
             let local = |t: DateTime<Utc>| {
-                (t + chrono::TimeDelta::hours(8))
+                t.with_timezone(&duban_core::CHINA)
                     .format("%Y-%m-%d %H:%M")
                     .to_string()
             };
@@ -161,7 +161,9 @@ pub(crate) async fn export_table(
 pub(crate) fn download(s: &AppState, ext: &str, content_type: &str, body: Vec<u8>) -> Response {
     let name = format!(
         "duban-cases-{}.{ext}",
-        (s.now() + chrono::TimeDelta::hours(8)).format("%Y%m%d-%H%M")
+        s.now()
+            .with_timezone(&duban_core::CHINA)
+            .format("%Y%m%d-%H%M")
     );
     download_named(&name, content_type, body)
 }

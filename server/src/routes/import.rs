@@ -698,7 +698,7 @@ async fn commit(
 fn duplicate(prev: &ImportRecord, lang: Lang) -> ApiFailure {
     let at = DateTime::from_timestamp_millis(prev.created_at)
         .map(|t| {
-            (t + chrono::TimeDelta::hours(8))
+            t.with_timezone(&duban_core::CHINA)
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         })

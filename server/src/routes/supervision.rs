@@ -163,7 +163,7 @@ pub(crate) async fn supervise(
     let now = s.now();
     let number = match &cmd {
         duban_supervision::Command::IssueOrder { .. } => {
-            let year = chrono::Datelike::year(&(now + chrono::TimeDelta::hours(8)));
+            let year = chrono::Datelike::year(&duban_core::china_date(now));
             let n = s.store.next_serial(&format!("order-{year}")).await?;
             Some(format!("苏督〔{year}〕{n}号"))
         }

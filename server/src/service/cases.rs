@@ -118,7 +118,7 @@ impl AppState {
     /// The reference counter a new case numbers from (`2026-B03`, `2026-H`), and its year
     /// in China time.
     pub(crate) fn counter_of(new: &NewCase) -> (String, i32) {
-        let year = chrono::Datelike::year(&(new.received_at() + chrono::TimeDelta::hours(8)));
+        let year = chrono::Datelike::year(&duban_core::china_date(new.received_at()));
         match new.batch() {
             Some(b) => (format!("{year}-B{:02}", b.number()), year),
             None => (format!("{year}-{}", new.channel().letter()), year),

@@ -1,8 +1,6 @@
 //! Cases set up through the server rather than the pages, for stories that start later
 //! in a case's life; the day and a tiny image the pages take.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use anyhow::{Result, anyhow};
 
 use crate::browser::{ADDRESS, DIVISION, LEAD_UNIT};
@@ -83,12 +81,7 @@ pub const PNG_1X1: &[u8] = &[
 
 /// Today's date in China (UTC+8), as a date input wants it.
 pub fn today_utc8() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let secs = i64::try_from(secs).unwrap_or(0) + 8 * 3600;
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|t| t.date_naive().format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    duban_core::china_date(chrono::Utc::now())
+        .format("%Y-%m-%d")
+        .to_string()
 }

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, Utc};
 use duban_calendar::{Calendar, DayKind};
+use duban_core::china_date;
 use duban_sla::RuleSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,7 +24,7 @@ fn kind_class(k: DayKind) -> &'static str {
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let i18n = use_i18n();
-    let year = RwSignal::new((Utc::now() + chrono::TimeDelta::hours(8)).year());
+    let year = RwSignal::new(china_date(Utc::now()).year());
     let rule_sets = RwSignal::new(Vec::<RuleSet>::new());
     spawn_local(async move {
         if let Ok(r) =
@@ -33,7 +34,7 @@ pub fn CalendarPage() -> impl IntoView {
         }
     });
     let cal = Calendar::official();
-    let today = (Utc::now() + chrono::TimeDelta::hours(8)).date_naive();
+    let today = china_date(Utc::now());
 
     view! {
         <section>
@@ -62,7 +63,7 @@ pub fn CalendarPage() -> impl IntoView {
             <div class="months">
                 {move || {
                     let y = year.get();
-                    let zh = i18n.lang() == Lang::ZhCn;
+                    let zh = i18n.lang() == Lang::Zh;
                     (1..=12u32).map(|m| {
                         let first = NaiveDate::from_ymd_opt(y, m, 1);
                         let offset = first.map_or(0, |d| d.weekday().num_days_from_monday() as usize);
@@ -87,7 +88,7 @@ pub fn CalendarPage() -> impl IntoView {
             <p class="hint">{move || i18n.t("rules.hint")}</p>
             {move || rule_sets.get().into_iter().map(|set| {
                 let lang = i18n.lang();
-                let name = if lang == Lang::ZhCn { set.name_zh().to_owned() } else { set.name_en().to_owned() };
+                let name = if lang == Lang::Zh { set.name_zh().to_owned() } else { set.name_en().to_owned() };
                 view! {
                     <div class="rule-set" data-id=set.id().to_owned()>
                         <h3>{name}</h3>
@@ -105,7 +106,7 @@ pub fn CalendarPage() -> impl IntoView {
                                         (_, false) => i18n.t("rules.inquiry"),
                                         _ => "",
                                     };
-                                    let limit = if lang == Lang::ZhCn { r.limit.to_zh() } else { r.limit.to_en() };
+                                    let limit = if lang == Lang::Zh { r.limit.to_zh() } else { r.limit.to_en() };
                                     view! { <tr><td>{stage_label(r.stage, lang)}</td><td>{when}</td><td>{limit}</td></tr> }
                                 }).collect_view()}
                             </tbody>
