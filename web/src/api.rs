@@ -7,7 +7,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, LangCode as _};
 
 /// A failed call: the HTTP status (0 when the server was not reached) and the errors.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +24,7 @@ impl Failure {
         // page; they go to the console for whoever investigates.
         leptos::logging::warn!("request failed: {e}");
         let message = match lang {
-            Lang::ZhCn => "无法连接服务器，请检查网络后重试。".to_owned(),
+            Lang::Zh => "无法连接服务器，请检查网络后重试。".to_owned(),
             Lang::En => "Cannot reach the server. Check the network and try again.".to_owned(),
         };
         Failure {

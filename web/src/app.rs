@@ -279,8 +279,8 @@ fn user_text(
     let (name, role) = (name.trim().to_owned(), role.to_owned());
     move || {
         let label = crate::pages::role_label(i18n, &role);
-        let zh = crate::i18n::lookup(Lang::ZhCn, &format!("role.{role}")).unwrap_or(&role);
-        let says_role = i18n.lang() == Lang::ZhCn && name.contains(zh);
+        let zh = crate::i18n::lookup(Lang::Zh, &format!("role.{role}")).unwrap_or(&role);
+        let says_role = i18n.lang() == Lang::Zh && name.contains(zh);
         if name.is_empty() || name == zh || name == label {
             label
         } else if says_role {
@@ -302,7 +302,7 @@ pub fn LangSwitch() -> impl IntoView {
             title=move || i18n.t("nav.switch_lang")
             on:click=move |_| i18n.toggle()
         >
-            <span class:active=move || i18n.lang() == Lang::ZhCn>"中文"</span>
+            <span class:active=move || i18n.lang() == Lang::Zh>"中文"</span>
             " / "
             <span class:active=move || i18n.lang() == Lang::En>"EN"</span>
         </button>

@@ -110,15 +110,14 @@ pub fn division_name(code: DivisionCode) -> String {
 /// `行政区域镇江市京口区属镇江市属地管理`, `污染类型为水`.
 pub fn because_text(b: &Because, lang: Lang) -> String {
     let d = |c: &DivisionCode| division_name(*c);
-    let domain = lang.domain();
     match (b, lang) {
-        (Because::Division { case, within }, Lang::ZhCn) if case == within => {
+        (Because::Division { case, within }, Lang::Zh) if case == within => {
             format!("行政区域为{}", d(case))
         }
         (Because::Division { case, within }, Lang::En) if case == within => {
             format!("the division is {}", d(case))
         }
-        (Because::Division { case, within }, Lang::ZhCn) => {
+        (Because::Division { case, within }, Lang::Zh) => {
             format!("行政区域{}在{}范围内", d(case), d(within))
         }
         (Because::Division { case, within }, Lang::En) => {
@@ -129,7 +128,7 @@ pub fn because_text(b: &Because, lang: Lang) -> String {
                 case,
                 government_of,
             },
-            Lang::ZhCn,
+            Lang::Zh,
         ) => {
             format!("行政区域{}属{}属地管理", d(case), d(government_of))
         }
@@ -142,25 +141,25 @@ pub fn because_text(b: &Because, lang: Lang) -> String {
         ) => {
             format!("{} is governed by {}", d(case), d(government_of))
         }
-        (Because::Category { category }, Lang::ZhCn) => {
-            format!("污染类型为{}", category.label(domain))
+        (Because::Category { category }, Lang::Zh) => {
+            format!("污染类型为{}", category.label(lang))
         }
         (Because::Category { category }, Lang::En) => {
-            format!("the category is {}", category.label(domain))
+            format!("the category is {}", category.label(lang))
         }
-        (Because::KeyClass { key_class }, Lang::ZhCn) => {
-            format!("重点类别为{}", key_class.label(domain))
+        (Because::KeyClass { key_class }, Lang::Zh) => {
+            format!("重点类别为{}", key_class.label(lang))
         }
         (Because::KeyClass { key_class }, Lang::En) => {
-            format!("the key class is {}", key_class.label(domain))
+            format!("the key class is {}", key_class.label(lang))
         }
-        (Because::Keyword { word }, Lang::ZhCn) => format!("内容含“{word}”"),
+        (Because::Keyword { word }, Lang::Zh) => format!("内容含“{word}”"),
         (Because::Keyword { word }, Lang::En) => format!("the content mentions “{word}”"),
-        (Because::Channel { channel }, Lang::ZhCn) => format!("来源为{}", channel.label(domain)),
+        (Because::Channel { channel }, Lang::Zh) => format!("来源为{}", channel.label(lang)),
         (Because::Channel { channel }, Lang::En) => {
-            format!("the channel is {}", channel.label(domain))
+            format!("the channel is {}", channel.label(lang))
         }
-        (Because::Always, Lang::ZhCn) => "适用于所有案件".into(),
+        (Because::Always, Lang::Zh) => "适用于所有案件".into(),
         (Because::Always, Lang::En) => "it applies to every case".into(),
     }
 }
@@ -171,7 +170,7 @@ pub fn because_text(b: &Because, lang: Lang) -> String {
 pub fn explain(p: &Proposal, name: &str, lang: Lang) -> String {
     let reasons: Vec<String> = p.reasons().map(|b| because_text(b, lang)).collect();
     match lang {
-        Lang::ZhCn => {
+        Lang::Zh => {
             let role = match p.kind {
                 RuleKind::Lead => "牵头",
                 RuleKind::Notify => "抄送",
@@ -282,7 +281,7 @@ mod tests {
                 },
             ],
         };
-        let zh = explain(&p, &p.name, Lang::ZhCn);
+        let zh = explain(&p, &p.name, Lang::Zh);
         assert!(zh.starts_with("牵头：镇江市人民政府，依据规则“属地政府牵头（设区市）”："));
         assert!(zh.contains("镇江市京口区属镇江市属地管理"));
         assert!(zh.contains("污染类型为水"));

@@ -28,7 +28,7 @@ pub fn parse_step(code: &str) -> Option<Step> {
 /// 临期提醒 / Reminder …
 pub fn step_label(step: Step, lang: Lang) -> &'static str {
     match lang {
-        Lang::ZhCn => step.name_zh(),
+        Lang::Zh => step.name_zh(),
         Lang::En => step.name_en(),
     }
 }
@@ -185,9 +185,9 @@ pub fn countdown(secs: i64, lang: Lang) -> String {
     let s = secs.abs();
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
     match (h, lang) {
-        (0, Lang::ZhCn) => format!("{m}分{sec:02}秒"),
+        (0, Lang::Zh) => format!("{m}分{sec:02}秒"),
         (0, Lang::En) => format!("{m}m {sec:02}s"),
-        (_, Lang::ZhCn) => format!("{h}小时{m:02}分"),
+        (_, Lang::Zh) => format!("{h}小时{m:02}分"),
         (_, Lang::En) => format!("{h}h {m:02}m"),
     }
 }
@@ -243,11 +243,11 @@ pub struct LinkedEvent {
 pub fn step_text(source: &str, subject: &str, step: Step, lang: Lang) -> String {
     let step = step_label(step, lang);
     match (source, lang) {
-        ("supervision", Lang::ZhCn) => format!("督办单 {subject}：{step}"),
+        ("supervision", Lang::Zh) => format!("督办单 {subject}：{step}"),
         ("supervision", Lang::En) => format!("Order {subject}: {step}"),
-        ("incident", Lang::ZhCn) => format!("{subject} 接报确认：{step}"),
+        ("incident", Lang::Zh) => format!("{subject} 接报确认：{step}"),
         ("incident", Lang::En) => format!("{subject} acknowledgement: {step}"),
-        (_, Lang::ZhCn) => format!("答复时限：{step}"),
+        (_, Lang::Zh) => format!("答复时限：{step}"),
         (_, Lang::En) => format!("Response deadline: {step}"),
     }
 }
@@ -557,9 +557,9 @@ mod tests {
             parse_tasks(" 赶赴现场，开展监测\n\n 疏散群众 "),
             ["赶赴现场，开展监测", "疏散群众"]
         );
-        assert_eq!(countdown(725, Lang::ZhCn), "12分05秒");
+        assert_eq!(countdown(725, Lang::Zh), "12分05秒");
         assert_eq!(countdown(-65, Lang::En), "1m 05s");
-        assert_eq!(countdown(3720, Lang::ZhCn), "1小时02分");
+        assert_eq!(countdown(3720, Lang::Zh), "1小时02分");
         assert_eq!(
             incident_type_for(&[Category::Noise, Category::Water]),
             IncidentType::WaterPollution
@@ -607,11 +607,11 @@ mod tests {
     #[test]
     fn ladder_steps_name_their_clock() {
         assert_eq!(
-            step_text("supervision", "苏督〔2026〕3号", Step::Chase, Lang::ZhCn),
+            step_text("supervision", "苏督〔2026〕3号", Step::Chase, Lang::Zh),
             "督办单 苏督〔2026〕3号：超期催办"
         );
         assert_eq!(
-            step_text("incident", "住建厅", Step::Remind, Lang::ZhCn),
+            step_text("incident", "住建厅", Step::Remind, Lang::Zh),
             "住建厅 接报确认：临期提醒"
         );
         assert_eq!(
@@ -637,7 +637,7 @@ mod tests {
             }
         };
         assert_eq!(
-            linked_line(&line, &names, Lang::ZhCn),
+            linked_line(&line, &names, Lang::Zh),
             (
                 Some("住建厅 接报确认：临期提醒".to_owned()),
                 "某河段突发水污染".to_owned()
@@ -649,7 +649,7 @@ mod tests {
             ..line
         };
         assert_eq!(
-            linked_line(&plain, &names, Lang::ZhCn),
+            linked_line(&plain, &names, Lang::Zh),
             (None, "住建厅 · 某河段突发水污染".to_owned())
         );
     }

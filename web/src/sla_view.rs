@@ -29,7 +29,7 @@ pub fn use_now() -> RwSignal<DateTime<Utc>> {
 pub fn span(secs: i64, lang: Lang) -> String {
     let s = secs.abs();
     let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    let zh = lang == Lang::ZhCn;
+    let zh = lang == Lang::Zh;
     match (d, h) {
         (0, 0) if zh => format!("{m}分钟"),
         (0, 0) => format!("{m}m"),
@@ -61,7 +61,7 @@ pub fn status_code(s: Status) -> &'static str {
 }
 
 fn status_text(s: Status, left: i64, lang: Lang, seconds: bool) -> String {
-    let zh = lang == Lang::ZhCn;
+    let zh = lang == Lang::Zh;
     let span = |secs: i64, lang: Lang| {
         if seconds {
             crate::mechanism_view::countdown(secs, lang)
@@ -109,7 +109,7 @@ pub fn SlaBadge(
 }
 
 pub fn stage_label(stage: duban_sla::Stage, lang: Lang) -> &'static str {
-    if lang == Lang::ZhCn {
+    if lang == Lang::Zh {
         stage.name_zh()
     } else {
         stage.name_en()

@@ -28,48 +28,43 @@ use leptos::prelude::*;
 /// `localStorage` key holding the chosen language code (`"zh-CN"` or `"en"`).
 pub const STORAGE_KEY: &str = "duban.lang";
 
-/// Interface language. Chinese (simplified, mainland) is the default.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    #[default]
-    ZhCn,
-    En,
+/// Interface language: the domain crates' one [`duban_core::Lang`]; Chinese first.
+pub use duban_core::Lang;
+
+/// What only the browser needs of a language: its BCP 47 tag, parsing one, and the
+/// switch between the two.
+pub trait LangCode: Sized {
+    /// BCP 47 tag, also used for `<html lang>`, `Accept-Language` and the stored value.
+    fn code(self) -> &'static str;
+    /// Parses a stored/BCP 47 code; anything Chinese maps to `Zh`.
+    fn from_code(code: &str) -> Option<Self>;
+    /// The other language (there are two).
+    fn toggled(self) -> Self;
 }
 
-impl Lang {
-    /// BCP 47 tag, also used for `<html lang>` and the stored value.
-    pub const fn code(self) -> &'static str {
+impl LangCode for Lang {
+    fn code(self) -> &'static str {
         match self {
-            Lang::ZhCn => "zh-CN",
+            Lang::Zh => "zh-CN",
             Lang::En => "en",
         }
     }
 
-    /// Parses a stored/BCP 47 code; anything Chinese maps to `ZhCn`.
-    pub fn from_code(code: &str) -> Option<Self> {
+    fn from_code(code: &str) -> Option<Self> {
         let lower = code.trim().to_ascii_lowercase();
         if lower == "en" || lower.starts_with("en-") {
             Some(Lang::En)
         } else if lower == "zh" || lower.starts_with("zh-") {
-            Some(Lang::ZhCn)
+            Some(Lang::Zh)
         } else {
             None
         }
     }
 
-    /// The domain crates' language, for their labels and error messages.
-    pub const fn domain(self) -> duban_case::Lang {
+    fn toggled(self) -> Self {
         match self {
-            Lang::ZhCn => duban_case::Lang::Zh,
-            Lang::En => duban_case::Lang::En,
-        }
-    }
-
-    /// The other language (there are two).
-    pub const fn toggled(self) -> Self {
-        match self {
-            Lang::ZhCn => Lang::En,
-            Lang::En => Lang::ZhCn,
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
         }
     }
 }
@@ -98,7 +93,7 @@ pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
         .flat_map(|t| t.iter())
         .find(|(k, _, _)| *k == key)
         .map(|&(_, zh, en)| match lang {
-            Lang::ZhCn => zh,
+            Lang::Zh => zh,
             Lang::En => en,
         })
 }
@@ -161,7 +156,7 @@ impl I18n {
     }
 }
 
-/// Reads the stored language (default `ZhCn`), provides an [`I18n`] context and keeps
+/// Reads the stored language (default `Zh`), provides an [`I18n`] context and keeps
 /// `localStorage` and `<html lang>` in step with it. Call once, at the root.
 pub fn provide_i18n() -> I18n {
     let initial = LocalStorage::get::<String>(STORAGE_KEY)
@@ -212,19 +207,19 @@ mod tests {
 
     #[test]
     fn lang_codes_round_trip() {
-        for lang in [Lang::ZhCn, Lang::En] {
+        for lang in [Lang::Zh, Lang::En] {
             assert_eq!(Lang::from_code(lang.code()), Some(lang));
             assert_eq!(lang.toggled().toggled(), lang);
         }
-        assert_eq!(Lang::from_code("zh-Hans-CN"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_code("zh-Hans-CN"), Some(Lang::Zh));
         assert_eq!(Lang::from_code("EN-gb"), Some(Lang::En));
         assert_eq!(Lang::from_code("fr"), None);
-        assert_eq!(Lang::default(), Lang::ZhCn);
+        assert_eq!(Lang::default(), Lang::Zh);
     }
 
     #[test]
     fn lookup_picks_language() {
-        assert_eq!(lookup(Lang::ZhCn, "nav.cases"), Some("信访件"));
+        assert_eq!(lookup(Lang::Zh, "nav.cases"), Some("信访件"));
         assert_eq!(lookup(Lang::En, "nav.cases"), Some("Cases"));
         assert_eq!(lookup(Lang::En, "no.such.key"), None);
     }

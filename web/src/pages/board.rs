@@ -415,7 +415,7 @@ pub fn BoardPage() -> impl IntoView {
                         on:change=move |ev| s4("category", event_target_value(&ev))>
                         <option value="">{i18n.t("board.all_categories")}</option>
                         {Category::ALL.iter().map(|c| view! {
-                            <option value=c.code()>{c.label(lang.domain())}</option>
+                            <option value=c.code()>{c.label(lang)}</option>
                         }).collect_view()}
                     </select>
                     <select id="board-key" prop:value=q.key.clone()
@@ -424,7 +424,7 @@ pub fn BoardPage() -> impl IntoView {
                         <option value="any">{i18n.t("board.key_any")}</option>
                         <option value="none">{i18n.t("board.key_none")}</option>
                         {KeyClass::ALL.iter().map(|k| view! {
-                            <option value=k.code()>{k.label(lang.domain())}</option>
+                            <option value=k.code()>{k.label(lang)}</option>
                         }).collect_view()}
                     </select>
                     <button type="button" class="btn btn-small" id="board-reset"
@@ -435,7 +435,7 @@ pub fn BoardPage() -> impl IntoView {
     };
 
     let parse_errors = move || {
-        let lang = i18n.lang().domain();
+        let lang = i18n.lang();
         match parsed.get() {
             Ok(_) => None,
             Err(errs) => Some(view! {
@@ -536,7 +536,7 @@ fn Totals(b: BoardView) -> impl IntoView {
                 <tr><th>{i18n.t("board.o.concluded")}</th><td>{o.concluded}{i18n.t("unit.cases")}</td></tr>
                 <tr><th>{i18n.t("board.o.rectification")}</th><td>{o.rectification_orders}{i18n.t("unit.enterprises")}</td></tr>
                 <tr><th>{i18n.t("board.o.penalty")}</th><td>{o.penalty_cases}{i18n.t("unit.cases_filed")}</td></tr>
-                <tr><th>{i18n.t("board.o.fines")}</th><td>{duban_api::fines_text(o.fines_yuan, lang.domain())}</td></tr>
+                <tr><th>{i18n.t("board.o.fines")}</th><td>{duban_api::fines_text(o.fines_yuan, lang)}</td></tr>
                 <tr><th>{i18n.t("board.o.criminal")}</th><td>{o.criminal_cases}{i18n.t("unit.cases_filed")}</td></tr>
                 <tr><th>{i18n.t("board.o.summoned")}</th><td>{o.officials_summoned}{i18n.t("unit.persons")}</td></tr>
                 <tr><th>{i18n.t("board.o.accountable")}</th><td>{o.officials_accountable}{i18n.t("unit.persons")}</td></tr>
@@ -714,20 +714,14 @@ fn Charts(b: BoardView) -> impl IntoView {
     let cats: Vec<(String, i64, i64)> = b
         .categories
         .iter()
-        .map(|c| {
-            (
-                c.category.label(lang.domain()).to_owned(),
-                c.total,
-                c.total - c.open,
-            )
-        })
+        .map(|c| (c.category.label(lang).to_owned(), c.total, c.total - c.open))
         .collect();
     let batch_label = move |k: &str| {
         if k == "0" {
             i18n.t("board.no_batch").to_owned()
         } else {
             match lang {
-                Lang::ZhCn => format!("第{k}批"),
+                Lang::Zh => format!("第{k}批"),
                 Lang::En => format!("B{k}"),
             }
         }

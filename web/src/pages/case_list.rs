@@ -257,7 +257,7 @@ pub fn CaseListPage() -> impl IntoView {
                 <select name="status" on:change=set(|f, v| f.status = v, false)>
                     <option value="" selected=move || filters.with(|f| f.status.is_empty())>{move || i18n.t("filter.all_status")}</option>
                     {Status::ALL.iter().map(|s| view! {
-                        <option value=s.code() selected=move || filters.with(|f| f.status == s.code())>{move || s.label(i18n.lang().domain())}</option>
+                        <option value=s.code() selected=move || filters.with(|f| f.status == s.code())>{move || s.label(i18n.lang())}</option>
                     }).collect_view()}
                 </select>
                 <select name="division" on:change=set(|f, v| f.division = v, false)>
@@ -273,7 +273,7 @@ pub fn CaseListPage() -> impl IntoView {
                 <select name="category" on:change=set(|f, v| f.category = v, false)>
                     <option value="" selected=move || filters.with(|f| f.category.is_empty())>{move || i18n.t("filter.all_categories")}</option>
                     {Category::ALL.iter().map(|c| view! {
-                        <option value=c.code() selected=move || filters.with(|f| f.category == c.code())>{move || c.label(i18n.lang().domain())}</option>
+                        <option value=c.code() selected=move || filters.with(|f| f.category == c.code())>{move || c.label(i18n.lang())}</option>
                     }).collect_view()}
                 </select>
                 <select name="key" on:change=set(|f, v| f.key = v, false)>
@@ -461,11 +461,11 @@ fn CaseRow(c: CaseSummary) -> impl IntoView {
                 {key.then(|| view! { <span class="tag tag-key">{move || i18n.t("cases.key")}</span> })}
             </td>
             <td class="cell-division">{c.division_name.clone()}</td>
-            <td class="cell-category">{move || cats.iter().map(|k| k.label(i18n.lang().domain())).collect::<Vec<_>>().join("、")}</td>
+            <td class="cell-category">{move || cats.iter().map(|k| k.label(i18n.lang())).collect::<Vec<_>>().join("、")}</td>
             <td class="excerpt cell-excerpt">{c.excerpt.clone()}</td>
             <td class="nowrap cell-received" data-label=move || i18n.t("cases.col.received")>{crate::format::local_time(c.received_at)}</td>
             <td class="nowrap cell-status">
-                <span class="status" data-status=status.code()>{move || status.label(i18n.lang().domain())}</span>
+                <span class="status" data-status=status.code()>{move || status.label(i18n.lang())}</span>
                 {paused.then(|| view! { <span class="tag">{move || i18n.t("cases.paused")}</span> })}
             </td>
             <td class="nowrap cell-deadline" data-label=move || i18n.t("cases.col.deadline")>{c.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>

@@ -87,7 +87,7 @@ fn CheckGroup(
                                     t.insert(name);
                                 });
                             }/>
-                        {move || if i18n.lang() == crate::i18n::Lang::ZhCn { zh } else { en }}
+                        {move || if i18n.lang() == crate::i18n::Lang::Zh { zh } else { en }}
                     </label>
                 }).collect_view()}
             </div>
@@ -121,7 +121,7 @@ pub fn CaseNewPage() -> impl IntoView {
 
     // The same validation as the server, as you type.
     let client_errors = Memo::new(move |_| {
-        let lang = i18n.lang().domain();
+        let lang = i18n.lang();
         match NewCase::parse(&draft.get(), Utc::now()) {
             Ok(_) => Vec::new(),
             Err(errs) => errs
@@ -270,7 +270,7 @@ pub fn CaseNewPage() -> impl IntoView {
                                 let code = c.code();
                                 view! {
                                     <option value=code selected=move || draft.with(|d| d.channel == code)>
-                                        {move || c.label(i18n.lang().domain())}
+                                        {move || c.label(i18n.lang())}
                                     </option>
                                 }
                             }).collect_view()}
@@ -282,7 +282,7 @@ pub fn CaseNewPage() -> impl IntoView {
                         <select name="request_kind" on:change=set_text("request_kind", |d, v| d.request_kind = v)>
                             {["report", "complaint", "inquiry", "suggestion"].into_iter().map(|code| {
                                 let kind = duban_case::model::parse_request_kind(code).unwrap_or_default();
-                                view! { <option value=code selected=move || draft.with(|d| d.request_kind == code)>{move || duban_case::model::request_kind_label(kind, i18n.lang().domain())}</option> }
+                                view! { <option value=code selected=move || draft.with(|d| d.request_kind == code)>{move || duban_case::model::request_kind_label(kind, i18n.lang())}</option> }
                             }).collect_view()}
                         </select>
                         <FieldErrors field="request_kind" errors=shown/>

@@ -256,7 +256,7 @@ fn ClearingCaseRow(c: ClearingCase, unit: String) -> impl IntoView {
             <td>{s.division_name.clone()}</td>
             <td>{unit}</td>
             <td class="nowrap">
-                <span class="status" data-status=status.code()>{move || status.label(i18n.lang().domain())}</span>
+                <span class="status" data-status=status.code()>{move || status.label(i18n.lang())}</span>
                 {s.paused.then(|| view! { <span class="tag">{move || i18n.t("cases.paused")}</span> })}
             </td>
             <td class="nowrap">{s.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>

@@ -25,7 +25,7 @@ use super::RolesOnly;
 use super::import_fix::{BatchCounts, Edits, FileSettings, RowFix};
 use crate::api::{self, Failure};
 use crate::format::local_time;
-use crate::i18n::{I18n, Lang, use_i18n};
+use crate::i18n::{I18n, Lang, LangCode as _, use_i18n};
 use crate::session::DISPATCH_ROLES;
 
 /// Rows rendered at first, and added by each "show more".
@@ -84,7 +84,7 @@ fn interrupted(lang: Lang) -> Failure {
         0,
         "network.unreachable",
         match lang {
-            Lang::ZhCn => "上传中断，请检查网络后重试".to_owned(),
+            Lang::Zh => "上传中断，请检查网络后重试".to_owned(),
             Lang::En => "The upload was interrupted; check the connection and try again".to_owned(),
         },
     )
@@ -95,7 +95,7 @@ fn too_large(lang: Lang) -> Failure {
         413,
         "body.too_large",
         match lang {
-            Lang::ZhCn => "文件超过32MB，请拆分后导入".to_owned(),
+            Lang::Zh => "文件超过32MB，请拆分后导入".to_owned(),
             Lang::En => "The file exceeds 32 MB; split it".to_owned(),
         },
     )
@@ -658,7 +658,7 @@ fn PreviewView(
                             <span class="tag import-column" data-key=c.key.clone() title=c.key.clone()>
                                 {move || {
                                     let name = if i18n.lang() == Lang::En { c.en.clone() } else { c.zh.clone() };
-                                    if same && i18n.lang() == Lang::ZhCn { name } else { format!("{} → {name}", c.header) }
+                                    if same && i18n.lang() == Lang::Zh { name } else { format!("{} → {name}", c.header) }
                                 }}
                             </span>
                         }

@@ -81,7 +81,7 @@ pub fn FileSettings(
                         let code = c.code();
                         view! {
                             <option value=code selected=move || edits.with(|e| e.channel.as_deref() == Some(code))>
-                                {move || c.label(i18n.lang().domain())}
+                                {move || c.label(i18n.lang())}
                             </option>
                         }
                     }).collect_view()}

@@ -146,7 +146,7 @@ pub fn InboxPage() -> impl IntoView {
                 <div class="actions">
                     <span class="muted" id="inbox-summary">
                         {move || inbox.data.with(|d| d.as_ref().map(|d| match i18n.lang() {
-                            crate::i18n::Lang::ZhCn => format!("共{}项，其中超期{}项", d.total, d.overdue),
+                            crate::i18n::Lang::Zh => format!("共{}项，其中超期{}项", d.total, d.overdue),
                             crate::i18n::Lang::En => format!("{} items, {} overdue", d.total, d.overdue),
                         }))}
                     </span>
@@ -242,9 +242,9 @@ fn InboxRow(item: InboxItem) -> impl IntoView {
                                 let left = (d - now.get()).num_seconds();
                                 let lang = i18n.lang();
                                 match (left > 0, lang) {
-                                    (true, crate::i18n::Lang::ZhCn) => format!("剩余{}", span(left, lang)),
+                                    (true, crate::i18n::Lang::Zh) => format!("剩余{}", span(left, lang)),
                                     (true, crate::i18n::Lang::En) => format!("{} left", span(left, lang)),
-                                    (false, crate::i18n::Lang::ZhCn) => format!("超期{}", span(left, lang)),
+                                    (false, crate::i18n::Lang::Zh) => format!("超期{}", span(left, lang)),
                                     (false, crate::i18n::Lang::En) => format!("Overdue {}", span(left, lang)),
                                 }
                             }}

@@ -80,11 +80,11 @@ impl DeclareDraft {
 }
 
 fn severity_label(s: Severity, i18n: I18n) -> &'static str {
-    s.label(i18n.lang().domain())
+    s.label(i18n.lang())
 }
 
 fn type_label(t: IncidentType, i18n: I18n) -> &'static str {
-    t.label(i18n.lang().domain())
+    t.label(i18n.lang())
 }
 
 /// The board's incident, read from the server's JSON: the view and the head the domain
@@ -103,7 +103,7 @@ fn domain_errors(
         .map(|e| ApiError {
             field: e.field(),
             code: e.code(),
-            message: e.message(lang.domain()),
+            message: e.message(lang),
         })
         .collect()
 }
@@ -328,7 +328,7 @@ fn event_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (String, Stri
 
 /// The string-table key and the detail of an incident event other than a ladder step.
 fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static str, String) {
-    let lang = i18n.lang().domain();
+    let lang = i18n.lang();
     match kind {
         EventKind::Declared {
             severity,

@@ -51,10 +51,7 @@ fn what_label(i18n: I18n, what: &str) -> String {
     ActionKind::ALL
         .iter()
         .find(|k| k.code() == what)
-        .map_or_else(
-            || what.to_owned(),
-            |k| k.label(i18n.lang().domain()).to_owned(),
-        )
+        .map_or_else(|| what.to_owned(), |k| k.label(i18n.lang()).to_owned())
 }
 
 /// The fields of a JSON object, nested objects flattened (`outcome.finding` → `finding`).
@@ -90,10 +87,10 @@ fn field_value(i18n: I18n, key: &str, value: &str) -> String {
     match key {
         "action" => what_label(i18n, value),
         _ if value.is_empty() => "—".to_owned(),
-        "finding" => Finding::ALL.iter().find(|f| f.code() == value).map_or_else(
-            || value.to_owned(),
-            |f| f.label(i18n.lang().domain()).to_owned(),
-        ),
+        "finding" => Finding::ALL
+            .iter()
+            .find(|f| f.code() == value)
+            .map_or_else(|| value.to_owned(), |f| f.label(i18n.lang()).to_owned()),
         _ => value.to_owned(),
     }
 }
@@ -180,7 +177,7 @@ pub fn ConflictTable(
                     <th>{move || i18n.t("conflict.status")}</th>
                     <td></td>
                     <td data-side="theirs" data-field="status">{move || {
-                        let mut s = status.label(i18n.lang().domain()).to_owned();
+                        let mut s = status.label(i18n.lang()).to_owned();
                         if paused {
                             s.push_str(" · ");
                             s.push_str(i18n.t("cases.paused"));

@@ -49,7 +49,7 @@ pub fn PublicIndexPage() -> impl IntoView {
                             {list.into_iter().map(|b| {
                                 let title = fill(i18n.t("public.batch_title"), &[("n", b.batch.to_string())]);
                                 let count = match lang {
-                                    Lang::ZhCn => format!("（已公开{}件，本批共{}件）", b.published, b.total),
+                                    Lang::Zh => format!("（已公开{}件，本批共{}件）", b.published, b.total),
                                     Lang::En => format!(" ({} of {} published)", b.published, b.total),
                                 };
                                 view! {
@@ -99,7 +99,7 @@ pub fn PublicBatchPage() -> impl IntoView {
                     ("concluded", o.concluded.to_string()),
                     ("rect", o.rectification_orders.to_string()),
                     ("pen", o.penalty_cases.to_string()),
-                    ("fines", duban_api::fines_text(o.fines_yuan, lang.domain())),
+                    ("fines", duban_api::fines_text(o.fines_yuan, lang)),
                     ("crim", o.criminal_cases.to_string()),
                     ("summ", o.officials_summoned.to_string()),
                     ("acct", o.officials_accountable.to_string()),
@@ -127,16 +127,16 @@ pub fn PublicBatchPage() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {p.rows.into_iter().map(|r| {
-                                let cats: Vec<&str> = r.categories.iter().map(|c| c.label(lang.domain())).collect();
+                                let cats: Vec<&str> = r.categories.iter().map(|c| c.label(lang)).collect();
                                 view! {
                                     <tr>
                                         <td>{r.number}</td>
                                         <td class="nowrap">{r.reference.clone()}</td>
                                         <td class="nowrap">{r.division.clone()}</td>
                                         <td>{cats.join("、")}</td>
-                                        <td>{r.verification_text(lang.domain())}</td>
-                                        <td>{r.handling_text(lang.domain())}</td>
-                                        <td>{r.accountability(lang.domain())}</td>
+                                        <td>{r.verification_text(lang)}</td>
+                                        <td>{r.handling_text(lang)}</td>
+                                        <td>{r.accountability(lang)}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -242,7 +242,7 @@ fn ReferForm(
                     .map(|e| ApiError {
                         field: e.field(),
                         code: e.code(),
-                        message: e.message(lang.domain()),
+                        message: e.message(lang),
                     })
                     .collect(),
             );

@@ -6,7 +6,7 @@
 //! command is first checked in the browser by `duban_supervision::decide`, the
 //! function the server runs.
 
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use duban_api::{ApiError, AttachmentView, PersonView, RoutingView, SupervisionView, UnitView};
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
@@ -107,7 +107,7 @@ fn as_attachments(list: &[AttachmentView]) -> Vec<Attachment> {
 
 /// Today in Beijing, for the visit date.
 fn today() -> String {
-    (Utc::now() + TimeDelta::hours(8)).date_naive().to_string()
+    duban_core::china_date(Utc::now()).to_string()
 }
 
 fn order_status_key(s: OrderStatus) -> &'static str {
@@ -224,7 +224,7 @@ pub fn SupervisionSection(
                         .map(|e| ApiError {
                             field: e.field(),
                             code: e.code(),
-                            message: e.message(lang.domain()),
+                            message: e.message(lang),
                         })
                         .collect(),
                 );
@@ -452,7 +452,7 @@ fn VisitItem(v: Visit) -> impl IntoView {
         <li class="visit" data-seq=v.seq data-finding=finding.code()>
             <div class="record-head">
                 <span class="when">{v.date.to_string()}</span>
-                <span class="tag visit-finding" data-finding=finding.code()>{move || finding.label(i18n.lang().domain())}</span>
+                <span class="tag visit-finding" data-finding=finding.code()>{move || finding.label(i18n.lang())}</span>
                 <span class="muted">{move || i18n.t("visit.inspectors")}{move || i18n.t("routing.colon")}{v.inspectors.join("、")}</span>
                 <span class="muted">{move || format!("{} · {}", actor_label(&v.recorded_by, i18n.lang()), local_time(v.recorded_at))}</span>
             </div>
@@ -872,7 +872,7 @@ fn RecordVisitForm(
                     <select name="finding" on:change=move |ev| finding.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t("common.choose")}</option>
                         {Finding::ALL.iter().map(|x| view! {
-                            <option value=x.code() selected=move || finding.with(|f| f == x.code())>{move || x.label(i18n.lang().domain())}</option>
+                            <option value=x.code() selected=move || finding.with(|f| f == x.code())>{move || x.label(i18n.lang())}</option>
                         }).collect_view()}
                     </select>
                     <ApiFieldErrors field="finding" errors/>

@@ -55,11 +55,7 @@ pub fn audit_action_label(i18n: I18n, code: &str) -> String {
         .strip_prefix("case.")
         .and_then(|k| ActionKind::ALL.iter().find(|a| a.code() == k))
     {
-        return format!(
-            "{}{}",
-            i18n.t("audit.action.case"),
-            kind.label(i18n.lang().domain())
-        );
+        return format!("{}{}", i18n.t("audit.action.case"), kind.label(i18n.lang()));
     }
     i18n.try_t(&format!("audit.action.{code}"))
         .map_or_else(|| code.to_owned(), str::to_owned)

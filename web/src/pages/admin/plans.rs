@@ -147,7 +147,7 @@ fn plan_error_text(i18n: I18n, e: &ApiError, plans: &[Plan]) -> String {
         return message;
     };
     let id = plans.get(index).map(|p| p.id.as_str()).unwrap_or_default();
-    let (n, zh) = (index + 1, i18n.lang() == Lang::ZhCn);
+    let (n, zh) = (index + 1, i18n.lang() == Lang::Zh);
     let mut out = if zh {
         format!("第{n}个预案 {id}")
     } else {
@@ -195,7 +195,7 @@ pub fn AdminPlansPage() -> impl IntoView {
             .map(|p| p.plans().to_vec())
     };
     let row = move |p: &Plan, s: RowState| {
-        let lang = i18n.lang().domain();
+        let lang = i18n.lang();
         view! {
             <tr class="plan-row" data-plan=p.id.clone() data-index=s.i
                 class:row-changed=s.changed class:row-error=s.has_errors
@@ -367,7 +367,7 @@ fn PlanForm(
                                         if on { d.types.push(t.code().to_owned()); }
                                     });
                                 }/>
-                            <span>{move || t.label(i18n.lang().domain())}</span>
+                            <span>{move || t.label(i18n.lang())}</span>
                         </label>
                     }).collect_view()}
                 </div>
@@ -387,7 +387,7 @@ fn PlanForm(
                                         if on { d.severities.push(s.code().to_owned()); }
                                     });
                                 }/>
-                            <span>{move || s.label(i18n.lang().domain())}</span>
+                            <span>{move || s.label(i18n.lang())}</span>
                         </label>
                     }).collect_view()}
                 </div>

@@ -294,7 +294,7 @@ fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
                 &r.name
             };
             match i18n.lang() {
-                Lang::ZhCn => format!("“{name}”"),
+                Lang::Zh => format!("“{name}”"),
                 Lang::En => format!(" “{name}”"),
             }
         })
@@ -305,7 +305,7 @@ fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
         .unwrap_or_default();
     let n = index + 1;
     let which = match i18n.lang() {
-        Lang::ZhCn => format!("第{n}条"),
+        Lang::Zh => format!("第{n}条"),
         Lang::En => format!("Rule {n}"),
     };
     format!("{which}{id} · {field}{message}")
@@ -357,7 +357,7 @@ pub fn AdminRoutingPage() -> impl IntoView {
     let row = move |r: &Rule, s: RowState| {
         let i = s.i;
         let kind = r.kind;
-        let lang = i18n.lang().domain();
+        let lang = i18n.lang();
         let stat = stats.with(|figures| figures.iter().find(|f| f.rule == r.id).cloned());
         let when = conditions(&r.when, lang);
         let target =
@@ -680,7 +680,7 @@ fn CheckGroup(
                                     }
                                 });
                             }/>
-                        <span>{move || text(code, i18n.lang().domain())}</span>
+                        <span>{move || text(code, i18n.lang())}</span>
                     </label>
                 }).collect_view()}
             </div>

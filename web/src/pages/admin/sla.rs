@@ -76,7 +76,7 @@ fn parse_stage(code: &str) -> Option<Stage> {
 
 fn limit_text(limit: Limit, lang: Lang) -> String {
     match lang {
-        Lang::ZhCn => limit.to_zh(),
+        Lang::Zh => limit.to_zh(),
         Lang::En => limit.to_en(),
     }
 }
@@ -90,7 +90,7 @@ fn condition_text(i18n: I18n, when: &Condition) -> String {
         None => {}
     }
     if !when.kinds.is_empty() {
-        let lang = i18n.lang().domain();
+        let lang = i18n.lang();
         parts.push(
             when.kinds
                 .iter()
@@ -140,7 +140,7 @@ fn error_text(i18n: I18n, e: &ApiError, rules: &[StageRuleDraft]) -> String {
             .unwrap_or_default();
         let n = index + 1;
         return match i18n.lang() {
-            Lang::ZhCn => format!("第{n}条 {stage} · {message}"),
+            Lang::Zh => format!("第{n}条 {stage} · {message}"),
             Lang::En => format!("Rule {n} {stage} · {message}"),
         };
     }
@@ -375,7 +375,7 @@ fn SlaAdmin() -> impl IntoView {
                 let id = set.id().to_owned();
                 let lang = i18n.lang();
                 let (name, other) = match lang {
-                    Lang::ZhCn => (set.name_zh().to_owned(), set.name_en().to_owned()),
+                    Lang::Zh => (set.name_zh().to_owned(), set.name_en().to_owned()),
                     Lang::En => (set.name_en().to_owned(), set.name_zh().to_owned()),
                 };
                 let ext = set.max_extension();
@@ -456,7 +456,7 @@ fn RuleSetForm(
     let id = set.id().to_owned();
     let (name_zh, name_en) = (set.name_zh().to_owned(), set.name_en().to_owned());
     let title = move || match i18n.lang() {
-        Lang::ZhCn => name_zh.clone(),
+        Lang::Zh => name_zh.clone(),
         Lang::En => name_en.clone(),
     };
     let original = StoredValue::new(draft_of(&set));
@@ -622,7 +622,7 @@ fn RuleSetForm(
                                                                 if on { x.kinds.push(code.to_owned()); }
                                                             });
                                                         }/>
-                                                    <span>{move || request_kind_label(k, i18n.lang().domain())}</span>
+                                                    <span>{move || request_kind_label(k, i18n.lang())}</span>
                                                 </label>
                                             }
                                         }).collect_view()}

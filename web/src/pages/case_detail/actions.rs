@@ -130,7 +130,7 @@ pub(super) fn ActionPanel(
     on_cancel: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = move || i18n.lang().domain();
+    let lang = move || i18n.lang();
     let field_errors = move |field: &'static str| {
         move || {
             errors

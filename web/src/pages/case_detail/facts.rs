@@ -21,7 +21,7 @@ pub(super) fn CaseFacts(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let c = v.case.clone();
-    let lang = i18n.lang().domain();
+    let lang = i18n.lang();
     let status = c.status();
     view! {
         <div class="page-head">

@@ -245,7 +245,7 @@ pub fn CaseDetailPage() -> impl IntoView {
             _ if kind == ActionKind::Merge => None,
             Ok(c) => Some(c),
             Err(field) => {
-                let message = if lang == Lang::ZhCn {
+                let message = if lang == Lang::Zh {
                     "案件标识无效"
                 } else {
                     "Enter a valid case id"
@@ -273,8 +273,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                 calendar: Calendar::official(),
             };
             if let Err(errs) = lifecycle::decide(&view.case, cmd, &ctx) {
-                action_errors
-                    .set(duban_api::ErrorBody::from_case_errors(&errs, lang.domain()).errors);
+                action_errors.set(duban_api::ErrorBody::from_case_errors(&errs, lang).errors);
                 return;
             }
         }
@@ -480,7 +479,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                 <p class="banner banner-error">{move || load_error.get()}</p>
             </Show>
             {move || case.get().map(|v| {
-                let lang = i18n.lang().domain();
+                let lang = i18n.lang();
                 view! {
                     <CaseFacts v=v.clone() revealed reveal_errors on_reveal=reveal/>
                     {v.allowed_actions.contains(&ActionKind::Dispatch).then(|| view! {

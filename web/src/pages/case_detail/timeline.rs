@@ -88,7 +88,7 @@ pub(super) fn Timeline(
     <ol class="timeline" id="timeline">
         {move || merge_timeline(events.get(), linked.get()).into_iter().map(|entry| match entry {
             TimelineEntry::Case(e) => {
-                let lang = i18n.lang().domain();
+                let lang = i18n.lang();
                 let names = units.get();
                 let detail = event_detail(&e.event.kind, lang, &|id: &str| {
                     names.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.name.clone())
