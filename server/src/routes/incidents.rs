@@ -108,12 +108,7 @@ pub(crate) async fn declare_in(
     let cmd: duban_emergency::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
     let units = speaking_units(s, actor);
-    let ctx = duban_emergency::Ctx {
-        now: s.now(),
-        actor: &actor.user.username,
-        actor_units: &units,
-        calendar: Calendar::official(),
-    };
+    let ctx = ctx(s, actor, &units);
     let case_id = case.map(|c| c.id().to_string());
     let plans = s.plans();
     let id = uuid::Uuid::now_v7().to_string();
@@ -202,12 +197,7 @@ pub(crate) async fn act_on_incident(
         actor.require(Ability::DirectIncident, lang)?;
     }
     let units = speaking_units(&s, &actor);
-    let ctx = duban_emergency::Ctx {
-        now: s.now(),
-        actor: &actor.user.username,
-        actor_units: &units,
-        calendar: Calendar::official(),
-    };
+    let ctx = ctx(&s, &actor, &units);
     let plans = s.plans();
     let ctx = WithPlans { ctx, plans: &plans };
     let (next, events) = mechanisms::act(i, &cmd, &ctx, &actor.home_units(), None, lang)?;
@@ -226,4 +216,14 @@ pub(crate) async fn incidents(
         out.push(redaction::for_reader(&s, &actor, case_id.as_deref(), i).await?);
     }
     Ok(axum::Json(out))
+}
+
+/// What a step needs to know: now, who, for which units, in which calendar.
+fn ctx<'a>(s: &AppState, actor: &'a Actor, units: &'a [String]) -> duban_emergency::Ctx<'a> {
+    duban_emergency::Ctx {
+        now: s.now(),
+        actor: &actor.user.username,
+        actor_units: units,
+        calendar: Calendar::official(),
+    }
 }

@@ -77,12 +77,7 @@ pub(crate) async fn refer(
         ));
     }
     let units = speaking_units(&s, &actor);
-    let ctx = duban_referral::Ctx {
-        now: s.now(),
-        actor: &actor.user.username,
-        actor_units: &units,
-        calendar: Calendar::official(),
-    };
+    let ctx = ctx(&s, &actor, &units);
     let case_id = case.id().to_string();
     let rid = uuid::Uuid::now_v7().to_string();
     let (next, events) =
@@ -142,12 +137,7 @@ pub(crate) async fn act_on_referral(
         }
     }
     let units = speaking_units(&s, &actor);
-    let ctx = duban_referral::Ctx {
-        now: s.now(),
-        actor: &actor.user.username,
-        actor_units: &units,
-        calendar: Calendar::official(),
-    };
+    let ctx = ctx(&s, &actor, &units);
     let reference = mechanisms::reference_of(&s, r.case_id()).await?;
     let (next, events) = mechanisms::act(r, &cmd, &ctx, &actor.home_units(), None, lang)?;
     mechanisms::save(
@@ -167,4 +157,14 @@ pub(crate) async fn my_referrals(
         out.push(referral_view(&s, r, &actor).await?);
     }
     Ok(axum::Json(out))
+}
+
+/// What a step needs to know: now, who, for which units, in which calendar.
+fn ctx<'a>(s: &AppState, actor: &'a Actor, units: &'a [String]) -> duban_referral::Ctx<'a> {
+    duban_referral::Ctx {
+        now: s.now(),
+        actor: &actor.user.username,
+        actor_units: units,
+        calendar: Calendar::official(),
+    }
 }
