@@ -46,6 +46,7 @@ pub(crate) trait Stored:
     }
     /// The audit entry's reason: the text the command gave.
     fn audit_reason(cmd: &Self::Command, events: &[Self::Event]) -> String;
+    /// The audit entry's detail: what changed, by id, unit or event code.
     fn audit_detail(&self, events: &[Self::Event]) -> serde_json::Value;
     /// What the audit entry names (by default the case's reference).
     fn audit_target(&self, reference: &str) -> String {
