@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use duban_api::ErrorBody;
 use duban_case::Lang;
-use duban_case::error::Errors;
+use duban_core::CodedError;
 
 use crate::store::StoreError;
 
@@ -40,8 +40,13 @@ pub enum ApiFailure {
 }
 
 impl ApiFailure {
-    pub fn invalid(errors: &Errors, lang: Lang) -> ApiFailure {
-        ApiFailure::Invalid(ErrorBody::from_case_errors(errors, lang))
+    /// Domain errors (a case's, a supervision's, an import's …) as a 422, each with its
+    /// field, code and message in `lang`.
+    pub fn invalid<'e, E: CodedError + 'e>(
+        errors: impl IntoIterator<Item = &'e E>,
+        lang: Lang,
+    ) -> ApiFailure {
+        ApiFailure::Invalid(ErrorBody::from_errors(errors, lang))
     }
     pub fn not_found(field: &str, code: &str, lang: Lang) -> ApiFailure {
         let message = match lang {

@@ -26,6 +26,7 @@ use duban_case::Lang;
 use duban_case::error::Errors;
 use duban_case::lifecycle::{ActionKind, Case, Event};
 use duban_case::model::{Batch, CaseId, Category, Channel, KeyClass, Reference, Status};
+use duban_core::CodedError;
 use duban_sla::Clock;
 
 /// One error: the field path it belongs to, a stable code, a message for people.
@@ -54,16 +55,35 @@ impl ErrorBody {
             }],
         }
     }
-    pub fn from_case_errors(errors: &Errors, lang: Lang) -> ErrorBody {
+    /// Domain errors as the wire carries them: the one mapping of a [`CodedError`]'s
+    /// field, code and message (in `lang`).
+    pub fn from_errors<'e, E: CodedError + 'e>(
+        errors: impl IntoIterator<Item = &'e E>,
+        lang: Lang,
+    ) -> ErrorBody {
         ErrorBody {
-            errors: errors
-                .iter()
-                .map(|e| ApiError {
-                    field: e.field(),
-                    code: e.code(),
-                    message: e.message(lang),
-                })
-                .collect(),
+            errors: errors.into_iter().map(|e| ApiError::of(e, lang)).collect(),
+        }
+    }
+    pub fn from_case_errors(errors: &Errors, lang: Lang) -> ErrorBody {
+        ErrorBody::from_errors(errors.iter(), lang)
+    }
+}
+
+impl ApiError {
+    /// A domain error on the wire, its message in `lang`.
+    pub fn of(e: &(impl CodedError + ?Sized), lang: Lang) -> ApiError {
+        ApiError {
+            field: e.field().into_owned(),
+            code: e.code().into_owned(),
+            message: e.message(lang),
+        }
+    }
+    /// The error with its field path under `prefix` (`settings` + `window_days`).
+    pub fn under(self, prefix: &str) -> ApiError {
+        ApiError {
+            field: format!("{prefix}.{}", self.field),
+            ..self
         }
     }
 }

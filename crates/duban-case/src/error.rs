@@ -500,6 +500,14 @@ impl Errors {
     }
 }
 
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a CaseError;
+    type IntoIter = std::slice::Iter<'a, CaseError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 impl From<CaseError> for Errors {
     fn from(e: CaseError) -> Self {
         Errors(vec![e])

@@ -1,8 +1,10 @@
 //! The event-sourced aggregate: the one shape of the case and the mechanisms.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::{CodedError, Recorded, Tagged};
+use crate::{CodedError, Event, Recorded, Tagged};
 
 /// An event-sourced aggregate with pure steps: [`decide`](Aggregate::decide) turns a
 /// command into events or refuses it with every problem found, [`apply`](Aggregate::apply)
@@ -58,8 +60,12 @@ pub trait Aggregate: Sized {
 }
 
 /// A mechanism (supervision, referral, incident): an aggregate opened by a command,
-/// about a case or on its own, stored in the `aggregates` table under its id.
-pub trait Mechanism: Aggregate {
+/// about a case or on its own, stored in the `aggregates` table under its id. Its log
+/// is of envelopes ([`Event`]) around its own event kinds.
+pub trait Mechanism: Aggregate<Event = Event<<Self as Mechanism>::Kind>> {
+    /// What happened, inside the envelope; stored as JSON.
+    type Kind: Tagged + Serialize + DeserializeOwned;
+
     /// The events that open a mechanism `id` (about case `case_id`), or why not.
     /// Fold them with [`Aggregate::replay`].
     fn start(
@@ -70,4 +76,28 @@ pub trait Mechanism: Aggregate {
     ) -> Result<Vec<Self::Event>, Vec<Self::Error>>;
     /// The case it is about, if any.
     fn case_id(&self) -> Option<&str>;
+    /// The unit an event is entered for, if it speaks for one (an answer for the
+    /// order's target unit, an acknowledgement for its department; `lead_unit`: the
+    /// case's lead unit, whose reports they are). `before`: the state the event was
+    /// decided on, `None` for the events that open the mechanism.
+    fn entered_for<'a>(
+        before: Option<&'a Self>,
+        kind: &'a Self::Kind,
+        lead_unit: Option<&'a str>,
+    ) -> Option<&'a str>;
+
+    /// Mark the events entered for a unit the actor does not belong to (`home_units`)
+    /// as entered on its behalf (代录), so the log shows who really wrote what. Done
+    /// before they are applied: a thread keeps the mark.
+    fn mark_on_behalf(
+        before: Option<&Self>,
+        events: &mut [Self::Event],
+        home_units: &[String],
+        lead_unit: Option<&str>,
+    ) {
+        for e in events {
+            e.on_behalf = Self::entered_for(before, &e.kind, lead_unit)
+                .is_some_and(|u| !home_units.iter().any(|h| h == u));
+        }
+    }
 }

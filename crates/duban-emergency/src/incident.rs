@@ -237,20 +237,6 @@ impl EventKind {
 /// A recorded change of an incident (the shared envelope).
 pub type Event = duban_core::Event<EventKind>;
 
-/// Mark acknowledgements and situation reports entered for a department the actor
-/// does not belong to (`home_units`: the units they belong to).
-pub fn mark_on_behalf(events: &mut [Event], home_units: &[String]) {
-    for e in events {
-        let unit = match &e.kind {
-            EventKind::Acknowledged { unit, .. } | EventKind::Reported { unit, .. } => {
-                Some(unit.as_str())
-            }
-            _ => None,
-        };
-        e.on_behalf = unit.is_some_and(|u| !home_units.iter().any(|h| h == u));
-    }
-}
-
 /// The ladder steps unacknowledged departments' clocks have reached by `now` and not
 /// yet fired, as events of `actor` (the sweeper), each at the instant it was reached.
 pub fn due_steps(i: &Incident, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
@@ -752,6 +738,8 @@ impl duban_core::Aggregate for Incident {
 }
 
 impl duban_core::Mechanism for Incident {
+    type Kind = EventKind;
+
     /// The `declare` command: picks the plan and starts every department's clock.
     fn start(
         _id: &str,
@@ -763,5 +751,18 @@ impl duban_core::Mechanism for Incident {
     }
     fn case_id(&self) -> Option<&str> {
         Incident::case_id(self)
+    }
+    /// Acknowledgements and situation reports are their department's.
+    fn entered_for<'a>(
+        _before: Option<&'a Incident>,
+        kind: &'a EventKind,
+        _lead_unit: Option<&'a str>,
+    ) -> Option<&'a str> {
+        match kind {
+            EventKind::Acknowledged { unit, .. } | EventKind::Reported { unit, .. } => {
+                Some(unit.as_str())
+            }
+            _ => None,
+        }
     }
 }

@@ -305,7 +305,12 @@ fn unacknowledged_departments_climb_the_ladder_until_they_answer() {
         &ctx(21, "coordinator", &all),
     )
     .unwrap();
-    duban_emergency::mark_on_behalf(&mut ev, &["prov-coord".into()]);
+    <duban_emergency::Incident as duban_core::Mechanism>::mark_on_behalf(
+        Some(&i),
+        &mut ev,
+        &["prov-coord".into()],
+        None,
+    );
     assert!(ev[0].on_behalf);
     log.extend(ev);
     let i = fold(&log);

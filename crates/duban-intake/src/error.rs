@@ -350,6 +350,18 @@ pub struct RowError {
     pub en: String,
 }
 
+impl CodedError for RowError {
+    fn field(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.field)
+    }
+    fn code(&self) -> Cow<'static, str> {
+        Cow::Owned(self.code.clone())
+    }
+    fn message(&self, lang: Lang) -> String {
+        RowError::message(self, lang).to_owned()
+    }
+}
+
 impl RowError {
     pub fn message(&self, lang: Lang) -> &str {
         match lang {

@@ -25,5 +25,5 @@ mod model;
 
 pub use model::{
     Command, Ctx, Event, EventKind, Message, Referral, ReferralError, Status, apply, decide,
-    due_steps, mark_on_behalf, open,
+    due_steps, open,
 };

@@ -256,22 +256,6 @@ fn event(ctx: &Ctx<'_>, kind: EventKind) -> Event {
     Event::new(ctx.now, ctx.actor, kind)
 }
 
-/// Mark the events the actor entered for a unit other than their own (`home_units`:
-/// the units they belong to), so the thread shows who really wrote what.
-pub fn mark_on_behalf(r: &Referral, events: &mut [Event], home_units: &[String]) {
-    for e in events {
-        let unit = match &e.kind {
-            EventKind::Sent { from_unit, .. } => Some(from_unit.as_str()),
-            EventKind::Acknowledged { unit }
-            | EventKind::Replied { unit, .. }
-            | EventKind::Answered { unit, .. } => Some(unit.as_str()),
-            EventKind::JointSet { .. } | EventKind::Closed { .. } => Some(r.from_unit.as_str()),
-            EventKind::StepFired { .. } => None,
-        };
-        e.on_behalf = unit.is_some_and(|u| !home_units.iter().any(|h| h == u));
-    }
-}
-
 /// The ladder steps the response clock has reached by `now` and not yet fired, as
 /// events of the `actor` (the sweeper), each at the instant its step was reached.
 pub fn due_steps(r: &Referral, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
@@ -705,6 +689,8 @@ impl duban_core::Aggregate for Referral {
 }
 
 impl duban_core::Mechanism for Referral {
+    type Kind = EventKind;
+
     /// The `send` command on an empty referral.
     fn start(
         _id: &str,
@@ -716,5 +702,23 @@ impl duban_core::Mechanism for Referral {
     }
     fn case_id(&self) -> Option<&str> {
         Referral::case_id(self)
+    }
+    /// Sending, joint handling and closing are the sender's; acknowledging, replying
+    /// and answering name their unit.
+    fn entered_for<'a>(
+        before: Option<&'a Referral>,
+        kind: &'a EventKind,
+        _lead_unit: Option<&'a str>,
+    ) -> Option<&'a str> {
+        match kind {
+            EventKind::Sent { from_unit, .. } => Some(from_unit.as_str()),
+            EventKind::Acknowledged { unit }
+            | EventKind::Replied { unit, .. }
+            | EventKind::Answered { unit, .. } => Some(unit.as_str()),
+            EventKind::JointSet { .. } | EventKind::Closed { .. } => {
+                before.map(|r| r.from_unit.as_str())
+            }
+            EventKind::StepFired { .. } => None,
+        }
     }
 }

@@ -215,7 +215,12 @@ fn an_unanswered_referral_climbs_the_ladder_once_per_step() {
         ),
     )
     .unwrap();
-    duban_referral::mark_on_behalf(&r, &mut events, &coord);
+    <duban_referral::Referral as duban_core::Mechanism>::mark_on_behalf(
+        Some(&r),
+        &mut events,
+        &coord,
+        None,
+    );
     assert!(events[0].on_behalf);
     let r = events.iter().fold(r, apply);
     let mut events = decide(
@@ -226,7 +231,12 @@ fn an_unanswered_referral_climbs_the_ladder_once_per_step() {
         &ctx(t0() + TimeDelta::hours(5), "h", &["dept-zjt".into()]),
     )
     .unwrap();
-    duban_referral::mark_on_behalf(&r, &mut events, &["dept-zjt".into()]);
+    <duban_referral::Referral as duban_core::Mechanism>::mark_on_behalf(
+        Some(&r),
+        &mut events,
+        &["dept-zjt".into()],
+        None,
+    );
     assert!(!events[0].on_behalf);
     let r = events.iter().fold(r, apply);
     assert!(!r.thread().last().unwrap().on_behalf);

@@ -49,6 +49,8 @@ impl duban_core::Aggregate for Supervision {
 }
 
 impl duban_core::Mechanism for Supervision {
+    type Kind = EventKind;
+
     /// `id` is the case's id; the first command runs on the empty supervision.
     fn start(
         id: &str,
@@ -60,5 +62,22 @@ impl duban_core::Mechanism for Supervision {
     }
     fn case_id(&self) -> Option<&str> {
         Some(Supervision::case_id(self))
+    }
+    /// An order's answer is its target unit's; reports are the handling unit's (the
+    /// case's lead unit, when it has one).
+    fn entered_for<'a>(
+        before: Option<&'a Supervision>,
+        kind: &'a EventKind,
+        lead_unit: Option<&'a str>,
+    ) -> Option<&'a str> {
+        match kind {
+            EventKind::OrderAnswered { number, .. } => before?
+                .orders()
+                .iter()
+                .find(|o| &o.number == number)
+                .map(|o| o.target_unit.as_str()),
+            EventKind::ReportSubmitted { .. } => lead_unit,
+            _ => None,
+        }
     }
 }

@@ -29,5 +29,5 @@ pub use error::{Errors, SupervisionError};
 pub use model::{
     Attachment, Command, Ctx, Event, EventKind, MAX_ORDER_DAYS, MAX_ORDER_HOURS, Order,
     OrderStatus, Report, ReportKind, Review, Supervision, Visit, apply, decide, due_steps,
-    mark_on_behalf, max_order_amount,
+    max_order_amount,
 };

@@ -328,29 +328,6 @@ impl EventKind {
 /// A recorded change of a supervision (the shared envelope).
 pub type Event = duban_core::Event<EventKind>;
 
-/// Mark an order's answer entered by someone who does not belong to the order's
-/// target unit (`home_units`: the units the actor belongs to). Reports are the
-/// handling unit's too: `lead_unit` is the case's lead unit, when it has one.
-pub fn mark_on_behalf(
-    s: &Supervision,
-    events: &mut [Event],
-    home_units: &[String],
-    lead_unit: Option<&str>,
-) {
-    for e in events {
-        let unit = match &e.kind {
-            EventKind::OrderAnswered { number, .. } => s
-                .orders
-                .iter()
-                .find(|o| &o.number == number)
-                .map(|o| o.target_unit.as_str()),
-            EventKind::ReportSubmitted { .. } => lead_unit,
-            _ => None,
-        };
-        e.on_behalf = unit.is_some_and(|u| !home_units.iter().any(|h| h == u));
-    }
-}
-
 /// The ladder steps open orders' clocks have reached by `now` and not yet fired, as
 /// events of `actor` (the sweeper), each at the instant its step was reached.
 pub fn due_steps(s: &Supervision, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {

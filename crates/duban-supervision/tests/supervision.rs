@@ -374,7 +374,12 @@ fn an_unanswered_order_climbs_the_ladder_and_a_reopened_one_starts_afresh() {
     )
     .expect("answer");
     let mut marked = events.clone();
-    duban_supervision::mark_on_behalf(&r.state, &mut marked, &["prov-coord".into()], None);
+    <duban_supervision::Supervision as duban_core::Mechanism>::mark_on_behalf(
+        Some(&r.state),
+        &mut marked,
+        &["prov-coord".into()],
+        None,
+    );
     assert!(marked[0].on_behalf);
     for e in &events {
         r.state = apply(r.state.clone(), e);

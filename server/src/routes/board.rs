@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use duban_api::{
-    AreaFigures, BoardView, CategoryCount, ErrorBody, Figures, OutcomeTotals, PublicBatch,
-    PublicBatchSummary, PublicRow, SeriesPoint, UnitFigures,
+    AreaFigures, BoardView, CategoryCount, Figures, OutcomeTotals, PublicBatch, PublicBatchSummary,
+    PublicRow, SeriesPoint, UnitFigures,
 };
 use duban_board::fact::{Measures, city_of, date_of};
 use duban_board::filter::{BoardFilter, BoardQuery};
@@ -44,16 +44,7 @@ fn filter_of(q: &BoardQuery, lang: Lang) -> Result<BoardFilter, ApiFailure> {
 
 /// A filter's errors (the board's, or the case list's day range) as a 422.
 pub(crate) fn filter_errors(errs: &[duban_board::error::BoardError], lang: Lang) -> ApiFailure {
-    ApiFailure::Invalid(ErrorBody {
-        errors: errs
-            .iter()
-            .map(|e| duban_api::ApiError {
-                field: e.field(),
-                code: e.code().into(),
-                message: e.message(lang),
-            })
-            .collect(),
-    })
+    ApiFailure::invalid(errs, lang)
 }
 
 /// Answer 304 when the client holds this body already, else the body with its ETag.

@@ -183,22 +183,8 @@ fn labelled<T: std::str::FromStr>(
         .collect()
 }
 
-fn nothing_error(e: &duban_intake::IntakeError, lang: Lang) -> ApiError {
-    ApiError {
-        field: e.field(),
-        code: e.code(),
-        message: e.message(lang),
-    }
-}
-
 fn file_error(e: &duban_intake::IntakeError, lang: Lang) -> ApiFailure {
-    ApiFailure::Invalid(ErrorBody {
-        errors: vec![ApiError {
-            field: e.field(),
-            code: e.code(),
-            message: e.message(lang),
-        }],
-    })
+    ApiFailure::invalid([e], lang)
 }
 
 fn body_of(body: Result<Bytes, BytesRejection>, lang: Lang) -> Result<Bytes, ApiFailure> {
@@ -401,15 +387,8 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
         .iter()
         .zip(r.stored.iter().zip(&r.transfers))
         .map(|(row, (stored, transfer))| {
-            let mut errors: Vec<ApiError> = row
-                .errors
-                .iter()
-                .map(|e| ApiError {
-                    field: e.field.clone(),
-                    code: e.code.clone(),
-                    message: e.message(lang).to_owned(),
-                })
-                .collect();
+            let mut errors: Vec<ApiError> =
+                row.errors.iter().map(|e| ApiError::of(e, lang)).collect();
             if let Some(reference) = stored {
                 errors.push(already_error(reference, lang));
             } else if let Some(reference) = transfer {
@@ -516,7 +495,7 @@ fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
         already_imported: r.already.as_ref().map(record_view),
         rows,
         skipped_examples: r.sheet.skipped_examples.clone(),
-        nothing_to_import: r.sheet.nothing_to_import().map(|e| nothing_error(&e, lang)),
+        nothing_to_import: r.sheet.nothing_to_import().map(|e| ApiError::of(&e, lang)),
     }
 }
 
@@ -555,9 +534,7 @@ async fn commit(
     }
     // An unchanged template: no case, and no import record of nothing.
     if let Some(e) = r.sheet.nothing_to_import() {
-        return Err(ApiFailure::Invalid(ErrorBody {
-            errors: vec![nothing_error(&e, lang)],
-        }));
+        return Err(file_error(&e, lang));
     }
     let preview = preview_of(&s, &r, lang);
     if preview.error_rows > 0 {

@@ -1,24 +1,17 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use duban_api::ErrorBody;
 use duban_calendar::Calendar;
-use duban_case::Lang;
+use duban_referral::Referral;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
-use crate::policy::forbidden;
 use crate::policy::referral_allowed;
 use crate::policy::speaking_units;
 use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
-use crate::service::mechanisms::REFERRAL;
-use crate::service::mechanisms::event_views;
-use crate::service::mechanisms::referral_access;
-use crate::service::mechanisms::save_mechanism;
-use crate::service::mechanisms::stored_events;
-use crate::service::redaction;
+use crate::service::mechanisms;
 use crate::service::users::UserError;
 use axum::Router;
 use axum::routing::get;
@@ -33,76 +26,18 @@ pub fn routes() -> Router<AppState> {
 
 pub(crate) async fn referral_view(
     s: &AppState,
-    r: duban_referral::Referral,
+    r: Referral,
     actor: &Actor,
 ) -> Result<duban_api::ReferralView, ApiFailure> {
-    let events = event_views(s, REFERRAL, r.id()).await?;
-    let case_id = r.case_id().map(str::to_owned);
-    let view = duban_api::ReferralView {
-        allowed: referral_allowed(&r, &speaking_units(s, actor)),
-        referral: r,
-        events,
-    };
-    Ok(redaction::for_reader(s, actor, case_id.as_deref(), view).await?)
-}
-
-pub(crate) fn referral_errors(errs: &[duban_referral::ReferralError], lang: Lang) -> ApiFailure {
-    ApiFailure::Invalid(ErrorBody {
-        errors: errs
-            .iter()
-            .map(|e| duban_api::ApiError {
-                field: e.field(),
-                code: e.code(),
-                message: e.message(lang),
-            })
-            .collect(),
-    })
-}
-
-/// Store a referral's new events with its audit entry; the receiver and co-handlers
-/// are given sight of the case in the same transaction.
-pub(crate) async fn save_referral(
-    s: &AppState,
-    expected: u64,
-    next: &duban_referral::Referral,
-    events: &[duban_referral::Event],
-    actor: &Actor,
-    reference: &str,
-    lang: Lang,
-) -> Result<(), ApiFailure> {
-    let stored = stored_events(events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
-    let code = events.first().map(|e| e.kind.code()).unwrap_or("");
-    let reason = events
-        .iter()
-        .find_map(|e| match &e.kind {
-            duban_referral::EventKind::Sent { subject, .. } => Some(subject.clone()),
-            duban_referral::EventKind::Closed { summary } => Some(summary.clone()),
-            _ => None,
+    let allowed = referral_allowed(&r, &speaking_units(s, actor));
+    Ok(
+        mechanisms::view(s, actor, r, |referral, events| duban_api::ReferralView {
+            allowed,
+            referral,
+            events,
         })
-        .unwrap_or_default();
-    let audit = actor.who.entry(
-        s.now(),
-        &format!("referral.{code}"),
-        next.case_id().map(str::to_owned),
-        reference,
-        &reason,
-        serde_json::json!({ "referral": next.id(), "to_unit": next.to_unit(), "status": next.status().code() }),
-    );
-    let access = referral_access(next);
-    save_mechanism(
-        s,
-        REFERRAL,
-        next.id(),
-        next.case_id(),
-        expected,
-        next,
-        &stored,
-        &audit,
-        &access,
-        lang,
+        .await?,
     )
-    .await?;
-    Ok(())
 }
 
 pub(crate) async fn case_referrals(
@@ -113,13 +48,7 @@ pub(crate) async fn case_referrals(
 ) -> Result<axum::Json<Vec<duban_api::ReferralView>>, ApiFailure> {
     let case = load(&s, &id, lang, &actor).await?;
     let mut out = Vec::new();
-    for json in s
-        .store
-        .aggregates(REFERRAL, Some(&case.id().to_string()), None, 1000)
-        .await?
-    {
-        let r: duban_referral::Referral =
-            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+    for r in mechanisms::of_case::<Referral>(&s, &case.id().to_string()).await? {
         out.push(referral_view(&s, r, &actor).await?);
     }
     Ok(axum::Json(out))
@@ -148,30 +77,18 @@ pub(crate) async fn refer(
         ));
     }
     let units = speaking_units(&s, &actor);
-    let ctx = duban_referral::Ctx {
-        now: s.now(),
-        actor: &actor.user.username,
-        actor_units: &units,
-        calendar: Calendar::official(),
-    };
+    let ctx = ctx(&s, &actor, &units);
     let case_id = case.id().to_string();
-    let mut events =
-        duban_referral::open(Some(&case_id), &cmd, &ctx).map_err(|e| referral_errors(&e, lang))?;
     let rid = uuid::Uuid::now_v7().to_string();
-    duban_referral::mark_on_behalf(
-        &duban_referral::Referral::empty(&rid),
-        &mut events,
-        &actor.home_units(),
-    );
-    let next = events
-        .iter()
-        .fold(duban_referral::Referral::empty(&rid), duban_referral::apply);
-    save_referral(
+    let (next, events) =
+        mechanisms::start::<Referral>(&rid, Some(&case_id), &cmd, &ctx, &actor.home_units(), lang)?;
+    mechanisms::save(
         &s,
+        &actor.who,
+        &cmd,
         0,
         &next,
         &events,
-        &actor,
         &case.reference().to_string(),
         lang,
     )
@@ -182,45 +99,13 @@ pub(crate) async fn refer(
     ))
 }
 
-/// A referral the actor takes part in (or may read as a coordinator, supervisor, leader).
-pub(crate) async fn load_referral(
-    s: &AppState,
-    id: &str,
-    actor: &Actor,
-    lang: Lang,
-) -> Result<(duban_referral::Referral, u64, String), ApiFailure> {
-    let not_found = || ApiFailure::not_found("id", "referral.not_found", lang);
-    let Some((json, version)) = s.store.aggregate(REFERRAL, id.trim()).await? else {
-        return Err(not_found());
-    };
-    let r: duban_referral::Referral =
-        serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
-    let party = match &actor.jurisdiction {
-        None => true,
-        Some(units) => r.units().iter().any(|u| units.iter().any(|j| j == u)),
-    };
-    if !party {
-        return Err(not_found());
-    }
-    let reference = match r.case_id() {
-        Some(c) => s
-            .store
-            .get_case(c)
-            .await?
-            .map(|c| c.reference().to_string())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    Ok((r, version, reference))
-}
-
 pub(crate) async fn get_referral(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<axum::Json<duban_api::ReferralView>, ApiFailure> {
-    let (r, _, _) = load_referral(&s, &id, &actor, lang).await?;
+    let (r, _) = mechanisms::load_for::<Referral>(&s, &id, &actor, lang).await?;
     Ok(axum::Json(referral_view(&s, r, &actor).await?))
 }
 
@@ -232,7 +117,7 @@ pub(crate) async fn act_on_referral(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<duban_api::ReferralView>, ApiFailure> {
     actor.require(Ability::Refer, lang)?;
-    let (r, version, reference) = load_referral(&s, &id, &actor, lang).await?;
+    let (r, version) = mechanisms::load_for::<Referral>(&s, &id, &actor, lang).await?;
     let cmd: duban_referral::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
     if let duban_referral::Command::SetJoint { lead, co_handlers } = &cmd {
@@ -252,22 +137,13 @@ pub(crate) async fn act_on_referral(
         }
     }
     let units = speaking_units(&s, &actor);
-    let ctx = duban_referral::Ctx {
-        now: s.now(),
-        actor: &actor.user.username,
-        actor_units: &units,
-        calendar: Calendar::official(),
-    };
-    let mut events = duban_referral::decide(&r, &cmd, &ctx).map_err(|e| {
-        if e.iter().any(|x| x.code() == "referral.wrong_side") {
-            ApiFailure::Forbidden(forbidden(lang))
-        } else {
-            referral_errors(&e, lang)
-        }
-    })?;
-    duban_referral::mark_on_behalf(&r, &mut events, &actor.home_units());
-    let next = events.iter().fold(r, duban_referral::apply);
-    save_referral(&s, version, &next, &events, &actor, &reference, lang).await?;
+    let ctx = ctx(&s, &actor, &units);
+    let reference = mechanisms::reference_of(&s, r.case_id()).await?;
+    let (next, events) = mechanisms::act(r, &cmd, &ctx, &actor.home_units(), None, lang)?;
+    mechanisms::save(
+        &s, &actor.who, &cmd, version, &next, &events, &reference, lang,
+    )
+    .await?;
     Ok(axum::Json(referral_view(&s, next, &actor).await?))
 }
 
@@ -277,14 +153,18 @@ pub(crate) async fn my_referrals(
     actor: Actor,
 ) -> Result<axum::Json<Vec<duban_api::ReferralView>>, ApiFailure> {
     let mut out = Vec::new();
-    for json in s
-        .store
-        .aggregates(REFERRAL, None, actor.jurisdiction.as_deref(), 500)
-        .await?
-    {
-        let r: duban_referral::Referral =
-            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?;
+    for r in mechanisms::of_units::<Referral>(&s, actor.jurisdiction.as_deref(), 500).await? {
         out.push(referral_view(&s, r, &actor).await?);
     }
     Ok(axum::Json(out))
+}
+
+/// What a step needs to know: now, who, for which units, in which calendar.
+fn ctx<'a>(s: &AppState, actor: &'a Actor, units: &'a [String]) -> duban_referral::Ctx<'a> {
+    duban_referral::Ctx {
+        now: s.now(),
+        actor: &actor.user.username,
+        actor_units: units,
+        calendar: Calendar::official(),
+    }
 }

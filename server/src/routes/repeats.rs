@@ -395,11 +395,9 @@ async fn put_settings(
         ));
     }
     let settings = duban_repeat::Settings::parse(u.settings).map_err(|e| {
-        ApiFailure::bad_field(
-            &format!("settings.{}", e.field()),
-            e.code(),
-            e.message(lang),
-        )
+        ApiFailure::Invalid(ErrorBody {
+            errors: vec![duban_api::ApiError::of(&e, lang).under("settings")],
+        })
     })?;
     let body = serde_json::to_string(&settings).map_err(StoreError::from)?;
     let audit = actor.who.entry(

@@ -1,9 +1,9 @@
 use axum::extract::{Path, State};
 
-use duban_api::ErrorBody;
 use duban_calendar::Calendar;
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
+use duban_supervision::Supervision;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
@@ -12,12 +12,7 @@ use crate::policy::supervision_allowed;
 use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
-use crate::service::mechanisms::SUPERVISION;
-use crate::service::mechanisms::event_views;
-use crate::service::mechanisms::save_mechanism;
-use crate::service::mechanisms::stored_events;
-use crate::service::mechanisms::supervision_access;
-use crate::service::redaction;
+use crate::service::mechanisms;
 use crate::service::users::UserError;
 use axum::Router;
 use axum::routing::get;
@@ -30,24 +25,16 @@ pub fn routes() -> Router<AppState> {
     )
 }
 
+/// A case's supervision (empty before its first command) and its stored version (0:
+/// not stored yet).
 pub(crate) async fn load_supervision(
     s: &AppState,
     case: &Case,
-) -> Result<(duban_supervision::Supervision, u64), ApiFailure> {
-    match s
-        .store
-        .aggregate(SUPERVISION, &case.id().to_string())
+) -> Result<(Supervision, u64), ApiFailure> {
+    let key = case.id().to_string();
+    Ok(mechanisms::load(s, &key)
         .await?
-    {
-        Some((json, version)) => Ok((
-            serde_json::from_str(&json).map_err(crate::store::StoreError::from)?,
-            version,
-        )),
-        None => Ok((
-            duban_supervision::Supervision::new(case.id().to_string()),
-            0,
-        )),
-    }
+        .unwrap_or_else(|| (Supervision::new(key), 0)))
 }
 
 pub(crate) async fn supervision_view(
@@ -56,13 +43,17 @@ pub(crate) async fn supervision_view(
     actor: &Actor,
 ) -> Result<duban_api::SupervisionView, ApiFailure> {
     let (supervision, _) = load_supervision(s, case).await?;
-    let events = event_views(s, SUPERVISION, &case.id().to_string()).await?;
-    let view = duban_api::SupervisionView {
-        allowed: supervision_allowed(actor, &supervision, case),
-        supervision,
-        events,
-    };
-    Ok(redaction::for_reader(s, actor, Some(&case.id().to_string()), view).await?)
+    let allowed = supervision_allowed(actor, &supervision, case);
+    Ok(
+        mechanisms::view(s, actor, supervision, |supervision, events| {
+            duban_api::SupervisionView {
+                allowed,
+                supervision,
+                events,
+            }
+        })
+        .await?,
+    )
 }
 
 pub(crate) async fn case_supervision(
@@ -73,19 +64,6 @@ pub(crate) async fn case_supervision(
 ) -> Result<axum::Json<duban_api::SupervisionView>, ApiFailure> {
     let case = load(&s, &id, lang, &actor).await?;
     Ok(axum::Json(supervision_view(&s, &case, &actor).await?))
-}
-
-pub(crate) fn supervision_errors(errs: &duban_supervision::Errors, lang: Lang) -> ApiFailure {
-    ApiFailure::Invalid(ErrorBody {
-        errors: errs
-            .iter()
-            .map(|e| duban_api::ApiError {
-                field: e.field(),
-                code: e.code(),
-                message: e.message(lang),
-            })
-            .collect(),
-    })
 }
 
 /// Run a follow-up supervision command on a key case.
@@ -188,42 +166,22 @@ pub(crate) async fn supervise(
         order_number: number.as_deref(),
         attachments: &attachments,
     };
-    let mut events =
-        duban_supervision::decide(&state, &cmd, &ctx).map_err(|e| supervision_errors(&e, lang))?;
-    duban_supervision::mark_on_behalf(
-        &state,
-        &mut events,
+    let (next, events) = mechanisms::act(
+        state,
+        &cmd,
+        &ctx,
         &actor.home_units(),
         case.lead_unit().map(|u| u.as_str()),
-    );
-    let next = events.iter().fold(state, duban_supervision::apply);
-    let stored = stored_events(&events, |e: &duban_supervision::Event| {
-        (e.at, e.actor.as_str(), e.kind.code())
-    })?;
-    let reason = match &cmd {
-        duban_supervision::Command::CloseOrder { comments, .. }
-        | duban_supervision::Command::ReviewReport { comments, .. } => comments.clone(),
-        duban_supervision::Command::IssueOrder { demands, .. } => demands.clone(),
-        _ => String::new(),
-    };
-    let audit = actor.who.entry(
-        now,
-        &format!("supervision.{}", cmd.code()),
-        Some(case.id().to_string()),
-        &case.reference().to_string(),
-        &reason,
-        serde_json::json!({ "events": events.iter().map(|e| e.kind.code()).collect::<Vec<_>>() }),
-    );
-    save_mechanism(
+        lang,
+    )?;
+    mechanisms::save(
         &s,
-        SUPERVISION,
-        &case.id().to_string(),
-        Some(&case.id().to_string()),
+        &actor.who,
+        &cmd,
         version,
         &next,
-        &stored,
-        &audit,
-        &supervision_access(&next),
+        &events,
+        &case.reference().to_string(),
         lang,
     )
     .await?;

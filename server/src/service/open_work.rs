@@ -2,9 +2,7 @@
 //! closed or archived over it (`duban_case::closing`).
 
 use crate::service::AppState;
-use crate::service::mechanisms::INCIDENT;
-use crate::service::mechanisms::REFERRAL;
-use crate::service::mechanisms::SUPERVISION;
+use crate::service::mechanisms::of_case;
 use duban_case::lifecycle::Case;
 
 impl AppState {
@@ -17,10 +15,7 @@ impl AppState {
         use duban_case::closing::{OpenWork, OpenWorkKind};
         let id = case.id().to_string();
         let mut open = Vec::new();
-        for sv in self
-            .case_aggregates::<duban_supervision::Supervision>(SUPERVISION, &id)
-            .await?
-        {
+        for sv in of_case::<duban_supervision::Supervision>(self, &id).await? {
             open.extend(
                 sv.orders()
                     .iter()
@@ -32,9 +27,7 @@ impl AppState {
                     }),
             );
         }
-        let referrals = self
-            .case_aggregates::<duban_referral::Referral>(REFERRAL, &id)
-            .await?;
+        let referrals = of_case::<duban_referral::Referral>(self, &id).await?;
         open.extend(
             referrals
                 .iter()
@@ -45,9 +38,7 @@ impl AppState {
                     title: r.subject().to_owned(),
                 }),
         );
-        let incidents = self
-            .case_aggregates::<duban_emergency::Incident>(INCIDENT, &id)
-            .await?;
+        let incidents = of_case::<duban_emergency::Incident>(self, &id).await?;
         open.extend(
             incidents
                 .iter()
@@ -59,19 +50,5 @@ impl AppState {
                 }),
         );
         Ok(open)
-    }
-
-    /// The mechanism aggregates of one kind that belong to a case.
-    async fn case_aggregates<T: serde::de::DeserializeOwned>(
-        &self,
-        kind: &str,
-        case_id: &str,
-    ) -> Result<Vec<T>, crate::store::StoreError> {
-        self.store
-            .aggregates(kind, Some(case_id), None, 1000)
-            .await?
-            .iter()
-            .map(|json| Ok(serde_json::from_str(json)?))
-            .collect()
     }
 }

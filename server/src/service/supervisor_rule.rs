@@ -7,9 +7,9 @@ use duban_case::lifecycle::Case;
 
 use crate::service::AppState;
 use crate::service::Who;
-use crate::service::mechanisms::SUPERVISION;
-use crate::service::mechanisms::stored_events;
-use crate::service::mechanisms::supervision_access;
+use crate::service::mechanisms;
+use duban_core::Aggregate;
+use duban_supervision::Supervision;
 
 impl AppState {
     /// After a key case is dispatched: name the supervisor the routing rules propose,
@@ -34,13 +34,10 @@ impl AppState {
         by: &Who,
     ) -> Result<(), crate::store::StoreError> {
         let key = case.id().to_string();
-        let (state, version) = match self.store.aggregate(SUPERVISION, &key).await? {
-            Some((json, version)) => (
-                serde_json::from_str::<duban_supervision::Supervision>(&json)?,
-                version,
-            ),
-            None => (duban_supervision::Supervision::new(key.clone()), 0),
-        };
+        // A case's supervision exists, empty, before its first command.
+        let (state, version) = mechanisms::load(self, &key)
+            .await?
+            .unwrap_or_else(|| (Supervision::new(key.clone()), 0));
         let usable = self
             .store
             .user_by_username(&proposal.unit)
@@ -60,33 +57,18 @@ impl AppState {
         let cmd = duban_supervision::Command::Assign {
             supervisor: proposal.unit.clone(),
         };
-        let Ok(events) = duban_supervision::decide(&state, &cmd, &ctx) else {
+        let Ok(events) = state.decide(&cmd, &ctx) else {
             return Ok(());
         };
-        let next = events.iter().fold(state, duban_supervision::apply);
-        let stored = stored_events(&events, |e: &duban_supervision::Event| {
-            (e.at, e.actor.as_str(), e.kind.code())
-        })?;
+        let next = events.iter().fold(state, Supervision::apply);
         let audit = by.entry(
             now,
             "supervision.assign",
-            Some(key.clone()),
+            Some(key),
             &case.reference().to_string(),
             &proposal.explain(Lang::Zh),
             serde_json::json!({ "events": ["supervisor_assigned"], "rule": proposal.rule }),
         );
-        let body = serde_json::to_string(&next)?;
-        self.store
-            .save_aggregate(
-                SUPERVISION,
-                &key,
-                Some(&key),
-                version,
-                &body,
-                &stored,
-                &audit,
-                &supervision_access(&next),
-            )
-            .await
+        mechanisms::store(self, version, &next, &events, &audit).await
     }
 }

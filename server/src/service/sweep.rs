@@ -6,13 +6,11 @@ use duban_case::lifecycle::{self, Case};
 use crate::service::AppState;
 use crate::service::SweepReport;
 use crate::service::Who;
-use crate::service::mechanisms::INCIDENT;
-use crate::service::mechanisms::REFERRAL;
-use crate::service::mechanisms::SUPERVISION;
-use crate::service::mechanisms::incident_access;
-use crate::service::mechanisms::referral_access;
-use crate::service::mechanisms::stored_events;
-use crate::service::mechanisms::supervision_access;
+use crate::service::mechanisms::{self, Stored};
+use duban_core::Aggregate;
+use duban_emergency::Incident;
+use duban_referral::Referral;
+use duban_supervision::Supervision;
 
 impl AppState {
     /// Fire every escalation step that is due at `now`, case by case, each in its own
@@ -125,95 +123,45 @@ impl AppState {
         now: DateTime<Utc>,
         system: &Who,
     ) -> Result<u64, crate::store::StoreError> {
-        let cal = Calendar::official();
-        let actor = system.username.as_str();
-        let (stored, state, access, case_id, title) = match row.kind.as_str() {
-            SUPERVISION => {
-                let st: duban_supervision::Supervision = serde_json::from_str(&row.state)?;
-                let events = duban_supervision::due_steps(&st, now, cal, actor);
-                let stored = stored_events(&events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
-                let next = events.iter().fold(st, duban_supervision::apply);
-                let title = next
-                    .orders()
-                    .iter()
-                    .filter(|o| !o.fired.is_empty())
-                    .map(|o| o.number.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、");
-                (
-                    stored,
-                    serde_json::to_string(&next)?,
-                    supervision_access(&next),
-                    Some(next.case_id().to_owned()),
-                    title,
-                )
-            }
-            REFERRAL => {
-                let r: duban_referral::Referral = serde_json::from_str(&row.state)?;
-                let events = duban_referral::due_steps(&r, now, cal, actor);
-                let stored = stored_events(&events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
-                let next = events.iter().fold(r, duban_referral::apply);
-                (
-                    stored,
-                    serde_json::to_string(&next)?,
-                    referral_access(&next),
-                    next.case_id().map(str::to_owned),
-                    next.subject().to_owned(),
-                )
-            }
-            INCIDENT => {
-                let i: duban_emergency::Incident = serde_json::from_str(&row.state)?;
-                let events = duban_emergency::due_steps(&i, now, cal, actor);
-                let stored = stored_events(&events, |e| (e.at, e.actor.as_str(), e.kind.code()))?;
-                let id = i.id().to_owned();
-                let next = events
-                    .iter()
-                    .try_fold(i, |i, e| duban_emergency::apply(Some(i), &id, e))
-                    .ok_or(crate::store::StoreError::Conflict {
-                        current: row.version,
-                    })?;
-                (
-                    stored,
-                    serde_json::to_string(&next)?,
-                    incident_access(&next),
-                    next.case_id().map(str::to_owned),
-                    next.title().to_owned(),
-                )
-            }
+        match row.kind.as_str() {
+            Supervision::KIND => self.sweep_one::<Supervision>(row, now, system).await,
+            Referral::KIND => self.sweep_one::<Referral>(row, now, system).await,
+            Incident::KIND => self.sweep_one::<Incident>(row, now, system).await,
             // A kind this build does not know: leave it alone rather than loop on it.
             _ => {
                 self.store
                     .reschedule_aggregate(&row.kind, &row.key, row.version, None)
                     .await?;
-                return Ok(0);
+                Ok(0)
             }
-        };
-        if stored.is_empty() {
+        }
+    }
+
+    async fn sweep_one<M: Stored>(
+        &self,
+        row: &crate::store::DueAggregate,
+        now: DateTime<Utc>,
+        system: &Who,
+    ) -> Result<u64, crate::store::StoreError> {
+        let cal = Calendar::official();
+        let state: M = serde_json::from_str(&row.state)?;
+        let events = state.due_steps(now, cal, &system.username);
+        if events.is_empty() {
             self.store
-                .reschedule_aggregate(&row.kind, &row.key, row.version, access.next_step_at)
+                .reschedule_aggregate(M::KIND, &row.key, row.version, state.next_step_at(cal))
                 .await?;
             return Ok(0);
         }
+        let next = events.iter().fold(state, M::apply);
         let audit = system.entry(
             now,
-            &format!("{}.step_fired", row.kind),
-            case_id.clone(),
-            &title,
+            &format!("{}.step_fired", M::KIND),
+            next.case_id().map(str::to_owned),
+            &next.sweep_title(),
             "",
-            serde_json::json!({ "key": row.key, "steps": stored.len() }),
+            serde_json::json!({ "key": row.key, "steps": events.len() }),
         );
-        self.store
-            .save_aggregate(
-                &row.kind,
-                &row.key,
-                case_id.as_deref(),
-                row.version,
-                &state,
-                &stored,
-                &audit,
-                &access,
-            )
-            .await?;
-        Ok(stored.len() as u64)
+        mechanisms::store(self, row.version, &next, &events, &audit).await?;
+        Ok(events.len() as u64)
     }
 }
