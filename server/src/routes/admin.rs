@@ -8,10 +8,10 @@ use crate::error::{ApiFailure, ApiJson, ReqLang};
 
 use crate::policy::{Ability, Actor};
 use crate::service::AppState;
-use crate::service::SweepReport;
 use crate::service::users::UserError;
 use axum::Router;
 use axum::routing::{get, patch, post};
+use duban_api::SweepReport;
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -40,7 +40,7 @@ pub(crate) fn user_view(u: &crate::store::UserRecord) -> duban_api::UserView {
         id: u.id.clone(),
         username: u.username.clone(),
         display_name: u.display_name.clone(),
-        role: u.role.clone(),
+        role: crate::auth::stored_role(&u.role),
         unit_id: u.unit_id.clone(),
         disabled: u.disabled,
     }
@@ -87,7 +87,7 @@ pub(crate) async fn admin_create_user(
     ApiJson(d): ApiJson<duban_api::UserDraft>,
 ) -> Result<(StatusCode, axum::Json<duban_api::UserView>), ApiFailure> {
     actor.require(Ability::ManageAccounts, lang)?;
-    let role = crate::auth::Role::parse(&d.role).ok_or_else(|| {
+    let role = d.role.known().copied().map_err(|_| {
         UserError::Invalid {
             field: "role",
             code: "role.unknown",

@@ -111,7 +111,7 @@ pub(crate) async fn act_on_case(
                 .unwrap_or_default()
                 .to_owned()
         };
-        let merge = repeats::MergeBody {
+        let merge = duban_api::MergeRequest {
             primary: text("primary"),
             reason: text("reason"),
         };

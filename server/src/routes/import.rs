@@ -11,10 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Datelike as _};
-use serde::Deserialize;
 
 use duban_api::{
-    ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportBatch, ImportColumn, ImportPreview,
+    ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportBatch, ImportColumn, ImportPreview, ImportQuery,
     ImportRecordView, ImportResult, ImportRowView, ImportValue,
 };
 use duban_case::Lang;
@@ -38,24 +37,6 @@ pub fn routes() -> Router<AppState> {
             "/import/commit",
             post(commit).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
         )
-}
-
-/// `?file_name=&sheet=` of a preview or commit.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(test, derive(PartialEq))]
-#[serde(default, deny_unknown_fields)]
-pub struct ImportQuery {
-    /// The uploaded file's name, for the record (`第3批交办清单.xlsx`).
-    pub file_name: Option<String>,
-    /// The worksheet to read (the first by default).
-    pub sheet: Option<String>,
-    /// What the coordinator set in the preview, as JSON (`duban_intake::Edits`):
-    /// channel, batch number and transfer date for the whole file, row corrections,
-    /// rows excluded with their reasons.
-    pub edits: Option<String>,
-    /// Import old cases as historical: their clocks run from the transfer date, but
-    /// reminders and escalations already due at the import never fire.
-    pub historical: Option<bool>,
 }
 
 /// The system that numbers an inspection team's transfers, for `external_refs`.

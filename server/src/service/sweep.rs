@@ -4,7 +4,6 @@ use duban_calendar::Calendar;
 use duban_case::lifecycle::{self, Case};
 
 use crate::service::AppState;
-use crate::service::SweepReport;
 use crate::service::Who;
 use crate::service::mechanisms::INCIDENT;
 use crate::service::mechanisms::REFERRAL;
@@ -13,6 +12,7 @@ use crate::service::mechanisms::incident_access;
 use crate::service::mechanisms::referral_access;
 use crate::service::mechanisms::stored_events;
 use crate::service::mechanisms::supervision_access;
+use duban_api::SweepReport;
 
 impl AppState {
     /// Fire every escalation step that is due at `now`, case by case, each in its own
