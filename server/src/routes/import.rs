@@ -3,14 +3,14 @@
 //! `duban-intake`'s; this module adds what needs the database: batches and numbers
 //! imported before, routing proposals and repeat candidates.
 
-use axum::Router;
+use crate::http::register::Routes;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use chrono::{DateTime, Datelike as _};
+use duban_api::import;
 
 use duban_api::{
     ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportBatch, ImportColumn, ImportPreview, ImportQuery,
@@ -25,18 +25,12 @@ use crate::service::AppState;
 use crate::service::inserts;
 use crate::store::{ImportRecord, StoreError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/import/template.csv", get(template_csv))
-        .route("/import/template.xlsx", get(template_xlsx))
-        .route(
-            "/import/preview",
-            post(preview).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
-        )
-        .route(
-            "/import/commit",
-            post(commit).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(import::ImportTemplateCsv, template_csv)
+        .at(import::ImportTemplateXlsx, template_xlsx)
+        .at_with_body_limit(import::PreviewImport, preview, IMPORT_MAX_BYTES)
+        .at_with_body_limit(import::CommitImport, commit, IMPORT_MAX_BYTES)
 }
 
 /// The system that numbers an inspection team's transfers, for `external_refs`.

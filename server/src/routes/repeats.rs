@@ -1,10 +1,10 @@
 //! Repeat complaints (重信重访): candidates for a draft, a stored case or an import
 //! row, scored by `duban-repeat`; merging a confirmed repeat into its primary.
 
-use axum::Router;
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use duban_api::repeats;
 
 use duban_api::{CaseView, ErrorBody, MergeRequest, RepeatCandidate, RepeatSettingsUpdate};
 use duban_case::Lang;
@@ -23,12 +23,13 @@ const SHOWN: usize = 5;
 /// Rows read per probe at most (one city's window).
 const READ_MAX: i64 = 5_000;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/repeats", post(check_draft))
-        .route("/repeats/settings", get(get_settings).put(put_settings))
-        .route("/cases/{id}/repeats", get(case_repeats))
-        .route("/cases/{id}/merge", post(merge))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(repeats::CheckRepeats, check_draft)
+        .at(repeats::RepeatSettings, get_settings)
+        .at(repeats::UpdateRepeatSettings, put_settings)
+        .at(repeats::CaseRepeats, case_repeats)
+        .at(repeats::MergeRepeat, merge)
 }
 
 /// What repeat detection knows of a case not stored yet.

@@ -1,6 +1,8 @@
 use axum::extract::{Path, State};
 
+use crate::http::register::Routes;
 use duban_api::ErrorBody;
+use duban_api::supervision;
 use duban_calendar::Calendar;
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
@@ -19,15 +21,12 @@ use crate::service::mechanisms::stored_events;
 use crate::service::mechanisms::supervision_access;
 use crate::service::redaction;
 use crate::service::users::UserError;
-use axum::Router;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/cases/{id}/supervision",
-        get(case_supervision).post(supervise),
-    )
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(supervision::CaseSupervision, case_supervision)
+        .at(supervision::Supervise, supervise)
 }
 
 pub(crate) async fn load_supervision(
