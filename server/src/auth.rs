@@ -13,7 +13,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::http::HeaderMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand_core::{OsRng, RngCore};
-use serde::{Deserialize, Serialize};
+
 use sha2::{Digest, Sha256};
 
 /// Session cookie name.
@@ -33,42 +33,14 @@ pub const THROTTLE_MINUTES: i64 = 15;
 /// Usernames tracked before stale entries are dropped.
 const MAX_TRACKED: usize = 10_000;
 
-/// Roles of DOMAIN.md. The public has no account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 管理员
-    Admin,
-    /// 省协调联络组(分办、审核)
-    Coordinator,
-    /// 督办专员
-    Supervisor,
-    /// 承办人: sees only its own unit's subtree.
-    Handler,
-    /// 领导: read-only dashboards.
-    Leader,
-}
+/// Roles of DOMAIN.md, on the wire as their codes.
+pub use duban_api::Role;
 
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Coordinator,
-        Role::Supervisor,
-        Role::Handler,
-        Role::Leader,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::Supervisor => "supervisor",
-            Role::Handler => "handler",
-            Role::Leader => "leader",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s.trim())
-    }
+/// The role an account row names. Accounts are written only with a [`Role`]'s code; a
+/// row edited by hand to another text reads as the read-only leader here, and the
+/// `Actor` extractor refuses its requests all the same.
+pub fn stored_role(code: &str) -> Role {
+    Role::parse(code).unwrap_or(Role::Leader)
 }
 
 use duban_api::Me;
@@ -79,7 +51,7 @@ impl From<&crate::store::UserRecord> for Me {
             id: u.id.clone(),
             username: u.username.clone(),
             display_name: u.display_name.clone(),
-            role: u.role.clone(),
+            role: stored_role(&u.role),
             unit_id: u.unit_id.clone(),
         }
     }

@@ -112,14 +112,14 @@ pub fn NavBar() -> impl IntoView {
                         <Show when=move || user.get().is_some()>
                             <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>
                         </Show>
-                        <Show when=move || user.get().is_some_and(|m| m.role != "leader")>
+                        <Show when=move || user.get().is_some_and(|m| m.role != duban_api::Role::Leader)>
                             <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
                         </Show>
                         <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
                     </NavMenu>
                     <NavMenu id="nav-group-board" label="nav.group_board" here=|p| ["/board", "/public", "/calendar"].iter().any(|x| p.starts_with(x))>
                         // The province's figures: not for a unit's handlers.
-                        <Show when=move || user.get().is_some_and(|m| m.role != "handler")>
+                        <Show when=move || user.get().is_some_and(|m| m.role != duban_api::Role::Handler)>
                             <BoardNavLink/>
                         </Show>
                         <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>
@@ -259,7 +259,7 @@ pub fn UserMenu() -> impl IntoView {
     };
     view! {
         {move || user.get().map(|m| view! {
-            <span class="user" id="current-user" data-role=m.role.clone()>{user_text(i18n, &m.display_name, &m.role)}</span>
+            <span class="user" id="current-user" data-role=m.role.code()>{user_text(i18n, &m.display_name, m.role.code())}</span>
             <button type="button" class="lang-switch" id="logout" disabled=move || leaving.get() on:click=logout>
                 {move || i18n.t(if leaving.get() { "nav.logging_out" } else { "nav.logout" })}
             </button>

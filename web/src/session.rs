@@ -36,13 +36,14 @@ impl CurrentUser {
 
     /// The role code, once known (tracked).
     pub fn role(&self) -> Option<String> {
-        self.me.with(|m| m.as_ref().map(|m| m.role.clone()))
+        self.me
+            .with(|m| m.as_ref().map(|m| m.role.code().to_owned()))
     }
 
     /// Whether the user is known and has one of `roles` (tracked).
     pub fn has_role(&self, roles: &[&str]) -> bool {
         self.me
-            .with(|m| m.as_ref().is_some_and(|m| roles.contains(&m.role.as_str())))
+            .with(|m| m.as_ref().is_some_and(|m| roles.contains(&m.role.code())))
     }
 }
 

@@ -27,6 +27,13 @@ impl<T> Choice<T> {
     }
 }
 
+/// No text at all: a field left out names none of the values.
+impl<T> Default for Choice<T> {
+    fn default() -> Choice<T> {
+        Choice::Unknown(String::new())
+    }
+}
+
 impl<T: FromStr> Choice<T> {
     /// Read a typed string: the value its trimmed text names, or the text itself.
     pub fn parse(s: &str) -> Choice<T> {

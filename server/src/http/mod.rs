@@ -2,6 +2,7 @@ pub mod extract;
 pub mod headers;
 pub mod idempotency;
 pub mod limit;
+pub mod register;
 
 use std::path::PathBuf;
 
@@ -11,9 +12,11 @@ use axum::routing::any;
 use tower_http::services::{ServeDir, ServeFile};
 
 use duban_api::ErrorBody;
+use duban_api::endpoint::API_BASE;
 use duban_case::Lang;
 
 use crate::error::{ApiFailure, ReqLang};
+use crate::http::register::{Registered, Routes};
 
 use crate::routes;
 use crate::routes::open311;
@@ -24,9 +27,9 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// The whole router: API, health, and the single-page app from `dist` (if given).
-pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
-    let api = Router::new()
+/// Every route of the API (under [`API_BASE`]), feature by feature.
+fn api_routes() -> Routes {
+    Routes::new()
         .merge(routes::admin::routes())
         .merge(routes::attachments::routes())
         .merge(routes::audit::routes())
@@ -46,6 +49,19 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .merge(routes::sla::routes())
         .merge(routes::supervision::routes())
         .merge(crate::openapi::routes())
+}
+
+/// Every route registered by endpoint (the API's and the health checks), in order: what
+/// the OpenAPI document describes.
+pub fn registered() -> Vec<Registered> {
+    let (api, health) = (api_routes(), routes::health::routes());
+    api.registered().chain(health.registered()).collect()
+}
+
+/// The whole router: API, health, and the single-page app from `dist` (if given).
+pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
+    let api = api_routes()
+        .into_router(API_BASE)
         .route("/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -53,9 +69,9 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
             idempotency::layer,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    let app = Router::new()
-        .merge(routes::health::routes())
-        .nest("/api/v1", api)
+    let app = routes::health::routes()
+        .into_router("")
+        .nest(API_BASE, api)
         .nest(
             "/open311/v2",
             open311::routes()

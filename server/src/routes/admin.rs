@@ -1,5 +1,7 @@
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use duban_api::admin;
 
 use duban_api::{ErrorBody, UnitView};
 use duban_case::Lang;
@@ -8,21 +10,20 @@ use crate::error::{ApiFailure, ApiJson, ReqLang};
 
 use crate::policy::{Ability, Actor};
 use crate::service::AppState;
-use crate::service::SweepReport;
 use crate::service::users::UserError;
-use axum::Router;
-use axum::routing::{get, patch, post};
+use duban_api::SweepReport;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin/sweep", post(run_sweep))
-        .route("/supervisors", get(supervisors))
-        .route("/admin/users", get(admin_users).post(admin_create_user))
-        .route("/admin/users/{id}", patch(admin_update_user))
-        .route("/admin/units", post(admin_create_unit))
-        .route("/admin/units/{id}", patch(admin_update_unit))
-        .route("/units", get(units))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(admin::RunSweep, run_sweep)
+        .at(admin::ListSupervisors, supervisors)
+        .at(admin::ListUsers, admin_users)
+        .at(admin::CreateUser, admin_create_user)
+        .at(admin::UpdateUser, admin_update_user)
+        .at(admin::CreateUnit, admin_create_unit)
+        .at(admin::UpdateUnit, admin_update_unit)
+        .at(admin::ListUnits, units)
 }
 
 /// Run an SLA sweep now (administrators; the server also sweeps on a timer).
@@ -40,7 +41,7 @@ pub(crate) fn user_view(u: &crate::store::UserRecord) -> duban_api::UserView {
         id: u.id.clone(),
         username: u.username.clone(),
         display_name: u.display_name.clone(),
-        role: u.role.clone(),
+        role: crate::auth::stored_role(&u.role),
         unit_id: u.unit_id.clone(),
         disabled: u.disabled,
     }
@@ -87,7 +88,7 @@ pub(crate) async fn admin_create_user(
     ApiJson(d): ApiJson<duban_api::UserDraft>,
 ) -> Result<(StatusCode, axum::Json<duban_api::UserView>), ApiFailure> {
     actor.require(Ability::ManageAccounts, lang)?;
-    let role = crate::auth::Role::parse(&d.role).ok_or_else(|| {
+    let role = d.role.known().copied().map_err(|_| {
         UserError::Invalid {
             field: "role",
             code: "role.unknown",

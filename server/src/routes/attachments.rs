@@ -1,6 +1,8 @@
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use duban_api::attachments;
 
 use duban_case::Lang;
 
@@ -10,22 +12,17 @@ use sha2::Digest as _;
 use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/cases/{id}/attachments",
-            get(case_attachments)
-                .post(upload_attachment)
-                .layer(DefaultBodyLimit::max(
-                    duban_api::ATTACHMENT_MAX_BYTES + 1024,
-                )),
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(attachments::CaseAttachments, case_attachments)
+        .at_with_body_limit(
+            attachments::UploadAttachment,
+            upload_attachment,
+            duban_api::ATTACHMENT_MAX_BYTES + 1024,
         )
-        .route("/attachments/{id}", get(download_attachment))
+        .at(attachments::DownloadAttachment, download_attachment)
 }
 
 pub(crate) fn attachment_view(a: crate::store::AttachmentRecord) -> duban_api::AttachmentView {

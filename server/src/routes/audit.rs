@@ -1,6 +1,8 @@
 use axum::extract::{Path, State};
 
+use crate::http::register::Routes;
 use duban_api::Page;
+use duban_api::audit;
 use duban_case::error::{CaseError, Errors};
 
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
@@ -8,14 +10,12 @@ use crate::error::{ApiFailure, ApiQuery, ReqLang};
 use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
-use axum::Router;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/audit", get(case_audit))
-        .route("/audit", get(audit_search))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(audit::CaseAudit, case_audit)
+        .at(audit::SearchAudit, audit_search)
 }
 
 /// The audit trail of one case (administrators and coordinators).

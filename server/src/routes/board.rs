@@ -4,13 +4,13 @@
 //! draws are `data/geo/jiangsu.geojson`, built in. The disclosure is public: no session,
 //! only cases a coordinator cleared, no personal data.
 
+use crate::http::register::Routes;
+use duban_api::{board, public};
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
 use duban_api::{
     AreaFigures, BoardView, CategoryCount, Figures, OutcomeTotals, PublicBatch, PublicBatchSummary,
@@ -28,14 +28,14 @@ use crate::service::AppState;
 /// Jiangsu's cities and counties (source and preparation: `data/geo/SOURCE.md`).
 const JIANGSU_GEOJSON: &str = include_str!("../../../data/geo/jiangsu.geojson");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/board", get(board))
-        .route("/geo/jiangsu", get(geo))
-        .route("/public/batches", get(public_batches))
-        .route("/public/batches/{batch}", get(public_batch))
-        .route("/public/batches/{batch}/table.csv", get(public_csv))
-        .route("/public/batches/{batch}/table.xlsx", get(public_xlsx))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(board::GetBoard, board)
+        .at(board::GeoJiangsu, geo)
+        .at(public::PublicBatches, public_batches)
+        .at(public::GetPublicBatch, public_batch)
+        .at(public::PublicTableCsv, public_csv)
+        .at(public::PublicTableXlsx, public_xlsx)
 }
 
 fn filter_of(q: &BoardQuery, lang: Lang) -> Result<BoardFilter, ApiFailure> {

@@ -1,18 +1,16 @@
+use crate::http::register::Routes;
 use axum::extract::Path;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use duban_api::calendar;
 
 use duban_calendar::Calendar;
 
 use crate::error::{ApiFailure, ReqLang};
-use axum::Router;
-
-use crate::service::AppState;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/calendar/{year}", get(calendar_year))
+pub fn routes() -> Routes {
+    Routes::new().at(calendar::CalendarYear, calendar_year)
 }
 
 pub(crate) async fn calendar_year(

@@ -1,6 +1,8 @@
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use duban_api::cases;
 
 use duban_api::{CaseSummary, CaseView, ErrorBody, ListQuery, Page};
 use duban_case::Lang;
@@ -21,17 +23,16 @@ use crate::service::AppState;
 use crate::service::cases::ActError;
 use crate::service::cases::CreateError;
 use crate::service::redaction;
-use axum::Router;
-use axum::routing::{get, post};
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases", get(list_cases).post(create_case))
-        .route("/cases/{id}", get(get_case))
-        .route("/cases/{id}/actions", post(act_on_case))
-        .route("/cases/{id}/events", get(case_events))
-        .route("/cases/{id}/complainant", get(case_complainant))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(cases::ListCases, list_cases)
+        .at(cases::CreateCase, create_case)
+        .at(cases::GetCase, get_case)
+        .at(cases::ActOnCase, act_on_case)
+        .at(cases::CaseEvents, case_events)
+        .at(cases::CaseComplainant, case_complainant)
 }
 
 pub(crate) async fn create_case(
@@ -111,7 +112,7 @@ pub(crate) async fn act_on_case(
                 .unwrap_or_default()
                 .to_owned()
         };
-        let merge = repeats::MergeBody {
+        let merge = duban_api::MergeRequest {
             primary: text("primary"),
             reason: text("reason"),
         };

@@ -1,11 +1,11 @@
 //! Connected systems: API keys for other systems, and the 12345 hotline interface
 //! (work orders pushed in, status pulled back by order number).
 
-use axum::Router;
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use chrono::DateTime;
+use duban_api::connect;
 
 use duban_api::{
     ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, HotlineOrder, HotlineStatus,
@@ -23,15 +23,13 @@ use crate::store::{ApiClientRecord, StoreError};
 /// The kinds of system that may connect.
 pub const CLIENT_KINDS: [&str; 2] = ["hotline", "open311"];
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin/api-clients", get(list_clients).post(create_client))
-        .route(
-            "/admin/api-clients/{id}",
-            axum::routing::patch(update_client),
-        )
-        .route("/hotline/orders", post(push_order))
-        .route("/hotline/orders/{order_no}", get(order_status))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(connect::ListApiClients, list_clients)
+        .at(connect::CreateApiClient, create_client)
+        .at(connect::UpdateApiClient, update_client)
+        .at(connect::PushHotlineOrder, push_order)
+        .at(connect::HotlineOrderStatus, order_status)
 }
 
 fn view(c: &ApiClientRecord) -> ApiClientView {

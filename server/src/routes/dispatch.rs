@@ -1,6 +1,8 @@
 use axum::extract::State;
 
+use crate::http::register::Routes;
 use duban_api::ErrorBody;
+use duban_api::dispatch;
 use duban_case::Lang;
 use duban_case::error::{CaseError, Errors};
 use duban_case::model::{CaseId, Status};
@@ -12,14 +14,12 @@ use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 use crate::service::cases::ActError;
 use crate::service::redaction;
-use axum::Router;
-use axum::routing::{get, post};
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/dispatch", post(dispatch_batch))
-        .route("/clearing", get(clearing))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(dispatch::DispatchBatch, dispatch_batch)
+        .at(dispatch::Clearing, clearing)
 }
 
 /// Most cases one batch dispatch takes.

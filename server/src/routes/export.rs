@@ -1,6 +1,8 @@
+use crate::http::register::Routes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use duban_api::export;
 
 use duban_api::ListQuery;
 use duban_case::Lang;
@@ -10,14 +12,12 @@ use crate::error::{ApiFailure, ApiQuery, ReqLang};
 use crate::policy::Actor;
 use crate::routes::cases::case_filter;
 use crate::service::AppState;
-use axum::Router;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases/export.csv", get(export_csv))
-        .route("/cases/export.xlsx", get(export_xlsx))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(export::ExportCsv, export_csv)
+        .at(export::ExportXlsx, export_xlsx)
 }
 
 /// Most rows one export carries; a larger selection is refused with a hint to filter.

@@ -1,16 +1,18 @@
+use crate::http::register::Routes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use duban_api::health;
 
 use duban_api::Health;
 
 use crate::service::AppState;
 
 /// `/healthz` and `/readyz`, at the root (not under `/api/v1`).
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/healthz", axum::routing::get(healthz))
-        .route("/readyz", axum::routing::get(readyz))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(health::Healthz, healthz)
+        .at(health::Readyz, readyz)
 }
 
 /// Whether to send requests here: the database answers and the server is not

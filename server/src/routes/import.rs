@@ -3,18 +3,17 @@
 //! `duban-intake`'s; this module adds what needs the database: batches and numbers
 //! imported before, routing proposals and repeat candidates.
 
-use axum::Router;
+use crate::http::register::Routes;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use chrono::{DateTime, Datelike as _};
-use serde::Deserialize;
+use duban_api::import;
 
 use duban_api::{
-    ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportBatch, ImportColumn, ImportPreview,
+    ApiError, ErrorBody, IMPORT_MAX_BYTES, ImportBatch, ImportColumn, ImportPreview, ImportQuery,
     ImportRecordView, ImportResult, ImportRowView, ImportValue,
 };
 use duban_case::Lang;
@@ -26,36 +25,12 @@ use crate::service::AppState;
 use crate::service::inserts;
 use crate::store::{ImportRecord, StoreError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/import/template.csv", get(template_csv))
-        .route("/import/template.xlsx", get(template_xlsx))
-        .route(
-            "/import/preview",
-            post(preview).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
-        )
-        .route(
-            "/import/commit",
-            post(commit).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
-        )
-}
-
-/// `?file_name=&sheet=` of a preview or commit.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(test, derive(PartialEq))]
-#[serde(default, deny_unknown_fields)]
-pub struct ImportQuery {
-    /// The uploaded file's name, for the record (`第3批交办清单.xlsx`).
-    pub file_name: Option<String>,
-    /// The worksheet to read (the first by default).
-    pub sheet: Option<String>,
-    /// What the coordinator set in the preview, as JSON (`duban_intake::Edits`):
-    /// channel, batch number and transfer date for the whole file, row corrections,
-    /// rows excluded with their reasons.
-    pub edits: Option<String>,
-    /// Import old cases as historical: their clocks run from the transfer date, but
-    /// reminders and escalations already due at the import never fire.
-    pub historical: Option<bool>,
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(import::ImportTemplateCsv, template_csv)
+        .at(import::ImportTemplateXlsx, template_xlsx)
+        .at_with_body_limit(import::PreviewImport, preview, IMPORT_MAX_BYTES)
+        .at_with_body_limit(import::CommitImport, commit, IMPORT_MAX_BYTES)
 }
 
 /// The system that numbers an inspection team's transfers, for `external_refs`.

@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
+use crate::http::register::Routes;
 use axum::extract::State;
+use duban_api::inbox;
 
 use duban_case::model::Status;
 
@@ -13,12 +15,10 @@ use crate::service::AppState;
 use crate::service::mechanisms::INCIDENT;
 use crate::service::mechanisms::REFERRAL;
 use crate::service::mechanisms::SUPERVISION;
-use axum::Router;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/inbox", get(inbox))
+pub fn routes() -> Routes {
+    Routes::new().at(inbox::GetInbox, inbox)
 }
 
 /// Rows of each inbox source read at most.

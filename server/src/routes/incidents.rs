@@ -1,6 +1,8 @@
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use duban_api::incidents;
 
 use duban_calendar::Calendar;
 use duban_case::Lang;
@@ -18,19 +20,20 @@ use crate::service::PLANS_KEY;
 use crate::service::mechanisms;
 use crate::service::redaction;
 use crate::service::users::UserError;
-use axum::Router;
-use axum::routing::{get, post};
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/emergency/plans",
-            get(emergency_plans).put(put_emergency_plans),
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(incidents::EmergencyPlans, emergency_plans)
+        .at(incidents::UpdateEmergencyPlans, put_emergency_plans)
+        .at(incidents::ListIncidents, incidents)
+        .at(incidents::DeclareIncident, declare_incident)
+        .at(
+            incidents::DeclareIncidentFromCase,
+            declare_incident_from_case,
         )
-        .route("/incidents", get(incidents).post(declare_incident))
-        .route("/cases/{id}/incidents", post(declare_incident_from_case))
-        .route("/incidents/{id}", get(get_incident).post(act_on_incident))
+        .at(incidents::GetIncident, get_incident)
+        .at(incidents::ActOnIncident, act_on_incident)
 }
 
 pub(crate) async fn emergency_plans(

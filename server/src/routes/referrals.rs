@@ -1,5 +1,7 @@
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use duban_api::referrals;
 
 use duban_calendar::Calendar;
 use duban_referral::Referral;
@@ -13,15 +15,15 @@ use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::mechanisms;
 use crate::service::users::UserError;
-use axum::Router;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/referrals", get(case_referrals).post(refer))
-        .route("/referrals", get(my_referrals))
-        .route("/referrals/{id}", get(get_referral).post(act_on_referral))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(referrals::CaseReferrals, case_referrals)
+        .at(referrals::Refer, refer)
+        .at(referrals::MyReferrals, my_referrals)
+        .at(referrals::GetReferral, get_referral)
+        .at(referrals::ActOnReferral, act_on_referral)
 }
 
 pub(crate) async fn referral_view(

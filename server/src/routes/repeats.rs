@@ -1,13 +1,12 @@
 //! Repeat complaints (重信重访): candidates for a draft, a stored case or an import
 //! row, scored by `duban-repeat`; merging a confirmed repeat into its primary.
 
-use axum::Router;
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use duban_api::repeats;
 
-use duban_api::{CaseView, ErrorBody, RepeatCandidate};
+use duban_api::{CaseView, ErrorBody, MergeRequest, RepeatCandidate, RepeatSettingsUpdate};
 use duban_case::Lang;
 use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::lifecycle::{self, Case};
@@ -24,12 +23,13 @@ const SHOWN: usize = 5;
 /// Rows read per probe at most (one city's window).
 const READ_MAX: i64 = 5_000;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/repeats", post(check_draft))
-        .route("/repeats/settings", get(get_settings).put(put_settings))
-        .route("/cases/{id}/repeats", get(case_repeats))
-        .route("/cases/{id}/merge", post(merge))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(repeats::CheckRepeats, check_draft)
+        .at(repeats::RepeatSettings, get_settings)
+        .at(repeats::UpdateRepeatSettings, put_settings)
+        .at(repeats::CaseRepeats, case_repeats)
+        .at(repeats::MergeRepeat, merge)
 }
 
 /// What repeat detection knows of a case not stored yet.
@@ -229,14 +229,6 @@ async fn case_repeats(
     )))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct MergeBody {
-    /// The primary case: its reference (`JS-2026-B03-0015`) or its id.
-    pub(crate) primary: String,
-    pub(crate) reason: String,
-}
-
 /// Merge this case, a confirmed repeat, into its primary: both histories stay, the
 /// repeat's clocks stop, the primary becomes a 重复信访件 key case. One transaction.
 async fn merge(
@@ -244,7 +236,7 @@ async fn merge(
     ReqLang(lang): ReqLang,
     actor: Actor,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<MergeBody>,
+    ApiJson(body): ApiJson<MergeRequest>,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
     // Roles first: a handler learns nothing of the case.
     actor.require(Ability::MergeRepeats, lang)?;
@@ -258,7 +250,7 @@ pub(crate) async fn merge_into(
     s: &AppState,
     actor: &Actor,
     repeat: Case,
-    body: &MergeBody,
+    body: &MergeRequest,
     lang: Lang,
 ) -> Result<axum::Json<CaseView>, ApiFailure> {
     actor.require(Ability::MergeRepeats, lang)?;
@@ -365,13 +357,6 @@ pub(crate) async fn merge_into(
     Ok(axum::Json(s.view(next_repeat, actor)))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct SettingsUpdate {
-    settings: duban_repeat::SettingsDraft,
-    reason: String,
-}
-
 async fn get_settings(
     State(s): State<AppState>,
     _actor: Actor,
@@ -384,7 +369,7 @@ async fn put_settings(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
-    ApiJson(u): ApiJson<SettingsUpdate>,
+    ApiJson(u): ApiJson<RepeatSettingsUpdate>,
 ) -> Result<axum::Json<duban_repeat::Settings>, ApiFailure> {
     actor.require(Ability::EditRules, lang)?;
     if u.reason.trim().is_empty() {

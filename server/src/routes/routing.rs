@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
+use crate::http::register::Routes;
 use axum::extract::{Path, State};
+use duban_api::routing;
 
 use duban_api::ErrorBody;
 use duban_case::Lang;
@@ -11,14 +13,13 @@ use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::users::UserError;
-use axum::Router;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/routing", get(case_routing))
-        .route("/routing/rules", get(routing_rules).put(put_routing_rules))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(routing::CaseRouting, case_routing)
+        .at(routing::RoutingRules, routing_rules)
+        .at(routing::UpdateRoutingRules, put_routing_rules)
 }
 
 /// What the routing rules propose for one case, explained (administrators, coordinators).

@@ -1,6 +1,8 @@
+use crate::http::register::Routes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use duban_api::session;
 
 use duban_api::ErrorBody;
 use duban_case::Lang;
@@ -12,16 +14,14 @@ use crate::http::idempotency;
 use crate::service::AppState;
 use crate::service::Who;
 
-use axum::Router;
-use axum::routing::{get, post};
 use duban_api::{LoginRequest as LoginBody, LoginResponse as LoginOk};
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/me", get(me))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(session::Login, login)
+        .at(session::Logout, logout)
+        .at(session::CurrentUser, me)
 }
 
 pub(crate) fn auth_error(code: &str, lang: Lang) -> ErrorBody {

@@ -1,5 +1,7 @@
 use axum::extract::{Path, State};
 
+use crate::http::register::Routes;
+use duban_api::sla;
 use duban_case::Lang;
 use duban_sla::RuleSet;
 
@@ -8,14 +10,12 @@ use crate::policy::{Ability, Actor};
 use crate::service::AppState;
 
 use crate::service::users::UserError;
-use axum::Router;
-use axum::routing::{get, put};
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sla/rule-sets", get(rule_sets))
-        .route("/sla/rule-sets/{id}", put(put_rule_set))
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(sla::RuleSets, rule_sets)
+        .at(sla::UpdateRuleSet, put_rule_set)
 }
 
 pub(crate) async fn rule_sets(

@@ -1,5 +1,7 @@
 use axum::extract::{Path, State};
 
+use crate::http::register::Routes;
+use duban_api::supervision;
 use duban_calendar::Calendar;
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
@@ -14,15 +16,12 @@ use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::mechanisms;
 use crate::service::users::UserError;
-use axum::Router;
-use axum::routing::get;
 
 /// This feature's routes, under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/cases/{id}/supervision",
-        get(case_supervision).post(supervise),
-    )
+pub fn routes() -> Routes {
+    Routes::new()
+        .at(supervision::CaseSupervision, case_supervision)
+        .at(supervision::Supervise, supervise)
 }
 
 /// A case's supervision (empty before its first command) and its stored version (0:

@@ -59,19 +59,6 @@ pub(crate) type Decided = (
     Vec<String>,
 );
 
-/// What one sweep did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SweepReport {
-    /// Cases that climbed at least one step.
-    pub cases: u64,
-    /// Steps fired.
-    pub steps: u64,
-    /// Supervisions, referrals and incidents whose clocks climbed at least one step.
-    pub mechanisms: u64,
-    /// Cases and mechanisms skipped because they changed during the sweep.
-    pub conflicts: u64,
-}
-
 /// A new case ready to be stored.
 pub type Prepared = crate::store::NewRow;
 

@@ -104,8 +104,9 @@ impl AppState {
             user.display_name = name.to_owned();
         }
         if let Some(role) = &patch.role {
-            let role =
-                crate::auth::Role::parse(role).ok_or(UserError::invalid("role", "role.unknown"))?;
+            let role = *role
+                .known()
+                .map_err(|_| UserError::invalid("role", "role.unknown"))?;
             changed.insert("role".into(), role.code().into());
             user.role = role.code().to_owned();
         }

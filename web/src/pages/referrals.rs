@@ -189,7 +189,7 @@ fn ReferForm(
     let busy = RwSignal::new(false);
     let from = Memo::new(move |_| {
         user.get()
-            .and_then(|m| sending_unit(&m.role, m.unit_id.as_deref()))
+            .and_then(|m| sending_unit(m.role.code(), m.unit_id.as_deref()))
     });
     // The departments the routing rules propose to notify, asked for again in the
     // reader's language; nothing for other roles, on refusal or when none is proposed.

@@ -75,7 +75,7 @@ fn UsersAdmin() -> impl IntoView {
                         users.get().into_iter().map(|u| {
                             let is_open = open.as_deref() == Some(u.id.as_str());
                             let id = u.id.clone();
-                            let role = u.role.clone();
+                            let role = u.role.code();
                             let disabled = u.disabled;
                             let unit = u.unit_id.as_deref().map_or_else(|| "—".to_owned(), |id| unit_name(&all_units, id));
                             let edit = u.clone();
@@ -83,7 +83,7 @@ fn UsersAdmin() -> impl IntoView {
                                 <tr class="user-row" class:row-disabled=disabled data-id=u.id.clone() data-username=u.username.clone()>
                                     <td class="nowrap">{u.username.clone()}</td>
                                     <td>{u.display_name.clone()}</td>
-                                    <td class="nowrap" data-role=u.role.clone()>{move || role_label(i18n, &role)}</td>
+                                    <td class="nowrap" data-role=role>{move || role_label(i18n, role)}</td>
                                     <td>{unit}</td>
                                     <td class="nowrap">
                                         {move || if disabled { i18n.t("users.disabled") } else { i18n.t("users.active") }}
@@ -177,7 +177,7 @@ fn UserCreateForm(
         let body = UserDraft {
             username: username.get_untracked().trim().to_owned(),
             display_name: display_name.get_untracked().trim().to_owned(),
-            role: role.get_untracked(),
+            role: role.get_untracked().into(),
             unit_id: (!unit_id.is_empty()).then_some(unit_id),
             password: password.get_untracked(),
             reason: reason.get_untracked().trim().to_owned(),
@@ -264,7 +264,7 @@ fn UserEditForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let display_name = RwSignal::new(user.display_name.clone());
-    let role = RwSignal::new(user.role.clone());
+    let role = RwSignal::new(user.role.code().to_owned());
     let unit = RwSignal::new(user.unit_id.clone().unwrap_or_default());
     let disabled = RwSignal::new(user.disabled);
     let password = RwSignal::new(String::new());
@@ -286,7 +286,7 @@ fn UserEditForm(
         let new_password = password.get_untracked();
         let patch = UserPatch {
             display_name: (name != before.display_name).then_some(name),
-            role: (new_role != before.role).then_some(new_role),
+            role: (new_role != before.role.code()).then(|| new_role.into()),
             unit_id: (new_unit != before.unit_id.clone().unwrap_or_default()).then_some(new_unit),
             disabled: (new_disabled != before.disabled).then_some(new_disabled),
             password: (!new_password.is_empty()).then_some(new_password),
