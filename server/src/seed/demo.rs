@@ -125,8 +125,9 @@ fn stage_of(batch: i64, roll: usize) -> Stage {
 }
 
 /// One outcome of each kind the board and the disclosure count, in turn: 责令整改 only,
-/// 立案处罚 with a fine, 约谈, 问责 (with a penalty), and a complaint found untrue. The
-/// handler's measures name the complainant, which the disclosure must not show.
+/// 立案处罚 with a fine, 约谈, 问责 (with a penalty; every other time also 立案侦查),
+/// and a complaint found untrue. The handler's measures name the complainant, which the
+/// disclosure must not show.
 pub(super) fn outcome(turn: usize, complainant: &str) -> OutcomeDraft {
     const FINES: [u64; 5] = [30_000, 50_000, 80_000, 120_000, 200_000];
     let told = if complainant.is_empty() {
@@ -187,15 +188,21 @@ pub(super) fn outcome(turn: usize, complainant: &str) -> OutcomeDraft {
             "经现场核查和走访，未发现反映的问题，企业各项污染防治设施运行正常。",
         ),
     };
+    let criminal = turn % 10 == 8;
+    let moved = if criminal {
+        "，涉嫌环境污染犯罪的移送公安机关立案侦查"
+    } else {
+        ""
+    };
     OutcomeDraft {
         finding: finding.into(),
         rectification_orders: rect,
         penalty_cases: penalty,
         fines_yuan: fines,
-        criminal_cases: 0,
+        criminal_cases: u32::from(criminal),
         officials_summoned: summoned,
         officials_accountable: accountable,
-        measures: format!("{measures}；{told}。"),
+        measures: format!("{measures}{moved}；{told}。"),
         public_summary: summary.into(),
     }
 }

@@ -82,6 +82,7 @@ async fn demo_content(store: Arc<dyn Store>) {
         "rectification_orders",
         "penalty_cases",
         "fines_yuan",
+        "criminal_cases",
         "officials_summoned",
         "officials_accountable",
     ] {
