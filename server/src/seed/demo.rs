@@ -246,7 +246,7 @@ fn steps(
             },
         ));
     }
-    if stage == Stage::Handling && i % 2 == 0 {
+    if stage == Stage::Handling && i.is_multiple_of(2) {
         // The handler asks for more time; the coordinator's inbox has it to decide.
         steps.push((
             36,
@@ -287,7 +287,7 @@ fn steps(
             steps.push((
                 24 * 8,
                 Command::ReturnVisit {
-                    satisfaction: if i % 4 == 0 {
+                    satisfaction: if i.is_multiple_of(4) {
                         "satisfied"
                     } else {
                         "basically_satisfied"
