@@ -291,9 +291,11 @@ async fn serve(
         }
     }
     if demo {
+        let started = std::time::Instant::now();
         let n = duban_server::seed::load_demo(&state).await?;
         if n > 0 {
-            tracing::info!(cases = n, "demo data loaded");
+            let ms = started.elapsed().as_millis();
+            tracing::info!(cases = n, ms, "demo data loaded");
         } else {
             tracing::info!("demo data already present");
         }

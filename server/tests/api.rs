@@ -33,6 +33,8 @@ mod board;
 mod concurrency;
 #[path = "api/crash.rs"]
 mod crash;
+#[path = "api/demo.rs"]
+mod demo;
 #[path = "api/dispatch.rs"]
 mod dispatch;
 #[path = "api/forms.rs"]

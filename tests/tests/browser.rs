@@ -31,6 +31,8 @@ use duban_tests::browser::{
 };
 
 mod board;
+// A demo that shows every page (issue 27, point 3).
+mod demo;
 mod dispatch;
 mod emergency;
 // Forms and pages (issue 20): numeric fields, navigation, notices, attachments.

@@ -69,7 +69,7 @@ async fn list_clients(
     ))
 }
 
-async fn create_client(
+pub(crate) async fn create_client(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     actor: Actor,
@@ -333,7 +333,7 @@ fn status_of(order_no: &str, c: &Case, created: bool) -> HotlineStatus {
     }
 }
 
-async fn push_order(
+pub(crate) async fn push_order(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     headers: HeaderMap,

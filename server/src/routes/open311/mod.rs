@@ -141,7 +141,7 @@ async fn get_resource(
     }
 }
 
-async fn post_resource(
+pub(crate) async fn post_resource(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     Origin(ip, user_agent): Origin,
