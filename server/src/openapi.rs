@@ -16,6 +16,7 @@ use duban_api::{
     AreaFigures, BoardView, CategoryCount, Figures, OutcomeTotals, PublicBatch, PublicBatchSummary,
     PublicRow, SeriesPoint, UnitFigures,
 };
+use duban_api::sessions::{SessionView, SessionsEnded};
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
 
@@ -86,6 +87,9 @@ use duban_case::lifecycle::Command;
         admin_users,
         admin_create_user,
         admin_update_user,
+        admin_user_sessions,
+        admin_end_sessions,
+        admin_end_session,
         admin_create_unit,
         admin_update_unit,
         calendar_year,
@@ -114,6 +118,8 @@ use duban_case::lifecycle::Command;
         UnitView,
         UnitDraft,
         UserView,
+        SessionView,
+        SessionsEnded,
         PersonView,
         ApiClientDraft,
         ApiClientView,
@@ -227,7 +233,10 @@ impl utoipa::Modify for CommonErrors {
                 "400",
                 "A malformed request (`json.syntax`, a bad parameter)",
             ),
-            ("401", "Not signed in (`auth.required`)"),
+            (
+                "401",
+                "Not signed in (`auth.required`), or the session went unused for the idle time (`session.idle`; a request with `X-Duban-Background` does not count as use)",
+            ),
             ("403", "Not allowed for this account, or no CSRF token"),
             ("413", "The body is over its limit (`body.too_large`)"),
             ("415", "The body is not of the type the operation takes"),
@@ -564,6 +573,30 @@ fn admin_create_user() {}
               (status = 422, body = ErrorBody)))]
 #[allow(dead_code)]
 fn admin_update_user() {}
+
+#[utoipa::path(get, path = "/api/v1/admin/users/{id}/sessions",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = [SessionView], description = "The user's live sessions, most recently used first"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_user_sessions() {}
+
+#[utoipa::path(delete, path = "/api/v1/admin/users/{id}/sessions",
+    params(("id" = String, Path, description = "User id"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses((status = 200, body = SessionsEnded, description = "Every session of the user ended (audited `user.end_sessions`)"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_end_sessions() {}
+
+#[utoipa::path(delete, path = "/api/v1/admin/users/{id}/sessions/{session_id}",
+    params(("id" = String, Path, description = "User id"),
+           ("session_id" = String, Path, description = "The session's id from the list (not its token)"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses((status = 200, body = SessionsEnded, description = "The session ended (audited `user.end_sessions`)"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[allow(dead_code)]
+fn admin_end_session() {}
 
 #[utoipa::path(post, path = "/api/v1/admin/units", request_body = UnitDraft,
     responses((status = 201, body = UnitView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]

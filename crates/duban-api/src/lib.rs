@@ -19,6 +19,8 @@
 //!
 //! Invariant: types only; no HTTP client or server, no IO.
 
+pub mod sessions;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -207,6 +209,9 @@ pub struct Me {
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
+    /// Seconds a session may go unused before the server ends it (0: no idle end).
+    #[serde(default)]
+    pub idle_seconds: u64,
 }
 
 /// `POST /api/v1/auth/login` body.

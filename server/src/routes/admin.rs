@@ -1,6 +1,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
+use duban_api::sessions::{SessionView, SessionsEnded};
 use duban_api::{ErrorBody, UnitView};
 use duban_case::Lang;
 
@@ -11,7 +12,7 @@ use crate::service::AppState;
 use crate::service::SweepReport;
 use crate::service::users::UserError;
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -20,6 +21,14 @@ pub fn routes() -> Router<AppState> {
         .route("/supervisors", get(supervisors))
         .route("/admin/users", get(admin_users).post(admin_create_user))
         .route("/admin/users/{id}", patch(admin_update_user))
+        .route(
+            "/admin/users/{id}/sessions",
+            get(admin_user_sessions).delete(admin_end_sessions),
+        )
+        .route(
+            "/admin/users/{id}/sessions/{session_id}",
+            delete(admin_end_session),
+        )
         .route("/admin/units", post(admin_create_unit))
         .route("/admin/units/{id}", patch(admin_update_unit))
         .route("/units", get(units))
@@ -122,6 +131,51 @@ pub(crate) async fn admin_update_user(
         .await
         .map_err(|e| e.into_failure(lang))?;
     Ok(axum::Json(user_view(&user)))
+}
+
+/// A user's live sessions (administrators).
+pub(crate) async fn admin_user_sessions(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<SessionView>>, ApiFailure> {
+    actor.require(Ability::ManageAccounts, lang)?;
+    let sessions = s
+        .user_sessions(&id)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(sessions))
+}
+
+/// Sign a user out everywhere (administrators; audited).
+pub(crate) async fn admin_end_sessions(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<SessionsEnded>, ApiFailure> {
+    actor.require(Ability::ManageAccounts, lang)?;
+    let ended = s
+        .end_user_sessions(&id, None, &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(SessionsEnded { ended }))
+}
+
+/// End one of a user's sessions, named by its id (administrators; audited).
+pub(crate) async fn admin_end_session(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path((id, session_id)): Path<(String, String)>,
+) -> Result<axum::Json<SessionsEnded>, ApiFailure> {
+    actor.require(Ability::ManageAccounts, lang)?;
+    let ended = s
+        .end_user_sessions(&id, Some(&session_id), &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(SessionsEnded { ended }))
 }
 
 pub(crate) async fn admin_create_unit(
