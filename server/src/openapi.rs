@@ -4,6 +4,7 @@
 
 use utoipa::OpenApi;
 
+use duban_api::sessions::{SessionView, SessionsEnded};
 use duban_api::{
     ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, ApiError, AttachmentView,
     AuditEntry, AuditQuery, AuditRecord, BatchDispatch, BatchDispatchResult, DispatchedCase,
@@ -16,7 +17,6 @@ use duban_api::{
     AreaFigures, BoardView, CategoryCount, Figures, OutcomeTotals, PublicBatch, PublicBatchSummary,
     PublicRow, SeriesPoint, UnitFigures,
 };
-use duban_api::sessions::{SessionView, SessionsEnded};
 use duban_case::draft::{CaseDraft, OutcomeDraft};
 use duban_case::lifecycle::Command;
 

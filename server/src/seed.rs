@@ -131,7 +131,15 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<()> {
     for (username, name, role, unit) in users {
         if state.store.user_by_username(username).await?.is_none()
             && let Err(e) = state
-                .create_user(username, name, role, unit, "duban-demo-2025", &system, "demo mode")
+                .create_user(
+                    username,
+                    name,
+                    role,
+                    unit,
+                    "duban-demo-2025",
+                    &system,
+                    "demo mode",
+                )
                 .await
         {
             anyhow::bail!("demo user {username}: {e:?}");

@@ -201,7 +201,9 @@ pub async fn get_if_changed<T: DeserializeOwned>(
         return Ok(Fetched::Unchanged);
     }
     let tag = resp.as_ref().ok().and_then(|r| r.headers().get("etag"));
-    finish(resp, used, lang).await.map(|v| Fetched::Changed(v, tag))
+    finish(resp, used, lang)
+        .await
+        .map(|v| Fetched::Changed(v, tag))
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(

@@ -124,12 +124,9 @@ pub fn IdleWarning() -> impl IntoView {
             next_ask.set_value(now + ASK_EVERY_MS);
             let lang = i18n.lang_untracked();
             spawn_local(async move {
-                let asked = crate::api::read::<Me>(
-                    "/api/v1/auth/me",
-                    crate::api::Use::Background,
-                    lang,
-                )
-                .await;
+                let asked =
+                    crate::api::read::<Me>("/api/v1/auth/me", crate::api::Use::Background, lang)
+                        .await;
                 if asked.is_err_and(|f| f.status == 401) {
                     crate::api::to_login(true);
                 }

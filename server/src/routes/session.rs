@@ -37,7 +37,9 @@ pub(crate) fn auth_error(code: &str, lang: Lang) -> ErrorBody {
         ("auth.required", Lang::Zh) => "请先登录",
         ("auth.required", Lang::En) => "Please sign in",
         ("session.idle", Lang::Zh) => "长时间未操作，已自动退出，请重新登录",
-        ("session.idle", Lang::En) => "You were signed out after a period of inactivity; sign in again",
+        ("session.idle", Lang::En) => {
+            "You were signed out after a period of inactivity; sign in again"
+        }
         (_, Lang::Zh) => "CSRF 校验失败，请刷新页面后重试",
         (_, Lang::En) => "CSRF check failed; reload the page and try again",
     };
@@ -190,9 +192,7 @@ pub(crate) async fn session_of(
     match crate::auth::session_use(last_seen, now, s.idle_timeout, background) {
         crate::auth::SessionUse::Fresh => {}
         crate::auth::SessionUse::Touch => {
-            s.store
-                .touch_session(&hash, now.timestamp_millis())
-                .await?;
+            s.store.touch_session(&hash, now.timestamp_millis()).await?;
         }
         crate::auth::SessionUse::Idle => {
             s.store.delete_session(&hash).await?;

@@ -351,10 +351,7 @@ impl UserError {
                 "A username is 2-32 letters, digits, '.', '_' or '-'",
             ),
             "username.taken" => ("该用户名已被使用", "This username is taken"),
-            "password.too_short" => (
-                "密码至少12个字符",
-                "A password has at least 12 characters",
-            ),
+            "password.too_short" => ("密码至少12个字符", "A password has at least 12 characters"),
             "password.common" => (
                 "密码过于常见或容易猜到（如常用密码、用户名、重复字符），请换一个",
                 "This password is too common or easy to guess (a common password, the username, one repeated character); choose another",
@@ -369,10 +366,7 @@ impl UserError {
             }
             "reason.required" => ("请填写变更原因", "Give a reason for the change"),
             "user.not_found" => ("账号不存在", "No such account"),
-            "session.not_found" => (
-                "该会话不存在或已结束",
-                "No such session, or it has ended",
-            ),
+            "session.not_found" => ("该会话不存在或已结束", "No such session, or it has ended"),
             "user.self_lockout" => (
                 "不能停用自己或取消自己的管理员角色",
                 "You cannot disable yourself or drop your own administrator role",

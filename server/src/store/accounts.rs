@@ -159,11 +159,13 @@ impl<DB: Db> SqlStore<DB> {
 
     pub(super) async fn touch_session(&self, token_hash: &str, now_ms: i64) -> StoreResult<()> {
         // Never backwards: two requests of one session may race.
-        sql::<DB>("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2")
-            .bind(token_hash)
-            .bind(now_ms)
-            .execute(&self.pool)
-            .await?;
+        sql::<DB>(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
+        )
+        .bind(token_hash)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

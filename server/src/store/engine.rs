@@ -12,7 +12,8 @@ use super::sql::{Db, sql};
 use super::{
     AggregateAccess, AggregateEvent, ApiClientRecord, AttachmentRecord, AuditFilter, BuildRows,
     CaseFilter, Change, Claim, DueAggregate, IDEMPOTENCY, IdempotencyMark, ImportRecord, Insert,
-    LiveSession, NewSession, Open311Filter, Open311Request, RepeatRow, SessionRecord, SqlStore, Store, StoreResult, UserRecord, writer,
+    LiveSession, NewSession, Open311Filter, Open311Request, RepeatRow, SessionRecord, SqlStore,
+    Store, StoreResult, UserRecord, writer,
 };
 
 impl<DB: Db> SqlStore<DB> {

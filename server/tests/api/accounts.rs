@@ -65,7 +65,15 @@ async fn accounts(store: Arc<dyn Store>) {
     assert_eq!(
         refused(
             state
-                .create_user("nobody", "", Role::Handler, None, "long enough to pass", &sys, "")
+                .create_user(
+                    "nobody",
+                    "",
+                    Role::Handler,
+                    None,
+                    "long enough to pass",
+                    &sys,
+                    ""
+                )
                 .await
         ),
         "unit.required"

@@ -47,7 +47,10 @@ async fn idle_end(store: Arc<dyn Store>) {
 
     // The browser learns the idle time to warn before it.
     let (s, me) = get(&coord, "/api/v1/auth/me", &[]).await;
-    assert_eq!((s, me["idle_seconds"].as_u64()), (StatusCode::OK, Some(1800)));
+    assert_eq!(
+        (s, me["idle_seconds"].as_u64()),
+        (StatusCode::OK, Some(1800))
+    );
 
     // Polling does not count as use: 20 minutes in, a background read is answered…
     at(minutes(20));
@@ -148,7 +151,10 @@ async fn admin_sessions(store: Arc<dyn Store>) {
         "POST",
         "/api/v1/auth/login",
         Some(json!({"username": "a.coord", "password": PASSWORD})),
-        &[("user-agent", "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0")],
+        &[(
+            "user-agent",
+            "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0",
+        )],
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -187,7 +193,12 @@ async fn admin_sessions(store: Arc<dyn Store>) {
             "user_agent"
         ]
     );
-    let time = |v: &Value| v.as_str().expect("time").parse::<DateTime<Utc>>().expect("time");
+    let time = |v: &Value| {
+        v.as_str()
+            .expect("time")
+            .parse::<DateTime<Utc>>()
+            .expect("time")
+    };
     assert_eq!(
         (
             newest["user_agent"].as_str(),
@@ -206,9 +217,8 @@ async fn admin_sessions(store: Arc<dyn Store>) {
     );
     let phone_session = newest["id"].as_str().expect("id").to_owned();
     let (_, phone_me) = get(&phone, "/api/v1/auth/me", &[]).await;
-    let token_of = |c: &Client| {
-        c.session.as_ref().expect("session").0["duban_session=".len()..].to_owned()
-    };
+    let token_of =
+        |c: &Client| c.session.as_ref().expect("session").0["duban_session=".len()..].to_owned();
     let listed = serde_json::to_string(&list).expect("json");
     for c in [&coord, &phone] {
         let token = token_of(c);
@@ -269,7 +279,13 @@ async fn admin_sessions(store: Arc<dyn Store>) {
     assert_eq!(list, json!([]));
 
     // Both acts are in the audit trail, by the administrator, naming the account.
-    let (_, trail) = call(&admin, "GET", "/api/v1/audit?action=user.end_sessions", None).await;
+    let (_, trail) = call(
+        &admin,
+        "GET",
+        "/api/v1/audit?action=user.end_sessions",
+        None,
+    )
+    .await;
     assert_eq!(trail["total"], 2, "{trail}");
     assert_eq!(
         (
@@ -277,7 +293,11 @@ async fn admin_sessions(store: Arc<dyn Store>) {
             trail["items"][0]["target"].as_str(),
             trail["items"][1]["detail"]["session_id"].as_str(),
         ),
-        (Some("a.admin"), Some("a.coord"), Some(phone_session.as_str()))
+        (
+            Some("a.admin"),
+            Some("a.coord"),
+            Some(phone_session.as_str())
+        )
     );
 }
 
@@ -326,7 +346,9 @@ async fn password_policy(store: Arc<dyn Store>) {
         &admin,
         "POST",
         "/api/v1/admin/users",
-        Some(json!({"username": "li.si", "role": "leader", "password": "demo", "reason": "新到岗"})),
+        Some(
+            json!({"username": "li.si", "role": "leader", "password": "demo", "reason": "新到岗"}),
+        ),
     )
     .await;
     assert_eq!(

@@ -408,7 +408,8 @@ pub fn IncidentBoardPage() -> impl IntoView {
         let url = format!("/api/v1/incidents/{want}");
         let tag = etag.get_untracked();
         spawn_local(async move {
-            let result = api::get_if_changed::<serde_json::Value>(&url, tag.as_deref(), used, lang).await;
+            let result =
+                api::get_if_changed::<serde_json::Value>(&url, tag.as_deref(), used, lang).await;
             // An answer for an incident no longer shown is dropped.
             if id.get_untracked() == want {
                 match result {
