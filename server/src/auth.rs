@@ -251,3 +251,32 @@ impl Throttle {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_ends_after_the_idle_time_and_never_earlier() {
+        let t0: DateTime<Utc> = "2025-06-03T01:30:00Z".parse().expect("time");
+        let idle = Some(TimeDelta::minutes(30));
+        let at = |s: i64| t0 + TimeDelta::seconds(s);
+        assert_eq!(session_use(t0, at(59), idle, false), SessionUse::Fresh);
+        assert_eq!(session_use(t0, at(60), idle, false), SessionUse::Touch);
+        assert_eq!(session_use(t0, at(60), idle, true), SessionUse::Fresh);
+        // The last use may have been written up to a minute late.
+        assert_eq!(session_use(t0, at(30 * 60 + 59), idle, false), SessionUse::Touch);
+        assert_eq!(session_use(t0, at(31 * 60), idle, false), SessionUse::Idle);
+        assert_eq!(session_use(t0, at(31 * 60), idle, true), SessionUse::Idle);
+        assert_eq!(session_use(t0, at(86_400), None, false), SessionUse::Touch);
+    }
+
+    #[test]
+    fn common_passwords_are_found_whatever_their_case() {
+        assert!(is_common_password("password"));
+        assert!(is_common_password("1QAZ2wsx3edc"));
+        assert!(!is_common_password("quiet-river-7319"));
+        // The list's comment lines are not passwords.
+        assert!(!is_common_password("# lines starting with # are comments."));
+    }
+}
