@@ -265,7 +265,10 @@ mod tests {
         assert_eq!(session_use(t0, at(60), idle, false), SessionUse::Touch);
         assert_eq!(session_use(t0, at(60), idle, true), SessionUse::Fresh);
         // The last use may have been written up to a minute late.
-        assert_eq!(session_use(t0, at(30 * 60 + 59), idle, false), SessionUse::Touch);
+        assert_eq!(
+            session_use(t0, at(30 * 60 + 59), idle, false),
+            SessionUse::Touch
+        );
         assert_eq!(session_use(t0, at(31 * 60), idle, false), SessionUse::Idle);
         assert_eq!(session_use(t0, at(31 * 60), idle, true), SessionUse::Idle);
         assert_eq!(session_use(t0, at(86_400), None, false), SessionUse::Touch);
