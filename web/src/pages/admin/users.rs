@@ -95,22 +95,12 @@ fn UsersAdmin() -> impl IntoView {
                                     </td>
                                     <td class="nowrap">
                                         <button type="button" class="btn btn-small edit-user"
-                                            on:click=move |_| {
-                                                notice.set(None);
-                                                editing.update(|e| {
-                                                    *e = if e.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) };
-                                                });
-                                            }>
+                                            on:click=move |_| toggle(editing, &id, notice)>
                                             {move || i18n.t("admin.edit")}
                                         </button>
                                         " "
                                         <button type="button" class="btn btn-small show-sessions"
-                                            on:click=move |_| {
-                                                notice.set(None);
-                                                sessions_of.update(|e| {
-                                                    *e = if e.as_deref() == Some(sessions_id.as_str()) { None } else { Some(sessions_id.clone()) };
-                                                });
-                                            }>
+                                            on:click=move |_| toggle(sessions_of, &sessions_id, notice)>
                                             {move || i18n.t("users.sessions")}
                                         </button>
                                     </td>
@@ -137,6 +127,18 @@ fn UsersAdmin() -> impl IntoView {
             <UserCreateForm units users notice/>
         </section>
     }
+}
+
+/// Open the panel of the account `id` (its form or its sessions), or close it if open.
+fn toggle(open: RwSignal<Option<String>>, id: &str, notice: RwSignal<Option<&'static str>>) {
+    notice.set(None);
+    open.update(|o| {
+        *o = if o.as_deref() == Some(id) {
+            None
+        } else {
+            Some(id.to_owned())
+        };
+    });
 }
 
 /// The unit `<select>` of the user forms: none, or any unit of the tree.
