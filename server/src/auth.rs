@@ -2,7 +2,8 @@
 //!
 //! Passwords are argon2id; a session is a random 256-bit token in an HttpOnly,
 //! SameSite=Strict cookie, stored server-side by its SHA-256; every state-changing
-//! request of a session must echo the session's CSRF token in `X-CSRF-Token`. Repeated
+//! request of a session must echo the session's CSRF token in `X-CSRF-Token`. A session
+//! ends after [`SESSION_HOURS`], or sooner when unused for the idle time. Repeated
 //! failed logins for one username are refused for a while.
 
 use std::collections::HashMap;
@@ -24,6 +25,16 @@ pub const CSRF_COOKIE: &str = "duban_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How long a session lives.
 pub const SESSION_HOURS: i64 = 12;
+/// Minutes a session may go unused before it ends (`duban serve --idle-minutes`).
+pub const IDLE_MINUTES: u32 = 30;
+/// A session's last use is written at most this often, to keep writes low; so a session
+/// ends between the idle time and this much more after its last use, never earlier.
+pub const TOUCH_SECONDS: i64 = 60;
+/// Sent (any value) by requests that are not the user's doing (the web app's polling):
+/// they do not keep a session alive.
+pub const BACKGROUND_HEADER: &str = "x-duban-background";
+/// The fewest characters a new password has.
+pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Failed logins allowed per username within [`THROTTLE_MINUTES`].
 pub const MAX_FAILURES: usize = 5;
 /// Failed logins allowed from one client address within [`THROTTLE_MINUTES`], whatever
@@ -43,18 +54,46 @@ pub fn stored_role(code: &str) -> Role {
     Role::parse(code).unwrap_or(Role::Leader)
 }
 
-use duban_api::Me;
+/// What a request does to its session, from the session's last use: nothing (used
+/// within [`TOUCH_SECONDS`], or a background request), record the use, or end it
+/// (unused for longer than `idle`, if sessions have an idle time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionUse {
+    Fresh,
+    Touch,
+    Idle,
+}
 
-impl From<&crate::store::UserRecord> for Me {
-    fn from(u: &crate::store::UserRecord) -> Self {
-        Me {
-            id: u.id.clone(),
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            role: stored_role(&u.role),
-            unit_id: u.unit_id.clone(),
-        }
+pub fn session_use(
+    last_seen: DateTime<Utc>,
+    now: DateTime<Utc>,
+    idle: Option<TimeDelta>,
+    background: bool,
+) -> SessionUse {
+    let unused = now - last_seen;
+    let touch = TimeDelta::seconds(TOUCH_SECONDS);
+    match idle {
+        // The last use is written late by up to `touch`: the end waits as long.
+        Some(idle) if unused >= idle + touch => SessionUse::Idle,
+        _ if background || unused < touch => SessionUse::Fresh,
+        _ => SessionUse::Touch,
     }
+}
+
+/// Whether `password` is among the common passwords shipped with the server
+/// (`server/data/common-passwords.txt`), whatever its case.
+pub fn is_common_password(password: &str) -> bool {
+    static COMMON: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    COMMON
+        .get_or_init(|| {
+            include_str!("../data/common-passwords.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        })
+        .contains(password.to_lowercase().as_str())
 }
 
 /// argon2id PHC string of a password.
@@ -182,5 +221,37 @@ impl Throttle {
         if let Ok(mut m) = self.failures.lock() {
             m.remove(&Self::key(username));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_ends_after_the_idle_time_and_never_earlier() {
+        let t0: DateTime<Utc> = "2025-06-03T01:30:00Z".parse().expect("time");
+        let idle = Some(TimeDelta::minutes(30));
+        let at = |s: i64| t0 + TimeDelta::seconds(s);
+        assert_eq!(session_use(t0, at(59), idle, false), SessionUse::Fresh);
+        assert_eq!(session_use(t0, at(60), idle, false), SessionUse::Touch);
+        assert_eq!(session_use(t0, at(60), idle, true), SessionUse::Fresh);
+        // The last use may have been written up to a minute late.
+        assert_eq!(
+            session_use(t0, at(30 * 60 + 59), idle, false),
+            SessionUse::Touch
+        );
+        assert_eq!(session_use(t0, at(31 * 60), idle, false), SessionUse::Idle);
+        assert_eq!(session_use(t0, at(31 * 60), idle, true), SessionUse::Idle);
+        assert_eq!(session_use(t0, at(86_400), None, false), SessionUse::Touch);
+    }
+
+    #[test]
+    fn common_passwords_are_found_whatever_their_case() {
+        assert!(is_common_password("password"));
+        assert!(is_common_password("1QAZ2wsx3edc"));
+        assert!(!is_common_password("quiet-river-7319"));
+        // The list's comment lines are not passwords.
+        assert!(!is_common_password("# lines starting with # are comments."));
     }
 }

@@ -33,7 +33,7 @@ enum Cmd {
         /// Folder of the built web app (from `cargo xtask build-web`).
         #[arg(long, env = "DUBAN_DIST", default_value = "dist")]
         dist: PathBuf,
-        /// Load the demo data set (once) and the demo users (password `demo`).
+        /// Load the demo data set (once) and the demo users (password `duban-demo-2025`).
         #[arg(long)]
         demo: bool,
         /// Seconds between SLA sweeps that fire escalation steps (0: no sweeper).
@@ -51,6 +51,10 @@ enum Cmd {
         /// Requests per client address at once, above the sustained rate.
         #[arg(long, env = "DUBAN_RATE_BURST", default_value_t = 200)]
         rate_burst: u32,
+        /// Minutes a session may go unused before it ends, besides its 12-hour
+        /// lifetime (0: no idle end).
+        #[arg(long, env = "DUBAN_IDLE_MINUTES", default_value_t = duban_server::auth::IDLE_MINUTES)]
+        idle_minutes: u32,
     },
     /// Write a consistent copy of a running SQLite database (PostgreSQL: use pg_dump).
     Backup {
@@ -140,12 +144,14 @@ async fn main() -> anyhow::Result<()> {
             drain_seconds,
             rate_limit,
             rate_burst,
+            idle_minutes,
         } => {
             let limits = Limits {
                 sweep_seconds,
                 drain_seconds,
                 rate_limit,
                 rate_burst,
+                idle_minutes,
             };
             serve(addr, &database_url, dist, demo, limits).await
         }
@@ -251,6 +257,7 @@ async fn serve(
         drain_seconds,
         rate_limit,
         rate_burst,
+        idle_minutes,
     } = limits;
     // SQLite: this process holds the file while it serves (no second server, no
     // restore underneath it).
@@ -262,7 +269,8 @@ async fn serve(
     tracing::info!(database = store.kind(), "storage ready");
     let state = duban_server::service::AppState::new(store)
         .await?
-        .with_rate_limit(rate_limit, rate_burst);
+        .with_rate_limit(rate_limit, rate_burst)
+        .with_idle_minutes(idle_minutes);
     if demo {
         duban_server::seed::demo_users(&state).await?;
     }
@@ -349,6 +357,7 @@ struct Limits {
     drain_seconds: u64,
     rate_limit: u32,
     rate_burst: u32,
+    idle_minutes: u32,
 }
 
 async fn shutdown_signal(state: duban_server::service::AppState, drain_seconds: u64) {

@@ -195,7 +195,10 @@ const COMMON_REFUSALS: [(&str, &str); 8] = [
         "400",
         "A malformed request (`json.syntax`, a bad parameter)",
     ),
-    ("401", "Not signed in (`auth.required`)"),
+    (
+        "401",
+        "Not signed in (`auth.required`), or the session went unused for the idle time (`session.idle`; a request with `X-Duban-Background` does not count as use)",
+    ),
     ("403", "Not allowed for this account, or no CSRF token"),
     ("413", "The body is over its limit (`body.too_large`)"),
     ("415", "The body is not of the type the operation takes"),

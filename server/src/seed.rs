@@ -111,7 +111,7 @@ pub async fn reference_data(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Re
     Ok(())
 }
 
-/// Demo accounts, one per role, password `demo` (demo mode only). Existing usernames
+/// Demo accounts, one per role, password `duban-demo-2025` (demo mode only). Existing usernames
 /// are left alone.
 pub async fn demo_users(state: &AppState) -> anyhow::Result<()> {
     use crate::auth::Role;
@@ -136,7 +136,15 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<()> {
     for (username, name, role, unit) in users {
         if state.store.user_by_username(username).await?.is_none()
             && let Err(e) = state
-                .create_user(username, name, role, unit, "demo", &system, "demo mode")
+                .create_user(
+                    username,
+                    name,
+                    role,
+                    unit,
+                    "duban-demo-2025",
+                    &system,
+                    "demo mode",
+                )
                 .await
         {
             anyhow::bail!("demo user {username}: {e:?}");

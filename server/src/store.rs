@@ -127,6 +127,39 @@ pub struct UserRecord {
     pub disabled: bool,
 }
 
+/// A session to store at sign-in (the token only by its SHA-256).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    /// Names the session to administrators; not a secret.
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub csrf: &'a str,
+    pub now_ms: i64,
+    pub expires_ms: i64,
+    pub user_agent: &'a str,
+    pub ip: &'a str,
+}
+
+/// The session behind a request: its user, CSRF token and last use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    pub user: UserRecord,
+    pub csrf: String,
+    pub last_seen_ms: i64,
+}
+
+/// A session as administrators see it (never its token or token hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub created_ms: i64,
+    pub last_seen_ms: i64,
+    pub expires_ms: i64,
+    pub user_agent: String,
+    pub ip: String,
+}
+
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> Self {
         StoreError::Corrupt(e.to_string())
@@ -538,23 +571,26 @@ pub trait Store: Send + Sync + 'static {
         end_sessions: bool,
         audit: &AuditEntry,
     ) -> StoreResult<()>;
-    async fn insert_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        csrf: &str,
-        now_ms: i64,
-        expires_ms: i64,
-    ) -> StoreResult<()>;
-    /// The live session's user and CSRF token (expired sessions and disabled users give `None`).
-    async fn session(
-        &self,
-        token_hash: &str,
-        now_ms: i64,
-    ) -> StoreResult<Option<(UserRecord, String)>>;
+    async fn insert_session(&self, session: &NewSession<'_>) -> StoreResult<()>;
+    /// The live session's user, CSRF token and last use (expired sessions and disabled
+    /// users give `None`; whether it has been idle too long is the caller's question).
+    async fn session(&self, token_hash: &str, now_ms: i64) -> StoreResult<Option<LiveSession>>;
+    /// Record that the session was used at `now_ms`.
+    async fn touch_session(&self, token_hash: &str, now_ms: i64) -> StoreResult<()>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    /// Drop sessions that expired before `now_ms`; how many went.
-    async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64>;
+    /// Drop sessions that expired before `now_ms` or were last used before
+    /// `idle_before_ms`; how many went.
+    async fn delete_expired_sessions(&self, now_ms: i64, idle_before_ms: i64) -> StoreResult<u64>;
+    /// A user's unexpired sessions, most recently used first.
+    async fn sessions_of(&self, user_id: &str, now_ms: i64) -> StoreResult<Vec<SessionRecord>>;
+    /// End a user's sessions (all, or the one `session_id` names) with the audit entry
+    /// of the act; how many ended. A named session the user does not have is `NotFound`.
+    async fn end_sessions(
+        &self,
+        user_id: &str,
+        session_id: Option<&str>,
+        audit: &AuditEntry,
+    ) -> StoreResult<u64>;
     /// Append one audit entry on its own (reads, sign-ins).
     async fn record_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
     /// Audit entries, newest first, and how many match in all.

@@ -67,6 +67,8 @@ mod privacy;
 mod referrals;
 #[path = "api/repeats.rs"]
 mod repeats;
+#[path = "api/sessions.rs"]
+mod sessions;
 #[path = "api/signin.rs"]
 mod signin;
 #[path = "api/sla.rs"]

@@ -175,4 +175,4 @@ pub async fn serve(
 }
 
 /// The test user's password.
-pub const PASSWORD: &str = "browser-test";
+pub const PASSWORD: &str = "browser-test-7319";

@@ -42,5 +42,7 @@ mod import;
 mod import_fix;
 mod offline;
 mod referral;
+// Sign-in hardening (issue 27): the idle warning, sessions ended by administrators.
+mod sessions;
 mod story;
 mod supervision;

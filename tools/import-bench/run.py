@@ -9,7 +9,7 @@ def req(method, path, body=None, ctype="application/json", csrf=None):
     try:
         with op.open(r) as resp: return resp.status, resp.read()
     except urllib.error.HTTPError as e: return e.code, e.read()
-s, b = req("POST", "/api/v1/auth/login", json.dumps({"username":"admin","password":"adminpass1"}).encode())
+s, b = req("POST", "/api/v1/auth/login", json.dumps({"username":"admin","password":"import-bench-admin"}).encode())
 csrf = json.loads(b)["csrf_token"]
 for f in sys.argv[2:]:
     data = open(f,"rb").read()

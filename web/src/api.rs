@@ -69,8 +69,27 @@ fn js_sys_cookie(doc: &leptos::wasm_bindgen::JsValue) -> Option<String> {
         .as_string()
 }
 
+/// Header of requests that are not the user's doing (polling): the server does not
+/// count them as use of the session, so they do not put off its idle end.
+const BACKGROUND_HEADER: &str = "X-Duban-Background";
+
+/// Where the last use of the session is kept, for every tab of the browser alike.
+const ACTIVITY_KEY: &str = "duban.activity";
+
+/// When this browser last used the session (ms since the epoch; 0: not known).
+pub fn last_activity_ms() -> f64 {
+    use gloo_storage::Storage;
+    gloo_storage::LocalStorage::get::<f64>(ACTIVITY_KEY).unwrap_or(0.0)
+}
+
+fn note_activity() {
+    use gloo_storage::Storage;
+    let _ = gloo_storage::LocalStorage::set(ACTIVITY_KEY, leptos::web_sys::js_sys::Date::now());
+}
+
 /// Not signed in (or the session expired): go to the sign-in page, then come back.
-fn to_login() {
+/// `idle`: the session ended for lack of use, which the sign-in page says.
+pub fn to_login(idle: bool) {
     let window = leptos::prelude::window();
     let here = window.location().pathname().unwrap_or_default();
     // The public disclosure is for everyone: no sign-in there.
@@ -80,12 +99,30 @@ fn to_login() {
         let next = String::from(leptos::web_sys::js_sys::encode_uri_component(&format!(
             "{here}{search}"
         )));
-        let _ = window.location().set_href(&format!("/login?next={next}"));
+        let reason = if idle { "&reason=idle" } else { "" };
+        let _ = window
+            .location()
+            .set_href(&format!("/login?next={next}{reason}"));
+    }
+}
+
+/// Whether a request is the user's doing (it keeps the session alive) or polling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    User,
+    Background,
+}
+
+fn with_use(r: RequestBuilder, used: Use) -> RequestBuilder {
+    match used {
+        Use::User => r,
+        Use::Background => r.header(BACKGROUND_HEADER, "1"),
     }
 }
 
 async fn finish<T: DeserializeOwned>(
     resp: Result<gloo_net::http::Response, gloo_net::Error>,
+    used: Use,
     lang: Lang,
 ) -> Result<T, Failure> {
     let resp = resp.map_err(|e| {
@@ -107,7 +144,11 @@ async fn finish<T: DeserializeOwned>(
     // Every page asks who is signed in (`/auth/me`) when it opens, so any page without
     // a session leads to sign-in; the sign-in page itself stays put.
     if status == 401 {
-        to_login();
+        let idle = serde_json::from_str::<ErrorBody>(&text)
+            .is_ok_and(|b| b.errors.iter().any(|e| e.code == "session.idle"));
+        to_login(idle);
+    } else if used == Use::User {
+        note_activity();
     }
     if (200..300).contains(&status) {
         return serde_json::from_str(&text).map_err(|e| Failure {
@@ -123,8 +164,14 @@ async fn finish<T: DeserializeOwned>(
 }
 
 pub async fn get<T: DeserializeOwned>(url: &str, lang: Lang) -> Result<T, Failure> {
-    let (req, _timer) = with_timeout(with_lang(Request::get(url), lang), GET_TIMEOUT);
-    finish(req.send().await, lang).await
+    read(url, Use::User, lang).await
+}
+
+/// A read, the user's or polling (which does not keep the session alive).
+pub async fn read<T: DeserializeOwned>(url: &str, used: Use, lang: Lang) -> Result<T, Failure> {
+    let req = with_use(with_lang(Request::get(url), lang), used);
+    let (req, _timer) = with_timeout(req, GET_TIMEOUT);
+    finish(req.send().await, used, lang).await
 }
 
 /// The answer of a conditional read.
@@ -141,9 +188,10 @@ pub enum Fetched<T> {
 pub async fn get_if_changed<T: DeserializeOwned>(
     url: &str,
     etag: Option<&str>,
+    used: Use,
     lang: Lang,
 ) -> Result<Fetched<T>, Failure> {
-    let mut req = with_lang(Request::get(url), lang);
+    let mut req = with_use(with_lang(Request::get(url), lang), used);
     if let Some(tag) = etag {
         req = req.header("If-None-Match", tag);
     }
@@ -153,7 +201,9 @@ pub async fn get_if_changed<T: DeserializeOwned>(
         return Ok(Fetched::Unchanged);
     }
     let tag = resp.as_ref().ok().and_then(|r| r.headers().get("etag"));
-    finish(resp, lang).await.map(|v| Fetched::Changed(v, tag))
+    finish(resp, used, lang)
+        .await
+        .map(|v| Fetched::Changed(v, tag))
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(
@@ -193,6 +243,20 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     send_json(url, Request::put(url), body, None, None, lang).await
 }
 
+/// A `DELETE` with the CSRF token and no body.
+pub async fn delete<T: DeserializeOwned>(url: &str, lang: Lang) -> Result<T, Failure> {
+    let mut req = with_lang(Request::delete(url), lang);
+    if let Some(token) = csrf_token() {
+        req = req.header("X-CSRF-Token", &token);
+    }
+    let (req, _timer) = with_timeout(req, SEND_TIMEOUT);
+    let result = finish(req.send().await, Use::User, lang).await;
+    if result.is_ok() {
+        announce_change(url);
+    }
+    result
+}
+
 /// A state-changing request with a JSON body, the CSRF token, an optional `If-Match`
 /// version and an optional `Idempotency-Key`.
 async fn send_json<B: Serialize, T: DeserializeOwned>(
@@ -215,7 +279,7 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
     }
     let (req, _timer) = with_timeout(req, SEND_TIMEOUT);
     let result = match req.json(body) {
-        Ok(r) => finish(r.send().await, lang).await,
+        Ok(r) => finish(r.send().await, Use::User, lang).await,
         Err(e) => Err(Failure::network(e, lang)),
     };
     if result.is_ok() {
@@ -245,7 +309,7 @@ pub async fn upload<T: DeserializeOwned>(
         req = req.header("X-CSRF-Token", &token);
     }
     let result = match req.body(file.clone()) {
-        Ok(r) => finish(r.send().await, lang).await,
+        Ok(r) => finish(r.send().await, Use::User, lang).await,
         Err(e) => Err(Failure::network(e, lang)),
     };
     if result.is_ok() {
@@ -271,7 +335,8 @@ pub fn server_reached() -> bool {
 
 /// Ask the server whether it answers (`/healthz`): the bar's state follows.
 pub async fn probe() {
-    let (req, _timer) = with_timeout(Request::get("/healthz"), SEND_TIMEOUT);
+    let req = with_use(Request::get("/healthz"), Use::Background);
+    let (req, _timer) = with_timeout(req, SEND_TIMEOUT);
     match req.send().await {
         Ok(r) if !matches!(r.status(), 502..=504) => announce_reach(true),
         _ => announce_reach(false),

@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <NavBar/>
+            <crate::session::IdleWarning/>
             <main class="page">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=CaseListPage/>

@@ -83,3 +83,84 @@ pub fn forget_offline_user() {
 pub fn use_current_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }
+
+/// How long before the idle end the warning shows (ms).
+const WARN_BEFORE_MS: f64 = 120_000.0;
+/// How often the server is asked, once this tab's count has run out, whether it has
+/// ended the session (it may end it up to a minute later than the count).
+const ASK_EVERY_MS: f64 = 10_000.0;
+
+/// The warning shown two minutes before the server ends a session left unused (the
+/// idle time comes with [`Me`]); "stay signed in" is a request of the user's, which
+/// keeps the session. Polling does not count as use, in the server or here. At the end
+/// the sign-in page says why it shows; drafts are kept in the browser meanwhile.
+#[component]
+pub fn IdleWarning() -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    let user = use_current_user();
+    // Seconds left while the warning shows.
+    let left = RwSignal::new(None::<i64>);
+    let next_ask = StoredValue::new(0.0_f64);
+    let tick = move || {
+        let idle = user
+            .get_untracked()
+            .map_or(0, |m| m.idle_seconds)
+            .min(u64::from(u32::MAX));
+        let last = crate::api::last_activity_ms();
+        if idle == 0 || last <= 0.0 {
+            left.set(None);
+            return;
+        }
+        let now = leptos::web_sys::js_sys::Date::now();
+        // `idle` fits in u32 (above), so the float is exact.
+        #[allow(clippy::cast_precision_loss)]
+        let remaining = last + idle as f64 * 1000.0 - now;
+        if remaining > WARN_BEFORE_MS {
+            left.set(None);
+            return;
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        left.set(Some((remaining.max(0.0) / 1000.0).ceil() as i64));
+        if remaining <= 0.0 && now >= next_ask.get_value() {
+            next_ask.set_value(now + ASK_EVERY_MS);
+            let lang = i18n.lang_untracked();
+            spawn_local(async move {
+                let asked =
+                    crate::api::read::<Me>("/api/v1/auth/me", crate::api::Use::Background, lang)
+                        .await;
+                if asked.is_err_and(|f| f.status == 401) {
+                    crate::api::to_login(true);
+                }
+            });
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+        on_cleanup(move || handle.clear());
+    }
+    let stay = move |_| {
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            // Any answer but 401 has recorded the use (and 401 leads to sign-in).
+            let _ = crate::api::get::<Me>("/api/v1/auth/me", lang).await;
+            left.set(None);
+        });
+    };
+    view! {
+        <Show when=move || left.get().is_some()>
+            <div class="banner banner-warn idle-warning" id="idle-warning" role="alertdialog"
+                data-left=move || left.get().unwrap_or(0)>
+                <p>
+                    {move || i18n.t("idle.warning")}
+                    " "
+                    <span id="idle-left">{move || {
+                        let s = left.get().unwrap_or(0);
+                        format!("{}:{:02}", s / 60, s % 60)
+                    }}</span>
+                </p>
+                <button type="button" class="btn btn-primary" id="idle-stay" on:click=stay>
+                    {move || i18n.t("idle.stay")}
+                </button>
+            </div>
+        </Show>
+    }
+}

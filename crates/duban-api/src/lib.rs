@@ -48,6 +48,7 @@ pub mod repeats;
 mod role;
 pub mod routing;
 pub mod session;
+pub mod sessions;
 pub mod sla;
 pub mod supervision;
 

@@ -15,6 +15,9 @@ pub struct Me {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
+    /// Seconds a session may go unused before the server ends it (0: no idle end).
+    #[serde(default)]
+    pub idle_seconds: u64,
 }
 
 /// `POST /api/v1/auth/login` body.

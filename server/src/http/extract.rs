@@ -64,7 +64,7 @@ impl axum::extract::FromRequestParts<AppState> for Actor {
             Ok(ReqLang(l)) => l,
             Err(never) => match never {},
         };
-        let Some((user, csrf, _)) = session_of(s, &parts.headers).await? else {
+        let Some((user, csrf, _)) = session_of(s, &parts.headers, lang).await? else {
             return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
         };
         let safe = matches!(

@@ -51,8 +51,12 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Who the key belongs to: keys of different accounts never meet.
-async fn principal(s: &AppState, headers: &HeaderMap) -> Result<Option<String>, ApiFailure> {
-    if let Some((user, _, _)) = crate::routes::session::session_of(s, headers).await? {
+async fn principal(
+    s: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+) -> Result<Option<String>, ApiFailure> {
+    if let Some((user, _, _)) = crate::routes::session::session_of(s, headers, lang).await? {
         return Ok(Some(format!("user:{}", user.id)));
     }
     let api_key = headers
@@ -263,7 +267,7 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         return ApiFailure::TooLarge(ErrorBody::single("", "body.too_large", message))
             .into_response();
     };
-    let principal = match principal(&s, &parts.headers).await {
+    let principal = match principal(&s, &parts.headers, lang).await {
         Ok(Some(p)) => p,
         Ok(None) => match open311.then(|| open311_key(&parts, &bytes)).flatten() {
             Some(k) => key_principal(&k),

@@ -2,7 +2,9 @@ use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use duban_api::admin;
+use duban_api::sessions;
 
+use duban_api::sessions::{SessionView, SessionsEnded};
 use duban_api::{ErrorBody, UnitView};
 use duban_case::Lang;
 
@@ -21,6 +23,9 @@ pub fn routes() -> Routes {
         .at(admin::ListUsers, admin_users)
         .at(admin::CreateUser, admin_create_user)
         .at(admin::UpdateUser, admin_update_user)
+        .at(sessions::ListUserSessions, admin_user_sessions)
+        .at(sessions::EndUserSessions, admin_end_sessions)
+        .at(sessions::EndUserSession, admin_end_session)
         .at(admin::CreateUnit, admin_create_unit)
         .at(admin::UpdateUnit, admin_update_unit)
         .at(admin::ListUnits, units)
@@ -123,6 +128,51 @@ pub(crate) async fn admin_update_user(
         .await
         .map_err(|e| e.into_failure(lang))?;
     Ok(axum::Json(user_view(&user)))
+}
+
+/// A user's live sessions (administrators).
+pub(crate) async fn admin_user_sessions(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<SessionView>>, ApiFailure> {
+    actor.require(Ability::ManageAccounts, lang)?;
+    let sessions = s
+        .user_sessions(&id)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(sessions))
+}
+
+/// Sign a user out everywhere (administrators; audited).
+pub(crate) async fn admin_end_sessions(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<axum::Json<SessionsEnded>, ApiFailure> {
+    actor.require(Ability::ManageAccounts, lang)?;
+    let ended = s
+        .end_user_sessions(&id, None, &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(SessionsEnded { ended }))
+}
+
+/// End one of a user's sessions, named by its id (administrators; audited).
+pub(crate) async fn admin_end_session(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    actor: Actor,
+    Path((id, session_id)): Path<(String, String)>,
+) -> Result<axum::Json<SessionsEnded>, ApiFailure> {
+    actor.require(Ability::ManageAccounts, lang)?;
+    let ended = s
+        .end_user_sessions(&id, Some(&session_id), &actor.who)
+        .await
+        .map_err(|e| e.into_failure(lang))?;
+    Ok(axum::Json(SessionsEnded { ended }))
 }
 
 pub(crate) async fn admin_create_unit(

@@ -36,10 +36,19 @@ pub(crate) fn auth_error(code: &str, lang: Lang) -> ErrorBody {
         }
         ("auth.required", Lang::Zh) => "请先登录",
         ("auth.required", Lang::En) => "Please sign in",
+        ("session.idle", Lang::Zh) => "长时间未操作，已自动退出，请重新登录",
+        ("session.idle", Lang::En) => {
+            "You were signed out after a period of inactivity; sign in again"
+        }
         (_, Lang::Zh) => "CSRF 校验失败，请刷新页面后重试",
         (_, Lang::En) => "CSRF check failed; reload the page and try again",
     };
-    ErrorBody::single("auth", code, message)
+    let field = if code.starts_with("session.") {
+        "session"
+    } else {
+        "auth"
+    };
+    ErrorBody::single(field, code, message)
 }
 
 pub(crate) async fn login(
@@ -93,9 +102,12 @@ pub(crate) async fn login(
         )));
     };
     s.throttle.succeed(&body.username);
-    // Sign-in is rare enough to sweep expired sessions and idempotency keys here.
+    // Sign-in is rare enough to sweep ended sessions and idempotency keys here.
+    let idle_before = s.idle_timeout.map_or(i64::MIN, |idle| {
+        (now - idle - chrono::TimeDelta::seconds(crate::auth::TOUCH_SECONDS)).timestamp_millis()
+    });
     s.store
-        .delete_expired_sessions(now.timestamp_millis())
+        .delete_expired_sessions(now.timestamp_millis(), idle_before)
         .await?;
     s.store
         .purge_idempotency(
@@ -116,17 +128,22 @@ pub(crate) async fn login(
     let token = crate::auth::random_token();
     let csrf = crate::auth::random_token();
     let expires = now + chrono::TimeDelta::hours(crate::auth::SESSION_HOURS);
+    // Shown to administrators; a short user agent is enough to tell browsers apart.
+    let user_agent: String = user_agent.chars().take(120).collect();
     s.store
-        .insert_session(
-            &crate::auth::token_hash(&token),
-            &user.id,
-            &csrf,
-            now.timestamp_millis(),
-            expires.timestamp_millis(),
-        )
+        .insert_session(&crate::store::NewSession {
+            token_hash: &crate::auth::token_hash(&token),
+            id: &crate::auth::random_token()[..32],
+            user_id: &user.id,
+            csrf: &csrf,
+            now_ms: now.timestamp_millis(),
+            expires_ms: expires.timestamp_millis(),
+            user_agent: &user_agent,
+            ip: &ip,
+        })
         .await?;
     let mut resp = axum::Json(LoginOk {
-        user: (&user).into(),
+        user: me_of(&s, &user),
         csrf_token: csrf.clone(),
     })
     .into_response();
@@ -139,19 +156,50 @@ pub(crate) async fn login(
     Ok(resp)
 }
 
-/// The session behind a request, if any: (user, CSRF token, token hash).
+/// What `GET /auth/me` and the sign-in answer say of a user.
+fn me_of(s: &AppState, u: &crate::store::UserRecord) -> duban_api::Me {
+    duban_api::Me {
+        id: u.id.clone(),
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: crate::auth::stored_role(&u.role),
+        unit_id: u.unit_id.clone(),
+        idle_seconds: s.idle_seconds(),
+    }
+}
+
+/// The session behind a request, if any: (user, CSRF token, token hash). A use of the
+/// session is recorded unless the request says it is background work
+/// ([`BACKGROUND_HEADER`]); a session unused for the idle time is ended here
+/// (`session.idle`).
+///
+/// [`BACKGROUND_HEADER`]: crate::auth::BACKGROUND_HEADER
 pub(crate) async fn session_of(
     s: &AppState,
     headers: &HeaderMap,
+    lang: Lang,
 ) -> Result<Option<(crate::store::UserRecord, String, String)>, ApiFailure> {
     let Some(token) = crate::auth::cookie(headers, crate::auth::SESSION_COOKIE) else {
         return Ok(None);
     };
     let hash = crate::auth::token_hash(&token);
-    Ok(s.store
-        .session(&hash, s.now().timestamp_millis())
-        .await?
-        .map(|(u, csrf)| (u, csrf, hash)))
+    let now = s.now();
+    let Some(live) = s.store.session(&hash, now.timestamp_millis()).await? else {
+        return Ok(None);
+    };
+    let last_seen = chrono::DateTime::from_timestamp_millis(live.last_seen_ms).unwrap_or(now);
+    let background = headers.contains_key(crate::auth::BACKGROUND_HEADER);
+    match crate::auth::session_use(last_seen, now, s.idle_timeout, background) {
+        crate::auth::SessionUse::Fresh => {}
+        crate::auth::SessionUse::Touch => {
+            s.store.touch_session(&hash, now.timestamp_millis()).await?;
+        }
+        crate::auth::SessionUse::Idle => {
+            s.store.delete_session(&hash).await?;
+            return Err(ApiFailure::Unauthorized(auth_error("session.idle", lang)));
+        }
+    }
+    Ok(Some((live.user, live.csrf, hash)))
 }
 
 pub(crate) async fn me(
@@ -159,8 +207,8 @@ pub(crate) async fn me(
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
 ) -> Result<axum::Json<duban_api::Me>, ApiFailure> {
-    match session_of(&s, &headers).await? {
-        Some((user, _, _)) => Ok(axum::Json((&user).into())),
+    match session_of(&s, &headers, lang).await? {
+        Some((user, _, _)) => Ok(axum::Json(me_of(&s, &user))),
         None => Err(ApiFailure::Unauthorized(auth_error("auth.required", lang))),
     }
 }
@@ -171,7 +219,7 @@ pub(crate) async fn logout(
     Origin(ip, user_agent): Origin,
     headers: HeaderMap,
 ) -> Result<Response, ApiFailure> {
-    let Some((user, csrf, hash)) = session_of(&s, &headers).await? else {
+    let Some((user, csrf, hash)) = session_of(&s, &headers, lang).await? else {
         return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
     };
     let sent = headers

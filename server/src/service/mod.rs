@@ -44,6 +44,9 @@ pub struct AppState {
     pub(crate) draining: Arc<std::sync::atomic::AtomicBool>,
     /// Requests per client address (`duban serve --rate-limit`); none: unlimited.
     pub(crate) rate_limit: Option<Arc<limit::RateLimit>>,
+    /// How long a session may go unused (`duban serve --idle-minutes`); none: no limit
+    /// but the session's lifetime.
+    pub(crate) idle_timeout: Option<chrono::TimeDelta>,
 }
 
 /// Where the edited emergency plans are kept (the defaults until someone edits them).
@@ -129,6 +132,7 @@ impl AppState {
             in_flight: Arc::default(),
             draining: Arc::default(),
             rate_limit: None,
+            idle_timeout: idle_timeout(crate::auth::IDLE_MINUTES),
         })
     }
 }
@@ -139,6 +143,18 @@ impl AppState {
     pub fn with_rate_limit(mut self, per_second: u32, burst: u32) -> AppState {
         self.rate_limit = limit::RateLimit::new(per_second, burst).map(Arc::new);
         self
+    }
+
+    /// End sessions unused for `minutes` (0: only at the end of their lifetime).
+    pub fn with_idle_minutes(mut self, minutes: u32) -> AppState {
+        self.idle_timeout = idle_timeout(minutes);
+        self
+    }
+
+    /// The idle time in seconds, for the browser's warning (0: none).
+    pub fn idle_seconds(&self) -> u64 {
+        self.idle_timeout
+            .map_or(0, |t| u64::try_from(t.num_seconds()).unwrap_or(0))
     }
 
     /// The server is shutting down: `/readyz` answers 503 from now on.
@@ -194,6 +210,10 @@ impl AppState {
     pub(crate) fn unit_exists(&self, id: &str) -> bool {
         self.units.read().is_ok_and(|m| m.contains_key(id))
     }
+}
+
+fn idle_timeout(minutes: u32) -> Option<chrono::TimeDelta> {
+    (minutes > 0).then(|| chrono::TimeDelta::minutes(i64::from(minutes)))
 }
 
 /// Who does something, for the audit trail: the account and where the request came from.

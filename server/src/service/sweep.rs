@@ -6,11 +6,11 @@ use duban_case::lifecycle::{self, Case};
 use crate::service::AppState;
 use crate::service::Who;
 use crate::service::mechanisms::{self, Stored};
+use duban_api::SweepReport;
 use duban_core::Aggregate;
 use duban_emergency::Incident;
 use duban_referral::Referral;
 use duban_supervision::Supervision;
-use duban_api::SweepReport;
 
 impl AppState {
     /// Fire every escalation step that is due at `now`, case by case, each in its own

@@ -8,8 +8,8 @@ use crate::service::Who;
 
 impl AppState {
     /// Create an account. The username is 2-32 letters, digits, `.`, `_` or `-`; the
-    /// password at least 4 characters (`demo` is the demo password); a unit, if given,
-    /// must exist, and a handler needs one.
+    /// password passes [`check_password`]; a unit, if given, must exist, and a handler
+    /// needs one.
     #[allow(clippy::too_many_arguments)]
     pub async fn create_user(
         &self,
@@ -29,7 +29,7 @@ impl AppState {
         if !ok {
             return Err(UserError::invalid("username", "username.invalid"));
         }
-        check_password(password)?;
+        check_password(password, username)?;
         let unit_id = unit_id.map(str::trim).filter(|u| !u.is_empty());
         if let Some(u) = unit_id
             && !self.unit_exists(u)
@@ -91,9 +91,7 @@ impl AppState {
         if reason.is_empty() {
             return Err(UserError::invalid("reason", "reason.required"));
         }
-        let Some(mut user) = self.store.user_by_id(id).await.map_err(UserError::Store)? else {
-            return Err(UserError::invalid("id", "user.not_found"));
-        };
+        let mut user = self.existing_user(id).await?;
         let mut changed = serde_json::Map::new();
         if let Some(name) = &patch.display_name {
             let name = name.trim();
@@ -127,7 +125,7 @@ impl AppState {
         }
         let mut end_sessions = user.disabled;
         if let Some(pw) = &patch.password {
-            check_password(pw)?;
+            check_password(pw, &user.username)?;
             user.password_hash = crate::auth::hash_password(pw)
                 .map_err(|_| UserError::invalid("password", "password.invalid"))?;
             // Only the fact of a reset is recorded, never the password.
@@ -151,6 +149,73 @@ impl AppState {
             .await
             .map_err(UserError::Store)?;
         Ok(user)
+    }
+
+    /// A user's live sessions, most recently used first.
+    pub async fn user_sessions(
+        &self,
+        id: &str,
+    ) -> Result<Vec<duban_api::sessions::SessionView>, UserError> {
+        let user = self.existing_user(id).await?;
+        let now = self.now();
+        let sessions = self
+            .store
+            .sessions_of(&user.id, now.timestamp_millis())
+            .await
+            .map_err(UserError::Store)?;
+        let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or(now);
+        Ok(sessions
+            .into_iter()
+            .filter(|r| {
+                // Ended by the idle time, though not yet swept.
+                crate::auth::session_use(at(r.last_seen_ms), now, self.idle_timeout, true)
+                    != crate::auth::SessionUse::Idle
+            })
+            .map(|r| duban_api::sessions::SessionView {
+                created_at: at(r.created_ms),
+                last_seen_at: at(r.last_seen_ms),
+                expires_at: at(r.expires_ms),
+                id: r.id,
+                user_agent: r.user_agent,
+                ip: r.ip,
+            })
+            .collect())
+    }
+
+    /// End a user's sessions, all or the one `session_id` names, as an administrator
+    /// asked (audited); how many ended.
+    pub async fn end_user_sessions(
+        &self,
+        id: &str,
+        session_id: Option<&str>,
+        by: &Who,
+    ) -> Result<u64, UserError> {
+        let user = self.existing_user(id).await?;
+        let audit = by.entry(
+            self.now(),
+            "user.end_sessions",
+            None,
+            &user.username,
+            "",
+            serde_json::json!({ "session_id": session_id }),
+        );
+        self.store
+            .end_sessions(&user.id, session_id, &audit)
+            .await
+            .map_err(|e| match e {
+                crate::store::StoreError::NotFound(_) => {
+                    UserError::invalid("session_id", "session.not_found")
+                }
+                e => UserError::Store(e),
+            })
+    }
+
+    async fn existing_user(&self, id: &str) -> Result<crate::store::UserRecord, UserError> {
+        self.store
+            .user_by_id(id)
+            .await
+            .map_err(UserError::Store)?
+            .ok_or(UserError::invalid("id", "user.not_found"))
     }
 
     /// Add a unit to the tree (`id` given) or change one (`existing`), recording why.
@@ -242,12 +307,25 @@ impl AppState {
     }
 }
 
-pub(crate) fn check_password(pw: &str) -> Result<(), UserError> {
-    if pw.chars().count() < 4 {
+/// A new password (not a sign-in's): at least [`MIN_PASSWORD_CHARS`] characters, at
+/// most 256 bytes, and not easy to guess: not among the common passwords, not the
+/// username, not one character repeated.
+///
+/// [`MIN_PASSWORD_CHARS`]: crate::auth::MIN_PASSWORD_CHARS
+pub(crate) fn check_password(pw: &str, username: &str) -> Result<(), UserError> {
+    if pw.chars().count() < crate::auth::MIN_PASSWORD_CHARS {
         return Err(UserError::invalid("password", "password.too_short"));
     }
     if pw.len() > 256 {
         return Err(UserError::invalid("password", "password.too_long"));
+    }
+    let mut chars = pw.chars();
+    let repeated = chars.next().is_some_and(|first| chars.all(|c| c == first));
+    if repeated
+        || pw.trim().eq_ignore_ascii_case(username.trim())
+        || crate::auth::is_common_password(pw)
+    {
+        return Err(UserError::invalid("password", "password.common"));
     }
     Ok(())
 }
@@ -274,7 +352,11 @@ impl UserError {
                 "A username is 2-32 letters, digits, '.', '_' or '-'",
             ),
             "username.taken" => ("该用户名已被使用", "This username is taken"),
-            "password.too_short" => ("密码至少4个字符", "A password has at least 4 characters"),
+            "password.too_short" => ("密码至少12个字符", "A password has at least 12 characters"),
+            "password.common" => (
+                "密码过于常见或容易猜到（如常用密码、用户名、重复字符），请换一个",
+                "This password is too common or easy to guess (a common password, the username, one repeated character); choose another",
+            ),
             "password.too_long" => ("密码过长", "The password is too long"),
             "password.invalid" => ("无法设置该密码", "This password cannot be set"),
             "role.unknown" => ("未知角色", "Unknown role"),
@@ -285,6 +367,7 @@ impl UserError {
             }
             "reason.required" => ("请填写变更原因", "Give a reason for the change"),
             "user.not_found" => ("账号不存在", "No such account"),
+            "session.not_found" => ("该会话不存在或已结束", "No such session, or it has ended"),
             "user.self_lockout" => (
                 "不能停用自己或取消自己的管理员角色",
                 "You cannot disable yourself or drop your own administrator role",

@@ -3,7 +3,9 @@
 use duban_api::{AuditEntry, UnitView};
 
 use super::sql::{Cols, Db, sql};
-use super::{SqlStore, StoreError, StoreResult, UserRecord};
+use super::{
+    LiveSession, NewSession, SessionRecord, SqlStore, StoreError, StoreResult, UserRecord,
+};
 
 const USER_COLUMNS: &str =
     "u.id, u.username, u.display_name, u.role, u.unit_id, u.password_hash, u.disabled";
@@ -112,23 +114,19 @@ impl<DB: Db> SqlStore<DB> {
         Self::commit(tx).await
     }
 
-    pub(super) async fn insert_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        csrf: &str,
-        now_ms: i64,
-        expires_ms: i64,
-    ) -> StoreResult<()> {
+    pub(super) async fn insert_session(&self, n: &NewSession<'_>) -> StoreResult<()> {
         sql::<DB>(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, id, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent, ip) \
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)",
         )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(csrf)
-        .bind(now_ms)
-        .bind(expires_ms)
+        .bind(n.token_hash)
+        .bind(n.id)
+        .bind(n.user_id)
+        .bind(n.csrf)
+        .bind(n.now_ms)
+        .bind(n.expires_ms)
+        .bind(n.user_agent)
+        .bind(n.ip)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -138,9 +136,9 @@ impl<DB: Db> SqlStore<DB> {
         &self,
         token_hash: &str,
         now_ms: i64,
-    ) -> StoreResult<Option<(UserRecord, String)>> {
+    ) -> StoreResult<Option<LiveSession>> {
         let text = format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
         );
         let row = sql::<DB>(sqlx::AssertSqlSafe(text))
@@ -149,8 +147,26 @@ impl<DB: Db> SqlStore<DB> {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row
-            .map(|r| Ok::<_, sqlx::Error>((user_of(&r)?, r.get(7)?)))
+            .map(|r| {
+                Ok::<_, sqlx::Error>(LiveSession {
+                    user: user_of(&r)?,
+                    csrf: r.get(7)?,
+                    last_seen_ms: r.get(8)?,
+                })
+            })
             .transpose()?)
+    }
+
+    pub(super) async fn touch_session(&self, token_hash: &str, now_ms: i64) -> StoreResult<()> {
+        // Never backwards: two requests of one session may race.
+        sql::<DB>(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
+        )
+        .bind(token_hash)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     pub(super) async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
@@ -161,11 +177,76 @@ impl<DB: Db> SqlStore<DB> {
         Ok(())
     }
 
-    pub(super) async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64> {
-        Ok(sql::<DB>("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now_ms)
-            .execute(&self.pool)
-            .await?)
+    pub(super) async fn delete_expired_sessions(
+        &self,
+        now_ms: i64,
+        idle_before_ms: i64,
+    ) -> StoreResult<u64> {
+        Ok(
+            sql::<DB>("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2")
+                .bind(now_ms)
+                .bind(idle_before_ms)
+                .execute(&self.pool)
+                .await?,
+        )
+    }
+
+    pub(super) async fn sessions_of(
+        &self,
+        user_id: &str,
+        now_ms: i64,
+    ) -> StoreResult<Vec<SessionRecord>> {
+        let rows = sql::<DB>(
+            "SELECT id, created_at, last_seen_at, expires_at, user_agent, ip FROM sessions \
+             WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id",
+        )
+        .bind(user_id)
+        .bind(now_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(SessionRecord {
+                    id: r.get(0)?,
+                    created_ms: r.get(1)?,
+                    last_seen_ms: r.get(2)?,
+                    expires_ms: r.get(3)?,
+                    user_agent: r.get(4)?,
+                    ip: r.get(5)?,
+                })
+            })
+            .collect::<sqlx::Result<_>>()?)
+    }
+
+    pub(super) async fn end_sessions(
+        &self,
+        user_id: &str,
+        session_id: Option<&str>,
+        audit: &AuditEntry,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let ended = match session_id {
+            Some(id) => {
+                sql::<DB>("DELETE FROM sessions WHERE user_id = $1 AND id = $2")
+                    .bind(user_id)
+                    .bind(id)
+                    .execute(&mut tx)
+                    .await?
+            }
+            None => {
+                sql::<DB>("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut tx)
+                    .await?
+            }
+        };
+        if let (Some(id), 0) = (session_id, ended) {
+            return Err(StoreError::NotFound(id.to_owned()));
+        }
+        super::audit::entry::<DB>(audit).execute(&mut tx).await?;
+        Self::commit(tx).await?;
+        Ok(ended)
     }
 
     pub(super) async fn units(&self) -> StoreResult<Vec<UnitView>> {

@@ -12,7 +12,8 @@ use super::sql::{Db, sql};
 use super::{
     AggregateAccess, AggregateEvent, ApiClientRecord, AttachmentRecord, AuditFilter, BuildRows,
     CaseFilter, Change, Claim, DueAggregate, IDEMPOTENCY, IdempotencyMark, ImportRecord, Insert,
-    Open311Filter, Open311Request, RepeatRow, SqlStore, Store, StoreResult, UserRecord, writer,
+    LiveSession, NewSession, Open311Filter, Open311Request, RepeatRow, SessionRecord, SqlStore,
+    Store, StoreResult, UserRecord, writer,
 };
 
 impl<DB: Db> SqlStore<DB> {
@@ -427,31 +428,37 @@ impl<DB: Db> Store for SqlStore<DB> {
         SqlStore::update_user(self, user, end_sessions, audit).await
     }
 
-    async fn insert_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        csrf: &str,
-        now_ms: i64,
-        expires_ms: i64,
-    ) -> StoreResult<()> {
-        SqlStore::insert_session(self, token_hash, user_id, csrf, now_ms, expires_ms).await
+    async fn insert_session(&self, session: &NewSession<'_>) -> StoreResult<()> {
+        SqlStore::insert_session(self, session).await
     }
 
-    async fn session(
-        &self,
-        token_hash: &str,
-        now_ms: i64,
-    ) -> StoreResult<Option<(UserRecord, String)>> {
+    async fn session(&self, token_hash: &str, now_ms: i64) -> StoreResult<Option<LiveSession>> {
         SqlStore::session(self, token_hash, now_ms).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, now_ms: i64) -> StoreResult<()> {
+        SqlStore::touch_session(self, token_hash, now_ms).await
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         SqlStore::delete_session(self, token_hash).await
     }
 
-    async fn delete_expired_sessions(&self, now_ms: i64) -> StoreResult<u64> {
-        SqlStore::delete_expired_sessions(self, now_ms).await
+    async fn delete_expired_sessions(&self, now_ms: i64, idle_before_ms: i64) -> StoreResult<u64> {
+        SqlStore::delete_expired_sessions(self, now_ms, idle_before_ms).await
+    }
+
+    async fn sessions_of(&self, user_id: &str, now_ms: i64) -> StoreResult<Vec<SessionRecord>> {
+        SqlStore::sessions_of(self, user_id, now_ms).await
+    }
+
+    async fn end_sessions(
+        &self,
+        user_id: &str,
+        session_id: Option<&str>,
+        audit: &AuditEntry,
+    ) -> StoreResult<u64> {
+        SqlStore::end_sessions(self, user_id, session_id, audit).await
     }
 
     async fn record_audit(&self, entry: &AuditEntry) -> StoreResult<()> {

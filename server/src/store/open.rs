@@ -196,6 +196,12 @@ const MIGRATIONS: Migrations = &[
         include_str!("../../migrations/sqlite/0020_transfer_refs.sql"),
         include_str!("../../migrations/postgres/0020_transfer_refs.sql"),
     ),
+    (
+        21,
+        "session activity",
+        include_str!("../../migrations/sqlite/0021_session_activity.sql"),
+        include_str!("../../migrations/postgres/0021_session_activity.sql"),
+    ),
 ];
 
 /// sqlx's migrator over the embedded files of one database (what `sqlx::migrate!`

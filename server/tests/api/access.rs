@@ -245,6 +245,17 @@ async fn access_matrix(store: Arc<dyn Store>) {
                     Forbidden
                 }
             }
+            // The `{id}` here is a case's, which names no account: administrators get
+            // through to 404, so no session the matrix uses is ended.
+            "GET /api/v1/admin/users/{id}/sessions"
+            | "DELETE /api/v1/admin/users/{id}/sessions"
+            | "DELETE /api/v1/admin/users/{id}/sessions/{session_id}" => {
+                if who == "m.admin" {
+                    NotFound
+                } else {
+                    Forbidden
+                }
+            }
             // The probe action is a sign-for: handlers of the unit may, readers may not.
             "POST /api/v1/cases/{id}/actions" => match who {
                 "m.foreign" => NotFound,

@@ -30,7 +30,7 @@ async fn accounts(store: Arc<dyn Store>) {
                     "again",
                     Role::Leader,
                     None,
-                    "whatever",
+                    "whatever it takes",
                     &sys,
                     ""
                 )
@@ -41,7 +41,7 @@ async fn accounts(store: Arc<dyn Store>) {
     assert_eq!(
         refused(
             state
-                .create_user("x", "", Role::Leader, None, "long enough", &sys, "")
+                .create_user("x", "", Role::Leader, None, "long enough to pass", &sys, "")
                 .await
         ),
         "username.invalid"
@@ -54,7 +54,7 @@ async fn accounts(store: Arc<dyn Store>) {
                     "",
                     Role::Handler,
                     Some("gov-9999"),
-                    "long enough",
+                    "long enough to pass",
                     &sys,
                     ""
                 )
@@ -65,7 +65,15 @@ async fn accounts(store: Arc<dyn Store>) {
     assert_eq!(
         refused(
             state
-                .create_user("nobody", "", Role::Handler, None, "long enough", &sys, "")
+                .create_user(
+                    "nobody",
+                    "",
+                    Role::Handler,
+                    None,
+                    "long enough to pass",
+                    &sys,
+                    ""
+                )
                 .await
         ),
         "unit.required"

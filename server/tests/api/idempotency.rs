@@ -232,7 +232,7 @@ async fn idempotency(store: Arc<dyn Store>) {
                     "i.lost",
                     Role::Leader,
                     None,
-                    "password",
+                    PASSWORD,
                     &Who::system(),
                     "test",
                 )

@@ -281,7 +281,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         "/api/v1/admin/users",
         Some(
             json!({"username": "wang.wu", "display_name": "王五", "role": "handler",
-                    "unit_id": "gov-3211", "password": "first pass", "reason": "新到岗"}),
+                    "unit_id": "gov-3211", "password": "first pass at duban", "reason": "新到岗"}),
         ),
     )
     .await;
@@ -292,7 +292,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         &admin,
         "POST",
         "/api/v1/admin/users",
-        Some(json!({"username": "wang.wu", "role": "leader", "password": "whatever"})),
+        Some(json!({"username": "wang.wu", "role": "leader", "password": "whatever it takes"})),
     )
     .await;
     assert_eq!(
@@ -306,7 +306,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         &admin,
         "POST",
         "/api/v1/admin/users",
-        Some(json!({"username": "zhao.liu", "role": "chief", "password": "whatever"})),
+        Some(json!({"username": "zhao.liu", "role": "chief", "password": "whatever it takes"})),
     )
     .await;
     assert_eq!(
@@ -321,7 +321,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             &app,
             "POST",
             "/api/v1/auth/login",
-            Some(json!({"username": "wang.wu", "password": "first pass"})),
+            Some(json!({"username": "wang.wu", "password": "first pass at duban"})),
             &[],
         )
         .await;
@@ -411,7 +411,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         .collect();
     assert_eq!(reasons, ["离职", "调任", "新到岗"]);
     assert!(
-        !changes.to_string().contains("first pass"),
+        !changes.to_string().contains("first pass at duban"),
         "passwords never reach the trail"
     );
 

@@ -55,10 +55,10 @@ async fn password_spraying(store: Arc<dyn Store>) {
         )
     );
     // The right password does not get through from there either…
-    let (s, _) = login_from(&app, SPRAYER, "s.coord", "password").await;
+    let (s, _) = login_from(&app, SPRAYER, "s.coord", PASSWORD).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     // …while the account signs in from elsewhere.
-    let (s, v) = login_from(&app, [203, 0, 113, 5], "s.coord", "password").await;
+    let (s, v) = login_from(&app, [203, 0, 113, 5], "s.coord", PASSWORD).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 

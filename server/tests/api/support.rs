@@ -29,6 +29,9 @@ macro_rules! both {
     };
 }
 
+/// The password of the accounts the tests make (one the password policy takes).
+pub(crate) const PASSWORD: &str = "quiet-river-7319";
+
 /// The router and, when signed in, the session cookie and CSRF token it sends.
 #[derive(Clone)]
 pub(crate) struct Client {
@@ -50,7 +53,7 @@ impl Client {
             app,
             "POST",
             "/api/v1/auth/login",
-            Some(json!({"username": username, "password": "password"})),
+            Some(json!({"username": username, "password": PASSWORD})),
             &[],
         )
         .await;
@@ -81,7 +84,7 @@ impl Client {
                 username,
                 role,
                 unit,
-                "password",
+                PASSWORD,
                 &Who::system(),
                 "test",
             )
@@ -91,7 +94,7 @@ impl Client {
             app,
             "POST",
             "/api/v1/auth/login",
-            Some(json!({"username": username, "password": "password"})),
+            Some(json!({"username": username, "password": PASSWORD})),
             &[],
         )
         .await;

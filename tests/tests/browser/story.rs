@@ -213,7 +213,7 @@ async fn story(
         .await?;
     wait(c, &format!("{form} input[name=password]"))
         .await?
-        .send_keys("first pass")
+        .send_keys("first pass at duban")
         .await?;
     // Without a reason the browser refuses, naming the field.
     wait(c, "button#create-user").await?.click().await?;

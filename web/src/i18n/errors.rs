@@ -128,8 +128,23 @@ pub(super) const STRINGS: &[Entry] = &[
     ),
     (
         "err.password.too_short",
-        "密码太短",
-        "The password is too short",
+        "密码太短，至少12个字符",
+        "The password is too short: at least 12 characters",
+    ),
+    (
+        "err.password.common",
+        "密码过于常见或容易猜到（常用密码、与用户名相同或单一重复字符），请换一个",
+        "This password is too common or easy to guess (a common password, the username, or one repeated character); choose another",
+    ),
+    (
+        "err.session.idle",
+        "长时间未操作，已自动退出，请重新登录",
+        "You were signed out after a period of inactivity; sign in again",
+    ),
+    (
+        "err.session.not_found",
+        "该会话不存在或已结束",
+        "No such session, or it has ended",
     ),
     ("err.role.unknown", "未知的角色", "Unknown role"),
     ("err.unit.unknown", "单位不存在", "No such unit"),

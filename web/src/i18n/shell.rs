@@ -345,9 +345,20 @@ pub(super) const STRINGS: &[Entry] = &[
     ("login.submit", "登录", "Sign in"),
     (
         "login.demo_hint",
-        "演示环境账号：coordinator、handler、supervisor、leader、admin，密码均为 demo",
-        "Demo accounts: coordinator, handler, supervisor, leader, admin; password demo",
+        "演示环境账号：coordinator、handler、supervisor、leader、admin，密码均为 duban-demo-2025",
+        "Demo accounts: coordinator, handler, supervisor, leader, admin; password duban-demo-2025",
     ),
+    (
+        "login.idle",
+        "您已因长时间未操作而退出，请重新登录。未提交的草稿仍保存在本浏览器中。",
+        "You were signed out for inactivity. Sign in again; unsent drafts are still kept in this browser.",
+    ),
+    (
+        "idle.warning",
+        "即将因长时间未操作而退出，剩余",
+        "You will be signed out for inactivity in",
+    ),
+    ("idle.stay", "保持登录", "Stay signed in"),
     ("nav.logout", "退出", "Sign out"),
     ("nav.logging_out", "正在退出…", "Signing out…"),
     // not found

@@ -168,12 +168,12 @@ pub fn BoardPage() -> impl IntoView {
             .ok()
             .map(|f| format!("/api/v1/board{}", search_of(&f.to_query())))
     };
-    let load = move || {
+    let load = move |used: api::Use| {
         let Some(url) = url_now() else { return };
         let tag = etag.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            let result = api::get_if_changed::<BoardView>(&url, tag.as_deref(), lang).await;
+            let result = api::get_if_changed::<BoardView>(&url, tag.as_deref(), used, lang).await;
             // An answer for a filter no longer shown is dropped.
             if url_now().as_deref() != Some(url.as_str()) {
                 return;
@@ -201,9 +201,9 @@ pub fn BoardPage() -> impl IntoView {
             board.set(None);
         }
         etag.set(None);
-        load();
+        load(api::Use::User);
     });
-    if let Ok(handle) = set_interval_with_handle(load, POLL) {
+    if let Ok(handle) = set_interval_with_handle(move || load(api::Use::Background), POLL) {
         on_cleanup(move || handle.clear());
     }
     {

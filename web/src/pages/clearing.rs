@@ -56,14 +56,14 @@ pub fn ClearingPage() -> impl IntoView {
     let loading = RwSignal::new(false);
     let pick = RwSignal::new(None::<Pick>);
 
-    let load = move || {
+    let load = move |used: api::Use| {
         if loading.get_untracked() {
             return;
         }
         loading.set(true);
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<ClearingView>("/api/v1/clearing", lang).await {
+            match api::read::<ClearingView>("/api/v1/clearing", used, lang).await {
                 Ok(v) => {
                     data.set(Some(v));
                     errors.set(Vec::new());
@@ -73,9 +73,9 @@ pub fn ClearingPage() -> impl IntoView {
             loading.set(false);
         });
     };
-    load();
+    load(api::Use::User);
     // Refresh in place; the interval ends with the page.
-    if let Ok(handle) = set_interval_with_handle(load, REFRESH) {
+    if let Ok(handle) = set_interval_with_handle(move || load(api::Use::Background), REFRESH) {
         on_cleanup(move || handle.clear());
     }
 
@@ -95,7 +95,7 @@ pub fn ClearingPage() -> impl IntoView {
                             "{}{}{}", i18n.t("clearing.as_of"), local_time(d.as_of), i18n.t("clearing.china_time"))))}
                     </span>
                     <button type="button" class="btn" id="clearing-refresh" disabled=move || loading.get()
-                        on:click=move |_| load()>
+                        on:click=move |_| load(api::Use::User)>
                         {move || i18n.t("clearing.refresh")}
                     </button>
                 </div>

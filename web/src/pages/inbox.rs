@@ -46,7 +46,7 @@ impl InboxState {
         self.loading.set(true);
         let lang = self.i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<Inbox>("/api/v1/inbox", lang).await {
+            match api::read::<Inbox>("/api/v1/inbox", api::Use::Background, lang).await {
                 Ok(v) => {
                     self.data.set(Some(v));
                     self.errors.set(Vec::new());

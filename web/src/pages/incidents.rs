@@ -398,7 +398,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
     let notice = RwSignal::new(None::<&'static str>);
     let units = RwSignal::new(Vec::<UnitView>::new());
 
-    let poll = move || {
+    let poll = move |used: api::Use| {
         if polling.get_untracked() {
             return;
         }
@@ -408,7 +408,8 @@ pub fn IncidentBoardPage() -> impl IntoView {
         let url = format!("/api/v1/incidents/{want}");
         let tag = etag.get_untracked();
         spawn_local(async move {
-            let result = api::get_if_changed::<serde_json::Value>(&url, tag.as_deref(), lang).await;
+            let result =
+                api::get_if_changed::<serde_json::Value>(&url, tag.as_deref(), used, lang).await;
             // An answer for an incident no longer shown is dropped.
             if id.get_untracked() == want {
                 match result {
@@ -430,9 +431,9 @@ pub fn IncidentBoardPage() -> impl IntoView {
         id.track();
         board.set(None);
         etag.set(None);
-        poll();
+        poll(api::Use::User);
     });
-    if let Ok(handle) = set_interval_with_handle(poll, POLL) {
+    if let Ok(handle) = set_interval_with_handle(move || poll(api::Use::Background), POLL) {
         on_cleanup(move || handle.clear());
     }
     let lang = i18n.lang_untracked();
@@ -487,7 +488,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
                     errors.set(f.errors().to_vec());
                     if f.status == 409 {
                         etag.set(None);
-                        poll();
+                        poll(api::Use::User);
                     }
                 }
             }

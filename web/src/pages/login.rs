@@ -16,6 +16,8 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Sent here because the session went unused too long (`api::to_login`).
+    let idle = query.read_untracked().get("reason").as_deref() == Some("idle");
     // The demo accounts are named only where they exist.
     let demo = RwSignal::new(false);
     spawn_local(async move {
@@ -51,6 +53,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="login">
             <h1>{move || i18n.t("login.title")}</h1>
+            {idle.then(|| view! { <p class="banner banner-warn" id="login-idle">{move || i18n.t("login.idle")}</p> })}
             <form id="login-form" class="form" on:submit=on_submit>
                 <label class="field">
                     <span class="label">{move || i18n.t("login.username")}</span>

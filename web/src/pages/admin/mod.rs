@@ -8,6 +8,7 @@ mod api_clients;
 mod audit;
 mod plans;
 mod routing;
+mod sessions;
 mod sla;
 mod units;
 mod users;

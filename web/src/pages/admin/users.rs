@@ -35,6 +35,8 @@ fn UsersAdmin() -> impl IntoView {
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
     let loaded = RwSignal::new(false);
     let editing = RwSignal::new(None::<String>);
+    // The account whose sessions show.
+    let sessions_of = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<&'static str>);
 
     spawn_local(async move {
@@ -72,9 +74,12 @@ fn UsersAdmin() -> impl IntoView {
                     {move || {
                         let all_units = units.get();
                         let open = editing.get();
+                        let showing = sessions_of.get();
                         users.get().into_iter().map(|u| {
                             let is_open = open.as_deref() == Some(u.id.as_str());
+                            let sessions_open = showing.as_deref() == Some(u.id.as_str());
                             let id = u.id.clone();
+                            let sessions_id = u.id.clone();
                             let role = u.role.code();
                             let disabled = u.disabled;
                             let unit = u.unit_id.as_deref().map_or_else(|| "—".to_owned(), |id| unit_name(&all_units, id));
@@ -90,16 +95,21 @@ fn UsersAdmin() -> impl IntoView {
                                     </td>
                                     <td class="nowrap">
                                         <button type="button" class="btn btn-small edit-user"
-                                            on:click=move |_| {
-                                                notice.set(None);
-                                                editing.update(|e| {
-                                                    *e = if e.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) };
-                                                });
-                                            }>
+                                            on:click=move |_| toggle(editing, &id, notice)>
                                             {move || i18n.t("admin.edit")}
+                                        </button>
+                                        " "
+                                        <button type="button" class="btn btn-small show-sessions"
+                                            on:click=move |_| toggle(sessions_of, &sessions_id, notice)>
+                                            {move || i18n.t("users.sessions")}
                                         </button>
                                     </td>
                                 </tr>
+                                {sessions_open.then(|| view! {
+                                    <tr class="sessions-row">
+                                        <td colspan="6"><super::sessions::UserSessions user_id=u.id.clone() notice/></td>
+                                    </tr>
+                                })}
                                 {is_open.then(|| view! {
                                     <tr class="edit-row">
                                         <td colspan="6"><UserEditForm user=edit units users editing notice/></td>
@@ -117,6 +127,18 @@ fn UsersAdmin() -> impl IntoView {
             <UserCreateForm units users notice/>
         </section>
     }
+}
+
+/// Open the panel of the account `id` (its form or its sessions), or close it if open.
+fn toggle(open: RwSignal<Option<String>>, id: &str, notice: RwSignal<Option<&'static str>>) {
+    notice.set(None);
+    open.update(|o| {
+        *o = if o.as_deref() == Some(id) {
+            None
+        } else {
+            Some(id.to_owned())
+        };
+    });
 }
 
 /// The unit `<select>` of the user forms: none, or any unit of the tree.

@@ -1,0 +1,111 @@
+//! An account's sessions on `/admin/users` (会话): where and when it is signed in, and
+//! the buttons that end one session or all of them (the server audits both).
+
+use duban_api::ApiError;
+use duban_api::sessions::{SessionView, SessionsEnded};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::components::field_errors::OtherErrors;
+use crate::format::local_time;
+use crate::i18n::use_i18n;
+
+#[component]
+pub(super) fn UserSessions(
+    user_id: String,
+    notice: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sessions = RwSignal::new(None::<Vec<SessionView>>);
+    let errors = RwSignal::new(Vec::<ApiError>::new());
+    let busy = RwSignal::new(false);
+    let url = StoredValue::new(format!("/api/v1/admin/users/{user_id}/sessions"));
+
+    let load = move || {
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            match api::get::<Vec<SessionView>>(&url.get_value(), lang).await {
+                Ok(list) => sessions.set(Some(list)),
+                Err(f) => errors.set(f.errors().to_vec()),
+            }
+        });
+    };
+    load();
+    // `None`: every session of the account.
+    let end = move |one: Option<String>| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        notice.set(None);
+        let lang = i18n.lang_untracked();
+        let target = match &one {
+            Some(id) => format!("{}/{id}", url.get_value()),
+            None => url.get_value(),
+        };
+        spawn_local(async move {
+            match api::delete::<SessionsEnded>(&target, lang).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    notice.set(Some("users.sessions.ended"));
+                    load();
+                }
+                Err(f) => errors.set(f.errors().to_vec()),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <div class="user-sessions" data-user=user_id.clone()>
+            <div class="page-head">
+                <h3>{move || i18n.t("users.sessions")}</h3>
+                <button type="button" class="btn btn-danger" id="end-all-sessions"
+                    disabled=move || busy.get() || sessions.with(|s| s.as_ref().is_none_or(Vec::is_empty))
+                    on:click=move |_| end(None)>
+                    {move || i18n.t("users.sessions.end_all")}
+                </button>
+            </div>
+            <OtherErrors fields=&[] errors/>
+            <table class="data-table session-table">
+                <thead>
+                    <tr>
+                        <th>{move || i18n.t("users.sessions.created")}</th>
+                        <th>{move || i18n.t("users.sessions.last_seen")}</th>
+                        <th>{move || i18n.t("users.sessions.expires")}</th>
+                        <th>{move || i18n.t("users.sessions.from")}</th>
+                        <th>{move || i18n.t("admin.col.actions")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || sessions.get().unwrap_or_default().into_iter().map(|s| {
+                        let id = s.id.clone();
+                        view! {
+                            <tr class="session-row" data-id=s.id.clone()>
+                                <td class="nowrap">{local_time(s.created_at)}</td>
+                                <td class="nowrap">{local_time(s.last_seen_at)}</td>
+                                <td class="nowrap">{local_time(s.expires_at)}</td>
+                                <td>
+                                    <span class="nowrap">{s.ip.clone()}</span>
+                                    " "
+                                    <span class="muted">{s.user_agent.clone()}</span>
+                                </td>
+                                <td class="nowrap">
+                                    <button type="button" class="btn btn-small end-session"
+                                        disabled=move || busy.get()
+                                        on:click=move |_| end(Some(id.clone()))>
+                                        {move || i18n.t("users.sessions.end")}
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                    <Show when=move || sessions.with(|s| s.as_ref().is_some_and(Vec::is_empty))>
+                        <tr><td class="empty" colspan="5">{move || i18n.t("users.sessions.none")}</td></tr>
+                    </Show>
+                </tbody>
+            </table>
+        </div>
+    }
+}
