@@ -40,27 +40,14 @@ use std::time::Instant;
 
 use serve::{Server, free_addr, http, memory, wait_until_up};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const PASSWORD: &str = "load-bench-password";
 
-/// A valid case as a coordinator registers it (the body of every intake request).
+/// A valid case as a coordinator registers it (the body of every intake request), its
+/// clocks started near today.
 fn case_body() -> Value {
-    json!({
-        "channel": "inspection_phone",
-        "batch_number": 3,
-        "batch_date": "2026-11-02",
-        "sender_ref": "D030123",
-        "complainant_name": "张先生",
-        "complainant_phone": "13912345678",
-        "content": "镇江市京口区某化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。",
-        "address": "镇江市京口区象山街道",
-        "division": "321102",
-        "lat": 32.2, "lon": 119.47,
-        "categories": ["air"],
-        "key_classes": [],
-        "received_at": "2026-11-03T01:30:00Z"
-    })
+    duban_testkit::valid_case_on("2026-11-02", "2026-11-03T01:30:00Z")
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {

@@ -18,11 +18,11 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
 /// Session cookie name.
-pub const SESSION_COOKIE: &str = "duban_session";
+pub const SESSION_COOKIE: &str = duban_api::session::SESSION_COOKIE;
 /// Readable cookie holding the CSRF token for the browser app.
-pub const CSRF_COOKIE: &str = "duban_csrf";
+pub const CSRF_COOKIE: &str = duban_api::session::CSRF_COOKIE;
 /// Header a state-changing request must carry.
-pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_HEADER: &str = duban_api::session::CSRF_HEADER;
 /// How long a session lives.
 pub const SESSION_HOURS: i64 = 12;
 /// Minutes a session may go unused before it ends (`duban serve --idle-minutes`).

@@ -2,7 +2,8 @@
 //! (`{"errors":[{field, code, message}]}`); network failures get the code
 //! `network.unreachable`.
 
-use duban_api::{ApiError, ErrorBody};
+use duban_api::endpoint::{FileUpload, Media, Payload};
+use duban_api::{ApiError, Endpoint, ErrorBody, Method};
 use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -52,13 +53,13 @@ fn with_lang(r: RequestBuilder, lang: Lang) -> RequestBuilder {
 }
 
 /// The session's CSRF token, from the readable `duban_csrf` cookie.
-fn csrf_token() -> Option<String> {
+pub(crate) fn csrf_token() -> Option<String> {
     let doc = leptos::prelude::document();
     let cookies = leptos::wasm_bindgen::JsValue::from(doc);
     let raw = js_sys_cookie(&cookies)?;
     raw.split(';')
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == "duban_csrf")
+        .find(|(k, _)| *k == duban_api::session::CSRF_COOKIE)
         .map(|(_, v)| v.to_owned())
         .filter(|v| !v.is_empty())
 }
@@ -151,7 +152,14 @@ async fn finish<T: DeserializeOwned>(
         note_activity();
     }
     if (200..300).contains(&status) {
-        return serde_json::from_str(&text).map_err(|e| Failure {
+        // An answer without a body (204) reads as JSON `null`: `()` for endpoints
+        // that answer nothing.
+        let text = if text.is_empty() {
+            "null"
+        } else {
+            text.as_str()
+        };
+        return serde_json::from_str(text).map_err(|e| Failure {
             status,
             body: ErrorBody::single("", "response.unreadable", e.to_string()),
             raw: serde_json::Value::Null,
@@ -163,35 +171,102 @@ async fn finish<T: DeserializeOwned>(
     Err(Failure { status, body, raw })
 }
 
-pub async fn get<T: DeserializeOwned>(url: &str, lang: Lang) -> Result<T, Failure> {
-    read(url, Use::User, lang).await
+/// How a call goes beyond what its endpoint's types say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options<'a> {
+    /// The version the change is based on (`If-Match`): a stale one is refused (409).
+    pub if_match: Option<u64>,
+    /// The `Idempotency-Key` of a request that may be sent again (the outbox): the
+    /// server carries out one request per key and answers a repeat with the first answer.
+    pub key: Option<&'a str>,
+    /// Polling rather than the user's doing: it does not keep the session alive.
+    pub background: bool,
 }
 
-/// A read, the user's or polling (which does not keep the session alive).
-pub async fn read<T: DeserializeOwned>(url: &str, used: Use, lang: Lang) -> Result<T, Failure> {
-    let req = with_use(with_lang(Request::get(url), lang), used);
-    let (req, _timer) = with_timeout(req, GET_TIMEOUT);
-    finish(req.send().await, used, lang).await
+impl From<Use> for Options<'_> {
+    fn from(used: Use) -> Self {
+        Options {
+            background: used == Use::Background,
+            ..Options::default()
+        }
+    }
 }
 
-/// The answer of a conditional read.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fetched<T> {
-    /// New content, with its `ETag` (if the server sent one).
-    Changed(T, Option<String>),
-    /// `304 Not Modified`: what the page holds is current.
-    Unchanged,
+impl Options<'_> {
+    fn used(&self) -> Use {
+        if self.background {
+            Use::Background
+        } else {
+            Use::User
+        }
+    }
 }
 
-/// A read with `If-None-Match: <etag>`, for polling: an unchanged resource costs the
-/// server one comparison and comes back as [`Fetched::Unchanged`].
-pub async fn get_if_changed<T: DeserializeOwned>(
-    url: &str,
+/// One call of the endpoint `E`: its URL from `path` and `query`, its method, its body
+/// and the type of its answer all come from `E`, as the server registers it.
+pub async fn call<E: Endpoint>(
+    path: &E::Path,
+    query: &E::Query,
+    body: &E::Body,
+    lang: Lang,
+) -> Result<E::Response, Failure> {
+    call_with::<E>(path, query, body, Options::default(), lang).await
+}
+
+/// As [`call`], with an `If-Match` version, an idempotency key or as polling.
+pub async fn call_with<E: Endpoint>(
+    path: &E::Path,
+    query: &E::Query,
+    body: &E::Body,
+    options: Options<'_>,
+    lang: Lang,
+) -> Result<E::Response, Failure> {
+    let url = E::url(path, query);
+    if E::METHOD == Method::Get {
+        let used = options.used();
+        let req = with_use(with_lang(Request::get(&url), lang), used);
+        let (req, _timer) = with_timeout(req, GET_TIMEOUT);
+        return finish(req.send().await, used, lang).await;
+    }
+    let body = (<E::Body as Payload>::MEDIA != Media::Empty).then_some(body);
+    send(&url, request(E::METHOD, &url), body, options, lang).await
+}
+
+/// As [`call_with`], with the body as JSON already made: what the outbox keeps, sent
+/// first here and again by [`resend`] byte for byte.
+pub async fn call_json<E: Endpoint>(
+    path: &E::Path,
+    query: &E::Query,
+    body: &serde_json::Value,
+    options: Options<'_>,
+    lang: Lang,
+) -> Result<E::Response, Failure> {
+    let url = E::url(path, query);
+    send(&url, request(E::METHOD, &url), Some(body), options, lang).await
+}
+
+/// A request of this method to `url`.
+fn request(method: Method, url: &str) -> RequestBuilder {
+    match method {
+        Method::Get => Request::get(url),
+        Method::Post => Request::post(url),
+        Method::Put => Request::put(url),
+        Method::Patch => Request::patch(url),
+        Method::Delete => Request::delete(url),
+    }
+}
+
+/// A conditional read of `E` with `If-None-Match: <etag>`, for polling: an unchanged
+/// resource costs the server one comparison and comes back as [`Fetched::Unchanged`].
+pub async fn call_if_changed<E: Endpoint>(
+    path: &E::Path,
+    query: &E::Query,
     etag: Option<&str>,
     used: Use,
     lang: Lang,
-) -> Result<Fetched<T>, Failure> {
-    let mut req = with_use(with_lang(Request::get(url), lang), used);
+) -> Result<Fetched<E::Response>, Failure> {
+    let url = E::url(path, query);
+    let mut req = with_use(with_lang(Request::get(&url), lang), used);
     if let Some(tag) = etag {
         req = req.header("If-None-Match", tag);
     }
@@ -206,79 +281,57 @@ pub async fn get_if_changed<T: DeserializeOwned>(
         .map(|v| Fetched::Changed(v, tag))
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(
-    url: &str,
-    body: &B,
-    if_match: Option<u64>,
-    lang: Lang,
-) -> Result<T, Failure> {
-    send_json(url, Request::post(url), body, if_match, None, lang).await
+/// The answer of a conditional read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched<T> {
+    /// New content, with its `ETag` (if the server sent one).
+    Changed(T, Option<String>),
+    /// `304 Not Modified`: what the page holds is current.
+    Unchanged,
 }
 
-/// A creating request that may be sent again (the outbox): the server carries out one
-/// request per `Idempotency-Key` and answers a repeat with the first answer.
-pub async fn post_once<B: Serialize, T: DeserializeOwned>(
+/// Sends again a request the outbox kept (its URL, JSON body, version and key), as it
+/// was first sent: the server answers a repeat of the key with the first answer.
+pub async fn resend(
     url: &str,
-    body: &B,
+    body: &serde_json::Value,
     if_match: Option<u64>,
     key: &str,
     lang: Lang,
-) -> Result<T, Failure> {
-    send_json(url, Request::post(url), body, if_match, Some(key), lang).await
+) -> Result<serde_json::Value, Failure> {
+    let options = Options {
+        if_match,
+        key: Some(key),
+        background: false,
+    };
+    send(url, Request::post(url), Some(body), options, lang).await
 }
 
-pub async fn patch<B: Serialize, T: DeserializeOwned>(
-    url: &str,
-    body: &B,
-    lang: Lang,
-) -> Result<T, Failure> {
-    send_json(url, Request::patch(url), body, None, None, lang).await
-}
-
-pub async fn put<B: Serialize, T: DeserializeOwned>(
-    url: &str,
-    body: &B,
-    lang: Lang,
-) -> Result<T, Failure> {
-    send_json(url, Request::put(url), body, None, None, lang).await
-}
-
-/// A `DELETE` with the CSRF token and no body.
-pub async fn delete<T: DeserializeOwned>(url: &str, lang: Lang) -> Result<T, Failure> {
-    let mut req = with_lang(Request::delete(url), lang);
-    if let Some(token) = csrf_token() {
-        req = req.header("X-CSRF-Token", &token);
-    }
-    let (req, _timer) = with_timeout(req, SEND_TIMEOUT);
-    let result = finish(req.send().await, Use::User, lang).await;
-    if result.is_ok() {
-        announce_change(url);
-    }
-    result
-}
-
-/// A state-changing request with a JSON body, the CSRF token, an optional `If-Match`
-/// version and an optional `Idempotency-Key`.
-async fn send_json<B: Serialize, T: DeserializeOwned>(
+/// A state-changing request: the CSRF token, the JSON body if any, an optional
+/// `If-Match` version and an optional `Idempotency-Key`.
+async fn send<B: Serialize, T: DeserializeOwned>(
     url: &str,
     req: RequestBuilder,
-    body: &B,
-    if_match: Option<u64>,
-    idempotency_key: Option<&str>,
+    body: Option<&B>,
+    options: Options<'_>,
     lang: Lang,
 ) -> Result<T, Failure> {
     let mut req = with_lang(req, lang);
     if let Some(token) = csrf_token() {
-        req = req.header("X-CSRF-Token", &token);
+        req = req.header(duban_api::session::CSRF_HEADER, &token);
     }
-    if let Some(key) = idempotency_key {
+    if let Some(key) = options.key {
         req = req.header("Idempotency-Key", key);
     }
-    if let Some(v) = if_match {
+    if let Some(v) = options.if_match {
         req = req.header("If-Match", &v.to_string());
     }
     let (req, _timer) = with_timeout(req, SEND_TIMEOUT);
-    let result = match req.json(body) {
+    let req = match body {
+        Some(body) => req.json(body),
+        None => req.build(),
+    };
+    let result = match req {
         Ok(r) => finish(r.send().await, Use::User, lang).await,
         Err(e) => Err(Failure::network(e, lang)),
     };
@@ -288,35 +341,40 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
     result
 }
 
-/// Uploads a file as the raw body (`POST /api/v1/cases/{id}/attachments`): its type as
-/// `Content-Type`, its name percent-encoded in `X-File-Name`.
-pub async fn upload<T: DeserializeOwned>(
-    url: &str,
+/// Uploads a file to `E` as the raw body: its type as `Content-Type`, its name
+/// percent-encoded in `X-File-Name`.
+pub async fn upload<E: Endpoint<Body = FileUpload>>(
+    path: &E::Path,
+    query: &E::Query,
     file: &leptos::web_sys::File,
     lang: Lang,
-) -> Result<T, Failure> {
+) -> Result<E::Response, Failure> {
+    let url = E::url(path, query);
     let kind = match file.type_() {
         t if t.is_empty() => "application/octet-stream".to_owned(),
         t => t,
     };
-    let mut req = with_lang(Request::post(url), lang)
+    let mut req = with_lang(Request::post(&url), lang)
         .header("Content-Type", &kind)
         .header(
             "X-File-Name",
             &crate::mechanism_view::percent_encode(&file.name()),
         );
     if let Some(token) = csrf_token() {
-        req = req.header("X-CSRF-Token", &token);
+        req = req.header(duban_api::session::CSRF_HEADER, &token);
     }
     let result = match req.body(file.clone()) {
         Ok(r) => finish(r.send().await, Use::User, lang).await,
         Err(e) => Err(Failure::network(e, lang)),
     };
     if result.is_ok() {
-        announce_change(url);
+        announce_change(&url);
     }
     result
 }
+
+/// Sign-in and sign-out are not changes the shell refreshes for.
+const AUTH_PREFIX: &str = "/api/v1/auth/";
 
 /// The window event fired after every change the user made on the server (not
 /// sign-in or sign-out): the shell refreshes the inbox count on it.
@@ -335,7 +393,10 @@ pub fn server_reached() -> bool {
 
 /// Ask the server whether it answers (`/healthz`): the bar's state follows.
 pub async fn probe() {
-    let req = with_use(Request::get("/healthz"), Use::Background);
+    let req = with_use(
+        Request::get(duban_api::health::Healthz::PATH),
+        Use::Background,
+    );
     let (req, _timer) = with_timeout(req, SEND_TIMEOUT);
     match req.send().await {
         Ok(r) if !matches!(r.status(), 502..=504) => announce_reach(true),
@@ -380,7 +441,7 @@ fn announce_reach(reached: bool) {
 }
 
 fn announce_change(url: &str) {
-    if url.starts_with("/api/v1/auth/") {
+    if url.starts_with(AUTH_PREFIX) {
         return;
     }
     if let Ok(ev) = leptos::web_sys::Event::new(CHANGED_EVENT) {

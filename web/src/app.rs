@@ -236,10 +236,10 @@ pub fn UserMenu() -> impl IntoView {
         }
         leaving.set(true);
         spawn_local(async move {
-            let r = crate::api::post::<_, serde_json::Value>(
-                "/api/v1/auth/logout",
-                &serde_json::json!({}),
-                None,
+            let r = crate::api::call::<duban_api::session::Logout>(
+                &(),
+                &(),
+                &(),
                 i18n.lang_untracked(),
             )
             .await;

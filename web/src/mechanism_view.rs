@@ -7,7 +7,6 @@ use duban_api::{InboxItem, IncidentEventView, ReferralView, SupervisionEventView
 use duban_case::model::Category;
 use duban_emergency::{IncidentType, Place, Severity};
 use duban_sla::Step;
-use serde::Deserialize;
 
 use crate::i18n::Lang;
 
@@ -192,12 +191,10 @@ pub fn countdown(secs: i64, lang: Lang) -> String {
     }
 }
 
-/// The head of an incident as the list and the board show it. The domain type keeps
-/// these fields private, so the browser reads them from the same JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// The head of an incident as the list and the board show it (owned, for the views).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentHead {
     pub id: String,
-    #[serde(default)]
     pub case_id: Option<String>,
     pub title: String,
     pub incident_type: IncidentType,
@@ -208,8 +205,26 @@ pub struct IncidentHead {
     pub declared_at: DateTime<Utc>,
     pub declared_by: String,
     pub status: duban_emergency::Status,
-    #[serde(default)]
     pub summary: Option<String>,
+}
+
+impl From<&duban_emergency::Incident> for IncidentHead {
+    fn from(i: &duban_emergency::Incident) -> IncidentHead {
+        IncidentHead {
+            id: i.id().to_owned(),
+            case_id: i.case_id().map(str::to_owned),
+            title: i.title().to_owned(),
+            incident_type: i.incident_type(),
+            severity: i.severity(),
+            place: i.place().clone(),
+            plan_id: i.plan_id().to_owned(),
+            plan_name: i.plan_name().to_owned(),
+            declared_at: i.declared_at(),
+            declared_by: i.declared_by().to_owned(),
+            status: i.status(),
+            summary: i.summary().map(str::to_owned),
+        }
+    }
 }
 
 /// An event of a case's follow-up supervision, referrals or incidents, as the case
@@ -459,16 +474,17 @@ mod tests {
 
     #[test]
     fn an_unread_incident_shows_its_declaration() {
-        let head = serde_json::from_value::<IncidentHead>(serde_json::json!({
+        let incident = serde_json::from_value::<duban_emergency::Incident>(serde_json::json!({
             "id": "i-1", "case_id": "c-1", "title": "某河段突发水污染",
             "incident_type": "water_pollution", "severity": "II",
             "place": {"division": "321102", "address": "京口区"},
             "plan_id": "water-major", "plan_name": "预案",
             "declared_at": "2025-06-03T01:00:00Z", "declared_by": "coordinator",
-            "status": "active"
+            "linkages": [], "reports": [], "status": "active", "version": 1
         }));
-        assert!(head.is_ok());
-        if let Ok(head) = head {
+        assert!(incident.is_ok());
+        if let Ok(incident) = incident {
+            let head = IncidentHead::from(&incident);
             let lines = incident_events(&head, None);
             assert_eq!(lines.len(), 1);
             assert_eq!(lines[0].code, "declared");

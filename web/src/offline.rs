@@ -385,10 +385,7 @@ impl Offline {
                 {
                     continue;
                 }
-                let r = api::post_once::<_, serde_json::Value>(
-                    &q.url, &q.body, q.if_match, &q.key, lang,
-                )
-                .await;
+                let r = api::resend(&q.url, &q.body, q.if_match, &q.key, lang).await;
                 match r {
                     Ok(answer) => this.done(&q, Some(&answer)),
                     // Still no network: try again later, keep the order.

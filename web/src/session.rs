@@ -3,6 +3,7 @@
 //! server checks every request anyway; this only hides what would be refused.
 
 use duban_api::Me;
+use duban_api::session::CurrentUser as CurrentUserEp;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,14 +49,14 @@ impl CurrentUser {
 }
 
 /// Asks the server who is signed in and provides the answer as context. Without a
-/// session the call leads to the sign-in page (see `api::get`).
+/// session the call leads to the sign-in page (see `api::call`).
 pub fn provide_current_user(lang: Lang) -> CurrentUser {
     let user = CurrentUser {
         me: RwSignal::new(None),
     };
     provide_context(user);
     spawn_local(async move {
-        match crate::api::get::<Me>("/api/v1/auth/me", lang).await {
+        match crate::api::call::<CurrentUserEp>(&(), &(), &(), lang).await {
             Ok(m) => {
                 let _ = LocalStorage::set(ME_KEY, &m);
                 user.me.set(Some(m));
@@ -125,9 +126,14 @@ pub fn IdleWarning() -> impl IntoView {
             next_ask.set_value(now + ASK_EVERY_MS);
             let lang = i18n.lang_untracked();
             spawn_local(async move {
-                let asked =
-                    crate::api::read::<Me>("/api/v1/auth/me", crate::api::Use::Background, lang)
-                        .await;
+                let asked = crate::api::call_with::<CurrentUserEp>(
+                    &(),
+                    &(),
+                    &(),
+                    crate::api::Use::Background.into(),
+                    lang,
+                )
+                .await;
                 if asked.is_err_and(|f| f.status == 401) {
                     crate::api::to_login(true);
                 }
@@ -141,7 +147,7 @@ pub fn IdleWarning() -> impl IntoView {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
             // Any answer but 401 has recorded the use (and 401 leads to sign-in).
-            let _ = crate::api::get::<Me>("/api/v1/auth/me", lang).await;
+            let _ = crate::api::call::<CurrentUserEp>(&(), &(), &(), lang).await;
             left.set(None);
         });
     };

@@ -1,11 +1,20 @@
 //! `cargo xtask api-fuzz`: Schemathesis against the real `duban serve`.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use duban_api::Endpoint;
+use duban_api::attachments::UploadAttachment;
+use duban_api::cases::{ActOnCase, CreateCase};
+use duban_api::health::{Healthz, OpenApiDocument};
+use duban_api::incidents::{DeclareIncident, DeclareIncidentFromCase};
+use duban_api::keys::CaseKey;
+use duban_api::referrals::Refer;
+use duban_api::session::Logout;
+use duban_api::supervision::Supervise;
+use duban_testkit::http::{Session, exchange};
 
 use crate::shell::{cargo, output_of, run_cmd, show, target_dir, workspace_root};
 
@@ -64,115 +73,46 @@ fn ensure_schemathesis(root: &Path) -> Result<PathBuf> {
     Ok(st)
 }
 
-/// A minimal HTTP/1.1 exchange with the server under test: status, head, body.
-fn http(
-    addr: std::net::SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Result<(u16, String, String)> {
-    use std::io::Read as _;
-    let mut s = std::net::TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes())?;
-    s.write_all(body)?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf)?;
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, rest) = text
-        .split_once("\r\n\r\n")
-        .with_context(|| format!("{method} {path}: no HTTP answer"))?;
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .with_context(|| format!("{method} {path}: no status"))?;
-    Ok((status, head.to_owned(), rest.to_owned()))
+/// Signs a fuzzing account in.
+fn login(addr: std::net::SocketAddr, username: &str) -> Result<Session> {
+    Session::sign_in(addr, username, FUZZ_PASSWORD)
+        .with_context(|| format!("signing in as {username}"))
 }
 
-/// A signed-in fuzzing account: its cookie and CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
+/// A write to `E` with a JSON body; the created object's JSON.
+fn post<E: Endpoint<Query = ()>>(
+    session: &Session,
+    path: &E::Path,
+    body: &serde_json::Value,
+) -> Result<serde_json::Value> {
+    send::<E>(
+        session,
+        path,
+        ("application/json", &body.to_string().into_bytes()),
+        &[],
+    )
 }
 
-impl Session {
-    fn login(addr: std::net::SocketAddr, username: &str) -> Result<Session> {
-        let body = serde_json::json!({"username": username, "password": FUZZ_PASSWORD});
-        let (status, head, body) = http(
-            addr,
-            "POST",
-            "/api/v1/auth/login",
-            &[("content-type", "application/json")],
-            body.to_string().as_bytes(),
-        )?;
-        if status != 200 {
-            bail!("signing in as {username}: {status} {body}");
-        }
-        let cookie = head
-            .lines()
-            .filter_map(|l| {
-                l.split_once(':')
-                    .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-                    .map(|(_, v)| v.trim())
-            })
-            .find(|c| c.starts_with("duban_session="))
-            .and_then(|c| c.split(';').next())
-            .context("no session cookie")?
-            .to_owned();
-        let v: serde_json::Value = serde_json::from_str(&body)?;
-        let csrf = v["csrf_token"]
-            .as_str()
-            .context("no csrf_token")?
-            .to_owned();
-        Ok(Session { cookie, csrf })
+/// A write to `E` of bytes of a content type, with headers besides.
+fn send<E: Endpoint<Query = ()>>(
+    session: &Session,
+    path: &E::Path,
+    (content_type, body): (&str, &[u8]),
+    extra: &[(&str, &str)],
+) -> Result<serde_json::Value> {
+    let url = E::url(path, &());
+    let mut headers = vec![("content-type", content_type)];
+    headers.extend_from_slice(extra);
+    let answer = session.send(E::METHOD.as_str(), &url, &headers, body)?;
+    if !answer.is_success() {
+        bail!(
+            "seeding: {} {url}: {} {}",
+            E::METHOD.as_str(),
+            answer.status,
+            answer.body
+        );
     }
-
-    /// A JSON (or raw) write; the created object's JSON.
-    fn send(
-        &self,
-        addr: std::net::SocketAddr,
-        path: &str,
-        content_type: &str,
-        body: &[u8],
-        extra: &[(&str, &str)],
-    ) -> Result<serde_json::Value> {
-        let mut headers = vec![
-            ("cookie", self.cookie.as_str()),
-            ("x-csrf-token", self.csrf.as_str()),
-            ("content-type", content_type),
-        ];
-        headers.extend_from_slice(extra);
-        let (status, _, answer) = http(addr, "POST", path, &headers, body)?;
-        if !(200..300).contains(&status) {
-            bail!("seeding: POST {path}: {status} {answer}");
-        }
-        Ok(serde_json::from_str(&answer)?)
-    }
-
-    fn post(
-        &self,
-        addr: std::net::SocketAddr,
-        path: &str,
-        body: &serde_json::Value,
-    ) -> Result<serde_json::Value> {
-        self.send(
-            addr,
-            path,
-            "application/json",
-            body.to_string().as_bytes(),
-            &[],
-        )
-    }
+    Ok(answer.json())
 }
 
 /// The `duban serve` under test; killed when dropped.
@@ -190,22 +130,8 @@ impl Drop for FuzzServer {
 
 /// Cases in a few states, an attachment, a referral and two incidents, so that path
 /// parameters can name real objects. Answers their ids.
-fn seed_fuzz_data(addr: std::net::SocketAddr, coordinator: &Session) -> Result<Vec<String>> {
-    let case = serde_json::json!({
-        "channel": "inspection_phone",
-        "batch_number": 3,
-        "batch_date": "2025-06-02",
-        "sender_ref": "D030123",
-        "complainant_name": "张先生",
-        "complainant_phone": "13912345678",
-        "content": "镇江市京口区某化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。",
-        "address": "镇江市京口区象山街道",
-        "division": "321102",
-        "lat": 32.2, "lon": 119.47,
-        "categories": ["air"],
-        "key_classes": [],
-        "received_at": "2025-06-03T01:30:00Z"
-    });
+fn seed_fuzz_data(coordinator: &Session) -> Result<Vec<String>> {
+    let case = duban_testkit::valid_case();
     let id = |v: &serde_json::Value, pointer: &str| -> Result<String> {
         v.pointer(pointer)
             .and_then(serde_json::Value::as_str)
@@ -218,45 +144,40 @@ fn seed_fuzz_data(addr: std::net::SocketAddr, coordinator: &Session) -> Result<V
         if key {
             body["key_classes"] = serde_json::json!(["repeated"]);
         }
-        ids.push(id(&coordinator.post(addr, "/api/v1/cases", &body)?, "/id")?);
+        ids.push(id(&post::<CreateCase>(coordinator, &(), &body)?, "/id")?);
     }
     for case_id in &ids[1..] {
-        coordinator.post(
-            addr,
-            &format!("/api/v1/cases/{case_id}/actions"),
+        post::<ActOnCase>(
+            coordinator,
+            &CaseKey::new(case_id),
             &serde_json::json!({"action": "dispatch", "lead_unit": "gov-3211"}),
         )?;
     }
     const PNG: &[u8] =
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-    let attachment = coordinator.send(
-        addr,
-        &format!("/api/v1/cases/{}/attachments", ids[1]),
-        "image/png",
-        PNG,
+    let attachment = send::<UploadAttachment>(
+        coordinator,
+        &CaseKey::new(&*ids[1]),
+        ("image/png", PNG),
         &[("x-file-name", "a.png")],
     )?;
-    let referral = coordinator.post(
-        addr,
-        &format!("/api/v1/cases/{}/referrals", ids[1]),
+    let referral = post::<Refer>(
+        coordinator,
+        &CaseKey::new(&*ids[1]),
         &serde_json::json!({"action": "send", "from_unit": "prov-coord", "to_unit": "dept-zjt",
             "subject": "管网问题", "text": "请协同核查", "amount": 2, "unit": "working_days"}),
     )?;
     let declare = serde_json::json!({"action": "declare", "title": "河道发现死鱼",
         "incident_type": "water_pollution", "severity": "IV", "division": "321102"});
-    let incident = coordinator.post(addr, "/api/v1/incidents", &declare)?;
-    let from_case = coordinator.post(
-        addr,
-        &format!("/api/v1/cases/{}/incidents", ids[2]),
-        &declare,
-    )?;
-    coordinator
-        .post(
-            addr,
-            &format!("/api/v1/cases/{}/supervision", ids[3]),
-            &serde_json::json!({"action": "assign", "supervisor": "fz-coordinator"}),
-        )
-        .ok();
+    let incident = post::<DeclareIncident>(coordinator, &(), &declare)?;
+    let from_case =
+        post::<DeclareIncidentFromCase>(coordinator, &CaseKey::new(&*ids[2]), &declare)?;
+    post::<Supervise>(
+        coordinator,
+        &CaseKey::new(&*ids[3]),
+        &serde_json::json!({"action": "assign", "supervisor": "fz-coordinator"}),
+    )
+    .ok();
     ids.push(id(&attachment, "/id")?);
     ids.push(id(&referral, "/referral/id")?);
     ids.push(id(&incident, "/incident/id")?);
@@ -373,25 +294,21 @@ pub(crate) fn api_fuzz(opts: &FuzzOptions) -> Result<()> {
         .context("cannot start duban serve")?;
     let server = FuzzServer { child, addr };
     let up = std::time::Instant::now();
-    while http(server.addr, "GET", "/healthz", &[], b"")
-        .map(|r| r.0)
-        .ok()
-        != Some(200)
-    {
+    while exchange(server.addr, "GET", Healthz::PATH, &[], b"").map(|a| a.status) != Ok(200) {
         if up.elapsed() > std::time::Duration::from_secs(60) {
             bail!("duban serve did not come up; see {}", log_path.display());
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 
-    let admin = Session::login(addr, "fz-admin")?;
-    let coordinator = Session::login(addr, "fz-coordinator")?;
-    let ids = seed_fuzz_data(addr, &coordinator)?;
+    let admin = login(addr, "fz-admin")?;
+    let coordinator = login(addr, "fz-coordinator")?;
+    let ids = seed_fuzz_data(&coordinator)?;
     println!("seeded {} objects", ids.len());
     let config = work.join("schemathesis.toml");
     fs::write(&config, fuzz_config(&ids))?;
 
-    let schema = format!("http://{addr}/api/v1/openapi.json");
+    let schema = format!("http://{addr}{}", OpenApiDocument::PATH);
     let mut runs = Vec::new();
     let identities: [(&'static str, Option<&Session>); 3] = [
         ("anonymous", None),
@@ -419,15 +336,16 @@ pub(crate) fn api_fuzz(opts: &FuzzOptions) -> Result<()> {
         }
         if let Some(session) = session {
             // Signing out would end the session the rest of the run uses.
-            cmd.args(["--exclude-path", "/api/v1/auth/logout"])
-                .args(["--header", &format!("Cookie: {}", session.cookie)])
-                .args(["--header", &format!("X-CSRF-Token: {}", session.csrf)]);
+            cmd.args(["--exclude-path", Logout::PATH]);
+            for (name, value) in session.headers() {
+                cmd.args(["--header", &format!("{name}: {value}")]);
+            }
         }
         let mut shown = show(&cmd);
         if let Some(session) = session {
-            shown = shown
-                .replace(&session.cookie, "duban_session=…")
-                .replace(&session.csrf, "…");
+            for (_, value) in session.headers() {
+                shown = shown.replace(value, "…");
+            }
         }
         println!("$ {shown}");
         let mut child = cmd

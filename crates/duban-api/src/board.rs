@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use duban_board::filter::BoardQuery;
+use duban_board::geo::FeatureCollection;
 use duban_case::Lang;
 use duban_case::model::Category;
 
 use crate::endpoint::{Answer::*, Doc, Endpoint, Method};
-use crate::endpoint::{GeoJson, payload};
+use crate::endpoint::{Media, Payload, payload};
 
 /// Figures of a set of cases on the map board.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -191,7 +192,7 @@ impl Endpoint for GeoJiangsu {
     type Path = ();
     type Query = ();
     type Body = ();
-    type Response = GeoJson;
+    type Response = FeatureCollection;
     const DOC: Doc = Doc {
         description: "Jiangsu's cities and counties as GeoJSON (properties code, name, city, level); source in data/geo/SOURCE.md.",
         says: "GeoJSON FeatureCollection",
@@ -236,4 +237,9 @@ impl crate::endpoint::Params for BoardQuery {
         })
         .collect()
     }
+}
+
+/// The map travels as GeoJSON (`application/geo+json`), not as a documented schema.
+impl Payload for FeatureCollection {
+    const MEDIA: Media = Media::Bytes("application/geo+json");
 }

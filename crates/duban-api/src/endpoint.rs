@@ -65,7 +65,7 @@ pub trait Endpoint {
     type Query: Serialize + Params;
     /// The request body: `()` for none, [`FileUpload`] for a file's raw bytes, else JSON.
     type Body: Serialize + DeserializeOwned + Payload;
-    /// The answer: JSON, or a marker ([`Csv`], [`Xlsx`], [`GeoJson`], [`FileDownload`],
+    /// The answer: JSON, or a marker ([`Csv`], [`Xlsx`], [`FileDownload`],
     /// `()` for none) for what is not JSON.
     type Response: DeserializeOwned + Payload;
     /// How the OpenAPI document describes the route beyond its types.
@@ -277,14 +277,6 @@ pub struct Xlsx;
 
 impl Payload for Xlsx {
     const MEDIA: Media = Media::Bytes(XLSX);
-}
-
-/// An answer in GeoJSON.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-pub struct GeoJson;
-
-impl Payload for GeoJson {
-    const MEDIA: Media = Media::Bytes("application/geo+json");
 }
 
 /// An answer that is a stored file, of its own type.

@@ -16,6 +16,11 @@ macro_rules! key {
             $(#[$field_doc])*
             pub $field: $ty,
         }
+        impl $name {
+            pub fn new(value: impl Into<$ty>) -> $name {
+                $name { $field: value.into() }
+            }
+        }
         params!($name);
     };
 }

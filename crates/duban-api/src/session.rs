@@ -6,6 +6,13 @@ use crate::Role;
 use crate::endpoint::payload;
 use crate::endpoint::{Doc, Endpoint, Header, Method};
 
+/// The session cookie (HTTP only).
+pub const SESSION_COOKIE: &str = "duban_session";
+/// The readable cookie holding the session's CSRF token, for the browser app.
+pub const CSRF_COOKIE: &str = "duban_csrf";
+/// The header a state-changing request must carry the CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
 /// The signed-in user (`GET /api/v1/auth/me`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {

@@ -97,6 +97,17 @@ impl Incident {
     pub fn plan_id(&self) -> &str {
         &self.plan_id
     }
+    /// The plan's name when the incident was declared.
+    pub fn plan_name(&self) -> &str {
+        &self.plan_name
+    }
+    pub fn declared_at(&self) -> DateTime<Utc> {
+        self.declared_at
+    }
+    /// The username of whoever declared it.
+    pub fn declared_by(&self) -> &str {
+        &self.declared_by
+    }
     pub fn linkages(&self) -> &[Linkage] {
         &self.linkages
     }

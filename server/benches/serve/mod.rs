@@ -4,13 +4,10 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
-
-use serde_json::json;
 
 pub fn free_addr() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
@@ -19,7 +16,8 @@ pub fn free_addr() -> SocketAddr {
         .unwrap()
 }
 
-/// One HTTP/1.1 request on its own connection; (status, head, body).
+/// One HTTP/1.1 request on its own connection; (status, head, body). A JSON body gets
+/// its content type.
 pub fn http(
     addr: SocketAddr,
     method: &str,
@@ -27,31 +25,16 @@ pub fn http(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> (u16, String, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
+    let mut all = headers.to_vec();
+    if body.is_some() {
+        all.push(("content-type", "application/json"));
     }
-    if let Some(b) = body {
-        req.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            b.len()
-        ));
+    let body = body.unwrap_or_default().as_bytes();
+    match duban_testkit::http::exchange(addr, method, path, &all, body) {
+        Ok(a) => (a.status, a.head(), a.body),
+        // Not up yet, or gone: no status.
+        Err(_) => (0, String::new(), String::new()),
     }
-    req.push_str("\r\n");
-    req.push_str(body.unwrap_or_default());
-    s.write_all(req.as_bytes()).unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_owned(), rest.to_owned())
 }
 
 pub fn wait_until_up(addr: SocketAddr, child: &mut Child, what: &str) {
@@ -155,30 +138,11 @@ pub fn start_duban(db_url: &str, dir: &Path, args: &[&str], rust_log: &str) -> S
 
 /// Signs in; the headers every request then carries (session and CSRF token).
 pub fn sign_in(addr: SocketAddr, username: &str, password: &str) -> Vec<(String, String)> {
-    let body = json!({"username": username, "password": password}).to_string();
-    let (status, head, text) = http(addr, "POST", "/api/v1/auth/login", &[], Some(&body));
-    assert_eq!(status, 200, "sign-in: {text}");
-    let cookie = |name: &str| {
-        head.lines()
-            .filter_map(|l| {
-                l.strip_prefix("set-cookie: ")
-                    .or_else(|| l.strip_prefix("Set-Cookie: "))
-            })
-            .filter_map(|c| c.split(';').next())
-            .find_map(|c| c.strip_prefix(&format!("{name}=")).map(str::to_owned))
-            .unwrap_or_else(|| panic!("no {name} cookie in {head}"))
-    };
-    let session = cookie(duban_server::auth::SESSION_COOKIE);
-    let csrf = cookie(duban_server::auth::CSRF_COOKIE);
-    vec![
-        (
-            "Cookie".into(),
-            format!(
-                "{}={session}; {}={csrf}",
-                duban_server::auth::SESSION_COOKIE,
-                duban_server::auth::CSRF_COOKIE
-            ),
-        ),
-        ("X-CSRF-Token".into(), csrf),
-    ]
+    let session = duban_testkit::http::Session::sign_in(addr, username, password)
+        .unwrap_or_else(|e| panic!("sign-in as {username}: {e}"));
+    session
+        .headers()
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }

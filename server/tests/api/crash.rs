@@ -3,12 +3,17 @@
 //! never there twice, and every case has its opening event, its board fact and a
 //! reference of its own.
 
-use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use duban_api::cases::ListCases;
+use duban_api::dispatch::DispatchBatch;
+use duban_api::health::Healthz;
+use duban_api::import::{CommitImport, ImportQuery};
+use duban_api::{BatchDispatch, Endpoint, ListQuery};
+use duban_testkit::http::{Answer, Session, exchange};
+use serde_json::Value;
 
 use super::uuid_like;
 
@@ -17,38 +22,6 @@ const ROWS: usize = 1449;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_duban")
-}
-
-/// A minimal HTTP/1.1 exchange; `None` when the connection died (the server was killed).
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Option<(u16, String, Value)> {
-    let mut s = TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(120))).ok()?;
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes()).ok()?;
-    s.write_all(body).ok()?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).ok()?;
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, rest) = text.split_once("\r\n\r\n")?;
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((
-        status,
-        head.to_owned(),
-        serde_json::from_str(rest).unwrap_or(Value::Null),
-    ))
 }
 
 struct Server {
@@ -78,7 +51,7 @@ impl Server {
             .spawn()
             .expect("duban serve");
         let started = Instant::now();
-        while http(addr, "GET", "/healthz", &[], b"").map(|r| r.0) != Some(200) {
+        while exchange(addr, "GET", Healthz::PATH, &[], b"").map(|a| a.status) != Ok(200) {
             assert!(
                 started.elapsed() < Duration::from_secs(60),
                 "the server did not come up"
@@ -88,26 +61,8 @@ impl Server {
         Server { child, addr }
     }
 
-    /// Sign in: (cookie, CSRF token).
-    fn sign_in(&self) -> (String, String) {
-        let body = json!({"username": "crash", "password": PASSWORD}).to_string();
-        let (status, head, v) = http(
-            self.addr,
-            "POST",
-            "/api/v1/auth/login",
-            &[("content-type", "application/json")],
-            body.as_bytes(),
-        )
-        .expect("sign-in answered");
-        assert_eq!(status, 200, "{v}");
-        let cookie = head
-            .lines()
-            .filter_map(|l| l.strip_prefix("set-cookie: "))
-            .find(|c| c.starts_with("duban_session="))
-            .and_then(|c| c.split(';').next())
-            .expect("session cookie")
-            .to_owned();
-        (cookie, v["csrf_token"].as_str().expect("csrf").to_owned())
+    fn sign_in(&self) -> Session {
+        Session::sign_in(self.addr, "crash", PASSWORD).expect("signed in")
     }
 
     fn kill(mut self) {
@@ -140,61 +95,48 @@ fn transfer_list(b: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn commit(addr: SocketAddr, session: &(String, String), b: usize) -> Option<(u16, Value)> {
-    let list = transfer_list(b);
-    http(
-        addr,
-        "POST",
-        &format!("/api/v1/import/commit?file_name=batch-{b}.csv"),
-        &[
-            ("content-type", "text/csv"),
-            ("cookie", &session.0),
-            ("x-csrf-token", &session.1),
-        ],
-        &list,
-    )
-    .map(|(s, _, v)| (s, v))
+/// Commits batch `b`'s transfer list; `None` when the answer was cut off.
+fn commit(session: &Session, b: usize) -> Option<(u16, Value)> {
+    let query = ImportQuery {
+        file_name: Some(format!("batch-{b}.csv")),
+        ..Default::default()
+    };
+    let url = CommitImport::url(&(), &query);
+    let answer = session.send(
+        CommitImport::METHOD.as_str(),
+        &url,
+        &[("content-type", "text/csv")],
+        &transfer_list(b),
+    );
+    answer.ok().map(|a| (a.status, a.json()))
 }
 
 /// Batch dispatch of batch `b` as the routing rules propose.
-fn dispatch(addr: SocketAddr, session: &(String, String), b: usize) -> Option<(u16, Value)> {
-    let body = json!({"batch": b, "note": "按规则批量交办"}).to_string();
-    http(
-        addr,
-        "POST",
-        "/api/v1/dispatch",
-        &[
-            ("content-type", "application/json"),
-            ("cookie", &session.0),
-            ("x-csrf-token", &session.1),
-        ],
-        body.as_bytes(),
-    )
-    .map(|(s, _, v)| (s, v))
+fn dispatch(session: &Session, b: usize) -> Option<(u16, Value)> {
+    let body = BatchDispatch {
+        batch: Some(u16::try_from(b).expect("a batch number")),
+        case_ids: Vec::new(),
+        note: "按规则批量交办".into(),
+    };
+    let answer = session.answer::<DispatchBatch>(&(), &(), &body, &[]);
+    answer.ok().map(|a: Answer| (a.status, a.json()))
 }
 
 /// How many cases of batch `b` the server lists.
-fn batch_total(addr: SocketAddr, session: &(String, String), b: usize) -> u64 {
-    batch_count(addr, session, b, "")
+fn batch_total(session: &Session, b: usize) -> u64 {
+    batch_count(session, b, "")
 }
 
 /// How many cases of batch `b` the server lists in `status` (any status when empty).
-fn batch_count(addr: SocketAddr, session: &(String, String), b: usize, status: &str) -> u64 {
-    let status = if status.is_empty() {
-        String::new()
-    } else {
-        format!("&status={status}")
+fn batch_count(session: &Session, b: usize, status: &str) -> u64 {
+    let query = ListQuery {
+        batch: Some(u16::try_from(b).expect("a batch number")),
+        status: (!status.is_empty()).then(|| status.to_owned()),
+        limit: Some(1),
+        ..Default::default()
     };
-    let (status, _, v) = http(
-        addr,
-        "GET",
-        &format!("/api/v1/cases?batch={b}{status}&limit=1"),
-        &[("cookie", &session.0)],
-        b"",
-    )
-    .expect("list answered");
-    assert_eq!(status, 200, "{v}");
-    v["total"].as_u64().expect("total")
+    let page = session.call::<ListCases>(&(), &query, &());
+    page.expect("the list").total
 }
 
 /// Start the server, sign in, send `request` and kill the server `delay_ms` later;
@@ -202,12 +144,11 @@ fn batch_count(addr: SocketAddr, session: &(String, String), b: usize, status: &
 fn killed_during(
     database_url: &str,
     delay_ms: u64,
-    request: impl FnOnce(SocketAddr, &(String, String)) -> Option<(u16, Value)> + Send + 'static,
+    request: impl FnOnce(&Session) -> Option<(u16, Value)> + Send + 'static,
 ) -> u16 {
     let server = Server::start(database_url);
     let session = server.sign_in();
-    let addr = server.addr;
-    let sender = std::thread::spawn(move || request(addr, &session));
+    let sender = std::thread::spawn(move || request(&session));
     std::thread::sleep(Duration::from_millis(delay_ms));
     server.kill();
     sender.join().expect("sender").map_or(0, |a| a.0)
@@ -241,14 +182,12 @@ pub fn import_survives_sigkill(database_url: &str) -> Vec<u16> {
         .enumerate()
         .map(|(i, d)| (i + 1, d))
     {
-        let cut = killed_during(database_url, delay_ms, move |addr, session| {
-            commit(addr, session, b)
-        });
+        let cut = killed_during(database_url, delay_ms, move |session| commit(session, b));
 
         // Restarted: the batch is there in whole or not at all.
         let server = Server::start(database_url);
         let session = server.sign_in();
-        let total = batch_total(server.addr, &session, b);
+        let total = batch_total(&session, b);
         assert!(
             total == 0 || total == ROWS as u64,
             "batch {b}: {total} of {ROWS} cases after a kill at {delay_ms} ms"
@@ -258,19 +197,19 @@ pub fn import_survives_sigkill(database_url: &str) -> Vec<u16> {
         );
         first_answers.push(cut);
         // Sending it again completes it once, or is refused as imported already.
-        let (status, v) = commit(server.addr, &session, b).expect("the retry answered");
+        let (status, v) = commit(&session, b).expect("the retry answered");
         if total == 0 {
             assert_eq!(status, 201, "batch {b}: {v}");
         } else {
             assert_eq!(status, 409, "batch {b}: {v}");
         }
-        assert_eq!(batch_total(server.addr, &session, b), ROWS as u64);
+        assert_eq!(batch_total(&session, b), ROWS as u64);
         drop(server);
     }
     let server = Server::start(database_url);
     let session = server.sign_in();
     for b in 1..=KILL_AFTER_MS.len() {
-        assert_eq!(batch_total(server.addr, &session, b), ROWS as u64);
+        assert_eq!(batch_total(&session, b), ROWS as u64);
     }
     drop(server);
     first_answers
@@ -286,14 +225,12 @@ pub fn dispatch_survives_sigkill(database_url: &str) {
         .enumerate()
         .map(|(i, d)| (i + 1, d))
     {
-        let cut = killed_during(database_url, delay_ms, move |addr, session| {
-            dispatch(addr, session, b)
-        });
+        let cut = killed_during(database_url, delay_ms, move |session| dispatch(session, b));
 
         let server = Server::start(database_url);
         let session = server.sign_in();
-        let done = batch_count(server.addr, &session, b, "dispatched");
-        let waiting = batch_count(server.addr, &session, b, "received");
+        let done = batch_count(&session, b, "dispatched");
+        let waiting = batch_count(&session, b, "received");
         eprintln!(
             "dispatch of batch {b}: killed after {delay_ms} ms, first answer {cut}, {done} dispatched and {waiting} waiting after the restart"
         );
@@ -301,14 +238,11 @@ pub fn dispatch_survives_sigkill(database_url: &str) {
             (done, waiting) == (0, ROWS as u64) || (done, waiting) == (ROWS as u64, 0),
             "batch {b}: {done} dispatched, {waiting} waiting after a kill at {delay_ms} ms"
         );
-        let (status, v) = dispatch(server.addr, &session, b).expect("the retry answered");
+        let (status, v) = dispatch(&session, b).expect("the retry answered");
         assert_eq!(status, 200, "batch {b}: {v}");
         let sent = v["dispatched"].as_array().map_or(0, Vec::len) as u64;
         assert_eq!(sent, waiting, "the retry sends exactly the rest: {v}");
-        assert_eq!(
-            batch_count(server.addr, &session, b, "dispatched"),
-            ROWS as u64
-        );
+        assert_eq!(batch_count(&session, b, "dispatched"), ROWS as u64);
     }
 }
 

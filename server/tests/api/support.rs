@@ -147,23 +147,7 @@ pub(crate) fn codes(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub(crate) fn valid_case() -> Value {
-    json!({
-        "channel": "inspection_phone",
-        "batch_number": 3,
-        "batch_date": "2025-06-02",
-        "sender_ref": "D030123",
-        "complainant_name": "张先生",
-        "complainant_phone": "13912345678",
-        "content": "镇江市京口区某化工企业夜间偷排废气，气味刺鼻，周边居民晚上不敢开窗。",
-        "address": "镇江市京口区象山街道",
-        "division": "321102",
-        "lat": 32.2, "lon": 119.47,
-        "categories": ["air"],
-        "key_classes": [],
-        "received_at": "2025-06-03T01:30:00Z"
-    })
-}
+pub(crate) use duban_testkit::valid_case;
 
 /// A scenario's server on `store`, with a coordinator of the provincial group signed in.
 pub(crate) async fn with_coordinator(

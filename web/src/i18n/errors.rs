@@ -82,6 +82,11 @@ pub(super) const STRINGS: &[Entry] = &[
         "The batch number lies between 1 and 99",
     ),
     (
+        "err.query.invalid",
+        "查询参数无效",
+        "Invalid query parameters",
+    ),
+    (
         "err.idempotency.answer_lost",
         "该提交已办理，但答复丢失；请刷新查看结果",
         "This submission was carried out but its answer was lost; reload to see it",

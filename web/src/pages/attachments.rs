@@ -6,7 +6,9 @@
 //! anything is sent. Uploads need the network: the outbox keeps forms, not files, so
 //! while offline the picker is disabled and says so.
 
-use duban_api::{ApiError, AttachmentView};
+use duban_api::attachments::{self as endpoints, DownloadAttachment, UploadAttachment};
+use duban_api::keys::{AttachmentKey, CaseKey};
+use duban_api::{ApiError, AttachmentView, Endpoint};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::web_sys::{File, HtmlInputElement};
@@ -19,7 +21,7 @@ use crate::offline::use_offline;
 /// A link to a stored file: a thumbnail for images, the name for other files.
 #[component]
 pub(crate) fn AttachmentLink(id: String, name: String, content_type: String) -> impl IntoView {
-    let href = format!("/api/v1/attachments/{id}");
+    let href = DownloadAttachment::url(&AttachmentKey::new(&*id), &());
     let image = content_type.starts_with("image/");
     view! {
         <a class="attachment" class:attachment-image=image href=href.clone() target="_blank" rel="noopener"
@@ -61,7 +63,7 @@ pub(crate) fn AttachmentPicker(
     let off = use_offline();
     // Problems of single files: (file name, error).
     let file_errors = RwSignal::new(Vec::<(String, ApiError)>::new());
-    let upload_url = StoredValue::new(format!("/api/v1/cases/{case_id}/attachments"));
+    let key = StoredValue::new(CaseKey::new(&*case_id));
     let upload = move |file: File| {
         let name = file.name();
         if let Some((field, code)) = refused(&file) {
@@ -71,7 +73,7 @@ pub(crate) fn AttachmentPicker(
         let lang = i18n.lang_untracked();
         uploading.update(|n| *n += 1);
         spawn_local(async move {
-            match api::upload::<AttachmentView>(&upload_url.get_value(), &file, lang).await {
+            match api::upload::<UploadAttachment>(&key.get_value(), &(), &file, lang).await {
                 Ok(a) => uploads.update(|u| u.push(a)),
                 Err(f) => file_errors.update(|e| {
                     e.extend(f.errors().iter().cloned().map(|x| (name.clone(), x)));
@@ -138,13 +140,15 @@ pub(crate) fn CaseAttachments(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let files = RwSignal::new(Vec::<AttachmentView>::new());
-    let url = StoredValue::new(format!("/api/v1/cases/{case_id}/attachments"));
+    let key = StoredValue::new(CaseKey::new(&*case_id));
     Effect::new(move |_| {
         version.track();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
             // Without the network the list shown stays as it was.
-            if let Ok(list) = api::get::<Vec<AttachmentView>>(&url.get_value(), lang).await {
+            if let Ok(list) =
+                api::call::<endpoints::CaseAttachments>(&key.get_value(), &(), &(), lang).await
+            {
                 files.set(list);
             }
         });

@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use duban_api::board::{GeoJiangsu, GetBoard};
 use duban_api::{ApiError, AreaFigures, BoardView, Figures, SeriesPoint, UnitFigures};
 use duban_board::filter::{BoardFilter, BoardQuery};
 use duban_board::geo::{FeatureCollection, Frame, Level};
@@ -162,20 +163,16 @@ pub fn BoardPage() -> impl IntoView {
     let metric = RwSignal::new(Metric::Open);
     let checked_at: RwSignal<Option<String>> = RwSignal::new(None);
 
-    let url_now = move || {
-        parsed
-            .get_untracked()
-            .ok()
-            .map(|f| format!("/api/v1/board{}", search_of(&f.to_query())))
-    };
+    let query_now = move || parsed.get_untracked().ok().map(|f| f.to_query());
     let load = move |used: api::Use| {
-        let Some(url) = url_now() else { return };
+        let Some(asked) = query_now() else { return };
         let tag = etag.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            let result = api::get_if_changed::<BoardView>(&url, tag.as_deref(), used, lang).await;
+            let result =
+                api::call_if_changed::<GetBoard>(&(), &asked, tag.as_deref(), used, lang).await;
             // An answer for a filter no longer shown is dropped.
-            if url_now().as_deref() != Some(url.as_str()) {
+            if query_now().as_ref() != Some(&asked) {
                 return;
             }
             match result {
@@ -209,7 +206,7 @@ pub fn BoardPage() -> impl IntoView {
     {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<FeatureCollection>("/api/v1/geo/jiangsu", lang).await {
+            match api::call::<GeoJiangsu>(&(), &(), &(), lang).await {
                 Ok(fc) => geo.set(Some(Arc::new(fc))),
                 Err(f) => load_errors.update(|e| e.extend(f.errors().iter().cloned())),
             }

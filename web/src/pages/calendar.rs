@@ -2,6 +2,7 @@
 //! `duban-calendar`) and the SLA rule sets in force (from the server).
 
 use chrono::{Datelike, NaiveDate, Utc};
+use duban_api::sla::RuleSets;
 use duban_calendar::{Calendar, DayKind};
 use duban_core::china_date;
 use duban_sla::RuleSet;
@@ -27,9 +28,7 @@ pub fn CalendarPage() -> impl IntoView {
     let year = RwSignal::new(china_date(Utc::now()).year());
     let rule_sets = RwSignal::new(Vec::<RuleSet>::new());
     spawn_local(async move {
-        if let Ok(r) =
-            api::get::<Vec<RuleSet>>("/api/v1/sla/rule-sets", i18n.lang_untracked()).await
-        {
+        if let Ok(r) = api::call::<RuleSets>(&(), &(), &(), i18n.lang_untracked()).await {
             rule_sets.set(r);
         }
     });

@@ -2,7 +2,10 @@
 //! With a batch chosen, administrators and coordinators can dispatch the whole batch as
 //! the routing rules propose (整批交办), after confirming on the page.
 
-use duban_api::{ApiError, BatchDispatch, BatchDispatchResult, CaseSummary, Page};
+use duban_api::cases::ListCases;
+use duban_api::dispatch::DispatchBatch;
+use duban_api::export::{ExportCsv, ExportXlsx};
+use duban_api::{ApiError, BatchDispatch, BatchDispatchResult, CaseSummary, Endpoint, ListQuery};
 use duban_case::model::{Category, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -70,24 +73,42 @@ impl Filters {
         crate::api::query_string(KEYS.into_iter().zip(self.values()))
     }
 
-    fn query(&self, cursor: Option<&str>) -> String {
-        let limit = duban_api::DEFAULT_PAGE.to_string();
-        let mut pairs: Vec<(&str, &str)> = vec![("limit", &limit)];
-        pairs.extend(KEYS.into_iter().zip(self.values()));
-        if let Some(c) = cursor {
-            pairs.push(("cursor", c));
-        }
-        format!("/api/v1/cases{}", crate::api::query_string(pairs))
+    /// The list's query for these filters: a batch or key the address spells wrongly
+    /// is refused here (the field and the error code), as the server would.
+    fn list_query(&self) -> Result<ListQuery, (&'static str, &'static str)> {
+        let given = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+        let batch = match self.batch.as_str() {
+            "" => None,
+            b => Some(b.parse().map_err(|_| ("batch", "batch.out_of_range"))?),
+        };
+        let key = match self.key.as_str() {
+            "" => None,
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => return Err(("key", "query.invalid")),
+        };
+        Ok(ListQuery {
+            status: given(&self.status),
+            division: given(&self.division),
+            category: given(&self.category),
+            key,
+            batch,
+            from: given(&self.from),
+            to: given(&self.to),
+            cursor: None,
+            limit: None,
+        })
     }
 
-    /// The CSV export of every case these filters match (no paging).
-    fn export_href(&self) -> String {
-        format!("/api/v1/cases/export.csv{}", self.search())
+    /// The CSV export of every case these filters match (no paging); none for filters
+    /// the list refuses.
+    fn export_href(&self) -> Option<String> {
+        self.list_query().ok().map(|q| ExportCsv::url(&(), &q))
     }
 
     /// The same table as an Excel workbook.
-    fn export_xlsx_href(&self) -> String {
-        format!("/api/v1/cases/export.xlsx{}", self.search())
+    fn export_xlsx_href(&self) -> Option<String> {
+        self.list_query().ok().map(|q| ExportXlsx::url(&(), &q))
     }
 }
 
@@ -109,15 +130,26 @@ pub fn CaseListPage() -> impl IntoView {
     let generation = StoredValue::new(0u64);
 
     let load = move |append: bool| {
-        let url = filters
-            .get_untracked()
-            .query(if append { cursor.get_untracked() } else { None }.as_deref());
+        let query = filters.get_untracked().list_query().map(|q| ListQuery {
+            cursor: if append { cursor.get_untracked() } else { None },
+            limit: Some(duban_api::DEFAULT_PAGE),
+            ..q
+        });
+        let query = match query {
+            Ok(q) => q,
+            Err((field, code)) => {
+                rows.set(Vec::new());
+                total.set(None);
+                error.set(Some(local_error(i18n, field, code).message));
+                return;
+            }
+        };
         let lang = i18n.lang_untracked();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         loading.set(true);
         spawn_local(async move {
-            let result = api::get::<Page<CaseSummary>>(&url, lang).await;
+            let result = api::call::<ListCases>(&(), &query, &(), lang).await;
             if generation.get_value() != mine {
                 return;
             }
@@ -183,7 +215,7 @@ pub fn CaseListPage() -> impl IntoView {
         let lang = i18n.lang_untracked();
         dispatch_busy.set(true);
         spawn_local(async move {
-            match api::post::<_, BatchDispatchResult>("/api/v1/dispatch", &body, None, lang).await {
+            match api::call::<DispatchBatch>(&(), &(), &body, lang).await {
                 Ok(r) => {
                     dispatch_result.set(Some(r));
                     dispatch_errors.set(Vec::new());

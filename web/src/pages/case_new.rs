@@ -9,7 +9,8 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
-use duban_api::{ApiError, CaseView};
+use duban_api::cases::CreateCase;
+use duban_api::{ApiError, Endpoint};
 use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::model::{Category, Channel, KeyClass};
 use leptos::prelude::*;
@@ -188,7 +189,7 @@ pub fn CaseNewPage() -> impl IntoView {
         let to_outbox = move |key: String, body: serde_json::Value| {
             off.enqueue(Queued {
                 key,
-                url: "/api/v1/cases".into(),
+                url: CreateCase::url(&(), &()),
                 detail,
                 body,
                 if_match: None,
@@ -212,7 +213,18 @@ pub fn CaseNewPage() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post_once::<_, CaseView>("/api/v1/cases", &body, None, &key, lang).await {
+            match api::call_json::<CreateCase>(
+                &(),
+                &(),
+                &body,
+                api::Options {
+                    key: Some(&key),
+                    ..Default::default()
+                },
+                lang,
+            )
+            .await
+            {
                 Ok(view) => {
                     draft.set(blank_draft());
                     offline::clear_draft(DRAFT);

@@ -3,6 +3,7 @@
 //! the cases below. Handlers see their own jurisdiction (the server decides). The view
 //! refreshes itself every minute.
 
+use duban_api::dispatch::Clearing;
 use std::time::Duration;
 
 use duban_api::{ApiError, ClearingCase, ClearingRow, ClearingView};
@@ -63,7 +64,7 @@ pub fn ClearingPage() -> impl IntoView {
         loading.set(true);
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::read::<ClearingView>("/api/v1/clearing", used, lang).await {
+            match api::call_with::<Clearing>(&(), &(), &(), used.into(), lang).await {
                 Ok(v) => {
                     data.set(Some(v));
                     errors.set(Vec::new());

@@ -10,8 +10,14 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use duban_api::cases::GetCase;
+use duban_api::endpoint::FileUpload;
+use duban_api::import::{
+    CommitImport, ImportQuery, ImportTemplateCsv, ImportTemplateXlsx, PreviewImport,
+};
+use duban_api::keys::CaseKey;
 use duban_api::{
-    ApiError, CaseView, ErrorBody, IMPORT_MAX_BYTES, ImportPreview, ImportResult, ImportRowView,
+    ApiError, Endpoint, ErrorBody, IMPORT_MAX_BYTES, ImportPreview, ImportResult, ImportRowView,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -49,28 +55,6 @@ enum Upload {
     Sent100,
 }
 
-/// The session's CSRF token, from the readable `duban_csrf` cookie (as `api.rs` reads it).
-fn csrf_token() -> Option<String> {
-    let doc = JsValue::from(document());
-    let raw = js_sys::Reflect::get(&doc, &"cookie".into())
-        .ok()?
-        .as_string()?;
-    raw.split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == "duban_csrf")
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-/// Not signed in (or the session expired): go to the sign-in page, then come back.
-fn to_login() {
-    let window = window();
-    let here = window.location().pathname().unwrap_or_default();
-    if here != "/login" {
-        let _ = window.location().set_href(&format!("/login?next={here}"));
-    }
-}
-
 fn failure(status: u16, code: &str, message: String) -> Failure {
     Failure {
         status,
@@ -105,7 +89,7 @@ fn too_large(lang: Lang) -> Failure {
 /// 401 leads to sign-in.
 fn answer<T: DeserializeOwned>(status: u16, text: &str, lang: Lang) -> Result<T, Failure> {
     if status == 401 {
-        to_login();
+        api::to_login(false);
     }
     if (200..300).contains(&status) {
         return serde_json::from_str(text).map_err(|e| Failure {
@@ -127,22 +111,24 @@ fn answer<T: DeserializeOwned>(status: u16, text: &str, lang: Lang) -> Result<T,
     }
 }
 
-/// `POST url` with the file as the raw body (`application/octet-stream`), the language
-/// and the CSRF token, telling `progress` how far the upload is.
-async fn post_file<T: DeserializeOwned>(
-    url: &str,
+/// The file to `E` as the raw body (`application/octet-stream`), with the language and
+/// the CSRF token, telling `progress` how far the upload is.
+async fn post_file<E: Endpoint<Path = (), Body = FileUpload>>(
+    query: &E::Query,
     file: &File,
     lang: Lang,
     progress: impl Fn(Upload) + 'static,
-) -> Result<T, Failure> {
+) -> Result<E::Response, Failure> {
+    let url = E::url(&(), query);
+    let url = url.as_str();
     let progress = Rc::new(progress);
     let xhr = XmlHttpRequest::new().map_err(|_| interrupted(lang))?;
     let prepared = (|| -> Result<(), JsValue> {
         xhr.open_with_async("POST", url, true)?;
         xhr.set_request_header("Accept-Language", lang.code())?;
         xhr.set_request_header("Content-Type", "application/octet-stream")?;
-        if let Some(token) = csrf_token() {
-            xhr.set_request_header("X-CSRF-Token", &token)?;
+        if let Some(token) = api::csrf_token() {
+            xhr.set_request_header(duban_api::session::CSRF_HEADER, &token)?;
         }
         Ok(())
     })();
@@ -184,29 +170,20 @@ async fn post_file<T: DeserializeOwned>(
 }
 
 /// `?file_name=…&sheet=…&edits=…&historical=true` of a preview or commit.
-fn import_url(
-    action: &str,
-    file_name: &str,
-    sheet: &str,
-    edits: &Edits,
-    historical: bool,
-) -> String {
-    let edits = edits.query();
-    format!(
-        "/api/v1/import/{action}{}",
-        api::query_string([
-            ("file_name", file_name),
-            ("sheet", sheet),
-            ("edits", edits.as_str()),
-            ("historical", if historical { "true" } else { "" }),
-        ])
-    )
+fn import_query(file_name: &str, sheet: &str, edits: &Edits, historical: bool) -> ImportQuery {
+    let given = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+    ImportQuery {
+        file_name: given(file_name),
+        sheet: given(sheet),
+        edits: given(&edits.query()),
+        historical: historical.then_some(true),
+    }
 }
 
 /// The batch number every imported case shares, judged by the first and last case.
 async fn shared_batch(ids: &[String], lang: Lang) -> Option<u16> {
     let batch_of = |id: String| async move {
-        api::get::<CaseView>(&format!("/api/v1/cases/{id}"), lang)
+        api::call::<GetCase>(&CaseKey::new(id), &(), &(), lang)
             .await
             .ok()?
             .case
@@ -286,8 +263,7 @@ fn ImportView() -> impl IntoView {
             return;
         }
         let asked = sheet.get_untracked();
-        let url = import_url(
-            "preview",
+        let query = import_query(
             &f.name(),
             &asked,
             &edits.get_untracked(),
@@ -295,7 +271,7 @@ fn ImportView() -> impl IntoView {
         );
         busy.set(Busy::Previewing);
         spawn_local(async move {
-            let answer = post_file::<ImportPreview>(&url, &f, lang, move |u| {
+            let answer = post_file::<PreviewImport>(&query, &f, lang, move |u| {
                 if generation.get_value() == mine {
                     progress(u);
                 }
@@ -338,8 +314,7 @@ fn ImportView() -> impl IntoView {
         }
         let mine = generation.get_value();
         let lang = i18n.lang_untracked();
-        let url = import_url(
-            "commit",
+        let query = import_query(
             &f.name(),
             &previewed_sheet.get_value(),
             &edits.get_untracked(),
@@ -348,7 +323,7 @@ fn ImportView() -> impl IntoView {
         errors.set(Vec::new());
         busy.set(Busy::Committing);
         spawn_local(async move {
-            let answer = post_file::<ImportResult>(&url, &f, lang, move |u| {
+            let answer = post_file::<CommitImport>(&query, &f, lang, move |u| {
                 if generation.get_value() == mine {
                     progress(u);
                 }
@@ -415,9 +390,9 @@ fn ImportView() -> impl IntoView {
                 <div class="actions">
                     // Plain links: `download` keeps the router out and saves the file.
                     <a class="btn" id="import-template-xlsx" rel="external" download=""
-                        href="/api/v1/import/template.xlsx">{move || i18n.t("import.template_xlsx")}</a>
+                        href=ImportTemplateXlsx::PATH>{move || i18n.t("import.template_xlsx")}</a>
                     <a class="btn" id="import-template-csv" rel="external" download=""
-                        href="/api/v1/import/template.csv">{move || i18n.t("import.template_csv")}</a>
+                        href=ImportTemplateCsv::PATH>{move || i18n.t("import.template_csv")}</a>
                 </div>
             </div>
             <p class="hint">{move || i18n.t("import.hint")}</p>

@@ -3,6 +3,7 @@
 //! asks once a minute and after every change the user makes, and the page shows the
 //! same answer.
 
+use duban_api::inbox::GetInbox;
 use std::time::Duration;
 
 use duban_api::{ApiError, Inbox, InboxItem};
@@ -46,7 +47,8 @@ impl InboxState {
         self.loading.set(true);
         let lang = self.i18n.lang_untracked();
         spawn_local(async move {
-            match api::read::<Inbox>("/api/v1/inbox", api::Use::Background, lang).await {
+            match api::call_with::<GetInbox>(&(), &(), &(), api::Use::Background.into(), lang).await
+            {
                 Ok(v) => {
                     self.data.set(Some(v));
                     self.errors.set(Vec::new());

@@ -9,6 +9,11 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use duban_api::admin::ListUnits;
+use duban_api::incidents::{
+    ActOnIncident, DeclareIncident, DeclareIncidentFromCase, GetIncident, ListIncidents,
+};
+use duban_api::keys::{CaseKey, IncidentKey};
 use duban_api::{ApiError, CaseView, IncidentView, UnitView};
 use duban_calendar::Calendar;
 use duban_emergency::{Command, Ctx, EventKind, IncidentType, Severity};
@@ -87,12 +92,10 @@ fn type_label(t: IncidentType, i18n: I18n) -> &'static str {
     t.label(i18n.lang())
 }
 
-/// The board's incident, read from the server's JSON: the view and the head the domain
-/// type keeps private.
-fn parse_board(v: serde_json::Value) -> Option<(IncidentView, IncidentHead)> {
-    let head = serde_json::from_value::<IncidentHead>(v.get("incident")?.clone()).ok()?;
-    let view = serde_json::from_value::<IncidentView>(v).ok()?;
-    Some((view, head))
+/// The board: the view and the incident's head.
+fn board_of(view: IncidentView) -> (IncidentView, IncidentHead) {
+    let head = IncidentHead::from(&view.incident);
+    (view, head)
 }
 
 fn domain_errors(
@@ -119,8 +122,8 @@ pub fn IncidentsPage() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let lang = i18n.lang_untracked();
     spawn_local(async move {
-        match api::get::<Vec<IncidentHead>>("/api/v1/incidents", lang).await {
-            Ok(v) => list.set(v),
+        match api::call::<ListIncidents>(&(), &(), &(), lang).await {
+            Ok(v) => list.set(v.iter().map(IncidentHead::from).collect()),
             Err(f) => errors.set(f.errors().to_vec()),
         }
         loaded.set(true);
@@ -133,7 +136,7 @@ pub fn IncidentsPage() -> impl IntoView {
             <p class="hint">{move || i18n.t("incident.hint")}</p>
             <OtherErrors fields=&[] errors/>
             <Show when=move || user.has_role(DISPATCH_ROLES)>
-                <DeclareIncidentForm url="/api/v1/incidents".to_owned() draft=DeclareDraft::default()/>
+                <DeclareIncidentForm from_case=None draft=DeclareDraft::default()/>
             </Show>
             <table class="data-table" id="incidents">
                 <thead><tr>
@@ -186,23 +189,24 @@ pub fn DeclareFromCase(case: RwSignal<Option<CaseView>>) -> impl IntoView {
                     {move || i18n.t("incident.declare")}
                 </button>
                 {move || open.get().map(|draft| {
-                    let url = case.with_untracked(|c| c.as_ref().map(|v| format!("/api/v1/cases/{}/incidents", v.case.id()))).unwrap_or_default();
-                    view! { <DeclareIncidentForm url draft/> }
+                    let from_case = case.with_untracked(|c| c.as_ref().map(|v| CaseKey::new(v.case.id().to_string())));
+                    view! { <DeclareIncidentForm from_case draft/> }
                 })}
             </div>
         </Show>
     }
 }
 
-/// Declares an incident (`form#declare-incident`) and opens its board.
+/// Declares an incident (`form#declare-incident`), from a case or not, and opens its
+/// board.
 #[component]
-fn DeclareIncidentForm(url: String, draft: DeclareDraft) -> impl IntoView {
+fn DeclareIncidentForm(from_case: Option<CaseKey>, draft: DeclareDraft) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let form = RwSignal::new(draft);
     let errors = RwSignal::new(Vec::<ApiError>::new());
     let busy = RwSignal::new(false);
-    let url = StoredValue::new(url);
+    let from_case = StoredValue::new(from_case);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -232,7 +236,11 @@ fn DeclareIncidentForm(url: String, draft: DeclareDraft) -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post::<_, IncidentView>(&url.get_value(), &cmd, None, lang).await {
+            let declared = match from_case.get_value() {
+                Some(case) => api::call::<DeclareIncidentFromCase>(&case, &(), &cmd, lang).await,
+                None => api::call::<DeclareIncident>(&(), &(), &cmd, lang).await,
+            };
+            match declared {
                 Ok(v) => navigate(
                     &format!("/incidents/{}", v.incident.id()),
                     Default::default(),
@@ -405,19 +413,17 @@ pub fn IncidentBoardPage() -> impl IntoView {
         polling.set(true);
         let lang = i18n.lang_untracked();
         let want = id.get_untracked();
-        let url = format!("/api/v1/incidents/{want}");
         let tag = etag.get_untracked();
         spawn_local(async move {
+            let key = IncidentKey::new(&*want);
             let result =
-                api::get_if_changed::<serde_json::Value>(&url, tag.as_deref(), used, lang).await;
+                api::call_if_changed::<GetIncident>(&key, &(), tag.as_deref(), used, lang).await;
             // An answer for an incident no longer shown is dropped.
             if id.get_untracked() == want {
                 match result {
                     Ok(Fetched::Changed(v, tag)) => {
-                        if let Some(b) = parse_board(v) {
-                            board.set(Some(b));
-                            etag.set(tag);
-                        }
+                        board.set(Some(board_of(v)));
+                        etag.set(tag);
                         load_errors.set(Vec::new());
                     }
                     Ok(Fetched::Unchanged) => {}
@@ -438,7 +444,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
     }
     let lang = i18n.lang_untracked();
     spawn_local(async move {
-        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+        if let Ok(u) = api::call::<ListUnits>(&(), &(), &(), lang).await {
             units.set(u);
         }
     });
@@ -472,13 +478,11 @@ pub fn IncidentBoardPage() -> impl IntoView {
         } else {
             "action.done"
         };
-        let url = format!("/api/v1/incidents/{}", id.get_untracked());
+        let key = IncidentKey::new(id.get_untracked());
         spawn_local(async move {
-            match api::post::<_, serde_json::Value>(&url, &cmd, None, lang).await {
+            match api::call::<ActOnIncident>(&key, &(), &cmd, lang).await {
                 Ok(v) => {
-                    if let Some(b) = parse_board(v) {
-                        board.set(Some(b));
-                    }
+                    board.set(Some(board_of(v)));
                     // The next poll reads the new version in full.
                     etag.set(None);
                     errors.set(Vec::new());
@@ -769,7 +773,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_board_reads_the_private_head() {
+    fn the_board_reads_the_head_from_the_wire() {
         let json = serde_json::json!({
             "incident": {
                 "id": "i-1", "title": "某河段突发水污染", "incident_type": "water_pollution",
@@ -780,9 +784,9 @@ mod tests {
             },
             "events": [], "allowed": ["escalate"], "my_units": []
         });
-        let parsed = parse_board(json);
-        assert!(parsed.is_some());
-        if let Some((v, h)) = parsed {
+        let parsed = serde_json::from_value::<IncidentView>(json).map(board_of);
+        assert!(parsed.is_ok());
+        if let Ok((v, h)) = parsed {
             assert_eq!(h.plan_name, "预案");
             assert_eq!(h.severity, Severity::II);
             assert_eq!(v.incident.id(), "i-1");

@@ -1,6 +1,8 @@
 //! `/login`: sign in. The session is an HttpOnly cookie; the page only posts the form.
 
-use duban_api::{LoginRequest, LoginResponse};
+use duban_api::LoginRequest;
+use duban_api::health::Healthz;
+use duban_api::session::Login;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -21,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
     // The demo accounts are named only where they exist.
     let demo = RwSignal::new(false);
     spawn_local(async move {
-        if let Ok(h) = api::get::<duban_api::Health>("/healthz", i18n.lang_untracked()).await {
+        if let Ok(h) = api::call::<Healthz>(&(), &(), &(), i18n.lang_untracked()).await {
             demo.set(h.demo);
         }
     });
@@ -40,7 +42,7 @@ pub fn LoginPage() -> impl IntoView {
             .filter(|n| n.starts_with('/') && !n.starts_with("//"))
             .unwrap_or_else(|| "/".to_owned());
         spawn_local(async move {
-            match api::post::<_, LoginResponse>("/api/v1/auth/login", &body, None, lang).await {
+            match api::call::<Login>(&(), &(), &body, lang).await {
                 // A full load, so that every page starts with the new session.
                 Ok(_) => {
                     let _ = window().location().set_href(&next);

@@ -4,6 +4,9 @@
 //! coordinator cleared, the batch's totals, CSV and Excel downloads of the same table,
 //! and a print layout (the navigation and buttons are not printed).
 
+use duban_api::Endpoint;
+use duban_api::keys::BatchKey;
+use duban_api::public::{GetPublicBatch, PublicBatches, PublicTableCsv, PublicTableXlsx};
 use duban_api::{ApiError, PublicBatch, PublicBatchSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,7 +14,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::field_errors::OtherErrors;
+use crate::components::field_errors::{OtherErrors, local_error};
 use crate::i18n::{Lang, use_i18n};
 
 fn fill(template: &str, pairs: &[(&str, String)]) -> String {
@@ -29,7 +32,7 @@ pub fn PublicIndexPage() -> impl IntoView {
     let errors: RwSignal<Vec<ApiError>> = RwSignal::new(Vec::new());
     let lang = i18n.lang_untracked();
     spawn_local(async move {
-        match api::get::<Vec<PublicBatchSummary>>("/api/v1/public/batches", lang).await {
+        match api::call::<PublicBatches>(&(), &(), &(), lang).await {
             Ok(b) => batches.set(Some(b)),
             Err(f) => errors.set(f.errors().to_vec()),
         }
@@ -77,8 +80,13 @@ pub fn PublicBatchPage() -> impl IntoView {
         let lang = i18n.lang();
         data.set(None);
         errors.set(Vec::new());
+        // A batch number that is not one is answered as the server would.
+        let Ok(b) = b.parse::<u32>() else {
+            errors.set(vec![local_error(i18n, "batch", "batch.out_of_range")]);
+            return;
+        };
         spawn_local(async move {
-            match api::get::<PublicBatch>(&format!("/api/v1/public/batches/{b}"), lang).await {
+            match api::call::<GetPublicBatch>(&BatchKey::new(b), &(), &(), lang).await {
                 Ok(p) => data.set(Some(p)),
                 Err(f) => errors.set(f.errors().to_vec()),
             }
@@ -111,8 +119,8 @@ pub fn PublicBatchPage() -> impl IntoView {
                     <p class="hint">{format!("{} {}", i18n.t("public.as_of"), crate::format::local_time(p.as_of))}</p>
                     <div class="actions no-print">
                         <button type="button" class="btn" id="public-print" on:click=print>{i18n.t("public.print")}</button>
-                        <a class="btn" id="public-csv" href=format!("/api/v1/public/batches/{n}/table.csv")>{i18n.t("public.csv")}</a>
-                        <a class="btn" id="public-xlsx" href=format!("/api/v1/public/batches/{n}/table.xlsx")>{i18n.t("public.xlsx")}</a>
+                        <a class="btn" id="public-csv" href=PublicTableCsv::url(&BatchKey::new(n), &())>{i18n.t("public.csv")}</a>
+                        <a class="btn" id="public-xlsx" href=PublicTableXlsx::url(&BatchKey::new(n), &())>{i18n.t("public.xlsx")}</a>
                     </div>
                     <div class="table-scroll">
                     <table class="data-table public-table" id="public-table">

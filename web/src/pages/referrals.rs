@@ -9,7 +9,11 @@
 //! with one of them and its rule, the message is still the user's.
 
 use chrono::Utc;
-use duban_api::{ApiError, ProposalView, ReferralView, RoutingView, UnitView};
+use duban_api::admin::ListUnits;
+use duban_api::keys::{CaseKey, ReferralKey};
+use duban_api::referrals::{self as endpoints, ActOnReferral, MyReferrals, Refer};
+use duban_api::routing::CaseRouting;
+use duban_api::{ApiError, ProposalView, ReferralView, UnitView};
 use duban_calendar::Calendar;
 use duban_referral::{Command, Ctx, EventKind, Status};
 use leptos::prelude::*;
@@ -50,7 +54,7 @@ fn status_key(s: Status) -> &'static str {
 /// The units' list once, for names and selects.
 fn load_units(units: RwSignal<Vec<UnitView>>, lang: crate::i18n::Lang) {
     spawn_local(async move {
-        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+        if let Ok(u) = api::call::<ListUnits>(&(), &(), &(), lang).await {
             units.set(u);
         }
     });
@@ -67,7 +71,7 @@ pub fn ReferralsPage() -> impl IntoView {
     let load = move || {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<Vec<ReferralView>>("/api/v1/referrals", lang).await {
+            match api::call::<MyReferrals>(&(), &(), &(), lang).await {
                 Ok(v) => {
                     list.set(v);
                     errors.set(Vec::new());
@@ -99,7 +103,7 @@ pub fn ReferralsPage() -> impl IntoView {
 pub fn CaseReferrals(case_id: String, units: RwSignal<Vec<UnitView>>) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
-    let url = StoredValue::new(format!("/api/v1/cases/{case_id}/referrals"));
+    let key = CaseKey::new(&*case_id);
     let list = RwSignal::new(Vec::<ReferralView>::new());
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
     let loaded = RwSignal::new(false);
@@ -107,7 +111,7 @@ pub fn CaseReferrals(case_id: String, units: RwSignal<Vec<UnitView>>) -> impl In
     let notice = RwSignal::new(None::<&'static str>);
     let lang = i18n.lang_untracked();
     spawn_local(async move {
-        match api::get::<Vec<ReferralView>>(&url.get_value(), lang).await {
+        match api::call::<endpoints::CaseReferrals>(&key, &(), &(), lang).await {
             Ok(v) => list.set(v),
             Err(f) => load_errors.set(f.errors().to_vec()),
         }
@@ -134,7 +138,7 @@ pub fn CaseReferrals(case_id: String, units: RwSignal<Vec<UnitView>>) -> impl In
             <OtherErrors fields=&[] errors=load_errors/>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="referral-notice">{move || i18n.t(n)}</p> })}
             <Show when=move || form_open.get()>
-                <ReferForm url=url.get_value() case_id=case_id.clone() units on_sent on_cancel=Callback::new(move |()| form_open.set(false))/>
+                <ReferForm case_id=case_id.clone() units on_sent on_cancel=Callback::new(move |()| form_open.set(false))/>
             </Show>
             <ReferralList list units with_case_link=false/>
             <Show when=move || loaded.get() && list.with(Vec::is_empty)>
@@ -172,7 +176,6 @@ fn ReferralList(
 /// Sends a referral from the user's unit (`form#refer`).
 #[component]
 fn ReferForm(
-    url: String,
     case_id: String,
     units: RwSignal<Vec<UnitView>>,
     on_sent: Callback<ReferralView>,
@@ -194,7 +197,7 @@ fn ReferForm(
     // The departments the routing rules propose to notify, asked for again in the
     // reader's language; nothing for other roles, on refusal or when none is proposed.
     let proposals = RwSignal::new(Vec::<ProposalView>::new());
-    let routing_url = StoredValue::new(format!("/api/v1/cases/{case_id}/routing"));
+    let key = StoredValue::new(CaseKey::new(&*case_id));
     Effect::new(move |_| {
         if !user.has_role(DISPATCH_ROLES) {
             proposals.set(Vec::new());
@@ -202,7 +205,7 @@ fn ReferForm(
         }
         let lang = i18n.lang();
         spawn_local(async move {
-            let found = api::get::<RoutingView>(&routing_url.get_value(), lang)
+            let found = api::call::<CaseRouting>(&key.get_value(), &(), &(), lang)
                 .await
                 .map(|r| r.notify)
                 .unwrap_or_default();
@@ -210,7 +213,6 @@ fn ReferForm(
         });
     });
     let proposed = move |id: &str| proposals.with(|p| p.iter().any(|x| x.proposal.unit == id));
-    let url = StoredValue::new(url);
     let case_id = StoredValue::new(case_id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -250,7 +252,7 @@ fn ReferForm(
         }
         busy.set(true);
         spawn_local(async move {
-            match api::post::<_, ReferralView>(&url.get_value(), &cmd, None, lang).await {
+            match api::call::<Refer>(&key.get_value(), &(), &cmd, lang).await {
                 Ok(v) => {
                     errors.set(Vec::new());
                     on_sent.run(v);
@@ -346,7 +348,7 @@ fn ReferralCard(
     let rf = r.referral.clone();
     let id = rf.id().to_owned();
     let status = rf.status();
-    let url = StoredValue::new(format!("/api/v1/referrals/{id}"));
+    let key = StoredValue::new(ReferralKey::new(&*id));
     let allowed = StoredValue::new(r.allowed.clone());
     let may = move |code: &str| allowed.with_value(|a| a.iter().any(|c| c == code));
     let errors = RwSignal::new(Vec::<ApiError>::new());
@@ -368,7 +370,7 @@ fn ReferralCard(
         let lang = i18n.lang_untracked();
         busy.set(true);
         spawn_local(async move {
-            match api::post::<_, ReferralView>(&url.get_value(), &cmd, None, lang).await {
+            match api::call::<ActOnReferral>(&key.get_value(), &(), &cmd, lang).await {
                 Ok(v) => {
                     errors.set(Vec::new());
                     on_update.run(v);

@@ -1,23 +1,18 @@
 //! Repeat complaints (重信重访) on a case's page: the candidates the server scored, with
 //! their reasons, and merging this case into one of them once a coordinator confirms.
 
-use duban_api::{ApiError, CaseView, RepeatCandidate};
+use duban_api::keys::CaseKey;
+use duban_api::repeats::{CaseRepeats, MergeRepeat};
+use duban_api::{ApiError, MergeRequest, RepeatCandidate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use serde::Serialize;
 
 use crate::api;
 use crate::components::field_errors::OtherErrors;
 use crate::format::local_time;
 use crate::i18n::use_i18n;
 use crate::session::{DISPATCH_ROLES, use_current_user};
-
-#[derive(Serialize)]
-struct MergeBody {
-    primary: String,
-    reason: String,
-}
 
 /// The candidates of a stored case; coordinators may merge it into one of them.
 #[component]
@@ -39,12 +34,7 @@ pub fn RepeatCandidates(case_id: String, merged: bool) -> impl IntoView {
             let case_id = case_id.clone();
             let lang = i18n.lang_untracked();
             spawn_local(async move {
-                match api::get::<Vec<RepeatCandidate>>(
-                    &format!("/api/v1/cases/{case_id}/repeats"),
-                    lang,
-                )
-                .await
-                {
+                match api::call::<CaseRepeats>(&CaseKey::new(case_id), &(), &(), lang).await {
                     Ok(list) => found.set(Some(list)),
                     Err(e) => errors.set(e.errors().to_vec()),
                 }
@@ -58,13 +48,13 @@ pub fn RepeatCandidates(case_id: String, merged: bool) -> impl IntoView {
             let lang = i18n.lang_untracked();
             busy.set(true);
             errors.set(Vec::new());
-            let body = MergeBody {
+            let body = MergeRequest {
                 primary: primary.case_id.clone(),
                 reason: reason.get_untracked(),
             };
             spawn_local(async move {
-                let answer: Result<CaseView, _> =
-                    api::post(&format!("/api/v1/cases/{case_id}/merge"), &body, None, lang).await;
+                let answer =
+                    api::call::<MergeRepeat>(&CaseKey::new(case_id), &(), &body, lang).await;
                 busy.set(false);
                 match answer {
                     Ok(_) => {

@@ -7,7 +7,11 @@
 //! function the server runs.
 
 use chrono::Utc;
-use duban_api::{ApiError, AttachmentView, PersonView, RoutingView, SupervisionView, UnitView};
+use duban_api::admin::ListSupervisors;
+use duban_api::keys::CaseKey;
+use duban_api::routing::CaseRouting;
+use duban_api::supervision::{CaseSupervision, Supervise};
+use duban_api::{ApiError, AttachmentView, PersonView, SupervisionView, UnitView};
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
 use duban_supervision::{Attachment, Command, Ctx, Order, OrderStatus, Report, ReportKind, Visit};
@@ -134,7 +138,7 @@ pub fn SupervisionSection(
     lead: Signal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let url = StoredValue::new(format!("/api/v1/cases/{case_id}/supervision"));
+    let key = StoredValue::new(CaseKey::new(&*case_id));
     let case_id = StoredValue::new(case_id);
     let data = RwSignal::new(None::<SupervisionView>);
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
@@ -155,7 +159,7 @@ pub fn SupervisionSection(
     let load = move || {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<SupervisionView>(&url.get_value(), lang).await {
+            match api::call::<CaseSupervision>(&key.get_value(), &(), &(), lang).await {
                 Ok(v) => {
                     data.set(Some(v));
                     load_errors.set(Vec::new());
@@ -181,9 +185,8 @@ pub fn SupervisionSection(
             return;
         }
         let lang = i18n.lang_untracked();
-        let url = format!("/api/v1/cases/{}/routing", case_id.get_value());
         spawn_local(async move {
-            if let Ok(r) = api::get::<RoutingView>(&url, lang).await {
+            if let Ok(r) = api::call::<CaseRouting>(&key.get_value(), &(), &(), lang).await {
                 proposed.set(r.supervisor.map(|p| p.proposal.unit));
             }
         });
@@ -194,7 +197,7 @@ pub fn SupervisionSection(
         }
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<Vec<PersonView>>("/api/v1/supervisors", lang).await {
+            match api::call::<ListSupervisors>(&(), &(), &(), lang).await {
                 Ok(list) => people.set(Some(list)),
                 Err(f) => assign_errors.set(f.errors().to_vec()),
             }
@@ -234,7 +237,7 @@ pub fn SupervisionSection(
         busy.set(true);
         let visit = matches!(cmd, Command::RecordVisit { .. });
         spawn_local(async move {
-            match api::post::<_, SupervisionView>(&url.get_value(), &cmd, None, lang).await {
+            match api::call::<Supervise>(&key.get_value(), &(), &cmd, lang).await {
                 Ok(v) => {
                     data.set(Some(v));
                     errs.set(Vec::new());

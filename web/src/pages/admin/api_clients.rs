@@ -2,6 +2,8 @@
 //! hotline platform or an Open311 client, which gets a key shown once, and disable or
 //! enable it later; every change carries a reason for the audit trail.
 
+use duban_api::connect::{CreateApiClient, ListApiClients, UpdateApiClient};
+use duban_api::keys::ApiClientKey;
 use duban_api::{ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, ApiError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,9 +45,7 @@ fn ApiClientsAdmin() -> impl IntoView {
     let created = RwSignal::new(None::<ApiClientCreated>);
 
     spawn_local(async move {
-        match api::get::<Vec<ApiClientView>>("/api/v1/admin/api-clients", i18n.lang_untracked())
-            .await
-        {
+        match api::call::<ListApiClients>(&(), &(), &(), i18n.lang_untracked()).await {
             Ok(c) => clients.set(c),
             Err(f) => load_errors.set(f.errors().to_vec()),
         }
@@ -151,11 +151,11 @@ fn ToggleForm(
             disabled: disable,
             reason: why,
         };
-        let url = format!("/api/v1/admin/api-clients/{id}");
+        let key = ApiClientKey::new(&*id);
         let lang = i18n.lang_untracked();
         busy.set(true);
         spawn_local(async move {
-            match api::patch::<_, ApiClientView>(&url, &body, lang).await {
+            match api::call::<UpdateApiClient>(&key, &(), &body, lang).await {
                 Ok(updated) => {
                     clients.update(|all| {
                         if let Some(c) = all.iter_mut().find(|c| c.id == updated.id) {
@@ -242,9 +242,7 @@ fn CreateForm(
         busy.set(true);
         created.set(None);
         spawn_local(async move {
-            match api::post::<_, ApiClientCreated>("/api/v1/admin/api-clients", &body, None, lang)
-                .await
-            {
+            match api::call::<CreateApiClient>(&(), &(), &body, lang).await {
                 Ok(c) => {
                     clients.update(|all| all.push(c.client.clone()));
                     created.set(Some(c));

@@ -1,7 +1,8 @@
 //! `/admin/audit`: the audit trail (审计日志), newest first. The filters live in the
 //! URL's query string, so a search can be bookmarked, shared and gone back to.
 
-use duban_api::{ApiError, AuditRecord, Page};
+use duban_api::audit::SearchAudit;
+use duban_api::{ApiError, AuditQuery, AuditRecord};
 use duban_case::lifecycle::ActionKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -99,14 +100,22 @@ impl AuditFilters {
         }
     }
 
-    fn url(&self, before: Option<&str>) -> String {
-        let limit = duban_api::DEFAULT_PAGE.to_string();
-        let mut pairs: Vec<(&str, &str)> = KEYS.into_iter().zip(self.values()).collect();
-        pairs.push(("limit", &limit));
-        if let Some(b) = before {
-            pairs.push(("before", b));
+    /// The search's query; `before` is the cursor of the page before (the server's).
+    fn query(&self, before: Option<&str>) -> AuditQuery {
+        let given = |v: &str| {
+            let v = v.trim();
+            (!v.is_empty()).then(|| v.to_owned())
+        };
+        AuditQuery {
+            actor: given(&self.actor),
+            action: given(&self.action),
+            case_id: given(&self.case_id),
+            q: given(&self.q),
+            from: given(&self.from),
+            to: given(&self.to),
+            before: before.and_then(|b| b.parse().ok()),
+            limit: Some(duban_api::DEFAULT_PAGE),
         }
-        format!("/api/v1/audit{}", api::query_string(pairs))
     }
 }
 
@@ -137,13 +146,13 @@ fn AuditSearch() -> impl IntoView {
 
     let load = move |append: bool| {
         let before = if append { cursor.get_untracked() } else { None };
-        let url = applied.get_untracked().url(before.as_deref());
+        let query = applied.get_untracked().query(before.as_deref());
         let lang = i18n.lang_untracked();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         loading.set(true);
         spawn_local(async move {
-            let result = api::get::<Page<AuditRecord>>(&url, lang).await;
+            let result = api::call::<SearchAudit>(&(), &query, &(), lang).await;
             if generation.get_value() != mine {
                 return;
             }

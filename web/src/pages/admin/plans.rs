@@ -4,6 +4,8 @@
 //! reorder, change and delete plans and departments in the page, then save the whole
 //! list with a reason; everyone else reads the plans.
 
+use duban_api::admin::ListUnits;
+use duban_api::incidents::{EmergencyPlans, UpdateEmergencyPlans};
 use duban_api::{ApiError, PlansUpdate, UnitView};
 use duban_emergency::{IncidentType, Plan, PlanDepartment, Plans, Severity};
 use leptos::prelude::*;
@@ -19,8 +21,6 @@ use crate::i18n::{I18n, Lang, use_i18n};
 use crate::mechanism_view::{parse_tasks, plan_error_path};
 use crate::numeric::NumericText;
 use crate::session::use_current_user;
-
-const PLANS_URL: &str = "/api/v1/emergency/plans";
 
 /// The plan list's ids, classes and texts.
 const NAMES: ListNames = ListNames {
@@ -179,18 +179,18 @@ pub fn AdminPlansPage() -> impl IntoView {
 
     let lang = i18n.lang_untracked();
     spawn_local(async move {
-        match api::get::<Plans>(PLANS_URL, lang).await {
+        match api::call::<EmergencyPlans>(&(), &(), &(), lang).await {
             Ok(p) => list.set_saved(p.plans().to_vec()),
             Err(f) => load_errors.set(f.errors().to_vec()),
         }
         list.loaded.set(true);
-        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+        if let Ok(u) = api::call::<ListUnits>(&(), &(), &(), lang).await {
             units.set(u);
         }
     });
     let save = |plans: Vec<Plan>, reason: String, lang: Lang| async move {
         let body = PlansUpdate { plans, reason };
-        api::put::<_, Plans>(PLANS_URL, &body, lang)
+        api::call::<UpdateEmergencyPlans>(&(), &(), &body, lang)
             .await
             .map(|p| p.plans().to_vec())
     };

@@ -4,7 +4,9 @@
 //! whole list with a reason (the server checks it and records it in the audit trail);
 //! everyone else reads the rules.
 
-use duban_api::{ApiError, PersonView, RoutingRulesUpdate, RoutingRulesView, RuleStats, UnitView};
+use duban_api::admin::{ListSupervisors, ListUnits};
+use duban_api::routing::{RoutingRules, UpdateRoutingRules};
+use duban_api::{ApiError, PersonView, RoutingRulesUpdate, RuleStats, UnitView};
 use duban_case::model::{Category, Channel, KeyClass};
 use duban_dispatch::{GovLevel, Rule, RuleKind, Target, When};
 use leptos::prelude::*;
@@ -23,8 +25,6 @@ use crate::dispatch_view::{
 use crate::format::person_text;
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::session::use_current_user;
-
-const RULES_URL: &str = "/api/v1/routing/rules";
 
 /// The rule list's ids, classes and texts.
 const NAMES: ListNames = ListNames {
@@ -327,7 +327,7 @@ pub fn AdminRoutingPage() -> impl IntoView {
     let load = Callback::new(move |()| {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<RoutingRulesView>(RULES_URL, lang).await {
+            match api::call::<RoutingRules>(&(), &(), &(), lang).await {
                 Ok(v) => {
                     list.set_saved(v.rules.rules().to_vec());
                     stats.set(v.stats);
@@ -341,16 +341,16 @@ pub fn AdminRoutingPage() -> impl IntoView {
     load.run(());
     spawn_local(async move {
         let lang = i18n.lang_untracked();
-        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+        if let Ok(u) = api::call::<ListUnits>(&(), &(), &(), lang).await {
             units.set(u);
         }
-        if let Ok(p) = api::get::<Vec<PersonView>>("/api/v1/supervisors", lang).await {
+        if let Ok(p) = api::call::<ListSupervisors>(&(), &(), &(), lang).await {
             people.set(p);
         }
     });
     let save = |rules: Vec<Rule>, reason: String, lang: Lang| async move {
         let body = RoutingRulesUpdate { rules, reason };
-        api::put::<_, RoutingRulesView>(RULES_URL, &body, lang)
+        api::call::<UpdateRoutingRules>(&(), &(), &body, lang)
             .await
             .map(|v| v.rules.rules().to_vec())
     };

@@ -2,7 +2,9 @@
 //! the buttons that end one session or all of them (the server audits both).
 
 use duban_api::ApiError;
-use duban_api::sessions::{SessionView, SessionsEnded};
+use duban_api::keys::UserKey;
+use duban_api::sessions::SessionView;
+use duban_api::sessions::{EndUserSession, EndUserSessions, ListUserSessions, SessionKey};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,12 +22,12 @@ pub(super) fn UserSessions(
     let sessions = RwSignal::new(None::<Vec<SessionView>>);
     let errors = RwSignal::new(Vec::<ApiError>::new());
     let busy = RwSignal::new(false);
-    let url = StoredValue::new(format!("/api/v1/admin/users/{user_id}/sessions"));
+    let user = StoredValue::new(UserKey::new(&*user_id));
 
     let load = move || {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<Vec<SessionView>>(&url.get_value(), lang).await {
+            match api::call::<ListUserSessions>(&user.get_value(), &(), &(), lang).await {
                 Ok(list) => sessions.set(Some(list)),
                 Err(f) => errors.set(f.errors().to_vec()),
             }
@@ -40,12 +42,16 @@ pub(super) fn UserSessions(
         busy.set(true);
         notice.set(None);
         let lang = i18n.lang_untracked();
-        let target = match &one {
-            Some(id) => format!("{}/{id}", url.get_value()),
-            None => url.get_value(),
-        };
+        let id = user.get_value().id;
         spawn_local(async move {
-            match api::delete::<SessionsEnded>(&target, lang).await {
+            let ended = match one {
+                Some(session_id) => {
+                    let key = SessionKey { id, session_id };
+                    api::call::<EndUserSession>(&key, &(), &(), lang).await
+                }
+                None => api::call::<EndUserSessions>(&UserKey::new(id), &(), &(), lang).await,
+            };
+            match ended {
                 Ok(_) => {
                     errors.set(Vec::new());
                     notice.set(Some("users.sessions.ended"));

@@ -4,6 +4,8 @@
 //! before sending it. Edits apply to clocks started from then on: running clocks keep
 //! the limits they started with.
 
+use duban_api::keys::RuleSetKey;
+use duban_api::sla::{RuleSets, UpdateRuleSet};
 use duban_api::{ApiError, RuleSetUpdate};
 use duban_case::model::{parse_request_kind, request_kind_code, request_kind_label};
 use duban_sla::{
@@ -20,8 +22,6 @@ use crate::dispatch_view::rule_error_path;
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::numeric::NumericText;
 use crate::sla_view::stage_label;
-
-const RULE_SETS_URL: &str = "/api/v1/sla/rule-sets";
 
 /// Fields of the rule set form that show their own errors (the others go to a banner).
 const SET_FIELDS: &[&str] = &["warn_percent", "max_extension", "rules", "reason"];
@@ -347,7 +347,7 @@ fn SlaAdmin() -> impl IntoView {
     let load = Callback::new(move |()| {
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<Vec<RuleSet>>(RULE_SETS_URL, lang).await {
+            match api::call::<RuleSets>(&(), &(), &(), lang).await {
                 Ok(list) => {
                     sets.set(list);
                     load_errors.set(Vec::new());
@@ -471,7 +471,7 @@ fn RuleSetForm(
             el.scroll_into_view();
         }
     });
-    let url = format!("{RULE_SETS_URL}/{id}");
+    let key = RuleSetKey::new(&*id);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -505,11 +505,11 @@ fn RuleSetForm(
             rule_set: draft,
             reason: reason.get_untracked().trim().to_owned(),
         };
-        let url = url.clone();
+        let key = key.clone();
         let lang = i18n.lang_untracked();
         busy.set(true);
         spawn_local(async move {
-            match api::put::<_, RuleSet>(&url, &body, lang).await {
+            match api::call::<UpdateRuleSet>(&key, &(), &body, lang).await {
                 Ok(_) => {
                     busy.set(false);
                     notice.set(Some("sla.saved"));

@@ -1,6 +1,8 @@
 //! `/admin/units`: the organisation tree (单位管理). Administrators add units under a
 //! parent and rename or move them; every change carries a reason for the audit trail.
 
+use duban_api::admin::{CreateUnit, ListUnits, UpdateUnit};
+use duban_api::keys::UnitKey;
 use duban_api::{ApiError, UNIT_KINDS, UnitDraft, UnitView};
 use duban_divisions::DivisionCode;
 use leptos::prelude::*;
@@ -65,7 +67,7 @@ fn UnitsAdmin() -> impl IntoView {
     let notice = RwSignal::new(None::<&'static str>);
 
     spawn_local(async move {
-        match api::get::<Vec<UnitView>>("/api/v1/units", i18n.lang_untracked()).await {
+        match api::call::<ListUnits>(&(), &(), &(), i18n.lang_untracked()).await {
             Ok(u) => units.set(u),
             Err(f) => load_errors.set(f.errors().to_vec()),
         }
@@ -192,12 +194,9 @@ fn UnitForm(
         let mode = mode.get_value();
         spawn_local(async move {
             let result = match &mode {
-                Mode::Create => {
-                    api::post::<_, UnitView>("/api/v1/admin/units", &body, None, lang).await
-                }
+                Mode::Create => api::call::<CreateUnit>(&(), &(), &body, lang).await,
                 Mode::Edit(id) => {
-                    api::patch::<_, UnitView>(&format!("/api/v1/admin/units/{id}"), &body, lang)
-                        .await
+                    api::call::<UpdateUnit>(&UnitKey::new(&**id), &(), &body, lang).await
                 }
             };
             match result {

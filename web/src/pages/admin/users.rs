@@ -1,6 +1,8 @@
 //! `/admin/users`: accounts (用户管理). Administrators list, create and change users;
 //! every change carries a reason, which the server writes to the audit trail.
 
+use duban_api::admin::{CreateUser, ListUnits, ListUsers, UpdateUser};
+use duban_api::keys::UserKey;
 use duban_api::{ApiError, UnitView, UserDraft, UserPatch, UserView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,10 +43,10 @@ fn UsersAdmin() -> impl IntoView {
 
     spawn_local(async move {
         let lang = i18n.lang_untracked();
-        if let Ok(u) = api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+        if let Ok(u) = api::call::<ListUnits>(&(), &(), &(), lang).await {
             units.set(u);
         }
-        match api::get::<Vec<UserView>>("/api/v1/admin/users", lang).await {
+        match api::call::<ListUsers>(&(), &(), &(), lang).await {
             Ok(u) => users.set(u),
             Err(f) => load_errors.set(f.errors().to_vec()),
         }
@@ -207,7 +209,7 @@ fn UserCreateForm(
         let lang = i18n.lang_untracked();
         busy.set(true);
         spawn_local(async move {
-            match api::post::<_, UserView>("/api/v1/admin/users", &body, None, lang).await {
+            match api::call::<CreateUser>(&(), &(), &body, lang).await {
                 Ok(created) => {
                     users.update(|all| all.push(created));
                     errors.set(Vec::new());
@@ -331,10 +333,10 @@ fn UserEditForm(
             return;
         }
         let lang = i18n.lang_untracked();
-        let url = format!("/api/v1/admin/users/{}", before.id);
+        let key = UserKey::new(&*before.id);
         busy.set(true);
         spawn_local(async move {
-            match api::patch::<_, UserView>(&url, &patch, lang).await {
+            match api::call::<UpdateUser>(&key, &(), &patch, lang).await {
                 Ok(updated) => {
                     users.update(|all| {
                         if let Some(u) = all.iter_mut().find(|u| u.id == updated.id) {

@@ -20,7 +20,13 @@
 //! it (`li[data-source]`), read again after every change the user makes.
 
 use chrono::Utc;
-use duban_api::{ApiError, AuditRecord, CaseView, EventView, RoutingView, UnitView};
+use duban_api::admin::ListUnits;
+use duban_api::audit::CaseAudit;
+use duban_api::cases::{ActOnCase, CaseComplainant, CaseEvents, ComplainantQuery, GetCase};
+use duban_api::keys::CaseKey;
+use duban_api::routing::CaseRouting;
+use duban_api::sla::RuleSets;
+use duban_api::{ApiError, AuditRecord, CaseView, Endpoint, EventView, RoutingView, UnitView};
 use duban_calendar::Calendar;
 use duban_case::draft::OutcomeDraft;
 use duban_case::lifecycle::{self, ActionKind, Ctx};
@@ -113,7 +119,7 @@ pub fn CaseDetailPage() -> impl IntoView {
         let id = id.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<CaseView>(&format!("/api/v1/cases/{id}"), lang).await {
+            match api::call::<GetCase>(&CaseKey::new(&*id), &(), &(), lang).await {
                 Ok(v) => {
                     offline::remember_case(&v);
                     case.set(Some(v));
@@ -132,9 +138,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                 },
                 Err(f) => load_error.set(Some(f.summary())),
             }
-            if let Ok(evs) =
-                api::get::<Vec<EventView>>(&format!("/api/v1/cases/{id}/events"), lang).await
-            {
+            if let Ok(evs) = api::call::<CaseEvents>(&CaseKey::new(&*id), &(), &(), lang).await {
                 events.set(evs);
             }
         });
@@ -154,7 +158,7 @@ pub fn CaseDetailPage() -> impl IntoView {
         let id = id.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            match api::get::<Vec<AuditRecord>>(&format!("/api/v1/cases/{id}/audit"), lang).await {
+            match api::call::<CaseAudit>(&CaseKey::new(&*id), &(), &(), lang).await {
                 Ok(records) => {
                     audit.set(records);
                     audit_errors.set(Vec::new());
@@ -183,8 +187,7 @@ pub fn CaseDetailPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let url = format!("/api/v1/cases/{}/routing", key.0);
-            let result = api::get::<RoutingView>(&url, key.2).await;
+            let result = api::call::<CaseRouting>(&CaseKey::new(&*key.0), &(), &(), key.2).await;
             // An answer for a case or version no longer shown is dropped.
             if routing_key.get_untracked().as_ref() != Some(&key) {
                 return;
@@ -205,8 +208,10 @@ pub fn CaseDetailPage() -> impl IntoView {
         let id = id.get_untracked();
         let lang = i18n.lang_untracked();
         spawn_local(async move {
-            let url = format!("/api/v1/cases/{id}/complainant?purpose=case_detail");
-            match api::get::<Complainant>(&url, lang).await {
+            let purpose = ComplainantQuery {
+                purpose: Some("case_detail".into()),
+            };
+            match api::call::<CaseComplainant>(&CaseKey::new(&*id), &purpose, &(), lang).await {
                 Ok(full) => {
                     revealed.set(Some(full));
                     reveal_errors.set(Vec::new());
@@ -218,14 +223,14 @@ pub fn CaseDetailPage() -> impl IntoView {
     };
     spawn_local(async move {
         let lang = i18n.lang_untracked();
-        match api::get::<Vec<UnitView>>("/api/v1/units", lang).await {
+        match api::call::<ListUnits>(&(), &(), &(), lang).await {
             Ok(u) => {
                 offline::remember("units", &u);
                 units.set(u);
             }
             Err(_) => units.set(offline::remembered("units").unwrap_or_default()),
         }
-        match api::get::<Vec<RuleSet>>("/api/v1/sla/rule-sets", lang).await {
+        match api::call::<RuleSets>(&(), &(), &(), lang).await {
             Ok(r) => {
                 offline::remember("rule_sets", &r);
                 rule_sets.set(r);
@@ -283,7 +288,8 @@ pub fn CaseDetailPage() -> impl IntoView {
         };
         let version = view.case.version();
         let id = view.case.id();
-        let url = format!("/api/v1/cases/{id}/actions");
+        let path = CaseKey::new(id.to_string());
+        let url = ActOnCase::url(&path, &());
         let key = offline::new_key();
         let draft_name = report_draft(&id.to_string());
         let reference = view.case.reference().to_string();
@@ -316,7 +322,19 @@ pub fn CaseDetailPage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            match api::post_once::<_, CaseView>(&url, &body, Some(version), &key, lang).await {
+            match api::call_json::<ActOnCase>(
+                &path,
+                &(),
+                &body,
+                api::Options {
+                    if_match: Some(version),
+                    key: Some(&key),
+                    ..Default::default()
+                },
+                lang,
+            )
+            .await
+            {
                 Ok(v) => {
                     case.set(Some(v));
                     open.set(None);

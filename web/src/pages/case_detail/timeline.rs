@@ -2,7 +2,11 @@
 //! mechanisms.
 
 use chrono::Utc;
-use duban_api::{EventView, IncidentView, ReferralView, SupervisionView, UnitView};
+use duban_api::incidents::{GetIncident, ListIncidents};
+use duban_api::keys::{CaseKey, IncidentKey};
+use duban_api::referrals::CaseReferrals;
+use duban_api::supervision::CaseSupervision;
+use duban_api::{EventView, UnitView};
 use duban_case::lifecycle::EventKind;
 use leptos::prelude::*;
 
@@ -48,27 +52,20 @@ fn merge_timeline(case: Vec<EventView>, linked: Vec<LinkedEvent>) -> Vec<Timelin
 /// whose board cannot be read shows its declaration.
 pub(super) async fn linked_events(case_id: &str, key: bool, lang: Lang) -> Vec<LinkedEvent> {
     let mut out = Vec::new();
-    if key
-        && let Ok(s) =
-            api::get::<SupervisionView>(&format!("/api/v1/cases/{case_id}/supervision"), lang).await
+    if key && let Ok(s) = api::call::<CaseSupervision>(&CaseKey::new(case_id), &(), &(), lang).await
     {
         out.extend(supervision_events(&s.events));
     }
-    if let Ok(list) =
-        api::get::<Vec<ReferralView>>(&format!("/api/v1/cases/{case_id}/referrals"), lang).await
-    {
+    if let Ok(list) = api::call::<CaseReferrals>(&CaseKey::new(case_id), &(), &(), lang).await {
         out.extend(list.iter().flat_map(referral_events));
     }
-    if let Ok(heads) = api::get::<Vec<IncidentHead>>("/api/v1/incidents", lang).await {
-        for head in heads
-            .iter()
-            .filter(|h| h.case_id.as_deref() == Some(case_id))
-        {
-            let board = api::get::<IncidentView>(&format!("/api/v1/incidents/{}", head.id), lang)
-                .await
-                .ok();
+    if let Ok(incidents) = api::call::<ListIncidents>(&(), &(), &(), lang).await {
+        for incident in incidents.iter().filter(|i| i.case_id() == Some(case_id)) {
+            let head = IncidentHead::from(incident);
+            let key = IncidentKey::new(&*head.id);
+            let board = api::call::<GetIncident>(&key, &(), &(), lang).await.ok();
             out.extend(incident_events(
-                head,
+                &head,
                 board.as_ref().map(|b| b.events.as_slice()),
             ));
         }
