@@ -2,7 +2,10 @@
 //! hotline platform or an Open311 client, which gets a key shown once, and disable or
 //! enable it later; every change carries a reason for the audit trail.
 
-use duban_api::connect::{CreateApiClient, ListApiClients, UpdateApiClient};
+use duban_api::Endpoint;
+use duban_api::connect::{
+    CreateApiClient, HotlineOrderStatus, ListApiClients, PushHotlineOrder, UpdateApiClient,
+};
 use duban_api::keys::ApiClientKey;
 use duban_api::{ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, ApiError};
 use leptos::prelude::*;
@@ -26,6 +29,11 @@ const CLIENT_FIELDS: &[&str] = &["name", "kind", "reason"];
 fn kind_label(i18n: I18n, code: &str) -> String {
     i18n.try_t(&format!("api_clients.kind.{code}"))
         .map_or_else(|| code.to_owned(), str::to_owned)
+}
+
+/// How the API reference names a route: `POST /api/v1/hotline/orders`.
+fn route<E: Endpoint>() -> String {
+    format!("{} {}", E::METHOD.as_str(), E::PATH)
 }
 
 #[component]
@@ -340,13 +348,13 @@ fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static)
             <ul class="api-client-usage" data-kind="hotline">
                 <li>
                     {move || i18n.t("api_clients.usage.hotline_push")}{move || i18n.t("routing.colon")}
-                    <code>"POST /api/v1/hotline/orders"</code>
+                    <code>{route::<PushHotlineOrder>()}</code>
                     {move || i18n.t("api_clients.usage.header")}
                     <code>"X-Api-Key: <key>"</code>
                 </li>
                 <li>
                     {move || i18n.t("api_clients.usage.hotline_status")}{move || i18n.t("routing.colon")}
-                    <code>"GET /api/v1/hotline/orders/{order_no}"</code>
+                    <code>{route::<HotlineOrderStatus>()}</code>
                     {move || i18n.t("api_clients.usage.same_header")}
                 </li>
             </ul>
