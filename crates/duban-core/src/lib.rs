@@ -1,7 +1,8 @@
 //! What every domain crate of Duban shares: the display language ([`Lang`]), China's
 //! offset ([`CHINA`]), the envelope of a recorded event ([`Event`]), errors with a field,
 //! a stable code and a message ([`CodedError`]), a closed set of values as a person
-//! typed it ([`Choice`]), and the event-sourced aggregate ([`Aggregate`], [`Mechanism`]).
+//! typed it ([`Choice`]), what can be wrong with a field's value, worded once
+//! ([`field::Problem`]), and the event-sourced aggregate ([`Aggregate`], [`Mechanism`]).
 //!
 //! ```
 //! use duban_core::{CHINA, Lang, china_date};
@@ -18,6 +19,7 @@ mod aggregate;
 mod choice;
 mod error;
 mod event;
+pub mod field;
 mod lang;
 mod time;
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use duban_core::field::Problem;
 use duban_core::{CodedError, Lang};
 
 /// Why a routing rule set was refused.
@@ -49,8 +50,7 @@ impl CodedError for RuleError {
     }
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (RuleError::Required { .. }, Lang::Zh) => "必填".into(),
-            (RuleError::Required { .. }, Lang::En) => "Required".into(),
+            (RuleError::Required { .. }, _) => Problem::Required.message(lang),
             (RuleError::DuplicateId { id, .. }, Lang::Zh) => format!("规则编号“{id}”重复"),
             (RuleError::DuplicateId { id, .. }, Lang::En) => {
                 format!("Rule id “{id}” is used twice")

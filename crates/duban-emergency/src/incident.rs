@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
 use std::borrow::Cow;
 
+use duban_core::field::Problem;
 use duban_core::{Choice, CodedError, Lang};
 use duban_divisions::DivisionCode;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
@@ -329,22 +330,10 @@ impl CodedError for EmergencyError {
     fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
-            EmergencyError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
-            EmergencyError::TooShort { min, .. } => {
-                if zh {
-                    format!("至少{min}个字")
-                } else {
-                    format!("At least {min} characters")
-                }
-            }
-            EmergencyError::TooLong { max, .. } => {
-                if zh {
-                    format!("最多{max}个字")
-                } else {
-                    format!("At most {max} characters")
-                }
-            }
-            EmergencyError::Invalid { .. } => if zh { "无效" } else { "Not valid" }.into(),
+            EmergencyError::Required { .. } => Problem::Required.message(lang),
+            EmergencyError::TooShort { min, .. } => Problem::TooShort { min: *min }.message(lang),
+            EmergencyError::TooLong { max, .. } => Problem::TooLong { max: *max }.message(lang),
+            EmergencyError::Invalid { .. } => Problem::Invalid.message(lang),
             EmergencyError::NoPlan => if zh {
                 "没有适用于该类型和级别的预案"
             } else {
@@ -393,24 +382,16 @@ impl EmergencyError {
 }
 
 fn text(errs: &mut Vec<EmergencyError>, field: &str, s: &str, min: usize, max: usize) -> String {
-    let t = s.trim();
-    let n = t.chars().count();
-    if n == 0 {
-        errs.push(EmergencyError::Required {
-            field: field.into(),
+    let field = field.to_owned();
+    duban_core::field::text(s, min, max).unwrap_or_else(|problem| {
+        errs.push(match problem {
+            Problem::Required => EmergencyError::Required { field },
+            Problem::TooShort { min } => EmergencyError::TooShort { field, min },
+            Problem::TooLong { max } => EmergencyError::TooLong { field, max },
+            _ => EmergencyError::Invalid { field },
         });
-    } else if n < min {
-        errs.push(EmergencyError::TooShort {
-            field: field.into(),
-            min,
-        });
-    } else if n > max {
-        errs.push(EmergencyError::TooLong {
-            field: field.into(),
-            max,
-        });
-    }
-    t.to_owned()
+        s.trim().to_owned()
+    })
 }
 
 fn linkages(plan: &Plan, now: DateTime<Utc>, cal: &Calendar, skip: &[&str]) -> Vec<Linkage> {

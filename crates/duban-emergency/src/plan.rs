@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use duban_core::field::Problem;
 use duban_core::{CodedError, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -169,14 +170,14 @@ impl CodedError for PlanError {
     fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
-            PlanError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
+            PlanError::Required { .. } => Problem::Required.message(lang),
             PlanError::DuplicateId { .. } => if zh {
                 "预案编号重复"
             } else {
                 "This plan id is used twice"
             }
             .into(),
-            PlanError::Invalid { .. } => if zh { "无效" } else { "Not valid" }.into(),
+            PlanError::Invalid { .. } => Problem::Invalid.message(lang),
             PlanError::UnknownUnit { .. } => if zh {
                 "单位不存在"
             } else {

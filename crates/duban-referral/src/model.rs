@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
 use std::borrow::Cow;
 
+use duban_core::field::Problem;
 use duban_core::{Choice, CodedError, Lang};
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -316,15 +317,9 @@ impl CodedError for ReferralError {
     fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
-            ReferralError::Required { .. } => if zh { "必填" } else { "Required" }.into(),
-            ReferralError::TooLong { max, .. } => {
-                if zh {
-                    format!("最多{max}个字")
-                } else {
-                    format!("At most {max} characters")
-                }
-            }
-            ReferralError::Invalid { .. } => if zh { "无效" } else { "Not valid" }.into(),
+            ReferralError::Required { .. } => Problem::Required.message(lang),
+            ReferralError::TooLong { max, .. } => Problem::TooLong { max: *max }.message(lang),
+            ReferralError::Invalid { .. } => Problem::Invalid.message(lang),
             ReferralError::SameUnit => if zh {
                 "不能推送给本单位"
             } else {
@@ -361,18 +356,14 @@ impl ReferralError {
 }
 
 fn text(errs: &mut Vec<ReferralError>, field: &str, s: &str, max: usize) -> String {
-    let t = s.trim();
-    if t.is_empty() {
-        errs.push(ReferralError::Required {
-            field: field.into(),
+    let field = field.to_owned();
+    duban_core::field::text(s, 1, max).unwrap_or_else(|problem| {
+        errs.push(match problem {
+            Problem::TooLong { max } => ReferralError::TooLong { field, max },
+            _ => ReferralError::Required { field },
         });
-    } else if t.chars().count() > max {
-        errs.push(ReferralError::TooLong {
-            field: field.into(),
-            max,
-        });
-    }
-    t.to_owned()
+        s.trim().to_owned()
+    })
 }
 
 fn unit_id(errs: &mut Vec<ReferralError>, field: &str, s: &str) -> String {

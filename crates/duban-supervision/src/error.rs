@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use duban_core::field::Problem;
 use duban_core::{CodedError, Lang};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,21 +91,9 @@ impl CodedError for SupervisionError {
         use SupervisionError::*;
         let zh = lang == Lang::Zh;
         match self {
-            Required { .. } => if zh { "必填" } else { "Required" }.into(),
-            TooShort { min, .. } => {
-                if zh {
-                    format!("至少{min}个字")
-                } else {
-                    format!("At least {min} characters")
-                }
-            }
-            TooLong { max, .. } => {
-                if zh {
-                    format!("最多{max}个字")
-                } else {
-                    format!("At most {max} characters")
-                }
-            }
+            Required { .. } => Problem::Required.message(lang),
+            TooShort { min, .. } => Problem::TooShort { min: *min }.message(lang),
+            TooLong { max, .. } => Problem::TooLong { max: *max }.message(lang),
             Invalid { value, .. } => {
                 if zh {
                     format!("“{value}”无效")

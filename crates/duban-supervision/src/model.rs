@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
 use duban_core::Choice;
+use duban_core::field::Problem;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -355,24 +356,15 @@ pub fn due_steps(s: &Supervision, now: DateTime<Utc>, cal: &Calendar, actor: &st
 }
 
 fn text(errs: &mut Vec<E>, field: &str, s: &str, min: usize, max: usize) -> String {
-    let t = s.trim();
-    let n = t.chars().count();
-    if n == 0 && min > 0 {
-        errs.push(E::Required {
-            field: field.into(),
+    let field = field.to_owned();
+    duban_core::field::text(s, min, max).unwrap_or_else(|problem| {
+        errs.push(match problem {
+            Problem::Required => E::Required { field },
+            Problem::TooShort { min } => E::TooShort { field, min },
+            _ => E::TooLong { field, max },
         });
-    } else if n < min {
-        errs.push(E::TooShort {
-            field: field.into(),
-            min,
-        });
-    } else if n > max {
-        errs.push(E::TooLong {
-            field: field.into(),
-            max,
-        });
-    }
-    t.to_owned()
+        s.trim().to_owned()
+    })
 }
 
 fn id_like(errs: &mut Vec<E>, field: &str, s: &str) -> String {
