@@ -11,6 +11,7 @@ use duban_case::Lang;
 use duban_case::draft::{CaseDraft, NewCase};
 use duban_case::lifecycle::{self, Command, Ctx};
 use duban_case::model::{CaseId, Reference};
+use duban_core::CodedError as _;
 use duban_sla::{Clock, Limit, Stage};
 
 /// The browser tests' harness (native only: it runs the server and Chromium).
@@ -95,7 +96,9 @@ pub fn run_validation() -> Vec<String> {
                         }
                     }
                 }
-                errs.iter().map(|e| (e.field(), e.code())).collect()
+                errs.iter()
+                    .map(|e| (e.field().into_owned(), e.code().into_owned()))
+                    .collect()
             }
         };
         if got != expected {
@@ -177,7 +180,7 @@ pub fn run_lifecycle() -> Vec<String> {
                     "{name} step {i}: expected error {code}, it succeeded"
                 )),
                 (Err(errs), Some(code)) => {
-                    let codes: Vec<String> = errs.iter().map(|e| e.code()).collect();
+                    let codes: Vec<String> = errs.iter().map(|e| e.code().into_owned()).collect();
                     if codes != [code] {
                         fails.push(format!("{name} step {i}: expected [{code}], got {codes:?}"));
                     }
@@ -249,7 +252,7 @@ pub fn run_lifecycle_random() -> Vec<String> {
                     state.status().code().to_owned()
                 }
                 Err(errs) => {
-                    let codes: Vec<String> = errs.iter().map(|e| e.code()).collect();
+                    let codes: Vec<String> = errs.iter().map(|e| e.code().into_owned()).collect();
                     format!("!{}", codes.join(","))
                 }
             };

@@ -262,19 +262,6 @@ impl CodedError for CaseError {
     }
 }
 
-impl CaseError {
-    /// Kept for callers that do not import [`CodedError`]; remove once they do.
-    pub fn field(&self) -> String {
-        CodedError::field(self).into_owned()
-    }
-    pub fn code(&self) -> String {
-        CodedError::code(self).into_owned()
-    }
-    pub fn message(&self, lang: Lang) -> String {
-        CodedError::message(self, lang)
-    }
-}
-
 /// `categories[2]` → `categories`; `complainant.phone` → `complainant.phone`.
 fn base(field: &str) -> &str {
     field.split('[').next().unwrap_or(field)

@@ -17,6 +17,7 @@
 //! use duban_case::lifecycle::{self, Command, Ctx};
 //! use duban_case::model::{CaseId, Reference, Status};
 //! use duban_case::Lang;
+//! use duban_core::CodedError as _;
 //!
 //! let now = Utc.with_ymd_and_hms(2025, 6, 3, 2, 0, 0).unwrap();
 //! let mut draft = CaseDraft {
@@ -29,7 +30,7 @@
 //! };
 //! let errors = NewCase::parse(&draft, now).unwrap_err();
 //! let e = errors.iter().next().unwrap();
-//! assert_eq!((e.field().as_str(), e.code().as_str()), ("content", "content.too_short"));
+//! assert_eq!((e.field().as_ref(), e.code().as_ref()), ("content", "content.too_short"));
 //! assert_eq!(e.message(Lang::Zh), "举报内容至少10个字，当前1个字");
 //!
 //! draft.content = "夜间施工噪声扰民，持续到凌晨两点。".into();

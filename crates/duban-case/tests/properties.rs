@@ -9,6 +9,7 @@ use duban_calendar::Calendar;
 use duban_case::draft::{CaseDraft, NewCase, OutcomeDraft};
 use duban_case::lifecycle::{self, ActionKind, Case, Command, Ctx, Event};
 use duban_case::model::{CaseId, Reference, Status};
+use duban_core::CodedError as _;
 use proptest::prelude::*;
 
 fn start() -> DateTime<Utc> {
@@ -346,7 +347,7 @@ fn random_sequences_vector_is_current() {
                     case.status().code().to_owned()
                 }
                 Err(errs) => {
-                    let codes: Vec<String> = errs.iter().map(|e| e.code()).collect();
+                    let codes: Vec<String> = errs.iter().map(|e| e.code().into_owned()).collect();
                     format!("!{}", codes.join(","))
                 }
             };

@@ -368,19 +368,6 @@ impl CodedError for EmergencyError {
     }
 }
 
-impl EmergencyError {
-    /// Kept for callers that do not import [`CodedError`]; remove once they do.
-    pub fn field(&self) -> String {
-        CodedError::field(self).into_owned()
-    }
-    pub fn code(&self) -> String {
-        CodedError::code(self).into_owned()
-    }
-    pub fn message(&self, lang: Lang) -> String {
-        CodedError::message(self, lang)
-    }
-}
-
 fn text(errs: &mut Vec<EmergencyError>, field: &str, s: &str, min: usize, max: usize) -> String {
     let field = field.to_owned();
     duban_core::field::text(s, min, max).unwrap_or_else(|problem| {

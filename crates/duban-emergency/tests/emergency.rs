@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use duban_calendar::Calendar;
+use duban_core::CodedError as _;
 use duban_emergency::{
     Command, Ctx, Event, Incident, IncidentType, Plans, Severity, Status, apply, decide, declare,
     default_plans,
@@ -29,7 +30,10 @@ fn fold(log: &[Event]) -> Incident {
 }
 
 fn codes(r: Result<Vec<Event>, Vec<duban_emergency::EmergencyError>>) -> Vec<String> {
-    r.expect_err("refused").iter().map(|e| e.code()).collect()
+    r.expect_err("refused")
+        .iter()
+        .map(|e| e.code().into_owned())
+        .collect()
 }
 
 #[test]
@@ -242,7 +246,7 @@ fn plans_are_data_checked_against_the_units() {
     let codes: Vec<String> = declare(None, &bad_declare, &plans, &ctx(0, "c", &all))
         .unwrap_err()
         .iter()
-        .map(|e| e.code())
+        .map(|e| e.code().into_owned())
         .collect();
     assert_eq!(
         codes,

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use std::borrow::Cow;
 
-use duban_case::error::CaseError;
 use duban_core::{CodedError, Lang};
 
 use crate::columns::Column;
@@ -314,19 +313,6 @@ impl IntakeError {
     }
 }
 
-impl IntakeError {
-    /// Kept for callers that do not import [`CodedError`]; remove once they do.
-    pub fn field(&self) -> String {
-        CodedError::field(self).into_owned()
-    }
-    pub fn code(&self) -> String {
-        CodedError::code(self).into_owned()
-    }
-    pub fn message(&self, lang: Lang) -> String {
-        CodedError::message(self, lang)
-    }
-}
-
 /// `2、5、9`, at most five lines then `…`.
 fn lines(lines: &[usize], sep: &str) -> String {
     let mut out: Vec<String> = lines.iter().take(5).map(ToString::to_string).collect();
@@ -369,19 +355,11 @@ impl RowError {
             Lang::En => &self.en,
         }
     }
-    pub(crate) fn from_case(e: &CaseError) -> RowError {
+    /// A case's or the import's own error, in both languages.
+    pub(crate) fn of(e: &impl CodedError) -> RowError {
         RowError {
-            field: e.field(),
-            code: e.code(),
-            column: None,
-            zh: e.message(Lang::Zh),
-            en: e.message(Lang::En),
-        }
-    }
-    pub(crate) fn from_intake(e: &IntakeError) -> RowError {
-        RowError {
-            field: e.field(),
-            code: e.code(),
+            field: e.field().into_owned(),
+            code: e.code().into_owned(),
             column: None,
             zh: e.message(Lang::Zh),
             en: e.message(Lang::En),

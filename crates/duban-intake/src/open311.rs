@@ -27,6 +27,7 @@
 //! assert_eq!(codes, ["attribute.required", "location.required", "content.too_short"]);
 //! ```
 
+use duban_core::CodedError;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -465,7 +466,7 @@ pub fn case_problem(e: &CaseError, lang: Lang) -> Problem {
         (p, Lang::En) => format!("{message} (parameter {p})"),
     };
     Problem {
-        code: e.code(),
+        code: e.code().into_owned(),
         message,
     }
 }

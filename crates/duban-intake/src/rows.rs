@@ -1,6 +1,7 @@
 //! Header detection and the conversion of each data row into a `CaseDraft` validated by
 //! the form's own parser.
 
+use duban_core::CodedError;
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone, Utc};
@@ -176,10 +177,10 @@ fn base(field: &str) -> &str {
 
 impl Problems {
     fn push_case(&mut self, e: CaseError) {
-        self.list.push(RowError::from_case(&e));
+        self.list.push(RowError::of(&e));
     }
     fn push_intake(&mut self, e: IntakeError) {
-        self.list.push(RowError::from_intake(&e));
+        self.list.push(RowError::of(&e));
     }
     fn covers(&self, field: &str) -> bool {
         self.list.iter().any(|e| base(&e.field) == base(field))
@@ -381,7 +382,7 @@ impl Converter<'_> {
         let mut errors: Vec<RowError> = Vec::new();
         for e in &parse_errors {
             if !p.covers(&e.field()) {
-                errors.push(RowError::from_case(e));
+                errors.push(RowError::of(e));
             }
         }
         errors.extend(p.list);
@@ -539,7 +540,7 @@ pub(crate) fn mark_duplicates(rows: &mut [Row], columns: &[ColumnMatch]) {
                     value: row.draft.sender_ref.trim().to_owned(),
                     first_line,
                 };
-                let mut re = RowError::from_intake(&e);
+                let mut re = RowError::of(&e);
                 re.column = header.map(str::to_owned);
                 name_columns(&mut re, columns);
                 row.errors.push(re);

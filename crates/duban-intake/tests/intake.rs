@@ -3,6 +3,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use duban_case::Lang;
 use duban_case::model::Channel;
+use duban_core::CodedError as _;
 use duban_intake::{
     COLUMNS, Column, Format, IntakeError, Options, ReceivedAt, Sheet, read, template_csv,
 };
@@ -266,7 +267,7 @@ fn xlsx_sheet_by_name() {
     o.sheet = Some("第四批".into());
     let e = err(&xlsx_list(), &o);
     assert_eq!(
-        (e.code().as_str(), e.field().as_str()),
+        (e.code().as_ref(), e.field().as_ref()),
         ("import.sheet_not_found", "sheet")
     );
     assert!(
@@ -420,7 +421,7 @@ fn missing_required_columns_refuse_the_file() {
         let csv = format!("{}\n{}\n", keep(HEADER), keep(&line(1, "D001")));
         let e = err(csv.as_bytes(), &opts());
         assert_eq!(
-            (e.code().as_str(), e.field().as_str()),
+            (e.code().as_ref(), e.field().as_ref()),
             ("import.column_missing", key)
         );
         assert!(e.is_file_level());
@@ -449,7 +450,7 @@ fn two_headers_for_one_column_refuse_the_file() {
     let csv = format!("{HEADER},信访内容\n{},{CONTENT}\n", line(1, "D001"));
     let e = err(csv.as_bytes(), &opts());
     assert_eq!(
-        (e.code().as_str(), e.field().as_str()),
+        (e.code().as_ref(), e.field().as_ref()),
         ("import.column_duplicate", "content")
     );
     assert!(e.message(Lang::Zh).contains("“举报内容”和“信访内容”"));

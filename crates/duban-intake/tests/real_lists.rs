@@ -3,6 +3,7 @@
 //! in the preview, several batches in one file.
 
 use chrono::{DateTime, TimeZone, Utc};
+use duban_core::CodedError as _;
 use duban_intake::{Edits, IntakeError, Options, RowEdit, Sheet, read};
 
 fn now() -> DateTime<Utc> {
@@ -218,7 +219,7 @@ fn rows_are_corrected_or_excluded_in_the_preview() {
     no_reason.exclude.insert(4, "  ".into());
     let e = read_with(&csv, no_reason).map(|_| ()).unwrap_err();
     assert_eq!(
-        (e.code().as_str(), e.field().as_str()),
+        (e.code().as_ref(), e.field().as_ref()),
         ("import.exclude.reason_required", "edits.exclude[4]")
     );
     let mut unknown = edits;

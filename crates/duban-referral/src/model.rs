@@ -342,19 +342,6 @@ impl CodedError for ReferralError {
     }
 }
 
-impl ReferralError {
-    /// Kept for callers that do not import [`CodedError`]; remove once they do.
-    pub fn field(&self) -> String {
-        CodedError::field(self).into_owned()
-    }
-    pub fn code(&self) -> String {
-        CodedError::code(self).into_owned()
-    }
-    pub fn message(&self, lang: Lang) -> String {
-        CodedError::message(self, lang)
-    }
-}
-
 fn text(errs: &mut Vec<ReferralError>, field: &str, s: &str, max: usize) -> String {
     let field = field.to_owned();
     duban_core::field::text(s, 1, max).unwrap_or_else(|problem| {

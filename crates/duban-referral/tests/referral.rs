@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use duban_calendar::Calendar;
+use duban_core::CodedError as _;
 use duban_referral::{Command, Ctx, Event, Referral, Status, apply, decide, open};
 
 fn t0() -> DateTime<Utc> {
@@ -20,7 +21,10 @@ fn ctx<'a>(now: DateTime<Utc>, actor: &'a str, units: &'a [String]) -> Ctx<'a> {
 }
 
 fn codes(r: Result<Vec<Event>, Vec<duban_referral::ReferralError>>) -> Vec<String> {
-    r.expect_err("refused").iter().map(|e| e.code()).collect()
+    r.expect_err("refused")
+        .iter()
+        .map(|e| e.code().into_owned())
+        .collect()
 }
 
 #[test]

@@ -161,19 +161,6 @@ impl CodedError for SupervisionError {
     }
 }
 
-impl SupervisionError {
-    /// Kept for callers that do not import [`CodedError`]; remove once they do.
-    pub fn field(&self) -> String {
-        CodedError::field(self).into_owned()
-    }
-    pub fn code(&self) -> String {
-        CodedError::code(self).into_owned()
-    }
-    pub fn message(&self, lang: Lang) -> String {
-        CodedError::message(self, lang)
-    }
-}
-
 /// Every problem of one command.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Errors(pub Vec<SupervisionError>);

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use duban_calendar::Calendar;
+use duban_core::CodedError as _;
 use duban_supervision::{
     Attachment, Command, Ctx, Errors, Event, OrderStatus, Supervision, apply, decide,
 };
@@ -57,7 +58,7 @@ impl Run {
         self.try_do("someone", cmd)
             .expect_err("refused")
             .iter()
-            .map(|e| e.code())
+            .map(|e| e.code().into_owned())
             .collect()
     }
 }

@@ -2,6 +2,7 @@ use duban_calendar::Calendar;
 use duban_case::Lang;
 use duban_case::lifecycle::{self, Case, Ctx};
 use duban_case::model::Status;
+use duban_core::CodedError as _;
 
 use crate::service::AppState;
 use crate::service::Decided;
@@ -67,7 +68,10 @@ impl AppState {
             let events = match lifecycle::decide(&case, &cmd, &ctx) {
                 Ok(ev) => ev,
                 Err(errs) => {
-                    let first = errs.iter().next().map(|e| (e.code(), e.message(lang)));
+                    let first = errs
+                        .iter()
+                        .next()
+                        .map(|e| (e.code().into_owned(), e.message(lang)));
                     let (code, message) = first.unwrap_or_default();
                     result.skipped.push(skip(&code, message));
                     continue;

@@ -125,7 +125,7 @@ impl Stored for Referral {
         grant
     }
     fn refuses(e: &duban_referral::ReferralError) -> bool {
-        e.code() == "referral.wrong_side"
+        matches!(e, duban_referral::ReferralError::WrongSide { .. })
     }
     fn audit_reason(_: &duban_referral::Command, events: &[duban_referral::Event]) -> String {
         use duban_referral::EventKind;
@@ -158,7 +158,7 @@ impl Stored for Incident {
         self.parties()
     }
     fn refuses(e: &duban_emergency::EmergencyError) -> bool {
-        e.code() == "unit.not_yours"
+        matches!(e, duban_emergency::EmergencyError::NotYourUnit { .. })
     }
     fn audit_reason(_: &duban_emergency::Command, events: &[duban_emergency::Event]) -> String {
         use duban_emergency::EventKind;

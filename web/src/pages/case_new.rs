@@ -127,7 +127,10 @@ pub fn CaseNewPage() -> impl IntoView {
             Ok(_) => Vec::new(),
             Err(errs) => errs
                 .iter()
-                .map(|e| (e.field(), e.code(), e.message(lang)))
+                .map(|e| {
+                    let e = ApiError::of(e, lang);
+                    (e.field, e.code, e.message)
+                })
                 .collect::<Shown>(),
         }
     });

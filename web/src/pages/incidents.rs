@@ -98,19 +98,6 @@ fn board_of(view: IncidentView) -> (IncidentView, IncidentHead) {
     (view, head)
 }
 
-fn domain_errors(
-    errs: &[duban_emergency::EmergencyError],
-    lang: crate::i18n::Lang,
-) -> Vec<ApiError> {
-    errs.iter()
-        .map(|e| ApiError {
-            field: e.field(),
-            code: e.code(),
-            message: e.message(lang),
-        })
-        .collect()
-}
-
 /// `/incidents`: incidents, newest first, and the declare form for administrators and
 /// coordinators.
 #[component]
@@ -224,7 +211,8 @@ fn DeclareIncidentForm(from_case: Option<CaseKey>, draft: DeclareDraft) -> impl 
         if let Err(problems) =
             duban_emergency::declare(None, &cmd, &duban_emergency::default_plans(), &ctx)
         {
-            let shown: Vec<ApiError> = domain_errors(&problems, lang)
+            let shown: Vec<ApiError> = duban_api::ErrorBody::from_errors(&problems, lang)
+                .errors
                 .into_iter()
                 .filter(|e| e.code != "plan.none")
                 .collect();
@@ -468,7 +456,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
             if let Err(problems) =
                 duban_emergency::decide(&v.incident, &cmd, &duban_emergency::default_plans(), &ctx)
             {
-                errors.set(domain_errors(&problems, lang));
+                errors.set(duban_api::ErrorBody::from_errors(&problems, lang).errors);
                 return;
             }
         }

@@ -238,16 +238,7 @@ fn ReferForm(
             calendar: Calendar::official(),
         };
         if let Err(problems) = duban_referral::open(Some(&case_id.get_value()), &cmd, &ctx) {
-            errors.set(
-                problems
-                    .iter()
-                    .map(|e| ApiError {
-                        field: e.field(),
-                        code: e.code(),
-                        message: e.message(lang),
-                    })
-                    .collect(),
-            );
+            errors.set(duban_api::ErrorBody::from_errors(&problems, lang).errors);
             return;
         }
         busy.set(true);

@@ -221,16 +221,7 @@ pub fn SupervisionSection(
                 attachments: &files,
             };
             if let Err(problems) = duban_supervision::decide(&v.supervision, &cmd, &ctx) {
-                errs.set(
-                    problems
-                        .iter()
-                        .map(|e| ApiError {
-                            field: e.field(),
-                            code: e.code(),
-                            message: e.message(lang),
-                        })
-                        .collect(),
-                );
+                errs.set(duban_api::ErrorBody::from_errors(problems.iter(), lang).errors);
                 return;
             }
         }
