@@ -760,8 +760,20 @@ pub enum SlaError {
     ClockStopped,
 }
 
-impl SlaError {
-    pub fn code(&self) -> &'static str {
+/// A rule set's problems name the form field they belong to (a limit: the rules);
+/// a clock's problems belong to no field.
+impl duban_core::CodedError for SlaError {
+    fn field(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            SlaError::LimitOutOfRange { .. } | SlaError::NoRules => "rules",
+            SlaError::WarnPercentOutOfRange { .. } => "warn_percent",
+            SlaError::InvalidId => "id",
+            SlaError::MissingName => "name",
+            SlaError::AlreadyPaused | SlaError::NotPaused | SlaError::ClockStopped => "",
+        }
+        .into()
+    }
+    fn code(&self) -> std::borrow::Cow<'static, str> {
         match self {
             SlaError::LimitOutOfRange { .. } => "limit.out_of_range",
             SlaError::WarnPercentOutOfRange { .. } => "warn_percent.out_of_range",
@@ -772,6 +784,33 @@ impl SlaError {
             SlaError::NotPaused => "clock.not_paused",
             SlaError::ClockStopped => "clock.stopped",
         }
+        .into()
+    }
+    fn message(&self, lang: duban_core::Lang) -> String {
+        use duban_core::Lang::{En, Zh};
+        match (self, lang) {
+            (SlaError::LimitOutOfRange { .. }, Zh) => "时限须为1至100000之间的整数",
+            (SlaError::LimitOutOfRange { .. }, En) => {
+                "A limit must be a whole number from 1 to 100000"
+            }
+            (SlaError::WarnPercentOutOfRange { .. }, Zh) => "预警比例须为1至99之间的整数",
+            (SlaError::WarnPercentOutOfRange { .. }, En) => {
+                "The warning share must be a whole number from 1 to 99"
+            }
+            (SlaError::InvalidId, Zh) => "规则编号无效",
+            (SlaError::InvalidId, En) => "Not a valid rule set id",
+            (SlaError::MissingName, Zh) => "规则需要中文和英文名称",
+            (SlaError::MissingName, En) => "The rule set needs a Chinese and an English name",
+            (SlaError::NoRules, Zh) => "至少需要一条环节时限",
+            (SlaError::NoRules, En) => "At least one stage limit is needed",
+            (SlaError::AlreadyPaused, Zh) => "计时已暂停",
+            (SlaError::AlreadyPaused, En) => "The clock is already paused",
+            (SlaError::NotPaused, Zh) => "计时未暂停",
+            (SlaError::NotPaused, En) => "The clock is not paused",
+            (SlaError::ClockStopped, Zh) => "计时已停止",
+            (SlaError::ClockStopped, En) => "The clock has stopped",
+        }
+        .into()
     }
 }
 

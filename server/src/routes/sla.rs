@@ -59,7 +59,12 @@ pub(crate) async fn put_rule_set(
         ));
     }
     let set = RuleSet::try_from(body.rule_set).map_err(|e| {
-        ApiFailure::bad_field("rule_set", &format!("rule_set.{}", e.code()), e.to_string())
+        let e = duban_api::ApiError::of(&e, lang);
+        ApiFailure::bad_field(
+            &format!("rule_set.{}", e.field),
+            &format!("rule_set.{}", e.code),
+            e.message,
+        )
     })?;
     let now = s.now();
     let audit = actor.who.entry(

@@ -57,31 +57,6 @@ pub(super) const STRINGS: &[Entry] = &[
     ),
     ("unit.minutes", "分钟", "Minutes"),
     (
-        "err.rule_set.limit.out_of_range",
-        "时限须为1至100000之间的整数",
-        "A limit must be a whole number from 1 to 100000",
-    ),
-    (
-        "err.rule_set.warn_percent.out_of_range",
-        "预警比例须为1至99之间的整数",
-        "The warning share must be a whole number from 1 to 99",
-    ),
-    (
-        "err.rule_set.rules.empty",
-        "至少需要一条环节时限",
-        "At least one stage limit is needed",
-    ),
-    (
-        "err.rule_set.id.invalid",
-        "规则编号无效",
-        "Not a valid rule set id",
-    ),
-    (
-        "err.rule_set.name.required",
-        "规则需要中文和英文名称",
-        "The rule set needs a Chinese and an English name",
-    ),
-    (
         "err.rule_set.id_mismatch",
         "规则编号与地址不一致",
         "The rule set's id differs from the one in the address",

@@ -8,6 +8,7 @@ use duban_api::keys::RuleSetKey;
 use duban_api::sla::{RuleSets, UpdateRuleSet};
 use duban_api::{ApiError, RuleSetUpdate};
 use duban_case::model::{parse_request_kind, request_kind_code, request_kind_label};
+use duban_core::CodedError as _;
 use duban_sla::{
     Condition, Limit, RequestKind, RuleSet, RuleSetDraft, SlaError, Stage, StageRule, TimeUnit,
 };
@@ -107,25 +108,16 @@ fn condition_text(i18n: I18n, when: &Condition) -> String {
 }
 
 /// The form field an error of `duban-sla`'s rule set check belongs to.
-fn sla_error_field(code: &str) -> &'static str {
-    match code {
-        "warn_percent.out_of_range" => "warn_percent",
-        "rules.empty" | "limit.out_of_range" => "rules",
-        "id.invalid" => "id",
-        "name.required" => "name",
-        _ => "",
-    }
-}
-
-/// A server error placed on the form's field: the server names the whole rule set
-/// (`rule_set`, code `rule_set.<duban-sla code>`); the form shows it at its field.
+/// A server error placed on the form's field: the server names it under the rule set
+/// (`rule_set.warn_percent`); the form shows it at its field (`warn_percent`).
 fn place(e: ApiError) -> ApiError {
-    let field = match (e.field.as_str(), e.code.strip_prefix("rule_set.")) {
-        ("rule_set", Some(code)) => sla_error_field(code).to_owned(),
-        ("rule_set.id", _) => "id".to_owned(),
-        _ => return e,
-    };
-    ApiError { field, ..e }
+    match e.field.strip_prefix("rule_set.") {
+        Some(field) => ApiError {
+            field: field.to_owned(),
+            ..e
+        },
+        None => e,
+    }
 }
 
 /// An error of the form for the banner by the save button: `第1条 分办 · 时限须为…`,
@@ -245,11 +237,15 @@ impl SetDraft {
     }
 
     /// The rule set the form describes, checked by `duban-sla` as the server checks
-    /// it, or its problems as `(field, code)` with the server's codes
-    /// (`rule_set.<duban-sla code>`).
-    fn draft(&self) -> Result<RuleSetDraft, Vec<(String, String)>> {
-        let mut errs: Vec<(String, String)> = Vec::new();
-        let sla_code = |e: SlaError| format!("rule_set.{}", e.code());
+    /// it, or its problems at the form's fields, with the server's codes
+    /// (`rule_set.<duban-sla code>`) and `duban-sla`'s words.
+    fn draft(&self, lang: Lang) -> Result<RuleSetDraft, Vec<ApiError>> {
+        let mut errs: Vec<ApiError> = Vec::new();
+        let problem = |field: String, e: &SlaError| ApiError {
+            field,
+            code: format!("rule_set.{}", e.code()),
+            message: e.message(lang),
+        };
         // Not a number: 0, which the checks name as out of range.
         let amount = |s: &str| s.trim().parse::<u32>().unwrap_or(0);
         let max_extension = match parse_unit(&self.ext_unit) {
@@ -257,7 +253,7 @@ impl SetDraft {
             Some(unit) => match Limit::new(amount(&self.ext_amount), unit) {
                 Ok(l) => Some(l),
                 Err(e) => {
-                    errs.push(("max_extension".into(), sla_code(e)));
+                    errs.push(problem("max_extension".into(), &e));
                     None
                 }
             },
@@ -271,7 +267,7 @@ impl SetDraft {
                 // A bad limit is reported; a 1-unit stand-in keeps the other checks going.
                 let limit = Limit::new(amount(&r.amount), unit)
                     .or_else(|e| {
-                        errs.push((format!("rules[{i}].limit"), sla_code(e)));
+                        errs.push(problem(format!("rules[{i}].limit"), &e));
                         Limit::new(1, unit)
                     })
                     .ok()?;
@@ -310,7 +306,7 @@ impl SetDraft {
             let Err(e) = RuleSet::try_from(probe.clone()) else {
                 break;
             };
-            errs.push((sla_error_field(e.code()).to_owned(), sla_code(e.clone())));
+            errs.push(problem(e.field().into_owned(), &e));
             match e {
                 SlaError::WarnPercentOutOfRange { .. } => probe.warn_percent = 80,
                 SlaError::InvalidId => probe.id = "x".into(),
@@ -479,12 +475,9 @@ fn RuleSetForm(
             return;
         }
         notice.set(None);
-        let built = form.with_untracked(SetDraft::draft);
+        let built = form.with_untracked(|f| f.draft(i18n.lang_untracked()));
         let mut problems: Vec<ApiError> = match &built {
-            Err(p) => p
-                .iter()
-                .map(|(field, code)| local_error(i18n, field, code))
-                .collect(),
+            Err(p) => p.clone(),
             Ok(d) if original.with_value(|o| o == d) => {
                 vec![local_error(i18n, "", "rule_set.no_change")]
             }
@@ -696,7 +689,7 @@ mod tests {
     #[test]
     fn a_rule_set_survives_the_form_unchanged() {
         for set in duban_sla::defaults::all() {
-            assert_eq!(SetDraft::of(&set).draft(), Ok(draft_of(&set)));
+            assert_eq!(SetDraft::of(&set).draft(Lang::Zh), Ok(draft_of(&set)));
         }
     }
 
@@ -710,7 +703,7 @@ mod tests {
         d.rules[0].kinds = vec!["inquiry".into(), "report".into()];
         d.ext_unit = String::new();
         d.warn_percent = "75".into();
-        let draft = d.draft().unwrap_or_else(|_| draft_of(&set));
+        let draft = d.draft(Lang::Zh).unwrap_or_else(|_| draft_of(&set));
         assert_eq!(draft.warn_percent, 75);
         assert_eq!(draft.max_extension, None);
         assert_eq!(
@@ -732,8 +725,8 @@ mod tests {
         d.warn_percent = "100".into();
         d.ext_unit = "hours".into();
         d.ext_amount = String::new();
-        let errs = d.draft().err().unwrap_or_default();
-        let has = |f: &str, c: &str| errs.iter().any(|(x, y)| x == f && y == c);
+        let errs = d.draft(Lang::Zh).err().unwrap_or_default();
+        let has = |f: &str, c: &str| errs.iter().any(|e| e.field == f && e.code == c);
         assert!(has("rules[1].limit", "rule_set.limit.out_of_range"));
         assert!(has("rules[2].limit", "rule_set.limit.out_of_range"));
         assert!(has("max_extension", "rule_set.limit.out_of_range"));
@@ -742,7 +735,13 @@ mod tests {
 
         d.warn_percent = "0".into();
         d.rules.clear();
-        let errs = d.draft().err().unwrap_or_default();
+        let errs: Vec<(String, String)> = d
+            .draft(Lang::En)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
         assert_eq!(
             errs[1..],
             [
@@ -763,10 +762,17 @@ mod tests {
             message: String::new(),
         };
         assert_eq!(
-            place(e("rule_set", "rule_set.warn_percent.out_of_range")).field,
+            place(e(
+                "rule_set.warn_percent",
+                "rule_set.warn_percent.out_of_range"
+            ))
+            .field,
             "warn_percent"
         );
-        assert_eq!(place(e("rule_set", "rule_set.rules.empty")).field, "rules");
+        assert_eq!(
+            place(e("rule_set.rules", "rule_set.rules.empty")).field,
+            "rules"
+        );
         assert_eq!(place(e("rule_set.id", "rule_set.id_mismatch")).field, "id");
         assert_eq!(place(e("reason", "reason.required")).field, "reason");
         assert_eq!(place(e("", "role.forbidden")).field, "");
