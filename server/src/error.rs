@@ -11,6 +11,7 @@ use duban_case::Lang;
 use duban_core::CodedError;
 
 use crate::store::StoreError;
+use crate::text::Text;
 
 /// A failed request.
 #[derive(Debug)]
@@ -57,6 +58,16 @@ impl ApiFailure {
     }
     pub fn bad_field(field: &str, code: &str, message: impl Into<String>) -> ApiFailure {
         ApiFailure::Invalid(ErrorBody::single(field, code, message))
+    }
+    /// A refusal in the server's own words ([`Text`]) at `field`: 404 for what does
+    /// not exist, else 422.
+    pub fn refused(field: &str, text: Text, lang: Lang) -> ApiFailure {
+        let body = ErrorBody::single(field, text.code(), text.message(lang));
+        if text.is_not_found() {
+            ApiFailure::NotFound(body)
+        } else {
+            ApiFailure::Invalid(body)
+        }
     }
 }
 

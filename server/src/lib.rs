@@ -14,3 +14,4 @@ pub mod routes;
 pub mod seed;
 pub mod service;
 pub mod store;
+pub mod text;

@@ -225,14 +225,8 @@ async fn main() -> anyhow::Result<()> {
                 )
                 .await
                 .map_err(|e| match e {
-                    duban_server::service::users::UserError::Invalid { field, code } => {
-                        anyhow::anyhow!(
-                            "{field}: {}",
-                            duban_server::service::users::UserError::message(
-                                code,
-                                duban_case::Lang::En
-                            )
-                        )
+                    duban_server::service::users::UserError::Invalid { field, text } => {
+                        anyhow::anyhow!("{field}: {}", text.message(duban_case::Lang::En))
                     }
                     duban_server::service::users::UserError::Store(e) => anyhow::anyhow!(e),
                 })?;

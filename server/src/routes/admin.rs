@@ -1,11 +1,12 @@
 use crate::http::register::Routes;
+use crate::text::Text;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use duban_api::admin;
 use duban_api::sessions;
 
+use duban_api::UnitView;
 use duban_api::sessions::{SessionView, SessionsEnded};
-use duban_api::{ErrorBody, UnitView};
 use duban_case::Lang;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
@@ -93,13 +94,11 @@ pub(crate) async fn admin_create_user(
     ApiJson(d): ApiJson<duban_api::UserDraft>,
 ) -> Result<(StatusCode, axum::Json<duban_api::UserView>), ApiFailure> {
     actor.require(Ability::ManageAccounts, lang)?;
-    let role = d.role.known().copied().map_err(|_| {
-        UserError::Invalid {
-            field: "role",
-            code: "role.unknown",
-        }
-        .into_failure(lang)
-    })?;
+    let role = d
+        .role
+        .known()
+        .copied()
+        .map_err(|_| ApiFailure::refused("role", Text::RoleUnknown, lang))?;
     let user = s
         .create_user(
             &d.username,
@@ -214,12 +213,7 @@ pub(crate) async fn units(
 impl UserError {
     fn into_failure(self, lang: Lang) -> ApiFailure {
         match self {
-            UserError::Invalid { field, code } if code.ends_with("not_found") => {
-                ApiFailure::NotFound(ErrorBody::single(field, code, Self::message(code, lang)))
-            }
-            UserError::Invalid { field, code } => {
-                ApiFailure::bad_field(field, code, Self::message(code, lang))
-            }
+            UserError::Invalid { field, text } => ApiFailure::refused(field, text, lang),
             UserError::Store(e) => e.into(),
         }
     }

@@ -2,6 +2,7 @@
 //! (work orders pushed in, status pulled back by order number).
 
 use crate::http::register::Routes;
+use crate::text::Text;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::DateTime;
@@ -42,22 +43,6 @@ fn view(c: &ApiClientRecord) -> ApiClientView {
     }
 }
 
-fn invalid(field: &str, code: &str, lang: Lang) -> ApiFailure {
-    let message = match (code, lang) {
-        ("api_client.name", Lang::Zh) => "请填写系统名称（至多50字）",
-        ("api_client.name", Lang::En) => "Give the system a name (at most 50 characters)",
-        ("api_client.kind", Lang::Zh) => "类型须为 hotline（12345热线）或 open311",
-        ("api_client.kind", Lang::En) => "The kind is hotline (12345) or open311",
-        ("reason.required", Lang::Zh) => "请填写原因",
-        ("reason.required", Lang::En) => "A reason is required",
-        ("api_client.duplicate", Lang::Zh) => "已有同名系统",
-        ("api_client.duplicate", Lang::En) => "A system of that name exists",
-        (_, Lang::Zh) => "输入无效",
-        (_, Lang::En) => "Invalid input",
-    };
-    ApiFailure::bad_field(field, code, message)
-}
-
 async fn list_clients(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -78,13 +63,13 @@ pub(crate) async fn create_client(
     actor.require(Ability::ManageApiClients, lang)?;
     let name = d.name.trim();
     if name.is_empty() || name.chars().count() > 50 {
-        return Err(invalid("name", "api_client.name", lang));
+        return Err(ApiFailure::refused("name", Text::ApiClientName, lang));
     }
     if !CLIENT_KINDS.contains(&d.kind.trim()) {
-        return Err(invalid("kind", "api_client.kind", lang));
+        return Err(ApiFailure::refused("kind", Text::ApiClientKind, lang));
     }
     if d.reason.trim().is_empty() {
-        return Err(invalid("reason", "reason.required", lang));
+        return Err(ApiFailure::refused("reason", Text::ReasonRequired, lang));
     }
     // The key is shown once; only its hash is kept.
     let key = format!("dbk_{}", crate::auth::random_token());
@@ -107,7 +92,9 @@ pub(crate) async fn create_client(
     );
     match s.store.insert_api_client(&rec, &audit).await {
         Ok(()) => {}
-        Err(StoreError::Duplicate(_)) => return Err(invalid("name", "api_client.duplicate", lang)),
+        Err(StoreError::Duplicate(_)) => {
+            return Err(ApiFailure::refused("name", Text::ApiClientDuplicate, lang));
+        }
         Err(e) => return Err(e.into()),
     }
     Ok((
@@ -128,7 +115,7 @@ async fn update_client(
 ) -> Result<axum::Json<ApiClientView>, ApiFailure> {
     actor.require(Ability::ManageApiClients, lang)?;
     if p.reason.trim().is_empty() {
-        return Err(invalid("reason", "reason.required", lang));
+        return Err(ApiFailure::refused("reason", Text::ReasonRequired, lang));
     }
     let Some(rec) = s
         .store

@@ -1,9 +1,9 @@
 use axum::extract::State;
 
 use crate::http::register::Routes;
+use crate::text::Text;
 use duban_api::ErrorBody;
 use duban_api::dispatch;
-use duban_case::Lang;
 use duban_case::error::{CaseError, Errors};
 use duban_case::model::{CaseId, Status};
 
@@ -77,27 +77,20 @@ pub(crate) async fn dispatch_batch(
                 match case {
                     Some(c) => cases.push(c),
                     None => {
-                        return Err(ApiFailure::NotFound(ErrorBody::single(
+                        return Err(ApiFailure::refused(
                             &format!("case_ids[{i}]"),
-                            "case.not_found",
-                            match lang {
-                                Lang::Zh => "未找到",
-                                Lang::En => "Not found",
-                            },
-                        )));
+                            Text::CaseNotFound,
+                            lang,
+                        ));
                     }
                 }
             }
         }
         _ => {
-            let message = match lang {
-                Lang::Zh => "请指定批次号或案件（二选一）",
-                Lang::En => "Name a batch or cases, one of the two",
-            };
-            return Err(ApiFailure::bad_field(
+            return Err(ApiFailure::refused(
                 "batch",
-                "dispatch.selection_required",
-                message,
+                Text::DispatchSelectionRequired,
+                lang,
             ));
         }
     }
@@ -126,12 +119,9 @@ pub(crate) async fn dispatch_batch(
         Ok(r) => Ok(axum::Json(r)),
         Err(ActError::Invalid(e)) => Err(ApiFailure::invalid(&e, lang)),
         Err(ActError::Store(crate::store::StoreError::Conflict { .. })) => {
-            let message = match lang {
-                Lang::Zh => "有案件刚被他人更新，整批未交办，请重试",
-                Lang::En => "A case changed meanwhile; nothing was dispatched. Try again.",
-            };
+            let text = Text::DispatchVersionConflict;
             Err(ApiFailure::Conflict(
-                ErrorBody::single("batch", "version.conflict", message),
+                ErrorBody::single("batch", text.code(), text.message(lang)),
                 None,
             ))
         }

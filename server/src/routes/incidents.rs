@@ -19,7 +19,6 @@ use crate::service::AppState;
 use crate::service::PLANS_KEY;
 use crate::service::mechanisms;
 use crate::service::redaction;
-use crate::service::users::UserError;
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Routes {
@@ -56,7 +55,7 @@ pub(crate) async fn put_emergency_plans(
         return Err(ApiFailure::bad_field(
             "reason",
             "reason.required",
-            UserError::message("reason.required", lang),
+            crate::text::Text::ReasonRequired.message(lang),
         ));
     }
     let units: Vec<String> = s

@@ -14,7 +14,6 @@ use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::mechanisms;
-use crate::service::users::UserError;
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Routes {
@@ -75,7 +74,7 @@ pub(crate) async fn refer(
         return Err(ApiFailure::bad_field(
             "to_unit",
             "unit.unknown",
-            UserError::message("unit.unknown", lang),
+            crate::text::Text::UnitUnknown.message(lang),
         ));
     }
     let units = speaking_units(&s, &actor);
@@ -133,7 +132,7 @@ pub(crate) async fn act_on_referral(
                 return Err(ApiFailure::bad_field(
                     &field,
                     "unit.unknown",
-                    UserError::message("unit.unknown", lang),
+                    crate::text::Text::UnitUnknown.message(lang),
                 ));
             }
         }

@@ -376,7 +376,7 @@ async fn put_settings(
         return Err(ApiFailure::bad_field(
             "reason",
             "reason.required",
-            crate::service::users::UserError::message("reason.required", lang),
+            crate::text::Text::ReasonRequired.message(lang),
         ));
     }
     let settings = duban_repeat::Settings::parse(u.settings).map_err(|e| {

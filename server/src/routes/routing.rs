@@ -12,7 +12,6 @@ use crate::error::{ApiFailure, ApiJson, ReqLang};
 use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
-use crate::service::users::UserError;
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Routes {
@@ -94,7 +93,7 @@ pub(crate) async fn put_routing_rules(
                 .map(|(field, code, message)| {
                     let message = match (code.as_str(), lang) {
                         ("reason.required", _) => {
-                            UserError::message("reason.required", lang).to_owned()
+                            crate::text::Text::ReasonRequired.message(lang).to_owned()
                         }
                         (_, Lang::Zh) => message,
                         (_, Lang::En) => message_en(&field, &code).unwrap_or(message),

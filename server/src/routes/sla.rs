@@ -2,14 +2,11 @@ use axum::extract::{Path, State};
 
 use crate::http::register::Routes;
 use duban_api::sla;
-use duban_case::Lang;
 use duban_sla::RuleSet;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 use crate::policy::{Ability, Actor};
 use crate::service::AppState;
-
-use crate::service::users::UserError;
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Routes {
@@ -44,18 +41,14 @@ pub(crate) async fn put_rule_set(
         return Err(ApiFailure::bad_field(
             "reason",
             "reason.required",
-            UserError::message("reason.required", lang),
+            crate::text::Text::ReasonRequired.message(lang),
         ));
     }
     if body.rule_set.id != id {
-        let message = match lang {
-            Lang::Zh => "规则编号与地址不一致",
-            Lang::En => "The rule set's id differs from the one in the path",
-        };
-        return Err(ApiFailure::bad_field(
+        return Err(ApiFailure::refused(
             "rule_set.id",
-            "rule_set.id_mismatch",
-            message,
+            crate::text::Text::RuleSetIdMismatch,
+            lang,
         ));
     }
     let set = RuleSet::try_from(body.rule_set).map_err(|e| {

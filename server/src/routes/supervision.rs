@@ -15,7 +15,6 @@ use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
 use crate::service::mechanisms;
-use crate::service::users::UserError;
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Routes {
@@ -119,7 +118,7 @@ pub(crate) async fn supervise(
             return Err(ApiFailure::bad_field(
                 "target_unit",
                 "unit.unknown",
-                UserError::message("unit.unknown", lang),
+                crate::text::Text::UnitUnknown.message(lang),
             ));
         }
         duban_supervision::Command::AnswerOrder { number, .. } => {

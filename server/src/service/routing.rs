@@ -4,7 +4,6 @@ use duban_case::lifecycle::{self, Case, Command};
 use crate::service::AppState;
 use crate::service::ROUTING_RULES_KEY;
 use crate::service::Who;
-use crate::service::users::UserError;
 
 impl AppState {
     /// The units as routing sees them.
@@ -47,7 +46,7 @@ impl AppState {
             return Err(vec![(
                 "reason".into(),
                 "reason.required".into(),
-                UserError::message("reason.required", lang).into(),
+                crate::text::Text::ReasonRequired.message(lang).into(),
             )]);
         }
         let units = self.dispatch_units();

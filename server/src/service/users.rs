@@ -1,5 +1,5 @@
+use crate::text::Text;
 use duban_api::UnitView;
-use duban_case::Lang;
 use duban_divisions::DivisionCode;
 
 use crate::policy::Actor;
@@ -27,24 +27,24 @@ impl AppState {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
         if !ok {
-            return Err(UserError::invalid("username", "username.invalid"));
+            return Err(UserError::invalid("username", Text::UsernameInvalid));
         }
         check_password(password, username)?;
         let unit_id = unit_id.map(str::trim).filter(|u| !u.is_empty());
         if let Some(u) = unit_id
             && !self.unit_exists(u)
         {
-            return Err(UserError::invalid("unit_id", "unit.unknown"));
+            return Err(UserError::invalid("unit_id", Text::UnitUnknown));
         }
         if role == crate::auth::Role::Handler && unit_id.is_none() {
-            return Err(UserError::invalid("unit_id", "unit.required"));
+            return Err(UserError::invalid("unit_id", Text::UnitRequired));
         }
         let display_name = display_name.trim();
         if display_name.chars().count() > 50 {
-            return Err(UserError::invalid("display_name", "display_name.too_long"));
+            return Err(UserError::invalid("display_name", Text::DisplayNameTooLong));
         }
         let hash = crate::auth::hash_password(password)
-            .map_err(|_| UserError::invalid("password", "password.invalid"))?;
+            .map_err(|_| UserError::invalid("password", Text::PasswordInvalid))?;
         let user = crate::store::UserRecord {
             id: uuid::Uuid::now_v7().to_string(),
             username: username.to_owned(),
@@ -72,7 +72,7 @@ impl AppState {
             .await
             .map_err(|e| match e {
                 crate::store::StoreError::Duplicate(_) => {
-                    UserError::invalid("username", "username.taken")
+                    UserError::invalid("username", Text::UsernameTaken)
                 }
                 e => UserError::Store(e),
             })?;
@@ -89,14 +89,14 @@ impl AppState {
     ) -> Result<crate::store::UserRecord, UserError> {
         let reason = patch.reason.trim();
         if reason.is_empty() {
-            return Err(UserError::invalid("reason", "reason.required"));
+            return Err(UserError::invalid("reason", Text::ReasonRequired));
         }
         let mut user = self.existing_user(id).await?;
         let mut changed = serde_json::Map::new();
         if let Some(name) = &patch.display_name {
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 50 {
-                return Err(UserError::invalid("display_name", "display_name.invalid"));
+                return Err(UserError::invalid("display_name", Text::DisplayNameInvalid));
             }
             changed.insert("display_name".into(), name.into());
             user.display_name = name.to_owned();
@@ -104,20 +104,20 @@ impl AppState {
         if let Some(role) = &patch.role {
             let role = *role
                 .known()
-                .map_err(|_| UserError::invalid("role", "role.unknown"))?;
+                .map_err(|_| UserError::invalid("role", Text::RoleUnknown))?;
             changed.insert("role".into(), role.code().into());
             user.role = role.code().to_owned();
         }
         if let Some(unit) = &patch.unit_id {
             let unit = unit.trim();
             if !unit.is_empty() && !self.unit_exists(unit) {
-                return Err(UserError::invalid("unit_id", "unit.unknown"));
+                return Err(UserError::invalid("unit_id", Text::UnitUnknown));
             }
             changed.insert("unit_id".into(), unit.into());
             user.unit_id = (!unit.is_empty()).then(|| unit.to_owned());
         }
         if user.role == crate::auth::Role::Handler.code() && user.unit_id.is_none() {
-            return Err(UserError::invalid("unit_id", "unit.required"));
+            return Err(UserError::invalid("unit_id", Text::UnitRequired));
         }
         if let Some(disabled) = patch.disabled {
             changed.insert("disabled".into(), disabled.into());
@@ -127,14 +127,14 @@ impl AppState {
         if let Some(pw) = &patch.password {
             check_password(pw, &user.username)?;
             user.password_hash = crate::auth::hash_password(pw)
-                .map_err(|_| UserError::invalid("password", "password.invalid"))?;
+                .map_err(|_| UserError::invalid("password", Text::PasswordInvalid))?;
             // Only the fact of a reset is recorded, never the password.
             changed.insert("password".into(), "reset".into());
             end_sessions = true;
         }
         if user.id == by.user.id && (user.disabled || user.role != crate::auth::Role::Admin.code())
         {
-            return Err(UserError::invalid("id", "user.self_lockout"));
+            return Err(UserError::invalid("id", Text::UserSelfLockout));
         }
         let audit = by.who.entry(
             self.now(),
@@ -204,7 +204,7 @@ impl AppState {
             .await
             .map_err(|e| match e {
                 crate::store::StoreError::NotFound(_) => {
-                    UserError::invalid("session_id", "session.not_found")
+                    UserError::invalid("session_id", Text::SessionNotFound)
                 }
                 e => UserError::Store(e),
             })
@@ -215,7 +215,7 @@ impl AppState {
             .user_by_id(id)
             .await
             .map_err(UserError::Store)?
-            .ok_or(UserError::invalid("id", "user.not_found"))
+            .ok_or(UserError::invalid("id", Text::UserNotFound))
     }
 
     /// Add a unit to the tree (`id` given) or change one (`existing`), recording why.
@@ -227,7 +227,7 @@ impl AppState {
     ) -> Result<UnitView, UserError> {
         let reason = d.reason.trim();
         if reason.is_empty() {
-            return Err(UserError::invalid("reason", "reason.required"));
+            return Err(UserError::invalid("reason", Text::ReasonRequired));
         }
         let id = existing.unwrap_or(d.id.trim()).to_owned();
         let id_ok = (2..=40).contains(&id.len())
@@ -235,26 +235,26 @@ impl AppState {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if existing.is_none() && !id_ok {
-            return Err(UserError::invalid("id", "unit.id_invalid"));
+            return Err(UserError::invalid("id", Text::UnitIdInvalid));
         }
         if existing.is_some() && !self.unit_exists(&id) {
-            return Err(UserError::invalid("id", "unit.not_found"));
+            return Err(UserError::invalid("id", Text::UnitNotFound));
         }
         let name = d.name.trim();
         if name.chars().count() < 2 || name.chars().count() > 60 {
-            return Err(UserError::invalid("name", "unit.name_invalid"));
+            return Err(UserError::invalid("name", Text::UnitNameInvalid));
         }
         if !duban_api::UNIT_KINDS.contains(&d.kind.trim()) {
-            return Err(UserError::invalid("kind", "unit.kind_unknown"));
+            return Err(UserError::invalid("kind", Text::UnitKindUnknown));
         }
         let parent = d.parent.as_deref().map(str::trim).filter(|p| !p.is_empty());
         if let Some(p) = parent {
             if !self.unit_exists(p) {
-                return Err(UserError::invalid("parent", "unit.parent_unknown"));
+                return Err(UserError::invalid("parent", Text::UnitParentUnknown));
             }
             // A unit cannot sit below itself or its own descendants.
             if existing.is_some() && self.subtree(&id).iter().any(|u| u == p) {
-                return Err(UserError::invalid("parent", "unit.parent_cycle"));
+                return Err(UserError::invalid("parent", Text::UnitParentCycle));
             }
         }
         let division = match d
@@ -265,7 +265,7 @@ impl AppState {
         {
             Some(v) => Some(
                 v.parse::<DivisionCode>()
-                    .map_err(|_| UserError::invalid("division", "division.unknown"))?
+                    .map_err(|_| UserError::invalid("division", Text::DivisionUnknown))?
                     .as_str(),
             ),
             None => None,
@@ -296,8 +296,8 @@ impl AppState {
             self.store.insert_unit(&unit, &audit).await
         };
         stored.map_err(|e| match e {
-            crate::store::StoreError::Duplicate(_) => UserError::invalid("id", "unit.id_taken"),
-            crate::store::StoreError::NotFound(_) => UserError::invalid("id", "unit.not_found"),
+            crate::store::StoreError::Duplicate(_) => UserError::invalid("id", Text::UnitIdTaken),
+            crate::store::StoreError::NotFound(_) => UserError::invalid("id", Text::UnitNotFound),
             e => UserError::Store(e),
         })?;
         if let Ok(mut units) = self.units.write() {
@@ -314,10 +314,10 @@ impl AppState {
 /// [`MIN_PASSWORD_CHARS`]: crate::auth::MIN_PASSWORD_CHARS
 pub(crate) fn check_password(pw: &str, username: &str) -> Result<(), UserError> {
     if pw.chars().count() < crate::auth::MIN_PASSWORD_CHARS {
-        return Err(UserError::invalid("password", "password.too_short"));
+        return Err(UserError::invalid("password", Text::PasswordTooShort));
     }
     if pw.len() > 256 {
-        return Err(UserError::invalid("password", "password.too_long"));
+        return Err(UserError::invalid("password", Text::PasswordTooLong));
     }
     let mut chars = pw.chars();
     let repeated = chars.next().is_some_and(|first| chars.all(|c| c == first));
@@ -325,7 +325,7 @@ pub(crate) fn check_password(pw: &str, username: &str) -> Result<(), UserError> 
         || pw.trim().eq_ignore_ascii_case(username.trim())
         || crate::auth::is_common_password(pw)
     {
-        return Err(UserError::invalid("password", "password.common"));
+        return Err(UserError::invalid("password", Text::PasswordCommon));
     }
     Ok(())
 }
@@ -333,64 +333,12 @@ pub(crate) fn check_password(pw: &str, username: &str) -> Result<(), UserError> 
 /// A refused account or unit change.
 #[derive(Debug)]
 pub enum UserError {
-    Invalid {
-        field: &'static str,
-        code: &'static str,
-    },
+    Invalid { field: &'static str, text: Text },
     Store(crate::store::StoreError),
 }
 
 impl UserError {
-    pub(crate) fn invalid(field: &'static str, code: &'static str) -> UserError {
-        UserError::Invalid { field, code }
-    }
-    /// The message for a person, by code.
-    pub fn message(code: &str, lang: Lang) -> &'static str {
-        let (zh, en) = match code {
-            "username.invalid" => (
-                "用户名应为2-32位字母、数字或 . _ -",
-                "A username is 2-32 letters, digits, '.', '_' or '-'",
-            ),
-            "username.taken" => ("该用户名已被使用", "This username is taken"),
-            "password.too_short" => ("密码至少12个字符", "A password has at least 12 characters"),
-            "password.common" => (
-                "密码过于常见或容易猜到（如常用密码、用户名、重复字符），请换一个",
-                "This password is too common or easy to guess (a common password, the username, one repeated character); choose another",
-            ),
-            "password.too_long" => ("密码过长", "The password is too long"),
-            "password.invalid" => ("无法设置该密码", "This password cannot be set"),
-            "role.unknown" => ("未知角色", "Unknown role"),
-            "unit.unknown" => ("单位不存在", "The unit does not exist"),
-            "unit.required" => ("承办人必须属于一个单位", "A handler belongs to a unit"),
-            "display_name.too_long" | "display_name.invalid" => {
-                ("姓名应为1-50个字符", "A display name has 1-50 characters")
-            }
-            "reason.required" => ("请填写变更原因", "Give a reason for the change"),
-            "user.not_found" => ("账号不存在", "No such account"),
-            "session.not_found" => ("该会话不存在或已结束", "No such session, or it has ended"),
-            "user.self_lockout" => (
-                "不能停用自己或取消自己的管理员角色",
-                "You cannot disable yourself or drop your own administrator role",
-            ),
-            "unit.id_invalid" => (
-                "单位代码应为2-40位小写字母、数字或 -",
-                "A unit id is 2-40 lower-case letters, digits or '-'",
-            ),
-            "unit.id_taken" => ("该单位代码已存在", "This unit id is taken"),
-            "unit.not_found" => ("单位不存在", "No such unit"),
-            "unit.name_invalid" => ("单位名称应为2-60个字符", "A unit name has 2-60 characters"),
-            "unit.kind_unknown" => ("未知单位类型", "Unknown unit kind"),
-            "unit.parent_unknown" => ("上级单位不存在", "The parent unit does not exist"),
-            "unit.parent_cycle" => (
-                "上级单位不能是本单位或其下级",
-                "A unit cannot sit below itself or its own sub-units",
-            ),
-            "division.unknown" => ("不是江苏省的行政区划代码", "Not a Jiangsu division code"),
-            _ => ("无效", "Invalid"),
-        };
-        match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+    pub(crate) fn invalid(field: &'static str, text: Text) -> UserError {
+        UserError::Invalid { field, text }
     }
 }

@@ -18,7 +18,7 @@ async fn accounts(store: Arc<dyn Store>) {
         .await
         .expect("user");
     let refused = |r: Result<_, duban_server::service::users::UserError>| match r {
-        Err(duban_server::service::users::UserError::Invalid { code, .. }) => code,
+        Err(duban_server::service::users::UserError::Invalid { text, .. }) => text.code(),
         other => panic!("expected a refusal, got {other:?}"),
     };
     let sys = Who::system();

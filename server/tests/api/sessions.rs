@@ -307,7 +307,9 @@ async fn password_policy(store: Arc<dyn Store>) {
     let (state, app, _, _) = pinned(store).await;
     let admin = Client::signed_in(&app, &state, "p.admin", Role::Admin, None).await;
     let refused = |r: Result<_, duban_server::service::users::UserError>| match r {
-        Err(duban_server::service::users::UserError::Invalid { field, code }) => (field, code),
+        Err(duban_server::service::users::UserError::Invalid { field, text }) => {
+            (field, text.code())
+        }
         other => panic!("expected a refusal, got {other:?}"),
     };
     let sys = Who::system();
