@@ -145,11 +145,8 @@ impl Actor {
 }
 
 pub(crate) fn forbidden(lang: Lang) -> ErrorBody {
-    let message = match lang {
-        Lang::Zh => "当前角色无权执行此操作",
-        Lang::En => "Your role may not do this",
-    };
-    ErrorBody::single("role", "role.forbidden", message)
+    let text = crate::text::Text::RoleForbidden;
+    ErrorBody::single("role", text.code(), text.message(lang))
 }
 
 /// The commands of follow-up supervision a role may run on a case.

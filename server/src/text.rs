@@ -37,6 +37,12 @@ pub enum Text {
     DispatchSelectionRequired,
     DispatchVersionConflict,
     RuleSetIdMismatch,
+    RoleForbidden,
+    PrimaryUnknown,
+    MergeReasonRequired,
+    MergeVersionConflict,
+    CaseNotKey,
+    SupervisorUnknown,
 }
 
 impl Text {
@@ -73,6 +79,12 @@ impl Text {
             Text::DispatchSelectionRequired => "dispatch.selection_required",
             Text::DispatchVersionConflict => "version.conflict",
             Text::RuleSetIdMismatch => "rule_set.id_mismatch",
+            Text::RoleForbidden => "role.forbidden",
+            Text::PrimaryUnknown => "primary.unknown",
+            Text::MergeReasonRequired => "reason.required",
+            Text::MergeVersionConflict => "version.conflict",
+            Text::CaseNotKey => "case.not_key",
+            Text::SupervisorUnknown => "supervisor.unknown",
         }
     }
 
@@ -156,6 +168,24 @@ impl Text {
                 "规则编号与地址不一致",
                 "The rule set's id differs from the one in the path",
             ),
+            Text::RoleForbidden => ("当前角色无权执行此操作", "Your role may not do this"),
+            Text::PrimaryUnknown => (
+                "请选择要并入的主件",
+                "Choose the primary case to merge into",
+            ),
+            Text::MergeReasonRequired => (
+                "请说明为何认定为重复件（至少2个字）",
+                "Say why this is a repeat (at least 2 characters)",
+            ),
+            Text::MergeVersionConflict => (
+                "案件已被他人更新，请刷新后重试",
+                "A case changed meanwhile; reload and try again",
+            ),
+            Text::CaseNotKey => (
+                "只有重点信访事项才跟进督办",
+                "Only key cases are supervised",
+            ),
+            Text::SupervisorUnknown => ("督办专员账号不存在或不可用", "No such supervisor account"),
         }
     }
 }

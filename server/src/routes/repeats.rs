@@ -2,6 +2,7 @@
 //! row, scored by `duban-repeat`; merging a confirmed repeat into its primary.
 
 use crate::http::register::Routes;
+use crate::text::Text;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use duban_api::repeats;
@@ -256,16 +257,7 @@ pub(crate) async fn merge_into(
     actor.require(Ability::MergeRepeats, lang)?;
     // The primary is named in the body: one that is missing or out of sight is a bad
     // field, not a missing resource.
-    let unknown = || {
-        ApiFailure::bad_field(
-            "primary",
-            "primary.unknown",
-            match lang {
-                Lang::Zh => "请选择要并入的主件",
-                Lang::En => "Choose the primary case to merge into",
-            },
-        )
-    };
+    let unknown = || ApiFailure::refused("primary", Text::PrimaryUnknown, lang);
     let named = body.primary.trim();
     if named.is_empty() {
         return Err(unknown());
@@ -282,13 +274,10 @@ pub(crate) async fn merge_into(
     };
     let reason = body.reason.trim();
     if reason.chars().count() < 2 {
-        return Err(ApiFailure::bad_field(
+        return Err(ApiFailure::refused(
             "reason",
-            "reason.required",
-            match lang {
-                Lang::Zh => "请说明为何认定为重复件（至少2个字）",
-                Lang::En => "Say why this is a repeat (at least 2 characters)",
-            },
+            Text::MergeReasonRequired,
+            lang,
         ));
     }
     let now = s.now();
@@ -340,15 +329,9 @@ pub(crate) async fn merge_into(
     match s.store.update_cases(&changes).await {
         Ok(()) => {}
         Err(StoreError::Conflict { .. }) => {
+            let text = Text::MergeVersionConflict;
             return Err(ApiFailure::Conflict(
-                ErrorBody::single(
-                    "version",
-                    "version.conflict",
-                    match lang {
-                        Lang::Zh => "案件已被他人更新，请刷新后重试",
-                        Lang::En => "A case changed meanwhile; reload and try again",
-                    },
-                ),
+                ErrorBody::single("version", text.code(), text.message(lang)),
                 None,
             ));
         }

@@ -1,6 +1,7 @@
 use axum::extract::{Path, State};
 
 use crate::http::register::Routes;
+use crate::text::Text;
 use duban_api::supervision;
 use duban_calendar::Calendar;
 use duban_case::Lang;
@@ -77,11 +78,7 @@ pub(crate) async fn supervise(
     let cmd: duban_supervision::Command = serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))?;
     if !case.is_key() {
-        let message = match lang {
-            Lang::Zh => "只有重点信访事项才跟进督办",
-            Lang::En => "Only key cases are supervised",
-        };
-        return Err(ApiFailure::bad_field("case", "case.not_key", message));
+        return Err(ApiFailure::refused("case", Text::CaseNotKey, lang));
     }
     let (state, version) = load_supervision(&s, &case).await?;
     if !supervision_allowed(&actor, &state, &case)
@@ -101,14 +98,10 @@ pub(crate) async fn supervise(
                     !u.disabled && matches!(u.role.as_str(), "supervisor" | "coordinator" | "admin")
                 });
             if !ok {
-                let message = match lang {
-                    Lang::Zh => "督办专员账号不存在或不可用",
-                    Lang::En => "No such supervisor account",
-                };
-                return Err(ApiFailure::bad_field(
+                return Err(ApiFailure::refused(
                     "supervisor",
-                    "supervisor.unknown",
-                    message,
+                    Text::SupervisorUnknown,
+                    lang,
                 ));
             }
         }
