@@ -8,6 +8,7 @@
 //! service's one category, in Jiangsu, whose content ends with the attribute lines.
 #![no_main]
 
+use duban_core::CodedError as _;
 use std::str::FromStr;
 
 use duban_case::Lang;
@@ -92,7 +93,7 @@ fuzz_target!(|data: &[u8]| {
             duban_fuzz::check_case_errors(&errs);
             for e in errs.iter() {
                 let p = open311::case_problem(e, Lang::En);
-                assert_eq!(p.code, e.code());
+                assert_eq!(p.code, e.code().as_ref());
             }
         }
     }

@@ -17,6 +17,7 @@ use duban_case::draft::{
 };
 use duban_case::error::Errors;
 use duban_case::model::{IdNumber, Phone};
+use duban_core::CodedError as _;
 use duban_intake::{IntakeError, Options, Sheet};
 
 /// The clock of every target: an instant inside the official calendar's years.
