@@ -4,7 +4,6 @@ use crate::http::register::Routes;
 use crate::text::Text;
 use duban_api::supervision;
 use duban_calendar::Calendar;
-use duban_case::Lang;
 use duban_case::lifecycle::Case;
 use duban_supervision::Supervision;
 
