@@ -13,6 +13,8 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use duban_api::Endpoint;
+use duban_api::session::{Login, SESSION_COOKIE};
 use duban_server::http::router;
 use duban_server::service::AppState;
 use duban_server::service::Who;

@@ -1,6 +1,13 @@
 //! The escalation ladder of supervision orders, referrals and incidents.
 
 use super::*;
+use duban_api::audit::CaseAudit;
+use duban_api::cases::{ActOnCase, CreateCase};
+use duban_api::inbox::GetInbox;
+use duban_api::incidents::{DeclareIncidentFromCase, GetIncident};
+use duban_api::keys::{CaseKey, IncidentKey, ReferralKey};
+use duban_api::referrals::{ActOnReferral, GetReferral, Refer};
+use duban_api::supervision::{CaseSupervision, Supervise};
 
 /// Supervision orders, referral responses and incident acknowledgements climb the
 /// escalation ladder of their own, once per step, catching up after downtime; what a
@@ -36,44 +43,40 @@ async fn mechanism_ladder(store: Arc<dyn Store>) {
     let _ = Client::signed_in(&app, &state, "l.zhenjiang", Role::Handler, Some("gov-3211")).await;
     let mut key = valid_case();
     key["key_classes"] = json!(["inspection_key"]);
-    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(key)).await;
+    let (_, created) = at::<CreateCase>(&coordinator, &(), &(), Some(key)).await;
     let id = created["id"].as_str().expect("id").to_owned();
-    call(
+    at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/actions"),
+        &CaseKey::new(&*id),
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
     )
     .await;
-    let sup_uri = format!("/api/v1/cases/{id}/supervision");
+    let case = CaseKey::new(&*id);
     for body in [
         json!({"action": "assign", "supervisor": "l.supervisor"}),
         json!({"action": "issue_order", "target_unit": "gov-3211",
                "demands": "请于2小时内报送偷排核查情况及整改措施", "amount": 2, "unit": "hours"}),
     ] {
-        let (s, v) = call(
-            supervisor_or(&coordinator, &supervisor, &body),
-            "POST",
-            &sup_uri,
-            Some(body),
-        )
-        .await;
+        let who = supervisor_or(&coordinator, &supervisor, &body);
+        let (s, v) = at::<Supervise>(who, &case, &(), Some(body)).await;
         assert_eq!(s, StatusCode::OK, "{v}");
     }
-    let (s, referral) = call(
+    let (s, referral) = at::<Refer>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/referrals"),
+        &case,
+        &(),
         Some(json!({"action": "send", "from_unit": "prov-coord", "to_unit": "dept-zjt",
                     "subject": "管网问题", "text": "请协同核查雨污管网", "amount": 4, "unit": "hours"})),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{referral}");
     let rid = referral["referral"]["id"].as_str().expect("id").to_owned();
-    let (s, incident) = call(
+    let referral_key = ReferralKey::new(&*rid);
+    let (s, incident) = at::<DeclareIncidentFromCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/incidents"),
+        &case,
+        &(),
         Some(
             json!({"action": "declare", "title": "河道发现死鱼", "incident_type": "water_pollution",
                     "severity": "IV", "division": "321102"}),
@@ -105,23 +108,11 @@ async fn mechanism_ladder(store: Arc<dyn Store>) {
             })
             .collect()
     };
-    let (_, sup) = call(&coordinator, "GET", &sup_uri, None).await;
+    let (_, sup) = at::<CaseSupervision>(&coordinator, &case, &(), None).await;
     assert_eq!(fired(&sup), ["remind", "chase", "supervise"], "{sup}");
-    let (_, rv) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/referrals/{rid}"),
-        None,
-    )
-    .await;
+    let (_, rv) = at::<GetReferral>(&coordinator, &referral_key, &(), None).await;
     assert_eq!(fired(&rv), ["remind"], "{rv}");
-    let (_, iv) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/incidents/{iid}"),
-        None,
-    )
-    .await;
+    let (_, iv) = at::<GetIncident>(&coordinator, &IncidentKey::new(&*iid), &(), None).await;
     let incident_steps = fired(&iv);
     assert!(
         incident_steps.iter().filter(|s| *s == "summon").count() >= 1,
@@ -130,7 +121,7 @@ async fn mechanism_ladder(store: Arc<dyn Store>) {
 
     // The inbox of the unit that owes the answer shows how far the order has climbed.
     let zhenjiang = Client::login(&app, "l.zhenjiang").await;
-    let (_, inbox) = call(&zhenjiang, "GET", "/api/v1/inbox", None).await;
+    let (_, inbox) = at::<GetInbox>(&zhenjiang, &(), &(), None).await;
     let escalation = |kind: &str| {
         inbox["items"]
             .as_array()
@@ -144,13 +135,7 @@ async fn mechanism_ladder(store: Arc<dyn Store>) {
         Some(json!("supervise")),
         "{inbox}"
     );
-    let (_, audit) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{id}/audit"),
-        None,
-    )
-    .await;
+    let (_, audit) = at::<CaseAudit>(&coordinator, &case, &(), None).await;
     assert!(
         audit.to_string().contains("supervision.step_fired"),
         "{audit}"
@@ -158,10 +143,10 @@ async fn mechanism_ladder(store: Arc<dyn Store>) {
 
     // A coordinator acknowledges for 住建厅: 代录 in the thread; the referral's clock is
     // then only stopped by the answer.
-    let (s, v) = call(
+    let (s, v) = at::<ActOnReferral>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/referrals/{rid}"),
+        &referral_key,
+        &(),
         Some(json!({"action": "acknowledge"})),
     )
     .await;
@@ -176,10 +161,10 @@ async fn mechanism_ladder(store: Arc<dyn Store>) {
         .to_string();
     assert!(ack.contains("\"on_behalf\":true"), "{ack}");
     let housing = Client::login(&app, "l.housing").await;
-    let (s, v) = call(
+    let (s, v) = at::<ActOnReferral>(
         &housing,
-        "POST",
-        &format!("/api/v1/referrals/{rid}"),
+        &referral_key,
+        &(),
         Some(json!({"action": "answer", "text": "已核查，管网混接已整改"})),
     )
     .await;
@@ -193,15 +178,9 @@ async fn mechanism_ladder(store: Arc<dyn Store>) {
     set(t0 + chrono::TimeDelta::hours(30));
     state.sweep(state.now()).await.expect("sweep");
     let coordinator = Client::login(&app, "l.coordinator").await;
-    let (_, rv) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/referrals/{rid}"),
-        None,
-    )
-    .await;
+    let (_, rv) = at::<GetReferral>(&coordinator, &referral_key, &(), None).await;
     assert_eq!(fired(&rv), ["remind"]);
-    let (_, sup) = call(&coordinator, "GET", &sup_uri, None).await;
+    let (_, sup) = at::<CaseSupervision>(&coordinator, &case, &(), None).await;
     assert_eq!(fired(&sup), ["remind", "chase", "supervise", "summon"]);
 }
 

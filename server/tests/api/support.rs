@@ -51,16 +51,17 @@ impl Client {
     pub(crate) async fn login(app: &Router, username: &str) -> Client {
         let (s, v, cookies) = call_raw(
             app,
-            "POST",
-            "/api/v1/auth/login",
+            Login::METHOD.as_str(),
+            Login::PATH,
             Some(json!({"username": username, "password": PASSWORD})),
             &[],
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
+        let session = format!("{SESSION_COOKIE}=");
         let cookie = cookies
             .iter()
-            .find(|c| c.starts_with("duban_session="))
+            .find(|c| c.starts_with(&session))
             .and_then(|c| c.split(';').next())
             .expect("session cookie")
             .to_owned();
@@ -90,26 +91,19 @@ impl Client {
             )
             .await
             .expect("user");
-        let (s, v, cookies) = call_raw(
-            app,
-            "POST",
-            "/api/v1/auth/login",
-            Some(json!({"username": username, "password": PASSWORD})),
-            &[],
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        let cookie = cookies
-            .iter()
-            .find(|c| c.starts_with("duban_session="))
-            .and_then(|c| c.split(';').next())
-            .expect("session cookie")
-            .to_owned();
-        Client {
-            app: app.clone(),
-            session: Some((cookie, v["csrf_token"].as_str().expect("csrf").to_owned())),
-        }
+        Client::login(app, username).await
     }
+}
+
+/// The endpoint `E` as `client`: its method and URL from `E` (path keys and query), the
+/// body as given (JSON, and often wrong on purpose).
+pub(crate) async fn at<E: Endpoint>(
+    client: &Client,
+    path: &E::Path,
+    query: &E::Query,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    call(client, E::METHOD.as_str(), &E::url(path, query), body).await
 }
 
 pub(crate) async fn call(
