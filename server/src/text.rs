@@ -33,7 +33,6 @@ pub enum Text {
     ApiClientName,
     ApiClientKind,
     ApiClientDuplicate,
-    CaseNotFound,
     DispatchSelectionRequired,
     DispatchVersionConflict,
     RuleSetIdMismatch,
@@ -75,7 +74,6 @@ impl Text {
             Text::ApiClientName => "api_client.name",
             Text::ApiClientKind => "api_client.kind",
             Text::ApiClientDuplicate => "api_client.duplicate",
-            Text::CaseNotFound => "case.not_found",
             Text::DispatchSelectionRequired => "dispatch.selection_required",
             Text::DispatchVersionConflict => "version.conflict",
             Text::RuleSetIdMismatch => "rule_set.id_mismatch",
@@ -92,7 +90,7 @@ impl Text {
     pub const fn is_not_found(self) -> bool {
         matches!(
             self,
-            Text::UserNotFound | Text::SessionNotFound | Text::UnitNotFound | Text::CaseNotFound
+            Text::UserNotFound | Text::SessionNotFound | Text::UnitNotFound
         )
     }
 
@@ -155,7 +153,6 @@ impl Text {
                 "The kind is hotline (12345) or open311",
             ),
             Text::ApiClientDuplicate => ("已有同名系统", "A system of that name exists"),
-            Text::CaseNotFound => ("未找到", "Not found"),
             Text::DispatchSelectionRequired => (
                 "请指定批次号或案件（二选一）",
                 "Name a batch or cases, one of the two",

@@ -77,9 +77,9 @@ pub(crate) async fn dispatch_batch(
                 match case {
                     Some(c) => cases.push(c),
                     None => {
-                        return Err(ApiFailure::refused(
+                        return Err(ApiFailure::not_found(
                             &format!("case_ids[{i}]"),
-                            Text::CaseNotFound,
+                            "case.not_found",
                             lang,
                         ));
                     }
