@@ -50,10 +50,7 @@ impl ApiFailure {
         ApiFailure::Invalid(ErrorBody::from_errors(errors, lang))
     }
     pub fn not_found(field: &str, code: &str, lang: Lang) -> ApiFailure {
-        let message = match lang {
-            Lang::Zh => "未找到",
-            Lang::En => "Not found",
-        };
+        let message = duban_text::key!("problem.not_found").get(lang);
         ApiFailure::NotFound(ErrorBody::single(field, code, message))
     }
     pub fn bad_field(field: &str, code: &str, message: impl Into<String>) -> ApiFailure {
@@ -245,6 +242,7 @@ fn query_rejection(text: &str, lang: Lang) -> ErrorBody {
             field,
             code: "query.invalid".to_owned(),
             message,
+            params: Default::default(),
         }],
     }
 }

@@ -1,5 +1,7 @@
 //! Application shell: router, navigation bar and route table.
 
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
@@ -85,7 +87,7 @@ pub fn NavBar() -> impl IntoView {
             <div class="topbar-inner">
                 <A href="/" attr:class="brand">
                     <span class="brand-mark">"督办"</span>
-                    <span class="brand-name">{move || i18n.t("app.subtitle")}</span>
+                    <span class="brand-name">{move || i18n.t(key!("app.subtitle"))}</span>
                 </A>
                 // The sections sit in menus per area (信访件 / 四项机制 / 挂图作战与公开 /
                 // 管理) with the inbox between them, so everything is reachable on a
@@ -94,37 +96,37 @@ pub fn NavBar() -> impl IntoView {
                 <Show when=move || user.get().is_some() || !location.pathname.get().starts_with("/public")
                     fallback=move || view! {
                         <nav class="nav"><div class="nav-links">
-                            <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>
+                            <A href="/public" attr:id="nav-public">{move || i18n.t(key!("nav.public"))}</A>
                         </div></nav>
                     }>
-                <nav class="nav" aria-label=move || i18n.t("nav.label")>
+                <nav class="nav" aria-label=move || i18n.t(key!("nav.label"))>
                     // `<A>` sets aria-current="page" on the active link; CSS styles it.
-                    <NavMenu id="nav-group-cases" label="nav.group_cases" here=|p| p == "/" || p.starts_with("/cases") || p.starts_with("/import")>
-                        <A href="/" exact=true attr:id="nav-cases">{move || i18n.t("nav.case_list")}</A>
+                    <NavMenu id="nav-group-cases" label=key!("nav.group_cases") here=|p| p == "/" || p.starts_with("/cases") || p.starts_with("/import")>
+                        <A href="/" exact=true attr:id="nav-cases">{move || i18n.t(key!("nav.case_list"))}</A>
                         <Show when=move || user.has_role(DISPATCH_ROLES)>
-                            <A href="/cases/new" attr:id="nav-new-case">{move || i18n.t("nav.new_case")}</A>
-                            <A href="/import" attr:id="nav-import">{move || i18n.t("nav.import")}</A>
+                            <A href="/cases/new" attr:id="nav-new-case">{move || i18n.t(key!("nav.new_case"))}</A>
+                            <A href="/import" attr:id="nav-import">{move || i18n.t(key!("nav.import"))}</A>
                         </Show>
                     </NavMenu>
                     <Show when=move || user.get().is_some()>
                         <InboxNavLink/>
                     </Show>
-                    <NavMenu id="nav-group-mechanisms" label="nav.group_mechanisms" here=|p| ["/clearing", "/referrals", "/incidents"].iter().any(|x| p.starts_with(x))>
+                    <NavMenu id="nav-group-mechanisms" label=key!("nav.group_mechanisms") here=|p| ["/clearing", "/referrals", "/incidents"].iter().any(|x| p.starts_with(x))>
                         <Show when=move || user.get().is_some()>
-                            <A href="/clearing" attr:id="nav-clearing">{move || i18n.t("nav.clearing")}</A>
+                            <A href="/clearing" attr:id="nav-clearing">{move || i18n.t(key!("nav.clearing"))}</A>
                         </Show>
                         <Show when=move || user.get().is_some_and(|m| m.role != duban_api::Role::Leader)>
-                            <A href="/referrals" attr:id="nav-referrals">{move || i18n.t("nav.referrals")}</A>
+                            <A href="/referrals" attr:id="nav-referrals">{move || i18n.t(key!("nav.referrals"))}</A>
                         </Show>
-                        <A href="/incidents" attr:id="nav-incidents">{move || i18n.t("nav.incidents")}</A>
+                        <A href="/incidents" attr:id="nav-incidents">{move || i18n.t(key!("nav.incidents"))}</A>
                     </NavMenu>
-                    <NavMenu id="nav-group-board" label="nav.group_board" here=|p| ["/board", "/public", "/calendar"].iter().any(|x| p.starts_with(x))>
+                    <NavMenu id="nav-group-board" label=key!("nav.group_board") here=|p| ["/board", "/public", "/calendar"].iter().any(|x| p.starts_with(x))>
                         // The province's figures: not for a unit's handlers.
                         <Show when=move || user.get().is_some_and(|m| m.role != duban_api::Role::Handler)>
                             <BoardNavLink/>
                         </Show>
-                        <A href="/public" attr:id="nav-public">{move || i18n.t("nav.public")}</A>
-                        <A href="/calendar" attr:id="nav-calendar">{move || i18n.t("nav.calendar")}</A>
+                        <A href="/public" attr:id="nav-public">{move || i18n.t(key!("nav.public"))}</A>
+                        <A href="/calendar" attr:id="nav-calendar">{move || i18n.t(key!("nav.calendar"))}</A>
                     </NavMenu>
                     <Show when=move || user.has_role(DISPATCH_ROLES)>
                         <AdminMenu/>
@@ -132,7 +134,7 @@ pub fn NavBar() -> impl IntoView {
                 </nav>
                 </Show>
                 <div class="topbar-right">
-                    <span class="today" title=move || i18n.t("nav.today")>{today}</span>
+                    <span class="today" title=move || i18n.t(key!("nav.today"))>{today}</span>
                     <NetStatus/>
                     <UserMenu/>
                     <LangSwitch/>
@@ -149,7 +151,7 @@ pub fn NavBar() -> impl IntoView {
 #[component]
 fn NavMenu(
     id: &'static str,
-    label: &'static str,
+    label: Key,
     here: fn(&str) -> bool,
     children: Children,
 ) -> impl IntoView {
@@ -207,17 +209,17 @@ fn AdminMenu() -> impl IntoView {
     let user = use_current_user();
     let admin = move || user.has_role(&["admin"]);
     view! {
-        <NavMenu id="nav-admin" label="nav.admin" here=|p| p.starts_with("/admin/")>
+        <NavMenu id="nav-admin" label=key!("nav.admin") here=|p| p.starts_with("/admin/")>
             <Show when=admin>
-                <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t("nav.admin_users")}</A>
-                <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t("nav.admin_units")}</A>
+                <A href="/admin/users" attr:id="nav-admin-users">{move || i18n.t(key!("nav.admin_users"))}</A>
+                <A href="/admin/units" attr:id="nav-admin-units">{move || i18n.t(key!("nav.admin_units"))}</A>
             </Show>
-            <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t("nav.admin_routing")}</A>
+            <A href="/admin/routing" attr:id="nav-admin-routing">{move || i18n.t(key!("nav.admin_routing"))}</A>
             <Show when=admin>
-                <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t("nav.admin_plans")}</A>
-                <A href="/admin/sla" attr:id="nav-admin-sla">{move || i18n.t("nav.admin_sla")}</A>
-                <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t("nav.admin_audit")}</A>
-                <A href="/admin/api-clients" attr:id="nav-admin-api-clients">{move || i18n.t("nav.admin_api_clients")}</A>
+                <A href="/admin/plans" attr:id="nav-admin-plans">{move || i18n.t(key!("nav.admin_plans"))}</A>
+                <A href="/admin/sla" attr:id="nav-admin-sla">{move || i18n.t(key!("nav.admin_sla"))}</A>
+                <A href="/admin/audit" attr:id="nav-admin-audit">{move || i18n.t(key!("nav.admin_audit"))}</A>
+                <A href="/admin/api-clients" attr:id="nav-admin-api-clients">{move || i18n.t(key!("nav.admin_api_clients"))}</A>
             </Show>
         </NavMenu>
     }
@@ -250,7 +252,7 @@ pub fn UserMenu() -> impl IntoView {
                 && crate::offline::unreachable(f)
             {
                 leaving.set(false);
-                let _ = window().alert_with_message(i18n.t("logout.offline"));
+                let _ = window().alert_with_message(i18n.t(key!("logout.offline")));
                 return;
             }
             crate::session::forget_offline_user();
@@ -262,7 +264,7 @@ pub fn UserMenu() -> impl IntoView {
         {move || user.get().map(|m| view! {
             <span class="user" id="current-user" data-role=m.role.code()>{user_text(i18n, &m.display_name, m.role.code())}</span>
             <button type="button" class="lang-switch" id="logout" disabled=move || leaving.get() on:click=logout>
-                {move || i18n.t(if leaving.get() { "nav.logging_out" } else { "nav.logout" })}
+                {move || i18n.t(if leaving.get() { key!("nav.logging_out") } else { key!("nav.logout") })}
             </button>
         })}
     }
@@ -300,7 +302,7 @@ pub fn LangSwitch() -> impl IntoView {
         <button
             type="button"
             class="lang-switch"
-            title=move || i18n.t("nav.switch_lang")
+            title=move || i18n.t(key!("nav.switch_lang"))
             on:click=move |_| i18n.toggle()
         >
             <span class:active=move || i18n.lang() == Lang::Zh>"中文"</span>

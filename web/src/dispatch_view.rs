@@ -4,6 +4,8 @@
 
 use duban_dispatch::{Because, Bucket, GovLevel, Proposal, RuleKind, Target};
 use duban_divisions::DivisionCode;
+use duban_text::Key;
+use duban_text::key;
 
 use crate::i18n::Lang;
 
@@ -17,11 +19,11 @@ pub const fn rule_kind_code(k: RuleKind) -> &'static str {
 }
 
 /// The string-table key of a rule kind: 牵头 / 抄送 / 督办.
-pub const fn rule_kind_key(k: RuleKind) -> &'static str {
+pub const fn rule_kind_key(k: RuleKind) -> Key {
     match k {
-        RuleKind::Lead => "routing.kind.lead",
-        RuleKind::Notify => "routing.kind.notify",
-        RuleKind::Supervise => "routing.kind.supervise",
+        RuleKind::Lead => key!("routing.kind.lead"),
+        RuleKind::Notify => key!("routing.kind.notify"),
+        RuleKind::Supervise => key!("routing.kind.supervise"),
     }
 }
 
@@ -61,12 +63,12 @@ pub const fn bucket_code(b: Bucket) -> &'static str {
 }
 
 /// The string-table key of a clearing bucket: 待分办 / 待签收 / 今日到期 / 已超期.
-pub const fn bucket_key(b: Bucket) -> &'static str {
+pub const fn bucket_key(b: Bucket) -> Key {
     match b {
-        Bucket::NotDispatched => "bucket.not_dispatched",
-        Bucket::NotSigned => "bucket.not_signed",
-        Bucket::DueToday => "bucket.due_today",
-        Bucket::Overdue => "bucket.overdue",
+        Bucket::NotDispatched => key!("bucket.not_dispatched"),
+        Bucket::NotSigned => key!("bucket.not_signed"),
+        Bucket::DueToday => key!("bucket.due_today"),
+        Bucket::Overdue => key!("bucket.overdue"),
     }
 }
 

@@ -6,7 +6,7 @@
 //!
 //! Layout:
 //! - [`app`]: the shell (`<App/>`): router, top navigation bar, route table.
-//! - [`i18n`]: UI language (`Lang`), the reactive language context and the string table.
+//! - [`i18n`]: UI language (`Lang`) and the reactive language context; the texts are duban-text's catalogue, taken with `key!`.
 //! - [`pages`]: one module per route.
 //! - [`components`]: widgets several pages share (field errors, list editors, ...).
 //! - [`session`]: the signed-in user, shared as context.

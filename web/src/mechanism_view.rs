@@ -7,16 +7,18 @@ use duban_api::{InboxItem, IncidentEventView, ReferralView, SupervisionEventView
 use duban_case::model::Category;
 use duban_emergency::{IncidentType, Place, Severity};
 use duban_sla::Step;
+use duban_text::Key;
+use duban_text::key;
 
 use crate::i18n::Lang;
 
 /// Time units of order and referral limits: `(code, string-table key)`, in the order
 /// the forms list them.
-pub const TIME_UNITS: [(&str, &str); 4] = [
-    ("working_days", "unit.working_days"),
-    ("natural_days", "unit.natural_days"),
-    ("working_hours", "unit.working_hours"),
-    ("hours", "unit.hours"),
+pub const TIME_UNITS: [(&str, Key); 4] = [
+    ("working_days", key!("unit.working_days")),
+    ("natural_days", key!("unit.natural_days")),
+    ("working_hours", key!("unit.working_hours")),
+    ("hours", key!("unit.hours")),
 ];
 
 /// An escalation step from its wire code (`remind`, `chase`, `supervise`, `summon`).
@@ -240,7 +242,7 @@ pub struct LinkedEvent {
     /// The event's wire code (`order_issued`, `sent`, `declared`, …).
     pub code: &'static str,
     /// String-table key of its label.
-    pub label: &'static str,
+    pub label: Key,
     /// A unit the event names, shown by name before the detail.
     pub unit: Option<String>,
     /// Order number, referral subject, incident title.
@@ -298,11 +300,11 @@ pub fn linked_line(
 }
 
 /// String-table key of a timeline source's tag.
-pub const fn source_key(source: &str) -> &'static str {
+pub const fn source_key(source: &str) -> Key {
     match source.as_bytes() {
-        b"supervision" => "timeline.source.supervision",
-        b"referral" => "timeline.source.referral",
-        _ => "timeline.source.incident",
+        b"supervision" => key!("timeline.source.supervision"),
+        b"referral" => key!("timeline.source.referral"),
+        _ => key!("timeline.source.incident"),
     }
 }
 
@@ -315,42 +317,48 @@ pub fn supervision_events(events: &[SupervisionEventView]) -> Vec<LinkedEvent> {
         .map(|e| {
             let (label, unit, detail) = match &e.event.kind {
                 K::SupervisorAssigned { supervisor } => {
-                    ("supervision.event.assigned", None, supervisor.clone())
+                    (key!("supervision.event.assigned"), None, supervisor.clone())
                 }
                 K::OrderIssued { order } => (
-                    "supervision.event.order_issued",
+                    key!("supervision.event.order_issued"),
                     Some(order.target_unit.clone()),
                     order.number.clone(),
                 ),
-                K::OrderAnswered { number, .. } => {
-                    ("supervision.event.order_answered", None, number.clone())
-                }
+                K::OrderAnswered { number, .. } => (
+                    key!("supervision.event.order_answered"),
+                    None,
+                    number.clone(),
+                ),
                 K::OrderClosed { number, .. } => {
-                    ("supervision.event.order_closed", None, number.clone())
+                    (key!("supervision.event.order_closed"), None, number.clone())
                 }
-                K::OrderReopened { number, .. } => {
-                    ("supervision.event.order_reopened", None, number.clone())
+                K::OrderReopened { number, .. } => (
+                    key!("supervision.event.order_reopened"),
+                    None,
+                    number.clone(),
+                ),
+                K::VisitRecorded { visit } => {
+                    (key!("supervision.visits"), None, visit.date.to_string())
                 }
-                K::VisitRecorded { visit } => ("supervision.visits", None, visit.date.to_string()),
                 K::ReportSubmitted { report } => (
                     match report.kind {
-                        ReportKind::Progress => "report.kind.progress",
-                        ReportKind::Result => "report.kind.result",
+                        ReportKind::Progress => key!("report.kind.progress"),
+                        ReportKind::Result => key!("report.kind.result"),
                     },
                     None,
                     String::new(),
                 ),
                 K::ReportReviewed { review, .. } => (
                     if review.approved {
-                        "supervision.event.report_approved"
+                        key!("supervision.event.report_approved")
                     } else {
-                        "supervision.event.report_sent_back"
+                        key!("supervision.event.report_sent_back")
                     },
                     None,
                     review.comments.clone(),
                 ),
                 K::StepFired { order_number, .. } => {
-                    ("timeline.step_fired", None, order_number.clone())
+                    (key!("timeline.step_fired"), None, order_number.clone())
                 }
             };
             let step = match &e.event.kind {
@@ -381,13 +389,15 @@ pub fn referral_events(r: &ReferralView) -> Vec<LinkedEvent> {
         .iter()
         .map(|e| {
             let (label, unit) = match &e.event.kind {
-                K::Sent { to_unit, .. } => ("referral.event.sent", Some(to_unit.clone())),
-                K::Acknowledged { unit } => ("referral.status.acknowledged", Some(unit.clone())),
-                K::Replied { unit, .. } => ("referral.event.replied", Some(unit.clone())),
-                K::Answered { unit, .. } => ("referral.status.answered", Some(unit.clone())),
-                K::JointSet { lead, .. } => ("referral.joint", Some(lead.clone())),
-                K::Closed { .. } => ("referral.status.closed", None),
-                K::StepFired { .. } => ("timeline.step_fired", None),
+                K::Sent { to_unit, .. } => (key!("referral.event.sent"), Some(to_unit.clone())),
+                K::Acknowledged { unit } => {
+                    (key!("referral.status.acknowledged"), Some(unit.clone()))
+                }
+                K::Replied { unit, .. } => (key!("referral.event.replied"), Some(unit.clone())),
+                K::Answered { unit, .. } => (key!("referral.status.answered"), Some(unit.clone())),
+                K::JointSet { lead, .. } => (key!("referral.joint"), Some(lead.clone())),
+                K::Closed { .. } => (key!("referral.status.closed"), None),
+                K::StepFired { .. } => (key!("timeline.step_fired"), None),
             };
             let step = match &e.event.kind {
                 K::StepFired { step } => Some(*step),
@@ -422,7 +432,7 @@ pub fn incident_events(
             on_behalf: false,
             source: "incident",
             code: "declared",
-            label: "incident.event.declared",
+            label: key!("incident.event.declared"),
             unit: None,
             detail: head.title.clone(),
             step: None,
@@ -432,12 +442,14 @@ pub fn incident_events(
         .iter()
         .map(|e| {
             let (label, unit) = match &e.event.kind {
-                K::Declared { .. } => ("incident.event.declared", None),
-                K::Acknowledged { unit, .. } => ("incident.event.acknowledged", Some(unit.clone())),
-                K::Reported { unit, .. } => ("incident.event.reported", Some(unit.clone())),
-                K::Escalated { .. } => ("incident.event.escalated", None),
-                K::Closed { .. } => ("incident.event.closed", None),
-                K::StepFired { unit, .. } => ("timeline.step_fired", Some(unit.clone())),
+                K::Declared { .. } => (key!("incident.event.declared"), None),
+                K::Acknowledged { unit, .. } => {
+                    (key!("incident.event.acknowledged"), Some(unit.clone()))
+                }
+                K::Reported { unit, .. } => (key!("incident.event.reported"), Some(unit.clone())),
+                K::Escalated { .. } => (key!("incident.event.escalated"), None),
+                K::Closed { .. } => (key!("incident.event.closed"), None),
+                K::StepFired { unit, .. } => (key!("timeline.step_fired"), Some(unit.clone())),
             };
             let step = match &e.event.kind {
                 K::StepFired { step, .. } => Some(*step),
@@ -489,12 +501,15 @@ mod tests {
             assert_eq!(lines.len(), 1);
             assert_eq!(lines[0].code, "declared");
             assert_eq!(lines[0].source, "incident");
-            assert_eq!(lines[0].label, "incident.event.declared");
+            assert_eq!(lines[0].label, key!("incident.event.declared"));
             assert_eq!(lines[0].detail, "某河段突发水污染");
             assert!(incident_events(&head, Some(&[])).is_empty());
         }
-        assert_eq!(source_key("referral"), "timeline.source.referral");
-        assert_eq!(source_key("supervision"), "timeline.source.supervision");
+        assert_eq!(source_key("referral"), key!("timeline.source.referral"));
+        assert_eq!(
+            source_key("supervision"),
+            key!("timeline.source.supervision")
+        );
     }
 
     #[test]
@@ -640,7 +655,7 @@ mod tests {
             on_behalf: false,
             source: "incident",
             code: "step_fired",
-            label: "timeline.step_fired",
+            label: key!("timeline.step_fired"),
             unit: Some("dept-zjt".into()),
             detail: "某河段突发水污染".into(),
             step: Some(Step::Remind),

@@ -8,6 +8,8 @@
 //! out once.
 
 use duban_api::ApiError;
+use duban_text::Key;
+use duban_text::key;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -538,11 +540,11 @@ pub fn unreachable(f: &api::Failure) -> bool {
 
 /// The i18n key of the notice for a submission just queued: offline, or only the
 /// server out of reach.
-pub fn queued_notice() -> &'static str {
+pub fn queued_notice() -> Key {
     if offline_now() {
-        "outbox.queued"
+        key!("outbox.queued")
     } else {
-        "outbox.queued_server"
+        key!("outbox.queued_server")
     }
 }
 

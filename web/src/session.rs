@@ -4,6 +4,7 @@
 
 use duban_api::Me;
 use duban_api::session::CurrentUser as CurrentUserEp;
+use duban_text::key;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -156,7 +157,7 @@ pub fn IdleWarning() -> impl IntoView {
             <div class="banner banner-warn idle-warning" id="idle-warning" role="alertdialog"
                 data-left=move || left.get().unwrap_or(0)>
                 <p>
-                    {move || i18n.t("idle.warning")}
+                    {move || i18n.t(key!("idle.warning"))}
                     " "
                     <span id="idle-left">{move || {
                         let s = left.get().unwrap_or(0);
@@ -164,7 +165,7 @@ pub fn IdleWarning() -> impl IntoView {
                     }}</span>
                 </p>
                 <button type="button" class="btn btn-primary" id="idle-stay" on:click=stay>
-                    {move || i18n.t("idle.stay")}
+                    {move || i18n.t(key!("idle.stay"))}
                 </button>
             </div>
         </Show>

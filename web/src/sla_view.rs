@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
 use duban_sla::{Clock, Status};
+use duban_text::key;
 use leptos::prelude::*;
 
 use crate::i18n::{Lang, use_i18n};
@@ -100,7 +101,7 @@ pub fn SlaBadge(
         <span
             class=move || status_class(status.get().status)
             data-sla=move || status_code(status.get().status)
-            title=move || format!("{} {}", i18n.t("sla.due"), crate::format::deadline(status.get().due_at))
+            title=move || format!("{} {}", i18n.t(key!("sla.due")), crate::format::deadline(status.get().due_at))
         >
             {move || with_stage.then(|| format!("{} · ", stage_label(stage, i18n.lang())))}
             {move || { let s = status.get(); status_text(s.status, s.seconds_left, i18n.lang(), seconds) }}

@@ -13,6 +13,7 @@ use crate::{WASM_TARGET, WEB_PACKAGE};
 
 /// Crates that must build for wasm32 without tokio, mio, sqlx or axum.
 const WASM_CRATES: &[&str] = &[
+    "duban-text",
     "duban-core",
     "duban-hanzi",
     "duban-divisions",

@@ -36,18 +36,24 @@ impl Problem {
         format!("{base}.{}", self.suffix())
     }
 
-    /// The problem in the reader's language.
-    pub fn message(self, lang: Lang) -> String {
-        match (self, lang) {
-            (Problem::Required, Lang::Zh) => "必填".into(),
-            (Problem::Required, Lang::En) => "Required".into(),
-            (Problem::TooShort { min }, Lang::Zh) => format!("至少{min}个字"),
-            (Problem::TooShort { min }, Lang::En) => format!("At least {min} characters"),
-            (Problem::TooLong { max }, Lang::Zh) => format!("最多{max}个字"),
-            (Problem::TooLong { max }, Lang::En) => format!("At most {max} characters"),
-            (Problem::Invalid, Lang::Zh) => "无效".into(),
-            (Problem::Invalid, Lang::En) => "Not valid".into(),
+    /// The values its wording names (`min`, `max`).
+    pub fn params(self) -> Vec<(&'static str, String)> {
+        match self {
+            Problem::TooShort { min } => vec![("min", min.to_string())],
+            Problem::TooLong { max } => vec![("max", max.to_string())],
+            Problem::Required | Problem::Invalid => Vec::new(),
         }
+    }
+
+    /// The problem in the reader's language, as the catalogue words it.
+    pub fn message(self, lang: Lang) -> String {
+        let key = match self {
+            Problem::Required => duban_text::key!("problem.required"),
+            Problem::TooShort { .. } => duban_text::key!("problem.too_short"),
+            Problem::TooLong { .. } => duban_text::key!("problem.too_long"),
+            Problem::Invalid => duban_text::key!("problem.invalid"),
+        };
+        key.fill(lang, &self.params())
     }
 }
 

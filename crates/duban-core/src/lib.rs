@@ -12,20 +12,19 @@
 //! assert_eq!(Lang::default(), Lang::Zh);
 //! ```
 //!
-//! Invariant: no IO, no clock, no randomness, and no dependency on another Duban crate:
-//! every domain crate may depend on this one.
+//! Invariant: no IO, no clock, no randomness, and no dependency on another Duban crate
+//! but the text catalogue (duban-text): every domain crate may depend on this one.
 
 mod aggregate;
 mod choice;
 mod error;
 mod event;
 pub mod field;
-mod lang;
 mod time;
 
 pub use aggregate::{Aggregate, Mechanism};
 pub use choice::Choice;
+pub use duban_text::{Key, Lang, key};
 pub use error::CodedError;
 pub use event::{Event, Recorded, Tagged};
-pub use lang::Lang;
 pub use time::{CHINA, china_date};

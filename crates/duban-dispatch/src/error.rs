@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 
-use duban_core::field::Problem;
 use duban_core::{CodedError, Lang};
 
 /// Why a routing rule set was refused.
@@ -48,33 +47,12 @@ impl CodedError for RuleError {
     fn code(&self) -> Cow<'static, str> {
         Cow::Borrowed(RuleError::code(self))
     }
-    fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (RuleError::Required { .. }, _) => Problem::Required.message(lang),
-            (RuleError::DuplicateId { id, .. }, Lang::Zh) => format!("规则编号“{id}”重复"),
-            (RuleError::DuplicateId { id, .. }, Lang::En) => {
-                format!("Rule id “{id}” is used twice")
-            }
-            (RuleError::InvalidId { .. }, Lang::Zh) => {
-                "规则编号应为1-40位字母、数字、- 或 _".into()
-            }
-            (RuleError::InvalidId { .. }, Lang::En) => {
-                "A rule id is 1-40 letters, digits, '-' or '_'".into()
-            }
-            (RuleError::TargetMismatch { .. }, Lang::Zh) => {
-                "牵头和抄送规则指向单位，督办规则指向督办专员".into()
-            }
-            (RuleError::TargetMismatch { .. }, Lang::En) => {
-                "Lead and notify rules name a unit; supervise rules name a supervisor".into()
-            }
-            (RuleError::UnknownUnit { unit, .. }, Lang::Zh) => format!("单位“{unit}”不存在"),
-            (RuleError::UnknownUnit { unit, .. }, Lang::En) => {
-                format!("Unit “{unit}” does not exist")
-            }
-            (RuleError::EmptyKeyword { .. }, Lang::Zh) => "关键词不能为空".into(),
-            (RuleError::EmptyKeyword { .. }, Lang::En) => "A keyword cannot be empty".into(),
-            (RuleError::TooMany { max }, Lang::Zh) => format!("规则最多{max}条"),
-            (RuleError::TooMany { max }, Lang::En) => format!("At most {max} rules"),
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            RuleError::DuplicateId { id, .. } => vec![("id", id.clone())],
+            RuleError::UnknownUnit { unit, .. } => vec![("unit", unit.clone())],
+            RuleError::TooMany { max } => vec![("max", max.to_string())],
+            _ => Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@ use duban_calendar::Calendar;
 use std::borrow::Cow;
 
 use duban_core::field::Problem;
-use duban_core::{Choice, CodedError, Lang};
+use duban_core::{Choice, CodedError};
 use duban_divisions::DivisionCode;
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -327,43 +327,11 @@ impl CodedError for EmergencyError {
             EmergencyError::NotYourUnit { .. } => "unit.not_yours".into(),
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
+    fn params(&self) -> Vec<(&'static str, String)> {
         match self {
-            EmergencyError::Required { .. } => Problem::Required.message(lang),
-            EmergencyError::TooShort { min, .. } => Problem::TooShort { min: *min }.message(lang),
-            EmergencyError::TooLong { max, .. } => Problem::TooLong { max: *max }.message(lang),
-            EmergencyError::Invalid { .. } => Problem::Invalid.message(lang),
-            EmergencyError::NoPlan => if zh {
-                "没有适用于该类型和级别的预案"
-            } else {
-                "No plan fits this type and severity"
-            }
-            .into(),
-            EmergencyError::NotLinked { .. } => if zh {
-                "该单位未纳入本次联动"
-            } else {
-                "This unit is not linked to the incident"
-            }
-            .into(),
-            EmergencyError::AlreadyAcknowledged { .. } => if zh {
-                "该单位已确认响应"
-            } else {
-                "This unit has acknowledged already"
-            }
-            .into(),
-            EmergencyError::Closed => if zh {
-                "事件已关闭"
-            } else {
-                "The incident is closed"
-            }
-            .into(),
-            EmergencyError::NotYourUnit { .. } => if zh {
-                "只能代表本单位操作"
-            } else {
-                "You can only act for your own unit"
-            }
-            .into(),
+            EmergencyError::TooShort { min, .. } => vec![("min", min.to_string())],
+            EmergencyError::TooLong { max, .. } => vec![("max", max.to_string())],
+            _ => Vec::new(),
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 
-use duban_core::field::Problem;
 use duban_core::{CodedError, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -166,25 +165,6 @@ impl CodedError for PlanError {
     }
     fn code(&self) -> Cow<'static, str> {
         Cow::Borrowed(PlanError::code(self))
-    }
-    fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
-        match self {
-            PlanError::Required { .. } => Problem::Required.message(lang),
-            PlanError::DuplicateId { .. } => if zh {
-                "预案编号重复"
-            } else {
-                "This plan id is used twice"
-            }
-            .into(),
-            PlanError::Invalid { .. } => Problem::Invalid.message(lang),
-            PlanError::UnknownUnit { .. } => if zh {
-                "单位不存在"
-            } else {
-                "The unit does not exist"
-            }
-            .into(),
-        }
     }
 }
 

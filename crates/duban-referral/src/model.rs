@@ -5,7 +5,7 @@ use duban_calendar::Calendar;
 use std::borrow::Cow;
 
 use duban_core::field::Problem;
-use duban_core::{Choice, CodedError, Lang};
+use duban_core::{Choice, CodedError};
 use duban_sla::{Clock, Limit, Stage, Step, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -314,30 +314,11 @@ impl CodedError for ReferralError {
             ReferralError::WrongSide { .. } => "referral.wrong_side".into(),
         }
     }
-    fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
+    fn params(&self) -> Vec<(&'static str, String)> {
         match self {
-            ReferralError::Required { .. } => Problem::Required.message(lang),
-            ReferralError::TooLong { max, .. } => Problem::TooLong { max: *max }.message(lang),
-            ReferralError::Invalid { .. } => Problem::Invalid.message(lang),
-            ReferralError::SameUnit => if zh {
-                "不能推送给本单位"
-            } else {
-                "A referral goes to another unit"
-            }
-            .into(),
-            ReferralError::WrongState { .. } => if zh {
-                "当前状态不允许此操作"
-            } else {
-                "Not allowed in the referral's current state"
-            }
-            .into(),
-            ReferralError::WrongSide { side } => match (*side, zh) {
-                ("receiver", true) => "只有接收单位可以执行此操作".into(),
-                ("sender", true) => "只有推送单位可以执行此操作".into(),
-                (_, true) => "本单位未参与该推送".into(),
-                (side, false) => format!("Only the {side} may do this"),
-            },
+            ReferralError::TooLong { max, .. } => vec![("max", max.to_string())],
+            ReferralError::WrongSide { side } => vec![("side", (*side).to_owned())],
+            _ => Vec::new(),
         }
     }
 }

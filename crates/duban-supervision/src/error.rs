@@ -2,8 +2,7 @@
 
 use std::borrow::Cow;
 
-use duban_core::field::Problem;
-use duban_core::{CodedError, Lang};
+use duban_core::CodedError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -87,76 +86,20 @@ impl CodedError for SupervisionError {
             NoOrderNumber => "order.number_missing".into(),
         }
     }
-    fn message(&self, lang: Lang) -> String {
+    fn params(&self) -> Vec<(&'static str, String)> {
         use SupervisionError::*;
-        let zh = lang == Lang::Zh;
         match self {
-            Required { .. } => Problem::Required.message(lang),
-            TooShort { min, .. } => Problem::TooShort { min: *min }.message(lang),
-            TooLong { max, .. } => Problem::TooLong { max: *max }.message(lang),
-            Invalid { value, .. } => {
-                if zh {
-                    format!("“{value}”无效")
-                } else {
-                    format!("“{value}” is not valid")
-                }
+            TooShort { min, .. } => vec![("min", min.to_string())],
+            TooLong { max, .. } => vec![("max", max.to_string())],
+            AmountAboveMax { .. } => vec![
+                ("max_days", crate::MAX_ORDER_DAYS.to_string()),
+                ("max_hours", crate::MAX_ORDER_HOURS.to_string()),
+            ],
+            Invalid { value, .. } => vec![("value", value.clone())],
+            UnknownOrder { number } | OrderState { number, .. } => {
+                vec![("number", number.clone())]
             }
-            AmountAboveMax { max, days, .. } => match (zh, days) {
-                (true, true) => format!("时限最长{max}天"),
-                (true, false) => format!("时限最长{max}小时"),
-                (false, true) => format!("The time limit is at most {max} days"),
-                (false, false) => format!("The time limit is at most {max} hours"),
-            },
-            NoSupervisor => if zh {
-                "请先指定督办专员"
-            } else {
-                "Assign a supervisor first"
-            }
-            .into(),
-            UnknownOrder { number } => {
-                if zh {
-                    format!("督办单{number}不存在")
-                } else {
-                    format!("Supervision order {number} does not exist")
-                }
-            }
-            OrderState { number, .. } => {
-                if zh {
-                    format!("督办单{number}当前状态不允许此操作")
-                } else {
-                    format!("Supervision order {number} does not allow this now")
-                }
-            }
-            UnknownReport { .. } => if zh {
-                "报告不存在"
-            } else {
-                "No such report"
-            }
-            .into(),
-            AlreadyReviewed { .. } => if zh {
-                "该报告已审核"
-            } else {
-                "This report was already reviewed"
-            }
-            .into(),
-            ReportPending => if zh {
-                "上一份报告尚未审核"
-            } else {
-                "The previous report is still waiting for review"
-            }
-            .into(),
-            UnknownAttachment { .. } => if zh {
-                "附件不存在或不属于本案"
-            } else {
-                "The attachment is unknown or belongs to another case"
-            }
-            .into(),
-            NoOrderNumber => if zh {
-                "未能生成督办单编号"
-            } else {
-                "No order number"
-            }
-            .into(),
+            _ => Vec::new(),
         }
     }
 }

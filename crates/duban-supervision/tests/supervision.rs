@@ -264,7 +264,10 @@ fn an_order_limit_above_the_maximum_is_refused() {
         max: duban_supervision::MAX_ORDER_DAYS,
         days: true,
     };
-    assert_eq!(e.message(duban_case::Lang::Zh), "时限最长30天");
+    assert_eq!(
+        e.message(duban_case::Lang::Zh),
+        "督办时限过长：按日计最多30天（工作日或自然日），按小时计最多240小时"
+    );
     assert_eq!(
         duban_supervision::max_order_amount(duban_sla::TimeUnit::WorkingDays),
         30

@@ -260,12 +260,8 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         _ => return refusal(StatusCode::BAD_REQUEST, "idempotency.key_invalid", lang),
     };
     let Ok(bytes) = axum::body::to_bytes(body, REQUEST_MAX).await else {
-        let message = match lang {
-            Lang::Zh => "请求内容过大",
-            Lang::En => "The request body is too large",
-        };
-        return ApiFailure::TooLarge(ErrorBody::single("", "body.too_large", message))
-            .into_response();
+        let key = duban_text::key!("err.body.too_large");
+        return ApiFailure::TooLarge(ErrorBody::text("", key, &[], lang)).into_response();
     };
     let principal = match principal(&s, &parts.headers, lang).await {
         Ok(Some(p)) => p,

@@ -15,7 +15,6 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use duban_api::ErrorBody;
-use duban_case::Lang;
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
@@ -78,12 +77,9 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         Ok(ReqLang(l)) => l,
         Err(never) => match never {},
     };
-    let message = match lang {
-        Lang::Zh => format!("请求过于频繁，请 {wait} 秒后再试"),
-        Lang::En => format!("Too many requests; try again in {wait} s"),
-    };
-    let mut resp =
-        ApiFailure::TooManyRequests(ErrorBody::single("", "rate.limited", message)).into_response();
+    let wait_s = [("wait", wait.to_string())];
+    let body = ErrorBody::text("", duban_text::key!("err.rate.limited"), &wait_s, lang);
+    let mut resp = ApiFailure::TooManyRequests(body).into_response();
     if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
     }

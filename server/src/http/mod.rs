@@ -13,7 +13,6 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use duban_api::ErrorBody;
 use duban_api::endpoint::API_BASE;
-use duban_case::Lang;
 
 use crate::error::{ApiFailure, ReqLang};
 use crate::http::register::{Registered, Routes};
@@ -146,11 +145,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
 }
 
 pub(crate) async fn method_not_allowed(ReqLang(lang): ReqLang) -> ApiFailure {
-    let message = match lang {
-        Lang::Zh => "不支持该请求方法",
-        Lang::En => "Method not allowed",
-    };
-    ApiFailure::MethodNotAllowed(ErrorBody::single("method", "method.not_allowed", message))
+    let key = duban_text::key!("err.method.not_allowed");
+    ApiFailure::MethodNotAllowed(ErrorBody::text("method", key, &[], lang))
 }
 
 pub(crate) async fn api_not_found(ReqLang(lang): ReqLang) -> ApiFailure {

@@ -153,15 +153,9 @@ pub(crate) async fn act_on_case(
 }
 
 pub(crate) fn conflict(s: &AppState, current: Case, lang: Lang, actor: &Actor) -> ApiFailure {
-    let version = current.version();
-    let message = match lang {
-        Lang::Zh => format!("案件已被他人更新（当前版本 {version}），请查看最新内容后再操作"),
-        Lang::En => {
-            format!("The case changed meanwhile (now version {version}); review it and try again")
-        }
-    };
+    let key = duban_text::key!("err.version.conflict");
     ApiFailure::Conflict(
-        ErrorBody::single("version", "version.conflict", message),
+        ErrorBody::text("version", key, &[], lang),
         serde_json::to_value(s.view(current, actor)).ok(),
     )
 }

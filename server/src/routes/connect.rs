@@ -219,14 +219,12 @@ async fn connected(
     match s.api_client(&key).await? {
         Some(c) if c.kind == kind => Ok(c),
         _ => {
-            let message = match lang {
-                Lang::Zh => "API 密钥无效或已停用",
-                Lang::En => "The API key is missing, wrong or disabled",
-            };
-            Err(ApiFailure::Unauthorized(duban_api::ErrorBody::single(
+            let key = duban_text::key!("err.api_key.invalid");
+            Err(ApiFailure::Unauthorized(duban_api::ErrorBody::text(
                 "api_key",
-                "api_key.invalid",
-                message,
+                key,
+                &[],
+                lang,
             )))
         }
     }
@@ -252,11 +250,8 @@ fn order_no_ok(s: &str) -> bool {
 }
 
 fn order_no_error(lang: Lang) -> ApiFailure {
-    let message = match lang {
-        Lang::Zh => "工单编号须为1至64位字母、数字或 - _ .",
-        Lang::En => "The order number is 1 to 64 letters, digits or - _ .",
-    };
-    ApiFailure::bad_field("order_no", "order_no.invalid", message)
+    let key = duban_text::key!("err.order_no.invalid");
+    ApiFailure::Invalid(duban_api::ErrorBody::text("order_no", key, &[], lang))
 }
 
 /// A 12345 work order as the case draft the intake form would send.

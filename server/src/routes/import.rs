@@ -18,6 +18,7 @@ use duban_api::{
 };
 use duban_case::Lang;
 use duban_case::draft::NewCase;
+use duban_text::key;
 
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
 use crate::policy::Actor;
@@ -327,29 +328,23 @@ fn record_view(r: &ImportRecord) -> ImportRecordView {
 }
 
 fn already_error(reference: &str, lang: Lang) -> ApiError {
-    ApiError {
-        field: "sender_ref".into(),
-        code: "import.already_imported".into(),
-        message: match lang {
-            Lang::Zh => format!("该批次的此交办编号已导入，案件编号 {reference}"),
-            Lang::En => format!("This transfer number of the batch was imported as {reference}"),
-        },
-    }
+    let number = [("reference", reference.to_owned())];
+    ApiError::from_text(
+        "sender_ref",
+        key!("err.import.already_imported"),
+        &number,
+        lang,
+    )
 }
 
 fn transfer_error(reference: &str, lang: Lang) -> ApiError {
-    ApiError {
-        field: "sender_ref".into(),
-        code: "import.sender_ref.imported".into(),
-        message: match lang {
-            Lang::Zh => {
-                format!("该交办编号已在其他批次导入，案件编号 {reference}：请核对，或排除此行")
-            }
-            Lang::En => format!(
-                "This transfer number was imported in another batch as {reference}: check it, or exclude the row"
-            ),
-        },
-    }
+    let number = [("reference", reference.to_owned())];
+    ApiError::from_text(
+        "sender_ref",
+        key!("err.import.sender_ref.imported"),
+        &number,
+        lang,
+    )
 }
 
 fn preview_of(s: &AppState, r: &Read, lang: Lang) -> ImportPreview {
@@ -521,8 +516,7 @@ async fn commit(
             .flat_map(|row| {
                 row.errors.iter().map(move |e| ApiError {
                     field: format!("rows[{}].{}", row.line, e.field),
-                    code: e.code.clone(),
-                    message: e.message.clone(),
+                    ..e.clone()
                 })
             })
             .collect();

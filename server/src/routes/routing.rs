@@ -102,6 +102,7 @@ pub(crate) async fn put_routing_rules(
                         field,
                         code,
                         message,
+                        params: Default::default(),
                     }
                 })
                 .collect();

@@ -34,13 +34,8 @@ impl AppState {
             if !matches!(case.status(), Status::Received | Status::Returned) || case.is_paused() {
                 result.skipped.push(skip(
                     "transition.not_allowed",
-                    match lang {
-                        Lang::Zh => format!("案件当前为“{}”，不能交办", case.status().label(lang)),
-                        Lang::En => format!(
-                            "The case is {}; it cannot be dispatched",
-                            case.status().label(lang)
-                        ),
-                    },
+                    duban_text::key!("srv.dispatch.not_dispatchable")
+                        .fill(lang, &[("status", case.status().label(lang).to_owned())]),
                 ));
                 continue;
             }
@@ -49,10 +44,7 @@ impl AppState {
             let Some(cmd) = routing.dispatch_command(note) else {
                 result.skipped.push(skip(
                     "routing.no_lead",
-                    match lang {
-                        Lang::Zh => "没有规则能确定牵头单位，请逐件交办".into(),
-                        Lang::En => "No rule names a lead unit; dispatch it by hand".into(),
-                    },
+                    duban_text::key!("err.routing.no_lead").get(lang).into(),
                 ));
                 continue;
             };

@@ -337,12 +337,9 @@ pub(crate) async fn save<M: Stored>(
     match store(s, expected, next, events, &audit).await {
         Ok(()) => Ok(()),
         Err(StoreError::Conflict { .. }) => {
-            let message = match lang {
-                Lang::Zh => "记录已被他人更新，请刷新后重试",
-                Lang::En => "This changed meanwhile; reload and try again",
-            };
+            let key = duban_text::key!("err.version.conflict");
             Err(ApiFailure::Conflict(
-                ErrorBody::single("version", "version.conflict", message),
+                ErrorBody::text("version", key, &[], lang),
                 None,
             ))
         }

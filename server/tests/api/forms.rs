@@ -57,7 +57,11 @@ async fn order_limit_above_the_maximum(store: Arc<dyn Store>) {
     }
     // The message follows the request's language.
     let (_, v) = call(&supervisor, "POST", &uri, Some(order(53, "working_days"))).await;
-    assert_eq!(v["errors"][0]["message"], "时限最长30天", "{v}");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "督办时限过长：按日计最多30天（工作日或自然日），按小时计最多240小时",
+        "{v}"
+    );
     let (s, v) = call(&supervisor, "GET", &uri, None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["supervision"]["orders"], json!([]), "nothing stored: {v}");

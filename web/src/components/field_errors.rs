@@ -76,13 +76,12 @@ pub fn FieldErrorsAt(field: String, errors: RwSignal<Vec<ApiError>>) -> impl Int
 
 /// An error found in the browser, in the server's shape (so it shows the same way).
 pub fn local_error(i18n: I18n, field: &str, code: &str) -> ApiError {
-    let message = i18n
-        .try_t(&format!("err.{code}"))
-        .unwrap_or(code)
-        .to_owned();
+    let message =
+        duban_text::error(code, &[], i18n.lang_untracked()).unwrap_or_else(|| code.to_owned());
     ApiError {
         field: field.to_owned(),
         code: code.to_owned(),
         message,
+        params: Default::default(),
     }
 }

@@ -4,6 +4,8 @@
 //! server checks. The rows of a form's own lists (a plan's departments, a rule set's
 //! stage rules) move with the same buttons ([`RowMoves`]).
 
+use duban_text::Key;
+use duban_text::key;
 use std::future::Future;
 
 use duban_api::ApiError;
@@ -56,7 +58,7 @@ pub struct ListEdit<T: Send + Sync + 'static, D: Send + Sync + 'static> {
     pub editing: RwSignal<Option<(Editing, D)>>,
     pub reason: RwSignal<String>,
     pub busy: RwSignal<bool>,
-    pub notice: RwSignal<Option<&'static str>>,
+    pub notice: RwSignal<Option<Key>>,
     pub dirty: Memo<bool>,
 }
 
@@ -134,14 +136,14 @@ pub struct ListNames {
     /// i18n keys: the page's title, its add button, its hint, the note for readers
     /// who may not edit; unsaved changes, the empty list, nothing changed (also the
     /// error code), saved.
-    pub title: &'static str,
-    pub add: &'static str,
-    pub hint: &'static str,
-    pub readonly: &'static str,
-    pub unsaved: &'static str,
-    pub empty: &'static str,
+    pub title: Key,
+    pub add: Key,
+    pub hint: Key,
+    pub readonly: Key,
+    pub unsaved: Key,
+    pub empty: Key,
     pub no_change: &'static str,
-    pub saved: &'static str,
+    pub saved: Key,
 }
 
 /// What the page's row needs besides the item.
@@ -169,15 +171,15 @@ pub fn RowMoves(
     let i18n = use_i18n();
     view! {
         <button type="button" class=format!("btn btn-small {prefix}-up") disabled={i == 0}
-            title=move || i18n.t("routing.up") on:click=move |_| on_move.run(Reorder::Up(i))>"↑"</button>
+            title=move || i18n.t(key!("routing.up")) on:click=move |_| on_move.run(Reorder::Up(i))>"↑"</button>
         <button type="button" class=format!("btn btn-small {prefix}-down") disabled=move || { i + 1 >= count.get() }
-            title=move || i18n.t("routing.down") on:click=move |_| on_move.run(Reorder::Down(i))>"↓"</button>
+            title=move || i18n.t(key!("routing.down")) on:click=move |_| on_move.run(Reorder::Down(i))>"↓"</button>
         {on_edit.map(|edit| view! {
             <button type="button" class=format!("btn btn-small {prefix}-edit")
-                on:click=move |_| edit.run(())>{move || i18n.t("admin.edit")}</button>
+                on:click=move |_| edit.run(())>{move || i18n.t(key!("admin.edit"))}</button>
         })}
         <button type="button" class=format!("btn btn-small {prefix}-delete")
-            on:click=move |_| on_move.run(Reorder::Delete(i))>{move || i18n.t("routing.delete")}</button>
+            on:click=move |_| on_move.run(Reorder::Delete(i))>{move || i18n.t(key!("routing.delete"))}</button>
     }
 }
 
@@ -346,7 +348,7 @@ where
             <thead>
                 <tr>
                     {children()}
-                    <Show when=move || admin.get()><th>{move || i18n.t("admin.col.actions")}</th></Show>
+                    <Show when=move || admin.get()><th>{move || i18n.t(key!("admin.col.actions"))}</th></Show>
                 </tr>
             </thead>
             <tbody>
@@ -362,7 +364,7 @@ where
                     <p class="banner banner-warn" id=format!("{many}-dirty")>{move || i18n.t(names.unsaved)}</p>
                 </Show>
                 <label class="field field-wide">
-                    <span class="label">{move || i18n.t("admin.reason")}</span>
+                    <span class="label">{move || i18n.t(key!("admin.reason"))}</span>
                     <input type="text" name="reason" id=format!("{many}-reason") maxlength="200"
                         prop:value=move || list.reason.get()
                         on:input=move |ev| list.reason.set(event_target_value(&ev))/>
@@ -385,7 +387,7 @@ where
                 <OtherErrors fields=names.fields errors=list.errors/>
                 <div class="actions">
                     <button type="submit" class="btn btn-primary" id=format!("save-{many}") disabled=move || list.busy.get()>
-                        {move || if list.busy.get() { i18n.t("common.saving") } else { i18n.t("admin.save") }}
+                        {move || if list.busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("admin.save")) }}
                     </button>
                     <button type="button" class="btn" id=format!("discard-{many}") disabled=move || !list.dirty.get() || list.busy.get()
                         on:click=move |_| {
@@ -393,7 +395,7 @@ where
                             list.errors.set(Vec::new());
                             list.items.set(list.saved.get_untracked());
                         }>
-                        {move || i18n.t("routing.discard")}
+                        {move || i18n.t(key!("routing.discard"))}
                     </button>
                 </div>
             </form>

@@ -1,26 +1,14 @@
-//! UI language: the [`Lang`] enum, a reactive language context persisted in
-//! `localStorage`, and the string table behind [`I18n::t`].
+//! UI language: the [`Lang`] enum and a reactive language context persisted in
+//! `localStorage`; the texts are the catalogue's (duban-text).
 //!
 //! Usage in a component:
 //! ```ignore
 //! let i18n = use_i18n();
-//! view! { <h1>{move || i18n.t("cases.title")}</h1> }
+//! view! { <h1>{move || i18n.t(key!("cases.title"))}</h1> }
 //! ```
 //! Wrap lookups in a closure (`move || i18n.t(..)`) so the text follows language
-//! changes. Add new strings to the feature's table in a submodule (listed in [`TABLES`]):
-//! Chinese (zh-CN, simplified) first, then English. A key missing from every table
-//! renders as the key itself.
-
-mod admin;
-mod api_clients;
-mod board;
-mod cases;
-mod errors;
-mod import;
-mod mechanism_errors;
-mod mechanisms;
-mod shell;
-mod sla;
+//! changes. Add new texts to the feature's table in duban-text: Chinese (zh-CN,
+//! simplified) first, then English. A key missing from the catalogue does not compile.
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -69,34 +57,8 @@ impl LangCode for Lang {
     }
 }
 
-/// A string of the table: `(key, zh-CN, en)`. Keys are dotted, grouped by page.
-type Entry = (&'static str, &'static str, &'static str);
-
-/// The string tables, one a feature; a key stands in one table only.
-const TABLES: &[&[Entry]] = &[
-    shell::STRINGS,
-    admin::STRINGS,
-    cases::STRINGS,
-    errors::STRINGS,
-    mechanisms::STRINGS,
-    mechanism_errors::STRINGS,
-    sla::STRINGS,
-    import::STRINGS,
-    api_clients::STRINGS,
-    board::STRINGS,
-];
-
-/// Looks `key` up for `lang`; `None` if the key is in none of the [`TABLES`].
-pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    TABLES
-        .iter()
-        .flat_map(|t| t.iter())
-        .find(|(k, _, _)| *k == key)
-        .map(|&(_, zh, en)| match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        })
-}
+/// The text catalogue's lookup of a key built at run time.
+pub use duban_text::lookup;
 
 /// Reactive language handle, provided as context by [`provide_i18n`]. `Copy`, so it
 /// can be moved into any number of closures.
@@ -126,16 +88,10 @@ impl I18n {
         self.lang.update(|l| *l = l.toggled());
     }
 
-    /// The UI string for `key` in the current language (tracked). Falls back to the
-    /// key itself, so a missing entry is visible rather than blank.
-    pub fn t(&self, key: &'static str) -> &'static str {
-        match lookup(self.lang.get(), key) {
-            Some(s) => s,
-            None => {
-                leptos::logging::warn!("i18n: missing key {key:?}");
-                key
-            }
-        }
+    /// The text of `key` (made by `duban_text::key!`, so it exists) in the current
+    /// language (tracked).
+    pub fn t(&self, key: duban_text::Key) -> &'static str {
+        key.get(self.lang.get())
     }
 
     /// The UI string for a key built at run time (tracked), if the table has it.
@@ -143,11 +99,11 @@ impl I18n {
         lookup(self.lang.get(), key)
     }
 
-    /// An error from the server for people: the table's `err.<code>` text when there
-    /// is one (tracked), the server's own message otherwise.
+    /// An error from the server for people, worded by the catalogue from its code and
+    /// parameters in the current language (tracked); the server's own message where the
+    /// catalogue does not know the code.
     pub fn error(&self, e: &duban_api::ApiError) -> String {
-        self.try_t(&format!("err.{}", e.code))
-            .map_or_else(|| e.message.clone(), str::to_owned)
+        e.worded(self.lang.get())
     }
 
     /// The underlying signal, for components that need it directly.
@@ -177,9 +133,7 @@ pub fn provide_i18n() -> I18n {
             // `lang` lets the browser pick CJK fonts and line breaking correctly.
             let _ = root.set_attribute("lang", lang.code());
         }
-        if let Some(title) = lookup(lang, "app.title") {
-            document().set_title(title);
-        }
+        document().set_title(duban_text::key!("app.title").get(lang));
     });
 
     i18n
@@ -193,17 +147,6 @@ pub fn use_i18n() -> I18n {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn keys_are_unique_and_strings_non_empty() {
-        let mut seen = HashSet::new();
-        for &(key, zh, en) in TABLES.iter().flat_map(|t| t.iter()) {
-            assert!(seen.insert(key), "duplicate i18n key {key}");
-            assert!(!zh.trim().is_empty(), "empty zh-CN string for {key}");
-            assert!(!en.trim().is_empty(), "empty en string for {key}");
-        }
-    }
 
     #[test]
     fn lang_codes_round_trip() {

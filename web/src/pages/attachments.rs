@@ -9,6 +9,8 @@
 use duban_api::attachments::{self as endpoints, DownloadAttachment, UploadAttachment};
 use duban_api::keys::{AttachmentKey, CaseKey};
 use duban_api::{ApiError, AttachmentView, Endpoint};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::web_sys::{File, HtmlInputElement};
@@ -55,7 +57,7 @@ pub(crate) fn AttachmentPicker(
     id: &'static str,
     list_id: &'static str,
     /// The label's text key.
-    label: &'static str,
+    label: Key,
     uploads: RwSignal<Vec<AttachmentView>>,
     uploading: RwSignal<usize>,
 ) -> impl IntoView {
@@ -101,14 +103,14 @@ pub(crate) fn AttachmentPicker(
                         upload(file);
                     }
                 }/>
-            <span class="hint">{move || i18n.t("visit.photos.hint")}</span>
+            <span class="hint">{move || i18n.t(key!("visit.photos.hint"))}</span>
             <Show when=move || !off.online()>
                 <span class="hint banner-warn attachments-offline" id=format!("{id}-offline")>
-                    {move || i18n.t("attachments.offline")}
+                    {move || i18n.t(key!("attachments.offline"))}
                 </span>
             </Show>
             <Show when=move || { uploading.get() > 0 }>
-                <span class="hint" id=format!("{id}-uploading")>{move || i18n.t("visit.uploading")}</span>
+                <span class="hint" id=format!("{id}-uploading")>{move || i18n.t(key!("visit.uploading"))}</span>
             </Show>
             <ul class="uploads" id=list_id>
                 {move || uploads.get().into_iter().map(|a| {
@@ -117,7 +119,7 @@ pub(crate) fn AttachmentPicker(
                         <li class="upload" data-id=a.id.clone()>
                             <AttachmentLink id=a.id.clone() name=a.name.clone() content_type=a.content_type.clone()/>
                             <span class="attachment-caption">{a.name.clone()}</span>
-                            <button type="button" class="btn btn-small upload-remove" title=move || i18n.t("routing.delete")
+                            <button type="button" class="btn btn-small upload-remove" title=move || i18n.t(key!("routing.delete"))
                                 on:click=move |_| uploads.update(|u| u.retain(|x| x.id != id))>"×"</button>
                         </li>
                     }
@@ -125,7 +127,7 @@ pub(crate) fn AttachmentPicker(
             </ul>
             {move || file_errors.get().into_iter().map(|(name, e)| {
                 let text = i18n.error(&e);
-                view! { <p class="field-error" data-field="file" data-code=e.code>{format!("{name}{}{text}", i18n.t("routing.colon"))}</p> }
+                view! { <p class="field-error" data-field="file" data-code=e.code>{format!("{name}{}{text}", i18n.t(key!("routing.colon")))}</p> }
             }).collect_view()}
         </div>
     }
@@ -156,7 +158,7 @@ pub(crate) fn CaseAttachments(
     view! {
         <Show when=move || files.with(|f| !f.is_empty())>
             <section id="case-attachments">
-                <h2>{move || i18n.t("attachments.title")}</h2>
+                <h2>{move || i18n.t(key!("attachments.title"))}</h2>
                 <ul class="uploads">
                     {move || files.get().into_iter().map(|a| view! {
                         <li class="upload" data-id=a.id.clone()>

@@ -6,6 +6,8 @@
 //! the same `BoardFilter::parse` as the server's, and the figures refresh every 30 s
 //! without reloading (a 304 when nothing changed).
 
+use duban_text::Key;
+use duban_text::key;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,11 +73,11 @@ impl Metric {
             Metric::Key => f.key_cases,
         }
     }
-    fn key(self) -> &'static str {
+    fn key(self) -> Key {
         match self {
-            Metric::Open => "board.metric.open",
-            Metric::Overdue => "board.metric.overdue",
-            Metric::Key => "board.metric.key",
+            Metric::Open => key!("board.metric.open"),
+            Metric::Overdue => key!("board.metric.overdue"),
+            Metric::Key => key!("board.metric.key"),
         }
     }
     /// Five classes from light to dark.
@@ -277,13 +279,13 @@ pub fn BoardPage() -> impl IntoView {
                     let title = format!(
                         "{}\n{} {}  {} {}  {} {}  {} {}",
                         s.name,
-                        i18n.t("board.total"),
+                        i18n.t(key!("board.total")),
                         f.total,
-                        i18n.t("board.metric.open"),
+                        i18n.t(key!("board.metric.open")),
                         f.open,
-                        i18n.t("board.metric.overdue"),
+                        i18n.t(key!("board.metric.overdue")),
                         f.overdue,
-                        i18n.t("board.metric.key"),
+                        i18n.t(key!("board.metric.key")),
                         f.key_cases
                     );
                     let code = s.code;
@@ -354,7 +356,7 @@ pub fn BoardPage() -> impl IntoView {
                 .collect_view();
             Some(view! {
                 <svg id="board-map" class="board-map" viewBox=format!("0 0 {w:.0} {h:.0}")
-                    role="img" aria-label=move || i18n.t("board.map")>
+                    role="img" aria-label=move || i18n.t(key!("board.map"))>
                     {paths}
                     <g class="labels" aria-hidden="true">{labels}</g>
                 </svg>
@@ -396,36 +398,36 @@ pub fn BoardPage() -> impl IntoView {
             let go_reset = go.clone();
             view! {
                 <div class="filters board-filters">
-                    <label class="inline-field">{i18n.t("board.batch")}
+                    <label class="inline-field">{i18n.t(key!("board.batch"))}
                         <NumericText name="batch" attr:id="board-batch" attr:class="input-narrow" text=q.batch.clone()
                             on_change_only=true on_text=move |v| s1("batch", v)/>
                     </label>
-                    <label class="inline-field">{i18n.t("board.from")}
+                    <label class="inline-field">{i18n.t(key!("board.from"))}
                         <input id="board-from" type="date" prop:value=q.from.clone()
                             on:change=move |ev| s2("from", event_target_value(&ev))/>
                     </label>
-                    <label class="inline-field">{i18n.t("board.to")}
+                    <label class="inline-field">{i18n.t(key!("board.to"))}
                         <input id="board-to" type="date" prop:value=q.to.clone()
                             on:change=move |ev| s3("to", event_target_value(&ev))/>
                     </label>
                     <select id="board-category" prop:value=q.category.clone()
                         on:change=move |ev| s4("category", event_target_value(&ev))>
-                        <option value="">{i18n.t("board.all_categories")}</option>
+                        <option value="">{i18n.t(key!("board.all_categories"))}</option>
                         {Category::ALL.iter().map(|c| view! {
                             <option value=c.code()>{c.label(lang)}</option>
                         }).collect_view()}
                     </select>
                     <select id="board-key" prop:value=q.key.clone()
                         on:change=move |ev| s5("key", event_target_value(&ev))>
-                        <option value="">{i18n.t("board.all_cases")}</option>
-                        <option value="any">{i18n.t("board.key_any")}</option>
-                        <option value="none">{i18n.t("board.key_none")}</option>
+                        <option value="">{i18n.t(key!("board.all_cases"))}</option>
+                        <option value="any">{i18n.t(key!("board.key_any"))}</option>
+                        <option value="none">{i18n.t(key!("board.key_none"))}</option>
                         {KeyClass::ALL.iter().map(|k| view! {
                             <option value=k.code()>{k.label(lang)}</option>
                         }).collect_view()}
                     </select>
                     <button type="button" class="btn btn-small" id="board-reset"
-                        on:click=move |_| go_reset(BoardQuery::default())>{i18n.t("board.reset")}</button>
+                        on:click=move |_| go_reset(BoardQuery::default())>{i18n.t(key!("board.reset"))}</button>
                 </div>
             }
         }
@@ -457,10 +459,10 @@ pub fn BoardPage() -> impl IntoView {
                         let mut q = query.get_untracked();
                         q.city = String::new();
                         go(q);
-                    }>{i18n.t("board.province")}</button>
+                    }>{i18n.t(key!("board.province"))}</button>
                     " › "
                     <strong>{name}</strong>
-                    <span class="hint">" "{i18n.t("board.drill_hint")}</span>
+                    <span class="hint">" "{i18n.t(key!("board.drill_hint"))}</span>
                 </nav>
             })
         }
@@ -468,8 +470,8 @@ pub fn BoardPage() -> impl IntoView {
 
     view! {
         <div class="page-head">
-            <h1>{move || i18n.t("board.title")}</h1>
-            <span class="hint" id="board-updated">{move || checked_at.get().map(|t| format!("{} {t}", i18n.t("board.updated")))}</span>
+            <h1>{move || i18n.t(key!("board.title"))}</h1>
+            <span class="hint" id="board-updated">{move || checked_at.get().map(|t| format!("{} {t}", i18n.t(key!("board.updated"))))}</span>
         </div>
         {filter_bar}
         {parse_errors}
@@ -487,7 +489,7 @@ pub fn BoardPage() -> impl IntoView {
                 </div>
                 {map}
                 {move || (board.get().is_none() && load_errors.get().is_empty() && parsed.with(Result::is_ok)).then(|| view! {
-                    <p class="placeholder">{i18n.t("board.loading")}</p>
+                    <p class="placeholder">{i18n.t(key!("board.loading"))}</p>
                 })}
             </section>
             <section class="board-side">
@@ -510,7 +512,7 @@ fn Totals(b: BoardView) -> impl IntoView {
     let t = b.totals;
     let o = b.outcomes;
     let lang = i18n.lang_untracked();
-    let tile = |id: &'static str, label: &'static str, value: String, class: &'static str| {
+    let tile = |id: &'static str, label: Key, value: String, class: &'static str| {
         view! {
             <div class=format!("kpi {class}") id=id>
                 <div class="kpi-value">{value}</div>
@@ -520,26 +522,26 @@ fn Totals(b: BoardView) -> impl IntoView {
     };
     view! {
         <div class="kpis">
-            {tile("kpi-total", "board.total", t.total.to_string(), "")}
-            {tile("kpi-open", "board.metric.open", t.open.to_string(), "")}
-            {tile("kpi-overdue", "board.metric.overdue", t.overdue.to_string(), if t.overdue > 0 { "kpi-alert" } else { "" })}
-            {tile("kpi-key", "board.metric.key", t.key_cases.to_string(), "")}
-            {tile("kpi-closure", "board.closure_rate", percent(t.closure_rate), "")}
-            {tile("kpi-ontime", "board.on_time_rate", percent(t.on_time_rate), "")}
+            {tile("kpi-total", key!("board.total"), t.total.to_string(), "")}
+            {tile("kpi-open", key!("board.metric.open"), t.open.to_string(), "")}
+            {tile("kpi-overdue", key!("board.metric.overdue"), t.overdue.to_string(), if t.overdue > 0 { "kpi-alert" } else { "" })}
+            {tile("kpi-key", key!("board.metric.key"), t.key_cases.to_string(), "")}
+            {tile("kpi-closure", key!("board.closure_rate"), percent(t.closure_rate), "")}
+            {tile("kpi-ontime", key!("board.on_time_rate"), percent(t.on_time_rate), "")}
         </div>
-        <h2>{i18n.t("board.outcomes")}</h2>
+        <h2>{i18n.t(key!("board.outcomes"))}</h2>
         <table class="data-table outcomes" id="board-outcomes">
             <tbody>
-                <tr><th>{i18n.t("board.o.concluded")}</th><td>{o.concluded}{i18n.t("unit.cases")}</td></tr>
-                <tr><th>{i18n.t("board.o.rectification")}</th><td>{o.rectification_orders}{i18n.t("unit.enterprises")}</td></tr>
-                <tr><th>{i18n.t("board.o.penalty")}</th><td>{o.penalty_cases}{i18n.t("unit.cases_filed")}</td></tr>
-                <tr><th>{i18n.t("board.o.fines")}</th><td>{duban_api::fines_text(o.fines_yuan, lang)}</td></tr>
-                <tr><th>{i18n.t("board.o.criminal")}</th><td>{o.criminal_cases}{i18n.t("unit.cases_filed")}</td></tr>
-                <tr><th>{i18n.t("board.o.summoned")}</th><td>{o.officials_summoned}{i18n.t("unit.persons")}</td></tr>
-                <tr><th>{i18n.t("board.o.accountable")}</th><td>{o.officials_accountable}{i18n.t("unit.persons")}</td></tr>
+                <tr><th>{i18n.t(key!("board.o.concluded"))}</th><td>{o.concluded}{i18n.t(key!("unit.cases"))}</td></tr>
+                <tr><th>{i18n.t(key!("board.o.rectification"))}</th><td>{o.rectification_orders}{i18n.t(key!("unit.enterprises"))}</td></tr>
+                <tr><th>{i18n.t(key!("board.o.penalty"))}</th><td>{o.penalty_cases}{i18n.t(key!("unit.cases_filed"))}</td></tr>
+                <tr><th>{i18n.t(key!("board.o.fines"))}</th><td>{duban_api::fines_text(o.fines_yuan, lang)}</td></tr>
+                <tr><th>{i18n.t(key!("board.o.criminal"))}</th><td>{o.criminal_cases}{i18n.t(key!("unit.cases_filed"))}</td></tr>
+                <tr><th>{i18n.t(key!("board.o.summoned"))}</th><td>{o.officials_summoned}{i18n.t(key!("unit.persons"))}</td></tr>
+                <tr><th>{i18n.t(key!("board.o.accountable"))}</th><td>{o.officials_accountable}{i18n.t(key!("unit.persons"))}</td></tr>
             </tbody>
         </table>
-        <p class="hint">{i18n.t("board.rates_note")}</p>
+        <p class="hint">{i18n.t(key!("board.rates_note"))}</p>
     }
 }
 
@@ -670,17 +672,18 @@ fn ranking(units: &[UnitFigures], i18n: I18n, by_overdue: bool) -> AnyView {
         "rank-ontime"
     };
     if rows.is_empty() {
-        return view! { <p class="empty-note" id=id>{i18n.t("board.rank_empty")}</p> }.into_any();
+        return view! { <p class="empty-note" id=id>{i18n.t(key!("board.rank_empty"))}</p> }
+            .into_any();
     }
     view! {
         <table class="data-table ranking" id=id>
             <thead><tr>
                 <th>"#"</th>
-                <th>{i18n.t("board.unit")}</th>
+                <th>{i18n.t(key!("board.unit"))}</th>
                 {if by_overdue {
-                    view! { <th>{i18n.t("board.metric.overdue")}</th><th>{i18n.t("board.metric.open")}</th> }.into_any()
+                    view! { <th>{i18n.t(key!("board.metric.overdue"))}</th><th>{i18n.t(key!("board.metric.open"))}</th> }.into_any()
                 } else {
-                    view! { <th>{i18n.t("board.on_time_rate")}</th><th>{i18n.t("board.o.concluded")}</th> }.into_any()
+                    view! { <th>{i18n.t(key!("board.on_time_rate"))}</th><th>{i18n.t(key!("board.o.concluded"))}</th> }.into_any()
                 }}
             </tr></thead>
             <tbody>
@@ -715,7 +718,7 @@ fn Charts(b: BoardView) -> impl IntoView {
         .collect();
     let batch_label = move |k: &str| {
         if k == "0" {
-            i18n.t("board.no_batch").to_owned()
+            i18n.t(key!("board.no_batch")).to_owned()
         } else {
             match lang {
                 Lang::Zh => format!("第{k}批"),
@@ -737,25 +740,25 @@ fn Charts(b: BoardView) -> impl IntoView {
     view! {
         <div class="board-charts">
             <section>
-                <h2>{i18n.t("board.by_category")}</h2>
+                <h2>{i18n.t(key!("board.by_category"))}</h2>
                 {bars(cats, "chart-categories")}
-                <p class="hint">{i18n.t("board.by_category_note")}</p>
+                <p class="hint">{i18n.t(key!("board.by_category_note"))}</p>
             </section>
             <section>
-                <h2>{i18n.t("board.by_batch")}</h2>
+                <h2>{i18n.t(key!("board.by_batch"))}</h2>
                 {batch_chart}
-                <h2>{move || if monthly { i18n.t("board.by_month") } else { i18n.t("board.by_day") }}</h2>
+                <h2>{move || if monthly { i18n.t(key!("board.by_month")) } else { i18n.t(key!("board.by_day")) }}</h2>
                 {day_chart}
-                <p class="hint"><span class="swatch swatch-total"></span>{i18n.t("board.total")}" "<span class="swatch swatch-part"></span>{i18n.t("board.o.concluded")}</p>
+                <p class="hint"><span class="swatch swatch-total"></span>{i18n.t(key!("board.total"))}" "<span class="swatch swatch-part"></span>{i18n.t(key!("board.o.concluded"))}</p>
             </section>
             <section>
-                <h2>{i18n.t("board.rank_overdue")}</h2>
+                <h2>{i18n.t(key!("board.rank_overdue"))}</h2>
                 {rank_overdue}
             </section>
             <section>
-                <h2>{i18n.t("board.rank_ontime")}</h2>
+                <h2>{i18n.t(key!("board.rank_ontime"))}</h2>
                 {rank_ontime}
-                <p class="hint">{i18n.t("board.rank_note")}</p>
+                <p class="hint">{i18n.t(key!("board.rank_note"))}</p>
             </section>
         </div>
     }
@@ -765,5 +768,5 @@ fn Charts(b: BoardView) -> impl IntoView {
 #[component]
 pub fn BoardNavLink() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <A href="/board" attr:id="nav-board">{move || i18n.t("nav.board")}</A> }
+    view! { <A href="/board" attr:id="nav-board">{move || i18n.t(key!("nav.board"))}</A> }
 }

@@ -6,6 +6,7 @@ use duban_api::sla::RuleSets;
 use duban_calendar::{Calendar, DayKind};
 use duban_core::china_date;
 use duban_sla::RuleSet;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -38,26 +39,26 @@ pub fn CalendarPage() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("calendar.title")}</h1>
+                <h1>{move || i18n.t(key!("calendar.title"))}</h1>
                 <div class="year-nav">
                     <button type="button" class="btn" on:click=move |_| year.update(|y| *y -= 1)>"‹"</button>
                     <strong id="calendar-year">{move || year.get()}</strong>
                     <button type="button" class="btn" on:click=move |_| year.update(|y| *y += 1)>"›"</button>
                 </div>
             </div>
-            <p class="hint">{move || i18n.t("calendar.hint")}</p>
+            <p class="hint">{move || i18n.t(key!("calendar.hint"))}</p>
             {move || {
                 let y = year.get();
                 match cal.source(y) {
-                    Some(src) => view! { <p class="muted">{format!("{}{}", i18n.t("calendar.source"), src)}</p> }.into_any(),
-                    None => view! { <p class="banner banner-warn" id="calendar-fallback">{i18n.t("calendar.fallback")}</p> }.into_any(),
+                    Some(src) => view! { <p class="muted">{format!("{}{}", i18n.t(key!("calendar.source")), src)}</p> }.into_any(),
+                    None => view! { <p class="banner banner-warn" id="calendar-fallback">{i18n.t(key!("calendar.fallback"))}</p> }.into_any(),
                 }
             }}
             <p class="legend">
-                <span class="day day-work">{move || i18n.t("day.workday")}</span>
-                <span class="day day-weekend">{move || i18n.t("day.weekend")}</span>
-                <span class="day day-holiday">{move || i18n.t("day.holiday")}</span>
-                <span class="day day-makeup">{move || i18n.t("day.makeup")}</span>
+                <span class="day day-work">{move || i18n.t(key!("day.workday"))}</span>
+                <span class="day day-weekend">{move || i18n.t(key!("day.weekend"))}</span>
+                <span class="day day-holiday">{move || i18n.t(key!("day.holiday"))}</span>
+                <span class="day day-makeup">{move || i18n.t(key!("day.makeup"))}</span>
             </p>
             <div class="months">
                 {move || {
@@ -83,26 +84,26 @@ pub fn CalendarPage() -> impl IntoView {
                     }).collect_view()
                 }}
             </div>
-            <h2>{move || i18n.t("rules.title")}</h2>
-            <p class="hint">{move || i18n.t("rules.hint")}</p>
+            <h2>{move || i18n.t(key!("rules.title"))}</h2>
+            <p class="hint">{move || i18n.t(key!("rules.hint"))}</p>
             {move || rule_sets.get().into_iter().map(|set| {
                 let lang = i18n.lang();
                 let name = if lang == Lang::Zh { set.name_zh().to_owned() } else { set.name_en().to_owned() };
                 view! {
                     <div class="rule-set" data-id=set.id().to_owned()>
                         <h3>{name}</h3>
-                        <p class="muted">{format!("{}{}", i18n.t("rules.source"), set.source())}</p>
+                        <p class="muted">{format!("{}{}", i18n.t(key!("rules.source")), set.source())}</p>
                         <table class="data-table rules-table">
                             <thead><tr>
-                                <th>{i18n.t("clock.stage")}</th>
-                                <th>{i18n.t("rules.when")}</th>
-                                <th>{i18n.t("clock.limit")}</th>
+                                <th>{i18n.t(key!("clock.stage"))}</th>
+                                <th>{i18n.t(key!("rules.when"))}</th>
+                                <th>{i18n.t(key!("clock.limit"))}</th>
                             </tr></thead>
                             <tbody>
                                 {set.rules().iter().map(|r| {
                                     let when = match (r.when.urgent, r.when.kinds.is_empty()) {
-                                        (Some(true), _) => i18n.t("rules.urgent"),
-                                        (_, false) => i18n.t("rules.inquiry"),
+                                        (Some(true), _) => i18n.t(key!("rules.urgent")),
+                                        (_, false) => i18n.t(key!("rules.inquiry")),
                                         _ => "",
                                     };
                                     let limit = if lang == Lang::Zh { r.limit.to_zh() } else { r.limit.to_en() };
@@ -110,7 +111,7 @@ pub fn CalendarPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <p class="muted">{format!("{} {}%", i18n.t("rules.warn"), set.warn_percent())}</p>
+                        <p class="muted">{format!("{} {}%", i18n.t(key!("rules.warn")), set.warn_percent())}</p>
                     </div>
                 }
             }).collect_view()}

@@ -7,6 +7,7 @@ use duban_api::dispatch::DispatchBatch;
 use duban_api::export::{ExportCsv, ExportXlsx};
 use duban_api::{ApiError, BatchDispatch, BatchDispatchResult, CaseSummary, Endpoint, ListQuery};
 use duban_case::model::{Category, Status};
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
@@ -258,16 +259,16 @@ pub fn CaseListPage() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("cases.title")}</h1>
+                <h1>{move || i18n.t(key!("cases.title"))}</h1>
                 <div class="actions">
                     // A plain link: `download` keeps the router out and saves the file.
                     <a class="btn" id="export-csv" rel="external" download=""
                         href=move || filters.with(Filters::export_href)>
-                        {move || i18n.t("cases.export_csv")}
+                        {move || i18n.t(key!("cases.export_csv"))}
                     </a>
                     <a class="btn" id="export-xlsx" rel="external" download=""
                         href=move || filters.with(Filters::export_xlsx_href)>
-                        {move || i18n.t("cases.export_xlsx")}
+                        {move || i18n.t(key!("cases.export_xlsx"))}
                     </a>
                     <Show when=move || user.has_role(DISPATCH_ROLES) && batch.with(|b| !b.is_empty())>
                         <button type="button" class="btn" id="dispatch-batch"
@@ -277,23 +278,23 @@ pub fn CaseListPage() -> impl IntoView {
                                 dispatch_errors.set(Vec::new());
                                 confirming.set(true);
                             }>
-                            {move || i18n.t("dispatch.batch")}
+                            {move || i18n.t(key!("dispatch.batch"))}
                         </button>
                     </Show>
                     <Show when=move || crate::session::use_current_user().has_role(crate::session::DISPATCH_ROLES)>
-                        <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t("nav.new_case")}</A>
+                        <A href="/cases/new" attr:class="btn btn-primary" attr:id="new-case">{move || i18n.t(key!("nav.new_case"))}</A>
                     </Show>
                 </div>
             </div>
             <div class="filters">
                 <select name="status" on:change=set(|f, v| f.status = v, false)>
-                    <option value="" selected=move || filters.with(|f| f.status.is_empty())>{move || i18n.t("filter.all_status")}</option>
+                    <option value="" selected=move || filters.with(|f| f.status.is_empty())>{move || i18n.t(key!("filter.all_status"))}</option>
                     {Status::ALL.iter().map(|s| view! {
                         <option value=s.code() selected=move || filters.with(|f| f.status == s.code())>{move || s.label(i18n.lang())}</option>
                     }).collect_view()}
                 </select>
                 <select name="division" on:change=set(|f, v| f.division = v, false)>
-                    <option value="" selected=move || filters.with(|f| f.division.is_empty())>{move || i18n.t("filter.all_cities")}</option>
+                    <option value="" selected=move || filters.with(|f| f.division.is_empty())>{move || i18n.t(key!("filter.all_cities"))}</option>
                     {duban_divisions::cities().map(|c| {
                         let code = c.code().short();
                         let chosen = code.clone();
@@ -303,27 +304,27 @@ pub fn CaseListPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <select name="category" on:change=set(|f, v| f.category = v, false)>
-                    <option value="" selected=move || filters.with(|f| f.category.is_empty())>{move || i18n.t("filter.all_categories")}</option>
+                    <option value="" selected=move || filters.with(|f| f.category.is_empty())>{move || i18n.t(key!("filter.all_categories"))}</option>
                     {Category::ALL.iter().map(|c| view! {
                         <option value=c.code() selected=move || filters.with(|f| f.category == c.code())>{move || c.label(i18n.lang())}</option>
                     }).collect_view()}
                 </select>
                 <select name="key" on:change=set(|f, v| f.key = v, false)>
-                    <option value="" selected=move || filters.with(|f| f.key.is_empty())>{move || i18n.t("filter.key_any")}</option>
-                    <option value="true" selected=move || filters.with(|f| f.key == "true")>{move || i18n.t("filter.key_only")}</option>
-                    <option value="false" selected=move || filters.with(|f| f.key == "false")>{move || i18n.t("filter.key_none")}</option>
+                    <option value="" selected=move || filters.with(|f| f.key.is_empty())>{move || i18n.t(key!("filter.key_any"))}</option>
+                    <option value="true" selected=move || filters.with(|f| f.key == "true")>{move || i18n.t(key!("filter.key_only"))}</option>
+                    <option value="false" selected=move || filters.with(|f| f.key == "false")>{move || i18n.t(key!("filter.key_none"))}</option>
                 </select>
-                <NumericText name="batch" attr:placeholder=move || i18n.t("filter.batch")
+                <NumericText name="batch" attr:placeholder=move || i18n.t(key!("filter.batch"))
                     text=Signal::derive(move || filters.with(|f| f.batch.clone()))
                     on_text=set_text(|f, v| f.batch = v.trim().to_owned(), true)/>
-                <input type="date" name="from" title=move || i18n.t("board.from")
+                <input type="date" name="from" title=move || i18n.t(key!("board.from"))
                     prop:value=move || filters.with(|f| f.from.clone())
                     on:change=set(|f, v| f.from = v.trim().to_owned(), false)/>
-                <input type="date" name="to" title=move || i18n.t("board.to")
+                <input type="date" name="to" title=move || i18n.t(key!("board.to"))
                     prop:value=move || filters.with(|f| f.to.clone())
                     on:change=set(|f, v| f.to = v.trim().to_owned(), false)/>
                 <span class="count">
-                    {move || total.get().map(|(n, capped)| format!("{} {n}{}", i18n.t("cases.total"), if capped { "+" } else { "" }))}
+                    {move || total.get().map(|(n, capped)| format!("{} {n}{}", i18n.t(key!("cases.total")), if capped { "+" } else { "" }))}
                 </span>
             </div>
             <Show when=move || error.get().is_some() && !unreachable.get()>
@@ -331,7 +332,7 @@ pub fn CaseListPage() -> impl IntoView {
             </Show>
             <Show when=move || unreachable.get()>
                 <div class="banner banner-warn" id="cases-offline">
-                    <p>{move || i18n.t("offline.cases_kept")}</p>
+                    <p>{move || i18n.t(key!("offline.cases_kept"))}</p>
                     <ul>
                         {crate::offline::remembered_cases().into_iter().map(|(id, reference, place)| view! {
                             <li><A href=format!("/cases/{id}")>{reference}</A> " · " {place}</li>
@@ -342,12 +343,12 @@ pub fn CaseListPage() -> impl IntoView {
             <Show when=move || confirming.get()>
                 <form class="form action-panel" id="dispatch-confirm" novalidate
                     on:submit=move |ev| { ev.prevent_default(); dispatch_batch(); }>
-                    <h3>{move || i18n.t("dispatch.batch")}</h3>
+                    <h3>{move || i18n.t(key!("dispatch.batch"))}</h3>
                     <p id="dispatch-confirm-text">
-                        {move || format!("{}{}{}", i18n.t("dispatch.confirm_before"), batch.get().trim(), i18n.t("dispatch.confirm_after"))}
+                        {move || format!("{}{}{}", i18n.t(key!("dispatch.confirm_before")), batch.get().trim(), i18n.t(key!("dispatch.confirm_after")))}
                     </p>
                     <label class="field field-wide">
-                        <span class="label">{move || i18n.t("action.note")}</span>
+                        <span class="label">{move || i18n.t(key!("action.note"))}</span>
                         <textarea name="note" id="dispatch-note" rows="2" maxlength="500"
                             prop:value=move || dispatch_note.get()
                             on:input=move |ev| dispatch_note.set(event_target_value(&ev))></textarea>
@@ -356,11 +357,11 @@ pub fn CaseListPage() -> impl IntoView {
                     <OtherErrors fields=&["note"] errors=dispatch_errors/>
                     <div class="actions">
                         <button type="submit" class="btn btn-primary" id="dispatch-batch-confirm" disabled=move || dispatch_busy.get()>
-                            {move || if dispatch_busy.get() { i18n.t("common.saving") } else { i18n.t("dispatch.confirm") }}
+                            {move || if dispatch_busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("dispatch.confirm")) }}
                         </button>
                         <button type="button" class="btn" id="dispatch-batch-cancel"
                             on:click=move |_| { confirming.set(false); dispatch_errors.set(Vec::new()); }>
-                            {move || i18n.t("action.cancel")}
+                            {move || i18n.t(key!("action.cancel"))}
                         </button>
                     </div>
                 </form>
@@ -369,13 +370,13 @@ pub fn CaseListPage() -> impl IntoView {
             <table class="data-table" id="case-table">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("cases.col.reference")}</th>
-                        <th>{move || i18n.t("cases.col.division")}</th>
-                        <th>{move || i18n.t("cases.col.category")}</th>
-                        <th>{move || i18n.t("cases.col.content")}</th>
-                        <th>{move || i18n.t("cases.col.received")}</th>
-                        <th>{move || i18n.t("cases.col.status")}</th>
-                        <th>{move || i18n.t("cases.col.deadline")}</th>
+                        <th>{move || i18n.t(key!("cases.col.reference"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.division"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.category"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.content"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.received"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.status"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.deadline"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -384,7 +385,7 @@ pub fn CaseListPage() -> impl IntoView {
                     </For>
                     <Show when=move || rows.with(Vec::is_empty) && !loading.get() && error.get().is_none()>
                         <tr><td class="empty" colspan="7">
-                            {move || if filters.get() == Filters::default() { i18n.t("cases.empty") } else { i18n.t("cases.no_match") }}
+                            {move || if filters.get() == Filters::default() { i18n.t(key!("cases.empty")) } else { i18n.t(key!("cases.no_match")) }}
                         </td></tr>
                     </Show>
                 </tbody>
@@ -392,15 +393,15 @@ pub fn CaseListPage() -> impl IntoView {
             <Show when=move || cursor.get().is_some()>
                 <div class="actions">
                     <button type="button" class="btn" on:click=move |_| load(true) disabled=move || loading.get()>
-                        {move || i18n.t("cases.more")}
+                        {move || i18n.t(key!("cases.more"))}
                     </button>
                 </div>
             </Show>
             <p class="legend">
-                <span class="legend-label">{move || i18n.t("cases.legend")}</span>
-                <span class="badge badge-ok">{move || i18n.t("status.on_time")}</span>
-                <span class="badge badge-warn">{move || i18n.t("status.due_soon")}</span>
-                <span class="badge badge-overdue">{move || i18n.t("status.overdue")}</span>
+                <span class="legend-label">{move || i18n.t(key!("cases.legend"))}</span>
+                <span class="badge badge-ok">{move || i18n.t(key!("status.on_time"))}</span>
+                <span class="badge badge-warn">{move || i18n.t(key!("status.due_soon"))}</span>
+                <span class="badge badge-overdue">{move || i18n.t(key!("status.overdue"))}</span>
             </p>
         </section>
     }
@@ -427,25 +428,25 @@ fn DispatchResult(
     view! {
         <div class=class id="dispatch-result" data-dispatched=done data-skipped=skipped>
             <p>
-                {move || i18n.t("dispatch.result_dispatched")}
+                {move || i18n.t(key!("dispatch.result_dispatched"))}
                 " "<strong id="dispatched-count">{done}</strong>" "
-                {move || i18n.t("dispatch.cases")}
-                {move || i18n.t("dispatch.result_sep")}
-                {move || i18n.t("dispatch.result_skipped")}
+                {move || i18n.t(key!("dispatch.cases"))}
+                {move || i18n.t(key!("dispatch.result_sep"))}
+                {move || i18n.t(key!("dispatch.result_skipped"))}
                 " "<strong id="skipped-count">{skipped}</strong>" "
-                {move || i18n.t("dispatch.cases")}
+                {move || i18n.t(key!("dispatch.cases"))}
                 <button type="button" class="btn btn-small result-close" id="dispatch-result-close" on:click=move |_| on_close()>
-                    {move || i18n.t("dispatch.close")}
+                    {move || i18n.t(key!("dispatch.close"))}
                 </button>
             </p>
             {(done == 0 && skipped == 0).then(|| view! {
-                <p id="dispatch-nothing">{move || i18n.t("dispatch.nothing")}</p>
+                <p id="dispatch-nothing">{move || i18n.t(key!("dispatch.nothing"))}</p>
             })}
             {(skipped > 0).then(move || view! {
-                <p class="result-head">{move || i18n.t("dispatch.skipped_title")}</p>
+                <p class="result-head">{move || i18n.t(key!("dispatch.skipped_title"))}</p>
                 <ul class="result-list" id="skipped-list">
                     {left.into_iter().map(|s| {
-                        let reason = ApiError { field: String::new(), code: s.code.clone(), message: s.message };
+                        let reason = ApiError { field: String::new(), code: s.code.clone(), message: s.message, params: Default::default(), };
                         view! {
                             <li class="skipped-case" data-id=s.id.clone() data-code=s.code>
                                 <A href=format!("/cases/{}", s.id) attr:class="case-link">{s.reference}</A>
@@ -458,7 +459,7 @@ fn DispatchResult(
             })}
             {(done > 0).then(move || view! {
                 <details class="result-details">
-                    <summary>{move || i18n.t("dispatch.dispatched_title")}</summary>
+                    <summary>{move || i18n.t(key!("dispatch.dispatched_title"))}</summary>
                     <ul class="result-list" id="dispatched-list">
                         {sent.into_iter().map(|d| view! {
                             <li class="dispatched-case" data-id=d.id.clone() data-unit=d.lead_unit>
@@ -490,17 +491,17 @@ fn CaseRow(c: CaseSummary) -> impl IntoView {
         <tr class="case-row" data-id=c.id.to_string() data-status=status.code()>
             <td class="nowrap cell-ref">
                 <A href=href attr:class="case-link">{c.reference.to_string()}</A>
-                {key.then(|| view! { <span class="tag tag-key">{move || i18n.t("cases.key")}</span> })}
+                {key.then(|| view! { <span class="tag tag-key">{move || i18n.t(key!("cases.key"))}</span> })}
             </td>
             <td class="cell-division">{c.division_name.clone()}</td>
             <td class="cell-category">{move || cats.iter().map(|k| k.label(i18n.lang())).collect::<Vec<_>>().join("、")}</td>
             <td class="excerpt cell-excerpt">{c.excerpt.clone()}</td>
-            <td class="nowrap cell-received" data-label=move || i18n.t("cases.col.received")>{crate::format::local_time(c.received_at)}</td>
+            <td class="nowrap cell-received" data-label=move || i18n.t(key!("cases.col.received"))>{crate::format::local_time(c.received_at)}</td>
             <td class="nowrap cell-status">
                 <span class="status" data-status=status.code()>{move || status.label(i18n.lang())}</span>
-                {paused.then(|| view! { <span class="tag">{move || i18n.t("cases.paused")}</span> })}
+                {paused.then(|| view! { <span class="tag">{move || i18n.t(key!("cases.paused"))}</span> })}
             </td>
-            <td class="nowrap cell-deadline" data-label=move || i18n.t("cases.col.deadline")>{c.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>
+            <td class="nowrap cell-deadline" data-label=move || i18n.t(key!("cases.col.deadline"))>{c.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>
         </tr>
     }
 }

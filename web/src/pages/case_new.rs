@@ -6,6 +6,8 @@
 //! reload or a browser restart. Submitted without network, the case goes to the outbox
 //! (`crate::offline`) with its `Idempotency-Key` and is sent when the network returns.
 
+use duban_text::Key;
+use duban_text::key;
 use std::collections::HashSet;
 
 use chrono::Utc;
@@ -58,7 +60,7 @@ fn CheckGroup(
     /// The field name (and the error path it owns).
     name: &'static str,
     /// i18n key of the legend.
-    legend: &'static str,
+    legend: Key,
     /// (code, Chinese label, English label).
     options: Vec<(&'static str, &'static str, &'static str)>,
     list: fn(&mut CaseDraft) -> &mut Vec<String>,
@@ -252,11 +254,11 @@ pub fn CaseNewPage() -> impl IntoView {
 
     view! {
         <section>
-            <h1>{move || i18n.t("new.title")}</h1>
+            <h1>{move || i18n.t(key!("new.title"))}</h1>
             <Show when=move || restored.get()>
                 <p class="banner" id="draft-restored">
-                    {move || i18n.t("draft.restored")} " "
-                    <button type="button" class="btn btn-small" id="draft-discard" on:click=discard>{move || i18n.t("draft.discard")}</button>
+                    {move || i18n.t(key!("draft.restored"))} " "
+                    <button type="button" class="btn btn-small" id="draft-discard" on:click=discard>{move || i18n.t(key!("draft.discard"))}</button>
                 </p>
             </Show>
             // A toast fixed to the viewport: the form is submitted from its bottom, far
@@ -264,15 +266,15 @@ pub fn CaseNewPage() -> impl IntoView {
             <Show when=move || queued.get()>
                 <p class="banner banner-ok toast" id="case-queued" role="status">
                     {move || i18n.t(offline::queued_notice())} " "
-                    <leptos_router::components::A href="/outbox">{move || i18n.t("outbox.open")}</leptos_router::components::A>
-                    <button type="button" class="toast-close" title=move || i18n.t("common.close")
+                    <leptos_router::components::A href="/outbox">{move || i18n.t(key!("outbox.open"))}</leptos_router::components::A>
+                    <button type="button" class="toast-close" title=move || i18n.t(key!("common.close"))
                         on:click=move |_| queued.set(false)>"×"</button>
                 </p>
             </Show>
             <form id="case-form" class="form" novalidate on:submit=on_submit>
                 <div class="form-grid">
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.channel")}</span>
+                        <span class="label">{move || i18n.t(key!("field.channel"))}</span>
                         <select name="channel" on:change=set_text("channel", |d, v| {
                             // Batch fields vanish for other channels: drop what they held.
                             if !v.parse::<Channel>().is_ok_and(Channel::is_inspection) {
@@ -293,7 +295,7 @@ pub fn CaseNewPage() -> impl IntoView {
                         <FieldErrors field="channel" errors=shown/>
                     </label>
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.request_kind")}</span>
+                        <span class="label">{move || i18n.t(key!("field.request_kind"))}</span>
                         <select name="request_kind" on:change=set_text("request_kind", |d, v| d.request_kind = v)>
                             {["report", "complaint", "inquiry", "suggestion"].into_iter().map(|code| {
                                 let kind = duban_case::model::parse_request_kind(code).unwrap_or_default();
@@ -306,14 +308,14 @@ pub fn CaseNewPage() -> impl IntoView {
                         <input type="checkbox" name="urgent"
                             prop:checked=move || draft.with(|d| d.urgent)
                             on:change=move |ev| draft.update(|d| d.urgent = event_target_checked(&ev))/>
-                        <span>{move || i18n.t("field.urgent")}</span>
+                        <span>{move || i18n.t(key!("field.urgent"))}</span>
                     </label>
                 </div>
 
                 <Show when=inspection>
                     <div class="form-grid">
                         <label class="field">
-                            <span class="label">{move || i18n.t("field.batch_number")}</span>
+                            <span class="label">{move || i18n.t(key!("field.batch_number"))}</span>
                             <NumberInput name="batch_number"
                                 value=Signal::derive(move || draft.with(|d| d.batch_number))
                                 on_change=move |v| {
@@ -323,14 +325,14 @@ pub fn CaseNewPage() -> impl IntoView {
                             <FieldErrors field="batch.number" errors=shown/>
                         </label>
                         <label class="field">
-                            <span class="label">{move || i18n.t("field.batch_date")}</span>
+                            <span class="label">{move || i18n.t(key!("field.batch_date"))}</span>
                             <input type="date" name="batch_date"
                                 prop:value=move || draft.with(|d| d.batch_date.clone())
                                 on:input=set_text("batch.date", |d, v| d.batch_date = v)/>
                             <FieldErrors field="batch.date" errors=shown/>
                         </label>
                         <label class="field">
-                            <span class="label">{move || i18n.t("field.sender_ref")}</span>
+                            <span class="label">{move || i18n.t(key!("field.sender_ref"))}</span>
                             <input type="text" name="sender_ref" maxlength="64"
                                 prop:value=move || draft.with(|d| d.sender_ref.clone())
                                 on:input=set_text("sender_ref", |d, v| d.sender_ref = v)/>
@@ -341,7 +343,7 @@ pub fn CaseNewPage() -> impl IntoView {
 
                 <label class="field field-wide">
                     <span class="label">
-                        {move || i18n.t("field.content")}
+                        {move || i18n.t(key!("field.content"))}
                         <span class="counter">{move || format!("{} / {}", content_len(), duban_case::draft::CONTENT_MAX)}</span>
                     </span>
                     <textarea name="content" rows="5"
@@ -352,10 +354,10 @@ pub fn CaseNewPage() -> impl IntoView {
 
                 <div class="form-grid">
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.division")}</span>
+                        <span class="label">{move || i18n.t(key!("field.division"))}</span>
                         <select name="division" on:change=set_text("division", |d, v| d.division = v)
                             prop:value=move || draft.with(|d| d.division.clone())>
-                            <option value="" selected=move || draft.with(|d| d.division.is_empty())>{move || i18n.t("common.choose")}</option>
+                            <option value="" selected=move || draft.with(|d| d.division.is_empty())>{move || i18n.t(key!("common.choose"))}</option>
                             {duban_divisions::cities().map(|city| {
                                 let code = city.code();
                                 let city_code = code.as_str().to_owned();
@@ -376,7 +378,7 @@ pub fn CaseNewPage() -> impl IntoView {
                         <FieldErrors field="division" errors=shown/>
                     </label>
                     <label class="field field-wide2">
-                        <span class="label">{move || i18n.t("field.address")}</span>
+                        <span class="label">{move || i18n.t(key!("field.address"))}</span>
                         <input type="text" name="address" maxlength="200"
                             prop:value=move || draft.with(|d| d.address.clone())
                             on:input=set_text("address", |d, v| d.address = v)/>
@@ -386,7 +388,7 @@ pub fn CaseNewPage() -> impl IntoView {
 
                 <div class="form-grid">
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.lat")}</span>
+                        <span class="label">{move || i18n.t(key!("field.lat"))}</span>
                         <NumberInput name="lat" decimal=true
                             value=Signal::derive(move || draft.with(|d| d.lat))
                             on_change=move |v| {
@@ -395,7 +397,7 @@ pub fn CaseNewPage() -> impl IntoView {
                             }/>
                     </label>
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.lon")}</span>
+                        <span class="label">{move || i18n.t(key!("field.lon"))}</span>
                         <NumberInput name="lon" decimal=true
                             value=Signal::derive(move || draft.with(|d| d.lon))
                             on_change=move |v| {
@@ -405,7 +407,7 @@ pub fn CaseNewPage() -> impl IntoView {
                         <FieldErrors field="coordinates" errors=shown/>
                     </label>
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.received_at")}</span>
+                        <span class="label">{move || i18n.t(key!("field.received_at"))}</span>
                         <input type="datetime-local" name="received_at"
                             prop:value=move || draft.with(|d| chrono::DateTime::parse_from_rfc3339(&d.received_at)
                                 .map(|t| crate::format::input_time(t.with_timezone(&Utc)))
@@ -415,35 +417,35 @@ pub fn CaseNewPage() -> impl IntoView {
                                 draft.update(|d| d.received_at = v);
                                 touch("received_at");
                             }/>
-                        <span class="hint">{move || i18n.t("field.received_at.hint")}</span>
+                        <span class="hint">{move || i18n.t(key!("field.received_at.hint"))}</span>
                         <FieldErrors field="received_at" errors=shown/>
                     </label>
                 </div>
 
-                <CheckGroup name="categories" legend="field.categories" draft touched errors=shown
+                <CheckGroup name="categories" legend=key!("field.categories") draft touched errors=shown
                     options=Category::ALL.iter().map(|c| (c.code(), c.label(duban_case::Lang::Zh), c.label(duban_case::Lang::En))).collect()
                     list=|d| &mut d.categories/>
-                <CheckGroup name="key_classes" legend="field.key_classes" draft touched errors=shown
+                <CheckGroup name="key_classes" legend=key!("field.key_classes") draft touched errors=shown
                     options=KeyClass::ALL.iter().map(|k| (k.code(), k.label(duban_case::Lang::Zh), k.label(duban_case::Lang::En))).collect()
                     list=|d| &mut d.key_classes/>
 
                 <div class="form-grid">
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.complainant_name")}</span>
+                        <span class="label">{move || i18n.t(key!("field.complainant_name"))}</span>
                         <input type="text" name="complainant_name" maxlength="50"
                             prop:value=move || draft.with(|d| d.complainant_name.clone())
                             on:input=set_text("complainant.name", |d, v| d.complainant_name = v)/>
                         <FieldErrors field="complainant.name" errors=shown/>
                     </label>
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.complainant_phone")}</span>
+                        <span class="label">{move || i18n.t(key!("field.complainant_phone"))}</span>
                         <input type="tel" name="complainant_phone"
                             prop:value=move || draft.with(|d| d.complainant_phone.clone())
                             on:input=set_text("complainant.phone", |d, v| d.complainant_phone = v)/>
                         <FieldErrors field="complainant.phone" errors=shown/>
                     </label>
                     <label class="field">
-                        <span class="label">{move || i18n.t("field.complainant_id_number")}</span>
+                        <span class="label">{move || i18n.t(key!("field.complainant_id_number"))}</span>
                         <input type="text" name="complainant_id_number" maxlength="18" autocomplete="off"
                             prop:value=move || draft.with(|d| d.complainant_id_number.clone())
                             on:input=set_text("complainant.id_number", |d, v| d.complainant_id_number = v)/>
@@ -452,15 +454,15 @@ pub fn CaseNewPage() -> impl IntoView {
                 </div>
 
                 <Show when=move || !server_errors.get().is_empty()>
-                    <p class="banner banner-error" id="server-errors">{move || i18n.t("new.server_refused")}</p>
+                    <p class="banner banner-error" id="server-errors">{move || i18n.t(key!("new.server_refused"))}</p>
                 </Show>
                 <div class="actions">
                     <button type="submit" id="submit-case" class="btn btn-primary" disabled=move || busy.get()>
-                        {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("new.submit") }}
+                        {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("new.submit")) }}
                     </button>
                     <Show when=move || submitted.get() && !client_errors.get().is_empty()>
                         <span class="hint hint-error">
-                            {move || format!("{} {}", client_errors.get().len(), i18n.t("new.errors_left"))}
+                            {move || format!("{} {}", client_errors.get().len(), i18n.t(key!("new.errors_left")))}
                         </span>
                     </Show>
                 </div>

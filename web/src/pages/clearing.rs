@@ -4,6 +4,7 @@
 //! refreshes itself every minute.
 
 use duban_api::dispatch::Clearing;
+use duban_text::key;
 use std::time::Duration;
 
 use duban_api::{ApiError, ClearingCase, ClearingRow, ClearingView};
@@ -83,33 +84,33 @@ pub fn ClearingPage() -> impl IntoView {
     // The name of a row's unit: "not yet dispatched" in the reader's language.
     let unit_label = move |row: &ClearingRow| match row.unit_id {
         Some(_) => row.unit_name.clone(),
-        None => i18n.t("clearing.unassigned").to_owned(),
+        None => i18n.t(key!("clearing.unassigned")).to_owned(),
     };
 
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("clearing.title")}</h1>
+                <h1>{move || i18n.t(key!("clearing.title"))}</h1>
                 <div class="actions">
                     <span class="muted" id="clearing-as-of">
                         {move || data.with(|d| d.as_ref().map(|d| format!(
-                            "{}{}{}", i18n.t("clearing.as_of"), local_time(d.as_of), i18n.t("clearing.china_time"))))}
+                            "{}{}{}", i18n.t(key!("clearing.as_of")), local_time(d.as_of), i18n.t(key!("clearing.china_time")))))}
                     </span>
                     <button type="button" class="btn" id="clearing-refresh" disabled=move || loading.get()
                         on:click=move |_| load(api::Use::User)>
-                        {move || i18n.t("clearing.refresh")}
+                        {move || i18n.t(key!("clearing.refresh"))}
                     </button>
                 </div>
             </div>
-            <p class="hint">{move || i18n.t("clearing.hint")}</p>
+            <p class="hint">{move || i18n.t(key!("clearing.hint"))}</p>
             <OtherErrors fields=&[] errors/>
             <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| d.truncated))>
-                <p class="banner banner-warn" id="clearing-truncated">{move || i18n.t("clearing.truncated")}</p>
+                <p class="banner banner-warn" id="clearing-truncated">{move || i18n.t(key!("clearing.truncated"))}</p>
             </Show>
             <table class="data-table clearing-table" id="clearing-table">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("clearing.col.unit")}</th>
+                        <th>{move || i18n.t(key!("clearing.col.unit"))}</th>
                         {Bucket::ALL.into_iter().map(|b| view! {
                             <th class="num" data-bucket=bucket_code(b)>{move || i18n.t(bucket_key(b))}</th>
                         }).collect_view()}
@@ -131,16 +132,16 @@ pub fn ClearingPage() -> impl IntoView {
                         }
                     }).collect_view())}
                     <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| d.rows.is_empty()))>
-                        <tr><td class="empty" colspan="5" id="clearing-empty">{move || i18n.t("clearing.empty")}</td></tr>
+                        <tr><td class="empty" colspan="5" id="clearing-empty">{move || i18n.t(key!("clearing.empty"))}</td></tr>
                     </Show>
                     <Show when=move || data.with(Option::is_none) && errors.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan="5">{move || i18n.t("common.loading")}</td></tr>
+                        <tr><td class="empty" colspan="5">{move || i18n.t(key!("common.loading"))}</td></tr>
                     </Show>
                 </tbody>
                 <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| d.rows.len() > 1))>
                     <tfoot>
                         <tr class="clearing-total">
-                            <th>{move || i18n.t("clearing.total")}</th>
+                            <th>{move || i18n.t(key!("clearing.total"))}</th>
                             {Bucket::ALL.into_iter().map(|b| view! {
                                 <td class="num" data-bucket=bucket_code(b)>
                                     {move || data.with(|d| d.as_ref().map_or(0, |d| d.rows.iter().map(|r| count(r, b)).sum::<u64>()))}
@@ -154,7 +155,7 @@ pub fn ClearingPage() -> impl IntoView {
             <div class="page-head clearing-cases-head">
                 <h2 id="clearing-cases-title">
                     {move || {
-                        let base = i18n.t("clearing.cases");
+                        let base = i18n.t(key!("clearing.cases"));
                         match pick.get() {
                             None => base.to_owned(),
                             Some(p) => {
@@ -167,19 +168,19 @@ pub fn ClearingPage() -> impl IntoView {
                 </h2>
                 <Show when=move || pick.with(Option::is_some)>
                     <button type="button" class="btn btn-small" id="clearing-show-all" on:click=move |_| pick.set(None)>
-                        {move || i18n.t("clearing.show_all")}
+                        {move || i18n.t(key!("clearing.show_all"))}
                     </button>
                 </Show>
             </div>
             <table class="data-table" id="clearing-cases">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("cases.col.reference")}</th>
-                        <th>{move || i18n.t("cases.col.division")}</th>
-                        <th>{move || i18n.t("cases.col.lead_unit")}</th>
-                        <th>{move || i18n.t("cases.col.status")}</th>
-                        <th>{move || i18n.t("cases.col.deadline")}</th>
-                        <th>{move || i18n.t("clearing.col.buckets")}</th>
+                        <th>{move || i18n.t(key!("cases.col.reference"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.division"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.lead_unit"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.status"))}</th>
+                        <th>{move || i18n.t(key!("cases.col.deadline"))}</th>
+                        <th>{move || i18n.t(key!("clearing.col.buckets"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -195,10 +196,10 @@ pub fn ClearingPage() -> impl IntoView {
                         }).collect_view();
                         view! {
                             {rows}
-                            {empty.then(|| view! { <tr><td class="empty" colspan="6">{move || i18n.t("clearing.no_cases")}</td></tr> })}
+                            {empty.then(|| view! { <tr><td class="empty" colspan="6">{move || i18n.t(key!("clearing.no_cases"))}</td></tr> })}
                             {(more > 0).then(|| view! {
                                 <tr><td class="empty" colspan="6" id="clearing-cases-more">
-                                    {move || format!("{}{more}{}", i18n.t("clearing.more_before"), i18n.t("clearing.more_after"))}
+                                    {move || format!("{}{more}{}", i18n.t(key!("clearing.more_before")), i18n.t(key!("clearing.more_after")))}
                                 </td></tr>
                             })}
                         }.into_any()
@@ -252,13 +253,13 @@ fn ClearingCaseRow(c: ClearingCase, unit: String) -> impl IntoView {
         <tr class="clearing-case" data-id=s.id.to_string() data-unit=c.unit_id.clone().unwrap_or_default()>
             <td class="nowrap">
                 <A href=format!("/cases/{}", s.id) attr:class="case-link">{s.reference.to_string()}</A>
-                {(!s.key_classes.is_empty()).then(|| view! { <span class="tag tag-key">{move || i18n.t("cases.key")}</span> })}
+                {(!s.key_classes.is_empty()).then(|| view! { <span class="tag tag-key">{move || i18n.t(key!("cases.key"))}</span> })}
             </td>
             <td>{s.division_name.clone()}</td>
             <td>{unit}</td>
             <td class="nowrap">
                 <span class="status" data-status=status.code()>{move || status.label(i18n.lang())}</span>
-                {s.paused.then(|| view! { <span class="tag">{move || i18n.t("cases.paused")}</span> })}
+                {s.paused.then(|| view! { <span class="tag">{move || i18n.t(key!("cases.paused"))}</span> })}
             </td>
             <td class="nowrap">{s.clock.clone().map(|clock| view! { <SlaBadge clock=clock with_stage=true/> })}</td>
             <td class="buckets">

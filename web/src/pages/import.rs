@@ -7,6 +7,8 @@
 //! Files are sent with `XMLHttpRequest` rather than `fetch`, for the upload progress of
 //! large workbooks; the request carries the same headers as [`crate::api`]'s calls.
 
+use duban_text::Key;
+use duban_text::key;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -386,16 +388,16 @@ fn ImportView() -> impl IntoView {
     view! {
         <section id="import-page">
             <div class="page-head">
-                <h1>{move || i18n.t("import.title")}</h1>
+                <h1>{move || i18n.t(key!("import.title"))}</h1>
                 <div class="actions">
                     // Plain links: `download` keeps the router out and saves the file.
                     <a class="btn" id="import-template-xlsx" rel="external" download=""
-                        href=ImportTemplateXlsx::PATH>{move || i18n.t("import.template_xlsx")}</a>
+                        href=ImportTemplateXlsx::PATH>{move || i18n.t(key!("import.template_xlsx"))}</a>
                     <a class="btn" id="import-template-csv" rel="external" download=""
-                        href=ImportTemplateCsv::PATH>{move || i18n.t("import.template_csv")}</a>
+                        href=ImportTemplateCsv::PATH>{move || i18n.t(key!("import.template_csv"))}</a>
                 </div>
             </div>
-            <p class="hint">{move || i18n.t("import.hint")}</p>
+            <p class="hint">{move || i18n.t(key!("import.hint"))}</p>
             <label class="drop-zone" id="import-drop" for="import-file"
                 class:dragging=move || dragging.get()
                 style=move || format!(
@@ -406,7 +408,7 @@ fn ImportView() -> impl IntoView {
                 on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop>
-                <span style="display:block;margin-bottom:8px">{move || i18n.t("import.drop")}</span>
+                <span style="display:block;margin-bottom:8px">{move || i18n.t(key!("import.drop"))}</span>
                 <input type="file" id="import-file" name="file" accept=".xlsx,.xls,.csv"
                     disabled=move || busy.get() == Busy::Committing
                     on:change=move |ev| {
@@ -425,7 +427,7 @@ fn ImportView() -> impl IntoView {
             <Show when=is_workbook>
                 <div class="filters">
                     <label class="inline-field">
-                        <span class="label">{move || i18n.t("import.sheet")}</span>
+                        <span class="label">{move || i18n.t(key!("import.sheet"))}</span>
                         " "
                         <input type="text" id="import-sheet" name="sheet" maxlength="100"
                             prop:value=move || sheet.get()
@@ -434,7 +436,7 @@ fn ImportView() -> impl IntoView {
                     <button type="button" class="btn" id="import-recheck"
                         disabled=move || busy.get() != Busy::Idle || file.with_value(Option::is_none)
                         on:click=move |_| run_preview()>
-                        {move || i18n.t("import.recheck")}
+                        {move || i18n.t(key!("import.recheck"))}
                     </button>
                 </div>
             </Show>
@@ -475,7 +477,7 @@ fn error_text(i18n: I18n, e: &ApiError) -> String {
     match line {
         Some(n) => format!(
             "{}{message}",
-            fill(i18n.t("import.row_prefix"), &[("line", n)])
+            fill(i18n.t(key!("import.row_prefix")), &[("line", n)])
         ),
         None => message,
     }
@@ -497,10 +499,10 @@ fn UploadProgress(busy: RwSignal<Busy>, sent: RwSignal<Option<f64>>) -> impl Int
                     {move || {
                         let p = percent().unwrap_or(0.0);
                         if p >= 100.0 {
-                            if busy.get() == Busy::Committing { i18n.t("import.importing") } else { i18n.t("import.checking") }
+                            if busy.get() == Busy::Committing { i18n.t(key!("import.importing")) } else { i18n.t(key!("import.checking")) }
                                 .to_owned()
                         } else {
-                            format!("{} {p}%", i18n.t("import.uploading"))
+                            format!("{} {p}%", i18n.t(key!("import.uploading")))
                         }
                     }}
                 </span>
@@ -557,7 +559,7 @@ fn PreviewView(
         let lines = lines.join("、");
         move || {
             fill(
-                i18n.t("import.skipped_examples"),
+                i18n.t(key!("import.skipped_examples")),
                 &[("lines", lines.clone())],
             )
         }
@@ -567,7 +569,7 @@ fn PreviewView(
         let (total, valid, bad, excluded) = (p.total, p.valid, p.error_rows, p.excluded);
         move || {
             fill(
-                i18n.t("import.counts"),
+                i18n.t(key!("import.counts")),
                 &[
                     ("total", total.to_string()),
                     ("valid", valid.to_string()),
@@ -580,7 +582,7 @@ fn PreviewView(
     let already = p.already_imported.clone().map(|a| {
         move || {
             fill(
-                i18n.t("import.already"),
+                i18n.t(key!("import.already")),
                 &[
                     ("at", local_time(a.at)),
                     ("by", a.by.clone()),
@@ -613,19 +615,19 @@ fn PreviewView(
     view! {
         <div id="import-preview" data-total=p.total data-valid=p.valid data-errors=p.error_rows
             data-fingerprint=p.fingerprint.clone()>
-            <h2>{move || i18n.t("import.preview")}</h2>
+            <h2>{move || i18n.t(key!("import.preview"))}</h2>
             <dl class="facts" id="import-summary">
-                <dt>{move || i18n.t("import.file")}</dt>
+                <dt>{move || i18n.t(key!("import.file"))}</dt>
                 <dd id="import-summary-file">{file_name}</dd>
-                <dt>{move || i18n.t("import.format")}</dt>
+                <dt>{move || i18n.t(key!("import.format"))}</dt>
                 <dd id="import-format">{sheet_text}</dd>
                 {title.map(|t| view! {
-                    <dt>{move || i18n.t("import.title_line")}</dt>
+                    <dt>{move || i18n.t(key!("import.title_line"))}</dt>
                     <dd id="import-title">{t}</dd>
                 })}
-                <dt>{move || i18n.t("import.header_line")}</dt>
+                <dt>{move || i18n.t(key!("import.header_line"))}</dt>
                 <dd>{header_line}</dd>
-                <dt>{move || i18n.t("import.columns")}</dt>
+                <dt>{move || i18n.t(key!("import.columns"))}</dt>
                 <dd id="import-columns">
                     {columns.into_iter().map(|c| {
                         let same = c.header == c.zh;
@@ -640,7 +642,7 @@ fn PreviewView(
                     }).collect_view()}
                 </dd>
                 {has_ignored.then(|| view! {
-                    <dt>{move || i18n.t("import.ignored")}</dt>
+                    <dt>{move || i18n.t(key!("import.ignored"))}</dt>
                     <dd id="import-ignored">{ignored}</dd>
                 })}
             </dl>
@@ -660,18 +662,18 @@ fn PreviewView(
                     disabled=move || !may_commit || busy.get() != Busy::Idle
                     on:click=move |_| on_commit()>
                     {move || if busy.get() == Busy::Committing {
-                        i18n.t("import.importing").to_owned()
+                        i18n.t(key!("import.importing")).to_owned()
                     } else if has_errors {
                         // Not "import 17 cases" on a button that cannot import them.
-                        i18n.t("import.commit_blocked").to_owned()
+                        i18n.t(key!("import.commit_blocked")).to_owned()
                     } else if valid == 0 {
-                        i18n.t("import.commit_nothing").to_owned()
+                        i18n.t(key!("import.commit_nothing")).to_owned()
                     } else {
-                        fill(i18n.t("import.commit"), &[("n", valid.to_string())])
+                        fill(i18n.t(key!("import.commit")), &[("n", valid.to_string())])
                     }}
                 </button>
                 {has_errors.then(|| view! {
-                    <span class="hint-error" id="import-commit-blocked">{move || i18n.t("import.blocked")}</span>
+                    <span class="hint-error" id="import-commit-blocked">{move || i18n.t(key!("import.blocked"))}</span>
                 })}
             </div>
             <div class="filters">
@@ -680,22 +682,22 @@ fn PreviewView(
                         prop:checked=move || errors_only.get()
                         on:change=move |ev| { errors_only.set(event_target_checked(&ev)); shown.set(PAGE_ROWS); }/>
                     " "
-                    <span>{move || i18n.t("import.errors_only")}</span>
+                    <span>{move || i18n.t(key!("import.errors_only"))}</span>
                 </label>
             </div>
             <table class="data-table" id="import-rows">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("import.col.line")}</th>
-                        <th>{move || i18n.t("import.col.sender_ref")}</th>
-                        <th>{move || i18n.t("import.col.division")}</th>
-                        <th>{move || i18n.t("import.col.categories")}</th>
-                        <th>{move || i18n.t("import.col.key")}</th>
-                        <th>{move || i18n.t("import.col.excerpt")}</th>
-                        <th>{move || i18n.t("import.col.received")}</th>
-                        <th>{move || i18n.t("import.col.lead")}</th>
-                        <th>{move || i18n.t("import.col.repeats")}</th>
-                        <th>{move || i18n.t("import.col.problems")}</th>
+                        <th>{move || i18n.t(key!("import.col.line"))}</th>
+                        <th>{move || i18n.t(key!("import.col.sender_ref"))}</th>
+                        <th>{move || i18n.t(key!("import.col.division"))}</th>
+                        <th>{move || i18n.t(key!("import.col.categories"))}</th>
+                        <th>{move || i18n.t(key!("import.col.key"))}</th>
+                        <th>{move || i18n.t(key!("import.col.excerpt"))}</th>
+                        <th>{move || i18n.t(key!("import.col.received"))}</th>
+                        <th>{move || i18n.t(key!("import.col.lead"))}</th>
+                        <th>{move || i18n.t(key!("import.col.repeats"))}</th>
+                        <th>{move || i18n.t(key!("import.col.problems"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -703,7 +705,7 @@ fn PreviewView(
                         <RowView row=rows.rows[i].clone() edits on_recheck/>
                     </For>
                     <Show when=move || matching.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan="10">{move || i18n.t("import.no_rows")}</td></tr>
+                        <tr><td class="empty" colspan="10">{move || i18n.t(key!("import.no_rows"))}</td></tr>
                     </Show>
                 </tbody>
             </table>
@@ -711,7 +713,7 @@ fn PreviewView(
                 <div class="actions">
                     <button type="button" class="btn" id="import-more"
                         on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>
-                        {move || fill(i18n.t("import.more"), &[("n", hidden().to_string())])}
+                        {move || fill(i18n.t(key!("import.more")), &[("n", hidden().to_string())])}
                     </button>
                 </div>
             </Show>
@@ -739,9 +741,9 @@ fn RowView(
         .clone()
         .unwrap_or_else(|| row.division.clone());
     let received = row.received_at.map_or_else(|| "—".to_owned(), local_time);
-    let source_note: Option<&'static str> = match row.received_at_source.as_str() {
-        "batch_date" => Some("import.source.batch_date"),
-        "now" => Some("import.source.now"),
+    let source_note: Option<Key> = match row.received_at_source.as_str() {
+        "batch_date" => Some(key!("import.source.batch_date")),
+        "now" => Some(key!("import.source.now")),
         _ => None,
     };
     let lead = row.proposed_lead.clone().unwrap_or_else(|| "—".to_owned());
@@ -755,7 +757,7 @@ fn RowView(
                 {row.line}
                 {row.row_number.clone().map(|n| view! {
                     <span class="muted" style="display:block;font-size:12px">
-                        {move || format!("{}{}{n}", i18n.t("import.row_number"), i18n.t("routing.colon"))}
+                        {move || format!("{}{}{n}", i18n.t(key!("import.row_number")), i18n.t(key!("routing.colon")))}
                     </span>
                 })}
             </td>
@@ -768,7 +770,7 @@ fn RowView(
             </td>
             <td class="key-classes nowrap">
                 {if row.key_classes.is_empty() {
-                    view! { <span class="muted">{move || i18n.t("import.not_key")}</span> }.into_any()
+                    view! { <span class="muted">{move || i18n.t(key!("import.not_key"))}</span> }.into_any()
                 } else {
                     row.key_classes.clone().into_iter().map(|k| view! {
                         <span class="tag tag-key" class:hint-error=!k.known data-code=k.code>{k.label}</span>
@@ -777,7 +779,7 @@ fn RowView(
             </td>
             <td class="excerpt">
                 {row.excerpt.clone()}
-                {key.then(|| view! { <span class="tag tag-key">{move || i18n.t("import.key")}</span> })}
+                {key.then(|| view! { <span class="tag tag-key">{move || i18n.t(key!("import.key"))}</span> })}
             </td>
             <td class="nowrap">
                 {received}
@@ -796,7 +798,7 @@ fn RowView(
                             <A href=format!("/cases/{}", c.case_id) attr:class="case-link">{c.reference}</A>
                             {format!(" {percent}%")}
                             <span class="muted" style="display:block;font-size:12px">
-                                {move || reasons.join(i18n.t("import.reason_sep"))}
+                                {move || reasons.join(i18n.t(key!("import.reason_sep")))}
                             </span>
                         </p>
                     }
@@ -837,22 +839,22 @@ fn ImportDone(done: Done, on_again: impl Fn() + Copy + Send + Sync + 'static) ->
         <div class="banner banner-ok" id="import-result" data-count=n
             data-batch=batch.map(|b| b.to_string()).unwrap_or_default()>
             <p id="import-result-count">
-                <strong>{move || fill(i18n.t("import.done"), &[("n", n.to_string())])}</strong>
-                {batch.map(|b| view! { " " <span>{move || fill(i18n.t("import.batch"), &[("n", b.to_string())])}</span> })}
+                <strong>{move || fill(i18n.t(key!("import.done")), &[("n", n.to_string())])}</strong>
+                {batch.map(|b| view! { " " <span>{move || fill(i18n.t(key!("import.batch")), &[("n", b.to_string())])}</span> })}
             </p>
             {range.map(|(first, last)| view! {
                 <p id="import-result-range">
                     {move || if first == last {
-                        fill(i18n.t("import.range_one"), &[("first", first.clone())])
+                        fill(i18n.t(key!("import.range_one")), &[("first", first.clone())])
                     } else {
-                        fill(i18n.t("import.range"), &[("first", first.clone()), ("last", last.clone())])
+                        fill(i18n.t(key!("import.range")), &[("first", first.clone()), ("last", last.clone())])
                     }}
                 </p>
             })}
             <div class="actions">
-                <A href=dispatch_href attr:class="btn btn-primary" attr:id="import-to-dispatch">{move || i18n.t("import.to_dispatch")}</A>
-                <A href=cases_href attr:class="btn" attr:id="import-view-cases">{move || i18n.t("import.view_cases")}</A>
-                <button type="button" class="btn" id="import-again" on:click=move |_| on_again()>{move || i18n.t("import.again")}</button>
+                <A href=dispatch_href attr:class="btn btn-primary" attr:id="import-to-dispatch">{move || i18n.t(key!("import.to_dispatch"))}</A>
+                <A href=cases_href attr:class="btn" attr:id="import-view-cases">{move || i18n.t(key!("import.view_cases"))}</A>
+                <button type="button" class="btn" id="import-again" on:click=move |_| on_again()>{move || i18n.t(key!("import.again"))}</button>
             </div>
         </div>
     }

@@ -4,6 +4,7 @@
 //! as historical. They travel as `?edits=` (the JSON of `duban_intake::Edits`) with the
 //! preview and the commit, so both read the file the same way.
 
+use duban_text::key;
 use std::collections::BTreeMap;
 
 use duban_api::ImportBatch;
@@ -66,9 +67,9 @@ pub fn FileSettings(
     let date = set.batch_date.unwrap_or_default();
     view! {
         <fieldset class="filters" id="import-settings">
-            <legend>{move || i18n.t("import.settings")}</legend>
+            <legend>{move || i18n.t(key!("import.settings"))}</legend>
             <label class="inline-field">
-                <span class="label">{move || i18n.t("import.set.channel")}</span>
+                <span class="label">{move || i18n.t(key!("import.set.channel"))}</span>
                 " "
                 <select id="import-set-channel" name="channel"
                     on:change=move |ev| {
@@ -76,7 +77,7 @@ pub fn FileSettings(
                         edits.update(|e| e.channel = v);
                         on_recheck();
                     }>
-                    <option value="" selected=move || edits.with(|e| e.channel.is_none())>{move || i18n.t("import.set.from_file")}</option>
+                    <option value="" selected=move || edits.with(|e| e.channel.is_none())>{move || i18n.t(key!("import.set.from_file"))}</option>
                     {Channel::ALL.iter().map(|c| {
                         let code = c.code();
                         view! {
@@ -88,7 +89,7 @@ pub fn FileSettings(
                 </select>
             </label>
             <label class="inline-field">
-                <span class="label">{move || i18n.t("import.set.batch_number")}</span>
+                <span class="label">{move || i18n.t(key!("import.set.batch_number"))}</span>
                 " "
                 // Read on change, not on every key: the field is never re-rendered while typed.
                 <input type="text" inputmode="numeric" id="import-set-batch" name="batch_number" size="4" maxlength="3"
@@ -100,7 +101,7 @@ pub fn FileSettings(
                     }/>
             </label>
             <label class="inline-field">
-                <span class="label">{move || i18n.t("import.set.batch_date")}</span>
+                <span class="label">{move || i18n.t(key!("import.set.batch_date"))}</span>
                 " "
                 <input type="date" id="import-set-date" name="batch_date" value=date
                     on:change=move |ev| {
@@ -114,9 +115,9 @@ pub fn FileSettings(
                     prop:checked=move || historical.get()
                     on:change=move |ev| historical.set(event_target_checked(&ev))/>
                 " "
-                <span>{move || i18n.t("import.historical")}</span>
+                <span>{move || i18n.t(key!("import.historical"))}</span>
             </label>
-            <p class="hint">{move || i18n.t("import.historical_hint")}</p>
+            <p class="hint">{move || i18n.t(key!("import.historical_hint"))}</p>
         </fieldset>
     }
 }
@@ -130,10 +131,10 @@ pub fn BatchCounts(batches: Vec<ImportBatch>) -> impl IntoView {
             <table class="data-table" id="import-batches">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("import.batch_col")}</th>
-                        <th>{move || i18n.t("import.batch_rows")}</th>
-                        <th>{move || i18n.t("import.batch_valid")}</th>
-                        <th>{move || i18n.t("import.batch_excluded")}</th>
+                        <th>{move || i18n.t(key!("import.batch_col"))}</th>
+                        <th>{move || i18n.t(key!("import.batch_rows"))}</th>
+                        <th>{move || i18n.t(key!("import.batch_valid"))}</th>
+                        <th>{move || i18n.t(key!("import.batch_excluded"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -171,10 +172,10 @@ pub fn RowFix(
     if let Some(why) = excluded {
         return view! {
             <div class="row-fix" data-line=line>
-                <p class="muted row-excluded">{move || i18n.t("import.excluded")}{format!("：{why}")}</p>
+                <p class="muted row-excluded">{move || i18n.t(key!("import.excluded"))}{format!("：{why}")}</p>
                 <button type="button" class="btn btn-small row-unexclude"
                     on:click=move |_| { edits.update(|e| { e.exclude.remove(&line); }); on_recheck(); }>
-                    {move || i18n.t("import.unexclude")}
+                    {move || i18n.t(key!("import.unexclude"))}
                 </button>
             </div>
         }
@@ -184,10 +185,10 @@ pub fn RowFix(
         <div class="row-fix" data-line=line>
             {division_bad.then(|| view! {
                 <label class="inline-field">
-                    <span class="label">{move || i18n.t("import.fix.division")}</span>
+                    <span class="label">{move || i18n.t(key!("import.fix.division"))}</span>
                     <select class="row-fix-division" name="division"
                         on:change=move |ev| set_row(|r, v| r.division = v, event_target_value(&ev))>
-                        <option value="">{move || i18n.t("common.choose")}</option>
+                        <option value="">{move || i18n.t(key!("common.choose"))}</option>
                         {duban_divisions::cities().map(|city| view! {
                             <optgroup label=city.name()>
                                 <option value=city.code().as_str()>{city.name()}</option>
@@ -201,14 +202,14 @@ pub fn RowFix(
             })}
             {date_bad.then(|| view! {
                 <label class="inline-field">
-                    <span class="label">{move || i18n.t("import.fix.date")}</span>
+                    <span class="label">{move || i18n.t(key!("import.fix.date"))}</span>
                     <input type="date" class="row-fix-date" name="batch_date"
                         on:change=move |ev| set_row(|r, v| r.batch_date = v, event_target_value(&ev))/>
                 </label>
             })}
             <label class="inline-field">
                 <input type="text" class="row-exclude-reason" name="reason" maxlength="200"
-                    placeholder=move || i18n.t("import.exclude_reason")
+                    placeholder=move || i18n.t(key!("import.exclude_reason"))
                     on:input=move |ev| reason.set(event_target_value(&ev))/>
             </label>
             <button type="button" class="btn btn-small row-exclude"
@@ -219,7 +220,7 @@ pub fn RowFix(
                         on_recheck();
                     }
                 }>
-                {move || i18n.t("import.exclude")}
+                {move || i18n.t(key!("import.exclude"))}
             </button>
         </div>
     }

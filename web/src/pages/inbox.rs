@@ -4,6 +4,7 @@
 //! same answer.
 
 use duban_api::inbox::GetInbox;
+use duban_text::key;
 use std::time::Duration;
 
 use duban_api::{ApiError, Inbox, InboxItem};
@@ -110,12 +111,12 @@ pub fn InboxNavLink() -> impl IntoView {
     let none = Memo::new(move |_| total.get() == 0);
     view! {
         <A href="/inbox" attr:id="nav-inbox">
-            {move || i18n.t("nav.inbox")}
+            {move || i18n.t(key!("nav.inbox"))}
             <span id="inbox-count" class="count-badge"
                 class:count-badge-overdue=any_overdue
                 class:count-badge-zero=none
                 data-total=total data-overdue=overdue
-                title=move || format!("{}{}", i18n.t("inbox.overdue_count"), overdue.get())>
+                title=move || format!("{}{}", i18n.t(key!("inbox.overdue_count")), overdue.get())>
                 // Not read yet (no network since the app opened): unknown, not zero.
                 {move || if inbox.data.with(Option::is_none) { "—".to_owned() } else { total.get().to_string() }}
             </span>
@@ -144,7 +145,7 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("inbox.title")}</h1>
+                <h1>{move || i18n.t(key!("inbox.title"))}</h1>
                 <div class="actions">
                     <span class="muted" id="inbox-summary">
                         {move || inbox.data.with(|d| d.as_ref().map(|d| match i18n.lang() {
@@ -154,15 +155,15 @@ pub fn InboxPage() -> impl IntoView {
                     </span>
                     <button type="button" class="btn" id="inbox-refresh" disabled=move || inbox.loading()
                         on:click=move |_| inbox.refresh()>
-                        {move || i18n.t("clearing.refresh")}
+                        {move || i18n.t(key!("clearing.refresh"))}
                     </button>
                 </div>
             </div>
-            <p class="hint">{move || i18n.t("inbox.hint")}</p>
+            <p class="hint">{move || i18n.t(key!("inbox.hint"))}</p>
             <OtherErrors fields=&[] errors=inbox.errors/>
             {move || inbox.data.get().map(|d| d.overflow.into_iter().map(|o| {
                 let text = i18n
-                    .t("inbox.overflow")
+                    .t(key!("inbox.overflow"))
                     .replace("{more}", &o.total.saturating_sub(o.shown).to_string())
                     .replace("{action}", &action_label(i18n, &o.action))
                     .replace("{total}", &o.total.to_string())
@@ -177,26 +178,26 @@ pub fn InboxPage() -> impl IntoView {
                     <p class="banner banner-warn inbox-overflow" data-action=o.action.clone() data-total=o.total>
                         {text}" "
                         <A href=href attr:class="inbox-overflow-link">
-                            {move || i18n.t("inbox.overflow_link")}
+                            {move || i18n.t(key!("inbox.overflow_link"))}
                         </A>
                     </p>
                 }
             }).collect_view())}
             <table class="data-table" id="inbox">
                 <thead><tr>
-                    <th>{move || i18n.t("inbox.col.kind")}</th>
-                    <th>{move || i18n.t("inbox.col.title")}</th>
-                    <th>{move || i18n.t("inbox.col.action")}</th>
-                    <th>{move || i18n.t("inbox.col.due")}</th>
-                    <th>{move || i18n.t("inbox.col.escalation")}</th>
+                    <th>{move || i18n.t(key!("inbox.col.kind"))}</th>
+                    <th>{move || i18n.t(key!("inbox.col.title"))}</th>
+                    <th>{move || i18n.t(key!("inbox.col.action"))}</th>
+                    <th>{move || i18n.t(key!("inbox.col.due"))}</th>
+                    <th>{move || i18n.t(key!("inbox.col.escalation"))}</th>
                 </tr></thead>
                 <tbody>
                     {move || inbox.data.get().map(|d| d.items.into_iter().map(|item| view! { <InboxRow item/> }).collect_view())}
                     <Show when=move || loaded() && inbox.data.with(|d| d.as_ref().is_some_and(|d| d.items.is_empty()))>
-                        <tr><td class="empty" colspan="5" id="inbox-empty">{move || i18n.t("inbox.empty")}</td></tr>
+                        <tr><td class="empty" colspan="5" id="inbox-empty">{move || i18n.t(key!("inbox.empty"))}</td></tr>
                     </Show>
                     <Show when=move || !loaded() && inbox.errors.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan="5">{move || i18n.t("common.loading")}</td></tr>
+                        <tr><td class="empty" colspan="5">{move || i18n.t(key!("common.loading"))}</td></tr>
                     </Show>
                 </tbody>
             </table>

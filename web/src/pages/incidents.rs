@@ -6,6 +6,8 @@
 //!
 //! The case page declares an incident from a case with the same form.
 
+use duban_text::Key;
+use duban_text::key;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -118,20 +120,20 @@ pub fn IncidentsPage() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("incident.page_title")}</h1>
+                <h1>{move || i18n.t(key!("incident.page_title"))}</h1>
             </div>
-            <p class="hint">{move || i18n.t("incident.hint")}</p>
+            <p class="hint">{move || i18n.t(key!("incident.hint"))}</p>
             <OtherErrors fields=&[] errors/>
             <Show when=move || user.has_role(DISPATCH_ROLES)>
                 <DeclareIncidentForm from_case=None draft=DeclareDraft::default()/>
             </Show>
             <table class="data-table" id="incidents">
                 <thead><tr>
-                    <th>{move || i18n.t("incident.title")}</th>
-                    <th>{move || i18n.t("incident.type")}</th>
-                    <th>{move || i18n.t("incident.severity")}</th>
-                    <th>{move || i18n.t("incident.status")}</th>
-                    <th>{move || i18n.t("incident.declared_at")}</th>
+                    <th>{move || i18n.t(key!("incident.title"))}</th>
+                    <th>{move || i18n.t(key!("incident.type"))}</th>
+                    <th>{move || i18n.t(key!("incident.severity"))}</th>
+                    <th>{move || i18n.t(key!("incident.status"))}</th>
+                    <th>{move || i18n.t(key!("incident.declared_at"))}</th>
                 </tr></thead>
                 <tbody>
                     {move || list.get().into_iter().map(|h| {
@@ -143,14 +145,14 @@ pub fn IncidentsPage() -> impl IntoView {
                                 <td>{move || type_label(t, i18n)}</td>
                                 <td><span class="severity" data-severity=s.code()>{move || severity_label(s, i18n)}</span></td>
                                 <td><span class="status incident-status" data-status=incident_status_code(status)>
-                                    {move || i18n.t(if status == duban_emergency::Status::Closed { "incident.status.closed" } else { "incident.status.active" })}
+                                    {move || i18n.t(if status == duban_emergency::Status::Closed { key!("incident.status.closed") } else { key!("incident.status.active") })}
                                 </span></td>
                                 <td class="nowrap">{local_time(h.declared_at)}</td>
                             </tr>
                         }
                     }).collect_view()}
                     <Show when=move || loaded.get() && list.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan="5">{move || i18n.t("incident.none")}</td></tr>
+                        <tr><td class="empty" colspan="5">{move || i18n.t(key!("incident.none"))}</td></tr>
                     </Show>
                 </tbody>
             </table>
@@ -173,7 +175,7 @@ pub fn DeclareFromCase(case: RwSignal<Option<CaseView>>) -> impl IntoView {
                         let draft = case.with_untracked(|c| c.as_ref().map(DeclareDraft::of_case));
                         open.update(|o| *o = if o.is_some() { None } else { draft });
                     }>
-                    {move || i18n.t("incident.declare")}
+                    {move || i18n.t(key!("incident.declare"))}
                 </button>
                 {move || open.get().map(|draft| {
                     let from_case = case.with_untracked(|c| c.as_ref().map(|v| CaseKey::new(v.case.id().to_string())));
@@ -246,16 +248,16 @@ fn DeclareIncidentForm(from_case: Option<CaseKey>, draft: DeclareDraft) -> impl 
     };
     view! {
         <form class="form action-panel declare-form" id="declare-incident" novalidate on:submit=submit>
-            <h3>{move || i18n.t("incident.declare")}</h3>
+            <h3>{move || i18n.t(key!("incident.declare"))}</h3>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("incident.title")}</span>
+                <span class="label">{move || i18n.t(key!("incident.title"))}</span>
                 <input type="text" name="title" maxlength="100" prop:value=move || form.with(|d| d.title.clone())
                     on:input=set(|d, v| d.title = v)/>
                 <ApiFieldErrors field="title" errors/>
             </label>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("incident.type")}</span>
+                    <span class="label">{move || i18n.t(key!("incident.type"))}</span>
                     <select name="incident_type" on:change=set(|d, v| d.incident_type = v)>
                         {IncidentType::ALL.into_iter().map(|t| view! {
                             <option value=t.code() selected=move || form.with(|d| d.incident_type == t.code())>{move || type_label(t, i18n)}</option>
@@ -264,7 +266,7 @@ fn DeclareIncidentForm(from_case: Option<CaseKey>, draft: DeclareDraft) -> impl 
                     <ApiFieldErrors field="incident_type" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("incident.severity")}</span>
+                    <span class="label">{move || i18n.t(key!("incident.severity"))}</span>
                     <select name="severity" on:change=set(|d, v| d.severity = v)>
                         {Severity::ALL.into_iter().map(|s| view! {
                             <option value=s.code() selected=move || form.with(|d| d.severity == s.code())>{move || severity_label(s, i18n)}</option>
@@ -273,16 +275,16 @@ fn DeclareIncidentForm(from_case: Option<CaseKey>, draft: DeclareDraft) -> impl 
                     <ApiFieldErrors field="severity" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("field.division")}</span>
+                    <span class="label">{move || i18n.t(key!("field.division"))}</span>
                     <select name="division" on:change=set(|d, v| d.division = v)>
-                        <option value="">{move || i18n.t("common.choose")}</option>
+                        <option value="">{move || i18n.t(key!("common.choose"))}</option>
                         {duban_divisions::cities().map(|city| {
                             let code = city.code().as_str();
                             let chosen = code.clone();
                             view! {
                                 <optgroup label=city.name()>
                                     <option value=code.clone() selected=move || form.with(|d| d.division == chosen)>
-                                        {move || format!("{}{}", city.name(), i18n.t("incident.whole_city"))}
+                                        {move || format!("{}{}", city.name(), i18n.t(key!("incident.whole_city")))}
                                     </option>
                                     {duban_divisions::children(city.code()).map(|d| {
                                         let code = d.code().as_str();
@@ -296,7 +298,7 @@ fn DeclareIncidentForm(from_case: Option<CaseKey>, draft: DeclareDraft) -> impl 
                     <ApiFieldErrors field="division" errors/>
                 </label>
                 <label class="field field-wide2">
-                    <span class="label">{move || i18n.t("field.address")}</span>
+                    <span class="label">{move || i18n.t(key!("field.address"))}</span>
                     <input type="text" name="address" maxlength="200" prop:value=move || form.with(|d| d.address.clone())
                         on:input=set(|d, v| d.address = v)/>
                     <ApiFieldErrors field="address" errors/>
@@ -305,7 +307,7 @@ fn DeclareIncidentForm(from_case: Option<CaseKey>, draft: DeclareDraft) -> impl 
             <OtherErrors fields=&["title", "incident_type", "severity", "division", "address"] errors/>
             <div class="actions">
                 <button type="submit" class="btn btn-danger" id="declare-incident-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("incident.declare_submit") }}
+                    {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("incident.declare_submit")) }}
                 </button>
             </div>
         </form>
@@ -323,7 +325,7 @@ fn event_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (String, Stri
 }
 
 /// The string-table key and the detail of an incident event other than a ladder step.
-fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static str, String) {
+fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (Key, String) {
     let lang = i18n.lang();
     match kind {
         EventKind::Declared {
@@ -332,7 +334,7 @@ fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static
             linkages,
             ..
         } => (
-            "incident.event.declared",
+            key!("incident.event.declared"),
             format!(
                 "{} · {plan_name} · {}",
                 severity.label(lang),
@@ -344,14 +346,14 @@ fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static
             ),
         ),
         EventKind::Acknowledged { unit, .. } => {
-            ("incident.event.acknowledged", unit_name(units, unit))
+            (key!("incident.event.acknowledged"), unit_name(units, unit))
         }
         EventKind::Reported { unit, text } => (
-            "incident.event.reported",
+            key!("incident.event.reported"),
             format!(
                 "{}{}{text}",
                 unit_name(units, unit),
-                i18n.t("routing.colon")
+                i18n.t(key!("routing.colon"))
             ),
         ),
         EventKind::Escalated {
@@ -364,7 +366,7 @@ fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static
             if !added.is_empty() {
                 s.push_str(&format!(
                     " · {}{}",
-                    i18n.t("incident.added"),
+                    i18n.t(key!("incident.added")),
                     added
                         .iter()
                         .map(|l| unit_name(units, &l.unit))
@@ -372,10 +374,10 @@ fn event_key_text(kind: &EventKind, i18n: I18n, units: &[UnitView]) -> (&'static
                         .join("、")
                 ));
             }
-            ("incident.event.escalated", s)
+            (key!("incident.event.escalated"), s)
         }
-        EventKind::Closed { summary, .. } => ("incident.event.closed", summary.clone()),
-        EventKind::StepFired { unit, .. } => ("timeline.step_fired", unit_name(units, unit)),
+        EventKind::Closed { summary, .. } => (key!("incident.event.closed"), summary.clone()),
+        EventKind::StepFired { unit, .. } => (key!("timeline.step_fired"), unit_name(units, unit)),
     }
 }
 
@@ -391,7 +393,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<ApiError>::new());
     let busy = RwSignal::new(false);
     let polling = RwSignal::new(false);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
     let units = RwSignal::new(Vec::<UnitView>::new());
 
     let poll = move |used: api::Use| {
@@ -462,9 +464,9 @@ pub fn IncidentBoardPage() -> impl IntoView {
         }
         busy.set(true);
         let done = if matches!(cmd, Command::Report { .. }) {
-            "incident.reported"
+            key!("incident.reported")
         } else {
-            "action.done"
+            key!("action.done")
         };
         let key = IncidentKey::new(id.get_untracked());
         spawn_local(async move {
@@ -513,7 +515,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
 
     view! {
         <section>
-            <p><A href="/incidents">{move || i18n.t("incident.back")}</A></p>
+            <p><A href="/incidents">{move || i18n.t(key!("incident.back"))}</A></p>
             <OtherErrors fields=&[] errors=load_errors/>
             <div id="incident-board" data-id=head(|_, h| h.id.clone())
                 data-status=head(|_, h| incident_status_code(h.status).to_owned())
@@ -533,32 +535,32 @@ pub fn IncidentBoardPage() -> impl IntoView {
                                 <span class="incident-title">{h.title.clone()}</span>
                                 " "
                                 <span class="status incident-status" data-status=incident_status_code(status)>
-                                    {i18n.t(if closed { "incident.status.closed" } else { "incident.status.active" })}
+                                    {i18n.t(if closed { key!("incident.status.closed") } else { key!("incident.status.active") })}
                                 </span>
                                 <span class="tag tag-severity" data-severity=s.code()>{severity_label(s, i18n)}</span>
                             </h1>
-                            <span class="muted" id="board-live">{i18n.t("incident.live")}</span>
+                            <span class="muted" id="board-live">{i18n.t(key!("incident.live"))}</span>
                         </div>
                         <dl class="facts">
-                            <dt>{i18n.t("incident.type")}</dt><dd>{type_label(t, i18n)}</dd>
-                            <dt>{i18n.t("incident.plan")}</dt><dd id="incident-plan" data-plan=h.plan_id.clone()>{h.plan_name.clone()}</dd>
-                            <dt>{i18n.t("incident.place")}</dt><dd>{place}</dd>
-                            <dt>{i18n.t("incident.declared_at")}</dt><dd>{format!("{} · {}", local_time(h.declared_at), actor_label(&h.declared_by, i18n.lang()))}</dd>
+                            <dt>{i18n.t(key!("incident.type"))}</dt><dd>{type_label(t, i18n)}</dd>
+                            <dt>{i18n.t(key!("incident.plan"))}</dt><dd id="incident-plan" data-plan=h.plan_id.clone()>{h.plan_name.clone()}</dd>
+                            <dt>{i18n.t(key!("incident.place"))}</dt><dd>{place}</dd>
+                            <dt>{i18n.t(key!("incident.declared_at"))}</dt><dd>{format!("{} · {}", local_time(h.declared_at), actor_label(&h.declared_by, i18n.lang()))}</dd>
                             {h.case_id.clone().map(|c| view! {
-                                <dt>{i18n.t("incident.case")}</dt>
-                                <dd><A href=format!("/cases/{c}") attr:class="case-link" attr:id="incident-case">{move || i18n.t("referral.open_case")}</A></dd>
+                                <dt>{i18n.t(key!("incident.case"))}</dt>
+                                <dd><A href=format!("/cases/{c}") attr:class="case-link" attr:id="incident-case">{move || i18n.t(key!("referral.open_case"))}</A></dd>
                             })}
-                            {h.summary.clone().map(|s| view! { <dt>{i18n.t("incident.summary")}</dt><dd id="incident-summary">{s}</dd> })}
+                            {h.summary.clone().map(|s| view! { <dt>{i18n.t(key!("incident.summary"))}</dt><dd id="incident-summary">{s}</dd> })}
                         </dl>
-                        <h2>{i18n.t("incident.linkage")}</h2>
+                        <h2>{i18n.t(key!("incident.linkage"))}</h2>
                         <table class="data-table linkage-table" id="linkage">
                             <thead><tr>
-                                <th>{i18n.t("incident.unit")}</th>
-                                <th>{i18n.t("incident.tasks")}</th>
-                                <th>{i18n.t("incident.ack_clock")}</th>
-                                <th>{i18n.t("incident.acknowledged_at")}</th>
-                                <th>{i18n.t("incident.acknowledged_by")}</th>
-                                <th>{i18n.t("admin.col.actions")}</th>
+                                <th>{i18n.t(key!("incident.unit"))}</th>
+                                <th>{i18n.t(key!("incident.tasks"))}</th>
+                                <th>{i18n.t(key!("incident.ack_clock"))}</th>
+                                <th>{i18n.t(key!("incident.acknowledged_at"))}</th>
+                                <th>{i18n.t(key!("incident.acknowledged_by"))}</th>
+                                <th>{i18n.t(key!("admin.col.actions"))}</th>
                             </tr></thead>
                             <tbody>
                                 {v.incident.linkages().iter().map(|l| {
@@ -583,7 +585,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
                                                     <button type="button" class="btn btn-primary btn-small ack" data-unit=unit.clone()
                                                         disabled=move || busy.get()
                                                         on:click=move |_| on_act.run(Command::Acknowledge { unit: unit.clone() })>
-                                                        {move || i18n.t("incident.acknowledge")}
+                                                        {move || i18n.t(key!("incident.acknowledge"))}
                                                     </button>
                                                 })}
                                             </td>
@@ -598,7 +600,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
                 <OtherErrors fields=&["unit", "text", "severity", "summary"] errors/>
                 {move || report_units.get().map(|my_units| view! { <SituationReportForm my_units units errors busy notice on_act/> })}
                 <Show when=move || board.with(Option::is_some)>
-                    <h2>{move || i18n.t("incident.timeline")}</h2>
+                    <h2>{move || i18n.t(key!("incident.timeline"))}</h2>
                 </Show>
                 <ol class="timeline" id="incident-timeline">
                     {move || board.with(|b| b.as_ref().map(|(v, _)| {
@@ -622,7 +624,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
                     }))}
                 </ol>
                 <Show when=move || escalate_from.get().is_some() || may_close.get()>
-                    <h2>{move || i18n.t("incident.command")}</h2>
+                    <h2>{move || i18n.t(key!("incident.command"))}</h2>
                 </Show>
                 {move || escalate_from.get().map(|current| view! { <EscalateForm current errors busy on_act/> })}
                 <Show when=move || may_close.get()>
@@ -630,7 +632,7 @@ pub fn IncidentBoardPage() -> impl IntoView {
                 </Show>
             </div>
             <Show when=move || board.with(Option::is_none) && load_errors.with(Vec::is_empty)>
-                <p class="muted">{move || i18n.t("common.loading")}</p>
+                <p class="muted">{move || i18n.t(key!("common.loading"))}</p>
             </Show>
         </section>
     }
@@ -643,7 +645,7 @@ fn SituationReportForm(
     units: RwSignal<Vec<UnitView>>,
     errors: RwSignal<Vec<ApiError>>,
     busy: RwSignal<bool>,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Key>>,
     on_act: Callback<Command>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -651,7 +653,7 @@ fn SituationReportForm(
     let text = RwSignal::new(String::new());
     // A report that went through empties the box.
     Effect::new(move |_| {
-        if notice.get() == Some("incident.reported") {
+        if notice.get() == Some(key!("incident.reported")) {
             text.set(String::new());
         }
     });
@@ -661,10 +663,10 @@ fn SituationReportForm(
                 ev.prevent_default();
                 on_act.run(Command::Report { unit: unit.get_untracked(), text: text.get_untracked() });
             }>
-            <h3>{move || i18n.t("incident.report")}</h3>
+            <h3>{move || i18n.t(key!("incident.report"))}</h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("incident.unit")}</span>
+                    <span class="label">{move || i18n.t(key!("incident.unit"))}</span>
                     <select name="unit" on:change=move |ev| unit.set(event_target_value(&ev))>
                         {my_units.into_iter().map(|u| {
                             let chosen = u.clone();
@@ -676,13 +678,13 @@ fn SituationReportForm(
                 </label>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("incident.report_text")}</span>
+                <span class="label">{move || i18n.t(key!("incident.report_text"))}</span>
                 <textarea name="text" rows="3" prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="text" errors/>
             </label>
             <div class="actions">
-                <button type="submit" class="btn btn-primary" id="situation-report-submit" disabled=move || busy.get()>{move || i18n.t("incident.report_submit")}</button>
+                <button type="submit" class="btn btn-primary" id="situation-report-submit" disabled=move || busy.get()>{move || i18n.t(key!("incident.report_submit"))}</button>
             </div>
         </form>
     }
@@ -704,7 +706,7 @@ fn EscalateForm(
                 on_act.run(Command::Escalate { severity: severity.get_untracked().into() });
             }>
             <label class="field">
-                <span class="label">{move || i18n.t("incident.escalate_to")}</span>
+                <span class="label">{move || i18n.t(key!("incident.escalate_to"))}</span>
                 <select name="severity" on:change=move |ev| severity.set(event_target_value(&ev))>
                     {Severity::ALL.into_iter().map(|s| view! {
                         <option value=s.code() selected=move || severity.with(|x| x == s.code())>{move || severity_label(s, i18n)}</option>
@@ -715,7 +717,7 @@ fn EscalateForm(
             <div class="actions">
                 <button type="submit" class="btn" id="escalate-submit"
                     disabled=move || busy.get() || severity.with(|x| x == current.code())>
-                    {move || i18n.t("incident.escalate")}
+                    {move || i18n.t(key!("incident.escalate"))}
                 </button>
             </div>
         </form>
@@ -739,18 +741,18 @@ fn CloseIncidentForm(
             }>
             <label class="field field-wide">
                 <span class="label">
-                    {move || i18n.t("incident.summary")}
+                    {move || i18n.t(key!("incident.summary"))}
                     <span class="counter" class:hint-error=move || count() < SUMMARY_MIN>
                         {move || format!("{} / {SUMMARY_MIN}+", count())}
                     </span>
                 </span>
-                <textarea name="summary" rows="3" placeholder=move || i18n.t("incident.summary_hint")
+                <textarea name="summary" rows="3" placeholder=move || i18n.t(key!("incident.summary_hint"))
                     prop:value=move || summary.get()
                     on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="summary" errors/>
             </label>
             <div class="actions">
-                <button type="submit" class="btn btn-danger" id="close-incident-submit" disabled=move || busy.get()>{move || i18n.t("incident.close")}</button>
+                <button type="submit" class="btn btn-danger" id="close-incident-submit" disabled=move || busy.get()>{move || i18n.t(key!("incident.close"))}</button>
             </div>
         </form>
     }

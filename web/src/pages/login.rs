@@ -3,6 +3,7 @@
 use duban_api::LoginRequest;
 use duban_api::health::Healthz;
 use duban_api::session::Login;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -54,16 +55,16 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <section class="login">
-            <h1>{move || i18n.t("login.title")}</h1>
-            {idle.then(|| view! { <p class="banner banner-warn" id="login-idle">{move || i18n.t("login.idle")}</p> })}
+            <h1>{move || i18n.t(key!("login.title"))}</h1>
+            {idle.then(|| view! { <p class="banner banner-warn" id="login-idle">{move || i18n.t(key!("login.idle"))}</p> })}
             <form id="login-form" class="form" on:submit=on_submit>
                 <label class="field">
-                    <span class="label">{move || i18n.t("login.username")}</span>
+                    <span class="label">{move || i18n.t(key!("login.username"))}</span>
                     <input type="text" name="username" autocomplete="username" required
                         on:input=move |ev| username.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("login.password")}</span>
+                    <span class="label">{move || i18n.t(key!("login.password"))}</span>
                     <input type="password" name="password" autocomplete="current-password" required
                         on:input=move |ev| password.set(event_target_value(&ev))/>
                 </label>
@@ -72,11 +73,11 @@ pub fn LoginPage() -> impl IntoView {
                 </Show>
                 <div class="actions">
                     <button type="submit" id="login-submit" class="btn btn-primary" disabled=move || busy.get()>
-                        {move || i18n.t("login.submit")}
+                        {move || i18n.t(key!("login.submit"))}
                     </button>
                 </div>
                 <Show when=move || demo.get()>
-                    <p class="hint" id="demo-hint">{move || i18n.t("login.demo_hint")}</p>
+                    <p class="hint" id="demo-hint">{move || i18n.t(key!("login.demo_hint"))}</p>
                 </Show>
             </form>
         </section>

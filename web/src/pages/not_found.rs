@@ -1,5 +1,6 @@
 //! Fallback for unknown paths.
 
+use duban_text::key;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -10,8 +11,8 @@ pub fn NotFoundPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section>
-            <h1>{move || i18n.t("notfound.title")}</h1>
-            <p><A href="/">{move || i18n.t("notfound.back")}</A></p>
+            <h1>{move || i18n.t(key!("notfound.title"))}</h1>
+            <p><A href="/">{move || i18n.t(key!("notfound.back"))}</A></p>
         </section>
     }
 }

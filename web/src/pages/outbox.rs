@@ -8,6 +8,7 @@
 use duban_api::CaseView;
 use duban_case::lifecycle::ActionKind;
 use duban_case::model::Finding;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -23,12 +24,12 @@ pub fn NetStatus() -> impl IntoView {
         <span id="net-status" class="net-status" class:offline=move || !off.online() || off.server_unreachable()
             data-online=move || off.online().to_string()
             data-server=move || (!off.server_unreachable()).to_string()
-            title=move || i18n.t(if !off.online() { "net.offline_hint" } else if off.server_unreachable() { "net.server_down_hint" } else { "net.online_hint" })>
-            {move || i18n.t(if !off.online() { "net.offline" } else if off.server_unreachable() { "net.server_down" } else { "net.online" })}
+            title=move || i18n.t(if !off.online() { key!("net.offline_hint") } else if off.server_unreachable() { key!("net.server_down_hint") } else { key!("net.online_hint") })>
+            {move || i18n.t(if !off.online() { key!("net.offline") } else if off.server_unreachable() { key!("net.server_down") } else { key!("net.online") })}
         </span>
         <Show when=move || { off.count() > 0 }>
             <A href="/outbox" attr:id="outbox-count" attr:class="outbox-count">
-                {move || format!("{} {}", i18n.t("outbox.title"), off.count())}
+                {move || format!("{} {}", i18n.t(key!("outbox.title")), off.count())}
             </A>
         </Show>
     }
@@ -46,7 +47,7 @@ fn waiting_code(w: &Waiting) -> &'static str {
 /// What an entry is, for people.
 fn what_label(i18n: I18n, what: &str) -> String {
     if what == "case" {
-        return i18n.t("outbox.what.case").to_owned();
+        return i18n.t(key!("outbox.what.case")).to_owned();
     }
     ActionKind::ALL
         .iter()
@@ -98,16 +99,16 @@ fn field_value(i18n: I18n, key: &str, value: &str) -> String {
 /// A field's name for people, where the outcome form has one.
 fn field_label(i18n: I18n, key: &str) -> String {
     let k = match key {
-        "finding" => "outcome.finding",
-        "rectification_orders" => "outcome.rectification",
-        "penalty_cases" => "outcome.penalties",
-        "fines_yuan" => "outcome.fines",
-        "criminal_cases" => "outcome.criminal",
-        "officials_summoned" => "outcome.summoned",
-        "officials_accountable" => "outcome.accountable",
-        "measures" => "outcome.measures",
-        "public_summary" => "outcome.public_summary",
-        "action" => "conflict.action",
+        "finding" => key!("outcome.finding"),
+        "rectification_orders" => key!("outcome.rectification"),
+        "penalty_cases" => key!("outcome.penalties"),
+        "fines_yuan" => key!("outcome.fines"),
+        "criminal_cases" => key!("outcome.criminal"),
+        "officials_summoned" => key!("outcome.summoned"),
+        "officials_accountable" => key!("outcome.accountable"),
+        "measures" => key!("outcome.measures"),
+        "public_summary" => key!("outcome.public_summary"),
+        "action" => key!("conflict.action"),
         other => return other.to_owned(),
     };
     i18n.t(k).to_owned()
@@ -164,34 +165,34 @@ pub fn ConflictTable(
         <table class="table conflict-table" id="conflict-table">
             <thead><tr>
                 <th></th>
-                <th>{move || i18n.t("conflict.mine")}</th>
-                <th>{move || i18n.t("conflict.theirs")}</th>
+                <th>{move || i18n.t(key!("conflict.mine"))}</th>
+                <th>{move || i18n.t(key!("conflict.theirs"))}</th>
             </tr></thead>
             <tbody>
                 <tr>
-                    <th>{move || i18n.t("conflict.version")}</th>
+                    <th>{move || i18n.t(key!("conflict.version"))}</th>
                     <td data-side="mine">{mine_version}</td>
                     <td data-side="theirs">{version}</td>
                 </tr>
                 <tr>
-                    <th>{move || i18n.t("conflict.status")}</th>
+                    <th>{move || i18n.t(key!("conflict.status"))}</th>
                     <td></td>
                     <td data-side="theirs" data-field="status">{move || {
                         let mut s = status.label(i18n.lang()).to_owned();
                         if paused {
                             s.push_str(" · ");
-                            s.push_str(i18n.t("cases.paused"));
+                            s.push_str(i18n.t(key!("cases.paused")));
                         }
                         s
                     }}</td>
                 </tr>
                 <tr>
-                    <th>{move || i18n.t("conflict.updated_at")}</th>
+                    <th>{move || i18n.t(key!("conflict.updated_at"))}</th>
                     <td></td>
                     <td data-side="theirs" data-field="updated_at">{updated}</td>
                 </tr>
                 <tr>
-                    <th>{move || i18n.t("conflict.due_at")}</th>
+                    <th>{move || i18n.t(key!("conflict.due_at"))}</th>
                     <td></td>
                     <td data-side="theirs" data-field="due_at">{move || due.clone().map(|(stage, at)| {
                         format!("{at} · {}", crate::sla_view::stage_label(stage, i18n.lang()))
@@ -199,7 +200,7 @@ pub fn ConflictTable(
                 </tr>
                 {(!reason.is_empty()).then(|| view! {
                     <tr>
-                        <th>{move || i18n.t("conflict.reason")}</th>
+                        <th>{move || i18n.t(key!("conflict.reason"))}</th>
                         <td></td>
                         <td data-side="theirs" data-field="reason">{reason}</td>
                     </tr>
@@ -249,17 +250,17 @@ pub fn OutboxPage() -> impl IntoView {
     let off = use_offline();
     view! {
         <section>
-            <h1>{move || i18n.t("outbox.title")}</h1>
-            <p class="hint">{move || i18n.t("outbox.hint")}</p>
+            <h1>{move || i18n.t(key!("outbox.title"))}</h1>
+            <p class="hint">{move || i18n.t(key!("outbox.hint"))}</p>
             <Show when=move || { !off.sent().is_empty() }>
                 <div class="banner banner-ok" id="outbox-sent">
-                    <p>{move || format!("{} {}", i18n.t("outbox.sent"), off.sent().len())}</p>
+                    <p>{move || format!("{} {}", i18n.t(key!("outbox.sent")), off.sent().len())}</p>
                     <ul class="outbox-sent">
                         <For each=move || off.sent() key=|s| s.key.clone() let:s>
                             <li data-key=s.key.clone()>
                                 {let what = s.what.clone(); move || what_label(i18n, &what)}
                                 " · " {s.detail.clone()}
-                                {s.link.clone().map(|l| view! { " · " <A href=l attr:class="outbox-sent-link">{move || i18n.t("outbox.open_result")}</A> })}
+                                {s.link.clone().map(|l| view! { " · " <A href=l attr:class="outbox-sent-link">{move || i18n.t(key!("outbox.open_result"))}</A> })}
                             </li>
                         </For>
                     </ul>
@@ -267,10 +268,10 @@ pub fn OutboxPage() -> impl IntoView {
             </Show>
             <div class="actions">
                 <button type="button" class="btn" id="outbox-send" disabled=move || !off.online() || off.sending()
-                    on:click=move |_| off.flush(i18n)>{move || i18n.t("outbox.send_now")}</button>
+                    on:click=move |_| off.flush(i18n)>{move || i18n.t(key!("outbox.send_now"))}</button>
             </div>
             <Show when=move || { off.count() > 0 } fallback=move || view! {
-                <p class="empty" id="outbox-empty">{move || i18n.t("outbox.empty")}</p>
+                <p class="empty" id="outbox-empty">{move || i18n.t(key!("outbox.empty"))}</p>
             }>
                 <ul class="outbox" id="outbox-list">
                     <For each=move || off.queued() key=|q| (q.key.clone(), waiting_code(&q.waiting)) let:q>
@@ -279,7 +280,7 @@ pub fn OutboxPage() -> impl IntoView {
                 </ul>
             </Show>
             <Show when=move || { off.others() > 0 }>
-                <p class="hint" id="outbox-others">{move || format!("{} {}", i18n.t("outbox.others"), off.others())}</p>
+                <p class="hint" id="outbox-others">{move || format!("{} {}", i18n.t(key!("outbox.others")), off.others())}</p>
             </Show>
         </section>
     }
@@ -298,9 +299,9 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
             // Throwing a submission away (also by keeping the server's version) is
             // asked once more.
             let ask = if conflict {
-                "outbox.conflict_confirm"
+                key!("outbox.conflict_confirm")
             } else {
-                "outbox.discard_confirm"
+                key!("outbox.discard_confirm")
             };
             let sure = leptos::web_sys::window()
                 .and_then(|w| w.confirm_with_message(i18n.t(ask)).ok())
@@ -325,14 +326,14 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
                         crate::offline::save_draft(&draft, &value);
                         off.discard(&key);
                         navigate(&href, Default::default());
-                    }>{move || i18n.t("outbox.edit")}</button>
+                    }>{move || i18n.t(key!("outbox.edit"))}</button>
                 }
             })
         }
     };
     let body = match q.waiting.clone() {
         Waiting::Network => {
-            view! { <p class="hint">{move || i18n.t("outbox.waiting")}</p> }.into_any()
+            view! { <p class="hint">{move || i18n.t(key!("outbox.waiting"))}</p> }.into_any()
         }
         Waiting::Refused { errors } => view! {
             <ul class="field-errors">
@@ -358,19 +359,19 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
                     off.flush(i18n);
                 };
                 view! {
-                    <p class="banner banner-error">{move || i18n.t(if allowed { "conflict.explain" } else { "conflict.explain_closed" })}</p>
+                    <p class="banner banner-error">{move || i18n.t(if allowed { key!("conflict.explain") } else { key!("conflict.explain_closed") })}</p>
                     <ConflictTable mine=q.body.clone() mine_version=q.if_match.unwrap_or_default() current/>
                     <div class="actions">
                         {allowed.then(|| view! {
-                            <button type="button" class="btn btn-primary conflict-mine" on:click=send_mine>{move || i18n.t("conflict.keep_mine")}</button>
+                            <button type="button" class="btn btn-primary conflict-mine" on:click=send_mine>{move || i18n.t(key!("conflict.keep_mine"))}</button>
                         })}
                         {edit()}
                     </div>
-                    {(!allowed).then(|| view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t("conflict.not_allowed")}</p> })}
+                    {(!allowed).then(|| view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t(key!("conflict.not_allowed"))}</p> })}
                 }
                 .into_any()
             }
-            Err(_) => view! { <p class="hint">{move || i18n.t("conflict.explain")}</p> }.into_any(),
+            Err(_) => view! { <p class="hint">{move || i18n.t(key!("conflict.explain"))}</p> }.into_any(),
         },
     };
     view! {
@@ -380,12 +381,12 @@ fn OutboxEntry(q: Queued) -> impl IntoView {
                 " · " {q.detail.clone()} " · "
                 <span class="hint">{crate::format::local_time(
                     chrono::DateTime::parse_from_rfc3339(&q.queued_at).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default())}</span>
-                {q.link.clone().map(|l| view! { " · " <A href=l>{move || i18n.t("outbox.open_case")}</A> })}
+                {q.link.clone().map(|l| view! { " · " <A href=l>{move || i18n.t(key!("outbox.open_case"))}</A> })}
             </div>
             {body}
             <div class="actions">
                 <button type="button" class="btn btn-small outbox-discard" on:click=discard>
-                    {move || i18n.t(if state == "conflict" { "conflict.keep_theirs" } else { "outbox.discard" })}
+                    {move || i18n.t(if state == "conflict" { key!("conflict.keep_theirs") } else { key!("outbox.discard") })}
                 </button>
             </div>
         </li>

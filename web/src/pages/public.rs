@@ -8,6 +8,7 @@ use duban_api::Endpoint;
 use duban_api::keys::BatchKey;
 use duban_api::public::{GetPublicBatch, PublicBatches, PublicTableCsv, PublicTableXlsx};
 use duban_api::{ApiError, PublicBatch, PublicBatchSummary};
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -39,18 +40,18 @@ pub fn PublicIndexPage() -> impl IntoView {
     });
     view! {
         <div class="public">
-            <h1>{move || i18n.t("public.title")}</h1>
-            <p class="hint">{move || i18n.t("public.index_intro")}</p>
+            <h1>{move || i18n.t(key!("public.title"))}</h1>
+            <p class="hint">{move || i18n.t(key!("public.index_intro"))}</p>
             <OtherErrors fields=&[] errors=errors/>
             {move || batches.get().map(|list| {
                 if list.is_empty() {
-                    view! { <p class="empty-note" id="public-none">{i18n.t("public.none")}</p> }.into_any()
+                    view! { <p class="empty-note" id="public-none">{i18n.t(key!("public.none"))}</p> }.into_any()
                 } else {
                     let lang = i18n.lang();
                     view! {
                         <ul class="public-batches" id="public-batches">
                             {list.into_iter().map(|b| {
-                                let title = fill(i18n.t("public.batch_title"), &[("n", b.batch.to_string())]);
+                                let title = fill(i18n.t(key!("public.batch_title")), &[("n", b.batch.to_string())]);
                                 let count = match lang {
                                     Lang::Zh => format!("（已公开{}件，本批共{}件）", b.published, b.total),
                                     Lang::En => format!(" ({} of {} published)", b.published, b.total),
@@ -97,12 +98,12 @@ pub fn PublicBatchPage() -> impl IntoView {
     };
     view! {
         <div class="public">
-            <p class="no-print"><A href="/public">{move || format!("‹ {}", i18n.t("public.back"))}</A></p>
+            <p class="no-print"><A href="/public">{move || format!("‹ {}", i18n.t(key!("public.back")))}</A></p>
             <OtherErrors fields=&[] errors=errors/>
             {move || data.get().map(|p| {
                 let lang = i18n.lang();
                 let o = p.outcomes;
-                let totals = fill(i18n.t("public.totals"), &[
+                let totals = fill(i18n.t(key!("public.totals")), &[
                     ("total", p.total.to_string()),
                     ("concluded", o.concluded.to_string()),
                     ("rect", o.rectification_orders.to_string()),
@@ -114,24 +115,24 @@ pub fn PublicBatchPage() -> impl IntoView {
                 ]);
                 let n = p.batch;
                 view! {
-                    <h1 id="public-title">{fill(i18n.t("public.batch_title"), &[("n", n.to_string())])}</h1>
+                    <h1 id="public-title">{fill(i18n.t(key!("public.batch_title")), &[("n", n.to_string())])}</h1>
                     <p id="public-totals">{totals}</p>
-                    <p class="hint">{format!("{} {}", i18n.t("public.as_of"), crate::format::local_time(p.as_of))}</p>
+                    <p class="hint">{format!("{} {}", i18n.t(key!("public.as_of")), crate::format::local_time(p.as_of))}</p>
                     <div class="actions no-print">
-                        <button type="button" class="btn" id="public-print" on:click=print>{i18n.t("public.print")}</button>
-                        <a class="btn" id="public-csv" href=PublicTableCsv::url(&BatchKey::new(n), &())>{i18n.t("public.csv")}</a>
-                        <a class="btn" id="public-xlsx" href=PublicTableXlsx::url(&BatchKey::new(n), &())>{i18n.t("public.xlsx")}</a>
+                        <button type="button" class="btn" id="public-print" on:click=print>{i18n.t(key!("public.print"))}</button>
+                        <a class="btn" id="public-csv" href=PublicTableCsv::url(&BatchKey::new(n), &())>{i18n.t(key!("public.csv"))}</a>
+                        <a class="btn" id="public-xlsx" href=PublicTableXlsx::url(&BatchKey::new(n), &())>{i18n.t(key!("public.xlsx"))}</a>
                     </div>
                     <div class="table-scroll">
                     <table class="data-table public-table" id="public-table">
                         <thead><tr>
-                            <th>{i18n.t("public.col.number")}</th>
-                            <th>{i18n.t("public.col.reference")}</th>
-                            <th>{i18n.t("public.col.division")}</th>
-                            <th>{i18n.t("public.col.category")}</th>
-                            <th>{i18n.t("public.col.verification")}</th>
-                            <th>{i18n.t("public.col.handling")}</th>
-                            <th>{i18n.t("public.col.accountability")}</th>
+                            <th>{i18n.t(key!("public.col.number"))}</th>
+                            <th>{i18n.t(key!("public.col.reference"))}</th>
+                            <th>{i18n.t(key!("public.col.division"))}</th>
+                            <th>{i18n.t(key!("public.col.category"))}</th>
+                            <th>{i18n.t(key!("public.col.verification"))}</th>
+                            <th>{i18n.t(key!("public.col.handling"))}</th>
+                            <th>{i18n.t(key!("public.col.accountability"))}</th>
                         </tr></thead>
                         <tbody>
                             {p.rows.into_iter().map(|r| {

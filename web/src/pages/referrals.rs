@@ -16,6 +16,8 @@ use duban_api::routing::CaseRouting;
 use duban_api::{ApiError, ProposalView, ReferralView, UnitView};
 use duban_calendar::Calendar;
 use duban_referral::{Command, Ctx, EventKind, Status};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -42,12 +44,12 @@ fn sending_unit(role: &str, unit: Option<&str>) -> Option<String> {
     }
 }
 
-fn status_key(s: Status) -> &'static str {
+fn status_key(s: Status) -> Key {
     match s {
-        Status::Sent => "referral.status.sent",
-        Status::Acknowledged => "referral.status.acknowledged",
-        Status::Answered => "referral.status.answered",
-        Status::Closed => "referral.status.closed",
+        Status::Sent => key!("referral.status.sent"),
+        Status::Acknowledged => key!("referral.status.acknowledged"),
+        Status::Answered => key!("referral.status.answered"),
+        Status::Closed => key!("referral.status.closed"),
     }
 }
 
@@ -86,13 +88,13 @@ pub fn ReferralsPage() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("referral.page_title")}</h1>
+                <h1>{move || i18n.t(key!("referral.page_title"))}</h1>
             </div>
-            <p class="hint">{move || i18n.t("referral.hint")}</p>
+            <p class="hint">{move || i18n.t(key!("referral.hint"))}</p>
             <OtherErrors fields=&[] errors/>
             <ReferralList list units with_case_link=true/>
             <Show when=move || loaded.get() && list.with(Vec::is_empty)>
-                <p class="muted empty-note" id="referrals-empty">{move || i18n.t("referral.none")}</p>
+                <p class="muted empty-note" id="referrals-empty">{move || i18n.t(key!("referral.none"))}</p>
             </Show>
         </section>
     }
@@ -108,7 +110,7 @@ pub fn CaseReferrals(case_id: String, units: RwSignal<Vec<UnitView>>) -> impl In
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
     let loaded = RwSignal::new(false);
     let form_open = RwSignal::new(false);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
     let lang = i18n.lang_untracked();
     spawn_local(async move {
         match api::call::<endpoints::CaseReferrals>(&key, &(), &(), lang).await {
@@ -121,17 +123,17 @@ pub fn CaseReferrals(case_id: String, units: RwSignal<Vec<UnitView>>) -> impl In
     let on_sent = Callback::new(move |v: ReferralView| {
         list.update(|l| l.insert(0, v));
         form_open.set(false);
-        notice.set(Some("referral.sent"));
+        notice.set(Some(key!("referral.sent")));
     });
     view! {
         <section class="mechanism" id="referrals">
             <div class="page-head">
-                <h2>{move || i18n.t("referral.title")}</h2>
+                <h2>{move || i18n.t(key!("referral.title"))}</h2>
                 <Show when=move || user.has_role(REFERRAL_ROLES)>
                     <button type="button" class="btn" id="open-refer"
                         class:btn-primary=move || form_open.get()
                         on:click=move |_| { notice.set(None); form_open.update(|o| *o = !*o); }>
-                        {move || i18n.t("referral.new")}
+                        {move || i18n.t(key!("referral.new"))}
                     </button>
                 </Show>
             </div>
@@ -142,7 +144,7 @@ pub fn CaseReferrals(case_id: String, units: RwSignal<Vec<UnitView>>) -> impl In
             </Show>
             <ReferralList list units with_case_link=false/>
             <Show when=move || loaded.get() && list.with(Vec::is_empty)>
-                <p class="muted empty-note">{move || i18n.t("referral.none_for_case")}</p>
+                <p class="muted empty-note">{move || i18n.t(key!("referral.none_for_case"))}</p>
             </Show>
         </section>
     }
@@ -256,7 +258,7 @@ fn ReferForm(
     view! {
         <Show when=move || proposals.with(|p| !p.is_empty())>
             <div class="routing-proposal refer-proposals">
-                <h3>{move || i18n.t("referral.proposals")}</h3>
+                <h3>{move || i18n.t(key!("referral.proposals"))}</h3>
                 <ul class="proposals" id="refer-proposals">
                     {move || proposals.get().into_iter().map(|p| {
                         let unit = p.proposal.unit.clone();
@@ -264,13 +266,13 @@ fn ReferForm(
                         view! {
                             <li data-unit=p.proposal.unit.clone() data-rule=p.proposal.rule.clone()>
                                 <span class="proposal-name">{p.proposal.name.clone()}</span>
-                                <span class="tag proposal-rule" title=move || i18n.t("routing.rule")>{p.proposal.rule_name.clone()}</span>
+                                <span class="tag proposal-rule" title=move || i18n.t(key!("routing.rule"))>{p.proposal.rule_name.clone()}</span>
                                 <button type="button" class="btn btn-small refer-proposed" data-unit=p.proposal.unit.clone()
                                     on:click=move |_| {
                                         to_unit.set(unit.clone());
                                         subject.set(rule_name.clone());
                                     }>
-                                    {move || i18n.t("referral.refer_proposed")}
+                                    {move || i18n.t(key!("referral.refer_proposed"))}
                                 </button>
                                 <p class="explanation">{let p = p.proposal.clone(); move || crate::dispatch_view::explain(&p, &p.name, i18n.lang())}</p>
                             </li>
@@ -280,19 +282,19 @@ fn ReferForm(
             </div>
         </Show>
         <form class="form action-panel" id="refer" novalidate on:submit=submit>
-            <h3>{move || i18n.t("referral.new")}</h3>
+            <h3>{move || i18n.t(key!("referral.new"))}</h3>
             <div class="form-grid">
                 <div class="field">
-                    <span class="label">{move || i18n.t("referral.from")}</span>
+                    <span class="label">{move || i18n.t(key!("referral.from"))}</span>
                     <span id="refer-from" data-unit=move || from.get().unwrap_or_default()>
                         {move || from.get().map(|f| unit_name(&units.get(), &f)).unwrap_or_else(|| "—".into())}
                     </span>
                     <ApiFieldErrors field="from_unit" errors/>
                 </div>
                 <label class="field">
-                    <span class="label">{move || i18n.t("referral.to")}</span>
+                    <span class="label">{move || i18n.t(key!("referral.to"))}</span>
                     <select name="to_unit" on:change=move |ev| to_unit.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t("common.choose")}</option>
+                        <option value="">{move || i18n.t(key!("common.choose"))}</option>
                         // Departments, and whichever other units the rules propose.
                         {move || units.get().into_iter().filter(|u| u.kind == "department" || proposed(&u.id)).map(|u| {
                             let id = u.id.clone();
@@ -304,13 +306,13 @@ fn ReferForm(
                 <LimitFields amount unit errors/>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("referral.subject")}</span>
+                <span class="label">{move || i18n.t(key!("referral.subject"))}</span>
                 <input type="text" name="subject" maxlength="100" prop:value=move || subject.get()
                     on:input=move |ev| subject.set(event_target_value(&ev))/>
                 <ApiFieldErrors field="subject" errors/>
             </label>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("referral.text")}</span>
+                <span class="label">{move || i18n.t(key!("referral.text"))}</span>
                 <textarea name="text" rows="3" prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="text" errors/>
@@ -318,9 +320,9 @@ fn ReferForm(
             <OtherErrors fields=&["from_unit", "to_unit", "subject", "text", "amount", "unit"] errors/>
             <div class="actions">
                 <button type="submit" class="btn btn-primary" id="refer-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("referral.send") }}
+                    {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("referral.send")) }}
                 </button>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>{move || i18n.t("action.cancel")}</button>
+                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }
@@ -392,15 +394,15 @@ fn ReferralCard(
                 <span class="referral-status status" data-status=status.code()>{move || i18n.t(status_key(status))}</span>
                 {rf.clock().cloned().map(|clock| view! { <SlaBadge clock/> })}
                 {with_case_link.then(|| rf.case_id().map(|c| view! {
-                    <A href=format!("/cases/{c}") attr:class="case-link referral-case">{move || i18n.t("referral.open_case")}</A>
+                    <A href=format!("/cases/{c}") attr:class="case-link referral-case">{move || i18n.t(key!("referral.open_case"))}</A>
                 })).flatten()}
             </div>
             {joint.map(|(lead_unit, cos)| view! {
                 <p class="referral-joint" data-lead=lead_unit.clone()>
-                    <span class="muted">{move || i18n.t("referral.joint")}{move || i18n.t("routing.colon")}</span>
-                    {move || i18n.t("referral.joint_lead")}" "{let u = lead_unit.clone(); move || name(&u)}
+                    <span class="muted">{move || i18n.t(key!("referral.joint"))}{move || i18n.t(key!("routing.colon"))}</span>
+                    {move || i18n.t(key!("referral.joint_lead"))}" "{let u = lead_unit.clone(); move || name(&u)}
                     {(!cos.is_empty()).then(|| view! {
-                        "；"{move || i18n.t("referral.co_handlers")}" "
+                        "；"{move || i18n.t(key!("referral.co_handlers"))}" "
                         {move || cos.iter().map(|u| name(u)).collect::<Vec<_>>().join("、")}
                     })}
                 </p>
@@ -414,24 +416,24 @@ fn ReferralCard(
                             data-on-behalf=on_behalf.then_some("true")>
                             <span class="when">{local_time(m.at)}</span>
                             <span class="who">{move || name(&unit)}" · "{move || actor_text(&by, on_behalf, i18n.lang())}</span>
-                            {m.answer.then(|| view! { <span class="tag tag-answer">{move || i18n.t("referral.answer_tag")}</span> })}
+                            {m.answer.then(|| view! { <span class="tag tag-answer">{move || i18n.t(key!("referral.answer_tag"))}</span> })}
                             <p class="message-text">{m.text.clone()}</p>
                         </li>
                     }
                 }).collect_view()}
             </ol>
-            {closing.map(|s| view! { <p class="hint referral-summary">{move || i18n.t("referral.summary")}{move || i18n.t("routing.colon")}{s.clone()}</p> })}
+            {closing.map(|s| view! { <p class="hint referral-summary">{move || i18n.t(key!("referral.summary"))}{move || i18n.t(key!("routing.colon"))}{s.clone()}</p> })}
             <div class="actions referral-actions">
                 {may("acknowledge").then(|| view! {
                     <button type="button" class="btn btn-primary referral-ack" data-id=id.clone() disabled=move || busy.get()
                         on:click=move |_| act(Command::Acknowledge)>
-                        {move || i18n.t("referral.acknowledge")}
+                        {move || i18n.t(key!("referral.acknowledge"))}
                     </button>
                 })}
                 {may("set_joint").then(|| view! {
                     <button type="button" class="btn referral-joint-open" class:btn-primary=move || joint_open.get()
                         on:click=move |_| joint_open.update(|o| *o = !*o)>
-                        {move || i18n.t("referral.set_joint")}
+                        {move || i18n.t(key!("referral.set_joint"))}
                     </button>
                 })}
             </div>
@@ -443,19 +445,19 @@ fn ReferralCard(
                         act(if may("reply") { Command::Reply { text: t } } else { Command::Answer { text: t } });
                     }>
                     <label class="field field-wide">
-                        <span class="label">{move || i18n.t("referral.message")}</span>
+                        <span class="label">{move || i18n.t(key!("referral.message"))}</span>
                         <textarea name="text" rows="2" prop:value=move || text.get()
                             on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                         <ApiFieldErrors field="text" errors/>
                     </label>
                     <div class="actions">
                         {may("reply").then(|| view! {
-                            <button type="submit" class="btn referral-reply" disabled=move || busy.get()>{move || i18n.t("referral.reply")}</button>
+                            <button type="submit" class="btn referral-reply" disabled=move || busy.get()>{move || i18n.t(key!("referral.reply"))}</button>
                         })}
                         {may("answer").then(|| view! {
                             <button type="button" class="btn btn-primary referral-answer" disabled=move || busy.get()
                                 on:click=move |_| act(Command::Answer { text: text.get_untracked() })>
-                                {move || i18n.t("referral.answer")}
+                                {move || i18n.t(key!("referral.answer"))}
                             </button>
                         })}
                     </div>
@@ -465,13 +467,13 @@ fn ReferralCard(
                 <form class="form inline-form referral-close" novalidate
                     on:submit=move |ev| { ev.prevent_default(); act(Command::Close { summary: summary.get_untracked() }); }>
                     <label class="field field-wide">
-                        <span class="label">{move || i18n.t("referral.summary")}</span>
+                        <span class="label">{move || i18n.t(key!("referral.summary"))}</span>
                         <textarea name="summary" rows="2" prop:value=move || summary.get()
                             on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
                         <ApiFieldErrors field="summary" errors/>
                     </label>
                     <div class="actions">
-                        <button type="submit" class="btn btn-primary referral-close-submit" disabled=move || busy.get()>{move || i18n.t("referral.close")}</button>
+                        <button type="submit" class="btn btn-primary referral-close-submit" disabled=move || busy.get()>{move || i18n.t(key!("referral.close"))}</button>
                     </div>
                 </form>
             })}
@@ -483,7 +485,7 @@ fn ReferralCard(
                     }>
                     <div class="form-grid">
                         <label class="field">
-                            <span class="label">{move || i18n.t("referral.joint_lead")}</span>
+                            <span class="label">{move || i18n.t(key!("referral.joint_lead"))}</span>
                             <select name="lead" on:change=move |ev| lead.set(event_target_value(&ev))>
                                 {let receiver = receiver.clone(); move || units.get().into_iter().filter(|u| u.kind == "department" || u.id == receiver).map(|u| {
                                     let id = u.id.clone();
@@ -493,19 +495,19 @@ fn ReferralCard(
                             <ApiFieldErrors field="lead" errors/>
                         </label>
                         <label class="field field-wide2">
-                            <span class="label">{move || i18n.t("referral.co_handlers")}</span>
+                            <span class="label">{move || i18n.t(key!("referral.co_handlers"))}</span>
                             <select name="co_handlers" multiple size="5" on:change=move |ev| co.set(chosen_values(&ev))>
                                 {move || units.get().into_iter().filter(|u| u.kind == "department").map(|u| {
                                     let id = u.id.clone();
                                     view! { <option value=u.id.clone() selected=move || co.with(|c| c.contains(&id))>{u.name.clone()}</option> }
                                 }).collect_view()}
                             </select>
-                            <span class="hint">{move || i18n.t("referral.joint_hint")}</span>
+                            <span class="hint">{move || i18n.t(key!("referral.joint_hint"))}</span>
                             <ApiFieldErrors field="co_handlers" errors/>
                         </label>
                     </div>
                     <div class="actions">
-                        <button type="submit" class="btn btn-primary referral-joint-submit" disabled=move || busy.get()>{move || i18n.t("action.confirm")}</button>
+                        <button type="submit" class="btn btn-primary referral-joint-submit" disabled=move || busy.get()>{move || i18n.t(key!("action.confirm"))}</button>
                     </div>
                 </form>
             </Show>

@@ -4,6 +4,7 @@
 use duban_api::keys::CaseKey;
 use duban_api::repeats::{CaseRepeats, MergeRepeat};
 use duban_api::{ApiError, MergeRequest, RepeatCandidate};
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -73,21 +74,21 @@ pub fn RepeatCandidates(case_id: String, merged: bool) -> impl IntoView {
     view! {
         <Show when=move || user.has_role(DISPATCH_ROLES) && !merged>
             <section class="repeats" id="repeat-candidates">
-                <h2>{move || i18n.t("repeats.title")}</h2>
+                <h2>{move || i18n.t(key!("repeats.title"))}</h2>
                 <OtherErrors fields=&[] errors/>
                 {move || match found.get() {
-                    None => view! { <p class="muted">{i18n.t("repeats.loading")}</p> }.into_any(),
+                    None => view! { <p class="muted">{i18n.t(key!("repeats.loading"))}</p> }.into_any(),
                     Some(list) if list.is_empty() => view! {
-                        <p class="muted" id="repeat-none">{i18n.t("repeats.none")}</p>
+                        <p class="muted" id="repeat-none">{i18n.t(key!("repeats.none"))}</p>
                     }.into_any(),
                     Some(list) => view! {
                         <table class="table">
                             <thead><tr>
-                                <th>{i18n.t("repeats.case")}</th>
-                                <th>{i18n.t("repeats.score")}</th>
-                                <th>{i18n.t("repeats.reasons")}</th>
-                                <th>{i18n.t("repeats.received")}</th>
-                                <th>{i18n.t("repeats.status")}</th>
+                                <th>{i18n.t(key!("repeats.case"))}</th>
+                                <th>{i18n.t(key!("repeats.score"))}</th>
+                                <th>{i18n.t(key!("repeats.reasons"))}</th>
+                                <th>{i18n.t(key!("repeats.received"))}</th>
+                                <th>{i18n.t(key!("repeats.status"))}</th>
                                 <th></th>
                             </tr></thead>
                             <tbody>
@@ -106,7 +107,7 @@ pub fn RepeatCandidates(case_id: String, merged: bool) -> impl IntoView {
                                             <td>
                                                 <button type="button" class="btn merge-into"
                                                     on:click=move |_| confirming.set(Some(pick.clone()))>
-                                                    {move || i18n.t("repeats.merge")}
+                                                    {move || i18n.t(key!("repeats.merge"))}
                                                 </button>
                                             </td>
                                         </tr>
@@ -123,9 +124,9 @@ pub fn RepeatCandidates(case_id: String, merged: bool) -> impl IntoView {
                         let target = c.clone();
                         view! {
                             <div class="panel" id="merge-confirm">
-                                <p>{i18n.t("repeats.confirm").replace("{reference}", &c.reference)}</p>
+                                <p>{i18n.t(key!("repeats.confirm")).replace("{reference}", &c.reference)}</p>
                                 <label>
-                                    {move || i18n.t("repeats.reason")}
+                                    {move || i18n.t(key!("repeats.reason"))}
                                     <input type="text" name="reason" prop:value=move || reason.get()
                                         on:input=move |ev| reason.set(event_target_value(&ev))/>
                                 </label>
@@ -133,10 +134,10 @@ pub fn RepeatCandidates(case_id: String, merged: bool) -> impl IntoView {
                                     <button type="button" class="btn btn-primary" id="merge-submit"
                                         disabled=move || busy.get()
                                         on:click=move |_| merge(target.clone())>
-                                        {move || i18n.t("repeats.merge_confirm")}
+                                        {move || i18n.t(key!("repeats.merge_confirm"))}
                                     </button>
                                     <button type="button" class="btn" on:click=move |_| confirming.set(None)>
-                                        {move || i18n.t("action.cancel")}
+                                        {move || i18n.t(key!("action.cancel"))}
                                     </button>
                                 </div>
                             </div>
@@ -144,7 +145,7 @@ pub fn RepeatCandidates(case_id: String, merged: bool) -> impl IntoView {
                     })
                 }
                 {move || done.get().map(|r| view! {
-                    <p class="banner banner-ok">{i18n.t("repeats.merged").replace("{reference}", &r)}</p>
+                    <p class="banner banner-ok">{i18n.t(key!("repeats.merged")).replace("{reference}", &r)}</p>
                 })}
             </section>
         </Show>

@@ -15,6 +15,8 @@ use duban_api::{ApiError, AttachmentView, PersonView, SupervisionView, UnitView}
 use duban_calendar::Calendar;
 use duban_case::model::Finding;
 use duban_supervision::{Attachment, Command, Ctx, Order, OrderStatus, Report, ReportKind, Visit};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -42,19 +44,19 @@ enum Open {
 }
 
 /// A labelled group of units in unit lists.
-type UnitGroup = (&'static str, fn(&UnitView) -> bool);
+type UnitGroup = (Key, fn(&UnitView) -> bool);
 
 /// Cities, their counties, provincial departments and zones, as the dispatch form
 /// groups them.
 const UNIT_GROUPS: [UnitGroup; 4] = [
-    ("unit.group.city", |u| {
+    (key!("unit.group.city"), |u| {
         u.kind == "government" && u.parent.as_deref() == Some("prov-coord")
     }),
-    ("unit.group.county", |u| {
+    (key!("unit.group.county"), |u| {
         u.kind == "government" && u.parent.as_deref() != Some("prov-coord")
     }),
-    ("unit.group.department", |u| u.kind == "department"),
-    ("unit.group.zone", |u| u.kind == "zone"),
+    (key!("unit.group.department"), |u| u.kind == "department"),
+    (key!("unit.group.zone"), |u| u.kind == "zone"),
 ];
 
 /// `<optgroup>`s of the units, `chosen` marking the selected one.
@@ -114,11 +116,11 @@ fn today() -> String {
     duban_core::china_date(Utc::now()).to_string()
 }
 
-fn order_status_key(s: OrderStatus) -> &'static str {
+fn order_status_key(s: OrderStatus) -> Key {
     match s {
-        OrderStatus::Open => "order.status.open",
-        OrderStatus::Answered => "order.status.answered",
-        OrderStatus::Closed => "order.status.closed",
+        OrderStatus::Open => key!("order.status.open"),
+        OrderStatus::Answered => key!("order.status.answered"),
+        OrderStatus::Closed => key!("order.status.closed"),
     }
 }
 
@@ -148,7 +150,7 @@ pub fn SupervisionSection(
     let review_errors = RwSignal::new(Vec::<ApiError>::new());
     let open = RwSignal::new(None::<Open>);
     let busy = RwSignal::new(false);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
     // The supervisor the routing rules propose, and the accounts that may be named
     // (for the assign form).
     let proposed = RwSignal::new(None::<String>);
@@ -236,7 +238,7 @@ pub fn SupervisionSection(
                     if visit {
                         uploads.set(Vec::new());
                     }
-                    notice.set(Some("supervision.done"));
+                    notice.set(Some(key!("supervision.done")));
                 }
                 Err(f) => {
                     errs.set(f.errors().to_vec());
@@ -292,15 +294,15 @@ pub fn SupervisionSection(
     view! {
         <section class="mechanism" id="supervision"
             data-supervisor=move || data.with(|d| d.as_ref().and_then(|d| d.supervision.supervisor().map(str::to_owned)).unwrap_or_default())>
-            <h2>{move || i18n.t("supervision.title")}</h2>
+            <h2>{move || i18n.t(key!("supervision.title"))}</h2>
             <OtherErrors fields=&[] errors=load_errors/>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="supervision-notice">{move || i18n.t(n)}</p> })}
             <dl class="facts">
-                <dt>{move || i18n.t("supervision.supervisor")}</dt>
+                <dt>{move || i18n.t(key!("supervision.supervisor"))}</dt>
                 <dd id="supervisor">
                     {move || data.with(|d| d.as_ref().and_then(|d| d.supervision.supervisor().map(str::to_owned)))
                         .map(|u| people.with(|list| supervisor_text(list.as_deref().unwrap_or_default(), &u)))
-                        .unwrap_or_else(|| i18n.t("supervision.no_supervisor").to_owned())}
+                        .unwrap_or_else(|| i18n.t(key!("supervision.no_supervisor")).to_owned())}
                 </dd>
             </dl>
             <Show when=move || may_assign.get()>
@@ -308,16 +310,16 @@ pub fn SupervisionSection(
                     proposed people errors=assign_errors busy on_send=on_assign/>
             </Show>
 
-            <h3>{move || i18n.t("supervision.orders")}</h3>
+            <h3>{move || i18n.t(key!("supervision.orders"))}</h3>
             <table class="data-table" id="orders">
                 <thead><tr>
-                    <th>{move || i18n.t("order.number")}</th>
-                    <th>{move || i18n.t("order.target_unit")}</th>
-                    <th>{move || i18n.t("order.demands")}</th>
-                    <th>{move || i18n.t("order.clock")}</th>
-                    <th>{move || i18n.t("order.status")}</th>
-                    <th>{move || i18n.t("order.answer")}</th>
-                    <th>{move || i18n.t("admin.col.actions")}</th>
+                    <th>{move || i18n.t(key!("order.number"))}</th>
+                    <th>{move || i18n.t(key!("order.target_unit"))}</th>
+                    <th>{move || i18n.t(key!("order.demands"))}</th>
+                    <th>{move || i18n.t(key!("order.clock"))}</th>
+                    <th>{move || i18n.t(key!("order.status"))}</th>
+                    <th>{move || i18n.t(key!("order.answer"))}</th>
+                    <th>{move || i18n.t(key!("admin.col.actions"))}</th>
                 </tr></thead>
                 <tbody>
                     {move || {
@@ -330,20 +332,20 @@ pub fn SupervisionSection(
                         }).collect_view()
                     }}
                     <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| d.supervision.orders().is_empty()))>
-                        <tr><td class="empty" colspan="7">{move || i18n.t("supervision.no_orders")}</td></tr>
+                        <tr><td class="empty" colspan="7">{move || i18n.t(key!("supervision.no_orders"))}</td></tr>
                     </Show>
                 </tbody>
             </table>
 
-            <h3>{move || i18n.t("supervision.visits")}</h3>
+            <h3>{move || i18n.t(key!("supervision.visits"))}</h3>
             <ul class="records" id="visits">
                 {move || visits().into_iter().map(|v| view! { <VisitItem v/> }).collect_view()}
             </ul>
             <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| d.supervision.visits().is_empty()))>
-                <p class="muted empty-note">{move || i18n.t("supervision.no_visits")}</p>
+                <p class="muted empty-note">{move || i18n.t(key!("supervision.no_visits"))}</p>
             </Show>
 
-            <h3>{move || i18n.t("supervision.reports")}</h3>
+            <h3>{move || i18n.t(key!("supervision.reports"))}</h3>
             <ul class="records" id="reports">
                 {move || {
                     let can_review = allowed("review_report");
@@ -351,13 +353,13 @@ pub fn SupervisionSection(
                 }}
             </ul>
             <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| d.supervision.reports().is_empty()))>
-                <p class="muted empty-note">{move || i18n.t("supervision.no_reports")}</p>
+                <p class="muted empty-note">{move || i18n.t(key!("supervision.no_reports"))}</p>
             </Show>
 
             <div class="actions" id="supervision-actions">
-                {[(Open::IssueOrder, "issue_order", "supervision.issue_order"),
-                  (Open::RecordVisit, "record_visit", "supervision.record_visit"),
-                  (Open::SubmitReport, "submit_report", "supervision.submit_report")]
+                {[(Open::IssueOrder, "issue_order", key!("supervision.issue_order")),
+                  (Open::RecordVisit, "record_visit", key!("supervision.record_visit")),
+                  (Open::SubmitReport, "submit_report", key!("supervision.submit_report"))]
                     .into_iter()
                     .map(|(which, code, label)| {
                         let mine = which.clone();
@@ -401,9 +403,9 @@ fn OrderRow(
     let close_number = o.number.clone();
     let number = o.number.clone();
     let comments_key = if status == OrderStatus::Closed {
-        "order.closing_comments"
+        key!("order.closing_comments")
     } else {
-        "order.sent_back"
+        key!("order.sent_back")
     };
     view! {
         <tr class="order" data-number=o.number.clone() data-status=status.code()
@@ -416,20 +418,20 @@ fn OrderRow(
             <td class="order-answer">
                 {o.answer.clone().map(|a| view! { <p class="answer-text">{a}</p> })}
                 {o.closing_comments.clone().filter(|c| !c.is_empty()).map(|c| view! {
-                    <p class="hint">{move || i18n.t(comments_key)}{move || i18n.t("routing.colon")}{c.clone()}</p>
+                    <p class="hint">{move || i18n.t(comments_key)}{move || i18n.t(key!("routing.colon"))}{c.clone()}</p>
                 })}
             </td>
             <td class="nowrap">
                 {(can_answer && status == OrderStatus::Open).then(|| view! {
                     <button type="button" class="btn btn-small answer-order" data-number=answer_number.clone()
                         on:click=move |_| on_choose.run(Open::Answer(answer_number.clone()))>
-                        {move || i18n.t("order.answer_action")}
+                        {move || i18n.t(key!("order.answer_action"))}
                     </button>
                 })}
                 {(can_close && status == OrderStatus::Answered).then(|| view! {
                     <button type="button" class="btn btn-small close-order" data-number=close_number.clone()
                         on:click=move |_| on_choose.run(Open::Close(close_number.clone()))>
-                        {move || i18n.t("order.close_action")}
+                        {move || i18n.t(key!("order.close_action"))}
                     </button>
                 })}
             </td>
@@ -447,7 +449,7 @@ fn VisitItem(v: Visit) -> impl IntoView {
             <div class="record-head">
                 <span class="when">{v.date.to_string()}</span>
                 <span class="tag visit-finding" data-finding=finding.code()>{move || finding.label(i18n.lang())}</span>
-                <span class="muted">{move || i18n.t("visit.inspectors")}{move || i18n.t("routing.colon")}{v.inspectors.join("、")}</span>
+                <span class="muted">{move || i18n.t(key!("visit.inspectors"))}{move || i18n.t(key!("routing.colon"))}{v.inspectors.join("、")}</span>
                 <span class="muted">{move || format!("{} · {}", actor_label(&v.recorded_by, i18n.lang()), local_time(v.recorded_at))}</span>
             </div>
             <p class="record-text">{v.findings.clone()}</p>
@@ -490,32 +492,32 @@ fn ReportItem(
     view! {
         <li class="report" data-id=id data-kind=kind data-review=review_state>
             <div class="record-head">
-                <span class="tag report-kind" data-kind=kind>{move || i18n.t(if kind == "result" { "report.kind.result" } else { "report.kind.progress" })}</span>
+                <span class="tag report-kind" data-kind=kind>{move || i18n.t(if kind == "result" { key!("report.kind.result") } else { key!("report.kind.progress") })}</span>
                 <span class="muted">{let by = r.by.clone(); move || format!("{} · {}", actor_label(&by, i18n.lang()), local_time(r.at))}</span>
                 <span class="report-review" data-review=review_state>{move || i18n.t(match review_state {
-                    "approved" => "report.approved",
-                    "sent_back" => "report.sent_back",
-                    _ => "report.pending",
+                    "approved" => key!("report.approved"),
+                    "sent_back" => key!("report.sent_back"),
+                    _ => key!("report.pending"),
                 })}</span>
             </div>
             <p class="record-text">{r.text.clone()}</p>
             {r.review.clone().filter(|rv| !rv.comments.is_empty()).map(|rv| view! {
-                <p class="hint review-comments">{move || i18n.t("action.comments")}{move || i18n.t("routing.colon")}{rv.comments.clone()}{move || format!(" · {}", actor_label(&rv.by, i18n.lang()))}</p>
+                <p class="hint review-comments">{move || i18n.t(key!("action.comments"))}{move || i18n.t(key!("routing.colon"))}{rv.comments.clone()}{move || format!(" · {}", actor_label(&rv.by, i18n.lang()))}</p>
             })}
             {(can_review && r.review.is_none()).then(|| view! {
                 <form class="form action-panel" id="review-report" data-report=id novalidate
                     on:submit=move |ev| { ev.prevent_default(); review(true); }>
                     <label class="field field-wide">
-                        <span class="label">{move || i18n.t("report.review_comments")}</span>
+                        <span class="label">{move || i18n.t(key!("report.review_comments"))}</span>
                         <textarea name="comments" rows="2" prop:value=move || comments.get()
                             on:input=move |ev| comments.set(event_target_value(&ev))></textarea>
                         <ApiFieldErrors field="comments" errors/>
                     </label>
                     <OtherErrors fields=&["comments"] errors/>
                     <div class="actions">
-                        <button type="submit" class="btn btn-primary" id="review-approve" disabled=move || busy.get()>{move || i18n.t("report.approve")}</button>
+                        <button type="submit" class="btn btn-primary" id="review-approve" disabled=move || busy.get()>{move || i18n.t(key!("report.approve"))}</button>
                         <button type="button" class="btn" id="review-send-back" disabled=move || busy.get()
-                            on:click=move |_| review(false)>{move || i18n.t("report.send_back")}</button>
+                            on:click=move |_| review(false)>{move || i18n.t(key!("report.send_back"))}</button>
                     </div>
                 </form>
             })}
@@ -575,10 +577,10 @@ fn AssignForm(
                 on_send.run(Command::Assign { supervisor: value.get_untracked() });
             }>
             <label class="field">
-                <span class="label">{move || i18n.t("supervision.assign_label")}</span>
+                <span class="label">{move || i18n.t(key!("supervision.assign_label"))}</span>
                 <select name="supervisor" id="supervisor-select"
                     on:change=move |ev| value.set(event_target_value(&ev))>
-                    <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t("common.choose")}</option>
+                    <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t(key!("common.choose"))}</option>
                     {move || options.get().into_iter().map(|p| {
                         let chosen = p.username.clone();
                         view! {
@@ -588,10 +590,10 @@ fn AssignForm(
                 </select>
                 {move || proposed.get().map(|p| {
                     let text = people.with(|list| supervisor_text(list.as_deref().unwrap_or_default(), &p));
-                    view! { <span class="hint" id="proposed-supervisor" data-username=p.clone()>{move || i18n.t("supervision.proposed")}{text}</span> }
+                    view! { <span class="hint" id="proposed-supervisor" data-username=p.clone()>{move || i18n.t(key!("supervision.proposed"))}{text}</span> }
                 })}
                 <Show when=none>
-                    <p class="banner banner-warn" id="no-supervisors">{move || i18n.t("supervision.no_supervisors")}</p>
+                    <p class="banner banner-warn" id="no-supervisors">{move || i18n.t(key!("supervision.no_supervisors"))}</p>
                 </Show>
                 <ApiFieldErrors field="supervisor" errors/>
             </label>
@@ -599,7 +601,7 @@ fn AssignForm(
             <div class="actions">
                 <button type="submit" class="btn btn-primary" id="assign-submit"
                     disabled=move || busy.get() || value.with(String::is_empty)>
-                    {move || i18n.t("supervision.assign")}
+                    {move || i18n.t(key!("supervision.assign"))}
                 </button>
             </div>
         </form>
@@ -613,9 +615,9 @@ fn FormButtons(id: &'static str, busy: RwSignal<bool>, on_cancel: Callback<()>) 
     view! {
         <div class="actions">
             <button type="submit" class="btn btn-primary" id=id disabled=move || busy.get()>
-                {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("action.confirm") }}
+                {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("action.confirm")) }}
             </button>
-            <button type="button" class="btn" on:click=move |_| on_cancel.run(())>{move || i18n.t("action.cancel")}</button>
+            <button type="button" class="btn" on:click=move |_| on_cancel.run(())>{move || i18n.t(key!("action.cancel"))}</button>
         </div>
     }
 }
@@ -630,12 +632,12 @@ pub(crate) fn LimitFields(
     let i18n = use_i18n();
     view! {
         <label class="field">
-            <span class="label">{move || i18n.t("limit.amount")}</span>
+            <span class="label">{move || i18n.t(key!("limit.amount"))}</span>
             <NumericText name="amount" text=amount on_text=move |v| amount.set(v)/>
             <ApiFieldErrors field="amount" errors/>
         </label>
         <label class="field">
-            <span class="label">{move || i18n.t("action.unit")}</span>
+            <span class="label">{move || i18n.t(key!("action.unit"))}</span>
             <select name="unit" on:change=move |ev| unit.set(event_target_value(&ev))>
                 {TIME_UNITS.into_iter().map(|(code, key)| view! {
                     <option value=code selected=move || unit.with(|u| u == code)>{move || i18n.t(key)}</option>
@@ -671,12 +673,12 @@ fn IssueOrderForm(
                     unit: unit.get_untracked().into(),
                 });
             }>
-            <h3>{move || i18n.t("supervision.issue_order")}</h3>
+            <h3>{move || i18n.t(key!("supervision.issue_order"))}</h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("order.target_unit")}</span>
+                    <span class="label">{move || i18n.t(key!("order.target_unit"))}</span>
                     <select name="target_unit" on:change=move |ev| target.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t("common.choose")}</option>
+                        <option value="">{move || i18n.t(key!("common.choose"))}</option>
                         {move || grouped_unit_options(i18n, &units.get(), target)}
                     </select>
                     <ApiFieldErrors field="target_unit" errors/>
@@ -684,8 +686,8 @@ fn IssueOrderForm(
                 <LimitFields amount unit errors/>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("order.demands")}</span>
-                <textarea name="demands" rows="3" placeholder=move || i18n.t("order.demands.hint")
+                <span class="label">{move || i18n.t(key!("order.demands"))}</span>
+                <textarea name="demands" rows="3" placeholder=move || i18n.t(key!("order.demands.hint"))
                     prop:value=move || demands.get()
                     on:input=move |ev| demands.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="demands" errors/>
@@ -721,14 +723,14 @@ fn AnswerOrderForm(
                 }
                 on_send.run(Command::AnswerOrder { number: n.get_value(), answer: answer.get_untracked() });
             }>
-            <h3>{move || i18n.t("order.answer_action")}" "{number.clone()}</h3>
+            <h3>{move || i18n.t(key!("order.answer_action"))}" "{number.clone()}</h3>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("order.answer")}</span>
+                <span class="label">{move || i18n.t(key!("order.answer"))}</span>
                 <textarea name="answer" rows="3" prop:value=move || answer.get()
                     on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="answer" errors/>
             </label>
-            <AttachmentPicker case_id id="answer-files" list_id="answer-uploads" label="attachments.files" uploads uploading/>
+            <AttachmentPicker case_id id="answer-files" list_id="answer-uploads" label=key!("attachments.files") uploads uploading/>
             <OtherErrors fields=&["answer"] errors/>
             <FormButtons id="answer-order-submit" busy on_cancel/>
         </form>
@@ -756,19 +758,19 @@ fn CloseOrderForm(
     view! {
         <form class="form action-panel" id="close-order" data-number=number.clone() novalidate
             on:submit=move |ev| { ev.prevent_default(); close(true); }>
-            <h3>{move || i18n.t("order.close_action")}" "{number.clone()}</h3>
+            <h3>{move || i18n.t(key!("order.close_action"))}" "{number.clone()}</h3>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("order.close_comments")}</span>
+                <span class="label">{move || i18n.t(key!("order.close_comments"))}</span>
                 <textarea name="comments" rows="2" prop:value=move || comments.get()
                     on:input=move |ev| comments.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="comments" errors/>
             </label>
             <OtherErrors fields=&["comments"] errors/>
             <div class="actions">
-                <button type="submit" class="btn btn-primary" id="close-order-accept" disabled=move || busy.get()>{move || i18n.t("order.accept")}</button>
+                <button type="submit" class="btn btn-primary" id="close-order-accept" disabled=move || busy.get()>{move || i18n.t(key!("order.accept"))}</button>
                 <button type="button" class="btn" id="close-order-send-back" disabled=move || busy.get()
-                    on:click=move |_| close(false)>{move || i18n.t("order.send_back")}</button>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>{move || i18n.t("action.cancel")}</button>
+                    on:click=move |_| close(false)>{move || i18n.t(key!("order.send_back"))}</button>
+                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }
@@ -790,19 +792,19 @@ fn SubmitReportForm(
                 ev.prevent_default();
                 on_send.run(Command::SubmitReport { kind: kind.get_untracked().into(), text: text.get_untracked() });
             }>
-            <h3>{move || i18n.t("supervision.submit_report")}</h3>
+            <h3>{move || i18n.t(key!("supervision.submit_report"))}</h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("report.kind")}</span>
+                    <span class="label">{move || i18n.t(key!("report.kind"))}</span>
                     <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                        <option value="progress" selected=move || kind.with(|k| k == "progress")>{move || i18n.t("report.kind.progress")}</option>
-                        <option value="result" selected=move || kind.with(|k| k == "result")>{move || i18n.t("report.kind.result")}</option>
+                        <option value="progress" selected=move || kind.with(|k| k == "progress")>{move || i18n.t(key!("report.kind.progress"))}</option>
+                        <option value="result" selected=move || kind.with(|k| k == "result")>{move || i18n.t(key!("report.kind.result"))}</option>
                     </select>
                     <ApiFieldErrors field="kind" errors/>
                 </label>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("report.text")}</span>
+                <span class="label">{move || i18n.t(key!("report.text"))}</span>
                 <textarea name="text" rows="4" prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="text" errors/>
@@ -846,25 +848,25 @@ fn RecordVisitForm(
                     attachments: uploads.with_untracked(|u| u.iter().map(|a| a.id.clone()).collect()),
                 });
             }>
-            <h3>{move || i18n.t("supervision.record_visit")}</h3>
+            <h3>{move || i18n.t(key!("supervision.record_visit"))}</h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("visit.date")}</span>
+                    <span class="label">{move || i18n.t(key!("visit.date"))}</span>
                     <input type="date" name="date" prop:value=move || date.get()
                         on:input=move |ev| date.set(event_target_value(&ev))/>
                     <ApiFieldErrors field="date" errors/>
                 </label>
                 <label class="field field-wide2">
-                    <span class="label">{move || i18n.t("visit.inspectors")}</span>
-                    <input type="text" name="inspectors" placeholder=move || i18n.t("visit.inspectors.hint")
+                    <span class="label">{move || i18n.t(key!("visit.inspectors"))}</span>
+                    <input type="text" name="inspectors" placeholder=move || i18n.t(key!("visit.inspectors.hint"))
                         prop:value=move || inspectors.get()
                         on:input=move |ev| inspectors.set(event_target_value(&ev))/>
                     <ApiFieldErrors field="inspectors" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("outcome.finding")}</span>
+                    <span class="label">{move || i18n.t(key!("outcome.finding"))}</span>
                     <select name="finding" on:change=move |ev| finding.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t("common.choose")}</option>
+                        <option value="">{move || i18n.t(key!("common.choose"))}</option>
                         {Finding::ALL.iter().map(|x| view! {
                             <option value=x.code() selected=move || finding.with(|f| f == x.code())>{move || x.label(i18n.lang())}</option>
                         }).collect_view()}
@@ -873,12 +875,12 @@ fn RecordVisitForm(
                 </label>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("visit.findings")}</span>
+                <span class="label">{move || i18n.t(key!("visit.findings"))}</span>
                 <textarea name="findings" rows="3" prop:value=move || findings.get()
                     on:input=move |ev| findings.set(event_target_value(&ev))></textarea>
                 <ApiFieldErrors field="findings" errors/>
             </label>
-            <AttachmentPicker case_id id="visit-photos" list_id="visit-uploads" label="visit.photos" uploads uploading/>
+            <AttachmentPicker case_id id="visit-photos" list_id="visit-uploads" label=key!("visit.photos") uploads uploading/>
             <ApiFieldErrors field="attachments" errors/>
             <OtherErrors fields=&["date", "inspectors", "finding", "findings", "attachments"] errors/>
             <FormButtons id="record-visit-submit" busy on_cancel/>

@@ -8,6 +8,8 @@ use duban_api::connect::{
 };
 use duban_api::keys::ApiClientKey;
 use duban_api::{ApiClientCreated, ApiClientDraft, ApiClientPatch, ApiClientView, ApiError};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsValue;
@@ -49,7 +51,7 @@ fn ApiClientsAdmin() -> impl IntoView {
     let loaded = RwSignal::new(false);
     // The client whose disable/enable asks for a reason.
     let toggling = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
     let created = RwSignal::new(None::<ApiClientCreated>);
 
     spawn_local(async move {
@@ -63,21 +65,21 @@ fn ApiClientsAdmin() -> impl IntoView {
     view! {
         <section id="api-clients">
             <div class="page-head">
-                <h1>{move || i18n.t("api_clients.title")}</h1>
-                <span class="count">{move || format!("{} {}", i18n.t("cases.total"), clients.with(Vec::len))}</span>
+                <h1>{move || i18n.t(key!("api_clients.title"))}</h1>
+                <span class="count">{move || format!("{} {}", i18n.t(key!("cases.total")), clients.with(Vec::len))}</span>
             </div>
-            <p class="hint">{move || i18n.t("api_clients.hint")}</p>
+            <p class="hint">{move || i18n.t(key!("api_clients.hint"))}</p>
             <OtherErrors fields=&[] errors=load_errors/>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
             {move || created.get().map(|c| view! { <KeyBox created=c on_done=move || created.set(None)/> })}
             <table class="data-table" id="api-client-table">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("api_clients.col.name")}</th>
-                        <th>{move || i18n.t("api_clients.col.kind")}</th>
-                        <th>{move || i18n.t("api_clients.col.state")}</th>
-                        <th>{move || i18n.t("api_clients.col.created")}</th>
-                        <th>{move || i18n.t("admin.col.actions")}</th>
+                        <th>{move || i18n.t(key!("api_clients.col.name"))}</th>
+                        <th>{move || i18n.t(key!("api_clients.col.kind"))}</th>
+                        <th>{move || i18n.t(key!("api_clients.col.state"))}</th>
+                        <th>{move || i18n.t(key!("api_clients.col.created"))}</th>
+                        <th>{move || i18n.t(key!("admin.col.actions"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -95,7 +97,7 @@ fn ApiClientsAdmin() -> impl IntoView {
                                     <td>{c.name.clone()}</td>
                                     <td class="nowrap">{move || kind_label(i18n, &kind)}</td>
                                     <td class="nowrap client-state">
-                                        {move || if disabled { i18n.t("api_clients.disabled") } else { i18n.t("api_clients.enabled") }}
+                                        {move || if disabled { i18n.t(key!("api_clients.disabled")) } else { i18n.t(key!("api_clients.enabled")) }}
                                     </td>
                                     <td class="nowrap">{local_time(c.created_at)}</td>
                                     <td class="nowrap">
@@ -107,7 +109,7 @@ fn ApiClientsAdmin() -> impl IntoView {
                                                     *t = if t.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) };
                                                 });
                                             }>
-                                            {move || if disabled { i18n.t("api_clients.enable") } else { i18n.t("api_clients.disable") }}
+                                            {move || if disabled { i18n.t(key!("api_clients.enable")) } else { i18n.t(key!("api_clients.disable")) }}
                                         </button>
                                     </td>
                                 </tr>
@@ -120,11 +122,11 @@ fn ApiClientsAdmin() -> impl IntoView {
                         }).collect_view()
                     }}
                     <Show when=move || loaded.get() && clients.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan="5">{move || i18n.t("api_clients.empty")}</td></tr>
+                        <tr><td class="empty" colspan="5">{move || i18n.t(key!("api_clients.empty"))}</td></tr>
                     </Show>
                 </tbody>
             </table>
-            <h2>{move || i18n.t("api_clients.new")}</h2>
+            <h2>{move || i18n.t(key!("api_clients.new"))}</h2>
             <CreateForm clients created notice/>
         </section>
     }
@@ -136,7 +138,7 @@ fn ToggleForm(
     client: ApiClientView,
     clients: RwSignal<Vec<ApiClientView>>,
     toggling: RwSignal<Option<String>>,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Key>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());
@@ -172,9 +174,9 @@ fn ToggleForm(
                     });
                     toggling.set(None);
                     notice.set(Some(if disable {
-                        "api_clients.saved_disabled"
+                        key!("api_clients.saved_disabled")
                     } else {
-                        "api_clients.saved_enabled"
+                        key!("api_clients.saved_enabled")
                     }));
                 }
                 Err(f) => {
@@ -188,7 +190,7 @@ fn ToggleForm(
     view! {
         <form class="form inline-row client-toggle" data-id=client.id.clone() novalidate on:submit=on_submit>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("admin.reason")}</span>
+                <span class="label">{move || i18n.t(key!("admin.reason"))}</span>
                 <input type="text" name="reason" class="client-reason" maxlength="200"
                     on:input=move |ev| reason.set(event_target_value(&ev))/>
                 <ApiFieldErrors field="reason" errors/>
@@ -198,14 +200,14 @@ fn ToggleForm(
                 <button type="submit" class="btn btn-primary client-toggle-confirm" class:btn-danger=disable
                     disabled=move || busy.get()>
                     {move || if busy.get() {
-                        i18n.t("common.saving")
+                        i18n.t(key!("common.saving"))
                     } else if disable {
-                        i18n.t("api_clients.confirm_disable")
+                        i18n.t(key!("api_clients.confirm_disable"))
                     } else {
-                        i18n.t("api_clients.confirm_enable")
+                        i18n.t(key!("api_clients.confirm_enable"))
                     }}
                 </button>
-                <button type="button" class="btn" on:click=move |_| toggling.set(None)>{move || i18n.t("action.cancel")}</button>
+                <button type="button" class="btn" on:click=move |_| toggling.set(None)>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }
@@ -215,7 +217,7 @@ fn ToggleForm(
 fn CreateForm(
     clients: RwSignal<Vec<ApiClientView>>,
     created: RwSignal<Option<ApiClientCreated>>,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Key>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
@@ -268,14 +270,14 @@ fn CreateForm(
         <form id="api-client-form" class="form action-panel" novalidate on:submit=on_submit>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("api_clients.name")}</span>
+                    <span class="label">{move || i18n.t(key!("api_clients.name"))}</span>
                     <input type="text" id="api-client-name" name="name" autocomplete="off" maxlength="50"
                         prop:value=move || name.get()
                         on:input=move |ev| name.set(event_target_value(&ev))/>
                     <ApiFieldErrors field="name" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("api_clients.kind")}</span>
+                    <span class="label">{move || i18n.t(key!("api_clients.kind"))}</span>
                     <select id="api-client-kind" name="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                         {KINDS.into_iter().map(|code| view! {
                             <option value=code selected=move || kind.with(|k| k == code)>{move || kind_label(i18n, code)}</option>
@@ -285,7 +287,7 @@ fn CreateForm(
                 </label>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("admin.reason")}</span>
+                <span class="label">{move || i18n.t(key!("admin.reason"))}</span>
                 <input type="text" id="api-client-reason" name="reason" maxlength="200"
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))/>
@@ -294,7 +296,7 @@ fn CreateForm(
             <OtherErrors fields=CLIENT_FIELDS errors/>
             <div class="actions">
                 <button type="submit" class="btn btn-primary" id="api-client-create" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("api_clients.create") }}
+                    {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("api_clients.create")) }}
                 </button>
             </div>
         </form>
@@ -321,7 +323,7 @@ async fn copy_text(text: &str) -> bool {
 fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let key_node = NodeRef::<leptos::html::Code>::new();
-    let copied = RwSignal::new(None::<&'static str>);
+    let copied = RwSignal::new(None::<Key>);
     let key = created.api_key.clone();
     let name = created.client.name.clone();
     let hotline = created.client.kind == "hotline";
@@ -330,7 +332,7 @@ fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static)
         let key = key.clone();
         spawn_local(async move {
             if copy_text(&key).await {
-                copied.set(Some("api_clients.copied"));
+                copied.set(Some(key!("api_clients.copied")));
                 return;
             }
             // No clipboard: select the key for Ctrl+C.
@@ -339,7 +341,7 @@ fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static)
             {
                 let _ = sel.select_all_children(&node);
             }
-            copied.set(Some("api_clients.copy_manual"));
+            copied.set(Some(key!("api_clients.copy_manual")));
         });
     };
 
@@ -347,15 +349,15 @@ fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static)
         view! {
             <ul class="api-client-usage" data-kind="hotline">
                 <li>
-                    {move || i18n.t("api_clients.usage.hotline_push")}{move || i18n.t("routing.colon")}
+                    {move || i18n.t(key!("api_clients.usage.hotline_push"))}{move || i18n.t(key!("routing.colon"))}
                     <code>{route::<PushHotlineOrder>()}</code>
-                    {move || i18n.t("api_clients.usage.header")}
+                    {move || i18n.t(key!("api_clients.usage.header"))}
                     <code>"X-Api-Key: <key>"</code>
                 </li>
                 <li>
-                    {move || i18n.t("api_clients.usage.hotline_status")}{move || i18n.t("routing.colon")}
+                    {move || i18n.t(key!("api_clients.usage.hotline_status"))}{move || i18n.t(key!("routing.colon"))}
                     <code>{route::<HotlineOrderStatus>()}</code>
-                    {move || i18n.t("api_clients.usage.same_header")}
+                    {move || i18n.t(key!("api_clients.usage.same_header"))}
                 </li>
             </ul>
         }
@@ -364,13 +366,13 @@ fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static)
         view! {
             <ul class="api-client-usage" data-kind="open311">
                 <li>
-                    {move || i18n.t("api_clients.usage.open311_services")}{move || i18n.t("routing.colon")}
+                    {move || i18n.t(key!("api_clients.usage.open311_services"))}{move || i18n.t(key!("routing.colon"))}
                     <code>"GET /open311/v2/services.json"</code>
                 </li>
                 <li>
-                    {move || i18n.t("api_clients.usage.open311_post")}{move || i18n.t("routing.colon")}
+                    {move || i18n.t(key!("api_clients.usage.open311_post"))}{move || i18n.t(key!("routing.colon"))}
                     <code>"POST /open311/v2/requests.json"</code>
-                    {move || i18n.t("api_clients.usage.form_field")}
+                    {move || i18n.t(key!("api_clients.usage.form_field"))}
                     <code>"api_key=<key>"</code>
                 </li>
             </ul>
@@ -380,7 +382,7 @@ fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static)
 
     view! {
         <div class="banner banner-warn" id="api-client-created" data-id=created.client.id.clone()>
-            <p><strong>{move || format!("{}{}", name, i18n.t("api_clients.key_of"))}</strong></p>
+            <p><strong>{move || format!("{}{}", name, i18n.t(key!("api_clients.key_of")))}</strong></p>
             <p style="margin:8px 0">
                 <code id="api-client-key" node_ref=key_node
                     style="user-select:all;font-size:15px;padding:4px 8px;background:var(--c-surface);border:1px solid var(--c-warn-bd);word-break:break-all">
@@ -388,16 +390,16 @@ fn KeyBox(created: ApiClientCreated, on_done: impl Fn() + Send + Sync + 'static)
                 </code>
                 " "
                 <button type="button" class="btn btn-small" id="api-client-copy" on:click=copy>
-                    {move || i18n.t("api_clients.copy")}
+                    {move || i18n.t(key!("api_clients.copy"))}
                 </button>
                 {move || copied.get().map(|k| view! { " " <span id="api-client-copied">{move || i18n.t(k)}</span> })}
             </p>
-            <p id="api-client-key-once"><strong>{move || i18n.t("api_clients.key_once")}</strong></p>
-            <p>{move || i18n.t("api_clients.usage")}</p>
+            <p id="api-client-key-once"><strong>{move || i18n.t(key!("api_clients.key_once"))}</strong></p>
+            <p>{move || i18n.t(key!("api_clients.usage"))}</p>
             {usage}
             <div class="actions">
                 <button type="button" class="btn" id="api-client-key-done" on:click=move |_| on_done()>
-                    {move || i18n.t("api_clients.key_done")}
+                    {move || i18n.t(key!("api_clients.key_done"))}
                 </button>
             </div>
         </div>

@@ -4,6 +4,7 @@
 use duban_api::audit::SearchAudit;
 use duban_api::{ApiError, AuditQuery, AuditRecord};
 use duban_case::lifecycle::ActionKind;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -56,7 +57,11 @@ pub fn audit_action_label(i18n: I18n, code: &str) -> String {
         .strip_prefix("case.")
         .and_then(|k| ActionKind::ALL.iter().find(|a| a.code() == k))
     {
-        return format!("{}{}", i18n.t("audit.action.case"), kind.label(i18n.lang()));
+        return format!(
+            "{}{}",
+            i18n.t(key!("audit.action.case")),
+            kind.label(i18n.lang())
+        );
     }
     i18n.try_t(&format!("audit.action.{code}"))
         .map_or_else(|| code.to_owned(), str::to_owned)
@@ -215,14 +220,14 @@ fn AuditSearch() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("audit.title")}</h1>
-                <span class="count">{move || total.get().map(|n| format!("{} {n}", i18n.t("cases.total")))}</span>
+                <h1>{move || i18n.t(key!("audit.title"))}</h1>
+                <span class="count">{move || total.get().map(|n| format!("{} {n}", i18n.t(key!("cases.total"))))}</span>
             </div>
             <form class="filters" id="audit-filters" on:submit=on_submit>
-                <input type="text" name="actor" placeholder=move || i18n.t("audit.filter.actor")
+                <input type="text" name="actor" placeholder=move || i18n.t(key!("audit.filter.actor"))
                     prop:value=move || draft.with(|f| f.actor.clone()) on:input=set(|f, v| f.actor = v)/>
                 <select name="action" on:change=set(|f, v| f.action = v)>
-                    <option value="" selected=move || draft.with(|f| f.action.is_empty())>{move || i18n.t("audit.filter.all_actions")}</option>
+                    <option value="" selected=move || draft.with(|f| f.action.is_empty())>{move || i18n.t(key!("audit.filter.all_actions"))}</option>
                     {move || action_options().into_iter().map(|code| {
                         let chosen = code.clone();
                         let label = code.clone();
@@ -233,32 +238,32 @@ fn AuditSearch() -> impl IntoView {
                         }
                     }).collect_view()}
                 </select>
-                <input type="text" name="case_id" class="wide" placeholder=move || i18n.t("audit.filter.case")
+                <input type="text" name="case_id" class="wide" placeholder=move || i18n.t(key!("audit.filter.case"))
                     prop:value=move || draft.with(|f| f.case_id.clone()) on:input=set(|f, v| f.case_id = v)/>
-                <input type="text" name="q" class="wide" placeholder=move || i18n.t("audit.filter.q")
+                <input type="text" name="q" class="wide" placeholder=move || i18n.t(key!("audit.filter.q"))
                     prop:value=move || draft.with(|f| f.q.clone()) on:input=set(|f, v| f.q = v)/>
                 <label class="inline-field">
-                    {move || i18n.t("audit.filter.from")}
+                    {move || i18n.t(key!("audit.filter.from"))}
                     <input type="date" name="from" prop:value=move || draft.with(|f| f.from.clone()) on:input=set(|f, v| f.from = v)/>
                 </label>
                 <label class="inline-field">
-                    {move || i18n.t("audit.filter.to")}
+                    {move || i18n.t(key!("audit.filter.to"))}
                     <input type="date" name="to" prop:value=move || draft.with(|f| f.to.clone()) on:input=set(|f, v| f.to = v)/>
                 </label>
-                <button type="submit" class="btn btn-primary" id="audit-search">{move || i18n.t("audit.search")}</button>
+                <button type="submit" class="btn btn-primary" id="audit-search">{move || i18n.t(key!("audit.search"))}</button>
                 <button type="button" class="btn" id="audit-reset" on:click=move |_| apply(AuditFilters::default())>
-                    {move || i18n.t("audit.reset")}
+                    {move || i18n.t(key!("audit.reset"))}
                 </button>
             </form>
             <OtherErrors fields=&[] errors/>
             <AuditTable rows=rows.into() with_target=true/>
             <Show when=move || rows.with(Vec::is_empty) && !loading.get() && errors.with(Vec::is_empty)>
-                <p class="muted empty-note">{move || i18n.t("audit.empty")}</p>
+                <p class="muted empty-note">{move || i18n.t(key!("audit.empty"))}</p>
             </Show>
             <Show when=move || cursor.get().is_some()>
                 <div class="actions">
                     <button type="button" class="btn" id="audit-more" on:click=move |_| load(true) disabled=move || loading.get()>
-                        {move || i18n.t("cases.more")}
+                        {move || i18n.t(key!("cases.more"))}
                     </button>
                 </div>
             </Show>
@@ -276,13 +281,13 @@ pub fn AuditTable(rows: Signal<Vec<AuditRecord>>, with_target: bool) -> impl Int
         <table class="data-table audit-table">
             <thead>
                 <tr>
-                    <th>{move || i18n.t("audit.col.at")}</th>
-                    <th>{move || i18n.t("audit.col.actor")}</th>
-                    <th>{move || i18n.t("audit.col.role")}</th>
-                    <th>{move || i18n.t("audit.col.ip")}</th>
-                    <th>{move || i18n.t("audit.col.action")}</th>
-                    {with_target.then(|| view! { <th>{move || i18n.t("audit.col.target")}</th> })}
-                    <th>{move || i18n.t("audit.col.reason")}</th>
+                    <th>{move || i18n.t(key!("audit.col.at"))}</th>
+                    <th>{move || i18n.t(key!("audit.col.actor"))}</th>
+                    <th>{move || i18n.t(key!("audit.col.role"))}</th>
+                    <th>{move || i18n.t(key!("audit.col.ip"))}</th>
+                    <th>{move || i18n.t(key!("audit.col.action"))}</th>
+                    {with_target.then(|| view! { <th>{move || i18n.t(key!("audit.col.target"))}</th> })}
+                    <th>{move || i18n.t(key!("audit.col.reason"))}</th>
                 </tr>
             </thead>
             <tbody>

@@ -22,6 +22,7 @@ pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
 
 use duban_api::UnitView;
+use duban_text::key;
 use leptos::prelude::*;
 
 use crate::i18n::{I18n, use_i18n};
@@ -126,11 +127,11 @@ pub fn RolesOnly(roles: &'static [&'static str], children: ChildrenFn) -> impl I
     });
     move || {
         match access.get() {
-        Access::Unknown => view! { <p class="muted">{move || i18n.t("common.loading")}</p> }.into_any(),
+        Access::Unknown => view! { <p class="muted">{move || i18n.t(key!("common.loading"))}</p> }.into_any(),
         Access::Allowed => children().into_any(),
         Access::Denied => view! {
             <section>
-                <p class="banner banner-error" id="no-permission">{move || i18n.t(if roles == ["admin"] { "admin.forbidden" } else { "role.forbidden" })}</p>
+                <p class="banner banner-error" id="no-permission">{move || i18n.t(if roles == ["admin"] { key!("admin.forbidden") } else { key!("role.forbidden") })}</p>
             </section>
         }
         .into_any(),

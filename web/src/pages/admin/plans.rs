@@ -8,6 +8,7 @@ use duban_api::admin::ListUnits;
 use duban_api::incidents::{EmergencyPlans, UpdateEmergencyPlans};
 use duban_api::{ApiError, PlansUpdate, UnitView};
 use duban_emergency::{IncidentType, Plan, PlanDepartment, Plans, Severity};
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -25,16 +26,16 @@ use crate::session::use_current_user;
 /// The plan list's ids, classes and texts.
 const NAMES: ListNames = ListNames {
     one: "plan",
-    title: "plans.title",
-    add: "plans.add",
-    hint: "plans.hint",
-    readonly: "plans.readonly",
+    title: key!("plans.title"),
+    add: key!("plans.add"),
+    hint: key!("plans.hint"),
+    readonly: key!("plans.readonly"),
     many: "plans",
     fields: &["reason", "plans"],
-    unsaved: "plans.unsaved",
-    empty: "plans.empty",
+    unsaved: key!("plans.unsaved"),
+    empty: key!("plans.empty"),
     no_change: "plans.no_change",
-    saved: "plans.saved",
+    saved: key!("plans.saved"),
 };
 
 /// One department of the plan form, as typed.
@@ -163,7 +164,7 @@ fn plan_error_text(i18n: I18n, e: &ApiError, plans: &[Plan]) -> String {
     }
     let field = i18n
         .try_t(&format!("plans.field.{rest}"))
-        .map(|f| format!("{f}{}", i18n.t("routing.colon")))
+        .map(|f| format!("{f}{}", i18n.t(key!("routing.colon"))))
         .unwrap_or_default();
     format!("{out} · {field}{message}")
 }
@@ -211,7 +212,7 @@ pub fn AdminPlansPage() -> impl IntoView {
                         {p.departments.iter().map(|d| view! {
                             <li class="plan-dept" data-unit=d.unit.clone()>
                                 <span class="dept-name">{units.with(|names| unit_name(names, &d.unit))}</span>
-                                <span class="tag dept-ack">{format!("{}{}", d.ack_minutes, i18n.t("plans.minutes"))}</span>
+                                <span class="tag dept-ack">{format!("{}{}", d.ack_minutes, i18n.t(key!("plans.minutes")))}</span>
                                 <span class="muted dept-tasks">{d.tasks.join("；")}</span>
                             </li>
                         }).collect_view()}
@@ -229,10 +230,10 @@ pub fn AdminPlansPage() -> impl IntoView {
             <ListEditor list names=NAMES admin columns=5 draft=PlanDraft::of
                 error_index=|f| plan_error_path(f).map(|(i, _, _)| i) error_text=plan_error_text row save>
                 <th class="num">"#"</th>
-                <th>{move || i18n.t("plans.col.name")}</th>
-                <th>{move || i18n.t("plans.col.types")}</th>
-                <th>{move || i18n.t("plans.col.severities")}</th>
-                <th>{move || i18n.t("plans.col.departments")}</th>
+                <th>{move || i18n.t(key!("plans.col.name"))}</th>
+                <th>{move || i18n.t(key!("plans.col.types"))}</th>
+                <th>{move || i18n.t(key!("plans.col.severities"))}</th>
+                <th>{move || i18n.t(key!("plans.col.departments"))}</th>
             </ListEditor>
         </section>
     }
@@ -326,9 +327,9 @@ fn PlanForm(
         form_errors.update(|es| es.retain(|e| !e.field.starts_with("departments[")));
     });
     let title = if at.is_some() {
-        "plans.edit"
+        key!("plans.edit")
     } else {
-        "plans.new"
+        key!("plans.new")
     };
     let count = Memo::new(move |_| form.with(|d| d.departments.len()));
 
@@ -338,15 +339,15 @@ fn PlanForm(
             <h3>{move || i18n.t(title)}{at.map(|i| format!(" #{}", i + 1))}</h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("plans.field.id")}</span>
+                    <span class="label">{move || i18n.t(key!("plans.field.id"))}</span>
                     <input type="text" name="id" maxlength="40" autocomplete="off"
-                        placeholder=move || i18n.t("plans.id.hint")
+                        placeholder=move || i18n.t(key!("plans.id.hint"))
                         prop:value=move || form.with(|d| d.id.clone())
                         on:input=set(|d, v| d.id = v)/>
                     <ApiFieldErrors field="id" errors=form_errors/>
                 </label>
                 <label class="field field-wide2">
-                    <span class="label">{move || i18n.t("plans.field.name")}</span>
+                    <span class="label">{move || i18n.t(key!("plans.field.name"))}</span>
                     <input type="text" name="name" maxlength="100"
                         prop:value=move || form.with(|d| d.name.clone())
                         on:input=set(|d, v| d.name = v)/>
@@ -354,7 +355,7 @@ fn PlanForm(
                 </label>
             </div>
             <fieldset class="field" data-checks="types">
-                <span class="label">{move || i18n.t("plans.field.types")}</span>
+                <span class="label">{move || i18n.t(key!("plans.field.types"))}</span>
                 <div class="checks">
                     {IncidentType::ALL.into_iter().map(|t| view! {
                         <label class="check">
@@ -374,7 +375,7 @@ fn PlanForm(
                 <ApiFieldErrors field="types" errors=form_errors/>
             </fieldset>
             <fieldset class="field" data-checks="severities">
-                <span class="label">{move || i18n.t("plans.field.severities")}</span>
+                <span class="label">{move || i18n.t(key!("plans.field.severities"))}</span>
                 <div class="checks">
                     {Severity::ALL.into_iter().map(|s| view! {
                         <label class="check">
@@ -394,8 +395,8 @@ fn PlanForm(
                 <ApiFieldErrors field="severities" errors=form_errors/>
             </fieldset>
             <div class="field">
-                <span class="label">{move || i18n.t("plans.field.departments")}</span>
-                <p class="hint">{move || i18n.t("plans.tasks.hint")}</p>
+                <span class="label">{move || i18n.t(key!("plans.field.departments"))}</span>
+                <p class="hint">{move || i18n.t(key!("plans.tasks.hint"))}</p>
                 <div class="plan-dept-list">
                     {move || (0..count.get()).map(|i| {
                         let get = move |f: fn(&DeptDraft) -> String| move || form.with(|d| d.departments.get(i).map(f).unwrap_or_default());
@@ -407,9 +408,9 @@ fn PlanForm(
                             <div class="plan-dept-edit" data-index=i>
                                 <span class="num dept-order">{i + 1}</span>
                                 <label class="field">
-                                    <span class="label">{move || i18n.t("plans.field.unit")}</span>
+                                    <span class="label">{move || i18n.t(key!("plans.field.unit"))}</span>
                                     <select name="unit" on:change=put(|x, v| x.unit = v)>
-                                        <option value="">{move || i18n.t("common.choose")}</option>
+                                        <option value="">{move || i18n.t(key!("common.choose"))}</option>
                                         {move || unit_options(&units.get(), |u| u.kind == "coordination").into_iter().map(|(id, label)| {
                                             let chosen = id.clone();
                                             view! { <option value=id selected=move || form.with(|d| d.departments.get(i).is_some_and(|x| x.unit == chosen))>{label}</option> }
@@ -418,12 +419,12 @@ fn PlanForm(
                                     <FieldErrorsAt field=format!("departments[{i}].unit") errors=form_errors/>
                                 </label>
                                 <label class="field">
-                                    <span class="label">{move || i18n.t("plans.field.tasks")}</span>
+                                    <span class="label">{move || i18n.t(key!("plans.field.tasks"))}</span>
                                     <textarea name="tasks" rows="2" prop:value=get(|x| x.tasks.clone()) on:input=put(|x, v| x.tasks = v)></textarea>
                                     <FieldErrorsAt field=format!("departments[{i}].tasks") errors=form_errors/>
                                 </label>
                                 <label class="field">
-                                    <span class="label">{move || i18n.t("plans.field.ack_minutes")}</span>
+                                    <span class="label">{move || i18n.t(key!("plans.field.ack_minutes"))}</span>
                                     <NumericText name="ack_minutes" text=Signal::derive(get(|x| x.ack_minutes.clone()))
                                         on_text=move |v| form.update(|d| if let Some(x) = d.departments.get_mut(i) { x.ack_minutes = v })/>
                                     <FieldErrorsAt field=format!("departments[{i}].ack_minutes") errors=form_errors/>
@@ -439,15 +440,15 @@ fn PlanForm(
                 <div class="actions">
                     <button type="button" class="btn btn-small" id="add-dept"
                         on:click=move |_| form.update(|d| d.departments.push(DeptDraft::default()))>
-                        {move || i18n.t("plans.add_dept")}
+                        {move || i18n.t(key!("plans.add_dept"))}
                     </button>
                 </div>
             </div>
             <OtherErrors fields=&["id", "name", "types", "severities", "departments"] errors=form_errors/>
-            <p class="hint">{move || i18n.t("plans.apply_hint")}</p>
+            <p class="hint">{move || i18n.t(key!("plans.apply_hint"))}</p>
             <div class="actions">
-                <button type="submit" class="btn btn-primary" id="apply-plan">{move || i18n.t("routing.apply")}</button>
-                <button type="button" class="btn" id="cancel-plan" on:click=move |_| editing.set(None)>{move || i18n.t("action.cancel")}</button>
+                <button type="submit" class="btn btn-primary" id="apply-plan">{move || i18n.t(key!("routing.apply"))}</button>
+                <button type="button" class="btn" id="cancel-plan" on:click=move |_| editing.set(None)>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }

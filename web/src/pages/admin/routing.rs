@@ -9,6 +9,8 @@ use duban_api::routing::{RoutingRules, UpdateRoutingRules};
 use duban_api::{ApiError, PersonView, RoutingRulesUpdate, RuleStats, UnitView};
 use duban_case::model::{Category, Channel, KeyClass};
 use duban_dispatch::{GovLevel, Rule, RuleKind, Target, When};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -29,16 +31,16 @@ use crate::session::use_current_user;
 /// The rule list's ids, classes and texts.
 const NAMES: ListNames = ListNames {
     one: "rule",
-    title: "routing.rules_title",
-    add: "routing.add_rule",
-    hint: "routing.rules_hint",
-    readonly: "routing.readonly",
+    title: key!("routing.rules_title"),
+    add: key!("routing.add_rule"),
+    hint: key!("routing.rules_hint"),
+    readonly: key!("routing.readonly"),
     many: "rules",
     fields: &["reason", "rules"],
-    unsaved: "routing.unsaved",
-    empty: "routing.empty",
+    unsaved: key!("routing.unsaved"),
+    empty: key!("routing.empty"),
     no_change: "rules.no_change",
-    saved: "routing.saved",
+    saved: key!("routing.saved"),
 };
 
 /// Fields of the rule form that show their own errors.
@@ -267,10 +269,10 @@ fn target_text(i18n: I18n, then: &Target, units: &[UnitView], people: &[PersonVi
         Target::Unit { unit } => unit_name(units, unit),
         Target::TerritorialGovernment {
             level: GovLevel::City,
-        } => i18n.t("routing.target.city").to_owned(),
+        } => i18n.t(key!("routing.target.city")).to_owned(),
         Target::TerritorialGovernment {
             level: GovLevel::County,
-        } => i18n.t("routing.target.county").to_owned(),
+        } => i18n.t(key!("routing.target.county")).to_owned(),
         Target::Person { username } => people
             .iter()
             .find(|p| p.username == *username)
@@ -301,7 +303,7 @@ fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
         .unwrap_or_default();
     let field = i18n
         .try_t(&format!("routing.field.{rest}"))
-        .map(|f| format!("{f}{}", i18n.t("routing.colon")))
+        .map(|f| format!("{f}{}", i18n.t(key!("routing.colon"))))
         .unwrap_or_default();
     let n = index + 1;
     let which = match i18n.lang() {
@@ -371,10 +373,10 @@ pub fn AdminRoutingPage() -> impl IntoView {
                 <td class="rule-name">{r.name.clone()}<br/><code class="muted">{r.id.clone()}</code></td>
                 <td class="rule-when">
                     {match when.is_empty() {
-                        true => view! { <span class="cond cond-always">{i18n.t("routing.cond.always")}</span> }.into_any(),
+                        true => view! { <span class="cond cond-always">{i18n.t(key!("routing.cond.always"))}</span> }.into_any(),
                         false => when.into_iter().map(|(code, text)| view! {
                             <span class="cond" data-cond=code>
-                                <span class="cond-label">{i18n.try_t(&format!("routing.cond.{code}")).unwrap_or(code)}{i18n.t("routing.colon")}</span>
+                                <span class="cond-label">{i18n.try_t(&format!("routing.cond.{code}")).unwrap_or(code)}{i18n.t(key!("routing.colon"))}</span>
                                 {text}
                             </span>
                         }).collect_view().into_any(),
@@ -385,7 +387,7 @@ pub fn AdminRoutingPage() -> impl IntoView {
                 <td class="num rule-returned">
                     {stat.as_ref().map_or_else(|| "—".to_owned(), |s| s.returned.to_string())}
                     {stat.as_ref().filter(|s| s.misrouting).map(|_| view! {
-                        <span class="tag tag-misrouting" title=i18n.t("routing.misrouting_hint")>{i18n.t("routing.misrouting")}</span>
+                        <span class="tag tag-misrouting" title=i18n.t(key!("routing.misrouting_hint"))>{i18n.t(key!("routing.misrouting"))}</span>
                     })}
                 </td>
                 {s.actions}
@@ -401,12 +403,12 @@ pub fn AdminRoutingPage() -> impl IntoView {
             <ListEditor list names=NAMES admin columns=7 draft=RuleDraft::of
                 error_index=|f| rule_error_path(f).map(|(i, _)| i) error_text=rule_error_text row save on_saved=load>
                 <th class="num">"#"</th>
-                <th>{move || i18n.t("routing.col.kind")}</th>
-                <th>{move || i18n.t("routing.col.name")}</th>
-                <th>{move || i18n.t("routing.col.when")}</th>
-                <th>{move || i18n.t("routing.col.target")}</th>
-                <th class="num">{move || i18n.t("routing.col.dispatched")}</th>
-                <th class="num">{move || i18n.t("routing.col.returned")}</th>
+                <th>{move || i18n.t(key!("routing.col.kind"))}</th>
+                <th>{move || i18n.t(key!("routing.col.name"))}</th>
+                <th>{move || i18n.t(key!("routing.col.when"))}</th>
+                <th>{move || i18n.t(key!("routing.col.target"))}</th>
+                <th class="num">{move || i18n.t(key!("routing.col.dispatched"))}</th>
+                <th class="num">{move || i18n.t(key!("routing.col.returned"))}</th>
             </ListEditor>
         </section>
     }
@@ -485,9 +487,9 @@ fn RuleForm(
         }
     };
     let title = if at.is_some() {
-        "routing.edit_rule"
+        key!("routing.edit_rule")
     } else {
-        "routing.new_rule"
+        key!("routing.new_rule")
     };
 
     view! {
@@ -499,22 +501,22 @@ fn RuleForm(
             </h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("routing.id")}</span>
+                    <span class="label">{move || i18n.t(key!("routing.id"))}</span>
                     <input type="text" name="id" maxlength="40" autocomplete="off"
-                        placeholder=move || i18n.t("routing.id.hint")
+                        placeholder=move || i18n.t(key!("routing.id.hint"))
                         prop:value=move || form.with(|d| d.id.clone())
                         on:input=set(|d, v| d.id = v)/>
                     <ApiFieldErrors field="id" errors=form_errors/>
                 </label>
                 <label class="field field-wide2">
-                    <span class="label">{move || i18n.t("routing.name")}</span>
+                    <span class="label">{move || i18n.t(key!("routing.name"))}</span>
                     <input type="text" name="name" maxlength="100"
                         prop:value=move || form.with(|d| d.name.clone())
                         on:input=set(|d, v| d.name = v)/>
                     <ApiFieldErrors field="name" errors=form_errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("routing.col.kind")}</span>
+                    <span class="label">{move || i18n.t(key!("routing.col.kind"))}</span>
                     <select name="kind" on:change=set(|d, v| {
                         // Supervise rules name a person, the others a unit.
                         if v == "supervise" {
@@ -532,7 +534,7 @@ fn RuleForm(
                     <ApiFieldErrors field="kind" errors=form_errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("routing.col.target")}</span>
+                    <span class="label">{move || i18n.t(key!("routing.col.target"))}</span>
                     <select name="target" on:change=set(|d, v| d.target = v)>
                         {move || {
                             let codes: &[&'static str] = if supervise.get() { &["person"] } else { &["unit", "territorial_government"] };
@@ -548,7 +550,7 @@ fn RuleForm(
                 {move || match target.get().as_str() {
                     "territorial_government" => view! {
                         <label class="field">
-                            <span class="label">{move || i18n.t("routing.level")}</span>
+                            <span class="label">{move || i18n.t(key!("routing.level"))}</span>
                             <select name="level" on:change=set(|d, v| d.level = v)>
                                 {["city", "county"].into_iter().map(|code| view! {
                                     <option value=code selected=move || form.with(|d| d.level == code)>
@@ -562,9 +564,9 @@ fn RuleForm(
                     // even when it no longer has the role.
                     "person" => view! {
                         <label class="field">
-                            <span class="label">{move || i18n.t("routing.username")}</span>
+                            <span class="label">{move || i18n.t(key!("routing.username"))}</span>
                             <select name="username" on:change=set(|d, v| d.username = v)>
-                                <option value="">{move || i18n.t("common.choose")}</option>
+                                <option value="">{move || i18n.t(key!("common.choose"))}</option>
                                 {move || {
                                     let mut list = people.get();
                                     let current = form.with(|d| d.username.trim().to_owned());
@@ -578,15 +580,15 @@ fn RuleForm(
                                 }}
                             </select>
                             <Show when=move || people.with(Vec::is_empty)>
-                                <span class="hint">{move || i18n.t("supervision.no_supervisors")}</span>
+                                <span class="hint">{move || i18n.t(key!("supervision.no_supervisors"))}</span>
                             </Show>
                         </label>
                     }.into_any(),
                     _ => view! {
                         <label class="field">
-                            <span class="label">{move || i18n.t("action.unit")}</span>
+                            <span class="label">{move || i18n.t(key!("action.unit"))}</span>
                             <select name="unit" on:change=set(|d, v| d.unit = v)>
-                                <option value="">{move || i18n.t("common.choose")}</option>
+                                <option value="">{move || i18n.t(key!("common.choose"))}</option>
                                 {move || unit_options(&units.get(), |_| false).into_iter().map(|(id, label)| {
                                     let chosen = id.clone();
                                     view! { <option value=id selected=move || form.with(|d| d.unit == chosen)>{label}</option> }
@@ -598,42 +600,42 @@ fn RuleForm(
             </div>
             <div class="form-grid">
                 <label class="field field-wide2">
-                    <span class="label">{move || i18n.t("routing.cond.keywords")}</span>
+                    <span class="label">{move || i18n.t(key!("routing.cond.keywords"))}</span>
                     <input type="text" name="keywords"
-                        placeholder=move || i18n.t("routing.keywords.hint")
+                        placeholder=move || i18n.t(key!("routing.keywords.hint"))
                         prop:value=move || form.with(|d| d.keywords.clone())
                         on:input=set(|d, v| d.keywords = v)/>
                     <ApiFieldErrors field="when.keywords" errors=form_errors/>
                 </label>
                 <label class="field field-wide2">
-                    <span class="label">{move || i18n.t("routing.cond.divisions")}</span>
+                    <span class="label">{move || i18n.t(key!("routing.cond.divisions"))}</span>
                     <input type="text" name="divisions" inputmode="numeric"
-                        placeholder=move || i18n.t("routing.divisions.hint")
+                        placeholder=move || i18n.t(key!("routing.divisions.hint"))
                         prop:value=move || form.with(|d| d.divisions.clone())
                         on:input=set(|d, v| d.divisions = v)/>
                     <span class="hint division-names">
                         {move || form.with(|d| match parse_divisions(&d.divisions) {
                             Ok(codes) => codes.into_iter().map(division_text).collect::<Vec<_>>().join("、"),
-                            Err(bad) => format!("{}{}", i18n.t("routing.divisions.unknown"), bad.join("、")),
+                            Err(bad) => format!("{}{}", i18n.t(key!("routing.divisions.unknown")), bad.join("、")),
                         })}
                     </span>
                     <ApiFieldErrors field="when.divisions" errors=form_errors/>
                 </label>
             </div>
-            <CheckGroup label="routing.cond.categories" name="categories" which=Checks::Categories form
+            <CheckGroup label=key!("routing.cond.categories") name="categories" which=Checks::Categories form
                 codes=Category::ALL.iter().map(|c| c.code()).collect()
                 text=category_text/>
-            <CheckGroup label="routing.cond.key_classes" name="key_classes" which=Checks::KeyClasses form
+            <CheckGroup label=key!("routing.cond.key_classes") name="key_classes" which=Checks::KeyClasses form
                 codes=KeyClass::ALL.iter().map(|c| c.code()).collect()
                 text=key_class_text/>
-            <CheckGroup label="routing.cond.channels" name="channels" which=Checks::Channels form
+            <CheckGroup label=key!("routing.cond.channels") name="channels" which=Checks::Channels form
                 codes=Channel::ALL.iter().map(|c| c.code()).collect()
                 text=channel_text/>
             <OtherErrors fields=RULE_FIELDS errors=form_errors/>
-            <p class="hint">{move || i18n.t("routing.apply_hint")}</p>
+            <p class="hint">{move || i18n.t(key!("routing.apply_hint"))}</p>
             <div class="actions">
-                <button type="submit" class="btn btn-primary" id="apply-rule">{move || i18n.t("routing.apply")}</button>
-                <button type="button" class="btn" id="cancel-rule" on:click=move |_| editing.set(None)>{move || i18n.t("action.cancel")}</button>
+                <button type="submit" class="btn btn-primary" id="apply-rule">{move || i18n.t(key!("routing.apply"))}</button>
+                <button type="button" class="btn" id="cancel-rule" on:click=move |_| editing.set(None)>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }
@@ -654,7 +656,7 @@ fn channel_text(code: &str, lang: duban_case::Lang) -> &'static str {
 /// A condition list chosen with check boxes (`input[name=<name>][value=<code>]`).
 #[component]
 fn CheckGroup(
-    label: &'static str,
+    label: Key,
     name: &'static str,
     which: Checks,
     form: RwSignal<RuleDraft>,

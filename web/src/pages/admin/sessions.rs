@@ -5,6 +5,8 @@ use duban_api::ApiError;
 use duban_api::keys::UserKey;
 use duban_api::sessions::SessionView;
 use duban_api::sessions::{EndUserSession, EndUserSessions, ListUserSessions, SessionKey};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -14,10 +16,7 @@ use crate::format::local_time;
 use crate::i18n::use_i18n;
 
 #[component]
-pub(super) fn UserSessions(
-    user_id: String,
-    notice: RwSignal<Option<&'static str>>,
-) -> impl IntoView {
+pub(super) fn UserSessions(user_id: String, notice: RwSignal<Option<Key>>) -> impl IntoView {
     let i18n = use_i18n();
     let sessions = RwSignal::new(None::<Vec<SessionView>>);
     let errors = RwSignal::new(Vec::<ApiError>::new());
@@ -54,7 +53,7 @@ pub(super) fn UserSessions(
             match ended {
                 Ok(_) => {
                     errors.set(Vec::new());
-                    notice.set(Some("users.sessions.ended"));
+                    notice.set(Some(key!("users.sessions.ended")));
                     load();
                 }
                 Err(f) => errors.set(f.errors().to_vec()),
@@ -66,22 +65,22 @@ pub(super) fn UserSessions(
     view! {
         <div class="user-sessions" data-user=user_id.clone()>
             <div class="page-head">
-                <h3>{move || i18n.t("users.sessions")}</h3>
+                <h3>{move || i18n.t(key!("users.sessions"))}</h3>
                 <button type="button" class="btn btn-danger" id="end-all-sessions"
                     disabled=move || busy.get() || sessions.with(|s| s.as_ref().is_none_or(Vec::is_empty))
                     on:click=move |_| end(None)>
-                    {move || i18n.t("users.sessions.end_all")}
+                    {move || i18n.t(key!("users.sessions.end_all"))}
                 </button>
             </div>
             <OtherErrors fields=&[] errors/>
             <table class="data-table session-table">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("users.sessions.created")}</th>
-                        <th>{move || i18n.t("users.sessions.last_seen")}</th>
-                        <th>{move || i18n.t("users.sessions.expires")}</th>
-                        <th>{move || i18n.t("users.sessions.from")}</th>
-                        <th>{move || i18n.t("admin.col.actions")}</th>
+                        <th>{move || i18n.t(key!("users.sessions.created"))}</th>
+                        <th>{move || i18n.t(key!("users.sessions.last_seen"))}</th>
+                        <th>{move || i18n.t(key!("users.sessions.expires"))}</th>
+                        <th>{move || i18n.t(key!("users.sessions.from"))}</th>
+                        <th>{move || i18n.t(key!("admin.col.actions"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -101,14 +100,14 @@ pub(super) fn UserSessions(
                                     <button type="button" class="btn btn-small end-session"
                                         disabled=move || busy.get()
                                         on:click=move |_| end(Some(id.clone()))>
-                                        {move || i18n.t("users.sessions.end")}
+                                        {move || i18n.t(key!("users.sessions.end"))}
                                     </button>
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                     <Show when=move || sessions.with(|s| s.as_ref().is_some_and(Vec::is_empty))>
-                        <tr><td class="empty" colspan="5">{move || i18n.t("users.sessions.none")}</td></tr>
+                        <tr><td class="empty" colspan="5">{move || i18n.t(key!("users.sessions.none"))}</td></tr>
                     </Show>
                 </tbody>
             </table>

@@ -12,6 +12,8 @@ use duban_core::CodedError as _;
 use duban_sla::{
     Condition, Limit, RequestKind, RuleSet, RuleSetDraft, SlaError, Stage, StageRule, TimeUnit,
 };
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -29,16 +31,24 @@ const SET_FIELDS: &[&str] = &["warn_percent", "max_extension", "rules", "reason"
 
 /// Time units of SLA limits: `(unit, code, string-table key)`, in the order the
 /// selects list them.
-const LIMIT_UNITS: [(TimeUnit, &str, &str); 5] = [
-    (TimeUnit::Minutes, "minutes", "unit.minutes"),
-    (TimeUnit::Hours, "hours", "unit.hours"),
+const LIMIT_UNITS: [(TimeUnit, &str, Key); 5] = [
+    (TimeUnit::Minutes, "minutes", key!("unit.minutes")),
+    (TimeUnit::Hours, "hours", key!("unit.hours")),
     (
         TimeUnit::WorkingHours,
         "working_hours",
-        "unit.working_hours",
+        key!("unit.working_hours"),
     ),
-    (TimeUnit::NaturalDays, "natural_days", "unit.natural_days"),
-    (TimeUnit::WorkingDays, "working_days", "unit.working_days"),
+    (
+        TimeUnit::NaturalDays,
+        "natural_days",
+        key!("unit.natural_days"),
+    ),
+    (
+        TimeUnit::WorkingDays,
+        "working_days",
+        key!("unit.working_days"),
+    ),
 ];
 
 /// The natures of a request a rule may be limited to, in the order the form lists them.
@@ -50,10 +60,10 @@ const REQUEST_KINDS: [RequestKind; 4] = [
 ];
 
 /// The urgency choices of a rule's condition: `(code, string-table key)`.
-const URGENCY: [(&str, &str); 3] = [
-    ("any", "sla.urgent.any"),
-    ("yes", "sla.urgent.yes"),
-    ("no", "sla.urgent.no"),
+const URGENCY: [(&str, Key); 3] = [
+    ("any", key!("sla.urgent.any")),
+    ("yes", key!("sla.urgent.yes")),
+    ("no", key!("sla.urgent.no")),
 ];
 
 fn unit_code(unit: TimeUnit) -> &'static str {
@@ -86,8 +96,8 @@ fn limit_text(limit: Limit, lang: Lang) -> String {
 fn condition_text(i18n: I18n, when: &Condition) -> String {
     let mut parts: Vec<String> = Vec::new();
     match when.urgent {
-        Some(true) => parts.push(i18n.t("sla.cond.urgent").to_owned()),
-        Some(false) => parts.push(i18n.t("sla.cond.not_urgent").to_owned()),
+        Some(true) => parts.push(i18n.t(key!("sla.cond.urgent")).to_owned()),
+        Some(false) => parts.push(i18n.t(key!("sla.cond.not_urgent")).to_owned()),
         None => {}
     }
     if !when.kinds.is_empty() {
@@ -101,7 +111,7 @@ fn condition_text(i18n: I18n, when: &Condition) -> String {
         );
     }
     if parts.is_empty() {
-        i18n.t("sla.cond.always").to_owned()
+        i18n.t(key!("sla.cond.always")).to_owned()
     } else {
         parts.join(" · ")
     }
@@ -137,13 +147,13 @@ fn error_text(i18n: I18n, e: &ApiError, rules: &[StageRuleDraft]) -> String {
         };
     }
     let label = match e.field.as_str() {
-        "warn_percent" => i18n.t("sla.warn_percent"),
-        "max_extension" => i18n.t("sla.max_extension"),
-        "rules" => i18n.t("sla.field.rules"),
-        "reason" => i18n.t("sla.reason"),
+        "warn_percent" => i18n.t(key!("sla.warn_percent")),
+        "max_extension" => i18n.t(key!("sla.max_extension")),
+        "rules" => i18n.t(key!("sla.field.rules")),
+        "reason" => i18n.t(key!("sla.reason")),
         _ => return message,
     };
-    format!("{label}{}{message}", i18n.t("routing.colon"))
+    format!("{label}{}{message}", i18n.t(key!("routing.colon")))
 }
 
 /// The rule set as the form sends it, unchanged.
@@ -245,6 +255,7 @@ impl SetDraft {
             field,
             code: format!("rule_set.{}", e.code()),
             message: e.message(lang),
+            params: Default::default(),
         };
         // Not a number: 0, which the checks name as out of range.
         let amount = |s: &str| s.trim().parse::<u32>().unwrap_or(0);
@@ -338,7 +349,7 @@ fn SlaAdmin() -> impl IntoView {
     let loaded = RwSignal::new(false);
     // The id of the rule set being edited.
     let editing = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
 
     let load = Callback::new(move |()| {
         let lang = i18n.lang_untracked();
@@ -358,14 +369,14 @@ fn SlaAdmin() -> impl IntoView {
     view! {
         <section id="sla-admin">
             <div class="page-head">
-                <h1>{move || i18n.t("sla.title")}</h1>
+                <h1>{move || i18n.t(key!("sla.title"))}</h1>
             </div>
-            <p class="hint">{move || i18n.t("sla.hint")}</p>
-            <p class="banner banner-warn" id="sla-scope">{move || i18n.t("sla.scope")}</p>
+            <p class="hint">{move || i18n.t(key!("sla.hint"))}</p>
+            <p class="banner banner-warn" id="sla-scope">{move || i18n.t(key!("sla.scope"))}</p>
             <OtherErrors fields=&[] errors=load_errors/>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
             <Show when=move || loaded.get() && sets.with(Vec::is_empty)>
-                <p class="empty" id="sla-empty">{move || i18n.t("sla.empty")}</p>
+                <p class="empty" id="sla-empty">{move || i18n.t(key!("sla.empty"))}</p>
             </Show>
             {move || sets.get().into_iter().map(|set| {
                 let id = set.id().to_owned();
@@ -387,26 +398,26 @@ fn SlaAdmin() -> impl IntoView {
                                         notice.set(None);
                                         editing.set(Some(edit_id.clone()));
                                     }>
-                                    {move || i18n.t("admin.edit")}
+                                    {move || i18n.t(key!("admin.edit"))}
                                 </button>
                             </div>
                         </div>
-                        <p class="muted rule-set-source">{format!("{}{}", i18n.t("rules.source"), set.source())}</p>
+                        <p class="muted rule-set-source">{format!("{}{}", i18n.t(key!("rules.source")), set.source())}</p>
                         <dl class="facts">
-                            <dt>{i18n.t("sla.warn_percent")}</dt>
+                            <dt>{i18n.t(key!("sla.warn_percent"))}</dt>
                             <dd class="rule-set-warn" data-value=set.warn_percent()>{format!("{}%", set.warn_percent())}</dd>
-                            <dt>{i18n.t("sla.max_extension")}</dt>
+                            <dt>{i18n.t(key!("sla.max_extension"))}</dt>
                             <dd class="rule-set-max-extension"
                                 data-amount=ext.map(|l| l.amount().to_string())
                                 data-unit=ext.map(|l| unit_code(l.unit()))>
-                                {ext.map_or_else(|| i18n.t("sla.no_extension").to_owned(), |l| limit_text(l, lang))}
+                                {ext.map_or_else(|| i18n.t(key!("sla.no_extension")).to_owned(), |l| limit_text(l, lang))}
                             </dd>
                         </dl>
                         <table class="data-table rules-table stage-rules">
                             <thead><tr>
-                                <th>{i18n.t("clock.stage")}</th>
-                                <th>{i18n.t("rules.when")}</th>
-                                <th>{i18n.t("clock.limit")}</th>
+                                <th>{i18n.t(key!("clock.stage"))}</th>
+                                <th>{i18n.t(key!("rules.when"))}</th>
+                                <th>{i18n.t(key!("clock.limit"))}</th>
                             </tr></thead>
                             <tbody>
                                 {set.rules().iter().enumerate().map(|(i, r)| view! {
@@ -445,7 +456,7 @@ fn unit_options(i18n: I18n, current: impl Fn() -> String + Copy + Send + 'static
 fn RuleSetForm(
     set: RuleSet,
     editing: RwSignal<Option<String>>,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Key>>,
     on_saved: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -505,7 +516,7 @@ fn RuleSetForm(
             match api::call::<UpdateRuleSet>(&key, &(), &body, lang).await {
                 Ok(_) => {
                     busy.set(false);
-                    notice.set(Some("sla.saved"));
+                    notice.set(Some(key!("sla.saved")));
                     editing.set(None);
                     on_saved.run(());
                 }
@@ -532,17 +543,17 @@ fn RuleSetForm(
 
     view! {
         <form id="rule-set-form" class="form action-panel" novalidate node_ref=node on:submit=on_submit data-id=id>
-            <h3>{move || i18n.t("sla.edit_title")}{title}</h3>
+            <h3>{move || i18n.t(key!("sla.edit_title"))}{title}</h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("sla.field.warn_percent")}</span>
+                    <span class="label">{move || i18n.t(key!("sla.field.warn_percent"))}</span>
                     <NumericText name="warn_percent"
                         text=Signal::derive(move || form.with(|d| d.warn_percent.clone()))
                         on_text=move |v| form.update(|d| d.warn_percent = v)/>
                     <ApiFieldErrors field="warn_percent" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("sla.field.max_extension")}</span>
+                    <span class="label">{move || i18n.t(key!("sla.field.max_extension"))}</span>
                     <NumericText name="max_extension_amount"
                         attr:disabled=move || no_extension.get()
                         text=Signal::derive(move || form.with(|d| d.ext_amount.clone()))
@@ -550,21 +561,21 @@ fn RuleSetForm(
                     <ApiFieldErrors field="max_extension" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("sla.field.max_extension_unit")}</span>
+                    <span class="label">{move || i18n.t(key!("sla.field.max_extension_unit"))}</span>
                     <select name="max_extension_unit" on:change=set_field(|d, v| {
                         if d.ext_amount.trim().is_empty() && !v.is_empty() {
                             d.ext_amount = "1".into();
                         }
                         d.ext_unit = v;
                     })>
-                        <option value="" selected=move || no_extension.get()>{move || i18n.t("sla.no_extension")}</option>
+                        <option value="" selected=move || no_extension.get()>{move || i18n.t(key!("sla.no_extension"))}</option>
                         {unit_options(i18n, move || form.with(|d| d.ext_unit.clone()))}
                     </select>
                 </label>
             </div>
             <div class="field">
-                <span class="label">{move || i18n.t("sla.field.rules")}</span>
-                <p class="hint">{move || i18n.t("sla.order_hint")}</p>
+                <span class="label">{move || i18n.t(key!("sla.field.rules"))}</span>
+                <p class="hint">{move || i18n.t(key!("sla.order_hint"))}</p>
                 <div class="stage-rule-list">
                     {move || (0..count.get()).map(|i| {
                         let get = move |f: fn(&StageRuleDraft) -> String| move || form.with(|d| d.rules.get(i).map(f).unwrap_or_default());
@@ -580,7 +591,7 @@ fn RuleSetForm(
                             <div class="stage-rule-edit" data-index=i data-stage=get(|x| x.stage.clone())>
                                 <span class="num rule-order">{i + 1}</span>
                                 <label class="field">
-                                    <span class="label">{move || i18n.t("clock.stage")}</span>
+                                    <span class="label">{move || i18n.t(key!("clock.stage"))}</span>
                                     <select name="stage" on:change=put(|x, v| x.stage = v)>
                                         {stages.into_iter().map(|s| view! {
                                             <option value=s.code() selected=move || form.with(|d| d.rules.get(i).is_some_and(|x| x.stage == s.code()))>
@@ -590,7 +601,7 @@ fn RuleSetForm(
                                     </select>
                                 </label>
                                 <label class="field">
-                                    <span class="label">{move || i18n.t("sla.field.urgent")}</span>
+                                    <span class="label">{move || i18n.t(key!("sla.field.urgent"))}</span>
                                     <select name="urgent" on:change=put(|x, v| x.urgent = v)>
                                         {URGENCY.into_iter().map(|(code, key)| view! {
                                             <option value=code selected=move || form.with(|d| d.rules.get(i).is_some_and(|x| x.urgent == code))>
@@ -600,7 +611,7 @@ fn RuleSetForm(
                                     </select>
                                 </label>
                                 <fieldset class="field" data-checks="kinds">
-                                    <span class="label">{move || i18n.t("sla.field.kinds")}</span>
+                                    <span class="label">{move || i18n.t(key!("sla.field.kinds"))}</span>
                                     <div class="checks">
                                         {REQUEST_KINDS.into_iter().map(|k| {
                                             let code = request_kind_code(k);
@@ -622,13 +633,13 @@ fn RuleSetForm(
                                     </div>
                                 </fieldset>
                                 <label class="field">
-                                    <span class="label">{move || i18n.t("sla.field.amount")}</span>
+                                    <span class="label">{move || i18n.t(key!("sla.field.amount"))}</span>
                                     <NumericText name="amount" text=Signal::derive(get(|x| x.amount.clone()))
                                         on_text=move |v| form.update(|d| if let Some(x) = d.rules.get_mut(i) { x.amount = v })/>
                                     <FieldErrorsAt field=format!("rules[{i}].limit") errors/>
                                 </label>
                                 <label class="field">
-                                    <span class="label">{move || i18n.t("sla.field.unit")}</span>
+                                    <span class="label">{move || i18n.t(key!("sla.field.unit"))}</span>
                                     <select name="unit" on:change=put(|x, v| x.unit = v)>
                                         {unit_options(i18n, get(|x| x.unit.clone()))}
                                     </select>
@@ -644,12 +655,12 @@ fn RuleSetForm(
                 <div class="actions">
                     <button type="button" class="btn btn-small" id="add-stage-rule"
                         on:click=move |_| form.update(|d| d.rules.push(StageRuleDraft::default()))>
-                        {move || i18n.t("sla.add_rule")}
+                        {move || i18n.t(key!("sla.add_rule"))}
                     </button>
                 </div>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("admin.reason")}</span>
+                <span class="label">{move || i18n.t(key!("admin.reason"))}</span>
                 <input type="text" name="reason" id="rule-set-reason" maxlength="200"
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))/>
@@ -669,13 +680,13 @@ fn RuleSetForm(
                 }))
             }}
             <OtherErrors fields=SET_FIELDS errors/>
-            <p class="hint" id="rule-set-scope">{move || i18n.t("sla.scope")}</p>
+            <p class="hint" id="rule-set-scope">{move || i18n.t(key!("sla.scope"))}</p>
             <div class="actions">
                 <button type="submit" class="btn btn-primary" id="save-rule-set" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("admin.save") }}
+                    {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("admin.save")) }}
                 </button>
                 <button type="button" class="btn" id="cancel-rule-set" on:click=move |_| editing.set(None)>
-                    {move || i18n.t("action.cancel")}
+                    {move || i18n.t(key!("action.cancel"))}
                 </button>
             </div>
         </form>
@@ -760,6 +771,7 @@ mod tests {
             field: field.into(),
             code: code.into(),
             message: String::new(),
+            params: Default::default(),
         };
         assert_eq!(
             place(e(

@@ -5,6 +5,8 @@ use duban_api::admin::{CreateUnit, ListUnits, UpdateUnit};
 use duban_api::keys::UnitKey;
 use duban_api::{ApiError, UNIT_KINDS, UnitDraft, UnitView};
 use duban_divisions::DivisionCode;
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -64,7 +66,7 @@ fn UnitsAdmin() -> impl IntoView {
     let load_errors = RwSignal::new(Vec::<ApiError>::new());
     let loaded = RwSignal::new(false);
     let open = RwSignal::new(None::<(Mode, UnitDraft)>);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
 
     spawn_local(async move {
         match api::call::<ListUnits>(&(), &(), &(), i18n.lang_untracked()).await {
@@ -82,10 +84,10 @@ fn UnitsAdmin() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("units.title")}</h1>
+                <h1>{move || i18n.t(key!("units.title"))}</h1>
                 <button type="button" class="btn btn-primary" id="new-unit"
                     on:click=move |_| start(Mode::Create, UnitDraft { kind: "department".into(), ..UnitDraft::default() })>
-                    {move || i18n.t("units.new")}
+                    {move || i18n.t(key!("units.new"))}
                 </button>
             </div>
             <OtherErrors fields=&[] errors=load_errors/>
@@ -94,11 +96,11 @@ fn UnitsAdmin() -> impl IntoView {
             <table class="data-table" id="unit-table">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("units.name")}</th>
-                        <th>{move || i18n.t("units.id")}</th>
-                        <th>{move || i18n.t("units.kind")}</th>
-                        <th>{move || i18n.t("units.division")}</th>
-                        <th>{move || i18n.t("admin.col.actions")}</th>
+                        <th>{move || i18n.t(key!("units.name"))}</th>
+                        <th>{move || i18n.t(key!("units.id"))}</th>
+                        <th>{move || i18n.t(key!("units.kind"))}</th>
+                        <th>{move || i18n.t(key!("units.division"))}</th>
+                        <th>{move || i18n.t(key!("admin.col.actions"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -131,19 +133,19 @@ fn UnitsAdmin() -> impl IntoView {
                                 <td class="nowrap">
                                     <button type="button" class="btn btn-small add-child"
                                         on:click=move |_| start(Mode::Create, child.clone())>
-                                        {move || i18n.t("units.add_child")}
+                                        {move || i18n.t(key!("units.add_child"))}
                                     </button>
                                     " "
                                     <button type="button" class="btn btn-small edit-unit"
                                         on:click=move |_| start(Mode::Edit(id.clone()), edit.clone())>
-                                        {move || i18n.t("units.edit")}
+                                        {move || i18n.t(key!("units.edit"))}
                                     </button>
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                     <Show when=move || loaded.get() && units.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan="5">{move || i18n.t("units.empty")}</td></tr>
+                        <tr><td class="empty" colspan="5">{move || i18n.t(key!("units.empty"))}</td></tr>
                     </Show>
                 </tbody>
             </table>
@@ -158,7 +160,7 @@ fn UnitForm(
     draft: UnitDraft,
     units: RwSignal<Vec<UnitView>>,
     open: RwSignal<Option<(Mode, UnitDraft)>>,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Key>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let form = RwSignal::new(draft);
@@ -207,8 +209,8 @@ fn UnitForm(
                     });
                     open.set(None);
                     notice.set(Some(match mode {
-                        Mode::Create => "units.created",
-                        Mode::Edit(_) => "units.saved",
+                        Mode::Create => key!("units.created"),
+                        Mode::Edit(_) => key!("units.saved"),
                     }));
                 }
                 Err(f) => {
@@ -226,9 +228,9 @@ fn UnitForm(
         }
     };
     let title = if editing.is_some() {
-        "units.edit_title"
+        key!("units.edit_title")
     } else {
-        "units.new_title"
+        key!("units.new_title")
     };
 
     view! {
@@ -236,12 +238,12 @@ fn UnitForm(
             <h3>{move || i18n.t(title)}</h3>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("units.id")}</span>
+                    <span class="label">{move || i18n.t(key!("units.id"))}</span>
                     {match editing.clone() {
                         Some(id) => view! { <code class="unit-id">{id}</code> }.into_any(),
                         None => view! {
                             <input type="text" name="id" maxlength="64" autocomplete="off"
-                                placeholder=move || i18n.t("units.id.hint")
+                                placeholder=move || i18n.t(key!("units.id.hint"))
                                 prop:value=move || form.with(|d| d.id.clone())
                                 on:input=set(|d, v| d.id = v)/>
                         }.into_any(),
@@ -249,14 +251,14 @@ fn UnitForm(
                     <ApiFieldErrors field="id" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("units.name")}</span>
+                    <span class="label">{move || i18n.t(key!("units.name"))}</span>
                     <input type="text" name="name" maxlength="100"
                         prop:value=move || form.with(|d| d.name.clone())
                         on:input=set(|d, v| d.name = v)/>
                     <ApiFieldErrors field="name" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("units.kind")}</span>
+                    <span class="label">{move || i18n.t(key!("units.kind"))}</span>
                     <select name="kind" on:change=set(|d, v| d.kind = v)>
                         {UNIT_KINDS.into_iter().map(|code| view! {
                             <option value=code selected=move || form.with(|d| d.kind == code)>{move || unit_kind_label(i18n, code)}</option>
@@ -265,9 +267,9 @@ fn UnitForm(
                     <ApiFieldErrors field="kind" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("units.parent")}</span>
+                    <span class="label">{move || i18n.t(key!("units.parent"))}</span>
                     <select name="parent" on:change=set(|d, v| d.parent = Some(v).filter(|p| !p.is_empty()))>
-                        <option value="" selected=move || form.with(|d| d.parent.is_none())>{move || i18n.t("units.no_parent")}</option>
+                        <option value="" selected=move || form.with(|d| d.parent.is_none())>{move || i18n.t(key!("units.no_parent"))}</option>
                         {move || {
                             let all = units.get();
                             let own = own_id.clone();
@@ -283,20 +285,20 @@ fn UnitForm(
                     <ApiFieldErrors field="parent" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("units.division_optional")}</span>
+                    <span class="label">{move || i18n.t(key!("units.division_optional"))}</span>
                     <input type="text" name="division" maxlength="6" inputmode="numeric"
                         prop:value=move || form.with(|d| d.division.clone().unwrap_or_default())
                         on:input=set(|d, v| d.division = Some(v))/>
                     <span class="hint division-name">
                         {move || form.with(|d| d.division.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(|c| {
-                            c.parse::<DivisionCode>().map_or_else(|_| i18n.t("units.division_unknown").to_owned(), |dc| dc.division().full_name())
+                            c.parse::<DivisionCode>().map_or_else(|_| i18n.t(key!("units.division_unknown")).to_owned(), |dc| dc.division().full_name())
                         }))}
                     </span>
                     <ApiFieldErrors field="division" errors/>
                 </label>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("admin.reason")}</span>
+                <span class="label">{move || i18n.t(key!("admin.reason"))}</span>
                 <input type="text" name="reason" maxlength="200"
                     prop:value=move || form.with(|d| d.reason.clone())
                     on:input=set(|d, v| d.reason = v)/>
@@ -305,9 +307,9 @@ fn UnitForm(
             <OtherErrors fields=UNIT_FIELDS errors/>
             <div class="actions">
                 <button type="submit" class="btn btn-primary" id="save-unit" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("admin.save") }}
+                    {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("admin.save")) }}
                 </button>
-                <button type="button" class="btn" on:click=move |_| open.set(None)>{move || i18n.t("action.cancel")}</button>
+                <button type="button" class="btn" on:click=move |_| open.set(None)>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }

@@ -4,6 +4,8 @@
 use duban_api::admin::{CreateUser, ListUnits, ListUsers, UpdateUser};
 use duban_api::keys::UserKey;
 use duban_api::{ApiError, UnitView, UserDraft, UserPatch, UserView};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -39,7 +41,7 @@ fn UsersAdmin() -> impl IntoView {
     let editing = RwSignal::new(None::<String>);
     // The account whose sessions show.
     let sessions_of = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
 
     spawn_local(async move {
         let lang = i18n.lang_untracked();
@@ -56,20 +58,20 @@ fn UsersAdmin() -> impl IntoView {
     view! {
         <section>
             <div class="page-head">
-                <h1>{move || i18n.t("users.title")}</h1>
-                <span class="count">{move || format!("{} {}", i18n.t("cases.total"), users.with(Vec::len))}</span>
+                <h1>{move || i18n.t(key!("users.title"))}</h1>
+                <span class="count">{move || format!("{} {}", i18n.t(key!("cases.total")), users.with(Vec::len))}</span>
             </div>
             <OtherErrors fields=&[] errors=load_errors/>
             {move || notice.get().map(|n| view! { <p class="banner banner-ok" id="admin-notice">{move || i18n.t(n)}</p> })}
             <table class="data-table" id="user-table">
                 <thead>
                     <tr>
-                        <th>{move || i18n.t("login.username")}</th>
-                        <th>{move || i18n.t("users.display_name")}</th>
-                        <th>{move || i18n.t("users.role")}</th>
-                        <th>{move || i18n.t("users.unit")}</th>
-                        <th>{move || i18n.t("users.state")}</th>
-                        <th>{move || i18n.t("admin.col.actions")}</th>
+                        <th>{move || i18n.t(key!("login.username"))}</th>
+                        <th>{move || i18n.t(key!("users.display_name"))}</th>
+                        <th>{move || i18n.t(key!("users.role"))}</th>
+                        <th>{move || i18n.t(key!("users.unit"))}</th>
+                        <th>{move || i18n.t(key!("users.state"))}</th>
+                        <th>{move || i18n.t(key!("admin.col.actions"))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -93,17 +95,17 @@ fn UsersAdmin() -> impl IntoView {
                                     <td class="nowrap" data-role=role>{move || role_label(i18n, role)}</td>
                                     <td>{unit}</td>
                                     <td class="nowrap">
-                                        {move || if disabled { i18n.t("users.disabled") } else { i18n.t("users.active") }}
+                                        {move || if disabled { i18n.t(key!("users.disabled")) } else { i18n.t(key!("users.active")) }}
                                     </td>
                                     <td class="nowrap">
                                         <button type="button" class="btn btn-small edit-user"
                                             on:click=move |_| toggle(editing, &id, notice)>
-                                            {move || i18n.t("admin.edit")}
+                                            {move || i18n.t(key!("admin.edit"))}
                                         </button>
                                         " "
                                         <button type="button" class="btn btn-small show-sessions"
                                             on:click=move |_| toggle(sessions_of, &sessions_id, notice)>
-                                            {move || i18n.t("users.sessions")}
+                                            {move || i18n.t(key!("users.sessions"))}
                                         </button>
                                     </td>
                                 </tr>
@@ -121,18 +123,18 @@ fn UsersAdmin() -> impl IntoView {
                         }).collect_view()
                     }}
                     <Show when=move || loaded.get() && users.with(Vec::is_empty)>
-                        <tr><td class="empty" colspan="6">{move || i18n.t("users.empty")}</td></tr>
+                        <tr><td class="empty" colspan="6">{move || i18n.t(key!("users.empty"))}</td></tr>
                     </Show>
                 </tbody>
             </table>
-            <h2>{move || i18n.t("users.new")}</h2>
+            <h2>{move || i18n.t(key!("users.new"))}</h2>
             <UserCreateForm units users notice/>
         </section>
     }
 }
 
 /// Open the panel of the account `id` (its form or its sessions), or close it if open.
-fn toggle(open: RwSignal<Option<String>>, id: &str, notice: RwSignal<Option<&'static str>>) {
+fn toggle(open: RwSignal<Option<String>>, id: &str, notice: RwSignal<Option<Key>>) {
     notice.set(None);
     open.update(|o| {
         *o = if o.as_deref() == Some(id) {
@@ -149,7 +151,7 @@ fn UnitSelect(units: RwSignal<Vec<UnitView>>, value: RwSignal<String>) -> impl I
     let i18n = use_i18n();
     view! {
         <select name="unit_id" on:change=move |ev| value.set(event_target_value(&ev))>
-            <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t("users.no_unit")}</option>
+            <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t(key!("users.no_unit"))}</option>
             {move || unit_options(&units.get(), |_| false).into_iter().map(|(id, label)| {
                 let chosen = id.clone();
                 view! { <option value=id selected=move || value.with(|v| *v == chosen)>{label}</option> }
@@ -175,7 +177,7 @@ fn RoleSelect(value: RwSignal<String>) -> impl IntoView {
 fn UserCreateForm(
     units: RwSignal<Vec<UnitView>>,
     users: RwSignal<Vec<UserView>>,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Key>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let username = RwSignal::new(String::new());
@@ -216,7 +218,7 @@ fn UserCreateForm(
                     for s in [username, display_name, unit, password, reason] {
                         s.set(String::new());
                     }
-                    notice.set(Some("users.created"));
+                    notice.set(Some(key!("users.created")));
                 }
                 Err(f) => errors.set(f.errors().to_vec()),
             }
@@ -228,32 +230,32 @@ fn UserCreateForm(
         <form id="user-form" class="form action-panel" novalidate on:submit=on_submit>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("login.username")}</span>
+                    <span class="label">{move || i18n.t(key!("login.username"))}</span>
                     <input type="text" name="username" autocomplete="off" maxlength="64"
                         prop:value=move || username.get()
                         on:input=move |ev| username.set(event_target_value(&ev))/>
                     <ApiFieldErrors field="username" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.display_name")}</span>
+                    <span class="label">{move || i18n.t(key!("users.display_name"))}</span>
                     <input type="text" name="display_name" maxlength="50"
                         prop:value=move || display_name.get()
                         on:input=move |ev| display_name.set(event_target_value(&ev))/>
                     <ApiFieldErrors field="display_name" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.role")}</span>
+                    <span class="label">{move || i18n.t(key!("users.role"))}</span>
                     <RoleSelect value=role/>
                     <ApiFieldErrors field="role" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.unit")}</span>
+                    <span class="label">{move || i18n.t(key!("users.unit"))}</span>
                     <UnitSelect units value=unit/>
                     <ApiFieldErrors field="unit_id" errors/>
                     <ApiFieldErrors field="unit" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.initial_password")}</span>
+                    <span class="label">{move || i18n.t(key!("users.initial_password"))}</span>
                     <input type="password" name="password" autocomplete="new-password"
                         prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev))/>
@@ -261,7 +263,7 @@ fn UserCreateForm(
                 </label>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("admin.reason")}</span>
+                <span class="label">{move || i18n.t(key!("admin.reason"))}</span>
                 <input type="text" name="reason" maxlength="200"
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))/>
@@ -270,7 +272,7 @@ fn UserCreateForm(
             <OtherErrors fields=USER_FIELDS errors/>
             <div class="actions">
                 <button type="submit" class="btn btn-primary" id="create-user" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("users.create") }}
+                    {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("users.create")) }}
                 </button>
             </div>
         </form>
@@ -284,7 +286,7 @@ fn UserEditForm(
     units: RwSignal<Vec<UnitView>>,
     users: RwSignal<Vec<UserView>>,
     editing: RwSignal<Option<String>>,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Key>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let display_name = RwSignal::new(user.display_name.clone());
@@ -344,7 +346,7 @@ fn UserEditForm(
                         }
                     });
                     editing.set(None);
-                    notice.set(Some("users.saved"));
+                    notice.set(Some(key!("users.saved")));
                 }
                 Err(f) => {
                     errors.set(f.errors().to_vec());
@@ -358,27 +360,27 @@ fn UserEditForm(
         <form class="form user-edit" data-id=user.id.clone() novalidate on:submit=on_submit>
             <div class="form-grid">
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.display_name")}</span>
+                    <span class="label">{move || i18n.t(key!("users.display_name"))}</span>
                     <input type="text" name="display_name" maxlength="50"
                         prop:value=move || display_name.get()
                         on:input=move |ev| display_name.set(event_target_value(&ev))/>
                     <ApiFieldErrors field="display_name" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.role")}</span>
+                    <span class="label">{move || i18n.t(key!("users.role"))}</span>
                     <RoleSelect value=role/>
                     <ApiFieldErrors field="role" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.unit")}</span>
+                    <span class="label">{move || i18n.t(key!("users.unit"))}</span>
                     <UnitSelect units value=unit/>
                     <ApiFieldErrors field="unit_id" errors/>
                     <ApiFieldErrors field="unit" errors/>
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("users.reset_password")}</span>
+                    <span class="label">{move || i18n.t(key!("users.reset_password"))}</span>
                     <input type="password" name="password" autocomplete="new-password"
-                        placeholder=move || i18n.t("users.reset_password.hint")
+                        placeholder=move || i18n.t(key!("users.reset_password.hint"))
                         on:input=move |ev| password.set(event_target_value(&ev))/>
                     <ApiFieldErrors field="password" errors/>
                 </label>
@@ -386,11 +388,11 @@ fn UserEditForm(
                     <input type="checkbox" name="disabled"
                         prop:checked=move || disabled.get()
                         on:change=move |ev| disabled.set(event_target_checked(&ev))/>
-                    <span>{move || i18n.t("users.disable")}</span>
+                    <span>{move || i18n.t(key!("users.disable"))}</span>
                 </label>
             </div>
             <label class="field field-wide">
-                <span class="label">{move || i18n.t("admin.reason")}</span>
+                <span class="label">{move || i18n.t(key!("admin.reason"))}</span>
                 <input type="text" name="reason" maxlength="200"
                     on:input=move |ev| reason.set(event_target_value(&ev))/>
                 <ApiFieldErrors field="reason" errors/>
@@ -398,9 +400,9 @@ fn UserEditForm(
             <OtherErrors fields=USER_FIELDS errors/>
             <div class="actions">
                 <button type="submit" class="btn btn-primary save-user" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t("common.saving") } else { i18n.t("admin.save") }}
+                    {move || if busy.get() { i18n.t(key!("common.saving")) } else { i18n.t(key!("admin.save")) }}
                 </button>
-                <button type="button" class="btn" on:click=move |_| editing.set(None)>{move || i18n.t("action.cancel")}</button>
+                <button type="button" class="btn" on:click=move |_| editing.set(None)>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }

@@ -5,6 +5,8 @@ use duban_api::{ApiError, UnitView};
 use duban_case::draft::OutcomeDraft;
 use duban_case::lifecycle::{ActionKind, Command};
 use duban_case::model::{Closure, Finding, Satisfaction};
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 
 use crate::components::multi_select::chosen_values;
@@ -83,9 +85,9 @@ impl ActionForm {
 }
 
 /// What the free-text box of an action is called, if it has one.
-fn text_label(kind: ActionKind) -> Option<&'static str> {
+fn text_label(kind: ActionKind) -> Option<Key> {
     match kind {
-        ActionKind::Dispatch | ActionKind::StartHandling => Some("action.note"),
+        ActionKind::Dispatch | ActionKind::StartHandling => Some(key!("action.note")),
         ActionKind::Return
         | ActionKind::Reopen
         | ActionKind::Pause
@@ -93,15 +95,15 @@ fn text_label(kind: ActionKind) -> Option<&'static str> {
         | ActionKind::RequestExtension
         | ActionKind::RefuseExtension
         | ActionKind::Unpublish
-        | ActionKind::Merge => Some("action.reason"),
-        ActionKind::SendBack => Some("action.comments"),
-        ActionKind::ReturnVisit => Some("action.visit_note"),
+        | ActionKind::Merge => Some(key!("action.reason")),
+        ActionKind::SendBack => Some(key!("action.comments")),
+        ActionKind::ReturnVisit => Some(key!("action.visit_note")),
         _ => None,
     }
 }
 
 /// A labelled group of units in the lead-unit list.
-type UnitGroup = (&'static str, fn(&UnitView) -> bool);
+type UnitGroup = (Key, fn(&UnitView) -> bool);
 
 /// A count of the outcome form (`crate::numeric`), empty for 0.
 #[component]
@@ -153,17 +155,17 @@ pub(super) fn ActionPanel(
             <h3>{move || kind.label(lang())}</h3>
             {(kind == ActionKind::Dispatch).then(|| view! {
                 <label class="field">
-                    <span class="label">{move || i18n.t("action.lead_unit")}</span>
+                    <span class="label">{move || i18n.t(key!("action.lead_unit"))}</span>
                     <select name="lead_unit" on:change=move |ev| form.update(|f| f.lead_unit = event_target_value(&ev))>
-                        <option value="">{move || i18n.t("common.choose")}</option>
+                        <option value="">{move || i18n.t(key!("common.choose"))}</option>
                         {move || {
                             let all = units.get();
                             // Cities, their counties, provincial departments, zones.
                             let groups: [UnitGroup; 4] = [
-                                ("unit.group.city", |u| u.kind == "government" && u.parent.as_deref() == Some("prov-coord")),
-                                ("unit.group.county", |u| u.kind == "government" && u.parent.as_deref() != Some("prov-coord")),
-                                ("unit.group.department", |u| u.kind == "department"),
-                                ("unit.group.zone", |u| u.kind == "zone"),
+                                (key!("unit.group.city"), |u| u.kind == "government" && u.parent.as_deref() == Some("prov-coord")),
+                                (key!("unit.group.county"), |u| u.kind == "government" && u.parent.as_deref() != Some("prov-coord")),
+                                (key!("unit.group.department"), |u| u.kind == "department"),
+                                (key!("unit.group.zone"), |u| u.kind == "zone"),
                             ];
                             groups.into_iter().map(|(label, keep)| view! {
                                 <optgroup label=i18n.t(label)>
@@ -181,7 +183,7 @@ pub(super) fn ActionPanel(
                     {field_errors("lead_unit")}
                 </label>
                 <label class="field">
-                    <span class="label">{move || i18n.t("action.co_units")}</span>
+                    <span class="label">{move || i18n.t(key!("action.co_units"))}</span>
                     <select name="co_units" multiple size="5" on:change=move |ev| form.update(|f| f.co_units = chosen_values(&ev))>
                         // Departments, and whichever other units the form started with
                         // (a routing proposal may notify a government or a zone).
@@ -201,47 +203,47 @@ pub(super) fn ActionPanel(
             {(kind == ActionKind::Report).then(|| view! {
                 <div class="form-grid">
                     <label class="field">
-                        <span class="label">{move || i18n.t("outcome.finding")}</span>
+                        <span class="label">{move || i18n.t(key!("outcome.finding"))}</span>
                         <select name="finding" on:change=move |ev| form.update(|f| f.outcome.finding = event_target_value(&ev))>
-                            <option value="">{move || i18n.t("common.choose")}</option>
+                            <option value="">{move || i18n.t(key!("common.choose"))}</option>
                             {Finding::ALL.iter().map(|x| view! { <option value=x.code() selected=move || form.with(|f| f.outcome.finding == x.code())>{move || x.label(lang())}</option> }).collect_view()}
                         </select>
                         {field_errors("outcome.finding")}
                     </label>
-                    <label class="field"><span class="label">{move || i18n.t("outcome.rectification")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("outcome.rectification"))}</span>
                         <CountInput name="rectification_orders" form get=|o| u64::from(o.rectification_orders) set=|o, n| o.rectification_orders = u32::try_from(n).unwrap_or(u32::MAX)/></label>
-                    <label class="field"><span class="label">{move || i18n.t("outcome.penalties")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("outcome.penalties"))}</span>
                         <CountInput name="penalty_cases" form get=|o| u64::from(o.penalty_cases) set=|o, n| o.penalty_cases = u32::try_from(n).unwrap_or(u32::MAX)/></label>
-                    <label class="field"><span class="label">{move || i18n.t("outcome.fines")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("outcome.fines"))}</span>
                         <CountInput name="fines_yuan" form get=|o| o.fines_yuan set=|o, n| o.fines_yuan = n/>
                         {field_errors("outcome.fines_yuan")}</label>
-                    <label class="field"><span class="label">{move || i18n.t("outcome.criminal")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("outcome.criminal"))}</span>
                         <CountInput name="criminal_cases" form get=|o| u64::from(o.criminal_cases) set=|o, n| o.criminal_cases = u32::try_from(n).unwrap_or(u32::MAX)/></label>
-                    <label class="field"><span class="label">{move || i18n.t("outcome.summoned")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("outcome.summoned"))}</span>
                         <CountInput name="officials_summoned" form get=|o| u64::from(o.officials_summoned) set=|o, n| o.officials_summoned = u32::try_from(n).unwrap_or(u32::MAX)/></label>
-                    <label class="field"><span class="label">{move || i18n.t("outcome.accountable")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("outcome.accountable"))}</span>
                         <CountInput name="officials_accountable" form get=|o| u64::from(o.officials_accountable) set=|o, n| o.officials_accountable = u32::try_from(n).unwrap_or(u32::MAX)/></label>
                 </div>
-                <label class="field field-wide"><span class="label">{move || i18n.t("outcome.measures")}</span>
+                <label class="field field-wide"><span class="label">{move || i18n.t(key!("outcome.measures"))}</span>
                     <textarea name="measures" rows="3" prop:value=move || form.with(|f| f.outcome.measures.clone()) on:input=move |ev| form.update(|f| f.outcome.measures = event_target_value(&ev))></textarea>
                     {field_errors("outcome.measures")}</label>
-                <label class="field field-wide"><span class="label">{move || i18n.t("outcome.public_summary")}</span>
+                <label class="field field-wide"><span class="label">{move || i18n.t(key!("outcome.public_summary"))}</span>
                     <textarea name="public_summary" rows="3" prop:value=move || form.with(|f| f.outcome.public_summary.clone()) on:input=move |ev| form.update(|f| f.outcome.public_summary = event_target_value(&ev))></textarea>
                     {field_errors("outcome.public_summary")}</label>
-                <AttachmentPicker case_id=case_id.clone() id="report-files" list_id="report-uploads" label="attachments.files" uploads uploading/>
+                <AttachmentPicker case_id=case_id.clone() id="report-files" list_id="report-uploads" label=key!("attachments.files") uploads uploading/>
             })}
             {(kind == ActionKind::Publish).then(|| view! {
-                <p class="hint">{move || i18n.t("action.publish_hint")}</p>
+                <p class="hint">{move || i18n.t(key!("action.publish_hint"))}</p>
             })}
             {(kind == ActionKind::Approve).then(|| view! {
-                <label class="field"><span class="label">{move || i18n.t("action.closure")}</span>
+                <label class="field"><span class="label">{move || i18n.t(key!("action.closure"))}</span>
                     <select name="closure" on:change=move |ev| form.update(|f| f.closure = event_target_value(&ev))>
                         {Closure::ALL.iter().map(|x| view! { <option value=x.code()>{move || x.label(lang())}</option> }).collect_view()}
                     </select>
                     {field_errors("closure")}</label>
             })}
             {(kind == ActionKind::ReturnVisit).then(|| view! {
-                <label class="field"><span class="label">{move || i18n.t("action.satisfaction")}</span>
+                <label class="field"><span class="label">{move || i18n.t(key!("action.satisfaction"))}</span>
                     <select name="satisfaction" on:change=move |ev| form.update(|f| f.satisfaction = event_target_value(&ev))>
                         {Satisfaction::ALL.iter().map(|x| view! { <option value=x.code()>{move || x.label(lang())}</option> }).collect_view()}
                     </select>
@@ -249,20 +251,20 @@ pub(super) fn ActionPanel(
             })}
             {matches!(kind, ActionKind::Extend | ActionKind::RequestExtension).then(|| view! {
                 <div class="form-grid">
-                    <label class="field"><span class="label">{move || i18n.t("action.amount")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("action.amount"))}</span>
                         <NumericText name="amount" text=Signal::derive(move || form.with(|f| f.amount.clone())) on_text=move |v| form.update(|f| f.amount = v)/>
                         {field_errors("extension")}</label>
-                    <label class="field"><span class="label">{move || i18n.t("action.unit")}</span>
+                    <label class="field"><span class="label">{move || i18n.t(key!("action.unit"))}</span>
                         <select name="unit" on:change=move |ev| form.update(|f| f.unit = event_target_value(&ev))>
-                            <option value="working_days">{move || i18n.t("unit.working_days")}</option>
-                            <option value="natural_days">{move || i18n.t("unit.natural_days")}</option>
-                            <option value="working_hours">{move || i18n.t("unit.working_hours")}</option>
-                            <option value="hours">{move || i18n.t("unit.hours")}</option>
+                            <option value="working_days">{move || i18n.t(key!("unit.working_days"))}</option>
+                            <option value="natural_days">{move || i18n.t(key!("unit.natural_days"))}</option>
+                            <option value="working_hours">{move || i18n.t(key!("unit.working_hours"))}</option>
+                            <option value="hours">{move || i18n.t(key!("unit.hours"))}</option>
                         </select></label>
                 </div>
             })}
             {(kind == ActionKind::Merge).then(|| view! {
-                <label class="field"><span class="label">{move || i18n.t("action.primary")}</span>
+                <label class="field"><span class="label">{move || i18n.t(key!("action.primary"))}</span>
                     <input type="text" name="primary" on:input=move |ev| form.update(|f| f.primary = event_target_value(&ev))/>
                     {field_errors("primary")}</label>
             })}
@@ -279,8 +281,8 @@ pub(super) fn ActionPanel(
                     .collect_view()
             }}
             <div class="actions">
-                <button type="submit" class="btn btn-primary" id="confirm-action" disabled=move || busy.get()>{move || i18n.t("action.confirm")}</button>
-                <button type="button" class="btn" on:click=move |_| on_cancel()>{move || i18n.t("action.cancel")}</button>
+                <button type="submit" class="btn btn-primary" id="confirm-action" disabled=move || busy.get()>{move || i18n.t(key!("action.confirm"))}</button>
+                <button type="button" class="btn" on:click=move |_| on_cancel()>{move || i18n.t(key!("action.cancel"))}</button>
             </div>
         </form>
     }

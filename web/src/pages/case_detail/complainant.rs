@@ -2,6 +2,7 @@
 
 use duban_api::ApiError;
 use duban_case::model::Complainant;
+use duban_text::key;
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
@@ -36,10 +37,10 @@ pub(super) fn ComplainantFacts(
             ),
         };
         [
-            ("field.complainant_name", "complainant-name", name),
-            ("field.complainant_phone", "complainant-phone", phone),
+            (key!("field.complainant_name"), "complainant-name", name),
+            (key!("field.complainant_phone"), "complainant-phone", phone),
             (
-                "field.complainant_id_number",
+                key!("field.complainant_id_number"),
                 "complainant-id-number",
                 id_number,
             ),
@@ -67,11 +68,11 @@ pub(super) fn ComplainantFacts(
                             let on_reveal = on_reveal.clone();
                             view! {
                                 <button type="button" class="btn btn-small" id="show-contact" on:click=move |_| on_reveal()>
-                                    {move || i18n.t("detail.show_contact")}
+                                    {move || i18n.t(key!("detail.show_contact"))}
                                 </button>
                             }.into_any()
                         }
-                        true => view! { <span class="hint" id="contact-logged">{move || i18n.t("detail.contact_logged")}</span> }.into_any(),
+                        true => view! { <span class="hint" id="contact-logged">{move || i18n.t(key!("detail.contact_logged"))}</span> }.into_any(),
                     }
                 }
                 {move || errors.get().into_iter().map(|e| {

@@ -2,6 +2,7 @@
 
 use duban_api::{ApiError, CaseView};
 use duban_case::model::Complainant;
+use duban_text::key;
 use leptos::prelude::*;
 
 use super::complainant::ComplainantFacts;
@@ -26,13 +27,13 @@ pub(super) fn CaseFacts(
     view! {
         <div class="page-head">
             <h1>
-                <span class="reference" title=i18n.t("cases.col.reference")>{c.reference().to_string()}</span>
+                <span class="reference" title=i18n.t(key!("cases.col.reference"))>{c.reference().to_string()}</span>
                 " "
                 <span class="status case-status" data-status=status.code()>{status.label(lang)}</span>
-                {c.is_paused().then(|| view! { <span class="tag">{i18n.t("cases.paused")}</span> })}
+                {c.is_paused().then(|| view! { <span class="tag">{i18n.t(key!("cases.paused"))}</span> })}
                 {highest_step(c.escalations()).map(|step| view! {
                     <span class="tag tag-escalation" id="case-escalation" data-step=step.code()
-                        title=i18n.t("detail.escalation")>
+                        title=i18n.t(key!("detail.escalation"))>
                         {step_label(step, i18n.lang())}
                     </span>
                 })}
@@ -42,33 +43,33 @@ pub(super) fn CaseFacts(
         // Imported as historical: past ladder steps did not fire (issue 20).
         {c.historical().map(|at| view! {
             <p class="banner banner-warn" id="case-historical">
-                {i18n.t("case.historical").replace("{at}", &crate::format::local_time(at))}
+                {i18n.t(key!("case.historical")).replace("{at}", &crate::format::local_time(at))}
             </p>
         })}
         <div class="detail-grid">
             <dl class="facts">
-                <dt>{i18n.t("field.channel")}</dt><dd>{c.channel().label(lang)}</dd>
+                <dt>{i18n.t(key!("field.channel"))}</dt><dd>{c.channel().label(lang)}</dd>
                 {c.batch().map(|b| view! {
-                    <dt>{i18n.t("field.batch_number")}</dt>
+                    <dt>{i18n.t(key!("field.batch_number"))}</dt>
                     <dd>{format!("{} · {}", b.number(), b.date())}</dd>
                 })}
-                {c.sender_ref().map(|s| view! { <dt>{i18n.t("field.sender_ref")}</dt><dd>{s.to_owned()}</dd> })}
-                <dt>{i18n.t("field.division")}</dt><dd>{v.division_name.clone()}</dd>
-                <dt>{i18n.t("field.address")}</dt><dd>{c.address().to_owned()}</dd>
-                <dt>{i18n.t("field.categories")}</dt>
+                {c.sender_ref().map(|s| view! { <dt>{i18n.t(key!("field.sender_ref"))}</dt><dd>{s.to_owned()}</dd> })}
+                <dt>{i18n.t(key!("field.division"))}</dt><dd>{v.division_name.clone()}</dd>
+                <dt>{i18n.t(key!("field.address"))}</dt><dd>{c.address().to_owned()}</dd>
+                <dt>{i18n.t(key!("field.categories"))}</dt>
                 <dd>{c.categories().iter().map(|k| k.label(lang)).collect::<Vec<_>>().join("、")}</dd>
                 {(!c.key_classes().is_empty()).then(|| view! {
-                    <dt>{i18n.t("field.key_classes")}</dt>
+                    <dt>{i18n.t(key!("field.key_classes"))}</dt>
                     <dd>{c.key_classes().iter().map(|k| k.label(lang)).collect::<Vec<_>>().join("、")}</dd>
                 })}
-                <dt>{i18n.t("field.received_at")}</dt><dd>{local_time(c.received_at())}</dd>
-                <dt>{i18n.t("detail.lead_unit")}</dt>
+                <dt>{i18n.t(key!("field.received_at"))}</dt><dd>{local_time(c.received_at())}</dd>
+                <dt>{i18n.t(key!("detail.lead_unit"))}</dt>
                 <dd>{v.lead_unit_name.clone().unwrap_or_else(|| "—".into())}</dd>
                 {c.lead_unit().is_some().then(|| view! {
-                    <dt>{i18n.t("detail.routed_why")}</dt>
+                    <dt>{i18n.t(key!("detail.routed_why"))}</dt>
                     <dd id="case-routed-why">
                         {if c.routed_why().is_empty() {
-                            i18n.t("detail.routed_by_hand").into_any()
+                            i18n.t(key!("detail.routed_by_hand")).into_any()
                         } else {
                             view! { <ul class="plain">{c.routed_why().iter().map(|r| view! { <li>{r.text(lang).to_owned()}</li> }).collect_view()}</ul> }.into_any()
                         }}
@@ -77,43 +78,43 @@ pub(super) fn CaseFacts(
                 {(!c.complainant().is_anonymous()).then(|| view! {
                     <ComplainantFacts masked=c.complainant().clone() revealed errors=reveal_errors on_reveal=on_reveal.clone()/>
                 })}
-                {c.last_reason().map(|r| view! { <dt>{i18n.t("detail.last_reason")}</dt><dd>{r.to_owned()}</dd> })}
+                {c.last_reason().map(|r| view! { <dt>{i18n.t(key!("detail.last_reason"))}</dt><dd>{r.to_owned()}</dd> })}
                 {c.is_publishable().then(|| {
                     let href = c.batch().map(|b| format!("/public/batches/{}", b.number()));
                     view! {
-                        <dt>{i18n.t("nav.public")}</dt>
+                        <dt>{i18n.t(key!("nav.public"))}</dt>
                         <dd id="case-publishable">{match href {
-                            Some(h) => view! { <a href=h>{i18n.t("case.publishable")}</a> }.into_any(),
-                            None => view! { <span>{i18n.t("case.publishable")}</span> }.into_any(),
+                            Some(h) => view! { <a href=h>{i18n.t(key!("case.publishable"))}</a> }.into_any(),
+                            None => view! { <span>{i18n.t(key!("case.publishable"))}</span> }.into_any(),
                         }}</dd>
                     }
                 })}
             </dl>
             <div>
-                <h2>{i18n.t("field.content")}</h2>
+                <h2>{i18n.t(key!("field.content"))}</h2>
                 <p class="content">{c.content().to_owned()}</p>
                 {c.outcome().map(|o| view! {
-                    <h2>{i18n.t("detail.outcome")}</h2>
+                    <h2>{i18n.t(key!("detail.outcome"))}</h2>
                     <p>{format!("{} · {} {} · {} {} · {} {} {}",
                         o.finding().label(lang),
-                        i18n.t("outcome.rectification"), o.rectification_orders(),
-                        i18n.t("outcome.penalties"), o.penalty_cases(),
-                        i18n.t("outcome.fines_total"), crate::format::yuan(o.fines_yuan()), i18n.t("unit.yuan"))}</p>
+                        i18n.t(key!("outcome.rectification")), o.rectification_orders(),
+                        i18n.t(key!("outcome.penalties")), o.penalty_cases(),
+                        i18n.t(key!("outcome.fines_total")), crate::format::yuan(o.fines_yuan()), i18n.t(key!("unit.yuan")))}</p>
                     <p class="content">{o.public_summary().to_owned()}</p>
                 })}
             </div>
         </div>
-        <h2>{i18n.t("detail.clocks")}</h2>
+        <h2>{i18n.t(key!("detail.clocks"))}</h2>
         <table class="data-table" id="clocks">
             <thead><tr>
-                <th>{i18n.t("clock.stage")}</th><th>{i18n.t("clock.limit")}</th>
-                <th>{i18n.t("clock.started")}</th><th>{i18n.t("clock.due")}</th><th>{i18n.t("clock.status")}</th>
+                <th>{i18n.t(key!("clock.stage"))}</th><th>{i18n.t(key!("clock.limit"))}</th>
+                <th>{i18n.t(key!("clock.started"))}</th><th>{i18n.t(key!("clock.due"))}</th><th>{i18n.t(key!("clock.status"))}</th>
             </tr></thead>
             <tbody>
                 {c.clocks().iter().cloned().map(|clock| {
                     let mut limit = if lang == duban_case::Lang::Zh { clock.limit().to_zh() } else { clock.limit().to_en() };
                     if clock.extensions() > 0 {
-                        limit.push_str(&format!(" {}{}", i18n.t("clock.extended"), clock.extensions()));
+                        limit.push_str(&format!(" {}{}", i18n.t(key!("clock.extended")), clock.extensions()));
                     }
                     let (stage, started, due) = (clock.stage(), clock.started_at(), clock.due_at());
                     view! {

@@ -32,6 +32,8 @@ use duban_case::draft::OutcomeDraft;
 use duban_case::lifecycle::{self, ActionKind, Ctx};
 use duban_case::model::Complainant;
 use duban_sla::RuleSet;
+use duban_text::Key;
+use duban_text::key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -80,7 +82,7 @@ pub fn CaseDetailPage() -> impl IntoView {
     let open = RwSignal::new(None::<ActionKind>);
     let form = RwSignal::new(ActionForm::default());
     let action_errors = RwSignal::new(Vec::<ApiError>::new());
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Key>);
     let busy = RwSignal::new(false);
     // A submission refused because the case changed meanwhile: what was sent, and the
     // version it was made against; the case shown is the server's current one.
@@ -134,7 +136,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                         load_error.set(None);
                         offline_copy.set(true);
                     }
-                    None => load_error.set(Some(i18n.t("offline.case_not_kept").to_owned())),
+                    None => load_error.set(Some(i18n.t(key!("offline.case_not_kept")).to_owned())),
                 },
                 Err(f) => load_error.set(Some(f.summary())),
             }
@@ -259,6 +261,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                     field,
                     code: "primary.invalid".into(),
                     message: message.into(),
+                    params: Default::default(),
                 }]);
                 return;
             }
@@ -342,7 +345,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                     action_errors.set(Vec::new());
                     conflict.set(None);
                     offline::clear_draft(&report_draft(&id.to_string()));
-                    notice.set(Some("action.done"));
+                    notice.set(Some(key!("action.done")));
                     reload();
                 }
                 // Perhaps it arrived and the answer was lost: the same key again later.
@@ -489,9 +492,9 @@ pub fn CaseDetailPage() -> impl IntoView {
 
     view! {
         <section>
-            <p><A href="/">{move || i18n.t("detail.back")}</A></p>
+            <p><A href="/">{move || i18n.t(key!("detail.back"))}</A></p>
             <Show when=move || offline_copy.get()>
-                <p class="banner banner-warn" id="case-offline-copy">{move || i18n.t("offline.case_copy")}</p>
+                <p class="banner banner-warn" id="case-offline-copy">{move || i18n.t(key!("offline.case_copy"))}</p>
             </Show>
             <Show when=move || load_error.get().is_some()>
                 <p class="banner banner-error">{move || load_error.get()}</p>
@@ -503,7 +506,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                     {v.allowed_actions.contains(&ActionKind::Dispatch).then(|| view! {
                         <RoutingProposal routing errors=routing_errors busy on_dispatch=dispatch_as_proposed/>
                     })}
-                    <h2>{i18n.t("detail.actions")}</h2>
+                    <h2>{i18n.t(key!("detail.actions"))}</h2>
                     <div class="actions" id="actions">
                         {v.allowed_actions.iter().map(|&kind| view! {
                             <button type="button" class="btn" data-action=kind.code()
@@ -513,7 +516,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                                 {kind.label(lang)}
                             </button>
                         }).collect_view()}
-                        {v.allowed_actions.is_empty().then(|| view! { <span class="muted">{i18n.t("detail.no_actions")}</span> })}
+                        {v.allowed_actions.is_empty().then(|| view! { <span class="muted">{i18n.t(key!("detail.no_actions"))}</span> })}
                     </div>
                     // A report typed before (offline, or sent back from the outbox) waits.
                     {
@@ -521,12 +524,12 @@ pub fn CaseDetailPage() -> impl IntoView {
                         view! {
                             <Show when=move || open.get().is_none() && offline::has_draft(&report_draft(&id.get()))>
                                 <p class="banner" id="report-draft-waiting">
-                                    {move || i18n.t("draft.report_waiting")} " "
+                                    {move || i18n.t(key!("draft.report_waiting"))} " "
                                     {if can_report {
                                         view! { <button type="button" class="btn btn-small btn-primary" id="report-draft-open"
-                                            on:click=move |_| choose(ActionKind::Report)>{move || i18n.t("draft.report_open")}</button> }.into_any()
+                                            on:click=move |_| choose(ActionKind::Report)>{move || i18n.t(key!("draft.report_open"))}</button> }.into_any()
                                     } else {
-                                        view! { <span class="muted">{move || i18n.t("draft.report_later")}</span> }.into_any()
+                                        view! { <span class="muted">{move || i18n.t(key!("draft.report_later"))}</span> }.into_any()
                                     }}
                                 </p>
                             </Show>
@@ -540,13 +543,13 @@ pub fn CaseDetailPage() -> impl IntoView {
                 let allowed = current.allowed_actions.contains(&kind);
                 view! {
                 <div class="conflict" id="conflict">
-                    <p class="banner banner-error">{move || i18n.t("conflict.explain")}</p>
+                    <p class="banner banner-error">{move || i18n.t(key!("conflict.explain"))}</p>
                     <super::ConflictTable mine mine_version current/>
-                    {(!allowed).then(|| view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t("conflict.not_allowed")}</p> })}
+                    {(!allowed).then(|| view! { <p class="hint" id="conflict-not-allowed">{move || i18n.t(key!("conflict.not_allowed"))}</p> })}
                     <div class="actions">
                         {allowed.then(|| view! {
                         <button type="button" class="btn btn-primary" id="conflict-keep-mine"
-                            on:click=move |_| submit(kind)>{move || i18n.t("conflict.keep_mine")}</button>
+                            on:click=move |_| submit(kind)>{move || i18n.t(key!("conflict.keep_mine"))}</button>
                         })}
                         <button type="button" class="btn" id="conflict-keep-theirs"
                             on:click=move |_| {
@@ -554,7 +557,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                                 open.set(None);
                                 offline::clear_draft(&report_draft(&id.get_untracked()));
                                 form.set(ActionForm::default());
-                            }>{move || i18n.t("conflict.keep_theirs")}</button>
+                            }>{move || i18n.t(key!("conflict.keep_theirs"))}</button>
                     </div>
                 </div>
                 }
@@ -566,7 +569,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                 </div>
             </Show>
             // A toast fixed to the viewport (the forms end far below this point).
-            {move || notice.get().map(|n| view! { <p class="banner banner-ok toast" id="action-notice" role="status">{i18n.t(n)}<button type="button" class="toast-close" title=move || i18n.t("common.close") on:click=move |_| notice.set(None)>"×"</button></p> })}
+            {move || notice.get().map(|n| view! { <p class="banner banner-ok toast" id="action-notice" role="status">{i18n.t(n)}<button type="button" class="toast-close" title=move || i18n.t(key!("common.close")) on:click=move |_| notice.set(None)>"×"</button></p> })}
             // The mechanisms keep their own state: rebuilt only for another case.
             {move || repeat_probe.get().map(|(case_id, merged)| view! {
                 <RepeatCandidates case_id merged/>
@@ -578,17 +581,17 @@ pub fn CaseDetailPage() -> impl IntoView {
                 <DeclareFromCase case/>
             })}
             <Show when=move || case.get().is_some()>
-                <h2>{move || i18n.t("detail.timeline")}</h2>
+                <h2>{move || i18n.t(key!("detail.timeline"))}</h2>
             </Show>
             <Timeline events linked units/>
             <Show when=move || user.has_role(CASE_AUDIT_ROLES) && case.with(Option::is_some)>
-                <h2>{move || i18n.t("detail.audit")}</h2>
+                <h2>{move || i18n.t(key!("detail.audit"))}</h2>
                 <OtherErrors fields=&[] errors=audit_errors/>
                 <div id="case-audit">
                     <AuditTable rows=audit.into() with_target=false/>
                 </div>
                 <Show when=move || audit.with(Vec::is_empty) && audit_errors.with(Vec::is_empty)>
-                    <p class="muted empty-note">{move || i18n.t("audit.empty")}</p>
+                    <p class="muted empty-note">{move || i18n.t(key!("audit.empty"))}</p>
                 </Show>
             </Show>
         </section>

@@ -1,6 +1,7 @@
 //! What the routing rules propose for a case that waits for dispatch.
 
 use duban_api::{ApiError, ProposalView, RoutingView};
+use duban_text::key;
 use leptos::prelude::*;
 
 use crate::components::field_errors::OtherErrors;
@@ -36,7 +37,7 @@ pub(super) fn RoutingProposal(
             <li data-kind=rule_kind_code(kind) data-unit=p.proposal.unit.clone() data-rule=p.proposal.rule.clone()>
                 <span class="proposal-kind">{move || i18n.t(rule_kind_key(kind))}</span>
                 <span class="proposal-name">{p.proposal.name.clone()}</span>
-                <span class="tag proposal-rule" title=move || i18n.t("routing.rule")>{p.proposal.rule_name.clone()}</span>
+                <span class="tag proposal-rule" title=move || i18n.t(key!("routing.rule"))>{p.proposal.rule_name.clone()}</span>
                 <p class="explanation">{let p = p.proposal.clone(); move || crate::dispatch_view::explain(&p, &p.name, i18n.lang())}</p>
             </li>
         }
@@ -44,7 +45,7 @@ pub(super) fn RoutingProposal(
     view! {
         <Show when=move || user.has_role(DISPATCH_ROLES)>
             <div class="routing-proposal" id="routing-proposal">
-                <h2>{move || i18n.t("routing.title")}</h2>
+                <h2>{move || i18n.t(key!("routing.title"))}</h2>
                 <OtherErrors fields=&[] errors/>
                 {
                     let on_dispatch = on_dispatch.clone();
@@ -63,20 +64,20 @@ pub(super) fn RoutingProposal(
                                         <button type="button" class="btn btn-primary" id="dispatch-as-proposed"
                                             disabled=move || busy.get()
                                             on:click=move |_| on_dispatch()>
-                                            {move || i18n.t("routing.dispatch_as_proposed")}
+                                            {move || i18n.t(key!("routing.dispatch_as_proposed"))}
                                         </button>
-                                        <span class="hint">{move || i18n.t("routing.adjust_hint")}</span>
+                                        <span class="hint">{move || i18n.t(key!("routing.adjust_hint"))}</span>
                                     </div>
                                 }.into_any(),
                                 false => view! {
-                                    <p class="banner banner-warn" id="routing-no-lead">{move || i18n.t("routing.no_lead")}</p>
+                                    <p class="banner banner-warn" id="routing-no-lead">{move || i18n.t(key!("routing.no_lead"))}</p>
                                 }.into_any(),
                             }}
                         }
                     })
                 }
                 <Show when=move || routing.with(Option::is_none) && errors.with(Vec::is_empty)>
-                    <p class="muted">{move || i18n.t("common.loading")}</p>
+                    <p class="muted">{move || i18n.t(key!("common.loading"))}</p>
                 </Show>
             </div>
         </Show>

@@ -214,6 +214,7 @@ fn event_detail(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use duban_text::key;
 
     fn at(s: &str) -> chrono::DateTime<Utc> {
         s.parse().unwrap_or_default()
@@ -233,7 +234,7 @@ mod tests {
             on_behalf: false,
             source: "referral",
             code,
-            label: "referral.event.sent",
+            label: key!("referral.event.sent"),
             unit: None,
             detail: String::new(),
             step: None,

@@ -1,8 +1,8 @@
 //! The map board and public disclosure.
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // map board (挂图作战)
     ("nav.board", "挂图作战", "Map board"),
     ("nav.public", "信息公开", "Disclosure"),

@@ -1,8 +1,8 @@
 //! Administration: accounts, units, roles, routing and plans.
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // administration
     ("nav.admin_users", "用户管理", "Users"),
     ("nav.admin_units", "单位管理", "Units"),

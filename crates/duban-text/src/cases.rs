@@ -1,8 +1,8 @@
 //! Case pages (personal data, audit trail, export) and quick dispatch (proposals, batch dispatch, clearing, rules).
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // case pages: personal data, audit trail, export
     ("field.complainant_id_number", "身份证号", "ID number"),
     (

@@ -1,8 +1,8 @@
 //! The shell, the case list, intake, detail, the calendar and the other pages.
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // shell
     (
         "app.title",

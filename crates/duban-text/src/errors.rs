@@ -1,19 +1,19 @@
 //! Error codes (`err.<code>`) of the case and administration calls.
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // error codes (`err.<code>`), shown instead of the server's message when known
     (
         "err.rate.limited",
-        "请求过于频繁，请稍后再试",
-        "Too many requests; try again shortly",
+        "请求过于频繁，请 {wait} 秒后再试",
+        "Too many requests; try again in {wait} s",
     ),
     ("err.rule.required", "必填", "Required"),
     (
         "err.rule.id_duplicate",
-        "规则编号重复",
-        "This rule id is used twice",
+        "规则编号“{id}”重复",
+        "Rule id “{id}” is used twice",
     ),
     (
         "err.rule.id_invalid",
@@ -27,8 +27,8 @@ pub(super) const STRINGS: &[Entry] = &[
     ),
     (
         "err.rule.unit_unknown",
-        "单位不存在",
-        "The unit does not exist",
+        "单位“{unit}”不存在",
+        "Unit “{unit}” does not exist",
     ),
     (
         "err.rule.keyword_empty",
@@ -40,11 +40,20 @@ pub(super) const STRINGS: &[Entry] = &[
         "有未知的行政区划代码",
         "A division code is not known",
     ),
-    ("err.rules.too_many", "规则数量过多", "Too many rules"),
+    (
+        "err.rules.too_many",
+        "规则最多{max}条",
+        "At most {max} rules",
+    ),
     (
         "err.import.sender_ref.imported",
-        "该交办编号已在其他批次导入：请核对，或排除此行",
-        "This transfer number was imported in another batch: check it, or exclude the row",
+        "该交办编号已在其他批次导入，案件编号 {reference}：请核对，或排除此行",
+        "This transfer number was imported in another batch as {reference}: check it, or exclude the row",
+    ),
+    (
+        "err.import.already_imported",
+        "该批次的此交办编号已导入，案件编号 {reference}",
+        "This transfer number of the batch was imported as {reference}",
     ),
     (
         "err.import.edits.invalid",
@@ -108,8 +117,8 @@ pub(super) const STRINGS: &[Entry] = &[
     ),
     (
         "err.version.conflict",
-        "案件刚被他人更新，本次未作任何修改，请重试",
-        "A case changed meanwhile; nothing was changed. Try again.",
+        "已被他人更新，本次未作任何修改：请查看最新内容后重试",
+        "It changed meanwhile and nothing was changed: review the latest and try again",
     ),
     (
         "err.note.too_long",

@@ -1,8 +1,8 @@
 //! The mechanisms: inbox, follow-up supervision, horizontal referral, emergency linkage.
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // mechanisms: inbox, follow-up supervision, horizontal referral, emergency linkage
     ("nav.inbox", "待办", "Inbox"),
     ("nav.referrals", "横向推送", "Referrals"),

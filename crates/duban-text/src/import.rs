@@ -1,8 +1,8 @@
 //! Batch import (`/import`).
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // batch import (/import)
     ("nav.import", "批量导入", "Import"),
     ("import.title", "批量导入交办清单", "Import a transfer list"),

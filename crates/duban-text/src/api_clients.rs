@@ -1,8 +1,8 @@
 //! Connected systems (`/admin/api-clients`).
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // connected systems (/admin/api-clients)
     ("nav.admin_api_clients", "系统对接", "Connected systems"),
     ("api_clients.title", "系统对接", "Connected systems"),

@@ -1,8 +1,8 @@
 //! SLA rule sets (administration).
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // SLA rule sets (administration)
     ("nav.admin_sla", "时限规则", "SLA rules"),
     ("sla.title", "时限规则", "SLA rules"),

@@ -1,8 +1,8 @@
 //! Error codes of the mechanisms.
 
-use super::Entry;
+use crate::Entry;
 
-pub(super) const STRINGS: &[Entry] = &[
+pub(crate) const STRINGS: &[Entry] = &[
     // error codes of the mechanisms
     (
         "err.case.not_key",
@@ -51,8 +51,8 @@ pub(super) const STRINGS: &[Entry] = &[
     ),
     (
         "err.amount.above_max",
-        "督办时限过长：按日计最多30天（工作日或自然日），按小时计最多240小时",
-        "The order's time limit is too long: at most 30 days (working or natural) or 240 hours",
+        "督办时限过长：按日计最多{max_days}天（工作日或自然日），按小时计最多{max_hours}小时",
+        "The order's time limit is too long: at most {max_days} days (working or natural) or {max_hours} hours",
     ),
     ("err.unit.invalid", "时限单位无效", "Not a valid time unit"),
     ("err.answer.required", "请填写答复", "An answer is required"),
@@ -118,13 +118,13 @@ pub(super) const STRINGS: &[Entry] = &[
     ),
     (
         "err.order.wrong_state",
-        "督办单当前状态不允许此操作",
-        "The order does not allow this now",
+        "督办单{number}当前状态不允许此操作",
+        "Supervision order {number} does not allow this now",
     ),
     (
         "err.order.not_found",
-        "督办单不存在",
-        "No such supervision order",
+        "督办单{number}不存在",
+        "Supervision order {number} does not exist",
     ),
     (
         "err.report.pending",

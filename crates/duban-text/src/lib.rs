@@ -1,0 +1,266 @@
+//! Every text Duban shows a person, in Chinese and English, in one catalogue: the pages'
+//! labels, the server's own refusals and the domain crates' errors. A text is named by a
+//! dotted key (`nav.cases`, `err.plan.none`) and taken with [`key!`], which checks the
+//! key when the program compiles: a missing text is a build error, not a blank.
+//!
+//! ```
+//! use duban_text::{Lang, key};
+//! assert_eq!(key!("nav.cases").get(Lang::Zh), "信访件");
+//! assert_eq!(key!("nav.cases").get(Lang::En), "Cases");
+//! // An error is worded from its code and parameters, the same way everywhere.
+//! assert_eq!(duban_text::error("demands.too_short", &[], Lang::Zh).as_deref(), Some("督办要求至少10个字"));
+//! assert_eq!(duban_text::error("remark.too_short", &[("min", "5".into())], Lang::En).as_deref(), Some("At least 5 characters"));
+//! ```
+//!
+//! Invariant: data and lookups only; no IO, no clock, no dependency on another Duban
+//! crate, so every crate (and the browser) can take its words from here.
+
+mod admin;
+mod api_clients;
+mod board;
+mod cases;
+mod domain;
+mod errors;
+mod import;
+mod lang;
+mod mechanism_errors;
+mod mechanisms;
+mod server;
+mod shell;
+mod sla;
+
+pub use lang::Lang;
+
+/// A text of the catalogue: `(key, zh-CN, en)`. Keys are dotted, grouped by feature;
+/// `{name}` in a text is a parameter filled by [`Key::fill`].
+type Entry = (&'static str, &'static str, &'static str);
+
+/// The tables, one a feature; a key stands in one table only.
+const TABLES: &[&[Entry]] = &[
+    shell::STRINGS,
+    admin::STRINGS,
+    cases::STRINGS,
+    errors::STRINGS,
+    mechanisms::STRINGS,
+    mechanism_errors::STRINGS,
+    sla::STRINGS,
+    import::STRINGS,
+    api_clients::STRINGS,
+    board::STRINGS,
+    domain::STRINGS,
+    server::STRINGS,
+];
+
+/// A key known to be in the catalogue (made by [`key!`] or [`Key::find`]); it holds
+/// the text's place, so taking the text is no search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    table: u16,
+    index: u16,
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl Key {
+    /// The key `name`, or `None` if the catalogue has no such text. Usable in constants:
+    /// that is how [`key!`] fails the build on a missing key.
+    pub const fn find(name: &str) -> Option<Key> {
+        let mut t = 0;
+        while t < TABLES.len() {
+            let table = TABLES[t];
+            let mut i = 0;
+            while i < table.len() {
+                if same(table[i].0, name) {
+                    return Some(Key {
+                        table: t as u16,
+                        index: i as u16,
+                    });
+                }
+                i += 1;
+            }
+            t += 1;
+        }
+        None
+    }
+
+    /// The key `name`; a build error in a constant (and a panic elsewhere) if the
+    /// catalogue has no such text. Prefer [`key!`].
+    pub const fn new(name: &str) -> Key {
+        match Key::find(name) {
+            Some(k) => k,
+            None => panic!("duban-text: the catalogue has no text of this key"),
+        }
+    }
+
+    const fn entry(self) -> &'static Entry {
+        &TABLES[self.table as usize][self.index as usize]
+    }
+
+    /// The dotted key.
+    pub const fn name(self) -> &'static str {
+        self.entry().0
+    }
+
+    /// For an error text (`err.plan.none`), the code it words (`plan.none`).
+    pub fn code(self) -> &'static str {
+        let name = self.name();
+        name.strip_prefix("err.").unwrap_or(name)
+    }
+
+    /// The text in `lang`.
+    pub const fn get(self, lang: Lang) -> &'static str {
+        let e = self.entry();
+        match lang {
+            Lang::Zh => e.1,
+            Lang::En => e.2,
+        }
+    }
+
+    /// The text in `lang` with each `{name}` replaced by its value.
+    pub fn fill(self, lang: Lang, params: &[(&str, String)]) -> String {
+        fill(self.get(lang), params)
+    }
+}
+
+/// The text of `key` in the catalogue, checked when the program compiles.
+///
+/// ```compile_fail
+/// let _ = duban_text::key!("no.such.text");
+/// ```
+#[macro_export]
+macro_rules! key {
+    ($name:literal) => {{
+        const KEY: $crate::Key = $crate::Key::new($name);
+        KEY
+    }};
+}
+
+/// `text` with each `{name}` replaced by its value; a parameter not given is left out,
+/// so a text worded with a value still reads where the value is unknown.
+fn fill(text: &str, params: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close)
+                if after[..close]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_') =>
+            {
+                let name = &after[..close];
+                if let Some((_, value)) = params.iter().find(|(n, _)| *n == name) {
+                    out.push_str(value);
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of a key built at run time (a code from the server, a value's name), if the
+/// catalogue has it.
+pub fn lookup(lang: Lang, name: &str) -> Option<&'static str> {
+    Key::find(name).map(|k| k.get(lang))
+}
+
+/// How an error of code `code` (`demands.too_short`) reads in `lang`: its own text
+/// (`err.<code>`) when the catalogue has one, otherwise the wording of its kind of
+/// problem (`…required`, `…too_short`, `…too_long`, `…invalid`), with `params` filled
+/// (`min`, `max`, …). `None` for a code the catalogue cannot word.
+pub fn error(code: &str, params: &[(&str, String)], lang: Lang) -> Option<String> {
+    let own = Key::find(&format!("err.{code}"));
+    let generic = || {
+        let suffix = code.rsplit('.').next()?;
+        Key::find(&format!("problem.{suffix}"))
+    };
+    own.or_else(generic).map(|k| k.fill(lang, params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn keys_are_unique_and_texts_non_empty() {
+        let mut seen = HashSet::new();
+        for &(key, zh, en) in TABLES.iter().flat_map(|t| t.iter()) {
+            assert!(seen.insert(key), "duplicate key {key}");
+            assert!(!zh.trim().is_empty(), "empty zh-CN text for {key}");
+            assert!(!en.trim().is_empty(), "empty en text for {key}");
+        }
+        assert!(TABLES.iter().all(|t| t.len() < usize::from(u16::MAX)));
+    }
+
+    #[test]
+    fn parameters_are_the_same_in_both_languages() {
+        let names = |s: &str| -> Vec<String> {
+            let mut v: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
+                .collect();
+            v.sort();
+            v
+        };
+        for &(key, zh, en) in TABLES.iter().flat_map(|t| t.iter()) {
+            assert_eq!(names(zh), names(en), "parameters of {key}");
+        }
+    }
+
+    #[test]
+    fn lookup_picks_language() {
+        assert_eq!(lookup(Lang::Zh, "nav.cases"), Some("信访件"));
+        assert_eq!(lookup(Lang::En, "nav.cases"), Some("Cases"));
+        assert_eq!(lookup(Lang::En, "no.such.key"), None);
+        assert_eq!(key!("nav.cases").name(), "nav.cases");
+    }
+
+    #[test]
+    fn errors_have_their_own_words_or_their_problems() {
+        assert_eq!(
+            error("demands.too_short", &[], Lang::En).as_deref(),
+            Some("Demands need at least 10 characters")
+        );
+        assert_eq!(error("lat.invalid", &[], Lang::Zh).as_deref(), Some("无效"));
+        assert_eq!(
+            error("note.too_long", &[("max", "9".into())], Lang::En).as_deref(),
+            Some("The note allows at most 500 characters")
+        );
+        assert_eq!(
+            error("x.too_long", &[("max", "9".into())], Lang::Zh).as_deref(),
+            Some("最多9个字")
+        );
+        assert_eq!(error("nothing_known", &[], Lang::Zh), None);
+        assert_eq!(
+            error("order.not_found", &[("number", "DB-1".into())], Lang::Zh).as_deref(),
+            Some("督办单DB-1不存在")
+        );
+        assert_eq!(
+            error("order.not_found", &[], Lang::Zh).as_deref(),
+            Some("督办单不存在")
+        );
+        assert_eq!(key!("err.plan.none").code(), "plan.none");
+    }
+}
