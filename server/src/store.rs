@@ -241,6 +241,21 @@ pub struct AggregateEvent {
     pub body: String,
 }
 
+/// A mechanism aggregate's new state and events, with the audit entry and who takes
+/// part, to be stored if its stored version is still `expected` (0: not stored yet).
+#[derive(Debug, Clone, Copy)]
+pub struct AggregateSave<'a> {
+    pub kind: &'a str,
+    pub key: &'a str,
+    pub case_id: Option<&'a str>,
+    pub expected: u64,
+    /// The state as JSON.
+    pub state: &'a str,
+    pub events: &'a [AggregateEvent],
+    pub audit: &'a AuditEntry,
+    pub access: &'a AggregateAccess,
+}
+
 /// Who takes part in an aggregate: its parties (for inboxes) and units to be given
 /// sight of its case (a referral's receiver and co-handlers).
 #[derive(Debug, Clone, Default)]
@@ -480,18 +495,7 @@ pub trait Store: Send + Sync + 'static {
     async fn aggregate(&self, kind: &str, key: &str) -> StoreResult<Option<(String, u64)>>;
     /// Store an aggregate's new state and events with the audit entry, if its stored
     /// version is still `expected` (0: not stored yet).
-    #[allow(clippy::too_many_arguments)]
-    async fn save_aggregate(
-        &self,
-        kind: &str,
-        key: &str,
-        case_id: Option<&str>,
-        expected: u64,
-        state: &str,
-        events: &[AggregateEvent],
-        audit: &AuditEntry,
-        access: &AggregateAccess,
-    ) -> StoreResult<()>;
+    async fn save_aggregate(&self, save: AggregateSave<'_>) -> StoreResult<()>;
     /// States of the aggregates of a kind that a case has, or that these units take
     /// part in (newest first, at most `limit`).
     async fn aggregates(

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use duban_api::{InboxItem, IncidentEventView, ReferralView, SupervisionEventView, UnitView};
 use duban_case::model::Category;
+use duban_core::Tagged as _;
 use duban_emergency::{IncidentType, Place, Severity};
 use duban_sla::Step;
 use duban_text::Key;

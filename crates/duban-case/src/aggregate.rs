@@ -4,16 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use duban_calendar::Calendar;
-use duban_core::{Aggregate, Recorded, Tagged};
+use duban_core::{Aggregate, Recorded};
 
 use crate::error::CaseError;
 use crate::lifecycle::{self, Case, Command, Ctx, Event};
-
-impl Tagged for Command {
-    fn code(&self) -> &'static str {
-        self.kind().code()
-    }
-}
 
 impl Recorded for Event {
     fn at(&self) -> DateTime<Utc> {

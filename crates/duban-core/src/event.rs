@@ -30,9 +30,20 @@ impl<K> Event<K> {
 }
 
 /// A command or an event kind: its stable snake_case name, the wire's `action` or
-/// `type` tag (used in audit codes and event lists).
+/// `type` tag (used in audit codes and event lists). Derive it with
+/// `#[derive(strum::IntoStaticStr)] #[strum(serialize_all = "snake_case")]`, which
+/// names the variants as serde's `rename_all = "snake_case"` tags them.
 pub trait Tagged {
     fn code(&self) -> &'static str;
+}
+
+impl<T> Tagged for T
+where
+    for<'a> &'a T: Into<&'static str>,
+{
+    fn code(&self) -> &'static str {
+        self.into()
+    }
 }
 
 /// What the store keeps beside an event's JSON: when, by whom, and its kind's code.

@@ -17,6 +17,8 @@
 
 mod aggregate;
 mod choice;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod error;
 mod event;
 pub mod field;

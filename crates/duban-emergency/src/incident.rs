@@ -121,27 +121,15 @@ impl Incident {
     pub fn summary(&self) -> Option<&str> {
         self.summary.as_deref()
     }
-    pub fn version(&self) -> u64 {
-        self.version
-    }
     /// The linked departments.
     pub fn units(&self) -> Vec<&str> {
         self.linkages.iter().map(|l| l.unit.as_str()).collect()
     }
-    /// When an unacknowledged department's clock reaches its next ladder step.
-    pub fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
-        if self.status == Status::Closed {
-            return None;
-        }
-        self.linkages
-            .iter()
-            .filter_map(|l| l.clock.next_step_at(cal, &l.fired))
-            .min()
-    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = IncidentCommand))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// Declare an incident (opens it).
@@ -171,18 +159,6 @@ pub enum Command {
     Close { summary: String },
 }
 
-impl Command {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Command::Declare { .. } => "declare",
-            Command::Acknowledge { .. } => "acknowledge",
-            Command::Report { .. } => "report",
-            Command::Escalate { .. } => "escalate",
-            Command::Close { .. } => "close",
-        }
-    }
-}
-
 /// The instant, the actor and the units the actor speaks for.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
@@ -192,7 +168,8 @@ pub struct Ctx<'a> {
     pub calendar: &'a Calendar,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     Declared {
@@ -233,49 +210,8 @@ pub enum EventKind {
     },
 }
 
-impl EventKind {
-    pub fn code(&self) -> &'static str {
-        match self {
-            EventKind::Declared { .. } => "declared",
-            EventKind::Acknowledged { .. } => "acknowledged",
-            EventKind::Reported { .. } => "reported",
-            EventKind::Escalated { .. } => "escalated",
-            EventKind::Closed { .. } => "closed",
-            EventKind::StepFired { .. } => "step_fired",
-        }
-    }
-}
-
 /// A recorded change of an incident (the shared envelope).
 pub type Event = duban_core::Event<EventKind>;
-
-/// The ladder steps unacknowledged departments' clocks have reached by `now` and not
-/// yet fired, as events of `actor` (the sweeper), each at the instant it was reached.
-pub fn due_steps(i: &Incident, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
-    if i.status == Status::Closed {
-        return vec![];
-    }
-    let mut out: Vec<Event> = i
-        .linkages
-        .iter()
-        .flat_map(|l| {
-            l.clock
-                .due_steps(now, cal, &l.fired)
-                .into_iter()
-                .map(|(step, at)| Event {
-                    at,
-                    actor: actor.to_owned(),
-                    on_behalf: false,
-                    kind: EventKind::StepFired {
-                        unit: l.unit.clone(),
-                        step,
-                    },
-                })
-        })
-        .collect();
-    out.sort_by_key(|e| e.at);
-    out
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -636,18 +572,6 @@ fn fold(mut i: Incident, ev: &Event) -> Incident {
     i
 }
 
-impl duban_core::Tagged for Command {
-    fn code(&self) -> &'static str {
-        Command::code(self)
-    }
-}
-
-impl duban_core::Tagged for EventKind {
-    fn code(&self) -> &'static str {
-        EventKind::code(self)
-    }
-}
-
 /// What an incident's step needs: the context, and the plans to pick from (declaring
 /// and escalating pick a plan).
 #[derive(Debug, Clone, Copy)]
@@ -673,14 +597,45 @@ impl duban_core::Aggregate for Incident {
     fn apply(self, event: &Event) -> Incident {
         fold(self, event)
     }
+    /// The ladder steps unacknowledged departments' clocks have reached by `now` and not
+    /// yet fired, as events of `actor` (the sweeper), each at the instant it was reached.
     fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
-        due_steps(self, now, cal, actor)
+        if self.status == Status::Closed {
+            return vec![];
+        }
+        let mut out: Vec<Event> = self
+            .linkages
+            .iter()
+            .flat_map(|l| {
+                l.clock
+                    .due_steps(now, cal, &l.fired)
+                    .into_iter()
+                    .map(|(step, at)| Event {
+                        at,
+                        actor: actor.to_owned(),
+                        on_behalf: false,
+                        kind: EventKind::StepFired {
+                            unit: l.unit.clone(),
+                            step,
+                        },
+                    })
+            })
+            .collect();
+        out.sort_by_key(|e| e.at);
+        out
     }
+    /// When an unacknowledged department's clock reaches its next ladder step.
     fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
-        Incident::next_step_at(self, cal)
+        if self.status == Status::Closed {
+            return None;
+        }
+        self.linkages
+            .iter()
+            .filter_map(|l| l.clock.next_step_at(cal, &l.fired))
+            .min()
     }
     fn version(&self) -> u64 {
-        Incident::version(self)
+        self.version
     }
 }
 

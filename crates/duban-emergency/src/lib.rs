@@ -18,6 +18,6 @@ mod plan;
 
 pub use incident::{
     Command, Ctx, EmergencyError, Event, EventKind, Incident, Linkage, Place, SituationReport,
-    Status, WithPlans, apply, decide, declare, due_steps,
+    Status, WithPlans, apply, decide, declare,
 };
 pub use plan::{IncidentType, Plan, PlanDepartment, PlanError, Plans, Severity, default_plans};

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use duban_calendar::Calendar;
+use duban_core::Aggregate as _;
 use duban_core::CodedError as _;
 use duban_emergency::{
     Command, Ctx, Event, Incident, IncidentType, Plans, Severity, Status, apply, decide, declare,
@@ -275,7 +276,7 @@ fn unacknowledged_departments_climb_the_ladder_until_they_answer() {
     let i = fold(&log);
     // 15 minutes for environmental monitoring: at 20 minutes it has been reminded
     // (12 min) and chased (15 min).
-    let fired = duban_emergency::due_steps(&i, t0() + TimeDelta::minutes(20), cal, "system");
+    let fired = i.due_steps(t0() + TimeDelta::minutes(20), cal, "system");
     let sthjt: Vec<_> = fired
         .iter()
         .filter_map(|e| match &e.kind {
@@ -296,7 +297,8 @@ fn unacknowledged_departments_climb_the_ladder_until_they_answer() {
     log.extend(fired);
     let i = fold(&log);
     assert!(
-        duban_emergency::due_steps(&i, t0() + TimeDelta::minutes(20), cal, "system").is_empty()
+        i.due_steps(t0() + TimeDelta::minutes(20), cal, "system")
+            .is_empty()
     );
     // A coordinator acknowledges for the department: marked as entered on its behalf,
     // and the department's clock fires nothing more.
@@ -319,7 +321,7 @@ fn unacknowledged_departments_climb_the_ladder_until_they_answer() {
     log.extend(ev);
     let i = fold(&log);
     assert!(
-        duban_emergency::due_steps(&i, t0() + TimeDelta::hours(9), cal, "system")
+        i.due_steps(t0() + TimeDelta::hours(9), cal, "system")
             .iter()
             .all(|e| !matches!(&e.kind, duban_emergency::EventKind::StepFired { unit, .. } if unit == "dept-sthjt"))
     );
@@ -342,22 +344,7 @@ fn unacknowledged_departments_climb_the_ladder_until_they_answer() {
 /// (issue 21), reads and writes back byte for byte, and the log replays to the state.
 #[test]
 fn stored_json_round_trips_byte_for_byte() {
-    let lines: Vec<&str> = include_str!("data/stored.jsonl").lines().collect();
-    let (state_line, event_lines) = lines.split_last().expect("sample");
-    let mut log = Vec::new();
-    for line in event_lines {
-        let e: duban_emergency::Event = serde_json::from_str(line).unwrap();
-        assert_eq!(serde_json::to_string(&e).unwrap(), *line);
-        log.push(e);
-    }
-    let state: duban_emergency::Incident = serde_json::from_str(state_line).unwrap();
-    assert_eq!(serde_json::to_string(&state).unwrap(), *state_line);
-    let replayed =
-        <duban_emergency::Incident as duban_core::Aggregate>::replay("inc-1", &log).unwrap();
-    let folded = log
-        .iter()
-        .fold(None, |i, e| duban_emergency::apply(i, "inc-1", e))
+    let sample = include_str!("data/stored.jsonl");
+    duban_core::conformance::stored_round_trip::<duban_emergency::Incident>("inc-1", sample)
         .unwrap();
-    assert_eq!(folded, replayed);
-    assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
 }

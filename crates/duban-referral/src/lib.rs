@@ -24,6 +24,5 @@
 mod model;
 
 pub use model::{
-    Command, Ctx, Event, EventKind, Message, Referral, ReferralError, Status, apply, decide,
-    due_steps, open,
+    Command, Ctx, Event, EventKind, Message, Referral, ReferralError, Status, apply, decide, open,
 };

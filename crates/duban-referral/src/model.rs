@@ -125,16 +125,9 @@ impl Referral {
     pub fn co_handlers(&self) -> &[String] {
         &self.co_handlers
     }
-    pub fn version(&self) -> u64 {
-        self.version
-    }
     /// Ladder steps the response clock has fired, in order.
     pub fn fired(&self) -> &[Step] {
         &self.fired
-    }
-    /// When the response clock reaches its next ladder step (none once answered).
-    pub fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
-        self.clock.as_ref()?.next_step_at(cal, &self.fired)
     }
     /// Every unit taking part: sender, receiver and co-handlers.
     pub fn units(&self) -> Vec<&str> {
@@ -146,7 +139,8 @@ impl Referral {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReferralCommand))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// Refer a problem (opens the referral).
@@ -176,19 +170,6 @@ pub enum Command {
     Close { summary: String },
 }
 
-impl Command {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Command::Send { .. } => "send",
-            Command::Acknowledge => "acknowledge",
-            Command::Reply { .. } => "reply",
-            Command::Answer { .. } => "answer",
-            Command::SetJoint { .. } => "set_joint",
-            Command::Close { .. } => "close",
-        }
-    }
-}
-
 /// The instant, the actor and the units the actor speaks for.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
@@ -200,7 +181,8 @@ pub struct Ctx<'a> {
     pub calendar: &'a Calendar,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     Sent {
@@ -236,43 +218,11 @@ pub enum EventKind {
     },
 }
 
-impl EventKind {
-    pub fn code(&self) -> &'static str {
-        match self {
-            EventKind::Sent { .. } => "sent",
-            EventKind::Acknowledged { .. } => "acknowledged",
-            EventKind::Replied { .. } => "replied",
-            EventKind::Answered { .. } => "answered",
-            EventKind::JointSet { .. } => "joint_set",
-            EventKind::Closed { .. } => "closed",
-            EventKind::StepFired { .. } => "step_fired",
-        }
-    }
-}
-
 /// A recorded change of a referral (the shared envelope).
 pub type Event = duban_core::Event<EventKind>;
 
 fn event(ctx: &Ctx<'_>, kind: EventKind) -> Event {
     Event::new(ctx.now, ctx.actor, kind)
-}
-
-/// The ladder steps the response clock has reached by `now` and not yet fired, as
-/// events of the `actor` (the sweeper), each at the instant its step was reached.
-pub fn due_steps(r: &Referral, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
-    let Some(clock) = r.clock.as_ref() else {
-        return vec![];
-    };
-    clock
-        .due_steps(now, cal, &r.fired)
-        .into_iter()
-        .map(|(step, at)| Event {
-            at,
-            actor: actor.to_owned(),
-            on_behalf: false,
-            kind: EventKind::StepFired { step },
-        })
-        .collect()
 }
 
 /// Why a referral step was refused.
@@ -607,18 +557,6 @@ pub fn apply(mut r: Referral, ev: &Event) -> Referral {
     r
 }
 
-impl duban_core::Tagged for Command {
-    fn code(&self) -> &'static str {
-        Command::code(self)
-    }
-}
-
-impl duban_core::Tagged for EventKind {
-    fn code(&self) -> &'static str {
-        EventKind::code(self)
-    }
-}
-
 impl duban_core::Aggregate for Referral {
     const KIND: &'static str = "referral";
     type Command = Command;
@@ -636,14 +574,29 @@ impl duban_core::Aggregate for Referral {
     fn apply(self, event: &Event) -> Referral {
         apply(self, event)
     }
+    /// The ladder steps the response clock has reached by `now` and not yet fired, as
+    /// events of the `actor` (the sweeper), each at the instant its step was reached.
     fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
-        due_steps(self, now, cal, actor)
+        let Some(clock) = self.clock.as_ref() else {
+            return vec![];
+        };
+        clock
+            .due_steps(now, cal, &self.fired)
+            .into_iter()
+            .map(|(step, at)| Event {
+                at,
+                actor: actor.to_owned(),
+                on_behalf: false,
+                kind: EventKind::StepFired { step },
+            })
+            .collect()
     }
+    /// When the response clock reaches its next ladder step (none once answered).
     fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
-        Referral::next_step_at(self, cal)
+        self.clock.as_ref()?.next_step_at(cal, &self.fired)
     }
     fn version(&self) -> u64 {
-        Referral::version(self)
+        self.version
     }
 }
 

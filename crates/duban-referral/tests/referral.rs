@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use duban_calendar::Calendar;
+use duban_core::Aggregate as _;
 use duban_core::CodedError as _;
 use duban_referral::{Command, Ctx, Event, Referral, Status, apply, decide, open};
 
@@ -191,10 +192,10 @@ fn an_unanswered_referral_climbs_the_ladder_once_per_step() {
     let cal = Calendar::official();
     let log = open(Some("c1"), &send, &ctx(t0(), "coordinator", &coord)).unwrap();
     let r = log.iter().fold(Referral::empty("r1"), apply);
-    assert!(duban_referral::due_steps(&r, t0(), cal, "system").is_empty());
+    assert!(r.due_steps(t0(), cal, "system").is_empty());
     // Down for five hours: the reminder (80%) and the chase (100%) fire, each at its
     // own instant, and only once.
-    let fired = duban_referral::due_steps(&r, t0() + TimeDelta::hours(5), cal, "system");
+    let fired = r.due_steps(t0() + TimeDelta::hours(5), cal, "system");
     let at: Vec<_> = fired.iter().map(|e| e.at - t0()).collect();
     assert_eq!(
         at,
@@ -205,7 +206,10 @@ fn an_unanswered_referral_climbs_the_ladder_once_per_step() {
     );
     let r = fired.iter().fold(r, apply);
     assert_eq!(r.fired(), [duban_sla::Step::Remind, duban_sla::Step::Chase]);
-    assert!(duban_referral::due_steps(&r, t0() + TimeDelta::hours(5), cal, "system").is_empty());
+    assert!(
+        r.due_steps(t0() + TimeDelta::hours(5), cal, "system")
+            .is_empty()
+    );
     assert_eq!(r.next_step_at(cal), Some(t0() + TimeDelta::hours(6)));
     // Acknowledged on the department's behalf by a coordinator, then answered:
     // the stopped clock fires nothing more.
@@ -245,25 +249,18 @@ fn an_unanswered_referral_climbs_the_ladder_once_per_step() {
     let r = events.iter().fold(r, apply);
     assert!(!r.thread().last().unwrap().on_behalf);
     assert_eq!(r.next_step_at(cal), None);
-    assert!(duban_referral::due_steps(&r, t0() + TimeDelta::hours(50), cal, "system").is_empty());
+    assert!(
+        r.due_steps(t0() + TimeDelta::hours(50), cal, "system")
+            .is_empty()
+    );
 }
 
 /// The stored JSON of a log and its state, as written before the shared event envelope
 /// (issue 21), reads and writes back byte for byte, and the log replays to the state.
 #[test]
 fn stored_json_round_trips_byte_for_byte() {
-    let lines: Vec<&str> = include_str!("data/stored.jsonl").lines().collect();
-    let (state_line, event_lines) = lines.split_last().expect("sample");
-    let mut log = Vec::new();
-    for line in event_lines {
-        let e: duban_referral::Event = serde_json::from_str(line).unwrap();
-        assert_eq!(serde_json::to_string(&e).unwrap(), *line);
-        log.push(e);
-    }
-    let state: duban_referral::Referral = serde_json::from_str(state_line).unwrap();
-    assert_eq!(serde_json::to_string(&state).unwrap(), *state_line);
-    let replayed = <duban_referral::Referral as duban_core::Aggregate>::replay("r1", &log).unwrap();
-    assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
+    let sample = include_str!("data/stored.jsonl");
+    duban_core::conformance::stored_round_trip::<duban_referral::Referral>("r1", sample).unwrap();
 }
 
 /// The typed time unit keeps the command's wire form; a unit that names none of the

@@ -21,13 +21,11 @@
 //!
 //! Invariant: no IO, no clock, no randomness.
 
-mod aggregate;
 mod error;
 mod model;
 
 pub use error::{Errors, SupervisionError};
 pub use model::{
     Attachment, Command, Ctx, Event, EventKind, MAX_ORDER_DAYS, MAX_ORDER_HOURS, Order,
-    OrderStatus, Report, ReportKind, Review, Supervision, Visit, apply, decide, due_steps,
-    max_order_amount,
+    OrderStatus, Report, ReportKind, Review, Supervision, Visit, apply, decide, max_order_amount,
 };

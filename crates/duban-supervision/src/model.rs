@@ -161,23 +161,12 @@ impl Supervision {
     pub fn reports(&self) -> &[Report] {
         &self.reports
     }
-    pub fn version(&self) -> u64 {
-        self.version
-    }
     /// The open orders' clocks (for the sweeper and the inbox).
     pub fn open_clocks(&self) -> impl Iterator<Item = (&str, &Clock)> {
         self.orders
             .iter()
             .filter(|o| o.status == OrderStatus::Open)
             .map(|o| (o.number.as_str(), &o.clock))
-    }
-    /// When an open order's clock reaches its next ladder step, the earliest of all.
-    pub fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
-        self.orders
-            .iter()
-            .filter(|o| o.status == OrderStatus::Open)
-            .filter_map(|o| o.clock.next_step_at(cal, &o.fired))
-            .min()
     }
     fn order(&self, number: &str) -> Result<&Order, E> {
         self.orders
@@ -191,7 +180,8 @@ impl Supervision {
 
 /// What a person asks for. Tagged by `action`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SupervisionCommand))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// Name the supervisor (督办专员).
@@ -243,20 +233,6 @@ pub enum Command {
     },
 }
 
-impl Command {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Command::Assign { .. } => "assign",
-            Command::IssueOrder { .. } => "issue_order",
-            Command::AnswerOrder { .. } => "answer_order",
-            Command::CloseOrder { .. } => "close_order",
-            Command::RecordVisit { .. } => "record_visit",
-            Command::SubmitReport { .. } => "submit_report",
-            Command::ReviewReport { .. } => "review_report",
-        }
-    }
-}
-
 /// What a step needs besides the state: the instant, the actor, the calendar, the next
 /// order number (for `issue_order`) and the case's uploaded attachments.
 #[derive(Debug, Clone, Copy)]
@@ -268,7 +244,8 @@ pub struct Ctx<'a> {
     pub attachments: &'a [Attachment],
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     SupervisorAssigned {
@@ -310,50 +287,8 @@ pub enum EventKind {
     },
 }
 
-impl EventKind {
-    pub fn code(&self) -> &'static str {
-        match self {
-            EventKind::SupervisorAssigned { .. } => "supervisor_assigned",
-            EventKind::OrderIssued { .. } => "order_issued",
-            EventKind::OrderAnswered { .. } => "order_answered",
-            EventKind::OrderClosed { .. } => "order_closed",
-            EventKind::OrderReopened { .. } => "order_reopened",
-            EventKind::VisitRecorded { .. } => "visit_recorded",
-            EventKind::ReportSubmitted { .. } => "report_submitted",
-            EventKind::ReportReviewed { .. } => "report_reviewed",
-            EventKind::StepFired { .. } => "step_fired",
-        }
-    }
-}
-
 /// A recorded change of a supervision (the shared envelope).
 pub type Event = duban_core::Event<EventKind>;
-
-/// The ladder steps open orders' clocks have reached by `now` and not yet fired, as
-/// events of `actor` (the sweeper), each at the instant its step was reached.
-pub fn due_steps(s: &Supervision, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
-    let mut out: Vec<Event> = s
-        .orders
-        .iter()
-        .filter(|o| o.status == OrderStatus::Open)
-        .flat_map(|o| {
-            o.clock
-                .due_steps(now, cal, &o.fired)
-                .into_iter()
-                .map(|(step, at)| Event {
-                    at,
-                    actor: actor.to_owned(),
-                    on_behalf: false,
-                    kind: EventKind::StepFired {
-                        order_number: o.number.clone(),
-                        step,
-                    },
-                })
-        })
-        .collect();
-    out.sort_by_key(|e| e.at);
-    out
-}
 
 fn text(errs: &mut Vec<E>, field: &str, s: &str, min: usize, max: usize) -> String {
     let field = field.to_owned();
@@ -769,4 +704,95 @@ pub fn apply(mut s: Supervision, ev: &Event) -> Supervision {
     }
     s.version += 1;
     s
+}
+
+/// The supervision of a case is keyed by the case's id and exists, empty, before its
+/// first event: any command may come first.
+impl duban_core::Aggregate for Supervision {
+    const KIND: &'static str = "supervision";
+    type Command = Command;
+    type Event = Event;
+    type Error = E;
+    type Ctx<'a> = Ctx<'a>;
+    type Calendar = Calendar;
+
+    fn open(id: &str, first: &Event) -> Option<Supervision> {
+        Some(apply(Supervision::new(id.to_owned()), first))
+    }
+    fn decide(&self, cmd: &Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, Vec<E>> {
+        decide(self, cmd, ctx).map_err(|e| e.0)
+    }
+    fn apply(self, event: &Event) -> Supervision {
+        apply(self, event)
+    }
+    /// The ladder steps open orders' clocks have reached by `now` and not yet fired, as
+    /// events of `actor` (the sweeper), each at the instant its step was reached.
+    fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
+        let mut out: Vec<Event> = self
+            .orders
+            .iter()
+            .filter(|o| o.status == OrderStatus::Open)
+            .flat_map(|o| {
+                o.clock
+                    .due_steps(now, cal, &o.fired)
+                    .into_iter()
+                    .map(|(step, at)| Event {
+                        at,
+                        actor: actor.to_owned(),
+                        on_behalf: false,
+                        kind: EventKind::StepFired {
+                            order_number: o.number.clone(),
+                            step,
+                        },
+                    })
+            })
+            .collect();
+        out.sort_by_key(|e| e.at);
+        out
+    }
+    /// When an open order's clock reaches its next ladder step, the earliest of all.
+    fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
+        self.orders
+            .iter()
+            .filter(|o| o.status == OrderStatus::Open)
+            .filter_map(|o| o.clock.next_step_at(cal, &o.fired))
+            .min()
+    }
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl duban_core::Mechanism for Supervision {
+    type Kind = EventKind;
+
+    /// `id` is the case's id; the first command runs on the empty supervision.
+    fn start(
+        id: &str,
+        _case_id: Option<&str>,
+        cmd: &Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Event>, Vec<E>> {
+        duban_core::Aggregate::decide(&Supervision::new(id.to_owned()), cmd, ctx)
+    }
+    fn case_id(&self) -> Option<&str> {
+        Some(Supervision::case_id(self))
+    }
+    /// An order's answer is its target unit's; reports are the handling unit's (the
+    /// case's lead unit, when it has one).
+    fn entered_for<'a>(
+        before: Option<&'a Supervision>,
+        kind: &'a EventKind,
+        lead_unit: Option<&'a str>,
+    ) -> Option<&'a str> {
+        match kind {
+            EventKind::OrderAnswered { number, .. } => before?
+                .orders()
+                .iter()
+                .find(|o| &o.number == number)
+                .map(|o| o.target_unit.as_str()),
+            EventKind::ReportSubmitted { .. } => lead_unit,
+            _ => None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use duban_calendar::Calendar;
+use duban_core::Aggregate as _;
 use duban_core::CodedError as _;
 use duban_supervision::{
     Attachment, Command, Ctx, Errors, Event, OrderStatus, Supervision, apply, decide,
@@ -339,10 +340,10 @@ fn an_unanswered_order_climbs_the_ladder_and_a_reopened_one_starts_afresh() {
     );
     r.act("supervisor", order("gov-3211"));
     let number = r.state.orders()[0].number.clone();
-    assert!(duban_supervision::due_steps(&r.state, r.now, cal, "system").is_empty());
+    assert!(r.state.due_steps(r.now, cal, "system").is_empty());
     // Three weeks later every step has been reached, each fired once, in order.
     let later = r.now + TimeDelta::days(21);
-    let fired = duban_supervision::due_steps(&r.state, later, cal, "system");
+    let fired = r.state.due_steps(later, cal, "system");
     let steps: Vec<_> = fired
         .iter()
         .map(|e| match &e.kind {
@@ -358,7 +359,7 @@ fn an_unanswered_order_climbs_the_ladder_and_a_reopened_one_starts_afresh() {
     for e in &fired {
         r.state = apply(r.state.clone(), e);
     }
-    assert!(duban_supervision::due_steps(&r.state, later, cal, "system").is_empty());
+    assert!(r.state.due_steps(later, cal, "system").is_empty());
     assert_eq!(r.state.next_step_at(cal), None);
     // Answered on the unit's behalf by a coordinator, sent back: a fresh clock.
     r.now = later;
@@ -404,19 +405,9 @@ fn an_unanswered_order_climbs_the_ladder_and_a_reopened_one_starts_afresh() {
 /// (issue 21), reads and writes back byte for byte, and the log replays to the state.
 #[test]
 fn stored_json_round_trips_byte_for_byte() {
-    let lines: Vec<&str> = include_str!("data/stored.jsonl").lines().collect();
-    let (state_line, event_lines) = lines.split_last().expect("sample");
-    let mut log = Vec::new();
-    for line in event_lines {
-        let e: duban_supervision::Event = serde_json::from_str(line).unwrap();
-        assert_eq!(serde_json::to_string(&e).unwrap(), *line);
-        log.push(e);
-    }
-    let state: duban_supervision::Supervision = serde_json::from_str(state_line).unwrap();
-    assert_eq!(serde_json::to_string(&state).unwrap(), *state_line);
-    let replayed =
-        <duban_supervision::Supervision as duban_core::Aggregate>::replay("case-1", &log).unwrap();
-    assert_eq!(serde_json::to_string(&replayed).unwrap(), *state_line);
+    let sample = include_str!("data/stored.jsonl");
+    duban_core::conformance::stored_round_trip::<duban_supervision::Supervision>("case-1", sample)
+        .unwrap();
 }
 
 /// The typed time unit keeps the order's wire form; a unit that names none of the

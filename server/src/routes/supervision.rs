@@ -5,6 +5,7 @@ use crate::text::Text;
 use duban_api::supervision;
 use duban_calendar::Calendar;
 use duban_case::lifecycle::Case;
+use duban_core::Tagged;
 use duban_supervision::Supervision;
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};

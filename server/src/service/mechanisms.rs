@@ -7,7 +7,7 @@
 use duban_api::{ErrorBody, Sequenced};
 use duban_calendar::Calendar;
 use duban_case::Lang;
-use duban_core::{Aggregate, Mechanism, Recorded};
+use duban_core::{Aggregate, Mechanism, Recorded, Tagged};
 use duban_emergency::Incident;
 use duban_referral::Referral;
 use duban_supervision::Supervision;
@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiFailure;
 use crate::policy::{Actor, forbidden};
 use crate::service::{AppState, Who, redaction};
-use crate::store::{AggregateAccess, AggregateEvent, StoreError};
+use crate::store::{AggregateAccess, AggregateEvent, AggregateSave, StoreError};
 
 /// The kinds' names, for the inbox's queries.
 pub(crate) const SUPERVISION: &str = Supervision::KIND;
@@ -300,16 +300,16 @@ pub(crate) async fn store<M: Stored>(
         .collect::<Result<Vec<_>, StoreError>>()?;
     let state = serde_json::to_string(next)?;
     s.store
-        .save_aggregate(
-            M::KIND,
-            next.key(),
-            next.case_id(),
+        .save_aggregate(AggregateSave {
+            kind: M::KIND,
+            key: next.key(),
+            case_id: next.case_id(),
             expected,
-            &state,
-            &stored,
+            state: &state,
+            events: &stored,
             audit,
-            &next.access(),
-        )
+            access: &next.access(),
+        })
         .await
 }
 

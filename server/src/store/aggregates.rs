@@ -1,10 +1,8 @@
 //! Mechanism aggregates (supervision, referral, emergency …): their state, events, who
 //! takes part, and when the sweeper next looks at them.
 
-use duban_api::AuditEntry;
-
 use super::sql::{Arg, Db, placeholders, sql};
-use super::{AggregateAccess, AggregateEvent, DueAggregate, SqlStore, StoreError, StoreResult};
+use super::{AggregateSave, DueAggregate, SqlStore, StoreError, StoreResult};
 
 impl<DB: Db> SqlStore<DB> {
     pub(super) async fn aggregate(
@@ -24,18 +22,17 @@ impl<DB: Db> SqlStore<DB> {
             .transpose()?)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn save_aggregate(
-        &self,
-        kind: &str,
-        key: &str,
-        case_id: Option<&str>,
-        expected: u64,
-        state: &str,
-        events: &[AggregateEvent],
-        audit: &AuditEntry,
-        access: &AggregateAccess,
-    ) -> StoreResult<()> {
+    pub(super) async fn save_aggregate(&self, save: AggregateSave<'_>) -> StoreResult<()> {
+        let AggregateSave {
+            kind,
+            key,
+            case_id,
+            expected,
+            state,
+            events,
+            audit,
+            access,
+        } = save;
         let parties = if access.parties.is_empty() {
             String::new()
         } else {

@@ -489,14 +489,16 @@ impl<DB: Db> SqlStore<DB> {
     /// (the writer adds them for its whole group, in key order).
     pub(super) async fn write_board(
         tx: &mut sqlx::Transaction<'static, DB>,
-        facts: &[(String, Fact)],
+        cases: &[&Case],
         may_exist: bool,
     ) -> StoreResult<Cells> {
         let mut deltas = BTreeMap::new();
-        for (id, new) in facts {
+        for case in cases {
+            let id = case.id().to_string();
+            let new = &Fact::of(case);
             let old = if may_exist {
                 let row = sql::<DB>(sqlx::AssertSqlSafe(SELECT_FACT.as_str()))
-                    .bind(id)
+                    .bind(&id)
                     .fetch_optional(&mut *tx)
                     .await?;
                 match row {
@@ -522,7 +524,7 @@ impl<DB: Db> SqlStore<DB> {
             }
             add_delta(&mut deltas, old.as_ref(), Some(new));
             let mut q = sql::<DB>(sqlx::AssertSqlSafe(UPSERT_FACT.as_str()))
-                .bind(id)
+                .bind(&id)
                 .bind(i64::from(new.day))
                 .bind(new.batch)
                 .bind(i64::from(new.division))

@@ -246,16 +246,8 @@ impl<DB: Db> SqlStore<DB> {
                     .await?;
             }
         }
-        let facts: Vec<(String, duban_board::fact::Fact)> = changes
-            .iter()
-            .map(|ch| {
-                (
-                    ch.case.id().to_string(),
-                    duban_board::fact::Fact::of(ch.case),
-                )
-            })
-            .collect();
-        Self::write_board(tx, &facts, true).await
+        let cases: Vec<&Case> = changes.iter().map(|ch| ch.case).collect();
+        Self::write_board(tx, &cases, true).await
     }
 
     /// Insert new cases, their opening events, numbers elsewhere and audit entries.
@@ -301,16 +293,8 @@ impl<DB: Db> SqlStore<DB> {
                 .execute(&mut *tx)
                 .await?;
         }
-        let facts: Vec<(String, duban_board::fact::Fact)> = rows
-            .iter()
-            .map(|ins| {
-                (
-                    ins.case.id().to_string(),
-                    duban_board::fact::Fact::of(ins.case),
-                )
-            })
-            .collect();
-        Self::write_board(tx, &facts, false).await
+        let cases: Vec<&Case> = rows.iter().map(|ins| ins.case).collect();
+        Self::write_board(tx, &cases, false).await
     }
 
     /// Append events numbered from `first_seq`, inside the caller's transaction.

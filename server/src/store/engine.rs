@@ -10,10 +10,10 @@ use duban_sla::RuleSet;
 use super::board::{self, BoardData};
 use super::sql::{Db, sql};
 use super::{
-    AggregateAccess, AggregateEvent, ApiClientRecord, AttachmentRecord, AuditFilter, BuildRows,
-    CaseFilter, Change, Claim, DueAggregate, IDEMPOTENCY, IdempotencyMark, ImportRecord, Insert,
-    LiveSession, NewSession, Open311Filter, Open311Request, RepeatRow, SessionRecord, SqlStore,
-    Store, StoreResult, UserRecord, writer,
+    AggregateSave, ApiClientRecord, AttachmentRecord, AuditFilter, BuildRows, CaseFilter, Change,
+    Claim, DueAggregate, IDEMPOTENCY, IdempotencyMark, ImportRecord, Insert, LiveSession,
+    NewSession, Open311Filter, Open311Request, RepeatRow, SessionRecord, SqlStore, Store,
+    StoreResult, UserRecord, writer,
 };
 
 impl<DB: Db> SqlStore<DB> {
@@ -275,21 +275,8 @@ impl<DB: Db> Store for SqlStore<DB> {
         SqlStore::aggregate(self, kind, key).await
     }
 
-    async fn save_aggregate(
-        &self,
-        kind: &str,
-        key: &str,
-        case_id: Option<&str>,
-        expected: u64,
-        state: &str,
-        events: &[AggregateEvent],
-        audit: &AuditEntry,
-        access: &AggregateAccess,
-    ) -> StoreResult<()> {
-        SqlStore::save_aggregate(
-            self, kind, key, case_id, expected, state, events, audit, access,
-        )
-        .await
+    async fn save_aggregate(&self, save: AggregateSave<'_>) -> StoreResult<()> {
+        SqlStore::save_aggregate(self, save).await
     }
 
     async fn aggregates(

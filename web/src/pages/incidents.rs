@@ -6,6 +6,7 @@
 //!
 //! The case page declares an incident from a case with the same form.
 
+use duban_core::{Aggregate as _, Tagged as _};
 use duban_text::Key;
 use duban_text::key;
 use std::time::Duration;

@@ -15,6 +15,7 @@ use duban_api::referrals::{self as endpoints, ActOnReferral, MyReferrals, Refer}
 use duban_api::routing::CaseRouting;
 use duban_api::{ApiError, ProposalView, ReferralView, UnitView};
 use duban_calendar::Calendar;
+use duban_core::Aggregate as _;
 use duban_referral::{Command, Ctx, EventKind, Status};
 use duban_text::Key;
 use duban_text::key;

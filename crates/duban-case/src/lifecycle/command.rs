@@ -46,8 +46,9 @@ actions! {
 
 /// A command as sent by a person. Free text is validated by [`super::decide`].
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CaseCommand))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Command {
     Dispatch {
         lead_unit: String,
