@@ -228,21 +228,19 @@ fn query_rejection(text: &str, lang: Lang) -> ErrorBody {
     let unknown = detail
         .split_once("unknown field `")
         .and_then(|(_, rest)| rest.split('`').next());
-    let (field, message) = match (unknown, lang) {
-        (Some(name), Lang::Zh) => (name.to_owned(), format!("不支持查询参数“{name}”")),
-        (Some(name), Lang::En) => (name.to_owned(), format!("Unknown query parameter “{name}”")),
-        (None, Lang::Zh) => ("query".to_owned(), format!("查询参数无效：{detail}")),
-        (None, Lang::En) => (
-            "query".to_owned(),
-            format!("Invalid query parameters: {detail}"),
-        ),
+    let error = match unknown {
+        Some(name) => {
+            let named = [("name", name.to_owned())];
+            let key = duban_text::key!("srv.query.unknown_parameter");
+            duban_api::ApiError::from_text(name, key, &named, lang)
+        }
+        None => {
+            let detail = [("detail", detail.to_owned())];
+            let key = duban_text::key!("srv.query.invalid_detail");
+            duban_api::ApiError::from_text("query", key, &detail, lang)
+        }
     };
-    ErrorBody {
-        errors: vec![duban_api::ApiError {
-            field,
-            code: "query.invalid".to_owned(),
-            message,
-            params: Default::default(),
-        }],
-    }
+    error
+        .with_code(duban_text::key!("err.query.invalid").code())
+        .into()
 }

@@ -65,6 +65,12 @@ impl ErrorBody {
     }
 }
 
+impl From<ApiError> for ErrorBody {
+    fn from(e: ApiError) -> ErrorBody {
+        ErrorBody { errors: vec![e] }
+    }
+}
+
 impl ApiError {
     /// The message in `lang` as the catalogue words the code with the parameters; the
     /// message as sent where the catalogue does not know the code.
@@ -105,6 +111,14 @@ impl ApiError {
                 .into_iter()
                 .map(|(name, value)| (name.to_owned(), value))
                 .collect(),
+        }
+    }
+    /// The error under another stable code: a text worded for one context (`srv.*`,
+    /// with parameters the code's own text lacks) of a code clients already match on.
+    pub fn with_code(self, code: &str) -> ApiError {
+        ApiError {
+            code: code.to_owned(),
+            ..self
         }
     }
     /// The error with its field path under `prefix` (`settings` + `window_days`).

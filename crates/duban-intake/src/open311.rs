@@ -27,7 +27,7 @@
 //! assert_eq!(codes, ["attribute.required", "location.required", "content.too_short"]);
 //! ```
 
-use duban_core::CodedError;
+use duban_core::{CodedError, Key, key};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -44,18 +44,19 @@ pub const DESCRIPTION_MAX: usize = 4000;
 pub const MEDIA_URL_MAX: usize = 500;
 pub const TARGET_MAX: usize = 100;
 
-/// An attribute of every service's definition.
+/// An attribute of every service's definition; its texts are the catalogue's
+/// (duban-text, `open311.attr.*`).
 #[derive(Debug)]
 pub struct AttributeDef {
     pub code: &'static str,
     pub datatype: &'static str,
     /// The services that require it (night works matter for noise only).
     pub required_for: &'static [Category],
-    pub name: (&'static str, &'static str),
-    pub description: (&'static str, &'static str),
-    pub datatype_description: (&'static str, &'static str),
-    /// (key, Chinese name, English name) for list types.
-    pub values: &'static [(&'static str, &'static str, &'static str)],
+    pub name: Key,
+    pub description: Key,
+    pub datatype_description: Key,
+    /// (key, name) for list types.
+    pub values: &'static [(&'static str, Key)],
 }
 
 pub const ATTRIBUTES: &[AttributeDef] = &[
@@ -63,24 +64,21 @@ pub const ATTRIBUTES: &[AttributeDef] = &[
         code: "night",
         datatype: "singlevaluelist",
         required_for: &[Category::Noise],
-        name: ("是否夜间发生", "At night"),
-        description: (
-            "问题是否在夜间（22时至次日6时）发生",
-            "Does it happen at night (22:00 to 06:00)?",
-        ),
-        datatype_description: ("选择“是”或“否”", "Choose yes or no"),
-        values: &[("yes", "是", "Yes"), ("no", "否", "No")],
+        name: key!("open311.attr.night.name"),
+        description: key!("open311.attr.night.description"),
+        datatype_description: key!("open311.attr.night.datatype"),
+        values: &[
+            ("yes", key!("open311.attr.night.yes")),
+            ("no", key!("open311.attr.night.no")),
+        ],
     },
     AttributeDef {
         code: "target",
         datatype: "string",
         required_for: &[],
-        name: ("举报对象名称", "Who is reported"),
-        description: (
-            "被举报的企业、工地或个体经营者的名称（可不填）",
-            "Name of the company, site or business reported (optional)",
-        ),
-        datatype_description: ("至多100个字，不换行", "At most 100 characters, one line"),
+        name: key!("open311.attr.target.name"),
+        description: key!("open311.attr.target.description"),
+        datatype_description: key!("open311.attr.target.datatype"),
         values: &[],
     },
 ];
@@ -365,7 +363,7 @@ fn read_attributes(
         }
     }
     for a in ATTRIBUTES {
-        let label = pick(a.name, lang);
+        let label = a.name.get(lang);
         let Some(value) = given.get(a.code).and_then(|v| v.first()) else {
             if a.required_for.contains(&category) {
                 bad(
@@ -396,10 +394,11 @@ fn read_attributes(
                 );
             }
             v
-        } else if let Some(&(_, zh, _)) = a.values.iter().find(|(k, ..)| k == value) {
-            zh.to_owned()
+        } else if let Some(&(_, name)) = a.values.iter().find(|(k, _)| k == value) {
+            // The case content is Chinese whatever the client's language.
+            name.get(Lang::Zh).to_owned()
         } else {
-            let keys: Vec<&str> = a.values.iter().map(|(k, ..)| *k).collect();
+            let keys: Vec<&str> = a.values.iter().map(|(k, _)| *k).collect();
             bad(
                 "attribute.invalid",
                 match lang {
@@ -418,7 +417,7 @@ fn read_attributes(
             continue;
         };
         // The case content is Chinese whatever the client's language.
-        lines.push(format!("【{}】{text}", a.name.0));
+        lines.push(format!("【{}】{text}", a.name.get(Lang::Zh)));
     }
     lines
 }

@@ -95,25 +95,26 @@ pub(crate) const STRINGS: &[Entry] = &[
         "查询参数无效",
         "Invalid query parameters",
     ),
+    // worded for both readers: the browser's outbox and a client of the API
     (
         "err.idempotency.answer_lost",
-        "该提交已办理，但答复丢失；请刷新查看结果",
-        "This submission was carried out but its answer was lost; reload to see it",
+        "该提交已办理，但服务器中断导致答复丢失；请刷新查看结果，勿重复提交",
+        "This submission was carried out, but its answer was lost when the server stopped; reload to see it rather than sending it again",
     ),
     (
         "err.idempotency.in_progress",
-        "同一提交仍在处理中，稍后自动重试",
-        "The same submission is still being processed; it is retried shortly",
+        "同一提交（Idempotency-Key）仍在处理中，请稍后重试",
+        "The same submission (Idempotency-Key) is still being processed; try again shortly",
     ),
     (
         "err.idempotency.key_invalid",
-        "提交标识（Idempotency-Key）无效",
-        "The submission key (Idempotency-Key) is invalid",
+        "提交标识（Idempotency-Key）无效：须为1至255个可见 ASCII 字符",
+        "The submission key (Idempotency-Key) is invalid: it has 1 to 255 visible ASCII characters",
     ),
     (
         "err.idempotency.key_reused",
-        "提交标识已用于另一份不同的提交",
-        "The submission key was used for a different submission",
+        "提交标识（Idempotency-Key）已用于另一份不同的提交",
+        "The submission key (Idempotency-Key) was used for a different submission",
     ),
     (
         "err.version.conflict",

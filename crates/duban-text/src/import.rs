@@ -162,4 +162,33 @@ pub(crate) const STRINGS: &[Entry] = &[
         "历史件：{at}导入，导入时已到期的提醒和升级未触发",
         "Historical case: imported {at}; reminders and escalations already due then did not fire",
     ),
+    // the server's refusals of an import
+    (
+        "err.import.empty",
+        "请选择要导入的文件",
+        "Choose a file to import",
+    ),
+    (
+        "err.import.duplicate",
+        "该批次已于{at}由{by}导入（{rows}件），未重复创建",
+        "This batch was imported on {at} by {by} ({rows} cases); nothing was created",
+    ),
+    // `body.too_large` for an import's file
+    (
+        "srv.import.too_large",
+        "文件超过32MB，请拆分后导入",
+        "The file exceeds 32 MB; split it",
+    ),
+    // `import.edits.invalid` with the parser's detail
+    (
+        "srv.import.edits_invalid",
+        "修改内容格式不正确：{detail}",
+        "The edits are malformed: {detail}",
+    ),
+    // `import.already_imported` when the commit finds cases imported meanwhile
+    (
+        "srv.import.imported_meanwhile",
+        "部分案件已由他人导入，请重新预览",
+        "Some cases were imported meanwhile; preview again",
+    ),
 ];

@@ -21,10 +21,12 @@ mod board;
 mod cases;
 mod domain;
 mod errors;
+mod export;
 mod import;
 mod lang;
 mod mechanism_errors;
 mod mechanisms;
+mod open311;
 mod server;
 mod shell;
 mod sla;
@@ -49,6 +51,8 @@ const TABLES: &[&[Entry]] = &[
     board::STRINGS,
     domain::STRINGS,
     server::STRINGS,
+    export::STRINGS,
+    open311::STRINGS,
 ];
 
 /// A key known to be in the catalogue (made by [`key!`] or [`Key::find`]); it holds

@@ -1,4 +1,5 @@
-//! Refusals only the server words (accounts, units, API clients, merging), by code.
+//! Refusals only the server words (sign-in, accounts, units, API clients, merging, a
+//! request it cannot read), by code; `srv.*` words a code for one context.
 
 use crate::Entry;
 
@@ -113,5 +114,59 @@ pub(crate) const STRINGS: &[Entry] = &[
         "srv.dispatch.not_dispatchable",
         "案件当前为“{status}”，不能交办",
         "The case is {status}; it cannot be dispatched",
+    ),
+    // signing in and the session
+    (
+        "err.auth.invalid_credentials",
+        "用户名或密码错误",
+        "Wrong username or password",
+    ),
+    (
+        "err.auth.throttled",
+        "登录失败次数过多，请15分钟后再试",
+        "Too many failed logins; try again in 15 minutes",
+    ),
+    (
+        "err.auth.address_throttled",
+        "此地址登录失败次数过多，请15分钟后再试",
+        "Too many failed logins from this address; try again in 15 minutes",
+    ),
+    ("err.auth.required", "请先登录", "Please sign in"),
+    (
+        "err.csrf.invalid",
+        "CSRF 校验失败，请刷新页面后重试",
+        "CSRF check failed; reload the page and try again",
+    ),
+    // a case's command (`POST /cases/{id}/actions`)
+    (
+        "err.action.required",
+        "请指定操作（action）",
+        "Name the action",
+    ),
+    (
+        "err.action.unknown",
+        "不支持的操作：{action}",
+        "Unknown action: {action}",
+    ),
+    // `query.invalid` naming the parameter, or the parser's detail
+    (
+        "srv.query.unknown_parameter",
+        "不支持查询参数“{name}”",
+        "Unknown query parameter “{name}”",
+    ),
+    (
+        "srv.query.invalid_detail",
+        "查询参数无效：{detail}",
+        "Invalid query parameters: {detail}",
+    ),
+    (
+        "err.body.unreadable",
+        "请求体无法读取",
+        "The request body cannot be read",
+    ),
+    (
+        "err.path.invalid",
+        "路径无法解析",
+        "The path does not decode",
     ),
 ];

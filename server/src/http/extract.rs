@@ -6,6 +6,7 @@ use crate::routes::session::auth_error;
 use crate::routes::session::session_of;
 use crate::service::AppState;
 use crate::service::Who;
+use duban_text::key;
 
 /// [`origin`] as an extractor, for routes without a signed-in actor (sign-in).
 pub struct Origin(pub String, pub String);
@@ -65,7 +66,10 @@ impl axum::extract::FromRequestParts<AppState> for Actor {
             Err(never) => match never {},
         };
         let Some((user, csrf, _)) = session_of(s, &parts.headers, lang).await? else {
-            return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
+            return Err(ApiFailure::Unauthorized(auth_error(
+                key!("err.auth.required"),
+                lang,
+            )));
         };
         let safe = matches!(
             parts.method,
@@ -77,7 +81,10 @@ impl axum::extract::FromRequestParts<AppState> for Actor {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if !safe && (sent.is_empty() || sent != csrf) {
-            return Err(ApiFailure::Forbidden(auth_error("csrf.invalid", lang)));
+            return Err(ApiFailure::Forbidden(auth_error(
+                key!("err.csrf.invalid"),
+                lang,
+            )));
         }
         let role = crate::auth::Role::parse(&user.role)
             .ok_or_else(|| ApiFailure::Forbidden(forbidden(lang)))?;

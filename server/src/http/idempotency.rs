@@ -25,6 +25,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use duban_api::ErrorBody;
 use duban_case::Lang;
+use duban_text::{Key, key};
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiFailure, ReqLang};
@@ -191,31 +192,11 @@ impl Drop for Running {
     }
 }
 
-fn refusal(status: StatusCode, code: &str, lang: Lang) -> Response {
-    let message = match (code, lang) {
-        ("idempotency.key_invalid", Lang::Zh) => "Idempotency-Key 须为 1 至 255 个可见 ASCII 字符",
-        ("idempotency.key_invalid", _) => {
-            "Idempotency-Key must be 1 to 255 visible ASCII characters"
-        }
-        ("idempotency.key_reused", Lang::Zh) => "此 Idempotency-Key 已用于另一个不同的请求",
-        ("idempotency.key_reused", _) => "This Idempotency-Key was used for a different request",
-        ("idempotency.in_progress", Lang::Zh) => {
-            "使用此 Idempotency-Key 的请求仍在处理中，请稍后重试"
-        }
-        ("idempotency.in_progress", _) => {
-            "The request with this Idempotency-Key is still running; try again shortly"
-        }
-        ("idempotency.answer_lost", Lang::Zh) => {
-            "该请求已办理，但服务器中断导致答复丢失；请刷新查看结果，勿重复提交"
-        }
-        (_, Lang::Zh) => "请求无法处理",
-        _ => {
-            "The request was carried out, but its answer was lost when the server stopped; reload to see it"
-        }
-    };
-    let body = ErrorBody::single("Idempotency-Key", code, message);
+/// A refusal of the key (`err.idempotency.*`), at the `Idempotency-Key` header.
+fn refusal(status: StatusCode, key: Key, lang: Lang) -> Response {
+    let body = ErrorBody::text("Idempotency-Key", key, &[], lang);
     let mut resp = (status, axum::Json(body)).into_response();
-    if code == "idempotency.in_progress" {
+    if key == key!("err.idempotency.in_progress") {
         resp.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
@@ -257,10 +238,16 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
     };
     let key = match raw.to_str() {
         Ok(k) if valid_key(k) => k.to_owned(),
-        _ => return refusal(StatusCode::BAD_REQUEST, "idempotency.key_invalid", lang),
+        _ => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                key!("err.idempotency.key_invalid"),
+                lang,
+            );
+        }
     };
     let Ok(bytes) = axum::body::to_bytes(body, REQUEST_MAX).await else {
-        let key = duban_text::key!("err.body.too_large");
+        let key = key!("err.body.too_large");
         return ApiFailure::TooLarge(ErrorBody::text("", key, &[], lang)).into_response();
     };
     let principal = match principal(&s, &parts.headers, lang).await {
@@ -280,7 +267,11 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
     // Taken in memory first, then the record read: a request with the same key that
     // finished in between has left its record by then, so it is replayed, not redone.
     let Some(running) = Running::start(&s, &principal, &key) else {
-        return refusal(StatusCode::CONFLICT, "idempotency.in_progress", lang);
+        return refusal(
+            StatusCode::CONFLICT,
+            key!("err.idempotency.in_progress"),
+            lang,
+        );
     };
     match s.store.idempotency_record(&principal, &key, &fp).await {
         Err(e) => return ApiFailure::from(e).into_response(),
@@ -302,12 +293,18 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         Ok(Claim::Mismatch) => {
             return refusal(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency.key_reused",
+                key!("err.idempotency.key_reused"),
                 lang,
             );
         }
         // Committed and not answered, and not running here: cut off by a stop.
-        Ok(Claim::Lost) => return refusal(StatusCode::CONFLICT, "idempotency.answer_lost", lang),
+        Ok(Claim::Lost) => {
+            return refusal(
+                StatusCode::CONFLICT,
+                key!("err.idempotency.answer_lost"),
+                lang,
+            );
+        }
     }
     let mark = IdempotencyMark {
         principal,

@@ -2,9 +2,7 @@ use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use duban_api::attachments;
-
-use duban_case::Lang;
+use duban_api::{ErrorBody, attachments};
 
 use crate::error::{ApiFailure, ReqLang};
 use sha2::Digest as _;
@@ -99,35 +97,22 @@ pub(crate) async fn upload_attachment(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    let (zh, en, code, field) = if body.is_empty() {
-        ("文件为空", "The file is empty", "file.empty", "file")
+    let refused = if body.is_empty() {
+        Some(("file", duban_text::key!("err.file.empty")))
     } else if body.len() > duban_api::ATTACHMENT_MAX_BYTES {
-        (
-            "文件不能超过5 MB",
-            "Files are at most 5 MB",
-            "file.too_large",
-            "file",
-        )
+        Some(("file", duban_text::key!("err.file.too_large")))
     } else if !duban_api::ATTACHMENT_TYPES.contains(&declared.as_str()) {
-        (
-            "只接受JPEG、PNG、WebP图片或PDF",
-            "Only JPEG, PNG, WebP images or PDF",
-            "file.type_unsupported",
+        Some((
             "content-type",
-        )
+            duban_text::key!("err.file.type_unsupported"),
+        ))
     } else if sniff(&body) != Some(declared.as_str()) {
-        (
-            "文件内容与类型不符",
-            "The file's content does not match its type",
-            "file.type_mismatch",
-            "file",
-        )
+        Some(("file", duban_text::key!("err.file.type_mismatch")))
     } else {
-        ("", "", "", "")
+        None
     };
-    if !code.is_empty() {
-        let message = if lang == Lang::Zh { zh } else { en };
-        return Err(ApiFailure::bad_field(field, code, message));
+    if let Some((field, key)) = refused {
+        return Err(ApiFailure::Invalid(ErrorBody::text(field, key, &[], lang)));
     }
     let raw_name = headers
         .get("x-file-name")

@@ -20,6 +20,7 @@ use duban_board::fact::{Measures, city_of, date_of};
 use duban_board::filter::{BoardFilter, BoardQuery};
 use duban_case::Lang;
 use duban_case::lifecycle::Case;
+use duban_text::key;
 
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
 use crate::policy::{Ability, Actor};
@@ -351,26 +352,18 @@ async fn public_batch(
 
 /// The published table's header and rows, in the reader's language.
 fn public_table(p: &PublicBatch, lang: Lang) -> (Vec<&'static str>, Vec<Vec<String>>) {
-    let header = match lang {
-        Lang::Zh => vec![
-            "序号",
-            "交办编号",
-            "行政区域",
-            "污染类型",
-            "调查核实情况",
-            "处理和整改情况",
-            "问责情况",
-        ],
-        Lang::En => vec![
-            "No.",
-            "Transfer number",
-            "Division",
-            "Pollution type",
-            "Verification",
-            "Handling and rectification",
-            "Accountability",
-        ],
-    };
+    let header = [
+        key!("public.col.number"),
+        key!("public.col.reference"),
+        key!("public.col.division"),
+        key!("public.col.category"),
+        key!("public.col.verification"),
+        key!("public.col.handling"),
+        key!("public.col.accountability"),
+    ]
+    .iter()
+    .map(|k| k.get(lang))
+    .collect();
     let rows = p
         .rows
         .iter()
@@ -405,15 +398,7 @@ async fn public_csv(
 ) -> Result<Response, ApiFailure> {
     let p = load_public(&s, &batch, lang).await?;
     let (header, rows) = public_table(&p, lang);
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let csv_err = |e: csv::Error| ApiFailure::Unavailable(e.to_string());
-    out.write_record(&header).map_err(csv_err)?;
-    for r in &rows {
-        out.write_record(r).map_err(csv_err)?;
-    }
-    let body = out
-        .into_inner()
-        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    let body = crate::routes::export::csv_of(&header, &rows)?;
     Ok(public_file(p.batch, "csv", "text/csv; charset=utf-8", body))
 }
 
@@ -424,10 +409,7 @@ async fn public_xlsx(
 ) -> Result<Response, ApiFailure> {
     let p = load_public(&s, &batch, lang).await?;
     let (header, rows) = public_table(&p, lang);
-    let sheet = match lang {
-        Lang::Zh => format!("第{}批", p.batch),
-        Lang::En => format!("Batch {}", p.batch),
-    };
+    let sheet = key!("export.sheet.batch").fill(lang, &[("n", p.batch.to_string())]);
     let body = crate::routes::export::xlsx_of(&header, &rows, &sheet)
         .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
     Ok(public_file(

@@ -170,13 +170,14 @@ pub(crate) fn parse_command(body: serde_json::Value, lang: Lang) -> Result<Comma
         .as_deref()
         .is_some_and(|a| lifecycle::ActionKind::ALL.iter().any(|k| k.code() == a));
     if !known {
-        let (code, msg) = match (action, lang) {
-            (None, Lang::Zh) => ("action.required", "请指定操作(action)".to_owned()),
-            (None, Lang::En) => ("action.required", "Name the action".to_owned()),
-            (Some(a), Lang::Zh) => ("action.unknown", format!("不支持的操作：{a}")),
-            (Some(a), Lang::En) => ("action.unknown", format!("Unknown action: {a}")),
+        let body = match action {
+            None => ErrorBody::text("action", duban_text::key!("err.action.required"), &[], lang),
+            Some(a) => {
+                let key = duban_text::key!("err.action.unknown");
+                ErrorBody::text("action", key, &[("action", a)], lang)
+            }
         };
-        return Err(ApiFailure::bad_field("action", code, msg));
+        return Err(ApiFailure::Invalid(body));
     }
     serde_json::from_value(body)
         .map_err(|e| ApiFailure::bad_field("body", "json.invalid", e.to_string()))

@@ -4,8 +4,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use duban_api::export;
 
-use duban_api::ListQuery;
+use duban_api::{ErrorBody, ListQuery};
 use duban_case::Lang;
+use duban_text::{Key, key};
 
 use crate::error::{ApiFailure, ApiQuery, ReqLang};
 
@@ -23,9 +24,24 @@ pub fn routes() -> Routes {
 /// Most rows one export carries; a larger selection is refused with a hint to filter.
 pub const EXPORT_MAX_ROWS: u64 = 50_000;
 
-/// The export's contact columns, for roles that handle complainants.
-pub(crate) const CONTACT_ZH: [&str; 2] = ["举报人（脱敏）", "联系电话（脱敏）"];
-pub(crate) const CONTACT_EN: [&str; 2] = ["Complainant (masked)", "Phone (masked)"];
+/// The export's columns, in order.
+const COLUMNS: [Key; 12] = [
+    key!("export.col.reference"),
+    key!("export.col.sender_ref"),
+    key!("export.col.received"),
+    key!("export.col.channel"),
+    key!("export.col.batch"),
+    key!("export.col.division"),
+    key!("export.col.categories"),
+    key!("export.col.key"),
+    key!("export.col.status"),
+    key!("export.col.due"),
+    key!("export.col.lead"),
+    key!("export.col.excerpt"),
+];
+
+/// The complainant's contact columns after them, for roles that handle complainants.
+const CONTACT: [Key; 2] = [key!("export.col.complainant"), key!("export.col.phone")];
 
 /// The case list with the current filters as a table, newest first. Exports never
 /// carry personal data unmasked, whatever the reader's role: administrators,
@@ -42,60 +58,29 @@ pub(crate) async fn export_table(
     let mut f = case_filter(q, actor, lang)?;
     f.limit = 1000;
     f.after = None;
-    let header: Vec<&str> = match lang {
-        Lang::Zh => vec![
-            "案件编号",
-            "交办编号",
-            "接收时间",
-            "来源渠道",
-            "批次",
-            "行政区域",
-            "污染类型",
-            "重点",
-            "状态",
-            "办理期限",
-            "牵头单位",
-            "举报内容摘要",
-            CONTACT_ZH[0],
-            CONTACT_ZH[1],
-        ],
-        Lang::En => vec![
-            "Case number",
-            "Transfer number",
-            "Received",
-            "Channel",
-            "Batch",
-            "Division",
-            "Categories",
-            "Key",
-            "Status",
-            "Due",
-            "Lead unit",
-            "Content excerpt",
-            CONTACT_EN[0],
-            CONTACT_EN[1],
-        ],
-    };
     // Those who handle complainants get them masked as on the case page (to know whom
     // to call back through the audited reveal); supervisors and leaders get no columns.
     let contact = actor.may_read_personal_data();
-    let mut header = header;
-    if !contact {
-        header.truncate(header.len() - 2);
-    }
+    let contact_columns: &[Key] = if contact { &CONTACT } else { &[] };
+    let header: Vec<&str> = COLUMNS
+        .iter()
+        .chain(contact_columns)
+        .map(|k| k.get(lang))
+        .collect();
     let mut rows = Vec::new();
     loop {
         let (items, total) = s.store.list_cases(&f).await?;
         // The lead unit and the complainant are in the full case, not the summary.
         let full = s.full_cases(&items).await?;
         if total > EXPORT_MAX_ROWS {
-            let message = match lang {
-                Lang::Zh => format!("导出最多{EXPORT_MAX_ROWS}条，当前筛选有{total}条，请缩小范围"),
-                Lang::En => format!(
-                    "An export holds at most {EXPORT_MAX_ROWS} cases; this selection has {total}. Narrow the filters."
-                ),
-            };
-            return Err(ApiFailure::bad_field("limit", "export.too_large", message));
+            let counts = [
+                ("max", EXPORT_MAX_ROWS.to_string()),
+                ("total", total.to_string()),
+            ];
+            let key = key!("err.export.too_large");
+            return Err(ApiFailure::Invalid(ErrorBody::text(
+                "limit", key, &counts, lang,
+            )));
         }
         for c in &items {
             let local = |t: DateTime<Utc>| {
@@ -204,8 +189,7 @@ pub(crate) fn download_named(name: &str, content_type: &str, body: Vec<u8>) -> R
         .into_response()
 }
 
-/// The case list with the current filters as CSV (UTF-8 with BOM, so that Excel reads
-/// the Chinese).
+/// The case list with the current filters as CSV ([`csv_of`]).
 pub(crate) async fn export_csv(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -213,15 +197,7 @@ pub(crate) async fn export_csv(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiFailure> {
     let (header, rows) = export_table(&s, &actor, &q, lang).await?;
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let csv_err = |e: csv::Error| ApiFailure::Unavailable(e.to_string());
-    out.write_record(&header).map_err(csv_err)?;
-    for r in &rows {
-        out.write_record(r).map_err(csv_err)?;
-    }
-    let body = out
-        .into_inner()
-        .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    let body = csv_of(&header, &rows)?;
     tracing::info!(rows = rows.len(), "case export (csv)");
     Ok(download(&s, "csv", "text/csv; charset=utf-8", body))
 }
@@ -235,16 +211,9 @@ pub(crate) async fn export_xlsx(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiFailure> {
     let (header, rows) = export_table(&s, &actor, &q, lang).await?;
-    let body = xlsx_of(
-        &header,
-        &rows,
-        if lang == Lang::Zh {
-            "案件清单"
-        } else {
-            "Cases"
-        },
-    )
-    .map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
+    let sheet = key!("export.sheet.cases").get(lang);
+    let body =
+        xlsx_of(&header, &rows, sheet).map_err(|e| ApiFailure::Unavailable(e.to_string()))?;
     tracing::info!(rows = rows.len(), "case export (xlsx)");
     Ok(download(
         &s,
@@ -252,6 +221,19 @@ pub(crate) async fn export_xlsx(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         body,
     ))
+}
+
+/// A header and text rows as CSV: UTF-8 with a byte-order mark, so that Excel reads the
+/// Chinese.
+pub(crate) fn csv_of(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiFailure> {
+    let failed = |e: csv::Error| ApiFailure::Unavailable(e.to_string());
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(header).map_err(failed)?;
+    for r in rows {
+        out.write_record(r).map_err(failed)?;
+    }
+    out.into_inner()
+        .map_err(|e| ApiFailure::Unavailable(e.to_string()))
 }
 
 /// A one-sheet workbook of a header and text rows.

@@ -165,23 +165,18 @@ fn file_error(e: &duban_intake::IntakeError, lang: Lang) -> ApiFailure {
 
 fn body_of(body: Result<Bytes, BytesRejection>, lang: Lang) -> Result<Bytes, ApiFailure> {
     match body {
-        Ok(b) if b.is_empty() => Err(ApiFailure::bad_field(
+        Ok(b) if b.is_empty() => Err(ApiFailure::Invalid(ErrorBody::text(
             "file",
-            "import.empty",
-            match lang {
-                Lang::Zh => "请选择要导入的文件",
-                Lang::En => "Choose a file to import",
-            },
-        )),
-        Ok(b) => Ok(b),
-        Err(_) => Err(ApiFailure::TooLarge(ErrorBody::single(
-            "file",
-            "body.too_large",
-            match lang {
-                Lang::Zh => "文件超过32MB，请拆分后导入",
-                Lang::En => "The file exceeds 32 MB; split it",
-            },
+            key!("err.import.empty"),
+            &[],
+            lang,
         ))),
+        Ok(b) => Ok(b),
+        Err(_) => {
+            let too_large = ApiError::from_text("file", key!("srv.import.too_large"), &[], lang);
+            let code = key!("err.body.too_large").code();
+            Err(ApiFailure::TooLarge(too_large.with_code(code).into()))
+        }
     }
 }
 
@@ -210,14 +205,11 @@ fn edits_of(q: &ImportQuery, lang: Lang) -> Result<duban_intake::Edits, ApiFailu
     match q.edits.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         None => Ok(duban_intake::Edits::default()),
         Some(json) => serde_json::from_str(json).map_err(|e| {
-            ApiFailure::bad_field(
-                "edits",
-                "import.edits.invalid",
-                match lang {
-                    Lang::Zh => format!("修改内容格式不正确：{e}"),
-                    Lang::En => format!("The edits are malformed: {e}"),
-                },
-            )
+            let detail = [("detail", e.to_string())];
+            let key = key!("srv.import.edits_invalid");
+            let error = ApiError::from_text("edits", key, &detail, lang);
+            let code = key!("err.import.edits.invalid").code();
+            ApiFailure::Invalid(error.with_code(code).into())
         }),
     }
 }
@@ -605,17 +597,12 @@ async fn commit(
             return Err(
                 match s.store.import_by_fingerprint(&record.fingerprint).await? {
                     Some(prev) => duplicate(&prev, lang),
-                    None => ApiFailure::Conflict(
-                        ErrorBody::single(
-                            "rows",
-                            "import.already_imported",
-                            match lang {
-                                Lang::Zh => "部分案件已由他人导入，请重新预览",
-                                Lang::En => "Some cases were imported meanwhile; preview again",
-                            },
-                        ),
-                        None,
-                    ),
+                    None => {
+                        let key = key!("srv.import.imported_meanwhile");
+                        let error = ApiError::from_text("rows", key, &[], lang);
+                        let code = key!("err.import.already_imported").code();
+                        ApiFailure::Conflict(error.with_code(code).into(), None)
+                    }
                 },
             );
         }
@@ -649,21 +636,11 @@ fn duplicate(prev: &ImportRecord, lang: Lang) -> ApiFailure {
                 .to_string()
         })
         .unwrap_or_default();
-    ApiFailure::Conflict(
-        ErrorBody::single(
-            "file",
-            "import.duplicate",
-            match lang {
-                Lang::Zh => format!(
-                    "该批次已于{at}由{}导入（{}件），未重复创建",
-                    prev.by_user, prev.rows
-                ),
-                Lang::En => format!(
-                    "This batch was imported on {at} by {} ({} cases); nothing was created",
-                    prev.by_user, prev.rows
-                ),
-            },
-        ),
-        None,
-    )
+    let record = [
+        ("at", at),
+        ("by", prev.by_user.clone()),
+        ("rows", prev.rows.to_string()),
+    ];
+    let key = key!("err.import.duplicate");
+    ApiFailure::Conflict(ErrorBody::text("file", key, &record, lang), None)
 }

@@ -4,14 +4,12 @@ use crate::http::register::Routes;
 use axum::extract::{Path, State};
 use duban_api::routing;
 
-use duban_api::ErrorBody;
-use duban_case::Lang;
-
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
 use crate::policy::{Ability, Actor};
 use crate::routes::cases::load;
 use crate::service::AppState;
+use crate::service::routing::RulesRefused;
 
 /// This feature's routes, under `/api/v1`.
 pub fn routes() -> Routes {
@@ -84,47 +82,12 @@ pub(crate) async fn put_routing_rules(
             // Fresh figures come with the next GET; the rules are what changed.
             Ok(axum::Json(duban_api::RoutingRulesView { rules, stats }))
         }
-        Err(errs) if errs.iter().any(|e| e.1 == "storage.unavailable") => {
-            Err(ApiFailure::Unavailable("storage".into()))
-        }
-        Err(errs) => {
-            let lang_errs = errs
-                .into_iter()
-                .map(|(field, code, message)| {
-                    let message = match (code.as_str(), lang) {
-                        ("reason.required", _) => {
-                            crate::text::Text::ReasonRequired.message(lang).to_owned()
-                        }
-                        (_, Lang::Zh) => message,
-                        (_, Lang::En) => message_en(&field, &code).unwrap_or(message),
-                    };
-                    duban_api::ApiError {
-                        field,
-                        code,
-                        message,
-                        params: Default::default(),
-                    }
-                })
-                .collect();
-            Err(ApiFailure::Invalid(ErrorBody { errors: lang_errs }))
-        }
+        Err(RulesRefused::ReasonRequired) => Err(ApiFailure::refused(
+            "reason",
+            crate::text::Text::ReasonRequired,
+            lang,
+        )),
+        Err(RulesRefused::Invalid(errs)) => Err(ApiFailure::invalid(&errs, lang)),
+        Err(RulesRefused::Store(e)) => Err(ApiFailure::Unavailable(e.to_string())),
     }
-}
-
-/// English messages of routing-rule errors (the domain gives both; the list above
-/// carries the Chinese one).
-pub(crate) fn message_en(_field: &str, code: &str) -> Option<String> {
-    let m = match code {
-        "rule.required" => "Required",
-        "rule.id_duplicate" => "This rule id is used twice",
-        "rule.id_invalid" => "A rule id is 1-40 letters, digits, '-' or '_'",
-        "rule.target_mismatch" => {
-            "Lead and notify rules name a unit; supervise rules name a supervisor"
-        }
-        "rule.unit_unknown" => "The unit does not exist",
-        "rule.keyword_empty" => "A keyword cannot be empty",
-        "rules.too_many" => "Too many rules",
-        _ => return None,
-    };
-    Some(m.to_owned())
 }

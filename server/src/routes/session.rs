@@ -6,6 +6,7 @@ use duban_api::session;
 
 use duban_api::ErrorBody;
 use duban_case::Lang;
+use duban_text::{Key, key};
 
 use crate::error::{ApiFailure, ApiJson, ReqLang};
 
@@ -24,31 +25,15 @@ pub fn routes() -> Routes {
         .at(session::CurrentUser, me)
 }
 
-pub(crate) fn auth_error(code: &str, lang: Lang) -> ErrorBody {
-    let message = match (code, lang) {
-        ("auth.invalid_credentials", Lang::Zh) => "用户名或密码错误",
-        ("auth.invalid_credentials", Lang::En) => "Wrong username or password",
-        ("auth.throttled", Lang::Zh) => "登录失败次数过多，请15分钟后再试",
-        ("auth.throttled", Lang::En) => "Too many failed logins; try again in 15 minutes",
-        ("auth.address_throttled", Lang::Zh) => "此地址登录失败次数过多，请15分钟后再试",
-        ("auth.address_throttled", Lang::En) => {
-            "Too many failed logins from this address; try again in 15 minutes"
-        }
-        ("auth.required", Lang::Zh) => "请先登录",
-        ("auth.required", Lang::En) => "Please sign in",
-        ("session.idle", Lang::Zh) => "长时间未操作，已自动退出，请重新登录",
-        ("session.idle", Lang::En) => {
-            "You were signed out after a period of inactivity; sign in again"
-        }
-        (_, Lang::Zh) => "CSRF 校验失败，请刷新页面后重试",
-        (_, Lang::En) => "CSRF check failed; reload the page and try again",
-    };
-    let field = if code.starts_with("session.") {
+/// A refusal of signing in or of the session (`err.auth.*`, `err.session.*`,
+/// `err.csrf.invalid`).
+pub(crate) fn auth_error(key: Key, lang: Lang) -> ErrorBody {
+    let field = if key.code().starts_with("session.") {
         "session"
     } else {
         "auth"
     };
-    ErrorBody::single(field, code, message)
+    ErrorBody::text(field, key, &[], lang)
 }
 
 pub(crate) async fn login(
@@ -68,13 +53,13 @@ pub(crate) async fn login(
     };
     if s.address_throttle.locked(&ip, now) {
         return Err(ApiFailure::TooManyRequests(auth_error(
-            "auth.address_throttled",
+            key!("err.auth.address_throttled"),
             lang,
         )));
     }
     if s.throttle.locked(&body.username, now) {
         return Err(ApiFailure::TooManyRequests(auth_error(
-            "auth.throttled",
+            key!("err.auth.throttled"),
             lang,
         )));
     }
@@ -97,7 +82,7 @@ pub(crate) async fn login(
             ))
             .await?;
         return Err(ApiFailure::Unauthorized(auth_error(
-            "auth.invalid_credentials",
+            key!("err.auth.invalid_credentials"),
             lang,
         )));
     };
@@ -196,7 +181,10 @@ pub(crate) async fn session_of(
         }
         crate::auth::SessionUse::Idle => {
             s.store.delete_session(&hash).await?;
-            return Err(ApiFailure::Unauthorized(auth_error("session.idle", lang)));
+            return Err(ApiFailure::Unauthorized(auth_error(
+                key!("err.session.idle"),
+                lang,
+            )));
         }
     }
     Ok(Some((live.user, live.csrf, hash)))
@@ -209,7 +197,10 @@ pub(crate) async fn me(
 ) -> Result<axum::Json<duban_api::Me>, ApiFailure> {
     match session_of(&s, &headers, lang).await? {
         Some((user, _, _)) => Ok(axum::Json(me_of(&s, &user))),
-        None => Err(ApiFailure::Unauthorized(auth_error("auth.required", lang))),
+        None => Err(ApiFailure::Unauthorized(auth_error(
+            key!("err.auth.required"),
+            lang,
+        ))),
     }
 }
 
@@ -220,14 +211,20 @@ pub(crate) async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiFailure> {
     let Some((user, csrf, hash)) = session_of(&s, &headers, lang).await? else {
-        return Err(ApiFailure::Unauthorized(auth_error("auth.required", lang)));
+        return Err(ApiFailure::Unauthorized(auth_error(
+            key!("err.auth.required"),
+            lang,
+        )));
     };
     let sent = headers
         .get(crate::auth::CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if sent.is_empty() || sent != csrf {
-        return Err(ApiFailure::Forbidden(auth_error("csrf.invalid", lang)));
+        return Err(ApiFailure::Forbidden(auth_error(
+            key!("err.csrf.invalid"),
+            lang,
+        )));
     }
     s.store.delete_session(&hash).await?;
     let who = Who {

@@ -1,9 +1,19 @@
-use duban_case::Lang;
 use duban_case::lifecycle::{self, Case, Command};
 
 use crate::service::AppState;
 use crate::service::ROUTING_RULES_KEY;
 use crate::service::Who;
+
+/// Why routing rules were not saved; the route words it in the reader's language.
+#[derive(Debug)]
+pub enum RulesRefused {
+    /// No reason given for the change.
+    ReasonRequired,
+    /// The rules themselves, each error at its field.
+    Invalid(Vec<duban_dispatch::RuleError>),
+    /// The database failed; nothing was written.
+    Store(crate::store::StoreError),
+}
 
 impl AppState {
     /// The units as routing sees them.
@@ -40,21 +50,13 @@ impl AppState {
         rules: Vec<duban_dispatch::Rule>,
         reason: &str,
         by: &Who,
-    ) -> Result<duban_dispatch::RoutingRules, Vec<(String, String, String)>> {
-        let lang = Lang::Zh;
+    ) -> Result<duban_dispatch::RoutingRules, RulesRefused> {
         if reason.trim().is_empty() {
-            return Err(vec![(
-                "reason".into(),
-                "reason.required".into(),
-                crate::text::Text::ReasonRequired.message(lang).into(),
-            )]);
+            return Err(RulesRefused::ReasonRequired);
         }
         let units = self.dispatch_units();
-        let parsed = duban_dispatch::RoutingRules::parse(rules, Some(&units)).map_err(|errs| {
-            errs.iter()
-                .map(|e| (e.field(), e.code().to_owned(), e.message(lang)))
-                .collect::<Vec<_>>()
-        })?;
+        let parsed = duban_dispatch::RoutingRules::parse(rules, Some(&units))
+            .map_err(RulesRefused::Invalid)?;
         let before = self.routing_rules();
         let body = serde_json::to_string(&parsed).unwrap_or_default();
         let audit = by.entry(
@@ -68,7 +70,7 @@ impl AppState {
         self.store
             .set_config(ROUTING_RULES_KEY, &body, &audit)
             .await
-            .map_err(|e| vec![("".into(), "storage.unavailable".into(), e.to_string())])?;
+            .map_err(RulesRefused::Store)?;
         if let Ok(mut r) = self.routing.write() {
             *r = parsed.clone();
         }

@@ -12,8 +12,9 @@ use duban_case::Lang;
 use duban_case::lifecycle::Case;
 use duban_case::model::Category;
 use duban_intake::open311::{self, clean, param};
+use duban_text::key;
 
-use super::document::{ErrorItem, Failure, item, pairs, pick};
+use super::document::{ErrorItem, Failure, item, pairs};
 use crate::service::{AppState, Who};
 use crate::store::{ApiClientRecord, Open311Request};
 
@@ -43,20 +44,12 @@ pub(super) async fn create_request(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Vec<Created>, Failure> {
     let body = body.map_err(|r| {
-        let (code, zh, en) = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            (
-                "body.too_large",
-                "请求体过大",
-                "The request body is too large",
-            )
+        let key = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            key!("err.body.too_large")
         } else {
-            (
-                "body.unreadable",
-                "请求体无法读取",
-                "The request body cannot be read",
-            )
+            key!("err.body.unreadable")
         };
-        Failure::bad(code, pick((zh, en), lang))
+        Failure::coded(StatusCode::BAD_REQUEST, key, lang)
     })?;
     let query = pairs(query.unwrap_or("").as_bytes(), lang)?;
     let form_type = headers
@@ -76,31 +69,20 @@ pub(super) async fn create_request(
     let key = param(&form, "api_key").or_else(|| param(&query, "api_key"));
     let client = connected(s, key, lang).await?;
     if !form_type {
-        return Err(Failure::bad(
-            "body.content_type",
-            pick(
-                (
-                    "请求须为 application/x-www-form-urlencoded 表单",
-                    "Send the request as application/x-www-form-urlencoded",
-                ),
-                lang,
-            ),
-        ));
+        let key = key!("open311.form.required");
+        return Err(Failure::bad_text("body.content_type", key, &[], lang));
     }
     let Some(code) = param(&form, "service_code") else {
-        return Err(Failure::bad(
-            "service_code.required",
-            pick(("请提供 service_code", "service_code is required"), lang),
-        ));
+        let key = key!("open311.service_code.required");
+        return Err(Failure::bad_text("service_code.required", key, &[], lang));
     };
     let Ok(category) = Category::from_str(code) else {
+        let named = [("code", clean(code, 40))];
+        let message = key!("open311.service.unknown").fill(lang, &named);
         return Err(Failure::one(
             StatusCode::NOT_FOUND,
             "service_code.not_found",
-            match lang {
-                Lang::Zh => format!("没有服务“{}”", clean(code, 40)),
-                Lang::En => format!("No service “{}”", clean(code, 40)),
-            },
+            message,
         ));
     };
     let now = s.now();
@@ -145,31 +127,20 @@ async fn connected(
     key: Option<&str>,
     lang: Lang,
 ) -> Result<ApiClientRecord, Failure> {
-    let Some(key) = key else {
+    let Some(api_key) = key else {
+        let message = key!("open311.api_key.missing").get(lang);
         return Err(Failure::one(
             StatusCode::FORBIDDEN,
             "api_key.missing",
-            pick(
-                (
-                    "缺少 api_key，无法受理",
-                    "api_key is missing -- can't proceed",
-                ),
-                lang,
-            ),
+            message,
         ));
     };
-    match s.api_client(key).await? {
+    match s.api_client(api_key).await? {
         Some(c) if c.kind == "open311" => Ok(c),
-        _ => Err(Failure::one(
+        _ => Err(Failure::coded(
             StatusCode::FORBIDDEN,
-            "api_key.invalid",
-            pick(
-                (
-                    "api_key 无效或已停用，无法受理",
-                    "Invalid api_key received -- can't proceed",
-                ),
-                lang,
-            ),
+            key!("err.api_key.invalid"),
+            lang,
         )),
     }
 }
@@ -190,17 +161,9 @@ fn case_errors(errs: &duban_case::error::Errors, lang: Lang) -> Failure {
 
 /// What the office will do with a request.
 pub(super) fn notice(case: &Case, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "已受理，编号 {}。将交{}依法核查处理，并在规定时限内办结；办结后在此公布处理结果。",
-            case.reference(),
-            case.division().division().full_name()
-        ),
-        Lang::En => format!(
-            "Received as {}. It goes to the authorities of {} for investigation within the \
-             statutory time limits; the result is published here when it closes.",
-            case.reference(),
-            case.division().division().full_name()
-        ),
-    }
+    let facts = [
+        ("reference", case.reference().to_string()),
+        ("division", case.division().division().full_name()),
+    ];
+    key!("open311.notice").fill(lang, &facts)
 }

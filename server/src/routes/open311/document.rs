@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use duban_case::Lang;
 use duban_intake::open311;
+use duban_text::{Key, key};
 
 use crate::store::StoreError;
 
@@ -75,11 +76,16 @@ impl Failure {
     pub(super) fn bad(code: &str, message: impl Display) -> Failure {
         Failure::one(StatusCode::BAD_REQUEST, code, message)
     }
+    /// A 400 worded by the catalogue's `key` (`params` filled) under `code`.
+    pub(super) fn bad_text(code: &str, key: Key, params: &[(&str, String)], lang: Lang) -> Failure {
+        Failure::bad(code, key.fill(lang, params))
+    }
+    /// One error of an `err.<code>` text, under its code.
+    pub(super) fn coded(status: StatusCode, key: Key, lang: Lang) -> Failure {
+        Failure::one(status, key.code(), key.get(lang))
+    }
     pub(super) fn not_found(code: &str, lang: Lang) -> Failure {
-        let message = match lang {
-            Lang::Zh => "未找到",
-            Lang::En => "Not found",
-        };
+        let message = key!("problem.not_found").get(lang);
         Failure::one(StatusCode::NOT_FOUND, code, message)
     }
     pub(super) fn render(self, format: Format) -> Response {
@@ -168,15 +174,8 @@ pub(super) fn xml_string<T: Serialize>(value: &T) -> Result<String, quick_xml::s
 }
 
 pub(super) fn method_refused(lang: Lang) -> Failure {
-    let message = match lang {
-        Lang::Zh => "不支持该请求方法",
-        Lang::En => "Method not allowed",
-    };
-    Failure::one(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method.not_allowed",
-        message,
-    )
+    let key = key!("err.method.not_allowed");
+    Failure::coded(StatusCode::METHOD_NOT_ALLOWED, key, lang)
 }
 
 /// The path's file name, or a 400 when it does not decode.
@@ -184,35 +183,16 @@ pub(super) fn file_of(
     path: Result<Path<String>, PathRejection>,
     lang: Lang,
 ) -> Result<String, Failure> {
-    path.map(|Path(p)| p).map_err(|_| {
-        Failure::bad(
-            "path.invalid",
-            match lang {
-                Lang::Zh => "路径无法解析",
-                Lang::En => "The path does not decode",
-            },
-        )
-    })
-}
-
-pub(super) fn pick(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => pair.0,
-        Lang::En => pair.1,
-    }
+    path.map(|Path(p)| p)
+        .map_err(|_| Failure::coded(StatusCode::BAD_REQUEST, key!("err.path.invalid"), lang))
 }
 
 /// Name/value pairs of a form body or query string, empty values dropped (the spec's
 /// "Optional Arguments": empty means absent).
 pub(super) fn pairs(text: &[u8], lang: Lang) -> Result<Vec<(String, String)>, Failure> {
     open311::form_pairs(text).ok_or_else(|| {
-        Failure::bad(
-            "body.unreadable",
-            match lang {
-                Lang::Zh => "参数无法解析（须为 application/x-www-form-urlencoded）",
-                Lang::En => "The parameters do not parse (application/x-www-form-urlencoded)",
-            },
-        )
+        let key = key!("open311.form.unreadable");
+        Failure::bad_text(key!("err.body.unreadable").code(), key, &[], lang)
     })
 }
 

@@ -13,7 +13,9 @@ use duban_case::model::{Category, Status};
 use duban_intake::open311::{clean, clean_text, param};
 
 use super::create::{RequestsXml, notice};
-use super::document::{Failure, Format, document, list_param, pairs, pick};
+use duban_text::key;
+
+use super::document::{Failure, Format, document, list_param, pairs};
 use crate::service::AppState;
 use crate::store::{Open311Filter, Open311Request};
 
@@ -91,12 +93,13 @@ pub(super) async fn list_requests(
     if !ids.is_empty() {
         // The ids override every other argument.
         if ids.len() > MAX_REQUESTS {
-            return Err(Failure::bad(
+            let max = [("max", MAX_REQUESTS.to_string())];
+            let key = key!("open311.ids.too_many");
+            return Err(Failure::bad_text(
                 "service_request_id.too_many",
-                pick(
-                    ("一次至多查询1000个编号", "At most 1000 ids at a time"),
-                    lang,
-                ),
+                key,
+                &max,
+                lang,
             ));
         }
         filter.references = Some(ids);
@@ -106,13 +109,9 @@ pub(super) async fn list_requests(
             match Category::from_str(&code) {
                 Ok(c) => codes.push(c.code().to_owned()),
                 Err(()) => {
-                    return Err(Failure::bad(
-                        "service_code.unknown",
-                        match lang {
-                            Lang::Zh => format!("没有服务“{}”", clean(&code, 40)),
-                            Lang::En => format!("No service “{}”", clean(&code, 40)),
-                        },
-                    ));
+                    let named = [("code", clean(&code, 40))];
+                    let key = key!("open311.service.unknown");
+                    return Err(Failure::bad_text("service_code.unknown", key, &named, lang));
                 }
             }
         }
@@ -125,13 +124,8 @@ pub(super) async fn list_requests(
                 "open" => false,
                 "closed" => true,
                 _ => {
-                    return Err(Failure::bad(
-                        "status.unknown",
-                        pick(
-                            ("status 须为 open 或 closed", "status is open or closed"),
-                            lang,
-                        ),
-                    ));
+                    let key = key!("open311.status.unknown");
+                    return Err(Failure::bad_text("status.unknown", key, &[], lang));
                 }
             };
             statuses.extend(
@@ -148,17 +142,9 @@ pub(super) async fn list_requests(
             match param(&q, name) {
                 None => Ok(None),
                 Some(v) => w3c(v).map(Some).ok_or_else(|| {
-                    Failure::bad(
-                        &format!("{name}.invalid"),
-                        match lang {
-                            Lang::Zh => format!(
-                                "{name} 须为带时区的 w3c 时间，如 2010-01-01T00:00:00Z"
-                            ),
-                            Lang::En => format!(
-                                "{name} must be a w3c date-time with a time zone, e.g. 2010-01-01T00:00:00Z"
-                            ),
-                        },
-                    )
+                    let named = [("name", name.to_owned())];
+                    let key = key!("open311.date.invalid");
+                    Failure::bad_text(&format!("{name}.invalid"), key, &named, lang)
                 }),
             }
         };
@@ -173,25 +159,13 @@ pub(super) async fn list_requests(
             (Some(start), Some(end)) => (start, end),
         };
         if end < start {
-            return Err(Failure::bad(
-                "date_range.invalid",
-                pick(
-                    ("end_date 早于 start_date", "end_date is before start_date"),
-                    lang,
-                ),
-            ));
+            let key = key!("open311.date_range.reversed");
+            return Err(Failure::bad_text("date_range.invalid", key, &[], lang));
         }
         if end - start > window {
-            return Err(Failure::bad(
-                "date_range.too_long",
-                pick(
-                    (
-                        "查询范围不能超过90天",
-                        "The range may not span more than 90 days",
-                    ),
-                    lang,
-                ),
-            ));
+            let days = [("days", WINDOW_DAYS.to_string())];
+            let key = key!("open311.date_range.too_long");
+            return Err(Failure::bad_text("date_range.too_long", key, &days, lang));
         }
         filter.from_ms = Some(start.timestamp_millis());
         filter.to_ms = Some(end.timestamp_millis());
@@ -218,14 +192,7 @@ pub(super) fn request_view(
         .unwrap_or(Category::Other);
     let closed = is_closed(case.status());
     let status_notes = match case.status() {
-        Status::Merged => pick(
-            (
-                "已与同一问题的其他举报合并办理",
-                "Handled together with another report of the same problem",
-            ),
-            lang,
-        )
-        .to_owned(),
+        Status::Merged => key!("open311.merged").get(lang).to_owned(),
         st if closed => case
             .outcome()
             .map(|o| public_text(case, o.public_summary()))

@@ -8,59 +8,44 @@ use serde::Serialize;
 use duban_case::Lang;
 use duban_case::model::Category;
 use duban_intake::open311::ATTRIBUTES;
+use duban_text::{Key, key};
 
-use super::document::{Format, document, pick};
+use super::document::{Format, document};
 
-/// The service behind each category: description and keywords (Chinese, English).
-fn service_text(c: Category) -> (&'static str, &'static str, &'static str, &'static str) {
+/// The service behind each category: its description and keywords.
+fn service_text(c: Category) -> (Key, Key) {
     match c {
         Category::Air => (
-            "废气、烟尘、异味、油烟、扬尘等大气污染",
-            "Air pollution: exhaust gas, smoke, odour, cooking fumes, dust",
-            "废气,烟尘,异味,臭味,油烟,扬尘",
-            "exhaust, smoke, odour, fumes, dust",
+            key!("open311.service.air.description"),
+            key!("open311.service.air.keywords"),
         ),
         Category::Water => (
-            "污水直排偷排、河道黑臭、水体异常等水污染",
-            "Water pollution: sewage discharge, black and smelly rivers, discoloured water",
-            "污水,废水,偷排,黑臭水体,排污口",
-            "sewage, wastewater, illegal discharge, outfall",
+            key!("open311.service.water.description"),
+            key!("open311.service.water.keywords"),
         ),
         Category::Noise => (
-            "工业、建筑施工、社会生活和交通噪声扰民",
-            "Noise from industry, construction, neighbourhood life or traffic",
-            "噪声,噪音,施工噪声,夜间施工,扰民",
-            "noise, construction noise, night works",
+            key!("open311.service.noise.description"),
+            key!("open311.service.noise.keywords"),
         ),
         Category::SolidWaste => (
-            "固体废物、危险废物非法倾倒、堆放、焚烧",
-            "Solid or hazardous waste dumped, piled up or burnt",
-            "固废,危废,倾倒,堆放,焚烧",
-            "waste, hazardous waste, dumping, burning",
+            key!("open311.service.solid_waste.description"),
+            key!("open311.service.solid_waste.keywords"),
         ),
         Category::Soil => (
-            "土壤污染、污染地块",
-            "Soil pollution and contaminated land",
-            "土壤污染,污染地块,重金属",
-            "soil, contaminated land, heavy metals",
+            key!("open311.service.soil.description"),
+            key!("open311.service.soil.keywords"),
         ),
         Category::Ecology => (
-            "破坏生态：非法采砂、毁林、侵占湿地或自然保护地等",
-            "Damage to ecosystems: illegal sand mining, logging, wetland or reserve encroachment",
-            "生态破坏,非法采砂,湿地,自然保护区",
-            "ecology, sand mining, wetland, nature reserve",
+            key!("open311.service.ecology.description"),
+            key!("open311.service.ecology.keywords"),
         ),
         Category::Radiation => (
-            "电磁辐射、放射源等辐射环境问题",
-            "Electromagnetic or ionising radiation",
-            "辐射,电磁,基站,放射源",
-            "radiation, electromagnetic, radioactive source",
+            key!("open311.service.radiation.description"),
+            key!("open311.service.radiation.keywords"),
         ),
         Category::Other => (
-            "其他生态环境问题",
-            "Other environmental problems",
-            "其他,生态环境",
-            "other, environment",
+            key!("open311.service.other.description"),
+            key!("open311.service.other.keywords"),
         ),
     }
 }
@@ -84,24 +69,15 @@ struct ServicesXml<'a> {
 }
 
 fn service(c: Category, lang: Lang) -> Service {
-    let (zh, en, kw_zh, kw_en) = service_text(c);
+    let (description, keywords) = service_text(c);
     Service {
         service_code: c.code(),
         service_name: c.label(lang),
-        description: match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        },
+        description: description.get(lang),
         metadata: !ATTRIBUTES.is_empty(),
         kind: "realtime",
-        keywords: match lang {
-            Lang::Zh => kw_zh,
-            Lang::En => kw_en,
-        },
-        group: match lang {
-            Lang::Zh => "生态环境",
-            Lang::En => "Environment",
-        },
+        keywords: keywords.get(lang),
+        group: key!("open311.group").get(lang),
     }
 }
 
@@ -160,15 +136,15 @@ pub(super) fn definition(category: Category, lang: Lang, format: Format) -> Resp
             code: a.code,
             datatype: a.datatype,
             required: a.required_for.contains(&category),
-            datatype_description: pick(a.datatype_description, lang),
+            datatype_description: a.datatype_description.get(lang),
             order,
-            description: pick(a.description, lang),
+            description: a.description.get(lang),
             values: a
                 .values
                 .iter()
-                .map(|&(key, zh, en)| AttributeValue {
+                .map(|&(key, name)| AttributeValue {
                     key,
-                    name: pick((zh, en), lang),
+                    name: name.get(lang),
                 })
                 .collect(),
         })
