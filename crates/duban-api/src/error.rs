@@ -73,14 +73,16 @@ impl From<ApiError> for ErrorBody {
 
 impl ApiError {
     /// The message in `lang` as the catalogue words the code with the parameters; the
-    /// message as sent where the catalogue does not know the code.
+    /// message as sent where the catalogue does not know the code or its text names a
+    /// value the error lacks.
     pub fn worded(&self, lang: Lang) -> String {
         let params: Vec<(&str, String)> = self
             .params
             .iter()
             .map(|(name, value)| (name.as_str(), value.clone()))
             .collect();
-        duban_text::error(&self.code, &params, lang).unwrap_or_else(|| self.message.clone())
+        duban_text::error_complete(&self.code, &params, lang)
+            .unwrap_or_else(|| self.message.clone())
     }
     /// A refusal worded by the catalogue's text `key` (`err.<code>`) with `params`, at
     /// `field`: the code is the key's.

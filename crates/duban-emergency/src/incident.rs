@@ -603,26 +603,17 @@ impl duban_core::Aggregate for Incident {
         if self.status == Status::Closed {
             return vec![];
         }
-        let mut out: Vec<Event> = self
+        let clocks = self
             .linkages
             .iter()
-            .flat_map(|l| {
-                l.clock
-                    .due_steps(now, cal, &l.fired)
-                    .into_iter()
-                    .map(|(step, at)| Event {
-                        at,
-                        actor: actor.to_owned(),
-                        on_behalf: false,
-                        kind: EventKind::StepFired {
-                            unit: l.unit.clone(),
-                            step,
-                        },
-                    })
+            .map(|l| (&l.unit, &l.clock, &l.fired[..]));
+        Clock::due_across(clocks, now, cal)
+            .into_iter()
+            .map(|(unit, step, at)| {
+                let unit = unit.clone();
+                Event::new(at, actor, EventKind::StepFired { unit, step })
             })
-            .collect();
-        out.sort_by_key(|e| e.at);
-        out
+            .collect()
     }
     /// When an unacknowledged department's clock reaches its next ladder step.
     fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {

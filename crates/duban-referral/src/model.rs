@@ -577,18 +577,10 @@ impl duban_core::Aggregate for Referral {
     /// The ladder steps the response clock has reached by `now` and not yet fired, as
     /// events of the `actor` (the sweeper), each at the instant its step was reached.
     fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
-        let Some(clock) = self.clock.as_ref() else {
-            return vec![];
-        };
-        clock
-            .due_steps(now, cal, &self.fired)
+        let clock = self.clock.iter().map(|c| ((), c, &self.fired[..]));
+        Clock::due_across(clock, now, cal)
             .into_iter()
-            .map(|(step, at)| Event {
-                at,
-                actor: actor.to_owned(),
-                on_behalf: false,
-                kind: EventKind::StepFired { step },
-            })
+            .map(|((), step, at)| Event::new(at, actor, EventKind::StepFired { step }))
             .collect()
     }
     /// When the response clock reaches its next ladder step (none once answered).

@@ -725,6 +725,25 @@ impl Clock {
             .collect()
     }
 
+    /// Steps several clocks have reached by `now` and not fired, each with what names
+    /// its clock (a unit, an order number), in time order: a mechanism's sweep.
+    pub fn due_across<'a, N: Clone>(
+        clocks: impl IntoIterator<Item = (N, &'a Clock, &'a [Step])>,
+        now: DateTime<Utc>,
+        cal: &Calendar,
+    ) -> Vec<(N, Step, DateTime<Utc>)> {
+        let mut out: Vec<(N, Step, DateTime<Utc>)> = clocks
+            .into_iter()
+            .flat_map(|(name, clock, fired)| {
+                let due = clock.due_steps(now, cal, fired);
+                due.into_iter()
+                    .map(move |(step, at)| (name.clone(), step, at))
+            })
+            .collect();
+        out.sort_by_key(|(_, _, at)| *at);
+        out
+    }
+
     /// The instant of the next step not yet fired, for a running clock.
     pub fn next_step_at(&self, cal: &Calendar, fired: &[Step]) -> Option<DateTime<Utc>> {
         if !self.is_running() || self.paused_at.is_some() {

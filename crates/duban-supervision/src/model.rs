@@ -728,27 +728,15 @@ impl duban_core::Aggregate for Supervision {
     /// The ladder steps open orders' clocks have reached by `now` and not yet fired, as
     /// events of `actor` (the sweeper), each at the instant its step was reached.
     fn due_steps(&self, now: DateTime<Utc>, cal: &Calendar, actor: &str) -> Vec<Event> {
-        let mut out: Vec<Event> = self
-            .orders
-            .iter()
-            .filter(|o| o.status == OrderStatus::Open)
-            .flat_map(|o| {
-                o.clock
-                    .due_steps(now, cal, &o.fired)
-                    .into_iter()
-                    .map(|(step, at)| Event {
-                        at,
-                        actor: actor.to_owned(),
-                        on_behalf: false,
-                        kind: EventKind::StepFired {
-                            order_number: o.number.clone(),
-                            step,
-                        },
-                    })
+        let open = self.orders.iter().filter(|o| o.status == OrderStatus::Open);
+        let clocks = open.map(|o| (&o.number, &o.clock, &o.fired[..]));
+        Clock::due_across(clocks, now, cal)
+            .into_iter()
+            .map(|(number, step, at)| {
+                let order_number = number.clone();
+                Event::new(at, actor, EventKind::StepFired { order_number, step })
             })
-            .collect();
-        out.sort_by_key(|e| e.at);
-        out
+            .collect()
     }
     /// When an open order's clock reaches its next ladder step, the earliest of all.
     fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {

@@ -185,6 +185,11 @@ pub(crate) const STRINGS: &[Entry] = &[
         "修改内容格式不正确：{detail}",
         "The edits are malformed: {detail}",
     ),
+    (
+        "import.upload_interrupted",
+        "上传中断，请检查网络后重试",
+        "The upload was interrupted; check the connection and try again",
+    ),
     // `import.already_imported` when the commit finds cases imported meanwhile
     (
         "srv.import.imported_meanwhile",

@@ -155,6 +155,12 @@ macro_rules! key {
 /// `text` with each `{name}` replaced by its value; a parameter not given is left out,
 /// so a text worded with a value still reads where the value is unknown.
 fn fill(text: &str, params: &[(&str, String)]) -> String {
+    fill_counting(text, params).0
+}
+
+/// [`fill`], and how many parameters the text names that were not given.
+fn fill_counting(text: &str, params: &[(&str, String)]) -> (String, usize) {
+    let mut missing = 0;
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -167,8 +173,9 @@ fn fill(text: &str, params: &[(&str, String)]) -> String {
                     .all(|b| b.is_ascii_lowercase() || b == b'_') =>
             {
                 let name = &after[..close];
-                if let Some((_, value)) = params.iter().find(|(n, _)| *n == name) {
-                    out.push_str(value);
+                match params.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => missing += 1,
                 }
                 rest = &after[close + 1..];
             }
@@ -179,7 +186,7 @@ fn fill(text: &str, params: &[(&str, String)]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    (out, missing)
 }
 
 /// The text of a key built at run time (a code from the server, a value's name), if the
@@ -191,14 +198,26 @@ pub fn lookup(lang: Lang, name: &str) -> Option<&'static str> {
 /// How an error of code `code` (`demands.too_short`) reads in `lang`: its own text
 /// (`err.<code>`) when the catalogue has one, otherwise the wording of its kind of
 /// problem (`…required`, `…too_short`, `…too_long`, `…invalid`), with `params` filled
-/// (`min`, `max`, …). `None` for a code the catalogue cannot word.
+/// (`min`, `max`, …); a value not given is left out. `None` for a code the catalogue
+/// cannot word.
 pub fn error(code: &str, params: &[(&str, String)], lang: Lang) -> Option<String> {
+    error_text(code).map(|k| k.fill(lang, params))
+}
+
+/// [`error`], but `None` also when the text names a value `params` lack: for an error
+/// that came with a message of its own, which then says more.
+pub fn error_complete(code: &str, params: &[(&str, String)], lang: Lang) -> Option<String> {
+    let (text, missing) = fill_counting(error_text(code)?.get(lang), params);
+    (missing == 0).then_some(text)
+}
+
+fn error_text(code: &str) -> Option<Key> {
     let own = Key::find(&format!("err.{code}"));
     let generic = || {
         let suffix = code.rsplit('.').next()?;
         Key::find(&format!("problem.{suffix}"))
     };
-    own.or_else(generic).map(|k| k.fill(lang, params))
+    own.or_else(generic)
 }
 
 #[cfg(test)]
@@ -264,6 +283,11 @@ mod tests {
         assert_eq!(
             error("order.not_found", &[], Lang::Zh).as_deref(),
             Some("督办单不存在")
+        );
+        assert_eq!(error_complete("order.not_found", &[], Lang::Zh), None);
+        assert_eq!(
+            error_complete("order.not_found", &[("number", "DB-1".into())], Lang::En).as_deref(),
+            error("order.not_found", &[("number", "DB-1".into())], Lang::En).as_deref()
         );
         assert_eq!(key!("err.plan.none").code(), "plan.none");
     }

@@ -57,34 +57,21 @@ enum Upload {
     Sent100,
 }
 
-fn failure(status: u16, code: &str, message: String) -> Failure {
+fn failure(status: u16, code: &str, text: Key, lang: Lang) -> Failure {
     Failure {
         status,
-        body: ErrorBody::single("file", code, message),
+        body: ErrorBody::single("file", code, text.get(lang).to_owned()),
         raw: serde_json::Value::Null,
     }
 }
 
 fn interrupted(lang: Lang) -> Failure {
-    failure(
-        0,
-        "network.unreachable",
-        match lang {
-            Lang::Zh => "上传中断，请检查网络后重试".to_owned(),
-            Lang::En => "The upload was interrupted; check the connection and try again".to_owned(),
-        },
-    )
+    let text = key!("import.upload_interrupted");
+    failure(0, "network.unreachable", text, lang)
 }
 
 fn too_large(lang: Lang) -> Failure {
-    failure(
-        413,
-        "body.too_large",
-        match lang {
-            Lang::Zh => "文件超过32MB，请拆分后导入".to_owned(),
-            Lang::En => "The file exceeds 32 MB; split it".to_owned(),
-        },
-    )
+    failure(413, "body.too_large", key!("srv.import.too_large"), lang)
 }
 
 /// The answer of a call, as `api.rs` reads one: 2xx is `T`, anything else the errors;
