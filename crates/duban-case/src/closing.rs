@@ -6,6 +6,7 @@
 //! The server gathers what is open from the mechanism aggregates (the browser does not
 //! hold them) and asks this rule, which names each open item in the refusal.
 
+use duban_text::key;
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
@@ -25,15 +26,21 @@ pub enum OpenWorkKind {
 }
 
 impl OpenWorkKind {
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (OpenWorkKind::SupervisionOrder, Lang::Zh) => "督办单",
-            (OpenWorkKind::SupervisionOrder, Lang::En) => "Supervision order",
-            (OpenWorkKind::Referral, Lang::Zh) => "横向推送",
-            (OpenWorkKind::Referral, Lang::En) => "Referral",
-            (OpenWorkKind::Incident, Lang::Zh) => "突发事件",
-            (OpenWorkKind::Incident, Lang::En) => "Incident",
+    /// The stable snake_case code (the serde form), a parameter of `case.open_work`.
+    pub fn code(self) -> &'static str {
+        match self {
+            OpenWorkKind::SupervisionOrder => "supervision_order",
+            OpenWorkKind::Referral => "referral",
+            OpenWorkKind::Incident => "incident",
         }
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            OpenWorkKind::SupervisionOrder => key!("case.open_work.supervision_order"),
+            OpenWorkKind::Referral => key!("case.open_work.referral"),
+            OpenWorkKind::Incident => key!("case.open_work.incident"),
+        }
+        .get(lang)
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! - [`draft`]: raw input ([`draft::CaseDraft`]) parsed into a [`draft::NewCase`]; every
 //!   problem is a [`error::CaseError`] with a field path, a stable code
-//!   (`content.too_short`, `division.unknown`) and a message in Chinese and English.
+//!   (`content.too_short`, `division.unknown`) and parameters, worded in Chinese and
+//!   English by the duban-text catalogue.
 //! - [`lifecycle`]: `decide(&case, &command, &ctx) -> events` and
 //!   `apply(case, &event) -> case`; illegal transitions are `transition.not_allowed`.
 //! - [`model`]: channels, categories, key classes, statuses, references.
@@ -65,5 +66,7 @@ pub mod privacy;
 /// The display language lives in `duban-core`; this name is kept for its many users.
 pub use duban_core::Lang;
 
+#[cfg(test)]
+mod error_catalogue_tests;
 #[cfg(test)]
 mod tests;

@@ -1,15 +1,17 @@
 //! Value types of a case. Each enum has a stable snake_case serde form, used on the
-//! wire and in storage, and Chinese and English names for display.
+//! wire and in storage, and a name for display in the text catalogue under
+//! `<prefix>.<code>` (`case.status.received`).
 
 use std::fmt;
 use std::str::FromStr;
 
+use duban_text::key;
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
 
 macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal $(| $alias:literal)?, $zh:literal, $en:literal;)+ }) => {
+    ($prefix:literal, $(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal $(| $alias:literal)?;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         // The serde form is the code, so the wire and the form agree (`hotline_12345`).
@@ -21,10 +23,15 @@ macro_rules! labelled_enum {
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code,)+ }
             }
+            /// The display name; a code without a text in the catalogue fails the build.
             pub fn label(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $(($name::$variant, Lang::Zh) => $zh, ($name::$variant, Lang::En) => $en,)+
-                }
+                let key = match self {
+                    $($name::$variant => {
+                        const KEY: duban_text::Key = duban_text::Key::new(concat!($prefix, ".", $code));
+                        KEY
+                    })+
+                };
+                key.get(lang)
             }
         }
 
@@ -44,17 +51,18 @@ macro_rules! labelled_enum {
 }
 
 labelled_enum! {
+    "case.channel",
     /// How a case reached the office.
     Channel {
-        InspectionPhone = "inspection_phone", "督察组交办（来电）", "Inspection transfer (phone)";
-        InspectionLetter = "inspection_letter", "督察组交办（来信）", "Inspection transfer (letter)";
+        InspectionPhone = "inspection_phone";
+        InspectionLetter = "inspection_letter";
         // Stored before the serde form followed the code.
-        Hotline12345 = "hotline_12345" | "hotline12345", "12345热线", "12345 hotline";
-        LetterVisit = "letter_visit", "来信来访", "Letter or visit";
-        Online = "online", "网上信访", "Online";
-        Media = "media", "媒体曝光", "Media";
-        LeaderInstruction = "leader_instruction", "领导批示", "Leader instruction";
-        SelfDiscovered = "self_discovered", "自行发现", "Self-discovered";
+        Hotline12345 = "hotline_12345" | "hotline12345";
+        LetterVisit = "letter_visit";
+        Online = "online";
+        Media = "media";
+        LeaderInstruction = "leader_instruction";
+        SelfDiscovered = "self_discovered";
     }
 }
 
@@ -78,45 +86,44 @@ impl Channel {
 }
 
 labelled_enum! {
+    "case.category",
     /// Pollution category (污染类型).
     Category {
-        Air = "air", "大气", "Air";
-        Water = "water", "水", "Water";
-        Noise = "noise", "噪声", "Noise";
-        SolidWaste = "solid_waste", "固废", "Solid waste";
-        Soil = "soil", "土壤", "Soil";
-        Ecology = "ecology", "生态", "Ecology";
-        Radiation = "radiation", "辐射", "Radiation";
-        Other = "other", "其他", "Other";
+        Air = "air";
+        Water = "water";
+        Noise = "noise";
+        SolidWaste = "solid_waste";
+        Soil = "soil";
+        Ecology = "ecology";
+        Radiation = "radiation";
+        Other = "other";
     }
 }
 
 labelled_enum! {
+    "case.key_class",
     /// Key-item class (重点信访事项).
     KeyClass {
-        InspectionKey = "inspection_key", "督察组交办重点件", "Key case named by the inspection team";
-        LeaderInstructed = "leader_instructed", "领导批示件", "Leader-instructed";
-        Repeated = "repeated", "重复信访件", "Repeated complaint";
-        Collective = "collective", "群体性联名件", "Collective or joint";
-        PublicOpinion = "public_opinion", "舆情关注件", "Media or public-opinion attention";
-        SensitiveArea = "sensitive_area", "敏感区域件", "Sensitive area";
-        SuddenIncident = "sudden_incident", "突发事件件", "Sudden incident";
+        InspectionKey = "inspection_key";
+        LeaderInstructed = "leader_instructed";
+        Repeated = "repeated";
+        Collective = "collective";
+        PublicOpinion = "public_opinion";
+        SensitiveArea = "sensitive_area";
+        SuddenIncident = "sudden_incident";
     }
 }
 
-/// Chinese or English name of a request kind.
+/// Display name of a request kind.
 pub fn request_kind_label(kind: duban_sla::RequestKind, lang: Lang) -> &'static str {
     use duban_sla::RequestKind as K;
-    match (kind, lang) {
-        (K::Report, Lang::Zh) => "举报",
-        (K::Report, Lang::En) => "Report",
-        (K::Complaint, Lang::Zh) => "投诉",
-        (K::Complaint, Lang::En) => "Complaint",
-        (K::Inquiry, Lang::Zh) => "咨询",
-        (K::Inquiry, Lang::En) => "Inquiry",
-        (K::Suggestion, Lang::Zh) => "建议",
-        (K::Suggestion, Lang::En) => "Suggestion",
+    match kind {
+        K::Report => key!("case.request_kind.report"),
+        K::Complaint => key!("case.request_kind.complaint"),
+        K::Inquiry => key!("case.request_kind.inquiry"),
+        K::Suggestion => key!("case.request_kind.suggestion"),
     }
+    .get(lang)
 }
 
 /// Parse a request kind's snake_case code.
@@ -138,44 +145,48 @@ pub fn request_kind_code(kind: duban_sla::RequestKind) -> &'static str {
 }
 
 labelled_enum! {
+    "case.status",
     /// Where a case is in its life cycle.
     Status {
-        Received = "received", "待分办", "Received";
-        Dispatched = "dispatched", "待签收", "Dispatched";
-        Returned = "returned", "已退回", "Returned";
-        SignedFor = "signed_for", "已签收", "Signed for";
-        InProgress = "in_progress", "办理中", "In progress";
-        Reported = "reported", "待审核", "Reported";
-        StageClosed = "stage_closed", "阶段办结", "Stage-closed";
-        Closed = "closed", "已办结", "Closed";
-        Archived = "archived", "已归档", "Archived";
-        Merged = "merged", "已合并", "Merged";
+        Received = "received";
+        Dispatched = "dispatched";
+        Returned = "returned";
+        SignedFor = "signed_for";
+        InProgress = "in_progress";
+        Reported = "reported";
+        StageClosed = "stage_closed";
+        Closed = "closed";
+        Archived = "archived";
+        Merged = "merged";
     }
 }
 
 labelled_enum! {
+    "case.finding",
     /// Verification finding (调查核实情况).
     Finding {
-        Substantiated = "substantiated", "属实", "Substantiated";
-        PartlySubstantiated = "partly_substantiated", "部分属实", "Partly substantiated";
-        Unsubstantiated = "unsubstantiated", "不属实", "Unsubstantiated";
+        Substantiated = "substantiated";
+        PartlySubstantiated = "partly_substantiated";
+        Unsubstantiated = "unsubstantiated";
     }
 }
 
 labelled_enum! {
+    "case.satisfaction",
     /// Complainant's satisfaction at the return visit (回访).
     Satisfaction {
-        Satisfied = "satisfied", "满意", "Satisfied";
-        BasicallySatisfied = "basically_satisfied", "基本满意", "Basically satisfied";
-        Unsatisfied = "unsatisfied", "不满意", "Unsatisfied";
+        Satisfied = "satisfied";
+        BasicallySatisfied = "basically_satisfied";
+        Unsatisfied = "unsatisfied";
     }
 }
 
 labelled_enum! {
+    "case.closure",
     /// How an approved report closes the case.
     Closure {
-        Closed = "closed", "办结", "Closed";
-        StageClosed = "stage_closed", "阶段办结", "Stage-closed";
+        Closed = "closed";
+        StageClosed = "stage_closed";
     }
 }
 

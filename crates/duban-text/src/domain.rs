@@ -16,6 +16,22 @@ pub(crate) const STRINGS: &[Entry] = &[
         "At most {max} characters",
     ),
     ("problem.invalid", "无效", "Not valid"),
+    // the case's problems of a field without its own text (a query's `status`, `limit`)
+    (
+        "problem.unknown",
+        "不支持“{value}”",
+        "Unknown value “{value}”",
+    ),
+    (
+        "problem.duplicate",
+        "重复：“{value}”",
+        "“{value}” appears twice",
+    ),
+    (
+        "problem.out_of_range",
+        "应在{min}至{max}之间",
+        "Must be between {min} and {max}",
+    ),
     (
         "err.order.number_missing",
         "未能生成督办单编号",

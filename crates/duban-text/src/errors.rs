@@ -87,8 +87,8 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     (
         "err.batch.out_of_range",
-        "批次号应在1至99之间",
-        "The batch number lies between 1 and 99",
+        "批次号应在{min}至{max}之间",
+        "The batch number lies between {min} and {max}",
     ),
     (
         "err.query.invalid",
@@ -123,8 +123,8 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     (
         "err.note.too_long",
-        "说明最多500个字",
-        "The note allows at most 500 characters",
+        "说明最多{max}个字，当前{actual}个字",
+        "The note allows at most {max} characters (now {actual})",
     ),
     (
         "err.routing.no_lead",
@@ -163,11 +163,7 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     ("err.role.unknown", "未知的角色", "Unknown role"),
     ("err.unit.unknown", "单位不存在", "No such unit"),
-    (
-        "err.reason.required",
-        "请填写变更原因",
-        "A reason is required",
-    ),
+    ("err.reason.required", "请填写原因", "A reason is required"),
     (
         "err.role.forbidden",
         "当前角色无权执行此操作",

@@ -18,6 +18,8 @@
 mod admin;
 mod api_clients;
 mod board;
+mod case_errors;
+mod case_labels;
 mod cases;
 mod domain;
 mod errors;
@@ -34,7 +36,10 @@ mod sla;
 pub use lang::Lang;
 
 /// A text of the catalogue: `(key, zh-CN, en)`. Keys are dotted, grouped by feature;
-/// `{name}` in a text is a parameter filled by [`Key::fill`].
+/// `{name}` in a text is a parameter filled by [`Key::fill`]. `{name:prefix}` words the
+/// value through the catalogue: a status code `received` reads as the text of
+/// `prefix.received`, so a parameter stays a code on the wire and every reader gets
+/// their own language's word for it.
 type Entry = (&'static str, &'static str, &'static str);
 
 /// The tables, one a feature; a key stands in one table only.
@@ -42,6 +47,8 @@ const TABLES: &[&[Entry]] = &[
     shell::STRINGS,
     admin::STRINGS,
     cases::STRINGS,
+    case_labels::STRINGS,
+    case_errors::STRINGS,
     errors::STRINGS,
     mechanisms::STRINGS,
     mechanism_errors::STRINGS,
@@ -135,7 +142,7 @@ impl Key {
 
     /// The text in `lang` with each `{name}` replaced by its value.
     pub fn fill(self, lang: Lang, params: &[(&str, String)]) -> String {
-        fill(self.get(lang), params)
+        fill(self.get(lang), lang, params)
     }
 }
 
@@ -154,32 +161,51 @@ macro_rules! key {
 
 /// `text` with each `{name}` replaced by its value; a parameter not given is left out,
 /// so a text worded with a value still reads where the value is unknown.
-fn fill(text: &str, params: &[(&str, String)]) -> String {
-    fill_counting(text, params).0
+fn fill(text: &str, lang: Lang, params: &[(&str, String)]) -> String {
+    fill_counting(text, lang, params).0
+}
+
+/// A placeholder's inside, `name` or `name:prefix`, if it is one.
+fn placeholder(inside: &str) -> Option<(&str, Option<&str>)> {
+    let (name, prefix) = match inside.split_once(':') {
+        Some((name, prefix)) => (name, Some(prefix)),
+        None => (inside, None),
+    };
+    let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    let prefix_ok = prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.')
+    });
+    (name_ok && prefix_ok).then_some((name, prefix))
 }
 
 /// [`fill`], and how many parameters the text names that were not given.
-fn fill_counting(text: &str, params: &[(&str, String)]) -> (String, usize) {
+fn fill_counting(text: &str, lang: Lang, params: &[(&str, String)]) -> (String, usize) {
     let mut missing = 0;
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if after[..close]
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'_') =>
-            {
-                let name = &after[..close];
+        let found = after
+            .find('}')
+            .and_then(|close| Some((close, placeholder(&after[..close])?)));
+        match found {
+            Some((close, (name, prefix))) => {
                 match params.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(value),
+                    // A value the catalogue does not know is shown as it is.
+                    Some((_, value)) => match prefix {
+                        Some(p) => out.push_str(
+                            lookup(lang, &format!("{p}.{value}")).unwrap_or(value.as_str()),
+                        ),
+                        None => out.push_str(value),
+                    },
                     None => missing += 1,
                 }
                 rest = &after[close + 1..];
             }
-            _ => {
+            None => {
                 out.push('{');
                 rest = after;
             }
@@ -207,7 +233,7 @@ pub fn error(code: &str, params: &[(&str, String)], lang: Lang) -> Option<String
 /// [`error`], but `None` also when the text names a value `params` lack: for an error
 /// that came with a message of its own, which then says more.
 pub fn error_complete(code: &str, params: &[(&str, String)], lang: Lang) -> Option<String> {
-    let (text, missing) = fill_counting(error_text(code)?.get(lang), params);
+    let (text, missing) = fill_counting(error_text(code)?.get(lang), lang, params);
     (missing == 0).then_some(text)
 }
 
@@ -268,8 +294,8 @@ mod tests {
         );
         assert_eq!(error("lat.invalid", &[], Lang::Zh).as_deref(), Some("无效"));
         assert_eq!(
-            error("note.too_long", &[("max", "9".into())], Lang::En).as_deref(),
-            Some("The note allows at most 500 characters")
+            error("amount.invalid", &[], Lang::En).as_deref(),
+            Some("Not a valid limit: 1 to 720 hours, 1 to 90 days")
         );
         assert_eq!(
             error("x.too_long", &[("max", "9".into())], Lang::Zh).as_deref(),
@@ -290,5 +316,32 @@ mod tests {
             error("order.not_found", &[("number", "DB-1".into())], Lang::En).as_deref()
         );
         assert_eq!(key!("err.plan.none").code(), "plan.none");
+    }
+
+    #[test]
+    fn a_coded_value_is_worded_through_the_catalogue() {
+        let params = [
+            ("from", "received".to_owned()),
+            ("action", "sign_for".to_owned()),
+        ];
+        assert_eq!(
+            error("transition.not_allowed", &params, Lang::Zh).as_deref(),
+            Some("案件处于“待分办”状态，不能执行“签收”")
+        );
+        assert_eq!(
+            error("transition.not_allowed", &params, Lang::En).as_deref(),
+            Some("“Sign for” is not allowed while the case is Received")
+        );
+        // An unknown code reads as itself; a missing one counts as missing.
+        let odd = [("from", "x".to_owned()), ("action", "y".to_owned())];
+        assert_eq!(
+            error("transition.not_allowed", &odd, Lang::En).as_deref(),
+            Some("“y” is not allowed while the case is x")
+        );
+        assert_eq!(
+            error_complete("transition.not_allowed", &[], Lang::En),
+            None
+        );
+        assert_eq!(fill("{a:b.c", Lang::En, &[]), "{a:b.c");
     }
 }

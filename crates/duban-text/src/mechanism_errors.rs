@@ -68,8 +68,8 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     (
         "err.comments.too_short",
-        "意见至少5个字",
-        "Comments need at least 5 characters",
+        "意见至少{min}个字",
+        "Comments need at least {min} characters",
     ),
     (
         "err.date.required",
@@ -247,8 +247,8 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     (
         "err.address.too_long",
-        "地址最多200个字",
-        "The address allows at most 200 characters",
+        "地址最多{max}个字",
+        "The address allows at most {max} characters",
     ),
     (
         "err.plan.none",

@@ -8,7 +8,7 @@ use crate::draft::OutcomeDraft;
 use crate::model::CaseId;
 
 macro_rules! actions {
-    ($($variant:ident = $code:literal, $zh:literal, $en:literal;)+) => {
+    ($($variant:ident = $code:literal;)+) => {
         /// The kinds of life-cycle action.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -16,32 +16,39 @@ macro_rules! actions {
         impl ActionKind {
             pub const ALL: &'static [ActionKind] = &[$(ActionKind::$variant,)+];
             pub fn code(self) -> &'static str { match self { $(ActionKind::$variant => $code,)+ } }
+            /// The display name, the catalogue's `case.action.<code>` (checked at build).
             pub fn label(self, lang: Lang) -> &'static str {
-                match (self, lang) { $((ActionKind::$variant, Lang::Zh) => $zh, (ActionKind::$variant, Lang::En) => $en,)+ }
+                let key = match self {
+                    $(ActionKind::$variant => {
+                        const KEY: duban_text::Key = duban_text::Key::new(concat!("case.action.", $code));
+                        KEY
+                    })+
+                };
+                key.get(lang)
             }
         }
     };
 }
 
 actions! {
-    Dispatch = "dispatch", "交办", "Dispatch";
-    SignFor = "sign_for", "签收", "Sign for";
-    Return = "return", "退回（错派）", "Return as misrouted";
-    StartHandling = "start_handling", "开始办理", "Start handling";
-    Report = "report", "上报结果", "Report result";
-    Approve = "approve", "审核通过", "Approve";
-    SendBack = "send_back", "退回重办", "Send back to redo";
-    Close = "close", "办结", "Close";
-    ReturnVisit = "return_visit", "回访", "Return visit";
-    Reopen = "reopen", "重新办理", "Reopen";
-    Pause = "pause", "挂起", "Pause";
-    Resume = "resume", "恢复", "Resume";
-    Extend = "extend", "延期", "Extend deadline";
-    RequestExtension = "request_extension", "申请延期", "Request an extension";
-    RefuseExtension = "refuse_extension", "驳回延期申请", "Refuse the extension";
-    Merge = "merge", "合并到主件", "Merge into primary";
-    Publish = "publish", "同意公开", "Clear for publication";
-    Unpublish = "unpublish", "撤回公开", "Withdraw from publication";
+    Dispatch = "dispatch";
+    SignFor = "sign_for";
+    Return = "return";
+    StartHandling = "start_handling";
+    Report = "report";
+    Approve = "approve";
+    SendBack = "send_back";
+    Close = "close";
+    ReturnVisit = "return_visit";
+    Reopen = "reopen";
+    Pause = "pause";
+    Resume = "resume";
+    Extend = "extend";
+    RequestExtension = "request_extension";
+    RefuseExtension = "refuse_extension";
+    Merge = "merge";
+    Publish = "publish";
+    Unpublish = "unpublish";
 }
 
 /// A command as sent by a person. Free text is validated by [`super::decide`].

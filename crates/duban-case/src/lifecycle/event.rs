@@ -8,6 +8,7 @@ use duban_sla::{Clock, Limit, Stage};
 use crate::Lang;
 use crate::draft::{NewCase, Outcome};
 use crate::model::{CaseId, Closure, Reference, Satisfaction, UnitId};
+use duban_text::key;
 
 /// A recorded change: who, when, what, and the clocks it started or changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -217,156 +218,37 @@ impl EventKind {
             EventKind::ExtensionRefused { .. } => "extension_refused",
         }
     }
+    /// The display name: the catalogue's `case.event.<code>`, or for an escalation the
+    /// name of the ladder's step (duban-sla's).
     pub fn label(&self, lang: Lang) -> &'static str {
-        let zh = matches!(lang, Lang::Zh);
-        match self {
-            EventKind::Received { .. } => {
-                if zh {
-                    "收件登记"
-                } else {
-                    "Received"
-                }
-            }
-            EventKind::Dispatched { .. } => {
-                if zh {
-                    "交办"
-                } else {
-                    "Dispatched"
-                }
-            }
-            EventKind::SignedFor => {
-                if zh {
-                    "签收"
-                } else {
-                    "Signed for"
-                }
-            }
-            EventKind::Returned { .. } => {
-                if zh {
-                    "退回（错派）"
-                } else {
-                    "Returned as misrouted"
-                }
-            }
-            EventKind::HandlingStarted { .. } => {
-                if zh {
-                    "开始办理"
-                } else {
-                    "Handling started"
-                }
-            }
-            EventKind::Reported { .. } => {
-                if zh {
-                    "上报办理结果"
-                } else {
-                    "Result reported"
-                }
-            }
-            EventKind::Approved { .. } => {
-                if zh {
-                    "审核通过"
-                } else {
-                    "Approved"
-                }
-            }
-            EventKind::SentBack { .. } => {
-                if zh {
-                    "退回重办"
-                } else {
-                    "Sent back to redo"
-                }
-            }
-            EventKind::Closed => {
-                if zh {
-                    "办结"
-                } else {
-                    "Closed"
-                }
-            }
-            EventKind::ReturnVisited { .. } => {
-                if zh {
-                    "回访"
-                } else {
-                    "Return visit"
-                }
-            }
-            EventKind::Reopened { .. } => {
-                if zh {
-                    "重新办理"
-                } else {
-                    "Reopened"
-                }
-            }
-            EventKind::Paused { .. } => {
-                if zh {
-                    "挂起"
-                } else {
-                    "Paused"
-                }
-            }
-            EventKind::Resumed => {
-                if zh {
-                    "恢复"
-                } else {
-                    "Resumed"
-                }
-            }
-            EventKind::Extended { .. } => {
-                if zh {
-                    "延期"
-                } else {
-                    "Deadline extended"
-                }
-            }
-            EventKind::Merged { .. } => {
-                if zh {
-                    "合并到主件"
-                } else {
-                    "Merged into primary"
-                }
-            }
-            EventKind::RepeatAttached { .. } => {
-                if zh {
-                    "重复件并入"
-                } else {
-                    "Repeat merged in"
-                }
-            }
-            EventKind::Published => {
-                if zh {
-                    "同意公开"
-                } else {
-                    "Cleared for publication"
-                }
-            }
-            EventKind::Unpublished { .. } => {
-                if zh {
-                    "撤回公开"
-                } else {
-                    "Withdrawn from publication"
-                }
-            }
+        let key = match self {
             EventKind::Escalated { step, .. } => {
-                if zh {
-                    step.name_zh()
-                } else {
-                    step.name_en()
-                }
+                return match lang {
+                    Lang::Zh => step.name_zh(),
+                    Lang::En => step.name_en(),
+                };
             }
-            EventKind::ExtensionRequested { .. } => {
-                if zh {
-                    "申请延期"
-                } else {
-                    "Extension requested"
-                }
-            }
-            EventKind::ExtensionRefused { .. } => {
-                if zh {
-                    "延期申请被驳回"
-                } else {
-                    "Extension refused"
-                }
-            }
-        }
+            EventKind::Received { .. } => key!("case.event.received"),
+            EventKind::Dispatched { .. } => key!("case.event.dispatched"),
+            EventKind::SignedFor => key!("case.event.signed_for"),
+            EventKind::Returned { .. } => key!("case.event.returned"),
+            EventKind::HandlingStarted { .. } => key!("case.event.handling_started"),
+            EventKind::Reported { .. } => key!("case.event.reported"),
+            EventKind::Approved { .. } => key!("case.event.approved"),
+            EventKind::SentBack { .. } => key!("case.event.sent_back"),
+            EventKind::Closed => key!("case.event.closed"),
+            EventKind::ReturnVisited { .. } => key!("case.event.return_visited"),
+            EventKind::Reopened { .. } => key!("case.event.reopened"),
+            EventKind::Paused { .. } => key!("case.event.paused"),
+            EventKind::Resumed => key!("case.event.resumed"),
+            EventKind::Extended { .. } => key!("case.event.extended"),
+            EventKind::Merged { .. } => key!("case.event.merged"),
+            EventKind::RepeatAttached { .. } => key!("case.event.repeat_attached"),
+            EventKind::Published => key!("case.event.published"),
+            EventKind::Unpublished { .. } => key!("case.event.unpublished"),
+            EventKind::ExtensionRequested { .. } => key!("case.event.extension_requested"),
+            EventKind::ExtensionRefused { .. } => key!("case.event.extension_refused"),
+        };
+        key.get(lang)
     }
 }
