@@ -24,10 +24,7 @@ impl Failure {
         // The browser's own words ("TypeError: Failed to fetch") help no one on the
         // page; they go to the console for whoever investigates.
         leptos::logging::warn!("request failed: {e}");
-        let message = match lang {
-            Lang::Zh => "无法连接服务器，请检查网络后重试。".to_owned(),
-            Lang::En => "Cannot reach the server. Check the network and try again.".to_owned(),
-        };
+        let message = duban_text::key!("api.unreachable").get(lang).to_owned();
         Failure {
             status: 0,
             body: ErrorBody::single("", "network.unreachable", message),

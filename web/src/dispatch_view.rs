@@ -112,58 +112,37 @@ pub fn division_name(code: DivisionCode) -> String {
 /// `行政区域镇江市京口区属镇江市属地管理`, `污染类型为水`.
 pub fn because_text(b: &Because, lang: Lang) -> String {
     let d = |c: &DivisionCode| division_name(*c);
-    match (b, lang) {
-        (Because::Division { case, within }, Lang::Zh) if case == within => {
-            format!("行政区域为{}", d(case))
+    let (text, params) = match b {
+        Because::Division { case, within } if case == within => {
+            (key!("because.division_is"), vec![("case", d(case))])
         }
-        (Because::Division { case, within }, Lang::En) if case == within => {
-            format!("the division is {}", d(case))
-        }
-        (Because::Division { case, within }, Lang::Zh) => {
-            format!("行政区域{}在{}范围内", d(case), d(within))
-        }
-        (Because::Division { case, within }, Lang::En) => {
-            format!("{} lies in {}", d(case), d(within))
-        }
-        (
-            Because::Territory {
-                case,
-                government_of,
-            },
-            Lang::Zh,
-        ) => {
-            format!("行政区域{}属{}属地管理", d(case), d(government_of))
-        }
-        (
-            Because::Territory {
-                case,
-                government_of,
-            },
-            Lang::En,
-        ) => {
-            format!("{} is governed by {}", d(case), d(government_of))
-        }
-        (Because::Category { category }, Lang::Zh) => {
-            format!("污染类型为{}", category.label(lang))
-        }
-        (Because::Category { category }, Lang::En) => {
-            format!("the category is {}", category.label(lang))
-        }
-        (Because::KeyClass { key_class }, Lang::Zh) => {
-            format!("重点类别为{}", key_class.label(lang))
-        }
-        (Because::KeyClass { key_class }, Lang::En) => {
-            format!("the key class is {}", key_class.label(lang))
-        }
-        (Because::Keyword { word }, Lang::Zh) => format!("内容含“{word}”"),
-        (Because::Keyword { word }, Lang::En) => format!("the content mentions “{word}”"),
-        (Because::Channel { channel }, Lang::Zh) => format!("来源为{}", channel.label(lang)),
-        (Because::Channel { channel }, Lang::En) => {
-            format!("the channel is {}", channel.label(lang))
-        }
-        (Because::Always, Lang::Zh) => "适用于所有案件".into(),
-        (Because::Always, Lang::En) => "it applies to every case".into(),
-    }
+        Because::Division { case, within } => (
+            key!("because.division_within"),
+            vec![("case", d(case)), ("within", d(within))],
+        ),
+        Because::Territory {
+            case,
+            government_of,
+        } => (
+            key!("because.territory"),
+            vec![("case", d(case)), ("government", d(government_of))],
+        ),
+        Because::Category { category } => (
+            key!("because.category"),
+            vec![("label", category.label(lang).to_owned())],
+        ),
+        Because::KeyClass { key_class } => (
+            key!("because.key_class"),
+            vec![("label", key_class.label(lang).to_owned())],
+        ),
+        Because::Keyword { word } => (key!("because.keyword"), vec![("word", word.clone())]),
+        Because::Channel { channel } => (
+            key!("because.channel"),
+            vec![("label", channel.label(lang).to_owned())],
+        ),
+        Because::Always => (key!("because.always"), Vec::new()),
+    };
+    text.fill(lang, &params)
 }
 
 /// Why the rules propose a unit, for people, by names (the server's explanation
@@ -171,32 +150,20 @@ pub fn because_text(b: &Because, lang: Lang) -> String {
 /// `name`: the unit's name, or the supervisor's name for supervise rules.
 pub fn explain(p: &Proposal, name: &str, lang: Lang) -> String {
     let reasons: Vec<String> = p.reasons().map(|b| because_text(b, lang)).collect();
-    match lang {
-        Lang::Zh => {
-            let role = match p.kind {
-                RuleKind::Lead => "牵头",
-                RuleKind::Notify => "抄送",
-                RuleKind::Supervise => "督办",
-            };
-            format!(
-                "{role}：{name}，依据规则“{}”：{}",
-                p.rule_name,
-                reasons.join("；")
-            )
-        }
-        Lang::En => {
-            let role = match p.kind {
-                RuleKind::Lead => "Lead",
-                RuleKind::Notify => "Notify",
-                RuleKind::Supervise => "Supervisor",
-            };
-            format!(
-                "{role}: {name}, because {} (rule “{}”)",
-                reasons.join(" and "),
-                p.rule_name
-            )
-        }
-    }
+    // A supervise rule names a person: the supervisor, not the act.
+    let role = match p.kind {
+        RuleKind::Supervise => key!("explain.role.supervise"),
+        kind => rule_kind_key(kind),
+    };
+    key!("explain.text").fill(
+        lang,
+        &[
+            ("role", role.get(lang).to_owned()),
+            ("name", name.to_owned()),
+            ("rule", p.rule_name.clone()),
+            ("reasons", reasons.join(key!("because.and").get(lang))),
+        ],
+    )
 }
 
 /// Splits an error path of the rules list: `rules[3].then.unit` → `(3, "then.unit")`,

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use duban_core::CHINA;
+use duban_text::key;
 
 /// `2025-06-03 09:30` in Beijing time.
 pub fn local_time(t: DateTime<Utc>) -> String {
@@ -56,13 +57,10 @@ pub fn from_input_time(s: &str) -> String {
 /// Who acted, for people: the built-in actors (`system`, the server's sweeper and
 /// imports; `anonymous`) in the reader's language, usernames as they are.
 pub fn actor_label(actor: &str, lang: crate::i18n::Lang) -> String {
-    use crate::i18n::Lang;
-    match (actor, lang) {
-        ("anonymous", Lang::Zh) => "匿名用户".into(),
-        ("anonymous", Lang::En) => "Anonymous".into(),
-        ("system", Lang::Zh) => "系统".into(),
-        ("system", Lang::En) => "System".into(),
-        (other, _) => other.to_owned(),
+    match actor {
+        "anonymous" => key!("actor.anonymous").get(lang).into(),
+        "system" => key!("actor.system").get(lang).into(),
+        other => other.to_owned(),
     }
 }
 
@@ -70,10 +68,10 @@ pub fn actor_label(actor: &str, lang: crate::i18n::Lang) -> String {
 /// `coordinator（代录）` / `coordinator (on behalf)`.
 pub fn actor_text(actor: &str, on_behalf: bool, lang: crate::i18n::Lang) -> String {
     let who = actor_label(actor, lang);
-    match (on_behalf, lang) {
-        (false, _) => who,
-        (true, crate::i18n::Lang::Zh) => format!("{who}（代录）"),
-        (true, crate::i18n::Lang::En) => format!("{who} (on behalf)"),
+    if on_behalf {
+        key!("actor.on_behalf").fill(lang, &[("who", who)])
+    } else {
+        who
     }
 }
 

@@ -29,10 +29,7 @@ pub fn parse_step(code: &str) -> Option<Step> {
 
 /// 临期提醒 / Reminder …
 pub fn step_label(step: Step, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => step.name_zh(),
-        Lang::En => step.name_en(),
-    }
+    crate::i18n::pick(lang, step.name_zh(), step.name_en())
 }
 
 /// The highest rung a case's clocks have climbed.
@@ -186,11 +183,11 @@ pub fn item_state(item: &InboxItem, now: DateTime<Utc>) -> Option<(&'static str,
 pub fn countdown(secs: i64, lang: Lang) -> String {
     let s = secs.abs();
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
-    match (h, lang) {
-        (0, Lang::Zh) => format!("{m}分{sec:02}秒"),
-        (0, Lang::En) => format!("{m}m {sec:02}s"),
-        (_, Lang::Zh) => format!("{h}小时{m:02}分"),
-        (_, Lang::En) => format!("{h}h {m:02}m"),
+    // Two digits after the first unit, so the countdown does not jitter.
+    match h {
+        0 => key!("span.minutes_seconds")
+            .fill(lang, &[("m", m.to_string()), ("s", format!("{sec:02}"))]),
+        _ => key!("span.hours").fill(lang, &[("h", h.to_string()), ("m", format!("{m:02}"))]),
     }
 }
 
@@ -260,14 +257,15 @@ pub struct LinkedEvent {
 /// `答复时限：督办` (referrals; `subject` unused).
 pub fn step_text(source: &str, subject: &str, step: Step, lang: Lang) -> String {
     let step = step_label(step, lang);
-    match (source, lang) {
-        ("supervision", Lang::Zh) => format!("督办单 {subject}：{step}"),
-        ("supervision", Lang::En) => format!("Order {subject}: {step}"),
-        ("incident", Lang::Zh) => format!("{subject} 接报确认：{step}"),
-        ("incident", Lang::En) => format!("{subject} acknowledgement: {step}"),
-        (_, Lang::Zh) => format!("答复时限：{step}"),
-        (_, Lang::En) => format!("Response deadline: {step}"),
-    }
+    let text = match source {
+        "supervision" => key!("step.supervision"),
+        "incident" => key!("step.incident"),
+        _ => key!("step.referral"),
+    };
+    text.fill(
+        lang,
+        &[("subject", subject.to_owned()), ("step", step.to_owned())],
+    )
 }
 
 /// A linked event as the case timeline shows it: what happened when it is not the

@@ -30,14 +30,10 @@ pub fn use_now() -> RwSignal<DateTime<Utc>> {
 pub fn span(secs: i64, lang: Lang) -> String {
     let s = secs.abs();
     let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    let zh = lang == Lang::Zh;
     match (d, h) {
-        (0, 0) if zh => format!("{m}分钟"),
-        (0, 0) => format!("{m}m"),
-        (0, _) if zh => format!("{h}小时{m}分"),
-        (0, _) => format!("{h}h {m}m"),
-        _ if zh => format!("{d}天{h}小时"),
-        _ => format!("{d}d {h}h"),
+        (0, 0) => key!("span.minutes").fill(lang, &[("m", m.to_string())]),
+        (0, _) => key!("span.hours").fill(lang, &[("h", h.to_string()), ("m", m.to_string())]),
+        _ => key!("span.days").fill(lang, &[("d", d.to_string()), ("h", h.to_string())]),
     }
 }
 
@@ -62,25 +58,19 @@ pub fn status_code(s: Status) -> &'static str {
 }
 
 fn status_text(s: Status, left: i64, lang: Lang, seconds: bool) -> String {
-    let zh = lang == Lang::Zh;
-    let span = |secs: i64, lang: Lang| {
+    let span = || {
         if seconds {
-            crate::mechanism_view::countdown(secs, lang)
+            crate::mechanism_view::countdown(left, lang)
         } else {
-            span(secs, lang)
+            span(left, lang)
         }
     };
     match s {
-        Status::OnTime | Status::Warning if zh => format!("剩余{}", span(left, lang)),
-        Status::OnTime | Status::Warning => format!("{} left", span(left, lang)),
-        Status::Overdue if zh => format!("超期{}", span(left, lang)),
-        Status::Overdue => format!("Overdue {}", span(left, lang)),
-        Status::Paused if zh => "已挂起".into(),
-        Status::Paused => "Paused".into(),
-        Status::Met if zh => "按期完成".into(),
-        Status::Met => "Met".into(),
-        Status::Missed if zh => "超期完成".into(),
-        Status::Missed => "Missed".into(),
+        Status::OnTime | Status::Warning => key!("sla.badge.left").fill(lang, &[("span", span())]),
+        Status::Overdue => key!("sla.badge.overdue").fill(lang, &[("span", span())]),
+        Status::Paused => key!("cases.paused").get(lang).into(),
+        Status::Met => key!("sla.badge.met").get(lang).into(),
+        Status::Missed => key!("sla.badge.missed").get(lang).into(),
     }
 }
 
@@ -110,9 +100,5 @@ pub fn SlaBadge(
 }
 
 pub fn stage_label(stage: duban_sla::Stage, lang: Lang) -> &'static str {
-    if lang == Lang::Zh {
-        stage.name_zh()
-    } else {
-        stage.name_en()
-    }
+    crate::i18n::pick(lang, stage.name_zh(), stage.name_en())
 }

@@ -128,4 +128,11 @@ pub(crate) const STRINGS: &[Entry] = &[
         "同意后，本件的核实和处理情况将出现在本批次的公开页面（不含举报人信息）。",
         "Once cleared, the finding and handling of this case appear on the batch's public page (without the complainant).",
     ),
+    // a batch on the charts' axis, short
+    ("board.chart.batch", "第{n}批", "B{n}"),
+    (
+        "public.batch_count",
+        "（已公开{published}件，本批共{total}件）",
+        " ({published} of {total} published)",
+    ),
 ];

@@ -179,4 +179,10 @@ pub(crate) const STRINGS: &[Entry] = &[
         "身份证号应为18位，且校验位正确",
         "An identity card number has 18 characters and a valid check digit",
     ),
+    // found in the browser
+    (
+        "err.primary.invalid",
+        "案件标识无效",
+        "Enter a valid case id",
+    ),
 ];

@@ -387,4 +387,28 @@ pub(crate) const STRINGS: &[Entry] = &[
         "修改应急预案",
         "Emergency plans changed",
     ),
+    // the inbox's count, and the clock a ladder step fired on
+    (
+        "inbox.summary",
+        "共{total}项，其中超期{overdue}项",
+        "{total} items, {overdue} overdue",
+    ),
+    (
+        "step.supervision",
+        "督办单 {subject}：{step}",
+        "Order {subject}: {step}",
+    ),
+    (
+        "step.incident",
+        "{subject} 接报确认：{step}",
+        "{subject} acknowledgement: {step}",
+    ),
+    (
+        "step.referral",
+        "答复时限：{step}",
+        "Response deadline: {step}",
+    ),
+    // where in the plan list an error is: `第1个预案 water · 第2个部门`
+    ("plans.error.plan", "第{n}个预案 {id}", "Plan {n} {id}"),
+    ("plans.error.department", "第{n}个部门", "department {n}"),
 ];

@@ -259,6 +259,11 @@ pub(crate) const STRINGS: &[Entry] = &[
     ("timeline.source.referral", "横向推送", "Referral"),
     ("timeline.source.incident", "应急联动", "Incident"),
     ("timeline.step_fired", "时限升级", "Escalation step"),
+    (
+        "timeline.escalated",
+        "{stage}时限 · {at} 达到",
+        "{stage} clock · reached {at}",
+    ),
     ("field.address", "地址", "Address"),
     ("field.batch_date", "交办日期", "Batch date"),
     ("field.batch_number", "批次号", "Batch number"),
@@ -364,4 +369,15 @@ pub(crate) const STRINGS: &[Entry] = &[
     // not found
     ("notfound.title", "页面不存在", "Page not found"),
     ("notfound.back", "返回信访件列表", "Back to the case list"),
+    // the built-in actors, and one who entered a step for another unit (代录)
+    ("actor.anonymous", "匿名用户", "Anonymous"),
+    ("actor.system", "系统", "System"),
+    ("actor.on_behalf", "{who}（代录）", "{who} (on behalf)"),
+    // a call that never reached the server (code `network.unreachable`; not an `err.`
+    // text, so a caller's own message for that code, an upload's, stays its own)
+    (
+        "api.unreachable",
+        "无法连接服务器，请检查网络后重试。",
+        "Cannot reach the server. Check the network and try again.",
+    ),
 ];

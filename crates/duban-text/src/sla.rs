@@ -76,4 +76,21 @@ pub(crate) const STRINGS: &[Entry] = &[
         "提交的数据格式有误",
         "The data sent is not valid",
     ),
+    // a clock's badge: how long is left or overdue, and how it ended
+    ("span.minutes", "{m}分钟", "{m}m"),
+    ("span.hours", "{h}小时{m}分", "{h}h {m}m"),
+    ("span.days", "{d}天{h}小时", "{d}d {h}h"),
+    ("span.minutes_seconds", "{m}分{s}秒", "{m}m {s}s"),
+    ("sla.badge.left", "剩余{span}", "{span} left"),
+    ("sla.badge.overdue", "超期{span}", "Overdue {span}"),
+    ("sla.badge.met", "按期完成", "Met"),
+    ("sla.badge.missed", "超期完成", "Missed"),
+    // an error of a rule of the form: `第1条 分办 · …`
+    (
+        "sla.error.rule",
+        "第{n}条 {stage} · {message}",
+        "Rule {n} {stage} · {message}",
+    ),
+    // the working-day calendar's weekday heads, Monday first, split at spaces
+    ("calendar.weekdays", "一 二 三 四 五 六 日", "M T W T F S S"),
 ];

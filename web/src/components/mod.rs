@@ -3,3 +3,4 @@
 pub mod field_errors;
 pub mod list_editor;
 pub mod multi_select;
+pub mod unit_groups;

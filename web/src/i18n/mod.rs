@@ -57,6 +57,15 @@ impl LangCode for Lang {
     }
 }
 
+/// Of a name the domain keeps in both languages (a stage, a rule set, a limit), the one
+/// for `lang`: such names are data of their crates, not texts of the catalogue.
+pub fn pick<T>(lang: Lang, zh: T, en: T) -> T {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
 /// The text catalogue's lookup of a key built at run time.
 pub use duban_text::lookup;
 

@@ -24,7 +24,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, Fetched};
 use crate::components::field_errors::OtherErrors;
-use crate::i18n::{I18n, Lang, use_i18n};
+use crate::i18n::{I18n, use_i18n};
 use crate::numeric::NumericText;
 
 const POLL: Duration = Duration::from_secs(30);
@@ -720,10 +720,7 @@ fn Charts(b: BoardView) -> impl IntoView {
         if k == "0" {
             i18n.t(key!("board.no_batch")).to_owned()
         } else {
-            match lang {
-                Lang::Zh => format!("第{k}批"),
-                Lang::En => format!("B{k}"),
-            }
+            key!("board.chart.batch").fill(lang, &[("n", k.to_owned())])
         }
     };
     let (days, monthly) = by_month_if_long(&b.days);

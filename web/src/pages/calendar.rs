@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::{Lang, pick, use_i18n};
 use crate::sla_view::stage_label;
 
 fn kind_class(k: DayKind) -> &'static str {
@@ -72,8 +72,7 @@ pub fn CalendarPage() -> impl IntoView {
                             <div class="month">
                                 <h3>{if zh { format!("{m}月") } else { format!("{y}-{m:02}") }}</h3>
                                 <div class="month-grid">
-                                    {(if zh { ["一", "二", "三", "四", "五", "六", "日"] } else { ["M", "T", "W", "T", "F", "S", "S"] })
-                                        .into_iter().map(|w| view! { <span class="day day-head">{w}</span> }).collect_view()}
+                                    {i18n.t(key!("calendar.weekdays")).split_whitespace().map(|w| view! { <span class="day day-head">{w}</span> }).collect_view()}
                                     {(0..offset).map(|_| view! { <span class="day day-blank"></span> }).collect_view()}
                                     {days.into_iter().map(|d| view! {
                                         <span class=kind_class(d.kind) class:day-today=d.date == today title=d.name.unwrap_or("") data-date=d.date.to_string()>{d.date.day()}</span>
@@ -88,7 +87,7 @@ pub fn CalendarPage() -> impl IntoView {
             <p class="hint">{move || i18n.t(key!("rules.hint"))}</p>
             {move || rule_sets.get().into_iter().map(|set| {
                 let lang = i18n.lang();
-                let name = if lang == Lang::Zh { set.name_zh().to_owned() } else { set.name_en().to_owned() };
+                let name = pick(lang, set.name_zh(), set.name_en()).to_owned();
                 view! {
                     <div class="rule-set" data-id=set.id().to_owned()>
                         <h3>{name}</h3>
@@ -106,7 +105,7 @@ pub fn CalendarPage() -> impl IntoView {
                                         (_, false) => i18n.t(key!("rules.inquiry")),
                                         _ => "",
                                     };
-                                    let limit = if lang == Lang::Zh { r.limit.to_zh() } else { r.limit.to_en() };
+                                    let limit = pick(lang, r.limit.to_zh(), r.limit.to_en());
                                     view! { <tr><td>{stage_label(r.stage, lang)}</td><td>{when}</td><td>{limit}</td></tr> }
                                 }).collect_view()}
                             </tbody>

@@ -21,7 +21,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::field_errors::belongs;
-use crate::i18n::use_i18n;
+use crate::i18n::{pick, use_i18n};
 use crate::numeric::NumberInput;
 use crate::offline::{self, Queued, Waiting, use_offline};
 
@@ -90,7 +90,7 @@ fn CheckGroup(
                                     t.insert(name);
                                 });
                             }/>
-                        {move || if i18n.lang() == crate::i18n::Lang::Zh { zh } else { en }}
+                        {move || pick(i18n.lang(), zh, en)}
                     </label>
                 }).collect_view()}
             </div>

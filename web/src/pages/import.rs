@@ -33,7 +33,7 @@ use super::RolesOnly;
 use super::import_fix::{BatchCounts, Edits, FileSettings, RowFix};
 use crate::api::{self, Failure};
 use crate::format::local_time;
-use crate::i18n::{I18n, Lang, LangCode as _, use_i18n};
+use crate::i18n::{I18n, Lang, LangCode as _, pick, use_i18n};
 use crate::session::DISPATCH_ROLES;
 
 /// Rows rendered at first, and added by each "show more".
@@ -621,7 +621,7 @@ fn PreviewView(
                         view! {
                             <span class="tag import-column" data-key=c.key.clone() title=c.key.clone()>
                                 {move || {
-                                    let name = if i18n.lang() == Lang::En { c.en.clone() } else { c.zh.clone() };
+                                    let name = pick(i18n.lang(), c.zh.clone(), c.en.clone());
                                     if same && i18n.lang() == Lang::Zh { name } else { format!("{} → {name}", c.header) }
                                 }}
                             </span>

@@ -148,10 +148,10 @@ pub fn InboxPage() -> impl IntoView {
                 <h1>{move || i18n.t(key!("inbox.title"))}</h1>
                 <div class="actions">
                     <span class="muted" id="inbox-summary">
-                        {move || inbox.data.with(|d| d.as_ref().map(|d| match i18n.lang() {
-                            crate::i18n::Lang::Zh => format!("共{}项，其中超期{}项", d.total, d.overdue),
-                            crate::i18n::Lang::En => format!("{} items, {} overdue", d.total, d.overdue),
-                        }))}
+                        {move || inbox.data.with(|d| d.as_ref().map(|d| key!("inbox.summary").fill(
+                            i18n.lang(),
+                            &[("total", d.total.to_string()), ("overdue", d.overdue.to_string())],
+                        )))}
                     </span>
                     <button type="button" class="btn" id="inbox-refresh" disabled=move || inbox.loading()
                         on:click=move |_| inbox.refresh()>
@@ -244,12 +244,8 @@ fn InboxRow(item: InboxItem) -> impl IntoView {
                             {move || {
                                 let left = (d - now.get()).num_seconds();
                                 let lang = i18n.lang();
-                                match (left > 0, lang) {
-                                    (true, crate::i18n::Lang::Zh) => format!("剩余{}", span(left, lang)),
-                                    (true, crate::i18n::Lang::En) => format!("{} left", span(left, lang)),
-                                    (false, crate::i18n::Lang::Zh) => format!("超期{}", span(left, lang)),
-                                    (false, crate::i18n::Lang::En) => format!("Overdue {}", span(left, lang)),
-                                }
+                                let text = if left > 0 { key!("sla.badge.left") } else { key!("sla.badge.overdue") };
+                                text.fill(lang, &[("span", span(left, lang))])
                             }}
                         </span>
                     }.into_any(),

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::field_errors::{OtherErrors, local_error};
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::use_i18n;
 
 fn fill(template: &str, pairs: &[(&str, String)]) -> String {
     let mut out = template.to_owned();
@@ -52,10 +52,10 @@ pub fn PublicIndexPage() -> impl IntoView {
                         <ul class="public-batches" id="public-batches">
                             {list.into_iter().map(|b| {
                                 let title = fill(i18n.t(key!("public.batch_title")), &[("n", b.batch.to_string())]);
-                                let count = match lang {
-                                    Lang::Zh => format!("（已公开{}件，本批共{}件）", b.published, b.total),
-                                    Lang::En => format!(" ({} of {} published)", b.published, b.total),
-                                };
+                                let count = key!("public.batch_count").fill(
+                                    lang,
+                                    &[("published", b.published.to_string()), ("total", b.total.to_string())],
+                                );
                                 view! {
                                     <li><A href=format!("/public/batches/{}", b.batch)>{title}</A>
                                         <span class="muted">{count}</span></li>

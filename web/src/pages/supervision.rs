@@ -24,9 +24,10 @@ use super::admin::unit_name;
 use super::attachments::{AttachmentLink, AttachmentPicker};
 use crate::api;
 use crate::components::field_errors::{ApiFieldErrors, OtherErrors};
+use crate::components::unit_groups::grouped_unit_options;
 use crate::dispatch_view::split_list;
 use crate::format::{actor_label, local_time, person_text};
-use crate::i18n::{I18n, use_i18n};
+use crate::i18n::use_i18n;
 use crate::mechanism_view::TIME_UNITS;
 use crate::numeric::NumericText;
 use crate::sla_view::SlaBadge;
@@ -41,46 +42,6 @@ enum Open {
     Answer(String),
     /// Closing (or sending back) the order with this number.
     Close(String),
-}
-
-/// A labelled group of units in unit lists.
-type UnitGroup = (Key, fn(&UnitView) -> bool);
-
-/// Cities, their counties, provincial departments and zones, as the dispatch form
-/// groups them.
-const UNIT_GROUPS: [UnitGroup; 4] = [
-    (key!("unit.group.city"), |u| {
-        u.kind == "government" && u.parent.as_deref() == Some("prov-coord")
-    }),
-    (key!("unit.group.county"), |u| {
-        u.kind == "government" && u.parent.as_deref() != Some("prov-coord")
-    }),
-    (key!("unit.group.department"), |u| u.kind == "department"),
-    (key!("unit.group.zone"), |u| u.kind == "zone"),
-];
-
-/// `<optgroup>`s of the units, `chosen` marking the selected one.
-pub(crate) fn grouped_unit_options(
-    i18n: I18n,
-    units: &[UnitView],
-    chosen: RwSignal<String>,
-) -> impl IntoView + use<> {
-    UNIT_GROUPS
-        .into_iter()
-        .map(|(label, keep)| {
-            let options = units
-                .iter()
-                .filter(|u| keep(u))
-                .map(|u| {
-                    let id = u.id.clone();
-                    view! {
-                        <option value=u.id.clone() selected=move || chosen.with(|c| *c == id)>{u.name.clone()}</option>
-                    }
-                })
-                .collect_view();
-            view! { <optgroup label=i18n.t(label)>{options}</optgroup> }
-        })
-        .collect_view()
 }
 
 /// Brings the section `id` into view when the address names it (`/cases/…#supervision`
@@ -679,7 +640,7 @@ fn IssueOrderForm(
                     <span class="label">{move || i18n.t(key!("order.target_unit"))}</span>
                     <select name="target_unit" on:change=move |ev| target.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(key!("common.choose"))}</option>
-                        {move || grouped_unit_options(i18n, &units.get(), target)}
+                        {move || grouped_unit_options(i18n, &units.get(), target.into())}
                     </select>
                     <ApiFieldErrors field="target_unit" errors/>
                 </label>

@@ -148,19 +148,14 @@ fn plan_error_text(i18n: I18n, e: &ApiError, plans: &[Plan]) -> String {
         return message;
     };
     let id = plans.get(index).map(|p| p.id.as_str()).unwrap_or_default();
-    let (n, zh) = (index + 1, i18n.lang() == Lang::Zh);
-    let mut out = if zh {
-        format!("第{n}个预案 {id}")
-    } else {
-        format!("Plan {n} {id}")
-    };
+    let lang = i18n.lang();
+    let mut out = key!("plans.error.plan").fill(
+        lang,
+        &[("n", (index + 1).to_string()), ("id", id.to_owned())],
+    );
     if let Some(d) = dept {
-        let d = d + 1;
-        out.push_str(&if zh {
-            format!(" · 第{d}个部门")
-        } else {
-            format!(" · department {d}")
-        });
+        out.push_str(" · ");
+        out.push_str(&key!("plans.error.department").fill(lang, &[("n", (d + 1).to_string())]));
     }
     let field = i18n
         .try_t(&format!("plans.field.{rest}"))

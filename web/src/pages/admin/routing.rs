@@ -287,30 +287,23 @@ fn rule_error_text(i18n: I18n, e: &ApiError, rules: &[Rule]) -> String {
     let Some((index, rest)) = rule_error_path(&e.field) else {
         return message;
     };
-    let id = rules
-        .get(index)
-        .map(|r| {
+    let n = (index + 1).to_string();
+    let which = match rules.get(index) {
+        Some(r) => {
             let name = if r.name.trim().is_empty() {
                 &r.id
             } else {
                 &r.name
             };
-            match i18n.lang() {
-                Lang::Zh => format!("“{name}”"),
-                Lang::En => format!(" “{name}”"),
-            }
-        })
-        .unwrap_or_default();
+            key!("routing.error.rule_named").fill(i18n.lang(), &[("n", n), ("name", name.clone())])
+        }
+        None => key!("routing.error.rule").fill(i18n.lang(), &[("n", n)]),
+    };
     let field = i18n
         .try_t(&format!("routing.field.{rest}"))
         .map(|f| format!("{f}{}", i18n.t(key!("routing.colon"))))
         .unwrap_or_default();
-    let n = index + 1;
-    let which = match i18n.lang() {
-        Lang::Zh => format!("第{n}条"),
-        Lang::En => format!("Rule {n}"),
-    };
-    format!("{which}{id} · {field}{message}")
+    format!("{which} · {field}{message}")
 }
 
 #[component]

@@ -22,7 +22,7 @@ use crate::api;
 use crate::components::field_errors::{ApiFieldErrors, FieldErrorsAt, OtherErrors, local_error};
 use crate::components::list_editor::{Reorder, RowMoves};
 use crate::dispatch_view::rule_error_path;
-use crate::i18n::{I18n, Lang, use_i18n};
+use crate::i18n::{I18n, Lang, pick, use_i18n};
 use crate::numeric::NumericText;
 use crate::sla_view::stage_label;
 
@@ -86,10 +86,7 @@ fn parse_stage(code: &str) -> Option<Stage> {
 }
 
 fn limit_text(limit: Limit, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => limit.to_zh(),
-        Lang::En => limit.to_en(),
-    }
+    pick(lang, limit.to_zh(), limit.to_en())
 }
 
 /// When a rule applies, for people: `紧急件 · 咨询、建议`, or `全部` for every case.
@@ -141,10 +138,14 @@ fn error_text(i18n: I18n, e: &ApiError, rules: &[StageRuleDraft]) -> String {
             .map(|s| stage_label(s, i18n.lang()))
             .unwrap_or_default();
         let n = index + 1;
-        return match i18n.lang() {
-            Lang::Zh => format!("第{n}条 {stage} · {message}"),
-            Lang::En => format!("Rule {n} {stage} · {message}"),
-        };
+        return key!("sla.error.rule").fill(
+            i18n.lang(),
+            &[
+                ("n", n.to_string()),
+                ("stage", stage.to_owned()),
+                ("message", message),
+            ],
+        );
     }
     let label = match e.field.as_str() {
         "warn_percent" => i18n.t(key!("sla.warn_percent")),
@@ -381,10 +382,12 @@ fn SlaAdmin() -> impl IntoView {
             {move || sets.get().into_iter().map(|set| {
                 let id = set.id().to_owned();
                 let lang = i18n.lang();
-                let (name, other) = match lang {
-                    Lang::Zh => (set.name_zh().to_owned(), set.name_en().to_owned()),
-                    Lang::En => (set.name_en().to_owned(), set.name_zh().to_owned()),
-                };
+                // The name in the reader's language, the other beside it.
+                let (name, other) = pick(
+                    lang,
+                    (set.name_zh().to_owned(), set.name_en().to_owned()),
+                    (set.name_en().to_owned(), set.name_zh().to_owned()),
+                );
                 let ext = set.max_extension();
                 let (open_id, edit_id) = (id.clone(), id.clone());
                 let form_set = set.clone();
@@ -462,10 +465,7 @@ fn RuleSetForm(
     let i18n = use_i18n();
     let id = set.id().to_owned();
     let (name_zh, name_en) = (set.name_zh().to_owned(), set.name_en().to_owned());
-    let title = move || match i18n.lang() {
-        Lang::Zh => name_zh.clone(),
-        Lang::En => name_en.clone(),
-    };
+    let title = move || pick(i18n.lang(), name_zh.clone(), name_en.clone());
     let original = StoredValue::new(draft_of(&set));
     let form = RwSignal::new(SetDraft::of(&set));
     let reason = RwSignal::new(String::new());

@@ -10,6 +10,7 @@ use duban_text::key;
 use leptos::prelude::*;
 
 use crate::components::multi_select::chosen_values;
+use crate::components::unit_groups::grouped_unit_options;
 use crate::i18n::use_i18n;
 use crate::numeric::{NumberInput, NumericText};
 use crate::pages::attachments::AttachmentPicker;
@@ -102,9 +103,6 @@ fn text_label(kind: ActionKind) -> Option<Key> {
     }
 }
 
-/// A labelled group of units in the lead-unit list.
-type UnitGroup = (Key, fn(&UnitView) -> bool);
-
 /// A count of the outcome form (`crate::numeric`), empty for 0.
 #[component]
 fn CountInput(
@@ -158,27 +156,11 @@ pub(super) fn ActionPanel(
                     <span class="label">{move || i18n.t(key!("action.lead_unit"))}</span>
                     <select name="lead_unit" on:change=move |ev| form.update(|f| f.lead_unit = event_target_value(&ev))>
                         <option value="">{move || i18n.t(key!("common.choose"))}</option>
-                        {move || {
-                            let all = units.get();
-                            // Cities, their counties, provincial departments, zones.
-                            let groups: [UnitGroup; 4] = [
-                                (key!("unit.group.city"), |u| u.kind == "government" && u.parent.as_deref() == Some("prov-coord")),
-                                (key!("unit.group.county"), |u| u.kind == "government" && u.parent.as_deref() != Some("prov-coord")),
-                                (key!("unit.group.department"), |u| u.kind == "department"),
-                                (key!("unit.group.zone"), |u| u.kind == "zone"),
-                            ];
-                            groups.into_iter().map(|(label, keep)| view! {
-                                <optgroup label=i18n.t(label)>
-                                    {all.iter().filter(|u| keep(u)).map(|u| {
-                                        let id = u.id.clone();
-                                        let chosen = id.clone();
-                                        view! {
-                                            <option value=id selected=move || form.with(|f| f.lead_unit == chosen)>{u.name.clone()}</option>
-                                        }
-                                    }).collect_view()}
-                                </optgroup>
-                            }).collect_view()
-                        }}
+                        {move || grouped_unit_options(
+                            i18n,
+                            &units.get(),
+                            Signal::derive(move || form.with(|f| f.lead_unit.clone())),
+                        )}
                     </select>
                     {field_errors("lead_unit")}
                 </label>

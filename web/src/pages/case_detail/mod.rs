@@ -47,7 +47,7 @@ use super::repeats::RepeatCandidates;
 use super::supervision::SupervisionSection;
 use crate::api;
 use crate::components::field_errors::OtherErrors;
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::use_i18n;
 use crate::mechanism_view::LinkedEvent;
 use crate::offline::{self, Queued, Waiting, use_offline};
 use crate::session::{CASE_AUDIT_ROLES, DISPATCH_ROLES, use_current_user};
@@ -252,17 +252,12 @@ pub fn CaseDetailPage() -> impl IntoView {
             _ if kind == ActionKind::Merge => None,
             Ok(c) => Some(c),
             Err(field) => {
-                let message = if lang == Lang::Zh {
-                    "案件标识无效"
-                } else {
-                    "Enter a valid case id"
-                };
-                action_errors.set(vec![ApiError {
-                    field,
-                    code: "primary.invalid".into(),
-                    message: message.into(),
-                    params: Default::default(),
-                }]);
+                action_errors.set(vec![ApiError::from_text(
+                    &field,
+                    key!("err.primary.invalid"),
+                    &[],
+                    lang,
+                )]);
                 return;
             }
         };

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::format::{actor_label, actor_text, local_time};
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::{Lang, pick, use_i18n};
 use crate::mechanism_view::{
     IncidentHead, LinkedEvent, incident_events, linked_line, referral_events, source_key,
     supervision_events,
@@ -172,11 +172,7 @@ fn event_detail(
             }
         }
         EventKind::Extended { by, reason } => {
-            let by = if lang == duban_case::Lang::Zh {
-                by.to_zh()
-            } else {
-                by.to_en()
-            };
+            let by = pick(lang, by.to_zh(), by.to_en());
             format!("+{by} · {reason}")
         }
         EventKind::Merged {
@@ -188,11 +184,7 @@ fn event_detail(
         EventKind::RepeatAttached { reference, .. } => reference.to_string(),
         // What the handler asked for, so that the coordinator decides knowing it.
         EventKind::ExtensionRequested { by, reason } => {
-            let by = if lang == duban_case::Lang::Zh {
-                by.to_zh()
-            } else {
-                by.to_en()
-            };
+            let by = pick(lang, by.to_zh(), by.to_en());
             format!("+{by} · {reason}")
         }
         EventKind::ExtensionRefused { reason } => reason.clone(),
@@ -201,11 +193,9 @@ fn event_detail(
             stage, reached_at, ..
         } => {
             let reached = local_time(*reached_at);
-            if lang == duban_case::Lang::Zh {
-                format!("{}时限 · {reached} 达到", stage.name_zh())
-            } else {
-                format!("{} clock · reached {reached}", stage.name_en())
-            }
+            let stage = pick(lang, stage.name_zh(), stage.name_en());
+            duban_text::key!("timeline.escalated")
+                .fill(lang, &[("stage", stage.to_owned()), ("at", reached)])
         }
         _ => String::new(),
     }
