@@ -19,14 +19,18 @@ mod admin;
 mod api_clients;
 mod board;
 mod cases;
+mod dispatch_rules;
 mod domain;
 mod errors;
 mod export;
 mod import;
+mod intake_errors;
 mod lang;
 mod mechanism_errors;
 mod mechanisms;
 mod open311;
+mod plans;
+mod repeat;
 mod server;
 mod shell;
 mod sla;
@@ -42,17 +46,21 @@ const TABLES: &[&[Entry]] = &[
     shell::STRINGS,
     admin::STRINGS,
     cases::STRINGS,
+    dispatch_rules::STRINGS,
     errors::STRINGS,
     mechanisms::STRINGS,
     mechanism_errors::STRINGS,
     sla::STRINGS,
     import::STRINGS,
+    intake_errors::STRINGS,
     api_clients::STRINGS,
     board::STRINGS,
     domain::STRINGS,
     server::STRINGS,
     export::STRINGS,
     open311::STRINGS,
+    plans::STRINGS,
+    repeat::STRINGS,
 ];
 
 /// A key known to be in the catalogue (made by [`key!`] or [`Key::find`]); it holds
