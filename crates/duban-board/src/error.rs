@@ -1,4 +1,5 @@
-//! Errors of the board's filter, each with a stable code and a field path.
+//! Errors of the board's filter, each with a stable code, a field path and the values
+//! its wording (the catalogue's `err.board.*`) names.
 
 use std::borrow::Cow;
 
@@ -45,39 +46,16 @@ impl CodedError for BoardError {
         field.into()
     }
 
-    fn message(&self, lang: Lang) -> String {
-        use BoardError::*;
-        match (self, lang) {
-            (DateInvalid { field, value }, Lang::Zh) => {
-                let name = if *field == "from" {
-                    "起始日期"
-                } else {
-                    "截止日期"
-                };
-                format!("{name}应为“年-月-日”格式（如2023-07-01），而不是“{value}”")
-            }
-            (DateInvalid { field, value }, Lang::En) => {
-                let name = if *field == "from" {
-                    "The start date"
-                } else {
-                    "The end date"
-                };
-                format!("{name} must be a date like 2023-07-01, not “{value}”")
-            }
-            (RangeReversed, Lang::Zh) => "截止日期早于起始日期".into(),
-            (RangeReversed, Lang::En) => "The end date is before the start date".into(),
-            (BatchInvalid { value }, Lang::Zh) => format!("批次应为从1起的整数，而不是“{value}”"),
-            (BatchInvalid { value }, Lang::En) => {
-                format!("The batch must be a whole number from 1, not “{value}”")
-            }
-            (CategoryUnknown { value }, Lang::Zh) => format!("没有“{value}”这一污染类型"),
-            (CategoryUnknown { value }, Lang::En) => format!("There is no category “{value}”"),
-            (KeyClassUnknown { value }, Lang::Zh) => format!("没有“{value}”这一重点件类别"),
-            (KeyClassUnknown { value }, Lang::En) => format!("There is no key class “{value}”"),
-            (CityUnknown { value }, Lang::Zh) => format!("“{value}”不是江苏省的设区市"),
-            (CityUnknown { value }, Lang::En) => format!("“{value}” is not a city of Jiangsu"),
-            (ParameterUnknown { name }, Lang::Zh) => format!("不认识的筛选条件“{name}”"),
-            (ParameterUnknown { name }, Lang::En) => format!("Unknown filter “{name}”"),
+    /// The value refused, or the unknown filter's name.
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            BoardError::DateInvalid { value, .. }
+            | BoardError::BatchInvalid { value }
+            | BoardError::CategoryUnknown { value }
+            | BoardError::KeyClassUnknown { value }
+            | BoardError::CityUnknown { value } => vec![("value", value.clone())],
+            BoardError::ParameterUnknown { name } => vec![("name", name.clone())],
+            BoardError::RangeReversed => Vec::new(),
         }
     }
 }

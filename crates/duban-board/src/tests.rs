@@ -232,3 +232,36 @@ fn shapes_project_north_up_into_the_frame() {
     let d = frame.path(&cities[0].geometry);
     assert!(d.starts_with("M5 ") && d.ends_with('Z'), "{d}");
 }
+
+#[test]
+fn every_error_is_worded_by_the_catalogue() {
+    use crate::error::BoardError;
+    use duban_core::Lang;
+    let value = || "x".to_owned();
+    let all = [
+        BoardError::DateInvalid {
+            field: "from",
+            value: value(),
+        },
+        BoardError::DateInvalid {
+            field: "to",
+            value: value(),
+        },
+        BoardError::RangeReversed,
+        BoardError::BatchInvalid { value: value() },
+        BoardError::CategoryUnknown { value: value() },
+        BoardError::KeyClassUnknown { value: value() },
+        BoardError::CityUnknown { value: value() },
+        BoardError::ParameterUnknown { name: value() },
+    ];
+    for e in &all {
+        for lang in [Lang::Zh, Lang::En] {
+            let m = e.message(lang);
+            assert!(m != e.code() && !m.contains('{'), "{}: {m}", e.code());
+        }
+    }
+    assert_eq!(
+        all[0].message(Lang::Zh),
+        "起始日期应为“年-月-日”格式（如2023-07-01），而不是“x”"
+    );
+}

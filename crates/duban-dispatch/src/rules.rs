@@ -3,6 +3,7 @@
 use duban_case::Lang;
 use duban_case::lifecycle::{Case, Command};
 use duban_case::model::{Category, Channel, KeyClass};
+use duban_core::key;
 use duban_divisions::{DivisionCode, Level};
 use serde::{Deserialize, Serialize};
 
@@ -290,51 +291,32 @@ pub enum Because {
 impl Because {
     fn explain(&self, lang: Lang) -> String {
         let name = |d: &DivisionCode| d.division().full_name();
-        match (self, lang) {
-            (Because::Division { case, within }, Lang::Zh) if case == within => {
-                format!("行政区域为{}", name(case))
+        match self {
+            Because::Division { case, within } if case == within => {
+                key!("dispatch.because.division").fill(lang, &[("division", name(case))])
             }
-            (Because::Division { case, within }, Lang::En) if case == within => {
-                format!("the division is {}", name(case))
+            Because::Division { case, within } => key!("dispatch.because.within")
+                .fill(lang, &[("division", name(case)), ("within", name(within))]),
+            Because::Territory {
+                case,
+                government_of,
+            } => key!("dispatch.because.territory").fill(
+                lang,
+                &[
+                    ("division", name(case)),
+                    ("government", name(government_of)),
+                ],
+            ),
+            Because::Category { category } => key!("dispatch.because.category")
+                .fill(lang, &[("category", category.label(lang).to_owned())]),
+            Because::KeyClass { key_class } => key!("dispatch.because.key_class")
+                .fill(lang, &[("key_class", key_class.label(lang).to_owned())]),
+            Because::Keyword { word } => {
+                key!("dispatch.because.keyword").fill(lang, &[("word", word.clone())])
             }
-            (Because::Division { case, within }, Lang::Zh) => {
-                format!("行政区域{}在{}范围内", name(case), name(within))
-            }
-            (Because::Division { case, within }, Lang::En) => {
-                format!("{} lies in {}", name(case), name(within))
-            }
-            (
-                Because::Territory {
-                    case,
-                    government_of,
-                },
-                Lang::Zh,
-            ) => {
-                format!("行政区域{}属{}属地管理", name(case), name(government_of))
-            }
-            (
-                Because::Territory {
-                    case,
-                    government_of,
-                },
-                Lang::En,
-            ) => format!("{} is governed by {}", name(case), name(government_of)),
-            (Because::Category { category }, l) => match l {
-                Lang::Zh => format!("污染类型为{}", category.label(l)),
-                Lang::En => format!("category {}", category.label(l)),
-            },
-            (Because::KeyClass { key_class }, l) => match l {
-                Lang::Zh => format!("重点类别为{}", key_class.label(l)),
-                Lang::En => format!("key class {}", key_class.label(l)),
-            },
-            (Because::Keyword { word }, Lang::Zh) => format!("内容含“{word}”"),
-            (Because::Keyword { word }, Lang::En) => format!("the content mentions “{word}”"),
-            (Because::Channel { channel }, l) => match l {
-                Lang::Zh => format!("来源为{}", channel.label(l)),
-                Lang::En => format!("channel {}", channel.label(l)),
-            },
-            (Because::Always, Lang::Zh) => "适用于所有案件".into(),
-            (Because::Always, Lang::En) => "applies to every case".into(),
+            Because::Channel { channel } => key!("dispatch.because.channel")
+                .fill(lang, &[("channel", channel.label(lang).to_owned())]),
+            Because::Always => key!("dispatch.because.always").get(lang).to_owned(),
         }
     }
 }
@@ -373,34 +355,23 @@ impl Proposal {
     /// "牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域镇江市京口区属镇江市属地管理".
     pub fn explain(&self, lang: Lang) -> String {
         let reasons: Vec<String> = self.reasons().map(|b| b.explain(lang)).collect();
-        match lang {
-            Lang::Zh => {
-                let role = match self.kind {
-                    RuleKind::Lead => "牵头",
-                    RuleKind::Notify => "抄送",
-                    RuleKind::Supervise => "督办",
-                };
-                format!(
-                    "{role}：{}，依据规则“{}”：{}",
-                    self.name,
-                    self.rule_name,
-                    reasons.join("；")
-                )
-            }
-            Lang::En => {
-                let role = match self.kind {
-                    RuleKind::Lead => "lead",
-                    RuleKind::Notify => "notify",
-                    RuleKind::Supervise => "supervisor",
-                };
-                format!(
-                    "{role} {} because {} (rule “{}”)",
-                    self.name,
-                    reasons.join(" and "),
-                    self.rule_name
-                )
-            }
-        }
+        let role = match self.kind {
+            RuleKind::Lead => key!("dispatch.role.lead"),
+            RuleKind::Notify => key!("dispatch.role.notify"),
+            RuleKind::Supervise => key!("dispatch.role.supervise"),
+        };
+        key!("dispatch.explain").fill(
+            lang,
+            &[
+                ("role", role.get(lang).to_owned()),
+                ("name", self.name.clone()),
+                ("rule", self.rule_name.clone()),
+                (
+                    "reasons",
+                    reasons.join(key!("dispatch.because.sep").get(lang)),
+                ),
+            ],
+        )
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use duban_core::{CodedError, Lang};
+use duban_core::{CodedError, Lang, key};
 use serde::{Deserialize, Serialize};
 
 /// Kind of incident.
@@ -38,20 +38,15 @@ impl IncidentType {
         }
     }
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (IncidentType::WaterPollution, Lang::Zh) => "突发水污染",
-            (IncidentType::WaterPollution, Lang::En) => "Water pollution",
-            (IncidentType::AirPollution, Lang::Zh) => "突发大气污染",
-            (IncidentType::AirPollution, Lang::En) => "Air pollution",
-            (IncidentType::HazardousChemicals, Lang::Zh) => "危险化学品泄漏",
-            (IncidentType::HazardousChemicals, Lang::En) => "Hazardous chemicals",
-            (IncidentType::SolidWaste, Lang::Zh) => "固体废物非法倾倒",
-            (IncidentType::SolidWaste, Lang::En) => "Illegal dumping",
-            (IncidentType::Radiation, Lang::Zh) => "辐射事故",
-            (IncidentType::Radiation, Lang::En) => "Radiation accident",
-            (IncidentType::Other, Lang::Zh) => "其他突发环境事件",
-            (IncidentType::Other, Lang::En) => "Other incident",
-        }
+        let key = match self {
+            IncidentType::WaterPollution => key!("incident.type.water_pollution"),
+            IncidentType::AirPollution => key!("incident.type.air_pollution"),
+            IncidentType::HazardousChemicals => key!("incident.type.hazardous_chemicals"),
+            IncidentType::SolidWaste => key!("incident.type.solid_waste"),
+            IncidentType::Radiation => key!("incident.type.radiation"),
+            IncidentType::Other => key!("incident.type.other"),
+        };
+        key.get(lang)
     }
     pub fn parse(s: &str) -> Option<IncidentType> {
         IncidentType::ALL.into_iter().find(|t| t.code() == s.trim())
@@ -90,16 +85,13 @@ impl Severity {
         }
     }
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Severity::I, Lang::Zh) => "Ⅰ级（特别重大）",
-            (Severity::II, Lang::Zh) => "Ⅱ级（重大）",
-            (Severity::III, Lang::Zh) => "Ⅲ级（较大）",
-            (Severity::IV, Lang::Zh) => "Ⅳ级（一般）",
-            (Severity::I, Lang::En) => "I (extremely serious)",
-            (Severity::II, Lang::En) => "II (serious)",
-            (Severity::III, Lang::En) => "III (relatively serious)",
-            (Severity::IV, Lang::En) => "IV (general)",
-        }
+        let key = match self {
+            Severity::I => key!("incident.severity.I"),
+            Severity::II => key!("incident.severity.II"),
+            Severity::III => key!("incident.severity.III"),
+            Severity::IV => key!("incident.severity.IV"),
+        };
+        key.get(lang)
     }
     pub fn parse(s: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|v| v.code() == s.trim())

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use duban_core::Lang;
+
 /// A column this crate understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,6 +47,20 @@ impl Column {
     /// The English template header (`content`, `batch_number`).
     pub fn key(self) -> &'static str {
         self.spec().key
+    }
+    /// The column's name in `lang`: the template's Chinese header, or its English name.
+    pub fn name(self, lang: Lang) -> &'static str {
+        self.spec().name(lang)
+    }
+}
+
+impl ColumnSpec {
+    /// The column's name in `lang` (`地址`, `Address`).
+    pub fn name(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
     }
 }
 

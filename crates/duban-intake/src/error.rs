@@ -1,13 +1,14 @@
 //! Errors of the import. File-level errors refuse the whole file ([`crate::read`] returns
 //! them); row-level errors are reported per row as [`RowError`], next to the form's own
-//! [`CaseError`]s. Every error has a stable snake_case dotted `code()`, a `field()` and a
-//! message in Chinese and English, like the errors of `duban-case`.
+//! [`CaseError`]s. Every error has a stable snake_case dotted `code()`, a `field()` and
+//! the values its wording names; the words are the catalogue's (duban-text,
+//! `err.import.*`), like the errors of `duban-case`.
 
 use serde::Serialize;
 
 use std::borrow::Cow;
 
-use duban_core::{CodedError, Lang};
+use duban_core::{CodedError, Lang, key};
 
 use crate::columns::Column;
 
@@ -150,150 +151,34 @@ impl CodedError for IntakeError {
         .into()
     }
 
-    /// The message shown to a person.
+    /// The values the wording names that read the same in every language; the names of
+    /// columns and the lists are left out, so that a client wording the code itself
+    /// takes the message as sent (`duban_text::error_complete`).
+    fn params(&self) -> Vec<(&'static str, String)> {
+        self.params_in(None)
+    }
+
+    /// The catalogue's text of the code, with column names and lists in `lang`. Three
+    /// errors have a text of their own: a missing column with headers that may be it,
+    /// and two that carry a form's code (`division.unknown`, `<field>.invalid`) whose
+    /// own text says less.
     fn message(&self, lang: Lang) -> String {
         use IntakeError::*;
-        match (self, lang) {
-            (UnknownFormat, Lang::Zh) => "无法识别文件格式，请上传CSV或Excel（xlsx）文件".into(),
-            (UnknownFormat, Lang::En) => "Unknown file format: upload CSV or Excel (xlsx)".into(),
-            (UnknownEncoding, Lang::Zh) => {
-                "无法识别文件编码，请另存为UTF-8或GBK编码的CSV，或xlsx文件".into()
+        let params = self.params_in(Some(lang));
+        let own = match self {
+            ColumnMissing { ignored, .. } if !ignored.is_empty() => {
+                Some(key!("intake.column_missing.candidates"))
             }
-            (UnknownEncoding, Lang::En) => {
-                "Unknown text encoding: save as UTF-8 or GBK CSV, or as xlsx".into()
+            InvalidFlag { .. } => Some(key!("intake.flag.invalid")),
+            AmbiguousDivision { .. } => Some(key!("intake.division.ambiguous")),
+            _ => None,
+        };
+        match own {
+            Some(k) => k.fill(lang, &params),
+            None => {
+                let code = self.code();
+                duban_text::error(&code, &params, lang).unwrap_or_else(|| code.into_owned())
             }
-            (Unreadable { .. }, Lang::Zh) => {
-                "Excel文件已损坏或格式不受支持，请用Excel或WPS另存为xlsx后重试".into()
-            }
-            (Unreadable { .. }, Lang::En) => {
-                "The workbook is damaged or unsupported; save it again as xlsx".into()
-            }
-            (NoWorksheet, Lang::Zh) => "工作簿中没有工作表".into(),
-            (NoWorksheet, Lang::En) => "The workbook has no worksheet".into(),
-            (SheetNotFound { name, available }, Lang::Zh) => {
-                format!("找不到工作表“{name}”，现有：{}", available.join("、"))
-            }
-            (SheetNotFound { name, available }, Lang::En) => {
-                format!(
-                    "No worksheet “{name}”; the workbook has: {}",
-                    available.join(", ")
-                )
-            }
-            (HeaderMissing, Lang::Zh) => {
-                "找不到表头行：前30行中没有可识别的列名（如“举报内容”“行政区域”）".into()
-            }
-            (HeaderMissing, Lang::En) => {
-                "No header row: none of the first 30 rows names known columns (举报内容, 行政区域 …)"
-                    .into()
-            }
-            (ColumnMissing { column, ignored }, Lang::Zh) => {
-                let zh = column.spec().zh;
-                if ignored.is_empty() {
-                    format!("缺少“{zh}”列")
-                } else {
-                    format!(
-                        "缺少“{zh}”列。未识别的列：{}；如其中之一是{zh}，请将表头改为“{zh}”",
-                        ignored.join("、")
-                    )
-                }
-            }
-            (ColumnMissing { column, ignored }, Lang::En) => {
-                let spec = column.spec();
-                if ignored.is_empty() {
-                    format!("The column “{}” is missing", spec.en)
-                } else {
-                    format!(
-                        "The column “{}” is missing. Unrecognised columns: {}; if one of them is the {}, rename its header to “{}”",
-                        spec.en,
-                        ignored.join(", "),
-                        spec.en.to_lowercase(),
-                        spec.zh
-                    )
-                }
-            }
-            (ColumnDuplicate { first, second, .. }, Lang::Zh) => {
-                format!("“{first}”和“{second}”两列含义相同，请删除其中一列")
-            }
-            (
-                ColumnDuplicate {
-                    column,
-                    first,
-                    second,
-                },
-                Lang::En,
-            ) => format!(
-                "Columns “{first}” and “{second}” both mean {}; remove one",
-                column.spec().en
-            ),
-            (NoRows, Lang::Zh) => "文件中没有数据行".into(),
-            (NoRows, Lang::En) => "The file has no data rows".into(),
-            (NothingToImport { examples }, Lang::Zh) => format!(
-                "文件中只有示例行（第{}行，序号为“示例”），没有可导入的案件：请在示例行下方逐行填写案件后再上传",
-                lines(examples, "、")
-            ),
-            (NothingToImport { examples }, Lang::En) => format!(
-                "The file holds only example rows (line {}, 序号 “示例”), nothing to import: add the cases below the example and upload again",
-                lines(examples, ", ")
-            ),
-            (TooManyRows { max }, Lang::Zh) => format!("文件超过{max}行，请拆分后导入"),
-            (TooManyRows { max }, Lang::En) => {
-                format!("The file has more than {max} rows; split it")
-            }
-            (CellTooLong { line, column, max }, Lang::Zh) => {
-                format!("第{line}行第{}列超过{max}个字", column + 1)
-            }
-            (CellTooLong { line, column, max }, Lang::En) => format!(
-                "The cell at line {line}, column {} exceeds {max} characters",
-                column + 1
-            ),
-            (EditLineUnknown { line }, Lang::Zh) => {
-                format!("文件中没有第{line}行，请重新校验后再修改")
-            }
-            (EditLineUnknown { line }, Lang::En) => {
-                format!("The file has no line {line}; check it again before editing")
-            }
-            (ExcludeReasonRequired { line }, Lang::Zh) => format!("排除第{line}行须填写原因"),
-            (ExcludeReasonRequired { line }, Lang::En) => {
-                format!("Excluding line {line} needs a reason")
-            }
-            (ExcludeReasonTooLong { line, max }, Lang::Zh) => {
-                format!("排除第{line}行的原因超过{max}字")
-            }
-            (ExcludeReasonTooLong { line, max }, Lang::En) => {
-                format!("The reason for excluding line {line} exceeds {max} characters")
-            }
-            (DuplicateInFile { value, first_line }, Lang::Zh) => {
-                format!("交办编号“{value}”与第{first_line}行重复")
-            }
-            (DuplicateInFile { value, first_line }, Lang::En) => {
-                format!("Sender's number “{value}” already appears on line {first_line}")
-            }
-            (InvalidBatchNumber { value }, Lang::Zh) => {
-                format!("批次号“{value}”不是数字（可写“3”或“第3批”）")
-            }
-            (InvalidBatchNumber { value }, Lang::En) => {
-                format!("Batch number “{value}” is not a number (write “3” or “第3批”)")
-            }
-            (InvalidFlag { column, value }, Lang::Zh) => {
-                format!("{}应填“是”或“否”，不是“{value}”", column.spec().zh)
-            }
-            (InvalidFlag { column, value }, Lang::En) => {
-                format!("{} must be yes or no, not “{value}”", column.spec().en)
-            }
-            (AmbiguousDivision { value, candidates }, Lang::Zh) => format!(
-                "“{value}”对应多个行政区划（{}），请写明所属城市或填写区划代码",
-                candidates.join("、")
-            ),
-            (AmbiguousDivision { value, candidates }, Lang::En) => format!(
-                "“{value}” names several divisions ({}); add the city or give the code",
-                candidates.join(", ")
-            ),
-            (UnknownCounty { value, city, rest }, Lang::Zh) => {
-                format!("“{value}”中的“{rest}”不是{city}的区县，请核对名称或填写区划代码")
-            }
-            (UnknownCounty { value, city, rest }, Lang::En) => format!(
-                "In “{value}”, “{rest}” is not a county or district of {city}; check the name or give the code"
-            ),
         }
     }
 }
@@ -313,13 +198,87 @@ impl IntakeError {
     }
 }
 
-/// `2、5、9`, at most five lines then `…`.
-fn lines(lines: &[usize], sep: &str) -> String {
+impl IntakeError {
+    /// The values the wording names; with `lang`, also those that depend on it (a
+    /// column's name, the separator of a list).
+    fn params_in(&self, lang: Option<Lang>) -> Vec<(&'static str, String)> {
+        use IntakeError::*;
+        let list = |items: &[String]| lang.map(|l| items.join(key!("intake.list_sep").get(l)));
+        let column_name = |c: &Column| lang.map(|l| c.name(l).to_owned());
+        let params: Vec<(&'static str, Option<String>)> = match self {
+            SheetNotFound { name, available } => {
+                vec![("name", Some(name.clone())), ("available", list(available))]
+            }
+            ColumnMissing { column, ignored } => vec![
+                ("column", column_name(column)),
+                ("ignored", list(ignored)),
+                ("header", Some(column.spec().zh.to_owned())),
+            ],
+            ColumnDuplicate {
+                column,
+                first,
+                second,
+            } => vec![
+                ("column", column_name(column)),
+                ("first", Some(first.clone())),
+                ("second", Some(second.clone())),
+            ],
+            NothingToImport { examples } => vec![("lines", list(&lines(examples)))],
+            TooManyRows { max } => vec![("max", Some(max.to_string()))],
+            CellTooLong { line, column, max } => vec![
+                ("line", Some(line.to_string())),
+                // Counted from 1, as a spreadsheet shows it.
+                ("column", Some((column + 1).to_string())),
+                ("max", Some(max.to_string())),
+            ],
+            EditLineUnknown { line } | ExcludeReasonRequired { line } => {
+                vec![("line", Some(line.to_string()))]
+            }
+            ExcludeReasonTooLong { line, max } => vec![
+                ("line", Some(line.to_string())),
+                ("max", Some(max.to_string())),
+            ],
+            DuplicateInFile { value, first_line } => vec![
+                ("value", Some(value.clone())),
+                ("first_line", Some(first_line.to_string())),
+            ],
+            InvalidBatchNumber { value } => vec![("value", Some(value.clone()))],
+            InvalidFlag { column, value } => {
+                vec![
+                    ("column", column_name(column)),
+                    ("value", Some(value.clone())),
+                ]
+            }
+            AmbiguousDivision { value, candidates } => vec![
+                ("value", Some(value.clone())),
+                ("candidates", list(candidates)),
+            ],
+            UnknownCounty { value, city, rest } => vec![
+                ("value", Some(value.clone())),
+                ("city", Some(city.clone())),
+                ("rest", Some(rest.clone())),
+            ],
+            UnknownFormat
+            | UnknownEncoding
+            | Unreadable { .. }
+            | NoWorksheet
+            | HeaderMissing
+            | NoRows => Vec::new(),
+        };
+        params
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect()
+    }
+}
+
+/// `2、5、9`: at most five lines then `…`.
+fn lines(lines: &[usize]) -> Vec<String> {
     let mut out: Vec<String> = lines.iter().take(5).map(ToString::to_string).collect();
     if lines.len() > 5 {
         out.push("…".into());
     }
-    out.join(sep)
+    out
 }
 
 /// One problem of one row, from the form's validation or from the import itself.

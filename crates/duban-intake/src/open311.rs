@@ -83,17 +83,6 @@ pub const ATTRIBUTES: &[AttributeDef] = &[
     },
 ];
 
-fn pick_owned(pair: (&'static str, &'static str), lang: Lang) -> String {
-    pick(pair, lang).to_owned()
-}
-
-fn pick(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => pair.0,
-        Lang::En => pair.1,
-    }
-}
-
 /// One problem of a request: a stable code (`location.required`, `content.too_short`)
 /// and the message in the language asked for. The server lists it as the spec's
 /// `{code: 400, description: "<code>: <message>"}`.
@@ -167,16 +156,13 @@ pub fn read_request(
     {
         bad(
             "content.too_long",
-            match lang {
-                Lang::Zh => format!(
-                    "举报内容最多{DESCRIPTION_MAX}个字，当前{}个字（参数 description）",
-                    d.chars().count()
-                ),
-                Lang::En => format!(
-                    "The description allows at most {DESCRIPTION_MAX} characters (now {})",
-                    d.chars().count()
-                ),
-            },
+            key!("open311.content.too_long").fill(
+                lang,
+                &[
+                    ("max", DESCRIPTION_MAX.to_string()),
+                    ("count", d.chars().count().to_string()),
+                ],
+            ),
         );
     }
     let number = |name: &str, bad: &mut dyn FnMut(&str, String)| -> Option<f64> {
@@ -186,10 +172,7 @@ pub fn read_request(
             _ => {
                 bad(
                     "coordinates.invalid",
-                    match lang {
-                        Lang::Zh => format!("{name} 须为 WGS84 坐标的十进制度数"),
-                        Lang::En => format!("{name} must be a WGS84 decimal degree"),
-                    },
+                    key!("open311.coordinates.invalid").fill(lang, &[("name", name.to_owned())]),
                 );
                 None
             }
@@ -205,24 +188,12 @@ pub fn read_request(
         if param(form, "address_id").is_some() {
             bad(
                 "address_id.unsupported",
-                pick_owned(
-                    (
-                        "不支持 address_id，请提供 lat/long 或 address_string",
-                        "address_id is not supported: send lat/long or address_string",
-                    ),
-                    lang,
-                ),
+                key!("open311.address_id.unsupported").get(lang).to_owned(),
             );
         } else {
             bad(
                 "location.required",
-                pick_owned(
-                    (
-                        "请提供位置：lat 和 long，或 address_string",
-                        "A location is required: lat and long, or address_string",
-                    ),
-                    lang,
-                ),
+                key!("open311.location.required").get(lang).to_owned(),
             );
         }
     } else if address.is_some() || coords.is_some() {
@@ -231,13 +202,7 @@ pub fn read_request(
             Some(d) => division = d.as_str(),
             None => bad(
                 "division.unknown",
-                pick_owned(
-                    (
-                        "无法确定所在地区：请在 address_string 中写明江苏省的市、区县，或提供 lat/long（参数 address_string）",
-                        "Cannot tell the division: name a Jiangsu city or county in address_string, or send lat/long",
-                    ),
-                    lang,
-                ),
+                key!("open311.division.unknown").get(lang).to_owned(),
             ),
         }
     }
@@ -251,13 +216,7 @@ pub fn read_request(
     if !media_ok {
         bad(
             "media_url.invalid",
-            pick_owned(
-                (
-                    "media_url 须为 http(s) 链接，至多500个字符",
-                    "media_url must be an http(s) link of at most 500 characters",
-                ),
-                lang,
-            ),
+            key!("open311.media_url.invalid").get(lang).to_owned(),
         );
     }
     let name = match (param(form, "first_name"), param(form, "last_name")) {
@@ -334,10 +293,7 @@ fn read_attributes(
             }
             _ => bad(
                 "attribute.malformed",
-                match lang {
-                    Lang::Zh => format!("参数“{}”须写作 attribute[代码]", clean(k, 40)),
-                    Lang::En => format!("“{}” must read attribute[code]", clean(k, 40)),
-                },
+                key!("open311.attribute.malformed").fill(lang, &[("name", clean(k, 40))]),
             ),
         }
     }
@@ -346,32 +302,28 @@ fn read_attributes(
         if !ATTRIBUTES.iter().any(|a| a.code == *code) {
             bad(
                 "attribute.unknown",
-                match lang {
-                    Lang::Zh => format!("没有属性“{}”（参数 attribute[{0}]）", clean(code, 40)),
-                    Lang::En => format!("No attribute “{}”", clean(code, 40)),
-                },
+                key!("open311.attribute.unknown").fill(lang, &[("code", clean(code, 40))]),
             );
         }
         if values.len() > 1 {
             bad(
                 "attribute.multiple",
-                match lang {
-                    Lang::Zh => format!("属性“{}”只能有一个值", clean(code, 40)),
-                    Lang::En => format!("Attribute “{}” takes one value", clean(code, 40)),
-                },
+                key!("open311.attribute.multiple").fill(lang, &[("code", clean(code, 40))]),
             );
         }
     }
     for a in ATTRIBUTES {
         let label = a.name.get(lang);
+        let named = |more: &[(&'static str, String)]| {
+            let mut params = vec![("label", label.to_owned()), ("code", a.code.to_owned())];
+            params.extend_from_slice(more);
+            params
+        };
         let Some(value) = given.get(a.code).and_then(|v| v.first()) else {
             if a.required_for.contains(&category) {
                 bad(
                     "attribute.required",
-                    match lang {
-                        Lang::Zh => format!("请填写“{label}”（参数 attribute[{}]）", a.code),
-                        Lang::En => format!("“{label}” is required (attribute[{}])", a.code),
-                    },
+                    key!("open311.attribute.required").fill(lang, &named(&[])),
                 );
             }
             continue;
@@ -381,16 +333,8 @@ fn read_attributes(
             if v.chars().count() > TARGET_MAX {
                 bad(
                     "attribute.too_long",
-                    match lang {
-                        Lang::Zh => format!(
-                            "“{label}”最多{TARGET_MAX}个字（参数 attribute[{}]）",
-                            a.code
-                        ),
-                        Lang::En => format!(
-                            "“{label}” allows at most {TARGET_MAX} characters (attribute[{}])",
-                            a.code
-                        ),
-                    },
+                    key!("open311.attribute.too_long")
+                        .fill(lang, &named(&[("max", TARGET_MAX.to_string())])),
                 );
             }
             v
@@ -399,20 +343,10 @@ fn read_attributes(
             name.get(Lang::Zh).to_owned()
         } else {
             let keys: Vec<&str> = a.values.iter().map(|(k, _)| *k).collect();
+            let values = keys.join(key!("open311.attribute.or").get(lang));
             bad(
                 "attribute.invalid",
-                match lang {
-                    Lang::Zh => format!(
-                        "“{label}”须为 {}（参数 attribute[{}]）",
-                        keys.join(" 或 "),
-                        a.code
-                    ),
-                    Lang::En => format!(
-                        "“{label}” must be {} (attribute[{}])",
-                        keys.join(" or "),
-                        a.code
-                    ),
-                },
+                key!("open311.attribute.invalid").fill(lang, &named(&[("values", values)])),
             );
             continue;
         };
@@ -459,10 +393,10 @@ pub fn case_problem(e: &CaseError, lang: Lang) -> Problem {
     let field = e.field();
     let param = parameter(&field);
     let message = e.message(lang);
-    let message = match (param, lang) {
-        ("", _) => message,
-        (p, Lang::Zh) => format!("{message}（参数 {p}）"),
-        (p, Lang::En) => format!("{message} (parameter {p})"),
+    let message = match param {
+        "" => message,
+        p => key!("open311.parameter")
+            .fill(lang, &[("message", message), ("parameter", p.to_owned())]),
     };
     Problem {
         code: e.code().into_owned(),

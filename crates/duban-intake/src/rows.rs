@@ -1,7 +1,7 @@
 //! Header detection and the conversion of each data row into a `CaseDraft` validated by
 //! the form's own parser.
 
-use duban_core::CodedError;
+use duban_core::{CodedError, key};
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone, Utc};
@@ -234,20 +234,25 @@ impl Converter<'_> {
         let Some(spec) = COLUMNS.iter().find(|s| s.field == base(&e.field)) else {
             return;
         };
-        let (zh, en) = (spec.zh, spec.en);
-        e.zh = format!("{}：文件中没有“{zh}”列", e.zh);
-        e.en = format!("{}: the file has no “{zh}” ({en}) column", e.en);
-        if !self.ignored.is_empty() {
-            e.zh.push_str(&format!(
-                "。未识别的列：{}；如其中之一是{zh}，请将表头改为“{zh}”",
-                self.ignored.join("、")
-            ));
-            e.en.push_str(&format!(
-                ". Unrecognised columns: {}; if one of them is the {}, rename its header to “{zh}”",
-                self.ignored.join(", "),
-                en.to_lowercase()
-            ));
-        }
+        let text = if self.ignored.is_empty() {
+            key!("intake.absent_column")
+        } else {
+            key!("intake.absent_column.candidates")
+        };
+        let note = |message: &str, lang: Lang| {
+            let params = [
+                ("message", message.to_owned()),
+                ("header", spec.zh.to_owned()),
+                ("column", spec.name(lang).to_owned()),
+                (
+                    "ignored",
+                    self.ignored.join(key!("intake.list_sep").get(lang)),
+                ),
+            ];
+            text.fill(lang, &params)
+        };
+        e.zh = note(&e.zh, Lang::Zh);
+        e.en = note(&e.en, Lang::En);
     }
 
     /// The header(s) in the file a form field came from, for the preview.

@@ -1,10 +1,10 @@
 //! Errors of the repeat crate: settings refused on validation and stored fingerprints that
-//! cannot be read. Each has a stable `code()`, a field path (`field()`) and a message in
-//! Chinese and English (`message(lang)`).
+//! cannot be read. Each has a stable `code()`, a field path (`field()`) and the values
+//! its wording names; the words are the catalogue's (duban-text, `err.repeat.*`).
 
 use std::borrow::Cow;
 
-use duban_core::{CodedError, Lang};
+use duban_core::{CodedError, Key, Lang, key};
 
 /// Why settings or a stored fingerprint were refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -50,58 +50,28 @@ impl CodedError for RepeatError {
         field.into()
     }
 
-    /// The message shown to a person.
-    fn message(&self, lang: Lang) -> String {
-        use RepeatError::*;
-        match (self, lang) {
-            (WindowInvalid { min, max, .. }, Lang::Zh) => {
-                format!("时间窗口应为{min}至{max}天")
+    /// The bounds a setting must lie within; a weight's name is left out, as it
+    /// depends on the language (a client wording the code takes the message as sent).
+    fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            RepeatError::WindowInvalid { min, max, .. } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
             }
-            (WindowInvalid { min, max, .. }, Lang::En) => {
-                format!("The time window must be {min} to {max} days")
+            RepeatError::RadiusInvalid { min, max, .. } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
             }
-            (RadiusInvalid { min, max, .. }, Lang::Zh) => {
-                format!("距离半径应为{min}至{max}米")
-            }
-            (RadiusInvalid { min, max, .. }, Lang::En) => {
-                format!("The radius must be {min} to {max} metres")
-            }
-            (ShareInvalid { field, .. }, Lang::Zh) => {
-                let name = if *field == "min_score" {
-                    "最低得分"
-                } else {
-                    "最低内容相似度"
-                };
-                format!("{name}应为0到1之间的数")
-            }
-            (ShareInvalid { field, .. }, Lang::En) => {
-                let name = if *field == "min_score" {
-                    "The minimum score"
-                } else {
-                    "The minimum content similarity"
-                };
-                format!("{name} must be a number from 0 to 1")
-            }
-            (WeightInvalid { weight, .. }, Lang::Zh) => {
-                format!("权重“{}”应为0到1之间的数", weight_label(weight, lang))
-            }
-            (WeightInvalid { weight, .. }, Lang::En) => {
-                format!(
-                    "The weight of “{}” must be a number from 0 to 1",
-                    weight_label(weight, lang)
-                )
-            }
-            (WeightsAllZero, Lang::Zh) => "权重不能全部为0，否则不会发现任何重复件".into(),
-            (WeightsAllZero, Lang::En) => {
-                "The weights cannot all be 0: nothing would ever match".into()
-            }
-            (FingerprintMalformed, Lang::Zh) => "内容指纹格式无效".into(),
-            (FingerprintMalformed, Lang::En) => "The content fingerprint is not valid".into(),
-            (FingerprintStale { .. }, Lang::Zh) => "内容指纹版本过旧，需要重新计算".into(),
-            (FingerprintStale { .. }, Lang::En) => {
-                "The content fingerprint is of an old version and must be recomputed".into()
-            }
+            _ => Vec::new(),
         }
+    }
+
+    /// The catalogue's text of the code; a weight is named in `lang`.
+    fn message(&self, lang: Lang) -> String {
+        let mut params = self.params();
+        if let RepeatError::WeightInvalid { weight, .. } = self {
+            params.push(("weight", weight_label(weight).get(lang).to_owned()));
+        }
+        let code = RepeatError::code(self);
+        duban_text::error(code, &params, lang).unwrap_or_else(|| code.to_owned())
     }
 }
 
@@ -130,19 +100,14 @@ impl RepeatError {
     }
 }
 
-fn weight_label(weight: &str, lang: Lang) -> &'static str {
-    match (weight, lang) {
-        ("content", Lang::Zh) => "内容相似",
-        ("content", Lang::En) => "similar content",
-        ("phone", Lang::Zh) => "同一举报电话",
-        ("phone", Lang::En) => "same phone",
-        ("nearby", Lang::Zh) => "位置相近",
-        ("nearby", Lang::En) => "nearby",
-        ("division", Lang::Zh) => "同一区县",
-        ("division", Lang::En) => "same district",
-        ("city", Lang::Zh) => "同一设区市",
-        ("city", Lang::En) => "same city",
-        (_, Lang::Zh) => "未知",
-        (_, Lang::En) => "unknown",
+/// A weight's name (`phone`: 同一举报电话).
+fn weight_label(weight: &str) -> Key {
+    match weight {
+        "content" => key!("repeat.weight.content"),
+        "phone" => key!("repeat.weight.phone"),
+        "nearby" => key!("repeat.weight.nearby"),
+        "division" => key!("repeat.weight.division"),
+        "city" => key!("repeat.weight.city"),
+        _ => key!("repeat.weight.unknown"),
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use duban_case::Lang;
+use duban_core::key;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RepeatError;
@@ -274,29 +275,23 @@ impl Reason {
     /// The reason as shown to a coordinator: `内容相似度 82%`, `同一举报电话`,
     /// `相距 120 米`, `同在京口区`.
     pub fn label(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Reason::SimilarContent { similarity }, Lang::Zh) => {
-                format!("内容相似度 {}%", percent(*similarity))
+        match self {
+            Reason::SimilarContent { similarity } => key!("repeat.reason.similar_content")
+                .fill(lang, &[("percent", percent(*similarity).to_string())]),
+            Reason::SamePhone => key!("repeat.reason.same_phone").get(lang).to_owned(),
+            Reason::Nearby { metres } if *metres >= 1000 => key!("repeat.reason.nearby_km").fill(
+                lang,
+                &[("km", format!("{:.1}", f64::from(*metres) / 1000.0))],
+            ),
+            Reason::Nearby { metres } => {
+                key!("repeat.reason.nearby_m").fill(lang, &[("metres", metres.to_string())])
             }
-            (Reason::SimilarContent { similarity }, Lang::En) => {
-                format!("content {}% similar", percent(*similarity))
+            Reason::SameDivision { code } => {
+                key!("repeat.reason.same_division").fill(lang, &[("place", place(code))])
             }
-            (Reason::SamePhone, Lang::Zh) => "同一举报电话".into(),
-            (Reason::SamePhone, Lang::En) => "same complainant phone".into(),
-            (Reason::Nearby { metres }, Lang::Zh) if *metres >= 1000 => {
-                format!("相距 {:.1} 公里", f64::from(*metres) / 1000.0)
+            Reason::SameCity { code } => {
+                key!("repeat.reason.same_city").fill(lang, &[("place", place(code))])
             }
-            (Reason::Nearby { metres }, Lang::Zh) => format!("相距 {metres} 米"),
-            (Reason::Nearby { metres }, Lang::En) if *metres >= 1000 => {
-                format!("{:.1} km apart", f64::from(*metres) / 1000.0)
-            }
-            (Reason::Nearby { metres }, Lang::En) => format!("{metres} m apart"),
-            (Reason::SameDivision { code }, Lang::Zh) => format!("同在{}", place(code)),
-            (Reason::SameDivision { code }, Lang::En) => {
-                format!("same district: {}", place(code))
-            }
-            (Reason::SameCity { code }, Lang::Zh) => format!("同在{}", place(code)),
-            (Reason::SameCity { code }, Lang::En) => format!("same city: {}", place(code)),
         }
     }
 }

@@ -789,3 +789,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_error_is_worded_by_the_catalogue() {
+    let all = [
+        RepeatError::WindowInvalid {
+            value: 0,
+            min: 1,
+            max: 1826,
+        },
+        RepeatError::RadiusInvalid {
+            value: 0.0,
+            min: 50.0,
+            max: 5000.0,
+        },
+        RepeatError::ShareInvalid {
+            field: "min_score",
+            value: 2.0,
+        },
+        RepeatError::ShareInvalid {
+            field: "min_similarity",
+            value: 2.0,
+        },
+        RepeatError::WeightInvalid {
+            weight: "phone",
+            value: 2.0,
+        },
+        RepeatError::WeightsAllZero,
+        RepeatError::FingerprintMalformed,
+        RepeatError::FingerprintStale { version: 9 },
+    ];
+    for e in &all {
+        for lang in [Lang::Zh, Lang::En] {
+            let m = e.message(lang);
+            assert!(m != e.code() && !m.contains('{'), "{}: {m}", e.code());
+        }
+    }
+    assert_eq!(
+        all[1].message(Lang::En),
+        "The radius must be 50 to 5000 metres"
+    );
+    assert_eq!(
+        all[4].message(Lang::En),
+        "The weight of “same phone” must be a number from 0 to 1"
+    );
+}

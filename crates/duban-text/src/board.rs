@@ -135,4 +135,45 @@ pub(crate) const STRINGS: &[Entry] = &[
         "（已公开{published}件，本批共{total}件）",
         " ({published} of {total} published)",
     ),
+    // refusals of the board's filter (duban-board's `BoardError`)
+    (
+        "err.board.from.invalid",
+        "起始日期应为“年-月-日”格式（如2023-07-01），而不是“{value}”",
+        "The start date must be a date like 2023-07-01, not “{value}”",
+    ),
+    (
+        "err.board.to.invalid",
+        "截止日期应为“年-月-日”格式（如2023-07-01），而不是“{value}”",
+        "The end date must be a date like 2023-07-01, not “{value}”",
+    ),
+    (
+        "err.board.range.reversed",
+        "截止日期早于起始日期",
+        "The end date is before the start date",
+    ),
+    (
+        "err.board.batch.invalid",
+        "批次应为从1起的整数，而不是“{value}”",
+        "The batch must be a whole number from 1, not “{value}”",
+    ),
+    (
+        "err.board.category.unknown",
+        "没有“{value}”这一污染类型",
+        "There is no category “{value}”",
+    ),
+    (
+        "err.board.key.unknown",
+        "没有“{value}”这一重点件类别",
+        "There is no key class “{value}”",
+    ),
+    (
+        "err.board.city.unknown",
+        "“{value}”不是江苏省的设区市",
+        "“{value}” is not a city of Jiangsu",
+    ),
+    (
+        "err.board.parameter.unknown",
+        "不认识的筛选条件“{name}”",
+        "Unknown filter “{name}”",
+    ),
 ];

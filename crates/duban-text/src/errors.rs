@@ -62,18 +62,18 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     (
         "err.import.edit.line_unknown",
-        "文件中没有所修改的行，请重新校验后再修改",
-        "The file has no such line; check it again before editing",
+        "文件中没有第{line}行，请重新校验后再修改",
+        "The file has no line {line}; check it again before editing",
     ),
     (
         "err.import.exclude.reason_required",
-        "排除行须填写原因",
-        "Excluding a row needs a reason",
+        "排除第{line}行须填写原因",
+        "Excluding line {line} needs a reason",
     ),
     (
         "err.import.exclude.reason_too_long",
-        "排除原因不能超过200字",
-        "The reason for excluding a row exceeds 200 characters",
+        "排除第{line}行的原因超过{max}字",
+        "The reason for excluding line {line} exceeds {max} characters",
     ),
     (
         "err.rules.no_change",

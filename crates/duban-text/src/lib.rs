@@ -21,14 +21,18 @@ mod board;
 mod case_errors;
 mod case_labels;
 mod cases;
+mod dispatch_rules;
 mod domain;
 mod errors;
 mod export;
 mod import;
+mod intake_errors;
 mod lang;
 mod mechanism_errors;
 mod mechanisms;
 mod open311;
+mod plans;
+mod repeat;
 mod server;
 mod shell;
 mod sla;
@@ -49,17 +53,21 @@ const TABLES: &[&[Entry]] = &[
     cases::STRINGS,
     case_labels::STRINGS,
     case_errors::STRINGS,
+    dispatch_rules::STRINGS,
     errors::STRINGS,
     mechanisms::STRINGS,
     mechanism_errors::STRINGS,
     sla::STRINGS,
     import::STRINGS,
+    intake_errors::STRINGS,
     api_clients::STRINGS,
     board::STRINGS,
     domain::STRINGS,
     server::STRINGS,
     export::STRINGS,
     open311::STRINGS,
+    plans::STRINGS,
+    repeat::STRINGS,
 ];
 
 /// A key known to be in the catalogue (made by [`key!`] or [`Key::find`]); it holds

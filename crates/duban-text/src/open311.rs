@@ -179,4 +179,73 @@ pub(crate) const STRINGS: &[Entry] = &[
         "查询范围不能超过{days}天",
         "The range may not span more than {days} days",
     ),
+    // a request's problems (duban-intake's `open311::read_request`), by their codes
+    (
+        "open311.content.too_long",
+        "举报内容最多{max}个字，当前{count}个字（参数 description）",
+        "The description allows at most {max} characters (now {count})",
+    ),
+    (
+        "open311.coordinates.invalid",
+        "{name} 须为 WGS84 坐标的十进制度数",
+        "{name} must be a WGS84 decimal degree",
+    ),
+    (
+        "open311.address_id.unsupported",
+        "不支持 address_id，请提供 lat/long 或 address_string",
+        "address_id is not supported: send lat/long or address_string",
+    ),
+    (
+        "open311.location.required",
+        "请提供位置：lat 和 long，或 address_string",
+        "A location is required: lat and long, or address_string",
+    ),
+    (
+        "open311.division.unknown",
+        "无法确定所在地区：请在 address_string 中写明江苏省的市、区县，或提供 lat/long（参数 address_string）",
+        "Cannot tell the division: name a Jiangsu city or county in address_string, or send lat/long",
+    ),
+    (
+        "open311.media_url.invalid",
+        "media_url 须为 http(s) 链接，至多500个字符",
+        "media_url must be an http(s) link of at most 500 characters",
+    ),
+    (
+        "open311.attribute.malformed",
+        "参数“{name}”须写作 attribute[代码]",
+        "“{name}” must read attribute[code]",
+    ),
+    (
+        "open311.attribute.unknown",
+        "没有属性“{code}”（参数 attribute[{code}]）",
+        "No attribute “{code}” (attribute[{code}])",
+    ),
+    (
+        "open311.attribute.multiple",
+        "属性“{code}”只能有一个值",
+        "Attribute “{code}” takes one value",
+    ),
+    (
+        "open311.attribute.required",
+        "请填写“{label}”（参数 attribute[{code}]）",
+        "“{label}” is required (attribute[{code}])",
+    ),
+    (
+        "open311.attribute.too_long",
+        "“{label}”最多{max}个字（参数 attribute[{code}]）",
+        "“{label}” allows at most {max} characters (attribute[{code}])",
+    ),
+    (
+        "open311.attribute.invalid",
+        "“{label}”须为 {values}（参数 attribute[{code}]）",
+        "“{label}” must be {values} (attribute[{code}])",
+    ),
+    // between the values an attribute may take (`yes 或 no`)
+    ("open311.attribute.or", " 或 ", " or "),
+    // a form's error, naming the request's parameter it came from
+    (
+        "open311.parameter",
+        "{message}（参数 {parameter}）",
+        "{message} (parameter {parameter})",
+    ),
 ];
