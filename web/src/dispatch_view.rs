@@ -2,12 +2,11 @@
 //! kinds and clearing buckets, the lists people type into rule forms, and the field
 //! paths of routing-rule errors.
 
-use duban_dispatch::{Because, Bucket, GovLevel, Proposal, RuleKind, Target};
+use duban_dispatch::{Bucket, GovLevel, RuleKind, Target};
 use duban_divisions::DivisionCode;
 use duban_text::Key;
 use duban_text::key;
 
-use crate::i18n::Lang;
 
 /// The wire code of a rule kind (`lead`, `notify`, `supervise`).
 pub const fn rule_kind_code(k: RuleKind) -> &'static str {
@@ -108,64 +107,6 @@ pub fn division_name(code: DivisionCode) -> String {
     code.division().full_name()
 }
 
-/// One reason of a proposal for people, by names (no division codes):
-/// `行政区域镇江市京口区属镇江市属地管理`, `污染类型为水`.
-pub fn because_text(b: &Because, lang: Lang) -> String {
-    let d = |c: &DivisionCode| division_name(*c);
-    let (text, params) = match b {
-        Because::Division { case, within } if case == within => {
-            (key!("because.division_is"), vec![("case", d(case))])
-        }
-        Because::Division { case, within } => (
-            key!("because.division_within"),
-            vec![("case", d(case)), ("within", d(within))],
-        ),
-        Because::Territory {
-            case,
-            government_of,
-        } => (
-            key!("because.territory"),
-            vec![("case", d(case)), ("government", d(government_of))],
-        ),
-        Because::Category { category } => (
-            key!("because.category"),
-            vec![("label", category.label(lang).to_owned())],
-        ),
-        Because::KeyClass { key_class } => (
-            key!("because.key_class"),
-            vec![("label", key_class.label(lang).to_owned())],
-        ),
-        Because::Keyword { word } => (key!("because.keyword"), vec![("word", word.clone())]),
-        Because::Channel { channel } => (
-            key!("because.channel"),
-            vec![("label", channel.label(lang).to_owned())],
-        ),
-        Because::Always => (key!("because.always"), Vec::new()),
-    };
-    text.fill(lang, &params)
-}
-
-/// Why the rules propose a unit, for people, by names (the server's explanation
-/// carries division codes): `牵头：镇江市人民政府，依据规则“属地政府牵头”：行政区域镇江市京口区属镇江市属地管理`.
-/// `name`: the unit's name, or the supervisor's name for supervise rules.
-pub fn explain(p: &Proposal, name: &str, lang: Lang) -> String {
-    let reasons: Vec<String> = p.reasons().map(|b| because_text(b, lang)).collect();
-    // A supervise rule names a person: the supervisor, not the act.
-    let role = match p.kind {
-        RuleKind::Supervise => key!("explain.role.supervise"),
-        kind => rule_kind_key(kind),
-    };
-    key!("explain.text").fill(
-        lang,
-        &[
-            ("role", role.get(lang).to_owned()),
-            ("name", name.to_owned()),
-            ("rule", p.rule_name.clone()),
-            ("reasons", reasons.join(key!("because.and").get(lang))),
-        ],
-    )
-}
-
 /// Splits an error path of the rules list: `rules[3].then.unit` → `(3, "then.unit")`,
 /// `rules[0]` → `(0, "")`; `None` for paths outside one rule (`reason`, `rules`).
 pub fn rule_error_path(field: &str) -> Option<(usize, &str)> {
@@ -224,40 +165,6 @@ mod tests {
         assert_eq!(rule_error_path("rules"), None);
         assert_eq!(rule_error_path("reason"), None);
         assert_eq!(rule_error_path("rules[x].id"), None);
-    }
-
-    #[test]
-    fn explanations_name_divisions_instead_of_codes() {
-        let (Ok(case), Ok(city)) = (
-            "321102".parse::<DivisionCode>(),
-            "3211".parse::<DivisionCode>(),
-        ) else {
-            panic!("known division codes");
-        };
-        let p = Proposal {
-            kind: RuleKind::Lead,
-            unit: "gov-3211".into(),
-            name: "镇江市人民政府".into(),
-            rule: "lead-city".into(),
-            rule_name: "属地政府牵头（设区市）".into(),
-            because: vec![
-                Because::Territory {
-                    case,
-                    government_of: city,
-                },
-                Because::Category {
-                    category: duban_case::model::Category::Water,
-                },
-            ],
-        };
-        let zh = explain(&p, &p.name, Lang::Zh);
-        assert!(zh.starts_with("牵头：镇江市人民政府，依据规则“属地政府牵头（设区市）”："));
-        assert!(zh.contains("镇江市京口区属镇江市属地管理"));
-        assert!(zh.contains("污染类型为水"));
-        assert!(!zh.contains("3211") && !zh.contains("321102"));
-        let en = explain(&p, &p.name, Lang::En);
-        assert!(en.starts_with("Lead: 镇江市人民政府, because"));
-        assert!(!en.contains("3211"));
     }
 
     #[test]

@@ -289,7 +289,8 @@ pub enum Because {
 }
 
 impl Because {
-    fn explain(&self, lang: Lang) -> String {
+    /// The reason for people, by names (no division codes): `行政区域镇江市京口区属镇江市属地管理`.
+    pub fn explain(&self, lang: Lang) -> String {
         let name = |d: &DivisionCode| d.division().full_name();
         match self {
             Because::Division { case, within } if case == within => {

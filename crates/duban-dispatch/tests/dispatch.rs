@@ -127,7 +127,7 @@ fn the_city_government_leads_and_says_why() {
     );
     assert!(
         lead.explain(Lang::En)
-            .starts_with("lead 镇江市人民政府 because 镇江市京口区 is governed by 镇江市")
+            .starts_with("Lead: 镇江市人民政府, because 镇江市京口区 is governed by 镇江市")
     );
     assert!(r.notify.is_empty() && r.supervisor.is_none());
     let cmd = r.dispatch_command("按规则分办").expect("command");

@@ -248,52 +248,6 @@ pub(crate) const STRINGS: &[Entry] = &[
         "修改分办规则",
         "Routing rules changed",
     ),
-    // why the rules propose a unit, by names
-    (
-        "because.division_is",
-        "行政区域为{case}",
-        "the division is {case}",
-    ),
-    (
-        "because.division_within",
-        "行政区域{case}在{within}范围内",
-        "{case} lies in {within}",
-    ),
-    (
-        "because.territory",
-        "行政区域{case}属{government}属地管理",
-        "{case} is governed by {government}",
-    ),
-    (
-        "because.category",
-        "污染类型为{label}",
-        "the category is {label}",
-    ),
-    (
-        "because.key_class",
-        "重点类别为{label}",
-        "the key class is {label}",
-    ),
-    (
-        "because.keyword",
-        "内容含“{word}”",
-        "the content mentions “{word}”",
-    ),
-    ("because.channel", "来源为{label}", "the channel is {label}"),
-    (
-        "because.always",
-        "适用于所有案件",
-        "it applies to every case",
-    ),
-    // the reasons joined: `…；…` / `… and …`
-    ("because.and", "；", " and "),
-    // a proposal explained; a supervise rule names a person, the supervisor
-    ("explain.role.supervise", "督办", "Supervisor"),
-    (
-        "explain.text",
-        "{role}：{name}，依据规则“{rule}”：{reasons}",
-        "{role}: {name}, because {reasons} (rule “{rule}”)",
-    ),
     // where in the rule list an error is: `第3条“属地政府牵头”`
     ("routing.error.rule", "第{n}条", "Rule {n}"),
     (

@@ -23,12 +23,12 @@ pub(crate) const STRINGS: &[Entry] = &[
     (
         "dispatch.because.category",
         "污染类型为{category}",
-        "category {category}",
+        "the category is {category}",
     ),
     (
         "dispatch.because.key_class",
         "重点类别为{key_class}",
-        "key class {key_class}",
+        "the key class is {key_class}",
     ),
     (
         "dispatch.because.keyword",
@@ -38,23 +38,23 @@ pub(crate) const STRINGS: &[Entry] = &[
     (
         "dispatch.because.channel",
         "来源为{channel}",
-        "channel {channel}",
+        "the channel is {channel}",
     ),
     (
         "dispatch.because.always",
         "适用于所有案件",
-        "applies to every case",
+        "it applies to every case",
     ),
     // between the reasons of one proposal
     ("dispatch.because.sep", "；", " and "),
     // the part a proposal gives the unit
-    ("dispatch.role.lead", "牵头", "lead"),
-    ("dispatch.role.notify", "抄送", "notify"),
-    ("dispatch.role.supervise", "督办", "supervisor"),
+    ("dispatch.role.lead", "牵头", "Lead"),
+    ("dispatch.role.notify", "抄送", "Notify"),
+    ("dispatch.role.supervise", "督办", "Supervisor"),
     // the whole explanation
     (
         "dispatch.explain",
         "{role}：{name}，依据规则“{rule}”：{reasons}",
-        "{role} {name} because {reasons} (rule “{rule}”)",
+        "{role}: {name}, because {reasons} (rule “{rule}”)",
     ),
 ];

@@ -275,7 +275,7 @@ fn ReferForm(
                                     }>
                                     {move || i18n.t(key!("referral.refer_proposed"))}
                                 </button>
-                                <p class="explanation">{let p = p.proposal.clone(); move || crate::dispatch_view::explain(&p, &p.name, i18n.lang())}</p>
+                                <p class="explanation">{let p = p.proposal.clone(); move || p.explain(i18n.lang())}</p>
                             </li>
                         }
                     }).collect_view()}

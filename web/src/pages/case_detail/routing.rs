@@ -38,7 +38,7 @@ pub(super) fn RoutingProposal(
                 <span class="proposal-kind">{move || i18n.t(rule_kind_key(kind))}</span>
                 <span class="proposal-name">{p.proposal.name.clone()}</span>
                 <span class="tag proposal-rule" title=move || i18n.t(key!("routing.rule"))>{p.proposal.rule_name.clone()}</span>
-                <p class="explanation">{let p = p.proposal.clone(); move || crate::dispatch_view::explain(&p, &p.name, i18n.lang())}</p>
+                <p class="explanation">{let p = p.proposal.clone(); move || p.explain(i18n.lang())}</p>
             </li>
         }
     };
