@@ -1,6 +1,7 @@
 //! Batch import of transfer lists (CSV, GBK, XLSX).
 
 use super::*;
+use duban_api::cases::{ListCases, ListQuery};
 
 /// A transfer list imported from CSV (UTF-8 or GBK) or XLSX: preview with the form's
 /// codes and routing proposals, all-or-nothing commit, the same batch never twice.
@@ -245,7 +246,16 @@ async fn batch_import(store: Arc<dyn Store>) {
     assert_eq!(done["references"].as_array().map(Vec::len), Some(3));
     assert_eq!(done["import"]["file_name"], "第7批.csv");
     assert_eq!(total(&coordinator).await, 3);
-    let (_, list) = call(&coordinator, "GET", "/api/v1/cases?batch=7", None).await;
+    let (_, list) = at::<ListCases>(
+        &coordinator,
+        &(),
+        &ListQuery {
+            batch: Some(7),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     assert_eq!(list["total"], 3);
 
     // The same batch again, even reordered: nothing new.

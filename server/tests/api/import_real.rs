@@ -5,6 +5,11 @@
 //! set once for a file lacking them; an old list imported as usual fires its ladder.
 
 use super::*;
+use duban_api::audit::{AuditQuery, SearchAudit};
+use duban_api::board::GetBoard;
+use duban_api::cases::GetCase;
+use duban_api::keys::CaseKey;
+use duban_board::filter::BoardQuery;
 
 /// The query string's form of a value (RFC 3986 unreserved characters kept).
 fn encoded(s: &str) -> String {
@@ -164,11 +169,11 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     let report = state.sweep(state.now()).await.expect("sweep");
     assert_eq!((report.cases, report.steps), (0, 0), "no ladder at import");
     let id = ids[0].as_str().expect("id");
-    let (_, case) = call(&coordinator, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, case) = at::<GetCase>(&coordinator, &CaseKey::new(id), &(), None).await;
     assert!(case["historical"].is_string(), "shown on the case: {case}");
 
     // Point 2: the board counts zone cases in their city.
-    let (s, board) = call(&coordinator, "GET", "/api/v1/board", None).await;
+    let (s, board) = at::<GetBoard>(&coordinator, &(), &BoardQuery::default(), None).await;
     assert_eq!(s, StatusCode::OK, "{board}");
     let suzhou = board["areas"]
         .as_array()
@@ -255,10 +260,14 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["case_ids"].as_array().map(Vec::len), Some(3));
     assert_eq!(total(&coordinator).await, before + 3);
-    let (s, trail) = call(
+    let (s, trail) = at::<SearchAudit>(
         &admin,
-        "GET",
-        "/api/v1/audit?action=import.commit&limit=1",
+        &(),
+        &AuditQuery {
+            action: Some("import.commit".into()),
+            limit: Some(1),
+            ..Default::default()
+        },
         None,
     )
     .await;

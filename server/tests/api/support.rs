@@ -106,6 +106,19 @@ pub(crate) async fn at<E: Endpoint>(
     call(client, E::METHOD.as_str(), &E::url(path, query), body).await
 }
 
+/// [`at`] with request headers besides the session's.
+pub(crate) async fn at_with<E: Endpoint>(
+    client: &Client,
+    path: &E::Path,
+    query: &E::Query,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let uri = E::url(path, query);
+    let body = body.map(|b| b.to_string());
+    call_with(client, E::METHOD.as_str(), &uri, body, headers).await
+}
+
 pub(crate) async fn call(
     app: &Client,
     method: &str,
