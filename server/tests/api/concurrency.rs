@@ -3,6 +3,7 @@
 use super::*;
 use duban_api::cases::{ActOnCase, CaseEvents, CreateCase, GetCase, ListCases, ListQuery};
 use duban_api::dispatch::DispatchBatch;
+use duban_api::import::{CommitImport, ImportQuery};
 use duban_api::keys::CaseKey;
 
 /// Many clients change one case at once, each with the version it read: every change
@@ -130,9 +131,16 @@ async fn concurrent_batch(store: Arc<dyn Store>) {
         })
         .collect();
     let list = transfer_list(&rows).into_bytes();
+    let commit = CommitImport::url(
+        &(),
+        &ImportQuery {
+            file_name: Some("b7.csv".into()),
+            ..Default::default()
+        },
+    );
     let imports = futures_util::future::join_all((0..CLIENTS).map(|_| {
-        let (app, list) = (app.clone(), list.clone());
-        async move { upload_raw(&app, "/api/v1/import/commit?file_name=b7.csv", list).await }
+        let (app, list, uri) = (app.clone(), list.clone(), commit.clone());
+        async move { upload_raw(&app, &uri, list).await }
     }))
     .await;
     let created = imports

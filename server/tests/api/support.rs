@@ -119,6 +119,15 @@ pub(crate) async fn at_with<E: Endpoint>(
     call_with(client, E::METHOD.as_str(), &uri, body, headers).await
 }
 
+/// The URL of an endpoint without path keys, with an empty query (uploads and
+/// downloads, which `at` does not send).
+pub(crate) fn plain_url<E: Endpoint<Path = ()>>() -> String
+where
+    E::Query: Default,
+{
+    E::url(&(), &E::Query::default())
+}
+
 pub(crate) async fn call(
     app: &Client,
     method: &str,
