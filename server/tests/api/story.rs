@@ -115,8 +115,8 @@ async fn story(store: Arc<dyn Store>) {
 
     let (s, v) = call_with(
         &app,
-        "POST",
-        "/api/v1/cases",
+        CreateCase::METHOD.as_str(),
+        CreateCase::PATH,
         Some("{\"channel\": ".into()),
         &[],
     )
@@ -127,8 +127,8 @@ async fn story(store: Arc<dyn Store>) {
     );
     let (s, v) = call_with(
         &app,
-        "POST",
-        "/api/v1/cases",
+        CreateCase::METHOD.as_str(),
+        CreateCase::PATH,
         Some("x".repeat(300 * 1024)),
         &[],
     )
@@ -164,11 +164,11 @@ async fn story(store: Arc<dyn Store>) {
     );
 
     // English on request.
-    let (_, v) = call_with(
+    let (_, v) = at_with::<CreateCase>(
         &app,
-        "POST",
-        "/api/v1/cases",
-        Some("{}".into()),
+        &(),
+        &(),
+        Some(json!({})),
         &[("accept-language", "en-GB,en")],
     )
     .await;
@@ -334,12 +334,11 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(v["version"], 2);
 
     // A stale version is refused with the current state.
-    let uri = format!("/api/v1/cases/{id}/actions");
-    let (s, v) = call_with(
+    let (s, v) = at_with::<ActOnCase>(
         &app,
-        "POST",
-        &uri,
-        Some(json!({"action": "sign_for"}).to_string()),
+        &case,
+        &(),
+        Some(json!({"action": "sign_for"})),
         &[("if-match", "1")],
     )
     .await;
@@ -348,11 +347,11 @@ async fn story(store: Arc<dyn Store>) {
         (StatusCode::CONFLICT, vec!["version.conflict".to_owned()])
     );
     assert_eq!(v["current"]["version"], 2);
-    let (s, _) = call_with(
+    let (s, _) = at_with::<ActOnCase>(
         &app,
-        "POST",
-        &uri,
-        Some(json!({"action": "sign_for"}).to_string()),
+        &case,
+        &(),
+        Some(json!({"action": "sign_for"})),
         &[("if-match", "2")],
     )
     .await;
