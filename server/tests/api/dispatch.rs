@@ -121,7 +121,7 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
         &(),
         &AuditQuery {
             action: Some("case.dispatch".into()),
-            case_id: Some(a.to_string()),
+            case_id: Some(a.clone()),
             ..Default::default()
         },
         None,

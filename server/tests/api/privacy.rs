@@ -179,7 +179,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         &admin,
         &(),
         &AuditQuery {
-            q: Some(reference.to_string()),
+            q: Some(reference.clone()),
             ..Default::default()
         },
         None,

@@ -246,7 +246,7 @@ async fn admin_sessions(store: Arc<dyn Store>) {
         &admin,
         &SessionKey {
             id: user.id.clone(),
-            session_id: phone_session.to_string(),
+            session_id: phone_session.clone(),
         },
         &(),
         None,
@@ -261,7 +261,7 @@ async fn admin_sessions(store: Arc<dyn Store>) {
         &admin,
         &SessionKey {
             id: user.id.clone(),
-            session_id: phone_session.to_string(),
+            session_id: phone_session.clone(),
         },
         &(),
         None,
@@ -286,7 +286,7 @@ async fn admin_sessions(store: Arc<dyn Store>) {
         &admin,
         &SessionKey {
             id: user.id.clone(),
-            session_id: admin_session.to_string(),
+            session_id: admin_session.to_owned(),
         },
         &(),
         None,

@@ -219,7 +219,7 @@ async fn story(store: Arc<dyn Store>) {
         &ListQuery {
             division: Some("3211".into()),
             limit: Some(1),
-            cursor: Some(cursor.to_string()),
+            cursor: Some(cursor.clone()),
             ..Default::default()
         },
         None,

@@ -2,6 +2,7 @@
 //! router, a valid case, the two databases a scenario runs on, and `both!`.
 
 use super::*;
+use duban_api::cases::{ListCases, ListQuery};
 
 /// The two tests of one scenario: on SQLite, and on PostgreSQL (skipped, with a notice
 /// naming `$what`, without `DUBAN_TEST_POSTGRES_URL`). The test names are written out
@@ -184,7 +185,9 @@ pub(crate) async fn with_coordinator(
 }
 
 pub(crate) async fn total(app: &Client) -> u64 {
-    call(app, "GET", "/api/v1/cases", None).await.1["total"]
+    at::<ListCases>(app, &(), &ListQuery::default(), None)
+        .await
+        .1["total"]
         .as_u64()
         .expect("total")
 }
