@@ -1,6 +1,12 @@
 //! Who may do what: the access matrix of roles and units.
 
 use super::*;
+use duban_api::attachments::{DownloadAttachment, UploadAttachment};
+use duban_api::cases::{ActOnCase, CreateCase};
+use duban_api::incidents::{DeclareIncident, GetIncident};
+use duban_api::keys::CaseKey;
+use duban_api::referrals::{GetReferral, Refer};
+use duban_api::sla::UpdateRuleSet;
 
 /// Who may call what: every documented operation for every role, a handler of another
 /// unit, and no session at all. A new route fails here until it is given a row.
@@ -16,19 +22,19 @@ async fn access_matrix(store: Arc<dyn Store>) {
         Some("prov-coord"),
     )
     .await;
-    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (_, created) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
     let id = created["id"].as_str().expect("id").to_owned();
-    let (s, _) = call(
+    let (s, _) = at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/actions"),
+        &CaseKey::new(&*id),
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
     let (s, file) = upload(
         &coordinator,
-        &format!("/api/v1/cases/{id}/attachments"),
+        &UploadAttachment::url(&CaseKey::new(&*id), &()),
         PNG,
         "image/png",
         "a.png",
@@ -36,20 +42,15 @@ async fn access_matrix(store: Arc<dyn Store>) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{file}");
     let attachment = file["id"].as_str().expect("id").to_owned();
-    let (s, referral) = call(
-        &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/referrals"),
-        Some(json!({"action": "send", "from_unit": "prov-coord", "to_unit": "dept-zjt",
-                    "subject": "管网问题", "text": "请协同核查", "amount": 2, "unit": "working_days"})),
-    )
+    let (s, referral) = at::<Refer>(&coordinator, &CaseKey::new(&*id), &(), Some(json!({"action": "send", "from_unit": "prov-coord", "to_unit": "dept-zjt",
+                    "subject": "管网问题", "text": "请协同核查", "amount": 2, "unit": "working_days"})))
     .await;
     assert_eq!(s, StatusCode::CREATED, "{referral}");
     let referral = referral["referral"]["id"].as_str().expect("id").to_owned();
-    let (s, incident) = call(
+    let (s, incident) = at::<DeclareIncident>(
         &coordinator,
-        "POST",
-        "/api/v1/incidents",
+        &(),
+        &(),
         Some(
             json!({"action": "declare", "title": "河道发现死鱼", "incident_type": "water_pollution",
                     "severity": "IV", "division": "321102"}),
@@ -301,13 +302,13 @@ async fn access_matrix(store: Arc<dyn Store>) {
         if op == "POST /api/v1/auth/logout" {
             continue; // would end the sessions the rest of the matrix uses; covered by `accounts`
         }
-        let uri = if path == "/api/v1/attachments/{id}" {
+        let uri = if path == DownloadAttachment::PATH {
             path.replace("{id}", &attachment)
-        } else if path == "/api/v1/referrals/{id}" {
+        } else if path == GetReferral::PATH {
             path.replace("{id}", &referral)
-        } else if path == "/api/v1/incidents/{id}" {
+        } else if path == GetIncident::PATH {
             path.replace("{id}", &incident)
-        } else if path == "/api/v1/sla/rule-sets/{id}" {
+        } else if path == UpdateRuleSet::PATH {
             path.replace("{id}", "inspection_transfer")
         } else {
             path.replace("{id}", &id)

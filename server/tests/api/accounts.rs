@@ -1,6 +1,7 @@
 //! Accounts and sessions: users created, signing in and out, passwords, expiry.
 
 use super::*;
+use duban_api::session::{CurrentUser, Logout};
 
 async fn accounts(store: Arc<dyn Store>) {
     use duban_server::auth::Role;
@@ -80,7 +81,14 @@ async fn accounts(store: Arc<dyn Store>) {
     );
     let app = router(state, None);
 
-    let (s, v, _) = call_raw(&app, "GET", "/api/v1/auth/me", None, &[]).await;
+    let (s, v, _) = call_raw(
+        &app,
+        CurrentUser::METHOD.as_str(),
+        CurrentUser::PATH,
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::UNAUTHORIZED, vec!["auth.required".to_owned()])
@@ -89,8 +97,8 @@ async fn accounts(store: Arc<dyn Store>) {
     // Wrong password and unknown user look the same.
     let (s, v, cookies) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/login",
+        Login::METHOD.as_str(),
+        Login::PATH,
         Some(json!({"username": "zhang.san", "password": "wrong"})),
         &[],
     )
@@ -105,8 +113,8 @@ async fn accounts(store: Arc<dyn Store>) {
     assert!(cookies.is_empty());
     let (s, v, _) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/login",
+        Login::METHOD.as_str(),
+        Login::PATH,
         Some(json!({"username": "li.si", "password": "wrong"})),
         &[],
     )
@@ -122,8 +130,8 @@ async fn accounts(store: Arc<dyn Store>) {
     // Signing in sets an HttpOnly, SameSite=Strict session cookie and a CSRF token.
     let (s, v, cookies) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/login",
+        Login::METHOD.as_str(),
+        Login::PATH,
         Some(json!({"username": "zhang.san", "password": "correct horse"})),
         &[],
     )
@@ -149,15 +157,22 @@ async fn accounts(store: Arc<dyn Store>) {
     let csrf = v["csrf_token"].as_str().expect("csrf").to_owned();
     let (_, _, https) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/login",
+        Login::METHOD.as_str(),
+        Login::PATH,
         Some(json!({"username": "zhang.san", "password": "correct horse"})),
         &[("x-forwarded-proto", "https")],
     )
     .await;
     assert!(https.iter().all(|c| c.contains("; Secure")), "{https:?}");
 
-    let (s, v, _) = call_raw(&app, "GET", "/api/v1/auth/me", None, &[("cookie", &token)]).await;
+    let (s, v, _) = call_raw(
+        &app,
+        CurrentUser::METHOD.as_str(),
+        CurrentUser::PATH,
+        None,
+        &[("cookie", &token)],
+    )
+    .await;
     assert_eq!(
         (s, v["username"].as_str()),
         (StatusCode::OK, Some("zhang.san"))
@@ -166,8 +181,8 @@ async fn accounts(store: Arc<dyn Store>) {
     // Logging out needs the CSRF token.
     let (s, v, _) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/logout",
+        Logout::METHOD.as_str(),
+        Logout::PATH,
         None,
         &[("cookie", &token)],
     )
@@ -178,8 +193,8 @@ async fn accounts(store: Arc<dyn Store>) {
     );
     let (s, _, _) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/logout",
+        Logout::METHOD.as_str(),
+        Logout::PATH,
         None,
         &[("cookie", &token), ("x-csrf-token", "forged")],
     )
@@ -187,8 +202,8 @@ async fn accounts(store: Arc<dyn Store>) {
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _, cleared) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/logout",
+        Logout::METHOD.as_str(),
+        Logout::PATH,
         None,
         &[("cookie", &token), ("x-csrf-token", &csrf)],
     )
@@ -199,15 +214,22 @@ async fn accounts(store: Arc<dyn Store>) {
             .iter()
             .any(|c| c.starts_with("duban_session=;") && c.contains("Max-Age=0"))
     );
-    let (s, _, _) = call_raw(&app, "GET", "/api/v1/auth/me", None, &[("cookie", &token)]).await;
+    let (s, _, _) = call_raw(
+        &app,
+        CurrentUser::METHOD.as_str(),
+        CurrentUser::PATH,
+        None,
+        &[("cookie", &token)],
+    )
+    .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "the session is gone");
 
     // Throttling: after 5 failures even the right password is refused for a while.
     for _ in 0..5 {
         let (s, _, _) = call_raw(
             &app,
-            "POST",
-            "/api/v1/auth/login",
+            Login::METHOD.as_str(),
+            Login::PATH,
             Some(json!({"username": "zhang.san", "password": "nope"})),
             &[],
         )
@@ -216,8 +238,8 @@ async fn accounts(store: Arc<dyn Store>) {
     }
     let (s, v, _) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/login",
+        Login::METHOD.as_str(),
+        Login::PATH,
         Some(json!({"username": "ZHANG.SAN", "password": "correct horse"})),
         &[],
     )

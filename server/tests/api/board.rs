@@ -1,6 +1,11 @@
 //! The map board and the public disclosure.
 
 use super::*;
+use duban_api::board::GetBoard;
+use duban_api::cases::{ActOnCase, CreateCase};
+use duban_api::keys::{BatchKey, CaseKey};
+use duban_api::public::{GetPublicBatch, PublicBatches, PublicTableCsv, PublicTableXlsx};
+use duban_board::filter::BoardQuery;
 
 /// The map board: figures kept with every write agree with a recount, every filter
 /// (batch, city, day ranges across whole months and edge days, category, key class)
@@ -27,7 +32,7 @@ async fn map_board(store: Arc<dyn Store>) {
         }
         let c = coordinator.clone();
         async move {
-            let (s, v) = call(&c, "POST", "/api/v1/cases", Some(body)).await;
+            let (s, v) = at::<CreateCase>(&c, &(), &(), Some(body)).await;
             assert_eq!(s, StatusCode::CREATED, "{v}");
             v["id"].as_str().expect("id").to_owned()
         }
@@ -47,9 +52,9 @@ async fn map_board(store: Arc<dyn Store>) {
     )
     .await;
     let act = |id: &str, body: Value| {
-        let uri = format!("/api/v1/cases/{id}/actions");
+        let case = CaseKey::new(id);
         let c = coordinator.clone();
-        async move { call(&c, "POST", &uri, Some(body)).await }
+        async move { at::<ActOnCase>(&c, &case, &(), Some(body)).await }
     };
     for body in [
         json!({"action": "dispatch", "lead_unit": "gov-3211"}),
@@ -64,12 +69,11 @@ async fn map_board(store: Arc<dyn Store>) {
         assert_eq!(s, StatusCode::OK, "{v}");
     }
 
-    let board = |q: &str| {
-        let uri = format!("/api/v1/board{q}");
+    let board = |q: BoardQuery| {
         let c = coordinator.clone();
         async move {
-            let (s, v) = call(&c, "GET", &uri, None).await;
-            assert_eq!(s, StatusCode::OK, "{uri}: {v}");
+            let (s, v) = at::<GetBoard>(&c, &(), &q, None).await;
+            assert_eq!(s, StatusCode::OK, "{q:?}: {v}");
             v
         }
     };
@@ -81,7 +85,7 @@ async fn map_board(store: Arc<dyn Store>) {
             .find(|a| a["code"] == code)
             .map_or(-1, |a| a["figures"]["total"].as_i64().expect("total"))
     };
-    let all = board("").await;
+    let all = board(BoardQuery::default()).await;
     assert_eq!(all["totals"]["total"], 3, "{all}");
     assert_eq!(all["totals"]["concluded"], 1);
     assert_eq!(all["totals"]["key_cases"], 1);
@@ -117,7 +121,11 @@ async fn map_board(store: Arc<dyn Store>) {
     assert_eq!(unit[0]["unit_id"], "gov-3211");
     assert_eq!(unit[0]["figures"]["concluded"], 1);
 
-    let city = board("?city=321100").await;
+    let city = board(BoardQuery {
+        city: "321100".into(),
+        ..Default::default()
+    })
+    .await;
     assert_eq!(city["totals"]["total"], 2);
     assert_eq!(area(&city, 321102), 2);
     assert_eq!(
@@ -125,47 +133,136 @@ async fn map_board(store: Arc<dyn Store>) {
         -1,
         "another city's district is on the city's map"
     );
-    let batch = board("?batch=3").await;
+    let batch = board(BoardQuery {
+        batch: "3".into(),
+        ..Default::default()
+    })
+    .await;
     assert_eq!(batch["totals"]["total"], 2);
     assert_eq!((area(&batch, 320100), area(&batch, 321100)), (1, 1));
-    assert_eq!(board("?batch=3&city=321100").await["totals"]["total"], 1);
+    assert_eq!(
+        board(BoardQuery {
+            batch: "3".into(),
+            city: "321100".into(),
+            ..Default::default()
+        })
+        .await["totals"]["total"],
+        1
+    );
     // Day ranges: inside one day; across a month edge (edge days only); whole months
     // with edges around them; whole months after an edge.
     for (q, n) in [
-        ("?from=2025-06-03&to=2025-06-03", 2),
-        ("?from=2025-06-02&to=2025-07-15", 3),
-        ("?from=2025-05-20&to=2025-08-10", 3),
-        ("?from=2025-06-04&to=2025-08-31", 1),
-        ("?from=2025-07-16", 0),
+        (
+            BoardQuery {
+                from: "2025-06-03".into(),
+                to: "2025-06-03".into(),
+                ..Default::default()
+            },
+            2,
+        ),
+        (
+            BoardQuery {
+                from: "2025-06-02".into(),
+                to: "2025-07-15".into(),
+                ..Default::default()
+            },
+            3,
+        ),
+        (
+            BoardQuery {
+                from: "2025-05-20".into(),
+                to: "2025-08-10".into(),
+                ..Default::default()
+            },
+            3,
+        ),
+        (
+            BoardQuery {
+                from: "2025-06-04".into(),
+                to: "2025-08-31".into(),
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            BoardQuery {
+                from: "2025-07-16".into(),
+                ..Default::default()
+            },
+            0,
+        ),
     ] {
-        let v = board(q).await;
-        assert_eq!(v["totals"]["total"], n, "{q}");
+        let v = board(q.clone()).await;
+        assert_eq!(v["totals"]["total"], n, "{q:?}");
         let mapped: i64 = v["areas"]
             .as_array()
             .expect("areas")
             .iter()
             .map(|a| a["figures"]["total"].as_i64().expect("n"))
             .sum();
-        assert_eq!(mapped, n, "{q}: the map disagrees with the totals");
+        assert_eq!(mapped, n, "{q:?}: the map disagrees with the totals");
     }
-    assert_eq!(board("?key=any").await["totals"]["total"], 1);
-    assert_eq!(board("?key=none").await["totals"]["total"], 2);
     assert_eq!(
-        board("?key=inspection_key&category=water").await["totals"]["total"],
+        board(BoardQuery {
+            key: "any".into(),
+            ..Default::default()
+        })
+        .await["totals"]["total"],
         1
     );
-    assert_eq!(board("?key=repeated").await["totals"]["total"], 0);
-    assert_eq!(board("?category=air").await["totals"]["total"], 2);
     assert_eq!(
-        board("?category=air&city=320100").await["totals"]["total"],
+        board(BoardQuery {
+            key: "none".into(),
+            ..Default::default()
+        })
+        .await["totals"]["total"],
+        2
+    );
+    assert_eq!(
+        board(BoardQuery {
+            key: "inspection_key".into(),
+            category: "water".into(),
+            ..Default::default()
+        })
+        .await["totals"]["total"],
+        1
+    );
+    assert_eq!(
+        board(BoardQuery {
+            key: "repeated".into(),
+            ..Default::default()
+        })
+        .await["totals"]["total"],
+        0
+    );
+    assert_eq!(
+        board(BoardQuery {
+            category: "air".into(),
+            ..Default::default()
+        })
+        .await["totals"]["total"],
+        2
+    );
+    assert_eq!(
+        board(BoardQuery {
+            category: "air".into(),
+            city: "320100".into(),
+            ..Default::default()
+        })
+        .await["totals"]["total"],
         0
     );
 
     // Bad filters: every one named, with its code; no session: 401.
-    let (s, v) = call(
+    let (s, v) = at::<GetBoard>(
         &coordinator,
-        "GET",
-        "/api/v1/board?from=2025-13-01&city=320102&key=vip",
+        &(),
+        &BoardQuery {
+            from: "2025-13-01".into(),
+            city: "320102".into(),
+            key: "vip".into(),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -180,10 +277,14 @@ async fn map_board(store: Arc<dyn Store>) {
             ]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<GetBoard>(
         &coordinator,
-        "GET",
-        "/api/v1/board?from=2025-07-02&to=2025-07-01",
+        &(),
+        &BoardQuery {
+            from: "2025-07-02".into(),
+            to: "2025-07-01".into(),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -194,11 +295,12 @@ async fn map_board(store: Arc<dyn Store>) {
             vec!["board.range.reversed".to_owned()]
         )
     );
+    // raw on purpose: a parameter the board does not know
     let (s, _) = call(&coordinator, "GET", "/api/v1/board?nonsense=1", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, _) = call(&Client::anonymous(&app), "GET", "/api/v1/board", None).await;
+    let (s, _) = at::<GetBoard>(&Client::anonymous(&app), &(), &BoardQuery::default(), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, v) = call(&handler, "GET", "/api/v1/board", None).await;
+    let (s, v) = at::<GetBoard>(&handler, &(), &BoardQuery::default(), None).await;
     assert_eq!(
         s,
         StatusCode::FORBIDDEN,
@@ -208,8 +310,8 @@ async fn map_board(store: Arc<dyn Store>) {
     let (s, headers, _) = exchange(
         &coordinator.app,
         coordinator.session.as_ref(),
-        "GET",
-        "/api/v1/board",
+        GetBoard::METHOD.as_str(),
+        &GetBoard::url(&(), &BoardQuery::default()),
         &[],
         None,
     )
@@ -223,8 +325,8 @@ async fn map_board(store: Arc<dyn Store>) {
     let (s, _, _) = exchange(
         &coordinator.app,
         coordinator.session.as_ref(),
-        "GET",
-        "/api/v1/board",
+        GetBoard::METHOD.as_str(),
+        &GetBoard::url(&(), &BoardQuery::default()),
         &[("if-none-match", &etag)],
         None,
     )
@@ -236,32 +338,35 @@ async fn map_board(store: Arc<dyn Store>) {
         v["as_of"] = Value::Null;
         v
     };
+    let filters = [
+        BoardQuery::default(),
+        BoardQuery {
+            city: "321100".into(),
+            ..Default::default()
+        },
+        BoardQuery {
+            batch: "3".into(),
+            ..Default::default()
+        },
+        BoardQuery {
+            from: "2025-05-20".into(),
+            to: "2025-08-10".into(),
+            ..Default::default()
+        },
+    ];
     let kept: Vec<Value> = {
         let mut out = Vec::new();
-        for q in [
-            "",
-            "?city=321100",
-            "?batch=3",
-            "?from=2025-05-20&to=2025-08-10",
-        ] {
+        for q in filters.clone() {
             out.push(strip(board(q).await));
         }
         out
     };
     assert_eq!(store.rebuild_board(true).await.expect("rebuild"), Some(3));
-    for (q, before) in [
-        "",
-        "?city=321100",
-        "?batch=3",
-        "?from=2025-05-20&to=2025-08-10",
-    ]
-    .iter()
-    .zip(&kept)
-    {
+    for (q, before) in filters.into_iter().zip(&kept) {
         assert_eq!(
-            &strip(board(q).await),
+            &strip(board(q.clone()).await),
             before,
-            "{q}: kept figures differ from a recount"
+            "{q:?}: kept figures differ from a recount"
         );
     }
     assert_eq!(
@@ -271,10 +376,10 @@ async fn map_board(store: Arc<dyn Store>) {
     );
 
     // Publication: coordinators only, concluded cases only, a reason to withdraw.
-    let (s, v) = call(
+    let (s, v) = at::<ActOnCase>(
         &handler,
-        "POST",
-        &format!("/api/v1/cases/{b}/actions"),
+        &CaseKey::new(&*b),
+        &(),
         Some(json!({"action": "publish"})),
     )
     .await;
@@ -289,13 +394,13 @@ async fn map_board(store: Arc<dyn Store>) {
         "{v}"
     );
     let anon = Client::anonymous(&app);
-    let (s, v) = call(&anon, "GET", "/api/v1/public/batches", None).await;
+    let (s, v) = at::<PublicBatches>(&anon, &(), &(), None).await;
     assert_eq!((s, v), (StatusCode::OK, json!([])));
     let (s, v) = act(&b, json!({"action": "publish"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, v) = call(&anon, "GET", "/api/v1/public/batches", None).await;
+    let (_, v) = at::<PublicBatches>(&anon, &(), &(), None).await;
     assert_eq!(v, json!([{"batch": 3, "published": 1, "total": 2}]));
-    let (s, v) = call(&anon, "GET", "/api/v1/public/batches/3", None).await;
+    let (s, v) = at::<GetPublicBatch>(&anon, &BatchKey { batch: 3 }, &(), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["total"], 2);
     assert_eq!(v["outcomes"]["penalty_cases"], 1);
@@ -308,7 +413,7 @@ async fn map_board(store: Arc<dyn Store>) {
         "{text}"
     );
     assert!(text.contains("罚款12万元"), "{text}");
-    let (s, csv) = get_text(&anon, "/api/v1/public/batches/3/table.csv").await;
+    let (s, csv) = get_text(&anon, &PublicTableCsv::url(&BatchKey { batch: 3 }, &())).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         csv.starts_with(
@@ -320,10 +425,10 @@ async fn map_board(store: Arc<dyn Store>) {
         csv.contains("约谈3人，问责1人") && !csv.contains("张先生"),
         "{csv}"
     );
-    let (s, xlsx) = get_bytes(&anon, "/api/v1/public/batches/3/table.xlsx").await;
+    let (s, xlsx) = get_bytes(&anon, &PublicTableXlsx::url(&BatchKey { batch: 3 }, &())).await;
     assert_eq!(s, StatusCode::OK);
     assert!(xlsx.starts_with(b"PK"));
-    let (s, v) = call(&anon, "GET", "/api/v1/public/batches/4", None).await;
+    let (s, v) = at::<GetPublicBatch>(&anon, &BatchKey { batch: 4 }, &(), None).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -339,16 +444,16 @@ async fn map_board(store: Arc<dyn Store>) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, _) = call(&anon, "GET", "/api/v1/public/batches/3", None).await;
+    let (s, _) = at::<GetPublicBatch>(&anon, &BatchKey { batch: 3 }, &(), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "a withdrawn case is still public");
     // Cleared again, then reopened: the new outcome must be cleared anew.
     act(&b, json!({"action": "publish"})).await;
     let (s, v) = act(&b, json!({"action": "reopen", "reason": "群众再次反映"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, _) = call(&anon, "GET", "/api/v1/public/batches/3", None).await;
+    let (s, _) = at::<GetPublicBatch>(&anon, &BatchKey { batch: 3 }, &(), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "a reopened case stays public");
     assert_eq!(
-        board("").await["totals"]["concluded"],
+        board(BoardQuery::default()).await["totals"]["concluded"],
         0,
         "the reopened case still counts as concluded"
     );

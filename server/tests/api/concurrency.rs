@@ -1,6 +1,10 @@
 //! Concurrent writers: many changes to one case, racing imports and batch dispatches.
 
 use super::*;
+use duban_api::cases::{ActOnCase, CaseEvents, CreateCase, GetCase, ListCases, ListQuery};
+use duban_api::dispatch::DispatchBatch;
+use duban_api::import::{CommitImport, ImportQuery};
+use duban_api::keys::CaseKey;
 
 /// Many clients change one case at once, each with the version it read: every change
 /// either lands on that version or is refused (409, with the current state), never
@@ -17,7 +21,7 @@ async fn concurrent_changes(store: Arc<dyn Store>) {
         Some("prov-coord"),
     )
     .await;
-    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (s, v) = at::<CreateCase>(&app, &(), &(), Some(valid_case())).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_str().expect("id").to_owned();
     const CLIENTS: usize = 16;
@@ -28,7 +32,7 @@ async fn concurrent_changes(store: Arc<dyn Store>) {
         tasks.spawn(async move {
             let (mut landed, mut refused) = (0u64, 0u64);
             for _ in 0..TRIES {
-                let (s, case) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+                let (s, case) = at::<GetCase>(&app, &CaseKey::new(&*id), &(), None).await;
                 assert_eq!(s, StatusCode::OK, "{case}");
                 let version = case["version"].as_u64().expect("version");
                 let body = if case["paused"] == true {
@@ -36,11 +40,11 @@ async fn concurrent_changes(store: Arc<dyn Store>) {
                 } else {
                     json!({"action": "pause", "reason": "等待监测报告"})
                 };
-                let (s, v) = call_with(
+                let (s, v) = at_with::<ActOnCase>(
                     &app,
-                    "POST",
-                    &format!("/api/v1/cases/{id}/actions"),
-                    Some(body.to_string()),
+                    &CaseKey::new(id.as_str()),
+                    &(),
+                    Some(body),
                     &[("if-match", &version.to_string())],
                 )
                 .await;
@@ -68,10 +72,10 @@ async fn concurrent_changes(store: Arc<dyn Store>) {
     }
     assert_eq!(landed + refused, (CLIENTS * TRIES) as u64);
     assert!(landed > 0);
-    let (_, case) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, case) = at::<GetCase>(&app, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(case["version"].as_u64(), Some(1 + landed), "no change lost");
     assert_eq!(case["paused"], json!(landed % 2 == 1));
-    let (_, events) = call(&app, "GET", &format!("/api/v1/cases/{id}/events"), None).await;
+    let (_, events) = at::<CaseEvents>(&app, &CaseKey::new(&*id), &(), None).await;
     let events = events.as_array().expect("events");
     assert_eq!(events.len() as u64, 1 + landed);
     for (i, e) in events.iter().enumerate() {
@@ -127,9 +131,16 @@ async fn concurrent_batch(store: Arc<dyn Store>) {
         })
         .collect();
     let list = transfer_list(&rows).into_bytes();
+    let commit = CommitImport::url(
+        &(),
+        &ImportQuery {
+            file_name: Some("b7.csv".into()),
+            ..Default::default()
+        },
+    );
     let imports = futures_util::future::join_all((0..CLIENTS).map(|_| {
-        let (app, list) = (app.clone(), list.clone());
-        async move { upload_raw(&app, "/api/v1/import/commit?file_name=b7.csv", list).await }
+        let (app, list, uri) = (app.clone(), list.clone(), commit.clone());
+        async move { upload_raw(&app, &uri, list).await }
     }))
     .await;
     let created = imports
@@ -144,7 +155,17 @@ async fn concurrent_batch(store: Arc<dyn Store>) {
         );
     }
     assert_eq!(created, 1, "one import of the batch");
-    let (_, page) = call(&app, "GET", "/api/v1/cases?batch=7&limit=200", None).await;
+    let (_, page) = at::<ListCases>(
+        &app,
+        &(),
+        &ListQuery {
+            batch: Some(7),
+            limit: Some(200),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     let ids: Vec<String> = page["items"]
         .as_array()
         .expect("items")
@@ -160,7 +181,7 @@ async fn concurrent_batch(store: Arc<dyn Store>) {
             let (mut sent, mut conflicts) = (0, 0);
             for _ in 0..4 {
                 let body = json!({"batch": 7, "note": "按规则批量交办"});
-                let (s, v) = call(&app, "POST", "/api/v1/dispatch", Some(body)).await;
+                let (s, v) = at::<DispatchBatch>(&app, &(), &(), Some(body)).await;
                 match s {
                     StatusCode::OK => {
                         sent += v["dispatched"].as_array().map_or(0, Vec::len);
@@ -181,17 +202,17 @@ async fn concurrent_batch(store: Arc<dyn Store>) {
             for t in 0..6 {
                 let id = &ids[(c * 7 + t * 13) % ids.len()];
                 for action in ["pause", "resume"] {
-                    let (_, case) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+                    let (_, case) = at::<GetCase>(&app, &CaseKey::new(id), &(), None).await;
                     let body = if action == "pause" {
                         json!({"action": "pause", "reason": "等待监测报告"})
                     } else {
                         json!({"action": "resume"})
                     };
-                    let (s, v) = call_with(
+                    let (s, v) = at_with::<ActOnCase>(
                         &app,
-                        "POST",
-                        &format!("/api/v1/cases/{id}/actions"),
-                        Some(body.to_string()),
+                        &CaseKey::new(id.as_str()),
+                        &(),
+                        Some(body),
                         &[("if-match", &case["version"].to_string())],
                     )
                     .await;
@@ -221,26 +242,21 @@ async fn concurrent_batch(store: Arc<dyn Store>) {
     );
     // Cases left paused by the race are resumed; then one more dispatch sends the rest.
     for id in &ids {
-        let (_, case) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+        let (_, case) = at::<GetCase>(&app, &CaseKey::new(id), &(), None).await;
         if case["paused"] == true {
-            let (s, v) = call_with(
+            let (s, v) = at_with::<ActOnCase>(
                 &app,
-                "POST",
-                &format!("/api/v1/cases/{id}/actions"),
-                Some(json!({"action": "resume"}).to_string()),
+                &CaseKey::new(id.as_str()),
+                &(),
+                Some(json!({"action": "resume"})),
                 &[("if-match", &case["version"].to_string())],
             )
             .await;
             assert_eq!(s, StatusCode::OK, "{v}");
         }
     }
-    let (s, v) = call(
-        &app,
-        "POST",
-        "/api/v1/dispatch",
-        Some(json!({"batch": 7, "note": "补交办"})),
-    )
-    .await;
+    let (s, v) =
+        at::<DispatchBatch>(&app, &(), &(), Some(json!({"batch": 7, "note": "补交办"}))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     sent += v["dispatched"].as_array().map_or(0, Vec::len);
     assert_eq!(sent, ROWS, "every case dispatched exactly once");

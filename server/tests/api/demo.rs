@@ -2,6 +2,18 @@
 //! public endpoint answers real content, and each role finds work waiting.
 
 use super::*;
+use duban_api::board::{GeoJiangsu, GetBoard};
+use duban_api::calendar::CalendarYear;
+use duban_api::cases::{ListCases, ListQuery};
+use duban_api::connect::ListApiClients;
+use duban_api::dispatch::Clearing;
+use duban_api::health::OpenApiDocument;
+use duban_api::inbox::GetInbox;
+use duban_api::incidents::{GetIncident, ListIncidents};
+use duban_api::keys::{BatchKey, IncidentKey, YearKey};
+use duban_api::public::{GetPublicBatch, PublicBatches, PublicTableCsv, PublicTableXlsx};
+use duban_api::referrals::MyReferrals;
+use duban_board::filter::BoardQuery;
 
 /// GET without a session: status and body bytes.
 async fn public_get(app: &Router, uri: &str) -> (StatusCode, Vec<u8>) {
@@ -27,7 +39,7 @@ fn non_empty(v: &Value) -> bool {
 
 /// The actions waiting in a user's inbox.
 async fn inbox_actions(app: &Client) -> Vec<String> {
-    let (s, inbox) = call(app, "GET", "/api/v1/inbox", None).await;
+    let (s, inbox) = at::<GetInbox>(app, &(), &(), None).await;
     assert_eq!(s, StatusCode::OK, "{inbox}");
     inbox["items"]
         .as_array()
@@ -72,10 +84,10 @@ async fn demo_content(store: Arc<dyn Store>) {
     assert_eq!(total(&coordinator).await, made as u64);
 
     // The public disclosure: a published batch with every kind of outcome, no names.
-    let batches = public_json(&app, "/api/v1/public/batches").await;
+    let batches = public_json(&app, &PublicBatches::url(&(), &())).await;
     assert_eq!(batches[0]["batch"], 1, "{batches}");
     assert_eq!(batches[0]["published"], batches[0]["total"], "{batches}");
-    let batch = public_json(&app, "/api/v1/public/batches/1").await;
+    let batch = public_json(&app, &GetPublicBatch::url(&BatchKey { batch: 1 }, &())).await;
     let o = &batch["outcomes"];
     for figure in [
         "concluded",
@@ -104,8 +116,12 @@ async fn demo_content(store: Arc<dyn Store>) {
     ] {
         assert!(!text.contains(name), "the disclosure shows {name}: {text}");
     }
-    for ext in ["csv", "xlsx"] {
-        let (s, body) = public_get(&app, &format!("/api/v1/public/batches/1/table.{ext}")).await;
+    let first = BatchKey { batch: 1 };
+    for (ext, uri) in [
+        ("csv", PublicTableCsv::url(&first, &())),
+        ("xlsx", PublicTableXlsx::url(&first, &())),
+    ] {
+        let (s, body) = public_get(&app, &uri).await;
         assert_eq!(s, StatusCode::OK, "{ext}");
         assert!(body.len() > 500, "the {ext} table has {} bytes", body.len());
     }
@@ -133,12 +149,12 @@ async fn demo_content(store: Arc<dyn Store>) {
     assert!(s == StatusCode::OK && xml.len() > 500, "{s}");
 
     // The other pages without a session: boundaries, the calendar, the API document.
-    let geo = public_json(&app, "/api/v1/geo/jiangsu").await;
+    let geo = public_json(&app, &GeoJiangsu::url(&(), &())).await;
     assert!(non_empty(&geo["features"]));
-    let year = chrono::Utc::now().format("%Y").to_string();
-    let calendar = public_json(&app, &format!("/api/v1/calendar/{year}")).await;
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let calendar = public_json(&app, &CalendarYear::url(&YearKey::new(year), &())).await;
     assert!(calendar.as_array().is_some_and(|d| d.len() >= 365));
-    let api = public_json(&app, "/api/v1/openapi.json").await;
+    let api = public_json(&app, &OpenApiDocument::url(&(), &())).await;
     assert!(api["paths"].as_object().is_some_and(|p| p.len() > 20));
 
     // Each role finds its work.
@@ -156,13 +172,13 @@ async fn demo_content(store: Arc<dyn Store>) {
     assert!(mine.iter().any(|a| a == "summon"), "leader: {mine:?}");
 
     // The mechanisms and the board.
-    let (_, incidents) = call(&coordinator, "GET", "/api/v1/incidents", None).await;
+    let (_, incidents) = at::<ListIncidents>(&coordinator, &(), &(), None).await;
     let running = &incidents[0];
     assert_ne!(running["status"], "closed", "{incidents}");
-    let (_, one) = call(
+    let (_, one) = at::<GetIncident>(
         &coordinator,
-        "GET",
-        &format!("/api/v1/incidents/{}", running["id"].as_str().expect("id")),
+        &IncidentKey::new(running["id"].as_str().expect("id")),
+        &(),
         None,
     )
     .await;
@@ -170,17 +186,17 @@ async fn demo_content(store: Arc<dyn Store>) {
         one["incident"]["linkages"].as_array().map(Vec::len) > Some(1),
         "linked departments: {one}"
     );
-    let (_, referrals) = call(&coordinator, "GET", "/api/v1/referrals", None).await;
+    let (_, referrals) = at::<MyReferrals>(&coordinator, &(), &(), None).await;
     assert_eq!(referrals.as_array().map(Vec::len), Some(1), "{referrals}");
-    let (_, board) = call(&leader, "GET", "/api/v1/board", None).await;
+    let (_, board) = at::<GetBoard>(&leader, &(), &BoardQuery::default(), None).await;
     assert!(
         board["outcomes"]["rectification_orders"].as_i64() > Some(0),
         "{board}"
     );
     assert!(board["totals"]["overdue"].as_i64() > Some(0), "{board}");
-    let (_, clearing) = call(&coordinator, "GET", "/api/v1/clearing", None).await;
+    let (_, clearing) = at::<Clearing>(&coordinator, &(), &(), None).await;
     assert!(non_empty(&clearing["rows"]), "{clearing}");
-    let (_, clients) = call(&admin, "GET", "/api/v1/admin/api-clients", None).await;
+    let (_, clients) = at::<ListApiClients>(&admin, &(), &(), None).await;
     let kinds: Vec<&str> = clients
         .as_array()
         .into_iter()
@@ -191,7 +207,16 @@ async fn demo_content(store: Arc<dyn Store>) {
         kinds.contains(&"hotline") && kinds.contains(&"open311"),
         "{clients}"
     );
-    let (_, cases) = call(&coordinator, "GET", "/api/v1/cases?limit=200", None).await;
+    let (_, cases) = at::<ListCases>(
+        &coordinator,
+        &(),
+        &ListQuery {
+            limit: Some(200),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     let channels: Vec<&str> = cases["items"]
         .as_array()
         .into_iter()

@@ -1,6 +1,11 @@
 //! Quick dispatch: routing proposals, batch dispatch, rules as data, the clearing view.
 
 use super::*;
+use duban_api::audit::{AuditQuery, SearchAudit};
+use duban_api::cases::{ActOnCase, CreateCase, GetCase};
+use duban_api::dispatch::{Clearing, DispatchBatch};
+use duban_api::keys::CaseKey;
+use duban_api::routing::{CaseRouting, RoutingRules, UpdateRoutingRules};
 
 /// Quick dispatch: routing proposals that explain themselves, a whole batch dispatched in
 /// one transaction, misrouting charged to the rule, rules edited as data, the daily
@@ -41,26 +46,15 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
         ),
         ("32", "全省多地秸秆焚烧，烟雾弥漫，希望省里统一督促处理。"),
     ] {
-        let (s, v) = call(
-            &coordinator,
-            "POST",
-            "/api/v1/cases",
-            Some(new_case(division, content)),
-        )
-        .await;
+        let (s, v) =
+            at::<CreateCase>(&coordinator, &(), &(), Some(new_case(division, content))).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         ids.push(v["id"].as_str().expect("id").to_owned());
     }
     let (a, b, c) = (&ids[0], &ids[1], &ids[2]);
 
     // One case's proposal, explained.
-    let (s, r) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{a}/routing"),
-        None,
-    )
-    .await;
+    let (s, r) = at::<CaseRouting>(&coordinator, &CaseKey::new(a), &(), None).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(
         (r["lead"]["unit"].as_str(), r["lead"]["rule"].as_str()),
@@ -80,7 +74,7 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     );
 
     // The whole batch at once: what has a proposal goes, the rest is reported.
-    let (s, v) = call(&coordinator, "POST", "/api/v1/dispatch", Some(json!({}))).await;
+    let (s, v) = at::<DispatchBatch>(&coordinator, &(), &(), Some(json!({}))).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -88,10 +82,10 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
             vec!["dispatch.selection_required".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<DispatchBatch>(
         &coordinator,
-        "POST",
-        "/api/v1/dispatch",
+        &(),
+        &(),
         Some(json!({"batch": 5, "note": "按规则批量交办"})),
     )
     .await;
@@ -110,28 +104,26 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
         ),
         (Some(c.as_str()), Some("routing.no_lead"))
     );
-    let (_, case_a) = call(&coordinator, "GET", &format!("/api/v1/cases/{a}"), None).await;
+    let (_, case_a) = at::<GetCase>(&coordinator, &CaseKey::new(a), &(), None).await;
     assert_eq!(
         (case_a["status"].as_str(), &case_a["co_units"]),
         (Some("dispatched"), &json!(["dept-zjt"]))
     );
     assert_eq!(case_a["routed_by"], json!(["lead-city", "notify-housing"]));
-    let (_, again) = call(
-        &coordinator,
-        "POST",
-        "/api/v1/dispatch",
-        Some(json!({"batch": 5})),
-    )
-    .await;
+    let (_, again) = at::<DispatchBatch>(&coordinator, &(), &(), Some(json!({"batch": 5}))).await;
     assert_eq!(
         again["dispatched"],
         json!([]),
         "dispatching twice sends nothing new"
     );
-    let (_, trail) = call(
+    let (_, trail) = at::<SearchAudit>(
         &admin,
-        "GET",
-        &format!("/api/v1/audit?action=case.dispatch&case_id={a}"),
+        &(),
+        &AuditQuery {
+            action: Some("case.dispatch".into()),
+            case_id: Some(a.clone()),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -144,15 +136,15 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     );
 
     // 镇江 returns A as misrouted: the rules that sent it are charged.
-    let (s, _) = call(
+    let (s, _) = at::<ActOnCase>(
         &zhenjiang,
-        "POST",
-        &format!("/api/v1/cases/{a}/actions"),
+        &CaseKey::new(a),
+        &(),
         Some(json!({"action": "return", "reason": "该小区实际属于句容市管理"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    let (_, rules) = call(&coordinator, "GET", "/api/v1/routing/rules", None).await;
+    let (_, rules) = at::<RoutingRules>(&coordinator, &(), &(), None).await;
     let stat = |rule: &str| {
         rules["stats"]
             .as_array()
@@ -173,10 +165,10 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     assert_eq!(stat("lead-city")["misrouting"], false);
     assert!(duban_api::RuleStats::new("x".into(), 10, 3).misrouting);
     // Re-dispatched by hand to a unit no rule proposed: no rule is charged with it.
-    let (s, v) = call(
+    let (s, v) = at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{a}/actions"),
+        &CaseKey::new(a),
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3201"})),
     )
     .await;
@@ -187,21 +179,15 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     let zone_rule = json!({"id": "lead-kunshan-zone", "name": "昆山开发区内由管委会牵头", "kind": "lead",
         "when": {"divisions": ["320583"], "keywords": ["开发区"]}, "then": {"type": "unit", "unit": "zone-kskfq"}});
     edited.insert(0, zone_rule.clone());
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRoutingRules>(
         &coordinator,
-        "PUT",
-        "/api/v1/routing/rules",
+        &(),
+        &(),
         Some(json!({"rules": edited, "reason": "x"})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-    let (s, v) = call(
-        &admin,
-        "PUT",
-        "/api/v1/routing/rules",
-        Some(json!({"rules": edited})),
-    )
-    .await;
+    let (s, v) = at::<UpdateRoutingRules>(&admin, &(), &(), Some(json!({"rules": edited}))).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -211,10 +197,10 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     );
     let mut bad = edited.clone();
     bad[0]["then"]["unit"] = json!("zone-nowhere");
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRoutingRules>(
         &admin,
-        "PUT",
-        "/api/v1/routing/rules",
+        &(),
+        &(),
         Some(json!({"rules": bad, "reason": "试试"})),
     )
     .await;
@@ -230,23 +216,26 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
             Some("rule.unit_unknown")
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRoutingRules>(
         &admin,
-        "PUT",
-        "/api/v1/routing/rules",
+        &(),
+        &(),
         Some(json!({"rules": edited, "reason": "开发区问题由管委会牵头"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, r) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{b}/routing"),
+    let (_, r) = at::<CaseRouting>(&coordinator, &CaseKey::new(b), &(), None).await;
+    assert_eq!(r["lead"]["unit"], "zone-kskfq");
+    let (_, changed) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            action: Some("routing.update".into()),
+            ..Default::default()
+        },
         None,
     )
     .await;
-    assert_eq!(r["lead"]["unit"], "zone-kskfq");
-    let (_, changed) = call(&admin, "GET", "/api/v1/audit?action=routing.update", None).await;
     assert_eq!(changed["items"][0]["reason"], "开发区问题由管委会牵头");
     let restarted = AppState::new(store.clone()).await.expect("state");
     assert_eq!(
@@ -256,7 +245,7 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     );
 
     // The daily clearing view, per unit; handlers see their own.
-    let (s, view) = call(&coordinator, "GET", "/api/v1/clearing", None).await;
+    let (s, view) = at::<Clearing>(&coordinator, &(), &(), None).await;
     assert_eq!(s, StatusCode::OK, "{view}");
     let row = |unit: Option<&str>| {
         view["rows"]
@@ -270,7 +259,7 @@ async fn quick_dispatch(store: Arc<dyn Store>) {
     assert_eq!(row(None)["not_dispatched"], 1, "{view}");
     assert_eq!(row(Some("gov-3201"))["not_signed"], 1, "{view}");
     assert_eq!(row(Some("gov-3205"))["not_signed"], 1, "{view}");
-    let (_, theirs) = call(&zhenjiang, "GET", "/api/v1/clearing", None).await;
+    let (_, theirs) = at::<Clearing>(&zhenjiang, &(), &(), None).await;
     assert_eq!(
         theirs["rows"],
         json!([]),

@@ -3,6 +3,9 @@
 //! working days), and nothing is stored for it.
 
 use super::*;
+use duban_api::cases::CreateCase;
+use duban_api::keys::CaseKey;
+use duban_api::supervision::{CaseSupervision, Supervise};
 
 use duban_server::auth::Role;
 
@@ -27,13 +30,13 @@ async fn order_limit_above_the_maximum(store: Arc<dyn Store>) {
     .await;
     let mut key = valid_case();
     key["key_classes"] = json!(["inspection_key"]);
-    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(key)).await;
+    let (_, created) = at::<CreateCase>(&coordinator, &(), &(), Some(key)).await;
     let id = created["id"].as_str().expect("id").to_owned();
-    let uri = format!("/api/v1/cases/{id}/supervision");
-    let (s, v) = call(
+    let case = CaseKey::new(&*id);
+    let (s, v) = at::<Supervise>(
         &coordinator,
-        "POST",
-        &uri,
+        &case,
+        &(),
         Some(json!({"action": "assign", "supervisor": "f.supervisor"})),
     )
     .await;
@@ -44,7 +47,7 @@ async fn order_limit_above_the_maximum(store: Arc<dyn Store>) {
             "demands": "请于时限内查明偷排情况并报送整改方案", "amount": amount, "unit": unit})
     };
     for (amount, unit) in [(53, "working_days"), (31, "natural_days"), (241, "hours")] {
-        let (s, v) = call(&supervisor, "POST", &uri, Some(order(amount, unit))).await;
+        let (s, v) = at::<Supervise>(&supervisor, &case, &(), Some(order(amount, unit))).await;
         assert_eq!(
             (s, codes(&v)),
             (
@@ -56,18 +59,18 @@ async fn order_limit_above_the_maximum(store: Arc<dyn Store>) {
         assert_eq!(v["errors"][0]["field"], "amount", "{v}");
     }
     // The message follows the request's language.
-    let (_, v) = call(&supervisor, "POST", &uri, Some(order(53, "working_days"))).await;
+    let (_, v) = at::<Supervise>(&supervisor, &case, &(), Some(order(53, "working_days"))).await;
     assert_eq!(
         v["errors"][0]["message"],
         "督办时限过长：按日计最多30天（工作日或自然日），按小时计最多240小时",
         "{v}"
     );
-    let (s, v) = call(&supervisor, "GET", &uri, None).await;
+    let (s, v) = at::<CaseSupervision>(&supervisor, &case, &(), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["supervision"]["orders"], json!([]), "nothing stored: {v}");
 
     // The longest limit itself is accepted.
-    let (s, v) = call(&supervisor, "POST", &uri, Some(order(30, "working_days"))).await;
+    let (s, v) = at::<Supervise>(&supervisor, &case, &(), Some(order(30, "working_days"))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
         v["supervision"]["orders"][0]["clock"]["limit"]["amount"], 30,

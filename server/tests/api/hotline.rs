@@ -1,6 +1,12 @@
 //! The 12345 hotline platform: work orders pushed in, their status pulled back.
 
 use super::*;
+use duban_api::audit::CaseAudit;
+use duban_api::cases::{ActOnCase, GetCase};
+use duban_api::connect::{
+    CreateApiClient, HotlineOrderStatus, ListApiClients, PushHotlineOrder, UpdateApiClient,
+};
+use duban_api::keys::{ApiClientKey, CaseKey, OrderKey};
 
 /// A 12345 platform pushes work orders with its own API key and pulls their status
 /// back; a repeated push creates nothing new; bad orders get the form's codes.
@@ -19,10 +25,10 @@ async fn hotline_12345(store: Arc<dyn Store>) {
     .await;
     let connect =
         |name: &str, kind: &str| json!({"name": name, "kind": kind, "reason": "接入12345热线平台"});
-    let (s, v) = call(
+    let (s, v) = at::<CreateApiClient>(
         &admin,
-        "POST",
-        "/api/v1/admin/api-clients",
+        &(),
+        &(),
         Some(json!({"name": "", "kind": "fax", "reason": ""})),
     )
     .await;
@@ -33,33 +39,18 @@ async fn hotline_12345(store: Arc<dyn Store>) {
             vec!["api_client.name".to_owned()]
         )
     );
-    let (s, v) = call(
-        &admin,
-        "POST",
-        "/api/v1/admin/api-clients",
-        Some(connect("江苏12345", "hotline")),
-    )
-    .await;
+    let (s, v) =
+        at::<CreateApiClient>(&admin, &(), &(), Some(connect("江苏12345", "hotline"))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let key = v["api_key"].as_str().expect("key").to_owned();
     let client_id = v["client"]["id"].as_str().expect("id").to_owned();
-    let (_, v) = call(
-        &admin,
-        "POST",
-        "/api/v1/admin/api-clients",
-        Some(connect("镇江12345", "hotline")),
-    )
-    .await;
+    let (_, v) =
+        at::<CreateApiClient>(&admin, &(), &(), Some(connect("镇江12345", "hotline"))).await;
     let other_key = v["api_key"].as_str().expect("key").to_owned();
-    let (_, v) = call(
-        &admin,
-        "POST",
-        "/api/v1/admin/api-clients",
-        Some(connect("某开放平台", "open311")),
-    )
-    .await;
+    let (_, v) =
+        at::<CreateApiClient>(&admin, &(), &(), Some(connect("某开放平台", "open311"))).await;
     let open311_key = v["api_key"].as_str().expect("key").to_owned();
-    let (_, list) = call(&admin, "GET", "/api/v1/admin/api-clients", None).await;
+    let (_, list) = at::<ListApiClients>(&admin, &(), &(), None).await;
     assert_eq!(list.as_array().map(Vec::len), Some(3));
     assert!(
         !list.to_string().contains(&key),
@@ -77,17 +68,10 @@ async fn hotline_12345(store: Arc<dyn Store>) {
     });
     let push = |key: &str, body: &Value| {
         let key = key.to_owned();
-        let body = body.to_string();
+        let body = body.clone();
         let anon = Client::anonymous(&app);
         async move {
-            call_with(
-                &anon,
-                "POST",
-                "/api/v1/hotline/orders",
-                Some(body),
-                &[("x-api-key", &key)],
-            )
-            .await
+            at_with::<PushHotlineOrder>(&anon, &(), &(), Some(body), &[("x-api-key", &key)]).await
         }
     };
     let (s, v) = push("dbk_wrong", &order).await;
@@ -119,13 +103,7 @@ async fn hotline_12345(store: Arc<dyn Store>) {
     assert_ne!(theirs["case_id"], first["case_id"]);
 
     let case_id = first["case_id"].as_str().expect("id");
-    let (_, case) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{case_id}"),
-        None,
-    )
-    .await;
+    let (_, case) = at::<GetCase>(&coordinator, &CaseKey::new(case_id), &(), None).await;
     assert_eq!(
         (
             case["channel"].as_str(),
@@ -141,13 +119,7 @@ async fn hotline_12345(store: Arc<dyn Store>) {
         ),
         "{case}"
     );
-    let (_, trail) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{case_id}/audit"),
-        None,
-    )
-    .await;
+    let (_, trail) = at::<CaseAudit>(&coordinator, &CaseKey::new(case_id), &(), None).await;
     assert!(trail.to_string().contains("api:江苏12345"), "{trail}");
 
     // Bad orders: the form's codes, nothing stored.
@@ -172,13 +144,13 @@ async fn hotline_12345(store: Arc<dyn Store>) {
     // Status pulled back, by the platform that pushed it only.
     let get = |key: &str, no: &str| {
         let key = key.to_owned();
-        let uri = format!("/api/v1/hotline/orders/{no}");
+        let order_key = OrderKey::new(no);
         let anon = Client::anonymous(&app);
         async move {
-            call_with(
+            at_with::<HotlineOrderStatus>(
                 &anon,
-                "GET",
-                &uri,
+                &order_key,
+                &(),
                 None,
                 &[("authorization", &format!("Bearer {key}"))],
             )
@@ -191,10 +163,10 @@ async fn hotline_12345(store: Arc<dyn Store>) {
         (StatusCode::OK, Some("待分办")),
         "{v}"
     );
-    call(
+    at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{case_id}/actions"),
+        &CaseKey::new(case_id),
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
     )
     .await;
@@ -204,10 +176,10 @@ async fn hotline_12345(store: Arc<dyn Store>) {
     assert_ne!(v["case_id"], first["case_id"], "{s} {v}");
 
     // A disabled platform is shut out at once.
-    let (s, _) = call(
+    let (s, _) = at::<UpdateApiClient>(
         &admin,
-        "PATCH",
-        &format!("/api/v1/admin/api-clients/{client_id}"),
+        &ApiClientKey::new(&*client_id),
+        &(),
         Some(json!({"disabled": true, "reason": "平台停用"})),
     )
     .await;

@@ -1,6 +1,8 @@
 //! `Idempotency-Key`: retries answered from the record.
 
 use super::*;
+use duban_api::cases::{ActOnCase, CreateCase, ListCases, ListQuery};
+use duban_api::keys::CaseKey;
 
 /// `Idempotency-Key`: a retry is answered with the first answer and creates nothing,
 /// also after a restart; another request under the same key is refused; refusals that
@@ -57,17 +59,18 @@ async fn idempotency(store: Arc<dyn Store>) {
         }
     };
     let total = |c: Client| async move {
-        let (s, v) = call(&c, "GET", "/api/v1/cases", None).await;
+        let (s, v) = at::<ListCases>(&c, &(), &ListQuery::default(), None).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         v["total"].as_u64().expect("total")
     };
 
+    let cases = CreateCase::url(&(), &());
     // The first request creates; its retry is the same answer and creates nothing.
     let key = "9b2f6c1e-6a57-4f0e-8d1e-3c1f0e6d4a21";
-    let (s, first, replayed) = post(&coordinator, "/api/v1/cases", key, valid_case(), None).await;
+    let (s, first, replayed) = post(&coordinator, &cases, key, valid_case(), None).await;
     assert_eq!(s, StatusCode::CREATED, "{first}");
     assert!(!replayed);
-    let (s, again, replayed) = post(&coordinator, "/api/v1/cases", key, valid_case(), None).await;
+    let (s, again, replayed) = post(&coordinator, &cases, key, valid_case(), None).await;
     assert_eq!(s, StatusCode::CREATED, "{again}");
     assert!(replayed, "a retry is marked as replayed");
     assert_eq!(again, first, "a retry gets the first answer");
@@ -90,8 +93,8 @@ async fn idempotency(store: Arc<dyn Store>) {
     let (s, h, b) = exchange(
         &coordinator.app,
         coordinator.session.as_ref(),
-        "POST",
-        "/api/v1/cases",
+        CreateCase::METHOD.as_str(),
+        &cases,
         &[
             ("content-type", "application/json"),
             ("idempotency-key", key),
@@ -111,13 +114,13 @@ async fn idempotency(store: Arc<dyn Store>) {
     // The same key with another request is refused, and creates nothing.
     let mut changed = valid_case();
     changed["address"] = json!("另一个地址 8 号");
-    let (s, v, _) = post(&coordinator, "/api/v1/cases", key, changed.clone(), None).await;
+    let (s, v, _) = post(&coordinator, &cases, key, changed.clone(), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(codes(&v), ["idempotency.key_reused"]);
     assert_eq!(total(coordinator.clone()).await, 1);
 
     // Keys are per account: another account's key is its own.
-    let (s, theirs, replayed) = post(&other, "/api/v1/cases", key, valid_case(), None).await;
+    let (s, theirs, replayed) = post(&other, &cases, key, valid_case(), None).await;
     assert_eq!(s, StatusCode::CREATED, "{theirs}");
     assert!(!replayed);
     assert_ne!(theirs["id"], first["id"]);
@@ -143,7 +146,7 @@ async fn idempotency(store: Arc<dyn Store>) {
 
     // A malformed key is refused with its code.
     for bad in ["", "has space", &"k".repeat(256)] {
-        let (s, v, _) = post(&coordinator, "/api/v1/cases", bad, valid_case(), None).await;
+        let (s, v, _) = post(&coordinator, &cases, bad, valid_case(), None).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad:?}: {v}");
         assert_eq!(codes(&v), ["idempotency.key_invalid"]);
     }
@@ -151,16 +154,9 @@ async fn idempotency(store: Arc<dyn Store>) {
     // A validation refusal is the request's outcome: the retry gets it again.
     let mut invalid = valid_case();
     invalid["content"] = json!("");
-    let (s, refused, _) = post(
-        &coordinator,
-        "/api/v1/cases",
-        "k-invalid",
-        invalid.clone(),
-        None,
-    )
-    .await;
+    let (s, refused, _) = post(&coordinator, &cases, "k-invalid", invalid.clone(), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    let (s, v, replayed) = post(&coordinator, "/api/v1/cases", "k-invalid", invalid, None).await;
+    let (s, v, replayed) = post(&coordinator, &cases, "k-invalid", invalid, None).await;
     assert_eq!(
         (s, replayed),
         (StatusCode::UNPROCESSABLE_ENTITY, true),
@@ -171,7 +167,7 @@ async fn idempotency(store: Arc<dyn Store>) {
     // A version conflict writes nothing and gives the key back.
     let id = first["id"].as_str().expect("id").to_owned();
     let version = first["version"].as_u64().expect("version");
-    let actions = format!("/api/v1/cases/{id}/actions");
+    let actions = ActOnCase::url(&CaseKey::new(&*id), &());
     let dispatch = json!({"action": "dispatch", "lead_unit": "gov-3211"});
     let (s, v, _) = post(
         &coordinator,
@@ -200,7 +196,7 @@ async fn idempotency(store: Arc<dyn Store>) {
         app,
         session: coordinator.session,
     };
-    let (s, v, replayed) = post(&coordinator, "/api/v1/cases", key, valid_case(), None).await;
+    let (s, v, replayed) = post(&coordinator, &cases, key, valid_case(), None).await;
     assert_eq!((s, replayed), (StatusCode::CREATED, true), "{v}");
     assert_eq!(v, first);
     let (s, v, replayed) = post(&coordinator, &actions, "k-act", dispatch, Some(version)).await;
@@ -275,9 +271,9 @@ async fn idempotency(store: Arc<dyn Store>) {
                     .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
             })
     };
-    assert!(takes_key("/api/v1/cases"));
-    assert!(takes_key("/api/v1/cases/{id}/actions"));
-    assert!(!takes_key("/api/v1/auth/login"));
+    assert!(takes_key(CreateCase::PATH));
+    assert!(takes_key(ActOnCase::PATH));
+    assert!(!takes_key(Login::PATH));
 }
 
 both!(idempotency, "idempotency keys" => idempotency_on_sqlite, idempotency_on_postgres);

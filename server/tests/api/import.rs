@@ -1,6 +1,10 @@
 //! Batch import of transfer lists (CSV, GBK, XLSX).
 
 use super::*;
+use duban_api::cases::{ListCases, ListQuery};
+use duban_api::import::{
+    CommitImport, ImportQuery, ImportTemplateCsv, ImportTemplateXlsx, PreviewImport,
+};
 
 /// A transfer list imported from CSV (UTF-8 or GBK) or XLSX: preview with the form's
 /// codes and routing proposals, all-or-nothing commit, the same batch never twice.
@@ -19,13 +23,13 @@ async fn batch_import(store: Arc<dyn Store>) {
     let handler =
         Client::signed_in(&app, &state, "i.handler", Role::Handler, Some("gov-3211")).await;
 
-    let (s, template) = get_text(&coordinator, "/api/v1/import/template.csv").await;
+    let (s, template) = get_text(&coordinator, &plain_url::<ImportTemplateCsv>()).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         template.starts_with('\u{feff}') && template.contains("举报内容"),
         "{template}"
     );
-    let (s, book) = get_bytes(&coordinator, "/api/v1/import/template.xlsx").await;
+    let (s, book) = get_bytes(&coordinator, &plain_url::<ImportTemplateXlsx>()).await;
     assert_eq!((s, book.get(..2)), (StatusCode::OK, Some(&b"PK"[..])));
     // The notes are comments on the header cells, not a row of the data.
     assert!(
@@ -35,7 +39,7 @@ async fn batch_import(store: Arc<dyn Store>) {
 
     // Either template unchanged: its example row is skipped, nothing to import, no error.
     for (name, bytes) in [("csv", template.clone().into_bytes()), ("xlsx", book)] {
-        let (s, p) = upload_raw(&coordinator, "/api/v1/import/preview", bytes.clone()).await;
+        let (s, p) = upload_raw(&coordinator, &plain_url::<PreviewImport>(), bytes.clone()).await;
         assert_eq!(s, StatusCode::OK, "{name}: {p}");
         assert_eq!(
             (
@@ -51,7 +55,7 @@ async fn batch_import(store: Arc<dyn Store>) {
             p["nothing_to_import"]["code"], "import.nothing_to_import",
             "{name}: {p}"
         );
-        let (s, v) = upload_raw(&coordinator, "/api/v1/import/commit", bytes).await;
+        let (s, v) = upload_raw(&coordinator, &plain_url::<CommitImport>(), bytes).await;
         assert_eq!(
             (s, codes(&v)),
             (
@@ -82,7 +86,7 @@ async fn batch_import(store: Arc<dyn Store>) {
     }
     let (s, p) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         keywords.into_bytes(),
     )
     .await;
@@ -114,11 +118,16 @@ async fn batch_import(store: Arc<dyn Store>) {
         ),
     ];
     let csv = transfer_list(&good);
-    let (s, v) = upload_raw(&handler, "/api/v1/import/preview", csv.clone().into_bytes()).await;
+    let (s, v) = upload_raw(
+        &handler,
+        &plain_url::<PreviewImport>(),
+        csv.clone().into_bytes(),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     let (s, p) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         csv.clone().into_bytes(),
     )
     .await;
@@ -155,7 +164,7 @@ async fn batch_import(store: Arc<dyn Store>) {
     bad.push(("D070004", "太吵", "火星市"));
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/commit",
+        &plain_url::<CommitImport>(),
         transfer_list(&bad).into_bytes(),
     )
     .await;
@@ -194,7 +203,7 @@ async fn batch_import(store: Arc<dyn Store>) {
     towns.push(("D070007", "太吵", "321102"));
     let (s, p) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         transfer_list(&towns).into_bytes(),
     )
     .await;
@@ -237,7 +246,13 @@ async fn batch_import(store: Arc<dyn Store>) {
 
     let (s, done) = upload_raw(
         &coordinator,
-        "/api/v1/import/commit?file_name=第7批.csv",
+        &CommitImport::url(
+            &(),
+            &ImportQuery {
+                file_name: Some("第7批.csv".into()),
+                ..Default::default()
+            },
+        ),
         csv.clone().into_bytes(),
     )
     .await;
@@ -245,13 +260,22 @@ async fn batch_import(store: Arc<dyn Store>) {
     assert_eq!(done["references"].as_array().map(Vec::len), Some(3));
     assert_eq!(done["import"]["file_name"], "第7批.csv");
     assert_eq!(total(&coordinator).await, 3);
-    let (_, list) = call(&coordinator, "GET", "/api/v1/cases?batch=7", None).await;
+    let (_, list) = at::<ListCases>(
+        &coordinator,
+        &(),
+        &ListQuery {
+            batch: Some(7),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     assert_eq!(list["total"], 3);
 
     // The same batch again, even reordered: nothing new.
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/commit",
+        &plain_url::<CommitImport>(),
         csv.clone().into_bytes(),
     )
     .await;
@@ -263,7 +287,7 @@ async fn batch_import(store: Arc<dyn Store>) {
     let reordered = transfer_list(&[good[2], good[0], good[1]]);
     let (_, p) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         reordered.into_bytes(),
     )
     .await;
@@ -279,7 +303,7 @@ async fn batch_import(store: Arc<dyn Store>) {
     ]);
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/commit",
+        &plain_url::<CommitImport>(),
         overlap.clone().into_bytes(),
     )
     .await;
@@ -297,7 +321,12 @@ async fn batch_import(store: Arc<dyn Store>) {
         "句容市",
     )]);
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
-    let (s, p) = upload_raw(&coordinator, "/api/v1/import/preview", gbk.into_owned()).await;
+    let (s, p) = upload_raw(
+        &coordinator,
+        &plain_url::<PreviewImport>(),
+        gbk.into_owned(),
+    )
+    .await;
     assert_eq!((s, p["valid"].as_u64()), (StatusCode::OK, Some(1)), "{p}");
     assert!(
         p["encoding"].as_str().is_some_and(|e| e.starts_with("G")),
@@ -336,12 +365,23 @@ async fn batch_import(store: Arc<dyn Store>) {
         ws.write_string(1, c as u16, *v).expect("cell");
     }
     let xlsx = wb.save_to_buffer().expect("xlsx");
-    let (s, done) = upload_raw(&coordinator, "/api/v1/import/commit?file_name=a.xlsx", xlsx).await;
+    let (s, done) = upload_raw(
+        &coordinator,
+        &CommitImport::url(
+            &(),
+            &ImportQuery {
+                file_name: Some("a.xlsx".into()),
+                ..Default::default()
+            },
+        ),
+        xlsx,
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{done}");
     assert_eq!(total(&coordinator).await, 4);
 
     // Files that are no list at all.
-    let (s, v) = upload_raw(&coordinator, "/api/v1/import/preview", vec![]).await;
+    let (s, v) = upload_raw(&coordinator, &plain_url::<PreviewImport>(), vec![]).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -351,14 +391,14 @@ async fn batch_import(store: Arc<dyn Store>) {
     );
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         vec![0, 159, 146, 150, 0, 1, 2],
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         "名字,年龄\n张三,3\n".as_bytes().to_vec(),
     )
     .await;
@@ -366,7 +406,13 @@ async fn batch_import(store: Arc<dyn Store>) {
     // A file over the upload limit is refused before it is read; nothing is stored.
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/commit?file_name=big.csv",
+        &CommitImport::url(
+            &(),
+            &ImportQuery {
+                file_name: Some("big.csv".into()),
+                ..Default::default()
+            },
+        ),
         vec![b'x'; duban_api::IMPORT_MAX_BYTES + 1],
     )
     .await;

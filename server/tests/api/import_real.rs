@@ -5,24 +5,20 @@
 //! set once for a file lacking them; an old list imported as usual fires its ladder.
 
 use super::*;
+use duban_api::audit::{AuditQuery, SearchAudit};
+use duban_api::board::GetBoard;
+use duban_api::cases::GetCase;
+use duban_api::import::{CommitImport, ImportQuery, PreviewImport};
+use duban_api::keys::CaseKey;
+use duban_board::filter::BoardQuery;
 
 /// The query string's form of a value (RFC 3986 unreserved characters kept).
-fn encoded(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn with_edits(action: &str, edits: &Value, extra: &str) -> String {
-    format!(
-        "/api/v1/import/{action}?edits={}{extra}",
-        encoded(&edits.to_string())
-    )
+/// The import's query carrying these edits.
+fn with_edits(edits: &Value) -> ImportQuery {
+    ImportQuery {
+        edits: Some(edits.to_string()),
+        ..Default::default()
+    }
 }
 
 const ZONES: &[(&str, u32)] = &[
@@ -96,7 +92,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     assert_eq!(zone_rows, 55);
     let (s, p) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         csv.clone().into_bytes(),
     )
     .await;
@@ -147,7 +143,14 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     // Point 7: imported as historical, nothing of the ladder fires.
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/commit?historical=true&file_name=real.csv",
+        &CommitImport::url(
+            &(),
+            &ImportQuery {
+                historical: Some(true),
+                file_name: Some("real.csv".into()),
+                ..Default::default()
+            },
+        ),
         csv.into_bytes(),
     )
     .await;
@@ -164,11 +167,11 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     let report = state.sweep(state.now()).await.expect("sweep");
     assert_eq!((report.cases, report.steps), (0, 0), "no ladder at import");
     let id = ids[0].as_str().expect("id");
-    let (_, case) = call(&coordinator, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, case) = at::<GetCase>(&coordinator, &CaseKey::new(id), &(), None).await;
     assert!(case["historical"].is_string(), "shown on the case: {case}");
 
     // Point 2: the board counts zone cases in their city.
-    let (s, board) = call(&coordinator, "GET", "/api/v1/board", None).await;
+    let (s, board) = at::<GetBoard>(&coordinator, &(), &BoardQuery::default(), None).await;
     assert_eq!(s, StatusCode::OK, "{board}");
     let suzhou = board["areas"]
         .as_array()
@@ -186,7 +189,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
          4,18,N00004,2025/6/1,来电,某企业废水直排河道，河水发黑发臭。,昆山市开发区,某路4号,水\n";
     let (s, p) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         later.as_bytes().to_vec(),
     )
     .await;
@@ -208,7 +211,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     let before = total(&coordinator).await;
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/commit",
+        &plain_url::<CommitImport>(),
         later.as_bytes().to_vec(),
     )
     .await;
@@ -227,7 +230,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     });
     let (s, p) = upload_raw(
         &coordinator,
-        &with_edits("preview", &edits, ""),
+        &PreviewImport::url(&(), &with_edits(&edits)),
         later.as_bytes().to_vec(),
     )
     .await;
@@ -248,17 +251,27 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     assert_eq!(p["rows"][1]["division"], "320571");
     let (s, v) = upload_raw(
         &coordinator,
-        &with_edits("commit", &edits, "&file_name=b18.csv"),
+        &CommitImport::url(
+            &(),
+            &ImportQuery {
+                file_name: Some("b18.csv".into()),
+                ..with_edits(&edits)
+            },
+        ),
         later.as_bytes().to_vec(),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["case_ids"].as_array().map(Vec::len), Some(3));
     assert_eq!(total(&coordinator).await, before + 3);
-    let (s, trail) = call(
+    let (s, trail) = at::<SearchAudit>(
         &admin,
-        "GET",
-        "/api/v1/audit?action=import.commit&limit=1",
+        &(),
+        &AuditQuery {
+            action: Some("import.commit".into()),
+            limit: Some(1),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -273,7 +286,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     // An exclusion without a reason, or malformed edits, are refused with a code.
     let (s, v) = upload_raw(
         &coordinator,
-        &with_edits("preview", &json!({"exclude": {"2": " "}}), ""),
+        &PreviewImport::url(&(), &with_edits(&json!({"exclude": {"2": " "}}))),
         later.as_bytes().to_vec(),
     )
     .await;
@@ -286,7 +299,13 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     );
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview?edits=%7Bnope",
+        &PreviewImport::url(
+            &(),
+            &ImportQuery {
+                edits: Some("{nope".into()),
+                ..Default::default()
+            },
+        ),
         later.as_bytes().to_vec(),
     )
     .await;
@@ -304,7 +323,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
          2,W00002,某工地夜间施工噪声扰民，持续到凌晨。,镇江市京口区,某路2号,噪声\n";
     let (s, v) = upload_raw(
         &coordinator,
-        "/api/v1/import/preview",
+        &plain_url::<PreviewImport>(),
         bare.as_bytes().to_vec(),
     )
     .await;
@@ -318,7 +337,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
     let whole = json!({"channel": "来信", "batch_number": 19, "batch_date": "2025-06-03"});
     let (s, v) = upload_raw(
         &coordinator,
-        &with_edits("commit", &whole, ""),
+        &CommitImport::url(&(), &with_edits(&whole)),
         bare.as_bytes().to_vec(),
     )
     .await;
@@ -343,7 +362,7 @@ async fn real_transfer_lists(store: Arc<dyn Store>) {
             "苏州工业园区",
         ),
     ]);
-    let (s, v) = upload_raw(&coordinator, "/api/v1/import/commit", old.into_bytes()).await;
+    let (s, v) = upload_raw(&coordinator, &plain_url::<CommitImport>(), old.into_bytes()).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let report = state.sweep(state.now()).await.expect("sweep");
     assert!(report.cases >= 2 && report.steps > 0, "{report:?}");

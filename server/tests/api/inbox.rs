@@ -1,6 +1,7 @@
 //! The inbox when more waits than it lists.
 
 use super::*;
+use duban_api::inbox::GetInbox;
 
 /// More waiting than the inbox lists: the most urgent are listed, the count is the
 /// real one, and the overflow says where the rest are.
@@ -13,7 +14,7 @@ async fn inbox_overflow(store: Arc<dyn Store>) {
             .await
             .expect("case");
     }
-    let (s, inbox) = call(&coordinator, "GET", "/api/v1/inbox", None).await;
+    let (s, inbox) = at::<GetInbox>(&coordinator, &(), &(), None).await;
     assert_eq!(s, StatusCode::OK);
     let items = inbox["items"].as_array().expect("items");
     assert_eq!(

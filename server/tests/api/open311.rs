@@ -3,6 +3,10 @@
 //! JSON and XML.
 
 use super::*;
+use duban_api::audit::CaseAudit;
+use duban_api::cases::{ActOnCase, CaseComplainant, ComplainantQuery, CreateCase, GetCase};
+use duban_api::connect::CreateApiClient;
+use duban_api::keys::CaseKey;
 
 use duban_server::store::CaseFilter;
 use serde::Deserialize;
@@ -197,22 +201,11 @@ async fn open311(store: Arc<dyn Store>) {
     .await;
     let connect =
         |name: &str, kind: &str| json!({"name": name, "kind": kind, "reason": "接入随手拍应用"});
-    let (s, v) = call(
-        &admin,
-        "POST",
-        "/api/v1/admin/api-clients",
-        Some(connect("随手拍", "open311")),
-    )
-    .await;
+    let (s, v) = at::<CreateApiClient>(&admin, &(), &(), Some(connect("随手拍", "open311"))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let key = v["api_key"].as_str().expect("key").to_owned();
-    let (_, v) = call(
-        &admin,
-        "POST",
-        "/api/v1/admin/api-clients",
-        Some(connect("江苏12345", "hotline")),
-    )
-    .await;
+    let (_, v) =
+        at::<CreateApiClient>(&admin, &(), &(), Some(connect("江苏12345", "hotline"))).await;
     let hotline_key = v["api_key"].as_str().expect("key").to_owned();
 
     // Discovery: JSON.
@@ -419,13 +412,7 @@ async fn open311(store: Arc<dyn Store>) {
     assert_eq!(cases.len(), 1);
     let case_id = cases[0].id().to_string();
     assert_eq!(cases[0].reference().to_string(), first);
-    let (s, case) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{case_id}"),
-        None,
-    )
-    .await;
+    let (s, case) = at::<GetCase>(&coordinator, &CaseKey::new(&*case_id), &(), None).await;
     assert_eq!(s, StatusCode::OK, "{case}");
     assert_eq!(
         (
@@ -451,10 +438,12 @@ async fn open311(store: Arc<dyn Store>) {
             && content.contains("【举报对象名称】某建筑工地"),
         "{content}"
     );
-    let (_, person) = call(
+    let (_, person) = at::<CaseComplainant>(
         &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{case_id}/complainant?purpose=回访"),
+        &CaseKey::new(&*case_id),
+        &ComplainantQuery {
+            purpose: Some("回访".into()),
+        },
         None,
     )
     .await;
@@ -462,13 +451,7 @@ async fn open311(store: Arc<dyn Store>) {
         person.to_string().contains("张三") && person.to_string().contains("13912345678"),
         "the name and phone are kept for the office: {person}"
     );
-    let (_, trail) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{case_id}/audit"),
-        None,
-    )
-    .await;
+    let (_, trail) = at::<CaseAudit>(&coordinator, &CaseKey::new(&*case_id), &(), None).await;
     assert!(trail.to_string().contains("api:随手拍"), "{trail}");
 
     // A second report in XML, located by its address only (昆山市).
@@ -503,7 +486,7 @@ async fn open311(store: Arc<dyn Store>) {
     assert_eq!(kunshan.division().as_str(), "320583");
 
     // A case typed in by the office is not an Open311 request.
-    let (s, _) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (s, _) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
     assert_eq!(s, StatusCode::CREATED);
 
     // The list: newest first, only Open311 requests, no personal data.
@@ -686,9 +669,9 @@ async fn open311(store: Arc<dyn Store>) {
     // Dispatched: the lead unit answers for it; closed: the public summary.
     let act = |body: Value| {
         let coordinator = coordinator.clone();
-        let uri = format!("/api/v1/cases/{case_id}/actions");
+        let case = CaseKey::new(&*case_id);
         async move {
-            let (s, v) = call(&coordinator, "POST", &uri, Some(body)).await;
+            let (s, v) = at::<ActOnCase>(&coordinator, &case, &(), Some(body)).await;
             assert_eq!(s, StatusCode::OK, "{v}");
         }
     };

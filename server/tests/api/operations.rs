@@ -2,6 +2,13 @@
 //! rate limits, request ids and the append-only history.
 
 use super::*;
+use duban_api::calendar::CalendarYear;
+use duban_api::cases::{ListCases, ListQuery};
+use duban_api::inbox::GetInbox;
+use duban_api::incidents::ListIncidents;
+use duban_api::keys::YearKey;
+use duban_api::referrals::MyReferrals;
+use duban_api::routing::RoutingRules;
 
 #[tokio::test]
 async fn demo_loads_once() {
@@ -26,19 +33,28 @@ async fn demo_loads_once() {
     )
     .await;
     // The mechanisms are at work too.
-    let (_, incidents) = call(&app, "GET", "/api/v1/incidents", None).await;
+    let (_, incidents) = at::<ListIncidents>(&app, &(), &(), None).await;
     assert_eq!(incidents.as_array().map(Vec::len), Some(1));
-    let (_, referrals) = call(&app, "GET", "/api/v1/referrals", None).await;
+    let (_, referrals) = at::<MyReferrals>(&app, &(), &(), None).await;
     assert_eq!(referrals.as_array().map(Vec::len), Some(1));
-    let (_, inbox) = call(&app, "GET", "/api/v1/inbox", None).await;
+    let (_, inbox) = at::<GetInbox>(&app, &(), &(), None).await;
     assert!(inbox["total"].as_u64() > Some(0));
-    let (_, rules) = call(&app, "GET", "/api/v1/routing/rules", None).await;
+    let (_, rules) = at::<RoutingRules>(&app, &(), &(), None).await;
     assert!(
         rules["rules"]
             .as_array()
             .is_some_and(|r| r.iter().any(|r| r["kind"] == "supervise"))
     );
-    let (_, page) = call(&app, "GET", "/api/v1/cases?limit=200", None).await;
+    let (_, page) = at::<ListCases>(
+        &app,
+        &(),
+        &ListQuery {
+            limit: Some(200),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), first);
     let statuses: std::collections::HashSet<&str> =
@@ -182,11 +198,13 @@ async fn clients_over_their_rate_are_refused() {
             .expect("state")
             .with_rate_limit(3, 3);
         let app = router(state, None);
-        let from = |ip: [u8; 4], uri: &'static str| {
+        let calendar = CalendarYear::url(&YearKey::new(2026), &());
+        let from = |ip: [u8; 4], uri: &str| {
             let app = app.clone();
+            let uri = uri.to_owned();
             async move {
                 let mut req = Request::builder()
-                    .uri(uri)
+                    .uri(&uri)
                     .header("accept-language", "en")
                     .body(Body::empty())
                     .expect("request");
@@ -202,10 +220,10 @@ async fn clients_over_their_rate_are_refused() {
             }
         };
         for _ in 0..3 {
-            let (s, _, _) = from([10, 0, 0, 1], "/api/v1/calendar/2026").await;
+            let (s, _, _) = from([10, 0, 0, 1], &calendar).await;
             assert_eq!(s, StatusCode::OK);
         }
-        let (s, codes, retry) = from([10, 0, 0, 1], "/api/v1/calendar/2026").await;
+        let (s, codes, retry) = from([10, 0, 0, 1], &calendar).await;
         assert_eq!(
             (s, codes),
             (
@@ -215,10 +233,7 @@ async fn clients_over_their_rate_are_refused() {
         );
         assert!(retry.is_some(), "Retry-After");
         assert_eq!(from([10, 0, 0, 1], "/healthz").await.0, StatusCode::OK);
-        assert_eq!(
-            from([10, 0, 0, 2], "/api/v1/calendar/2026").await.0,
-            StatusCode::OK
-        );
+        assert_eq!(from([10, 0, 0, 2], &calendar).await.0, StatusCode::OK);
     })
     .await;
 }

@@ -1,6 +1,14 @@
 //! Personal data: who reads it, the audit of every read, and logs without it.
 
 use super::*;
+use duban_api::admin::{CreateUnit, CreateUser, ListUnits, ListUsers, UpdateUnit, UpdateUser};
+use duban_api::audit::{AuditQuery, CaseAudit, SearchAudit};
+use duban_api::cases::{
+    ActOnCase, CaseComplainant, CaseEvents, ComplainantQuery, CreateCase, ListQuery,
+};
+use duban_api::export::{ExportCsv, ExportXlsx};
+use duban_api::keys::{CaseKey, UnitKey, UserKey};
+use duban_api::session::{CurrentUser, Login};
 
 /// Personal data is masked everywhere but the audited complainant endpoint, every read
 /// and change is in the audit trail, exports and public outputs and logs carry none.
@@ -36,7 +44,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     case["complainant_phone"] = json!(PHONE);
     case["complainant_id_number"] = json!(ID.to_lowercase());
     case["content"] = json!("京口区某厂夜间偷排废气，我的电话13955501234，请尽快处理，谢谢。");
-    let (s, created) = call(&coordinator, "POST", "/api/v1/cases", Some(case.clone())).await;
+    let (s, created) = at::<CreateCase>(&coordinator, &(), &(), Some(case.clone())).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     let id = created["id"].as_str().expect("id").to_owned();
     let reference = created["reference"].as_str().expect("reference").to_owned();
@@ -44,7 +52,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     assert_eq!(created["complainant"]["id_number"], "1101************2X");
     let mut bad = case.clone();
     bad["complainant_id_number"] = json!("110105194912310021");
-    let (s, v) = call(&coordinator, "POST", "/api/v1/cases", Some(bad)).await;
+    let (s, v) = at::<CreateCase>(&coordinator, &(), &(), Some(bad)).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -57,46 +65,37 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         "errors do not echo ID numbers"
     );
 
-    let (s, _) = call(
+    let (s, _) = at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/actions"),
+        &CaseKey::new(&*id),
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3211", "note": "属地办理"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
 
     // Reading the person: allowed roles get it, each read is recorded; others never.
-    let person_uri = format!("/api/v1/cases/{id}/complainant?purpose=%E5%9B%9E%E8%AE%BF");
-    let (s, person) = call(&handler, "GET", &person_uri, None).await;
+    let case = CaseKey::new(&*id);
+    let purpose = ComplainantQuery {
+        purpose: Some("回访".into()),
+    };
+    let (s, person) = at::<CaseComplainant>(&handler, &case, &purpose, None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         (&person["name"], &person["phone"], &person["id_number"]),
         (&json!(NAME), &json!(PHONE), &json!(ID))
     );
-    let (s, v) = call(&supervisor, "GET", &person_uri, None).await;
+    let (s, v) = at::<CaseComplainant>(&supervisor, &case, &purpose, None).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::FORBIDDEN, vec!["role.forbidden".to_owned()])
     );
-    let (_, events) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{id}/events"),
-        None,
-    )
-    .await;
+    let (_, events) = at::<CaseEvents>(&coordinator, &CaseKey::new(&*id), &(), None).await;
     let opening = events[0]["case"]["complainant"].to_string();
     assert!(!opening.contains(PHONE) && !opening.contains(NAME) && !opening.contains(ID));
 
     // The case's audit trail: who, when, from where and why.
-    let (s, trail) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{id}/audit"),
-        None,
-    )
-    .await;
+    let (s, trail) = at::<CaseAudit>(&coordinator, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(s, StatusCode::OK, "{trail}");
     let actions: Vec<&str> = trail
         .as_array()
@@ -131,54 +130,106 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         !trail.to_string().contains(PHONE),
         "the trail holds no personal data"
     );
-    let (s, _) = call(
-        &supervisor,
-        "GET",
-        &format!("/api/v1/cases/{id}/audit"),
-        None,
-    )
-    .await;
+    let (s, _) = at::<CaseAudit>(&supervisor, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // The searchable trail for administrators.
-    let (s, page) = call(&admin, "GET", "/api/v1/audit?action=case.&limit=1", None).await;
+    let (s, page) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            action: Some("case.".into()),
+            limit: Some(1),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert_eq!(
         (page["total"].as_u64(), page["items"][0]["action"].as_str()),
         (Some(2), Some("case.dispatch"))
     );
     let before = page["next_cursor"].as_str().expect("cursor");
-    let (_, next) = call(
+    let (_, next) = at::<SearchAudit>(
         &admin,
-        "GET",
-        &format!("/api/v1/audit?action=case.&before={before}"),
+        &(),
+        &AuditQuery {
+            action: Some("case.".into()),
+            before: Some(before.parse().expect("cursor")),
+            ..Default::default()
+        },
         None,
     )
     .await;
     assert_eq!(next["items"][0]["action"], "case.create");
-    let (_, logins) = call(
+    let (_, logins) = at::<SearchAudit>(
         &admin,
-        "GET",
-        "/api/v1/audit?action=auth.login&actor=p.handler",
+        &(),
+        &AuditQuery {
+            action: Some("auth.login".into()),
+            actor: Some("p.handler".into()),
+            ..Default::default()
+        },
         None,
     )
     .await;
     assert_eq!(logins["total"], 1);
-    let (_, found) = call(&admin, "GET", &format!("/api/v1/audit?q={reference}"), None).await;
-    assert_eq!(found["total"], 3);
-    let (_, none) = call(&admin, "GET", "/api/v1/audit?q=%25", None).await;
-    assert_eq!(none["total"], 0, "% is matched literally");
-    let (_, old) = call(&admin, "GET", "/api/v1/audit?to=2000-01-01", None).await;
-    assert_eq!(old["total"], 0);
-    let (_, recent) = call(
+    let (_, found) = at::<SearchAudit>(
         &admin,
-        "GET",
-        "/api/v1/audit?from=2000-01-01&to=2199-12-31",
+        &(),
+        &AuditQuery {
+            q: Some(reference.clone()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
+    assert_eq!(found["total"], 3);
+    let (_, none) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            q: Some("%".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
+    assert_eq!(none["total"], 0, "% is matched literally");
+    let (_, old) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            to: Some("2000-01-01".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
+    assert_eq!(old["total"], 0);
+    let (_, recent) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            from: Some("2000-01-01".into()),
+            to: Some("2199-12-31".into()),
+            ..Default::default()
+        },
         None,
     )
     .await;
     assert!(recent["total"].as_u64() > Some(5));
-    let (s, v) = call(&admin, "GET", "/api/v1/audit?from=2025-13-01", None).await;
+    let (s, v) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            from: Some("2025-13-01".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -186,11 +237,15 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             vec!["from.invalid".to_owned()]
         )
     );
-    let (s, _) = call(&coordinator, "GET", "/api/v1/audit", None).await;
+    let (s, _) = at::<SearchAudit>(&coordinator, &(), &AuditQuery::default(), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // Exports: the filtered list, no complainant, digit runs in the text masked.
-    let (s, csv_text) = get_text(&coordinator, "/api/v1/cases/export.csv?batch=3").await;
+    let batch3 = ListQuery {
+        batch: Some(3),
+        ..Default::default()
+    };
+    let (s, csv_text) = get_text(&coordinator, &ExportCsv::url(&(), &batch3)).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         csv_text.starts_with('\u{feff}')
@@ -219,17 +274,20 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         csv_text.contains("举报人（脱敏）") && row.contains("欧**") && row.contains(&masked_phone),
         "{csv_text}"
     );
-    let (s, theirs) = get_text(&supervisor, "/api/v1/cases/export.csv?batch=3").await;
+    let (s, theirs) = get_text(&supervisor, &ExportCsv::url(&(), &batch3)).await;
     assert_eq!(s, StatusCode::OK);
     assert!(theirs.contains(&reference), "{theirs}");
     assert!(
         !theirs.contains("举报人") && !theirs.contains("欧**") && !theirs.contains(&masked_phone),
         "{theirs}"
     );
-    let (s, v) = call(
+    let (s, v) = at::<ExportCsv>(
         &coordinator,
-        "GET",
-        "/api/v1/cases/export.csv?batch=0",
+        &(),
+        &ListQuery {
+            batch: Some(0),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -241,7 +299,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         )
     );
     // The same table as a workbook.
-    let (s, book) = get_bytes(&coordinator, "/api/v1/cases/export.xlsx?batch=3").await;
+    let (s, book) = get_bytes(&coordinator, &ExportXlsx::url(&(), &batch3)).await;
     assert_eq!(s, StatusCode::OK);
     use calamine::Reader as _;
     let mut book: calamine::Xlsx<_> =
@@ -255,7 +313,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     }
     let foreign =
         Client::signed_in(&app, &state, "p.foreign", Role::Handler, Some("gov-3201")).await;
-    let (_, theirs) = get_text(&foreign, "/api/v1/cases/export.csv").await;
+    let (_, theirs) = get_text(&foreign, &ExportCsv::url(&(), &ListQuery::default())).await;
     assert!(
         !theirs.contains(&reference),
         "exports keep to the jurisdiction"
@@ -275,10 +333,10 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     }
 
     // Accounts through the API, every change with a reason and an audit entry.
-    let (s, made) = call(
+    let (s, made) = at::<CreateUser>(
         &admin,
-        "POST",
-        "/api/v1/admin/users",
+        &(),
+        &(),
         Some(
             json!({"username": "wang.wu", "display_name": "王五", "role": "handler",
                     "unit_id": "gov-3211", "password": "first pass at duban", "reason": "新到岗"}),
@@ -288,10 +346,10 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     assert_eq!(s, StatusCode::CREATED, "{made}");
     let uid = made["id"].as_str().expect("id").to_owned();
     assert!(made.get("password_hash").is_none());
-    let (s, v) = call(
+    let (s, v) = at::<CreateUser>(
         &admin,
-        "POST",
-        "/api/v1/admin/users",
+        &(),
+        &(),
         Some(json!({"username": "wang.wu", "role": "leader", "password": "whatever it takes"})),
     )
     .await;
@@ -302,10 +360,10 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             vec!["username.taken".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<CreateUser>(
         &admin,
-        "POST",
-        "/api/v1/admin/users",
+        &(),
+        &(),
         Some(json!({"username": "zhao.liu", "role": "chief", "password": "whatever it takes"})),
     )
     .await;
@@ -319,8 +377,8 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     let wang = {
         let (s, v, cookies) = call_raw(
             &app,
-            "POST",
-            "/api/v1/auth/login",
+            Login::METHOD.as_str(),
+            Login::PATH,
             Some(json!({"username": "wang.wu", "password": "first pass at duban"})),
             &[],
         )
@@ -333,11 +391,11 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         }
     };
     assert_eq!(
-        call(&wang, "GET", "/api/v1/auth/me", None).await.0,
+        at::<CurrentUser>(&wang, &(), &(), None).await.0,
         StatusCode::OK
     );
-    let patch_uri = format!("/api/v1/admin/users/{uid}");
-    let (s, v) = call(&admin, "PATCH", &patch_uri, Some(json!({"role": "leader"}))).await;
+    let user = UserKey::new(&*uid);
+    let (s, v) = at::<UpdateUser>(&admin, &user, &(), Some(json!({"role": "leader"}))).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -345,10 +403,10 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             vec!["reason.required".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<UpdateUser>(
         &admin,
-        "PATCH",
-        &patch_uri,
+        &user,
+        &(),
         Some(json!({"role": "leader", "unit_id": "prov-coord", "reason": "调任"})),
     )
     .await;
@@ -358,27 +416,27 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
         "{v}"
     );
     assert_eq!(
-        call(&wang, "GET", "/api/v1/auth/me", None).await.0,
+        at::<CurrentUser>(&wang, &(), &(), None).await.0,
         StatusCode::OK
     );
-    let (s, _) = call(
+    let (s, _) = at::<UpdateUser>(
         &admin,
-        "PATCH",
-        &patch_uri,
+        &user,
+        &(),
         Some(json!({"disabled": true, "reason": "离职"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
-        call(&wang, "GET", "/api/v1/auth/me", None).await.0,
+        at::<CurrentUser>(&wang, &(), &(), None).await.0,
         StatusCode::UNAUTHORIZED,
         "disabling ends the sessions"
     );
-    let (_, me) = call(&admin, "GET", "/api/v1/auth/me", None).await;
-    let (s, v) = call(
+    let (_, me) = at::<CurrentUser>(&admin, &(), &(), None).await;
+    let (s, v) = at::<UpdateUser>(
         &admin,
-        "PATCH",
-        &format!("/api/v1/admin/users/{}", me["id"].as_str().expect("id")),
+        &UserKey::new(me["id"].as_str().expect("id")),
+        &(),
         Some(json!({"role": "leader", "reason": "试试"})),
     )
     .await;
@@ -389,20 +447,30 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             vec!["user.self_lockout".to_owned()]
         )
     );
-    let (s, _) = call(
+    let (s, _) = at::<UpdateUser>(
         &admin,
-        "PATCH",
-        "/api/v1/admin/users/nobody",
+        &UserKey::new("nobody"),
+        &(),
         Some(json!({"reason": "x"})),
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (_, users) = call(&admin, "GET", "/api/v1/admin/users", None).await;
+    let (_, users) = at::<ListUsers>(&admin, &(), &(), None).await;
     assert!(users.as_array().is_some_and(|u| {
         u.iter()
             .any(|u| u["username"] == "wang.wu" && u["disabled"] == true)
     }));
-    let (_, changes) = call(&admin, "GET", "/api/v1/audit?action=user.&q=wang.wu", None).await;
+    let (_, changes) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            action: Some("user.".into()),
+            q: Some("wang.wu".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     let reasons: Vec<&str> = changes["items"]
         .as_array()
         .expect("items")
@@ -416,10 +484,10 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     );
 
     // Units: add one below 镇江市; the handler's jurisdiction grows with it.
-    let (s, unit) = call(
+    let (s, unit) = at::<CreateUnit>(
         &admin,
-        "POST",
-        "/api/v1/admin/units",
+        &(),
+        &(),
         Some(
             json!({"id": "dept-zj-hb", "name": "镇江市生态环境局", "kind": "department",
                     "parent": "gov-3211", "reason": "新增承办单位"}),
@@ -428,10 +496,10 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{unit}");
     assert!(state.subtree("gov-3211").iter().any(|u| u == "dept-zj-hb"));
-    let (s, v) = call(
+    let (s, v) = at::<CreateUnit>(
         &admin,
-        "POST",
-        "/api/v1/admin/units",
+        &(),
+        &(),
         Some(json!({"id": "dept-zj-hb", "name": "重复", "kind": "department", "reason": "x"})),
     )
     .await;
@@ -442,12 +510,7 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             vec!["unit.id_taken".to_owned()]
         )
     );
-    let (s, v) = call(
-        &admin,
-        "PATCH",
-        "/api/v1/admin/units/gov-3211",
-        Some(json!({"name": "镇江市人民政府", "kind": "government", "parent": "dept-zj-hb", "reason": "x"})),
-    )
+    let (s, v) = at::<UpdateUnit>(&admin, &UnitKey::new("gov-3211"), &(), Some(json!({"name": "镇江市人民政府", "kind": "government", "parent": "dept-zj-hb", "reason": "x"})))
     .await;
     assert_eq!(
         (s, codes(&v)),
@@ -456,23 +519,27 @@ async fn privacy_and_audit(store: Arc<dyn Store>) {
             vec!["unit.parent_cycle".to_owned()]
         )
     );
-    let (s, v) = call(
-        &admin,
-        "PATCH",
-        "/api/v1/admin/units/dept-zj-hb",
-        Some(json!({"name": "镇江市生态环境局（京口）", "kind": "department", "parent": "gov-3211", "reason": "更名"})),
-    )
+    let (s, v) = at::<UpdateUnit>(&admin, &UnitKey::new("dept-zj-hb"), &(), Some(json!({"name": "镇江市生态环境局（京口）", "kind": "department", "parent": "gov-3211", "reason": "更名"})))
     .await;
     assert_eq!(
         (s, v["name"].as_str()),
         (StatusCode::OK, Some("镇江市生态环境局（京口）"))
     );
-    let (_, units) = call(&coordinator, "GET", "/api/v1/units", None).await;
+    let (_, units) = at::<ListUnits>(&coordinator, &(), &(), None).await;
     assert!(units.as_array().is_some_and(|u| {
         u.iter()
             .any(|u| u["id"] == "dept-zj-hb" && u["name"] == "镇江市生态环境局（京口）")
     }));
-    let (_, trail) = call(&admin, "GET", "/api/v1/audit?action=unit.", None).await;
+    let (_, trail) = at::<SearchAudit>(
+        &admin,
+        &(),
+        &AuditQuery {
+            action: Some("unit.".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     assert_eq!(trail["total"], 2);
 }
 

@@ -1,6 +1,11 @@
 //! Repeat complaints: found, confirmed and merged.
 
 use super::*;
+use duban_api::cases::{ActOnCase, CaseEvents, CreateCase, GetCase};
+use duban_api::keys::CaseKey;
+use duban_api::repeats::{
+    CaseRepeats, CheckRepeats, MergeRepeat, RepeatSettings, UpdateRepeatSettings,
+};
 
 /// Repeat complaints: candidates with their reasons for a draft and a stored case; a
 /// confirmed merge keeps both histories and marks the primary 重复信访件.
@@ -19,7 +24,7 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
     .await;
     let handler =
         Client::signed_in(&app, &state, "r.handler", Role::Handler, Some("gov-3211")).await;
-    let (_, a) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (_, a) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
     let a_id = a["id"].as_str().expect("id").to_owned();
     let mut other = valid_case();
     other["content"] = json!("丹阳市某印染厂废水直排河道，河水发黑发臭，鱼都死了。");
@@ -28,14 +33,14 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
     other["complainant_phone"] = json!("13800001111");
     other["lat"] = json!(32.0);
     other["lon"] = json!(119.6);
-    call(&coordinator, "POST", "/api/v1/cases", Some(other.clone())).await;
+    at::<CreateCase>(&coordinator, &(), &(), Some(other.clone())).await;
 
     // The same factory again, worded differently by the same caller.
     let mut again = valid_case();
     again["content"] =
         json!("京口区那家化工企业又在夜里偷排废气了，味道刺鼻，上次反映的问题还没解决。");
     again["sender_ref"] = json!("D030999");
-    let (s, found) = call(&coordinator, "POST", "/api/v1/repeats", Some(again.clone())).await;
+    let (s, found) = at::<CheckRepeats>(&coordinator, &(), &(), Some(again.clone())).await;
     assert_eq!(s, StatusCode::OK, "{found}");
     let first = &found[0];
     assert_eq!(first["case_id"], a_id.as_str(), "{found}");
@@ -47,7 +52,7 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
         !found.to_string().contains("13912345678"),
         "no phone in candidates"
     );
-    let (s, _) = call(&handler, "POST", "/api/v1/repeats", Some(again.clone())).await;
+    let (s, _) = at::<CheckRepeats>(&handler, &(), &(), Some(again.clone())).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let mut unrelated = again.clone();
     unrelated["content"] = json!("南京市鼓楼区某酒吧深夜噪声扰民，音乐声很大。");
@@ -55,18 +60,12 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
     unrelated["complainant_phone"] = json!("13700002222");
     unrelated["lat"] = json!(32.06);
     unrelated["lon"] = json!(118.77);
-    let (_, none) = call(&coordinator, "POST", "/api/v1/repeats", Some(unrelated)).await;
+    let (_, none) = at::<CheckRepeats>(&coordinator, &(), &(), Some(unrelated)).await;
     assert_eq!(none, json!([]), "{none}");
 
-    let (_, b) = call(&coordinator, "POST", "/api/v1/cases", Some(again)).await;
+    let (_, b) = at::<CreateCase>(&coordinator, &(), &(), Some(again)).await;
     let b_id = b["id"].as_str().expect("id").to_owned();
-    let (s, cands) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{b_id}/repeats"),
-        None,
-    )
-    .await;
+    let (s, cands) = at::<CaseRepeats>(&coordinator, &CaseKey::new(&*b_id), &(), None).await;
     assert_eq!(s, StatusCode::OK, "{cands}");
     assert_eq!(cands[0]["case_id"], a_id.as_str(), "{cands}");
     assert!(
@@ -74,11 +73,11 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
         "a case is no repeat of itself"
     );
 
-    let merge_uri = format!("/api/v1/cases/{b_id}/merge");
-    let (s, v) = call(
+    let b_case = CaseKey::new(&*b_id);
+    let (s, v) = at::<MergeRepeat>(
         &coordinator,
-        "POST",
-        &merge_uri,
+        &b_case,
+        &(),
         Some(json!({"primary": b_id, "reason": "重复"})),
     )
     .await;
@@ -90,14 +89,14 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
         ),
         "{v}"
     );
-    let (s, v) = call(&handler, "POST", &merge_uri, Some(json!({"primary": a_id}))).await;
+    let (s, v) = at::<MergeRepeat>(&handler, &b_case, &(), Some(json!({"primary": a_id}))).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     // People name the primary by its reference, and say why.
     let a_ref = a["reference"].as_str().expect("reference").to_owned();
-    let (s, v) = call(
+    let (s, v) = at::<MergeRepeat>(
         &coordinator,
-        "POST",
-        &merge_uri,
+        &b_case,
+        &(),
         Some(json!({"primary": a_ref, "reason": " "})),
     )
     .await;
@@ -109,10 +108,10 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
         ),
         "{v}"
     );
-    let (s, v) = call(
+    let (s, v) = at::<MergeRepeat>(
         &coordinator,
-        "POST",
-        &merge_uri,
+        &b_case,
+        &(),
         Some(json!({"primary": "JS-2026-B99-9999", "reason": "重复"})),
     )
     .await;
@@ -125,27 +124,21 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
         "{v}"
     );
     // The case page's merge action takes the same way, so the primary is marked too.
-    let (s, merged) = call(
+    let (s, merged) = at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{b_id}/actions"),
+        &CaseKey::new(&*b_id),
+        &(),
         Some(json!({"action": "merge", "primary": a_ref, "reason": "同一企业同一问题"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{merged}");
     assert_eq!(merged["status"], "merged");
-    let (_, primary) = call(&coordinator, "GET", &format!("/api/v1/cases/{a_id}"), None).await;
+    let (_, primary) = at::<GetCase>(&coordinator, &CaseKey::new(&*a_id), &(), None).await;
     assert!(
         primary["key_classes"].to_string().contains("repeated"),
         "{primary}"
     );
-    let (_, events) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{a_id}/events"),
-        None,
-    )
-    .await;
+    let (_, events) = at::<CaseEvents>(&coordinator, &CaseKey::new(&*a_id), &(), None).await;
     assert!(
         events.to_string().contains("repeat_attached")
             && events
@@ -153,13 +146,7 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
                 .contains(b["reference"].as_str().expect("ref")),
         "{events}"
     );
-    let (_, events) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{b_id}/events"),
-        None,
-    )
-    .await;
+    let (_, events) = at::<CaseEvents>(&coordinator, &CaseKey::new(&*b_id), &(), None).await;
     assert!(
         events.to_string().contains("\"type\":\"received\""),
         "the repeat keeps its history: {events}"
@@ -171,28 +158,22 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
         "the repeat's history names its primary: {events}"
     );
     // Merged cases are no longer candidates.
-    let (_, cands) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{a_id}/repeats"),
-        None,
-    )
-    .await;
+    let (_, cands) = at::<CaseRepeats>(&coordinator, &CaseKey::new(&*a_id), &(), None).await;
     assert!(!cands.to_string().contains(&b_id), "{cands}");
 
     // Settings: administrators only, checked by the crate.
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRepeatSettings>(
         &coordinator,
-        "PUT",
-        "/api/v1/repeats/settings",
+        &(),
+        &(),
         Some(json!({"settings": {"window_days": 30}, "reason": "缩短"})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRepeatSettings>(
         &admin,
-        "PUT",
-        "/api/v1/repeats/settings",
+        &(),
+        &(),
         Some(json!({"settings": {"window_days": 0}, "reason": "试"})),
     )
     .await;
@@ -204,18 +185,16 @@ async fn repeat_complaints(store: Arc<dyn Store>) {
         ),
         "{v}"
     );
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRepeatSettings>(
         &admin,
-        "PUT",
-        "/api/v1/repeats/settings",
+        &(),
+        &(),
         Some(json!({"settings": {"window_days": 30}, "reason": "缩短窗口"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
-        call(&coordinator, "GET", "/api/v1/repeats/settings", None)
-            .await
-            .1["window_days"],
+        at::<RepeatSettings>(&coordinator, &(), &(), None).await.1["window_days"],
         30
     );
 }

@@ -4,6 +4,13 @@
 
 use super::*;
 use chrono::{DateTime, TimeDelta, Utc};
+use duban_api::admin::{CreateUser, UpdateUser};
+use duban_api::audit::{AuditQuery, SearchAudit};
+use duban_api::cases::{CreateCase, ListCases, ListQuery};
+use duban_api::inbox::GetInbox;
+use duban_api::keys::UserKey;
+use duban_api::session::{CurrentUser, Login};
+use duban_api::sessions::{EndUserSession, EndUserSessions, ListUserSessions, SessionKey};
 use duban_server::auth::Role;
 use std::sync::Mutex;
 
@@ -25,16 +32,12 @@ async fn pinned(
         .await
         .expect("state");
     let app = router(state.clone(), None);
-    let at = move |after: TimeDelta| {
+    let set_clock = move |after: TimeDelta| {
         let t = t0 + after;
         *clock.lock().expect("clock") = t;
         t
     };
-    (state, app, at, t0)
-}
-
-async fn get(client: &Client, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, Value) {
-    call_with(client, "GET", uri, None, headers).await
+    (state, app, set_clock, t0)
 }
 
 fn minutes(m: i64) -> TimeDelta {
@@ -42,23 +45,23 @@ fn minutes(m: i64) -> TimeDelta {
 }
 
 async fn idle_end(store: Arc<dyn Store>) {
-    let (state, app, at, _) = pinned(store).await;
+    let (state, app, set_clock, _) = pinned(store).await;
     let coord = Client::signed_in(&app, &state, "i.coord", Role::Coordinator, None).await;
 
     // The browser learns the idle time to warn before it.
-    let (s, me) = get(&coord, "/api/v1/auth/me", &[]).await;
+    let (s, me) = at::<CurrentUser>(&coord, &(), &(), None).await;
     assert_eq!(
         (s, me["idle_seconds"].as_u64()),
         (StatusCode::OK, Some(1800))
     );
 
     // Polling does not count as use: 20 minutes in, a background read is answered…
-    at(minutes(20));
-    let (s, v) = get(&coord, "/api/v1/inbox", &[BACKGROUND]).await;
+    set_clock(minutes(20));
+    let (s, v) = at_with::<GetInbox>(&coord, &(), &(), None, &[BACKGROUND]).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     // …but 32 minutes after sign-in the session has ended, and its row is gone.
-    at(minutes(32));
-    let (s, v) = get(&coord, "/api/v1/cases", &[]).await;
+    set_clock(minutes(32));
+    let (s, v) = at::<ListCases>(&coord, &(), &ListQuery::default(), None).await;
     assert_eq!(
         (s, codes(&v), v["errors"][0]["field"].as_str()),
         (
@@ -67,7 +70,7 @@ async fn idle_end(store: Arc<dyn Store>) {
             Some("session")
         )
     );
-    let (s, v) = get(&coord, "/api/v1/auth/me", &[]).await;
+    let (s, v) = at::<CurrentUser>(&coord, &(), &(), None).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::UNAUTHORIZED, vec!["auth.required".to_owned()])
@@ -77,17 +80,17 @@ async fn idle_end(store: Arc<dyn Store>) {
     // last, hours past what one idle time would allow.
     let coord = Client::login(&app, "i.coord").await;
     for step in 1..=6 {
-        at(minutes(32 + 25 * step));
-        let (s, v) = get(&coord, "/api/v1/cases", &[]).await;
+        set_clock(minutes(32 + 25 * step));
+        let (s, v) = at::<ListCases>(&coord, &(), &ListQuery::default(), None).await;
         assert_eq!(s, StatusCode::OK, "step {step}: {v}");
     }
     // A state-changing request counts too (and is refused only for its content).
-    at(minutes(32 + 25 * 7));
-    let (s, v) = call(&coord, "POST", "/api/v1/cases", Some(json!({}))).await;
+    set_clock(minutes(32 + 25 * 7));
+    let (s, v) = at::<CreateCase>(&coord, &(), &(), Some(json!({}))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     // Idle past the limit, a background request is told so as well.
-    at(minutes(32 + 25 * 7 + 32));
-    let (s, v) = get(&coord, "/api/v1/inbox", &[BACKGROUND]).await;
+    set_clock(minutes(32 + 25 * 7 + 32));
+    let (s, v) = at_with::<GetInbox>(&coord, &(), &(), None, &[BACKGROUND]).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::UNAUTHORIZED, vec!["session.idle".to_owned()])
@@ -97,11 +100,11 @@ async fn idle_end(store: Arc<dyn Store>) {
     // minutes after a use 30 seconds past the last write, it is alive.
     let coord = Client::login(&app, "i.coord").await;
     let start = minutes(32 + 25 * 7 + 32);
-    at(start + TimeDelta::seconds(30));
-    let (s, _) = get(&coord, "/api/v1/cases", &[]).await;
+    set_clock(start + TimeDelta::seconds(30));
+    let (s, _) = at::<ListCases>(&coord, &(), &ListQuery::default(), None).await;
     assert_eq!(s, StatusCode::OK);
-    at(start + TimeDelta::seconds(30) + minutes(30));
-    let (s, v) = get(&coord, "/api/v1/cases", &[]).await;
+    set_clock(start + TimeDelta::seconds(30) + minutes(30));
+    let (s, v) = at::<ListCases>(&coord, &(), &ListQuery::default(), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 
     // The lifetime still ends a session that is used all along.
@@ -110,12 +113,12 @@ async fn idle_end(store: Arc<dyn Store>) {
     let mut used = signed;
     while used < signed + TimeDelta::hours(12) - minutes(20) {
         used += minutes(20);
-        at(used);
-        let (s, _) = get(&coord, "/api/v1/cases", &[]).await;
+        set_clock(used);
+        let (s, _) = at::<ListCases>(&coord, &(), &ListQuery::default(), None).await;
         assert_eq!(s, StatusCode::OK);
     }
-    at(signed + TimeDelta::hours(12));
-    let (s, v) = get(&coord, "/api/v1/cases", &[]).await;
+    set_clock(signed + TimeDelta::hours(12));
+    let (s, v) = at::<ListCases>(&coord, &(), &ListQuery::default(), None).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::UNAUTHORIZED, vec!["auth.required".to_owned()])
@@ -124,17 +127,17 @@ async fn idle_end(store: Arc<dyn Store>) {
     // `--idle-minutes 0`: no idle end, and the browser is told so.
     let no_idle = router(state.clone().with_idle_minutes(0), None);
     let coord = Client::login(&no_idle, "i.coord").await;
-    let (_, me) = get(&coord, "/api/v1/auth/me", &[]).await;
+    let (_, me) = at::<CurrentUser>(&coord, &(), &(), None).await;
     assert_eq!(me["idle_seconds"].as_u64(), Some(0));
-    at(signed + TimeDelta::hours(17));
-    let (s, v) = get(&coord, "/api/v1/cases", &[]).await;
+    set_clock(signed + TimeDelta::hours(17));
+    let (s, v) = at::<ListCases>(&coord, &(), &ListQuery::default(), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 
 both!(idle_end, "idle sign-out test" => idle_end_on_sqlite, idle_end_on_postgres);
 
 async fn admin_sessions(store: Arc<dyn Store>) {
-    let (state, app, at, t0) = pinned(store).await;
+    let (state, app, set_clock, t0) = pinned(store).await;
     let admin = Client::signed_in(&app, &state, "a.admin", Role::Admin, None).await;
     let coord = Client::signed_in(&app, &state, "a.coord", Role::Coordinator, None).await;
     let coord_id = state
@@ -145,11 +148,11 @@ async fn admin_sessions(store: Arc<dyn Store>) {
         .expect("a.coord")
         .id;
     // A second session from another browser, a minute later.
-    at(minutes(1));
+    set_clock(minutes(1));
     let (s, v, cookies) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/login",
+        Login::METHOD.as_str(),
+        Login::PATH,
         Some(json!({"username": "a.coord", "password": PASSWORD})),
         &[(
             "user-agent",
@@ -165,11 +168,11 @@ async fn admin_sessions(store: Arc<dyn Store>) {
             v["csrf_token"].as_str().expect("csrf").to_owned(),
         )),
     };
-    at(minutes(3));
-    let _ = get(&phone, "/api/v1/cases", &[]).await;
+    set_clock(minutes(3));
+    let _ = at::<ListCases>(&phone, &(), &ListQuery::default(), None).await;
 
-    let uri = format!("/api/v1/admin/users/{coord_id}/sessions");
-    let (s, list) = get(&admin, &uri, &[]).await;
+    let user = UserKey::new(coord_id.to_string());
+    let (s, list) = at::<ListUserSessions>(&admin, &user, &(), None).await;
     assert_eq!(s, StatusCode::OK, "{list}");
     let list = list.as_array().expect("list").clone();
     assert_eq!(list.len(), 2, "{list:?}");
@@ -216,7 +219,7 @@ async fn admin_sessions(store: Arc<dyn Store>) {
         )
     );
     let phone_session = newest["id"].as_str().expect("id").to_owned();
-    let (_, phone_me) = get(&phone, "/api/v1/auth/me", &[]).await;
+    let (_, phone_me) = at::<CurrentUser>(&phone, &(), &(), None).await;
     let token_of =
         |c: &Client| c.session.as_ref().expect("session").0["duban_session=".len()..].to_owned();
     let listed = serde_json::to_string(&list).expect("json");
@@ -228,61 +231,85 @@ async fn admin_sessions(store: Arc<dyn Store>) {
     assert_eq!(phone_me["username"], "a.coord");
 
     // Only administrators.
-    let (s, _) = get(&coord, &uri, &[]).await;
+    let (s, _) = at::<ListUserSessions>(&coord, &user, &(), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = call(&coord, "DELETE", &uri, None).await;
+    let (s, _) = at::<EndUserSessions>(&coord, &user, &(), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = get(&admin, "/api/v1/admin/users/nobody/sessions", &[]).await;
+    let (s, v) = at::<ListUserSessions>(&admin, &UserKey::new("nobody"), &(), None).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::NOT_FOUND, vec!["user.not_found".to_owned()])
     );
 
     // One session ended by its id: that browser is signed out, the other is not.
-    let (s, v) = call(&admin, "DELETE", &format!("{uri}/{phone_session}"), None).await;
+    let (s, v) = at::<EndUserSession>(
+        &admin,
+        &SessionKey {
+            id: user.id.clone(),
+            session_id: phone_session.clone(),
+        },
+        &(),
+        None,
+    )
+    .await;
     assert_eq!((s, v["ended"].as_u64()), (StatusCode::OK, Some(1)), "{v}");
-    let (s, _) = get(&phone, "/api/v1/auth/me", &[]).await;
+    let (s, _) = at::<CurrentUser>(&phone, &(), &(), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, _) = get(&coord, "/api/v1/auth/me", &[]).await;
+    let (s, _) = at::<CurrentUser>(&coord, &(), &(), None).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = call(&admin, "DELETE", &format!("{uri}/{phone_session}"), None).await;
+    let (s, v) = at::<EndUserSession>(
+        &admin,
+        &SessionKey {
+            id: user.id.clone(),
+            session_id: phone_session.clone(),
+        },
+        &(),
+        None,
+    )
+    .await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::NOT_FOUND, vec!["session.not_found".to_owned()])
     );
     // Another user's session cannot be named under this one.
-    let (_, mine) = get(
+    let admin_id = state
+        .store
+        .user_by_username("a.admin")
+        .await
+        .expect("user")
+        .expect("a.admin")
+        .id;
+    let (_, mine) =
+        at::<ListUserSessions>(&admin, &UserKey::new(admin_id.to_string()), &(), None).await;
+    let admin_session = mine[0]["id"].as_str().expect("id");
+    let (s, _) = at::<EndUserSession>(
         &admin,
-        &format!(
-            "/api/v1/admin/users/{}/sessions",
-            state
-                .store
-                .user_by_username("a.admin")
-                .await
-                .expect("user")
-                .expect("a.admin")
-                .id
-        ),
-        &[],
+        &SessionKey {
+            id: user.id.clone(),
+            session_id: admin_session.to_owned(),
+        },
+        &(),
+        None,
     )
     .await;
-    let admin_session = mine[0]["id"].as_str().expect("id");
-    let (s, _) = call(&admin, "DELETE", &format!("{uri}/{admin_session}"), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // All of them.
-    let (s, v) = call(&admin, "DELETE", &uri, None).await;
+    let (s, v) = at::<EndUserSessions>(&admin, &user, &(), None).await;
     assert_eq!((s, v["ended"].as_u64()), (StatusCode::OK, Some(1)), "{v}");
-    let (s, _) = get(&coord, "/api/v1/auth/me", &[]).await;
+    let (s, _) = at::<CurrentUser>(&coord, &(), &(), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (_, list) = get(&admin, &uri, &[]).await;
+    let (_, list) = at::<ListUserSessions>(&admin, &user, &(), None).await;
     assert_eq!(list, json!([]));
 
     // Both acts are in the audit trail, by the administrator, naming the account.
-    let (_, trail) = call(
+    let (_, trail) = at::<SearchAudit>(
         &admin,
-        "GET",
-        "/api/v1/audit?action=user.end_sessions",
+        &(),
+        &AuditQuery {
+            action: Some("user.end_sessions".into()),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -344,10 +371,10 @@ async fn password_policy(store: Arc<dyn Store>) {
         .expect("a good password");
 
     // The same rules through the API, for a new account and a reset.
-    let (s, v) = call(
+    let (s, v) = at::<CreateUser>(
         &admin,
-        "POST",
-        "/api/v1/admin/users",
+        &(),
+        &(),
         Some(
             json!({"username": "li.si", "role": "leader", "password": "demo", "reason": "新到岗"}),
         ),
@@ -366,25 +393,15 @@ async fn password_policy(store: Arc<dyn Store>) {
             .as_str()
             .is_some_and(|m| m.contains("12"))
     );
-    let (s, made) = call(
-        &admin,
-        "POST",
-        "/api/v1/admin/users",
-        Some(
+    let (s, made) = at::<CreateUser>(&admin, &(), &(), Some(
             json!({"username": "li.si", "role": "leader", "password": "lantern-harbor-51", "reason": "新到岗"}),
-        ),
-    )
+        ))
     .await;
     assert_eq!(s, StatusCode::CREATED, "{made}");
     let li = made["id"].as_str().expect("id");
     let reset = |pw: &str| json!({"password": pw, "reason": "忘记密码"});
-    let (s, v) = call(
-        &admin,
-        "PATCH",
-        &format!("/api/v1/admin/users/{li}"),
-        Some(reset("LeaveMeAlone")),
-    )
-    .await;
+    let (s, v) =
+        at::<UpdateUser>(&admin, &UserKey::new(li), &(), Some(reset("LeaveMeAlone"))).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -392,10 +409,10 @@ async fn password_policy(store: Arc<dyn Store>) {
             vec!["password.common".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<UpdateUser>(
         &admin,
-        "PATCH",
-        &format!("/api/v1/admin/users/{li}"),
+        &UserKey::new(li),
+        &(),
         Some(reset("another-harbor-52")),
     )
     .await;
@@ -426,8 +443,8 @@ async fn password_policy(store: Arc<dyn Store>) {
         .expect("old account");
     let (s, v, _) = call_raw(
         &app,
-        "POST",
-        "/api/v1/auth/login",
+        Login::METHOD.as_str(),
+        Login::PATH,
         Some(json!({"username": "old.timer", "password": "demo"})),
         &[],
     )

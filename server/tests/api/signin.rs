@@ -13,8 +13,8 @@ async fn login_from(
 ) -> (StatusCode, Value) {
     let body = json!({"username": username, "password": password}).to_string();
     let mut req = Request::builder()
-        .method("POST")
-        .uri("/api/v1/auth/login")
+        .method(Login::METHOD.as_str())
+        .uri(Login::PATH)
         .header("content-type", "application/json")
         .body(Body::from(body))
         .expect("request");

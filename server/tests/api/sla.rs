@@ -1,6 +1,13 @@
 //! Clocks: the SLA sweeper and extension requests.
 
 use super::*;
+use duban_api::admin::RunSweep;
+use duban_api::audit::CaseAudit;
+use duban_api::cases::{ActOnCase, CaseEvents, CreateCase, GetCase};
+use duban_api::inbox::GetInbox;
+use duban_api::keys::{CaseKey, RuleSetKey};
+use duban_api::sla::{RuleSets, UpdateRuleSet};
+use duban_api::supervision::Supervise;
 
 /// The SLA sweeper: each escalation step fires once per clock, a sweep after downtime
 /// catches up, two sweepers racing fire nothing twice; the inbox shows what waits.
@@ -35,7 +42,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     )
     .await;
     let _ = Client::signed_in(&app, &state, "w.leader", Role::Leader, Some("prov-coord")).await;
-    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (_, created) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
     let id = created["id"].as_str().expect("id").to_owned();
     let dispatch_due: chrono::DateTime<chrono::Utc> = created["clocks"]
         .as_array()
@@ -55,7 +62,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
             .map(|e| e["step"].as_str().unwrap_or("").to_owned())
             .collect()
     };
-    let events_uri = format!("/api/v1/cases/{id}/events");
+    let case = CaseKey::new(&*id);
 
     assert_eq!(
         state.sweep(state.now()).await.expect("sweep").steps,
@@ -73,7 +80,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
         "fired once"
     );
     assert_eq!(
-        steps_of(&call(&coordinator, "GET", &events_uri, None).await.1),
+        steps_of(&at::<CaseEvents>(&coordinator, &case, &(), None).await.1),
         ["remind"]
     );
 
@@ -84,9 +91,9 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
         Client::login(&app, "w.admin").await,
         Client::login(&app, "w.zhenjiang").await,
     );
-    let (s, r) = call(&admin, "POST", "/api/v1/admin/sweep", None).await;
+    let (s, r) = at::<RunSweep>(&admin, &(), &(), None).await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    let (_, events) = call(&coordinator, "GET", &events_uri, None).await;
+    let (_, events) = at::<CaseEvents>(&coordinator, &case, &(), None).await;
     assert_eq!(
         steps_of(&events),
         ["remind", "chase", "supervise", "summon"]
@@ -103,13 +110,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
             .map(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok()),
         Some(Some(dispatch_due))
     );
-    let (_, trail) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{id}/audit"),
-        None,
-    )
-    .await;
+    let (_, trail) = at::<CaseAudit>(&coordinator, &CaseKey::new(&*id), &(), None).await;
     assert!(
         trail
             .as_array()
@@ -119,7 +120,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     );
 
     // The coordinators' inbox shows it, with its highest step.
-    let (_, inbox) = call(&coordinator, "GET", "/api/v1/inbox", None).await;
+    let (_, inbox) = at::<GetInbox>(&coordinator, &(), &(), None).await;
     let item = inbox["items"]
         .as_array()
         .expect("items")
@@ -147,7 +148,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     state.sweep(state.now()).await.expect("catch-up sweep");
     let actions_for = async |who: &str| -> Vec<String> {
         let c = Client::login(&app, who).await;
-        let (_, inbox) = call(&c, "GET", "/api/v1/inbox", None).await;
+        let (_, inbox) = at::<GetInbox>(&c, &(), &(), None).await;
         inbox["items"]
             .as_array()
             .expect("items")
@@ -163,10 +164,10 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     );
     assert!(actions_for("w.supervisor").await.is_empty());
     let coordinator = Client::login(&app, "w.coordinator").await;
-    let (s, v) = call(
+    let (s, v) = at::<Supervise>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{key_id}/supervision"),
+        &CaseKey::new(&*key_id),
+        &(),
         Some(json!({"action": "assign", "supervisor": "w.supervisor"})),
     )
     .await;
@@ -178,7 +179,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     );
     assert!(inbox["overdue"].as_u64() >= Some(1));
     assert_eq!(
-        call(&zhenjiang, "GET", "/api/v1/inbox", None).await.1["total"],
+        at::<GetInbox>(&zhenjiang, &(), &(), None).await.1["total"],
         0
     );
     // Escalated past 150% to its supervisor and past 200% to the leaders.
@@ -187,7 +188,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
         ("w.leader", &id, "summon"),
     ] {
         let c = Client::login(&app, who).await;
-        let (_, inbox) = call(&c, "GET", "/api/v1/inbox", None).await;
+        let (_, inbox) = at::<GetInbox>(&c, &(), &(), None).await;
         assert!(
             inbox["items"]
                 .as_array()
@@ -197,14 +198,14 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
             "{who}: {inbox}"
         );
     }
-    call(
+    at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/actions"),
+        &CaseKey::new(&*id),
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
     )
     .await;
-    let (_, theirs) = call(&zhenjiang, "GET", "/api/v1/inbox", None).await;
+    let (_, theirs) = at::<GetInbox>(&zhenjiang, &(), &(), None).await;
     assert_eq!(
         (
             theirs["total"].as_u64(),
@@ -216,7 +217,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     );
     // Once dispatched, the case is no longer escalated to the leaders.
     let leader = Client::login(&app, "w.leader").await;
-    let (_, inbox) = call(&leader, "GET", "/api/v1/inbox", None).await;
+    let (_, inbox) = at::<GetInbox>(&leader, &(), &(), None).await;
     assert!(!inbox.to_string().contains(id.as_str()), "{inbox}");
 
     // Two sweepers racing over a batch of due cases fire every step exactly once.
@@ -224,7 +225,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     set(t0 + chrono::TimeDelta::minutes(1));
     let coordinator = Client::login(&app, "w.coordinator").await;
     for _ in 0..6 {
-        let (_, v) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+        let (_, v) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
         ids.push(v["id"].as_str().expect("id").to_owned());
     }
     set(t0 + (dispatch_due - t0) * 3);
@@ -233,13 +234,7 @@ async fn sla_sweeper(store: Arc<dyn Store>) {
     let (a, b) = (a.expect("sweep a"), b.expect("sweep b"));
     assert!(a.steps + b.steps >= 24, "{a:?} {b:?}");
     for id in &ids {
-        let (_, events) = call(
-            &coordinator,
-            "GET",
-            &format!("/api/v1/cases/{id}/events"),
-            None,
-        )
-        .await;
+        let (_, events) = at::<CaseEvents>(&coordinator, &CaseKey::new(id), &(), None).await;
         assert_eq!(
             steps_of(&events),
             ["remind", "chase", "supervise", "summon"],
@@ -263,17 +258,23 @@ async fn extension_requests(store: Arc<dyn Store>) {
     .await;
     let handler =
         Client::signed_in(&app, &state, "x.handler", Role::Handler, Some("gov-3211")).await;
-    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (_, created) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
     let id = created["id"].as_str().expect("id").to_owned();
-    let act = format!("/api/v1/cases/{id}/actions");
-    call(
+    let case_key = CaseKey::new(&*id);
+    at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &act,
+        &case_key,
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
     )
     .await;
-    let (s, v) = call(&handler, "POST", &act, Some(json!({"action": "sign_for"}))).await;
+    let (s, v) = at::<ActOnCase>(
+        &handler,
+        &case_key,
+        &(),
+        Some(json!({"action": "sign_for"})),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let due_before = v["clocks"]
         .as_array()
@@ -284,20 +285,20 @@ async fn extension_requests(store: Arc<dyn Store>) {
         .clone();
 
     let ask = json!({"action": "request_extension", "amount": 5, "unit": "working_days", "reason": "需要等待第三方监测报告"});
-    let (s, _) = call(
+    let (s, _) = at::<ActOnCase>(
         &handler,
-        "POST",
-        &act,
+        &case_key,
+        &(),
         Some(
             json!({"action": "extend", "amount": 5, "unit": "working_days", "reason": "自己延期"}),
         ),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "handlers ask, they do not extend");
-    let (s, v) = call(
+    let (s, v) = at::<ActOnCase>(
         &handler,
-        "POST",
-        &act,
+        &case_key,
+        &(),
         Some(json!({"action": "request_extension", "amount": 5, "unit": "working_days"})),
     )
     .await;
@@ -308,7 +309,7 @@ async fn extension_requests(store: Arc<dyn Store>) {
             vec!["reason.required".to_owned()]
         )
     );
-    let (s, v) = call(&handler, "POST", &act, Some(ask.clone())).await;
+    let (s, v) = at::<ActOnCase>(&handler, &case_key, &(), Some(ask.clone())).await;
     assert_eq!(
         (s, v["pending_extension"]["reason"].as_str()),
         (StatusCode::OK, Some("需要等待第三方监测报告")),
@@ -320,7 +321,7 @@ async fn extension_requests(store: Arc<dyn Store>) {
             .map(|a| a.contains(&json!("request_extension"))),
         Some(false)
     );
-    let (_, inbox) = call(&coordinator, "GET", "/api/v1/inbox", None).await;
+    let (_, inbox) = at::<GetInbox>(&coordinator, &(), &(), None).await;
     assert!(
         inbox["items"]
             .as_array()
@@ -330,10 +331,10 @@ async fn extension_requests(store: Arc<dyn Store>) {
         "{inbox}"
     );
 
-    let (s, v) = call(
+    let (s, v) = at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &act,
+        &case_key,
+        &(),
         Some(json!({"action": "refuse_extension", "reason": "理由不充分，请按期办结"})),
     )
     .await;
@@ -342,12 +343,12 @@ async fn extension_requests(store: Arc<dyn Store>) {
         (StatusCode::OK, &Value::Null),
         "{v}"
     );
-    let (s, _) = call(&handler, "POST", &act, Some(ask)).await;
+    let (s, _) = at::<ActOnCase>(&handler, &case_key, &(), Some(ask)).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = call(
+    let (s, v) = at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &act,
+        &case_key,
+        &(),
         Some(
             json!({"action": "extend", "amount": 5, "unit": "working_days", "reason": "同意延期"}),
         ),
@@ -377,13 +378,7 @@ async fn extension_requests(store: Arc<dyn Store>) {
         Some(json!(0)),
         "the notice owed to the complainant is not postponed"
     );
-    let (_, events) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{id}/events"),
-        None,
-    )
-    .await;
+    let (_, events) = at::<CaseEvents>(&coordinator, &CaseKey::new(&*id), &(), None).await;
     let kinds: Vec<&str> = events
         .as_array()
         .expect("events")
@@ -402,7 +397,7 @@ async fn extension_requests(store: Arc<dyn Store>) {
 
     // Administrators edit rule sets; running clocks keep their limits, new ones use the edit.
     let admin = Client::signed_in(&app, &state, "x.admin", Role::Admin, None).await;
-    let (_, sets) = call(&admin, "GET", "/api/v1/sla/rule-sets", None).await;
+    let (_, sets) = at::<RuleSets>(&admin, &(), &(), None).await;
     let mut set = sets
         .as_array()
         .expect("sets")
@@ -415,11 +410,11 @@ async fn extension_requests(store: Arc<dyn Store>) {
             r["limit"] = json!({"amount": 2, "unit": "hours"});
         }
     }
-    let uri = "/api/v1/sla/rule-sets/inspection_transfer";
-    let (s, v) = call(
+    let rule_set = RuleSetKey::new("inspection_transfer");
+    let (s, v) = at::<UpdateRuleSet>(
         &admin,
-        "PUT",
-        uri,
+        &rule_set,
+        &(),
         Some(json!({"rule_set": set, "reason": ""})),
     )
     .await;
@@ -432,10 +427,10 @@ async fn extension_requests(store: Arc<dyn Store>) {
     );
     let mut bad = set.clone();
     bad["warn_percent"] = json!(0);
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRuleSet>(
         &admin,
-        "PUT",
-        uri,
+        &rule_set,
+        &(),
         Some(json!({"rule_set": bad, "reason": "试试"})),
     )
     .await;
@@ -446,23 +441,23 @@ async fn extension_requests(store: Arc<dyn Store>) {
             vec!["rule_set.warn_percent.out_of_range".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRuleSet>(
         &coordinator,
-        "PUT",
-        uri,
+        &rule_set,
+        &(),
         Some(json!({"rule_set": set, "reason": "加快分办"})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-    let (s, v) = call(
+    let (s, v) = at::<UpdateRuleSet>(
         &admin,
-        "PUT",
-        uri,
+        &rule_set,
+        &(),
         Some(json!({"rule_set": set, "reason": "加快分办"})),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, old) = call(&coordinator, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, old) = at::<GetCase>(&coordinator, &CaseKey::new(&*id), &(), None).await;
     let old_dispatch = old["clocks"]
         .as_array()
         .expect("clocks")
@@ -475,7 +470,7 @@ async fn extension_requests(store: Arc<dyn Store>) {
         json!({"amount": 24, "unit": "hours"}),
         "started clocks keep their limit"
     );
-    let (_, fresh) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (_, fresh) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
     let dispatch = fresh["clocks"]
         .as_array()
         .expect("clocks")

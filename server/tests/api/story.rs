@@ -2,6 +2,15 @@
 //! documented operation answering.
 
 use super::*;
+use duban_api::admin::ListUnits;
+use duban_api::calendar::CalendarYear;
+use duban_api::cases::{
+    ActOnCase, CaseComplainant, CaseEvents, ComplainantQuery, CreateCase, GetCase, ListCases,
+    ListQuery,
+};
+use duban_api::health::{Healthz, OpenApiDocument};
+use duban_api::keys::{CaseKey, YearKey};
+use duban_api::sla::RuleSets;
 
 async fn story(store: Arc<dyn Store>) {
     use duban_server::auth::Role;
@@ -18,16 +27,20 @@ async fn story(store: Arc<dyn Store>) {
     let anonymous = Client::anonymous(&router_);
 
     // Without a session only health, sign-in, the calendar and the OpenAPI document answer.
-    let (s, v) = call(&anonymous, "GET", "/api/v1/cases", None).await;
+    let (s, v) = at::<ListCases>(&anonymous, &(), &ListQuery::default(), None).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::UNAUTHORIZED, vec!["auth.required".to_owned()])
     );
-    let (s, _) = call(&anonymous, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (s, _) = at::<CreateCase>(&anonymous, &(), &(), Some(valid_case())).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    for open in ["/healthz", "/api/v1/calendar/2026", "/api/v1/openapi.json"] {
+    for open in [
+        Healthz::url(&(), &()),
+        CalendarYear::url(&YearKey::new(2026), &()),
+        OpenApiDocument::url(&(), &()),
+    ] {
         assert_eq!(
-            call(&anonymous, "GET", open, None).await.0,
+            call(&anonymous, "GET", &open, None).await.0,
             StatusCode::OK,
             "{open}"
         );
@@ -37,7 +50,7 @@ async fn story(store: Arc<dyn Store>) {
         app: router_.clone(),
         session: app.session.clone().map(|(c, _)| (c, "forged".to_owned())),
     };
-    let (s, v) = call(&no_csrf, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (s, v) = at::<CreateCase>(&no_csrf, &(), &(), Some(valid_case())).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::FORBIDDEN, vec!["csrf.invalid".to_owned()])
@@ -53,7 +66,7 @@ async fn story(store: Arc<dyn Store>) {
     bad["division"] = json!("3299");
     bad["complainant_phone"] = json!("12345");
     bad["categories"] = json!(["air", "smog"]);
-    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(bad)).await;
+    let (s, v) = at::<CreateCase>(&app, &(), &(), Some(bad)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         codes(&v),
@@ -69,7 +82,7 @@ async fn story(store: Arc<dyn Store>) {
 
     let mut unknown_enum = valid_case();
     unknown_enum["channel"] = json!("carrier_pigeon");
-    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(unknown_enum)).await;
+    let (s, v) = at::<CreateCase>(&app, &(), &(), Some(unknown_enum)).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -80,7 +93,7 @@ async fn story(store: Arc<dyn Store>) {
 
     let mut impossible = valid_case();
     impossible["batch_date"] = json!("2025-02-30");
-    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(impossible)).await;
+    let (s, v) = at::<CreateCase>(&app, &(), &(), Some(impossible)).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -91,7 +104,7 @@ async fn story(store: Arc<dyn Store>) {
 
     let mut oversized = valid_case();
     oversized["content"] = json!("污".repeat(6000));
-    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(oversized)).await;
+    let (s, v) = at::<CreateCase>(&app, &(), &(), Some(oversized)).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -102,8 +115,8 @@ async fn story(store: Arc<dyn Store>) {
 
     let (s, v) = call_with(
         &app,
-        "POST",
-        "/api/v1/cases",
+        CreateCase::METHOD.as_str(),
+        CreateCase::PATH,
         Some("{\"channel\": ".into()),
         &[],
     )
@@ -114,8 +127,8 @@ async fn story(store: Arc<dyn Store>) {
     );
     let (s, v) = call_with(
         &app,
-        "POST",
-        "/api/v1/cases",
+        CreateCase::METHOD.as_str(),
+        CreateCase::PATH,
         Some("x".repeat(300 * 1024)),
         &[],
     )
@@ -127,10 +140,10 @@ async fn story(store: Arc<dyn Store>) {
             vec!["body.too_large".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<CreateCase>(
         &app,
-        "POST",
-        "/api/v1/cases",
+        &(),
+        &(),
         Some(json!({"channel": "online", "colour": "red"})),
     )
     .await;
@@ -141,7 +154,7 @@ async fn story(store: Arc<dyn Store>) {
             vec!["json.invalid".to_owned()]
         )
     );
-    let (s, v) = call(&app, "POST", "/api/v1/cases", Some(json!([1, 2]))).await;
+    let (s, v) = at::<CreateCase>(&app, &(), &(), Some(json!([1, 2]))).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -151,11 +164,11 @@ async fn story(store: Arc<dyn Store>) {
     );
 
     // English on request.
-    let (_, v) = call_with(
+    let (_, v) = at_with::<CreateCase>(
         &app,
-        "POST",
-        "/api/v1/cases",
-        Some("{}".into()),
+        &(),
+        &(),
+        Some(json!({})),
         &[("accept-language", "en-GB,en")],
     )
     .await;
@@ -163,7 +176,7 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(total(&app).await, 0, "nothing may be written by bad input");
 
     // A valid case.
-    let (s, created) = call(&app, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (s, created) = at::<CreateCase>(&app, &(), &(), Some(valid_case())).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["reference"], "JS-2025-B03-0001");
     assert_eq!(created["status"], "received");
@@ -174,14 +187,20 @@ async fn story(store: Arc<dyn Store>) {
         json!(["dispatch", "pause", "merge"])
     );
     let id = created["id"].as_str().expect("id").to_owned();
-    let (_, second) = call(&app, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (_, second) = at::<CreateCase>(&app, &(), &(), Some(valid_case())).await;
     assert_eq!(second["reference"], "JS-2025-B03-0002");
 
     // Listing and filters.
-    let (s, page) = call(
+    let (s, page) = at::<ListCases>(
         &app,
-        "GET",
-        "/api/v1/cases?division=3211&category=air&batch=3&limit=1",
+        &(),
+        &ListQuery {
+            division: Some("3211".into()),
+            category: Some("air".into()),
+            batch: Some(3),
+            limit: Some(1),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -194,10 +213,15 @@ async fn story(store: Arc<dyn Store>) {
         (Some(2), Some(1))
     );
     let cursor = page["next_cursor"].as_str().expect("cursor").to_owned();
-    let (_, page2) = call(
+    let (_, page2) = at::<ListCases>(
         &app,
-        "GET",
-        &format!("/api/v1/cases?division=3211&limit=1&cursor={cursor}"),
+        &(),
+        &ListQuery {
+            division: Some("3211".into()),
+            limit: Some(1),
+            cursor: Some(cursor.clone()),
+            ..Default::default()
+        },
         None,
     )
     .await;
@@ -206,9 +230,28 @@ async fn story(store: Arc<dyn Store>) {
         json!(id),
         "the second page holds the older case"
     );
-    let (_, none) = call(&app, "GET", "/api/v1/cases?division=3201", None).await;
+    let (_, none) = at::<ListCases>(
+        &app,
+        &(),
+        &ListQuery {
+            division: Some("3201".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     assert_eq!(none["total"], 0);
-    let (s, v) = call(&app, "GET", "/api/v1/cases?status=lost&limit=0", None).await;
+    let (s, v) = at::<ListCases>(
+        &app,
+        &(),
+        &ListQuery {
+            status: Some("lost".into()),
+            limit: Some(0),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -216,23 +259,25 @@ async fn story(store: Arc<dyn Store>) {
             vec!["status.unknown".to_owned(), "limit.out_of_range".to_owned()]
         )
     );
+    // raw on purpose: a limit that is not a number
     let (s, _) = call(&app, "GET", "/api/v1/cases?limit=many", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // Unknown ids.
-    let (s, v) = call(&app, "GET", "/api/v1/cases/not-a-uuid", None).await;
+    let (s, v) = at::<GetCase>(&app, &CaseKey::new("not-a-uuid"), &(), None).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::NOT_FOUND, vec!["case.not_found".to_owned()])
     );
-    let (s, _) = call(
+    let (s, _) = at::<GetCase>(
         &app,
-        "GET",
-        "/api/v1/cases/01a200b4-f0de-72fe-9cbb-5f2a55872ed5",
+        &CaseKey::new("01a200b4-f0de-72fe-9cbb-5f2a55872ed5"),
+        &(),
         None,
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    // raw on purpose: no route answers DELETE here
     let (s, v) = call(&app, "DELETE", "/api/v1/cases", None).await;
     assert_eq!(
         (s, codes(&v)),
@@ -241,6 +286,7 @@ async fn story(store: Arc<dyn Store>) {
             vec!["method.not_allowed".to_owned()]
         )
     );
+    // raw on purpose: no such route
     let (s, v) = call(&app, "GET", "/api/v1/nowhere", None).await;
     assert_eq!(
         (s, codes(&v)),
@@ -248,10 +294,11 @@ async fn story(store: Arc<dyn Store>) {
     );
 
     // The life cycle.
+    let case = CaseKey::new(&*id);
     let act = |body: Value| {
         let app = app.clone();
-        let uri = format!("/api/v1/cases/{id}/actions");
-        async move { call(&app, "POST", &uri, Some(body)).await }
+        let case = case.clone();
+        async move { at::<ActOnCase>(&app, &case, &(), Some(body)).await }
     };
     let (s, v) = act(json!({"action": "sign_for"})).await;
     assert_eq!(
@@ -287,12 +334,11 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(v["version"], 2);
 
     // A stale version is refused with the current state.
-    let uri = format!("/api/v1/cases/{id}/actions");
-    let (s, v) = call_with(
+    let (s, v) = at_with::<ActOnCase>(
         &app,
-        "POST",
-        &uri,
-        Some(json!({"action": "sign_for"}).to_string()),
+        &case,
+        &(),
+        Some(json!({"action": "sign_for"})),
         &[("if-match", "1")],
     )
     .await;
@@ -301,11 +347,11 @@ async fn story(store: Arc<dyn Store>) {
         (StatusCode::CONFLICT, vec!["version.conflict".to_owned()])
     );
     assert_eq!(v["current"]["version"], 2);
-    let (s, _) = call_with(
+    let (s, _) = at_with::<ActOnCase>(
         &app,
-        "POST",
-        &uri,
-        Some(json!({"action": "sign_for"}).to_string()),
+        &case,
+        &(),
+        Some(json!({"action": "sign_for"})),
         &[("if-match", "2")],
     )
     .await;
@@ -356,7 +402,7 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(v["paused"], false);
 
     // The log is a valid history: numbered from 1, and replaying it gives the state.
-    let (s, events) = call(&app, "GET", &format!("/api/v1/cases/{id}/events"), None).await;
+    let (s, events) = at::<CaseEvents>(&app, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(s, StatusCode::OK);
     let events = events.as_array().expect("events").clone();
     let kinds: Vec<&str> = events
@@ -389,65 +435,67 @@ async fn story(store: Arc<dyn Store>) {
         .map(|e| serde_json::from_value(e.clone()).expect("event"))
         .collect();
     let replayed = duban_case::lifecycle::replay(&parsed).expect("replay");
-    let (_, current) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, current) = at::<GetCase>(&app, &CaseKey::new(&*id), &(), None).await;
     let stored: duban_case::lifecycle::Case =
         serde_json::from_value(current.clone()).expect("case");
     assert_eq!(replayed, stored);
     assert_eq!(current["version"], json!(events.len()));
 
     // Calendar.
-    let (s, days) = call(&app, "GET", "/api/v1/calendar/2025", None).await;
+    let (s, days) = at::<CalendarYear>(&app, &YearKey::new(2025), &(), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(days.as_array().map(Vec::len), Some(365));
     assert_eq!(
         days[25],
         json!({"date": "2025-01-26", "workday": true, "kind": "makeup_workday", "name": "春节"})
     );
-    let (s, _) = call(&app, "GET", "/api/v1/calendar/1900", None).await;
+    let (s, _) = at::<CalendarYear>(&app, &YearKey::new(1900), &(), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // Reference data.
-    let (_, units) = call(&app, "GET", "/api/v1/units", None).await;
+    let (_, units) = at::<ListUnits>(&app, &(), &(), None).await;
     assert!(units.as_array().is_some_and(|u| u.len() > 100));
-    let (_, sets) = call(&app, "GET", "/api/v1/sla/rule-sets", None).await;
+    let (_, sets) = at::<RuleSets>(&app, &(), &(), None).await;
     assert_eq!(sets.as_array().map(Vec::len), Some(4));
 
     // Roles and jurisdiction. The case above is dispatched to 镇江市 (gov-3211) with 住建厅.
     let leader =
         Client::signed_in(&router_, &state, "leader", Role::Leader, Some("prov-coord")).await;
-    let (s, page) = call(&leader, "GET", "/api/v1/cases", None).await;
+    let (s, page) = at::<ListCases>(&leader, &(), &ListQuery::default(), None).await;
     assert_eq!((s, page["total"].as_u64()), (StatusCode::OK, Some(2)));
-    let (_, seen) = call(&leader, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, seen) = at::<GetCase>(&leader, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(
         seen["complainant"]["phone"], "139****5678",
         "leaders see masked personal data"
     );
     assert_eq!(seen["complainant"]["name"], "张**");
     assert_eq!(seen["allowed_actions"], json!([]));
-    let (_, log) = call(&leader, "GET", &format!("/api/v1/cases/{id}/events"), None).await;
+    let (_, log) = at::<CaseEvents>(&leader, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(log[0]["case"]["complainant"]["phone"], "139****5678");
-    let (s, v) = call(&leader, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (s, v) = at::<CreateCase>(&leader, &(), &(), Some(valid_case())).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::FORBIDDEN, vec!["role.forbidden".to_owned()])
     );
-    let (s, _) = call(
+    let (s, _) = at::<ActOnCase>(
         &leader,
-        "POST",
-        &format!("/api/v1/cases/{id}/actions"),
+        &CaseKey::new(&*id),
+        &(),
         Some(json!({"action": "pause", "reason": "试试"})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (_, full) = call(&app, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, full) = at::<GetCase>(&app, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(
         full["complainant"]["phone"], "139****5678",
         "case views mask the person for everyone"
     );
-    let (s, person) = call(
+    let (s, person) = at::<CaseComplainant>(
         &app,
-        "GET",
-        &format!("/api/v1/cases/{id}/complainant?purpose=callback"),
+        &CaseKey::new(&*id),
+        &ComplainantQuery {
+            purpose: Some("callback".into()),
+        },
         None,
     )
     .await;
@@ -467,9 +515,9 @@ async fn story(store: Arc<dyn Store>) {
         Some("gov-3201"),
     )
     .await;
-    let (_, page) = call(&nanjing, "GET", "/api/v1/cases", None).await;
+    let (_, page) = at::<ListCases>(&nanjing, &(), &ListQuery::default(), None).await;
     assert_eq!(page["total"], 0);
-    let (s, _) = call(&nanjing, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (s, _) = at::<GetCase>(&nanjing, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(
         s,
         StatusCode::NOT_FOUND,
@@ -483,21 +531,21 @@ async fn story(store: Arc<dyn Store>) {
         Some("gov-3211"),
     )
     .await;
-    let (_, page) = call(&zhenjiang, "GET", "/api/v1/cases", None).await;
+    let (_, page) = at::<ListCases>(&zhenjiang, &(), &ListQuery::default(), None).await;
     assert_eq!(
         (page["total"].as_u64(), page["items"][0]["id"].as_str()),
         (Some(1), Some(id.as_str()))
     );
-    let (_, seen) = call(&zhenjiang, "GET", &format!("/api/v1/cases/{id}"), None).await;
+    let (_, seen) = at::<GetCase>(&zhenjiang, &CaseKey::new(&*id), &(), None).await;
     assert_eq!(
         seen["allowed_actions"],
         json!(["report", "request_extension"]),
         "a handler reports and may ask for more time, but does not pause or extend"
     );
-    let (s, v) = call(
+    let (s, v) = at::<ActOnCase>(
         &zhenjiang,
-        "POST",
-        &format!("/api/v1/cases/{id}/actions"),
+        &CaseKey::new(&*id),
+        &(),
         Some(
             json!({"action": "extend", "amount": 1, "unit": "working_days", "reason": "需要时间"}),
         ),
@@ -515,7 +563,7 @@ async fn story(store: Arc<dyn Store>) {
         Some("dept-zjt"),
     )
     .await;
-    let (_, page) = call(&ministry, "GET", "/api/v1/cases", None).await;
+    let (_, page) = at::<ListCases>(&ministry, &(), &ListQuery::default(), None).await;
     assert_eq!(
         page["total"], 1,
         "a co-handling department sees the case too"

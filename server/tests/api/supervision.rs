@@ -1,6 +1,11 @@
 //! Follow-up supervision: orders, answers and attachments.
 
 use super::*;
+use duban_api::attachments::{DownloadAttachment, UploadAttachment};
+use duban_api::audit::CaseAudit;
+use duban_api::cases::{ActOnCase, CreateCase};
+use duban_api::keys::{AttachmentKey, CaseKey};
+use duban_api::supervision::{CaseSupervision, Supervise};
 
 /// Follow-up supervision of a key case: supervisor, order with its clock, answer by the
 /// unit, on-site visit with a photo, reports reviewed one by one.
@@ -39,23 +44,23 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
 
     let mut key = valid_case();
     key["key_classes"] = json!(["inspection_key"]);
-    let (_, created) = call(&coordinator, "POST", "/api/v1/cases", Some(key)).await;
+    let (_, created) = at::<CreateCase>(&coordinator, &(), &(), Some(key)).await;
     let id = created["id"].as_str().expect("id").to_owned();
-    let (_, plain) = call(&coordinator, "POST", "/api/v1/cases", Some(valid_case())).await;
+    let (_, plain) = at::<CreateCase>(&coordinator, &(), &(), Some(valid_case())).await;
     let plain_id = plain["id"].as_str().expect("id").to_owned();
-    call(
+    at::<ActOnCase>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{id}/actions"),
+        &CaseKey::new(&*id),
+        &(),
         Some(json!({"action": "dispatch", "lead_unit": "gov-3211"})),
     )
     .await;
-    let sup_uri = format!("/api/v1/cases/{id}/supervision");
+    let case = CaseKey::new(&*id);
 
-    let (s, v) = call(
+    let (s, v) = at::<Supervise>(
         &coordinator,
-        "POST",
-        &format!("/api/v1/cases/{plain_id}/supervision"),
+        &CaseKey::new(&*plain_id),
+        &(),
         Some(json!({"action": "assign", "supervisor": "s.supervisor"})),
     )
     .await;
@@ -66,10 +71,10 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
             vec!["case.not_key".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<Supervise>(
         &coordinator,
-        "POST",
-        &sup_uri,
+        &case,
+        &(),
         Some(json!({"action": "assign", "supervisor": "nobody"})),
     )
     .await;
@@ -80,10 +85,10 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
             vec!["supervisor.unknown".to_owned()]
         )
     );
-    let (s, v) = call(
+    let (s, v) = at::<Supervise>(
         &supervisor,
-        "POST",
-        &sup_uri,
+        &case,
+        &(),
         Some(json!({"action": "assign", "supervisor": "s.supervisor"})),
     )
     .await;
@@ -92,10 +97,10 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
         StatusCode::FORBIDDEN,
         "supervisors do not assign themselves: {v}"
     );
-    let (s, v) = call(
+    let (s, v) = at::<Supervise>(
         &coordinator,
-        "POST",
-        &sup_uri,
+        &case,
+        &(),
         Some(json!({"action": "assign", "supervisor": "s.supervisor"})),
     )
     .await;
@@ -108,9 +113,9 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
     // Only the named supervisor issues the order; its number and clock come from the server.
     let order = json!({"action": "issue_order", "target_unit": "gov-3211",
         "demands": "请于3个工作日内查明偷排情况并报送整改方案", "amount": 3, "unit": "working_days"});
-    let (s, _) = call(&other_sup, "POST", &sup_uri, Some(order.clone())).await;
+    let (s, _) = at::<Supervise>(&other_sup, &case, &(), Some(order.clone())).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(order.clone())).await;
+    let (s, v) = at::<Supervise>(&supervisor, &case, &(), Some(order.clone())).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let number = v["supervision"]["orders"][0]["number"]
         .as_str()
@@ -126,7 +131,7 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
     );
     let mut bad = order.clone();
     bad["target_unit"] = json!("gov-9999");
-    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(bad)).await;
+    let (s, v) = at::<Supervise>(&supervisor, &case, &(), Some(bad)).await;
     assert_eq!(
         (s, codes(&v)),
         (
@@ -136,20 +141,20 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
     );
 
     // The unit answers; the supervisor accepts.
-    let (s, v) = call(&zhenjiang, "POST", &sup_uri, Some(json!({"action": "answer_order", "number": number, "answer": "已现场查处，企业停产整改。"}))).await;
+    let (s, v) = at::<Supervise>(&zhenjiang, &case, &(), Some(json!({"action": "answer_order", "number": number, "answer": "已现场查处，企业停产整改。"}))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(v["supervision"]["orders"][0]["clock"]["stopped_at"].is_string());
-    let (s, _) = call(
+    let (s, _) = at::<Supervise>(
         &supervisor,
-        "POST",
-        &sup_uri,
+        &case,
+        &(),
         Some(json!({"action": "close_order", "number": number, "accept": true})),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
 
     // A photo: type and size are checked against the bytes.
-    let files = format!("/api/v1/cases/{id}/attachments");
+    let files = UploadAttachment::url(&case, &());
     let (s, v) = upload(&supervisor, &files, b"not an image", "image/jpeg", "x.jpg").await;
     assert_eq!(
         (s, codes(&v)),
@@ -193,14 +198,22 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
         "{photo}"
     );
     let photo_id = photo["id"].as_str().expect("id").to_owned();
-    let (s, bytes) = get_text(&zhenjiang, &format!("/api/v1/attachments/{photo_id}")).await;
+    let (s, bytes) = get_text(
+        &zhenjiang,
+        &DownloadAttachment::url(&AttachmentKey::new(&*photo_id), &()),
+    )
+    .await;
     assert_eq!(
         (s, bytes.len()),
         (StatusCode::OK, String::from_utf8_lossy(PNG).len())
     );
     let nanjing =
         Client::signed_in(&app, &state, "s.nanjing", Role::Handler, Some("gov-3201")).await;
-    let (s, _) = get_text(&nanjing, &format!("/api/v1/attachments/{photo_id}")).await;
+    let (s, _) = get_text(
+        &nanjing,
+        &DownloadAttachment::url(&AttachmentKey::new(&*photo_id), &()),
+    )
+    .await;
     assert_eq!(
         s,
         StatusCode::NOT_FOUND,
@@ -210,7 +223,7 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
     let visit = json!({"action": "record_visit", "date": "2025-06-04", "inspectors": ["李明", "王芳"],
         "findings": "现场发现企业雨水排口有废水外排痕迹，已取样送检。", "finding": "substantiated",
         "attachments": [photo_id]});
-    let (s, v) = call(&supervisor, "POST", &sup_uri, Some(visit)).await;
+    let (s, v) = at::<Supervise>(&supervisor, &case, &(), Some(visit)).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
         v["supervision"]["visits"][0]["attachments"][0]["name"],
@@ -218,12 +231,12 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
     );
 
     // Reports, reviewed one by one; the leader only reads.
-    let (s, _) = call(&zhenjiang, "POST", &sup_uri, Some(json!({"action": "submit_report", "kind": "progress", "text": "企业已停产，正在拆除违规管道。"}))).await;
+    let (s, _) = at::<Supervise>(&zhenjiang, &case, &(), Some(json!({"action": "submit_report", "kind": "progress", "text": "企业已停产，正在拆除违规管道。"}))).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = call(
+    let (s, v) = at::<Supervise>(
         &supervisor,
-        "POST",
-        &sup_uri,
+        &case,
+        &(),
         Some(json!({"action": "review_report", "report": 1, "approve": false})),
     )
     .await;
@@ -234,17 +247,17 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
             vec!["comments.required".to_owned()]
         )
     );
-    let (s, _) = call(&supervisor, "POST", &sup_uri, Some(json!({"action": "review_report", "report": 1, "approve": false, "comments": "请附整改照片"}))).await;
+    let (s, _) = at::<Supervise>(&supervisor, &case, &(), Some(json!({"action": "review_report", "report": 1, "approve": false, "comments": "请附整改照片"}))).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, _) = call(
+    let (s, _) = at::<Supervise>(
         &leader,
-        "POST",
-        &sup_uri,
+        &case,
+        &(),
         Some(json!({"action": "review_report", "report": 1, "approve": true})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, view) = call(&leader, "GET", &sup_uri, None).await;
+    let (s, view) = at::<CaseSupervision>(&leader, &case, &(), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(view["allowed"], json!([]));
     let kinds: Vec<&str> = view["events"]
@@ -265,13 +278,7 @@ async fn follow_up_supervision(store: Arc<dyn Store>) {
             "report_reviewed"
         ]
     );
-    let (_, trail) = call(
-        &coordinator,
-        "GET",
-        &format!("/api/v1/cases/{id}/audit"),
-        None,
-    )
-    .await;
+    let (_, trail) = at::<CaseAudit>(&coordinator, &CaseKey::new(&*id), &(), None).await;
     let actions: Vec<&str> = trail
         .as_array()
         .expect("trail")

@@ -2,6 +2,7 @@
 //! router, a valid case, the two databases a scenario runs on, and `both!`.
 
 use super::*;
+use duban_api::cases::{ListCases, ListQuery};
 
 /// The two tests of one scenario: on SQLite, and on PostgreSQL (skipped, with a notice
 /// naming `$what`, without `DUBAN_TEST_POSTGRES_URL`). The test names are written out
@@ -106,6 +107,28 @@ pub(crate) async fn at<E: Endpoint>(
     call(client, E::METHOD.as_str(), &E::url(path, query), body).await
 }
 
+/// [`at`] with request headers besides the session's.
+pub(crate) async fn at_with<E: Endpoint>(
+    client: &Client,
+    path: &E::Path,
+    query: &E::Query,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let uri = E::url(path, query);
+    let body = body.map(|b| b.to_string());
+    call_with(client, E::METHOD.as_str(), &uri, body, headers).await
+}
+
+/// The URL of an endpoint without path keys, with an empty query (uploads and
+/// downloads, which `at` does not send).
+pub(crate) fn plain_url<E: Endpoint<Path = ()>>() -> String
+where
+    E::Query: Default,
+{
+    E::url(&(), &E::Query::default())
+}
+
 pub(crate) async fn call(
     app: &Client,
     method: &str,
@@ -162,7 +185,9 @@ pub(crate) async fn with_coordinator(
 }
 
 pub(crate) async fn total(app: &Client) -> u64 {
-    call(app, "GET", "/api/v1/cases", None).await.1["total"]
+    at::<ListCases>(app, &(), &ListQuery::default(), None)
+        .await
+        .1["total"]
         .as_u64()
         .expect("total")
 }
