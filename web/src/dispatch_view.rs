@@ -7,7 +7,6 @@ use duban_divisions::DivisionCode;
 use duban_text::Key;
 use duban_text::key;
 
-
 /// The wire code of a rule kind (`lead`, `notify`, `supervise`).
 pub const fn rule_kind_code(k: RuleKind) -> &'static str {
     match k {

@@ -620,10 +620,8 @@ impl duban_core::Aggregate for Incident {
         if self.status == Status::Closed {
             return None;
         }
-        self.linkages
-            .iter()
-            .filter_map(|l| l.clock.next_step_at(cal, &l.fired))
-            .min()
+        let clocks = self.linkages.iter().map(|l| (&l.clock, &l.fired[..]));
+        Clock::next_across(clocks, cal)
     }
     fn version(&self) -> u64 {
         self.version

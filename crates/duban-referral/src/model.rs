@@ -585,7 +585,7 @@ impl duban_core::Aggregate for Referral {
     }
     /// When the response clock reaches its next ladder step (none once answered).
     fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
-        self.clock.as_ref()?.next_step_at(cal, &self.fired)
+        Clock::next_across(self.clock.iter().map(|c| (c, &self.fired[..])), cal)
     }
     fn version(&self) -> u64 {
         self.version

@@ -744,6 +744,16 @@ impl Clock {
         out
     }
 
+    /// The earliest instant any of several clocks reaches its next step not yet fired.
+    pub fn next_across<'a>(
+        clocks: impl IntoIterator<Item = (&'a Clock, &'a [Step])>,
+        cal: &Calendar,
+    ) -> Option<DateTime<Utc>> {
+        let next = clocks.into_iter();
+        next.filter_map(|(clock, fired)| clock.next_step_at(cal, fired))
+            .min()
+    }
+
     /// The instant of the next step not yet fired, for a running clock.
     pub fn next_step_at(&self, cal: &Calendar, fired: &[Step]) -> Option<DateTime<Utc>> {
         if !self.is_running() || self.paused_at.is_some() {

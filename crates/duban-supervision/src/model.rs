@@ -740,11 +740,8 @@ impl duban_core::Aggregate for Supervision {
     }
     /// When an open order's clock reaches its next ladder step, the earliest of all.
     fn next_step_at(&self, cal: &Calendar) -> Option<DateTime<Utc>> {
-        self.orders
-            .iter()
-            .filter(|o| o.status == OrderStatus::Open)
-            .filter_map(|o| o.clock.next_step_at(cal, &o.fired))
-            .min()
+        let open = self.orders.iter().filter(|o| o.status == OrderStatus::Open);
+        Clock::next_across(open.map(|o| (&o.clock, &o.fired[..])), cal)
     }
     fn version(&self) -> u64 {
         self.version
