@@ -315,7 +315,7 @@ async fn routing_reason_kept(store: Arc<dyn Store>) {
     assert!(
         why[0]["en"]
             .as_str()
-            .is_some_and(|t| t.starts_with("lead "))
+            .is_some_and(|t| t.starts_with("Lead: "))
     );
     let (_, events) = call(
         &coordinator,
@@ -372,7 +372,7 @@ async fn routing_reason_kept(store: Arc<dyn Store>) {
         assert!(
             d["why"][0]
                 .as_str()
-                .is_some_and(|t| t.starts_with("lead ") && t.contains("rule")),
+                .is_some_and(|t| t.starts_with("Lead: ") && t.contains("rule")),
             "{d}"
         );
     }
