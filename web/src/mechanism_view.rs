@@ -29,7 +29,7 @@ pub fn parse_step(code: &str) -> Option<Step> {
 
 /// 临期提醒 / Reminder …
 pub fn step_label(step: Step, lang: Lang) -> &'static str {
-    crate::i18n::pick(lang, step.name_zh(), step.name_en())
+    step.name(lang)
 }
 
 /// The highest rung a case's clocks have climbed.

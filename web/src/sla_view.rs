@@ -100,5 +100,5 @@ pub fn SlaBadge(
 }
 
 pub fn stage_label(stage: duban_sla::Stage, lang: Lang) -> &'static str {
-    crate::i18n::pick(lang, stage.name_zh(), stage.name_en())
+    stage.name(lang)
 }

@@ -31,6 +31,7 @@ pub mod defaults;
 
 use chrono::{DateTime, Utc};
 use duban_calendar::{Basis, Calendar, Measure};
+use duban_core::{Lang, key};
 use serde::{Deserialize, Serialize};
 
 /// A stage of a case with its own clock.
@@ -84,33 +85,21 @@ impl Stage {
             Stage::EmergencyAck => "emergency_ack",
         }
     }
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Stage::Dispatch => "分办",
-            Stage::Acceptance => "受理告知",
-            Stage::SignFor => "签收",
-            Stage::FirstContact => "首次联系",
-            Stage::Report => "办理上报",
-            Stage::Review => "审核",
-            Stage::ReturnVisit => "回访",
-            Stage::SupervisionOrder => "督办单",
-            Stage::Referral => "横向推送答复",
-            Stage::EmergencyAck => "应急响应确认",
-        }
-    }
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Stage::Dispatch => "Dispatch",
-            Stage::Acceptance => "Acceptance notice",
-            Stage::SignFor => "Sign for",
-            Stage::FirstContact => "First contact",
-            Stage::Report => "Report",
-            Stage::Review => "Review",
-            Stage::ReturnVisit => "Return visit",
-            Stage::SupervisionOrder => "Supervision order",
-            Stage::Referral => "Referral response",
-            Stage::EmergencyAck => "Emergency acknowledgement",
-        }
+    /// The name people read, from the catalogue (`sla.stage.<code>`).
+    pub fn name(self, lang: Lang) -> &'static str {
+        let key = match self {
+            Stage::Dispatch => key!("sla.stage.dispatch"),
+            Stage::Acceptance => key!("sla.stage.acceptance"),
+            Stage::SignFor => key!("sla.stage.sign_for"),
+            Stage::FirstContact => key!("sla.stage.first_contact"),
+            Stage::Report => key!("sla.stage.report"),
+            Stage::Review => key!("sla.stage.review"),
+            Stage::ReturnVisit => key!("sla.stage.return_visit"),
+            Stage::SupervisionOrder => key!("sla.stage.supervision_order"),
+            Stage::Referral => key!("sla.stage.referral"),
+            Stage::EmergencyAck => key!("sla.stage.emergency_ack"),
+        };
+        key.get(lang)
     }
 }
 
@@ -247,28 +236,23 @@ impl Limit {
         cal.add(from, secs, measure).value
     }
 
-    /// English text, such as `5 working days`.
-    pub fn to_en(self) -> String {
-        let unit = match self.unit {
-            TimeUnit::Minutes => "minute",
-            TimeUnit::Hours => "hour",
-            TimeUnit::WorkingHours => "working hour",
-            TimeUnit::NaturalDays => "day",
-            TimeUnit::WorkingDays => "working day",
+    /// The limit worded, such as `5个工作日` / `5 working days`.
+    pub fn text(self, lang: Lang) -> String {
+        // English says `1 working day` but `2 working days`; Chinese has one form.
+        let one = self.amount == 1;
+        let key = match (self.unit, one) {
+            (TimeUnit::Minutes, false) => key!("sla.limit.minutes"),
+            (TimeUnit::Minutes, true) => key!("sla.limit.minutes.one"),
+            (TimeUnit::Hours, false) => key!("sla.limit.hours"),
+            (TimeUnit::Hours, true) => key!("sla.limit.hours.one"),
+            (TimeUnit::WorkingHours, false) => key!("sla.limit.working_hours"),
+            (TimeUnit::WorkingHours, true) => key!("sla.limit.working_hours.one"),
+            (TimeUnit::NaturalDays, false) => key!("sla.limit.natural_days"),
+            (TimeUnit::NaturalDays, true) => key!("sla.limit.natural_days.one"),
+            (TimeUnit::WorkingDays, false) => key!("sla.limit.working_days"),
+            (TimeUnit::WorkingDays, true) => key!("sla.limit.working_days.one"),
         };
-        let plural = if self.amount == 1 { "" } else { "s" };
-        format!("{} {unit}{plural}", self.amount)
-    }
-    /// Chinese text, such as `5个工作日`.
-    pub fn to_zh(self) -> String {
-        let unit = match self.unit {
-            TimeUnit::Minutes => "分钟",
-            TimeUnit::Hours => "小时",
-            TimeUnit::WorkingHours => "个工作小时",
-            TimeUnit::NaturalDays => "日",
-            TimeUnit::WorkingDays => "个工作日",
-        };
-        format!("{}{unit}", self.amount)
+        key.fill(lang, &[("n", self.amount.to_string())])
     }
 }
 
@@ -663,21 +647,15 @@ impl Step {
             Step::Summon => "summon",
         }
     }
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Step::Remind => "临期提醒",
-            Step::Chase => "超期催办",
-            Step::Supervise => "督办",
-            Step::Summon => "约谈",
-        }
-    }
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Step::Remind => "Reminder",
-            Step::Chase => "Chase notice",
-            Step::Supervise => "Supervision order",
-            Step::Summon => "Summon talk",
-        }
+    /// The name people read, from the catalogue (`sla.step.<code>`).
+    pub fn name(self, lang: Lang) -> &'static str {
+        let key = match self {
+            Step::Remind => key!("sla.step.remind"),
+            Step::Chase => key!("sla.step.chase"),
+            Step::Supervise => key!("sla.step.supervise"),
+            Step::Summon => key!("sla.step.summon"),
+        };
+        key.get(lang)
     }
     /// Share of the clock's budget at which the step fires.
     fn percent(self, warn_percent: u8) -> i64 {

@@ -143,3 +143,32 @@ fn extensions_add_exactly_their_amount() {
         assert_eq!(c.due_at(), due, "{amount} {unit:?}");
     }
 }
+
+#[test]
+fn names_and_limits_read_as_before_the_catalogue() {
+    // The texts moved to duban-text; pin the wording pages and events showed.
+    let limit = |n, unit| Limit::new(n, unit).expect("limit");
+    assert_eq!(limit(3, TimeUnit::WorkingDays).text(Lang::Zh), "3个工作日");
+    assert_eq!(
+        limit(3, TimeUnit::WorkingDays).text(Lang::En),
+        "3 working days"
+    );
+    assert_eq!(
+        limit(1, TimeUnit::WorkingDays).text(Lang::En),
+        "1 working day"
+    );
+    assert_eq!(limit(1, TimeUnit::Hours).text(Lang::En), "1 hour");
+    assert_eq!(
+        limit(2, TimeUnit::WorkingHours).text(Lang::Zh),
+        "2个工作小时"
+    );
+    assert_eq!(limit(30, TimeUnit::Minutes).text(Lang::En), "30 minutes");
+    assert_eq!(limit(15, TimeUnit::NaturalDays).text(Lang::Zh), "15日");
+    assert_eq!(Stage::Acceptance.name(Lang::Zh), "受理告知");
+    assert_eq!(
+        Stage::EmergencyAck.name(Lang::En),
+        "Emergency acknowledgement"
+    );
+    assert_eq!(Step::Remind.name(Lang::Zh), "临期提醒");
+    assert_eq!(Step::Supervise.name(Lang::En), "Supervision order");
+}

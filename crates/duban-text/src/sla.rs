@@ -91,6 +91,49 @@ pub(crate) const STRINGS: &[Entry] = &[
         "第{n}条 {stage} · {message}",
         "Rule {n} {stage} · {message}",
     ),
+    // the stages with a clock (duban-sla's Stage), by code
+    ("sla.stage.dispatch", "分办", "Dispatch"),
+    ("sla.stage.acceptance", "受理告知", "Acceptance notice"),
+    ("sla.stage.sign_for", "签收", "Sign for"),
+    ("sla.stage.first_contact", "首次联系", "First contact"),
+    ("sla.stage.report", "办理上报", "Report"),
+    ("sla.stage.review", "审核", "Review"),
+    ("sla.stage.return_visit", "回访", "Return visit"),
+    ("sla.stage.supervision_order", "督办单", "Supervision order"),
+    ("sla.stage.referral", "横向推送答复", "Referral response"),
+    (
+        "sla.stage.emergency_ack",
+        "应急响应确认",
+        "Emergency acknowledgement",
+    ),
+    // the escalation ladder's steps (duban-sla's Step), by code
+    ("sla.step.remind", "临期提醒", "Reminder"),
+    ("sla.step.chase", "超期催办", "Chase notice"),
+    ("sla.step.supervise", "督办", "Supervision order"),
+    ("sla.step.summon", "约谈", "Summon talk"),
+    // a time limit worded (duban-sla's Limit); `.one` is English's singular, for 1
+    ("sla.limit.minutes", "{n}分钟", "{n} minutes"),
+    ("sla.limit.minutes.one", "{n}分钟", "{n} minute"),
+    ("sla.limit.hours", "{n}小时", "{n} hours"),
+    ("sla.limit.hours.one", "{n}小时", "{n} hour"),
+    (
+        "sla.limit.working_hours",
+        "{n}个工作小时",
+        "{n} working hours",
+    ),
+    (
+        "sla.limit.working_hours.one",
+        "{n}个工作小时",
+        "{n} working hour",
+    ),
+    ("sla.limit.natural_days", "{n}日", "{n} days"),
+    ("sla.limit.natural_days.one", "{n}日", "{n} day"),
+    ("sla.limit.working_days", "{n}个工作日", "{n} working days"),
+    (
+        "sla.limit.working_days.one",
+        "{n}个工作日",
+        "{n} working day",
+    ),
     // the working-day calendar's weekday heads, Monday first, split at spaces
     ("calendar.weekdays", "一 二 三 四 五 六 日", "M T W T F S S"),
 ];

@@ -105,7 +105,7 @@ pub fn CalendarPage() -> impl IntoView {
                                         (_, false) => i18n.t(key!("rules.inquiry")),
                                         _ => "",
                                     };
-                                    let limit = pick(lang, r.limit.to_zh(), r.limit.to_en());
+                                    let limit = r.limit.text(lang);
                                     view! { <tr><td>{stage_label(r.stage, lang)}</td><td>{when}</td><td>{limit}</td></tr> }
                                 }).collect_view()}
                             </tbody>

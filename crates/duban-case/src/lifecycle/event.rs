@@ -219,15 +219,10 @@ impl EventKind {
         }
     }
     /// The display name: the catalogue's `case.event.<code>`, or for an escalation the
-    /// name of the ladder's step (duban-sla's).
+    /// ladder's step's, `sla.step.<code>` (through duban-sla).
     pub fn label(&self, lang: Lang) -> &'static str {
         let key = match self {
-            EventKind::Escalated { step, .. } => {
-                return match lang {
-                    Lang::Zh => step.name_zh(),
-                    Lang::En => step.name_en(),
-                };
-            }
+            EventKind::Escalated { step, .. } => return step.name(lang),
             EventKind::Received { .. } => key!("case.event.received"),
             EventKind::Dispatched { .. } => key!("case.event.dispatched"),
             EventKind::SignedFor => key!("case.event.signed_for"),

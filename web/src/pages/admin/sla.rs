@@ -86,7 +86,7 @@ fn parse_stage(code: &str) -> Option<Stage> {
 }
 
 fn limit_text(limit: Limit, lang: Lang) -> String {
-    pick(lang, limit.to_zh(), limit.to_en())
+    limit.text(lang)
 }
 
 /// When a rule applies, for people: `紧急件 · 咨询、建议`, or `全部` for every case.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::complainant::ComplainantFacts;
 use crate::format::local_time;
-use crate::i18n::{pick, use_i18n};
+use crate::i18n::use_i18n;
 use crate::mechanism_view::{highest_step, step_label};
 use crate::sla_view::{SlaBadge, stage_label};
 
@@ -112,7 +112,7 @@ pub(super) fn CaseFacts(
             </tr></thead>
             <tbody>
                 {c.clocks().iter().cloned().map(|clock| {
-                    let mut limit = pick(lang, clock.limit().to_zh(), clock.limit().to_en());
+                    let mut limit = clock.limit().text(lang);
                     if clock.extensions() > 0 {
                         limit.push_str(&format!(" {}{}", i18n.t(key!("clock.extended")), clock.extensions()));
                     }

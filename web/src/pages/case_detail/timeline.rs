@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::format::{actor_label, actor_text, local_time};
-use crate::i18n::{Lang, pick, use_i18n};
+use crate::i18n::{Lang, use_i18n};
 use crate::mechanism_view::{
     IncidentHead, LinkedEvent, incident_events, linked_line, referral_events, source_key,
     supervision_events,
@@ -172,7 +172,7 @@ fn event_detail(
             }
         }
         EventKind::Extended { by, reason } => {
-            let by = pick(lang, by.to_zh(), by.to_en());
+            let by = by.text(lang);
             format!("+{by} · {reason}")
         }
         EventKind::Merged {
@@ -184,7 +184,7 @@ fn event_detail(
         EventKind::RepeatAttached { reference, .. } => reference.to_string(),
         // What the handler asked for, so that the coordinator decides knowing it.
         EventKind::ExtensionRequested { by, reason } => {
-            let by = pick(lang, by.to_zh(), by.to_en());
+            let by = by.text(lang);
             format!("+{by} · {reason}")
         }
         EventKind::ExtensionRefused { reason } => reason.clone(),
@@ -193,9 +193,10 @@ fn event_detail(
             stage, reached_at, ..
         } => {
             let reached = local_time(*reached_at);
-            let stage = pick(lang, stage.name_zh(), stage.name_en());
-            duban_text::key!("timeline.escalated")
-                .fill(lang, &[("stage", stage.to_owned()), ("at", reached)])
+            duban_text::key!("timeline.escalated").fill(
+                lang,
+                &[("stage", stage.name(lang).to_owned()), ("at", reached)],
+            )
         }
         _ => String::new(),
     }
