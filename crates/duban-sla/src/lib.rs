@@ -793,31 +793,20 @@ impl duban_core::CodedError for SlaError {
         }
         .into()
     }
+    /// Worded by the catalogue under keys of its own: the codes are generic
+    /// (`name.required`), so an `err.<code>` entry would word other crates' errors too.
     fn message(&self, lang: duban_core::Lang) -> String {
-        use duban_core::Lang::{En, Zh};
-        match (self, lang) {
-            (SlaError::LimitOutOfRange { .. }, Zh) => "时限须为1至100000之间的整数",
-            (SlaError::LimitOutOfRange { .. }, En) => {
-                "A limit must be a whole number from 1 to 100000"
-            }
-            (SlaError::WarnPercentOutOfRange { .. }, Zh) => "预警比例须为1至99之间的整数",
-            (SlaError::WarnPercentOutOfRange { .. }, En) => {
-                "The warning share must be a whole number from 1 to 99"
-            }
-            (SlaError::InvalidId, Zh) => "规则编号无效",
-            (SlaError::InvalidId, En) => "Not a valid rule set id",
-            (SlaError::MissingName, Zh) => "规则需要中文和英文名称",
-            (SlaError::MissingName, En) => "The rule set needs a Chinese and an English name",
-            (SlaError::NoRules, Zh) => "至少需要一条环节时限",
-            (SlaError::NoRules, En) => "At least one stage limit is needed",
-            (SlaError::AlreadyPaused, Zh) => "计时已暂停",
-            (SlaError::AlreadyPaused, En) => "The clock is already paused",
-            (SlaError::NotPaused, Zh) => "计时未暂停",
-            (SlaError::NotPaused, En) => "The clock is not paused",
-            (SlaError::ClockStopped, Zh) => "计时已停止",
-            (SlaError::ClockStopped, En) => "The clock has stopped",
-        }
-        .into()
+        let text = match self {
+            SlaError::LimitOutOfRange { .. } => key!("sla.err.limit_out_of_range"),
+            SlaError::WarnPercentOutOfRange { .. } => key!("sla.err.warn_percent_out_of_range"),
+            SlaError::InvalidId => key!("sla.err.invalid_id"),
+            SlaError::MissingName => key!("sla.err.missing_name"),
+            SlaError::NoRules => key!("sla.err.no_rules"),
+            SlaError::AlreadyPaused => key!("sla.err.already_paused"),
+            SlaError::NotPaused => key!("sla.err.not_paused"),
+            SlaError::ClockStopped => key!("sla.err.clock_stopped"),
+        };
+        text.get(lang).to_owned()
     }
 }
 

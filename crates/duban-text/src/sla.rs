@@ -136,4 +136,45 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     // the working-day calendar's weekday heads, Monday first, split at spaces
     ("calendar.weekdays", "一 二 三 四 五 六 日", "M T W T F S S"),
+    // duban-sla's SlaError
+    (
+        "sla.err.limit_out_of_range",
+        "时限须为1至100000之间的整数",
+        "A limit must be a whole number from 1 to 100000",
+    ),
+    (
+        "sla.err.warn_percent_out_of_range",
+        "预警比例须为1至99之间的整数",
+        "The warning share must be a whole number from 1 to 99",
+    ),
+    (
+        "sla.err.invalid_id",
+        "规则编号无效",
+        "Not a valid rule set id",
+    ),
+    (
+        "sla.err.missing_name",
+        "规则需要中文和英文名称",
+        "The rule set needs a Chinese and an English name",
+    ),
+    (
+        "sla.err.no_rules",
+        "至少需要一条环节时限",
+        "At least one stage limit is needed",
+    ),
+    (
+        "sla.err.already_paused",
+        "计时已暂停",
+        "The clock is already paused",
+    ),
+    (
+        "sla.err.not_paused",
+        "计时未暂停",
+        "The clock is not paused",
+    ),
+    (
+        "sla.err.clock_stopped",
+        "计时已停止",
+        "The clock has stopped",
+    ),
 ];
