@@ -315,7 +315,14 @@ pub(crate) fn api_fuzz(opts: &FuzzOptions) -> Result<()> {
         ("coordinator", Some(&coordinator)),
         ("admin", Some(&admin)),
     ];
-    for (identity, session) in identities {
+    // A run that failed only because Schemathesis itself broke (a "Runtime Error", no
+    // failed check) is run once more: that is the tool's fault, not the API's.
+    let mut attempts = identities
+        .iter()
+        .map(|&(id, s)| (id, s, 1))
+        .collect::<Vec<_>>();
+    attempts.reverse();
+    while let Some((identity, session, attempt)) = attempts.pop() {
         println!("== schemathesis as {identity}");
         let t = std::time::Instant::now();
         let mut cmd = Command::new(&st);
@@ -368,6 +375,12 @@ pub(crate) fn api_fuzz(opts: &FuzzOptions) -> Result<()> {
             }
         }
         let status = child.wait()?;
+        let tool_broke = summary.contains("Runtime Error") && every_case_passed(&summary);
+        if !status.success() && tool_broke && attempt == 1 {
+            println!("== Schemathesis broke with no failed check; running {identity} again");
+            attempts.push((identity, session, 2));
+            continue;
+        }
         runs.push(FuzzRun {
             identity,
             ok: status.success(),
@@ -423,4 +436,34 @@ pub(crate) fn api_fuzz(opts: &FuzzOptions) -> Result<()> {
         opts.examples
     );
     Ok(())
+}
+
+/// Whether a Schemathesis summary says every generated case passed
+/// (`3701 generated, 3701 passed`).
+fn every_case_passed(summary: &str) -> bool {
+    summary.lines().any(|line| {
+        let Some((generated, passed)) = line.trim().split_once(" generated, ") else {
+            return false;
+        };
+        passed.strip_suffix(" passed") == Some(generated)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::every_case_passed;
+
+    #[test]
+    fn a_summary_passes_only_when_every_generated_case_did() {
+        assert!(every_case_passed(
+            "Test cases:\n  3701 generated, 3701 passed\n"
+        ));
+        assert!(!every_case_passed(
+            "Test cases:\n  3701 generated, 3699 passed, 2 failed\n"
+        ));
+        assert!(!every_case_passed(
+            "Test cases:\n  3701 generated, 3700 passed\n"
+        ));
+        assert!(!every_case_passed("Runtime Error\n"));
+    }
 }
