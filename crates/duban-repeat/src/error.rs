@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use duban_core::{CodedError, Key, Lang, key};
+use duban_core::{CodedError, Lang};
 
 /// Why settings or a stored fingerprint were refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -50,8 +50,8 @@ impl CodedError for RepeatError {
         field.into()
     }
 
-    /// The bounds a setting must lie within; a weight's name is left out, as it
-    /// depends on the language (a client wording the code takes the message as sent).
+    /// The bounds a setting must lie within, and a weight by its code (the catalogue
+    /// names it in the reader's language: `{weight:repeat.weight}`).
     fn params(&self) -> Vec<(&'static str, String)> {
         match self {
             RepeatError::WindowInvalid { min, max, .. } => {
@@ -60,18 +60,9 @@ impl CodedError for RepeatError {
             RepeatError::RadiusInvalid { min, max, .. } => {
                 vec![("min", min.to_string()), ("max", max.to_string())]
             }
+            RepeatError::WeightInvalid { weight, .. } => vec![("weight", (*weight).to_owned())],
             _ => Vec::new(),
         }
-    }
-
-    /// The catalogue's text of the code; a weight is named in `lang`.
-    fn message(&self, lang: Lang) -> String {
-        let mut params = self.params();
-        if let RepeatError::WeightInvalid { weight, .. } = self {
-            params.push(("weight", weight_label(weight).get(lang).to_owned()));
-        }
-        let code = RepeatError::code(self);
-        duban_text::error(code, &params, lang).unwrap_or_else(|| code.to_owned())
     }
 }
 
@@ -97,17 +88,5 @@ impl RepeatError {
     }
     pub fn message(&self, lang: Lang) -> String {
         CodedError::message(self, lang)
-    }
-}
-
-/// A weight's name (`phone`: 同一举报电话).
-fn weight_label(weight: &str) -> Key {
-    match weight {
-        "content" => key!("repeat.weight.content"),
-        "phone" => key!("repeat.weight.phone"),
-        "nearby" => key!("repeat.weight.nearby"),
-        "division" => key!("repeat.weight.division"),
-        "city" => key!("repeat.weight.city"),
-        _ => key!("repeat.weight.unknown"),
     }
 }

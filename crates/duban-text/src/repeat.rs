@@ -37,7 +37,6 @@ pub(crate) const STRINGS: &[Entry] = &[
     ("repeat.weight.nearby", "位置相近", "nearby"),
     ("repeat.weight.division", "同一区县", "same district"),
     ("repeat.weight.city", "同一设区市", "same city"),
-    ("repeat.weight.unknown", "未知", "unknown"),
     // refusals of the settings and of a stored fingerprint
     (
         "err.repeat.window.invalid",
@@ -61,8 +60,8 @@ pub(crate) const STRINGS: &[Entry] = &[
     ),
     (
         "err.repeat.weight.invalid",
-        "权重“{weight}”应为0到1之间的数",
-        "The weight of “{weight}” must be a number from 0 to 1",
+        "权重“{weight:repeat.weight}”应为0到1之间的数",
+        "The weight of “{weight:repeat.weight}” must be a number from 0 to 1",
     ),
     (
         "err.repeat.weights.all_zero",
