@@ -242,31 +242,17 @@ async fn admin_sessions(store: Arc<dyn Store>) {
     );
 
     // One session ended by its id: that browser is signed out, the other is not.
-    let (s, v) = at::<EndUserSession>(
-        &admin,
-        &SessionKey {
-            id: user.id.clone(),
-            session_id: phone_session.clone(),
-        },
-        &(),
-        None,
-    )
-    .await;
+    let phone_key = SessionKey {
+        id: user.id.clone(),
+        session_id: phone_session.clone(),
+    };
+    let (s, v) = at::<EndUserSession>(&admin, &phone_key, &(), None).await;
     assert_eq!((s, v["ended"].as_u64()), (StatusCode::OK, Some(1)), "{v}");
     let (s, _) = at::<CurrentUser>(&phone, &(), &(), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let (s, _) = at::<CurrentUser>(&coord, &(), &(), None).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = at::<EndUserSession>(
-        &admin,
-        &SessionKey {
-            id: user.id.clone(),
-            session_id: phone_session.clone(),
-        },
-        &(),
-        None,
-    )
-    .await;
+    let (s, v) = at::<EndUserSession>(&admin, &phone_key, &(), None).await;
     assert_eq!(
         (s, codes(&v)),
         (StatusCode::NOT_FOUND, vec!["session.not_found".to_owned()])
